@@ -1,0 +1,1 @@
+//! idrift-app (being built).

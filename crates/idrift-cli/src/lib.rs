@@ -1,0 +1,1 @@
+//! idrift-cli (being built).

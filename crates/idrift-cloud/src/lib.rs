@@ -1,0 +1,1 @@
+//! idrift-cloud (being built).

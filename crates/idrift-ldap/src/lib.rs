@@ -1,0 +1,1 @@
+//! idrift-ldap (being built).
