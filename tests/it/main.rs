@@ -1,1 +1,8 @@
-//! The one integration-test binary.
+//! The one integration-test binary (house style: one binary links once).
+//!
+//! Each module covers one area through the public APIs: the CLI in-process, the readers, the live adapters
+//! against the Samba DC and the cloud emulator, and the C ABI.
+
+mod cli;
+mod migration;
+mod support;

@@ -1,1 +1,75 @@
-fn main() {}
+//! `cargo xtask`: the project's automation, in Rust so it needs nothing but cargo.
+//!
+//! - `cargo xtask test`: format check, clippy with warnings denied, the Samba AD domain controller, and every test.
+//! - `cargo xtask bench`: the performance figures (synthetic snapshots, live AD, the cloud emulator).
+//!
+//! The tidy checks (`src/tidy.rs`) run as ordinary tests: `cargo test -p xtask`.
+#![deny(unsafe_code)]
+#![allow(clippy::disallowed_methods, reason = "xtask is a developer tool: it reads the environment and the clock")]
+#![expect(clippy::print_stdout, clippy::print_stderr, reason = "xtask reports to the terminal")]
+
+mod bench;
+mod dist;
+mod pester;
+#[cfg(test)]
+mod pwsh;
+mod samba;
+mod synth;
+#[cfg(test)]
+mod tidy;
+mod util;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("dist") => dist::run(&args[1..]),
+        Some("pester") => pester::run(&args[1..]),
+        Some("samba") => samba::cli(&args[1..]),
+        Some("synth") => synth::cli(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  test            fmt check, clippy -D warnings, Samba AD DC, all tests\n  bench           performance figures (compare at 100k/1M users, live AD, cloud emulator)\n  dist            release cdylib into powershell/IdentityDrift/bin/<rid>/, module staged and zipped in target/dist/\n  pester          dist, then the Pester tests (says plainly when pwsh is missing; never a pass)\n  samba up|down|env   the test domain controller\n  synth N DIR     write a deterministic synthetic snapshot of N users"
+            );
+            Ok(false)
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The full test command: what `.ci/run` runs and what the README promises.
+fn test(extra: &[String]) -> anyhow::Result<bool> {
+    let root = util::root();
+    util::step("cargo fmt --check")?;
+    util::cargo(&root, &["fmt", "--all", "--", "--check"], &[])?;
+    util::step("cargo clippy -D warnings")?;
+    util::cargo(
+        &root,
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[],
+    )?;
+    util::step("Samba AD domain controller")?;
+    let ad_env = samba::up_for_tests()?;
+    util::step("cargo test")?;
+    let mut args = vec!["test", "--workspace", "--no-fail-fast"];
+    let extra_refs: Vec<&str> = extra.iter().map(String::as_str).collect();
+    if !extra_refs.is_empty() {
+        args.push("--");
+        args.extend(extra_refs);
+    }
+    let env: Vec<(String, String)> = ad_env.unwrap_or_default();
+    let result = util::cargo(&root, &args, &env);
+    samba::down_after_tests();
+    result?;
+    Ok(true)
+}

@@ -1,1 +1,23 @@
-//! idrift-app (being built).
+//! IdentityDrift's application layer: the operations the CLI and the PowerShell module (through `idrift-ffi`)
+//! share.
+//!
+//! It chooses sources (a snapshot directory, single export files, the bundled demo, or live directories),
+//! loads them, runs the pure functions of `idrift-core`, and reads and writes the files admins exchange
+//! (the ADSyncTools-compatible CSV, journals). Both front ends call the same functions here, so a command
+//! behaves the same from `idrift` and from `Compare-DriftDirSyncOverrides`.
+//! It does I/O but never prints: results are returned as typed values, and rendering is the front end's job.
+#![forbid(unsafe_code)]
+
+pub mod demo;
+pub mod dirsync;
+pub mod dirsync_ops;
+pub mod error;
+pub mod files;
+pub mod journal;
+pub mod migration;
+pub mod plan;
+pub mod scan;
+pub mod snapshot;
+pub mod timefmt;
+
+pub use error::AppError;

@@ -9,9 +9,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod anchor;
+pub mod dirsync;
+pub mod exchange;
 pub mod guid;
 pub mod in_memory;
+pub mod matching;
+pub mod migration;
 pub mod model;
+pub mod phone;
+pub mod plan;
 pub mod ports;
+pub mod scan;
+pub mod writes;
 
 pub use guid::Guid;

@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 
 use crate::model::{CloudUser, ExoRecipient, OnPremUser, TenantSync};
+use crate::writes::{PhoneChange, Phones, UserKey};
 
 /// Why a directory could not be read or written. Adapters MUST map their own errors into this at the seam.
 ///
@@ -88,4 +89,57 @@ pub trait ExchangeDirectory: Send + Sync {
     /// # Errors
     /// As for [`CloudDirectory::users`].
     async fn users(&self) -> Result<Option<Vec<ExoRecipient>>, SourceError>;
+}
+
+/// Write access to the AD phone attributes `mobile` and `otherMobile` (LDAP, or a snapshot being rehearsed on).
+///
+/// Every write is a compare-and-set: the caller passes the values it expects to find, and the adapter re-reads
+/// the user and writes nothing when they differ. Values are compared with [`Phones::same_values`].
+#[async_trait]
+pub trait OnPremPhoneWriter: OnPremDirectory {
+    /// Finds one user, with the attributes of [`OnPremDirectory::users`].
+    ///
+    /// # Errors
+    /// MUST return `Ok(None)` when no user matches, and [`SourceError::InvalidData`] when the key matches more
+    /// than one user (a duplicate UPN); read failures as for [`OnPremDirectory::users`].
+    async fn find_user(&self, user: &UserKey) -> Result<Option<OnPremUser>, SourceError>;
+
+    /// Sets `mobile` and `otherMobile` of one user to `new` (`None` and an empty list clear them) and returns
+    /// the values before and after.
+    ///
+    /// # Errors
+    /// MUST return [`SourceError::Conflict`], having written nothing, when `expected` is given and the user's
+    /// current values differ from it; [`SourceError::NotFound`] when no user matches; [`SourceError::Unauthorized`]
+    /// when the account may not write the attributes.
+    async fn set_phones(
+        &self,
+        user: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError>;
+}
+
+/// Write access to the Entra ID settings DirSyncOverrides repairs touch: the tenant's BypassDirSyncOverrides
+/// feature (`PATCH /directory/onPremisesSynchronization/{id}`) and a cloud-only user's `mobilePhone`.
+#[async_trait]
+pub trait TenantSyncAdmin: CloudDirectory {
+    /// Finds one Entra user by UPN (case-insensitive) or object id.
+    ///
+    /// # Errors
+    /// MUST return `Ok(None)` when no user matches; read failures as for [`CloudDirectory::users`].
+    async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError>;
+
+    /// Sets the feature `bypassDirSyncOverridesEnabled` of the tenant sync object `sync_id`.
+    ///
+    /// # Errors
+    /// MUST return [`SourceError::NotFound`] when there is no such object, [`SourceError::Unauthorized`] when
+    /// the caller lacks `OnPremDirectorySynchronization.ReadWrite.All`.
+    async fn set_bypass_dir_sync_overrides(&self, sync_id: &str, enabled: bool) -> Result<(), SourceError>;
+
+    /// Sets (`Some`) or clears (`None`) `mobilePhone` of the Entra user `user_id`.
+    ///
+    /// # Errors
+    /// MUST return [`SourceError::Refused`] with [`crate::writes::SYNCED_PHONE_REFUSAL`] when the user is
+    /// synchronized from AD, [`SourceError::NotFound`] when there is no such user.
+    async fn set_cloud_mobile(&self, user_id: &str, mobile: Option<&str>) -> Result<(), SourceError>;
 }

@@ -1,0 +1,889 @@
+//! DirSyncOverrides repairs: per-user get/set/clear (the ADSyncTools `*-ADSyncToolsDirSyncOverridesUser`
+//! functions), persisting Entra values back into AD, and the BypassDirSyncOverrides tenant switch.
+//!
+//! Every write goes through a plan of [`Planned`] operations run by [`crate::journal`], so it is journaled,
+//! re-checked against the directory just before it is made, resumable and undoable. This module provides the
+//! plans and the [`DirSyncExecutor`] that reads, compares and writes the three kinds of operation:
+//!
+//! - [`OP_AD_PHONES`]: AD `mobile` and `otherMobile` of one user (values are [`Phones`]);
+//! - [`OP_ENTRA_MOBILE`]: Entra `mobilePhone` of one cloud-only user (Entra refuses synced users);
+//! - [`OP_BYPASS`]: the tenant feature `bypassDirSyncOverridesEnabled`.
+//!
+//! The sequence Microsoft documents (article 004) is: compare, persist the cloud values worth keeping into AD,
+//! enable the switch, run an initial sync. Enabling overwrites every differing cloud value with AD's, so
+//! [`enable_blocker`] stops it while the preview still lists users, and the preview is journaled before the
+//! switch is flipped. [`SnapshotTarget`] lets the whole sequence be rehearsed on a snapshot directory.
+
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use idrift_core::Guid;
+use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
+use idrift_core::in_memory::InMemoryDirectory;
+use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
+use idrift_core::phone::PhoneOptions;
+use idrift_core::ports::{
+    CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
+};
+use idrift_core::writes::{PhoneChange, Phones, SYNCED_PHONE_REFUSAL, UserKey};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::AppError;
+use crate::files::{write_atomic, write_err};
+use crate::journal::{OpExecutor, PlanSpec, Planned, number};
+
+/// The operation writing AD `mobile` and `otherMobile` of one user.
+pub const OP_AD_PHONES: &str = "ad.phones";
+/// The operation writing Entra `mobilePhone` of one cloud-only user.
+pub const OP_ENTRA_MOBILE: &str = "entra.mobilePhone";
+/// The operation switching the tenant feature `bypassDirSyncOverridesEnabled`.
+pub const OP_BYPASS: &str = "tenant.bypassDirSyncOverrides";
+/// The [`crate::journal::Note`] kind of the preview journaled before BypassDirSyncOverrides is enabled.
+pub const NOTE_BYPASS_PREVIEW: &str = "BypassPreview";
+
+/// The reminder every command that changes what sync does prints.
+pub const INITIAL_SYNC_REMINDER: &str = "Sync applies this at its next cycle; to apply it to every user now, run \
+     `Start-ADSyncSyncCycle -PolicyType Initial` on the Entra Connect server.";
+
+/// What disabling BypassDirSyncOverrides re-enables, in words.
+pub const DISABLE_CONSEQUENCE: &str = "Disabling BypassDirSyncOverrides lets cloud edits of a synced user's \
+     MobilePhone or AlternateMobilePhones (by the user on their profile page, or by an administrator where Entra ID \
+     still allows it) win again: each such edit creates a DirSyncOverride, and from then on AD's mobile and \
+     otherMobile no longer reach Entra ID for that user.";
+
+/// Where a [`OP_AD_PHONES`] operation finds its user: the DN first, then the UPN, then the objectGUID.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdLocator {
+    /// `distinguishedName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dn: Option<String>,
+    /// `userPrincipalName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
+    /// `objectGUID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_guid: Option<Guid>,
+}
+
+impl AdLocator {
+    /// The keys to try, in order.
+    pub fn keys(&self) -> Vec<UserKey> {
+        let mut keys = Vec::new();
+        if let Some(dn) = self.dn.as_ref().filter(|d| !d.trim().is_empty()) {
+            keys.push(UserKey::Dn(dn.clone()));
+        }
+        if let Some(upn) = self.upn.as_ref().filter(|u| !u.trim().is_empty()) {
+            keys.push(UserKey::Upn(upn.clone()));
+        }
+        if let Some(g) = self.object_guid {
+            keys.push(UserKey::ObjectGuid(g));
+        }
+        keys
+    }
+
+    /// The locator of a user as read.
+    pub fn of(user: &OnPremUser) -> AdLocator {
+        AdLocator {
+            dn: Some(user.distinguished_name.clone()).filter(|d| !d.is_empty()),
+            upn: user.user_principal_name.clone(),
+            object_guid: user.object_guid,
+        }
+    }
+}
+
+/// Where a [`OP_ENTRA_MOBILE`] operation finds its user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EntraLocator {
+    /// The Entra object id.
+    pub id: String,
+    /// The UPN, for people reading the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upn: Option<String>,
+}
+
+/// The value of a [`OP_ENTRA_MOBILE`] operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EntraMobile {
+    /// `mobilePhone`.
+    #[serde(default)]
+    pub mobile_phone: Option<String>,
+}
+
+/// The value of a [`OP_BYPASS`] operation; its locator is `{"Id": "<sync object id>"}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BypassValue {
+    /// `features.bypassDirSyncOverridesEnabled`.
+    #[serde(rename = "BypassDirSyncOverridesEnabled")]
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct TenantLocator {
+    id: String,
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn from_value<T: for<'de> Deserialize<'de>>(op: &Planned, what: &str, v: &Value) -> Result<T, SourceError> {
+    serde_json::from_value(v.clone()).map_err(|e| {
+        SourceError::InvalidData(format!(
+            "journal operation {} ({}): {what} is not valid: {e}",
+            op.seq, op.op
+        ))
+    })
+}
+
+/// Reads, compares and writes the DirSyncOverrides operations, against whichever directories it was given.
+/// An operation whose directory is missing fails with a message naming what to pass.
+#[derive(Clone, Copy, Default)]
+pub struct DirSyncExecutor<'a> {
+    ad: Option<&'a dyn OnPremPhoneWriter>,
+    cloud: Option<&'a dyn TenantSyncAdmin>,
+}
+
+impl<'a> DirSyncExecutor<'a> {
+    /// An executor writing to `ad` and `cloud`.
+    pub fn new(ad: Option<&'a dyn OnPremPhoneWriter>, cloud: Option<&'a dyn TenantSyncAdmin>) -> DirSyncExecutor<'a> {
+        DirSyncExecutor { ad, cloud }
+    }
+
+    fn ad(&self) -> Result<&'a dyn OnPremPhoneWriter, SourceError> {
+        self.ad.ok_or_else(|| {
+            SourceError::Refused("this operation writes to Active Directory; name it with --ad or --snapshot".to_owned())
+        })
+    }
+
+    fn cloud(&self) -> Result<&'a dyn TenantSyncAdmin, SourceError> {
+        self.cloud.ok_or_else(|| {
+            SourceError::Refused("this operation writes to Entra ID; name it with --entra or --snapshot".to_owned())
+        })
+    }
+
+    /// Finds the AD user of an operation, and the key that names it now (its DN as read).
+    async fn find_ad(&self, op: &Planned) -> Result<Option<OnPremUser>, SourceError> {
+        let ad = self.ad()?;
+        let loc: AdLocator = from_value(op, "Locator", &op.locator)?;
+        for key in loc.keys() {
+            if let Some(user) = ad.find_user(&key).await? {
+                return Ok(Some(user));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
+        let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
+        Ok(self.cloud()?.tenant_sync().await?.filter(|s| s.id == loc.id))
+    }
+}
+
+impl OpExecutor for DirSyncExecutor<'_> {
+    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
+        match op.op.as_str() {
+            OP_AD_PHONES => Ok(self.find_ad(op).await?.map(|u| to_value(&Phones::of(&u)))),
+            OP_ENTRA_MOBILE => {
+                let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
+                let user = self.cloud()?.find_cloud_user(&loc.id).await?;
+                Ok(user.map(|u| {
+                    to_value(&EntraMobile {
+                        mobile_phone: u.mobile_phone,
+                    })
+                }))
+            }
+            OP_BYPASS => Ok(self.tenant(op).await?.map(|s| {
+                to_value(&BypassValue {
+                    enabled: s.features.bypass_dir_sync_overrides_enabled,
+                })
+            })),
+            other => Err(unknown_op(other)),
+        }
+    }
+
+    fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool {
+        match op.op.as_str() {
+            OP_AD_PHONES => match (from_value::<Phones>(op, "value", a), from_value::<Phones>(op, "value", b)) {
+                (Ok(x), Ok(y)) => x.same_values(&y),
+                _ => a == b,
+            },
+            OP_ENTRA_MOBILE => {
+                match (from_value::<EntraMobile>(op, "value", a), from_value::<EntraMobile>(op, "value", b)) {
+                    (Ok(x), Ok(y)) => blank_none(x.mobile_phone) == blank_none(y.mobile_phone),
+                    _ => a == b,
+                }
+            }
+            _ => a == b,
+        }
+    }
+
+    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        match op.op.as_str() {
+            OP_AD_PHONES => {
+                let new: Phones = from_value(op, "After", &op.after)?;
+                let expected: Phones = from_value(op, "the value read", current)?;
+                let Some(user) = self.find_ad(op).await? else {
+                    return Err(SourceError::NotFound(format!("{}: no longer in AD", op.target)));
+                };
+                let key = UserKey::Dn(user.distinguished_name.clone());
+                let change: PhoneChange = self.ad()?.set_phones(&key, &new, Some(&expected)).await?;
+                Ok(to_value(&change.after))
+            }
+            OP_ENTRA_MOBILE => {
+                let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
+                let new: EntraMobile = from_value(op, "After", &op.after)?;
+                let cloud = self.cloud()?;
+                cloud.set_cloud_mobile(&loc.id, blank_none(new.mobile_phone).as_deref()).await?;
+                let after = cloud.find_cloud_user(&loc.id).await?;
+                Ok(to_value(&EntraMobile {
+                    mobile_phone: after.and_then(|u| u.mobile_phone),
+                }))
+            }
+            OP_BYPASS => {
+                let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
+                let new: BypassValue = from_value(op, "After", &op.after)?;
+                self.cloud()?.set_bypass_dir_sync_overrides(&loc.id, new.enabled).await?;
+                let after = self.tenant(op).await?;
+                Ok(to_value(&BypassValue {
+                    enabled: after.is_some_and(|s| s.features.bypass_dir_sync_overrides_enabled),
+                }))
+            }
+            other => Err(unknown_op(other)),
+        }
+    }
+
+    fn describe(&self, op: &Planned, value: &Value) -> String {
+        describe_value(&op.op, value)
+    }
+}
+
+/// A value of a DirSyncOverrides operation in words (`mobile=... otherMobile=...`).
+pub fn describe_value(op: &str, value: &Value) -> String {
+    match op {
+        OP_AD_PHONES => match serde_json::from_value::<Phones>(value.clone()) {
+            Ok(p) => p.to_string(),
+            Err(_) => value.to_string(),
+        },
+        OP_ENTRA_MOBILE => match serde_json::from_value::<EntraMobile>(value.clone()) {
+            Ok(m) => format!("mobilePhone={}", m.mobile_phone.as_deref().unwrap_or("(none)")),
+            Err(_) => value.to_string(),
+        },
+        OP_BYPASS => match serde_json::from_value::<BypassValue>(value.clone()) {
+            Ok(b) => format!("BypassDirSyncOverrides={}", if b.enabled { "enabled" } else { "disabled" }),
+            Err(_) => value.to_string(),
+        },
+        _ => value.to_string(),
+    }
+}
+
+fn unknown_op(op: &str) -> SourceError {
+    SourceError::Refused(format!(
+        "operation {op:?} is not a DirSyncOverrides operation; this idrift cannot run it"
+    ))
+}
+
+fn blank_none(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Persist: Entra values back into AD.
+
+/// A compare row that [`plan_persist`] did not turn into a write, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NotPlanned {
+    /// The user.
+    pub user_principal_name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The plan of `dirsync persist`.
+#[derive(Debug, Clone, Default)]
+pub struct PersistPlan {
+    /// The writes (one [`OP_AD_PHONES`] per user).
+    pub spec: PlanSpec,
+    /// Users named but not planned, with the reason.
+    pub not_planned: Vec<NotPlanned>,
+}
+
+/// The command name journals of `persist` carry.
+pub const PERSIST_COMMAND: &str = "dirsync persist";
+
+/// Plans writing the Entra values of each row into AD: `mobile` := `MobileInEntra`, and `otherMobile` :=
+/// `AlternateMobilePhonesInEntra` when the row carries it (Graph sources do not; then `otherMobile` is kept).
+/// The before-value is the row's AD side, so a user whose AD values changed since the comparison is a
+/// conflict at write time. With `only` non-empty, just those UPNs (case-insensitive) are planned.
+pub fn plan_persist(rows: &[DirSyncOverrideRow], only: &[String]) -> PersistPlan {
+    let wanted = |upn: &str| only.is_empty() || only.iter().any(|o| o.trim().eq_ignore_ascii_case(upn.trim()));
+    let mut ops = Vec::new();
+    let mut not_planned = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for row in rows {
+        if !wanted(&row.user_principal_name) {
+            continue;
+        }
+        let upn_key = row.user_principal_name.trim().to_lowercase();
+        if seen.contains(&upn_key) {
+            not_planned.push(NotPlanned {
+                user_principal_name: row.user_principal_name.clone(),
+                reason: "a second row for this user; only the first is planned".to_owned(),
+            });
+            continue;
+        }
+        seen.push(upn_key);
+        let before = Phones {
+            mobile: row.mobile_in_ad.clone(),
+            other_mobile: row.other_mobile_in_ad.clone(),
+        };
+        let after = Phones {
+            mobile: row.mobile_in_entra.clone(),
+            other_mobile: row
+                .alternate_mobile_phones_in_entra
+                .clone()
+                .unwrap_or_else(|| row.other_mobile_in_ad.clone()),
+        };
+        if before.same_values(&after) {
+            not_planned.push(NotPlanned {
+                user_principal_name: row.user_principal_name.clone(),
+                reason: "AD already has the Entra values".to_owned(),
+            });
+            continue;
+        }
+        let locator = AdLocator {
+            dn: Some(row.distinguished_name.clone()).filter(|d| !d.trim().is_empty()),
+            upn: Some(row.user_principal_name.clone()),
+            object_guid: None,
+        };
+        ops.push(Planned {
+            seq: 0,
+            op: OP_AD_PHONES.to_owned(),
+            target: row.user_principal_name.clone(),
+            locator: to_value(&locator),
+            before: to_value(&before.normalized()),
+            after: to_value(&after.normalized()),
+        });
+    }
+    for o in only {
+        let named = rows.iter().any(|r| r.user_principal_name.trim().eq_ignore_ascii_case(o.trim()));
+        if !named {
+            not_planned.push(NotPlanned {
+                user_principal_name: o.clone(),
+                reason: "not in the comparison: AD and Entra ID agree, or the user is not a matched synced user"
+                    .to_owned(),
+            });
+        }
+    }
+    number(&mut ops);
+    PersistPlan {
+        spec: PlanSpec {
+            command: PERSIST_COMMAND.to_owned(),
+            ops,
+            notes: Vec::new(),
+            undoes: None,
+        },
+        not_planned,
+    }
+}
+
+/// Reads both live directories and compares them.
+///
+/// # Errors
+/// [`AppError::Source`] when either read fails.
+pub async fn compare_sources(
+    ad: &dyn OnPremDirectory,
+    cloud: &dyn CloudDirectory,
+    phone: &PhoneOptions,
+) -> Result<DirSyncReport, AppError> {
+    let on_prem = ad.users().await?;
+    let cloud_users = cloud.users().await?;
+    Ok(compare_dirsync(&on_prem, &cloud_users, phone))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-user get / set / clear.
+
+/// Reads an identity as ADSyncTools' `-Identity` does: a GUID is an objectGUID, text with `=` a DN, anything
+/// else a UPN.
+pub fn parse_identity(identity: &str) -> UserKey {
+    let t = identity.trim();
+    if let Ok(g) = t.trim_matches(|c| c == '{' || c == '}').parse::<Guid>() {
+        UserKey::ObjectGuid(g)
+    } else if t.contains('=') {
+        UserKey::Dn(t.to_owned())
+    } else {
+        UserKey::Upn(t.to_owned())
+    }
+}
+
+/// A user's AD phone values (`Get-ADSyncToolsDirSyncOverridesUser -FromAD`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdPhonesView {
+    /// `userPrincipalName`.
+    pub user_principal_name: Option<String>,
+    /// `distinguishedName`.
+    pub distinguished_name: String,
+    /// `mobile`.
+    pub mobile: Option<String>,
+    /// `otherMobile`.
+    pub other_mobile: Vec<String>,
+}
+
+/// A user's Entra phone values (`Get-ADSyncToolsDirSyncOverridesUser -FromEntraID`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct EntraPhonesView {
+    /// `userPrincipalName`.
+    pub user_principal_name: Option<String>,
+    /// The object id.
+    pub object_id: String,
+    /// Whether sync manages the user (then Entra refuses phone writes).
+    pub synced: bool,
+    /// `mobilePhone`.
+    pub mobile_phone: Option<String>,
+    /// `AlternateMobilePhones`, when the source carries it (Graph does not).
+    pub alternate_mobile_phones: Option<Vec<String>>,
+}
+
+fn no_such_user(side: &str, identity: &str) -> AppError {
+    AppError::Invalid(format!("no {side} user {identity}"))
+}
+
+async fn find_ad_user(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<OnPremUser, AppError> {
+    ad.find_user(&parse_identity(identity))
+        .await?
+        .ok_or_else(|| no_such_user("AD", identity))
+}
+
+async fn find_entra_user(cloud: &dyn TenantSyncAdmin, identity: &str) -> Result<CloudUser, AppError> {
+    cloud
+        .find_cloud_user(identity.trim())
+        .await?
+        .ok_or_else(|| no_such_user("Entra ID", identity))
+}
+
+/// Reads a user's AD phone values.
+///
+/// # Errors
+/// [`AppError::Invalid`] when no user matches; [`AppError::Source`] when the read fails.
+pub async fn get_ad(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<AdPhonesView, AppError> {
+    let u = find_ad_user(ad, identity).await?;
+    Ok(AdPhonesView {
+        user_principal_name: u.user_principal_name,
+        distinguished_name: u.distinguished_name,
+        mobile: u.mobile,
+        other_mobile: u.other_mobile,
+    })
+}
+
+/// Reads a user's Entra phone values.
+///
+/// # Errors
+/// [`AppError::Invalid`] when no user matches; [`AppError::Source`] when the read fails.
+pub async fn get_entra(cloud: &dyn TenantSyncAdmin, identity: &str) -> Result<EntraPhonesView, AppError> {
+    let u = find_entra_user(cloud, identity).await?;
+    Ok(EntraPhonesView {
+        synced: u.is_synced(),
+        user_principal_name: u.user_principal_name,
+        object_id: u.id,
+        mobile_phone: u.mobile_phone,
+        alternate_mobile_phones: u.alternate_mobile_phones,
+    })
+}
+
+/// A change of AD phone values: `None` leaves an attribute as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdPhoneEdit {
+    /// New `mobile`: `Some(None)` clears it.
+    pub mobile: Option<Option<String>>,
+    /// New `otherMobile`: `Some(vec![])` clears it.
+    pub other_mobile: Option<Vec<String>>,
+}
+
+/// Plans a change of one user's AD phone values, from their current values. `Ok(None)` when the user already
+/// has them.
+///
+/// # Errors
+/// [`AppError::Invalid`] when the edit changes nothing or no user matches; [`AppError::Source`] when the read
+/// fails.
+pub async fn plan_ad_edit(
+    ad: &dyn OnPremPhoneWriter,
+    identity: &str,
+    edit: &AdPhoneEdit,
+) -> Result<Option<Planned>, AppError> {
+    if edit.mobile.is_none() && edit.other_mobile.is_none() {
+        return Err(AppError::Invalid(
+            "name what to change: --mobile-in-ad and/or --other-mobile-in-ad".to_owned(),
+        ));
+    }
+    let user = find_ad_user(ad, identity).await?;
+    let before = Phones::of(&user).normalized();
+    let after = Phones {
+        mobile: edit.mobile.clone().unwrap_or_else(|| before.mobile.clone()),
+        other_mobile: edit.other_mobile.clone().unwrap_or_else(|| before.other_mobile.clone()),
+    }
+    .normalized();
+    if before.same_values(&after) {
+        return Ok(None);
+    }
+    let target = user
+        .user_principal_name
+        .clone()
+        .unwrap_or_else(|| user.distinguished_name.clone());
+    let mut ops = vec![Planned {
+        seq: 0,
+        op: OP_AD_PHONES.to_owned(),
+        target,
+        locator: to_value(&AdLocator::of(&user)),
+        before: to_value(&before),
+        after: to_value(&after),
+    }];
+    number(&mut ops);
+    Ok(ops.pop())
+}
+
+/// Plans setting (`Some`) or clearing (`None`) a cloud-only user's Entra `mobilePhone`. `Ok(None)` when the
+/// user already has the value.
+///
+/// # Errors
+/// [`AppError::Source`] with [`SourceError::Refused`] and [`SYNCED_PHONE_REFUSAL`] for a synced user (the fix
+/// is in AD); [`AppError::Invalid`] when no user matches.
+pub async fn plan_entra_edit(
+    cloud: &dyn TenantSyncAdmin,
+    identity: &str,
+    mobile: Option<String>,
+) -> Result<Option<Planned>, AppError> {
+    let user = find_entra_user(cloud, identity).await?;
+    if user.is_synced() {
+        return Err(SourceError::Refused(SYNCED_PHONE_REFUSAL.to_owned()).into());
+    }
+    let before = EntraMobile {
+        mobile_phone: blank_none(user.mobile_phone.clone()),
+    };
+    let after = EntraMobile {
+        mobile_phone: blank_none(mobile),
+    };
+    if before == after {
+        return Ok(None);
+    }
+    let mut ops = vec![Planned {
+        seq: 0,
+        op: OP_ENTRA_MOBILE.to_owned(),
+        target: user.user_principal_name.clone().unwrap_or_else(|| user.id.clone()),
+        locator: to_value(&EntraLocator {
+            id: user.id.clone(),
+            upn: user.user_principal_name.clone(),
+        }),
+        before: to_value(&before),
+        after: to_value(&after),
+    }];
+    number(&mut ops);
+    Ok(ops.pop())
+}
+
+/// A plan of one operation, for `dirsync set` and `dirsync clear`.
+pub fn single_spec(command: &str, op: Planned) -> PlanSpec {
+    PlanSpec {
+        command: command.to_owned(),
+        ops: vec![op],
+        notes: Vec::new(),
+        undoes: None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// BypassDirSyncOverrides.
+
+/// One user whose Entra values enabling BypassDirSyncOverrides would overwrite with AD's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PreviewUser {
+    /// The Entra UPN.
+    pub user_principal_name: String,
+    /// AD `mobile`: what Entra will get.
+    #[serde(rename = "MobileInAD")]
+    pub mobile_in_ad: Option<String>,
+    /// Entra `mobilePhone`: what will be lost unless persisted into AD first.
+    pub mobile_in_entra: Option<String>,
+    /// AD `otherMobile`.
+    #[serde(rename = "OtherMobileInAD")]
+    pub other_mobile_in_ad: Vec<String>,
+    /// Entra `AlternateMobilePhones`, when the source carries it (`null` for Graph, which has no such property).
+    pub alternate_mobile_phones_in_entra: Option<Vec<String>>,
+    /// Why, in one sentence (not part of the JSON contract).
+    #[serde(skip)]
+    pub explanation: String,
+}
+
+/// The data at risk when BypassDirSyncOverrides is enabled: `{"Users":[...]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BypassPreview {
+    /// The users, sorted by UPN.
+    pub users: Vec<PreviewUser>,
+}
+
+/// The users whose cloud values the switch would overwrite: every matched synced user whose Entra values
+/// differ from AD's (the DirSyncOverrides comparison), each explained in a sentence.
+pub fn bypass_preview(on_prem: &[OnPremUser], cloud: &[CloudUser], phone: &PhoneOptions) -> BypassPreview {
+    let report = compare_dirsync(on_prem, cloud, phone);
+    let users = report
+        .rows
+        .into_iter()
+        .map(|r| {
+            let explanation = explain_overwrite(&r);
+            PreviewUser {
+                user_principal_name: r.user_principal_name,
+                mobile_in_ad: r.mobile_in_ad,
+                mobile_in_entra: r.mobile_in_entra,
+                other_mobile_in_ad: r.other_mobile_in_ad,
+                alternate_mobile_phones_in_entra: r.alternate_mobile_phones_in_entra,
+                explanation,
+            }
+        })
+        .collect();
+    BypassPreview { users }
+}
+
+fn explain_overwrite(r: &DirSyncOverrideRow) -> String {
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "empty".to_owned());
+    let mut s = format!(
+        "Entra mobilePhone {} would be replaced by AD mobile {}",
+        show(&r.mobile_in_entra),
+        show(&r.mobile_in_ad)
+    );
+    if r.format_only {
+        s.push_str(" (the same number, written differently)");
+    }
+    s
+}
+
+/// Reads both directories and previews.
+///
+/// # Errors
+/// [`AppError::Source`] when a read fails.
+pub async fn bypass_preview_sources(
+    ad: &dyn OnPremDirectory,
+    cloud: &dyn CloudDirectory,
+    phone: &PhoneOptions,
+) -> Result<BypassPreview, AppError> {
+    let on_prem = ad.users().await?;
+    let users = cloud.users().await?;
+    Ok(bypass_preview(&on_prem, &users, phone))
+}
+
+/// Reads the tenant sync object.
+///
+/// # Errors
+/// [`AppError::Invalid`] when the source has none (a snapshot without `entra-sync.json`);
+/// [`AppError::Source`] when the read fails.
+pub async fn tenant_sync(cloud: &dyn CloudDirectory) -> Result<TenantSync, AppError> {
+    cloud.tenant_sync().await?.ok_or_else(|| {
+        AppError::Invalid(
+            "the Entra source has no tenant sync object (a snapshot needs entra-sync.json, the response of GET \
+             /directory/onPremisesSynchronization)"
+                .to_owned(),
+        )
+    })
+}
+
+/// Why `bypass enable` must not proceed, or `None` when it may: the preview lists users and the overwrite was
+/// not accepted.
+pub fn enable_blocker(preview: &BypassPreview, accept_overwrite: bool) -> Option<String> {
+    if preview.users.is_empty() || accept_overwrite {
+        return None;
+    }
+    Some(format!(
+        "refusing to enable BypassDirSyncOverrides: the next sync would overwrite the Entra mobile numbers of {} \
+         user(s) with AD's values (listed above). Persist the values worth keeping into AD first (idrift dirsync \
+         persist), or pass --accept-overwrite to lose them.",
+        preview.users.len()
+    ))
+}
+
+/// The plan switching BypassDirSyncOverrides to `enable`: one [`OP_BYPASS`] operation, plus the preview as
+/// a [`NOTE_BYPASS_PREVIEW`] note when enabling. `None` when the switch is already in that state.
+pub fn plan_bypass(sync: &TenantSync, enable: bool, preview: Option<&BypassPreview>) -> Option<PlanSpec> {
+    let current = sync.features.bypass_dir_sync_overrides_enabled;
+    if current == enable {
+        return None;
+    }
+    let mut ops = vec![Planned {
+        seq: 0,
+        op: OP_BYPASS.to_owned(),
+        target: "tenant".to_owned(),
+        locator: json!({ "Id": sync.id }),
+        before: to_value(&BypassValue { enabled: current }),
+        after: to_value(&BypassValue { enabled: enable }),
+    }];
+    number(&mut ops);
+    let notes = preview
+        .map(|p| vec![(NOTE_BYPASS_PREVIEW.to_owned(), to_value(p))])
+        .unwrap_or_default();
+    Some(PlanSpec {
+        command: if enable { "dirsync bypass enable" } else { "dirsync bypass disable" }.to_owned(),
+        ops,
+        notes,
+        undoes: None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rehearsal on a snapshot.
+
+/// A snapshot (a directory, or an LDIF and a Graph JSON file) that writes go to, so the whole repair can be
+/// rehearsed offline. Reads and writes go to an [`InMemoryDirectory`]; after every write the changed file is
+/// rewritten atomically (`ad.ldif` with the attributes idrift reads, `entra-users.json`, `entra-sync.json`),
+/// before the write is reported, so the journal never records a write the files do not hold.
+#[derive(Debug)]
+pub struct SnapshotTarget {
+    inner: InMemoryDirectory,
+    ad_file: Option<PathBuf>,
+    entra_file: Option<PathBuf>,
+    sync_file: Option<PathBuf>,
+}
+
+impl SnapshotTarget {
+    /// Writes to the files of a snapshot directory (`ad.ldif`, `entra-users.json`, `entra-sync.json`).
+    pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
+        SnapshotTarget {
+            inner: InMemoryDirectory::new(snapshot),
+            ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
+            entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
+            sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
+        }
+    }
+
+    /// Writes to single export files; a write to a side without a file is refused.
+    pub fn for_files(ad: Option<&Path>, entra: Option<&Path>, snapshot: Snapshot) -> SnapshotTarget {
+        SnapshotTarget {
+            inner: InMemoryDirectory::new(snapshot),
+            ad_file: ad.map(Path::to_path_buf),
+            entra_file: entra.map(Path::to_path_buf),
+            sync_file: None,
+        }
+    }
+
+    /// The data, with every write made so far.
+    pub fn snapshot(&self) -> Snapshot {
+        self.inner.snapshot()
+    }
+
+    fn save_ad(&self) -> Result<(), SourceError> {
+        let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
+        let users = self.inner.snapshot().on_prem;
+        write_atomic(path, |w| idrift_ldap::ldif::write_users(w, &users).map_err(write_err(path)))
+            .map_err(|e| SourceError::Unavailable(e.to_string()))
+    }
+
+    fn save_entra(&self) -> Result<(), SourceError> {
+        let path = self.entra_file.as_deref().ok_or_else(|| read_only("Entra ID users"))?;
+        let users = self.inner.snapshot().cloud;
+        write_atomic(path, |w| {
+            idrift_cloud::snapshot::write_users(w, &users).map_err(write_err(path))
+        })
+        .map_err(|e| SourceError::Unavailable(e.to_string()))
+    }
+
+    fn save_sync(&self) -> Result<(), SourceError> {
+        let path = self.sync_file.as_deref().ok_or_else(|| read_only("tenant sync object"))?;
+        let sync = self.inner.snapshot().tenant_sync;
+        write_atomic(path, |w| {
+            idrift_cloud::snapshot::write_tenant_sync(w, sync.as_ref()).map_err(write_err(path))
+        })
+        .map_err(|e| SourceError::Unavailable(e.to_string()))
+    }
+
+    fn check_writable(file: Option<&PathBuf>, what: &str) -> Result<(), SourceError> {
+        file.map(|_| ()).ok_or_else(|| read_only(what))
+    }
+}
+
+fn read_only(what: &str) -> SourceError {
+    SourceError::Refused(format!("the {what} source is not a file this run can write"))
+}
+
+#[async_trait]
+impl OnPremDirectory for SnapshotTarget {
+    async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
+        OnPremDirectory::users(&self.inner).await
+    }
+}
+
+#[async_trait]
+impl CloudDirectory for SnapshotTarget {
+    async fn users(&self) -> Result<Vec<CloudUser>, SourceError> {
+        CloudDirectory::users(&self.inner).await
+    }
+
+    async fn tenant_sync(&self) -> Result<Option<TenantSync>, SourceError> {
+        self.inner.tenant_sync().await
+    }
+}
+
+#[async_trait]
+impl OnPremPhoneWriter for SnapshotTarget {
+    async fn find_user(&self, user: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
+        self.inner.find_user(user).await
+    }
+
+    async fn set_phones(
+        &self,
+        user: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError> {
+        SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
+        let change = self.inner.set_phones(user, new, expected).await?;
+        if let Err(e) = self.save_ad() {
+            // The file keeps the old values: put memory back so both agree.
+            let _ = self.inner.set_phones(user, &change.before, None).await;
+            return Err(e);
+        }
+        Ok(change)
+    }
+}
+
+#[async_trait]
+impl TenantSyncAdmin for SnapshotTarget {
+    async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError> {
+        self.inner.find_cloud_user(upn_or_id).await
+    }
+
+    async fn set_bypass_dir_sync_overrides(&self, sync_id: &str, enabled: bool) -> Result<(), SourceError> {
+        SnapshotTarget::check_writable(self.sync_file.as_ref(), "tenant sync object")?;
+        let before = self.inner.tenant_sync().await?;
+        self.inner.set_bypass_dir_sync_overrides(sync_id, enabled).await?;
+        if let Err(e) = self.save_sync() {
+            if let Some(b) = before {
+                let _ = self
+                    .inner
+                    .set_bypass_dir_sync_overrides(sync_id, b.features.bypass_dir_sync_overrides_enabled)
+                    .await;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    async fn set_cloud_mobile(&self, user_id: &str, mobile: Option<&str>) -> Result<(), SourceError> {
+        SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
+        let before = self.inner.find_cloud_user(user_id).await?.and_then(|u| u.mobile_phone);
+        self.inner.set_cloud_mobile(user_id, mobile).await?;
+        if let Err(e) = self.save_entra() {
+            let _ = self.inner.set_cloud_mobile(user_id, before.as_deref()).await;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,57 @@
+//! `AppError`: why an operation of the application layer failed, naming the file, line or field involved.
+
+use std::path::PathBuf;
+
+use idrift_core::ports::SourceError;
+
+/// The error type of `idrift-app`. Every variant names what the user can act on; none carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written (nothing partial is left behind).
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file's content is not what the reader expected (the message has the line or JSON path).
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Where and what, e.g. "line 12: expected `attribute: value`".
+        message: String,
+    },
+    /// A snapshot directory lacks a required file.
+    #[error("{dir}: snapshot directory has no {file}")]
+    MissingFile {
+        /// The snapshot directory.
+        dir: PathBuf,
+        /// The missing file name.
+        file: &'static str,
+    },
+    /// A live directory could not be read or written.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The request itself is wrong (options that do not fit together, an unknown user, ...).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl AppError {
+    /// Whether this error is the user's request being wrong (exit code 2) rather than input or a source failing.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, AppError::Invalid(_))
+    }
+}

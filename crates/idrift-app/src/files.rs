@@ -1,0 +1,84 @@
+//! Safe file output: every file is written to a temporary sibling and renamed into place, so a failure
+//! never leaves a half-written CSV, journal or snapshot behind.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::AppError;
+
+/// Writes `path` atomically: `fill` writes into a temporary file next to it, which is flushed, synced and
+/// renamed over `path` only when `fill` succeeded. On any error the temporary file is removed.
+///
+/// # Errors
+/// [`AppError::Write`] naming `path` when the file cannot be created, written or renamed; or the error
+/// `fill` returned.
+pub fn write_atomic<F>(path: &Path, fill: F) -> Result<(), AppError>
+where
+    F: FnOnce(&mut dyn Write) -> Result<(), AppError>,
+{
+    let tmp = temp_sibling(path);
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|source| AppError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut w = BufWriter::new(file);
+        fill(&mut w)?;
+        let file = w.into_inner().map_err(|e| AppError::Write {
+            path: path.to_path_buf(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| AppError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        fs::rename(&tmp, path).map_err(|source| AppError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })();
+    if result.is_err() {
+        // Best effort: the temporary file is ours and holds nothing the user asked for.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Maps an I/O error while writing `path` into [`AppError::Write`].
+pub fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
+    move |source| AppError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Reads a whole file as UTF-8 (a leading BOM removed).
+///
+/// # Errors
+/// [`AppError::Read`] when it cannot be read, [`AppError::Parse`] when it is not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, AppError> {
+    let bytes = fs::read(path).map_err(|source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+fn temp_sibling(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_owned());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}

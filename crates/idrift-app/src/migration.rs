@@ -1,0 +1,231 @@
+//! Migration verification over files: reads saved `Get-MigrationUserStatistics -IncludeReport` output
+//! (CLIXML, JSON or Format-List text, detected per file by content; a folder of files is a batch) and
+//! returns the typed [`VerificationReport`] of `idrift-core`.
+//!
+//! Files are decoded the way Windows writes them: UTF-8 (with or without a BOM), UTF-16 (Windows
+//! PowerShell 5.1's `Export-Clixml` and `Out-File` default), and Windows-1252 for text saved as "ANSI".
+//! A file that cannot be read does not stop the batch: it is reported beside the users that could be read.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use idrift_core::migration::{
+    InputFormat, MigrationError, UserVerification, VerificationReport, parse_auto, verify,
+};
+
+use crate::AppError;
+
+/// One input file, read and verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The form it was in.
+    pub format: InputFormat,
+    /// Its migration users, verified, in file order.
+    pub users: Vec<UserVerification>,
+}
+
+/// The result of verifying a set of files and folders.
+#[derive(Debug)]
+pub struct VerifyOutcome {
+    /// Every user read, with the batch summary.
+    pub report: VerificationReport,
+    /// The files read, in order.
+    pub files: Vec<VerifiedFile>,
+    /// The inputs that could not be read, each naming its file and the position.
+    pub errors: Vec<AppError>,
+}
+
+/// Verifies every file named, expanding folders into the files they hold (sorted by name; hidden files
+/// and subfolders are skipped). Unreadable inputs are collected in [`VerifyOutcome::errors`].
+pub fn verify_paths(paths: &[PathBuf]) -> VerifyOutcome {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match input_files(path) {
+            Ok(list) => {
+                for file in list {
+                    match verify_file(&file) {
+                        Ok(f) => files.push(f),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let users = files.iter().flat_map(|f| f.users.iter().cloned()).collect();
+    VerifyOutcome {
+        report: VerificationReport::new(users),
+        files,
+        errors,
+    }
+}
+
+/// The files a path stands for: the file itself, or the files directly inside a folder.
+///
+/// # Errors
+/// [`AppError::Read`] when the path does not exist or the folder cannot be listed;
+/// [`AppError::Parse`] when a folder holds no files.
+pub fn input_files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
+    let read_err = |source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(read_err)?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in fs::read_dir(path).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_file = entry.file_type().map_err(read_err)?.is_file();
+        if is_file && !hidden {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(AppError::Parse {
+            path: path.to_path_buf(),
+            message: "the folder holds no files to verify".to_owned(),
+        });
+    }
+    Ok(files)
+}
+
+/// Reads and verifies one file. Users the file does not name are named after the file.
+///
+/// # Errors
+/// [`AppError::Read`] when the file cannot be read; [`AppError::Parse`] naming the file and the line and
+/// column (or property path) when its content is not a readable migration report.
+pub fn verify_file(path: &Path) -> Result<VerifiedFile, AppError> {
+    let bytes = fs::read(path).map_err(|source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = decode_text(&bytes).map_err(|message| AppError::Parse {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let (format, mut users) = verify_text(&name, &text).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    for u in &mut users {
+        u.source_file = Some(path.display().to_string());
+    }
+    Ok(VerifiedFile {
+        path: path.to_path_buf(),
+        format,
+        users,
+    })
+}
+
+/// Verifies the text of one saved report. Users the text does not name get `fallback_name`.
+///
+/// # Errors
+/// The [`MigrationError`] of the reader, with the line and column or the property path.
+pub fn verify_text(
+    fallback_name: &str,
+    text: &str,
+) -> Result<(InputFormat, Vec<UserVerification>), MigrationError> {
+    let (format, stats) = parse_auto(text)?;
+    let many = stats.len() > 1;
+    let users = stats
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut s)| {
+            if s.identity.is_none() {
+                s.identity = Some(if many {
+                    format!("{fallback_name} #{}", i + 1)
+                } else {
+                    fallback_name.to_owned()
+                });
+            }
+            let mut u = verify(&s);
+            u.input_format = Some(format);
+            u
+        })
+        .collect();
+    Ok((format, users))
+}
+
+/// Decodes a file as Windows tools write it: UTF-8 (BOM optional), UTF-16 LE/BE (with a BOM, or
+/// recognized by its zero bytes), else Windows-1252.
+///
+/// # Errors
+/// A message when UTF-16 content has an odd length or invalid surrogates.
+pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|e| {
+            format!(
+                "not UTF-8 text despite its byte-order mark (invalid byte at offset {})",
+                e.utf8_error().valid_up_to() + 3
+            )
+        });
+    }
+    let utf16 = |body: &[u8], little: bool, offset: usize| -> Result<String, String> {
+        if !body.len().is_multiple_of(2) {
+            return Err(format!(
+                "UTF-16 text with an odd number of bytes ({}): the file looks truncated",
+                body.len() + offset
+            ));
+        }
+        let units = body.chunks_exact(2).map(|c| {
+            if little {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .enumerate()
+            .map(|(i, r)| {
+                r.map_err(|_| format!("invalid UTF-16 at byte offset {}", offset + 2 * i))
+            })
+            .collect()
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true, 2);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false, 2);
+    }
+    if let [a, b, ..] = bytes {
+        if *a != 0 && *b == 0 {
+            return utf16(bytes, true, 0);
+        }
+        if *a == 0 && *b != 0 {
+            return utf16(bytes, false, 0);
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(_) => Ok(bytes.iter().map(|&b| windows_1252(b)).collect()),
+    }
+}
+
+/// One Windows-1252 byte as a character.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20AC}', '\u{FFFD}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{FFFD}',
+        '\u{017D}', '\u{FFFD}', '\u{FFFD}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
+        '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}',
+        '\u{0153}', '\u{FFFD}', '\u{017E}', '\u{0178}',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+//! `idrift scan`: the Exchange hybrid health scan over a loaded snapshot, and its CSV.
+//!
+//! The checks themselves are pure ([`idrift_core::scan`]); this module runs them and writes findings as CSV
+//! the way PowerShell's `Export-Csv` does (every field quoted, CRLF line ends), so `Import-Csv` reads the
+//! file unchanged. The evidence, a JSON object, goes into one column as compact JSON.
+
+use std::io::Write;
+use std::path::Path;
+
+use idrift_core::model::Snapshot;
+use idrift_core::scan::{Finding, ScanOptions, ScanReport, scan as run_scan};
+
+use crate::AppError;
+use crate::files::write_atomic;
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 7] = [
+    "Kind",
+    "Severity",
+    "UserPrincipalName",
+    "ObjectId",
+    "DistinguishedName",
+    "Recommendation",
+    "Evidence",
+];
+
+/// Runs every check on a loaded snapshot.
+pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
+    run_scan(snapshot, opts)
+}
+
+/// Writes findings as CSV (header first, even when there are none).
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+    let mut csv = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    csv.write_record(CSV_COLUMNS).map_err(std::io::Error::other)?;
+    for f in findings {
+        let evidence = serde_json::to_string(&f.evidence).map_err(std::io::Error::other)?;
+        csv.write_record([
+            f.kind.as_str(),
+            f.severity.as_str(),
+            f.user_principal_name.as_str(),
+            f.object_id.as_str(),
+            f.distinguished_name.as_str(),
+            f.recommendation.as_str(),
+            evidence.as_str(),
+        ])
+        .map_err(std::io::Error::other)?;
+    }
+    csv.flush()
+}
+
+/// Writes the findings CSV to `path` atomically.
+///
+/// # Errors
+/// [`AppError::Write`] naming the file.
+pub fn write_csv_file(path: &Path, findings: &[Finding]) -> Result<(), AppError> {
+    write_atomic(path, |w| {
+        write_csv(w, findings).map_err(|source| AppError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,242 @@
+//! Loading and writing snapshot directories and single export files.
+//!
+//! A snapshot directory holds `ad.ldif`, `entra-users.json`, and optionally `entra-sync.json`,
+//! `exo-recipients.json` and `exo-users.json`. The two big files are parsed on two threads at once.
+
+use std::fs::{self, File};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync};
+
+use crate::AppError;
+use crate::files::{read_text, write_atomic, write_err};
+
+/// The Active Directory export in a snapshot directory.
+pub const AD_FILE: &str = "ad.ldif";
+/// The Entra ID users in a snapshot directory.
+pub const ENTRA_USERS_FILE: &str = "entra-users.json";
+/// The tenant sync object in a snapshot directory (optional).
+pub const ENTRA_SYNC_FILE: &str = "entra-sync.json";
+/// Exchange Online recipients in a snapshot directory (optional).
+pub const EXO_RECIPIENTS_FILE: &str = "exo-recipients.json";
+/// Exchange Online `Get-User` output in a snapshot directory (optional).
+pub const EXO_USERS_FILE: &str = "exo-users.json";
+
+/// A loaded snapshot and the warnings its readers raised (skipped change records and the like).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The data.
+    pub snapshot: Snapshot,
+    /// Human-readable warnings, each naming its file and line.
+    pub warnings: Vec<String>,
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, AppError> {
+    let f = File::open(path).map_err(|source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(BufReader::with_capacity(1 << 20, f))
+}
+
+/// Reads an LDIF export of AD users.
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file and line.
+pub fn load_ad_file(path: &Path) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+    let parsed = idrift_ldap::ldif::read_users(open(path)?).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let warnings = parsed
+        .warnings
+        .iter()
+        .map(|w| format!("{}: line {}: {}", path.display(), w.line, w.message))
+        .collect();
+    Ok((parsed.users, warnings))
+}
+
+/// Reads Graph user JSON (any of the shapes admins export).
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
+pub fn load_entra_file(path: &Path) -> Result<Vec<CloudUser>, AppError> {
+    idrift_cloud::snapshot::read_users(open(path)?).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads the `GET /directory/onPremisesSynchronization` response.
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file.
+pub fn load_tenant_sync_file(path: &Path) -> Result<Option<TenantSync>, AppError> {
+    let text = read_text(path)?;
+    idrift_cloud::snapshot::read_tenant_sync(&text).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads Exchange Online recipients or `Get-User` output.
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file.
+pub fn load_exo_file(path: &Path) -> Result<Vec<ExoRecipient>, AppError> {
+    idrift_cloud::snapshot::read_exo_recipients(open(path)?).map_err(|e| AppError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Reads an AD export and an Entra export in parallel.
+///
+/// # Errors
+/// The first reader error, naming its file.
+pub fn load_pair(ad: &Path, entra: &Path) -> Result<Loaded, AppError> {
+    let (ad_result, entra_result) = std::thread::scope(|s| {
+        let ad_thread = s.spawn(|| load_ad_file(ad));
+        let entra_result = load_entra_file(entra);
+        let ad_result = ad_thread.join().unwrap_or_else(|_| {
+            Err(AppError::Invalid(format!(
+                "{}: the LDIF reader stopped unexpectedly",
+                ad.display()
+            )))
+        });
+        (ad_result, entra_result)
+    });
+    let (on_prem, warnings) = ad_result?;
+    let cloud = entra_result?;
+    Ok(Loaded {
+        snapshot: Snapshot {
+            on_prem,
+            cloud,
+            ..Snapshot::default()
+        },
+        warnings,
+    })
+}
+
+fn optional(dir: &Path, name: &str) -> Option<PathBuf> {
+    let p = dir.join(name);
+    p.is_file().then_some(p)
+}
+
+/// Loads a snapshot directory.
+///
+/// # Errors
+/// [`AppError::MissingFile`] when `ad.ldif` or `entra-users.json` is absent; reader errors naming the file.
+pub fn load_dir(dir: &Path) -> Result<Loaded, AppError> {
+    if !dir.is_dir() {
+        return Err(AppError::Read {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "not a snapshot directory",
+            ),
+        });
+    }
+    let ad = dir.join(AD_FILE);
+    if !ad.is_file() {
+        return Err(AppError::MissingFile {
+            dir: dir.to_path_buf(),
+            file: AD_FILE,
+        });
+    }
+    let entra = dir.join(ENTRA_USERS_FILE);
+    if !entra.is_file() {
+        return Err(AppError::MissingFile {
+            dir: dir.to_path_buf(),
+            file: ENTRA_USERS_FILE,
+        });
+    }
+    let mut loaded = load_pair(&ad, &entra)?;
+    if let Some(p) = optional(dir, ENTRA_SYNC_FILE) {
+        loaded.snapshot.tenant_sync = load_tenant_sync_file(&p)?;
+    }
+    if let Some(p) = optional(dir, EXO_RECIPIENTS_FILE) {
+        loaded.snapshot.exo_recipients = Some(load_exo_file(&p)?);
+    }
+    if let Some(p) = optional(dir, EXO_USERS_FILE) {
+        loaded.snapshot.exo_users = Some(load_exo_file(&p)?);
+    }
+    Ok(loaded)
+}
+
+/// Which parts of a snapshot to write (a `snapshot take` may read only some sources).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parts {
+    /// Write `ad.ldif`.
+    pub ad: bool,
+    /// Write `entra-users.json`.
+    pub entra: bool,
+}
+
+/// Writes a snapshot directory. The files are staged in a sibling directory that is renamed into place only
+/// when every file was written, so an interrupted run leaves no partial snapshot.
+///
+/// # Errors
+/// [`AppError::Write`] naming the file; [`AppError::Invalid`] when `dir` exists and is not empty.
+pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), AppError> {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map_err(write_err(dir))?
+            .next()
+            .is_some()
+    {
+        return Err(AppError::Invalid(format!(
+            "{}: output directory exists and is not empty; choose a new --out",
+            dir.display()
+        )));
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".to_owned());
+    let staging = dir.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let result = (|| {
+        fs::create_dir_all(&staging).map_err(write_err(&staging))?;
+        if parts.ad {
+            let p = staging.join(AD_FILE);
+            write_atomic(&p, |w| {
+                idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
+            })?;
+        }
+        if parts.entra {
+            let p = staging.join(ENTRA_USERS_FILE);
+            write_atomic(&p, |w| {
+                idrift_cloud::snapshot::write_users(w, &snapshot.cloud).map_err(write_err(&p))
+            })?;
+        }
+        if let Some(sync) = &snapshot.tenant_sync {
+            let p = staging.join(ENTRA_SYNC_FILE);
+            write_atomic(&p, |w| {
+                let body = serde_json::json!({ "value": [sync] });
+                serde_json::to_writer_pretty(w, &body)
+                    .map_err(|e| write_err(&p)(std::io::Error::other(e)))
+            })?;
+        }
+        if let Some(r) = &snapshot.exo_recipients {
+            let p = staging.join(EXO_RECIPIENTS_FILE);
+            write_atomic(&p, |w| {
+                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+            })?;
+        }
+        if let Some(r) = &snapshot.exo_users {
+            let p = staging.join(EXO_USERS_FILE);
+            write_atomic(&p, |w| {
+                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+            })?;
+        }
+        if dir.exists() {
+            fs::remove_dir(dir).map_err(write_err(dir))?;
+        }
+        fs::rename(&staging, dir).map_err(write_err(dir))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}

@@ -1,0 +1,508 @@
+//! Entra ID users from Graph JSON: the [`Item`] implementation for [`CloudUser`].
+//!
+//! Property names are matched case-insensitively, so Graph's camelCase (`mobilePhone`), the PascalCase of
+//! `Get-MgUser | ConvertTo-Json` (`MobilePhone`) and legacy MSOnline exports (`ObjectId`, `ImmutableId`,
+//! `AlternateMobilePhones`, `LastDirSyncTime`) all read. `Get-MgUser` puts properties it has no model slot
+//! for into `AdditionalProperties`; values found there fill whatever the top level left empty.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use idrift_core::model::{
+    AssignedLicense, CloudUser, OnPremisesProvisioningError, ServiceProvisioningError,
+};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::de::{Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string};
+
+/// The user properties the reader keeps.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum UserField {
+    Id,
+    Upn,
+    DisplayName,
+    Mail,
+    ImmutableId,
+    SyncEnabled,
+    Mobile,
+    AltMobile,
+    BusinessPhones,
+    ProxyAddresses,
+    Licenses,
+    OnPremErrors,
+    ServiceErrors,
+    Additional,
+    Removed,
+    LastDirSync,
+}
+
+impl UserField {
+    fn name(self) -> &'static str {
+        match self {
+            UserField::Id => "id",
+            UserField::Upn => "userPrincipalName",
+            UserField::DisplayName => "displayName",
+            UserField::Mail => "mail",
+            UserField::ImmutableId => "onPremisesImmutableId",
+            UserField::SyncEnabled => "onPremisesSyncEnabled",
+            UserField::Mobile => "mobilePhone",
+            UserField::AltMobile => "alternateMobilePhones",
+            UserField::BusinessPhones => "businessPhones",
+            UserField::ProxyAddresses => "proxyAddresses",
+            UserField::Licenses => "assignedLicenses",
+            UserField::OnPremErrors => "onPremisesProvisioningErrors",
+            UserField::ServiceErrors => "serviceProvisioningErrors",
+            UserField::Additional => "AdditionalProperties",
+            UserField::Removed => "@removed",
+            UserField::LastDirSync => "LastDirSyncTime",
+        }
+    }
+}
+
+/// A user while its properties arrive.
+#[derive(Debug, Default)]
+pub(super) struct UserAcc {
+    user: CloudUser,
+    /// MSOnline's `LastDirSyncTime`: `Some(true)` when it holds a time.
+    last_dir_sync: Option<bool>,
+    /// A delta `@removed` entry.
+    removed: bool,
+    /// What `AdditionalProperties` carried.
+    extra: Option<Box<UserAcc>>,
+}
+
+impl UserAcc {
+    /// Fills the properties the top level left empty from `AdditionalProperties`.
+    fn merge_extra(&mut self) {
+        let Some(extra) = self.extra.take() else {
+            return;
+        };
+        let mut extra = *extra;
+        extra.merge_extra();
+        let u = &mut self.user;
+        let x = extra.user;
+        if u.id.is_empty() {
+            u.id = x.id;
+        }
+        fill(&mut u.user_principal_name, x.user_principal_name);
+        fill(&mut u.display_name, x.display_name);
+        fill(&mut u.mail, x.mail);
+        fill(&mut u.on_premises_immutable_id, x.on_premises_immutable_id);
+        fill(&mut u.on_premises_sync_enabled, x.on_premises_sync_enabled);
+        fill(&mut u.mobile_phone, x.mobile_phone);
+        fill(&mut u.alternate_mobile_phones, x.alternate_mobile_phones);
+        fill_vec(&mut u.business_phones, x.business_phones);
+        fill_vec(&mut u.proxy_addresses, x.proxy_addresses);
+        fill_vec(&mut u.assigned_licenses, x.assigned_licenses);
+        fill_vec(
+            &mut u.on_premises_provisioning_errors,
+            x.on_premises_provisioning_errors,
+        );
+        fill_vec(&mut u.service_provisioning_errors, x.service_provisioning_errors);
+        fill(&mut self.last_dir_sync, extra.last_dir_sync);
+        self.removed |= extra.removed;
+    }
+}
+
+fn fill<T>(slot: &mut Option<T>, v: Option<T>) {
+    if slot.is_none() {
+        *slot = v;
+    }
+}
+
+fn fill_vec<T>(slot: &mut Vec<T>, v: Vec<T>) {
+    if slot.is_empty() {
+        *slot = v;
+    }
+}
+
+impl Item for CloudUser {
+    type Field = UserField;
+    type Acc = UserAcc;
+    const WHAT: &'static str = "a user object";
+
+    fn classify(k: &str) -> Key<UserField> {
+        let f = match k.len() {
+            2 if is(k, "id") => UserField::Id,
+            4 if is(k, "mail") => UserField::Mail,
+            5 if is(k, "value") => return Key::Page,
+            8 if is(k, "objectid") => UserField::Id,
+            8 if is(k, "@removed") => UserField::Removed,
+            11 if is(k, "displayname") => UserField::DisplayName,
+            11 if is(k, "mobilephone") => UserField::Mobile,
+            11 if is(k, "immutableid") => UserField::ImmutableId,
+            14 if is(k, "businessphones") => UserField::BusinessPhones,
+            14 if is(k, "proxyaddresses") => UserField::ProxyAddresses,
+            15 if is(k, "lastdirsynctime") => UserField::LastDirSync,
+            16 if is(k, "assignedlicenses") => UserField::Licenses,
+            17 if is(k, "userprincipalname") => UserField::Upn,
+            20 if is(k, "additionalproperties") => UserField::Additional,
+            21 if is(k, "onpremisesimmutableid") => UserField::ImmutableId,
+            21 if is(k, "onpremisessyncenabled") => UserField::SyncEnabled,
+            21 if is(k, "alternatemobilephones") => UserField::AltMobile,
+            25 if is(k, "serviceprovisioningerrors") => UserField::ServiceErrors,
+            28 if is(k, "onpremisesprovisioningerrors") => UserField::OnPremErrors,
+            _ => return Key::Ignore,
+        };
+        Key::Field(f)
+    }
+
+    fn field<'de, A: MapAccess<'de>>(
+        acc: &mut UserAcc,
+        f: UserField,
+        map: &mut A,
+        t: &Tracker,
+    ) -> Result<(), A::Error> {
+        t.field(f.name());
+        let u = &mut acc.user;
+        match f {
+            UserField::Id => u.id = opt_string(map)?.unwrap_or_default(),
+            UserField::Upn => u.user_principal_name = opt_string(map)?,
+            UserField::DisplayName => u.display_name = opt_string(map)?,
+            UserField::Mail => u.mail = opt_string(map)?,
+            UserField::ImmutableId => u.on_premises_immutable_id = opt_string(map)?,
+            UserField::SyncEnabled => u.on_premises_sync_enabled = opt_bool(map)?,
+            UserField::Mobile => u.mobile_phone = opt_string(map)?,
+            UserField::AltMobile => {
+                u.alternate_mobile_phones = Some(map.next_value_seed(StringList(t))?);
+            }
+            UserField::BusinessPhones => u.business_phones = map.next_value_seed(StringList(t))?,
+            UserField::ProxyAddresses => u.proxy_addresses = map.next_value_seed(StringList(t))?,
+            UserField::Licenses => {
+                u.assigned_licenses = map.next_value_seed(ObjList::<AssignedLicense>::new(t))?;
+            }
+            UserField::OnPremErrors => {
+                u.on_premises_provisioning_errors =
+                    map.next_value_seed(ObjList::<OnPremisesProvisioningError>::new(t))?;
+            }
+            UserField::ServiceErrors => {
+                u.service_provisioning_errors =
+                    map.next_value_seed(ObjList::<ServiceProvisioningError>::new(t))?;
+            }
+            UserField::Additional => {
+                t.nested(Some("AdditionalProperties"));
+                acc.extra = map.next_value_seed(Additional(t))?.map(Box::new);
+                t.nested(None);
+            }
+            UserField::Removed => {
+                map.next_value::<IgnoredAny>()?;
+                acc.removed = true;
+            }
+            UserField::LastDirSync => acc.last_dir_sync = Some(map.next_value_seed(Text)?.is_some()),
+        }
+        t.end_field();
+        Ok(())
+    }
+
+    fn finish<E: de::Error>(mut acc: UserAcc) -> Result<Option<CloudUser>, E> {
+        acc.merge_extra();
+        if acc.removed {
+            return Ok(None);
+        }
+        if acc.user.id.is_empty() {
+            return Err(E::custom(
+                "a user object needs an \"id\" (Graph) or \"ObjectId\" (MSOnline) property",
+            ));
+        }
+        if acc.user.on_premises_sync_enabled.is_none() && acc.last_dir_sync == Some(true) {
+            // MSOnline exports have no onPremisesSyncEnabled; a LastDirSyncTime means sync manages the user.
+            acc.user.on_premises_sync_enabled = Some(true);
+        }
+        Ok(Some(acc.user))
+    }
+}
+
+/// The `AdditionalProperties` dictionary of `Get-MgUser` output.
+struct Additional<'a>(&'a Tracker);
+
+impl<'de> DeserializeSeed<'de> for Additional<'_> {
+    type Value = Option<UserAcc>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<UserAcc>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Additional<'_> {
+    type Value = Option<UserAcc>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of additional properties")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<UserAcc>, E> {
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<UserAcc>, A::Error> {
+        let mut acc = UserAcc::default();
+        while let Some(k) = map.next_key::<String>()? {
+            match CloudUser::classify(&k) {
+                Key::Field(UserField::Additional) | Key::Page | Key::Ignore => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Key::Field(f) => CloudUser::field(&mut acc, f, &mut map, self.0)?,
+            }
+        }
+        Ok(Some(acc))
+    }
+}
+
+/// An object inside a user property array (a license, a provisioning error).
+trait SubObject: Default {
+    /// What the element is, for messages.
+    const WHAT: &'static str;
+    /// Classifies a property name: its index and canonical name.
+    fn key(k: &str) -> Option<(u8, &'static str)>;
+    /// Reads property `which`.
+    fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error>;
+    /// Checks the finished element.
+    fn check<E: de::Error>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+}
+
+impl SubObject for AssignedLicense {
+    const WHAT: &'static str = "a license object {\"skuId\":...,\"disabledPlans\":[...]}";
+
+    fn key(k: &str) -> Option<(u8, &'static str)> {
+        if is(k, "skuid") {
+            Some((0, "skuId"))
+        } else if is(k, "disabledplans") {
+            Some((1, "disabledPlans"))
+        } else {
+            None
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
+        match which {
+            0 => self.sku_id = opt_string(map)?.unwrap_or_default(),
+            _ => self.disabled_plans = map.next_value_seed(PlainList)?,
+        }
+        Ok(())
+    }
+
+    fn check<E: de::Error>(self) -> Result<Self, E> {
+        if self.sku_id.is_empty() {
+            return Err(E::custom("a license object needs a \"skuId\""));
+        }
+        Ok(self)
+    }
+}
+
+impl SubObject for OnPremisesProvisioningError {
+    const WHAT: &'static str = "a provisioning error object {\"category\":...,\"propertyCausingError\":...}";
+
+    fn key(k: &str) -> Option<(u8, &'static str)> {
+        if is(k, "category") {
+            Some((0, "category"))
+        } else if is(k, "propertycausingerror") {
+            Some((1, "propertyCausingError"))
+        } else if is(k, "value") {
+            Some((2, "value"))
+        } else if is(k, "occurreddatetime") {
+            Some((3, "occurredDateTime"))
+        } else {
+            None
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
+        match which {
+            0 => self.category = opt_string(map)?,
+            1 => self.property_causing_error = opt_string(map)?,
+            2 => self.value = opt_string(map)?,
+            _ => self.occurred_date_time = map.next_value_seed(Text)?,
+        }
+        Ok(())
+    }
+}
+
+impl SubObject for ServiceProvisioningError {
+    const WHAT: &'static str = "a service provisioning error object {\"serviceInstance\":...}";
+
+    fn key(k: &str) -> Option<(u8, &'static str)> {
+        if is(k, "createddatetime") {
+            Some((0, "createdDateTime"))
+        } else if is(k, "isresolved") {
+            Some((1, "isResolved"))
+        } else if is(k, "serviceinstance") {
+            Some((2, "serviceInstance"))
+        } else if is(k, "errordetail") {
+            Some((3, "errorDetail"))
+        } else {
+            None
+        }
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
+        match which {
+            0 => self.created_date_time = map.next_value_seed(Text)?,
+            1 => self.is_resolved = opt_bool(map)?,
+            2 => self.service_instance = opt_string(map)?,
+            _ => self.error_detail = opt_string(map)?,
+        }
+        Ok(())
+    }
+}
+
+/// A string array inside an array element: an array, `null`, a lone string, or the PowerShell 5.1 wrapper.
+struct PlainList;
+
+impl<'de> DeserializeSeed<'de> for PlainList {
+    type Value = Vec<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlainList {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        Ok(vec![v.to_owned()])
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(s) = seq.next_element::<String>()? {
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+        let mut out = None;
+        while let Some(k) = map.next_key::<String>()? {
+            if is(&k, "value") {
+                out = Some(map.next_value_seed(PlainList)?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        out.ok_or_else(|| de::Error::custom("expected an array of strings"))
+    }
+}
+
+/// An array of [`SubObject`]s (`null` reads as empty).
+struct ObjList<'a, O>(&'a Tracker, PhantomData<O>);
+
+impl<'a, O> ObjList<'a, O> {
+    fn new(t: &'a Tracker) -> Self {
+        ObjList(t, PhantomData)
+    }
+}
+
+impl<'de, O: SubObject> DeserializeSeed<'de> for ObjList<'_, O> {
+    type Value = Vec<O>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<O>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, O: SubObject> Visitor<'de> for ObjList<'_, O> {
+    type Value = Vec<O>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an array of {}", O::WHAT)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<O>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<O>, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            self.0.elem(out.len());
+            match seq.next_element_seed(ObjElem::<O>(self.0, PhantomData))? {
+                Some(o) => out.push(o),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<O>, A::Error> {
+        // A lone object where an array was expected: one element.
+        self.0.elem(0);
+        Ok(vec![ObjElem::<O>(self.0, PhantomData).visit_map(map)?])
+    }
+}
+
+struct ObjElem<'a, O>(&'a Tracker, PhantomData<O>);
+
+impl<'de, O: SubObject> DeserializeSeed<'de> for ObjElem<'_, O> {
+    type Value = O;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<O, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, O: SubObject> Visitor<'de> for ObjElem<'_, O> {
+    type Value = O;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(O::WHAT)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<O, E> {
+        Err(E::custom(format_args!(
+            "expected {}, found the string {v:?}: ConvertTo-Json cut the nesting short; \
+             export again with ConvertTo-Json -Depth 10",
+            O::WHAT
+        )))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<O, A::Error> {
+        let mut o = O::default();
+        while let Some(k) = map.next_key_seed(SubKey::<O>(PhantomData))? {
+            match k {
+                Some((which, name)) => {
+                    self.0.sub(Some(name));
+                    o.set(which, &mut map)?;
+                    self.0.sub(None);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        o.check()
+    }
+}
+
+/// A property name of a [`SubObject`], classified without allocating.
+struct SubKey<O>(PhantomData<O>);
+
+impl<'de, O: SubObject> DeserializeSeed<'de> for SubKey<O> {
+    type Value = Option<(u8, &'static str)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de, O: SubObject> Visitor<'de> for SubKey<O> {
+    type Value = Option<(u8, &'static str)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(O::key(v))
+    }
+}

@@ -1,0 +1,208 @@
+//! The DirSyncOverrides comparison: the equivalent of ADSyncTools' `Compare-ADSyncToolsDirSyncOverrides`.
+//!
+//! For every matched, synced user it compares AD `mobile` with Entra `mobilePhone`, and AD `otherMobile`
+//! with `AlternateMobilePhones` where the cloud source carries that property (Microsoft Graph does not;
+//! legacy MSOnline exports do). A user whose values differ gets a [`DirSyncOverrideRow`]: the values of both
+//! sides, which is what an admin persists back to AD before enabling BypassDirSyncOverrides (article 004).
+//! Each row says whether its differences are only formatting ([`DirSyncOverrideRow::format_only`]: equal
+//! after E.164 normalization), so a report can separate real drift from cosmetic drift.
+//!
+//! Comparison rules: an empty (or blank) value equals an absent one; `mobile` is compared as exact text;
+//! `otherMobile` and `AlternateMobilePhones` are compared as sets (order and repeats do not matter).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::matching::{MatchReport, match_users};
+use crate::model::{CloudUser, OnPremUser};
+use crate::phone::{PhoneOptions, normalize_e164, same_number};
+
+/// One user whose phone values differ between AD and Entra ID: a row of the DirSyncOverrides report.
+///
+/// The serialized keys are the CSV and JSON column names; multi-valued cells are arrays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirSyncOverrideRow {
+    /// The Entra UPN when the Entra user has one, else the AD one.
+    #[serde(rename = "UserPrincipalName")]
+    pub user_principal_name: String,
+    /// AD `mobile` (`None` when absent or empty).
+    #[serde(rename = "MobileInAD", default)]
+    pub mobile_in_ad: Option<String>,
+    /// Entra `mobilePhone` (`None` when absent or empty).
+    #[serde(rename = "MobileInEntra", default)]
+    pub mobile_in_entra: Option<String>,
+    /// AD `otherMobile`, in directory order, blanks left out.
+    #[serde(rename = "OtherMobileInAD", default)]
+    pub other_mobile_in_ad: Vec<String>,
+    /// Entra `AlternateMobilePhones`; `None` when the cloud source does not carry the property.
+    #[serde(rename = "AlternateMobilePhonesInEntra", default)]
+    pub alternate_mobile_phones_in_entra: Option<Vec<String>>,
+    /// The Entra user's `onPremisesImmutableId`.
+    #[serde(rename = "OnPremisesImmutableId", default)]
+    pub on_premises_immutable_id: String,
+    /// The Entra object id.
+    #[serde(rename = "ObjectId", default)]
+    pub object_id: String,
+    /// The AD distinguished name.
+    #[serde(rename = "DistinguishedName", default)]
+    pub distinguished_name: String,
+    /// Every difference of this row disappears after E.164 normalization: the numbers are the same, only
+    /// written differently.
+    #[serde(rename = "FormatOnly", default)]
+    pub format_only: bool,
+}
+
+/// The totals of a [`DirSyncReport`]: the matching counts, then the comparison's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DirSyncSummary {
+    /// AD users given.
+    pub on_prem_total: usize,
+    /// Entra users given.
+    pub cloud_total: usize,
+    /// Hard-matched pairs.
+    pub matched: usize,
+    /// AD users neither matched nor ambiguous.
+    pub unmatched_on_prem: usize,
+    /// Entra users neither matched nor ambiguous.
+    pub unmatched_cloud: usize,
+    /// AD users left out as ambiguous.
+    pub ambiguous_on_prem: usize,
+    /// Entra users left out as ambiguous.
+    pub ambiguous_cloud: usize,
+    /// Soft-match candidate pairs among the unmatched users.
+    pub soft_match_candidates: usize,
+    /// Matched pairs whose Entra user is synced (`onPremisesSyncEnabled` true): the ones compared.
+    pub synced_matched: usize,
+    /// Matched pairs whose Entra user is not synced: skipped, sync does not write them.
+    pub not_synced_matched: usize,
+    /// Rows (users whose values differ).
+    pub rows: usize,
+    /// Rows with at least one difference that survives E.164 normalization.
+    pub real_drift: usize,
+    /// Rows whose differences are formatting only.
+    pub format_only: usize,
+    /// Whether `otherMobile` was compared for at least one user (its Entra user carried
+    /// `AlternateMobilePhones`). False for Graph sources, which lack the property.
+    pub alternate_mobile_compared: bool,
+}
+
+/// The DirSyncOverrides comparison. Serializes as `{"Summary":{...},"Rows":[...]}`; the matching behind it is
+/// kept for callers but not serialized.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DirSyncReport {
+    /// The totals.
+    pub summary: DirSyncSummary,
+    /// One row per synced matched user whose values differ, sorted by UPN (case-insensitive), then DN.
+    pub rows: Vec<DirSyncOverrideRow>,
+    /// The matching the rows are based on.
+    #[serde(skip)]
+    pub matching: MatchReport,
+}
+
+/// Compares the phone values of every matched, synced user; see the module documentation.
+///
+/// Ambiguous and unmatched users are not compared (they are counted in the summary); nor are matched users
+/// whose Entra user is not synced.
+pub fn compare_dirsync(on_prem: &[OnPremUser], cloud: &[CloudUser], opts: &PhoneOptions) -> DirSyncReport {
+    let matching = match_users(on_prem, cloud);
+    let c = matching.counts;
+    let mut summary = DirSyncSummary {
+        on_prem_total: c.on_prem_total,
+        cloud_total: c.cloud_total,
+        matched: c.matched,
+        unmatched_on_prem: c.unmatched_on_prem,
+        unmatched_cloud: c.unmatched_cloud,
+        ambiguous_on_prem: c.ambiguous_on_prem,
+        ambiguous_cloud: c.ambiguous_cloud,
+        soft_match_candidates: c.soft_match_candidates,
+        ..DirSyncSummary::default()
+    };
+    let mut rows = Vec::new();
+    for pair in &matching.matched {
+        let (ad, entra) = (&on_prem[pair.on_prem], &cloud[pair.cloud]);
+        if !entra.is_synced() {
+            summary.not_synced_matched += 1;
+            continue;
+        }
+        summary.synced_matched += 1;
+        summary.alternate_mobile_compared |= entra.alternate_mobile_phones.is_some();
+        if let Some(row) = compare_pair(ad, entra, opts) {
+            rows.push(row);
+        }
+    }
+    rows.sort_by_cached_key(|r| {
+        (r.user_principal_name.to_lowercase(), r.distinguished_name.clone(), r.object_id.clone())
+    });
+    summary.rows = rows.len();
+    summary.format_only = rows.iter().filter(|r| r.format_only).count();
+    summary.real_drift = summary.rows - summary.format_only;
+    DirSyncReport { summary, rows, matching }
+}
+
+/// The row for one matched pair, or `None` when its values agree.
+pub(crate) fn compare_pair(ad: &OnPremUser, entra: &CloudUser, opts: &PhoneOptions) -> Option<DirSyncOverrideRow> {
+    let ad_mobile = non_blank(ad.mobile.as_deref());
+    let entra_mobile = non_blank(entra.mobile_phone.as_deref());
+    let mobile_differs = ad_mobile != entra_mobile;
+    let other_differs = entra
+        .alternate_mobile_phones
+        .as_deref()
+        .is_some_and(|alt| phone_set(&ad.other_mobile) != phone_set(alt));
+    if !mobile_differs && !other_differs {
+        return None;
+    }
+    let mobile_format_only = !mobile_differs
+        || match (ad_mobile, entra_mobile) {
+            (Some(a), Some(b)) => same_number(a, b, opts),
+            _ => false,
+        };
+    let other_format_only = !other_differs
+        || entra
+            .alternate_mobile_phones
+            .as_deref()
+            .is_some_and(|alt| normalized_set(&ad.other_mobile, opts) == normalized_set(alt, opts));
+    Some(DirSyncOverrideRow {
+        user_principal_name: non_blank(entra.user_principal_name.as_deref())
+            .or(non_blank(ad.user_principal_name.as_deref()))
+            .unwrap_or_default()
+            .to_owned(),
+        mobile_in_ad: ad_mobile.map(str::to_owned),
+        mobile_in_entra: entra_mobile.map(str::to_owned),
+        other_mobile_in_ad: phone_list(&ad.other_mobile),
+        alternate_mobile_phones_in_entra: entra.alternate_mobile_phones.as_deref().map(phone_list),
+        on_premises_immutable_id: entra.on_premises_immutable_id.clone().unwrap_or_default(),
+        object_id: entra.id.clone(),
+        distinguished_name: ad.distinguished_name.clone(),
+        format_only: mobile_format_only && other_format_only,
+    })
+}
+
+/// The value, unless it is absent, empty or blank.
+pub(crate) fn non_blank(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.trim().is_empty())
+}
+
+/// A multi-valued phone attribute as a set of its non-blank values.
+pub(crate) fn phone_set(values: &[String]) -> BTreeSet<&str> {
+    values.iter().map(String::as_str).filter(|s| !s.trim().is_empty()).collect()
+}
+
+/// A multi-valued phone attribute with blanks left out, order kept.
+fn phone_list(values: &[String]) -> Vec<String> {
+    values.iter().filter(|s| !s.trim().is_empty()).cloned().collect()
+}
+
+/// The set of E.164 forms of a multi-valued attribute; a value that does not parse stands for its trimmed
+/// text (marked, so it cannot collide with an E.164 form).
+fn normalized_set(values: &[String], opts: &PhoneOptions) -> BTreeSet<String> {
+    phone_set(values)
+        .into_iter()
+        .map(|v| normalize_e164(v, opts).unwrap_or_else(|| format!("text:{}", v.trim())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

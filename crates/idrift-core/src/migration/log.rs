@@ -1,0 +1,121 @@
+//! Reading the move report log for interruptions: the stalls and restarts that make "Data migrated"
+//! (`BytesTransferred`) exceed the mailbox size.
+//!
+//! - A **stall** is an entry naming a throttling state `StalledDueTo…` (e.g.
+//!   `StalledDueToTarget_DiskLatency`), an entry saying the job "has been paused temporarily", or one
+//!   saying the service is "relinquishing" the job. One entry counts once.
+//! - A **restart** is the copy starting again: an entry "Request processing continued, stage
+//!   LoadingMessages" (or CopyingMessages), or the log entering `LoadingMessages`/`CopyingMessages` again
+//!   after a stall or after an earlier pass. The first pass of a log that starts from the beginning is not
+//!   a restart.
+//!
+//! Each restart copies data again, and `BytesTransferred` counts every copy.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// What the report log says about interruptions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LogSummary {
+    /// Log entries read.
+    pub entries: usize,
+    /// Stall entries (`StalledDueTo…`, "paused temporarily", "relinquishing").
+    pub stalls: u32,
+    /// Times the message copy started again (`LoadingMessages`/`CopyingMessages` re-entered).
+    pub restarts: u32,
+    /// Copy passes seen (a pass is a run of `LoadingMessages`/`CopyingMessages` stages).
+    pub copy_passes: u32,
+    /// Stall states named in the log, with how many entries named each.
+    pub stall_states: BTreeMap<String, u32>,
+}
+
+impl LogSummary {
+    /// Stalls plus restarts.
+    pub fn interruptions(&self) -> u32 {
+        self.stalls.saturating_add(self.restarts)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Loading,
+    Copying,
+    Other,
+}
+
+/// Counts stalls and restarts in report log entries, in order.
+pub fn analyze_log<S: AsRef<str>>(entries: &[S]) -> LogSummary {
+    let mut summary = LogSummary {
+        entries: entries.len(),
+        ..LogSummary::default()
+    };
+    let mut in_pass = false;
+    let mut last_stage: Option<Stage> = None;
+    for entry in entries {
+        let e = entry.as_ref();
+        let lower = e.to_ascii_lowercase();
+        let state = stall_state(e);
+        let stalled = state.is_some()
+            || lower.contains("paused temporarily")
+            || lower.contains("relinquishing job");
+        if stalled {
+            summary.stalls += 1;
+            if let Some(s) = state {
+                *summary.stall_states.entry(s).or_insert(0) += 1;
+            }
+            in_pass = false;
+            last_stage = None;
+            continue;
+        }
+        let Some(stage) = stage_of(e) else {
+            continue;
+        };
+        if stage == Stage::Other {
+            last_stage = Some(stage);
+            continue;
+        }
+        let continued = lower.contains("processing continued");
+        let back_to_loading =
+            in_pass && stage == Stage::Loading && last_stage == Some(Stage::Copying);
+        if continued || !in_pass || back_to_loading {
+            summary.copy_passes += 1;
+            if continued || summary.copy_passes > 1 {
+                summary.restarts += 1;
+            }
+            in_pass = true;
+        }
+        last_stage = Some(stage);
+    }
+    summary
+}
+
+/// The `StalledDueTo…` state an entry names, if any.
+fn stall_state(e: &str) -> Option<String> {
+    let i = e.find("StalledDueTo")?;
+    let name: String = e[i..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    Some(name)
+}
+
+/// The stage an entry reports: `Stage: X.` or `…, stage X.`.
+fn stage_of(e: &str) -> Option<Stage> {
+    let lower = e.to_ascii_lowercase();
+    let i = lower.find("stage")?;
+    let rest = e[i + "stage".len()..].trim_start_matches(':').trim_start();
+    let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    if name.is_empty() {
+        return None;
+    }
+    Some(match name.as_str() {
+        "LoadingMessages" => Stage::Loading,
+        "CopyingMessages" => Stage::Copying,
+        _ => Stage::Other,
+    })
+}
+
+#[cfg(test)]
+mod tests;

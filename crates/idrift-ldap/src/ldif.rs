@@ -1,0 +1,597 @@
+//! An RFC 2849 LDIF reader and writer for Active Directory user exports.
+//!
+//! [`read_users`] reads what `ldapsearch -LLL` and `ldifde -f` write: an optional `version: 1` line,
+//! comments, folded lines, `::` base64 values (binary `objectGUID` included), CRLF line ends and a UTF-8 byte
+//! order mark. Attribute names are compared without regard to case. A `:<` URL value is refused with an
+//! error naming the line; change records (`changetype:` other than `add`) are skipped with a warning.
+//!
+//! A record is a user when its `objectClass` values include `user` but not `computer`; a record that carries
+//! no `objectClass` at all (an export that did not ask for it) is a user when it has a `userPrincipalName` or
+//! a `sAMAccountName`. Only the attributes of [`OnPremUser`] are kept.
+//!
+//! The reader streams: it holds one block of input and the users kept, never the whole input. Malformed
+//! input gives an [`LdifError`] naming the line; nothing makes it panic. [`write_users`] writes LDIF that
+//! reads back to the same users.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use idrift_core::model::OnPremUser;
+
+use crate::attributes::{Applied, Attr, apply};
+
+/// A problem in the input that did not stop the read (a skipped change record, a repeated value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdifWarning {
+    /// The 1-based line where the record or value starts.
+    pub line: usize,
+    /// What was skipped or ignored, and why.
+    pub message: String,
+}
+
+impl fmt::Display for LdifWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The users of an LDIF export and the warnings met while reading it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LdifUsers {
+    /// The user records, in input order.
+    pub users: Vec<OnPremUser>,
+    /// Skipped change records and ignored values.
+    pub warnings: Vec<LdifWarning>,
+}
+
+/// Why an LDIF input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdifError {
+    /// The 1-based line where the problem is (for an I/O error, the line being read).
+    pub line: usize,
+    /// What was found and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for LdifError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for LdifError {}
+
+/// Reads the users of an LDIF export, streaming.
+///
+/// Memory grows with the users kept, not with the size of the input.
+///
+/// # Errors
+/// [`LdifError`] naming the line: a read error, a `:<` URL value, bad base64, a continuation line with nothing
+/// to continue, a record not starting with `dn:`, a GUID that is not 16 bytes, a number that is not an
+/// integer, text that is not UTF-8.
+pub fn read_users<R: BufRead>(reader: R) -> Result<LdifUsers, LdifError> {
+    let mut lines = LineReader::new(reader);
+    let mut parser = Parser::default();
+    while let Some((line_no, line)) = lines.next_line()? {
+        parser.line(line_no, line)?;
+    }
+    Ok(parser.finish())
+}
+
+/// Reads the users of an LDIF export held in memory.
+///
+/// # Errors
+/// As for [`read_users`].
+pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
+    read_users(text.as_bytes())
+}
+
+/// Writes `users` as LDIF (`version: 1`, one `user` record each) that [`read_users`] reads back to the same
+/// users. Binary GUIDs and values that are not safe LDIF strings are base64-encoded; lines are not folded.
+///
+/// # Errors
+/// The writer's I/O errors.
+pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
+    let mut w = io::BufWriter::with_capacity(1 << 16, w);
+    w.write_all(b"version: 1\n")?;
+    for u in users {
+        w.write_all(b"\n")?;
+        write_value(&mut w, "dn", u.distinguished_name.as_bytes())?;
+        for class in ["top", "person", "organizationalPerson", "user"] {
+            write_value(&mut w, "objectClass", class.as_bytes())?;
+        }
+        let guids = [
+            (Attr::ObjectGuid, u.object_guid),
+            (Attr::ConsistencyGuid, u.consistency_guid),
+            (Attr::MailboxGuid, u.mailbox_guid),
+        ];
+        for (attr, guid) in guids {
+            if let Some(g) = guid {
+                write_base64(&mut w, attr.ldap_name(), &g.to_bytes_le())?;
+            }
+        }
+        let texts = [
+            (Attr::SamAccountName, &u.sam_account_name),
+            (Attr::UserPrincipalName, &u.user_principal_name),
+            (Attr::Mail, &u.mail),
+            (Attr::TargetAddress, &u.target_address),
+            (Attr::Mobile, &u.mobile),
+            (Attr::WhenChanged, &u.when_changed),
+        ];
+        for (attr, value) in texts {
+            if let Some(v) = value {
+                write_value(&mut w, attr.ldap_name(), v.as_bytes())?;
+            }
+        }
+        for v in &u.proxy_addresses {
+            write_value(&mut w, Attr::ProxyAddresses.ldap_name(), v.as_bytes())?;
+        }
+        for v in &u.other_mobile {
+            write_value(&mut w, Attr::OtherMobile.ldap_name(), v.as_bytes())?;
+        }
+        if let Some(n) = u.recipient_type_details {
+            writeln!(w, "{}: {n}", Attr::RecipientTypeDetails.ldap_name())?;
+        }
+        if let Some(n) = u.remote_recipient_type {
+            writeln!(w, "{}: {n}", Attr::RemoteRecipientType.ldap_name())?;
+        }
+        if let Some(n) = u.recipient_display_type {
+            writeln!(w, "{}: {n}", Attr::RecipientDisplayType.ldap_name())?;
+        }
+    }
+    w.flush()
+}
+
+/// RFC 2849 SAFE-STRING: no NUL, LF or CR, ASCII only, not starting with space, `:` or `<`, and (so that
+/// readers that trim keep it) not ending with a space.
+fn is_safe_string(v: &[u8]) -> bool {
+    match (v.first(), v.last()) {
+        (None, _) => true,
+        (Some(b' ' | b':' | b'<'), _) | (_, Some(b' ')) => false,
+        _ => v.iter().all(|&b| b != 0 && b != b'\n' && b != b'\r' && b < 0x80),
+    }
+}
+
+fn write_value<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> {
+    if !is_safe_string(value) {
+        return write_base64(w, name, value);
+    }
+    w.write_all(name.as_bytes())?;
+    if value.is_empty() {
+        return w.write_all(b":\n");
+    }
+    w.write_all(b": ")?;
+    w.write_all(value)?;
+    w.write_all(b"\n")
+}
+
+fn write_base64<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> {
+    w.write_all(name.as_bytes())?;
+    w.write_all(b":: ")?;
+    w.write_all(base64::engine::general_purpose::STANDARD.encode(value).as_bytes())?;
+    w.write_all(b"\n")
+}
+
+/// Base64 as LDIF writers produce it: the standard alphabet, padding optional.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The longest logical line accepted (a folded value included): far above any AD attribute value.
+const MAX_LINE: usize = 64 << 20;
+
+/// Splits the input into logical lines: CR stripped, folded lines joined, BOM skipped.
+struct LineReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// The 1-based number of the physical line at `start`.
+    line_no: usize,
+    bom_checked: bool,
+    joined: Vec<u8>,
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    match line.split_last() {
+        Some((b'\r', rest)) => rest,
+        _ => line,
+    }
+}
+
+impl<R: BufRead> LineReader<R> {
+    fn new(reader: R) -> LineReader<R> {
+        LineReader {
+            reader,
+            buf: vec![0; 1 << 20],
+            start: 0,
+            end: 0,
+            eof: false,
+            line_no: 1,
+            bom_checked: false,
+            joined: Vec::new(),
+        }
+    }
+
+    /// Reads more input, keeping the unread bytes `start..end` (moved to the front).
+    fn refill(&mut self) -> Result<(), LdifError> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            if self.buf.len() >= MAX_LINE + 2 {
+                return Err(LdifError {
+                    line: self.line_no,
+                    message: format!("line longer than {} MiB", MAX_LINE >> 20),
+                });
+            }
+            let grown = (self.buf.len() * 2).min(MAX_LINE + 2);
+            self.buf.resize(grown, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(LdifError { line: self.line_no, message: format!("read error: {e}") });
+                }
+            }
+        }
+        if !self.bom_checked && (self.end >= 3 || self.eof) {
+            self.bom_checked = true;
+            if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
+                self.start = 3;
+            }
+        }
+        Ok(())
+    }
+
+    /// The end (exclusive, before `\n`) of the physical line starting at `self.start`, and whether the byte after
+    /// it is available (or the input ended). Refills as needed.
+    fn physical_line(&mut self) -> Result<Option<usize>, LdifError> {
+        let mut scanned = 0;
+        loop {
+            let avail = &self.buf[self.start + scanned..self.end];
+            match memchr::memchr(b'\n', avail) {
+                Some(i) => {
+                    let line_end = self.start + scanned + i;
+                    if line_end + 1 == self.end && !self.eof {
+                        // Need one byte of lookahead to know whether the next line continues this one.
+                        let offset = line_end - self.start;
+                        self.refill()?;
+                        if self.eof || self.end > self.start + offset + 1 {
+                            return Ok(Some(self.start + offset));
+                        }
+                        scanned = offset;
+                        continue;
+                    }
+                    return Ok(Some(line_end));
+                }
+                None if self.eof => {
+                    return Ok(if self.start == self.end { None } else { Some(self.end) });
+                }
+                None => {
+                    scanned = self.end - self.start;
+                    self.refill()?;
+                }
+            }
+        }
+    }
+
+    /// Advances past the physical line ending at `line_end`.
+    fn advance(&mut self, line_end: usize) {
+        self.start = (line_end + 1).min(self.end);
+        self.line_no += 1;
+    }
+
+    fn next_starts_with_space(&self) -> bool {
+        self.start < self.end && self.buf[self.start] == b' '
+    }
+
+    /// The next logical line and the number of its first physical line, or `None` at the end.
+    fn next_line(&mut self) -> Result<Option<(usize, &[u8])>, LdifError> {
+        while !self.bom_checked {
+            self.refill()?;
+        }
+        let Some(line_end) = self.physical_line()? else {
+            return Ok(None);
+        };
+        let first_no = self.line_no;
+        if self.buf[self.start..line_end].first() == Some(&b' ') {
+            return Err(LdifError {
+                line: first_no,
+                message: "a continuation line (starting with a space) has no line to continue".to_owned(),
+            });
+        }
+        let a = self.start;
+        let b = a + strip_cr(&self.buf[a..line_end]).len();
+        self.advance(line_end);
+        if !self.next_starts_with_space() {
+            return Ok(Some((first_no, &self.buf[a..b])));
+        }
+        if a == b {
+            return Err(LdifError {
+                line: self.line_no,
+                message: "a continuation line (starting with a space) follows an empty line".to_owned(),
+            });
+        }
+        self.joined.clear();
+        self.joined.extend_from_slice(&self.buf[a..b]);
+        while self.next_starts_with_space() {
+            let Some(line_end) = self.physical_line()? else {
+                break;
+            };
+            let part = strip_cr(&self.buf[self.start + 1..line_end.max(self.start + 1)]);
+            if self.joined.len() + part.len() > MAX_LINE {
+                return Err(LdifError {
+                    line: first_no,
+                    message: format!("folded line longer than {} MiB", MAX_LINE >> 20),
+                });
+            }
+            self.joined.extend_from_slice(part);
+            self.advance(line_end);
+        }
+        Ok(Some((first_no, &self.joined)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Before the first record: a `version:` line may come.
+    Start,
+    /// Between records: the next non-comment line must be `dn:`.
+    Between,
+    /// In a content record.
+    Record,
+    /// In a change record being skipped.
+    Skip,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueKind {
+    Plain,
+    Base64,
+    Url,
+}
+
+#[derive(Default)]
+struct Record {
+    user: OnPremUser,
+    line: usize,
+    /// Still in the record header (`dn:`, `control:`, `changetype:`).
+    header: bool,
+    has_object_class: bool,
+    class_user: bool,
+    class_computer: bool,
+}
+
+struct Parser {
+    state: State,
+    rec: Record,
+    scratch: Vec<u8>,
+    out: LdifUsers,
+}
+
+impl Default for Parser {
+    fn default() -> Parser {
+        Parser { state: State::Start, rec: Record::default(), scratch: Vec::new(), out: LdifUsers::default() }
+    }
+}
+
+fn err(line: usize, message: impl Into<String>) -> LdifError {
+    LdifError { line, message: message.into() }
+}
+
+/// The value of a line: the text itself, or the base64 decoded into `scratch`.
+fn decode<'a>(
+    scratch: &'a mut Vec<u8>,
+    line_no: usize,
+    kind: ValueKind,
+    raw: &'a [u8],
+) -> Result<Cow<'a, [u8]>, LdifError> {
+    match kind {
+        ValueKind::Plain => Ok(Cow::Borrowed(raw)),
+        ValueKind::Base64 => {
+            scratch.clear();
+            BASE64
+                .decode_vec(raw.trim_ascii_end(), scratch)
+                .map_err(|e| err(line_no, format!("bad base64 value ({e})")))?;
+            Ok(Cow::Borrowed(scratch))
+        }
+        ValueKind::Url => Err(err(line_no, "URL values (`:<`) are not supported")),
+    }
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b';' || b == b'.'
+}
+
+fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(60)]).into_owned()
+}
+
+impl Parser {
+    fn line(&mut self, line_no: usize, line: &[u8]) -> Result<(), LdifError> {
+        if line.is_empty() {
+            match self.state {
+                State::Record => self.end_record(),
+                State::Skip => self.state = State::Between,
+                State::Start | State::Between => {}
+            }
+            return Ok(());
+        }
+        if line[0] == b'#' {
+            return Ok(());
+        }
+        if self.state == State::Skip {
+            return Ok(());
+        }
+        let Some(colon) = memchr::memchr(b':', line) else {
+            return Err(err(line_no, format!("expected `attribute: value`, found {:?}", show(line))));
+        };
+        let full_name = &line[..colon];
+        if full_name.is_empty() || !full_name.iter().all(|&b| is_name_byte(b)) {
+            return Err(err(line_no, format!("invalid attribute name {:?}", show(full_name))));
+        }
+        let name = match memchr::memchr(b';', full_name) {
+            Some(i) => &full_name[..i],
+            None => full_name,
+        };
+        let mut rest = &line[colon + 1..];
+        let kind = match rest.first() {
+            Some(b':') => {
+                rest = &rest[1..];
+                ValueKind::Base64
+            }
+            Some(b'<') => ValueKind::Url,
+            _ => ValueKind::Plain,
+        };
+        if kind == ValueKind::Url {
+            return Err(err(
+                line_no,
+                format!(
+                    "`{}:<` takes its value from a URL, which is not supported; export the value inline",
+                    show(full_name)
+                ),
+            ));
+        }
+        while let Some((b' ', r)) = rest.split_first() {
+            rest = r;
+        }
+        let raw = rest;
+
+        match self.state {
+            State::Start if name.eq_ignore_ascii_case(b"version") => {
+                let v = decode(&mut self.scratch, line_no, kind, raw)?;
+                if v.as_ref() != b"1" {
+                    return Err(err(line_no, format!("unsupported LDIF version {:?} (expected 1)", show(&v))));
+                }
+                self.state = State::Between;
+                Ok(())
+            }
+            State::Start | State::Between => {
+                if !name.eq_ignore_ascii_case(b"dn") {
+                    return Err(err(
+                        line_no,
+                        format!("expected `dn:` to start a record, found `{}:`", show(full_name)),
+                    ));
+                }
+                let dn = decode(&mut self.scratch, line_no, kind, raw)?;
+                let dn = String::from_utf8(dn.into_owned())
+                    .map_err(|_| err(line_no, "the DN must be UTF-8 text"))?;
+                self.rec = Record {
+                    user: OnPremUser { distinguished_name: dn, ..OnPremUser::default() },
+                    line: line_no,
+                    header: true,
+                    ..Record::default()
+                };
+                self.state = State::Record;
+                Ok(())
+            }
+            State::Skip => Ok(()),
+            State::Record => self.attribute(line_no, name, kind, raw),
+        }
+    }
+
+    fn attribute(&mut self, line_no: usize, name: &[u8], kind: ValueKind, raw: &[u8]) -> Result<(), LdifError> {
+        if self.rec.header {
+            if name.eq_ignore_ascii_case(b"control") {
+                return Ok(());
+            }
+            if name.eq_ignore_ascii_case(b"changetype") {
+                let v = decode(&mut self.scratch, line_no, kind, raw)?;
+                if v.eq_ignore_ascii_case(b"add") {
+                    return Ok(());
+                }
+                let message = format!(
+                    "change record (changetype: {}) for {:?} skipped",
+                    show(&v),
+                    self.rec.user.distinguished_name
+                );
+                self.out.warnings.push(LdifWarning { line: self.rec.line, message });
+                self.state = State::Skip;
+                return Ok(());
+            }
+            self.rec.header = false;
+        }
+        if name.eq_ignore_ascii_case(b"dn") {
+            return Err(err(line_no, "a second `dn:` in one record (records are separated by an empty line)"));
+        }
+        if name.eq_ignore_ascii_case(b"changetype") {
+            return Err(err(line_no, "`changetype:` must directly follow the `dn:` line"));
+        }
+        if name.eq_ignore_ascii_case(b"objectclass") {
+            let v = decode(&mut self.scratch, line_no, kind, raw)?;
+            self.rec.has_object_class = true;
+            let v = v.trim_ascii();
+            if v.eq_ignore_ascii_case(b"user") {
+                self.rec.class_user = true;
+            } else if v.eq_ignore_ascii_case(b"computer") {
+                self.rec.class_computer = true;
+            }
+            return Ok(());
+        }
+        let Some(attr) = Attr::from_name(name) else {
+            if kind == ValueKind::Base64 {
+                // Not kept, but still checked: bad base64 anywhere is a broken export.
+                decode(&mut self.scratch, line_no, kind, raw)?;
+            }
+            return Ok(());
+        };
+        let value = match kind {
+            ValueKind::Plain => Cow::Borrowed(raw),
+            _ => Cow::Owned(decode(&mut self.scratch, line_no, kind, raw)?.into_owned()),
+        };
+        match apply(&mut self.rec.user, attr, value) {
+            Ok(Applied::Stored) => Ok(()),
+            Ok(Applied::Repeated) => {
+                let message = format!(
+                    "{} has a second value in {:?}; the first one is kept",
+                    attr.ldap_name(),
+                    self.rec.user.distinguished_name
+                );
+                self.out.warnings.push(LdifWarning { line: line_no, message });
+                Ok(())
+            }
+            Err(message) => Err(err(line_no, message)),
+        }
+    }
+
+    fn end_record(&mut self) {
+        self.state = State::Between;
+        let rec = std::mem::take(&mut self.rec);
+        let is_user = if rec.has_object_class {
+            rec.class_user && !rec.class_computer
+        } else {
+            rec.user.user_principal_name.is_some() || rec.user.sam_account_name.is_some()
+        };
+        if is_user {
+            self.out.users.push(rec.user);
+        }
+    }
+
+    fn finish(mut self) -> LdifUsers {
+        if self.state == State::Record {
+            self.end_record();
+        }
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests;

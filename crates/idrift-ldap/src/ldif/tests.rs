@@ -1,0 +1,353 @@
+//! Tests of the LDIF reader and writer: real export shapes, malformed input, round trips and a
+//! deterministic fuzz run.
+
+use std::io::{BufReader, Read};
+
+use idrift_core::guid::Guid;
+use idrift_core::model::OnPremUser;
+
+use super::{LdifError, parse_users, read_users, write_users};
+
+const LDAPSEARCH: &str = "\
+version: 1
+
+# Alice Anders, Sync, contoso.test
+dn: CN=Alice Anders,OU=Sync,DC=contoso,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+cn: Alice Anders
+sAMAccountName: alice
+userPrincipalName: alice@contoso.test
+mail: alice@contoso.test
+proxyAddresses: SMTP:alice@contoso.test
+proxyAddresses: smtp:alice@contoso.mail.onmicrosoft.com
+mobile: +1 555 0100
+otherMobile: +1 555 0101
+otherMobile: +1 555 0102
+objectGUID:: xj0gzuWsYEio25QY44RFDA==
+msExchMailboxGuid:: PC0eD1pLeGmHlqW0w9Lh8A==
+msExchRecipientTypeDetails: 2147483648
+msExchRemoteRecipientType: 4
+msExchRecipientDisplayType: -2147483642
+targetAddress: SMTP:alice@contoso.mail.onmicrosoft.com
+whenChanged: 20261125143005.0Z
+
+# DC1, Domain Controllers, contoso.test
+dn: CN=DC1,OU=Domain Controllers,DC=contoso,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+objectClass: computer
+sAMAccountName: DC1$
+
+dn: CN=Staff,OU=Sync,DC=contoso,DC=test
+objectClass: group
+sAMAccountName: staff
+
+# search result
+";
+
+fn alice() -> OnPremUser {
+    OnPremUser {
+        distinguished_name: "CN=Alice Anders,OU=Sync,DC=contoso,DC=test".into(),
+        object_guid: Some("ce203dc6-ace5-4860-a8db-9418e384450c".parse().unwrap()),
+        consistency_guid: None,
+        sam_account_name: Some("alice".into()),
+        user_principal_name: Some("alice@contoso.test".into()),
+        mail: Some("alice@contoso.test".into()),
+        proxy_addresses: vec!["SMTP:alice@contoso.test".into(), "smtp:alice@contoso.mail.onmicrosoft.com".into()],
+        target_address: Some("SMTP:alice@contoso.mail.onmicrosoft.com".into()),
+        mobile: Some("+1 555 0100".into()),
+        other_mobile: vec!["+1 555 0101".into(), "+1 555 0102".into()],
+        mailbox_guid: Some("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0".parse().unwrap()),
+        recipient_type_details: Some(2_147_483_648),
+        remote_recipient_type: Some(4),
+        recipient_display_type: Some(-2_147_483_642),
+        when_changed: Some("20261125143005.0Z".into()),
+    }
+}
+
+#[track_caller]
+fn check_err(input: &str, line: usize, needle: &str) {
+    let e = parse_users(input).unwrap_err();
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.message.contains(needle), "{e:?} does not mention {needle:?}");
+    assert!(e.to_string().starts_with(&format!("line {line}: ")));
+}
+
+#[test]
+fn reads_ldapsearch_output_keeping_users_only() {
+    let out = parse_users(LDAPSEARCH).unwrap();
+    assert_eq!(out.users, vec![alice()]);
+    assert!(out.warnings.is_empty());
+}
+
+#[test]
+fn reads_ldifde_output_with_crlf_bom_folding_and_changetype_add() {
+    let ldifde = "\u{feff}dn: CN=Alice Anders,OU=Sync,DC=contoso,DC=test\r\n\
+        changetype: add\r\n\
+        objectClass: top\r\n\
+        objectClass: user\r\n\
+        DISTINGUISHEDNAME: CN=Alice Anders,OU=Sync,DC=contoso,DC=test\r\n\
+        OBJECTGUID:: xj0gzuWsYEio25\r\n QY44RFDA==\r\n\
+        USERPRINCIPALNAME: alice@con\r\n toso.test\r\n\
+        ProxyAddresses: SMTP:alice@contoso.test\r\n\
+        \r\n";
+    let out = parse_users(ldifde).unwrap();
+    assert_eq!(out.users.len(), 1);
+    let u = &out.users[0];
+    assert_eq!(u.user_principal_name.as_deref(), Some("alice@contoso.test"));
+    assert_eq!(u.object_guid, alice().object_guid);
+    assert_eq!(u.proxy_addresses, ["SMTP:alice@contoso.test"]);
+}
+
+#[test]
+fn folded_line_joins_and_comments_fold_too() {
+    let input = "dn: CN=A,DC=x\nobjectClass: user\n# a comment\n  that continues\nmail: a@\n x.\n  test\n";
+    let out = parse_users(input).unwrap();
+    assert_eq!(out.users[0].mail.as_deref(), Some("a@x. test"));
+}
+
+#[test]
+fn base64_dn_and_utf8_values() {
+    let dn = "CN=Jürgen Müller,OU=Sync,DC=contoso,DC=test";
+    let input = format!(
+        "dn:: {}\nobjectClass: user\nmobile:: {}\n",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, dn),
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "+49 30 1234"),
+    );
+    let out = parse_users(&input).unwrap();
+    assert_eq!(out.users[0].distinguished_name, dn);
+    assert_eq!(out.users[0].mobile.as_deref(), Some("+49 30 1234"));
+}
+
+#[test]
+fn without_object_class_upn_or_sam_makes_a_user() {
+    let input = "dn: CN=A,DC=x\nuserPrincipalName: a@x\n\ndn: CN=B,DC=x\nsAMAccountName: b\n\ndn: CN=C,DC=x\nmail: c@x\n";
+    let out = parse_users(input).unwrap();
+    let dns: Vec<_> = out.users.iter().map(|u| u.distinguished_name.as_str()).collect();
+    assert_eq!(dns, ["CN=A,DC=x", "CN=B,DC=x"]);
+}
+
+#[test]
+fn change_records_are_skipped_with_a_warning() {
+    let input = "version: 1\n\n\
+        dn: CN=A,DC=x\nchangetype: modify\nreplace: mobile\nmobile: +1\n-\n\n\
+        dn: CN=B,DC=x\ncontrol: 1.2.840.113556.1.4.805 true\nchangetype: delete\n\n\
+        dn: CN=C,DC=x\nobjectClass: user\nmobile: +2\n";
+    let out = parse_users(input).unwrap();
+    assert_eq!(out.users.len(), 1);
+    assert_eq!(out.users[0].mobile.as_deref(), Some("+2"));
+    assert_eq!(out.warnings.len(), 2);
+    assert_eq!(out.warnings[0].line, 3);
+    assert!(out.warnings[0].message.contains("changetype: modify"), "{:?}", out.warnings);
+    assert_eq!(out.warnings[1].line, 9);
+}
+
+#[test]
+fn repeated_single_value_warns_and_keeps_the_first() {
+    let out = parse_users("dn: CN=A,DC=x\nobjectClass: user\nmobile: 1\nmobile: 2\n").unwrap();
+    assert_eq!(out.users[0].mobile.as_deref(), Some("1"));
+    assert_eq!(out.warnings.len(), 1);
+    assert_eq!(out.warnings[0].line, 4);
+}
+
+#[test]
+fn guid_text_and_printable_binary_guid() {
+    // ldapsearch writes a binary value unencoded when all its bytes are printable.
+    let out = parse_users("dn: CN=A,DC=x\nobjectClass: user\nobjectGUID: ABCDEFGHIJKLMNOP\nmsExchMailboxGuid: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n").unwrap();
+    assert_eq!(out.users[0].object_guid, Some(Guid::from_bytes_le(*b"ABCDEFGHIJKLMNOP")));
+    assert_eq!(out.users[0].mailbox_guid, alice().mailbox_guid);
+}
+
+#[test]
+fn malformed_input_names_the_line() {
+    check_err("dn: CN=A,DC=x\nobjectClass: user\njpegPhoto:< file:///tmp/a.jpg\n", 3, "URL");
+    check_err("dn: CN=A,DC=x\nobjectGUID:: !!!notbase64\n", 2, "bad base64");
+    check_err("dn: CN=A,DC=x\nobjectSid:: AQ=x\n", 2, "bad base64");
+    check_err(" continued\ndn: CN=A,DC=x\n", 1, "no line to continue");
+    check_err("dn: CN=A,DC=x\nmail: a\n\n continued\n", 4, "follows an empty line");
+    check_err("dn: CN=A,DC=x\nobjectGUID:: AAEC\n", 2, "16-byte GUID");
+    check_err("dn: CN=A,DC=x\nmsExchRecipientTypeDetails: lots\n", 2, "decimal integer");
+    check_err("dn: CN=A,DC=x\nmsExchRecipientTypeDetails: 99999999999999999999\n", 2, "decimal integer");
+    check_err("mail: a@x\n", 1, "expected `dn:`");
+    check_err("version: 2\n", 1, "unsupported LDIF version");
+    check_err("dn: CN=A,DC=x\nno colon here\n", 2, "expected `attribute: value`");
+    check_err("dn: CN=A,DC=x\nbad name: x\n", 2, "invalid attribute name");
+    check_err("dn: CN=A,DC=x\nmail:: /w==\n", 2, "UTF-8");
+    check_err("dn: CN=A,DC=x\nobjectClass: user\ndn: CN=B,DC=x\n", 3, "second `dn:`");
+    check_err("dn: CN=A,DC=x\nmail: a\nchangetype: add\n", 3, "directly follow");
+    check_err("dn:: //79\n", 1, "UTF-8");
+}
+
+#[test]
+fn empty_and_comment_only_inputs_have_no_users() {
+    for input in ["", "\n\n", "# nothing\n", "version: 1\n", "\u{feff}", "\r\n"] {
+        assert_eq!(parse_users(input).unwrap().users, Vec::new(), "{input:?}");
+    }
+}
+
+#[test]
+fn last_line_without_newline_and_trailing_spaces_in_base64() {
+    let out = parse_users("dn: CN=A,DC=x\nobjectClass: user\nobjectGUID:: xj0gzuWsYEio25QY44RFDA==  ").unwrap();
+    assert_eq!(out.users[0].object_guid, alice().object_guid);
+}
+
+/// A reader that hands out at most `n` bytes per call, to cross every block boundary.
+struct Trickle<'a> {
+    data: &'a [u8],
+    n: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.n.min(buf.len()).min(self.data.len());
+        buf[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+#[test]
+fn any_read_size_gives_the_same_result() {
+    let folded = "dn: CN=Alice Anders,OU=Sync,DC=contoso,\r\n DC=test\r\nobjectClass: user\r\nmail: a\r\n b\r\n\r\n";
+    let input = format!("\u{feff}{LDAPSEARCH}\n{folded}");
+    let expected = parse_users(&input).unwrap();
+    assert_eq!(expected.users.len(), 2);
+    for n in [1, 2, 3, 5, 7, 64] {
+        let got = read_users(BufReader::with_capacity(1, Trickle { data: input.as_bytes(), n })).unwrap();
+        assert_eq!(got, expected, "read size {n}");
+    }
+}
+
+#[test]
+fn lines_longer_than_the_block_are_read() {
+    let long = "x".repeat(3 << 20);
+    let input = format!("dn: CN=A,DC=x\nobjectClass: user\nmail: {long}\nmobile: 1\n");
+    let out = parse_users(&input).unwrap();
+    assert_eq!(out.users[0].mail.as_deref().map(str::len), Some(3 << 20));
+    assert_eq!(out.users[0].mobile.as_deref(), Some("1"));
+}
+
+fn sample_users() -> Vec<OnPremUser> {
+    let mut odd = alice();
+    odd.distinguished_name = "CN=Jürgen\\, Müller,OU=Sync,DC=contoso,DC=test".into();
+    odd.mobile = Some(" leading space".into());
+    odd.mail = Some("trailing space ".into());
+    odd.sam_account_name = Some(":colon".into());
+    odd.user_principal_name = Some("<angle".into());
+    odd.target_address = Some(String::new());
+    odd.other_mobile = vec!["line\nbreak".into(), "nul\0".into()];
+    odd.consistency_guid = Some(Guid::NIL);
+    odd.recipient_display_type = Some(i32::MIN);
+    odd.recipient_type_details = Some(i64::MAX);
+    let bare = OnPremUser {
+        distinguished_name: "CN=Bare,DC=x".into(),
+        sam_account_name: Some("bare".into()),
+        ..OnPremUser::default()
+    };
+    vec![alice(), odd, bare]
+}
+
+#[test]
+fn write_then_read_round_trips() {
+    let users = sample_users();
+    let mut out = Vec::new();
+    write_users(&mut out, &users).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let back = parse_users(&text).unwrap();
+    assert_eq!(back.users, users, "{text}");
+    assert!(back.warnings.is_empty());
+    assert!(text.starts_with("version: 1\n\ndn: CN=Alice Anders"), "{text}");
+    assert!(text.contains("objectGUID:: xj0gzuWsYEio25QY44RFDA==\n"), "{text}");
+}
+
+/// xorshift64*: a deterministic generator, so a failing input can be reproduced from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const PIECES: &[&[u8]] = &[
+    b"dn: ", b"dn:: ", b"objectClass: user", b"objectClass: computer", b"objectGUID:: ", b"objectGUID: ",
+    b"xj0gzuWsYEio25QY44RFDA==", b"mobile: ", b"otherMobile:: ", b"msExchRecipientTypeDetails: ",
+    b"msExchRecipientDisplayType: 4294967295", b"changetype: modify", b"changetype: add", b"version: 1",
+    b"\n", b"\r\n", b"\n ", b"\n\n", b"#", b":", b"::", b":<", b" ", b"=", b"\xEF\xBB\xBF", b"\xff", b"-",
+    b"userPrincipalName: a@b", b"sAMAccountName: x", b"control: 1.2.3 true", b"12345678901234567890",
+];
+
+fn check_no_panic(input: &[u8]) -> Result<usize, LdifError> {
+    let out = read_users(input)?;
+    // Whatever was read must survive a round trip.
+    let mut text = Vec::new();
+    write_users(&mut text, &out.users).unwrap();
+    let back = read_users(text.as_slice()).unwrap();
+    assert_eq!(back.users, out.users);
+    Ok(out.users.len())
+}
+
+#[test]
+fn fuzz_random_and_mutated_inputs_never_panic() {
+    let mut rng = Rng(0x1D21_F7A5_5EED_0001);
+    let mut seeds: Vec<Vec<u8>> = vec![LDAPSEARCH.as_bytes().to_vec()];
+    let mut written = Vec::new();
+    write_users(&mut written, &sample_users()).unwrap();
+    seeds.push(written);
+    let (mut ok, mut failed) = (0usize, 0usize);
+    for round in 0..6000 {
+        let input: Vec<u8> = match round % 3 {
+            // Mutate a valid input: flip, insert, delete and splice bytes.
+            0 | 1 => {
+                let mut v = seeds[rng.below(seeds.len())].clone();
+                for _ in 0..1 + rng.below(8) {
+                    let at = rng.below(v.len() + 1);
+                    match rng.below(4) {
+                        0 if at < v.len() => v[at] = rng.next() as u8,
+                        1 => v.insert(at, rng.next() as u8),
+                        2 if at < v.len() => {
+                            v.remove(at);
+                        }
+                        _ => {
+                            let piece = PIECES[rng.below(PIECES.len())];
+                            v.splice(at..at, piece.iter().copied());
+                        }
+                    }
+                }
+                v
+            }
+            // Build an input from LDIF-ish pieces and random bytes.
+            _ => {
+                let mut v = Vec::new();
+                for _ in 0..rng.below(40) {
+                    if rng.below(5) == 0 {
+                        v.push(rng.next() as u8);
+                    } else {
+                        v.extend_from_slice(PIECES[rng.below(PIECES.len())]);
+                    }
+                }
+                v
+            }
+        };
+        match check_no_panic(&input) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(e.line >= 1, "{e}");
+                failed += 1;
+            }
+        }
+    }
+    // The run must exercise both outcomes, or it tests nothing.
+    assert!(ok > 500 && failed > 500, "ok {ok}, failed {failed}");
+}

@@ -1,0 +1,153 @@
+# Private/Native.ps1: the one place that touches the native library (idrift_ffi).
+#
+# It resolves bin/<rid>/ with .NET runtime identifiers (win-x64, linux-x64, osx-arm64, ...), compiles the
+# DllImport declarations once per session with Add-Type (guarded, because a type cannot be redefined), checks
+# the ABI version, and offers Invoke-DriftNative: JSON request in, parsed JSON response out. Requests and
+# responses travel as UTF-8 byte buffers (pointer + length), which works the same on Windows PowerShell 5.1
+# (no Marshal.PtrToStringUTF8 there) and PowerShell 7. The response buffer belongs to the library and is
+# returned to it with idrift_buf_free in a finally block, whatever happens while it is read.
+# docs/wire-protocol.md describes the envelope; crates/idrift-ffi/src/abi.rs the exports. The xtask check
+# `cargo test -p xtask` compares the declarations below with that file.
+
+$script:DriftAbiVersion = 1
+$script:DriftWireVersion = 1
+
+function Get-DriftRuntimeIdentifier {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or ((Test-Path -LiteralPath 'Variable:IsWindows') -and $IsWindows)
+    if ($onWindows) {
+        # The architecture of this process (x86 for a 32-bit PowerShell on a 64-bit Windows).
+        switch ($env:PROCESSOR_ARCHITECTURE) {
+            'AMD64' { return 'win-x64' }
+            'ARM64' { return 'win-arm64' }
+            'x86' { return 'win-x86' }
+            default { throw "IdentityDrift does not support the Windows architecture '$($env:PROCESSOR_ARCHITECTURE)'." }
+        }
+    }
+    $os = if ((Test-Path -LiteralPath 'Variable:IsMacOS') -and $IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString()
+    switch ($arch) {
+        'X64' { return "$os-x64" }
+        'Arm64' { return "$os-arm64" }
+        default { throw "IdentityDrift does not support the $os architecture '$arch'." }
+    }
+}
+
+function Get-DriftNativeLibraryPath {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $rid = Get-DriftRuntimeIdentifier
+    $file = switch -Wildcard ($rid) {
+        'win-*' { 'idrift_ffi.dll' }
+        'osx-*' { 'libidrift_ffi.dylib' }
+        default { 'libidrift_ffi.so' }
+    }
+    $moduleRoot = Split-Path -Path $PSScriptRoot -Parent
+    Join-Path -Path (Join-Path -Path (Join-Path -Path $moduleRoot -ChildPath 'bin') -ChildPath $rid) -ChildPath $file
+}
+
+function Initialize-DriftNative {
+    [CmdletBinding()]
+    [OutputType([void])]
+    param()
+
+    $library = Get-DriftNativeLibraryPath
+    $loaded = 'IdentityDrift.Native' -as [type]
+    if ($null -eq $loaded) {
+        if (-not (Test-Path -LiteralPath $library -PathType Leaf)) {
+            throw "IdentityDrift native library not found at $library. Build it with 'cargo xtask dist' in the IdentityDrift repository, or install a release of the module that contains bin/$(Get-DriftRuntimeIdentifier)/."
+        }
+        $literal = $library.Replace('"', '""')
+        $source = @"
+using System;
+using System.Runtime.InteropServices;
+
+namespace IdentityDrift
+{
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IdriftBuf
+    {
+        public IntPtr Ptr;
+        public UIntPtr Len;
+        public UIntPtr Cap;
+    }
+
+    public static class Native
+    {
+        public const string LibraryPath = @"$literal";
+
+        [DllImport(LibraryPath, EntryPoint = "idrift_call", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int idrift_call(byte[] req, UIntPtr reqLen, out IdriftBuf buf);
+
+        [DllImport(LibraryPath, EntryPoint = "idrift_buf_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern void idrift_buf_free(IdriftBuf buf);
+
+        [DllImport(LibraryPath, EntryPoint = "idrift_abi_version", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern uint idrift_abi_version();
+    }
+}
+"@
+        Add-Type -TypeDefinition $source -Language CSharp
+        $loaded = 'IdentityDrift.Native' -as [type]
+    }
+    elseif ($loaded::LibraryPath -ne $library) {
+        Write-Warning "IdentityDrift is using the native library loaded earlier in this session from $($loaded::LibraryPath), not $library. Start a new session to use the other one."
+    }
+
+    $abi = $loaded::idrift_abi_version()
+    if ($abi -ne $script:DriftAbiVersion) {
+        throw "The IdentityDrift native library at $($loaded::LibraryPath) speaks ABI version $abi; this module needs version $($script:DriftAbiVersion). Rebuild it with 'cargo xtask dist' or reinstall the module."
+    }
+}
+
+function Invoke-DriftNative {
+    [CmdletBinding()]
+    [OutputType('IdentityDrift.NativeResponse')]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Op,
+
+        [System.Collections.IDictionary] $Arguments = @{}
+    )
+
+    Initialize-DriftNative
+
+    $request = [ordered]@{ V = $script:DriftWireVersion; Op = $Op; Args = $Arguments }
+    $json = ConvertTo-Json -InputObject $request -Depth 32 -Compress
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+    $buffer = New-Object -TypeName 'IdentityDrift.IdriftBuf'
+    $status = -1
+    $text = $null
+    try {
+        $status = [IdentityDrift.Native]::idrift_call($bytes, [UIntPtr]::new([uint64] $bytes.Length), [ref] $buffer)
+        $length = $buffer.Len.ToUInt64()
+        if ($buffer.Ptr -eq [IntPtr]::Zero -or $length -eq 0) {
+            throw "The IdentityDrift native library returned no response to $Op (status $status)."
+        }
+        if ($length -gt [uint64] [int]::MaxValue) {
+            throw "The IdentityDrift native library returned a response of $length bytes to $Op, more than PowerShell can hold in one array."
+        }
+        $out = New-Object -TypeName 'byte[]' -ArgumentList ([int] $length)
+        [System.Runtime.InteropServices.Marshal]::Copy($buffer.Ptr, $out, 0, $out.Length)
+        $text = [System.Text.Encoding]::UTF8.GetString($out)
+    }
+    finally {
+        [IdentityDrift.Native]::idrift_buf_free($buffer)
+    }
+
+    $envelope = ConvertFrom-Json -InputObject $text
+    $names = @($envelope.PSObject.Properties | ForEach-Object { $_.Name })
+    [pscustomobject]@{
+        PSTypeName = 'IdentityDrift.NativeResponse'
+        Op         = $Op
+        Status     = $status
+        Ok         = if ($names -contains 'Ok') { $envelope.Ok } else { $null }
+        Err        = if ($names -contains 'Err') { $envelope.Err } else { $null }
+        Warnings   = if ($names -contains 'Warnings') { @($envelope.Warnings) } else { @() }
+    }
+}

@@ -1,0 +1,253 @@
+//! The C ABI of `idrift-ffi`, called in-process through its `extern "C"` exports exactly as a host does:
+//! valid, malformed, oversized and concurrent requests, a forced panic (the `test-ops` feature), the ABI
+//! version, and golden JSON of the responses for the demo snapshot (`tests/fixtures/ffi/*.json`;
+//! `UPDATE_GOLDEN=1 cargo test -p idrift-tests -- ffi_abi` rewrites them after an intended change).
+#![allow(unsafe_code, reason = "these tests call the C exports the way a host does")]
+
+use std::path::PathBuf;
+
+use idrift_ffi::{ABI_VERSION, IdriftBuf, MAX_REQUEST_BYTES, idrift_abi_version, idrift_buf_free, idrift_call};
+use serde_json::{Value, json};
+
+/// Calls `idrift_call` with raw bytes and returns the status and the response text, freeing the buffer.
+fn call_bytes(request: &[u8]) -> (i32, String) {
+    let mut out = IdriftBuf::empty();
+    // SAFETY: `request` is a live slice for the whole call and `out` is a valid, writable IdriftBuf.
+    let status = unsafe { idrift_call(request.as_ptr(), request.len(), &mut out) };
+    let text = String::from_utf8(out.as_bytes().to_vec()).expect("responses are UTF-8");
+    // SAFETY: `out` was filled by idrift_call and is released exactly once.
+    unsafe { idrift_buf_free(out) };
+    (status, text)
+}
+
+fn call(request: &Value) -> (i32, Value) {
+    let (status, text) = call_bytes(request.to_string().as_bytes());
+    (status, serde_json::from_str(&text).expect("responses are JSON"))
+}
+
+#[track_caller]
+fn assert_err(status: i32, response: &Value, want_status: i32, kind: &str) {
+    assert_eq!(status, want_status, "{response}");
+    assert_eq!(response["V"], 1, "{response}");
+    assert_eq!(response["Err"]["Kind"], kind, "{response}");
+    assert!(response["Err"]["Message"].as_str().is_some_and(|m| !m.is_empty()), "{response}");
+    assert!(response.get("Ok").is_none(), "{response}");
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/ffi").join(format!("{name}.json"))
+}
+
+/// Compares a response with its golden file (pretty-printed JSON), or rewrites the file under `UPDATE_GOLDEN=1`.
+#[track_caller]
+fn check_golden(name: &str, response: &Value) {
+    let actual = format!("{}\n", serde_json::to_string_pretty(response).expect("a Value serializes"));
+    let path = golden_path(name);
+    #[expect(clippy::disallowed_methods, reason = "test gate: UPDATE_GOLDEN=1 rewrites the golden files")]
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    if update {
+        std::fs::create_dir_all(path.parent().expect("golden files live in a directory")).expect("create fixtures/ffi");
+        std::fs::write(&path, &actual).expect("write the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e}\nactual response:\n{actual}\n(run with UPDATE_GOLDEN=1 to create it)", path.display())
+    });
+    assert_eq!(
+        expected,
+        actual,
+        "{} differs from the response (run with UPDATE_GOLDEN=1 after an intended change)",
+        path.display()
+    );
+}
+
+fn compare_demo_request() -> Value {
+    json!({"V": 1, "Op": "DirSync.Compare", "Args": {"Source": {"Kind": "Demo"}, "WriteCsv": false}})
+}
+
+#[test]
+fn abi_version_is_one() {
+    assert_eq!(idrift_abi_version(), 1);
+    assert_eq!(ABI_VERSION, 1);
+}
+
+#[test]
+fn describe_golden() {
+    let (status, v) = call(&json!({"V": 1, "Op": "Describe"}));
+    assert_eq!(status, 0, "{v}");
+    // The test-only operation is compiled in for these tests; the golden file shows the release list.
+    let mut release = v.clone();
+    if let Some(ops) = release["Ok"]["Ops"].as_array_mut() {
+        ops.retain(|o| o != "Test.Panic");
+    }
+    check_golden("describe", &release);
+}
+
+#[test]
+fn source_check_of_the_demo_golden() {
+    let (status, v) = call(&json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Demo"}}}));
+    assert_eq!(status, 0, "{v}");
+    check_golden("source-check-demo", &v);
+}
+
+#[test]
+fn dirsync_compare_of_the_demo_golden() {
+    let (status, v) = call(&compare_demo_request());
+    assert_eq!(status, 0, "{v}");
+    check_golden("dirsync-compare-demo", &v);
+
+    // The same report the library function returns: the FFI adds nothing and drops nothing.
+    let demo = idrift_app::demo::load().expect("the demo loads");
+    let report = idrift_app::dirsync::compare(&demo.snapshot, &idrift_core::phone::PhoneOptions::default());
+    assert_eq!(v["Ok"]["Rows"], serde_json::to_value(&report.rows).expect("rows serialize"));
+    assert_eq!(v["Ok"]["Summary"], serde_json::to_value(report.summary).expect("summary serializes"));
+}
+
+#[test]
+fn dirsync_compare_writes_the_adsynctools_csv() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Compare", "Args": {"Source": {"Kind": "Demo"}, "OutPath": dir.path()}}));
+    assert_eq!(status, 0, "{v}");
+    let path = PathBuf::from(v["Ok"]["CsvPath"].as_str().expect("CsvPath is set"));
+    let name = path.file_name().and_then(|n| n.to_str()).expect("a file name");
+    let stamp = name
+        .strip_prefix("ADSyncTools-DirSyncOverrides_")
+        .and_then(|s| s.strip_suffix(".csv"))
+        .expect("the ADSyncTools file name");
+    // yyyyMMMdd-HHmmss, e.g. 2026Nov25-143005
+    let b = stamp.as_bytes();
+    assert_eq!(b.len(), 16, "{stamp}");
+    assert!(b[..4].iter().all(u8::is_ascii_digit) && b[4].is_ascii_uppercase() && b[5..7].iter().all(u8::is_ascii_lowercase));
+    assert!(b[7..9].iter().all(u8::is_ascii_digit) && b[9] == b'-' && b[10..].iter().all(u8::is_ascii_digit), "{stamp}");
+    let rows = idrift_app::dirsync::read_csv(&path).expect("the CSV reads back");
+    assert_eq!(serde_json::to_value(&rows).expect("rows serialize"), v["Ok"]["Rows"]);
+}
+
+#[test]
+fn a_request_with_unknown_fields_is_served() {
+    let (status, v) = call(&json!({
+        "V": 1, "Op": "DirSync.Compare", "RequestId": "abc", "Client": {"Name": "pwsh"},
+        "Args": {"Source": {"Kind": "Demo", "Label": "x"}, "WriteCsv": false, "FutureOption": [1, 2]}
+    }));
+    assert_eq!(status, 0, "{v}");
+    let (_, plain) = call(&compare_demo_request());
+    assert_eq!(v, plain);
+}
+
+#[test]
+fn malformed_requests_are_errors_in_the_envelope() {
+    for bad in [&b""[..], b"{", b"null", b"[]", b"{\"V\":1}", b"{\"Op\":\"Describe\"}", b"\xff\xfe\x00", b"{\"V\":\"1\",\"Op\":\"Describe\"}"] {
+        let (status, text) = call_bytes(bad);
+        let v: Value = serde_json::from_str(&text).expect("responses are JSON");
+        assert_err(status, &v, 1, "BadRequest");
+    }
+    let (status, v) = call(&json!({"V": 2, "Op": "Describe"}));
+    assert_err(status, &v, 1, "UnsupportedVersion");
+    let (status, v) = call(&json!({"V": 1, "Op": "Teleport"}));
+    assert_err(status, &v, 1, "UnknownOp");
+    let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Compare", "Args": {"WriteCsv": false}}));
+    assert_err(status, &v, 1, "InvalidArgs");
+    check_golden("invalid-args", &v);
+    let (status, v) = call(&json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Snapshot", "Path": "/nonexistent/idrift-snapshot"}}}));
+    assert_err(status, &v, 1, "Read");
+    assert!(v["Err"]["Message"].as_str().unwrap_or("").contains("/nonexistent/idrift-snapshot"), "{v}");
+}
+
+#[test]
+fn null_pointers_are_handled() {
+    let mut out = IdriftBuf::empty();
+    // SAFETY: a null request with length 0 is allowed; `out` is valid.
+    let status = unsafe { idrift_call(std::ptr::null(), 0, &mut out) };
+    let v: Value = serde_json::from_slice(out.as_bytes()).expect("JSON");
+    // SAFETY: filled by idrift_call, released once.
+    unsafe { idrift_buf_free(out) };
+    assert_err(status, &v, 1, "BadRequest");
+
+    let mut out = IdriftBuf::empty();
+    // SAFETY: a null request with a non-zero length is refused before it is read; `out` is valid.
+    let status = unsafe { idrift_call(std::ptr::null(), 10, &mut out) };
+    let v: Value = serde_json::from_slice(out.as_bytes()).expect("JSON");
+    // SAFETY: filled by idrift_call, released once.
+    unsafe { idrift_buf_free(out) };
+    assert_err(status, &v, 1, "BadRequest");
+
+    let request = br#"{"V":1,"Op":"Describe"}"#;
+    // SAFETY: with a null `out` nothing is written; the request is a live slice.
+    let status = unsafe { idrift_call(request.as_ptr(), request.len(), std::ptr::null_mut()) };
+    assert_eq!(status, 2);
+
+    // SAFETY: an empty buffer (null pointer) may be released; it is ignored.
+    unsafe { idrift_buf_free(IdriftBuf::empty()) };
+}
+
+#[test]
+fn oversized_requests_are_refused() {
+    let mut big = vec![b' '; MAX_REQUEST_BYTES + 1];
+    let (status, text) = call_bytes(&big);
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    assert_err(status, &v, 1, "RequestTooLarge");
+    assert!(text.contains(&(MAX_REQUEST_BYTES + 1).to_string()), "{text}");
+
+    // Exactly at the limit the request is read (and here, being all blanks, is malformed).
+    big.truncate(MAX_REQUEST_BYTES);
+    let (status, text) = call_bytes(&big);
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    assert_err(status, &v, 1, "BadRequest");
+
+    // A valid request padded with whitespace up to the limit is served.
+    let request = compare_demo_request().to_string();
+    let mut padded = request.into_bytes();
+    padded.resize(MAX_REQUEST_BYTES, b' ');
+    let (status, _) = call_bytes(&padded);
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn a_panic_comes_back_as_status_2_and_the_library_keeps_working() {
+    let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "forced by ffi_abi"}}));
+    assert_err(status, &v, 2, "Internal");
+    let message = v["Err"]["Message"].as_str().unwrap_or("");
+    assert!(message.contains("forced by ffi_abi"), "{message}");
+    assert!(message.contains("dispatch.rs"), "the message names where it panicked: {message}");
+
+    let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"NonText": true}}));
+    assert_err(status, &v, 2, "Internal");
+
+    // The process is alive and the next call is served normally.
+    let (status, v) = call(&compare_demo_request());
+    assert_eq!(status, 0, "{v}");
+}
+
+#[test]
+fn eight_threads_at_once_get_their_own_answers() {
+    let (_, expected_compare) = call(&compare_demo_request());
+    let (_, expected_describe) = call(&json!({"V": 1, "Op": "Describe"}));
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let expected_compare = expected_compare.clone();
+            let expected_describe = expected_describe.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    match (t + i) % 4 {
+                        0 => assert_eq!(call(&compare_demo_request()), (0, expected_compare.clone())),
+                        1 => assert_eq!(call(&json!({"V": 1, "Op": "Describe"})), (0, expected_describe.clone())),
+                        2 => {
+                            let (status, v) = call_bytes(format!("{{\"V\":1,\"Op\":\"Nope{t}-{i}\"}}").as_bytes());
+                            let v: Value = serde_json::from_str(&v).expect("JSON");
+                            assert_err(status, &v, 1, "UnknownOp");
+                            assert!(v["Err"]["Message"].as_str().unwrap_or("").contains(&format!("Nope{t}-{i}")));
+                        }
+                        _ => {
+                            let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": format!("thread {t} call {i}")}}));
+                            assert_err(status, &v, 2, "Internal");
+                            assert!(v["Err"]["Message"].as_str().unwrap_or("").contains(&format!("thread {t} call {i}")));
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("no thread panicked");
+    }
+}
