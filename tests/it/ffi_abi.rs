@@ -1,12 +1,19 @@
 //! The C ABI of `idrift-ffi`, called in-process through its `extern "C"` exports exactly as a host does:
 //! valid, malformed, oversized and concurrent requests, a forced panic (the `test-ops` feature), the ABI
-//! version, and golden JSON of the responses for the demo snapshot (`tests/fixtures/ffi/*.json`;
+//! version, and golden JSON of the responses for the demo snapshot (`tests/fixtures/golden/ffi/*.json`;
 //! `UPDATE_GOLDEN=1 cargo test -p idrift-tests -- ffi_abi` rewrites them after an intended change).
-#![allow(unsafe_code, reason = "these tests call the C exports the way a host does")]
+#![allow(
+    unsafe_code,
+    reason = "these tests call the C exports the way a host does"
+)]
 
 use std::path::PathBuf;
 
-use idrift_ffi::{ABI_VERSION, IdriftBuf, MAX_REQUEST_BYTES, idrift_abi_version, idrift_buf_free, idrift_call};
+use crate::support::{assert_golden, root};
+
+use idrift_ffi::{
+    ABI_VERSION, IdriftBuf, MAX_REQUEST_BYTES, idrift_abi_version, idrift_buf_free, idrift_call,
+};
 use serde_json::{Value, json};
 
 /// Calls `idrift_call` with raw bytes and returns the status and the response text, freeing the buffer.
@@ -22,7 +29,10 @@ fn call_bytes(request: &[u8]) -> (i32, String) {
 
 fn call(request: &Value) -> (i32, Value) {
     let (status, text) = call_bytes(request.to_string().as_bytes());
-    (status, serde_json::from_str(&text).expect("responses are JSON"))
+    (
+        status,
+        serde_json::from_str(&text).expect("responses are JSON"),
+    )
 }
 
 #[track_caller]
@@ -30,35 +40,24 @@ fn assert_err(status: i32, response: &Value, want_status: i32, kind: &str) {
     assert_eq!(status, want_status, "{response}");
     assert_eq!(response["V"], 1, "{response}");
     assert_eq!(response["Err"]["Kind"], kind, "{response}");
-    assert!(response["Err"]["Message"].as_str().is_some_and(|m| !m.is_empty()), "{response}");
+    assert!(
+        response["Err"]["Message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{response}"
+    );
     assert!(response.get("Ok").is_none(), "{response}");
 }
 
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/ffi").join(format!("{name}.json"))
-}
-
-/// Compares a response with its golden file (pretty-printed JSON), or rewrites the file under `UPDATE_GOLDEN=1`.
+/// Compares a response with its golden file `tests/fixtures/golden/ffi/NAME.json` (pretty-printed JSON);
+/// `UPDATE_GOLDEN=1` rewrites it.
 #[track_caller]
 fn check_golden(name: &str, response: &Value) {
-    let actual = format!("{}\n", serde_json::to_string_pretty(response).expect("a Value serializes"));
-    let path = golden_path(name);
-    #[expect(clippy::disallowed_methods, reason = "test gate: UPDATE_GOLDEN=1 rewrites the golden files")]
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    if update {
-        std::fs::create_dir_all(path.parent().expect("golden files live in a directory")).expect("create fixtures/ffi");
-        std::fs::write(&path, &actual).expect("write the golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("{}: {e}\nactual response:\n{actual}\n(run with UPDATE_GOLDEN=1 to create it)", path.display())
-    });
-    assert_eq!(
-        expected,
-        actual,
-        "{} differs from the response (run with UPDATE_GOLDEN=1 after an intended change)",
-        path.display()
+    let actual = format!(
+        "{}\n",
+        serde_json::to_string_pretty(response).expect("a Value serializes")
     );
+    assert_golden(&format!("ffi/{name}.json"), &actual);
 }
 
 fn compare_demo_request() -> Value {
@@ -85,7 +84,8 @@ fn describe_golden() {
 
 #[test]
 fn source_check_of_the_demo_golden() {
-    let (status, v) = call(&json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Demo"}}}));
+    let (status, v) =
+        call(&json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Demo"}}}));
     assert_eq!(status, 0, "{v}");
     check_golden("source-check-demo", &v);
 }
@@ -98,18 +98,94 @@ fn dirsync_compare_of_the_demo_golden() {
 
     // The same report the library function returns: the FFI adds nothing and drops nothing.
     let demo = idrift_app::demo::load().expect("the demo loads");
-    let report = idrift_app::dirsync::compare(&demo.snapshot, &idrift_core::phone::PhoneOptions::default());
-    assert_eq!(v["Ok"]["Rows"], serde_json::to_value(&report.rows).expect("rows serialize"));
-    assert_eq!(v["Ok"]["Summary"], serde_json::to_value(report.summary).expect("summary serializes"));
+    let report =
+        idrift_app::dirsync::compare(&demo.snapshot, &idrift_core::phone::PhoneOptions::default());
+    assert_eq!(
+        v["Ok"]["Rows"],
+        serde_json::to_value(&report.rows).expect("rows serialize")
+    );
+    assert_eq!(
+        v["Ok"]["Summary"],
+        serde_json::to_value(report.summary).expect("summary serializes")
+    );
+}
+
+#[test]
+fn read_operations_on_the_demo_golden() {
+    let cases = [
+        (
+            "scan-demo",
+            json!({"V": 1, "Op": "Scan", "Args": {"Source": {"Kind": "Demo"}}}),
+        ),
+        (
+            "bypass-status-demo",
+            json!({"V": 1, "Op": "DirSync.Bypass.Status", "Args": {"Source": {"Kind": "Demo"}}}),
+        ),
+        (
+            "bypass-preview-demo",
+            json!({"V": 1, "Op": "DirSync.Bypass.Preview", "Args": {"Source": {"Kind": "Demo"}}}),
+        ),
+        (
+            "dirsync-get-ad-demo",
+            json!({"V": 1, "Op": "DirSync.Get", "Args": {"Source": {"Kind": "Demo"}, "Identity": "tim.mcmichael@contoso.com", "From": "AD"}}),
+        ),
+        (
+            "dirsync-get-entra-demo",
+            json!({"V": 1, "Op": "DirSync.Get", "Args": {"Source": {"Kind": "Demo"}, "Identity": "tim.mcmichael@contoso.com", "From": "Entra"}}),
+        ),
+        (
+            "dirsync-set-dry-run-demo",
+            json!({"V": 1, "Op": "DirSync.Set", "Args": {"Source": {"Kind": "Demo"}, "Identity": "tim.mcmichael@contoso.com", "MobileInAD": "1234567890"}}),
+        ),
+        (
+            "dirsync-persist-dry-run-demo",
+            json!({"V": 1, "Op": "DirSync.Persist", "Args": {"Source": {"Kind": "Demo"}}}),
+        ),
+    ];
+    for (name, request) in cases {
+        let (status, v) = call(&request);
+        assert_eq!(status, 0, "{name}: {v}");
+        check_golden(name, &v);
+    }
+}
+
+#[test]
+fn plan_for_the_first_scan_finding_golden() {
+    let (_, scan) = call(&json!({"V": 1, "Op": "Scan", "Args": {"Source": {"Kind": "Demo"}}}));
+    let upn = scan["Ok"]["Findings"][0]["UserPrincipalName"].clone();
+    let (status, v) = call(
+        &json!({"V": 1, "Op": "Plan", "Args": {"Source": {"Kind": "Demo"}, "UserPrincipalName": upn}}),
+    );
+    assert_eq!(status, 0, "{v}");
+    check_golden("plan-demo", &v);
+}
+
+#[test]
+fn migration_verify_of_the_example_report() {
+    let file = root().join("examples/migration/article-user.xml");
+    let (status, v) = call(&json!({"V": 1, "Op": "Migration.Verify", "Args": {"Paths": [file]}}));
+    assert_eq!(status, 0, "{v}");
+    let outcome = idrift_app::migration::verify_paths(&[file]);
+    assert_eq!(
+        v["Ok"]["Users"],
+        serde_json::to_value(&outcome.report.users).expect("users serialize")
+    );
+    assert_eq!(v["Ok"]["Summary"]["Users"], 1);
+    assert_eq!(v["Ok"]["Errors"], json!([]));
 }
 
 #[test]
 fn dirsync_compare_writes_the_adsynctools_csv() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Compare", "Args": {"Source": {"Kind": "Demo"}, "OutPath": dir.path()}}));
+    let (status, v) = call(
+        &json!({"V": 1, "Op": "DirSync.Compare", "Args": {"Source": {"Kind": "Demo"}, "OutPath": dir.path()}}),
+    );
     assert_eq!(status, 0, "{v}");
     let path = PathBuf::from(v["Ok"]["CsvPath"].as_str().expect("CsvPath is set"));
-    let name = path.file_name().and_then(|n| n.to_str()).expect("a file name");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name");
     let stamp = name
         .strip_prefix("ADSyncTools-DirSyncOverrides_")
         .and_then(|s| s.strip_suffix(".csv"))
@@ -117,10 +193,22 @@ fn dirsync_compare_writes_the_adsynctools_csv() {
     // yyyyMMMdd-HHmmss, e.g. 2026Nov25-143005
     let b = stamp.as_bytes();
     assert_eq!(b.len(), 16, "{stamp}");
-    assert!(b[..4].iter().all(u8::is_ascii_digit) && b[4].is_ascii_uppercase() && b[5..7].iter().all(u8::is_ascii_lowercase));
-    assert!(b[7..9].iter().all(u8::is_ascii_digit) && b[9] == b'-' && b[10..].iter().all(u8::is_ascii_digit), "{stamp}");
+    assert!(
+        b[..4].iter().all(u8::is_ascii_digit)
+            && b[4].is_ascii_uppercase()
+            && b[5..7].iter().all(u8::is_ascii_lowercase)
+    );
+    assert!(
+        b[7..9].iter().all(u8::is_ascii_digit)
+            && b[9] == b'-'
+            && b[10..].iter().all(u8::is_ascii_digit),
+        "{stamp}"
+    );
     let rows = idrift_app::dirsync::read_csv(&path).expect("the CSV reads back");
-    assert_eq!(serde_json::to_value(&rows).expect("rows serialize"), v["Ok"]["Rows"]);
+    assert_eq!(
+        serde_json::to_value(&rows).expect("rows serialize"),
+        v["Ok"]["Rows"]
+    );
 }
 
 #[test]
@@ -136,7 +224,16 @@ fn a_request_with_unknown_fields_is_served() {
 
 #[test]
 fn malformed_requests_are_errors_in_the_envelope() {
-    for bad in [&b""[..], b"{", b"null", b"[]", b"{\"V\":1}", b"{\"Op\":\"Describe\"}", b"\xff\xfe\x00", b"{\"V\":\"1\",\"Op\":\"Describe\"}"] {
+    for bad in [
+        &b""[..],
+        b"{",
+        b"null",
+        b"[]",
+        b"{\"V\":1}",
+        b"{\"Op\":\"Describe\"}",
+        b"\xff\xfe\x00",
+        b"{\"V\":\"1\",\"Op\":\"Describe\"}",
+    ] {
         let (status, text) = call_bytes(bad);
         let v: Value = serde_json::from_str(&text).expect("responses are JSON");
         assert_err(status, &v, 1, "BadRequest");
@@ -148,9 +245,17 @@ fn malformed_requests_are_errors_in_the_envelope() {
     let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Compare", "Args": {"WriteCsv": false}}));
     assert_err(status, &v, 1, "InvalidArgs");
     check_golden("invalid-args", &v);
-    let (status, v) = call(&json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Snapshot", "Path": "/nonexistent/idrift-snapshot"}}}));
+    let (status, v) = call(
+        &json!({"V": 1, "Op": "Source.Check", "Args": {"Source": {"Kind": "Snapshot", "Path": "/nonexistent/idrift-snapshot"}}}),
+    );
     assert_err(status, &v, 1, "Read");
-    assert!(v["Err"]["Message"].as_str().unwrap_or("").contains("/nonexistent/idrift-snapshot"), "{v}");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("/nonexistent/idrift-snapshot"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -186,7 +291,10 @@ fn oversized_requests_are_refused() {
     let (status, text) = call_bytes(&big);
     let v: Value = serde_json::from_str(&text).expect("JSON");
     assert_err(status, &v, 1, "RequestTooLarge");
-    assert!(text.contains(&(MAX_REQUEST_BYTES + 1).to_string()), "{text}");
+    assert!(
+        text.contains(&(MAX_REQUEST_BYTES + 1).to_string()),
+        "{text}"
+    );
 
     // Exactly at the limit the request is read (and here, being all blanks, is malformed).
     big.truncate(MAX_REQUEST_BYTES);
@@ -204,14 +312,23 @@ fn oversized_requests_are_refused() {
 
 #[test]
 fn a_panic_comes_back_as_status_2_and_the_library_keeps_working() {
-    let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "forced by ffi_abi"}}));
+    let (status, v) =
+        call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "forced by ffi_abi"}}));
     assert_err(status, &v, 2, "Internal");
     let message = v["Err"]["Message"].as_str().unwrap_or("");
     assert!(message.contains("forced by ffi_abi"), "{message}");
-    assert!(message.contains("dispatch.rs"), "the message names where it panicked: {message}");
+    assert!(
+        message.contains("dispatch.rs"),
+        "the message names where it panicked: {message}"
+    );
 
     let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"NonText": true}}));
     assert_err(status, &v, 2, "Internal");
+
+    // A panic inside a task on the library's runtime comes back the same way.
+    let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "in a task", "InRuntime": true}}));
+    assert_err(status, &v, 2, "Internal");
+    assert!(v["Err"]["Message"].as_str().unwrap_or("").contains("in a task"), "{v}");
 
     // The process is alive and the next call is served normally.
     let (status, v) = call(&compare_demo_request());

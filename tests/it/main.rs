@@ -3,6 +3,11 @@
 //! Each module covers one area through the public APIs: the CLI in-process, the readers, the live adapters
 //! against the Samba DC and the cloud emulator, and the C ABI.
 
+mod ad_live;
 mod cli;
+mod cloud_live;
+mod dirsync_e2e;
+mod ffi_abi;
 mod migration;
+mod scan;
 mod support;

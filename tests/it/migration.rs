@@ -17,8 +17,12 @@ fn verify_json(files: &[&str]) -> (Run, serde_json::Value) {
     let mut args = vec!["migration", "verify", "--format", "json"];
     args.extend_from_slice(files);
     let r = idrift(&args);
-    let v = serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", r.stdout, r.stderr));
+    let v = serde_json::from_str(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            r.stdout, r.stderr
+        )
+    });
     (r, v)
 }
 
@@ -26,7 +30,10 @@ fn verify_json(files: &[&str]) -> (Run, serde_json::Value) {
 #[track_caller]
 fn assert_expected(name: &str, actual: &str) {
     let path = root().join("tests/fixtures/migration/expected").join(name);
-    #[expect(clippy::disallowed_methods, reason = "test switch to refresh golden files")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "test switch to refresh golden files"
+    )]
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     if update {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -43,7 +50,11 @@ fn article_example_passes_with_its_overhead_explained() {
     let r = idrift(&["migration", "verify", ARTICLE_XML]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     assert_eq!(r.stderr, "");
-    assert!(r.stdout.starts_with("PASS  user@domain.com\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("PASS  user@domain.com\n"),
+        "{}",
+        r.stdout
+    );
     for needle in [
         "Data migrated (BytesTransferred)  2.485 GB (2,668,722,884 bytes)",
         "Estimated transfer size           1.501 GB (1,612,092,317 bytes)",
@@ -52,7 +63,11 @@ fn article_example_passes_with_its_overhead_explained() {
         "data copied again after these interruptions explains the 1008 MB (1,056,630,567 bytes) overhead",
         "a larger target is normal across Exchange versions",
     ] {
-        assert!(r.stdout.contains(needle), "missing {needle:?} in:\n{}", r.stdout);
+        assert!(
+            r.stdout.contains(needle),
+            "missing {needle:?} in:\n{}",
+            r.stdout
+        );
     }
     assert_expected("article-user.table.txt", &r.stdout);
 }
@@ -80,7 +95,10 @@ fn json_contract_for_the_article_example() {
     assert_eq!(folders[0]["MissingCount"], 0);
     assert_eq!(folders[0]["SourceBytes"], 1_237_342_091_u64);
     assert_eq!(folders[0]["TargetFaiCount"], 27);
-    assert_eq!(folders[1]["FolderPath"], "/Top of Information Store/Deleted Items");
+    assert_eq!(
+        folders[1]["FolderPath"],
+        "/Top of Information Store/Deleted Items"
+    );
     assert_eq!(v["Summary"]["Pass"], 1);
     assert_eq!(v["Errors"], serde_json::json!([]));
     assert_expected("article-user.json", &r.stdout);
@@ -99,7 +117,10 @@ fn every_input_form_gives_the_same_figures() {
 
     let forms = [
         (ARTICLE_XML.to_owned(), "Clixml"),
-        ("../examples/migration/article-user.txt".to_owned(), "FormatList"),
+        (
+            "../examples/migration/article-user.txt".to_owned(),
+            "FormatList",
+        ),
         (fixture("article.convertto.json"), "Json"),
         (fixture("article.invokecommand.json"), "Json"),
         (utf16_arg, "Clixml"),
@@ -113,7 +134,10 @@ fn every_input_form_gives_the_same_figures() {
             ("Identity", serde_json::json!("user@domain.com")),
             ("Verdict", serde_json::json!("Pass")),
             ("DataMigratedBytes", serde_json::json!(2_668_722_884_u64)),
-            ("EstimatedTransferBytes", serde_json::json!(1_612_092_317_u64)),
+            (
+                "EstimatedTransferBytes",
+                serde_json::json!(1_612_092_317_u64),
+            ),
             ("SourceMailboxBytes", serde_json::json!(1_498_596_267_u64)),
             ("TargetMailboxBytes", serde_json::json!(2_097_023_244_u64)),
             ("OverheadRatio", serde_json::json!(1.655)),
@@ -126,7 +150,12 @@ fn every_input_form_gives_the_same_figures() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["SourceCount"].as_u64().unwrap(), f["TargetCount"].as_u64().unwrap()))
+            .map(|f| {
+                (
+                    f["SourceCount"].as_u64().unwrap(),
+                    f["TargetCount"].as_u64().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(counts, [(10188, 10188), (5129, 5129)], "{file}");
     }
@@ -136,9 +165,23 @@ fn every_input_form_gives_the_same_figures() {
 fn a_folder_short_of_items_fails_naming_folders_and_counts() {
     let file = fixture("short-folder.clixml.xml");
     let r = idrift(&["migration", "verify", &file]);
-    assert_eq!(r.code, ExitCode::SUCCESS, "a Fail verdict is data: {}", r.stderr);
-    assert!(r.stdout.starts_with("FAIL  megan.bowen@contoso.com\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("2 of 3 folder(s) lost items (128 item(s) in all):"), "{}", r.stdout);
+    assert_eq!(
+        r.code,
+        ExitCode::SUCCESS,
+        "a Fail verdict is data: {}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.starts_with("FAIL  megan.bowen@contoso.com\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("2 of 3 folder(s) lost items (128 item(s) in all):"),
+        "{}",
+        r.stdout
+    );
     assert_expected("short-folder.table.txt", &r.stdout);
 
     let (_, v) = verify_json(&[&file]);
@@ -198,11 +241,27 @@ fn reports_without_verification_are_unknown_and_say_why() {
         assert_eq!(u["Folders"], serde_json::json!([]), "{name}");
     }
     let (_, v) = verify_json(&[&fixture("in-progress.json")]);
-    assert_eq!(v["Users"][0]["Stalls"], 2, "a relinquish and a StalledDueTo pause");
+    assert_eq!(
+        v["Users"][0]["Stalls"], 2,
+        "a relinquish and a StalledDueTo pause"
+    );
     assert_eq!(v["Users"][0]["Restarts"], 2);
-    let r = idrift(&["migration", "verify", "--fail-on-fail", &fixture("in-progress.json")]);
-    assert_eq!(r.code, ExitCode::SUCCESS, "Unknown does not trip --fail-on-fail");
-    assert!(r.stdout.starts_with("UNKNOWN  alex.wilber@contoso.com\n"), "{}", r.stdout);
+    let r = idrift(&[
+        "migration",
+        "verify",
+        "--fail-on-fail",
+        &fixture("in-progress.json"),
+    ]);
+    assert_eq!(
+        r.code,
+        ExitCode::SUCCESS,
+        "Unknown does not trip --fail-on-fail"
+    );
+    assert!(
+        r.stdout.starts_with("UNKNOWN  alex.wilber@contoso.com\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -213,12 +272,18 @@ fn exchange_2016_move_with_tostring_records_passes_against_total_mailbox_size() 
     assert_eq!(u["Identity"], "contoso.local/Contoso/Users/Alex Wilber");
     assert_eq!(u["Verdict"], "Pass", "{}", u["VerdictReason"]);
     assert_eq!(u["Folders"].as_array().unwrap().len(), 4);
-    assert_eq!(u["Folders"][3]["FolderPath"], "/Top of Information Store/Calendar");
+    assert_eq!(
+        u["Folders"][3]["FolderPath"],
+        "/Top of Information Store/Calendar"
+    );
     assert_eq!(u["Folders"][3]["SkippedCount"], 1);
     assert_eq!(u["SourceMailboxBytes"], 1_310_797_471_u64);
     assert_eq!(u["EstimatedTransferBytes"], serde_json::Value::Null);
     assert_eq!(u["OverheadRatio"], 1.027);
-    assert_eq!((u["Stalls"].as_u64(), u["Restarts"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (u["Stalls"].as_u64(), u["Restarts"].as_u64()),
+        (Some(0), Some(0))
+    );
 }
 
 #[test]
@@ -230,7 +295,12 @@ fn a_folder_of_files_is_a_batch_with_a_summary() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| (u["Identity"].as_str().unwrap(), u["Verdict"].as_str().unwrap()))
+        .map(|u| {
+            (
+                u["Identity"].as_str().unwrap(),
+                u["Verdict"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         verdicts,
@@ -247,7 +317,8 @@ fn a_folder_of_files_is_a_batch_with_a_summary() {
     assert_eq!(v["Users"][2]["Stalls"], 1);
     let t = idrift(&["migration", "verify", &dir]);
     assert!(
-        t.stdout.ends_with("\n3 migration users: 1 Pass, 1 Fail, 1 Unknown; 3 item(s) lost.\n"),
+        t.stdout
+            .ends_with("\n3 migration users: 1 Pass, 1 Fail, 1 Unknown; 3 item(s) lost.\n"),
         "{}",
         t.stdout
     );
@@ -283,7 +354,11 @@ fn malformed_and_truncated_files_name_the_file_and_position() {
         let r = idrift(&["migration", "verify", &file]);
         assert_eq!(r.code, ExitCode::from(1), "{name}: {}", r.stdout);
         let prefix = format!("idrift: error: {file}: {expected}");
-        assert!(r.stderr.starts_with(&prefix), "{name}:\n{}\nexpected prefix:\n{prefix}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&prefix),
+            "{name}:\n{}\nexpected prefix:\n{prefix}",
+            r.stderr
+        );
     }
     let r = idrift(&["migration", "verify", &fixture("truncated.clixml.xml")]);
     assert!(r.stderr.contains("looks truncated"), "{}", r.stderr);
@@ -291,12 +366,18 @@ fn malformed_and_truncated_files_name_the_file_and_position() {
 
 #[test]
 fn readable_files_are_reported_beside_unreadable_ones() {
-    let missing = Path::new("../tests/fixtures/migration/does-not-exist.xml").display().to_string();
+    let missing = Path::new("../tests/fixtures/migration/does-not-exist.xml")
+        .display()
+        .to_string();
     let (r, v) = verify_json(&[ARTICLE_XML, &fixture("truncated.json"), &missing]);
     assert_eq!(r.code, ExitCode::from(1));
     assert_eq!(v["Users"].as_array().unwrap().len(), 1);
     assert_eq!(v["Errors"].as_array().unwrap().len(), 2);
-    assert!(r.stderr.contains(&format!("{missing}: cannot read")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{missing}: cannot read")),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -308,5 +389,93 @@ fn usage_errors_exit_with_2() {
     );
     let help = idrift(&["migration", "verify", "--help"]);
     assert_eq!(help.code, ExitCode::SUCCESS);
-    assert!(help.stdout.contains("MailboxVerification"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("MailboxVerification"),
+        "{}",
+        help.stdout
+    );
+}
+
+/// The live form against the cloud emulator: Exchange Online answers Get-MigrationUserStatistics over
+/// InvokeCommand, and the answer verifies exactly like the saved file.
+#[tokio::test]
+async fn live_statistics_from_exchange_online_verify_like_a_saved_file() {
+    use idrift_cloud_emulator::bench::client_config;
+    use idrift_cloud_emulator::{Emulator, EmulatorConfig};
+
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let saved =
+        std::fs::read_to_string(root().join("tests/fixtures/migration/article.invokecommand.json"))
+            .unwrap();
+    let page: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    emulator.set_migration_statistics("user@domain.com", page["value"][0].clone());
+    let config = client_config(&emulator);
+
+    let out = idrift_app::migration::verify_live(&config, &["user@domain.com".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(out.users.len(), 1);
+    let u = &out.users[0];
+    assert_eq!(u.identity, "user@domain.com");
+    assert_eq!(
+        u.verdict,
+        idrift_core::migration::Verdict::Pass,
+        "{}",
+        u.verdict_reason
+    );
+    assert_eq!(u.data_migrated_bytes, Some(2_668_722_884));
+    assert_eq!(u.overhead_ratio, Some(1.655));
+    assert_eq!((u.stalls, u.restarts), (2, 2));
+    assert_eq!(
+        u.source_file.as_deref(),
+        Some("Exchange Online (Get-MigrationUserStatistics user@domain.com -IncludeReport)")
+    );
+    let asked = emulator
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/InvokeCommand"))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&asked.body).unwrap();
+    assert_eq!(
+        body["CmdletInput"]["CmdletName"],
+        "Get-MigrationUserStatistics"
+    );
+    assert_eq!(
+        body["CmdletInput"]["Parameters"]["Identity"],
+        "user@domain.com"
+    );
+    assert_eq!(body["CmdletInput"]["Parameters"]["IncludeReport"], true);
+
+    let err = idrift_app::migration::verify_live(&config, &["nobody@contoso.com".to_owned()])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, idrift_app::AppError::Source(_)), "{err:?}");
+    assert!(err.to_string().contains("nobody@contoso.com"), "{err}");
+}
+
+#[test]
+fn live_form_arguments_are_checked() {
+    let r = idrift(&["migration", "verify", "--exo", "exo"]);
+    assert_eq!(
+        r.code,
+        ExitCode::from(2),
+        "--identity is required: {}",
+        r.stderr
+    );
+    let r = idrift(&[
+        "migration",
+        "verify",
+        "--exo",
+        "graph",
+        "--identity",
+        "a@x.com",
+    ]);
+    assert_eq!(r.code, ExitCode::from(2), "{}", r.stderr);
+    let r = idrift(&["migration", "verify", "--identity", "a@x.com", ARTICLE_XML]);
+    assert_eq!(
+        r.code,
+        ExitCode::from(2),
+        "--identity needs --exo: {}",
+        r.stderr
+    );
 }

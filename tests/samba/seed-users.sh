@@ -33,6 +33,9 @@ count_users() {
     -b "$OU" -s one -E pr=1000/noprompt '(objectClass=user)' 1.1 2>/dev/null | grep -c '^dn:' || true
 }
 
+# Parallel seeders of one OU (tests running at once) wait for each other instead of racing.
+if command -v flock >/dev/null 2>&1; then exec 8>"$SAMBA_AD_DIR.seed-$OU_NAME.lock"; flock 8; fi
+
 have=$(count_users)
 if [ "$have" -ge "$N" ]; then
   echo "seeded $OU: $have users (added 0 in 0.00 s)"

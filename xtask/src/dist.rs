@@ -23,7 +23,9 @@ pub(crate) fn host_rid() -> anyhow::Result<&'static str> {
     } else if cfg!(target_os = "linux") && !cfg!(target_env = "musl") {
         "linux"
     } else {
-        bail!("no .NET runtime identifier for this host; IdentityDrift's module supports Windows, glibc Linux and macOS")
+        bail!(
+            "no .NET runtime identifier for this host; IdentityDrift's module supports Windows, glibc Linux and macOS"
+        )
     };
     let arch = if cfg!(target_arch = "x86_64") {
         "x64"
@@ -73,12 +75,17 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let staged = dist()?;
     println!("Module folder: {}", staged.module.display());
     println!("Zip:           {}", staged.zip.display());
-    println!("Try it:        Import-Module {}", staged.module.join("IdentityDrift.psd1").display());
+    println!(
+        "Try it:        Import-Module {}",
+        staged.module.join("IdentityDrift.psd1").display()
+    );
     Ok(true)
 }
 
 fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Builds, copies and stages; see the module documentation.
@@ -86,7 +93,11 @@ pub(crate) fn dist() -> anyhow::Result<Staged> {
     let root = util::root();
     let rid = host_rid()?;
     util::step("cargo build --release -p idrift-ffi")?;
-    util::cargo(&root, &["build", "--release", "-p", "idrift-ffi", "--lib"], &[])?;
+    util::cargo(
+        &root,
+        &["build", "--release", "-p", "idrift-ffi", "--lib"],
+        &[],
+    )?;
 
     let built = target_dir(&root).join("release").join(library_file_name());
     if !built.is_file() {
@@ -97,12 +108,17 @@ pub(crate) fn dist() -> anyhow::Result<Staged> {
     fs::create_dir_all(&bin).with_context(|| format!("cannot create {}", bin.display()))?;
     let installed = bin.join(library_file_name());
     copy_replacing(&built, &installed)?;
-    util::step(&format!("copied {} to {}", built.display(), installed.display()))?;
+    util::step(&format!(
+        "copied {} to {}",
+        built.display(),
+        installed.display()
+    ))?;
 
     let dist = target_dir(&root).join("dist");
     let module = dist.join("IdentityDrift");
     if module.exists() {
-        fs::remove_dir_all(&module).with_context(|| format!("cannot remove the old {}", module.display()))?;
+        fs::remove_dir_all(&module)
+            .with_context(|| format!("cannot remove the old {}", module.display()))?;
     }
     copy_tree(&module_src, &module, &|rel: &Path| {
         // Ship only this host's library; other RIDs' files may be stale leftovers.
@@ -124,13 +140,22 @@ pub(crate) fn dist() -> anyhow::Result<Staged> {
         let name = format!("IdentityDrift/{}", rel.replace('\\', "/"));
         let data = fs::read(module.join(rel)).with_context(|| format!("cannot read {rel}"))?;
         let executable = rel.ends_with(".so") || rel.ends_with(".dylib");
-        zip_entries.push(ZipEntry { name, data, mode: if executable { 0o755 } else { 0o644 } });
+        zip_entries.push(ZipEntry {
+            name,
+            data,
+            mode: if executable { 0o755 } else { 0o644 },
+        });
     }
     let bytes = write_zip(&zip_entries)?;
     let tmp = zip.with_extension("zip.partial");
     fs::write(&tmp, &bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     fs::rename(&tmp, &zip).with_context(|| format!("cannot write {}", zip.display()))?;
-    util::step(&format!("staged {} ({} files) and {}", module.display(), entries.len(), zip.display()))?;
+    util::step(&format!(
+        "staged {} ({} files) and {}",
+        module.display(),
+        entries.len(),
+        zip.display()
+    ))?;
     Ok(Staged { module, zip })
 }
 
@@ -138,11 +163,15 @@ pub(crate) fn dist() -> anyhow::Result<Staged> {
 /// library mapped keeps a valid file.
 fn copy_replacing(from: &Path, to: &Path) -> anyhow::Result<()> {
     let tmp = to.with_extension("partial");
-    fs::copy(from, &tmp).with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
+    fs::copy(from, &tmp)
+        .with_context(|| format!("cannot copy {} to {}", from.display(), tmp.display()))?;
     if cfg!(windows) && to.exists() {
         // Windows cannot rename over a loaded DLL; say so instead of failing obscurely.
         fs::remove_file(to).with_context(|| {
-            format!("cannot replace {}: close PowerShell sessions that imported the module", to.display())
+            format!(
+                "cannot replace {}: close PowerShell sessions that imported the module",
+                to.display()
+            )
         })?;
     }
     fs::rename(&tmp, to).with_context(|| format!("cannot move {} into place", to.display()))?;
@@ -159,7 +188,8 @@ fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> anyhow::Re
         }
         let dest = to.join(&rel_path);
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::copy(from.join(&rel_path), &dest).with_context(|| format!("cannot copy {rel}"))?;
     }
@@ -170,14 +200,19 @@ fn copy_tree(from: &Path, to: &Path, keep: &dyn Fn(&Path) -> bool) -> anyhow::Re
 fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
     for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') || name.ends_with(".partial") {
             continue;
         }
         if path.is_dir() {
             collect_files(base, &path, out)?;
         } else {
-            let rel = path.strip_prefix(base).context("a listed file is outside its folder")?;
+            let rel = path
+                .strip_prefix(base)
+                .context("a listed file is outside its folder")?;
             out.push(rel.to_string_lossy().into_owned());
         }
     }
@@ -186,10 +221,13 @@ fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> anyhow::Resu
 
 /// `ModuleVersion = '1.2.3'` from a manifest.
 fn module_version(psd1: &str) -> Option<String> {
-    let line = psd1.lines().find(|l| l.trim_start().starts_with("ModuleVersion"))?;
+    let line = psd1
+        .lines()
+        .find(|l| l.trim_start().starts_with("ModuleVersion"))?;
     let value = line.split_once('=')?.1.trim();
     let value = value.trim_matches(|c| c == '\'' || c == '"');
-    (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit() || c == '.')).then(|| value.to_owned())
+    (!value.is_empty() && value.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then(|| value.to_owned())
 }
 
 /// One file of a zip archive.
@@ -212,7 +250,11 @@ pub(crate) fn crc32(data: &[u8]) -> u32 {
             let mut c = i as u32;
             let mut k = 0;
             while k < 8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
                 k += 1;
             }
             t[i] = c;
@@ -234,13 +276,15 @@ pub(crate) fn write_zip(entries: &[ZipEntry]) -> anyhow::Result<Vec<u8>> {
     const DOS_DATE_1980_01_01: u16 = (1 << 5) | 1;
     const VERSION: u16 = 20;
     const UTF8_NAMES: u16 = 1 << 11;
-    let count = u16::try_from(entries.len()).context("more than 65 535 files for a zip without ZIP64")?;
+    let count =
+        u16::try_from(entries.len()).context("more than 65 535 files for a zip without ZIP64")?;
     let mut out: Vec<u8> = Vec::new();
     let mut central: Vec<u8> = Vec::new();
     for e in entries {
         let name = e.name.as_bytes();
         let name_len = u16::try_from(name.len()).context("a file name longer than 65 535 bytes")?;
-        let size = u32::try_from(e.data.len()).with_context(|| format!("{} is 4 GiB or larger", e.name))?;
+        let size = u32::try_from(e.data.len())
+            .with_context(|| format!("{} is 4 GiB or larger", e.name))?;
         let offset = u32::try_from(out.len()).context("the archive grew past 4 GiB")?;
         let crc = crc32(&e.data);
 
@@ -278,7 +322,8 @@ pub(crate) fn write_zip(entries: &[ZipEntry]) -> anyhow::Result<Vec<u8>> {
         central.write_all(name)?;
     }
     let central_offset = u32::try_from(out.len()).context("the archive grew past 4 GiB")?;
-    let central_size = u32::try_from(central.len()).context("the central directory grew past 4 GiB")?;
+    let central_size =
+        u32::try_from(central.len()).context("the central directory grew past 4 GiB")?;
     out.extend_from_slice(&central);
     out.write_all(&0x0605_4b50_u32.to_le_bytes())?;
     out.write_all(&0_u16.to_le_bytes())?; // this disk

@@ -51,7 +51,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
 /// The PowerShells to run the tests with, by program name.
 fn shells() -> Vec<&'static str> {
     let mut found = Vec::new();
-    for (program, on_path) in [("pwsh", "pwsh"), ("pwsh", "pwsh.exe"), ("powershell", "powershell.exe")] {
+    for (program, on_path) in [
+        ("pwsh", "pwsh"),
+        ("pwsh", "pwsh.exe"),
+        ("powershell", "powershell.exe"),
+    ] {
         if util::have(on_path) && !found.contains(&program) {
             found.push(program);
         }
@@ -63,12 +67,15 @@ fn shells() -> Vec<&'static str> {
 pub(crate) fn pester() -> anyhow::Result<PesterOutcome> {
     let shells = shells();
     if shells.is_empty() {
-        return Ok(PesterOutcome::NotRun("pwsh is not installed on this machine".to_owned()));
+        return Ok(PesterOutcome::NotRun(
+            "pwsh is not installed on this machine".to_owned(),
+        ));
     }
     let staged = dist::dist()?;
     let root = util::root();
     let results = root.join("target").join("pester");
-    std::fs::create_dir_all(&results).with_context(|| format!("cannot create {}", results.display()))?;
+    std::fs::create_dir_all(&results)
+        .with_context(|| format!("cannot create {}", results.display()))?;
     let mut failures = Vec::new();
     for shell in shells {
         util::step(&format!("Pester under {shell}"))?;
@@ -87,14 +94,21 @@ pub(crate) fn pester() -> anyhow::Result<PesterOutcome> {
         let status = Command::new(shell)
             .current_dir(&root)
             .args(["-NoProfile", "-NonInteractive", "-Command", &script])
-            .env("IDRIFT_MODULE_MANIFEST", staged.module.join("IdentityDrift.psd1"))
+            .env(
+                "IDRIFT_MODULE_MANIFEST",
+                staged.module.join("IdentityDrift.psd1"),
+            )
             .status()
             .with_context(|| format!("cannot run {shell}"))?;
         if !status.success() {
             failures.push(format!("{shell}: {status}"));
         }
     }
-    Ok(if failures.is_empty() { PesterOutcome::Passed } else { PesterOutcome::Failed(failures.join("; ")) })
+    Ok(if failures.is_empty() {
+        PesterOutcome::Passed
+    } else {
+        PesterOutcome::Failed(failures.join("; "))
+    })
 }
 
 fn has_pester(shell: &str, root: &Path) -> anyhow::Result<bool> {

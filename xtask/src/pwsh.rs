@@ -47,12 +47,18 @@ fn powershell_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if p.is_dir() {
             if name != "bin" && !name.starts_with('.') {
                 powershell_files(&p, out);
             }
-        } else if [".ps1", ".psm1", ".psd1"].iter().any(|ext| name.ends_with(ext)) {
+        } else if [".ps1", ".psm1", ".psd1"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
             out.push(p);
         }
     }
@@ -66,7 +72,12 @@ fn all_powershell_files() -> Vec<PathBuf> {
 
 fn public_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(module_dir().join("Public"))
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ps1")).collect())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ps1"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -77,7 +88,9 @@ fn parse(src: &str) -> Tree {
     parser
         .set_language(&tree_sitter_powershell::LANGUAGE.into())
         .expect("the PowerShell grammar matches this tree-sitter version");
-    parser.parse(src, None).expect("the parser returns a tree when no timeout or cancellation is set")
+    parser
+        .parse(src, None)
+        .expect("the parser returns a tree when no timeout or cancellation is set")
 }
 
 fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
@@ -114,7 +127,13 @@ fn syntax_errors(label: &str, src: &str) -> Vec<String> {
         let what = if n.is_missing() {
             format!("missing {}", n.kind())
         } else {
-            let snippet: String = text(n, src).lines().next().unwrap_or("").chars().take(60).collect();
+            let snippet: String = text(n, src)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
             format!("syntax error near {snippet:?}")
         };
         errors.push(format!("{label}:{}:{}: {what}", at.row + 1, at.column + 1));
@@ -125,25 +144,49 @@ fn syntax_errors(label: &str, src: &str) -> Vec<String> {
 #[test]
 fn every_powershell_file_parses() {
     let files = all_powershell_files();
-    assert!(files.len() >= 5, "expected the module's PowerShell files under {}", powershell_dir().display());
+    assert!(
+        files.len() >= 5,
+        "expected the module's PowerShell files under {}",
+        powershell_dir().display()
+    );
     let mut errors = Vec::new();
     for f in &files {
         errors.extend(syntax_errors(&f.display().to_string(), &read(f)));
     }
-    assert!(errors.is_empty(), "PowerShell syntax errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "PowerShell syntax errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
 fn every_powershell_file_is_ascii() {
     let mut found = Vec::new();
-    for f in all_powershell_files().iter().chain([module_dir().join("IdentityDrift.format.ps1xml")].iter()) {
+    for f in all_powershell_files()
+        .iter()
+        .chain([module_dir().join("IdentityDrift.format.ps1xml")].iter())
+    {
         for (i, line) in read(f).lines().enumerate() {
-            if let Some(col) = line.char_indices().find(|(_, c)| !c.is_ascii()).map(|(c, _)| c) {
-                found.push(format!("{}:{}:{}: non-ASCII character", f.display(), i + 1, col + 1));
+            if let Some(col) = line
+                .char_indices()
+                .find(|(_, c)| !c.is_ascii())
+                .map(|(c, _)| c)
+            {
+                found.push(format!(
+                    "{}:{}:{}: non-ASCII character",
+                    f.display(),
+                    i + 1,
+                    col + 1
+                ));
             }
         }
     }
-    assert!(found.is_empty(), "Windows PowerShell 5.1 misreads non-ASCII text in BOM-less files:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "Windows PowerShell 5.1 misreads non-ASCII text in BOM-less files:\n{}",
+        found.join("\n")
+    );
 }
 
 /// The string values of the manifest entry `key` (all string literals under it), or `None` when absent.
@@ -190,7 +233,10 @@ fn manifest_exports_equal_the_public_files() {
         .expect("the manifest has FunctionsToExport")
         .into_iter()
         .collect();
-    assert!(!exported.iter().any(|e| e.contains('*')), "FunctionsToExport must not use wildcards: {exported:?}");
+    assert!(
+        !exported.iter().any(|e| e.contains('*')),
+        "FunctionsToExport must not use wildcards: {exported:?}"
+    );
     let files: BTreeSet<String> = public_files()
         .iter()
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
@@ -203,7 +249,8 @@ fn manifest_exports_equal_the_public_files() {
         "FunctionsToExport differs from Public/*.ps1: only in the manifest {only_manifest:?}, only as files {only_files:?}"
     );
     for key in ["CmdletsToExport", "VariablesToExport", "AliasesToExport"] {
-        let values = manifest_strings(&src, key).unwrap_or_else(|| panic!("the manifest has no {key}"));
+        let values =
+            manifest_strings(&src, key).unwrap_or_else(|| panic!("the manifest has no {key}"));
         assert!(values.is_empty(), "{key} must be @(), found {values:?}");
     }
 }
@@ -213,22 +260,50 @@ fn manifest_has_the_required_fields() {
     let src = manifest();
     let one = |key: &str| -> String {
         let v = manifest_strings(&src, key).unwrap_or_default();
-        assert_eq!(v.len(), 1, "the manifest needs exactly one {key} value, found {v:?}");
+        assert_eq!(
+            v.len(),
+            1,
+            "the manifest needs exactly one {key} value, found {v:?}"
+        );
         v[0].clone()
     };
     assert_eq!(one("PowerShellVersion"), "5.1");
-    let editions: BTreeSet<String> = manifest_strings(&src, "CompatiblePSEditions").unwrap_or_default().into_iter().collect();
-    assert_eq!(editions, ["Core", "Desktop"].iter().map(|s| s.to_string()).collect());
-    for key in ["ModuleVersion", "GUID", "Author", "Description", "LicenseUri", "ProjectUri"] {
+    let editions: BTreeSet<String> = manifest_strings(&src, "CompatiblePSEditions")
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        editions,
+        ["Core", "Desktop"].iter().map(|s| s.to_string()).collect()
+    );
+    for key in [
+        "ModuleVersion",
+        "GUID",
+        "Author",
+        "Description",
+        "LicenseUri",
+        "ProjectUri",
+    ] {
         assert!(!one(key).trim().is_empty(), "{key} is empty");
     }
-    assert!(!manifest_strings(&src, "Tags").unwrap_or_default().is_empty(), "PSData.Tags is empty");
+    assert!(
+        !manifest_strings(&src, "Tags")
+            .unwrap_or_default()
+            .is_empty(),
+        "PSData.Tags is empty"
+    );
     let root_module = one("RootModule");
-    assert!(module_dir().join(&root_module).is_file(), "RootModule {root_module} does not exist");
+    assert!(
+        module_dir().join(&root_module).is_file(),
+        "RootModule {root_module} does not exist"
+    );
     let formats = manifest_strings(&src, "FormatsToProcess").unwrap_or_default();
     assert!(!formats.is_empty(), "FormatsToProcess is empty");
     for f in formats {
-        assert!(module_dir().join(&f).is_file(), "FormatsToProcess names {f}, which does not exist");
+        assert!(
+            module_dir().join(&f).is_file(),
+            "FormatsToProcess names {f}, which does not exist"
+        );
     }
 }
 
@@ -251,8 +326,13 @@ struct PublicFunction {
 fn public_functions(label: &str, src: &str) -> Vec<PublicFunction> {
     let tree = parse(src);
     let mut out = Vec::new();
-    for f in descendants(tree.root_node()).into_iter().filter(|n| n.kind() == "function_statement") {
-        let name = first_child_of_kind(f, "function_name").map(|n| text(n, src).to_owned()).unwrap_or_default();
+    for f in descendants(tree.root_node())
+        .into_iter()
+        .filter(|n| n.kind() == "function_statement")
+    {
+        let name = first_child_of_kind(f, "function_name")
+            .map(|n| text(n, src).to_owned())
+            .unwrap_or_default();
         // Comment-based help is the first block comment inside the function (or right before it).
         let inside = {
             let mut cursor = f.walk();
@@ -272,7 +352,10 @@ fn public_functions(label: &str, src: &str) -> Vec<PublicFunction> {
         if let Some(pb) = param_block {
             if let Some(list) = first_child_of_kind(pb, "parameter_list") {
                 let mut cursor = list.walk();
-                for p in list.named_children(&mut cursor).filter(|c| c.kind() == "script_parameter") {
+                for p in list
+                    .named_children(&mut cursor)
+                    .filter(|c| c.kind() == "script_parameter")
+                {
                     if let Some(v) = first_child_of_kind(p, "variable") {
                         params.push(text(v, src).trim_start_matches('$').to_owned());
                     }
@@ -283,17 +366,24 @@ fn public_functions(label: &str, src: &str) -> Vec<PublicFunction> {
                 for a in attrs.named_children(&mut cursor) {
                     let is_binding = first_child_of_kind(a, "attribute_name")
                         .is_some_and(|n| text(n, src).eq_ignore_ascii_case("CmdletBinding"));
-                    let Some(args) = first_child_of_kind(a, "attribute_arguments").filter(|_| is_binding) else {
+                    let Some(args) =
+                        first_child_of_kind(a, "attribute_arguments").filter(|_| is_binding)
+                    else {
                         continue;
                     };
                     let mut c2 = args.walk();
                     for arg in args.named_children(&mut c2) {
                         let mut c3 = arg.walk();
                         let mut parts = arg.named_children(&mut c3);
-                        let key = parts.next().map(|k| text(k, src).to_owned()).unwrap_or_default();
+                        let key = parts
+                            .next()
+                            .map(|k| text(k, src).to_owned())
+                            .unwrap_or_default();
                         let value = parts.next().map(|v| unquote(text(v, src)).to_owned());
                         if key.eq_ignore_ascii_case("SupportsShouldProcess") {
-                            supports_should_process = value.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("$true"));
+                            supports_should_process = value
+                                .as_deref()
+                                .is_none_or(|v| v.eq_ignore_ascii_case("$true"));
                         } else if key.eq_ignore_ascii_case("ConfirmImpact") {
                             confirm_impact = value;
                         }
@@ -305,7 +395,8 @@ fn public_functions(label: &str, src: &str) -> Vec<PublicFunction> {
         let calls_should_process = all.iter().any(|n| {
             n.kind() == "invokation_expression" && {
                 let t = text(*n, src).to_ascii_lowercase();
-                t.starts_with("$pscmdlet.shouldprocess(") || t.starts_with("$pscmdlet.shouldcontinue(")
+                t.starts_with("$pscmdlet.shouldprocess(")
+                    || t.starts_with("$pscmdlet.shouldcontinue(")
             }
         });
         let mut ops = Vec::new();
@@ -316,11 +407,15 @@ fn public_functions(label: &str, src: &str) -> Vec<PublicFunction> {
                 .filter(|c| c.kind() == "command_elements")
                 .flat_map(|e| {
                     let mut c2 = e.walk();
-                    e.named_children(&mut c2).filter(|x| x.kind() != "command_argument_sep").collect::<Vec<_>>()
+                    e.named_children(&mut c2)
+                        .filter(|x| x.kind() != "command_argument_sep")
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             for pair in elements.windows(2) {
-                if pair[0].kind() == "command_parameter" && text(pair[0], src).eq_ignore_ascii_case("-Op") {
+                if pair[0].kind() == "command_parameter"
+                    && text(pair[0], src).eq_ignore_ascii_case("-Op")
+                {
                     ops.push(unquote(text(pair[1], src)).to_owned());
                 }
             }
@@ -343,10 +438,17 @@ fn all_public_functions() -> Vec<PublicFunction> {
     let mut all = Vec::new();
     for f in public_files() {
         let label = f.display().to_string();
-        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let functions = public_functions(&label, &read(&f));
         let names: Vec<&str> = functions.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, [stem.as_str()], "{label} must define exactly the function it is named after");
+        assert_eq!(
+            names,
+            [stem.as_str()],
+            "{label} must define exactly the function it is named after"
+        );
         all.extend(functions);
     }
     all
@@ -361,14 +463,19 @@ fn help_sections(help: &str) -> Vec<(String, String)> {
         let t = line.trim();
         let keyword = t.strip_prefix('.').and_then(|rest| {
             let word = rest.split_whitespace().next().unwrap_or("");
-            (!word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic())).then(|| rest.to_owned())
+            (!word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()))
+                .then(|| rest.to_owned())
         });
         match keyword {
             Some(k) => {
                 let mut parts = k.split_whitespace();
                 let word = parts.next().unwrap_or("").to_ascii_uppercase();
                 let arg = parts.collect::<Vec<_>>().join(" ");
-                let key = if arg.is_empty() { word } else { format!("{word} {arg}") };
+                let key = if arg.is_empty() {
+                    word
+                } else {
+                    format!("{word} {arg}")
+                };
                 sections.push((key, String::new()));
             }
             None => {
@@ -388,7 +495,11 @@ fn help_problems(f: &PublicFunction) -> Vec<String> {
         return vec![format!("{} ({}): no comment-based help", f.name, f.label)];
     };
     let sections = help_sections(help);
-    let has = |key: &str| sections.iter().any(|(k, c)| k.eq_ignore_ascii_case(key) && !c.trim().is_empty());
+    let has = |key: &str| {
+        sections
+            .iter()
+            .any(|(k, c)| k.eq_ignore_ascii_case(key) && !c.trim().is_empty())
+    };
     let mut problems = Vec::new();
     for key in ["SYNOPSIS", "DESCRIPTION", "EXAMPLE", "OUTPUTS"] {
         if !has(key) {
@@ -396,14 +507,18 @@ fn help_problems(f: &PublicFunction) -> Vec<String> {
         }
     }
     for p in &f.params {
-        if !has(&format!("PARAMETER {}", p.to_ascii_uppercase())) && !has(&format!("PARAMETER {p}")) {
+        if !has(&format!("PARAMETER {}", p.to_ascii_uppercase())) && !has(&format!("PARAMETER {p}"))
+        {
             problems.push(format!("{}: help has no .PARAMETER {p}", f.name));
         }
     }
     for (k, _) in &sections {
         if let Some(name) = k.strip_prefix("PARAMETER ") {
             if !f.params.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-                problems.push(format!("{}: help documents .PARAMETER {name}, which does not exist", f.name));
+                problems.push(format!(
+                    "{}: help documents .PARAMETER {name}, which does not exist",
+                    f.name
+                ));
             }
         }
     }
@@ -415,13 +530,37 @@ fn every_exported_function_has_help() {
     let functions = all_public_functions();
     assert!(!functions.is_empty());
     let problems: Vec<String> = functions.iter().flat_map(help_problems).collect();
-    assert!(problems.is_empty(), "comment-based help problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "comment-based help problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Verbs whose commands change state: they must support -WhatIf and -Confirm.
 const WRITER_VERBS: &[&str] = &[
-    "Add", "Clear", "Connect", "Disable", "Disconnect", "Enable", "Install", "Invoke", "Move", "New", "Publish",
-    "Register", "Remove", "Rename", "Reset", "Restore", "Set", "Start", "Stop", "Uninstall", "Unregister", "Update",
+    "Add",
+    "Clear",
+    "Connect",
+    "Disable",
+    "Disconnect",
+    "Enable",
+    "Install",
+    "Invoke",
+    "Move",
+    "New",
+    "Publish",
+    "Register",
+    "Remove",
+    "Rename",
+    "Reset",
+    "Restore",
+    "Set",
+    "Start",
+    "Stop",
+    "Uninstall",
+    "Unregister",
+    "Update",
     "Write",
 ];
 
@@ -437,25 +576,52 @@ fn verb(name: &str) -> &str {
 
 fn should_process_problems(f: &PublicFunction) -> Vec<String> {
     let mut problems = Vec::new();
-    let writer = WRITER_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb(&f.name)));
+    let writer = WRITER_VERBS
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case(verb(&f.name)));
     if writer && !f.supports_should_process {
-        problems.push(format!("{}: changes state but does not declare [CmdletBinding(SupportsShouldProcess)]", f.name));
+        problems.push(format!(
+            "{}: changes state but does not declare [CmdletBinding(SupportsShouldProcess)]",
+            f.name
+        ));
     }
     if f.supports_should_process && !f.calls_should_process {
-        problems.push(format!("{}: declares SupportsShouldProcess but never calls $PSCmdlet.ShouldProcess", f.name));
+        problems.push(format!(
+            "{}: declares SupportsShouldProcess but never calls $PSCmdlet.ShouldProcess",
+            f.name
+        ));
     }
-    let high = HIGH_IMPACT_VERBS.iter().any(|v| v.eq_ignore_ascii_case(verb(&f.name)))
-        || HIGH_IMPACT_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(&f.name));
-    if high && !f.confirm_impact.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("High")) {
-        problems.push(format!("{}: deletes or overwrites, so it needs ConfirmImpact = 'High'", f.name));
+    let high = HIGH_IMPACT_VERBS
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case(verb(&f.name)))
+        || HIGH_IMPACT_COMMANDS
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(&f.name));
+    if high
+        && !f
+            .confirm_impact
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("High"))
+    {
+        problems.push(format!(
+            "{}: deletes or overwrites, so it needs ConfirmImpact = 'High'",
+            f.name
+        ));
     }
     problems
 }
 
 #[test]
 fn every_writer_supports_should_process() {
-    let problems: Vec<String> = all_public_functions().iter().flat_map(should_process_problems).collect();
-    assert!(problems.is_empty(), "ShouldProcess problems:\n{}", problems.join("\n"));
+    let problems: Vec<String> = all_public_functions()
+        .iter()
+        .flat_map(should_process_problems)
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "ShouldProcess problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// One exported C function: its name and its parameter and return types as written.
@@ -499,16 +665,33 @@ fn rust_exports(src: &str) -> Vec<Signature> {
         let Some(after_fn) = head.split(" fn ").nth(1) else {
             continue;
         };
-        let convention = if head.contains("extern \"C\"") { "C" } else { "Rust" };
+        let convention = if head.contains("extern \"C\"") {
+            "C"
+        } else {
+            "Rust"
+        };
         let name = after_fn.split('(').next().unwrap_or("").trim().to_owned();
         let open = after_fn.find('(').unwrap_or(0);
         let close = after_fn.rfind(')').unwrap_or(after_fn.len());
         let params = split_top_level(&after_fn[open + 1..close])
             .into_iter()
-            .map(|p| p.split_once(':').map(|(_, t)| t.trim().to_owned()).unwrap_or(p))
+            .map(|p| {
+                p.split_once(':')
+                    .map(|(_, t)| t.trim().to_owned())
+                    .unwrap_or(p)
+            })
             .collect();
-        let ret = after_fn[close..].split("->").nth(1).map(|r| r.trim().to_owned()).unwrap_or_else(|| "()".to_owned());
-        out.push(Signature { name, params, ret, calling_convention: convention.to_owned() });
+        let ret = after_fn[close..]
+            .split("->")
+            .nth(1)
+            .map(|r| r.trim().to_owned())
+            .unwrap_or_else(|| "()".to_owned());
+        out.push(Signature {
+            name,
+            params,
+            ret,
+            calling_convention: convention.to_owned(),
+        });
     }
     out
 }
@@ -518,7 +701,13 @@ fn dllimports(src: &str) -> Vec<Signature> {
     let mut out = Vec::new();
     for chunk in src.split("[DllImport(").skip(1) {
         let attr = chunk.split(")]").next().unwrap_or("");
-        let decl = chunk.split(")]").nth(1).unwrap_or("").split(';').next().unwrap_or("");
+        let decl = chunk
+            .split(")]")
+            .nth(1)
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("");
         let decl = decl.split_whitespace().collect::<Vec<_>>().join(" ");
         let field = |key: &str| -> Option<String> {
             split_top_level(attr).into_iter().find_map(|a| {
@@ -555,7 +744,12 @@ fn dllimports(src: &str) -> Vec<Signature> {
 
 /// The C# types that marshal each Rust FFI type the exports use.
 fn csharp_types_for(rust: &str) -> &'static [&'static str] {
-    match rust.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+    match rust
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
         "*const u8" => &["byte[]", "IntPtr"],
         "*mut u8" => &["IntPtr"],
         "usize" => &["UIntPtr"],
@@ -576,10 +770,14 @@ fn signature_problems(rust: &[Signature], csharp: &[Signature]) -> Vec<String> {
     let r: BTreeMap<&str, &Signature> = rust.iter().map(|s| (s.name.as_str(), s)).collect();
     let c: BTreeMap<&str, &Signature> = csharp.iter().map(|s| (s.name.as_str(), s)).collect();
     for name in r.keys().filter(|n| !c.contains_key(*n)) {
-        problems.push(format!("{name} is exported by abi.rs but not declared in Native.ps1"));
+        problems.push(format!(
+            "{name} is exported by abi.rs but not declared in Native.ps1"
+        ));
     }
     for name in c.keys().filter(|n| !r.contains_key(*n)) {
-        problems.push(format!("{name} is declared in Native.ps1 but not exported by abi.rs"));
+        problems.push(format!(
+            "{name} is declared in Native.ps1 but not exported by abi.rs"
+        ));
     }
     for (name, rs) in &r {
         let Some(cs) = c.get(name) else { continue };
@@ -587,10 +785,16 @@ fn signature_problems(rust: &[Signature], csharp: &[Signature]) -> Vec<String> {
             problems.push(format!("{name}: abi.rs must declare it extern \"C\""));
         }
         if cs.calling_convention != "CallingConvention.Cdecl" {
-            problems.push(format!("{name}: Native.ps1 must use CallingConvention.Cdecl, found {:?}", cs.calling_convention));
+            problems.push(format!(
+                "{name}: Native.ps1 must use CallingConvention.Cdecl, found {:?}",
+                cs.calling_convention
+            ));
         }
         if !csharp_types_for(&rs.ret).contains(&cs.ret.as_str()) {
-            problems.push(format!("{name}: returns {} in Rust but {} in Native.ps1", rs.ret, cs.ret));
+            problems.push(format!(
+                "{name}: returns {} in Rust but {} in Native.ps1",
+                rs.ret, cs.ret
+            ));
         }
         if rs.params.len() != cs.params.len() {
             problems.push(format!(
@@ -604,7 +808,10 @@ fn signature_problems(rust: &[Signature], csharp: &[Signature]) -> Vec<String> {
         }
         for (i, (rt, ct)) in rs.params.iter().zip(&cs.params).enumerate() {
             if !csharp_types_for(rt).contains(&ct.as_str()) {
-                problems.push(format!("{name}: parameter {} is {rt} in Rust but {ct} in Native.ps1", i + 1));
+                problems.push(format!(
+                    "{name}: parameter {} is {rt} in Rust but {ct} in Native.ps1",
+                    i + 1
+                ));
             }
         }
     }
@@ -629,7 +836,13 @@ fn csharp_struct_fields(src: &str, name: &str) -> Vec<String> {
     let Some(rest) = src.split(&format!("struct {name}")).nth(1) else {
         return Vec::new();
     };
-    let body = rest.split('{').nth(1).unwrap_or("").split('}').next().unwrap_or("");
+    let body = rest
+        .split('{')
+        .nth(1)
+        .unwrap_or("")
+        .split('}')
+        .next()
+        .unwrap_or("");
     body.split(';')
         .filter_map(|f| {
             let words: Vec<&str> = f.split_whitespace().filter(|w| *w != "public").collect();
@@ -652,19 +865,32 @@ fn dllimport_declarations_match_the_ffi_exports() {
     let names: BTreeSet<&str> = rust.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["idrift_abi_version", "idrift_buf_free", "idrift_call"].into_iter().collect(),
+        ["idrift_abi_version", "idrift_buf_free", "idrift_call"]
+            .into_iter()
+            .collect(),
         "abi.rs exports changed; update Native.ps1, docs/wire-protocol.md and this list"
     );
     let native = native_ps1();
     let problems = signature_problems(&rust, &dllimports(&native));
-    assert!(problems.is_empty(), "Native.ps1 does not match crates/idrift-ffi/src/abi.rs:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "Native.ps1 does not match crates/idrift-ffi/src/abi.rs:\n{}",
+        problems.join("\n")
+    );
 
     let rust_fields = rust_struct_fields(&abi_rs(), "IdriftBuf");
     let cs_fields = csharp_struct_fields(&native, "IdriftBuf");
     assert_eq!(rust_fields.len(), 3, "IdriftBuf in abi.rs: {rust_fields:?}");
-    assert_eq!(rust_fields.len(), cs_fields.len(), "IdriftBuf fields: Rust {rust_fields:?}, C# {cs_fields:?}");
+    assert_eq!(
+        rust_fields.len(),
+        cs_fields.len(),
+        "IdriftBuf fields: Rust {rust_fields:?}, C# {cs_fields:?}"
+    );
     for (r, c) in rust_fields.iter().zip(&cs_fields) {
-        assert!(csharp_types_for(r).contains(&c.as_str()), "IdriftBuf field is {r} in Rust but {c} in C#");
+        assert!(
+            csharp_types_for(r).contains(&c.as_str()),
+            "IdriftBuf field is {r} in Rust but {c} in C#"
+        );
     }
 }
 
@@ -676,16 +902,30 @@ fn only_native_ps1_declares_dllimport() {
         .filter(|f| read(f).contains("DllImport"))
         .map(|f| f.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "DllImport outside Private/Native.ps1: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "DllImport outside Private/Native.ps1: {offenders:?}"
+    );
 }
 
 fn rust_const(src: &str, name: &str) -> Option<String> {
-    let line = src.lines().find(|l| l.contains(&format!("const {name}:")))?;
-    Some(line.split('=').nth(1)?.trim().trim_end_matches(';').trim().to_owned())
+    let line = src
+        .lines()
+        .find(|l| l.contains(&format!("const {name}:")))?;
+    Some(
+        line.split('=')
+            .nth(1)?
+            .trim()
+            .trim_end_matches(';')
+            .trim()
+            .to_owned(),
+    )
 }
 
 fn ps_variable(src: &str, name: &str) -> Option<String> {
-    let line = src.lines().find(|l| l.trim_start().starts_with(&format!("$script:{name} =")))?;
+    let line = src
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("$script:{name} =")))?;
     Some(line.split('=').nth(1)?.trim().to_owned())
 }
 
@@ -693,18 +933,37 @@ fn ps_variable(src: &str, name: &str) -> Option<String> {
 fn native_ps1_speaks_the_library_versions() {
     let native = native_ps1();
     let abi = rust_const(&abi_rs(), "ABI_VERSION").expect("abi.rs defines ABI_VERSION");
-    let wire = rust_const(&read(&ffi_src().join("wire.rs")), "WIRE_VERSION").expect("wire.rs defines WIRE_VERSION");
-    assert_eq!(ps_variable(&native, "DriftAbiVersion").as_deref(), Some(abi.as_str()), "ABI version");
-    assert_eq!(ps_variable(&native, "DriftWireVersion").as_deref(), Some(wire.as_str()), "wire version");
+    let wire = rust_const(&read(&ffi_src().join("wire.rs")), "WIRE_VERSION")
+        .expect("wire.rs defines WIRE_VERSION");
+    assert_eq!(
+        ps_variable(&native, "DriftAbiVersion").as_deref(),
+        Some(abi.as_str()),
+        "ABI version"
+    );
+    assert_eq!(
+        ps_variable(&native, "DriftWireVersion").as_deref(),
+        Some(wire.as_str()),
+        "wire version"
+    );
 }
 
 /// The operations `dispatch.rs` serves in a release build (`OPS` without the `test-ops` feature).
 fn served_ops() -> BTreeSet<String> {
     let src = read(&ffi_src().join("dispatch.rs"));
     let marker = "#[cfg(not(feature = \"test-ops\"))]";
-    let after = src.split(marker).nth(1).expect("dispatch.rs has the release OPS list");
-    let list = after.split("&[").nth(1).and_then(|r| r.split(']').next()).unwrap_or("");
-    list.split(',').map(|s| unquote(s.trim()).to_owned()).filter(|s| !s.is_empty()).collect()
+    let after = src
+        .split(marker)
+        .nth(1)
+        .expect("dispatch.rs has the release OPS list");
+    let list = after
+        .split("&[")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .unwrap_or("");
+    list.split(',')
+        .map(|s| unquote(s.trim()).to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[test]
@@ -715,7 +974,10 @@ fn every_operation_the_module_sends_is_served() {
     for f in all_public_functions() {
         for op in &f.ops {
             if !served.contains(op) {
-                problems.push(format!("{}: sends -Op {op:?}, which idrift-ffi does not serve ({served:?})", f.name));
+                problems.push(format!(
+                    "{}: sends -Op {op:?}, which idrift-ffi does not serve ({served:?})",
+                    f.name
+                ));
             }
         }
     }
@@ -725,7 +987,10 @@ fn every_operation_the_module_sends_is_served() {
 /// The library `cargo xtask dist` put into the module for this host, if any.
 fn built_library() -> Option<PathBuf> {
     let rid = crate::dist::host_rid().ok()?;
-    let p = module_dir().join("bin").join(rid).join(crate::dist::library_file_name());
+    let p = module_dir()
+        .join("bin")
+        .join(rid)
+        .join(crate::dist::library_file_name());
     p.is_file().then_some(p)
 }
 
@@ -738,7 +1003,11 @@ fn the_built_library_exports_what_native_ps1_declares() {
     if !crate::util::have("nm") || !cfg!(target_os = "linux") {
         return;
     }
-    let out = std::process::Command::new("nm").args(["-D", "--defined-only"]).arg(&lib).output().expect("nm runs");
+    let out = std::process::Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&lib)
+        .output()
+        .expect("nm runs");
     assert!(out.status.success(), "nm -D {} failed", lib.display());
     let symbols: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -746,8 +1015,16 @@ fn the_built_library_exports_what_native_ps1_declares() {
         .filter(|s| s.starts_with("idrift_"))
         .map(str::to_owned)
         .collect();
-    let declared: BTreeSet<String> = dllimports(&native_ps1()).into_iter().map(|s| s.name).collect();
-    assert_eq!(symbols, declared, "{} exports differ from the DllImport declarations", lib.display());
+    let declared: BTreeSet<String> = dllimports(&native_ps1())
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        symbols,
+        declared,
+        "{} exports differ from the DllImport declarations",
+        lib.display()
+    );
 }
 
 // The checks above are only as good as their readers; these make sure each reader catches what it should.
@@ -759,14 +1036,21 @@ fn syntax_errors_are_reported_with_row_and_column() {
     assert!(!errors.is_empty());
     assert!(errors[0].starts_with("broken.ps1:"), "{errors:?}");
     let errors = syntax_errors("paren.ps1", "$a = (1 + \n$b = 2\n");
-    assert!(errors.iter().any(|e| e.starts_with("paren.ps1:")), "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.starts_with("paren.ps1:")),
+        "{errors:?}"
+    );
 }
 
 #[test]
 fn bareword_lists_parse() {
     // The 0.26.4 grammar on PyPI/npm flags these; the Rust crate 0.26.6 must not.
     let src = "Select-Object Name, Id\nExport-ModuleMember -Function A, B\nWrite-Output a, b\n";
-    assert!(syntax_errors("list.ps1", src).is_empty(), "{:?}", syntax_errors("list.ps1", src));
+    assert!(
+        syntax_errors("list.ps1", src).is_empty(),
+        "{:?}",
+        syntax_errors("list.ps1", src)
+    );
 }
 
 const SAMPLE: &str = r#"function Set-DriftThing {
@@ -817,15 +1101,32 @@ fn help_problems_name_missing_and_unknown_parameters() {
 fn writers_without_should_process_are_caught() {
     let f = public_functions("sample.ps1", SAMPLE);
     let problems = should_process_problems(&f[0]);
-    assert!(problems.iter().any(|p| p.contains("does not declare")), "{problems:?}");
-    assert!(problems.iter().any(|p| p.contains("ConfirmImpact = 'High'")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("does not declare")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("ConfirmImpact = 'High'")),
+        "{problems:?}"
+    );
 
     let fixed = SAMPLE
-        .replace("[CmdletBinding(ConfirmImpact = 'Medium')]", "[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]")
-        .replace("    Invoke-DriftNative", "    if ($PSCmdlet.ShouldProcess($Name, 'Set')) { Invoke-DriftNative")
+        .replace(
+            "[CmdletBinding(ConfirmImpact = 'Medium')]",
+            "[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]",
+        )
+        .replace(
+            "    Invoke-DriftNative",
+            "    if ($PSCmdlet.ShouldProcess($Name, 'Set')) { Invoke-DriftNative",
+        )
         .replace("@{ Name = $Name }\n", "@{ Name = $Name } }\n");
     let g = public_functions("sample.ps1", &fixed);
-    assert!(g[0].supports_should_process && g[0].calls_should_process, "{g:?}");
+    assert!(
+        g[0].supports_should_process && g[0].calls_should_process,
+        "{g:?}"
+    );
     assert_eq!(should_process_problems(&g[0]), Vec::<String>::new());
 
     let declared_false = fixed.replace("SupportsShouldProcess,", "SupportsShouldProcess = $false,");
@@ -847,20 +1148,37 @@ fn signature_mismatches_are_caught() {
         [DllImport(LibraryPath, EntryPoint = "idrift_abi_version", CallingConvention = CallingConvention.Cdecl)]
         public static extern uint idrift_abi_version();
     "#;
-    assert_eq!(signature_problems(&rust, &dllimports(good)), Vec::<String>::new());
+    assert_eq!(
+        signature_problems(&rust, &dllimports(good)),
+        Vec::<String>::new()
+    );
     let wrong_type = good.replace("UIntPtr reqLen", "int reqLen");
-    assert!(signature_problems(&rust, &dllimports(&wrong_type))[0].contains("parameter 2 is usize in Rust but int"));
+    assert!(
+        signature_problems(&rust, &dllimports(&wrong_type))[0]
+            .contains("parameter 2 is usize in Rust but int")
+    );
     let stdcall = good.replacen("CallingConvention.Cdecl", "CallingConvention.StdCall", 1);
     assert!(signature_problems(&rust, &dllimports(&stdcall))[0].contains("Cdecl"));
-    let missing = good.split("[DllImport(LibraryPath, EntryPoint = \"idrift_abi_version\"").next().unwrap_or("");
-    assert!(signature_problems(&rust, &dllimports(missing))[0].contains("not declared in Native.ps1"));
+    let missing = good
+        .split("[DllImport(LibraryPath, EntryPoint = \"idrift_abi_version\"")
+        .next()
+        .unwrap_or("");
+    assert!(
+        signature_problems(&rust, &dllimports(missing))[0].contains("not declared in Native.ps1")
+    );
 }
 
 #[test]
 fn manifest_reader_finds_nested_and_empty_entries() {
     let src = "@{\n  FunctionsToExport = @(\n    'A-B'\n    \"C-D\"\n  )\n  CmdletsToExport = @()\n  PrivateData = @{ PSData = @{ Tags = @('x', 'y') } }\n}\n";
-    assert_eq!(manifest_strings(src, "FunctionsToExport"), Some(vec!["A-B".to_owned(), "C-D".to_owned()]));
+    assert_eq!(
+        manifest_strings(src, "FunctionsToExport"),
+        Some(vec!["A-B".to_owned(), "C-D".to_owned()])
+    );
     assert_eq!(manifest_strings(src, "CmdletsToExport"), Some(vec![]));
-    assert_eq!(manifest_strings(src, "Tags"), Some(vec!["x".to_owned(), "y".to_owned()]));
+    assert_eq!(
+        manifest_strings(src, "Tags"),
+        Some(vec!["x".to_owned(), "y".to_owned()])
+    );
     assert_eq!(manifest_strings(src, "AliasesToExport"), None);
 }

@@ -14,17 +14,19 @@
 //! [`enable_blocker`] stops it while the preview still lists users, and the preview is journaled before the
 //! switch is flipped. [`SnapshotTarget`] lets the whole sequence be rehearsed on a snapshot directory.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use idrift_core::Guid;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
 use idrift_core::in_memory::InMemoryDirectory;
-use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
+use idrift_core::model::{CloudUser, OnPremUser, Snapshot, SyncFeatures, TenantSync};
 use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
 };
+use idrift_core::sync_model;
 use idrift_core::writes::{PhoneChange, Phones, SYNCED_PHONE_REFUSAL, UserKey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -131,7 +133,11 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn from_value<T: for<'de> Deserialize<'de>>(op: &Planned, what: &str, v: &Value) -> Result<T, SourceError> {
+fn from_value<T: for<'de> Deserialize<'de>>(
+    op: &Planned,
+    what: &str,
+    v: &Value,
+) -> Result<T, SourceError> {
     serde_json::from_value(v.clone()).map_err(|e| {
         SourceError::InvalidData(format!(
             "journal operation {} ({}): {what} is not valid: {e}",
@@ -150,19 +156,27 @@ pub struct DirSyncExecutor<'a> {
 
 impl<'a> DirSyncExecutor<'a> {
     /// An executor writing to `ad` and `cloud`.
-    pub fn new(ad: Option<&'a dyn OnPremPhoneWriter>, cloud: Option<&'a dyn TenantSyncAdmin>) -> DirSyncExecutor<'a> {
+    pub fn new(
+        ad: Option<&'a dyn OnPremPhoneWriter>,
+        cloud: Option<&'a dyn TenantSyncAdmin>,
+    ) -> DirSyncExecutor<'a> {
         DirSyncExecutor { ad, cloud }
     }
 
     fn ad(&self) -> Result<&'a dyn OnPremPhoneWriter, SourceError> {
         self.ad.ok_or_else(|| {
-            SourceError::Refused("this operation writes to Active Directory; name it with --ad or --snapshot".to_owned())
+            SourceError::Refused(
+                "this operation writes to Active Directory; name it with --ad or --snapshot"
+                    .to_owned(),
+            )
         })
     }
 
     fn cloud(&self) -> Result<&'a dyn TenantSyncAdmin, SourceError> {
         self.cloud.ok_or_else(|| {
-            SourceError::Refused("this operation writes to Entra ID; name it with --entra or --snapshot".to_owned())
+            SourceError::Refused(
+                "this operation writes to Entra ID; name it with --entra or --snapshot".to_owned(),
+            )
         })
     }
 
@@ -180,7 +194,11 @@ impl<'a> DirSyncExecutor<'a> {
 
     async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
         let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
-        Ok(self.cloud()?.tenant_sync().await?.filter(|s| s.id == loc.id))
+        Ok(self
+            .cloud()?
+            .tenant_sync()
+            .await?
+            .filter(|s| s.id == loc.id))
     }
 }
 
@@ -208,12 +226,18 @@ impl OpExecutor for DirSyncExecutor<'_> {
 
     fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool {
         match op.op.as_str() {
-            OP_AD_PHONES => match (from_value::<Phones>(op, "value", a), from_value::<Phones>(op, "value", b)) {
+            OP_AD_PHONES => match (
+                from_value::<Phones>(op, "value", a),
+                from_value::<Phones>(op, "value", b),
+            ) {
                 (Ok(x), Ok(y)) => x.same_values(&y),
                 _ => a == b,
             },
             OP_ENTRA_MOBILE => {
-                match (from_value::<EntraMobile>(op, "value", a), from_value::<EntraMobile>(op, "value", b)) {
+                match (
+                    from_value::<EntraMobile>(op, "value", a),
+                    from_value::<EntraMobile>(op, "value", b),
+                ) {
                     (Ok(x), Ok(y)) => blank_none(x.mobile_phone) == blank_none(y.mobile_phone),
                     _ => a == b,
                 }
@@ -228,17 +252,23 @@ impl OpExecutor for DirSyncExecutor<'_> {
                 let new: Phones = from_value(op, "After", &op.after)?;
                 let expected: Phones = from_value(op, "the value read", current)?;
                 let Some(user) = self.find_ad(op).await? else {
-                    return Err(SourceError::NotFound(format!("{}: no longer in AD", op.target)));
+                    return Err(SourceError::NotFound(format!(
+                        "{}: no longer in AD",
+                        op.target
+                    )));
                 };
                 let key = UserKey::Dn(user.distinguished_name.clone());
-                let change: PhoneChange = self.ad()?.set_phones(&key, &new, Some(&expected)).await?;
+                let change: PhoneChange =
+                    self.ad()?.set_phones(&key, &new, Some(&expected)).await?;
                 Ok(to_value(&change.after))
             }
             OP_ENTRA_MOBILE => {
                 let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
                 let new: EntraMobile = from_value(op, "After", &op.after)?;
                 let cloud = self.cloud()?;
-                cloud.set_cloud_mobile(&loc.id, blank_none(new.mobile_phone).as_deref()).await?;
+                cloud
+                    .set_cloud_mobile(&loc.id, blank_none(new.mobile_phone).as_deref())
+                    .await?;
                 let after = cloud.find_cloud_user(&loc.id).await?;
                 Ok(to_value(&EntraMobile {
                     mobile_phone: after.and_then(|u| u.mobile_phone),
@@ -247,7 +277,9 @@ impl OpExecutor for DirSyncExecutor<'_> {
             OP_BYPASS => {
                 let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
                 let new: BypassValue = from_value(op, "After", &op.after)?;
-                self.cloud()?.set_bypass_dir_sync_overrides(&loc.id, new.enabled).await?;
+                self.cloud()?
+                    .set_bypass_dir_sync_overrides(&loc.id, new.enabled)
+                    .await?;
                 let after = self.tenant(op).await?;
                 Ok(to_value(&BypassValue {
                     enabled: after.is_some_and(|s| s.features.bypass_dir_sync_overrides_enabled),
@@ -270,11 +302,17 @@ pub fn describe_value(op: &str, value: &Value) -> String {
             Err(_) => value.to_string(),
         },
         OP_ENTRA_MOBILE => match serde_json::from_value::<EntraMobile>(value.clone()) {
-            Ok(m) => format!("mobilePhone={}", m.mobile_phone.as_deref().unwrap_or("(none)")),
+            Ok(m) => format!(
+                "mobilePhone={}",
+                m.mobile_phone.as_deref().unwrap_or("(none)")
+            ),
             Err(_) => value.to_string(),
         },
         OP_BYPASS => match serde_json::from_value::<BypassValue>(value.clone()) {
-            Ok(b) => format!("BypassDirSyncOverrides={}", if b.enabled { "enabled" } else { "disabled" }),
+            Ok(b) => format!(
+                "BypassDirSyncOverrides={}",
+                if b.enabled { "enabled" } else { "disabled" }
+            ),
             Err(_) => value.to_string(),
         },
         _ => value.to_string(),
@@ -321,7 +359,12 @@ pub const PERSIST_COMMAND: &str = "dirsync persist";
 /// The before-value is the row's AD side, so a user whose AD values changed since the comparison is a
 /// conflict at write time. With `only` non-empty, just those UPNs (case-insensitive) are planned.
 pub fn plan_persist(rows: &[DirSyncOverrideRow], only: &[String]) -> PersistPlan {
-    let wanted = |upn: &str| only.is_empty() || only.iter().any(|o| o.trim().eq_ignore_ascii_case(upn.trim()));
+    let wanted = |upn: &str| {
+        only.is_empty()
+            || only
+                .iter()
+                .any(|o| o.trim().eq_ignore_ascii_case(upn.trim()))
+    };
     let mut ops = Vec::new();
     let mut not_planned = Vec::new();
     let mut seen: Vec<String> = Vec::new();
@@ -371,7 +414,9 @@ pub fn plan_persist(rows: &[DirSyncOverrideRow], only: &[String]) -> PersistPlan
         });
     }
     for o in only {
-        let named = rows.iter().any(|r| r.user_principal_name.trim().eq_ignore_ascii_case(o.trim()));
+        let named = rows
+            .iter()
+            .any(|r| r.user_principal_name.trim().eq_ignore_ascii_case(o.trim()));
         if !named {
             not_planned.push(NotPlanned {
                 user_principal_name: o.clone(),
@@ -389,6 +434,25 @@ pub fn plan_persist(rows: &[DirSyncOverrideRow], only: &[String]) -> PersistPlan
             undoes: None,
         },
         not_planned,
+    }
+}
+
+/// Whether an [`OP_AD_PHONES`] operation removes a value AD has (an Entra side that is empty, or lacks an
+/// `otherMobile` value): worth pointing out before persisting, since nothing in the cloud replaces it.
+pub fn removes_ad_value(op: &Planned) -> bool {
+    if op.op != OP_AD_PHONES {
+        return false;
+    }
+    match (
+        serde_json::from_value::<Phones>(op.before.clone()),
+        serde_json::from_value::<Phones>(op.after.clone()),
+    ) {
+        (Ok(b), Ok(a)) => {
+            let (b, a) = (b.normalized(), a.normalized());
+            (b.mobile.is_some() && a.mobile.is_none())
+                || b.other_mobile.iter().any(|v| !a.other_mobile.contains(v))
+        }
+        _ => false,
     }
 }
 
@@ -462,7 +526,10 @@ async fn find_ad_user(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<OnPr
         .ok_or_else(|| no_such_user("AD", identity))
 }
 
-async fn find_entra_user(cloud: &dyn TenantSyncAdmin, identity: &str) -> Result<CloudUser, AppError> {
+async fn find_entra_user(
+    cloud: &dyn TenantSyncAdmin,
+    identity: &str,
+) -> Result<CloudUser, AppError> {
     cloud
         .find_cloud_user(identity.trim())
         .await?
@@ -487,7 +554,10 @@ pub async fn get_ad(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<AdPhon
 ///
 /// # Errors
 /// [`AppError::Invalid`] when no user matches; [`AppError::Source`] when the read fails.
-pub async fn get_entra(cloud: &dyn TenantSyncAdmin, identity: &str) -> Result<EntraPhonesView, AppError> {
+pub async fn get_entra(
+    cloud: &dyn TenantSyncAdmin,
+    identity: &str,
+) -> Result<EntraPhonesView, AppError> {
     let u = find_entra_user(cloud, identity).await?;
     Ok(EntraPhonesView {
         synced: u.is_synced(),
@@ -527,7 +597,10 @@ pub async fn plan_ad_edit(
     let before = Phones::of(&user).normalized();
     let after = Phones {
         mobile: edit.mobile.clone().unwrap_or_else(|| before.mobile.clone()),
-        other_mobile: edit.other_mobile.clone().unwrap_or_else(|| before.other_mobile.clone()),
+        other_mobile: edit
+            .other_mobile
+            .clone()
+            .unwrap_or_else(|| before.other_mobile.clone()),
     }
     .normalized();
     if before.same_values(&after) {
@@ -576,7 +649,10 @@ pub async fn plan_entra_edit(
     let mut ops = vec![Planned {
         seq: 0,
         op: OP_ENTRA_MOBILE.to_owned(),
-        target: user.user_principal_name.clone().unwrap_or_else(|| user.id.clone()),
+        target: user
+            .user_principal_name
+            .clone()
+            .unwrap_or_else(|| user.id.clone()),
         locator: to_value(&EntraLocator {
             id: user.id.clone(),
             upn: user.user_principal_name.clone(),
@@ -630,15 +706,31 @@ pub struct BypassPreview {
     pub users: Vec<PreviewUser>,
 }
 
-/// The users whose cloud values the switch would overwrite: every matched synced user whose Entra values
-/// differ from AD's (the DirSyncOverrides comparison), each explained in a sentence.
-pub fn bypass_preview(on_prem: &[OnPremUser], cloud: &[CloudUser], phone: &PhoneOptions) -> BypassPreview {
+/// The users whose cloud values enabling the switch would overwrite and lose (the sync model's
+/// `bypass_preview`, rule R12 of docs/sync-model.md): matched synced users whose Entra side holds a phone value
+/// AD does not. Each carries the sync model's one-sentence explanation for the tenant's current `features`.
+pub fn bypass_preview(
+    on_prem: &[OnPremUser],
+    cloud: &[CloudUser],
+    features: &SyncFeatures,
+    phone: &PhoneOptions,
+) -> BypassPreview {
     let report = compare_dirsync(on_prem, cloud, phone);
-    let users = report
-        .rows
+    let rows = sync_model::bypass_preview(&report);
+    if rows.is_empty() {
+        return BypassPreview::default();
+    }
+    let explanations: HashMap<String, String> = sync_model::predict_all(on_prem, cloud, features)
+        .into_iter()
+        .map(|p| (p.object_id, p.explanation))
+        .collect();
+    let users = rows
         .into_iter()
         .map(|r| {
-            let explanation = explain_overwrite(&r);
+            let mut explanation = explanations.get(&r.object_id).cloned().unwrap_or_default();
+            if r.format_only {
+                explanation.push_str(" (the same number, written differently)");
+            }
             PreviewUser {
                 user_principal_name: r.user_principal_name,
                 mobile_in_ad: r.mobile_in_ad,
@@ -652,20 +744,7 @@ pub fn bypass_preview(on_prem: &[OnPremUser], cloud: &[CloudUser], phone: &Phone
     BypassPreview { users }
 }
 
-fn explain_overwrite(r: &DirSyncOverrideRow) -> String {
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "empty".to_owned());
-    let mut s = format!(
-        "Entra mobilePhone {} would be replaced by AD mobile {}",
-        show(&r.mobile_in_entra),
-        show(&r.mobile_in_ad)
-    );
-    if r.format_only {
-        s.push_str(" (the same number, written differently)");
-    }
-    s
-}
-
-/// Reads both directories and previews.
+/// Reads both directories (and the tenant's features, when the source has them) and previews.
 ///
 /// # Errors
 /// [`AppError::Source`] when a read fails.
@@ -676,7 +755,12 @@ pub async fn bypass_preview_sources(
 ) -> Result<BypassPreview, AppError> {
     let on_prem = ad.users().await?;
     let users = cloud.users().await?;
-    Ok(bypass_preview(&on_prem, &users, phone))
+    let features = cloud
+        .tenant_sync()
+        .await?
+        .map(|s| s.features)
+        .unwrap_or_default();
+    Ok(bypass_preview(&on_prem, &users, &features, phone))
 }
 
 /// Reads the tenant sync object.
@@ -710,7 +794,11 @@ pub fn enable_blocker(preview: &BypassPreview, accept_overwrite: bool) -> Option
 
 /// The plan switching BypassDirSyncOverrides to `enable`: one [`OP_BYPASS`] operation, plus the preview as
 /// a [`NOTE_BYPASS_PREVIEW`] note when enabling. `None` when the switch is already in that state.
-pub fn plan_bypass(sync: &TenantSync, enable: bool, preview: Option<&BypassPreview>) -> Option<PlanSpec> {
+pub fn plan_bypass(
+    sync: &TenantSync,
+    enable: bool,
+    preview: Option<&BypassPreview>,
+) -> Option<PlanSpec> {
     let current = sync.features.bypass_dir_sync_overrides_enabled;
     if current == enable {
         return None;
@@ -728,7 +816,12 @@ pub fn plan_bypass(sync: &TenantSync, enable: bool, preview: Option<&BypassPrevi
         .map(|p| vec![(NOTE_BYPASS_PREVIEW.to_owned(), to_value(p))])
         .unwrap_or_default();
     Some(PlanSpec {
-        command: if enable { "dirsync bypass enable" } else { "dirsync bypass disable" }.to_owned(),
+        command: if enable {
+            "dirsync bypass enable"
+        } else {
+            "dirsync bypass disable"
+        }
+        .to_owned(),
         ops,
         notes,
         undoes: None,
@@ -762,7 +855,11 @@ impl SnapshotTarget {
     }
 
     /// Writes to single export files; a write to a side without a file is refused.
-    pub fn for_files(ad: Option<&Path>, entra: Option<&Path>, snapshot: Snapshot) -> SnapshotTarget {
+    pub fn for_files(
+        ad: Option<&Path>,
+        entra: Option<&Path>,
+        snapshot: Snapshot,
+    ) -> SnapshotTarget {
         SnapshotTarget {
             inner: InMemoryDirectory::new(snapshot),
             ad_file: ad.map(Path::to_path_buf),
@@ -779,12 +876,17 @@ impl SnapshotTarget {
     fn save_ad(&self) -> Result<(), SourceError> {
         let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
         let users = self.inner.snapshot().on_prem;
-        write_atomic(path, |w| idrift_ldap::ldif::write_users(w, &users).map_err(write_err(path)))
-            .map_err(|e| SourceError::Unavailable(e.to_string()))
+        write_atomic(path, |w| {
+            idrift_ldap::ldif::write_users(w, &users).map_err(write_err(path))
+        })
+        .map_err(|e| SourceError::Unavailable(e.to_string()))
     }
 
     fn save_entra(&self) -> Result<(), SourceError> {
-        let path = self.entra_file.as_deref().ok_or_else(|| read_only("Entra ID users"))?;
+        let path = self
+            .entra_file
+            .as_deref()
+            .ok_or_else(|| read_only("Entra ID users"))?;
         let users = self.inner.snapshot().cloud;
         write_atomic(path, |w| {
             idrift_cloud::snapshot::write_users(w, &users).map_err(write_err(path))
@@ -793,7 +895,10 @@ impl SnapshotTarget {
     }
 
     fn save_sync(&self) -> Result<(), SourceError> {
-        let path = self.sync_file.as_deref().ok_or_else(|| read_only("tenant sync object"))?;
+        let path = self
+            .sync_file
+            .as_deref()
+            .ok_or_else(|| read_only("tenant sync object"))?;
         let sync = self.inner.snapshot().tenant_sync;
         write_atomic(path, |w| {
             idrift_cloud::snapshot::write_tenant_sync(w, sync.as_ref()).map_err(write_err(path))
@@ -807,7 +912,9 @@ impl SnapshotTarget {
 }
 
 fn read_only(what: &str) -> SourceError {
-    SourceError::Refused(format!("the {what} source is not a file this run can write"))
+    SourceError::Refused(format!(
+        "the {what} source is not a file this run can write"
+    ))
 }
 
 #[async_trait]
@@ -857,15 +964,24 @@ impl TenantSyncAdmin for SnapshotTarget {
         self.inner.find_cloud_user(upn_or_id).await
     }
 
-    async fn set_bypass_dir_sync_overrides(&self, sync_id: &str, enabled: bool) -> Result<(), SourceError> {
+    async fn set_bypass_dir_sync_overrides(
+        &self,
+        sync_id: &str,
+        enabled: bool,
+    ) -> Result<(), SourceError> {
         SnapshotTarget::check_writable(self.sync_file.as_ref(), "tenant sync object")?;
         let before = self.inner.tenant_sync().await?;
-        self.inner.set_bypass_dir_sync_overrides(sync_id, enabled).await?;
+        self.inner
+            .set_bypass_dir_sync_overrides(sync_id, enabled)
+            .await?;
         if let Err(e) = self.save_sync() {
             if let Some(b) = before {
                 let _ = self
                     .inner
-                    .set_bypass_dir_sync_overrides(sync_id, b.features.bypass_dir_sync_overrides_enabled)
+                    .set_bypass_dir_sync_overrides(
+                        sync_id,
+                        b.features.bypass_dir_sync_overrides_enabled,
+                    )
                     .await;
             }
             return Err(e);
@@ -873,12 +989,23 @@ impl TenantSyncAdmin for SnapshotTarget {
         Ok(())
     }
 
-    async fn set_cloud_mobile(&self, user_id: &str, mobile: Option<&str>) -> Result<(), SourceError> {
+    async fn set_cloud_mobile(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError> {
         SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
-        let before = self.inner.find_cloud_user(user_id).await?.and_then(|u| u.mobile_phone);
+        let before = self
+            .inner
+            .find_cloud_user(user_id)
+            .await?
+            .and_then(|u| u.mobile_phone);
         self.inner.set_cloud_mobile(user_id, mobile).await?;
         if let Err(e) = self.save_entra() {
-            let _ = self.inner.set_cloud_mobile(user_id, before.as_deref()).await;
+            let _ = self
+                .inner
+                .set_cloud_mobile(user_id, before.as_deref())
+                .await;
             return Err(e);
         }
         Ok(())

@@ -223,9 +223,18 @@ pub fn plan_hash(planned: &[Planned]) -> String {
 pub fn default_file_name(command: &str, now_unix: i64) -> String {
     let slug: String = command
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    format!("idrift-{slug}_{}.journal.jsonl", adsynctools_stamp(now_unix))
+    format!(
+        "idrift-{slug}_{}.journal.jsonl",
+        adsynctools_stamp(now_unix)
+    )
 }
 
 /// Appends entries to a journal, each one written, flushed and synced to disk before `append` returns.
@@ -253,7 +262,9 @@ impl JournalWriter {
     /// [`AppError::Write`] naming the journal.
     pub fn append(&mut self, entry: &Entry) -> Result<(), AppError> {
         let line = entry_line(entry, &self.path)?;
-        self.file.write_all(line.as_bytes()).map_err(self.write_err())?;
+        self.file
+            .write_all(line.as_bytes())
+            .map_err(self.write_err())?;
         self.file.flush().map_err(self.write_err())?;
         self.file.sync_data().map_err(self.write_err())
     }
@@ -367,10 +378,17 @@ pub fn open_append(path: &Path, clock: Clock) -> Result<JournalWriter, AppError>
         path: path.to_path_buf(),
         source,
     };
-    let mut file = OpenOptions::new().read(true).write(true).open(path).map_err(werr)?;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(werr)?;
     let mut content = Vec::new();
     file.read_to_end(&mut content).map_err(werr)?;
-    let keep = content.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let keep = content
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
     if keep < content.len() {
         file.set_len(keep as u64).map_err(werr)?;
         file.sync_all().map_err(werr)?;
@@ -404,7 +422,10 @@ pub enum OpStatus {
 impl OpStatus {
     /// Whether a resume leaves this operation alone.
     pub fn is_final(self) -> bool {
-        matches!(self, OpStatus::Applied | OpStatus::Skipped | OpStatus::Conflict)
+        matches!(
+            self,
+            OpStatus::Applied | OpStatus::Skipped | OpStatus::Conflict
+        )
     }
 
     /// The word used in outcome tables.
@@ -498,8 +519,11 @@ impl JournalLog {
     /// Every planned operation with its latest `started` entry, latest outcome and status.
     pub fn ops(&self) -> Vec<OpState> {
         let mut ops: Vec<OpState> = self.planned().into_iter().map(OpState::pending).collect();
-        let positions: std::collections::HashMap<u64, usize> =
-            ops.iter().enumerate().map(|(i, o)| (o.planned.seq, i)).collect();
+        let positions: std::collections::HashMap<u64, usize> = ops
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.planned.seq, i))
+            .collect();
         let index = |seq: u64| positions.get(&seq).copied();
         for e in &self.entries {
             match e {
@@ -571,15 +595,22 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
             }
             Err(e) => return Err(perr(line_no, format!("not a JSON journal entry: {e}"))),
         };
-        let kind = value.get("Type").and_then(Value::as_str).unwrap_or("").to_owned();
+        let kind = value
+            .get("Type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         if !ENTRY_TYPES.contains(&kind.as_str()) {
             return Err(perr(
                 line_no,
-                format!("unknown entry Type {kind:?} (expected one of {})", ENTRY_TYPES.join(", ")),
+                format!(
+                    "unknown entry Type {kind:?} (expected one of {})",
+                    ENTRY_TYPES.join(", ")
+                ),
             ));
         }
-        let entry: Entry =
-            serde_json::from_value(value).map_err(|e| perr(line_no, format!("invalid {kind} entry: {e}")))?;
+        let entry: Entry = serde_json::from_value(value)
+            .map_err(|e| perr(line_no, format!("invalid {kind} entry: {e}")))?;
         match (&header, entry) {
             (None, Entry::Header(h)) => {
                 if h.v > JOURNAL_VERSION {
@@ -593,19 +624,31 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
                 }
                 header = Some(h);
             }
-            (None, _) => return Err(perr(line_no, "the first entry must be the journal Header".to_owned())),
-            (Some(_), Entry::Header(_)) => return Err(perr(line_no, "a second Header entry".to_owned())),
+            (None, _) => {
+                return Err(perr(
+                    line_no,
+                    "the first entry must be the journal Header".to_owned(),
+                ));
+            }
+            (Some(_), Entry::Header(_)) => {
+                return Err(perr(line_no, "a second Header entry".to_owned()));
+            }
             (Some(_), entry) => {
                 match &entry {
-                    Entry::Planned(p) => {
-                        if !seqs.insert(p.seq) {
-                            return Err(perr(line_no, format!("operation {} is planned twice", p.seq)));
-                        }
+                    Entry::Planned(p) if !seqs.insert(p.seq) => {
+                        return Err(perr(
+                            line_no,
+                            format!("operation {} is planned twice", p.seq),
+                        ));
                     }
-                    Entry::Started(Started { seq, .. }) | Entry::Outcome(OutcomeEntry { seq, .. }) => {
-                        if !seqs.contains(seq) {
-                            return Err(perr(line_no, format!("entry for operation {seq}, which is not planned")));
-                        }
+                    Entry::Started(Started { seq, .. })
+                    | Entry::Outcome(OutcomeEntry { seq, .. })
+                        if !seqs.contains(seq) =>
+                    {
+                        return Err(perr(
+                            line_no,
+                            format!("entry for operation {seq}, which is not planned"),
+                        ));
                     }
                     _ => {}
                 }
@@ -626,7 +669,8 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
             _ => None,
         })
         .collect();
-    let plan_complete = planned.len() == header.operations && plan_hash(&planned) == header.plan_hash;
+    let plan_complete =
+        planned.len() == header.operations && plan_hash(&planned) == header.plan_hash;
     Ok(JournalLog {
         path: path.to_path_buf(),
         header,
@@ -642,7 +686,8 @@ pub trait OpExecutor: Sync {
     ///
     /// # Errors
     /// The source's error; the operation is recorded as failed.
-    fn read(&self, op: &Planned) -> impl Future<Output = Result<Option<Value>, SourceError>> + Send;
+    fn read(&self, op: &Planned)
+    -> impl Future<Output = Result<Option<Value>, SourceError>> + Send;
 
     /// Whether two values of this operation are the same (with the directory's comparison rules).
     fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool;
@@ -652,7 +697,11 @@ pub trait OpExecutor: Sync {
     /// # Errors
     /// [`SourceError::Conflict`] when the object changed since `current` was read (recorded as a conflict);
     /// any other error is recorded as failed.
-    fn write(&self, op: &Planned, current: &Value) -> impl Future<Output = Result<Value, SourceError>> + Send;
+    fn write(
+        &self,
+        op: &Planned,
+        current: &Value,
+    ) -> impl Future<Output = Result<Value, SourceError>> + Send;
 
     /// A value in words, for messages.
     fn describe(&self, _op: &Planned, value: &Value) -> String {
@@ -707,9 +756,12 @@ pub struct RunReport {
 impl RunReport {
     /// Whether any operation failed or conflicted (the command exits with 1).
     pub fn has_failures(&self) -> bool {
-        self.ops
-            .iter()
-            .any(|o| matches!(o.status, OpStatus::Failed | OpStatus::Conflict | OpStatus::InDoubt))
+        self.ops.iter().any(|o| {
+            matches!(
+                o.status,
+                OpStatus::Failed | OpStatus::Conflict | OpStatus::InDoubt
+            )
+        })
     }
 
     /// How many operations stand at `status`.
@@ -725,7 +777,10 @@ fn prior_report(op: &OpState) -> OpReport {
         op: op.planned.op.clone(),
         target: op.planned.target.clone(),
         status: op.status,
-        before: op.started.as_ref().map_or_else(|| op.planned.before.clone(), |s| s.before.clone()),
+        before: op
+            .started
+            .as_ref()
+            .map_or_else(|| op.planned.before.clone(), |s| s.before.clone()),
         after: op
             .outcome
             .as_ref()
@@ -788,10 +843,10 @@ async fn run_one<E: OpExecutor>(
         this_run: true,
     };
     let finish = |journal: &mut JournalWriter,
-                      row: &mut OpReport,
-                      outcome: Outcome,
-                      after: Option<Value>,
-                      message: Option<String>|
+                  row: &mut OpReport,
+                  outcome: Outcome,
+                  after: Option<Value>,
+                  message: Option<String>|
      -> Result<(), AppError> {
         journal.append(&Entry::Outcome(OutcomeEntry {
             seq: p.seq,
@@ -815,18 +870,36 @@ async fn run_one<E: OpExecutor>(
             return Ok(row);
         }
         Err(e) => {
-            finish(journal, &mut row, Outcome::Failed, None, Some(format!("read failed: {e}")))?;
+            finish(
+                journal,
+                &mut row,
+                Outcome::Failed,
+                None,
+                Some(format!("read failed: {e}")),
+            )?;
             return Ok(row);
         }
     };
     if exec.same(p, &current, &p.after) {
-        row.before = op.started.as_ref().map_or_else(|| current.clone(), |s| s.before.clone());
+        row.before = op
+            .started
+            .as_ref()
+            .map_or_else(|| current.clone(), |s| s.before.clone());
         let (outcome, msg) = if op.status == OpStatus::InDoubt {
-            (Outcome::Applied, "the interrupted run had written it; found the planned value")
+            (
+                Outcome::Applied,
+                "the interrupted run had written it; found the planned value",
+            )
         } else {
             (Outcome::Skipped, "already has the planned value")
         };
-        finish(journal, &mut row, outcome, Some(current), Some(msg.to_owned()))?;
+        finish(
+            journal,
+            &mut row,
+            outcome,
+            Some(current),
+            Some(msg.to_owned()),
+        )?;
         return Ok(row);
     }
     row.before = current.clone();
@@ -836,7 +909,13 @@ async fn run_one<E: OpExecutor>(
             exec.describe(p, &p.before),
             exec.describe(p, &current)
         );
-        finish(journal, &mut row, Outcome::Conflict, Some(current), Some(msg))?;
+        finish(
+            journal,
+            &mut row,
+            Outcome::Conflict,
+            Some(current),
+            Some(msg),
+        )?;
         return Ok(row);
     }
     journal.append(&Entry::Started(Started {
@@ -850,10 +929,22 @@ async fn run_one<E: OpExecutor>(
             finish(journal, &mut row, Outcome::Applied, Some(after), None)?;
         }
         Err(SourceError::Conflict(m)) => {
-            finish(journal, &mut row, Outcome::Conflict, None, Some(format!("changed during the write: {m}")))?;
+            finish(
+                journal,
+                &mut row,
+                Outcome::Conflict,
+                None,
+                Some(format!("changed during the write: {m}")),
+            )?;
         }
         Err(e) => {
-            finish(journal, &mut row, Outcome::Failed, None, Some(format!("write failed: {e}")))?;
+            finish(
+                journal,
+                &mut row,
+                Outcome::Failed,
+                None,
+                Some(format!("write failed: {e}")),
+            )?;
         }
     }
     Ok(row)
@@ -976,7 +1067,11 @@ pub fn undo_spec(log: &JournalLog) -> (PlanSpec, Vec<NotUndone>) {
         command: format!("undo {}", log.header.command),
         ops,
         notes: Vec::new(),
-        undoes: Some(format!("{} (plan {})", log.path.display(), log.header.plan_hash)),
+        undoes: Some(format!(
+            "{} (plan {})",
+            log.path.display(),
+            log.header.plan_hash
+        )),
     };
     (spec, not_undone)
 }

@@ -5,15 +5,35 @@
 //! Files are decoded the way Windows writes them: UTF-8 (with or without a BOM), UTF-16 (Windows
 //! PowerShell 5.1's `Export-Clixml` and `Out-File` default), and Windows-1252 for text saved as "ANSI".
 //! A file that cannot be read does not stop the batch: it is reported beside the users that could be read.
+//!
+//! The live form ([`verify_live`]) asks Exchange Online for `Get-MigrationUserStatistics -IncludeReport`
+//! through `idrift-cloud`'s InvokeCommand client and reads the answer with the same JSON reader; its
+//! settings come from the caller's environment accessor ([`exo_config`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use idrift_cloud::{CloudConfig, Credential, ExoClient, SecretString};
 use idrift_core::migration::{
     InputFormat, MigrationError, UserVerification, VerificationReport, parse_auto, verify,
 };
 
 use crate::AppError;
+
+/// The tenant (GUID or `contoso.onmicrosoft.com`); the name Azure SDK's `EnvironmentCredential` uses.
+pub const ENV_TENANT: &str = "AZURE_TENANT_ID";
+/// The application (client) id.
+pub const ENV_CLIENT_ID: &str = "AZURE_CLIENT_ID";
+/// The client secret.
+pub const ENV_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
+/// A PEM file with the application's certificate and private key (instead of a secret).
+pub const ENV_CLIENT_CERTIFICATE_PATH: &str = "AZURE_CLIENT_CERTIFICATE_PATH";
+/// The login authority (default `https://login.microsoftonline.com`).
+pub const ENV_AUTHORITY_HOST: &str = "AZURE_AUTHORITY_HOST";
+/// The Exchange Online endpoint (default `https://outlook.office365.com`).
+pub const ENV_EXO_URL: &str = "IDRIFT_EXO_URL";
+/// The tenant's `*.onmicrosoft.com` domain, needed when the tenant is given as a GUID.
+pub const ENV_EXO_ORGANIZATION: &str = "IDRIFT_EXO_ORGANIZATION";
 
 /// One input file, read and verified.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +175,96 @@ pub fn verify_text(
         })
         .collect();
     Ok((format, users))
+}
+
+/// Exchange Online settings for the live form, read through `env` (the caller's one door to the
+/// environment): [`ENV_TENANT`], [`ENV_CLIENT_ID`], and [`ENV_CLIENT_SECRET`] or
+/// [`ENV_CLIENT_CERTIFICATE_PATH`]; optionally [`ENV_AUTHORITY_HOST`], [`ENV_EXO_URL`] and
+/// [`ENV_EXO_ORGANIZATION`]. The secret goes straight into a `SecretString` and is never shown.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming the variables that are missing; [`AppError::Read`] when the certificate
+/// file cannot be read.
+pub fn exo_config(env: &dyn Fn(&str) -> Option<String>) -> Result<CloudConfig, AppError> {
+    let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let (tenant, client_id) = match (get(ENV_TENANT), get(ENV_CLIENT_ID)) {
+        (Some(t), Some(c)) => (t, c),
+        _ => {
+            return Err(AppError::Invalid(format!(
+                "live Exchange Online needs {ENV_TENANT} and {ENV_CLIENT_ID}, and {ENV_CLIENT_SECRET} or \
+                 {ENV_CLIENT_CERTIFICATE_PATH}, in the environment (an application with Exchange.ManageAsApp \
+                 and an Exchange role)"
+            )));
+        }
+    };
+    let credential = match (get(ENV_CLIENT_SECRET), get(ENV_CLIENT_CERTIFICATE_PATH)) {
+        (_, Some(path)) => {
+            let path = PathBuf::from(path);
+            let pem =
+                fs::read_to_string(&path).map_err(|source| AppError::Read { path, source })?;
+            Credential::Certificate {
+                pem: SecretString::from(pem),
+            }
+        }
+        (Some(secret), None) => Credential::Secret(SecretString::from(secret)),
+        (None, None) => {
+            return Err(AppError::Invalid(format!(
+                "live Exchange Online needs {ENV_CLIENT_SECRET} or {ENV_CLIENT_CERTIFICATE_PATH} in the environment"
+            )));
+        }
+    };
+    let mut config = CloudConfig::new(tenant, client_id, credential);
+    if let Some(url) = get(ENV_AUTHORITY_HOST) {
+        config.authority_url = url;
+    }
+    if let Some(url) = get(ENV_EXO_URL) {
+        config.exo_url = url;
+    }
+    config.exo_organization = get(ENV_EXO_ORGANIZATION);
+    Ok(config)
+}
+
+/// What the live form read.
+#[derive(Debug)]
+pub struct LiveOutcome {
+    /// The users, verified, in the order asked.
+    pub users: Vec<UserVerification>,
+    /// `@adminapi.warnings` Exchange Online attached to the answers.
+    pub warnings: Vec<String>,
+}
+
+/// Fetches `Get-MigrationUserStatistics <identity> -IncludeReport` from Exchange Online for each identity
+/// and verifies the answers like a saved InvokeCommand response.
+///
+/// # Errors
+/// [`AppError::Source`] when Exchange Online cannot be reached, refuses the credential, or does not know
+/// an identity; [`AppError::Parse`] when an answer is not a readable report.
+pub async fn verify_live(
+    config: &CloudConfig,
+    identities: &[String],
+) -> Result<LiveOutcome, AppError> {
+    let client = ExoClient::new(config).map_err(|e| AppError::Source(e.into()))?;
+    let mut users = Vec::new();
+    let mut warnings = Vec::new();
+    for identity in identities {
+        let out = client
+            .get_migration_user_statistics(identity, true)
+            .await
+            .map_err(|e| AppError::Source(e.into()))?;
+        warnings.extend(out.warnings);
+        let origin =
+            format!("Exchange Online (Get-MigrationUserStatistics {identity} -IncludeReport)");
+        let text = serde_json::Value::Array(out.items).to_string();
+        let (_, verified) = verify_text(identity, &text).map_err(|e| AppError::Parse {
+            path: PathBuf::from(&origin),
+            message: e.to_string(),
+        })?;
+        users.extend(verified.into_iter().map(|mut u| {
+            u.source_file = Some(origin.clone());
+            u
+        }));
+    }
+    Ok(LiveOutcome { users, warnings })
 }
 
 /// Decodes a file as Windows tools write it: UTF-8 (BOM optional), UTF-16 LE/BE (with a BOM, or

@@ -13,7 +13,14 @@ use idrift_core::scan::{ScanOptions, ScanReport, scan};
 use crate::AppError;
 
 /// The steps CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 6] = ["Option", "Recommended", "Order", "Action", "Command", "Automated"];
+pub const CSV_COLUMNS: [&str; 6] = [
+    "Option",
+    "Recommended",
+    "Order",
+    "Action",
+    "Command",
+    "Automated",
+];
 
 /// A plan and the scan it was made from.
 #[derive(Debug, Clone)]
@@ -27,8 +34,14 @@ pub struct Planned {
 /// Whether the snapshot knows a user by this UPN (AD or Entra, case-insensitive).
 pub fn knows_user(snapshot: &Snapshot, upn: &str) -> bool {
     let is = |u: Option<&str>| u.is_some_and(|u| same_address(u, upn));
-    snapshot.on_prem.iter().any(|u| is(u.user_principal_name.as_deref()))
-        || snapshot.cloud.iter().any(|u| is(u.user_principal_name.as_deref()))
+    snapshot
+        .on_prem
+        .iter()
+        .any(|u| is(u.user_principal_name.as_deref()))
+        || snapshot
+            .cloud
+            .iter()
+            .any(|u| is(u.user_principal_name.as_deref()))
 }
 
 /// Scans the snapshot and plans the remediation for `upn`.
@@ -61,7 +74,8 @@ pub fn write_steps_csv(w: &mut dyn Write, plan: &RemediationPlan) -> std::io::Re
         .quote_style(csv::QuoteStyle::Always)
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
-    csv.write_record(CSV_COLUMNS).map_err(std::io::Error::other)?;
+    csv.write_record(CSV_COLUMNS)
+        .map_err(std::io::Error::other)?;
     for o in &plan.options {
         for s in &o.steps {
             csv.write_record([

@@ -38,7 +38,8 @@ pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()>
         .quote_style(csv::QuoteStyle::Always)
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
-    csv.write_record(CSV_COLUMNS).map_err(std::io::Error::other)?;
+    csv.write_record(CSV_COLUMNS)
+        .map_err(std::io::Error::other)?;
     for f in findings {
         let evidence = serde_json::to_string(&f.evidence).map_err(std::io::Error::other)?;
         csv.write_record([

@@ -64,6 +64,10 @@ enum Command {
     },
     /// Undo a journaled run: restore the values found before each of its writes (dry run unless --apply).
     Undo(cmd::undo::UndoArgs),
+    /// Exchange hybrid health: duplicate mailboxes, at-risk users, GUID mismatches, soft-match collisions, routing addresses, provisioning errors.
+    Scan(cmd::scan::ScanArgs),
+    /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
+    Plan(cmd::plan::PlanArgs),
 }
 
 /// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
@@ -111,6 +115,8 @@ where
         Command::Migration { cmd } => cmd::migration::run(cmd, &mut ctx),
         Command::Snapshot { cmd } => cmd::snapshot::run(cmd, &mut ctx),
         Command::Undo(args) => cmd::undo::run(args, &mut ctx),
+        Command::Scan(args) => cmd::scan::run(args, &mut ctx),
+        Command::Plan(args) => cmd::plan::run(args, &mut ctx),
     };
     match result {
         Ok(code) => code,

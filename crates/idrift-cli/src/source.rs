@@ -22,12 +22,18 @@ pub(crate) struct SourceArgs {
     /// Use the bundled demo snapshot (examples/demo).
     #[arg(long, conflicts_with_all = ["ad", "entra"])]
     pub(crate) demo: bool,
+    /// Exchange Online recipients: Get-Recipient / Get-Mailbox / Get-MailUser JSON (InvokeCommand pages or ConvertTo-Json); replaces a snapshot's exo-recipients.json.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub(crate) exo: Option<PathBuf>,
+    /// Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub(crate) exo_users: Option<PathBuf>,
 }
 
 impl SourceArgs {
     /// Loads the data the arguments name, printing reader warnings to standard error.
     pub(crate) fn load(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<Loaded> {
-        let loaded = if self.demo {
+        let mut loaded = if self.demo {
             idrift_app::demo::load()?
         } else if let Some(dir) = &self.snapshot {
             snapshot::load_dir(dir)?
@@ -45,6 +51,12 @@ impl SourceArgs {
                 }
             }
         };
+        if let Some(p) = &self.exo {
+            loaded.snapshot.exo_recipients = Some(snapshot::load_exo_file(p)?);
+        }
+        if let Some(p) = &self.exo_users {
+            loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
+        }
         for w in &loaded.warnings {
             writeln!(ctx.err, "warning: {w}")?;
         }

@@ -17,10 +17,10 @@
 //! The writers produce the Graph shape (camelCase) and the InvokeCommand shape (PascalCase), which the
 //! readers read back to the same values.
 
-mod de;
-mod exo;
-mod sync;
-mod users;
+pub(crate) mod de;
+pub(crate) mod exo;
+pub(crate) mod sync;
+pub(crate) mod users;
 
 use std::fmt;
 use std::io::{self, BufWriter, Read, Write};
@@ -28,7 +28,9 @@ use std::io::{self, BufWriter, Read, Write};
 use idrift_core::model::{CloudUser, ExoRecipient, TenantSync};
 use serde::Serialize;
 
-pub use exo::{recipient_type_details_name, recipient_type_details_value, recipient_type_for_details};
+pub use exo::{
+    recipient_type_details_name, recipient_type_details_value, recipient_type_for_details,
+};
 
 /// Why a snapshot file could not be read: where (line, column, JSON path) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +253,10 @@ impl Serialize for ServiceError<'_> {
         let e = self.0;
         let mut m = s.serialize_map(None)?;
         if e.error_detail.is_some() {
-            m.serialize_entry("@odata.type", "#microsoft.graph.serviceProvisioningXmlError")?;
+            m.serialize_entry(
+                "@odata.type",
+                "#microsoft.graph.serviceProvisioningXmlError",
+            )?;
         }
         m.serialize_entry("createdDateTime", &e.created_date_time)?;
         m.serialize_entry("isResolved", &e.is_resolved)?;

@@ -9,8 +9,8 @@
 //! `ConvertTo-ADSyncToolsCloudAnchor` do.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 
 use crate::guid::Guid;
 
@@ -53,7 +53,9 @@ pub enum AnchorError {
         value: String,
     },
     /// The hex part of the connector-space DN has an odd number of digits.
-    #[error("connector-space DN {value:?} has an odd number ({digits}) of hex digits; each byte needs two")]
+    #[error(
+        "connector-space DN {value:?} has an odd number ({digits}) of hex digits; each byte needs two"
+    )]
     DnOddHex {
         /// The offending DN.
         value: String,
@@ -61,7 +63,9 @@ pub enum AnchorError {
         digits: usize,
     },
     /// The hex part of the connector-space DN holds a character that is not a hex digit.
-    #[error("connector-space DN {value:?}: {found:?} at position {position} of the hex part is not a hex digit")]
+    #[error(
+        "connector-space DN {value:?}: {found:?} at position {position} of the hex part is not a hex digit"
+    )]
     DnNotHex {
         /// The offending DN.
         value: String,
@@ -71,7 +75,9 @@ pub enum AnchorError {
         position: usize,
     },
     /// The bytes encoded in the connector-space DN are not a base64 ImmutableId.
-    #[error("connector-space DN {value:?} does not encode a base64 ImmutableId (decoded text {decoded:?})")]
+    #[error(
+        "connector-space DN {value:?} does not encode a base64 ImmutableId (decoded text {decoded:?})"
+    )]
     DnNotImmutableId {
         /// The offending DN.
         value: String,
@@ -135,12 +141,17 @@ pub fn immutable_id_from_guid(g: &Guid) -> String {
 /// [`AnchorError::ImmutableIdBase64`] when the text is not base64, [`AnchorError::ImmutableIdLength`] when it
 /// does not decode to exactly 16 bytes.
 pub fn guid_from_immutable_id(s: &str) -> Result<Guid, AnchorError> {
-    let bytes = LENIENT.decode(s.trim()).map_err(|e| AnchorError::ImmutableIdBase64 {
-        value: shown(s),
-        reason: e.to_string(),
-    })?;
+    let bytes = LENIENT
+        .decode(s.trim())
+        .map_err(|e| AnchorError::ImmutableIdBase64 {
+            value: shown(s),
+            reason: e.to_string(),
+        })?;
     let len = bytes.len();
-    Guid::from_slice_le(&bytes).map_err(|_| AnchorError::ImmutableIdLength { value: shown(s), len })
+    Guid::from_slice_le(&bytes).map_err(|_| AnchorError::ImmutableIdLength {
+        value: shown(s),
+        len,
+    })
 }
 
 /// Decodes an ImmutableId without allocating; `None` for anything [`guid_from_immutable_id`] rejects.
@@ -148,8 +159,8 @@ pub fn guid_from_immutable_id(s: &str) -> Result<Guid, AnchorError> {
 /// This is the hot path of matching, which decodes one value per cloud user.
 pub(crate) fn guid_from_immutable_id_fast(s: &str) -> Option<Guid> {
     let t = s.trim();
-    // 16 bytes are 22 base64 symbols, plus 2 padding characters when padded.
-    if t.len() != 22 && t.len() != 24 {
+    // 16 bytes are 22 base64 symbols, plus up to 2 padding characters.
+    if !(22..=24).contains(&t.len()) {
         return None;
     }
     let mut buf = [0u8; 18];
@@ -186,16 +197,30 @@ pub fn immutable_id_from_connector_space_dn(dn: &str) -> Result<String, AnchorEr
         Some(p) if p.eq_ignore_ascii_case("CN=") => &t[3..],
         _ => return Err(shape()),
     };
-    let hex = rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')).ok_or_else(shape)?;
+    let hex = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .ok_or_else(shape)?;
     if hex.is_empty() {
         return Err(shape());
     }
-    if let Some((position, found)) = hex.chars().enumerate().find(|(_, c)| !c.is_ascii_hexdigit()) {
-        return Err(AnchorError::DnNotHex { value: shown(dn), found, position });
+    if let Some((position, found)) = hex
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_hexdigit())
+    {
+        return Err(AnchorError::DnNotHex {
+            value: shown(dn),
+            found,
+            position,
+        });
     }
     // Only ASCII hex digits are left, so bytes and characters coincide.
     if hex.len() % 2 != 0 {
-        return Err(AnchorError::DnOddHex { value: shown(dn), digits: hex.len() });
+        return Err(AnchorError::DnOddHex {
+            value: shown(dn),
+            digits: hex.len(),
+        });
     }
     let bytes: Vec<u8> = hex
         .as_bytes()
@@ -240,30 +265,50 @@ pub fn cloud_anchor(object_id: &str) -> String {
 /// the bytes that follow; [`AnchorError::CloudAnchorText`] when they are not NUL-terminated UTF-16LE; and
 /// [`AnchorError::CloudAnchorNotUser`] when the string is not `User_` followed by an id.
 pub fn object_id_from_cloud_anchor(b64: &str) -> Result<String, AnchorError> {
-    let blob = LENIENT.decode(b64.trim()).map_err(|e| AnchorError::CloudAnchorBase64 {
-        value: shown(b64),
-        reason: e.to_string(),
-    })?;
+    let blob = LENIENT
+        .decode(b64.trim())
+        .map_err(|e| AnchorError::CloudAnchorBase64 {
+            value: shown(b64),
+            reason: e.to_string(),
+        })?;
     let (prefix, body) = match blob.split_first_chunk::<4>() {
         Some(split) => split,
-        None => return Err(AnchorError::CloudAnchorTruncatedPrefix { value: shown(b64), len: blob.len() }),
+        None => {
+            return Err(AnchorError::CloudAnchorTruncatedPrefix {
+                value: shown(b64),
+                len: blob.len(),
+            });
+        }
     };
     let declared = u32::from_le_bytes(*prefix);
     if usize::try_from(declared).ok() != Some(body.len()) {
-        return Err(AnchorError::CloudAnchorLengthMismatch { value: shown(b64), declared, actual: body.len() });
+        return Err(AnchorError::CloudAnchorLengthMismatch {
+            value: shown(b64),
+            declared,
+            actual: body.len(),
+        });
     }
-    let text_err = |reason| AnchorError::CloudAnchorText { value: shown(b64), reason };
+    let text_err = |reason| AnchorError::CloudAnchorText {
+        value: shown(b64),
+        reason,
+    };
     if body.len() % 2 != 0 {
         return Err(text_err("an odd number of string bytes"));
     }
-    let units: Vec<u16> = body.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+    let units: Vec<u16> = body
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
     let Some((&0, string)) = units.split_last() else {
         return Err(text_err("the NUL terminator is missing"));
     };
     let text = String::from_utf16(string).map_err(|_| text_err("invalid UTF-16"))?;
     match text.strip_prefix(CLOUD_ANCHOR_USER_PREFIX) {
         Some(id) if !id.is_empty() && !id.contains('\0') => Ok(id.to_owned()),
-        _ => Err(AnchorError::CloudAnchorNotUser { value: shown(b64), text: shown(&text) }),
+        _ => Err(AnchorError::CloudAnchorNotUser {
+            value: shown(b64),
+            text: shown(&text),
+        }),
     }
 }
 

@@ -106,7 +106,11 @@ pub struct DirSyncReport {
 ///
 /// Ambiguous and unmatched users are not compared (they are counted in the summary); nor are matched users
 /// whose Entra user is not synced.
-pub fn compare_dirsync(on_prem: &[OnPremUser], cloud: &[CloudUser], opts: &PhoneOptions) -> DirSyncReport {
+pub fn compare_dirsync(
+    on_prem: &[OnPremUser],
+    cloud: &[CloudUser],
+    opts: &PhoneOptions,
+) -> DirSyncReport {
     let matching = match_users(on_prem, cloud);
     let c = matching.counts;
     let mut summary = DirSyncSummary {
@@ -134,16 +138,28 @@ pub fn compare_dirsync(on_prem: &[OnPremUser], cloud: &[CloudUser], opts: &Phone
         }
     }
     rows.sort_by_cached_key(|r| {
-        (r.user_principal_name.to_lowercase(), r.distinguished_name.clone(), r.object_id.clone())
+        (
+            r.user_principal_name.to_lowercase(),
+            r.distinguished_name.clone(),
+            r.object_id.clone(),
+        )
     });
     summary.rows = rows.len();
     summary.format_only = rows.iter().filter(|r| r.format_only).count();
     summary.real_drift = summary.rows - summary.format_only;
-    DirSyncReport { summary, rows, matching }
+    DirSyncReport {
+        summary,
+        rows,
+        matching,
+    }
 }
 
 /// The row for one matched pair, or `None` when its values agree.
-pub(crate) fn compare_pair(ad: &OnPremUser, entra: &CloudUser, opts: &PhoneOptions) -> Option<DirSyncOverrideRow> {
+pub(crate) fn compare_pair(
+    ad: &OnPremUser,
+    entra: &CloudUser,
+    opts: &PhoneOptions,
+) -> Option<DirSyncOverrideRow> {
     let ad_mobile = non_blank(ad.mobile.as_deref());
     let entra_mobile = non_blank(entra.mobile_phone.as_deref());
     let mobile_differs = ad_mobile != entra_mobile;
@@ -187,12 +203,20 @@ pub(crate) fn non_blank(v: Option<&str>) -> Option<&str> {
 
 /// A multi-valued phone attribute as a set of its non-blank values.
 pub(crate) fn phone_set(values: &[String]) -> BTreeSet<&str> {
-    values.iter().map(String::as_str).filter(|s| !s.trim().is_empty()).collect()
+    values
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .collect()
 }
 
 /// A multi-valued phone attribute with blanks left out, order kept.
 fn phone_list(values: &[String]) -> Vec<String> {
-    values.iter().filter(|s| !s.trim().is_empty()).cloned().collect()
+    values
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+        .collect()
 }
 
 /// The set of E.164 forms of a multi-valued attribute; a value that does not parse stands for its trimmed

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use crate::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync};
 use crate::ports::{
-    CloudDirectory, ExchangeDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
+    CloudDirectory, ExchangeDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError,
+    TenantSyncAdmin,
 };
 use crate::writes::{PhoneChange, Phones, SYNCED_PHONE_REFUSAL, UserKey};
 
@@ -41,7 +42,9 @@ impl InMemoryDirectory {
 
     /// The snapshot it serves, with every write made so far.
     pub fn into_snapshot(self) -> Snapshot {
-        self.snapshot.into_inner().unwrap_or_else(PoisonError::into_inner)
+        self.snapshot
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Changes the data in place, as another administrator (or sync) would between two reads.
@@ -57,7 +60,11 @@ impl InMemoryDirectory {
 
 /// The index of the one on-premises user `key` names.
 fn find_index(users: &[OnPremUser], key: &UserKey) -> Result<Option<usize>, SourceError> {
-    let mut found = users.iter().enumerate().filter(|(_, u)| key.matches(u)).map(|(i, _)| i);
+    let mut found = users
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| key.matches(u))
+        .map(|(i, _)| i);
     match (found.next(), found.next()) {
         (None, _) => Ok(None),
         (Some(i), None) => Ok(Some(i)),
@@ -110,7 +117,8 @@ impl OnPremPhoneWriter for InMemoryDirectory {
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
         let mut snap = self.lock();
-        let Some(target) = find_index(&snap.on_prem, user)?.and_then(|i| snap.on_prem.get_mut(i)) else {
+        let Some(target) = find_index(&snap.on_prem, user)?.and_then(|i| snap.on_prem.get_mut(i))
+        else {
             return Err(SourceError::NotFound(format!("no AD user with {user}")));
         };
         let before = Phones::of(target);
@@ -149,7 +157,11 @@ impl TenantSyncAdmin for InMemoryDirectory {
         Ok(found.cloned())
     }
 
-    async fn set_bypass_dir_sync_overrides(&self, sync_id: &str, enabled: bool) -> Result<(), SourceError> {
+    async fn set_bypass_dir_sync_overrides(
+        &self,
+        sync_id: &str,
+        enabled: bool,
+    ) -> Result<(), SourceError> {
         let mut snap = self.lock();
         match snap.tenant_sync.as_mut() {
             Some(sync) if sync.id == sync_id => {
@@ -162,10 +174,20 @@ impl TenantSyncAdmin for InMemoryDirectory {
         }
     }
 
-    async fn set_cloud_mobile(&self, user_id: &str, mobile: Option<&str>) -> Result<(), SourceError> {
+    async fn set_cloud_mobile(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError> {
         let mut snap = self.lock();
-        let Some(user) = snap.cloud.iter_mut().find(|u| u.id.eq_ignore_ascii_case(user_id.trim())) else {
-            return Err(SourceError::NotFound(format!("no Entra user with id {user_id}")));
+        let Some(user) = snap
+            .cloud
+            .iter_mut()
+            .find(|u| u.id.eq_ignore_ascii_case(user_id.trim()))
+        else {
+            return Err(SourceError::NotFound(format!(
+                "no Entra user with id {user_id}"
+            )));
         };
         if user.is_synced() {
             return Err(SourceError::Refused(SYNCED_PHONE_REFUSAL.to_owned()));

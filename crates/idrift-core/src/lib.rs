@@ -21,6 +21,7 @@ pub mod phone;
 pub mod plan;
 pub mod ports;
 pub mod scan;
+pub mod sync_model;
 pub mod writes;
 
 pub use guid::Guid;

@@ -15,11 +15,13 @@
 //!    unmatched.
 //!
 //! Every user lands in exactly one bucket (matched, unmatched, ambiguous), so [`MatchCounts`] adds up.
-//! The work is linear: one pass per rule over hash maps whose keys borrow from the input or from one shared
-//! buffer of lower-cased keys, so no per-user string is allocated.
+//!
+//! The work is linear and sized for a million users per side: equal anchors and equal UPNs are found with
+//! hash maps over radix partitions small enough to stay in the CPU cache (see `classify`), keys borrow from
+//! the input or from one shared buffer of lower-cased UPNs (no per-user string is allocated), and the hash
+//! is a seeded folded multiply rather than SipHash.
 
-use std::collections::hash_map::Entry;
-use std::hash::{BuildHasher, Hasher, RandomState};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde::{Deserialize, Serialize};
 
@@ -138,85 +140,123 @@ const NONE: usize = usize::MAX;
 pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
     let mut groups = Groups::new(n_on, n_cl);
+    let state = FastState::new();
 
-    // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one.
-    let anchors = AnchorIndex::build(on_prem, cloud);
+    // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one. One classification holds both
+    // sides (cloud user j is item n_on + j), so each class counts the users of each side with one anchor.
+    let mut anchor_items: Vec<(AnchorKey<'_>, usize)> = Vec::with_capacity(n_on + n_cl);
+    for (i, u) in on_prem.iter().enumerate() {
+        if let Some(g) = u.source_anchor() {
+            anchor_items.push((AnchorKey::Guid(g), i));
+        }
+    }
+    for (j, u) in cloud.iter().enumerate() {
+        let text = u.on_premises_immutable_id.as_deref().map_or("", str::trim);
+        if !text.is_empty() {
+            let key =
+                guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid);
+            anchor_items.push((key, n_on + j));
+        }
+    }
+    let anchors = classify(n_on + n_cl, n_on, &anchor_items, &state);
+    drop(anchor_items);
+    let (op_anchor, cl_anchor) = anchors.of.split_at(n_on);
     let mut op_partner = vec![NONE; n_on];
     let mut cl_partner = vec![NONE; n_cl];
-    for e in &anchors.entries {
-        if e.on_prem_count == 1 && e.cloud_count == 1 {
-            op_partner[e.last_on_prem] = e.last_cloud;
-            cl_partner[e.last_cloud] = e.last_on_prem;
+    for c in &anchors.counts {
+        if c.first == 1 && c.second == 1 {
+            op_partner[c.last_first] = c.last_second - n_on;
+            cl_partner[c.last_second - n_on] = c.last_first;
         }
     }
 
     // Rule 2a: duplicate anchors or ImmutableIds; each key's users form one group.
-    let mut anchor_group = vec![NONE; anchors.entries.len()];
-    let mut anchor_group_of = |e: usize, groups: &mut Groups| {
-        if anchor_group[e] == NONE {
-            let reason = if anchors.entries[e].on_prem_count >= 2 {
+    let mut anchor_group = vec![NONE; anchors.keys.len()];
+    let mut anchor_group_of = |c: usize, groups: &mut Groups| {
+        if anchor_group[c] == NONE {
+            let reason = if anchors.counts[c].first >= 2 {
                 AmbiguityReason::DuplicateAnchorOnPrem
             } else {
                 AmbiguityReason::DuplicateImmutableIdInCloud
             };
-            anchor_group[e] = groups.create(reason, anchors.keys[e].to_text());
+            anchor_group[c] = groups.create(reason, anchors.keys[c].to_text());
         }
-        anchor_group[e]
+        anchor_group[c]
     };
-    for (i, &e) in anchors.on_prem.iter().enumerate() {
-        if e != NONE && anchors.entries[e].is_ambiguous() {
-            let g = anchor_group_of(e, &mut groups);
+    for (i, &c) in op_anchor.iter().enumerate() {
+        if c != NONE && anchors.counts[c].is_ambiguous() {
+            let g = anchor_group_of(c, &mut groups);
             groups.add_on_prem(g, i);
         }
     }
-    for (j, &e) in anchors.cloud.iter().enumerate() {
-        if e != NONE && anchors.entries[e].is_ambiguous() {
-            let g = anchor_group_of(e, &mut groups);
+    for (j, &c) in cl_anchor.iter().enumerate() {
+        if c != NONE && anchors.counts[c].is_ambiguous() {
+            let g = anchor_group_of(c, &mut groups);
             groups.add_cloud(g, j);
         }
     }
 
     // Rule 2b: duplicate UPNs within one side. The duplicates join a group with their hard-match partners
-    // and with the unpaired users of the other side that carry the same UPN.
+    // and with the unpaired users of the other side that carry the same UPN (looked up only when there are
+    // duplicates, through a map of the duplicated UPNs alone).
     let op_upn = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
     let cl_upn = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
-    let upns = UpnIndex::build(&op_upn, &cl_upn);
-    let mut upn_group_on_prem = vec![NONE; upns.entries.len()];
-    for (i, &e) in upns.on_prem.iter().enumerate() {
-        if e == NONE || upns.entries[e].on_prem_count < 2 || groups.on_prem_of[i] != NONE {
+    let op_upn_classes = op_upn.classify(&state);
+    let cl_upn_classes = cl_upn.classify(&state);
+
+    let mut op_upn_group = vec![NONE; op_upn_classes.keys.len()];
+    let mut duplicated: FastMap<&str, usize> = fast_map(0);
+    for (i, &c) in op_upn_classes.of.iter().enumerate() {
+        if c == NONE || op_upn_classes.counts[c].first < 2 || groups.on_prem_of[i] != NONE {
             continue;
         }
-        if upn_group_on_prem[e] == NONE {
-            upn_group_on_prem[e] = groups.create(AmbiguityReason::DuplicateUpnOnPrem, upns.entries[e].key.to_owned());
+        if op_upn_group[c] == NONE {
+            let key = op_upn_classes.keys[c];
+            op_upn_group[c] = groups.create(AmbiguityReason::DuplicateUpnOnPrem, key.to_owned());
+            duplicated.insert(key, op_upn_group[c]);
         }
-        let g = upn_group_on_prem[e];
+        let g = op_upn_group[c];
         groups.add_on_prem(g, i);
         if op_partner[i] != NONE && groups.cloud_of[op_partner[i]] == NONE {
             groups.add_cloud(g, op_partner[i]);
         }
     }
-    for (j, &e) in upns.cloud.iter().enumerate() {
-        if e != NONE && upn_group_on_prem[e] != NONE && cl_partner[j] == NONE && groups.cloud_of[j] == NONE {
-            groups.add_cloud(upn_group_on_prem[e], j);
+    if !duplicated.is_empty() {
+        for (j, &partner) in cl_partner.iter().enumerate() {
+            if partner == NONE
+                && groups.cloud_of[j] == NONE
+                && let Some(&g) = cl_upn.get(j).and_then(|k| duplicated.get(k))
+            {
+                groups.add_cloud(g, j);
+            }
         }
     }
-    let mut upn_group_cloud = vec![NONE; upns.entries.len()];
-    for (j, &e) in upns.cloud.iter().enumerate() {
-        if e == NONE || upns.entries[e].cloud_count < 2 || groups.cloud_of[j] != NONE {
+
+    let mut cl_upn_group = vec![NONE; cl_upn_classes.keys.len()];
+    duplicated.clear();
+    for (j, &c) in cl_upn_classes.of.iter().enumerate() {
+        if c == NONE || cl_upn_classes.counts[c].first < 2 || groups.cloud_of[j] != NONE {
             continue;
         }
-        if upn_group_cloud[e] == NONE {
-            upn_group_cloud[e] = groups.create(AmbiguityReason::DuplicateUpnInCloud, upns.entries[e].key.to_owned());
+        if cl_upn_group[c] == NONE {
+            let key = cl_upn_classes.keys[c];
+            cl_upn_group[c] = groups.create(AmbiguityReason::DuplicateUpnInCloud, key.to_owned());
+            duplicated.insert(key, cl_upn_group[c]);
         }
-        let g = upn_group_cloud[e];
+        let g = cl_upn_group[c];
         groups.add_cloud(g, j);
         if cl_partner[j] != NONE && groups.on_prem_of[cl_partner[j]] == NONE {
             groups.add_on_prem(g, cl_partner[j]);
         }
     }
-    for (i, &e) in upns.on_prem.iter().enumerate() {
-        if e != NONE && upn_group_cloud[e] != NONE && op_partner[i] == NONE && groups.on_prem_of[i] == NONE {
-            groups.add_on_prem(upn_group_cloud[e], i);
+    if !duplicated.is_empty() {
+        for (i, &partner) in op_partner.iter().enumerate() {
+            if partner == NONE
+                && groups.on_prem_of[i] == NONE
+                && let Some(&g) = op_upn.get(i).and_then(|k| duplicated.get(k))
+            {
+                groups.add_on_prem(g, i);
+            }
         }
     }
 
@@ -225,7 +265,10 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
     let mut cl_matched = vec![false; n_cl];
     for (i, &j) in op_partner.iter().enumerate() {
         if j != NONE && groups.on_prem_of[i] == NONE && groups.cloud_of[j] == NONE {
-            matched.push(MatchedPair { on_prem: i, cloud: j });
+            matched.push(MatchedPair {
+                on_prem: i,
+                cloud: j,
+            });
             cl_matched[j] = true;
         }
     }
@@ -233,12 +276,22 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
     for p in &matched {
         op_matched[p.on_prem] = true;
     }
-    let unmatched_on_prem: Vec<usize> =
-        (0..n_on).filter(|&i| !op_matched[i] && groups.on_prem_of[i] == NONE).collect();
-    let unmatched_cloud: Vec<usize> = (0..n_cl).filter(|&j| !cl_matched[j] && groups.cloud_of[j] == NONE).collect();
+    let unmatched_on_prem: Vec<usize> = (0..n_on)
+        .filter(|&i| !op_matched[i] && groups.on_prem_of[i] == NONE)
+        .collect();
+    let unmatched_cloud: Vec<usize> = (0..n_cl)
+        .filter(|&j| !cl_matched[j] && groups.cloud_of[j] == NONE)
+        .collect();
 
     // Rule 3: soft-match candidates among the unmatched.
-    let soft_match_candidates = soft_match(on_prem, cloud, &unmatched_on_prem, &unmatched_cloud, &op_upn, &cl_upn);
+    let soft_match_candidates = soft_match(
+        on_prem,
+        cloud,
+        &unmatched_on_prem,
+        &unmatched_cloud,
+        &op_upn,
+        &cl_upn,
+    );
 
     let ambiguous = groups.finish();
     let counts = MatchCounts {
@@ -251,7 +304,14 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
         ambiguous_cloud: ambiguous.iter().map(|g| g.cloud.len()).sum(),
         soft_match_candidates: soft_match_candidates.len(),
     };
-    MatchReport { matched, unmatched_on_prem, unmatched_cloud, ambiguous, soft_match_candidates, counts }
+    MatchReport {
+        matched,
+        unmatched_on_prem,
+        unmatched_cloud,
+        ambiguous,
+        soft_match_candidates,
+        counts,
+    }
 }
 
 /// UPN and primary-SMTP equalities between unmatched users, each pair once (UPN preferred).
@@ -267,9 +327,13 @@ fn soft_match(
     for &j in unmatched_cloud {
         cl_unmatched[j] = true;
     }
-    let cl_smtp = FoldedKeys::build(
-        cloud.iter().enumerate().map(|(j, u)| if cl_unmatched[j] { u.primary_smtp() } else { None }),
-    );
+    let cl_smtp = FoldedKeys::build(cloud.iter().enumerate().map(|(j, u)| {
+        if cl_unmatched[j] {
+            u.primary_smtp()
+        } else {
+            None
+        }
+    }));
     let upn_chains = Chains::build(unmatched_cloud, cl_upn);
     let smtp_chains = Chains::build(unmatched_cloud, &cl_smtp);
 
@@ -297,9 +361,22 @@ fn soft_match(
     out
 }
 
-fn candidate(cloud: &[CloudUser], on_prem: usize, j: usize, basis: SoftMatchBasis) -> SoftMatchCandidate {
-    let cloud_has_other_anchor = cloud[j].on_premises_immutable_id.as_deref().is_some_and(|s| !s.trim().is_empty());
-    SoftMatchCandidate { on_prem, cloud: j, basis, cloud_has_other_anchor }
+fn candidate(
+    cloud: &[CloudUser],
+    on_prem: usize,
+    j: usize,
+    basis: SoftMatchBasis,
+) -> SoftMatchCandidate {
+    let cloud_has_other_anchor = cloud[j]
+        .on_premises_immutable_id
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    SoftMatchCandidate {
+        on_prem,
+        cloud: j,
+        basis,
+        cloud_has_other_anchor,
+    }
 }
 
 /// The ambiguous groups under construction, and which group (if any) each user belongs to.
@@ -311,11 +388,20 @@ struct Groups {
 
 impl Groups {
     fn new(n_on: usize, n_cl: usize) -> Groups {
-        Groups { groups: Vec::new(), on_prem_of: vec![NONE; n_on], cloud_of: vec![NONE; n_cl] }
+        Groups {
+            groups: Vec::new(),
+            on_prem_of: vec![NONE; n_on],
+            cloud_of: vec![NONE; n_cl],
+        }
     }
 
     fn create(&mut self, reason: AmbiguityReason, key: String) -> usize {
-        self.groups.push(AmbiguousGroup { reason, key, on_prem: Vec::new(), cloud: Vec::new() });
+        self.groups.push(AmbiguousGroup {
+            reason,
+            key,
+            on_prem: Vec::new(),
+            cloud: Vec::new(),
+        });
         self.groups.len() - 1
     }
 
@@ -354,123 +440,171 @@ impl AnchorKey<'_> {
     }
 }
 
-/// How many users of each side carry one anchor, and the last of them.
+/// How many items of each side a class has, and the last (highest-index) item of each side.
 #[derive(Clone, Copy)]
-struct AnchorEntry {
-    on_prem_count: usize,
-    cloud_count: usize,
-    last_on_prem: usize,
-    last_cloud: usize,
+struct SideCounts {
+    first: usize,
+    second: usize,
+    last_first: usize,
+    last_second: usize,
 }
 
-impl AnchorEntry {
-    const EMPTY: AnchorEntry = AnchorEntry { on_prem_count: 0, cloud_count: 0, last_on_prem: NONE, last_cloud: NONE };
+impl SideCounts {
+    const EMPTY: SideCounts = SideCounts {
+        first: 0,
+        second: 0,
+        last_first: NONE,
+        last_second: NONE,
+    };
 
     fn is_ambiguous(&self) -> bool {
-        self.on_prem_count >= 2 || self.cloud_count >= 2
+        self.first >= 2 || self.second >= 2
     }
 }
 
-/// Every distinct anchor (`entries` and `keys` are parallel), and each user's entry (or [`NONE`]).
-struct AnchorIndex<'a> {
-    entries: Vec<AnchorEntry>,
-    keys: Vec<AnchorKey<'a>>,
-    on_prem: Vec<usize>,
-    cloud: Vec<usize>,
+/// Items sorted into classes of equal keys.
+struct Classes<K> {
+    /// Per item: its class, or [`NONE`] for an item without a key.
+    of: Vec<usize>,
+    /// Per class: its key.
+    keys: Vec<K>,
+    /// Per class: its size on each side.
+    counts: Vec<SideCounts>,
 }
 
-impl<'a> AnchorIndex<'a> {
-    fn build(on_prem: &'a [OnPremUser], cloud: &'a [CloudUser]) -> AnchorIndex<'a> {
-        let capacity = on_prem.len().max(cloud.len());
-        // GUIDs, by far the common case, get a map with small fixed-size keys of their own.
-        let mut guids: FastMap<Guid, usize> = fast_map(capacity);
-        let mut texts: FastMap<&'a str, usize> = fast_map(0);
-        let mut index = AnchorIndex {
-            entries: Vec::with_capacity(capacity),
-            keys: Vec::with_capacity(capacity),
-            on_prem: Vec::with_capacity(on_prem.len()),
-            cloud: Vec::with_capacity(cloud.len()),
-        };
-        for (i, u) in on_prem.iter().enumerate() {
-            let e = match u.source_anchor() {
-                Some(g) => index.entry(guids.entry(g), AnchorKey::Guid(g)),
-                None => NONE,
-            };
-            if let Some(entry) = index.entries.get_mut(e) {
-                entry.on_prem_count += 1;
-                entry.last_on_prem = i;
-            }
-            index.on_prem.push(e);
-        }
-        for (j, u) in cloud.iter().enumerate() {
-            let text = u.on_premises_immutable_id.as_deref().map_or("", str::trim);
-            let e = if text.is_empty() {
-                NONE
-            } else if let Some(g) = guid_from_immutable_id_fast(text) {
-                index.entry(guids.entry(g), AnchorKey::Guid(g))
+/// Sorts keyed items into classes of equal keys, in linear time.
+///
+/// `items` are `(key, item index)` pairs in ascending index order, every index below `n_items`; items below
+/// `split` are counted as the first side, the others as the second. A single hash map over a million keys
+/// spends its time waiting for memory, so the items are first partitioned by the top bits of their hash
+/// (the radix partitioning of cache-conscious hash joins) and each partition, about a thousand items, is
+/// classified with a map that stays in the CPU cache. Class numbers therefore depend on the hash seed;
+/// callers only use them as identities.
+fn classify<K: Hash + Eq + Copy>(
+    n_items: usize,
+    split: usize,
+    items: &[(K, usize)],
+    state: &FastState,
+) -> Classes<K> {
+    let mut classes = Classes {
+        of: vec![NONE; n_items],
+        keys: Vec::new(),
+        counts: Vec::new(),
+    };
+    let bits = partition_bits(items.len());
+    let hashes: Vec<u64> = items.iter().map(|(k, _)| state.hash_one(k)).collect();
+    let mut sizes = vec![0usize; 1 << bits];
+    for &h in &hashes {
+        sizes[partition_of(h, bits)] += 1;
+    }
+    let mut parts: Vec<Vec<(u64, K, usize)>> =
+        sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (&h, &(k, index)) in hashes.iter().zip(items) {
+        parts[partition_of(h, bits)].push((h, k, index));
+    }
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    let mut map: std::collections::HashMap<Prehashed<K>, usize, PassThrough> =
+        std::collections::HashMap::with_capacity_and_hasher(largest, PassThrough);
+    // Each partition's classes, in the partition's (ascending item) order.
+    let mut part_classes: Vec<Vec<usize>> = Vec::with_capacity(parts.len());
+    for part in &parts {
+        map.clear();
+        let mut part_class = Vec::with_capacity(part.len());
+        for &(h, k, index) in part {
+            let c = *map.entry(Prehashed { h, k }).or_insert_with(|| {
+                classes.keys.push(k);
+                classes.counts.push(SideCounts::EMPTY);
+                classes.keys.len() - 1
+            });
+            part_class.push(c);
+            let counts = &mut classes.counts[c];
+            if index < split {
+                counts.first += 1;
+                counts.last_first = index;
             } else {
-                index.entry(texts.entry(text), AnchorKey::Text(text))
-            };
-            if let Some(entry) = index.entries.get_mut(e) {
-                entry.cloud_count += 1;
-                entry.last_cloud = j;
+                counts.second += 1;
+                counts.last_second = index;
             }
-            index.cloud.push(e);
         }
-        index
+        part_classes.push(part_class);
+    }
+    drop(parts);
+    // Back to item order: walking the items again, each partition is read front to back, so `of` is written
+    // in ascending order instead of at a million scattered places.
+    let mut cursor = vec![0usize; part_classes.len()];
+    for (&h, &(_, index)) in hashes.iter().zip(items) {
+        let p = partition_of(h, bits);
+        let c = part_classes[p].get(cursor[p]).copied().unwrap_or(NONE);
+        cursor[p] += 1;
+        if let Some(slot) = classes.of.get_mut(index) {
+            *slot = c;
+        }
+    }
+    classes
+}
+
+/// How many top hash bits choose the partition: about a thousand items per partition, at most 4096 partitions.
+fn partition_bits(n: usize) -> u32 {
+    (n / 1024).next_power_of_two().trailing_zeros().min(12)
+}
+
+fn partition_of(h: u64, bits: u32) -> usize {
+    // `checked_shr` turns the shift by 64 of a single partition into 0.
+    h.checked_shr(64 - bits).unwrap_or(0) as usize
+}
+
+/// A key with its hash computed once, by [`classify`].
+#[derive(Clone, Copy)]
+struct Prehashed<K> {
+    h: u64,
+    k: K,
+}
+
+impl<K> Hash for Prehashed<K> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.h);
+    }
+}
+
+impl<K: PartialEq> PartialEq for Prehashed<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.h == other.h && self.k == other.k
+    }
+}
+
+impl<K: Eq> Eq for Prehashed<K> {}
+
+/// The hasher of the per-partition maps: [`Prehashed`] already carries a hash.
+#[derive(Clone, Copy)]
+struct PassThrough;
+
+impl BuildHasher for PassThrough {
+    type Hasher = PassThroughHasher;
+
+    fn build_hasher(&self) -> PassThroughHasher {
+        PassThroughHasher(0)
+    }
+}
+
+/// The hasher of [`PassThrough`].
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in rather than lose it.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
     }
 
-    /// The entry of a map slot, created when the slot is vacant.
-    fn entry<K>(&mut self, slot: Entry<'_, K, usize>, key: AnchorKey<'a>) -> usize {
-        *slot.or_insert_with(|| {
-            self.entries.push(AnchorEntry::EMPTY);
-            self.keys.push(key);
-            self.entries.len() - 1
-        })
+    fn write_u64(&mut self, n: u64) {
+        // Within a partition the top bits are all equal; rotate them away from the bits the map uses (the
+        // low bits pick the bucket, the top seven are the tag).
+        self.0 = n.rotate_left(32);
     }
-}
 
-/// Per distinct lower-cased UPN: how many users of each side carry it.
-struct UpnEntry<'k> {
-    key: &'k str,
-    on_prem_count: usize,
-    cloud_count: usize,
-}
-
-/// Every distinct UPN, and each user's entry (or [`NONE`]).
-struct UpnIndex<'k> {
-    entries: Vec<UpnEntry<'k>>,
-    on_prem: Vec<usize>,
-    cloud: Vec<usize>,
-}
-
-impl<'k> UpnIndex<'k> {
-    fn build(op: &'k FoldedKeys<'_>, cl: &'k FoldedKeys<'_>) -> UpnIndex<'k> {
-        let mut map: FastMap<&'k str, usize> = fast_map(op.len().max(cl.len()));
-        let mut entries: Vec<UpnEntry<'k>> = Vec::with_capacity(op.len().max(cl.len()));
-        let mut index = |keys: &'k FoldedKeys<'_>, on_prem: bool| -> Vec<usize> {
-            (0..keys.len())
-                .map(|i| {
-                    let Some(key) = keys.get(i) else { return NONE };
-                    let e = match map.entry(key) {
-                        Entry::Occupied(o) => *o.get(),
-                        Entry::Vacant(v) => {
-                            entries.push(UpnEntry { key, on_prem_count: 0, cloud_count: 0 });
-                            *v.insert(entries.len() - 1)
-                        }
-                    };
-                    if on_prem {
-                        entries[e].on_prem_count += 1;
-                    } else {
-                        entries[e].cloud_count += 1;
-                    }
-                    e
-                })
-                .collect()
-        };
-        let on_prem = index(op, true);
-        let cloud = index(cl, false);
-        UpnIndex { entries, on_prem, cloud }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -548,6 +682,14 @@ impl<'a> FoldedKeys<'a> {
         self.spans.len()
     }
 
+    /// The classes of equal keys among these keys (all on the first side).
+    fn classify(&self, state: &FastState) -> Classes<&str> {
+        let items: Vec<(&str, usize)> = (0..self.len())
+            .filter_map(|i| self.get(i).map(|k| (k, i)))
+            .collect();
+        classify(self.len(), self.len(), &items, state)
+    }
+
     fn get(&self, i: usize) -> Option<&str> {
         match self.spans.get(i).copied().unwrap_or(Span::Absent) {
             Span::Absent => None,
@@ -584,7 +726,9 @@ struct FastState {
 
 impl FastState {
     fn new() -> FastState {
-        FastState { seed: RandomState::new().hash_one(0x6964_7269_6674_u64) }
+        FastState {
+            seed: RandomState::new().hash_one(0x6964_7269_6674_u64),
+        }
     }
 }
 

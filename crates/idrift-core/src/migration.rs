@@ -73,7 +73,9 @@ pub enum MigrationError {
         message: String,
     },
     /// The text ends in the middle of the document.
-    #[error("line {line}, column {column}: the {format} ends early ({detail}); the file looks truncated")]
+    #[error(
+        "line {line}, column {column}: the {format} ends early ({detail}); the file looks truncated"
+    )]
     Truncated {
         /// The format being read.
         format: InputFormat,

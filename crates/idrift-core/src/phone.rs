@@ -27,7 +27,9 @@ pub struct UnknownRegion(pub String);
 impl PhoneOptions {
     /// Options with a default region.
     pub fn with_region(region: &str) -> PhoneOptions {
-        PhoneOptions { default_region: Some(region.to_owned()) }
+        PhoneOptions {
+            default_region: Some(region.to_owned()),
+        }
     }
 
     /// Checks the default region, so a caller can reject a misspelt option up front (otherwise an unknown
@@ -67,7 +69,10 @@ pub fn normalize_e164(raw: &str, opts: &PhoneOptions) -> Option<String> {
     // `00` is the international prefix in most of the world; libphonenumber only strips the default region's
     // own prefix (`011` in the US), and without a region not at all.
     let owned;
-    let text = match t.strip_prefix("00").map(|r| r.trim_start_matches([' ', '-', '.', '/'])) {
+    let text = match t
+        .strip_prefix("00")
+        .map(|r| r.trim_start_matches([' ', '-', '.', '/']))
+    {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit() && c != '0') => {
             owned = format!("+{rest}");
             owned.as_str()

@@ -134,12 +134,20 @@ pub trait TenantSyncAdmin: CloudDirectory {
     /// # Errors
     /// MUST return [`SourceError::NotFound`] when there is no such object, [`SourceError::Unauthorized`] when
     /// the caller lacks `OnPremDirectorySynchronization.ReadWrite.All`.
-    async fn set_bypass_dir_sync_overrides(&self, sync_id: &str, enabled: bool) -> Result<(), SourceError>;
+    async fn set_bypass_dir_sync_overrides(
+        &self,
+        sync_id: &str,
+        enabled: bool,
+    ) -> Result<(), SourceError>;
 
     /// Sets (`Some`) or clears (`None`) `mobilePhone` of the Entra user `user_id`.
     ///
     /// # Errors
     /// MUST return [`SourceError::Refused`] with [`crate::writes::SYNCED_PHONE_REFUSAL`] when the user is
     /// synchronized from AD, [`SourceError::NotFound`] when there is no such user.
-    async fn set_cloud_mobile(&self, user_id: &str, mobile: Option<&str>) -> Result<(), SourceError>;
+    async fn set_cloud_mobile(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError>;
 }

@@ -212,6 +212,15 @@ pub struct ScanSummary {
 }
 
 impl ScanSummary {
+    /// The counts of a list of findings.
+    pub fn of(findings: &[Finding]) -> ScanSummary {
+        let mut s = ScanSummary::default();
+        for f in findings {
+            s.add(f.kind);
+        }
+        s
+    }
+
     /// The count of one kind.
     pub fn count(&self, kind: FindingKind) -> usize {
         match kind {
@@ -257,6 +266,12 @@ pub struct ScanReport {
 }
 
 impl ScanReport {
+    /// Keeps the findings `keep` accepts and recounts the summary.
+    pub fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.findings.retain(keep);
+        self.summary = ScanSummary::of(&self.findings);
+    }
+
     /// The findings for one user (UPN compared case-insensitively).
     pub fn findings_for<'a>(&'a self, upn: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings
@@ -379,10 +394,7 @@ pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
             .then_with(|| a.distinguished_name.cmp(&b.distinguished_name))
             .then_with(|| a.object_id.cmp(&b.object_id))
     });
-    let mut summary = ScanSummary::default();
-    for f in &findings {
-        summary.add(f.kind);
-    }
+    let summary = ScanSummary::of(&findings);
     ScanReport {
         summary,
         findings,

@@ -37,7 +37,10 @@ impl UserKey {
                 .user_principal_name
                 .as_deref()
                 .is_some_and(|u| u.trim().eq_ignore_ascii_case(upn.trim())),
-            UserKey::Dn(dn) => user.distinguished_name.trim().eq_ignore_ascii_case(dn.trim()),
+            UserKey::Dn(dn) => user
+                .distinguished_name
+                .trim()
+                .eq_ignore_ascii_case(dn.trim()),
             UserKey::ObjectGuid(g) => user.object_guid == Some(*g),
         }
     }

@@ -1,23 +1,57 @@
 //! Dispatch: decode a request, call the `idrift-app` operation the CLI calls for the same command, and encode
-//! its result. No decision about directories is made here; this module only translates.
+//! its result. No decision about directories is made here; each function below mirrors the CLI command named
+//! in its documentation, minus the rendering.
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::snapshot::{self, Loaded};
+use idrift_app::dirsync_ops::{self, AdPhoneEdit, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
+use idrift_app::journal::RunOptions;
 use idrift_core::phone::PhoneOptions;
+use idrift_core::plan::{PlanOptions, RemediationPlan};
+use idrift_core::scan::{ScanOptions, Severity};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
-use crate::host;
-use crate::wire::{self, Request, SourceSpec, Status, WIRE_VERSION};
+use crate::targets::{self, absolute};
+use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
+use crate::{host, runtime, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
-pub(crate) const OPS: &[&str] = &["Describe", "Source.Check", "DirSync.Compare"];
-/// The operations this library serves, in the order `Describe` lists them (with the test-only ones).
+pub(crate) const OPS: &[&str] = &[
+    "Describe",
+    "Source.Check",
+    "DirSync.Compare",
+    "DirSync.Get",
+    "DirSync.Set",
+    "DirSync.Clear",
+    "DirSync.Persist",
+    "DirSync.Bypass.Status",
+    "DirSync.Bypass.Preview",
+    "DirSync.Bypass.Set",
+    "Scan",
+    "Plan",
+    "Migration.Verify",
+];
+/// The operations this library serves, in the order `Describe` lists them (with the test-only one).
 #[cfg(feature = "test-ops")]
-pub(crate) const OPS: &[&str] = &["Describe", "Source.Check", "DirSync.Compare", "Test.Panic"];
+pub(crate) const OPS: &[&str] = &[
+    "Describe",
+    "Source.Check",
+    "DirSync.Compare",
+    "DirSync.Get",
+    "DirSync.Set",
+    "DirSync.Clear",
+    "DirSync.Persist",
+    "DirSync.Bypass.Status",
+    "DirSync.Bypass.Preview",
+    "DirSync.Bypass.Set",
+    "Scan",
+    "Plan",
+    "Migration.Verify",
+    "Test.Panic",
+];
 
 /// Handles one request (the bytes `idrift_call` was given) and returns the status and the response body.
 pub(crate) fn handle(bytes: &[u8]) -> (Status, Vec<u8>) {
@@ -42,6 +76,16 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Describe" => describe(),
         "Source.Check" => source_check(args("Source.Check", req.args)?),
         "DirSync.Compare" => dirsync_compare(args("DirSync.Compare", req.args)?),
+        "DirSync.Get" => dirsync_get(args("DirSync.Get", req.args)?),
+        "DirSync.Set" => dirsync_set(args("DirSync.Set", req.args)?),
+        "DirSync.Clear" => dirsync_clear(args("DirSync.Clear", req.args)?),
+        "DirSync.Persist" => dirsync_persist(args("DirSync.Persist", req.args)?),
+        "DirSync.Bypass.Status" => bypass_status(args("DirSync.Bypass.Status", req.args)?),
+        "DirSync.Bypass.Preview" => bypass_preview(args("DirSync.Bypass.Preview", req.args)?),
+        "DirSync.Bypass.Set" => bypass_set(args("DirSync.Bypass.Set", req.args)?),
+        "Scan" => scan(args("Scan", req.args)?),
+        "Plan" => plan(args("Plan", req.args)?),
+        "Migration.Verify" => migration_verify(args("Migration.Verify", req.args)?),
         #[cfg(feature = "test-ops")]
         "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
         _ => Err(CallError::UnknownOp {
@@ -69,33 +113,16 @@ fn ok<T: Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError>
         .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
-/// Paths arrive from a host whose current directory is not the process's (PowerShell's `$PWD`), so a
-/// relative path would silently mean something else here.
-fn absolute<'a>(op: &'static str, field: &str, path: &'a Path) -> Result<&'a Path, CallError> {
-    if path.is_absolute() {
-        Ok(path)
-    } else {
-        Err(CallError::InvalidArgs {
-            op,
-            message: format!(
-                "{field} must be an absolute path (the host resolves relative paths), got {}",
-                path.display()
-            ),
-        })
-    }
-}
-
-/// Loads the data a source names, as the CLI's `--demo`, `--snapshot` and `--ad/--entra` do.
-fn load(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError> {
-    let loaded = match source {
-        SourceSpec::Demo => idrift_app::demo::load()?,
-        SourceSpec::Snapshot { path } => snapshot::load_dir(absolute(op, "Source.Path", path)?)?,
-        SourceSpec::Files { ad, entra } => snapshot::load_pair(
-            absolute(op, "Source.Ad", ad)?,
-            absolute(op, "Source.Entra", entra)?,
-        )?,
+/// Phone options with the region checked, as the CLI's `phone_options` does.
+fn phone_options(op: &'static str, region: Option<String>) -> Result<PhoneOptions, CallError> {
+    let phone = PhoneOptions {
+        default_region: region,
     };
-    Ok(loaded)
+    phone.validate().map_err(|e| CallError::InvalidArgs {
+        op,
+        message: e.to_string(),
+    })?;
+    Ok(phone)
 }
 
 fn describe() -> Result<Vec<u8>, CallError> {
@@ -108,15 +135,12 @@ fn describe() -> Result<Vec<u8>, CallError> {
     ok(&body, &[])
 }
 
+/// What `Connect-Drift` shows: the source loaded once and counted.
 fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
-    let loaded = load("Source.Check", &args.source)?;
+    let loaded = targets::load("Source.Check", &args.source)?;
     let s = &loaded.snapshot;
     let body = wire::SourceSummary {
-        kind: match args.source {
-            SourceSpec::Demo => "Demo",
-            SourceSpec::Snapshot { .. } => "Snapshot",
-            SourceSpec::Files { .. } => "Files",
-        },
+        kind: targets::kind(&args.source),
         on_prem_users: s.on_prem.len(),
         cloud_users: s.cloud.len(),
         has_tenant_sync: s.tenant_sync.is_some(),
@@ -126,20 +150,26 @@ fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
     ok(&body, &loaded.warnings)
 }
 
-/// Where the CSV goes: inside `out` when it is a directory (ADSyncTools file name), else `out` itself, as
-/// `idrift dirsync compare --out` does.
-fn csv_path(out: &Path, now_unix: i64) -> PathBuf {
+/// Where a CSV goes: inside `out` when it is a directory (with `name`), else `out` itself, as the CLI's
+/// `--out` does.
+fn csv_path(out: &Path, name: impl FnOnce() -> String) -> PathBuf {
     if out.is_dir() {
-        out.join(idrift_app::dirsync::csv_file_name(now_unix))
+        out.join(name())
     } else {
         out.to_path_buf()
     }
 }
 
+/// `idrift dirsync compare`.
 fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Compare";
     let out = match (&args.out_path, args.write_csv) {
-        (Some(p), true) => Some(csv_path(absolute(OP, "OutPath", p)?, host::now_unix())),
+        (Some(p), true) => {
+            let now = host::now_unix();
+            Some(csv_path(absolute(OP, "OutPath", p)?, || {
+                idrift_app::dirsync::csv_file_name(now)
+            }))
+        }
         (None, true) => {
             return Err(CallError::InvalidArgs {
                 op: OP,
@@ -148,7 +178,7 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
         }
         (_, false) => None,
     };
-    let loaded = load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source)?;
     let phone = PhoneOptions {
         default_region: args.default_region,
     };
@@ -164,6 +194,391 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
     ok(&body, &loaded.warnings)
 }
 
+/// `idrift dirsync get`.
+fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Get";
+    let t = targets::open(OP, &args.source)?;
+    match args.from {
+        Side::Ad => {
+            let ad = t.ad(OP)?;
+            let view = runtime::block_on(dirsync_ops::get_ad(ad, &args.identity))??;
+            ok(&view, &t.warnings)
+        }
+        Side::Entra => {
+            let cloud = t.cloud(OP)?;
+            let view = runtime::block_on(dirsync_ops::get_entra(cloud, &args.identity))??;
+            ok(&view, &t.warnings)
+        }
+    }
+}
+
+const AD_REMINDER: &str = "AD changes reach Entra ID at the next sync cycle, unless the user carries a \
+DirSyncOverride: then only with BypassDirSyncOverrides enabled (see the BypassDirSyncOverrides preview).";
+
+/// The tail of `idrift dirsync set` and `clear`: one planned write, or none.
+fn run_single(
+    op: &'static str,
+    command: &str,
+    t: &targets::Targets,
+    planned: Option<idrift_app::journal::Planned>,
+    write: &wire::WriteArgs,
+    identity: &str,
+) -> Result<Vec<u8>, CallError> {
+    let mut out = writes::result(command, t);
+    let Some(planned) = planned else {
+        out.notes.push(format!(
+            "{identity} already has these values: nothing to write."
+        ));
+        return ok(&out, &t.warnings);
+    };
+    let reminder = (planned.op == OP_AD_PHONES).then_some(AD_REMINDER);
+    let spec = dirsync_ops::single_spec(command, planned);
+    let out = writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)?;
+    ok(&out, &t.warnings)
+}
+
+/// `idrift dirsync set`.
+fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Set";
+    let t = targets::open(OP, &args.source)?;
+    let planned = if let Some(m) = args.mobile_in_entra {
+        if args.mobile_in_ad.is_some() || args.other_mobile_in_ad.is_some() {
+            return Err(CallError::InvalidArgs {
+                op: OP,
+                message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
+                    .to_owned(),
+            });
+        }
+        runtime::block_on(dirsync_ops::plan_entra_edit(
+            t.cloud(OP)?,
+            &args.identity,
+            Some(m),
+        ))??
+    } else {
+        let edit = AdPhoneEdit {
+            mobile: args.mobile_in_ad.map(Some),
+            other_mobile: args.other_mobile_in_ad.filter(|v| !v.is_empty()),
+        };
+        if edit == AdPhoneEdit::default() {
+            return Err(CallError::InvalidArgs {
+                op: OP,
+                message: "name the new value: MobileInAD, OtherMobileInAD or MobileInEntra"
+                    .to_owned(),
+            });
+        }
+        runtime::block_on(dirsync_ops::plan_ad_edit(t.ad(OP)?, &args.identity, &edit))??
+    };
+    run_single(OP, "dirsync set", &t, planned, &args.write, &args.identity)
+}
+
+/// `idrift dirsync clear`.
+fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Clear";
+    if !(args.mobile_in_ad || args.other_mobile_in_ad || args.mobile_in_entra) {
+        return Err(CallError::InvalidArgs {
+            op: OP,
+            message: "name what to clear: MobileInAD, OtherMobileInAD or MobileInEntra".to_owned(),
+        });
+    }
+    if args.mobile_in_entra && (args.mobile_in_ad || args.other_mobile_in_ad) {
+        return Err(CallError::InvalidArgs {
+            op: OP,
+            message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
+                .to_owned(),
+        });
+    }
+    let t = targets::open(OP, &args.source)?;
+    let planned = if args.mobile_in_entra {
+        runtime::block_on(dirsync_ops::plan_entra_edit(
+            t.cloud(OP)?,
+            &args.identity,
+            None,
+        ))??
+    } else {
+        let edit = AdPhoneEdit {
+            mobile: args.mobile_in_ad.then_some(None),
+            other_mobile: args.other_mobile_in_ad.then(Vec::new),
+        };
+        runtime::block_on(dirsync_ops::plan_ad_edit(t.ad(OP)?, &args.identity, &edit))??
+    };
+    run_single(
+        OP,
+        "dirsync clear",
+        &t,
+        planned,
+        &args.write,
+        &args.identity,
+    )
+}
+
+/// `idrift dirsync persist` (with `Rows` as well as the CLI's `--from-csv`, for objects from the pipeline).
+fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Persist";
+    let opts = RunOptions {
+        max_writes: args.limit,
+    };
+    let sources = usize::from(args.rows.is_some())
+        + usize::from(args.from_csv.is_some())
+        + usize::from(args.resume.is_some());
+    if sources > 1 {
+        return Err(CallError::InvalidArgs {
+            op: OP,
+            message: "give at most one of Rows, FromCsv and Resume".to_owned(),
+        });
+    }
+    let phone = phone_options(OP, args.default_region)?;
+    let t = targets::open(OP, &args.source)?;
+    if let Some(journal) = &args.resume {
+        if !args.only.is_empty() {
+            return Err(CallError::InvalidArgs {
+                op: OP,
+                message: "Resume continues the journal's own plan; leave out Only".to_owned(),
+            });
+        }
+        let out = writes::resume(
+            OP,
+            &t,
+            journal,
+            &args.write,
+            opts,
+            writes::result(dirsync_ops::PERSIST_COMMAND, &t),
+        )?;
+        return ok(&out, &t.warnings);
+    }
+    let rows = match (args.rows, &args.from_csv) {
+        (Some(rows), _) => rows,
+        (None, Some(csv)) => idrift_app::dirsync::read_csv(absolute(OP, "FromCsv", csv)?)?,
+        (None, None) => {
+            let (ad, cloud) = (t.ad(OP)?, t.cloud(OP)?);
+            runtime::block_on(dirsync_ops::compare_sources(ad, cloud, &phone))??.rows
+        }
+    };
+    t.ad(OP)?;
+    let plan = dirsync_ops::plan_persist(&rows, &args.only);
+    let mut out = writes::result(&plan.spec.command, &t);
+    out.not_planned = plan.not_planned.clone();
+    let removing: Vec<&str> = plan
+        .spec
+        .ops
+        .iter()
+        .filter(|o| dirsync_ops::removes_ad_value(o))
+        .map(|o| o.target.as_str())
+        .collect();
+    if !removing.is_empty() {
+        out.notes.push(format!(
+            "Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. Leave them \
+             out if AD's number is the one to keep (the switch then writes it to Entra ID).",
+            removing.len(),
+            removing.join(", ")
+        ));
+    }
+    let next = "Next: preview BypassDirSyncOverrides (it should list nobody now), then enable it.";
+    let out = writes::run(OP, &t, &plan.spec, &args.write, opts, Some(next), out)?;
+    ok(&out, &t.warnings)
+}
+
+/// `idrift dirsync bypass status`.
+fn bypass_status(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Bypass.Status";
+    let t = targets::open(OP, &args.source)?;
+    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud(OP)?))??;
+    let body = wire::BypassStatus {
+        bypass_dir_sync_overrides_enabled: sync.features.bypass_dir_sync_overrides_enabled,
+        id: sync.id,
+    };
+    ok(&body, &t.warnings)
+}
+
+fn preview(
+    op: &'static str,
+    t: &targets::Targets,
+    phone: &PhoneOptions,
+) -> Result<dirsync_ops::BypassPreview, CallError> {
+    let (ad, cloud) = (t.ad(op)?, t.cloud(op)?);
+    Ok(runtime::block_on(dirsync_ops::bypass_preview_sources(
+        ad, cloud, phone,
+    ))??)
+}
+
+/// `idrift dirsync bypass preview`.
+fn bypass_preview(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Bypass.Preview";
+    let phone = phone_options(OP, args.default_region)?;
+    let t = targets::open(OP, &args.source)?;
+    let body = preview(OP, &t, &phone)?;
+    ok(&body, &t.warnings)
+}
+
+/// `idrift dirsync bypass enable` and `disable`.
+fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Bypass.Set";
+    let phone = phone_options(OP, args.default_region)?;
+    let t = targets::open(OP, &args.source)?;
+    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud(OP)?))??;
+    let command = if args.enable {
+        "dirsync bypass enable"
+    } else {
+        "dirsync bypass disable"
+    };
+    let mut out = writes::result(command, &t);
+    let preview = if args.enable {
+        Some(preview(OP, &t, &phone)?)
+    } else {
+        None
+    };
+    let Some(spec) = dirsync_ops::plan_bypass(&sync, args.enable, preview.as_ref()) else {
+        out.notes.push(format!(
+            "BypassDirSyncOverrides is already {} (sync object {}).",
+            if args.enable { "enabled" } else { "disabled" },
+            sync.id
+        ));
+        out.preview = preview;
+        return ok(&out, &t.warnings);
+    };
+    if let Some(p) = &preview {
+        if let Some(blocker) = dirsync_ops::enable_blocker(p, args.accept_overwrite) {
+            return Err(idrift_app::AppError::Invalid(
+                blocker.replace("--accept-overwrite", "AcceptOverwrite"),
+            )
+            .into());
+        }
+        if !p.users.is_empty() {
+            out.notes.push(format!(
+                "AcceptOverwrite: the Entra values of {} user(s) will be overwritten; the preview is journaled before \
+                 the switch is flipped.",
+                p.users.len()
+            ));
+        }
+    } else {
+        out.notes.push(dirsync_ops::DISABLE_CONSEQUENCE.to_owned());
+    }
+    out.preview = preview;
+    let reminder = args.enable.then_some(INITIAL_SYNC_REMINDER);
+    let out = writes::run(
+        OP,
+        &t,
+        &spec,
+        &args.write,
+        RunOptions::default(),
+        reminder,
+        out,
+    )?;
+    ok(&out, &t.warnings)
+}
+
+/// `idrift scan`.
+fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Scan";
+    let csv = args
+        .out_path
+        .as_deref()
+        .map(|p| absolute(OP, "OutPath", p))
+        .transpose()?;
+    let loaded = targets::load(OP, &args.source)?;
+    let opts = ScanOptions {
+        phone: PhoneOptions {
+            default_region: args.default_region,
+        },
+        routing_domain: args.routing_domain,
+        sync_scope: args.sync_scope,
+    };
+    let mut report = idrift_app::scan::scan(&loaded.snapshot, &opts);
+    if !args.kinds.is_empty() || args.min_severity.is_some() {
+        let min = args.min_severity.unwrap_or(Severity::Info);
+        report.retain(|f| {
+            (args.kinds.is_empty() || args.kinds.contains(&f.kind)) && f.severity >= min
+        });
+    }
+    if let Some(path) = csv {
+        idrift_app::scan::write_csv_file(path, &report.findings)?;
+    }
+    let body = wire::ScanResult {
+        report: &report,
+        routing_domain: report.routing_domain.as_deref(),
+        notes: &report.notes,
+        csv_path: csv.map(Path::to_path_buf),
+    };
+    ok(&body, &loaded.warnings)
+}
+
+/// `idrift plan`.
+fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Plan";
+    let loaded = targets::load(OP, &args.source)?;
+    let scan_opts = ScanOptions {
+        phone: PhoneOptions {
+            default_region: args.default_region,
+        },
+        routing_domain: args.routing_domain,
+        sync_scope: args.sync_scope,
+    };
+    let plan_opts = PlanOptions {
+        out_of_scope_ou: args.out_of_scope_ou,
+        remote_host_name: args.remote_host,
+    };
+    let planned = idrift_app::plan::plan(
+        &loaded.snapshot,
+        &args.user_principal_name,
+        &scan_opts,
+        &plan_opts,
+    )?;
+    let mut plan = planned.plan.unwrap_or_else(|| RemediationPlan {
+        user_principal_name: args.user_principal_name.trim().to_owned(),
+        findings: Vec::new(),
+        options: Vec::new(),
+    });
+    if let Some(id) = args.option {
+        if plan.option(id).is_none() {
+            let offered: Vec<&str> = plan.options.iter().map(|o| o.id.as_str()).collect();
+            return Err(idrift_app::AppError::Invalid(format!(
+                "{id} is not an option for {}: {}",
+                plan.user_principal_name,
+                if offered.is_empty() {
+                    "the user has no Exchange remediation option".to_owned()
+                } else {
+                    format!("the options are {}", offered.join(", "))
+                }
+            ))
+            .into());
+        }
+        plan.options.retain(|o| o.id == id);
+    }
+    let body = wire::PlanResult {
+        plan: &plan,
+        notes: &planned.report.notes,
+    };
+    ok(&body, &loaded.warnings)
+}
+
+/// `idrift migration verify`: unreadable inputs are reported beside the users that could be read.
+fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Migration.Verify";
+    if args.paths.is_empty() {
+        return Err(CallError::InvalidArgs {
+            op: OP,
+            message: "Paths is empty: name at least one file or folder".to_owned(),
+        });
+    }
+    for p in &args.paths {
+        absolute(OP, "Paths", p)?;
+    }
+    let outcome = idrift_app::migration::verify_paths(&args.paths);
+    let errors = outcome
+        .errors
+        .iter()
+        .map(|e| wire::InputError {
+            kind: crate::error::app_kind(e),
+            message: e.to_string(),
+        })
+        .collect();
+    let body = wire::MigrationVerifyResult {
+        users: &outcome.report.users,
+        summary: &outcome.report.summary,
+        errors,
+    };
+    ok(&body, &[])
+}
+
 /// `Test.Panic` (feature `test-ops` only): panics on purpose, so tests can prove the panic comes back as
 /// status 2 and the process survives.
 #[cfg(feature = "test-ops")]
@@ -175,11 +590,28 @@ struct TestPanicArgs {
     /// Panic with a payload that is not text.
     #[serde(default)]
     non_text: bool,
+    /// Panic inside a task on the library's runtime instead of on the calling thread.
+    #[serde(default)]
+    in_runtime: bool,
 }
 
 #[cfg(feature = "test-ops")]
 #[expect(clippy::panic, reason = "the test-only operation exists to panic")]
 fn test_panic(args: TestPanicArgs) -> Result<Vec<u8>, CallError> {
+    if args.in_runtime {
+        let message = args.message.clone();
+        let joined =
+            runtime::block_on(
+                async move { tokio::spawn(async move { panic!("{message}") }).await },
+            )?;
+        // A task's panic is caught by tokio and reported as a JoinError; re-raise it on this thread.
+        if let Err(e) = joined
+            && e.is_panic()
+        {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        return Err(CallError::Internal("the task did not panic".to_owned()));
+    }
     if args.non_text {
         std::panic::panic_any(42_u32);
     }

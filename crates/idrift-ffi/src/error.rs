@@ -67,7 +67,8 @@ impl CallError {
     }
 }
 
-fn app_kind(e: &AppError) -> &'static str {
+/// The wire kind of an application error.
+pub(crate) fn app_kind(e: &AppError) -> &'static str {
     match e {
         AppError::Read { .. } => "Read",
         AppError::Write { .. } => "Write",

@@ -41,7 +41,7 @@ pub(crate) fn install_hook() {
             let location = info
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-            let message = info.payload_as_str().unwrap_or("(no message)");
+            let message = payload_text(info.payload());
             tracing::error!(
                 target: "idrift_ffi",
                 location = location.as_deref().unwrap_or("unknown"),

@@ -85,7 +85,10 @@ pub(crate) const ENCODING_FAILED: &[u8] =
 ///
 /// # Errors
 /// The serializer's error (only for values that cannot be JSON, such as a map with non-string keys).
-pub(crate) fn encode_ok<T: Serialize>(ok: &T, warnings: &[String]) -> Result<Vec<u8>, serde_json::Error> {
+pub(crate) fn encode_ok<T: Serialize>(
+    ok: &T,
+    warnings: &[String],
+) -> Result<Vec<u8>, serde_json::Error> {
     serde_json::to_vec(&OkEnvelope {
         v: WIRE_VERSION,
         ok,
@@ -102,23 +105,39 @@ pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
     .unwrap_or_else(|_| ENCODING_FAILED.to_vec())
 }
 
-/// Where an operation reads its data: the connection profile of `Connect-Drift`, sent with every request.
+/// Where an operation reads (and, for writers, writes) its data: the connection profile of `Connect-Drift`,
+/// sent with every request. The same choices as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "Kind", rename_all_fields = "PascalCase")]
 pub(crate) enum SourceSpec {
-    /// The demo snapshot compiled into the library.
+    /// The demo snapshot compiled into the library (read-only).
     Demo,
-    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files).
+    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers rewrite its files: a
+    /// rehearsal of the repair.
     Snapshot {
         /// The directory, absolute (the host resolves relative paths against its own current location).
         path: PathBuf,
+        /// Exchange Online recipients JSON, replacing the directory's `exo-recipients.json`.
+        #[serde(default)]
+        exo: Option<PathBuf>,
+        /// Exchange Online `Get-User` JSON, replacing the directory's `exo-users.json`.
+        #[serde(default)]
+        exo_users: Option<PathBuf>,
     },
-    /// An AD LDIF export and an Entra user JSON export.
+    /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
         /// The LDIF file.
-        ad: PathBuf,
+        #[serde(default)]
+        ad: Option<PathBuf>,
         /// The Graph user JSON file.
-        entra: PathBuf,
+        #[serde(default)]
+        entra: Option<PathBuf>,
+        /// Exchange Online recipients JSON.
+        #[serde(default)]
+        exo: Option<PathBuf>,
+        /// Exchange Online `Get-User` JSON.
+        #[serde(default)]
+        exo_users: Option<PathBuf>,
     },
 }
 
@@ -175,6 +194,259 @@ pub(crate) struct DirSyncCompareResult<'a> {
     pub(crate) summary: &'a idrift_core::dirsync::DirSyncSummary,
     pub(crate) rows: &'a [idrift_core::dirsync::DirSyncOverrideRow],
     pub(crate) csv_path: Option<PathBuf>,
+}
+
+/// The write options every mutating operation shares (the CLI's `--apply` and `--journal`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct WriteArgs {
+    /// Execute the writes (the host has confirmed). Without it, the planned writes come back and nothing is
+    /// written.
+    #[serde(default)]
+    pub(crate) apply: bool,
+    /// The journal to create: a file, or an existing directory for the default name. Required with `Apply`.
+    #[serde(default)]
+    pub(crate) journal_path: Option<PathBuf>,
+}
+
+/// What a mutating operation did, or would do.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct WriteResult {
+    /// The command recorded in the journal, e.g. `dirsync set`.
+    pub(crate) command: String,
+    /// What the writes go to, in words.
+    pub(crate) writes_to: String,
+    /// Whether the writes were executed (false for a dry run, or when there was nothing to write).
+    pub(crate) applied: bool,
+    /// The planned writes, with the values before and after.
+    pub(crate) planned: Vec<idrift_app::journal::Planned>,
+    /// The outcome of each write, after an apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) report: Option<idrift_app::journal::RunReport>,
+    /// The journal written (after an apply, or the one resumed).
+    pub(crate) journal_path: Option<PathBuf>,
+    /// Sentences for the user: reminders, and notes about the plan.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) notes: Vec<String>,
+    /// Users named but not planned, and why (persist).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) not_planned: Vec<idrift_app::dirsync_ops::NotPlanned>,
+    /// The users whose Entra values enabling BypassDirSyncOverrides overwrites (bypass).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) preview: Option<idrift_app::dirsync_ops::BypassPreview>,
+}
+
+/// Which directory a per-user DirSyncOverrides operation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub(crate) enum Side {
+    /// Active Directory (`mobile`, `otherMobile`).
+    #[serde(rename = "AD")]
+    Ad,
+    /// Entra ID (`mobilePhone`, and `AlternateMobilePhones` when the source has it).
+    Entra,
+}
+
+/// `DirSync.Get`: one user's phone values (Get-ADSyncToolsDirSyncOverridesUser).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DirSyncGetArgs {
+    pub(crate) source: SourceSpec,
+    /// UPN, distinguished name or objectGUID (AD); UPN or object id (Entra ID).
+    pub(crate) identity: String,
+    /// `AD` or `Entra`.
+    pub(crate) from: Side,
+}
+
+/// `DirSync.Set`: new phone values for one user (Set-ADSyncToolsDirSyncOverridesUser).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DirSyncSetArgs {
+    pub(crate) source: SourceSpec,
+    pub(crate) identity: String,
+    /// New AD `mobile`.
+    #[serde(default, rename = "MobileInAD")]
+    pub(crate) mobile_in_ad: Option<String>,
+    /// New AD `otherMobile` (replaces the current values).
+    #[serde(default, rename = "OtherMobileInAD")]
+    pub(crate) other_mobile_in_ad: Option<Vec<String>>,
+    /// New Entra `mobilePhone` of a cloud-only user (refused for synced users).
+    #[serde(default)]
+    pub(crate) mobile_in_entra: Option<String>,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// `DirSync.Clear`: clears one user's phone values (Clear-ADSyncToolsDirSyncOverridesUser).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DirSyncClearArgs {
+    pub(crate) source: SourceSpec,
+    pub(crate) identity: String,
+    /// Clear AD `mobile`.
+    #[serde(default, rename = "MobileInAD")]
+    pub(crate) mobile_in_ad: bool,
+    /// Clear AD `otherMobile`.
+    #[serde(default, rename = "OtherMobileInAD")]
+    pub(crate) other_mobile_in_ad: bool,
+    /// Clear the Entra `mobilePhone` of a cloud-only user.
+    #[serde(default)]
+    pub(crate) mobile_in_entra: bool,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// `DirSync.Persist`: copies the Entra values of differing users into AD.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DirSyncPersistArgs {
+    pub(crate) source: SourceSpec,
+    /// The comparison rows to persist (objects of `DirSync.Compare`, or rows of its CSV).
+    #[serde(default)]
+    pub(crate) rows: Option<Vec<idrift_core::dirsync::DirSyncOverrideRow>>,
+    /// Or a CSV written by `DirSync.Compare` (or ADSyncTools).
+    #[serde(default)]
+    pub(crate) from_csv: Option<PathBuf>,
+    /// Or continue this journal.
+    #[serde(default)]
+    pub(crate) resume: Option<PathBuf>,
+    /// Only these UPNs.
+    #[serde(default)]
+    pub(crate) only: Vec<String>,
+    /// Write at most this many users in this run.
+    #[serde(default)]
+    pub(crate) limit: Option<usize>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// `DirSync.Bypass.Status` and `DirSync.Bypass.Preview`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct BypassReadArgs {
+    pub(crate) source: SourceSpec,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+}
+
+/// The result of `DirSync.Bypass.Status`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct BypassStatus {
+    /// The tenant sync object id.
+    pub(crate) id: String,
+    /// `features.bypassDirSyncOverridesEnabled`.
+    pub(crate) bypass_dir_sync_overrides_enabled: bool,
+}
+
+/// `DirSync.Bypass.Set`: enables or disables BypassDirSyncOverrides.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct BypassSetArgs {
+    pub(crate) source: SourceSpec,
+    pub(crate) enable: bool,
+    /// Enable even though the preview lists users whose Entra values are overwritten.
+    #[serde(default)]
+    pub(crate) accept_overwrite: bool,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// `Scan`: the Exchange hybrid health checks (`idrift scan`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ScanArgs {
+    pub(crate) source: SourceSpec,
+    #[serde(default)]
+    pub(crate) routing_domain: Option<String>,
+    #[serde(default)]
+    pub(crate) sync_scope: Vec<String>,
+    /// Report only these kinds.
+    #[serde(default)]
+    pub(crate) kinds: Vec<idrift_core::scan::FindingKind>,
+    /// Report only findings at least this severe.
+    #[serde(default)]
+    pub(crate) min_severity: Option<idrift_core::scan::Severity>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+    /// Also write the findings CSV to this file.
+    #[serde(default)]
+    pub(crate) out_path: Option<PathBuf>,
+}
+
+/// The result of `Scan`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ScanResult<'a> {
+    #[serde(flatten)]
+    pub(crate) report: &'a idrift_core::scan::ScanReport,
+    /// The routing domain the checks used (given or detected).
+    pub(crate) routing_domain: Option<&'a str>,
+    /// Checks that were skipped or ran on assumptions, and why.
+    pub(crate) notes: &'a [String],
+    /// The CSV written, if any.
+    pub(crate) csv_path: Option<PathBuf>,
+}
+
+/// `Plan`: the remediation options for one user (`idrift plan`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PlanArgs {
+    pub(crate) source: SourceSpec,
+    pub(crate) user_principal_name: String,
+    /// Only this option.
+    #[serde(default)]
+    pub(crate) option: Option<idrift_core::plan::OptionId>,
+    #[serde(default)]
+    pub(crate) routing_domain: Option<String>,
+    #[serde(default)]
+    pub(crate) sync_scope: Vec<String>,
+    #[serde(default)]
+    pub(crate) out_of_scope_ou: Option<String>,
+    #[serde(default)]
+    pub(crate) remote_host: Option<String>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+}
+
+/// The result of `Plan`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PlanResult<'a> {
+    #[serde(flatten)]
+    pub(crate) plan: &'a idrift_core::plan::RemediationPlan,
+    /// Checks of the scan behind the plan that were skipped or ran on assumptions.
+    pub(crate) notes: &'a [String],
+}
+
+/// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MigrationVerifyArgs {
+    /// Saved `Get-MigrationUserStatistics -IncludeReport` files, or folders of them.
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+/// An input that could not be read, within an otherwise successful result.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InputError {
+    pub(crate) kind: &'static str,
+    pub(crate) message: String,
+}
+
+/// The result of `Migration.Verify`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MigrationVerifyResult<'a> {
+    pub(crate) users: &'a [idrift_core::migration::UserVerification],
+    pub(crate) summary: &'a idrift_core::migration::Summary,
+    /// The inputs that could not be read (the others are still verified).
+    pub(crate) errors: Vec<InputError>,
 }
 
 /// The result of `Describe`: what this library is and which operations it serves.

@@ -1,5 +1,38 @@
-//! Active Directory for IdentityDrift: LDIF exports and live LDAP.
+//! Active Directory for IdentityDrift: LDIF exports and a live domain controller over LDAP.
+//!
+//! Two sources of [`idrift_core::model::OnPremUser`]s live here:
+//!
+//! - [`ldif`]: a streaming RFC 2849 reader for `ldapsearch -LLL` and `ldifde -f` exports
+//!   ([`ldif::read_users`], [`ldif::parse_users`]) and a writer that reads back to the same users
+//!   ([`ldif::write_users`]).
+//! - [`LdapDirectory`]: a live directory over ldap3 on tokio. [`LdapDirectory::connect`] takes an
+//!   [`LdapConfig`] (`ldaps://`, or `ldap://` upgraded with StartTLS, certificates verified with rustls; plain
+//!   LDAP only when allowed), binds once (DN, UPN or `DOMAIN\user`), then reads users in pages
+//!   ([`LdapDirectory::read_users`]), looks one up ([`LdapDirectory::find_user`] with a [`UserRef`]), writes
+//!   phones ([`LdapDirectory::set_phones`] with [`PhoneValues`]), adds a proxy address, moves a user, and
+//!   reads increments with DirSync ([`LdapDirectory::dirsync`], [`DirSyncDelta`]). It implements the core's
+//!   [`idrift_core::ports::OnPremDirectory`].
+//!
+//! Errors are [`LdapError`], which maps into the core's `SourceError`; no ldap3 or rustls type appears in
+//! the public API, and no error or log line carries the password.
 #![forbid(unsafe_code)]
 
 mod attributes;
+mod config;
+mod connection;
+mod directory;
+mod dirsync;
+mod entry;
+mod error;
 pub mod ldif;
+mod ports_impl;
+mod user_ref;
+mod write;
+
+pub use config::LdapConfig;
+pub use directory::LdapDirectory;
+pub use dirsync::{DeletedObject, DirSyncDelta};
+pub use error::LdapError;
+pub use secrecy::{ExposeSecret, SecretString};
+pub use user_ref::UserRef;
+pub use write::{PhoneValues, PhoneWrite};

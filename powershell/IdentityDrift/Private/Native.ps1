@@ -52,6 +52,7 @@ function Get-DriftNativeLibraryPath {
 }
 
 function Initialize-DriftNative {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Add-Type is the interop layer; signing for Constrained Language Mode is docs/adr/0006-add-type-vs-signed-shim.md.')]
     [CmdletBinding()]
     [OutputType([void])]
     param()
@@ -106,6 +107,7 @@ namespace IdentityDrift
 }
 
 function Invoke-DriftNative {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Marshalling the byte buffers needs .NET methods; see docs/adr/0006-add-type-vs-signed-shim.md.')]
     [CmdletBinding()]
     [OutputType('IdentityDrift.NativeResponse')]
     param(

@@ -1,6 +1,7 @@
 # Private/Source.ps1: where a command reads its data.
-# A command takes its source from its own -SnapshotPath / -AdPath -EntraPath / -Demo parameters when given,
-# else from the profile Connect-Drift keeps for the session. Paths are resolved against PowerShell's current
+# A command takes its source from its own -SnapshotPath / -AdPath -EntraPath / -Demo parameters when given
+# (with -ExoRecipientsPath / -ExoUsersPath where a command reads Exchange data), else from the profile
+# Connect-Drift keeps for the session. Paths are resolved against PowerShell's current
 # location here, because the native library only sees the process's working directory, which differs.
 
 function Resolve-DriftPath {
@@ -17,7 +18,7 @@ function Resolve-DriftPath {
     $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
 
-function New-DriftSource {
+function ConvertTo-DriftSource {
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
@@ -28,20 +29,49 @@ function New-DriftSource {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
 
-    if ($BoundParameters.ContainsKey('SnapshotPath')) {
-        return @{ Kind = 'Snapshot'; Path = (Resolve-DriftPath -Path $BoundParameters['SnapshotPath'] -Cmdlet $Cmdlet) }
+    $has = {
+        param($name)
+        $BoundParameters.ContainsKey($name) -and -not [string]::IsNullOrEmpty([string] $BoundParameters[$name])
     }
-    if ($BoundParameters.ContainsKey('AdPath') -or $BoundParameters.ContainsKey('EntraPath')) {
-        return @{
-            Kind  = 'Files'
-            Ad    = (Resolve-DriftPath -Path $BoundParameters['AdPath'] -Cmdlet $Cmdlet)
-            Entra = (Resolve-DriftPath -Path $BoundParameters['EntraPath'] -Cmdlet $Cmdlet)
+    $snapshot = & $has 'SnapshotPath'
+    $files = (& $has 'AdPath') -or (& $has 'EntraPath')
+    $demo = $BoundParameters.ContainsKey('Demo') -and [bool] $BoundParameters['Demo']
+    $exo = (& $has 'ExoRecipientsPath') -or (& $has 'ExoUsersPath')
+    if ((@($snapshot, $files, $demo) | Where-Object { $_ }).Count -gt 1 -or ($demo -and $exo)) {
+        $exception = New-Object -TypeName 'System.ArgumentException' -ArgumentList 'Name one source: -SnapshotPath, or -AdPath and/or -EntraPath, or -Demo (the demo takes no Exchange files).'
+        $record = New-Object -TypeName 'System.Management.Automation.ErrorRecord' -ArgumentList @(
+            $exception
+            'IdentityDrift.SourceConflict'
+            [System.Management.Automation.ErrorCategory]::InvalidArgument
+            $null
+        )
+        $Cmdlet.ThrowTerminatingError($record)
+    }
+    $source = $null
+    if ($snapshot) {
+        $source = @{ Kind = 'Snapshot'; Path = (Resolve-DriftPath -Path $BoundParameters['SnapshotPath'] -Cmdlet $Cmdlet) }
+    }
+    elseif ($files) {
+        $source = @{ Kind = 'Files'; Ad = $null; Entra = $null }
+        if (& $has 'AdPath') {
+            $source['Ad'] = Resolve-DriftPath -Path $BoundParameters['AdPath'] -Cmdlet $Cmdlet
+        }
+        if (& $has 'EntraPath') {
+            $source['Entra'] = Resolve-DriftPath -Path $BoundParameters['EntraPath'] -Cmdlet $Cmdlet
         }
     }
-    if ($BoundParameters.ContainsKey('Demo') -and [bool] $BoundParameters['Demo']) {
+    elseif ($demo) {
         return @{ Kind = 'Demo' }
     }
-    $null
+    if ($null -ne $source) {
+        if (& $has 'ExoRecipientsPath') {
+            $source['Exo'] = Resolve-DriftPath -Path $BoundParameters['ExoRecipientsPath'] -Cmdlet $Cmdlet
+        }
+        if (& $has 'ExoUsersPath') {
+            $source['ExoUsers'] = Resolve-DriftPath -Path $BoundParameters['ExoUsersPath'] -Cmdlet $Cmdlet
+        }
+    }
+    $source
 }
 
 function Resolve-DriftSource {
@@ -55,7 +85,7 @@ function Resolve-DriftSource {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
 
-    $source = New-DriftSource -BoundParameters $BoundParameters -Cmdlet $Cmdlet
+    $source = ConvertTo-DriftSource -BoundParameters $BoundParameters -Cmdlet $Cmdlet
     if ($null -ne $source) {
         return $source
     }

@@ -71,22 +71,19 @@ function Compare-DriftDirSyncOverrides {
     https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-bypassdirsyncoverrides
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseSingularNouns', '', Justification = 'The name mirrors Compare-ADSyncToolsDirSyncOverrides, which it replaces.')]
-    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Connection')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
+    [CmdletBinding(SupportsShouldProcess)]
     [OutputType('IdentityDrift.DirSyncOverride', 'IdentityDrift.DirSyncOverridesSummary')]
     param(
-        [Parameter(Mandatory, ParameterSetName = 'Snapshot')]
         [ValidateNotNullOrEmpty()]
         [string] $SnapshotPath,
 
-        [Parameter(Mandatory, ParameterSetName = 'Files')]
         [ValidateNotNullOrEmpty()]
         [string] $AdPath,
 
-        [Parameter(Mandatory, ParameterSetName = 'Files')]
         [ValidateNotNullOrEmpty()]
         [string] $EntraPath,
 
-        [Parameter(Mandatory, ParameterSetName = 'Demo')]
         [switch] $Demo,
 
         [ValidateNotNullOrEmpty()]

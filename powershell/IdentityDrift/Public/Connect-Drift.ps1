@@ -26,6 +26,14 @@ function Connect-Drift {
     .PARAMETER Demo
     Uses the demo snapshot built into the library.
 
+    .PARAMETER ExoRecipientsPath
+    Exchange Online recipients (Get-Recipient, Get-Mailbox or Get-MailUser output saved as JSON), replacing a
+    snapshot's exo-recipients.json. Read by Invoke-DriftScan and Get-DriftRemediationPlan.
+
+    .PARAMETER ExoUsersPath
+    Exchange Online Get-User output saved as JSON (PreviousRecipientTypeDetails, SKUAssigned), replacing a
+    snapshot's exo-users.json.
+
     .EXAMPLE
     Connect-Drift -SnapshotPath .\snapshot-2026-11-25
 
@@ -42,9 +50,10 @@ function Connect-Drift {
     Tries the module on the built-in demo data.
 
     .OUTPUTS
-    IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, OnPremUsers, CloudUsers, HasTenantSync,
-    ExoRecipients, ExoUsers, ConnectedAt.
+    IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, ExoPath, ExoUsersPath, OnPremUsers, CloudUsers,
+    HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt.
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Snapshot')]
     [OutputType('IdentityDrift.Connection')]
     param(
@@ -61,10 +70,20 @@ function Connect-Drift {
         [string] $EntraPath,
 
         [Parameter(Mandatory, ParameterSetName = 'Demo')]
-        [switch] $Demo
+        [switch] $Demo,
+
+        [Parameter(ParameterSetName = 'Snapshot')]
+        [Parameter(ParameterSetName = 'Files')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ExoRecipientsPath,
+
+        [Parameter(ParameterSetName = 'Snapshot')]
+        [Parameter(ParameterSetName = 'Files')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ExoUsersPath
     )
 
-    $source = New-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
+    $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     if ($null -eq $source) {
         throw 'Name the data: -SnapshotPath, -AdPath with -EntraPath, or -Demo.'
     }
@@ -89,6 +108,8 @@ function Connect-Drift {
         Path          = if ($source.Kind -eq 'Snapshot') { $source.Path } else { $null }
         AdPath        = if ($source.Kind -eq 'Files') { $source.Ad } else { $null }
         EntraPath     = if ($source.Kind -eq 'Files') { $source.Entra } else { $null }
+        ExoPath       = if ($source.ContainsKey('Exo')) { $source.Exo } else { $null }
+        ExoUsersPath  = if ($source.ContainsKey('ExoUsers')) { $source.ExoUsers } else { $null }
         OnPremUsers   = Get-DriftPropertyValue -InputObject $ok -Name 'OnPremUsers'
         CloudUsers    = Get-DriftPropertyValue -InputObject $ok -Name 'CloudUsers'
         HasTenantSync = Get-DriftPropertyValue -InputObject $ok -Name 'HasTenantSync'

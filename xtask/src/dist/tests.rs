@@ -6,7 +6,10 @@ use super::*;
 fn crc32_matches_the_standard_check_values() {
     assert_eq!(crc32(b""), 0);
     assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-    assert_eq!(crc32(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
+    assert_eq!(
+        crc32(b"The quick brown fox jumps over the lazy dog"),
+        0x414F_A339
+    );
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -33,7 +36,10 @@ fn read_zip(bytes: &[u8]) -> Vec<(String, Vec<u8>, u32)> {
         let local = u32_at(bytes, at + 42) as usize;
         let name = String::from_utf8(bytes[at + 46..at + 46 + name_len].to_vec()).unwrap();
         assert_eq!(u32_at(bytes, local), 0x0403_4b50);
-        let data_at = local + 30 + usize::from(u16_at(bytes, local + 26)) + usize::from(u16_at(bytes, local + 28));
+        let data_at = local
+            + 30
+            + usize::from(u16_at(bytes, local + 26))
+            + usize::from(u16_at(bytes, local + 28));
         let data = bytes[data_at..data_at + size].to_vec();
         assert_eq!(crc32(&data), crc, "{name}");
         out.push((name, data, mode & 0o777));
@@ -45,9 +51,21 @@ fn read_zip(bytes: &[u8]) -> Vec<(String, Vec<u8>, u32)> {
 #[test]
 fn a_written_zip_reads_back() {
     let entries = vec![
-        ZipEntry { name: "IdentityDrift/IdentityDrift.psd1".into(), data: b"@{}".to_vec(), mode: 0o644 },
-        ZipEntry { name: "IdentityDrift/bin/linux-x64/libidrift_ffi.so".into(), data: vec![0, 1, 2, 255], mode: 0o755 },
-        ZipEntry { name: "IdentityDrift/empty.txt".into(), data: Vec::new(), mode: 0o644 },
+        ZipEntry {
+            name: "IdentityDrift/IdentityDrift.psd1".into(),
+            data: b"@{}".to_vec(),
+            mode: 0o644,
+        },
+        ZipEntry {
+            name: "IdentityDrift/bin/linux-x64/libidrift_ffi.so".into(),
+            data: vec![0, 1, 2, 255],
+            mode: 0o755,
+        },
+        ZipEntry {
+            name: "IdentityDrift/empty.txt".into(),
+            data: Vec::new(),
+            mode: 0o644,
+        },
     ];
     let bytes = write_zip(&entries).unwrap();
     let back = read_zip(&bytes);
@@ -55,14 +73,22 @@ fn a_written_zip_reads_back() {
     for (e, (name, data, mode)) in entries.iter().zip(&back) {
         assert_eq!((&e.name, &e.data, e.mode), (name, data, *mode));
     }
-    assert_eq!(write_zip(&entries).unwrap(), bytes, "the same inputs give the same bytes");
+    assert_eq!(
+        write_zip(&entries).unwrap(),
+        bytes,
+        "the same inputs give the same bytes"
+    );
 
     if crate::util::have("unzip") {
         let dir = std::env::temp_dir().join(format!("xtask-zip-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("t.zip");
         fs::write(&path, &bytes).unwrap();
-        let status = std::process::Command::new("unzip").arg("-tq").arg(&path).status().unwrap();
+        let status = std::process::Command::new("unzip")
+            .arg("-tq")
+            .arg(&path)
+            .status()
+            .unwrap();
         let _ = fs::remove_dir_all(&dir);
         assert!(status.success(), "unzip -t rejected the archive");
     }
@@ -70,19 +96,28 @@ fn a_written_zip_reads_back() {
 
 #[test]
 fn module_version_is_read_from_the_manifest() {
-    assert_eq!(module_version("@{\n    ModuleVersion        = '0.1.0'\n}"), Some("0.1.0".to_owned()));
+    assert_eq!(
+        module_version("@{\n    ModuleVersion        = '0.1.0'\n}"),
+        Some("0.1.0".to_owned())
+    );
     assert_eq!(module_version("@{ RootModule = 'x' }"), None);
     assert_eq!(module_version("    ModuleVersion = '$(evil)'"), None);
-    let real = fs::read_to_string(util::root().join("powershell/IdentityDrift/IdentityDrift.psd1")).unwrap();
+    let real = fs::read_to_string(util::root().join("powershell/IdentityDrift/IdentityDrift.psd1"))
+        .unwrap();
     assert!(module_version(&real).is_some());
 }
 
 #[test]
 fn the_host_has_a_runtime_identifier_native_ps1_knows() {
     let rid = host_rid().unwrap();
-    let native = fs::read_to_string(util::root().join("powershell/IdentityDrift/Private/Native.ps1")).unwrap();
+    let native =
+        fs::read_to_string(util::root().join("powershell/IdentityDrift/Private/Native.ps1"))
+            .unwrap();
     let (os, arch) = rid.split_once('-').unwrap();
-    assert!(native.contains(&format!("'{os}'")) || native.contains(&format!("'{rid}'")), "{rid}");
+    assert!(
+        native.contains(&format!("'{os}'")) || native.contains(&format!("'{rid}'")),
+        "{rid}"
+    );
     assert!(native.contains(&format!("-{arch}")), "{rid}");
     if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
         assert_eq!(rid, "linux-x64");

@@ -6,9 +6,16 @@ use super::*;
 fn only_a_real_run_counts_as_passed() {
     assert_eq!(PesterOutcome::Passed.summary(), "Pester: passed");
     let not_run = PesterOutcome::NotRun("pwsh is not installed on this machine".to_owned());
-    assert_eq!(not_run.summary(), "Pester did NOT run: pwsh is not installed on this machine");
+    assert_eq!(
+        not_run.summary(),
+        "Pester did NOT run: pwsh is not installed on this machine"
+    );
     assert_ne!(not_run, PesterOutcome::Passed);
-    assert!(PesterOutcome::Failed("pwsh: exit status: 1".to_owned()).summary().contains("FAILED"));
+    assert!(
+        PesterOutcome::Failed("pwsh: exit status: 1".to_owned())
+            .summary()
+            .contains("FAILED")
+    );
 }
 
 #[test]

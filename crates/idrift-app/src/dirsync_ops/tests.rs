@@ -76,21 +76,38 @@ fn persist_plans_the_entra_values_over_the_ad_values() {
     assert_eq!(phones(&t.after).mobile.as_deref(), Some("1234567890"));
     // Graph carries no AlternateMobilePhones: otherMobile is kept, and a cleared cloud mobile clears AD's.
     let c = &plan.spec.ops[0];
-    assert_eq!(phones(&c.after), Phones { mobile: None, other_mobile: vec!["111".to_owned()] });
+    assert_eq!(
+        phones(&c.after),
+        Phones {
+            mobile: None,
+            other_mobile: vec!["111".to_owned()]
+        }
+    );
     let loc: AdLocator = serde_json::from_value(t.locator.clone()).unwrap();
-    assert_eq!(loc.dn.as_deref(), Some("CN=testmobile@example.com,OU=Users,DC=example,DC=com"));
+    assert_eq!(
+        loc.dn.as_deref(),
+        Some("CN=testmobile@example.com,OU=Users,DC=example,DC=com")
+    );
     assert!(plan.not_planned.is_empty());
+    assert!(removes_ad_value(c));
+    assert!(!removes_ad_value(t));
 }
 
 #[test]
 fn persist_only_names_users_and_reports_the_unknown_ones() {
     let d = tenant();
-    let only = vec!["TESTMOBILE@example.com".to_owned(), "nobody@example.com".to_owned()];
+    let only = vec![
+        "TESTMOBILE@example.com".to_owned(),
+        "nobody@example.com".to_owned(),
+    ];
     let plan = plan_persist(&rows(&d), &only);
     assert_eq!(plan.spec.ops.len(), 1);
     assert_eq!(plan.spec.ops[0].target, "testmobile@example.com");
     assert_eq!(plan.not_planned.len(), 1);
-    assert_eq!(plan.not_planned[0].user_principal_name, "nobody@example.com");
+    assert_eq!(
+        plan.not_planned[0].user_principal_name,
+        "nobody@example.com"
+    );
 }
 
 #[test]
@@ -125,15 +142,34 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("persist.jsonl");
     let exec = DirSyncExecutor::new(Some(&d), Some(&d));
-    let report = apply(&path, &plan.spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(
+        &path,
+        &plan.spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.count(OpStatus::Applied), 2, "{report:#?}");
     let s = d.snapshot();
-    assert!(bypass_preview(&s.on_prem, &s.cloud, &PhoneOptions::default()).users.is_empty());
+    assert!(
+        bypass_preview(
+            &s.on_prem,
+            &s.cloud,
+            &SyncFeatures::default(),
+            &PhoneOptions::default()
+        )
+        .users
+        .is_empty()
+    );
     assert_eq!(s.on_prem[0].mobile.as_deref(), Some("1234567890"));
 
     let (undo, _) = undo_spec(&read(&path).unwrap());
     let upath = dir.path().join("undo.jsonl");
-    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.count(OpStatus::Applied), 2);
     assert_eq!(d.snapshot(), before);
 }
@@ -145,12 +181,28 @@ async fn persist_skips_a_user_changed_in_ad_after_planning_as_a_conflict() {
     d.edit(|s| s.on_prem[0].mobile = Some("5550000".to_owned()));
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let report = apply(&dir.path().join("j"), &plan.spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
+    let report = apply(
+        &dir.path().join("j"),
+        &plan.spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    let t = report
+        .ops
+        .iter()
+        .find(|o| o.target == "testmobile@example.com")
         .unwrap();
-    let t = report.ops.iter().find(|o| o.target == "testmobile@example.com").unwrap();
     assert_eq!(t.status, OpStatus::Conflict);
-    assert!(t.message.as_deref().unwrap().contains("found mobile=5550000"), "{t:?}");
+    assert!(
+        t.message
+            .as_deref()
+            .unwrap()
+            .contains("found mobile=5550000"),
+        "{t:?}"
+    );
     assert_eq!(d.snapshot().on_prem[0].mobile.as_deref(), Some("5550000"));
     assert!(report.has_failures());
 }
@@ -162,11 +214,26 @@ async fn persist_resumes_after_a_stop_without_writing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let first = apply(&path, &plan.spec, &exec, Clock::fixed(0), RunOptions { max_writes: Some(1) })
-        .await
-        .unwrap();
+    let first = apply(
+        &path,
+        &plan.spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions {
+            max_writes: Some(1),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(first.writes, 1);
-    let second = resume(&read(&path).unwrap(), &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let second = resume(
+        &read(&path).unwrap(),
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(second.writes, 1);
     assert_eq!(second.count(OpStatus::Applied), 2);
 }
@@ -175,12 +242,20 @@ async fn persist_resumes_after_a_stop_without_writing_twice() {
 async fn an_ad_user_moved_since_planning_is_found_by_upn() {
     let d = tenant();
     let plan = plan_persist(&rows(&d), &["testmobile@example.com".to_owned()]);
-    d.edit(|s| s.on_prem[0].distinguished_name = "CN=testmobile,OU=Moved,DC=example,DC=com".to_owned());
+    d.edit(|s| {
+        s.on_prem[0].distinguished_name = "CN=testmobile,OU=Moved,DC=example,DC=com".to_owned()
+    });
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let report = apply(&dir.path().join("j"), &plan.spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply(
+        &dir.path().join("j"),
+        &plan.spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Applied);
 }
 
@@ -190,9 +265,15 @@ async fn an_operation_without_its_directory_fails_with_a_hint() {
     let plan = plan_persist(&rows(&d), &[]);
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(None, Some(&d));
-    let report = apply(&dir.path().join("j"), &plan.spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply(
+        &dir.path().join("j"),
+        &plan.spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Failed);
     assert!(report.ops[0].message.as_deref().unwrap().contains("--ad"));
 }
@@ -201,8 +282,14 @@ async fn an_operation_without_its_directory_fails_with_a_hint() {
 fn identities_are_read_like_adsynctools() {
     let g = "0b9ea9e5-3e39-4d6f-8f4e-6c1d2d3e4f50";
     assert_eq!(parse_identity(g), UserKey::ObjectGuid(g.parse().unwrap()));
-    assert_eq!(parse_identity(&format!("{{{g}}}")), UserKey::ObjectGuid(g.parse().unwrap()));
-    assert_eq!(parse_identity("CN=a,DC=b"), UserKey::Dn("CN=a,DC=b".to_owned()));
+    assert_eq!(
+        parse_identity(&format!("{{{g}}}")),
+        UserKey::ObjectGuid(g.parse().unwrap())
+    );
+    assert_eq!(
+        parse_identity("CN=a,DC=b"),
+        UserKey::Dn("CN=a,DC=b".to_owned())
+    );
     assert_eq!(parse_identity(" a@b.c "), UserKey::Upn("a@b.c".to_owned()));
 }
 
@@ -222,54 +309,135 @@ async fn get_reads_either_side() {
 #[tokio::test]
 async fn ad_edits_change_only_the_named_attributes() {
     let d = tenant();
-    let edit = AdPhoneEdit { mobile: None, other_mobile: Some(vec!["a".to_owned(), "b".to_owned()]) };
-    let op = plan_ad_edit(&d, "cleared@example.com", &edit).await.unwrap().unwrap();
-    assert_eq!(phones(&op.before), Phones { mobile: Some("8035551212".to_owned()), other_mobile: vec!["111".to_owned()] });
-    assert_eq!(phones(&op.after), Phones { mobile: Some("8035551212".to_owned()), other_mobile: vec!["a".to_owned(), "b".to_owned()] });
-    let clear = AdPhoneEdit { mobile: Some(None), other_mobile: Some(vec![]) };
-    let op = plan_ad_edit(&d, "cleared@example.com", &clear).await.unwrap().unwrap();
+    let edit = AdPhoneEdit {
+        mobile: None,
+        other_mobile: Some(vec!["a".to_owned(), "b".to_owned()]),
+    };
+    let op = plan_ad_edit(&d, "cleared@example.com", &edit)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        phones(&op.before),
+        Phones {
+            mobile: Some("8035551212".to_owned()),
+            other_mobile: vec!["111".to_owned()]
+        }
+    );
+    assert_eq!(
+        phones(&op.after),
+        Phones {
+            mobile: Some("8035551212".to_owned()),
+            other_mobile: vec!["a".to_owned(), "b".to_owned()]
+        }
+    );
+    let clear = AdPhoneEdit {
+        mobile: Some(None),
+        other_mobile: Some(vec![]),
+    };
+    let op = plan_ad_edit(&d, "cleared@example.com", &clear)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(phones(&op.after).is_empty());
-    let same = AdPhoneEdit { mobile: Some(Some("8035551212".to_owned())), other_mobile: None };
-    assert_eq!(plan_ad_edit(&d, "cleared@example.com", &same).await.unwrap(), None);
-    assert!(plan_ad_edit(&d, "cleared@example.com", &AdPhoneEdit::default()).await.unwrap_err().is_usage());
+    let same = AdPhoneEdit {
+        mobile: Some(Some("8035551212".to_owned())),
+        other_mobile: None,
+    };
+    assert_eq!(
+        plan_ad_edit(&d, "cleared@example.com", &same)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        plan_ad_edit(&d, "cleared@example.com", &AdPhoneEdit::default())
+            .await
+            .unwrap_err()
+            .is_usage()
+    );
 }
 
 #[tokio::test]
 async fn entra_edits_work_for_cloud_only_users_and_are_refused_plainly_for_synced_users() {
     let d = tenant();
-    let err = plan_entra_edit(&d, "testmobile@example.com", Some("1".to_owned())).await.unwrap_err();
+    let err = plan_entra_edit(&d, "testmobile@example.com", Some("1".to_owned()))
+        .await
+        .unwrap_err();
     assert_eq!(err.to_string(), format!("refused: {SYNCED_PHONE_REFUSAL}"));
-    let op = plan_entra_edit(&d, "cloudonly@example.com", None).await.unwrap().unwrap();
+    let op = plan_entra_edit(&d, "cloudonly@example.com", None)
+        .await
+        .unwrap()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(None, Some(&d));
     let spec = single_spec("dirsync clear", op);
-    let report = apply(&dir.path().join("j"), &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(
+        &dir.path().join("j"),
+        &spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Applied);
-    assert_eq!(describe_value(OP_ENTRA_MOBILE, &report.ops[0].before), "mobilePhone=555");
-    assert_eq!(describe_value(OP_ENTRA_MOBILE, &report.ops[0].after), "mobilePhone=(none)");
-    assert_eq!(get_entra(&d, "cloudonly@example.com").await.unwrap().mobile_phone, None);
-    assert_eq!(plan_entra_edit(&d, "cloudonly@example.com", Some(" ".to_owned())).await.unwrap(), None);
+    assert_eq!(
+        describe_value(OP_ENTRA_MOBILE, &report.ops[0].before),
+        "mobilePhone=555"
+    );
+    assert_eq!(
+        describe_value(OP_ENTRA_MOBILE, &report.ops[0].after),
+        "mobilePhone=(none)"
+    );
+    assert_eq!(
+        get_entra(&d, "cloudonly@example.com")
+            .await
+            .unwrap()
+            .mobile_phone,
+        None
+    );
+    assert_eq!(
+        plan_entra_edit(&d, "cloudonly@example.com", Some(" ".to_owned()))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
 fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
     let d = tenant();
     let s = d.snapshot();
-    let preview = bypass_preview(&s.on_prem, &s.cloud, &PhoneOptions::default());
-    assert_eq!(preview.users.len(), 2);
+    let preview = bypass_preview(
+        &s.on_prem,
+        &s.cloud,
+        &SyncFeatures::default(),
+        &PhoneOptions::default(),
+    );
+    // cleared@ has a number in AD only: the switch writes it to the cloud, nothing is lost (R12).
+    assert_eq!(preview.users.len(), 1);
     let json = serde_json::to_value(&preview).unwrap();
     assert_eq!(
-        json["Users"][1],
-        json!({
+        json,
+        json!({"Users": [{
             "UserPrincipalName": "testmobile@example.com",
             "MobileInAD": "0987654321",
             "MobileInEntra": "1234567890",
             "OtherMobileInAD": [],
             "AlternateMobilePhonesInEntra": null
-        })
+        }]})
     );
-    assert!(preview.users[1].explanation.contains("1234567890"));
-    assert!(enable_blocker(&preview, false).unwrap().contains("2 user(s)"));
+    assert_eq!(
+        preview.users[0].explanation,
+        "AD mobile is 0987654321 but Entra keeps 1234567890: a cloud edit created a DirSyncOverride; enabling \
+         BypassDirSyncOverrides will replace it with AD's value"
+    );
+    assert!(
+        enable_blocker(&preview, false)
+            .unwrap()
+            .contains("1 user(s)")
+    );
     assert_eq!(enable_blocker(&preview, true), None);
     assert_eq!(enable_blocker(&BypassPreview::default(), false), None);
 }
@@ -279,22 +447,52 @@ async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
     let d = tenant();
     let sync = tenant_sync(&d).await.unwrap();
     let s = d.snapshot();
-    let preview = bypass_preview(&s.on_prem, &s.cloud, &PhoneOptions::default());
+    let preview = bypass_preview(
+        &s.on_prem,
+        &s.cloud,
+        &SyncFeatures::default(),
+        &PhoneOptions::default(),
+    );
     let spec = plan_bypass(&sync, true, Some(&preview)).unwrap();
     assert_eq!(spec.notes[0].0, NOTE_BYPASS_PREVIEW);
-    assert_eq!(spec.notes[0].1["Users"].as_array().unwrap().len(), 2);
+    assert_eq!(spec.notes[0].1["Users"].as_array().unwrap().len(), 1);
     assert_eq!(plan_bypass(&sync, false, None), None, "already disabled");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
     let exec = DirSyncExecutor::new(None, Some(&d));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Applied);
-    assert!(tenant_sync(&d).await.unwrap().features.bypass_dir_sync_overrides_enabled);
-    assert_eq!(read(&path).unwrap().notes()[0].data, serde_json::to_value(&preview).unwrap());
+    assert!(
+        tenant_sync(&d)
+            .await
+            .unwrap()
+            .features
+            .bypass_dir_sync_overrides_enabled
+    );
+    assert_eq!(
+        read(&path).unwrap().notes()[0].data,
+        serde_json::to_value(&preview).unwrap()
+    );
     // Undo switches it back.
     let (undo, _) = undo_spec(&read(&path).unwrap());
-    apply(&dir.path().join("u"), &undo, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
-    assert!(!tenant_sync(&d).await.unwrap().features.bypass_dir_sync_overrides_enabled);
+    apply(
+        &dir.path().join("u"),
+        &undo,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        !tenant_sync(&d)
+            .await
+            .unwrap()
+            .features
+            .bypass_dir_sync_overrides_enabled
+    );
 }
 
 #[tokio::test]

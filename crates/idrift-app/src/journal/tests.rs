@@ -24,7 +24,12 @@ impl MapExec {
         m
     }
     fn get(&self, k: &str) -> Value {
-        self.values.lock().unwrap().get(k).cloned().unwrap_or(Value::Null)
+        self.values
+            .lock()
+            .unwrap()
+            .get(k)
+            .cloned()
+            .unwrap_or(Value::Null)
     }
     fn set(&self, k: &str, v: Value) {
         self.values.lock().unwrap().insert(k.to_owned(), v);
@@ -100,9 +105,15 @@ async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    let report = apply(&path, &spec, &exec, Clock::fixed(1_795_617_005), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply(
+        &path,
+        &spec,
+        &exec,
+        Clock::fixed(1_795_617_005),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.writes, 3);
     assert_eq!(report.count(OpStatus::Applied), 3);
     assert!(!report.has_failures());
@@ -112,8 +123,8 @@ async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
     assert_eq!(
         types,
         [
-            "Header", "Planned", "Planned", "Planned", "Note", "Started", "Outcome", "Started", "Outcome",
-            "Started", "Outcome"
+            "Header", "Planned", "Planned", "Planned", "Note", "Started", "Outcome", "Started",
+            "Outcome", "Started", "Outcome"
         ]
     );
     assert_eq!(l[0]["V"], json!(1));
@@ -121,7 +132,10 @@ async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
     assert_eq!(l[0]["Created"], json!("2026-11-25T14:30:05Z"));
     assert_eq!(l[0]["Operations"], json!(3));
     assert_eq!(l[0]["PlanHash"], json!(plan_hash(&spec.ops)));
-    assert_eq!(l[5], json!({"Type": "Started", "Seq": 1, "Before": 1, "At": "2026-11-25T14:30:05Z"}));
+    assert_eq!(
+        l[5],
+        json!({"Type": "Started", "Seq": 1, "Before": 1, "At": "2026-11-25T14:30:05Z"})
+    );
     assert_eq!(
         l[6],
         json!({"Type": "Outcome", "Seq": 1, "Outcome": "Applied", "After": 10, "At": "2026-11-25T14:30:05Z"})
@@ -138,14 +152,26 @@ async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("b", json!(99));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[1].status, OpStatus::Conflict);
-    assert!(report.ops[1].message.as_deref().unwrap().contains("planned from 2, found 99"));
+    assert!(
+        report.ops[1]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("planned from 2, found 99")
+    );
     assert!(report.has_failures());
     assert_eq!(exec.get("b"), json!(99));
     assert_eq!(report.writes, 2);
     let log = read(&path).unwrap();
-    assert!(!log.entries.iter().any(|e| matches!(e, Entry::Started(s) if s.seq == 2)));
+    assert!(
+        !log.entries
+            .iter()
+            .any(|e| matches!(e, Entry::Started(s) if s.seq == 2))
+    );
 }
 
 #[tokio::test]
@@ -154,7 +180,9 @@ async fn an_object_already_at_the_planned_value_is_skipped() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("c", json!(30));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[2].status, OpStatus::Skipped);
     assert!(!report.has_failures());
     assert_eq!(exec.write_count(), 2);
@@ -166,14 +194,24 @@ async fn a_race_during_the_write_is_a_conflict_and_a_failure_is_failed() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     *exec.fail.lock().unwrap() = Some("a".to_owned());
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Failed);
-    assert!(report.ops[0].message.as_deref().unwrap().contains("server went away"));
+    assert!(
+        report.ops[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("server went away")
+    );
     assert!(report.has_failures());
     // The failed write is retried by a resume, once the server is back.
     *exec.fail.lock().unwrap() = None;
     let log = read(&path).unwrap();
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert!(report.ops[0].this_run);
     assert!(!report.ops[1].this_run);
@@ -186,15 +224,27 @@ async fn a_run_stopped_after_n_writes_resumes_without_writing_anything_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    let opts = RunOptions { max_writes: Some(1) };
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), opts).await.unwrap();
+    let opts = RunOptions {
+        max_writes: Some(1),
+    };
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), opts)
+        .await
+        .unwrap();
     assert!(report.stopped_at_limit);
     assert_eq!(report.count(OpStatus::Pending), 2);
     let log = read(&path).unwrap();
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.count(OpStatus::Applied), 3);
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
-    assert!(matches!(read(&path).unwrap().entries.iter().find(|e| matches!(e, Entry::Resumed(_))), Some(_)));
+    assert!(
+        read(&path)
+            .unwrap()
+            .entries
+            .iter()
+            .any(|e| matches!(e, Entry::Resumed(_)))
+    );
 }
 
 #[tokio::test]
@@ -202,7 +252,17 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions { max_writes: Some(2) }).await.unwrap();
+    apply(
+        &path,
+        &spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions {
+            max_writes: Some(2),
+        },
+    )
+    .await
+    .unwrap();
     // Simulate a kill right after the second write reached the directory: drop its Outcome line and leave
     // half a line behind, as an interrupted append would.
     let text = std::fs::read_to_string(&path).unwrap();
@@ -215,9 +275,17 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
     assert_eq!(log.warnings.len(), 1, "{:?}", log.warnings);
     let states = log.ops();
     assert_eq!(states[1].status, OpStatus::InDoubt);
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.ops[1].status, OpStatus::Applied);
-    assert!(report.ops[1].message.as_deref().unwrap().contains("interrupted run had written it"));
+    assert!(
+        report.ops[1]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("interrupted run had written it")
+    );
     assert_eq!(report.ops[1].before, json!(2));
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
     // The torn bytes were cut before appending: every line parses.
@@ -231,13 +299,30 @@ async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume(
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions { max_writes: Some(1) }).await.unwrap();
+    apply(
+        &path,
+        &spec,
+        &exec,
+        Clock::fixed(0),
+        RunOptions {
+            max_writes: Some(1),
+        },
+    )
+    .await
+    .unwrap();
     // Write a Started for op 2 by hand, as if the process died just after journaling it.
     let mut w = open_append(&path, Clock::fixed(0)).unwrap();
-    w.append(&Entry::Started(Started { seq: 2, before: json!(2), at: String::new() })).unwrap();
+    w.append(&Entry::Started(Started {
+        seq: 2,
+        before: json!(2),
+        at: String::new(),
+    }))
+    .unwrap();
     let log = read(&path).unwrap();
     assert_eq!(log.ops()[1].status, OpStatus::InDoubt);
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.count(OpStatus::Applied), 3);
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
 }
@@ -248,20 +333,35 @@ async fn undo_restores_the_values_found_before_each_write() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("c", json!(30)); // skipped: nothing to undo for c
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     let log = read(&path).unwrap();
     let (undo, not_undone) = undo_spec(&log);
     assert!(not_undone.is_empty());
     assert_eq!(undo.command, "undo test run");
-    assert!(undo.undoes.as_deref().unwrap().contains(&log.header.plan_hash));
+    assert!(
+        undo.undoes
+            .as_deref()
+            .unwrap()
+            .contains(&log.header.plan_hash)
+    );
     let targets: Vec<&str> = undo.ops.iter().map(|o| o.target.as_str()).collect();
     assert_eq!(targets, ["b", "a"], "newest first");
     assert_eq!(undo.ops[0].seq, 1);
-    assert_eq!((undo.ops[0].before.clone(), undo.ops[0].after.clone()), (json!(20), json!(2)));
+    assert_eq!(
+        (undo.ops[0].before.clone(), undo.ops[0].after.clone()),
+        (json!(20), json!(2))
+    );
     let upath = dir.path().join("undo.jsonl");
-    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
+    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.count(OpStatus::Applied), 2);
-    assert_eq!((exec.get("a"), exec.get("b"), exec.get("c")), (json!(1), json!(2), json!(30)));
+    assert_eq!(
+        (exec.get("a"), exec.get("b"), exec.get("c")),
+        (json!(1), json!(2), json!(30))
+    );
     assert_eq!(read(&upath).unwrap().header.undoes, undo.undoes);
 }
 
@@ -270,12 +370,20 @@ async fn undo_skips_a_value_changed_since_the_write_as_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default()).await.unwrap();
-    exec.set("a", json!(11));
-    let (undo, _) = undo_spec(&read(&path).unwrap());
-    let report = apply(&dir.path().join("u.jsonl"), &undo, &exec, Clock::fixed(0), RunOptions::default())
+    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
         .await
         .unwrap();
+    exec.set("a", json!(11));
+    let (undo, _) = undo_spec(&read(&path).unwrap());
+    let report = apply(
+        &dir.path().join("u.jsonl"),
+        &undo,
+        &exec,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
     let a = report.ops.iter().find(|o| o.target == "a").unwrap();
     assert_eq!(a.status, OpStatus::Conflict);
     assert_eq!(exec.get("a"), json!(11));
@@ -313,7 +421,9 @@ fn an_altered_plan_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     start(&path, &spec, Clock::fixed(0)).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap().replace("\"After\":20", "\"After\":21");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"After\":20", "\"After\":21");
     std::fs::write(&path, text).unwrap();
     assert!(!read(&path).unwrap().plan_complete);
 }
@@ -323,19 +433,34 @@ fn unreadable_journals_name_the_line() {
     let p = Path::new("j.jsonl");
     let header = r#"{"Type":"Header","V":1,"Command":"c","PlanHash":"h","Operations":0,"Created":"x","Tool":"t"}"#;
     let cases: Vec<(String, &str)> = vec![
-        ("{\"Type\":\"Planned\"}\n".to_owned(), "line 1: invalid Planned entry"),
+        (
+            "{\"Type\":\"Planned\"}\n".to_owned(),
+            "line 1: invalid Planned entry",
+        ),
         (
             r#"{"Type":"Resumed","At":"x","Tool":"t"}"#.to_owned(),
             "line 1: the first entry must be the journal Header",
         ),
-        (format!("{header}\nnot json\n{header}\n"), "line 2: not a JSON journal entry"),
-        (format!("{header}\n{{\"Type\":\"Bogus\"}}\n"), "line 2: unknown entry Type \"Bogus\""),
-        (format!("{header}\n{header}\n"), "line 2: a second Header entry"),
+        (
+            format!("{header}\nnot json\n{header}\n"),
+            "line 2: not a JSON journal entry",
+        ),
+        (
+            format!("{header}\n{{\"Type\":\"Bogus\"}}\n"),
+            "line 2: unknown entry Type \"Bogus\"",
+        ),
+        (
+            format!("{header}\n{header}\n"),
+            "line 2: a second Header entry",
+        ),
         (
             format!("{header}\n{{\"Type\":\"Outcome\",\"Seq\":4,\"Outcome\":\"Applied\"}}\n"),
             "line 2: entry for operation 4, which is not planned",
         ),
-        (header.replace("\"V\":1", "\"V\":2"), "line 1: journal format version 2 is newer"),
+        (
+            header.replace("\"V\":1", "\"V\":2"),
+            "line 1: journal format version 2 is newer",
+        ),
         (String::new(), "empty journal"),
     ];
     for (text, want) in cases {

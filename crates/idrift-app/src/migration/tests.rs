@@ -35,7 +35,10 @@ fn broken_utf16_is_an_error() {
         "UTF-16 text with an odd number of bytes (15): the file looks truncated"
     );
     let lone = [0xFF, 0xFE, 0x3D, 0xD8, b'a', 0];
-    assert_eq!(decode_text(&lone).unwrap_err(), "invalid UTF-16 at byte offset 2");
+    assert_eq!(
+        decode_text(&lone).unwrap_err(),
+        "invalid UTF-16 at byte offset 2"
+    );
 }
 
 #[test]
@@ -68,11 +71,20 @@ fn folder_batch_reads_files_in_name_order_and_collects_errors() {
     assert_eq!(u.verdict, Verdict::Pass);
     assert_eq!(
         u.source_file.as_deref(),
-        Some(dir.path().join("b-article.xml").display().to_string().as_str())
+        Some(
+            dir.path()
+                .join("b-article.xml")
+                .display()
+                .to_string()
+                .as_str()
+        )
     );
     assert_eq!(outcome.errors.len(), 2);
     let first = outcome.errors[0].to_string();
-    assert!(first.contains("a-broken.json: line 1, column 13: the JSON ends early"), "{first}");
+    assert!(
+        first.contains("a-broken.json: line 1, column 13: the JSON ends early"),
+        "{first}"
+    );
     assert!(matches!(&outcome.errors[1], AppError::Read { path, .. } if *path == missing));
 }
 
@@ -80,5 +92,79 @@ fn folder_batch_reads_files_in_name_order_and_collects_errors() {
 fn empty_folder_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = input_files(dir.path()).unwrap_err();
-    assert!(err.to_string().ends_with("the folder holds no files to verify"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("the folder holds no files to verify"),
+        "{err}"
+    );
+}
+
+fn env_of(pairs: &[(&'static str, String)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let pairs = pairs.to_vec();
+    move |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[test]
+fn exo_config_reads_the_azure_sdk_variables() {
+    let env = env_of(&[
+        (ENV_TENANT, "contoso.onmicrosoft.com".to_owned()),
+        (
+            ENV_CLIENT_ID,
+            "11111111-2222-3333-4444-555555555555".to_owned(),
+        ),
+        (ENV_CLIENT_SECRET, "s3cret-value".to_owned()),
+        (ENV_EXO_URL, "http://127.0.0.1:9/".to_owned()),
+        (ENV_AUTHORITY_HOST, "http://127.0.0.1:9".to_owned()),
+    ]);
+    let c = exo_config(&env).unwrap();
+    assert_eq!(c.tenant, "contoso.onmicrosoft.com");
+    assert_eq!(c.client_id, "11111111-2222-3333-4444-555555555555");
+    assert_eq!(c.exo_url, "http://127.0.0.1:9/");
+    assert_eq!(c.authority_url, "http://127.0.0.1:9");
+    assert_eq!(c.exo_organization, None);
+    assert!(matches!(c.credential, Credential::Secret(_)));
+    assert!(
+        !format!("{c:?}").contains("s3cret-value"),
+        "the secret never shows"
+    );
+}
+
+#[test]
+fn exo_config_names_what_is_missing() {
+    let err = exo_config(&env_of(&[])).unwrap_err();
+    assert!(err.is_usage());
+    let text = err.to_string();
+    for name in [
+        ENV_TENANT,
+        ENV_CLIENT_ID,
+        ENV_CLIENT_SECRET,
+        ENV_CLIENT_CERTIFICATE_PATH,
+    ] {
+        assert!(text.contains(name), "{text}");
+    }
+    let no_credential = env_of(&[
+        (ENV_TENANT, "t".to_owned()),
+        (ENV_CLIENT_ID, "c".to_owned()),
+    ]);
+    assert!(
+        exo_config(&no_credential)
+            .unwrap_err()
+            .to_string()
+            .contains(ENV_CLIENT_SECRET)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("app.pem");
+    let bad_cert = env_of(&[
+        (ENV_TENANT, "t".to_owned()),
+        (ENV_CLIENT_ID, "c".to_owned()),
+        (ENV_CLIENT_CERTIFICATE_PATH, missing.display().to_string()),
+    ]);
+    assert!(
+        matches!(exo_config(&bad_cert).unwrap_err(), AppError::Read { path, .. } if path == missing)
+    );
 }

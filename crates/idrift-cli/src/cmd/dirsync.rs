@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{
-    self, AdPhoneEdit, BypassPreview, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE, SnapshotTarget,
+    self, AdPhoneEdit, BypassPreview, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE,
+    SnapshotTarget,
 };
 use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
@@ -37,12 +38,14 @@ pub(crate) enum DirsyncCommand {
     /// Clear one user's mobile numbers in AD, or a cloud-only user's in Entra ID (Clear-ADSyncToolsDirSyncOverridesUser).
     Clear(ClearArgs),
     /// Copy the Entra mobile numbers of differing users into AD, before enabling BypassDirSyncOverrides.
-    #[command(long_about = "Copy the Entra values of every differing user into AD mobile/otherMobile, so that \
+    #[command(
+        long_about = "Copy the Entra values of every differing user into AD mobile/otherMobile, so that \
 enabling BypassDirSyncOverrides loses nothing (Microsoft's documented repair, step 2).\n\n\
 The plan comes from the CSV written by `idrift dirsync compare` (--from-csv, accepted unchanged), or from \
 comparing the sources. A dry run prints the plan; --apply writes. Before each write the user is read again \
 and skipped as a conflict when AD changed since the plan. Every write is journaled; an interrupted run \
-continues with --resume JOURNAL, and `idrift undo JOURNAL` restores the values found before each write.")]
+continues with --resume JOURNAL, and `idrift undo JOURNAL` restores the values found before each write."
+    )]
     Persist(PersistArgs),
     /// BypassDirSyncOverrides: status, preview of the values it would overwrite, enable, disable.
     Bypass {
@@ -155,7 +158,14 @@ fn row_cells(r: &DirSyncOverrideRow, with_alt: bool) -> Vec<String> {
                 .unwrap_or_default(),
         );
     }
-    cells.push(if r.format_only { "format only" } else { "value" }.to_owned());
+    cells.push(
+        if r.format_only {
+            "format only"
+        } else {
+            "value"
+        }
+        .to_owned(),
+    );
     cells
 }
 
@@ -174,11 +184,7 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         headers.push("AlternateMobilePhonesInEntra");
     }
     headers.push("Drift");
-    let rows: Vec<Vec<String>> = report
-        .rows
-        .iter()
-        .map(|r| row_cells(r, with_alt))
-        .collect();
+    let rows: Vec<Vec<String>> = report.rows.iter().map(|r| row_cells(r, with_alt)).collect();
     if rows.is_empty() {
         writeln!(
             ctx.out,
@@ -251,8 +257,12 @@ pub(crate) enum ViewFormat {
 }
 
 /// Runs a command body on a single-threaded runtime (the CLI is a composition root).
-pub(crate) fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(f: F) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+pub(crate) fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(
+    f: F,
+) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(f)
 }
 
@@ -285,14 +295,20 @@ impl Targets {
 
     fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter> {
         self.ad.as_deref().ok_or_else(|| {
-            UsageError("name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR".to_owned())
-                .into()
+            UsageError(
+                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
+                    .to_owned(),
+            )
+            .into()
         })
     }
 
     fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin> {
         self.cloud.as_deref().ok_or_else(|| {
-            UsageError("name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR".to_owned()).into()
+            UsageError(
+                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR".to_owned(),
+            )
+            .into()
         })
     }
 }
@@ -338,7 +354,10 @@ pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Resul
         return Ok(Targets {
             ad: Some(t.clone()),
             cloud: Some(t),
-            description: format!("the snapshot {} (rehearsal: its files are rewritten)", dir.display()),
+            description: format!(
+                "the snapshot {} (rehearsal: its files are rewritten)",
+                dir.display()
+            ),
         });
     }
     let mut described = Vec::new();
@@ -358,11 +377,15 @@ pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Resul
         None => None,
     };
     let cloud: Option<Arc<dyn TenantSyncAdmin>> = match src.entra.as_deref() {
-        Some(g) if g.eq_ignore_ascii_case("graph") => return Err(live_unavailable("--entra graph")),
+        Some(g) if g.eq_ignore_ascii_case("graph") => {
+            return Err(live_unavailable("--entra graph"));
+        }
         Some(file) => {
             let path = PathBuf::from(file);
             let cloud = idrift_app::snapshot::load_entra_file(&path)?;
-            described.push(format!("the Entra export {file} (rehearsal: it is rewritten)"));
+            described.push(format!(
+                "the Entra export {file} (rehearsal: it is rewritten)"
+            ));
             let snap = Snapshot {
                 cloud,
                 ..Snapshot::default()
@@ -373,7 +396,8 @@ pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Resul
     };
     if ad.is_none() && cloud.is_none() {
         return Err(UsageError(
-            "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo".to_owned(),
+            "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
+                .to_owned(),
         )
         .into());
     }
@@ -425,7 +449,11 @@ pub(crate) fn render_plan(ctx: &mut Ctx<'_>, ops: &[Planned]) -> anyhow::Result<
             ]
         })
         .collect();
-    write!(ctx.out, "{}", table(&["Target", "Attribute", "Before", "After"], &rows, 60))?;
+    write!(
+        ctx.out,
+        "{}",
+        table(&["Target", "Attribute", "Before", "After"], &rows, 60)
+    )?;
     Ok(())
 }
 
@@ -453,7 +481,11 @@ pub(crate) fn render_report(ctx: &mut Ctx<'_>, report: &RunReport) -> anyhow::Re
     write!(
         ctx.out,
         "{}",
-        table(&["Target", "Attribute", "Outcome", "Before", "After", "Note"], &rows, 90)
+        table(
+            &["Target", "Attribute", "Outcome", "Before", "After", "Note"],
+            &rows,
+            90
+        )
     )?;
     writeln!(
         ctx.out,
@@ -487,7 +519,11 @@ pub(crate) struct RunSpec<'a> {
 
 /// The common tail of every mutating command: journal path, plan, dry run or confirmation, apply, outcome
 /// table, journal path again, exit code.
-pub(crate) async fn run_plan(ctx: &mut Ctx<'_>, targets: &Targets, run: RunSpec<'_>) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run_plan(
+    ctx: &mut Ctx<'_>,
+    targets: &Targets,
+    run: RunSpec<'_>,
+) -> anyhow::Result<ExitCode> {
     let path = journal_path(run.write, &run.spec.command, ctx.now_unix);
     if run.spec.ops.is_empty() {
         writeln!(ctx.out, "Nothing to write.")?;
@@ -496,7 +532,11 @@ pub(crate) async fn run_plan(ctx: &mut Ctx<'_>, targets: &Targets, run: RunSpec<
     if run.write.apply {
         writeln!(ctx.out, "Journal: {}", path.display())?;
     } else {
-        writeln!(ctx.out, "Dry run: nothing is written. With --apply the journal is {}", path.display())?;
+        writeln!(
+            ctx.out,
+            "Dry run: nothing is written. With --apply the journal is {}",
+            path.display()
+        )?;
     }
     writeln!(ctx.out, "Writes to {}:", targets.description)?;
     render_plan(ctx, &run.spec.ops)?;
@@ -517,7 +557,11 @@ pub(crate) async fn run_plan(ctx: &mut Ctx<'_>, targets: &Targets, run: RunSpec<
     finish(ctx, &report, run.after_apply)
 }
 
-fn finish(ctx: &mut Ctx<'_>, report: &RunReport, after_apply: Option<&str>) -> anyhow::Result<ExitCode> {
+fn finish(
+    ctx: &mut Ctx<'_>,
+    report: &RunReport,
+    after_apply: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     render_report(ctx, report)?;
     if report.stopped_at_limit {
         writeln!(
@@ -591,9 +635,17 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut *ctx.out, &v)?;
                 writeln!(ctx.out)?;
             } else {
-                writeln!(ctx.out, "UserPrincipalName : {}", v.user_principal_name.as_deref().unwrap_or(""))?;
+                writeln!(
+                    ctx.out,
+                    "UserPrincipalName : {}",
+                    v.user_principal_name.as_deref().unwrap_or("")
+                )?;
                 writeln!(ctx.out, "DistinguishedName : {}", v.distinguished_name)?;
-                writeln!(ctx.out, "Mobile            : {}", v.mobile.as_deref().unwrap_or(""))?;
+                writeln!(
+                    ctx.out,
+                    "Mobile            : {}",
+                    v.mobile.as_deref().unwrap_or("")
+                )?;
                 writeln!(ctx.out, "OtherMobile       : {}", v.other_mobile.join(";"))?;
             }
         }
@@ -603,17 +655,32 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut *ctx.out, &v)?;
                 writeln!(ctx.out)?;
             } else {
-                writeln!(ctx.out, "UserPrincipalName     : {}", v.user_principal_name.as_deref().unwrap_or(""))?;
+                writeln!(
+                    ctx.out,
+                    "UserPrincipalName     : {}",
+                    v.user_principal_name.as_deref().unwrap_or("")
+                )?;
                 writeln!(ctx.out, "ObjectId              : {}", v.object_id)?;
                 writeln!(
                     ctx.out,
                     "Synced                : {}",
-                    if v.synced { "yes (phone numbers come from AD)" } else { "no (cloud-only)" }
+                    if v.synced {
+                        "yes (phone numbers come from AD)"
+                    } else {
+                        "no (cloud-only)"
+                    }
                 )?;
-                writeln!(ctx.out, "MobilePhone           : {}", v.mobile_phone.as_deref().unwrap_or(""))?;
+                writeln!(
+                    ctx.out,
+                    "MobilePhone           : {}",
+                    v.mobile_phone.as_deref().unwrap_or("")
+                )?;
                 match &v.alternate_mobile_phones {
                     Some(alt) => writeln!(ctx.out, "AlternateMobilePhones : {}", alt.join(";"))?,
-                    None => writeln!(ctx.out, "AlternateMobilePhones : (not in this source; Graph has no such property)")?,
+                    None => writeln!(
+                        ctx.out,
+                        "AlternateMobilePhones : (not in this source; Graph has no such property)"
+                    )?,
                 }
             }
         }
@@ -653,13 +720,22 @@ async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         };
         if edit == AdPhoneEdit::default() {
             return Err(UsageError(
-                "name the new value: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra".to_owned(),
+                "name the new value: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
+                    .to_owned(),
             )
             .into());
         }
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    run_single(ctx, &targets, "dirsync set", op, &args.write, &args.identity).await
+    run_single(
+        ctx,
+        &targets,
+        "dirsync set",
+        op,
+        &args.write,
+        &args.identity,
+    )
+    .await
 }
 
 /// Arguments of `idrift dirsync clear`.
@@ -686,7 +762,8 @@ pub(crate) struct ClearArgs {
 async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if !(args.mobile_in_ad || args.other_mobile_in_ad || args.mobile_in_entra) {
         return Err(UsageError(
-            "name what to clear: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra".to_owned(),
+            "name what to clear: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
+                .to_owned(),
         )
         .into());
     }
@@ -700,7 +777,15 @@ async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         };
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    run_single(ctx, &targets, "dirsync clear", op, &args.write, &args.identity).await
+    run_single(
+        ctx,
+        &targets,
+        "dirsync clear",
+        op,
+        &args.write,
+        &args.identity,
+    )
+    .await
 }
 
 async fn run_single(
@@ -712,7 +797,10 @@ async fn run_single(
     identity: &str,
 ) -> anyhow::Result<ExitCode> {
     let Some(op) = op else {
-        writeln!(ctx.out, "{identity} already has these values: nothing to write.")?;
+        writeln!(
+            ctx.out,
+            "{identity} already has these values: nothing to write."
+        )?;
         return Ok(ExitCode::SUCCESS);
     };
     let reminder = (op.op == OP_AD_PHONES).then_some(
@@ -778,7 +866,27 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     targets.ad()?;
     let plan = dirsync_ops::plan_persist(&rows, &args.only);
     for n in &plan.not_planned {
-        writeln!(ctx.err, "not planned: {}: {}", n.user_principal_name, n.reason)?;
+        writeln!(
+            ctx.err,
+            "not planned: {}: {}",
+            n.user_principal_name, n.reason
+        )?;
+    }
+    let removing: Vec<&str> = plan
+        .spec
+        .ops
+        .iter()
+        .filter(|o| dirsync_ops::removes_ad_value(o))
+        .map(|o| o.target.as_str())
+        .collect();
+    if !removing.is_empty() {
+        writeln!(
+            ctx.err,
+            "note: Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. \
+             Leave them out with --only if AD's number is the one to keep (the switch then writes it to Entra ID).",
+            removing.len(),
+            removing.join(", ")
+        )?;
     }
     let question = format!(
         "Write the Entra mobile numbers of {} user(s) into AD?",
@@ -803,7 +911,10 @@ async fn persist_resume(
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     if args.write.journal.is_some() {
-        return Err(UsageError("--resume continues its own journal; leave out --journal".to_owned()).into());
+        return Err(UsageError(
+            "--resume continues its own journal; leave out --journal".to_owned(),
+        )
+        .into());
     }
     let log = journal::read(path)?;
     for w in &log.warnings {
@@ -811,7 +922,12 @@ async fn persist_resume(
     }
     journal::check_resumable(&log)?;
     let targets = open_targets(&args.source, ctx)?;
-    writeln!(ctx.out, "Journal: {} (resuming {})", path.display(), log.header.command)?;
+    writeln!(
+        ctx.out,
+        "Journal: {} (resuming {})",
+        path.display(),
+        log.header.command
+    )?;
     let states = log.ops();
     let remaining: Vec<Planned> = states
         .iter()
@@ -819,7 +935,11 @@ async fn persist_resume(
         .map(|s| s.planned.clone())
         .collect();
     let done = states.len() - remaining.len();
-    writeln!(ctx.out, "{done} of {} operation(s) already final; remaining:", states.len())?;
+    writeln!(
+        ctx.out,
+        "{done} of {} operation(s) already final; remaining:",
+        states.len()
+    )?;
     if remaining.is_empty() {
         writeln!(ctx.out, "Nothing left to do.")?;
         return Ok(ExitCode::SUCCESS);
@@ -834,7 +954,11 @@ async fn persist_resume(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let question = format!("Continue {} operation(s) of {}?", remaining.len(), path.display());
+    let question = format!(
+        "Continue {} operation(s) of {}?",
+        remaining.len(),
+        path.display()
+    );
     if !confirm(ctx, args.write.yes, &question)? {
         writeln!(ctx.out, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
@@ -907,8 +1031,16 @@ fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<
         )?;
         return Ok(());
     }
-    let with_alt = preview.users.iter().any(|u| u.alternate_mobile_phones_in_entra.is_some());
-    let mut headers = vec!["UserPrincipalName", "MobileInAD", "MobileInEntra", "OtherMobileInAD"];
+    let with_alt = preview
+        .users
+        .iter()
+        .any(|u| u.alternate_mobile_phones_in_entra.is_some());
+    let mut headers = vec![
+        "UserPrincipalName",
+        "MobileInAD",
+        "MobileInEntra",
+        "OtherMobileInAD",
+    ];
     if with_alt {
         headers.push("AlternateMobilePhonesInEntra");
     }
@@ -924,7 +1056,12 @@ fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<
                 u.other_mobile_in_ad.join(";"),
             ];
             if with_alt {
-                r.push(u.alternate_mobile_phones_in_entra.as_deref().map(|a| a.join(";")).unwrap_or_default());
+                r.push(
+                    u.alternate_mobile_phones_in_entra
+                        .as_deref()
+                        .map(|a| a.join(";"))
+                        .unwrap_or_default(),
+                );
             }
             r.push(u.explanation.clone());
             r
@@ -973,7 +1110,11 @@ async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
     let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
     let preview = load_preview(&targets, &phone).await?;
     let Some(spec) = dirsync_ops::plan_bypass(&sync, true, Some(&preview)) else {
-        writeln!(ctx.out, "BypassDirSyncOverrides is already enabled (sync object {}).", sync.id)?;
+        writeln!(
+            ctx.out,
+            "BypassDirSyncOverrides is already enabled (sync object {}).",
+            sync.id
+        )?;
         render_preview(ctx, &preview)?;
         return Ok(ExitCode::SUCCESS);
     };
@@ -1017,7 +1158,11 @@ async fn bypass_disable(args: DisableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<
     let targets = open_targets(&args.source, ctx)?;
     let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
     let Some(spec) = dirsync_ops::plan_bypass(&sync, false, None) else {
-        writeln!(ctx.out, "BypassDirSyncOverrides is already disabled (sync object {}).", sync.id)?;
+        writeln!(
+            ctx.out,
+            "BypassDirSyncOverrides is already disabled (sync object {}).",
+            sync.id
+        )?;
         return Ok(ExitCode::SUCCESS);
     };
     writeln!(ctx.out, "{}", dirsync_ops::DISABLE_CONSEQUENCE)?;

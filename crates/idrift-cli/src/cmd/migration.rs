@@ -3,6 +3,7 @@
 //!
 //! Inputs are files saved from `Get-MigrationUserStatistics <user> -IncludeReport` (Export-Clixml,
 //! ConvertTo-Json, an InvokeCommand response, or Format-List console text); a folder is a batch.
+//! With `--exo exo --identity UPN` the statistics are fetched live from Exchange Online.
 //! Exit codes: 0 when the command ran, whatever the verdicts (a Fail is data); 1 when an input could
 //! not be read (the readable ones are still reported); 2 for usage errors; with `--fail-on-fail`, 3
 //! when every input was read and at least one user failed verification.
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use idrift_core::migration::{ByteSize, UserVerification, Verdict, VerificationReport};
+use idrift_core::migration::{ByteSize, Summary, UserVerification, Verdict, VerificationReport};
+use serde::Serialize;
 
 use crate::Ctx;
 use crate::output::table;
@@ -31,7 +33,7 @@ the stalls and restarts found in the report log: data copied again after interru
 exceeds the mailbox size.\n\n\
 Each FILE may be Export-Clixml output, ConvertTo-Json output, an Exchange admin API InvokeCommand response, \
 or Format-List console text saved to a file (the format is detected from the content); a folder is read \
-as a batch of such files.\n\n\
+as a batch of such files. With --exo exo --identity UPN the statistics are fetched live from Exchange Online.\n\n\
 Exit codes: 0 when it ran (a Fail verdict is data), 1 when an input could not be read, 2 for usage errors, \
 3 with --fail-on-fail when at least one user failed."
     )]
@@ -52,14 +54,32 @@ pub(crate) enum VerifyFormat {
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
     /// Saved statistics files, or folders of them (a folder is a batch).
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "exo")]
     files: Vec<PathBuf>,
+    /// Fetch the statistics live: `--exo exo` asks Exchange Online (admin API InvokeCommand) for
+    /// Get-MigrationUserStatistics -IncludeReport of each --identity. Credentials come from the environment:
+    /// AZURE_TENANT_ID, AZURE_CLIENT_ID, and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH
+    /// (optional: AZURE_AUTHORITY_HOST, IDRIFT_EXO_URL, IDRIFT_EXO_ORGANIZATION).
+    #[arg(long, value_name = "SOURCE", value_parser = ["exo"], requires = "identity")]
+    exo: Option<String>,
+    /// The migration user to fetch with --exo (UPN or e-mail address); repeat for several.
+    #[arg(long, value_name = "UPN", requires = "exo")]
+    identity: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
     format: VerifyFormat,
     /// Exit with code 3 when any user fails verification (for scripts and CI); Unknown does not count.
     #[arg(long)]
     fail_on_fail: bool,
+}
+
+/// The JSON document: the report's users and summary, and the inputs that could not be read.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonOutput<'a> {
+    users: &'a [UserVerification],
+    summary: &'a Summary,
+    errors: &'a [String],
 }
 
 /// Runs a `migration` subcommand.
@@ -70,15 +90,32 @@ pub(crate) fn run(cmd: MigrationCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
 }
 
 fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let outcome = idrift_app::migration::verify_paths(&args.files);
+    let mut outcome = idrift_app::migration::verify_paths(&args.files);
+    if args.exo.is_some() {
+        let config = idrift_app::migration::exo_config(ctx.env)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        match rt.block_on(idrift_app::migration::verify_live(&config, &args.identity)) {
+            Ok(live) => {
+                for w in &live.warnings {
+                    writeln!(ctx.err, "warning: Exchange Online: {w}")?;
+                }
+                let mut users = std::mem::take(&mut outcome.report.users);
+                users.extend(live.users);
+                outcome.report = VerificationReport::new(users);
+            }
+            Err(e) => outcome.errors.push(e),
+        }
+    }
     let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
     match args.format {
         VerifyFormat::Json => {
-            let body = serde_json::json!({
-                "Users": outcome.report.users,
-                "Summary": outcome.report.summary,
-                "Errors": errors,
-            });
+            let body = JsonOutput {
+                users: &outcome.report.users,
+                summary: &outcome.report.summary,
+                errors: &errors,
+            };
             serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
             writeln!(ctx.out)?;
         }
@@ -186,21 +223,18 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
         "Source folders (verified)"
     };
     let mut figures = vec![
-        ("Data migrated (BytesTransferred)", size(u.data_migrated_bytes)),
         (
-            "Estimated transfer size",
-            size(u.estimated_transfer_bytes),
+            "Data migrated (BytesTransferred)",
+            size(u.data_migrated_bytes),
         ),
+        ("Estimated transfer size", size(u.estimated_transfer_bytes)),
         (source_label, size(u.source_mailbox_bytes)),
     ];
     if u.target_mailbox_bytes.is_some() {
         figures.push(("Target folders (verified)", size(u.target_mailbox_bytes)));
     }
     if let (Some(r), Some(extra)) = (u.overhead_ratio, u.overhead_bytes) {
-        figures.push((
-            "Overhead",
-            format!("{r} times, {} more", ByteSize(extra)),
-        ));
+        figures.push(("Overhead", format!("{r} times, {} more", ByteSize(extra))));
     }
     let log = if u.log_entries == 0 {
         "no report log in the input".to_owned()
@@ -219,7 +253,10 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
         writeln!(out, "  {k:<width$}  {v}")?;
     }
     writeln!(out)?;
-    writeln!(out, "  Why \"Data migrated\" differs from the mailbox size:")?;
+    writeln!(
+        out,
+        "  Why \"Data migrated\" differs from the mailbox size:"
+    )?;
     for sentence in &u.explanation {
         writeln!(out, "  - {sentence}")?;
     }

@@ -2,5 +2,7 @@
 
 pub(crate) mod dirsync;
 pub(crate) mod migration;
+pub(crate) mod plan;
+pub(crate) mod scan;
 pub(crate) mod snapshot;
 pub(crate) mod undo;

@@ -40,7 +40,11 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     }
     let (spec, not_undone) = journal::undo_spec(&log);
     for n in &not_undone {
-        writeln!(ctx.err, "warning: operation {} ({}) cannot be undone: {}", n.seq, n.target, n.reason)?;
+        writeln!(
+            ctx.err,
+            "warning: operation {} ({}) cannot be undone: {}",
+            n.seq, n.target, n.reason
+        )?;
     }
     writeln!(
         ctx.out,
@@ -51,7 +55,10 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         spec.ops.len()
     )?;
     if spec.ops.is_empty() {
-        writeln!(ctx.out, "The journal records no applied write: nothing to undo.")?;
+        writeln!(
+            ctx.out,
+            "The journal records no applied write: nothing to undo."
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let targets = open_targets(&args.source, ctx)?;

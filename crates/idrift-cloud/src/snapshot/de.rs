@@ -39,7 +39,7 @@ struct PathState {
 
 /// Follows the JSON path during a read (interior mutability: seeds only hold `&Tracker`).
 #[derive(Debug, Default)]
-pub(super) struct Tracker {
+pub(crate) struct Tracker {
     state: Cell<PathState>,
     pages: Cell<usize>,
     meta: RefCell<PageMeta>,
@@ -171,7 +171,7 @@ impl Tracker {
 }
 
 /// How a property name of an item object is classified.
-pub(super) enum Key<F> {
+pub(crate) enum Key<F> {
     /// `value`: the object is a page, this is its item array.
     Page,
     /// A property the item keeps.
@@ -181,9 +181,9 @@ pub(super) enum Key<F> {
 }
 
 /// A model type read from JSON objects with case-insensitive property names.
-pub(super) trait Item: Sized {
+pub(crate) trait Item: Sized {
     /// The property selector.
-    type Field: Copy;
+    type Field;
     /// The state built while the object's properties arrive.
     type Acc: Default;
     /// What one item is, for messages ("a user object").
@@ -191,6 +191,12 @@ pub(super) trait Item: Sized {
 
     /// Classifies a property name (case-insensitively).
     fn classify(key: &str) -> Key<Self::Field>;
+
+    /// Classifies a property name of an item inside a page's `value` array (where `value` is no longer
+    /// the page's item array).
+    fn item_key(key: &str) -> Key<Self::Field> {
+        Self::classify(key)
+    }
 
     /// Reads the value of property `f` into `acc`.
     fn field<'de, A: MapAccess<'de>>(
@@ -239,7 +245,9 @@ pub(crate) fn read_slice<T: Item>(
     bytes: &[u8],
     sink: &mut dyn FnMut(T),
 ) -> Result<PageMeta, SnapshotError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
     drive(&mut serde_json::Deserializer::from_slice(bytes), sink)
 }
 
@@ -265,7 +273,12 @@ fn drive<'de, T: Item, R: serde_json::de::Read<'de>>(
             // Trailing characters: another top-level value follows.
             Err(_) => {}
         }
-        tracker.update(|s| *s = PathState { doc, ..PathState::default() });
+        tracker.update(|s| {
+            *s = PathState {
+                doc,
+                ..PathState::default()
+            }
+        });
         TopSeed::<T> {
             out: &mut *sink,
             t: &tracker,
@@ -566,7 +579,9 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
             match key {
                 Key::Page => {
                     if page {
-                        return Err(de::Error::custom("duplicate \"value\" property in a page object"));
+                        return Err(de::Error::custom(
+                            "duplicate \"value\" property in a page object",
+                        ));
                     }
                     page = true;
                     let n = self.t.pages.get() + 1;
@@ -655,6 +670,10 @@ impl<'de, T: Item> Visitor<'de> for ItemSeed<'_, T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
         let mut acc = T::Acc::default();
         while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
+            let key = match key {
+                Key::Page => T::item_key("value"),
+                other => other,
+            };
             match key {
                 Key::Field(f) => T::field(&mut acc, f, &mut map, self.1)?,
                 Key::Page | Key::Ignore => {
@@ -733,7 +752,9 @@ impl<'de> Visitor<'de> for StringList<'_> {
             }
         }
         out.ok_or_else(|| {
-            de::Error::custom("expected an array of strings, found an object without a \"value\" array")
+            de::Error::custom(
+                "expected an array of strings, found an object without a \"value\" array",
+            )
         })
     }
 }

@@ -99,12 +99,29 @@ pub fn recipient_type_details_value(name: &str) -> Option<u64> {
 /// The `RecipientType` that goes with a `RecipientTypeDetails` name (Exchange derives one from the other).
 pub fn recipient_type_for_details(details: &str) -> Option<&'static str> {
     let t = match details {
-        "UserMailbox" | "LinkedMailbox" | "SharedMailbox" | "LegacyMailbox" | "RoomMailbox"
-        | "EquipmentMailbox" | "ArbitrationMailbox" | "DiscoveryMailbox" | "TeamMailbox"
-        | "MonitoringMailbox" | "GroupMailbox" | "LinkedRoomMailbox" | "AuditLogMailbox"
-        | "SchedulingMailbox" | "PublicFolderMailbox" | "MailboxPlan" => "UserMailbox",
-        "MailUser" | "GuestMailUser" | "RemoteUserMailbox" | "RemoteRoomMailbox"
-        | "RemoteEquipmentMailbox" | "RemoteSharedMailbox" | "RemoteTeamMailbox"
+        "UserMailbox"
+        | "LinkedMailbox"
+        | "SharedMailbox"
+        | "LegacyMailbox"
+        | "RoomMailbox"
+        | "EquipmentMailbox"
+        | "ArbitrationMailbox"
+        | "DiscoveryMailbox"
+        | "TeamMailbox"
+        | "MonitoringMailbox"
+        | "GroupMailbox"
+        | "LinkedRoomMailbox"
+        | "AuditLogMailbox"
+        | "SchedulingMailbox"
+        | "PublicFolderMailbox"
+        | "MailboxPlan" => "UserMailbox",
+        "MailUser"
+        | "GuestMailUser"
+        | "RemoteUserMailbox"
+        | "RemoteRoomMailbox"
+        | "RemoteEquipmentMailbox"
+        | "RemoteSharedMailbox"
+        | "RemoteTeamMailbox"
         | "RemoteGroupMailbox" => "MailUser",
         "User" | "DisabledUser" => "User",
         "LinkedUser" => "LinkedUser",
@@ -126,7 +143,7 @@ pub fn recipient_type_for_details(details: &str) -> Option<&'static str> {
 
 /// The recipient properties the reader keeps.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum ExoField {
+pub(crate) enum ExoField {
     Identity,
     Name,
     ExternalId,
@@ -168,7 +185,7 @@ impl ExoField {
 
 /// A recipient while its properties arrive.
 #[derive(Debug, Default)]
-pub(super) struct ExoAcc {
+pub(crate) struct ExoAcc {
     r: ExoRecipient,
     name: Option<String>,
     /// `RecipientType` given as an integer: resolved from `RecipientTypeDetails` at the end.
@@ -229,7 +246,9 @@ impl Item for ExoRecipient {
                     acc.numeric_type = Some(n);
                 }
             },
-            ExoField::Details => r.recipient_type_details = details(map.next_value_seed(EnumValue)?)?,
+            ExoField::Details => {
+                r.recipient_type_details = details(map.next_value_seed(EnumValue)?)?
+            }
             ExoField::PreviousDetails => {
                 r.previous_recipient_type_details = details(map.next_value_seed(EnumValue)?)?;
             }

@@ -13,14 +13,14 @@ use super::de::{Item, Key, Tracker, is, opt_bool, opt_string};
 
 /// The properties of the sync object the reader keeps.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum SyncField {
+pub(crate) enum SyncField {
     Id,
     Features,
 }
 
 /// The sync object while its properties arrive.
 #[derive(Debug, Default)]
-pub(super) struct SyncAcc {
+pub(crate) struct SyncAcc {
     id: Option<String>,
     features: Option<SyncFeatures>,
 }
@@ -84,7 +84,11 @@ const FLAGS: &[(&str, &str, Slot)] = &[
         "features.blockCloudObjectTakeoverThroughHardMatchEnabled",
         |f| &mut f.block_cloud_object_takeover_through_hard_match_enabled,
     ),
-    ("blocksoftmatchenabled", "features.blockSoftMatchEnabled", |f| &mut f.block_soft_match_enabled),
+    (
+        "blocksoftmatchenabled",
+        "features.blockSoftMatchEnabled",
+        |f| &mut f.block_soft_match_enabled,
+    ),
     (
         "bypassdirsyncoverridesenabled",
         "features.bypassDirSyncOverridesEnabled",
@@ -105,7 +109,11 @@ const FLAGS: &[(&str, &str, Slot)] = &[
         "features.concurrentOrgIdProvisioningEnabled",
         |f| &mut f.concurrent_org_id_provisioning_enabled,
     ),
-    ("devicewritebackenabled", "features.deviceWritebackEnabled", |f| &mut f.device_writeback_enabled),
+    (
+        "devicewritebackenabled",
+        "features.deviceWritebackEnabled",
+        |f| &mut f.device_writeback_enabled,
+    ),
     (
         "directoryextensionsenabled",
         "features.directoryExtensionsEnabled",
@@ -116,9 +124,19 @@ const FLAGS: &[(&str, &str, Slot)] = &[
         "features.fopeConflictResolutionEnabled",
         |f| &mut f.fope_conflict_resolution_enabled,
     ),
-    ("groupwritebackenabled", "features.groupWriteBackEnabled", |f| &mut f.group_write_back_enabled),
-    ("passwordsyncenabled", "features.passwordSyncEnabled", |f| &mut f.password_sync_enabled),
-    ("passwordwritebackenabled", "features.passwordWritebackEnabled", |f| &mut f.password_writeback_enabled),
+    (
+        "groupwritebackenabled",
+        "features.groupWriteBackEnabled",
+        |f| &mut f.group_write_back_enabled,
+    ),
+    ("passwordsyncenabled", "features.passwordSyncEnabled", |f| {
+        &mut f.password_sync_enabled
+    }),
+    (
+        "passwordwritebackenabled",
+        "features.passwordWritebackEnabled",
+        |f| &mut f.password_writeback_enabled,
+    ),
     (
         "quarantineuponproxyaddressesconflictenabled",
         "features.quarantineUponProxyAddressesConflictEnabled",
@@ -129,7 +147,11 @@ const FLAGS: &[(&str, &str, Slot)] = &[
         "features.quarantineUponUpnConflictEnabled",
         |f| &mut f.quarantine_upon_upn_conflict_enabled,
     ),
-    ("softmatchonupnenabled", "features.softMatchOnUpnEnabled", |f| &mut f.soft_match_on_upn_enabled),
+    (
+        "softmatchonupnenabled",
+        "features.softMatchOnUpnEnabled",
+        |f| &mut f.soft_match_on_upn_enabled,
+    ),
     (
         "synchronizeupnformanagedusersenabled",
         "features.synchronizeUpnForManagedUsersEnabled",
@@ -145,8 +167,20 @@ const FLAGS: &[(&str, &str, Slot)] = &[
         "features.userForcePasswordChangeOnLogonEnabled",
         |f| &mut f.user_force_password_change_on_logon_enabled,
     ),
-    ("userwritebackenabled", "features.userWritebackEnabled", |f| &mut f.user_writeback_enabled),
+    (
+        "userwritebackenabled",
+        "features.userWritebackEnabled",
+        |f| &mut f.user_writeback_enabled,
+    ),
 ];
+
+/// Whether `name` is one of the 19 feature flags (Graph name, case-insensitive); returns its Graph spelling.
+pub(crate) fn feature_name(name: &str) -> Option<&'static str> {
+    FLAGS
+        .iter()
+        .find(|(lower, _, _)| is(name, lower))
+        .map(|(_, path, _)| path.trim_start_matches("features."))
+}
 
 struct Features<'a>(&'a Tracker);
 

@@ -3,8 +3,8 @@
 
 use idrift_core::Guid;
 use idrift_core::model::{
-    AssignedLicense, CloudUser, ExoRecipient, OnPremisesProvisioningError, ServiceProvisioningError,
-    SyncFeatures, TenantSync,
+    AssignedLicense, CloudUser, ExoRecipient, OnPremisesProvisioningError,
+    ServiceProvisioningError, SyncFeatures, TenantSync,
 };
 
 use super::*;
@@ -273,7 +273,9 @@ fn powershell_5_array_wrapper_and_lone_strings_read_as_lists() {
 
 #[test]
 fn escaped_strings_and_unicode_are_decoded() {
-    let got = users(r#"[{"id":"a","displayName":"J\u00fcrgen \"J\" M\u00fcller","mobilePhone":"+49\t30"}]"#);
+    let got = users(
+        r#"[{"id":"a","displayName":"J\u00fcrgen \"J\" M\u00fcller","mobilePhone":"+49\t30"}]"#,
+    );
     assert_eq!(got[0].display_name.as_deref(), Some("Jürgen \"J\" Müller"));
     assert_eq!(got[0].mobile_phone.as_deref(), Some("+49\t30"));
 }
@@ -293,7 +295,11 @@ fn utf16_from_windows_powershell_out_file_is_transcoded() {
         for bom in [true, false] {
             let mut bytes = Vec::new();
             if bom {
-                bytes.extend_from_slice(if big_endian { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] });
+                bytes.extend_from_slice(if big_endian {
+                    &[0xFE, 0xFF]
+                } else {
+                    &[0xFF, 0xFE]
+                });
             }
             for unit in text.encode_utf16() {
                 let b = if big_endian {
@@ -359,12 +365,17 @@ fn wrong_types_name_the_property() {
     let e = users_err(r#"[{"value":[{"id":"a"}]},{"value":[{"id":"b"},{"id":7}]}]"#);
     assert_eq!(e.path, "page 2: value[1].id");
 
-    let e = users_err(r#"{"value":[{"id":"a"}]} {"value":[{"id":"b","assignedLicenses":[{"skuId":1}]}]}"#);
+    let e = users_err(
+        r#"{"value":[{"id":"a"}]} {"value":[{"id":"b","assignedLicenses":[{"skuId":1}]}]}"#,
+    );
     assert_eq!(e.path, "page 2: value[0].assignedLicenses[0].skuId");
 
     let e = users_err(r#"{"value":{"id":"a"}}"#);
     assert_eq!(e.path, "page 1: value");
-    assert!(e.message.contains("array of a user objects") || e.message.contains("expected"), "{e}");
+    assert!(
+        e.message.contains("array of a user objects") || e.message.contains("expected"),
+        "{e}"
+    );
 
     let e = users_err("42");
     assert_eq!(e.path, "$");
@@ -475,7 +486,9 @@ fn write_users_reads_back_to_the_same_users() {
     // alternateMobilePhones appears only for users that have it.
     assert_eq!(
         text.matches("alternateMobilePhones").count(),
-        all.iter().filter(|u| u.alternate_mobile_phones.is_some()).count()
+        all.iter()
+            .filter(|u| u.alternate_mobile_phones.is_some())
+            .count()
     );
 }
 
@@ -552,7 +565,8 @@ fn tenant_sync_empty_collection_is_none() {
 
 #[test]
 fn tenant_sync_errors() {
-    let e = read_tenant_sync(r#"{"value":[{"id":"a","features":{"passwordSyncEnabled":"no"}}]}"#).unwrap_err();
+    let e = read_tenant_sync(r#"{"value":[{"id":"a","features":{"passwordSyncEnabled":"no"}}]}"#)
+        .unwrap_err();
     assert_eq!(e.path, "page 1: value[0].features.passwordSyncEnabled");
     let e = read_tenant_sync(r#"{"value":[{"id":"a"},{"id":"b"}]}"#).unwrap_err();
     assert!(e.message.contains("found 2"), "{e}");
@@ -576,11 +590,17 @@ fn tenant_sync_round_trip() {
     let mut out = Vec::new();
     write_tenant_sync(&mut out, Some(&sync)).unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("\"bypassDirSyncOverridesEnabled\":true"), "{text}");
+    assert!(
+        text.contains("\"bypassDirSyncOverridesEnabled\":true"),
+        "{text}"
+    );
     assert_eq!(read_tenant_sync(&text).unwrap(), Some(sync));
     let mut out = Vec::new();
     write_tenant_sync(&mut out, None).unwrap();
-    assert_eq!(read_tenant_sync(std::str::from_utf8(&out).unwrap()).unwrap(), None);
+    assert_eq!(
+        read_tenant_sync(std::str::from_utf8(&out).unwrap()).unwrap(),
+        None
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,7 +651,9 @@ fn invoke_command_page_reads() {
 fn exo_pages_one_after_another_and_in_an_array() {
     let a = r#"{"value":[{"Identity":"a"}],"@odata.nextLink":"n"}"#;
     let b = r#"{"value":[{"Identity":"b"},{"Identity":"c"}]}"#;
-    let names = |r: Vec<ExoRecipient>| -> Vec<String> { r.into_iter().filter_map(|r| r.identity).collect() };
+    let names = |r: Vec<ExoRecipient>| -> Vec<String> {
+        r.into_iter().filter_map(|r| r.identity).collect()
+    };
     assert_eq!(names(exo(&format!("{a}\n{b}"))), ["a", "b", "c"]);
     assert_eq!(names(exo(&format!("[{a},{b}]"))), ["a", "b", "c"]);
 }
@@ -646,17 +668,32 @@ fn convertto_json_with_integer_enums() {
     assert_eq!(got[0].identity.as_deref(), Some("bob"));
     assert_eq!(got[0].recipient_type.as_deref(), Some("MailUser"));
     assert_eq!(got[0].recipient_type_details.as_deref(), Some("MailUser"));
-    assert_eq!(got[0].previous_recipient_type_details.as_deref(), Some("UserMailbox"));
+    assert_eq!(
+        got[0].previous_recipient_type_details.as_deref(),
+        Some("UserMailbox")
+    );
     assert_eq!(got[0].sku_assigned, Some(false));
-    assert_eq!(got[1].recipient_type_details.as_deref(), Some("RemoteUserMailbox"));
-    assert_eq!(got[1].previous_recipient_type_details.as_deref(), Some("None"));
-    assert_eq!(got[2].recipient_type_details.as_deref(), Some("SharedMailbox"));
+    assert_eq!(
+        got[1].recipient_type_details.as_deref(),
+        Some("RemoteUserMailbox")
+    );
+    assert_eq!(
+        got[1].previous_recipient_type_details.as_deref(),
+        Some("None")
+    );
+    assert_eq!(
+        got[2].recipient_type_details.as_deref(),
+        Some("SharedMailbox")
+    );
     assert_eq!(got[2].recipient_type.as_deref(), Some("UserMailbox"));
 }
 
 #[test]
 fn recipient_type_details_table() {
-    assert_eq!(recipient_type_details_name(128).as_deref(), Some("MailUser"));
+    assert_eq!(
+        recipient_type_details_name(128).as_deref(),
+        Some("MailUser")
+    );
     assert_eq!(
         recipient_type_details_name(35_184_372_088_832).as_deref(),
         Some("GuestMailUser")
@@ -666,8 +703,14 @@ fn recipient_type_details_table() {
         Some("UserMailbox, SharedMailbox")
     );
     assert_eq!(recipient_type_details_name(1 << 50), None);
-    assert_eq!(recipient_type_details_value("remoteusermailbox"), Some(2_147_483_648));
-    assert_eq!(recipient_type_for_details("GuestMailUser"), Some("MailUser"));
+    assert_eq!(
+        recipient_type_details_value("remoteusermailbox"),
+        Some(2_147_483_648)
+    );
+    assert_eq!(
+        recipient_type_for_details("GuestMailUser"),
+        Some("MailUser")
+    );
 }
 
 #[test]
@@ -680,7 +723,9 @@ fn soft_deleted_markers() {
 
 #[test]
 fn powershell_5_guid_object_and_empty_guid() {
-    let got = exo(r#"{"Identity":"a","ExchangeGuid":{"Guid":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},"ArchiveGuid":""}"#);
+    let got = exo(
+        r#"{"Identity":"a","ExchangeGuid":{"Guid":"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"},"ArchiveGuid":""}"#,
+    );
     assert_eq!(
         got[0].exchange_guid,
         Some("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0".parse().unwrap())
@@ -696,7 +741,10 @@ fn exo_errors_name_the_property() {
 
     let e = exo_err(r#"[{"Identity":"a","RecipientTypeDetails":1125899906842624}]"#);
     assert_eq!(e.path, "$[0].RecipientTypeDetails");
-    assert!(e.message.contains("not a RecipientTypeDetails value"), "{e}");
+    assert!(
+        e.message.contains("not a RecipientTypeDetails value"),
+        "{e}"
+    );
 
     let e = exo_err(r#"[{"Identity":"a","RecipientType":4}]"#);
     assert!(e.message.contains("-EnumsAsStrings"), "{e}");

@@ -17,7 +17,7 @@ use super::de::{Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string};
 
 /// The user properties the reader keeps.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum UserField {
+pub(crate) enum UserField {
     Id,
     Upn,
     DisplayName,
@@ -61,7 +61,7 @@ impl UserField {
 
 /// A user while its properties arrive.
 #[derive(Debug, Default)]
-pub(super) struct UserAcc {
+pub(crate) struct UserAcc {
     user: CloudUser,
     /// MSOnline's `LastDirSyncTime`: `Some(true)` when it holds a time.
     last_dir_sync: Option<bool>,
@@ -98,7 +98,10 @@ impl UserAcc {
             &mut u.on_premises_provisioning_errors,
             x.on_premises_provisioning_errors,
         );
-        fill_vec(&mut u.service_provisioning_errors, x.service_provisioning_errors);
+        fill_vec(
+            &mut u.service_provisioning_errors,
+            x.service_provisioning_errors,
+        );
         fill(&mut self.last_dir_sync, extra.last_dir_sync);
         self.removed |= extra.removed;
     }
@@ -188,7 +191,9 @@ impl Item for CloudUser {
                 map.next_value::<IgnoredAny>()?;
                 acc.removed = true;
             }
-            UserField::LastDirSync => acc.last_dir_sync = Some(map.next_value_seed(Text)?.is_some()),
+            UserField::LastDirSync => {
+                acc.last_dir_sync = Some(map.next_value_seed(Text)?.is_some())
+            }
         }
         t.end_field();
         Ok(())
@@ -292,7 +297,8 @@ impl SubObject for AssignedLicense {
 }
 
 impl SubObject for OnPremisesProvisioningError {
-    const WHAT: &'static str = "a provisioning error object {\"category\":...,\"propertyCausingError\":...}";
+    const WHAT: &'static str =
+        "a provisioning error object {\"category\":...,\"propertyCausingError\":...}";
 
     fn key(k: &str) -> Option<(u8, &'static str)> {
         if is(k, "category") {
@@ -504,5 +510,43 @@ impl<'de, O: SubObject> Visitor<'de> for SubKey<O> {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         Ok(O::key(v))
+    }
+}
+
+/// An entry of a users delta page: a user that changed (only the properties that changed, plus `id`,
+/// are certain to be present) or the id of a user that was deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DeltaEntry {
+    Changed(Box<CloudUser>),
+    Removed(String),
+}
+
+impl Item for DeltaEntry {
+    type Field = UserField;
+    type Acc = UserAcc;
+    const WHAT: &'static str = "a user object";
+
+    fn classify(k: &str) -> Key<UserField> {
+        CloudUser::classify(k)
+    }
+
+    fn field<'de, A: MapAccess<'de>>(
+        acc: &mut UserAcc,
+        f: UserField,
+        map: &mut A,
+        t: &Tracker,
+    ) -> Result<(), A::Error> {
+        CloudUser::field(acc, f, map, t)
+    }
+
+    fn finish<E: de::Error>(mut acc: UserAcc) -> Result<Option<DeltaEntry>, E> {
+        if acc.removed {
+            acc.merge_extra();
+            if acc.user.id.is_empty() {
+                return Err(E::custom("a removed entry needs an \"id\""));
+            }
+            return Ok(Some(DeltaEntry::Removed(acc.user.id)));
+        }
+        Ok(CloudUser::finish(acc)?.map(|u| DeltaEntry::Changed(Box::new(u))))
     }
 }

@@ -41,22 +41,41 @@ fn one(a: OnPremUser, c: CloudUser) -> DirSyncReport {
 
 #[test]
 fn equal_values_give_no_row() {
-    let r = one(ad(1, "a@x", Some("8035551212"), &["1", "2"]), entra(1, "a@x", Some("8035551212"), Some(&["2", "1"])));
+    let r = one(
+        ad(1, "a@x", Some("8035551212"), &["1", "2"]),
+        entra(1, "a@x", Some("8035551212"), Some(&["2", "1"])),
+    );
     assert!(r.rows.is_empty());
-    assert_eq!((r.summary.synced_matched, r.summary.rows, r.summary.real_drift), (1, 0, 0));
+    assert_eq!(
+        (
+            r.summary.synced_matched,
+            r.summary.rows,
+            r.summary.real_drift
+        ),
+        (1, 0, 0)
+    );
 }
 
 #[test]
 fn empty_string_equals_absent() {
-    let r = one(ad(1, "a@x", Some(""), &["", " "]), entra(1, "a@x", None, Some(&[])));
+    let r = one(
+        ad(1, "a@x", Some(""), &["", " "]),
+        entra(1, "a@x", None, Some(&[])),
+    );
     assert!(r.rows.is_empty());
-    let r = one(ad(1, "a@x", None, &[]), entra(1, "a@x", Some("  "), Some(&[""])));
+    let r = one(
+        ad(1, "a@x", None, &[]),
+        entra(1, "a@x", Some("  "), Some(&[""])),
+    );
     assert!(r.rows.is_empty());
 }
 
 #[test]
 fn value_in_ad_only() {
-    let r = one(ad(1, "a@x", Some("9991112222"), &[]), entra(1, "a@x", Some(""), None));
+    let r = one(
+        ad(1, "a@x", Some("9991112222"), &[]),
+        entra(1, "a@x", Some(""), None),
+    );
     assert_eq!(r.rows.len(), 1);
     let row = &r.rows[0];
     assert_eq!(row.mobile_in_ad.as_deref(), Some("9991112222"));
@@ -67,7 +86,10 @@ fn value_in_ad_only() {
 
 #[test]
 fn value_in_cloud_only() {
-    let r = one(ad(1, "a@x", None, &[]), entra(1, "a@x", Some("1234567890"), None));
+    let r = one(
+        ad(1, "a@x", None, &[]),
+        entra(1, "a@x", Some("1234567890"), None),
+    );
     assert_eq!(r.rows.len(), 1);
     assert_eq!(r.rows[0].mobile_in_ad, None);
     assert_eq!(r.rows[0].mobile_in_entra.as_deref(), Some("1234567890"));
@@ -77,7 +99,10 @@ fn value_in_cloud_only() {
 #[test]
 fn both_differ_article_000() {
     // Article 000: AD says 0987654321, the cloud edit left 1234567890.
-    let r = one(ad(1, "testmobile@domain.com", Some("0987654321"), &[]), entra(1, "testmobile@domain.com", Some("1234567890"), None));
+    let r = one(
+        ad(1, "testmobile@domain.com", Some("0987654321"), &[]),
+        entra(1, "testmobile@domain.com", Some("1234567890"), None),
+    );
     let row = &r.rows[0];
     assert_eq!(
         row,
@@ -97,10 +122,20 @@ fn both_differ_article_000() {
 
 #[test]
 fn format_only_difference() {
-    let r = one(ad(1, "a@x", Some("(803) 555-1212"), &[]), entra(1, "a@x", Some("+1 803 555 1212"), None));
-    assert_eq!(r.rows.len(), 1, "exact text differs, so the row is reported");
+    let r = one(
+        ad(1, "a@x", Some("(803) 555-1212"), &[]),
+        entra(1, "a@x", Some("+1 803 555 1212"), None),
+    );
+    assert_eq!(
+        r.rows.len(),
+        1,
+        "exact text differs, so the row is reported"
+    );
     assert!(r.rows[0].format_only);
-    assert_eq!((r.summary.rows, r.summary.real_drift, r.summary.format_only), (1, 0, 1));
+    assert_eq!(
+        (r.summary.rows, r.summary.real_drift, r.summary.format_only),
+        (1, 0, 1)
+    );
 }
 
 #[test]
@@ -110,22 +145,37 @@ fn format_only_needs_the_region_for_national_numbers() {
         &[entra(1, "a@x", Some("+1 803 555 1212"), None)],
         &PhoneOptions::default(),
     );
-    assert!(!r.rows[0].format_only, "without a region the national number cannot be normalized");
+    assert!(
+        !r.rows[0].format_only,
+        "without a region the national number cannot be normalized"
+    );
 }
 
 #[test]
 fn other_mobile_set_equality_ignores_order_and_repeats() {
-    let r = one(ad(1, "a@x", None, &["111", "222", "111"]), entra(1, "a@x", None, Some(&["222", "111"])));
+    let r = one(
+        ad(1, "a@x", None, &["111", "222", "111"]),
+        entra(1, "a@x", None, Some(&["222", "111"])),
+    );
     assert!(r.rows.is_empty());
     assert!(r.summary.alternate_mobile_compared);
 }
 
 #[test]
 fn other_mobile_difference_is_a_row() {
-    let r = one(ad(1, "a@x", Some("5"), &["8035551212", "8035551213"]), entra(1, "a@x", Some("5"), Some(&["8035551212"])));
+    let r = one(
+        ad(1, "a@x", Some("5"), &["8035551212", "8035551213"]),
+        entra(1, "a@x", Some("5"), Some(&["8035551212"])),
+    );
     assert_eq!(r.rows.len(), 1);
-    assert_eq!(r.rows[0].other_mobile_in_ad, vec!["8035551212", "8035551213"]);
-    assert_eq!(r.rows[0].alternate_mobile_phones_in_entra, Some(vec!["8035551212".to_owned()]));
+    assert_eq!(
+        r.rows[0].other_mobile_in_ad,
+        vec!["8035551212", "8035551213"]
+    );
+    assert_eq!(
+        r.rows[0].alternate_mobile_phones_in_entra,
+        Some(vec!["8035551212".to_owned()])
+    );
     assert!(!r.rows[0].format_only);
 }
 
@@ -151,14 +201,20 @@ fn format_only_requires_every_difference_to_be_cosmetic() {
 #[test]
 fn alternate_phones_absent_are_not_compared() {
     // Graph has no AlternateMobilePhones: otherMobile cannot be compared, so no row.
-    let r = one(ad(1, "a@x", Some("5"), &["111"]), entra(1, "a@x", Some("5"), None));
+    let r = one(
+        ad(1, "a@x", Some("5"), &["111"]),
+        entra(1, "a@x", Some("5"), None),
+    );
     assert!(r.rows.is_empty());
     assert!(!r.summary.alternate_mobile_compared);
 }
 
 #[test]
 fn alternate_phones_present_but_empty_are_compared() {
-    let r = one(ad(1, "a@x", Some("5"), &["111"]), entra(1, "a@x", Some("5"), Some(&[])));
+    let r = one(
+        ad(1, "a@x", Some("5"), &["111"]),
+        entra(1, "a@x", Some("5"), Some(&[])),
+    );
     assert_eq!(r.rows.len(), 1);
     assert_eq!(r.rows[0].alternate_mobile_phones_in_entra, Some(vec![]));
     assert!(r.summary.alternate_mobile_compared);
@@ -176,7 +232,14 @@ fn not_synced_matched_users_are_skipped() {
         &us(),
     );
     assert!(r.rows.is_empty());
-    assert_eq!((r.summary.matched, r.summary.synced_matched, r.summary.not_synced_matched), (2, 0, 2));
+    assert_eq!(
+        (
+            r.summary.matched,
+            r.summary.synced_matched,
+            r.summary.not_synced_matched
+        ),
+        (2, 0, 2)
+    );
 }
 
 #[test]
@@ -184,12 +247,27 @@ fn ambiguous_and_unmatched_users_are_skipped() {
     // Two AD users with one anchor, their cloud user differing: ambiguous, not compared.
     let mut twin = ad(1, "twin@x", Some("2"), &[]);
     twin.distinguished_name = "CN=twin".to_owned();
-    let on_prem = [ad(1, "a@x", Some("2"), &[]), twin, ad(3, "c@x", Some("2"), &[])];
-    let cloud = [entra(1, "a@x", Some("1"), None), entra(4, "d@x", Some("1"), None)];
+    let on_prem = [
+        ad(1, "a@x", Some("2"), &[]),
+        twin,
+        ad(3, "c@x", Some("2"), &[]),
+    ];
+    let cloud = [
+        entra(1, "a@x", Some("1"), None),
+        entra(4, "d@x", Some("1"), None),
+    ];
     let r = compare_dirsync(&on_prem, &cloud, &us());
     assert!(r.rows.is_empty());
     let s = r.summary;
-    assert_eq!((s.ambiguous_on_prem, s.ambiguous_cloud, s.unmatched_on_prem, s.unmatched_cloud), (2, 1, 1, 1));
+    assert_eq!(
+        (
+            s.ambiguous_on_prem,
+            s.ambiguous_cloud,
+            s.unmatched_on_prem,
+            s.unmatched_cloud
+        ),
+        (2, 1, 1, 1)
+    );
     assert_eq!((s.matched, s.synced_matched), (0, 0));
 }
 
@@ -199,7 +277,10 @@ fn row_upn_is_the_cloud_one_else_the_ad_one() {
     c.user_principal_name = None;
     let r = one(ad(1, "ad@x", Some("2"), &[]), c);
     assert_eq!(r.rows[0].user_principal_name, "ad@x");
-    let r = one(ad(1, "ad@x", Some("2"), &[]), entra(1, "Cloud@X", Some("1"), None));
+    let r = one(
+        ad(1, "ad@x", Some("2"), &[]),
+        entra(1, "Cloud@X", Some("1"), None),
+    );
     assert_eq!(r.rows[0].user_principal_name, "Cloud@X");
 }
 
@@ -208,15 +289,28 @@ fn rows_are_sorted_by_upn_case_insensitive_then_dn() {
     let mut on_prem = vec![];
     let mut cloud = vec![];
     // User 4 has no cloud UPN, so its row shows the AD UPN "a@x", equal to user 2's "A@x" but for case.
-    for (n, ad_upn, cloud_upn) in [(1, "b@x", Some("b@x")), (2, "z@x", Some("A@x")), (3, "c@x", Some("C@x")), (4, "a@x", None)] {
+    for (n, ad_upn, cloud_upn) in [
+        (1, "b@x", Some("b@x")),
+        (2, "z@x", Some("A@x")),
+        (3, "c@x", Some("C@x")),
+        (4, "a@x", None),
+    ] {
         on_prem.push(ad(n, ad_upn, Some("1"), &[]));
         let mut c = entra(n, "", Some("2"), None);
         c.user_principal_name = cloud_upn.map(str::to_owned);
         cloud.push(c);
     }
     let r = compare_dirsync(&on_prem, &cloud, &us());
-    let order: Vec<(&str, &str)> =
-        r.rows.iter().map(|r| (r.user_principal_name.as_str(), r.distinguished_name.as_str())).collect();
+    let order: Vec<(&str, &str)> = r
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.user_principal_name.as_str(),
+                r.distinguished_name.as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
         order,
         vec![
@@ -234,8 +328,14 @@ fn rows_are_sorted_by_upn_case_insensitive_then_dn() {
 
 #[test]
 fn json_contract() {
-    let on_prem = [ad(1, "a@x", Some("0987654321"), &["111", "222"]), ad(2, "b@x", Some("(803) 555-1212"), &[])];
-    let cloud = [entra(1, "a@x", Some("1234567890"), Some(&["111"])), entra(2, "b@x", Some("+18035551212"), None)];
+    let on_prem = [
+        ad(1, "a@x", Some("0987654321"), &["111", "222"]),
+        ad(2, "b@x", Some("(803) 555-1212"), &[]),
+    ];
+    let cloud = [
+        entra(1, "a@x", Some("1234567890"), Some(&["111"])),
+        entra(2, "b@x", Some("+18035551212"), None),
+    ];
     let r = compare_dirsync(&on_prem, &cloud, &us());
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(
@@ -271,7 +371,8 @@ fn json_contract() {
 
 #[test]
 fn rows_deserialize_with_missing_optional_columns() {
-    let row: DirSyncOverrideRow = serde_json::from_str(r#"{"UserPrincipalName":"a@x","MobileInEntra":"1"}"#).unwrap();
+    let row: DirSyncOverrideRow =
+        serde_json::from_str(r#"{"UserPrincipalName":"a@x","MobileInEntra":"1"}"#).unwrap();
     assert_eq!(row.user_principal_name, "a@x");
     assert_eq!(row.mobile_in_entra.as_deref(), Some("1"));
     assert_eq!(row.alternate_mobile_phones_in_entra, None);

@@ -67,12 +67,18 @@ fn upn(s: &str) -> UserKey {
 #[test]
 fn set_phones_writes_and_returns_before_and_after() {
     let d = dir();
-    let new = Phones { mobile: Some("0987654321".to_owned()), other_mobile: vec![] };
+    let new = Phones {
+        mobile: Some("0987654321".to_owned()),
+        other_mobile: vec![],
+    };
     let change = now(d.set_phones(&upn("TestMobile@example.com"), &new, None)).unwrap();
     assert_eq!(change.before.mobile.as_deref(), Some("9991112222"));
     assert_eq!(change.before.other_mobile, vec!["111".to_owned()]);
     assert_eq!(change.after, new);
-    assert_eq!(change.distinguished_name, "CN=Test Mobile,DC=example,DC=com");
+    assert_eq!(
+        change.distinguished_name,
+        "CN=Test Mobile,DC=example,DC=com"
+    );
     let read = now(OnPremDirectory::users(&d)).unwrap();
     assert_eq!(read[0].mobile.as_deref(), Some("0987654321"));
     assert!(read[0].other_mobile.is_empty());
@@ -81,12 +87,24 @@ fn set_phones_writes_and_returns_before_and_after() {
 #[test]
 fn set_phones_with_a_stale_expectation_is_a_conflict_and_writes_nothing() {
     let d = dir();
-    let stale = Phones { mobile: Some("8035551212".to_owned()), other_mobile: vec!["111".to_owned()] };
-    let new = Phones { mobile: Some("1".to_owned()), other_mobile: vec![] };
+    let stale = Phones {
+        mobile: Some("8035551212".to_owned()),
+        other_mobile: vec!["111".to_owned()],
+    };
+    let new = Phones {
+        mobile: Some("1".to_owned()),
+        other_mobile: vec![],
+    };
     let err = now(d.set_phones(&upn("testmobile@example.com"), &new, Some(&stale))).unwrap_err();
     assert!(matches!(err, SourceError::Conflict(_)), "{err:?}");
-    assert_eq!(d.snapshot().on_prem[0].mobile.as_deref(), Some("9991112222"));
-    let fresh = Phones { mobile: Some("9991112222".to_owned()), other_mobile: vec!["111".to_owned()] };
+    assert_eq!(
+        d.snapshot().on_prem[0].mobile.as_deref(),
+        Some("9991112222")
+    );
+    let fresh = Phones {
+        mobile: Some("9991112222".to_owned()),
+        other_mobile: vec!["111".to_owned()],
+    };
     now(d.set_phones(&upn("testmobile@example.com"), &new, Some(&fresh))).unwrap();
     assert_eq!(d.snapshot().on_prem[0].mobile.as_deref(), Some("1"));
 }
@@ -100,7 +118,10 @@ fn unknown_and_duplicate_users_are_errors_not_guesses() {
     let err = now(d.find_user(&upn("dup@example.com"))).unwrap_err();
     assert!(matches!(err, SourceError::InvalidData(_)), "{err:?}");
     let by_dn = now(d.find_user(&UserKey::Dn("cn=dup b,dc=example,dc=com".to_owned()))).unwrap();
-    assert_eq!(by_dn.unwrap().distinguished_name, "CN=Dup B,DC=example,DC=com");
+    assert_eq!(
+        by_dn.unwrap().distinguished_name,
+        "CN=Dup B,DC=example,DC=com"
+    );
 }
 
 #[test]
@@ -109,11 +130,22 @@ fn cloud_mobile_is_refused_for_synced_users_and_written_for_cloud_only_users() {
     let err = now(d.set_cloud_mobile("id-synced", Some("1"))).unwrap_err();
     assert_eq!(err, SourceError::Refused(SYNCED_PHONE_REFUSAL.to_owned()));
     now(d.set_cloud_mobile("id-cloud", Some("777"))).unwrap();
-    let u = now(d.find_cloud_user("CloudOnly@example.com")).unwrap().unwrap();
+    let u = now(d.find_cloud_user("CloudOnly@example.com"))
+        .unwrap()
+        .unwrap();
     assert_eq!(u.mobile_phone.as_deref(), Some("777"));
     now(d.set_cloud_mobile("id-cloud", None)).unwrap();
-    assert_eq!(now(d.find_cloud_user("id-cloud")).unwrap().unwrap().mobile_phone, None);
-    assert!(matches!(now(d.set_cloud_mobile("nope", None)), Err(SourceError::NotFound(_))));
+    assert_eq!(
+        now(d.find_cloud_user("id-cloud"))
+            .unwrap()
+            .unwrap()
+            .mobile_phone,
+        None
+    );
+    assert!(matches!(
+        now(d.set_cloud_mobile("nope", None)),
+        Err(SourceError::NotFound(_))
+    ));
 }
 
 #[test]
@@ -134,5 +166,8 @@ fn clones_are_independent_and_edit_changes_in_place() {
     let copy = d.clone();
     d.edit(|s| s.on_prem[0].mobile = None);
     assert_eq!(d.snapshot().on_prem[0].mobile, None);
-    assert_eq!(copy.into_snapshot().on_prem[0].mobile.as_deref(), Some("9991112222"));
+    assert_eq!(
+        copy.into_snapshot().on_prem[0].mobile.as_deref(),
+        Some("9991112222")
+    );
 }

@@ -44,15 +44,40 @@ fn empty_inputs() {
 
 #[test]
 fn hard_match_on_object_guid() {
-    let on_prem = [ad("CN=a", Some(g(1)), Some("a@x")), ad("CN=b", Some(g(2)), Some("b@x"))];
-    let cloud = [entra("c2", Some(&iid(2)), Some("b@x")), entra("c1", Some(&iid(1)), Some("a@x"))];
+    let on_prem = [
+        ad("CN=a", Some(g(1)), Some("a@x")),
+        ad("CN=b", Some(g(2)), Some("b@x")),
+    ];
+    let cloud = [
+        entra("c2", Some(&iid(2)), Some("b@x")),
+        entra("c1", Some(&iid(1)), Some("a@x")),
+    ];
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 0, cloud: 1 }, MatchedPair { on_prem: 1, cloud: 0 }]);
-    assert!(r.unmatched_on_prem.is_empty() && r.unmatched_cloud.is_empty() && r.ambiguous.is_empty());
+    assert_eq!(
+        r.matched,
+        vec![
+            MatchedPair {
+                on_prem: 0,
+                cloud: 1
+            },
+            MatchedPair {
+                on_prem: 1,
+                cloud: 0
+            }
+        ]
+    );
+    assert!(
+        r.unmatched_on_prem.is_empty() && r.unmatched_cloud.is_empty() && r.ambiguous.is_empty()
+    );
     assert!(r.soft_match_candidates.is_empty());
     assert_eq!(
         r.counts,
-        MatchCounts { on_prem_total: 2, cloud_total: 2, matched: 2, ..MatchCounts::default() }
+        MatchCounts {
+            on_prem_total: 2,
+            cloud_total: 2,
+            matched: 2,
+            ..MatchCounts::default()
+        }
     );
 }
 
@@ -60,9 +85,18 @@ fn hard_match_on_object_guid() {
 fn consistency_guid_is_the_anchor_when_set() {
     let mut u = ad("CN=a", Some(g(1)), None);
     u.consistency_guid = Some(g(9));
-    let cloud = [entra("by-object-guid", Some(&iid(1)), None), entra("by-consistency", Some(&iid(9)), None)];
+    let cloud = [
+        entra("by-object-guid", Some(&iid(1)), None),
+        entra("by-consistency", Some(&iid(9)), None),
+    ];
     let r = match_users(&[u], &cloud);
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 0, cloud: 1 }]);
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 0,
+            cloud: 1
+        }]
+    );
     assert_eq!(r.unmatched_cloud, vec![0]);
 }
 
@@ -70,15 +104,32 @@ fn consistency_guid_is_the_anchor_when_set() {
 fn published_vector_matches_by_decoded_guid_whatever_the_text_form() {
     // hybrid-identity.md §4.5: ImmutableId QF5HMK7n80qvdYsUPIHa9Q== is GUID 30475e40-e7ae-4af3-af75-8b143c81daf5.
     let anchor: Guid = "30475e40-e7ae-4af3-af75-8b143c81daf5".parse().unwrap();
-    for text in ["QF5HMK7n80qvdYsUPIHa9Q==", "QF5HMK7n80qvdYsUPIHa9Q", " QF5HMK7n80qvdYsUPIHa9Q== "] {
-        let r = match_users(&[ad("CN=a", Some(anchor), None)], &[entra("c", Some(text), None)]);
-        assert_eq!(r.matched, vec![MatchedPair { on_prem: 0, cloud: 0 }], "{text:?}");
+    for text in [
+        "QF5HMK7n80qvdYsUPIHa9Q==",
+        "QF5HMK7n80qvdYsUPIHa9Q",
+        " QF5HMK7n80qvdYsUPIHa9Q== ",
+    ] {
+        let r = match_users(
+            &[ad("CN=a", Some(anchor), None)],
+            &[entra("c", Some(text), None)],
+        );
+        assert_eq!(
+            r.matched,
+            vec![MatchedPair {
+                on_prem: 0,
+                cloud: 0
+            }],
+            "{text:?}"
+        );
     }
 }
 
 #[test]
 fn padding_variants_of_one_immutable_id_are_duplicates() {
-    let cloud = [entra("c1", Some("QF5HMK7n80qvdYsUPIHa9Q=="), None), entra("c2", Some("QF5HMK7n80qvdYsUPIHa9Q"), None)];
+    let cloud = [
+        entra("c1", Some("QF5HMK7n80qvdYsUPIHa9Q=="), None),
+        entra("c2", Some("QF5HMK7n80qvdYsUPIHa9Q"), None),
+    ];
     let r = match_users(&[], &cloud);
     assert_eq!(
         r.ambiguous,
@@ -125,10 +176,23 @@ fn users_without_anchor_are_unmatched() {
 
 #[test]
 fn duplicate_anchor_on_prem_is_ambiguous_with_its_cloud_user() {
-    let on_prem = [ad("CN=a", Some(g(1)), Some("a@x")), ad("CN=b", Some(g(2)), None), ad("CN=a2", Some(g(1)), None)];
-    let cloud = [entra("c1", Some(&iid(1)), None), entra("c2", Some(&iid(2)), None)];
+    let on_prem = [
+        ad("CN=a", Some(g(1)), Some("a@x")),
+        ad("CN=b", Some(g(2)), None),
+        ad("CN=a2", Some(g(1)), None),
+    ];
+    let cloud = [
+        entra("c1", Some(&iid(1)), None),
+        entra("c2", Some(&iid(2)), None),
+    ];
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 1, cloud: 1 }]);
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 1,
+            cloud: 1
+        }]
+    );
     assert_eq!(
         r.ambiguous,
         vec![AmbiguousGroup {
@@ -138,23 +202,39 @@ fn duplicate_anchor_on_prem_is_ambiguous_with_its_cloud_user() {
             cloud: vec![0],
         }]
     );
-    assert_eq!((r.counts.ambiguous_on_prem, r.counts.ambiguous_cloud), (2, 1));
+    assert_eq!(
+        (r.counts.ambiguous_on_prem, r.counts.ambiguous_cloud),
+        (2, 1)
+    );
 }
 
 #[test]
 fn duplicate_anchor_on_both_sides_is_one_group() {
     let on_prem = [ad("CN=a", Some(g(1)), None), ad("CN=b", Some(g(1)), None)];
-    let cloud = [entra("c1", Some(&iid(1)), None), entra("c2", Some(&iid(1)), None)];
+    let cloud = [
+        entra("c1", Some(&iid(1)), None),
+        entra("c2", Some(&iid(1)), None),
+    ];
     let r = match_users(&on_prem, &cloud);
     assert_eq!(r.ambiguous.len(), 1);
-    assert_eq!(r.ambiguous[0].reason, AmbiguityReason::DuplicateAnchorOnPrem);
-    assert_eq!((r.ambiguous[0].on_prem.clone(), r.ambiguous[0].cloud.clone()), (vec![0, 1], vec![0, 1]));
+    assert_eq!(
+        r.ambiguous[0].reason,
+        AmbiguityReason::DuplicateAnchorOnPrem
+    );
+    assert_eq!(
+        (r.ambiguous[0].on_prem.clone(), r.ambiguous[0].cloud.clone()),
+        (vec![0, 1], vec![0, 1])
+    );
 }
 
 #[test]
 fn duplicate_immutable_id_in_cloud_is_ambiguous_with_its_ad_user() {
     let on_prem = [ad("CN=a", Some(g(1)), None)];
-    let cloud = [entra("c1", Some(&iid(1)), None), entra("c2", None, None), entra("c3", Some(&iid(1)), None)];
+    let cloud = [
+        entra("c1", Some(&iid(1)), None),
+        entra("c2", None, None),
+        entra("c3", Some(&iid(1)), None),
+    ];
     let r = match_users(&on_prem, &cloud);
     assert!(r.matched.is_empty());
     assert_eq!(
@@ -205,13 +285,23 @@ fn duplicate_upn_on_prem_is_case_insensitive_and_takes_partners_along() {
             },
         ]
     );
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 2, cloud: 1 }]);
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 2,
+            cloud: 1
+        }]
+    );
     assert!(r.unmatched_on_prem.is_empty() && r.unmatched_cloud.is_empty());
 }
 
 #[test]
 fn duplicate_upn_in_cloud_takes_partners_and_unpaired_ad_users_along() {
-    let on_prem = [ad("CN=a", Some(g(1)), Some("a@x")), ad("CN=b", None, Some("DUP@x")), ad("CN=z", Some(g(9)), None)];
+    let on_prem = [
+        ad("CN=a", Some(g(1)), Some("a@x")),
+        ad("CN=b", None, Some("DUP@x")),
+        ad("CN=z", Some(g(9)), None),
+    ];
     let cloud = [
         entra("c1", Some(&iid(1)), Some("dup@x")),
         entra("c2", None, Some("Dup@X")),
@@ -227,12 +317,21 @@ fn duplicate_upn_in_cloud_takes_partners_and_unpaired_ad_users_along() {
             cloud: vec![0, 1],
         }]
     );
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 2, cloud: 2 }]);
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 2,
+            cloud: 2
+        }]
+    );
 }
 
 #[test]
 fn upn_case_folding_covers_non_ascii() {
-    let on_prem = [ad("CN=a", None, Some("ÄRGER@x.de")), ad("CN=b", None, Some("ärger@X.DE"))];
+    let on_prem = [
+        ad("CN=a", None, Some("ÄRGER@x.de")),
+        ad("CN=b", None, Some("ärger@X.DE")),
+    ];
     let r = match_users(&on_prem, &[]);
     assert_eq!(r.ambiguous.len(), 1);
     assert_eq!(r.ambiguous[0].key, "ärger@x.de");
@@ -256,13 +355,25 @@ fn soft_match_candidates_by_upn_and_smtp_stay_unmatched() {
     let cloud = [alice, bob, carol];
 
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(r.matched, vec![MatchedPair { on_prem: 2, cloud: 2 }], "carol is hard-matched, never a candidate");
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 2,
+            cloud: 2
+        }],
+        "carol is hard-matched, never a candidate"
+    );
     assert_eq!(r.unmatched_on_prem, vec![0, 1]);
     assert_eq!(r.unmatched_cloud, vec![0, 1]);
     assert_eq!(
         r.soft_match_candidates,
         vec![
-            SoftMatchCandidate { on_prem: 0, cloud: 0, basis: SoftMatchBasis::Upn, cloud_has_other_anchor: false },
+            SoftMatchCandidate {
+                on_prem: 0,
+                cloud: 0,
+                basis: SoftMatchBasis::Upn,
+                cloud_has_other_anchor: false
+            },
             SoftMatchCandidate {
                 on_prem: 1,
                 cloud: 1,
@@ -272,7 +383,10 @@ fn soft_match_candidates_by_upn_and_smtp_stay_unmatched() {
         ]
     );
     assert_eq!(r.counts.soft_match_candidates, 2);
-    assert_eq!(r.counts.matched + r.counts.unmatched_on_prem + r.counts.ambiguous_on_prem, 3);
+    assert_eq!(
+        r.counts.matched + r.counts.unmatched_on_prem + r.counts.ambiguous_on_prem,
+        3
+    );
 }
 
 #[test]
@@ -286,13 +400,27 @@ fn soft_match_candidates_list_every_cloud_user_sharing_an_address() {
     let mut c3 = entra("c3", None, Some("c3@x"));
     c3.mail = Some("shared@x".to_owned());
     let r = match_users(&[a], &[c1, c2, c3]);
-    let got: Vec<(usize, SoftMatchBasis)> = r.soft_match_candidates.iter().map(|c| (c.cloud, c.basis)).collect();
-    assert_eq!(got, vec![(0, SoftMatchBasis::PrimarySmtp), (1, SoftMatchBasis::Upn), (2, SoftMatchBasis::PrimarySmtp)]);
+    let got: Vec<(usize, SoftMatchBasis)> = r
+        .soft_match_candidates
+        .iter()
+        .map(|c| (c.cloud, c.basis))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (0, SoftMatchBasis::PrimarySmtp),
+            (1, SoftMatchBasis::Upn),
+            (2, SoftMatchBasis::PrimarySmtp)
+        ]
+    );
 }
 
 #[test]
 fn ambiguous_users_are_not_soft_match_candidates() {
-    let on_prem = [ad("CN=a", None, Some("dup@x")), ad("CN=b", None, Some("dup@x"))];
+    let on_prem = [
+        ad("CN=a", None, Some("dup@x")),
+        ad("CN=b", None, Some("dup@x")),
+    ];
     let cloud = [entra("c", None, Some("dup@x"))];
     let r = match_users(&on_prem, &cloud);
     assert!(r.soft_match_candidates.is_empty());
@@ -301,8 +429,14 @@ fn ambiguous_users_are_not_soft_match_candidates() {
 
 #[test]
 fn report_serializes_in_pascal_case() {
-    let on_prem = [ad("CN=a", Some(g(1)), Some("a@x")), ad("CN=b", None, Some("b@x"))];
-    let cloud = [entra("c1", Some(&iid(1)), None), entra("c2", None, Some("B@x"))];
+    let on_prem = [
+        ad("CN=a", Some(g(1)), Some("a@x")),
+        ad("CN=b", None, Some("b@x")),
+    ];
+    let cloud = [
+        entra("c1", Some(&iid(1)), None),
+        entra("c2", None, Some("B@x")),
+    ];
     let v = serde_json::to_value(match_users(&on_prem, &cloud)).unwrap();
     assert_eq!(
         v,
@@ -345,7 +479,15 @@ impl Rng {
 /// `<prefix><n>@x.com` for a random `n` below `pool`, with random letters upper-cased.
 fn random_address(rng: &mut Rng, prefix: &str, pool: u64) -> String {
     let text = format!("{prefix}{}@x.com", rng.below(pool));
-    text.chars().map(|c| if rng.chance(50) { c.to_ascii_uppercase() } else { c }).collect()
+    text.chars()
+        .map(|c| {
+            if rng.chance(50) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn generate(rng: &mut Rng) -> (Vec<OnPremUser>, Vec<CloudUser>) {
@@ -374,10 +516,15 @@ fn generate(rng: &mut Rng) -> (Vec<OnPremUser>, Vec<CloudUser>) {
     let mut cloud = Vec::new();
     for j in 0..n_cl {
         let mut u = entra(&format!("c{j}"), None, None);
-        u.on_premises_immutable_id = match rng.below(10) {
+        u.on_premises_immutable_id = match rng.below(11) {
             0 => None,
             1 => Some(format!("text{}", rng.below(4))),
-            2 => Some(iid(rng.below(u64::from(pool)) as u8).trim_end_matches('=').to_owned()),
+            10 => Some(format!(" {}", &iid(rng.below(u64::from(pool)) as u8)[..23])),
+            2 => Some(
+                iid(rng.below(u64::from(pool)) as u8)
+                    .trim_end_matches('=')
+                    .to_owned(),
+            ),
             _ => Some(iid(rng.below(u64::from(pool)) as u8)),
         };
         if rng.chance(80) {
@@ -401,14 +548,19 @@ fn cloud_key(u: &CloudUser) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    Some(crate::anchor::guid_from_immutable_id(t).map_or_else(|_| t.to_owned(), |g| immutable_id_from_guid(&g)))
+    Some(
+        crate::anchor::guid_from_immutable_id(t)
+            .map_or_else(|_| t.to_owned(), |g| immutable_id_from_guid(&g)),
+    )
 }
 
 fn lower(s: Option<&str>) -> Option<String> {
     s.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty())
 }
 
-fn counts_of<T: Clone + Eq + std::hash::Hash>(keys: impl Iterator<Item = Option<T>>) -> HashMap<T, usize> {
+fn counts_of<T: Clone + Eq + std::hash::Hash>(
+    keys: impl Iterator<Item = Option<T>>,
+) -> HashMap<T, usize> {
     let mut m = HashMap::new();
     for k in keys.flatten() {
         *m.entry(k).or_insert(0) += 1;
@@ -436,45 +588,89 @@ fn property_every_user_lands_in_exactly_one_bucket() {
         for grp in &r.ambiguous {
             grp.on_prem.iter().for_each(|&i| op_seen[i] += 1);
             grp.cloud.iter().for_each(|&j| cl_seen[j] += 1);
-            assert!(grp.on_prem.windows(2).all(|w| w[0] < w[1]), "{ctx}: sorted group");
-            assert!(grp.cloud.windows(2).all(|w| w[0] < w[1]), "{ctx}: sorted group");
-            assert!(!grp.on_prem.is_empty() || !grp.cloud.is_empty(), "{ctx}: empty group");
+            assert!(
+                grp.on_prem.windows(2).all(|w| w[0] < w[1]),
+                "{ctx}: sorted group"
+            );
+            assert!(
+                grp.cloud.windows(2).all(|w| w[0] < w[1]),
+                "{ctx}: sorted group"
+            );
+            assert!(
+                !grp.on_prem.is_empty() || !grp.cloud.is_empty(),
+                "{ctx}: empty group"
+            );
         }
-        assert!(op_seen.iter().all(|&n| n == 1), "{ctx}: AD buckets {op_seen:?}");
-        assert!(cl_seen.iter().all(|&n| n == 1), "{ctx}: cloud buckets {cl_seen:?}");
+        assert!(
+            op_seen.iter().all(|&n| n == 1),
+            "{ctx}: AD buckets {op_seen:?}"
+        );
+        assert!(
+            cl_seen.iter().all(|&n| n == 1),
+            "{ctx}: cloud buckets {cl_seen:?}"
+        );
 
         // Counts add up.
         let c = r.counts;
-        assert_eq!(c.matched + c.unmatched_on_prem + c.ambiguous_on_prem, on_prem.len(), "{ctx}");
-        assert_eq!(c.matched + c.unmatched_cloud + c.ambiguous_cloud, cloud.len(), "{ctx}");
+        assert_eq!(
+            c.matched + c.unmatched_on_prem + c.ambiguous_on_prem,
+            on_prem.len(),
+            "{ctx}"
+        );
+        assert_eq!(
+            c.matched + c.unmatched_cloud + c.ambiguous_cloud,
+            cloud.len(),
+            "{ctx}"
+        );
         assert_eq!(c.matched, r.matched.len(), "{ctx}");
-        assert_eq!(c.soft_match_candidates, r.soft_match_candidates.len(), "{ctx}");
+        assert_eq!(
+            c.soft_match_candidates,
+            r.soft_match_candidates.len(),
+            "{ctx}"
+        );
 
         // Matches are unique anchor equalities; duplicated keys are always ambiguous.
         let op_anchor = counts_of(on_prem.iter().map(ad_key));
         let cl_anchor = counts_of(cloud.iter().map(cloud_key));
-        let op_upn = counts_of(on_prem.iter().map(|u| lower(u.user_principal_name.as_deref())));
-        let cl_upn = counts_of(cloud.iter().map(|u| lower(u.user_principal_name.as_deref())));
+        let op_upn = counts_of(
+            on_prem
+                .iter()
+                .map(|u| lower(u.user_principal_name.as_deref())),
+        );
+        let cl_upn = counts_of(
+            cloud
+                .iter()
+                .map(|u| lower(u.user_principal_name.as_deref())),
+        );
         for p in &r.matched {
             let key = ad_key(&on_prem[p.on_prem]).unwrap();
             assert_eq!(Some(&key), cloud_key(&cloud[p.cloud]).as_ref(), "{ctx}");
             assert_eq!((op_anchor[&key], cl_anchor[&key]), (1, 1), "{ctx}");
         }
-        let ambiguous_op: HashSet<usize> = r.ambiguous.iter().flat_map(|g| g.on_prem.clone()).collect();
-        let ambiguous_cl: HashSet<usize> = r.ambiguous.iter().flat_map(|g| g.cloud.clone()).collect();
+        let ambiguous_op: HashSet<usize> =
+            r.ambiguous.iter().flat_map(|g| g.on_prem.clone()).collect();
+        let ambiguous_cl: HashSet<usize> =
+            r.ambiguous.iter().flat_map(|g| g.cloud.clone()).collect();
         for (i, u) in on_prem.iter().enumerate() {
-            let dup_anchor = ad_key(u).is_some_and(|k| op_anchor[&k] > 1 || cl_anchor.get(&k).is_some_and(|&n| n > 1));
+            let dup_anchor = ad_key(u)
+                .is_some_and(|k| op_anchor[&k] > 1 || cl_anchor.get(&k).is_some_and(|&n| n > 1));
             let dup_upn = lower(u.user_principal_name.as_deref()).is_some_and(|k| op_upn[&k] > 1);
             if dup_anchor || dup_upn {
-                assert!(ambiguous_op.contains(&i), "{ctx}: AD {i} should be ambiguous");
+                assert!(
+                    ambiguous_op.contains(&i),
+                    "{ctx}: AD {i} should be ambiguous"
+                );
             }
         }
         for (j, u) in cloud.iter().enumerate() {
-            let dup_anchor =
-                cloud_key(u).is_some_and(|k| cl_anchor[&k] > 1 || op_anchor.get(&k).is_some_and(|&n| n > 1));
+            let dup_anchor = cloud_key(u)
+                .is_some_and(|k| cl_anchor[&k] > 1 || op_anchor.get(&k).is_some_and(|&n| n > 1));
             let dup_upn = lower(u.user_principal_name.as_deref()).is_some_and(|k| cl_upn[&k] > 1);
             if dup_anchor || dup_upn {
-                assert!(ambiguous_cl.contains(&j), "{ctx}: cloud {j} should be ambiguous");
+                assert!(
+                    ambiguous_cl.contains(&j),
+                    "{ctx}: cloud {j} should be ambiguous"
+                );
             }
         }
 
@@ -485,21 +681,29 @@ fn property_every_user_lands_in_exactly_one_bucket() {
             for &j in &r.unmatched_cloud {
                 let (a, b) = (&on_prem[i], &cloud[j]);
                 if let Some(k) = ad_key(a) {
-                    assert_ne!(Some(k), cloud_key(b), "{ctx}: unmatched pair {i},{j} shares an anchor");
+                    assert_ne!(
+                        Some(k),
+                        cloud_key(b),
+                        "{ctx}: unmatched pair {i},{j} shares an anchor"
+                    );
                 }
                 let upn = lower(a.user_principal_name.as_deref());
                 let basis = if upn.is_some() && upn == lower(b.user_principal_name.as_deref()) {
                     Some(SoftMatchBasis::Upn)
                 } else {
                     let smtp = lower(a.primary_smtp());
-                    (smtp.is_some() && smtp == lower(b.primary_smtp())).then_some(SoftMatchBasis::PrimarySmtp)
+                    (smtp.is_some() && smtp == lower(b.primary_smtp()))
+                        .then_some(SoftMatchBasis::PrimarySmtp)
                 };
                 if let Some(basis) = basis {
                     expected.push(SoftMatchCandidate {
                         on_prem: i,
                         cloud: j,
                         basis,
-                        cloud_has_other_anchor: b.on_premises_immutable_id.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                        cloud_has_other_anchor: b
+                            .on_premises_immutable_id
+                            .as_deref()
+                            .is_some_and(|s| !s.trim().is_empty()),
                     });
                 }
             }

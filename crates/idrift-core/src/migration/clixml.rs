@@ -26,7 +26,9 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
     let body_start = match text.trim_start_matches('\u{feff}').trim_start() {
         t if t.starts_with("#< CLIXML") => {
             let marker = text.len() - t.len();
-            text[marker..].find('\n').map_or(text.len(), |i| marker + i + 1)
+            text[marker..]
+                .find('\n')
+                .map_or(text.len(), |i| marker + i + 1)
         }
         _ => 0,
     };
@@ -235,7 +237,12 @@ impl Parser<'_> {
     }
 
     /// An attribute's value (entities resolved), by name.
-    fn attr(&self, e: &BytesStart<'_>, name: &str, at: usize) -> Result<Option<String>, MigrationError> {
+    fn attr(
+        &self,
+        e: &BytesStart<'_>,
+        name: &str,
+        at: usize,
+    ) -> Result<Option<String>, MigrationError> {
         for a in e.attributes() {
             let a = a.map_err(|err| self.syntax(at, format!("bad attribute: {err}")))?;
             if a.key.as_ref() == name {
@@ -296,7 +303,9 @@ impl Parser<'_> {
                 let Some(&id) = self.refs.get(&ref_id) else {
                     return Err(self.syntax(
                         at,
-                        format!("<Ref RefId=\"{ref_id}\"> refers to no earlier <Obj RefId=\"{ref_id}\">"),
+                        format!(
+                            "<Ref RefId=\"{ref_id}\"> refers to no earlier <Obj RefId=\"{ref_id}\">"
+                        ),
                     ));
                 };
                 self.deliver(name, Value::Obj(id), at)?;
@@ -455,7 +464,11 @@ impl Parser<'_> {
     /// Completes an element: converts it to a value and hands it to its parent.
     fn finish(&mut self, frame: Frame, at: usize) -> Result<(), MigrationError> {
         match frame {
-            Frame::Objs | Frame::Skip | Frame::Members { .. } | Frame::List { .. } | Frame::Dict { .. } => {}
+            Frame::Objs
+            | Frame::Skip
+            | Frame::Members { .. }
+            | Frame::List { .. }
+            | Frame::Dict { .. } => {}
             Frame::Obj { id, name } => self.deliver(name, Value::Obj(id), at)?,
             Frame::TypeNames { ref_id, names } => {
                 if let Some(r) = ref_id {
@@ -517,7 +530,12 @@ impl Parser<'_> {
     }
 
     /// Hands a finished value to the element that contains it.
-    fn deliver(&mut self, name: Option<String>, value: Value, at: usize) -> Result<(), MigrationError> {
+    fn deliver(
+        &mut self,
+        name: Option<String>,
+        value: Value,
+        at: usize,
+    ) -> Result<(), MigrationError> {
         match self.stack.last_mut() {
             Some((Frame::Objs, _)) => self.doc.roots.push(value),
             Some((Frame::Obj { id, .. }, _)) => {
@@ -539,7 +557,12 @@ impl Parser<'_> {
                     items.push(value);
                 }
             }
-            Some((Frame::Entry { key, value: slot, .. }, _)) => match name.as_deref() {
+            Some((
+                Frame::Entry {
+                    key, value: slot, ..
+                },
+                _,
+            )) => match name.as_deref() {
                 Some("Key") => *key = Some(value),
                 _ => *slot = Some(value),
             },

@@ -48,7 +48,10 @@ const MAX_DEPTH: usize = 8;
 /// # Errors
 /// [`MigrationError::Field`] for a value of the wrong shape; [`MigrationError::NotRecognized`] when
 /// nothing in the document is migration statistics.
-pub(crate) fn extract(doc: &Doc, format: InputFormat) -> Result<Vec<MigrationStats>, MigrationError> {
+pub(crate) fn extract(
+    doc: &Doc,
+    format: InputFormat,
+) -> Result<Vec<MigrationStats>, MigrationError> {
     let mut x = Extractor {
         doc,
         users: Vec::new(),
@@ -56,10 +59,16 @@ pub(crate) fn extract(doc: &Doc, format: InputFormat) -> Result<Vec<MigrationSta
     };
     let single = doc.roots.len() == 1;
     for (i, root) in doc.roots.iter().enumerate() {
-        let path = if single { String::new() } else { format!("[{i}]") };
+        let path = if single {
+            String::new()
+        } else {
+            format!("[{i}]")
+        };
         x.visit(root, &path, 0)?;
     }
-    let Extractor { mut users, loose, .. } = x;
+    let Extractor {
+        mut users, loose, ..
+    } = x;
     if !loose.is_empty() {
         users.push(MigrationStats {
             identity: loose.iter().find_map(|f| f.mailbox_guid.clone()),
@@ -101,7 +110,11 @@ fn join(path: &str, name: &str) -> String {
 
 fn field(path: &str, line: Option<usize>, message: impl Into<String>) -> MigrationError {
     MigrationError::Field {
-        path: if path.is_empty() { "(top level)".to_owned() } else { path.to_owned() },
+        path: if path.is_empty() {
+            "(top level)".to_owned()
+        } else {
+            path.to_owned()
+        },
         line,
         message: message.into(),
     }
@@ -183,7 +196,8 @@ impl<'d> Extractor<'d> {
             doc.text(v)
                 .or_else(|| {
                     let io = doc.obj(v)?;
-                    doc.prop_any(io, &["Id", "Name"]).and_then(|(_, id)| doc.text(id))
+                    doc.prop_any(io, &["Id", "Name"])
+                        .and_then(|(_, id)| doc.text(id))
                 })
                 .filter(|s| !s.trim().is_empty())
         });
@@ -217,7 +231,10 @@ impl<'d> Extractor<'d> {
             .filter(|s| !s.trim().is_empty());
         let (verification, log) = match doc.prop(o, "Report") {
             None | Some(Value::Nil) => match doc.prop(o, "MailboxVerification") {
-                Some(mv) => (self.verification(mv, o, &join(path, "MailboxVerification"))?, Vec::new()),
+                Some(mv) => (
+                    self.verification(mv, o, &join(path, "MailboxVerification"))?,
+                    Vec::new(),
+                ),
                 None => (Verification::NoReport, Vec::new()),
             },
             Some(r) => match doc.obj(r) {
@@ -252,7 +269,11 @@ impl<'d> Extractor<'d> {
         })
     }
 
-    fn report(&self, ro: &'d Obj, path: &str) -> Result<(Verification, Vec<String>), MigrationError> {
+    fn report(
+        &self,
+        ro: &'d Obj,
+        path: &str,
+    ) -> Result<(Verification, Vec<String>), MigrationError> {
         let doc = self.doc;
         let log = match doc.prop(ro, "Entries") {
             Some(entries) => match doc.items(entries) {
@@ -268,7 +289,12 @@ impl<'d> Extractor<'d> {
         Ok((verification, log))
     }
 
-    fn verification(&self, mv: &'d Value, owner: &Obj, path: &str) -> Result<Verification, MigrationError> {
+    fn verification(
+        &self,
+        mv: &'d Value,
+        owner: &Obj,
+        path: &str,
+    ) -> Result<Verification, MigrationError> {
         let doc = self.doc;
         if let Some(items) = doc.items(mv) {
             if items.is_empty() {
@@ -452,7 +478,9 @@ fn is_folder(doc: &Doc, o: &Obj) -> bool {
         || doc
             .prop_any(o, &["Source", "FolderSourcePath", "FolderPath"])
             .is_some()
-        || (o.props.is_empty() && o.items.is_none() && o.to_string.as_deref().is_some_and(is_folder_string))
+        || (o.props.is_empty()
+            && o.items.is_none()
+            && o.to_string.as_deref().is_some_and(is_folder_string))
 }
 
 /// Whether a line is a `FolderSizeRec.ToString()`: `{FolderPath}: Source: {C} [{size}], Target {C} [{size}]…`.
@@ -545,7 +573,9 @@ fn count_and_size(
         if let Some(parsed) = o.to_string.as_deref().and_then(|s| s.parse().ok()) {
             return Ok(parsed);
         }
-        let count = doc.prop_any(o, &["Count", "C"]).and_then(|(_, c)| int_value(doc, c));
+        let count = doc
+            .prop_any(o, &["Count", "C"])
+            .and_then(|(_, c)| int_value(doc, c));
         let size = doc
             .prop_any(o, &["Size", "S"])
             .and_then(|(_, s)| size_value(doc, s, 0));
@@ -569,7 +599,11 @@ fn size_value(doc: &Doc, v: &Value, depth: usize) -> Option<u64> {
         Value::UInt(n) => Some(*n),
         Value::Obj(_) if depth < 4 => {
             let o = doc.obj(v)?;
-            if let Some(b) = o.to_string.as_deref().and_then(|s| s.parse::<ByteSize>().ok()) {
+            if let Some(b) = o
+                .to_string
+                .as_deref()
+                .and_then(|s| s.parse::<ByteSize>().ok())
+            {
                 return Some(b.0);
             }
             if let Some(inner) = &o.value
@@ -589,7 +623,11 @@ fn int_value(doc: &Doc, v: &Value) -> Option<u64> {
         Value::Int(n) => u64::try_from(*n).ok(),
         Value::UInt(n) => Some(*n),
         Value::Str(s) | Value::Other(s) => s.trim().replace(',', "").parse().ok(),
-        Value::Obj(_) => doc.obj(v)?.value.as_ref().and_then(|inner| int_value(doc, inner)),
+        // One level only: an object's wrapped value may itself be an object, even a reference back.
+        Value::Obj(_) => match doc.obj(v)?.value.as_ref()? {
+            Value::Obj(_) => None,
+            inner => int_value(doc, inner),
+        },
         _ => None,
     }
 }

@@ -44,9 +44,9 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         // ConvertTo-Json wraps some arrays as `{"value":[…],"Count":n}`.
         Json::Object(map) => match map.get("value") {
             Some(Json::Array(items))
-                if map
-                    .keys()
-                    .all(|k| k.starts_with('@') || k.contains('@') || k == "value" || k == "Count") =>
+                if map.keys().all(|k| {
+                    k.starts_with('@') || k.contains('@') || k == "value" || k == "Count"
+                }) =>
             {
                 items.iter().collect()
             }

@@ -61,9 +61,10 @@ pub fn analyze_log<S: AsRef<str>>(entries: &[S]) -> LogSummary {
             || lower.contains("paused temporarily")
             || lower.contains("relinquishing job");
         if stalled {
-            summary.stalls += 1;
+            summary.stalls = summary.stalls.saturating_add(1);
             if let Some(s) = state {
-                *summary.stall_states.entry(s).or_insert(0) += 1;
+                let n = summary.stall_states.entry(s).or_insert(0);
+                *n = n.saturating_add(1);
             }
             in_pass = false;
             last_stage = None;
@@ -80,9 +81,9 @@ pub fn analyze_log<S: AsRef<str>>(entries: &[S]) -> LogSummary {
         let back_to_loading =
             in_pass && stage == Stage::Loading && last_stage == Some(Stage::Copying);
         if continued || !in_pass || back_to_loading {
-            summary.copy_passes += 1;
+            summary.copy_passes = summary.copy_passes.saturating_add(1);
             if continued || summary.copy_passes > 1 {
-                summary.restarts += 1;
+                summary.restarts = summary.restarts.saturating_add(1);
             }
             in_pass = true;
         }

@@ -42,7 +42,9 @@ pub enum SizeError {
     )]
     Size(String),
     /// The text is not `count [size]`.
-    #[error("expected a count and size such as `10188 [1.152 GB (1,237,342,091 bytes)]`, found {0:?}")]
+    #[error(
+        "expected a count and size such as `10188 [1.152 GB (1,237,342,091 bytes)]`, found {0:?}"
+    )]
     CountAndSize(String),
 }
 

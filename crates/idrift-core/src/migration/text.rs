@@ -148,7 +148,8 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
     let mut verification: Vec<(usize, Value)> = Vec::new();
     let mut mailbox_verification_text: Option<String> = None;
     for (record, line) in records {
-        let is_folder = record.has("Source") || record.has("FolderSourcePath") || record.has("FolderPath");
+        let is_folder =
+            record.has("Source") || record.has("FolderSourcePath") || record.has("FolderPath");
         if is_folder {
             let props = record
                 .fields
@@ -185,7 +186,12 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
                 continue;
             }
             if key.eq_ignore_ascii_case("MailboxVerification") {
-                for l in f.value.lines().map(str::trim).filter(|l| is_folder_string(l)) {
+                for l in f
+                    .value
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| is_folder_string(l))
+                {
                     folder_lines.push((l.to_owned(), f.line));
                 }
                 if !f.value.trim().is_empty() {
@@ -209,7 +215,9 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
                     None => identity = Some((f.value.trim().to_owned(), f.line)),
                 }
             }
-            let present = stats.iter().any(|(k, v)| k.eq_ignore_ascii_case(&key) && !v.is_empty());
+            let present = stats
+                .iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case(&key) && !v.is_empty());
             if !present {
                 stats.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
                 stats.push((key, f.value.trim().to_owned()));
@@ -255,7 +263,16 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
     }
     let mut props: Vec<(String, Value)> = stats
         .into_iter()
-        .map(|(k, v)| (k, if v.is_empty() { Value::Nil } else { Value::Str(v) }))
+        .map(|(k, v)| {
+            (
+                k,
+                if v.is_empty() {
+                    Value::Nil
+                } else {
+                    Value::Str(v)
+                },
+            )
+        })
         .collect();
     if identity.is_none()
         && let Some(email) = bare_email
@@ -304,7 +321,11 @@ fn prompt_property(t: &str) -> Option<String> {
     }
     let command = t[t.find('>')? + 1..].trim();
     let path = command.strip_prefix('$')?;
-    if path.is_empty() || !path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+    if path.is_empty()
+        || !path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
         return None;
     }
     let prop = path.rsplit('.').next().filter(|_| path.contains('.'))?;

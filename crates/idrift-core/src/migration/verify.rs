@@ -269,14 +269,15 @@ pub fn verify(stats: &MigrationStats) -> UserVerification {
 
 fn folder_result(f: &FolderVerification) -> FolderResult {
     let items_short = f.source.count.saturating_sub(f.target.count);
-    let lost_items = items_short > 0
-        || !f.missing.is_empty()
-        || f.folder_is_missing
-        || f.folder_is_misplaced;
+    let lost_items =
+        items_short > 0 || !f.missing.is_empty() || f.folder_is_missing || f.folder_is_misplaced;
     FolderResult {
         folder_path: f.folder_path.clone(),
         target_folder_path: f.target_path.clone().filter(|t| *t != f.folder_path),
-        well_known_folder: f.well_known.clone().filter(|w| !w.eq_ignore_ascii_case("None")),
+        well_known_folder: f
+            .well_known
+            .clone()
+            .filter(|w| !w.eq_ignore_ascii_case("None")),
         source_count: f.source.count,
         source_bytes: f.source.size,
         target_count: f.target.count,
@@ -344,8 +345,14 @@ fn verdict(stats: &MigrationStats, folders: &[FolderResult]) -> (Verdict, String
     match &stats.verification {
         Verification::Folders(_) if !folders.is_empty() => {
             let failing: Vec<&FolderResult> = folders.iter().filter(|f| f.lost_items).collect();
-            let source: u64 = folders.iter().map(|f| f.source_count).sum();
-            let target: u64 = folders.iter().map(|f| f.target_count).sum();
+            let source = folders
+                .iter()
+                .map(|f| f.source_count)
+                .fold(0u64, u64::saturating_add);
+            let target = folders
+                .iter()
+                .map(|f| f.target_count)
+                .fold(0u64, u64::saturating_add);
             if failing.is_empty() {
                 (
                     Verdict::Pass,
@@ -489,7 +496,9 @@ fn explain(
                 size(extra)
             ));
         } else if data > 0 {
-            out.push("Data migrated does not exceed the estimate: no data was copied twice.".to_owned());
+            out.push(
+                "Data migrated does not exceed the estimate: no data was copied twice.".to_owned(),
+            );
         }
     }
 

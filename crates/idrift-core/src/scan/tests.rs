@@ -960,6 +960,16 @@ fn findings_are_sorted_most_severe_first_and_counted() {
         3
     );
     assert_eq!(r.findings_for("ZZZ.DUP@contoso.com").count(), 1);
+    let mut r = r;
+    r.retain(|f| f.severity >= Severity::High);
+    assert_eq!(
+        (
+            r.summary.total,
+            r.summary.dir_sync_override,
+            r.summary.duplicate_mailbox
+        ),
+        (2, 0, 1)
+    );
 }
 
 #[test]

@@ -35,14 +35,23 @@ fn normalized_drops_blanks_and_repeats_keeping_order() {
 
 #[test]
 fn display_names_both_attributes() {
-    assert_eq!(phones(Some("1"), &["2", "3"]).to_string(), "mobile=1 otherMobile=2;3");
-    assert_eq!(phones(None, &[]).to_string(), "mobile=(none) otherMobile=(none)");
+    assert_eq!(
+        phones(Some("1"), &["2", "3"]).to_string(),
+        "mobile=1 otherMobile=2;3"
+    );
+    assert_eq!(
+        phones(None, &[]).to_string(),
+        "mobile=(none) otherMobile=(none)"
+    );
 }
 
 #[test]
 fn phones_serialize_in_journal_shape() {
     let json = serde_json::to_value(phones(Some("1"), &["2"])).unwrap();
-    assert_eq!(json, serde_json::json!({"Mobile": "1", "OtherMobile": ["2"]}));
+    assert_eq!(
+        json,
+        serde_json::json!({"Mobile": "1", "OtherMobile": ["2"]})
+    );
     let back: Phones = serde_json::from_value(serde_json::json!({"Mobile": null})).unwrap();
     assert_eq!(back, Phones::default());
 }

@@ -14,7 +14,10 @@ fn check_err(request: &str, kind: &str, needle: &str) {
     assert_eq!(v["V"], 1);
     assert_eq!(v["Err"]["Kind"], kind, "{v}");
     let message = v["Err"]["Message"].as_str().unwrap();
-    assert!(message.contains(needle), "{message:?} does not contain {needle:?}");
+    assert!(
+        message.contains(needle),
+        "{message:?} does not contain {needle:?}"
+    );
 }
 
 #[test]
@@ -31,8 +34,16 @@ fn malformed_requests_are_bad_requests() {
 
 #[test]
 fn other_versions_are_refused() {
-    check_err(r#"{"V":2,"Op":"Describe"}"#, "UnsupportedVersion", "wire version 2");
-    check_err(r#"{"V":0,"Op":"Describe"}"#, "UnsupportedVersion", "speaks V 1");
+    check_err(
+        r#"{"V":2,"Op":"Describe"}"#,
+        "UnsupportedVersion",
+        "wire version 2",
+    );
+    check_err(
+        r#"{"V":0,"Op":"Describe"}"#,
+        "UnsupportedVersion",
+        "speaks V 1",
+    );
 }
 
 #[test]
@@ -42,7 +53,11 @@ fn unknown_operations_list_the_known_ones() {
 
 #[test]
 fn invalid_args_name_the_field() {
-    check_err(r#"{"V":1,"Op":"DirSync.Compare"}"#, "InvalidArgs", "missing field `Source`");
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Compare"}"#,
+        "InvalidArgs",
+        "missing field `Source`",
+    );
     check_err(
         r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Nowhere"}}}"#,
         "InvalidArgs",
@@ -76,7 +91,10 @@ fn app_errors_keep_their_kind_and_message() {
     let (status, v) = call(&request.to_string());
     assert_eq!(status, Status::Error);
     assert_eq!(v["Err"]["Kind"], "MissingFile");
-    assert!(v["Err"]["Message"].as_str().unwrap().contains("ad.ldif"), "{v}");
+    assert!(
+        v["Err"]["Message"].as_str().unwrap().contains("ad.ldif"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -85,7 +103,12 @@ fn describe_lists_every_operation() {
     assert_eq!(status, Status::Ok);
     assert_eq!(v["Ok"]["AbiVersion"], crate::abi::ABI_VERSION);
     assert_eq!(v["Ok"]["WireVersion"], 1);
-    let ops: Vec<&str> = v["Ok"]["Ops"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    let ops: Vec<&str> = v["Ok"]["Ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
     assert_eq!(ops, OPS);
 }
 
@@ -97,7 +120,10 @@ fn source_check_counts_what_idrift_app_loads() {
     assert_eq!(v["Ok"]["Kind"], "Demo");
     assert_eq!(v["Ok"]["OnPremUsers"], demo.snapshot.on_prem.len());
     assert_eq!(v["Ok"]["CloudUsers"], demo.snapshot.cloud.len());
-    assert_eq!(v["Ok"]["HasTenantSync"], demo.snapshot.tenant_sync.is_some());
+    assert_eq!(
+        v["Ok"]["HasTenantSync"],
+        demo.snapshot.tenant_sync.is_some()
+    );
 }
 
 #[test]
@@ -108,18 +134,29 @@ fn compare_returns_the_report_of_idrift_app_and_writes_its_csv() {
     assert_eq!(status, Status::Ok, "{v}");
     let demo = idrift_app::demo::load().unwrap();
     let report = idrift_app::dirsync::compare(&demo.snapshot, &PhoneOptions::default());
-    assert_eq!(v["Ok"]["Summary"], serde_json::to_value(report.summary).unwrap());
+    assert_eq!(
+        v["Ok"]["Summary"],
+        serde_json::to_value(report.summary).unwrap()
+    );
     assert_eq!(v["Ok"]["Rows"], serde_json::to_value(&report.rows).unwrap());
     let written = std::path::PathBuf::from(v["Ok"]["CsvPath"].as_str().unwrap());
     assert_eq!(written.parent(), Some(dir.path()));
     let name = written.file_name().unwrap().to_str().unwrap();
-    assert!(name.starts_with("ADSyncTools-DirSyncOverrides_") && name.ends_with(".csv"), "{name}");
-    assert_eq!(idrift_app::dirsync::read_csv(&written).unwrap(), report.rows);
+    assert!(
+        name.starts_with("ADSyncTools-DirSyncOverrides_") && name.ends_with(".csv"),
+        "{name}"
+    );
+    assert_eq!(
+        idrift_app::dirsync::read_csv(&written).unwrap(),
+        report.rows
+    );
 }
 
 #[test]
 fn compare_without_csv_writes_nothing() {
-    let (status, v) = call(r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"WriteCsv":false}}"#);
+    let (status, v) = call(
+        r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"WriteCsv":false}}"#,
+    );
     assert_eq!(status, Status::Ok, "{v}");
     assert!(v["Ok"]["CsvPath"].is_null());
 }
@@ -133,4 +170,372 @@ fn compare_to_a_named_file_writes_that_file() {
     assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["CsvPath"], serde_json::json!(file));
     assert!(file.is_file());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The operations over idrift-app: each returns what the library function returns, and the writers plan
+// (dry run) or journal and apply.
+
+fn repo_file(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
+}
+
+/// A copy of the demo snapshot in a temporary directory, for the writers to rewrite.
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["ad.ldif", "entra-users.json", "entra-sync.json"] {
+        std::fs::copy(repo_file(&format!("examples/demo/{f}")), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+fn snapshot_source(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::json!({"Kind": "Snapshot", "Path": dir})
+}
+
+fn call_json(request: serde_json::Value) -> (Status, serde_json::Value) {
+    call(&request.to_string())
+}
+
+#[test]
+fn get_reads_either_side_of_the_demo() {
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","From":"AD"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Mobile"], "0987654321");
+    assert_eq!(
+        v["Ok"]["DistinguishedName"],
+        "CN=Tim McMichael,OU=Sync,DC=contoso,DC=com"
+    );
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","From":"Entra"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["MobilePhone"], "1234567890");
+    assert_eq!(v["Ok"]["Synced"], true);
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"nobody@contoso.com","From":"AD"}}),
+    );
+    assert_eq!(status, Status::Error);
+    assert_eq!(v["Err"]["Kind"], "Invalid");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("nobody@contoso.com"),
+        "{v}"
+    );
+}
+
+#[test]
+fn set_plans_without_apply_and_writes_with_it() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let args = |apply: bool| {
+        serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+            "Source": snapshot_source(dir.path()), "Identity":"tim.mcmichael@contoso.com",
+            "MobileInAD":"1234567890", "Apply": apply, "JournalPath": journals.path()}})
+    };
+    let (status, v) = call_json(args(false));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Applied"], false);
+    assert_eq!(v["Ok"]["Command"], "dirsync set");
+    assert_eq!(v["Ok"]["Planned"].as_array().unwrap().len(), 1);
+    assert_eq!(v["Ok"]["Planned"][0]["Before"]["Mobile"], "0987654321");
+    assert_eq!(v["Ok"]["Planned"][0]["After"]["Mobile"], "1234567890");
+    assert!(v["Ok"]["JournalPath"].is_null());
+    assert_eq!(
+        std::fs::read_dir(journals.path()).unwrap().count(),
+        0,
+        "a dry run writes no journal"
+    );
+
+    let (status, v) = call_json(args(true));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Applied"], true);
+    assert_eq!(v["Ok"]["Report"]["Ops"][0]["Status"], "Applied", "{v}");
+    assert_eq!(v["Ok"]["Report"]["Writes"], 1);
+    let journal = std::path::PathBuf::from(v["Ok"]["JournalPath"].as_str().unwrap());
+    assert_eq!(journal.parent(), Some(journals.path()));
+    assert!(journal.is_file());
+    assert!(
+        v["Ok"]["Notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("next sync cycle"),
+        "{v}"
+    );
+
+    // The snapshot's ad.ldif now holds the new value; setting it again plans nothing.
+    let (_, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source": snapshot_source(dir.path()),"Identity":"tim.mcmichael@contoso.com","From":"AD"}}),
+    );
+    assert_eq!(v["Ok"]["Mobile"], "1234567890");
+    let (_, v) = call_json(args(false));
+    assert_eq!(v["Ok"]["Planned"].as_array().unwrap().len(), 0);
+    assert!(
+        v["Ok"]["Notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("already has these values"),
+        "{v}"
+    );
+}
+
+#[test]
+fn writers_refuse_bad_combinations() {
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
+        "InvalidArgs",
+        "name the new value",
+    );
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Clear","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
+        "InvalidArgs",
+        "name what to clear",
+    );
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInAD":"1","Apply":true}}"#,
+        "InvalidArgs",
+        "JournalPath is required",
+    );
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Persist","Args":{"Source":{"Kind":"Demo"},"Rows":[],"FromCsv":"/x.csv"}}"#,
+        "InvalidArgs",
+        "at most one of Rows, FromCsv and Resume",
+    );
+    check_err(
+        r#"{"V":1,"Op":"DirSync.Bypass.Preview","Args":{"Source":{"Kind":"Demo"},"DefaultRegion":"XX"}}"#,
+        "InvalidArgs",
+        "XX",
+    );
+}
+
+#[test]
+fn a_synced_users_entra_phone_is_refused() {
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInEntra":"1"}}),
+    );
+    assert_eq!(status, Status::Error, "{v}");
+    assert_eq!(v["Err"]["Kind"], "Source.Refused");
+}
+
+#[test]
+fn clear_plans_an_empty_mobile() {
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Clear","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInAD":true}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Command"], "dirsync clear");
+    assert!(v["Ok"]["Planned"][0]["After"]["Mobile"].is_null(), "{v}");
+}
+
+#[test]
+fn persist_copies_entra_values_into_ad_and_the_comparison_empties() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let compare = |dir: &std::path::Path| {
+        let (_, v) = call_json(
+            serde_json::json!({"V":1,"Op":"DirSync.Compare","Args":{"Source": snapshot_source(dir),"WriteCsv":false}}),
+        );
+        v["Ok"]["Rows"].as_array().unwrap().len()
+    };
+    let before = compare(dir.path());
+    assert!(before > 0);
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source": snapshot_source(dir.path())}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    let planned = v["Ok"]["Planned"].as_array().unwrap().len();
+    assert!(planned > 0, "{v}");
+    assert_eq!(v["Ok"]["Applied"], false);
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source": snapshot_source(dir.path()),"Apply":true,"JournalPath":journals.path()}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Report"]["Writes"], planned, "{v}");
+    assert!(compare(dir.path()) < before);
+}
+
+#[test]
+fn persist_takes_rows_and_only() {
+    let (_, compared) = call(
+        r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"WriteCsv":false}}"#,
+    );
+    let rows = compared["Ok"]["Rows"].clone();
+    let first = rows[0]["UserPrincipalName"].clone();
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source":{"Kind":"Demo"},"Rows":rows,"Only":[first]}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    let planned = v["Ok"]["Planned"].as_array().unwrap();
+    assert!(planned.len() <= 1, "{v}");
+    assert!(planned.iter().all(|p| p["Target"] == first));
+}
+
+#[test]
+fn bypass_status_preview_and_switch() {
+    let (status, v) =
+        call(r#"{"V":1,"Op":"DirSync.Bypass.Status","Args":{"Source":{"Kind":"Demo"}}}"#);
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Id"], "12cce4b4-4ab8-40b7-be4d-f5d7742ec185");
+    assert_eq!(v["Ok"]["BypassDirSyncOverridesEnabled"], false);
+
+    let (status, preview) =
+        call(r#"{"V":1,"Op":"DirSync.Bypass.Preview","Args":{"Source":{"Kind":"Demo"}}}"#);
+    assert_eq!(status, Status::Ok, "{preview}");
+    let at_risk = preview["Ok"]["Users"].as_array().unwrap().len();
+
+    let (status, v) = call(
+        r#"{"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source":{"Kind":"Demo"},"Enable":true}}"#,
+    );
+    if at_risk > 0 {
+        assert_eq!(status, Status::Error, "{v}");
+        assert_eq!(v["Err"]["Kind"], "Invalid");
+        assert!(
+            v["Err"]["Message"]
+                .as_str()
+                .unwrap()
+                .contains("AcceptOverwrite"),
+            "{v}"
+        );
+    }
+    let (status, v) = call(
+        r#"{"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source":{"Kind":"Demo"},"Enable":true,"AcceptOverwrite":true}}"#,
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Planned"][0]["Op"], "tenant.bypassDirSyncOverrides");
+    assert_eq!(
+        v["Ok"]["Preview"]["Users"].as_array().unwrap().len(),
+        at_risk
+    );
+
+    let (status, v) = call(
+        r#"{"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source":{"Kind":"Demo"},"Enable":false}}"#,
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        v["Ok"]["Notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("already disabled"),
+        "{v}"
+    );
+}
+
+#[test]
+fn bypass_enable_applies_to_a_snapshot() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source": snapshot_source(dir.path()),"Enable":true,"AcceptOverwrite":true,"Apply":true,"JournalPath":journals.path()}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Report"]["Ops"][0]["Status"], "Applied", "{v}");
+    let (_, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Bypass.Status","Args":{"Source": snapshot_source(dir.path())}}),
+    );
+    assert_eq!(v["Ok"]["BypassDirSyncOverridesEnabled"], true);
+}
+
+#[test]
+fn scan_and_plan_return_what_idrift_app_returns() {
+    let (status, v) = call(r#"{"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"}}}"#);
+    assert_eq!(status, Status::Ok, "{v}");
+    let demo = idrift_app::demo::load().unwrap();
+    let report = idrift_app::scan::scan(&demo.snapshot, &idrift_core::scan::ScanOptions::default());
+    assert_eq!(
+        v["Ok"]["Findings"],
+        serde_json::to_value(&report.findings).unwrap()
+    );
+    assert_eq!(
+        v["Ok"]["Summary"],
+        serde_json::to_value(report.summary).unwrap()
+    );
+    assert_eq!(
+        v["Ok"]["Notes"],
+        serde_json::to_value(&report.notes).unwrap()
+    );
+
+    let upn = report.findings[0].user_principal_name.clone();
+    let (status, p) = call_json(
+        serde_json::json!({"V":1,"Op":"Plan","Args":{"Source":{"Kind":"Demo"},"UserPrincipalName":upn}}),
+    );
+    assert_eq!(status, Status::Ok, "{p}");
+    let planned = idrift_app::plan::plan(
+        &demo.snapshot,
+        &upn,
+        &idrift_core::scan::ScanOptions::default(),
+        &idrift_core::plan::PlanOptions::default(),
+    )
+    .unwrap();
+    let expected = serde_json::to_value(planned.plan.unwrap()).unwrap();
+    assert_eq!(p["Ok"]["UserPrincipalName"], expected["UserPrincipalName"]);
+    assert_eq!(p["Ok"]["Findings"], expected["Findings"]);
+    assert_eq!(p["Ok"]["Options"], expected["Options"]);
+
+    let (status, v) = call(
+        r#"{"V":1,"Op":"Plan","Args":{"Source":{"Kind":"Demo"},"UserPrincipalName":"nobody@contoso.com"}}"#,
+    );
+    assert_eq!(status, Status::Error);
+    assert_eq!(v["Err"]["Kind"], "Invalid");
+}
+
+#[test]
+fn scan_filters_and_writes_its_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("findings.csv");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"MinSeverity":"Critical","OutPath":csv}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        v["Ok"]["Findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["Severity"] == "Critical"),
+        "{v}"
+    );
+    assert_eq!(v["Ok"]["CsvPath"], serde_json::json!(csv));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\"Kind\",\"Severity\""), "{text}");
+}
+
+#[test]
+fn migration_verify_reports_users_and_unreadable_inputs() {
+    let article = repo_file("examples/migration/article-user.xml");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Migration.Verify","Args":{"Paths":[article, "/nonexistent/stats.xml"]}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    let outcome = idrift_app::migration::verify_paths(&[article]);
+    assert_eq!(
+        v["Ok"]["Users"],
+        serde_json::to_value(&outcome.report.users).unwrap()
+    );
+    assert_eq!(
+        v["Ok"]["Summary"],
+        serde_json::to_value(outcome.report.summary).unwrap()
+    );
+    assert_eq!(v["Ok"]["Errors"][0]["Kind"], "Read");
+    assert!(
+        v["Ok"]["Errors"][0]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/stats.xml")
+    );
+    check_err(
+        r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":[]}}"#,
+        "InvalidArgs",
+        "Paths is empty",
+    );
+    check_err(
+        r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":["rel.xml"]}}"#,
+        "InvalidArgs",
+        "absolute",
+    );
 }

@@ -4,7 +4,8 @@ use super::*;
 
 #[test]
 fn request_ignores_unknown_fields_and_defaults_args() {
-    let req: Request = serde_json::from_str(r#"{"V":1,"Op":"Describe","Future":[1,2],"Trace":"x"}"#).unwrap();
+    let req: Request =
+        serde_json::from_str(r#"{"V":1,"Op":"Describe","Future":[1,2],"Trace":"x"}"#).unwrap();
     assert_eq!(req.v, 1);
     assert_eq!(req.op, "Describe");
     assert!(req.args.is_null());
@@ -18,9 +19,13 @@ fn request_without_v_is_rejected_naming_the_field() {
 
 #[test]
 fn source_kinds_decode_with_pascal_case_fields_and_ignore_extras() {
-    let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Snapshot","Path":"/x","Label":"lab"}"#).unwrap();
-    assert!(matches!(s, SourceSpec::Snapshot { ref path } if path == std::path::Path::new("/x")));
-    let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif","Entra":"/e.json"}"#).unwrap();
+    let s: SourceSpec =
+        serde_json::from_str(r#"{"Kind":"Snapshot","Path":"/x","Label":"lab"}"#).unwrap();
+    assert!(
+        matches!(s, SourceSpec::Snapshot { ref path, exo: None, exo_users: None } if path == std::path::Path::new("/x"))
+    );
+    let s: SourceSpec =
+        serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif","Entra":"/e.json"}"#).unwrap();
     assert!(matches!(s, SourceSpec::Files { .. }));
     let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Demo"}"#).unwrap();
     assert!(matches!(s, SourceSpec::Demo));
@@ -41,7 +46,10 @@ fn ok_envelope_omits_empty_warnings() {
     let body = encode_ok(&serde_json::json!({"A": 1}), &[]).unwrap();
     assert_eq!(String::from_utf8(body).unwrap(), r#"{"V":1,"Ok":{"A":1}}"#);
     let body = encode_ok(&serde_json::json!(null), &["w".to_owned()]).unwrap();
-    assert_eq!(String::from_utf8(body).unwrap(), r#"{"V":1,"Ok":null,"Warnings":["w"]}"#);
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        r#"{"V":1,"Ok":null,"Warnings":["w"]}"#
+    );
 }
 
 #[test]
@@ -65,4 +73,76 @@ fn status_codes_are_the_documented_integers() {
     assert_eq!(Status::Ok.code(), 0);
     assert_eq!(Status::Error.code(), 1);
     assert_eq!(Status::Internal.code(), 2);
+}
+
+#[test]
+fn files_sources_may_name_one_side() {
+    let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif"}"#).unwrap();
+    assert!(matches!(
+        s,
+        SourceSpec::Files {
+            ad: Some(_),
+            entra: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn write_args_are_flattened_into_the_operation_args() {
+    let a: DirSyncSetArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Identity":"a@b","MobileInAD":"1","Apply":true,"JournalPath":"/j","Extra":1}"#,
+    )
+    .unwrap();
+    assert!(a.write.apply);
+    assert_eq!(
+        a.write.journal_path.as_deref(),
+        Some(std::path::Path::new("/j"))
+    );
+    assert_eq!(a.mobile_in_ad.as_deref(), Some("1"));
+    assert!(a.other_mobile_in_ad.is_none());
+    let b: DirSyncClearArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Identity":"a@b","OtherMobileInAD":true}"#,
+    )
+    .unwrap();
+    assert!(!b.write.apply && b.other_mobile_in_ad && !b.mobile_in_ad);
+}
+
+#[test]
+fn sides_are_spelled_ad_and_entra() {
+    let a: DirSyncGetArgs =
+        serde_json::from_str(r#"{"Source":{"Kind":"Demo"},"Identity":"x","From":"AD"}"#).unwrap();
+    assert_eq!(a.from, Side::Ad);
+    let e = serde_json::from_str::<DirSyncGetArgs>(
+        r#"{"Source":{"Kind":"Demo"},"Identity":"x","From":"Ad"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("unknown variant `Ad`, expected `AD` or `Entra`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn persist_rows_use_the_compare_column_names() {
+    let a: DirSyncPersistArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Rows":[{"UserPrincipalName":"u@x","MobileInAD":"1","MobileInEntra":"2",
+            "OtherMobileInAD":["3"],"AlternateMobilePhonesInEntra":null,"DistinguishedName":"CN=u"}],"Limit":5}"#,
+    )
+    .unwrap();
+    let rows = a.rows.unwrap();
+    assert_eq!(rows[0].mobile_in_entra.as_deref(), Some("2"));
+    assert_eq!(rows[0].other_mobile_in_ad, ["3"]);
+    assert_eq!(a.limit, Some(5));
+}
+
+#[test]
+fn scan_filters_use_the_core_names() {
+    let a: ScanArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Kinds":["DuplicateMailbox"],"MinSeverity":"High"}"#,
+    )
+    .unwrap();
+    assert_eq!(a.kinds, [idrift_core::scan::FindingKind::DuplicateMailbox]);
+    assert_eq!(a.min_severity, Some(idrift_core::scan::Severity::High));
 }

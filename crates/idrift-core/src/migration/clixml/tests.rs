@@ -2,7 +2,8 @@
 
 use super::*;
 
-const NS: &str = r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#;
+const NS: &str =
+    r#"<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">"#;
 
 fn doc(body: &str) -> Doc {
     parse(&format!("{NS}\n{body}\n</Objs>")).unwrap()
@@ -34,7 +35,10 @@ fn objects_type_names_members_and_primitives() {
 </Obj>"#);
     assert_eq!(d.roots.len(), 1);
     let o = root(&d, 0);
-    assert_eq!(o.type_names, ["Deserialized.Foo", "Deserialized.System.Object"]);
+    assert_eq!(
+        o.type_names,
+        ["Deserialized.Foo", "Deserialized.System.Object"]
+    );
     assert_eq!(o.to_string.as_deref(), Some("foo"));
     assert_eq!(o.line, Some(2));
     let p = |n: &str| d.prop(o, n).cloned();
@@ -45,7 +49,9 @@ fn objects_type_names_members_and_primitives() {
     assert_eq!(p("Flag"), Some(Value::Bool(true)));
     assert_eq!(
         p("Guid"),
-        Some(Value::Other("f28fad8a-546d-4965-8bcd-94806d53967d".to_owned()))
+        Some(Value::Other(
+            "f28fad8a-546d-4965-8bcd-94806d53967d".to_owned()
+        ))
     );
     assert_eq!(p("Ratio"), Some(Value::Float(1.5)));
     assert_eq!(p("Letter"), Some(Value::Str("A".to_owned())));
@@ -122,7 +128,10 @@ fn powershell_escapes_decode_including_surrogate_pairs() {
     assert_eq!(decode_ps_escapes("_x005F_x0041_"), "_x0041_");
     assert_eq!(decode_ps_escapes("_xD83D__xDE00_"), "\u{1F600}");
     assert_eq!(decode_ps_escapes("_xD83D_ lone"), "\u{fffd} lone");
-    assert_eq!(decode_ps_escapes("_x12_ _xZZZZ_ é_x0041_"), "_x12_ _xZZZZ_ éA");
+    assert_eq!(
+        decode_ps_escapes("_x12_ _xZZZZ_ é_x0041_"),
+        "_x12_ _xZZZZ_ éA"
+    );
 }
 
 #[test]
@@ -134,7 +143,9 @@ fn remoting_marker_line_is_skipped_and_positions_stay_exact() {
 
 #[test]
 fn mismatched_end_tag_names_line_and_column() {
-    let text = format!("{NS}\n<Obj RefId=\"0\">\n  <Props>\n    <S N=\"A\">x</I32>\n  </Props>\n</Obj>\n</Objs>");
+    let text = format!(
+        "{NS}\n<Obj RefId=\"0\">\n  <Props>\n    <S N=\"A\">x</I32>\n  </Props>\n</Obj>\n</Objs>"
+    );
     let err = parse(&text).unwrap_err();
     let MigrationError::Syntax {
         format,
@@ -148,7 +159,11 @@ fn mismatched_end_tag_names_line_and_column() {
     assert_eq!(*format, InputFormat::Clixml);
     assert_eq!((*line, *column), (4, 15));
     assert!(message.contains("I32"), "{message}");
-    assert!(err.to_string().starts_with("line 4, column 15: invalid CLIXML:"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("line 4, column 15: invalid CLIXML:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -171,7 +186,13 @@ fn document_cut_between_elements_is_truncated() {
 fn document_cut_inside_a_tag_is_truncated() {
     let text = format!("{NS}\n<Obj RefId=\"0\">\n  <Props>\n    <S N=\"Ide");
     let err = parse(&text).unwrap_err();
-    let MigrationError::Truncated { line, column, detail, .. } = &err else {
+    let MigrationError::Truncated {
+        line,
+        column,
+        detail,
+        ..
+    } = &err
+    else {
         panic!("expected truncation, got {err:?}");
     };
     assert_eq!((*line, *column), (4, 14));
@@ -181,7 +202,10 @@ fn document_cut_inside_a_tag_is_truncated() {
 #[test]
 fn structural_errors_are_named() {
     let cases = [
-        ("<html><body/></html>", "the root element is <html>, expected <Objs>"),
+        (
+            "<html><body/></html>",
+            "the root element is <html>, expected <Objs>",
+        ),
         (
             &format!("{NS}<Obj RefId=\"0\"><Props><Ref N=\"A\" RefId=\"7\"/></Props></Obj></Objs>"),
             "<Ref RefId=\"7\"> refers to no earlier <Obj RefId=\"7\">",
@@ -202,7 +226,10 @@ fn structural_errors_are_named() {
             &format!("{NS}<Obj RefId=\"0\"><Widget/></Obj></Objs>"),
             "unknown CLIXML element <Widget>",
         ),
-        (&format!("{NS}stray text</Objs>"), "unexpected text inside <Objs>"),
+        (
+            &format!("{NS}stray text</Objs>"),
+            "unexpected text inside <Objs>",
+        ),
         ("", "no <Objs> element"),
     ];
     for (text, expected) in cases {
@@ -217,7 +244,9 @@ fn structural_errors_are_named() {
 
 #[test]
 fn unknown_content_elements_are_kept_as_text() {
-    let d = doc(r#"<Obj RefId="0"><Props><TS N="Took">PT1H21M9.3851867S</TS><BA N="Id">AAAA</BA></Props></Obj>"#);
+    let d = doc(
+        r#"<Obj RefId="0"><Props><TS N="Took">PT1H21M9.3851867S</TS><BA N="Id">AAAA</BA></Props></Obj>"#,
+    );
     let o = root(&d, 0);
     assert_eq!(
         d.prop(o, "Took"),

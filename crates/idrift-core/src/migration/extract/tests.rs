@@ -23,26 +23,59 @@ fn folder_tostring_with_every_bucket() {
     )
     .unwrap();
     assert_eq!(f.folder_path, "/Top of Information Store/Inbox");
-    assert_eq!(f.source, CountAndSize { count: 10188, size: 1_237_342_091 });
-    assert_eq!(f.target, CountAndSize { count: 10180, size: 1_571_440_111 });
+    assert_eq!(
+        f.source,
+        CountAndSize {
+            count: 10188,
+            size: 1_237_342_091
+        }
+    );
+    assert_eq!(
+        f.target,
+        CountAndSize {
+            count: 10180,
+            size: 1_571_440_111
+        }
+    );
     assert_eq!(f.source_fai.count, 27);
     assert_eq!(f.target_fai.size, 1_286_579);
     assert_eq!((f.corrupt.count, f.large.count, f.skipped.count), (1, 2, 3));
-    assert_eq!(f.missing, CountAndSize { count: 8, size: 8192 });
+    assert_eq!(
+        f.missing,
+        CountAndSize {
+            count: 8,
+            size: 8192
+        }
+    );
     assert_eq!(f.line, Some(7));
 }
 
 #[test]
 fn folder_tostring_errors_quote_the_text() {
     for (s, what) in [
-        ("/Inbox: Source: 1 [1 B (1 bytes)]", "no Source or no Target"),
-        ("/Inbox: Source: 1 [1 B (1 bytes)], Target 1 [1 B", "no closing `]`"),
-        ("/Inbox: Source: 1 [1 B (1 bytes)], Target x [1 B (1 bytes)]", "expected a count and size"),
-        ("/Inbox: Source: 1 [1 B (1 bytes)], Target 1 [1 B (1 bytes)], Weird: 1 [1 B (1 bytes)]", "unknown bucket \"Weird\""),
+        (
+            "/Inbox: Source: 1 [1 B (1 bytes)]",
+            "no Source or no Target",
+        ),
+        (
+            "/Inbox: Source: 1 [1 B (1 bytes)], Target 1 [1 B",
+            "no closing `]`",
+        ),
+        (
+            "/Inbox: Source: 1 [1 B (1 bytes)], Target x [1 B (1 bytes)]",
+            "expected a count and size",
+        ),
+        (
+            "/Inbox: Source: 1 [1 B (1 bytes)], Target 1 [1 B (1 bytes)], Weird: 1 [1 B (1 bytes)]",
+            "unknown bucket \"Weird\"",
+        ),
     ] {
         let err = folder_from_str(s, "MailboxVerification[2]", Some(3)).unwrap_err();
         let text = err.to_string();
-        assert!(text.starts_with("line 3: MailboxVerification[2]: "), "{text}");
+        assert!(
+            text.starts_with("line 3: MailboxVerification[2]: "),
+            "{text}"
+        );
         assert!(text.contains(what), "{s}: {text}");
     }
 }
@@ -54,8 +87,20 @@ fn count_and_size_from_count_and_size_properties() {
          "Missing":{"Count":0,"Size":0},"MissingItems":[{"Subject":"a"},{"Subject":"b"}]}]}}"#;
     let users = from_json(body).unwrap();
     let f = &folders(&users[0])[0];
-    assert_eq!(f.source, CountAndSize { count: 5, size: 5120 });
-    assert_eq!(f.target, CountAndSize { count: 5, size: 5120 });
+    assert_eq!(
+        f.source,
+        CountAndSize {
+            count: 5,
+            size: 5120
+        }
+    );
+    assert_eq!(
+        f.target,
+        CountAndSize {
+            count: 5,
+            size: 5120
+        }
+    );
     assert_eq!(f.missing.count, 2, "MissingItems records count as missing");
     assert_eq!(users[0].bytes_transferred, Some(1024));
 }
@@ -68,7 +113,8 @@ fn record_cut_short_names_the_missing_target_and_line() {
         err.to_string(),
         "line 3: Report.MailboxVerification[0].Target: missing (expected `Target : count [size]`; a record cut short means a truncated file)"
     );
-    let text = "Source           : 10 [1 KB (1,024 bytes)]\nTarget           : 10 [1 KB (1,024 bytes)]\n";
+    let text =
+        "Source           : 10 [1 KB (1,024 bytes)]\nTarget           : 10 [1 KB (1,024 bytes)]\n";
     let err = extract(&text::parse(text).unwrap(), InputFormat::FormatList).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -89,7 +135,11 @@ fn bad_values_name_path_and_found_text() {
         "[1].Report.MailboxVerification[0].Target: expected a count and size such as `10188 [1.152 GB (1,237,342,091 bytes)]`, found \"one\""
     );
     let err = from_json(r#"{"Identity":"a","Report":{"MailboxVerification":[{"FolderPath":"/X","Source":"1 [1 B (1 bytes)]","Target":"1 [1 B (1 bytes)]","FolderIsMissing":"maybe"}]}}"#).unwrap_err();
-    assert!(err.to_string().contains("FolderIsMissing: expected True or False"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("FolderIsMissing: expected True or False"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -101,7 +151,10 @@ fn verification_states() {
         {"Identity":"depth","Report":{"MailboxVerification":"System.Collections.Generic.List`1[Microsoft.Exchange.MailboxReplicationService.FolderSizeRec]"}},
         {"Identity":"textonly","Report":"1/1/2024 1:00:00 AM [X] created move request.\n1/1/2024 1:01:00 AM [X] Stage: LoadingMessages."}
     ]"#).unwrap();
-    let v: Vec<_> = users.iter().map(|u| (u.identity.as_deref(), &u.verification)).collect();
+    let v: Vec<_> = users
+        .iter()
+        .map(|u| (u.identity.as_deref(), &u.verification))
+        .collect();
     assert_eq!(v[0], (Some("none"), &Verification::NoReport));
     assert_eq!(v[1], (Some("notyet"), &Verification::NotInReport));
     assert_eq!(users[1].log.len(), 1);
@@ -129,7 +182,10 @@ fn loose_folder_records_form_one_user_named_by_mailbox_guid() {
 </Objs>"#;
     let users = extract(&clixml::parse(xml).unwrap(), InputFormat::Clixml).unwrap();
     assert_eq!(users.len(), 1);
-    assert_eq!(users[0].identity.as_deref(), Some("f28fad8a-546d-4965-8bcd-94806d53967d"));
+    assert_eq!(
+        users[0].identity.as_deref(),
+        Some("f28fad8a-546d-4965-8bcd-94806d53967d")
+    );
     let f = folders(&users[0]);
     assert_eq!(f.len(), 2);
     assert_eq!(f[0].folder_path, "/Top of Information Store");
@@ -146,7 +202,9 @@ fn identity_falls_back_through_id_and_email() {
 
 #[test]
 fn numeric_status_prefers_the_summary() {
-    let users = from_json(r#"{"Identity":"a","Status":9,"StatusSummary":"Completed","Report":null}"#).unwrap();
+    let users =
+        from_json(r#"{"Identity":"a","Status":9,"StatusSummary":"Completed","Report":null}"#)
+            .unwrap();
     assert_eq!(users[0].status.as_deref(), Some("Completed"));
 }
 
@@ -158,9 +216,24 @@ fn non_statistics_input_is_rejected() {
         "(top level): not migration statistics: expected an object with BytesTransferred, Report or MailboxVerification"
     );
     let err = from_json("[]").unwrap_err();
-    assert!(matches!(err, MigrationError::NotRecognized { format: InputFormat::Json, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            MigrationError::NotRecognized {
+                format: InputFormat::Json,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = from_json("[42]").unwrap_err();
-    assert_eq!(err.to_string(), "(top level): expected migration statistics, found 42");
+    assert_eq!(
+        err.to_string(),
+        "(top level): expected migration statistics, found 42"
+    );
     let err = from_json("[{\"Identity\":\"a\",\"Report\":null}, true]").unwrap_err();
-    assert_eq!(err.to_string(), "[1]: expected migration statistics, found true");
+    assert_eq!(
+        err.to_string(),
+        "[1]: expected migration statistics, found true"
+    );
 }

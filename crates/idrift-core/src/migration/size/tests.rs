@@ -39,9 +39,18 @@ fn article_sizes_print_exactly_as_exchange_prints_them() {
 
 #[test]
 fn localized_group_separators_and_bare_counts_are_accepted() {
-    assert_eq!("1,152 GB (1.237.342.091 bytes)".parse(), Ok(ByteSize(1_237_342_091)));
-    assert_eq!("1,152 GB (1 237 342 091 bytes)".parse(), Ok(ByteSize(1_237_342_091)));
-    assert_eq!("1.152 GB (1\u{a0}237\u{a0}342\u{a0}091 bytes)".parse(), Ok(ByteSize(1_237_342_091)));
+    assert_eq!(
+        "1,152 GB (1.237.342.091 bytes)".parse(),
+        Ok(ByteSize(1_237_342_091))
+    );
+    assert_eq!(
+        "1,152 GB (1 237 342 091 bytes)".parse(),
+        Ok(ByteSize(1_237_342_091))
+    );
+    assert_eq!(
+        "1.152 GB (1\u{a0}237\u{a0}342\u{a0}091 bytes)".parse(),
+        Ok(ByteSize(1_237_342_091))
+    );
     assert_eq!("1237342091".parse(), Ok(ByteSize(1_237_342_091)));
     assert_eq!("  1 B (1 byte) ".parse(), Ok(ByteSize(1)));
 }

@@ -30,7 +30,10 @@ FolderSourcePath  : /Top of Information Store/Drafts\n";
         d.prop(second, "FolderSourcePath"),
         Some(&Value::Str("/Top of Information Store/Drafts".to_owned()))
     );
-    assert_eq!(d.prop(second, "Target"), Some(&Value::Str("2 [2 KB (2,048 bytes)]".to_owned())));
+    assert_eq!(
+        d.prop(second, "Target"),
+        Some(&Value::Str("2 [2 KB (2,048 bytes)]".to_owned()))
+    );
 }
 
 #[test]
@@ -54,8 +57,14 @@ PS C:\\> $stats.EstimatedTotalTransferSize\n\n1.501 GB (1,612,092,317 bytes)\n\n
     let s = |n: &str| d.prop(o, n).and_then(|v| d.text(v));
     assert_eq!(s("Identity").as_deref(), Some("user@domain.com"));
     assert_eq!(s("Status").as_deref(), Some("Completed"));
-    assert_eq!(s("BytesTransferred").as_deref(), Some("2.485 GB (2,668,722,884 bytes)"));
-    assert_eq!(s("TotalStalledDuration").as_deref(), Some("01:21:09.3851867"));
+    assert_eq!(
+        s("BytesTransferred").as_deref(),
+        Some("2.485 GB (2,668,722,884 bytes)")
+    );
+    assert_eq!(
+        s("TotalStalledDuration").as_deref(),
+        Some("01:21:09.3851867")
+    );
     assert_eq!(
         s("EstimatedTotalTransferSize").as_deref(),
         Some("1.501 GB (1,612,092,317 bytes)")
@@ -99,7 +108,8 @@ fn folder_tostring_lines_and_common_indentation() {
     assert_eq!(
         items,
         [Value::Str(
-            "/Top of Information Store/Inbox: Source: 5 [5 B (5 bytes)], Target 5 [5 B (5 bytes)]".to_owned()
+            "/Top of Information Store/Inbox: Source: 5 [5 B (5 bytes)], Target 5 [5 B (5 bytes)]"
+                .to_owned()
         )]
     );
     assert_eq!(
@@ -129,17 +139,25 @@ fn two_users_in_one_file_are_refused_with_the_line() {
         MigrationError::Field {
             path: "Identity".to_owned(),
             line: Some(4),
-            message: "a second user (\"b@x.com\", after \"a@x.com\" on line 1); save one user per file"
-                .to_owned(),
+            message:
+                "a second user (\"b@x.com\", after \"a@x.com\" on line 1); save one user per file"
+                    .to_owned(),
         }
     );
 }
 
 #[test]
 fn unrelated_text_is_not_recognized() {
-    for text in ["", "hello world\nthis is a note\n", "Name : Foo\nColor : blue\n"] {
+    for text in [
+        "",
+        "hello world\nthis is a note\n",
+        "Name : Foo\nColor : blue\n",
+    ] {
         let err = parse(text).unwrap_err();
-        assert!(matches!(err, MigrationError::NotRecognized { .. }), "{text:?}: {err:?}");
+        assert!(
+            matches!(err, MigrationError::NotRecognized { .. }),
+            "{text:?}: {err:?}"
+        );
     }
 }
 
@@ -153,7 +171,12 @@ fn log_entry_dates_in_several_cultures() {
     ] {
         assert!(is_log_entry(yes), "{yes}");
     }
-    for no in ["1.501 GB (1,612,092,317 bytes)", "Status : Completed", "7/3 2:22", "10188 [1 KB]"] {
+    for no in [
+        "1.501 GB (1,612,092,317 bytes)",
+        "Status : Completed",
+        "7/3 2:22",
+        "10188 [1 KB]",
+    ] {
         assert!(!is_log_entry(no), "{no}");
     }
 }
@@ -161,19 +184,39 @@ fn log_entry_dates_in_several_cultures() {
 #[test]
 fn key_value_rules() {
     assert_eq!(
-        key_value("Source                                         : 10188 [1.152 GB (1,237,342,091 bytes)]"),
-        Some(("Source".to_owned(), "10188 [1.152 GB (1,237,342,091 bytes)]".to_owned()))
+        key_value(
+            "Source                                         : 10188 [1.152 GB (1,237,342,091 bytes)]"
+        ),
+        Some((
+            "Source".to_owned(),
+            "10188 [1.152 GB (1,237,342,091 bytes)]".to_owned()
+        ))
     );
-    assert_eq!(key_value("Error:"), Some(("Error".to_owned(), String::new())));
+    assert_eq!(
+        key_value("Error:"),
+        Some(("Error".to_owned(), String::new()))
+    );
     assert_eq!(
         key_value("Last successful sync date: 7/3/2018 3:14:56 PM"),
-        Some(("Last successful sync date".to_owned(), "7/3/2018 3:14:56 PM".to_owned()))
+        Some((
+            "Last successful sync date".to_owned(),
+            "7/3/2018 3:14:56 PM".to_owned()
+        ))
     );
     assert_eq!(key_value("PS C:\\> $stats"), None);
     assert_eq!(key_value("Here's an example: x"), None);
     assert_eq!(key_value("http://example.com"), None);
-    assert_eq!(prompt_property("PS C:\\> $stats.EstimatedTotalTransferSize").as_deref(), Some("EstimatedTotalTransferSize"));
-    assert_eq!(prompt_property("[PS] C:\\>$s.Report.MailboxVerification").as_deref(), Some("MailboxVerification"));
-    assert_eq!(prompt_property("PS C:\\> $stats=Import-Clixml -Path x"), None);
+    assert_eq!(
+        prompt_property("PS C:\\> $stats.EstimatedTotalTransferSize").as_deref(),
+        Some("EstimatedTotalTransferSize")
+    );
+    assert_eq!(
+        prompt_property("[PS] C:\\>$s.Report.MailboxVerification").as_deref(),
+        Some("MailboxVerification")
+    );
+    assert_eq!(
+        prompt_property("PS C:\\> $stats=Import-Clixml -Path x"),
+        None
+    );
     assert_eq!(prompt_property("PS C:\\> $stats"), None);
 }

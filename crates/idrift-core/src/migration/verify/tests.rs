@@ -93,19 +93,40 @@ fn missing_bucket_with_bytes_only_still_fails() {
 #[test]
 fn unknown_without_verification_says_why() {
     let cases = [
-        (Verification::NoReport, "no move report (status Completed): save the statistics with `Get-MigrationUserStatistics <user> -IncludeReport`"),
-        (Verification::NotInReport, "the report has no MailboxVerification yet (status Completed): folders are verified when the move finalizes"),
-        (Verification::Empty, "the report's MailboxVerification lists no folders (status Completed)"),
-        (Verification::Folders(Vec::new()), "the report's MailboxVerification lists no folders (status Completed)"),
-        (Verification::NotSerialized("System.Collections.Generic.List`1[FolderSizeRec]".to_owned()),
-         "MailboxVerification was saved only as \"System.Collections.Generic.List`1[FolderSizeRec]\" (status Completed); save it with `Export-Clixml -Depth 5`, `ConvertTo-Json -Depth 6`, or paste `$stats.Report.MailboxVerification | Format-List`"),
+        (
+            Verification::NoReport,
+            "no move report (status Completed): save the statistics with `Get-MigrationUserStatistics <user> -IncludeReport`",
+        ),
+        (
+            Verification::NotInReport,
+            "the report has no MailboxVerification yet (status Completed): folders are verified when the move finalizes",
+        ),
+        (
+            Verification::Empty,
+            "the report's MailboxVerification lists no folders (status Completed)",
+        ),
+        (
+            Verification::Folders(Vec::new()),
+            "the report's MailboxVerification lists no folders (status Completed)",
+        ),
+        (
+            Verification::NotSerialized(
+                "System.Collections.Generic.List`1[FolderSizeRec]".to_owned(),
+            ),
+            "MailboxVerification was saved only as \"System.Collections.Generic.List`1[FolderSizeRec]\" (status Completed); save it with `Export-Clixml -Depth 5`, `ConvertTo-Json -Depth 6`, or paste `$stats.Report.MailboxVerification | Format-List`",
+        ),
     ];
     for (v, reason) in cases {
         let u = verify(&stats(v));
         assert_eq!(u.verdict, Verdict::Unknown);
         assert_eq!(u.verdict_reason, reason);
         assert!(u.folders.is_empty());
-        assert!(u.explanation.last().unwrap().contains("can only be judged from the folder verification"));
+        assert!(
+            u.explanation
+                .last()
+                .unwrap()
+                .contains("can only be judged from the folder verification")
+        );
     }
 }
 
@@ -145,9 +166,20 @@ fn overhead_without_estimate_uses_the_source_size() {
         u.explanation[0],
         "Data migrated (BytesTransferred) is 19.53 KB (20,000 bytes), 2 times the source mailbox size of 9.766 KB (10,000 bytes)."
     );
-    assert_eq!(u.explanation[1], "The input has no report log, so stalls and restarts cannot be counted.");
-    assert!(u.explanation[2].contains("not a sign of duplicated or lost items"), "{}", u.explanation[2]);
-    assert!(u.explanation[3].contains("a larger target is normal across Exchange versions"), "{}", u.explanation[3]);
+    assert_eq!(
+        u.explanation[1],
+        "The input has no report log, so stalls and restarts cannot be counted."
+    );
+    assert!(
+        u.explanation[2].contains("not a sign of duplicated or lost items"),
+        "{}",
+        u.explanation[2]
+    );
+    assert!(
+        u.explanation[3].contains("a larger target is normal across Exchange versions"),
+        "{}",
+        u.explanation[3]
+    );
 }
 
 #[test]
@@ -160,14 +192,21 @@ fn total_mailbox_size_is_preferred_as_the_source_size() {
     assert_eq!(u.target_mailbox_bytes, None);
     assert_eq!(u.overhead_ratio, Some(0.9));
     assert_eq!(u.overhead_bytes, Some(0));
-    assert!(u.explanation.iter().any(|e| e == "Data migrated does not exceed the estimate: no data was copied twice."));
+    assert!(
+        u.explanation
+            .iter()
+            .any(|e| e == "Data migrated does not exceed the estimate: no data was copied twice.")
+    );
 }
 
 #[test]
 fn no_figures_means_no_ratio() {
     let u = verify(&stats(Verification::NoReport));
     assert_eq!((u.overhead_ratio, u.overhead_bytes), (None, None));
-    assert_eq!(u.explanation[0], "The input has no Data migrated (BytesTransferred) figure to explain.");
+    assert_eq!(
+        u.explanation[0],
+        "The input has no Data migrated (BytesTransferred) figure to explain."
+    );
 }
 
 #[test]
@@ -178,7 +217,13 @@ fn report_summary_counts_verdicts_and_missing_items() {
     let r = VerificationReport::new(vec![pass, fail, unknown]);
     assert_eq!(
         r.summary,
-        Summary { users: 3, pass: 1, fail: 1, unknown: 1, missing_items: 3 }
+        Summary {
+            users: 3,
+            pass: 1,
+            fail: 1,
+            unknown: 1,
+            missing_items: 3
+        }
     );
 }
 

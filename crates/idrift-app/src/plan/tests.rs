@@ -1,0 +1,99 @@
+//! Tests of planning on the bundled demo, and of the steps CSV.
+
+use idrift_core::Guid;
+use idrift_core::plan::OptionId;
+
+use super::*;
+
+fn demo() -> Snapshot {
+    crate::demo::load().unwrap().snapshot
+}
+
+#[test]
+fn the_demo_duplicate_records_the_cloud_mailbox_guid_of_article_002() {
+    let s = demo();
+    let p = plan(
+        &s,
+        " TestDuplicate@contoso.com ",
+        &ScanOptions::default(),
+        &PlanOptions::default(),
+    )
+    .unwrap()
+    .plan
+    .unwrap();
+    let o = p.option(OptionId::DeleteAndMerge).unwrap();
+    assert!(o.recommended);
+    let cloud: Guid = "17d89853-ec3e-4bb3-9bf8-a7d022818fb0".parse().unwrap();
+    assert_eq!(o.recorded_exchange_guid(), Some(cloud));
+    assert!(o.steps.iter().any(|s| s.command
+        == format!("New-MailboxRestoreRequest -SourceMailbox {cloud} -TargetMailbox 064e1a94-3199-49a7-9cb3-3ce3412424d6 -AllowLegacyDNMismatch")));
+}
+
+#[test]
+fn the_demo_option_3_case_recommends_remove_license() {
+    let s = demo();
+    let p = plan(
+        &s,
+        "testlicense@contoso.com",
+        &ScanOptions::default(),
+        &PlanOptions::default(),
+    )
+    .unwrap()
+    .plan
+    .unwrap();
+    let recommended: Vec<OptionId> = p
+        .options
+        .iter()
+        .filter(|o| o.recommended)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(recommended, [OptionId::RemoveLicense]);
+}
+
+#[test]
+fn unknown_users_are_a_usage_error_and_healthy_users_have_no_plan() {
+    let s = demo();
+    let e = plan(
+        &s,
+        "nobody@contoso.com",
+        &ScanOptions::default(),
+        &PlanOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.is_usage());
+    assert!(e.to_string().contains("nobody@contoso.com"), "{e}");
+    let healthy = plan(
+        &s,
+        "ken.thompson@contoso.com",
+        &ScanOptions::default(),
+        &PlanOptions::default(),
+    )
+    .unwrap();
+    assert!(healthy.plan.is_none());
+}
+
+#[test]
+fn steps_csv_has_a_row_per_step() {
+    let s = demo();
+    let p = plan(
+        &s,
+        "radia.perlman@contoso.com",
+        &ScanOptions::default(),
+        &PlanOptions::default(),
+    )
+    .unwrap()
+    .plan
+    .unwrap();
+    let mut buf = Vec::new();
+    write_steps_csv(&mut buf, &p).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        p.options.iter().map(|o| o.steps.len()).sum::<usize>()
+    );
+    assert_eq!(&rows[0][0], "ReprovisionCloudAlias");
+    assert_eq!(&rows[0][1], "True");
+    assert_eq!(&rows[0][2], "1");
+}

@@ -1,0 +1,168 @@
+//! `idrift plan UPN`: the remediation options for one user's findings, each with exact steps.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use idrift_core::plan::{OptionId, PlanOptions, RemediationOption, RemediationPlan};
+
+use crate::output::Format;
+use crate::source::SourceArgs;
+use crate::{Ctx, UsageError};
+
+/// Arguments of `idrift plan`.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    /// The user's UPN (AD or Entra ID).
+    #[arg(value_name = "UPN")]
+    upn: String,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Output: table (readable), json ({"UserPrincipalName":...,"Findings":[...],"Options":[...]}), csv (one row per step).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Show only this option: DeleteAndMerge, RemoveLicense, KeepCloudMailbox, AddRoutingAddressOnPrem, ReprovisionCloudAlias.
+    #[arg(long = "option", value_name = "ID", value_parser = parse_option)]
+    option: Option<OptionId>,
+    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
+    #[arg(long, value_name = "DOMAIN")]
+    routing_domain: Option<String>,
+    /// An OU in sync scope (repeat for several), as for `idrift scan`.
+    #[arg(long = "sync-scope", value_name = "DN")]
+    sync_scope: Vec<String>,
+    /// An OU outside the sync scope, where ReprovisionCloudAlias moves the user for a while.
+    #[arg(long, value_name = "DN")]
+    out_of_scope_ou: Option<String>,
+    /// The on-premises MRS endpoint used in migration and restore commands (e.g. mail.contoso.com).
+    #[arg(long, value_name = "HOST")]
+    remote_host: Option<String>,
+    /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code).
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+}
+
+fn parse_option(s: &str) -> Result<OptionId, String> {
+    s.parse()
+        .map_err(|e: idrift_core::scan::UnknownName| e.to_string())
+}
+
+/// Runs `idrift plan`.
+pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let loaded = args.source.load(ctx)?;
+    let scan_opts = super::scan::scan_options(
+        args.routing_domain.as_deref(),
+        &args.sync_scope,
+        args.default_region.as_deref(),
+    );
+    let plan_opts = PlanOptions {
+        out_of_scope_ou: args.out_of_scope_ou.clone(),
+        remote_host_name: args.remote_host.clone(),
+    };
+    let planned = idrift_app::plan::plan(&loaded.snapshot, &args.upn, &scan_opts, &plan_opts)?;
+    for n in &planned.report.notes {
+        writeln!(ctx.err, "note: {n}")?;
+    }
+    let mut plan = planned.plan.unwrap_or_else(|| RemediationPlan {
+        user_principal_name: args.upn.trim().to_owned(),
+        findings: Vec::new(),
+        options: Vec::new(),
+    });
+    if let Some(id) = args.option {
+        if plan.option(id).is_none() {
+            let offered: Vec<&str> = plan.options.iter().map(|o| o.id.as_str()).collect();
+            return Err(UsageError(format!(
+                "{id} is not an option for {}: {}",
+                plan.user_principal_name,
+                if offered.is_empty() {
+                    "the user has no Exchange remediation option".to_owned()
+                } else {
+                    format!("the options are {}", offered.join(", "))
+                }
+            ))
+            .into());
+        }
+        plan.options.retain(|o| o.id == id);
+    }
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &plan)?;
+            writeln!(ctx.out)?;
+        }
+        Format::Csv => idrift_app::plan::write_steps_csv(ctx.out, &plan)?,
+        Format::Table => render(&plan, ctx)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(plan: &RemediationPlan, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let out = &mut *ctx.out;
+    if plan.findings.is_empty() {
+        writeln!(
+            out,
+            "No findings for {}: nothing to fix.",
+            plan.user_principal_name
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "Findings for {}:", plan.user_principal_name)?;
+    for f in &plan.findings {
+        writeln!(
+            out,
+            "  {:<8}  {}: {}",
+            f.severity.as_str(),
+            f.kind,
+            super::scan::detail(f)
+        )?;
+        writeln!(out, "            {}", f.recommendation)?;
+    }
+    if plan.options.is_empty() {
+        writeln!(
+            out,
+            "\nNo Exchange remediation applies (a DirSyncOverride is handled with `idrift dirsync`; a provisioning error at its source)."
+        )?;
+        return Ok(());
+    }
+    for o in &plan.options {
+        render_option(o, out)?;
+    }
+    writeln!(
+        out,
+        "\n[auto] steps have an API idrift can call; [manual] steps are run by hand (on-premises Exchange, the Entra Connect server, a migration)."
+    )?;
+    Ok(())
+}
+
+fn render_option(o: &RemediationOption, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "\nOption {}{}",
+        o.id,
+        if o.recommended { " (recommended)" } else { "" }
+    )?;
+    let list =
+        |out: &mut dyn std::io::Write, title: &str, items: &[String]| -> std::io::Result<()> {
+            if items.is_empty() {
+                return Ok(());
+            }
+            writeln!(out, "  {title}:")?;
+            for i in items {
+                writeln!(out, "    - {i}")?;
+            }
+            Ok(())
+        };
+    list(out, "Benefits", &o.benefits)?;
+    list(out, "Drawbacks", &o.drawbacks)?;
+    writeln!(out, "  Data at risk: {}", o.data_at_risk)?;
+    list(out, "Preconditions", &o.preconditions)?;
+    writeln!(out, "  Steps:")?;
+    for s in &o.steps {
+        writeln!(
+            out,
+            "    {:>2}. [{}] {}",
+            s.order,
+            if s.automated { "auto" } else { "manual" },
+            s.action
+        )?;
+        writeln!(out, "        {}", s.command)?;
+    }
+    Ok(())
+}

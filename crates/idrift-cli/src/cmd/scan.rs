@@ -1,0 +1,242 @@
+//! `idrift scan`: every hybrid health check (duplicate mailboxes, the PreviousRecipientTypeDetails trap,
+//! GUID mismatches, soft-match collisions, routing addresses, provisioning errors, DirSyncOverrides).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use idrift_core::phone::PhoneOptions;
+use idrift_core::scan::{Finding, FindingKind, ScanOptions, ScanReport, Severity};
+use serde_json::Value;
+
+use crate::Ctx;
+use crate::output::{Format, table};
+use crate::source::SourceArgs;
+
+/// Arguments of `idrift scan`.
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Output: table (findings and a summary), json ({"Summary":...,"Findings":[...]}), csv (one row per finding).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
+    #[arg(long, value_name = "DOMAIN")]
+    routing_domain: Option<String>,
+    /// An OU in sync scope (repeat for several); only unsynced AD users are filtered by it. Default: every AD user in the data is in scope.
+    #[arg(long = "sync-scope", value_name = "DN")]
+    sync_scope: Vec<String>,
+    /// Report only these kinds (repeat, or separate with commas): DirSyncOverride, DuplicateMailbox, DuplicateMailboxRisk, ExchangeGuidMismatch, SoftMatchCollision, MissingRoutingAddress, ProvisioningError.
+    #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+    kind: Vec<FindingKind>,
+    /// Report only findings at least this severe: Info, Low, Medium, High, Critical.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// With --format table, also write the findings CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code, e.g. US).
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+}
+
+fn parse_kind(s: &str) -> Result<FindingKind, String> {
+    s.parse()
+        .map_err(|e: idrift_core::scan::UnknownName| e.to_string())
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+        .map_err(|e: idrift_core::scan::UnknownName| e.to_string())
+}
+
+/// The scan options the scan and plan commands share.
+pub(crate) fn scan_options(
+    routing_domain: Option<&str>,
+    sync_scope: &[String],
+    default_region: Option<&str>,
+) -> ScanOptions {
+    ScanOptions {
+        phone: PhoneOptions {
+            default_region: default_region.map(str::to_owned),
+        },
+        routing_domain: routing_domain.map(str::to_owned),
+        sync_scope: sync_scope.to_vec(),
+    }
+}
+
+/// Runs `idrift scan`.
+pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let loaded = args.source.load(ctx)?;
+    let opts = scan_options(
+        args.routing_domain.as_deref(),
+        &args.sync_scope,
+        args.default_region.as_deref(),
+    );
+    let mut report = idrift_app::scan::scan(&loaded.snapshot, &opts);
+    if !args.kind.is_empty() || args.min_severity.is_some() {
+        let min = args.min_severity.unwrap_or(Severity::Info);
+        report
+            .retain(|f| (args.kind.is_empty() || args.kind.contains(&f.kind)) && f.severity >= min);
+    }
+    for n in &report.notes {
+        writeln!(ctx.err, "note: {n}")?;
+    }
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
+            writeln!(ctx.out)?;
+        }
+        Format::Csv => idrift_app::scan::write_csv(ctx.out, &report.findings)?,
+        Format::Table => {
+            render_table(&report, ctx)?;
+            if let Some(path) = &args.out {
+                idrift_app::scan::write_csv_file(path, &report.findings)?;
+                writeln!(
+                    ctx.out,
+                    "Wrote {} finding(s) to {}",
+                    report.findings.len(),
+                    path.display()
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn s<'a>(f: &'a Finding, key: &str) -> &'a str {
+    f.evidence.get(key).and_then(Value::as_str).unwrap_or("-")
+}
+
+/// A one-line summary of a finding's evidence.
+pub(crate) fn detail(f: &Finding) -> String {
+    let list = |key: &str| -> String {
+        f.evidence
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    match f.kind {
+        FindingKind::DirSyncOverride => {
+            let fmt = if f.evidence.get("FormatOnly") == Some(&Value::Bool(true)) {
+                " (format only)"
+            } else {
+                ""
+            };
+            if f.evidence.get("MobileInAD") == f.evidence.get("MobileInEntra") {
+                format!(
+                    "AD otherMobile {} / Entra AlternateMobilePhones {}{fmt}",
+                    list("OtherMobileInAD"),
+                    list("AlternateMobilePhonesInEntra")
+                )
+            } else {
+                format!(
+                    "AD mobile {} / Entra {}{fmt}",
+                    s(f, "MobileInAD"),
+                    s(f, "MobileInEntra")
+                )
+            }
+        }
+        FindingKind::DuplicateMailbox => format!(
+            "on-prem {} {} / cloud {} {}",
+            s(f, "OnPremRecipientTypeDetails"),
+            s(f, "OnPremExchangeGuid"),
+            s(f, "CloudRecipientTypeDetails"),
+            s(f, "CloudExchangeGuid")
+        ),
+        FindingKind::DuplicateMailboxRisk => format!(
+            "cloud {} with PreviousRecipientTypeDetails {}; license {}",
+            s(f, "CloudRecipientTypeDetails"),
+            s(f, "PreviousRecipientTypeDetails"),
+            s(f, "LicenseState")
+        ),
+        FindingKind::ExchangeGuidMismatch => format!(
+            "AD {} / cloud {}",
+            s(f, "OnPremExchangeGuid"),
+            s(f, "CloudExchangeGuid")
+        ),
+        FindingKind::SoftMatchCollision => format!(
+            "{} {} = cloud-only {} ({})",
+            s(f, "Basis"),
+            s(f, "SharedValue"),
+            s(f, "CloudUserPrincipalName"),
+            s(f, "CloudRecipientTypeDetails")
+        ),
+        FindingKind::MissingRoutingAddress => {
+            format!("{} ({})", list("Problems"), s(f, "RoutingDomain"))
+        }
+        FindingKind::ProvisioningError => {
+            let count = |key: &str| {
+                f.evidence
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            };
+            format!(
+                "{} sync error(s), {} Exchange error(s)",
+                count("OnPremisesProvisioningErrors"),
+                count("ServiceProvisioningErrors")
+            )
+        }
+    }
+}
+
+fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    if report.findings.is_empty() {
+        writeln!(ctx.out, "No findings.")?;
+    } else {
+        let rows: Vec<Vec<String>> = report
+            .findings
+            .iter()
+            .map(|f| {
+                vec![
+                    f.severity.to_string(),
+                    f.kind.to_string(),
+                    f.user_principal_name.clone(),
+                    detail(f),
+                ]
+            })
+            .collect();
+        write!(
+            ctx.out,
+            "{}",
+            table(
+                &["Severity", "Kind", "UserPrincipalName", "Detail"],
+                &rows,
+                90
+            )
+        )?;
+    }
+    writeln!(ctx.out)?;
+    let counts: Vec<String> = FindingKind::ALL
+        .iter()
+        .map(|k| format!("{k} {}", report.summary.count(*k)))
+        .collect();
+    writeln!(
+        ctx.out,
+        "Findings: {} ({})",
+        report.summary.total,
+        counts.join(", ")
+    )?;
+    if let Some(d) = &report.routing_domain {
+        writeln!(ctx.out, "Routing domain: {d}")?;
+    }
+    if report
+        .findings
+        .iter()
+        .any(|f| f.kind != FindingKind::DirSyncOverride)
+    {
+        writeln!(
+            ctx.out,
+            "Run `idrift plan <UPN>` (same source options) for a user's remediation options; --format json shows the evidence."
+        )?;
+    }
+    Ok(())
+}

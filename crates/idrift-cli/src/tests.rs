@@ -1,0 +1,69 @@
+//! Unit tests of the CLI plumbing: table rendering and a run with a fixed clock.
+
+use super::*;
+
+fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let env = |_: &str| None;
+    let ctx = Ctx {
+        out: &mut out,
+        err: &mut err,
+        stdout_is_terminal: false,
+        stdin_is_terminal: false,
+        now_unix,
+        env: &env,
+    };
+    let mut full = vec!["idrift"];
+    full.extend_from_slice(args);
+    let code = run_with(full, ctx);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+#[test]
+fn table_aligns_and_cuts() {
+    let t = output::table(
+        &["A", "Bee"],
+        &[
+            vec!["1".into(), "two".into()],
+            vec!["three".into(), "x".repeat(20)],
+        ],
+        10,
+    );
+    assert_eq!(
+        t,
+        "A      Bee\n-----  ----------\n1      two\nthree  xxxxxxxxx…\n"
+    );
+}
+
+#[test]
+fn compare_uses_the_adsynctools_file_name_from_the_given_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run_fixed(
+        &[
+            "dirsync",
+            "compare",
+            "--demo",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        1_795_617_005,
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let expected = dir
+        .path()
+        .join("ADSyncTools-DirSyncOverrides_2026Nov25-143005.csv");
+    assert!(expected.is_file(), "{out}");
+    assert!(out.contains("2026Nov25-143005"), "{out}");
+}
+
+#[test]
+fn help_goes_to_stdout_with_exit_0() {
+    let (code, out, _) = run_fixed(&["--help"], 0);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(out.contains("dirsync"), "{out}");
+}

@@ -1,0 +1,552 @@
+//! The one HTTP core under Graph and Exchange Online: bounded, jittered retries with `Retry-After`, a
+//! time budget per request, token refresh on a rejected token, TLS through rustls on `ring`, and a
+//! paged read in which every page goes through the same retries.
+//!
+//! Retried: 429, 503 and 504 (honouring `Retry-After` in seconds or as an HTTP-date, measured against the
+//! response's `Date`), connection failures, and, for requests that are safe to repeat, timeouts, broken
+//! bodies and success bodies that are not the expected JSON. A 401 on a bearer request drops the cached
+//! token and retries once with a new one. When the attempts or the budget run out, the request fails
+//! with the last cause; a paged read then fails as a whole ([`CloudError::Incomplete`]), never short.
+//! Throttling headers (`x-ms-throttle-*`, `x-ms-resource-unit`, `Retry-After`, `Rate-Limit-*`) are
+//! logged at debug level; request bodies and `Authorization` headers are never logged.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::auth::TokenSource;
+use crate::clock;
+use crate::config::RetryPolicy;
+use crate::error::CloudError;
+use crate::snapshot::de::{Item, PageMeta, read_slice};
+
+/// A request body.
+pub(crate) enum Body {
+    None,
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded`; it may hold a client secret or assertion, hence wrapped.
+    Form(SecretString),
+}
+
+/// Who answers: decides how an error response is read.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    Token,
+    Graph,
+    Exo { cmdlet: String },
+}
+
+/// One request, as sent on every attempt.
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    /// Extra headers (never secrets).
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    /// Whether sending it twice is harmless (reads, PATCH with the same value); only then are timeouts
+    /// and broken responses retried. A request that never left (connection refused) is always retried.
+    pub(crate) idempotent: bool,
+    /// For messages: `GET /users`, `Get-Recipient`, ...
+    pub(crate) what: String,
+    pub(crate) kind: Kind,
+}
+
+/// The reqwest client plus the retry policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    client: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+/// Why the last attempt failed, kept to build the final error.
+enum Last {
+    Throttled(Option<Duration>),
+    Status(String),
+    Connection(String),
+    Body(String),
+}
+
+impl Transport {
+    /// Builds the HTTP client (rustls with the `ring` provider; certificate checks on unless `danger`).
+    pub(crate) fn new(
+        retry: RetryPolicy,
+        danger_accept_invalid_certs: bool,
+    ) -> Result<Transport, CloudError> {
+        // reqwest is built with `rustls-no-provider`: install ring as the process default unless the host
+        // application installed another provider first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .tls_backend_rustls()
+            .tls_danger_accept_invalid_certs(danger_accept_invalid_certs)
+            .connect_timeout(Duration::from_secs(30))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .user_agent(concat!("idrift/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                CloudError::Config(format!("cannot build the HTTP client: {}", chain(&e)))
+            })?;
+        Ok(Transport { client, retry })
+    }
+
+    /// Sends `req` until it succeeds and `parse` accepts the body, or the retries run out.
+    ///
+    /// `auth` is the token source and scope for a bearer request. `parse` sees the body and headers of a
+    /// 2xx response; its `Err` is a broken body (retried when the request is idempotent).
+    pub(crate) async fn send<T>(
+        &self,
+        req: &Request,
+        auth: Option<(&TokenSource, &str)>,
+        mut parse: impl FnMut(&[u8], &HeaderMap) -> Result<T, String>,
+    ) -> Result<T, CloudError> {
+        let policy = &self.retry;
+        let deadline = Instant::now() + policy.total_budget;
+        let mut backoff = ExponentialBuilder::default()
+            .with_min_delay(policy.initial_backoff)
+            .with_max_delay(policy.max_backoff)
+            .with_jitter()
+            .without_max_times()
+            .build();
+        let mut attempt: u32 = 0;
+        let mut token_refreshed = false;
+        loop {
+            attempt += 1;
+            let token = match auth {
+                Some((tokens, scope)) => Some(tokens.get(self, scope).await?),
+                None => None,
+            };
+            let mut rb = self
+                .client
+                .request(req.method.clone(), req.url.clone())
+                .timeout(policy.request_timeout);
+            for (name, value) in &req.headers {
+                rb = rb.header(*name, value);
+            }
+            if let Some(t) = &token {
+                rb = rb.header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()));
+            }
+            rb = match &req.body {
+                Body::None => rb,
+                Body::Json(bytes) => rb
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(bytes.clone()),
+                Body::Form(form) => rb
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.expose_secret().to_owned()),
+            };
+            let (last, hint) = match rb.send().await.map_err(reqwest::Error::without_url) {
+                Err(e) => {
+                    if let Some(tls) = tls_error(&e) {
+                        return Err(CloudError::Tls {
+                            what: req.what.clone(),
+                            detail: tls,
+                        });
+                    }
+                    if !(e.is_connect() || req.idempotent) {
+                        return Err(CloudError::Unavailable {
+                            what: req.what.clone(),
+                            attempts: attempt,
+                            detail: format!(
+                                "{} (not retried: the request may have reached the service)",
+                                chain(&e)
+                            ),
+                        });
+                    }
+                    (Last::Connection(chain(&e)), None)
+                }
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    log_throttling(&req.what, status, &headers);
+                    let body = resp.bytes().await.map_err(reqwest::Error::without_url);
+                    match (status, body) {
+                        (s, Err(e)) if s.is_success() && !req.idempotent => {
+                            return Err(CloudError::Unavailable {
+                                what: req.what.clone(),
+                                attempts: attempt,
+                                detail: format!(
+                                    "the response was cut off ({}); the change may have been applied",
+                                    chain(&e)
+                                ),
+                            });
+                        }
+                        (_, Err(e)) => (
+                            Last::Connection(format!("the response was cut off: {}", chain(&e))),
+                            None,
+                        ),
+                        (s, Ok(body)) if s.is_success() => match parse(&body, &headers) {
+                            Ok(v) => return Ok(v),
+                            Err(detail) if req.idempotent => (Last::Body(detail), None),
+                            Err(detail) => {
+                                return Err(CloudError::InvalidResponse {
+                                    what: req.what.clone(),
+                                    detail,
+                                });
+                            }
+                        },
+                        (StatusCode::UNAUTHORIZED, Ok(body)) => {
+                            if let (Some((tokens, scope)), Some(t), false) =
+                                (auth, &token, token_refreshed)
+                            {
+                                tracing::debug!(what = %req.what, "token rejected (401); getting a new one");
+                                tokens.invalidate(scope, t).await;
+                                token_refreshed = true;
+                                continue;
+                            }
+                            return Err(status_error(req, status, &body));
+                        }
+                        (StatusCode::TOO_MANY_REQUESTS, Ok(_)) => {
+                            let wait = retry_after(&headers);
+                            (Last::Throttled(wait), wait)
+                        }
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
+                            Ok(body),
+                        ) => {
+                            let (_, message) = error_text(&body);
+                            let detail = format!("HTTP {}: {message}", status.as_u16());
+                            (Last::Status(detail), retry_after(&headers))
+                        }
+                        (_, Ok(body)) => return Err(status_error(req, status, &body)),
+                    }
+                }
+            };
+            if let Some(e) = self
+                .wait(req, attempt, deadline, hint, &mut backoff, last)
+                .await
+            {
+                return Err(e);
+            }
+        }
+    }
+
+    /// Sleeps before the next attempt, or returns the final error when no attempt is left.
+    async fn wait(
+        &self,
+        req: &Request,
+        attempt: u32,
+        deadline: Instant,
+        retry_after: Option<Duration>,
+        backoff: &mut impl Iterator<Item = Duration>,
+        last: Last,
+    ) -> Option<CloudError> {
+        let computed = backoff.next().unwrap_or(self.retry.max_backoff);
+        let delay = retry_after.unwrap_or(computed);
+        let out_of_attempts = attempt >= self.retry.max_attempts;
+        let out_of_time = Instant::now() + delay > deadline;
+        if out_of_attempts || out_of_time {
+            let why = if out_of_attempts {
+                String::new()
+            } else {
+                format!(
+                    " (the next wait of {} s would overrun the retry budget of {} s)",
+                    delay.as_secs(),
+                    self.retry.total_budget.as_secs()
+                )
+            };
+            return Some(final_error(req, attempt, last, &why));
+        }
+        let reason = match &last {
+            Last::Throttled(_) => "throttled (429)".to_owned(),
+            Last::Status(s) => s.clone(),
+            Last::Connection(c) => c.clone(),
+            Last::Body(b) => b.clone(),
+        };
+        tracing::warn!(
+            what = %req.what,
+            attempt,
+            max_attempts = self.retry.max_attempts,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying: {reason}"
+        );
+        tokio::time::sleep(delay).await;
+        None
+    }
+}
+
+fn final_error(req: &Request, attempts: u32, last: Last, why: &str) -> CloudError {
+    match last {
+        Last::Throttled(w) => CloudError::Throttled {
+            what: format!("{}{why}", req.what),
+            attempts,
+            retry_after_secs: w.map(|d| d.as_secs()),
+        },
+        Last::Status(d) | Last::Connection(d) => CloudError::Unavailable {
+            what: req.what.clone(),
+            attempts,
+            detail: format!("{d}{why}"),
+        },
+        Last::Body(d) => CloudError::InvalidResponse {
+            what: req.what.clone(),
+            detail: format!("{d} (on each of {attempts} attempts){why}"),
+        },
+    }
+}
+
+/// The error for a non-retryable status.
+fn status_error(req: &Request, status: StatusCode, body: &[u8]) -> CloudError {
+    let (code, message) = error_text(body);
+    let what = req.what.clone();
+    let status_u16 = status.as_u16();
+    match &req.kind {
+        Kind::Token => CloudError::Auth(if code.is_empty() {
+            format!("HTTP {status_u16}: {message}")
+        } else {
+            format!("{code}: {message}")
+        }),
+        _ if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN => {
+            CloudError::Forbidden {
+                what,
+                status: status_u16,
+                message,
+            }
+        }
+        Kind::Graph if status == StatusCode::NOT_FOUND => CloudError::NotFound { what, message },
+        Kind::Graph => CloudError::Service {
+            what,
+            status: status_u16,
+            code,
+            message,
+        },
+        Kind::Exo { cmdlet } => CloudError::Exchange {
+            cmdlet: cmdlet.clone(),
+            status: status_u16,
+            message,
+        },
+    }
+}
+
+/// The error code and message of an error body: Graph (`error.code`, `error.message`), Exchange
+/// (`error.details.message`, `error.innererror.internalException.message`) or the token endpoint
+/// (`error`, `error_description`). Falls back to the start of the raw body.
+pub(crate) fn error_text(body: &[u8]) -> (String, String) {
+    let raw = || {
+        let text = String::from_utf8_lossy(body);
+        let text = text.trim();
+        let short: String = text.chars().take(300).collect();
+        if short.is_empty() {
+            "(empty response)".to_owned()
+        } else {
+            short
+        }
+    };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return (String::new(), raw());
+    };
+    let s = |v: Option<&serde_json::Value>| v.and_then(|x| x.as_str()).map(str::to_owned);
+    match v.get("error") {
+        Some(serde_json::Value::String(code)) => {
+            let message = s(v.get("error_description")).unwrap_or_else(raw);
+            (code.clone(), message)
+        }
+        Some(e @ serde_json::Value::Object(_)) => {
+            let code = s(e.get("code")).unwrap_or_default();
+            let details = e.get("details").map(|d| match d {
+                serde_json::Value::Array(a) => a.first().and_then(|x| x.get("message")),
+                other => other.get("message"),
+            });
+            let message = s(details.flatten())
+                .or_else(|| {
+                    s(e.get("innererror")
+                        .or_else(|| e.get("innerError"))
+                        .and_then(|i| i.get("internalException"))
+                        .and_then(|x| x.get("message")))
+                })
+                .or_else(|| s(e.get("message")))
+                .unwrap_or_else(raw);
+            (code, message)
+        }
+        _ => (String::new(), raw()),
+    }
+}
+
+/// `Retry-After` as a delay: delta-seconds, or an HTTP-date measured against the response's `Date`.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    let now = headers
+        .get(DATE)
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| httpdate::parse_http_date(d).ok())
+        .unwrap_or_else(clock::system_now);
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+fn log_throttling(what: &str, status: StatusCode, headers: &HeaderMap) {
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let mut found = String::new();
+    for (name, value) in headers {
+        let n = name.as_str();
+        if n.starts_with("x-ms-throttle")
+            || n == "x-ms-resource-unit"
+            || n == "retry-after"
+            || n.starts_with("rate-limit")
+        {
+            let _ = write!(found, "{n}={} ", value.to_str().unwrap_or("?"));
+        }
+    }
+    tracing::debug!(
+        what,
+        status = status.as_u16(),
+        throttling = found.trim_end(),
+        "response"
+    );
+}
+
+/// The error and its causes, joined.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// The TLS failure inside a reqwest error, if that is what it is.
+fn tls_error(e: &reqwest::Error) -> Option<String> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        if let Some(t) = c.downcast_ref::<rustls::Error>() {
+            return Some(t.to_string());
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && let Some(t) = io.get_ref().and_then(|x| x.downcast_ref::<rustls::Error>())
+        {
+            return Some(t.to_string());
+        }
+        cur = c.source();
+    }
+    None
+}
+
+/// How the next page of a paged read is requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NextPage {
+    /// Graph: GET the `@odata.nextLink`.
+    Get,
+    /// Exchange InvokeCommand: POST the same body to the `@odata.nextLink`.
+    PostSameBody,
+}
+
+/// A transport with a token source and scope: what the Graph and Exchange clients hold.
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub(crate) transport: Transport,
+    pub(crate) tokens: Arc<TokenSource>,
+    pub(crate) scope: String,
+}
+
+impl Session {
+    /// Sends one authorized request.
+    pub(crate) async fn send<T>(
+        &self,
+        req: &Request,
+        parse: impl FnMut(&[u8], &HeaderMap) -> Result<T, String>,
+    ) -> Result<T, CloudError> {
+        self.transport
+            .send(req, Some((&self.tokens, &self.scope)), parse)
+            .await
+    }
+
+    /// Reads every page, handing items to `sink` page by page; returns the last page's annotations
+    /// (delta link) and every warning.
+    ///
+    /// A page is handed over only once it has been read completely. When any page fails for good the
+    /// read fails with [`CloudError::Incomplete`] (for the first page: the page's own error).
+    pub(crate) async fn read_pages<T: Item>(
+        &self,
+        mut req: Request,
+        next: NextPage,
+        sink: &mut (dyn FnMut(Vec<T>) + Send),
+    ) -> Result<PageMeta, CloudError> {
+        let origin = req.url.origin();
+        let what = req.what.clone();
+        let mut page = 0usize;
+        let mut items = 0usize;
+        let mut warnings = Vec::new();
+        loop {
+            page += 1;
+            let result = self
+                .send(&req, |body, _| {
+                    let mut got = Vec::new();
+                    let meta = read_slice::<T>(body, &mut |t| got.push(t)).map_err(|e| {
+                        format!(
+                            "the body of page {page} is not valid JSON: line {}, column {}, at {}: {}",
+                            e.line,
+                            e.column,
+                            e.path.trim_start_matches("page 1: "),
+                            e.message
+                        )
+                    })?;
+                    Ok((got, meta))
+                })
+                .await;
+            let (got, meta) = match result {
+                Ok(v) => v,
+                Err(e) if page == 1 => return Err(e),
+                Err(e) => {
+                    return Err(CloudError::Incomplete {
+                        what,
+                        page,
+                        items,
+                        source: Box::new(e),
+                    });
+                }
+            };
+            items += got.len();
+            sink(got);
+            warnings.extend(meta.warnings.iter().cloned());
+            match meta.next_link.as_deref() {
+                None => {
+                    tracing::debug!(what = %what, pages = page, items, "paged read complete");
+                    return Ok(PageMeta {
+                        next_link: None,
+                        delta_link: meta.delta_link,
+                        warnings,
+                    });
+                }
+                Some(link) => {
+                    let url = Url::parse(link).map_err(|e| CloudError::InvalidResponse {
+                        what: what.clone(),
+                        detail: format!("page {page} has a nextLink that is not a URL ({e})"),
+                    })?;
+                    if url.origin() != origin {
+                        return Err(CloudError::InvalidResponse {
+                            what: what.clone(),
+                            detail: format!(
+                                "page {page} points its nextLink to another host ({}); not following it with \
+                                 the access token",
+                                url.origin().ascii_serialization()
+                            ),
+                        });
+                    }
+                    req.url = url;
+                    if next == NextPage::Get {
+                        req.method = Method::GET;
+                        req.body = Body::None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

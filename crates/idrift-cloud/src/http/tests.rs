@@ -1,0 +1,299 @@
+//! Tests of the HTTP core's pure parts (`Retry-After`, error bodies, status mapping) and of its retry
+//! loop against plain wiremock mocks.
+
+use std::time::Duration;
+
+use idrift_core::ports::SourceError;
+use reqwest::header::{HeaderMap, HeaderValue};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::*;
+
+fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (k, v) in pairs {
+        h.insert(*k, HeaderValue::from_str(v).unwrap());
+    }
+    h
+}
+
+#[test]
+fn retry_after_in_seconds_and_as_a_date() {
+    assert_eq!(
+        retry_after(&headers(&[("retry-after", "7")])),
+        Some(Duration::from_secs(7))
+    );
+    assert_eq!(
+        retry_after(&headers(&[("retry-after", " 0 ")])),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(
+        retry_after(&headers(&[
+            ("retry-after", "Wed, 25 Nov 2026 14:30:35 GMT"),
+            ("date", "Wed, 25 Nov 2026 14:30:05 GMT"),
+        ])),
+        Some(Duration::from_secs(30))
+    );
+    // A date in the past: retry at once.
+    assert_eq!(
+        retry_after(&headers(&[
+            ("retry-after", "Wed, 25 Nov 2026 14:29:00 GMT"),
+            ("date", "Wed, 25 Nov 2026 14:30:05 GMT"),
+        ])),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(retry_after(&headers(&[("retry-after", "soon")])), None);
+    assert_eq!(retry_after(&HeaderMap::new()), None);
+}
+
+#[test]
+fn error_text_reads_every_documented_shape() {
+    let graph = br#"{"error":{"code":"Request_ResourceNotFound","message":"Resource 'x' does not exist.","innerError":{"request-id":"r"}}}"#;
+    assert_eq!(
+        error_text(graph),
+        (
+            "Request_ResourceNotFound".to_owned(),
+            "Resource 'x' does not exist.".to_owned()
+        )
+    );
+    let exo_details = br#"{"error":{"code":"BadRequest","message":"Error executing cmdlet","details":[{"code":"X","message":"The operation couldn't be performed."}]}}"#;
+    assert_eq!(
+        error_text(exo_details).1,
+        "The operation couldn't be performed."
+    );
+    let exo_details_obj =
+        br#"{"error":{"code":"BadRequest","message":"m","details":{"message":"from details"}}}"#;
+    assert_eq!(error_text(exo_details_obj).1, "from details");
+    let exo_inner = br#"{"error":{"code":"InternalServerError","message":"An error has occurred.","innererror":{"message":"x","internalException":{"message":"The term 'Get-X' is not recognized."}}}}"#;
+    assert_eq!(
+        error_text(exo_inner).1,
+        "The term 'Get-X' is not recognized."
+    );
+    let token = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#;
+    assert_eq!(
+        error_text(token),
+        (
+            "invalid_client".to_owned(),
+            "AADSTS7000215: Invalid client secret provided.".to_owned()
+        )
+    );
+    assert_eq!(
+        error_text(b"<html>Bad gateway</html>").1,
+        "<html>Bad gateway</html>"
+    );
+    assert_eq!(error_text(b"").1, "(empty response)");
+    assert_eq!(error_text(&[b'x'; 1000]).1.len(), 300);
+}
+
+fn transport(max_attempts: u32) -> Transport {
+    Transport::new(
+        RetryPolicy {
+            max_attempts,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+            total_budget: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(5),
+        },
+        false,
+    )
+    .unwrap()
+}
+
+fn get(server: &MockServer, p: &str, idempotent: bool) -> Request {
+    Request {
+        method: Method::GET,
+        url: Url::parse(&format!("{}{p}", server.uri())).unwrap(),
+        headers: vec![],
+        body: Body::None,
+        idempotent,
+        what: format!("GET {p}"),
+        kind: Kind::Graph,
+    }
+}
+
+#[tokio::test]
+async fn throttled_then_ok_is_retried_with_the_same_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/x"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/x"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let t = transport(5);
+    let body = t
+        .send(&get(&server, "/x", true), None, |b, _| {
+            Ok(String::from_utf8_lossy(b).into_owned())
+        })
+        .await
+        .unwrap();
+    assert_eq!(body, "ok");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn statuses_map_to_errors_without_retrying() {
+    let server = MockServer::start().await;
+    for (p, status) in [
+        ("/nf", 404),
+        ("/fb", 403),
+        ("/bad", 400),
+        ("/conflict", 409),
+    ] {
+        Mock::given(path(p))
+            .respond_with(ResponseTemplate::new(status).set_body_string(
+                r#"{"error":{"code":"Some_Code","message":"the service's words"}}"#,
+            ))
+            .mount(&server)
+            .await;
+    }
+    let t = transport(5);
+    let e = t
+        .send(&get(&server, "/nf", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CloudError::NotFound { .. }), "{e}");
+    let e = t
+        .send(&get(&server, "/fb", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CloudError::Forbidden { status: 403, .. }),
+        "{e}"
+    );
+    assert!(matches!(SourceError::from(e), SourceError::Unauthorized(_)));
+    let e = t
+        .send(&get(&server, "/bad", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "GET /bad: HTTP 400 Some_Code: the service's words"
+    );
+    assert!(matches!(SourceError::from(e), SourceError::Refused(_)));
+    let e = t
+        .send(&get(&server, "/conflict", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(matches!(SourceError::from(e), SourceError::Conflict(_)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn attempts_are_bounded_and_the_last_cause_is_reported() {
+    let server = MockServer::start().await;
+    Mock::given(path("/busy"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_string(r#"{"error":{"code":"x","message":"down for maintenance"}}"#),
+        )
+        .mount(&server)
+        .await;
+    let e = transport(3)
+        .send(&get(&server, "/busy", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "GET /busy failed after 3 attempts: HTTP 503: down for maintenance"
+    );
+    assert!(matches!(SourceError::from(e), SourceError::Unavailable(_)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_broken_body_is_retried_only_when_the_request_is_idempotent() {
+    let server = MockServer::start().await;
+    Mock::given(path("/j"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"value\":["))
+        .mount(&server)
+        .await;
+    let t = transport(3);
+    let parse = |b: &[u8], _: &HeaderMap| {
+        serde_json::from_slice::<serde_json::Value>(b).map_err(|e| e.to_string())
+    };
+    let e = t
+        .send(&get(&server, "/j", true), None, parse)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CloudError::InvalidResponse { .. }), "{e}");
+    assert!(e.to_string().contains("on each of 3 attempts"), "{e}");
+    let e = t
+        .send(&get(&server, "/j", false), None, parse)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CloudError::InvalidResponse { .. }), "{e}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_then_reported_as_unavailable() {
+    // Bind and drop a listener to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let req = Request {
+        method: Method::POST,
+        url: Url::parse(&format!("http://127.0.0.1:{port}/x")).unwrap(),
+        headers: vec![],
+        body: Body::Json(b"{}".to_vec()),
+        idempotent: false,
+        what: "POST /x".to_owned(),
+        kind: Kind::Graph,
+    };
+    let e = transport(2)
+        .send(&req, None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(e, CloudError::Unavailable { attempts: 2, .. }),
+        "{text}"
+    );
+    assert!(!text.contains("http://"), "no URL in the message: {text}");
+}
+
+#[test]
+fn incomplete_maps_to_throttled_or_incomplete() {
+    let throttled = CloudError::Incomplete {
+        what: "GET /v1.0/users".into(),
+        page: 3,
+        items: 1998,
+        source: Box::new(CloudError::Throttled {
+            what: "GET /v1.0/users".into(),
+            attempts: 8,
+            retry_after_secs: Some(30),
+        }),
+    };
+    assert_eq!(
+        throttled.to_string(),
+        "GET /v1.0/users is incomplete: page 3 failed after 1998 items had been read, so nothing is returned: \
+         GET /v1.0/users was throttled (HTTP 429) 8 times; gave up (the service last asked to wait 30 s)"
+    );
+    assert!(matches!(
+        SourceError::from(throttled),
+        SourceError::Throttled(_)
+    ));
+    let broken = CloudError::Incomplete {
+        what: "w".into(),
+        page: 2,
+        items: 999,
+        source: Box::new(CloudError::Unavailable {
+            what: "w".into(),
+            attempts: 8,
+            detail: "connection reset".into(),
+        }),
+    };
+    assert!(matches!(
+        SourceError::from(broken),
+        SourceError::Incomplete(_)
+    ));
+}

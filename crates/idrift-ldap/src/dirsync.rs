@@ -1,0 +1,347 @@
+//! Incremental reads with the AD DirSync control (`1.2.840.113556.1.4.841`, MS-ADTS 3.1.1.3.4.1.3).
+//!
+//! The first run (no state file) is full: DirSync is run to its end to obtain a cookie, then every user is
+//! read as [`LdapDirectory::read_users`] does. Later runs send the stored cookie and get only the objects
+//! whose attributes (of those the core model reads, plus `name` for renames and moves) changed, and the
+//! objects deleted since. Changed objects are read again in full by objectGUID, so the delta carries
+//! complete users; those that left the base DNs or the filter are reported apart. The cookie is stored as
+//! base64 in the state file, replaced atomically, and only after the whole run succeeded, so a failed run
+//! can simply be repeated.
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ldap3::Scope;
+use ldap3::controls::RawControl;
+
+use idrift_core::guid::Guid;
+use idrift_core::model::OnPremUser;
+
+use crate::attributes::READ_ATTRIBUTES;
+use crate::connection::{ber_integer, parse_sequence};
+use crate::directory::{LdapDirectory, is_under};
+use crate::entry::decode;
+use crate::error::LdapError;
+use crate::user_ref::{USER_FILTER, and_user_filter, guid_filter};
+
+const DIRSYNC_OID: &str = "1.2.840.113556.1.4.841";
+/// `LDAP_DIRSYNC_OBJECT_SECURITY`: return what the account may read, so no replication right is needed.
+const OBJECT_SECURITY: i32 = 1;
+/// The most bytes a DirSync reply may carry (what .NET's `DirSyncRequestControl` asks for).
+const MAX_BYTES: i32 = 0x0010_0000;
+/// How many objectGUIDs one re-read filter holds.
+const GUID_BATCH: usize = 100;
+const STATE_HEADER: &str = "idrift-dirsync-state: 1";
+
+/// An object deleted since the previous run (a tombstone, `isDeleted: TRUE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletedObject {
+    /// Its objectGUID (unchanged by deletion).
+    pub object_guid: Guid,
+    /// Its tombstone DN (`CN=name\0ADEL:<guid>,CN=Deleted Objects,...`).
+    pub dn: String,
+    /// The DN of the container it was deleted from, when the server reports it.
+    pub last_known_parent: Option<String>,
+}
+
+/// What changed since the previous DirSync run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirSyncDelta {
+    /// This was the first run: `changed` holds every user in scope.
+    pub full: bool,
+    /// Users in scope that were added or changed, read in full.
+    pub changed: Vec<OnPremUser>,
+    /// Objects deleted from the base DNs (or from an unknown place).
+    pub deleted: Vec<DeletedObject>,
+    /// Users that changed and are now outside the base DNs or the filter (moved out of scope).
+    pub out_of_scope: Vec<OnPremUser>,
+}
+
+/// The state file: the naming context it belongs to and the cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct State {
+    pub(crate) naming_context: String,
+    pub(crate) cookie: Vec<u8>,
+}
+
+impl State {
+    pub(crate) fn render(&self) -> String {
+        format!("{STATE_HEADER}\nnaming-context: {}\ncookie: {}\n", self.naming_context, STANDARD.encode(&self.cookie))
+    }
+
+    pub(crate) fn parse(text: &str) -> Result<State, String> {
+        let mut lines = text.lines();
+        if lines.next().map(str::trim) != Some(STATE_HEADER) {
+            return Err(format!("line 1: expected {STATE_HEADER:?}"));
+        }
+        let mut naming_context = None;
+        let mut cookie = None;
+        for (i, line) in lines.enumerate() {
+            let line_no = i + 2;
+            if line.trim().is_empty() {
+                continue;
+            }
+            match line.split_once(": ") {
+                Some(("naming-context", v)) => naming_context = Some(v.trim().to_owned()),
+                Some(("cookie", v)) => {
+                    cookie = Some(STANDARD.decode(v.trim()).map_err(|e| format!("line {line_no}: bad base64 cookie ({e})"))?);
+                }
+                _ => return Err(format!("line {line_no}: expected `naming-context:` or `cookie:`")),
+            }
+        }
+        match (naming_context, cookie) {
+            (Some(naming_context), Some(cookie)) if !cookie.is_empty() => Ok(State { naming_context, cookie }),
+            _ => Err("needs a `naming-context:` line and a non-empty `cookie:` line".to_owned()),
+        }
+    }
+}
+
+/// The request control value: `SEQUENCE { flags INTEGER, maxBytes INTEGER, cookie OCTET STRING }`.
+pub(crate) fn request_control(cookie: &[u8]) -> RawControl {
+    let mut content = tlv(0x02, &ber_int(i64::from(OBJECT_SECURITY)));
+    content.extend(tlv(0x02, &ber_int(i64::from(MAX_BYTES))));
+    content.extend(tlv(0x04, cookie));
+    RawControl { ctype: DIRSYNC_OID.to_owned(), crit: true, val: Some(tlv(0x30, &content)) }
+}
+
+/// A BER tag-length-value with a definite length.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// The minimal two's-complement big-endian bytes of a BER INTEGER.
+fn ber_int(v: i64) -> Vec<u8> {
+    let bytes = v.to_be_bytes();
+    let mut start = 0;
+    while start < 7 {
+        let (b, next) = (bytes[start], bytes[start + 1]);
+        if (b == 0 && next & 0x80 == 0) || (b == 0xff && next & 0x80 != 0) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    bytes[start..].to_vec()
+}
+
+/// The response control value: `SEQUENCE { moreResults INTEGER, unused INTEGER, cookie OCTET STRING }`.
+pub(crate) fn parse_response(val: &[u8]) -> Option<(bool, Vec<u8>)> {
+    let seq = parse_sequence(val)?;
+    let more = ber_integer(seq.first()?)?;
+    let cookie = match &seq.get(2)?.payload {
+        ldap3::asn1::PL::P(bytes) => bytes.clone(),
+        ldap3::asn1::PL::C(_) => return None,
+    };
+    Some((more != 0, cookie))
+}
+
+/// The DN inside an extended DN (`<GUID=...>;<SID=...>;CN=x,DC=y` gives `CN=x,DC=y`).
+fn strip_extended_dn(dn: &str) -> &str {
+    let mut rest = dn;
+    while rest.starts_with('<') {
+        match rest.find(">;") {
+            Some(i) => rest = &rest[i + 2..],
+            None => break,
+        }
+    }
+    rest
+}
+
+fn read_state(path: &Path) -> Result<Option<State>, LdapError> {
+    let state_err = |message: String| LdapError::StateFile { path: path.display().to_string(), message };
+    match std::fs::read_to_string(path) {
+        Ok(text) => State::parse(&text).map(Some).map_err(|m| state_err(format!("{m}; delete the file to start over with a full run"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(state_err(format!("cannot read it ({e})"))),
+    }
+}
+
+/// Replaces the state file atomically: a temporary file in the same directory, synced, then renamed.
+fn write_state(path: &Path, state: &State) -> Result<(), LdapError> {
+    let state_err = |message: String| LdapError::StateFile { path: path.display().to_string(), message };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dirsync".to_owned());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(state.render().as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok::<(), std::io::Error>(())
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        state_err(format!("cannot write it ({e})"))
+    })
+}
+
+impl LdapDirectory {
+    /// Runs DirSync from the cookie in `state_file` (a full read when the file does not exist) and stores
+    /// the new cookie there.
+    ///
+    /// # Errors
+    /// [`LdapError::StateFile`] for an unreadable or foreign state file (it names the naming context it
+    /// belongs to); [`LdapError::AccessDenied`] or [`LdapError::Server`] when the server refuses DirSync;
+    /// connection errors. The state file is left unchanged on any error.
+    pub async fn dirsync(&self, state_file: &Path) -> Result<DirSyncDelta, LdapError> {
+        let previous = read_state(state_file)?;
+        if let Some(prev) = &previous
+            && !prev.naming_context.eq_ignore_ascii_case(&self.naming_context)
+        {
+            return Err(LdapError::StateFile {
+                path: state_file.display().to_string(),
+                message: format!(
+                    "it belongs to {:?}, not {:?}; use another state file for this domain",
+                    prev.naming_context, self.naming_context
+                ),
+            });
+        }
+        let delta = match previous {
+            None => {
+                let (cookie, _) = self.dirsync_pass(Vec::new(), false).await?;
+                let changed = self.read_users().await?;
+                write_state(state_file, &State { naming_context: self.naming_context.clone(), cookie })?;
+                DirSyncDelta { full: true, changed, ..DirSyncDelta::default() }
+            }
+            Some(prev) => {
+                let (cookie, found) = self.dirsync_pass(prev.cookie, true).await?;
+                let delta = self.complete(found).await?;
+                write_state(state_file, &State { naming_context: self.naming_context.clone(), cookie })?;
+                delta
+            }
+        };
+        Ok(delta)
+    }
+
+    /// Runs DirSync until the server has no more results; returns the last cookie and, when `collect`,
+    /// the changed objectGUIDs and the deletions.
+    async fn dirsync_pass(&self, mut cookie: Vec<u8>, collect: bool) -> Result<(Vec<u8>, Found), LdapError> {
+        let mut attrs: Vec<&str> = READ_ATTRIBUTES.to_vec();
+        attrs.extend(["isDeleted", "lastKnownParent", "name"]);
+        let mut found = Found::default();
+        loop {
+            let mut each = |tag| {
+                if !collect {
+                    return Ok(());
+                }
+                let entry = decode(tag)?;
+                let Some(guid_bytes) = entry.first("objectGUID") else { return Ok(()) };
+                let guid = Guid::from_slice_le(guid_bytes)
+                    .map_err(|e| LdapError::InvalidData { dn: entry.dn.clone(), message: format!("objectGUID: {e}") })?;
+                let deleted = entry.first("isDeleted").is_some_and(|v| v.eq_ignore_ascii_case(b"TRUE"));
+                if deleted {
+                    let last_known_parent = entry
+                        .values("lastKnownParent")
+                        .first()
+                        .map(|v| strip_extended_dn(&String::from_utf8_lossy(v)).to_owned());
+                    found.deleted.push(DeletedObject { object_guid: guid, dn: entry.dn, last_known_parent });
+                } else if found.seen.insert(guid) {
+                    found.changed.push(guid);
+                }
+                Ok(())
+            };
+            let ctrls = self
+                .session
+                .search_once(
+                    &self.naming_context,
+                    Scope::Subtree,
+                    "(objectClass=user)",
+                    &attrs,
+                    vec![request_control(&cookie)],
+                    &mut each,
+                )
+                .await?;
+            let raw = ctrls.iter().map(|c| &c.1).find(|raw| raw.ctype == DIRSYNC_OID);
+            let Some((more, next)) = raw.and_then(|r| parse_response(r.val.as_deref().unwrap_or_default())) else {
+                return Err(LdapError::InvalidData {
+                    dn: self.naming_context.clone(),
+                    message: "the DirSync reply carries no DirSync control (does the server support DirSync?)".to_owned(),
+                });
+            };
+            if !next.is_empty() {
+                cookie = next;
+            }
+            if !more {
+                return Ok((cookie, found));
+            }
+        }
+    }
+
+    /// Reads the changed objects in full and sorts them into in scope and out of scope; keeps the deletions
+    /// that happened under the base DNs.
+    async fn complete(&self, found: Found) -> Result<DirSyncDelta, LdapError> {
+        let mut delta = DirSyncDelta::default();
+        for batch in found.changed.chunks(GUID_BATCH) {
+            let any: String = batch.iter().map(guid_filter).collect();
+            let users = self.read_in_naming_context(&format!("(&{USER_FILTER}(|{any}))")).await?;
+            let matching: Option<HashSet<Guid>> = match &self.extra_filter {
+                Some(extra) => {
+                    let filter = format!("(&{}(|{any}))", and_user_filter(Some(extra)));
+                    let hits = self.read_in_naming_context(&filter).await?;
+                    Some(hits.iter().filter_map(|u| u.object_guid).collect())
+                }
+                None => None,
+            };
+            for user in users {
+                let in_bases = self.base_dns.iter().any(|b| is_under(&user.distinguished_name, b));
+                let in_filter = match (&matching, user.object_guid) {
+                    (None, _) => true,
+                    (Some(set), Some(g)) => set.contains(&g),
+                    (Some(_), None) => false,
+                };
+                if in_bases && in_filter {
+                    delta.changed.push(user);
+                } else {
+                    delta.out_of_scope.push(user);
+                }
+            }
+        }
+        delta.deleted = found
+            .deleted
+            .into_iter()
+            .filter(|d| match &d.last_known_parent {
+                Some(parent) => self.base_dns.iter().any(|b| is_under(parent, b)),
+                None => true,
+            })
+            .collect();
+        Ok(delta)
+    }
+
+    async fn read_in_naming_context(&self, filter: &str) -> Result<Vec<OnPremUser>, LdapError> {
+        let mut users = Vec::new();
+        self.session
+            .search_paged(&self.naming_context, Scope::Subtree, filter, &READ_ATTRIBUTES, &mut |tag| {
+                users.push(decode(tag)?.into_user()?);
+                Ok(())
+            })
+            .await?;
+        Ok(users)
+    }
+}
+
+#[derive(Default)]
+struct Found {
+    changed: Vec<Guid>,
+    seen: HashSet<Guid>,
+    deleted: Vec<DeletedObject>,
+}
+
+#[cfg(test)]
+mod tests;
