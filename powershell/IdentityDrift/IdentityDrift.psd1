@@ -10,10 +10,18 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('IdentityDrift.format.ps1xml')
     FunctionsToExport    = @(
+        'Clear-DriftDirSyncOverridesUser'
         'Compare-DriftDirSyncOverrides'
         'Connect-Drift'
         'Disconnect-Drift'
         'Get-DriftConnection'
+        'Get-DriftDirSyncFeature'
+        'Get-DriftDirSyncOverridesUser'
+        'Get-DriftRemediationPlan'
+        'Invoke-DriftScan'
+        'Set-DriftDirSyncFeature'
+        'Set-DriftDirSyncOverridesUser'
+        'Test-DriftMigration'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

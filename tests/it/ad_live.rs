@@ -49,10 +49,15 @@ fn env() -> Option<Env> {
             "AD_LDAP_URL is not set, but CI=true: the live-AD tests must run in CI. Start the DC with \
              `bash tests/samba/samba-ad-up.sh up` and `eval \"$(bash tests/samba/samba-ad-up.sh env)\"`"
         );
-        eprintln!("ad_live: AD_LDAP_URL is not set; skipping (run tests/samba/samba-ad-up.sh up and its env)");
+        eprintln!(
+            "ad_live: AD_LDAP_URL is not set; skipping (run tests/samba/samba-ad-up.sh up and its env)"
+        );
         return None;
     };
-    let need = |key: &str| get(key).unwrap_or_else(|| panic!("{key} must be set with AD_LDAP_URL (samba-ad-up.sh env)"));
+    let need = |key: &str| {
+        get(key)
+            .unwrap_or_else(|| panic!("{key} must be set with AD_LDAP_URL (samba-ad-up.sh env)"))
+    };
     Some(Env {
         ldap_url,
         ldaps_url: need("AD_LDAPS_URL"),
@@ -79,14 +84,21 @@ impl Env {
     }
 
     fn host_port(&self) -> String {
-        self.ldap_url.trim_start_matches("ldap://").trim_end_matches('/').to_owned()
+        self.ldap_url
+            .trim_start_matches("ldap://")
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     /// A fixture connection (plain LDAP on loopback, as the test DC allows) for setting up and cleaning up.
     async fn admin(&self) -> ldap3::Ldap {
         let (conn, mut ldap) = LdapConnAsync::new(&self.ldap_url).await.unwrap();
         ldap3::drive!(conn);
-        ldap.simple_bind(&self.bind_dn, &self.password).await.unwrap().success().unwrap();
+        ldap.simple_bind(&self.bind_dn, &self.password)
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
         ldap
     }
 }
@@ -94,21 +106,37 @@ impl Env {
 fn unique(name: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
     // RandomState is seeded randomly per process: a tag that differs between runs without reading a clock.
-    let tag = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), name) & 0xffff_ffff;
-    format!("it-{name}-{}-{}-{tag:x}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+    let tag =
+        std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), name)
+            & 0xffff_ffff;
+    format!(
+        "it-{name}-{}-{}-{tag:x}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 async fn create_ou(ldap: &mut ldap3::Ldap, dn: &str, name: &str) {
-    ldap.add(dn, vec![("objectClass", HashSet::from(["organizationalUnit"])), ("ou", HashSet::from([name]))])
-        .await
-        .unwrap()
-        .success()
-        .unwrap();
+    ldap.add(
+        dn,
+        vec![
+            ("objectClass", HashSet::from(["organizationalUnit"])),
+            ("ou", HashSet::from([name])),
+        ],
+    )
+    .await
+    .unwrap()
+    .success()
+    .unwrap();
 }
 
 /// Deletes an OU and everything below it (the tree-delete control).
 async fn tree_delete(ldap: &mut ldap3::Ldap, dn: &str) {
-    let control = RawControl { ctype: "1.2.840.113556.1.4.805".into(), crit: true, val: None };
+    let control = RawControl {
+        ctype: "1.2.840.113556.1.4.805".into(),
+        crit: true,
+        val: None,
+    };
     let res = ldap.with_controls(control).delete(dn).await;
     if let Ok(r) = res
         && r.rc != 0
@@ -140,12 +168,19 @@ async fn add_user(env: &Env, ou: &str, cn: &str, mobile: Option<&str>, other: &[
     let mut ldap = env.admin().await;
     let dn = format!("CN={cn},{ou}");
     let upn = format!("{cn}@{}", env.domain.to_ascii_lowercase());
-    let sam: String = cn.chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+    let sam: String = cn
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(20)
+        .collect();
     let mut attrs: Vec<(&str, HashSet<&str>)> = vec![
         ("objectClass", HashSet::from(["user"])),
         ("sAMAccountName", HashSet::from([sam.as_str()])),
         ("userPrincipalName", HashSet::from([upn.as_str()])),
-        ("proxyAddresses", HashSet::from(["SMTP:primary@contoso.test"])),
+        (
+            "proxyAddresses",
+            HashSet::from(["SMTP:primary@contoso.test"]),
+        ),
         ("msExchRecipientTypeDetails", HashSet::from(["8589934592"])),
         ("msExchRecipientDisplayType", HashSet::from(["2147483654"])),
     ];
@@ -170,8 +205,16 @@ fn seeded_ou(env: &Env) -> String {
     }
     let t = Instant::now();
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "seeding failed: {}", String::from_utf8_lossy(&out.stderr));
-    eprintln!("{} ({:.2} s)", String::from_utf8_lossy(&out.stdout).trim(), t.elapsed().as_secs_f64());
+    assert!(
+        out.status.success(),
+        "seeding failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!(
+        "{} ({:.2} s)",
+        String::from_utf8_lossy(&out.stdout).trim(),
+        t.elapsed().as_secs_f64()
+    );
     format!("OU={NAME},{}", env.base_dn)
 }
 
@@ -189,11 +232,15 @@ async fn proxy(target: String, cut_after: Option<usize>) -> Proxy {
     let count = Arc::clone(&connections);
     tokio::spawn(async move {
         loop {
-            let Ok((client, _)) = listener.accept().await else { return };
+            let Ok((client, _)) = listener.accept().await else {
+                return;
+            };
             count.fetch_add(1, Ordering::SeqCst);
             let target = target.clone();
             tokio::spawn(async move {
-                let Ok(server) = TcpStream::connect(&target).await else { return };
+                let Ok(server) = TcpStream::connect(&target).await else {
+                    return;
+                };
                 let (mut cr, mut cw) = client.into_split();
                 let (mut sr, mut sw) = server.into_split();
                 let upstream = tokio::spawn(async move {
@@ -202,7 +249,9 @@ async fn proxy(target: String, cut_after: Option<usize>) -> Proxy {
                 let mut sent = 0usize;
                 let mut buf = vec![0u8; 16 * 1024];
                 loop {
-                    let Ok(n) = sr.read(&mut buf).await else { break };
+                    let Ok(n) = sr.read(&mut buf).await else {
+                        break;
+                    };
                     if n == 0 {
                         break;
                     }
@@ -234,25 +283,44 @@ fn guid_of(u: &OnPremUser) -> Guid {
 async fn paged_read_of_2000_users_and_ldif_round_trip() {
     let Some(env) = env() else { return };
     let ou = seeded_ou(&env);
-    let cfg = LdapConfig { page_size: 500, ..env.config(&ou) };
+    let cfg = LdapConfig {
+        page_size: 500,
+        ..env.config(&ou)
+    };
     let dir = LdapDirectory::connect(&cfg).await.unwrap();
     let t = Instant::now();
     let users = dir.read_users().await.unwrap();
-    eprintln!("paged read of {} users (pages of 500, StartTLS): {:.3} s", users.len(), t.elapsed().as_secs_f64());
+    eprintln!(
+        "paged read of {} users (pages of 500, StartTLS): {:.3} s",
+        users.len(),
+        t.elapsed().as_secs_f64()
+    );
     assert_eq!(users.len(), 2000);
     let unique_guids: HashSet<Guid> = users.iter().map(guid_of).collect();
     assert_eq!(unique_guids.len(), 2000);
 
-    let u2 = users.iter().find(|u| u.distinguished_name.starts_with("CN=Seed User 000002,")).unwrap();
+    let u2 = users
+        .iter()
+        .find(|u| u.distinguished_name.starts_with("CN=Seed User 000002,"))
+        .unwrap();
     assert_eq!(u2.recipient_type_details, Some(2_147_483_648));
     assert_eq!(u2.remote_recipient_type, Some(4));
     assert_eq!(u2.recipient_display_type, Some(-2_147_483_642));
-    assert_eq!(u2.mailbox_guid.unwrap().to_string(), "3c2d1e0f-5a4b-7869-8796-a5b400000002");
+    assert_eq!(
+        u2.mailbox_guid.unwrap().to_string(),
+        "3c2d1e0f-5a4b-7869-8796-a5b400000002"
+    );
     assert_eq!(u2.other_mobile.len(), 2);
     assert_eq!(u2.proxy_addresses.len(), 2);
     assert!(u2.when_changed.as_deref().is_some_and(|w| w.ends_with('Z')));
-    let u3 = users.iter().find(|u| u.distinguished_name.starts_with("CN=Seed User 000003,")).unwrap();
-    assert_eq!(u3.consistency_guid.unwrap().to_string(), "ce203dc6-ace5-4860-a8db-941800000003");
+    let u3 = users
+        .iter()
+        .find(|u| u.distinguished_name.starts_with("CN=Seed User 000003,"))
+        .unwrap();
+    assert_eq!(
+        u3.consistency_guid.unwrap().to_string(),
+        "ce203dc6-ace5-4860-a8db-941800000003"
+    );
     assert_eq!(u3.recipient_display_type, Some(1_073_741_824));
 
     // LDIF round trip: live read -> write_users -> parse_users gives the same users.
@@ -268,11 +336,19 @@ async fn a_server_going_away_mid_scan_is_a_clean_error() {
     let Some(env) = env() else { return };
     let ou = seeded_ou(&env);
     let proxy = proxy(env.host_port(), Some(300_000)).await;
-    let cfg = LdapConfig { page_size: 100, allow_plaintext: true, url: proxy.url.clone(), ..env.config(&ou) };
+    let cfg = LdapConfig {
+        page_size: 100,
+        allow_plaintext: true,
+        url: proxy.url.clone(),
+        ..env.config(&ou)
+    };
     let dir = LdapDirectory::connect(&cfg).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(matches!(err, LdapError::ConnectionLost { .. }), "{err:?}");
-    assert!(err.to_string().contains("connection lost during search"), "{err}");
+    assert!(
+        err.to_string().contains("connection lost during search"),
+        "{err}"
+    );
     // One connection: the lost one was not silently replaced to return a partial list.
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 1);
 }
@@ -280,13 +356,26 @@ async fn a_server_going_away_mid_scan_is_a_clean_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bind_as_dn_upn_and_domain_user_over_ldaps_and_starttls() {
     let Some(env) = env() else { return };
-    let who = [env.bind_dn.clone(), env.bind_upn.clone(), format!("{}\\Administrator", env.domain)];
+    let who = [
+        env.bind_dn.clone(),
+        env.bind_upn.clone(),
+        format!("{}\\Administrator", env.domain),
+    ];
     for url in [&env.ldaps_url, &env.ldap_url] {
         for bind in &who {
-            let cfg = LdapConfig { url: url.clone(), bind: Some(bind.clone()), ..env.config(&env.base_dn) };
-            let dir = LdapDirectory::connect(&cfg).await.unwrap_or_else(|e| panic!("{url} as {bind}: {e}"));
+            let cfg = LdapConfig {
+                url: url.clone(),
+                bind: Some(bind.clone()),
+                ..env.config(&env.base_dn)
+            };
+            let dir = LdapDirectory::connect(&cfg)
+                .await
+                .unwrap_or_else(|e| panic!("{url} as {bind}: {e}"));
             assert!(dir.naming_context().eq_ignore_ascii_case(&env.base_dn));
-            let admin = dir.find_user(&UserRef::Dn(env.bind_dn.clone())).await.unwrap();
+            let admin = dir
+                .find_user(&UserRef::Dn(env.bind_dn.clone()))
+                .await
+                .unwrap();
             assert!(admin.is_some(), "{url} as {bind}");
         }
     }
@@ -297,17 +386,31 @@ async fn an_untrusted_certificate_is_a_clear_tls_error() {
     let Some(env) = env() else { return };
     let wrong_ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("samba/untrusted-ca.pem");
     for url in [&env.ldaps_url, &env.ldap_url] {
-        let cfg = LdapConfig { url: url.clone(), ca_file: Some(wrong_ca.clone()), ..env.config(&env.base_dn) };
+        let cfg = LdapConfig {
+            url: url.clone(),
+            ca_file: Some(wrong_ca.clone()),
+            ..env.config(&env.base_dn)
+        };
         let err = LdapDirectory::connect(&cfg).await.unwrap_err();
         assert!(err.is_tls(), "{url}: {err:?}");
         let text = err.to_string();
-        assert!(text.contains("not trusted") && text.contains("UnknownIssuer"), "{text}");
+        assert!(
+            text.contains("not trusted") && text.contains("UnknownIssuer"),
+            "{text}"
+        );
         assert!(!text.contains(&env.password));
     }
     // The system store does not know the test CA either.
-    let cfg = LdapConfig { url: env.ldaps_url.clone(), ca_file: None, ..env.config(&env.base_dn) };
+    let cfg = LdapConfig {
+        url: env.ldaps_url.clone(),
+        ca_file: None,
+        ..env.config(&env.base_dn)
+    };
     let err = LdapDirectory::connect(&cfg).await.unwrap_err();
-    assert!(err.is_tls() || matches!(err, LdapError::InvalidConfig(_)), "{err:?}");
+    assert!(
+        err.is_tls() || matches!(err, LdapError::InvalidConfig(_)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,9 +427,16 @@ async fn a_wrong_password_is_one_clear_bind_error() {
     let err = LdapDirectory::connect(&cfg).await.unwrap_err();
     assert!(err.is_bind(), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("invalid credentials") && text.contains("52e"), "{text}");
+    assert!(
+        text.contains("invalid credentials") && text.contains("52e"),
+        "{text}"
+    );
     assert!(!text.contains(wrong) && !format!("{err:?}").contains(wrong));
-    assert_eq!(proxy.connections.load(Ordering::SeqCst), 1, "exactly one connection, one bind, no retry");
+    assert_eq!(
+        proxy.connections.load(Ordering::SeqCst),
+        1,
+        "exactly one connection, one bind, no retry"
+    );
     assert!(t.elapsed() < Duration::from_secs(10));
 }
 
@@ -334,9 +444,20 @@ async fn a_wrong_password_is_one_clear_bind_error() {
 async fn set_and_clear_mobile_and_other_mobile() {
     let Some(env) = env() else { return };
     with_ou(&env, "phones", |env, ou| async move {
-        let dn = add_user(&env, &ou, "phone-user", Some("+1 555 0100"), &["+1 555 0101", "+1 555 0102"]).await;
+        let dn = add_user(
+            &env,
+            &ou,
+            "phone-user",
+            Some("+1 555 0100"),
+            &["+1 555 0101", "+1 555 0102"],
+        )
+        .await;
         let dir = LdapDirectory::connect(&env.config(&ou)).await.unwrap();
-        let user = dir.find_user(&UserRef::Dn(dn.clone())).await.unwrap().unwrap();
+        let user = dir
+            .find_user(&UserRef::Dn(dn.clone()))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(user.recipient_type_details, Some(8_589_934_592));
         assert_eq!(user.recipient_display_type, Some(-2_147_483_642));
         let by_guid = UserRef::ObjectGuid(guid_of(&user));
@@ -345,15 +466,24 @@ async fn set_and_clear_mobile_and_other_mobile() {
         assert_eq!(dir.find_user(&by_upn).await.unwrap().as_ref(), Some(&user));
         let original = PhoneValues::of(&user);
 
-        let new = PhoneValues { mobile: Some("+1 555 0200".into()), other_mobile: vec!["+1 555 0203".into()] };
+        let new = PhoneValues {
+            mobile: Some("+1 555 0200".into()),
+            other_mobile: vec!["+1 555 0203".into()],
+        };
         let w = dir.set_phones(&by_upn, &new, None).await.unwrap();
         assert_eq!(w.dn, dn);
         assert!(w.before.same_as(&original), "{w:?}");
         assert!(w.after.same_as(&new), "{w:?}");
 
         // A stale expectation writes nothing.
-        let other = PhoneValues { mobile: Some("+1 555 0300".into()), other_mobile: vec![] };
-        let err = dir.set_phones(&by_guid, &other, Some(&original)).await.unwrap_err();
+        let other = PhoneValues {
+            mobile: Some("+1 555 0300".into()),
+            other_mobile: vec![],
+        };
+        let err = dir
+            .set_phones(&by_guid, &other, Some(&original))
+            .await
+            .unwrap_err();
         assert!(err.is_conflict(), "{err:?}");
         let now = PhoneValues::of(&dir.find_user(&by_guid).await.unwrap().unwrap());
         assert!(now.same_as(&new), "{now:?}");
@@ -363,15 +493,31 @@ async fn set_and_clear_mobile_and_other_mobile() {
         assert!(w.before.same_as(&new) && w.after.same_as(&other), "{w:?}");
 
         // Clear both; clearing again is a no-op that still reports the values.
-        let w = dir.set_phones(&UserRef::Dn(dn.clone()), &PhoneValues::default(), None).await.unwrap();
-        assert!(w.before.same_as(&other) && w.after.same_as(&PhoneValues::default()), "{w:?}");
-        let w = dir.set_phones(&UserRef::Dn(dn.clone()), &PhoneValues::default(), Some(&PhoneValues::default())).await.unwrap();
+        let w = dir
+            .set_phones(&UserRef::Dn(dn.clone()), &PhoneValues::default(), None)
+            .await
+            .unwrap();
+        assert!(
+            w.before.same_as(&other) && w.after.same_as(&PhoneValues::default()),
+            "{w:?}"
+        );
+        let w = dir
+            .set_phones(
+                &UserRef::Dn(dn.clone()),
+                &PhoneValues::default(),
+                Some(&PhoneValues::default()),
+            )
+            .await
+            .unwrap();
         assert_eq!(w.before, PhoneValues::default());
         let cleared = dir.find_user(&by_upn).await.unwrap().unwrap();
         assert_eq!((cleared.mobile, cleared.other_mobile), (None, vec![]));
 
         // Set from nothing, conditionally.
-        let w = dir.set_phones(&by_upn, &original, Some(&PhoneValues::default())).await.unwrap();
+        let w = dir
+            .set_phones(&by_upn, &original, Some(&PhoneValues::default()))
+            .await
+            .unwrap();
         assert!(w.after.same_as(&original), "{w:?}");
     })
     .await;
@@ -381,13 +527,32 @@ async fn set_and_clear_mobile_and_other_mobile() {
 async fn a_filter_injection_upn_finds_nothing_and_changes_nothing() {
     let Some(env) = env() else { return };
     with_ou(&env, "inject", |env, ou| async move {
-        let dn = add_user(&env, &ou, "inject-user", Some("+1 555 0400"), &["+1 555 0401"]).await;
+        let dn = add_user(
+            &env,
+            &ou,
+            "inject-user",
+            Some("+1 555 0400"),
+            &["+1 555 0401"],
+        )
+        .await;
         let dir = LdapDirectory::connect(&env.config(&ou)).await.unwrap();
-        let before = dir.find_user(&UserRef::Dn(dn.clone())).await.unwrap().unwrap();
-        for evil in ["*)(objectClass=*", "*", "*)(|(userPrincipalName=*", "inject-user*"] {
+        let before = dir
+            .find_user(&UserRef::Dn(dn.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+        for evil in [
+            "*)(objectClass=*",
+            "*",
+            "*)(|(userPrincipalName=*",
+            "inject-user*",
+        ] {
             let who = UserRef::Upn(evil.to_owned());
             assert_eq!(dir.find_user(&who).await.unwrap(), None, "{evil}");
-            let err = dir.set_phones(&who, &PhoneValues::default(), None).await.unwrap_err();
+            let err = dir
+                .set_phones(&who, &PhoneValues::default(), None)
+                .await
+                .unwrap_err();
             assert!(matches!(err, LdapError::NotFound(_)), "{evil}: {err:?}");
         }
         let after = dir.find_user(&UserRef::Dn(dn)).await.unwrap().unwrap();
@@ -409,38 +574,108 @@ async fn dirsync_sees_a_changed_attribute_a_move_and_a_deletion() {
 
         let t = Instant::now();
         let first = dir.dirsync(&state).await.unwrap();
-        eprintln!("first (full) DirSync run: {:.3} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "first (full) DirSync run: {:.3} s",
+            t.elapsed().as_secs_f64()
+        );
         assert!(first.full);
         assert_eq!(first.changed.len(), 3, "{:?}", first.changed);
-        let guid = |dn: &str| guid_of(first.changed.iter().find(|u| u.distinguished_name == dn).unwrap());
+        let guid = |dn: &str| {
+            guid_of(
+                first
+                    .changed
+                    .iter()
+                    .find(|u| u.distinguished_name == dn)
+                    .unwrap(),
+            )
+        };
         let (ga, gb, gc) = (guid(&a), guid(&b), guid(&c));
-        assert!(std::fs::read_to_string(&state).unwrap().contains("cookie: "));
+        assert!(
+            std::fs::read_to_string(&state)
+                .unwrap()
+                .contains("cookie: ")
+        );
 
         let mut admin = env.admin().await;
-        admin.modify(&a, vec![Mod::Replace("mobile", HashSet::from(["+1 555 0599"]))]).await.unwrap().success().unwrap();
+        admin
+            .modify(
+                &a,
+                vec![Mod::Replace("mobile", HashSet::from(["+1 555 0599"]))],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
         admin.delete(&b).await.unwrap().success().unwrap();
-        let elsewhere = format!("OU=moved-{},{}", ou.trim_start_matches("OU=").split(',').next().unwrap(), env.base_dn);
-        let elsewhere_name = elsewhere.trim_start_matches("OU=").split(',').next().unwrap().to_owned();
+        let elsewhere = format!(
+            "OU=moved-{},{}",
+            ou.trim_start_matches("OU=").split(',').next().unwrap(),
+            env.base_dn
+        );
+        let elsewhere_name = elsewhere
+            .trim_start_matches("OU=")
+            .split(',')
+            .next()
+            .unwrap()
+            .to_owned();
         create_ou(&mut admin, &elsewhere, &elsewhere_name).await;
-        admin.modifydn(&c, "CN=ds-moved", true, Some(&elsewhere)).await.unwrap().success().unwrap();
+        admin
+            .modifydn(&c, "CN=ds-moved", true, Some(&elsewhere))
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
 
         let second = dir.dirsync(&state).await;
         tree_delete(&mut admin, &elsewhere).await;
         let second = second.unwrap();
         assert!(!second.full);
-        let changed: Vec<_> = second.changed.iter().filter(|u| [ga, gb, gc].contains(&guid_of(u))).collect();
+        let changed: Vec<_> = second
+            .changed
+            .iter()
+            .filter(|u| [ga, gb, gc].contains(&guid_of(u)))
+            .collect();
         assert_eq!(changed.len(), 1, "{second:?}");
         assert_eq!(guid_of(changed[0]), ga);
         assert_eq!(changed[0].mobile.as_deref(), Some("+1 555 0599"));
-        assert_eq!(changed[0].user_principal_name.as_deref(), first.changed.iter().find(|u| guid_of(u) == ga).unwrap().user_principal_name.as_deref());
-        let deleted: Vec<_> = second.deleted.iter().filter(|d| d.object_guid == gb).collect();
+        assert_eq!(
+            changed[0].user_principal_name.as_deref(),
+            first
+                .changed
+                .iter()
+                .find(|u| guid_of(u) == ga)
+                .unwrap()
+                .user_principal_name
+                .as_deref()
+        );
+        let deleted: Vec<_> = second
+            .deleted
+            .iter()
+            .filter(|d| d.object_guid == gb)
+            .collect();
         assert_eq!(deleted.len(), 1, "{second:?}");
-        assert!(deleted[0].last_known_parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&ou)), "{deleted:?}");
-        assert!(second.out_of_scope.iter().any(|u| guid_of(u) == gc), "{second:?}");
+        assert!(
+            deleted[0]
+                .last_known_parent
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(&ou)),
+            "{deleted:?}"
+        );
+        assert!(
+            second.out_of_scope.iter().any(|u| guid_of(u) == gc),
+            "{second:?}"
+        );
 
         // Nothing new for our users on the next run.
         let third = dir.dirsync(&state).await.unwrap();
-        assert!(!third.changed.iter().chain(&third.out_of_scope).any(|u| [ga, gb, gc].contains(&guid_of(u))), "{third:?}");
+        assert!(
+            !third
+                .changed
+                .iter()
+                .chain(&third.out_of_scope)
+                .any(|u| [ga, gb, gc].contains(&guid_of(u))),
+            "{third:?}"
+        );
         assert!(!third.deleted.iter().any(|d| d.object_guid == gb));
     })
     .await;
@@ -456,19 +691,37 @@ async fn add_a_proxy_address_and_move_a_user_out_of_scope_and_back() {
         let address = "smtp:remedy-user@contoso.mail.onmicrosoft.com";
         dir.add_proxy_address(&who, address).await.unwrap();
         dir.add_proxy_address(&who, address).await.unwrap();
-        let err = dir.add_proxy_address(&who, "SMTP:remedy-user@contoso.mail.onmicrosoft.com").await.unwrap_err();
+        let err = dir
+            .add_proxy_address(&who, "SMTP:remedy-user@contoso.mail.onmicrosoft.com")
+            .await
+            .unwrap_err();
         assert!(err.is_conflict(), "{err:?}");
         let user = dir.find_user(&who).await.unwrap().unwrap();
-        assert_eq!(user.proxy_addresses.iter().filter(|p| *p == address).count(), 1);
+        assert_eq!(
+            user.proxy_addresses
+                .iter()
+                .filter(|p| *p == address)
+                .count(),
+            1
+        );
 
         let mut admin = env.admin().await;
-        let parking_name = format!("{}-parking", ou.trim_start_matches("OU=").split(',').next().unwrap());
+        let parking_name = format!(
+            "{}-parking",
+            ou.trim_start_matches("OU=").split(',').next().unwrap()
+        );
         let parking = format!("OU={parking_name},{ou}");
         create_ou(&mut admin, &parking, &parking_name).await;
         let by_guid = UserRef::ObjectGuid(guid_of(&user));
         let moved = dir.move_user(&by_guid, &parking).await.unwrap();
         assert_eq!(moved, format!("CN=remedy-user,{parking}"));
-        assert_eq!(dir.find_user(&UserRef::Dn(moved.clone())).await.unwrap().map(|u| guid_of(&u)), Some(guid_of(&user)));
+        assert_eq!(
+            dir.find_user(&UserRef::Dn(moved.clone()))
+                .await
+                .unwrap()
+                .map(|u| guid_of(&u)),
+            Some(guid_of(&user))
+        );
         assert_eq!(dir.move_user(&by_guid, &parking).await.unwrap(), moved);
         let back = dir.move_user(&by_guid, &ou).await.unwrap();
         assert_eq!(back, dn);

@@ -25,6 +25,7 @@ pub(crate) struct Measured {
 }
 
 /// Runs `cmd` to completion and measures it (wall clock, and peak RSS from `wait4`).
+#[expect(unsafe_code, reason = "wait4 is the one way to read a child's peak RSS")]
 pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
     let start = Instant::now();
     let child = cmd
@@ -37,7 +38,6 @@ pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `pid` is our own child, not yet waited for; both pointers are valid for one write.
-    #[expect(unsafe_code, reason = "wait4 is the one way to read a child's peak RSS")]
     let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed();
     if rc != pid {

@@ -89,10 +89,17 @@ pub(crate) fn parse(line: &str) -> anyhow::Result<CloudFigures> {
 pub(crate) fn check(f: &CloudFigures) -> anyhow::Result<()> {
     let expected_pages = f.users.div_ceil(999).max(1);
     if f.users != USERS {
-        bail!("the cloud benchmark read {} users, expected {USERS}", f.users);
+        bail!(
+            "the cloud benchmark read {} users, expected {USERS}",
+            f.users
+        );
     }
     if f.pages != expected_pages {
-        bail!("{} pages for {} users; expected {expected_pages} at $top=999", f.pages, f.users);
+        bail!(
+            "{} pages for {} users; expected {expected_pages} at $top=999",
+            f.pages,
+            f.users
+        );
     }
     if f.requests != f.pages + f.token_requests {
         bail!(

@@ -93,10 +93,16 @@ pub(crate) fn dist() -> anyhow::Result<Staged> {
     let root = util::root();
     let rid = host_rid()?;
     util::step("cargo build --release -p idrift-ffi")?;
+    // The release profile keeps line tables for backtraces in development; the shipped library drops
+    // them (about 55 MB to 8 MB on linux-x64). Exported symbols and panic locations are not debug info.
+    let strip = [(
+        "CARGO_PROFILE_RELEASE_STRIP".to_owned(),
+        "debuginfo".to_owned(),
+    )];
     util::cargo(
         &root,
         &["build", "--release", "-p", "idrift-ffi", "--lib"],
-        &[],
+        &strip,
     )?;
 
     let built = target_dir(&root).join("release").join(library_file_name());

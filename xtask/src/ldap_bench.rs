@@ -41,7 +41,11 @@ fn samba_dir() -> PathBuf {
 
 fn checked(what: &str, out: Output) -> anyhow::Result<String> {
     if !out.status.success() {
-        bail!("{what} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "{what} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -79,9 +83,19 @@ fn rate(users: usize, wall: Duration) -> f64 {
 /// than were seeded (the error carries the part of the report measured so far).
 pub(crate) fn run(idrift_bin: &Path) -> anyhow::Result<String> {
     let scripts = samba_dir();
-    let up = Command::new("bash").arg(scripts.join("samba-ad-up.sh")).arg("up").stderr(Stdio::piped()).output()?;
+    let up = Command::new("bash")
+        .arg(scripts.join("samba-ad-up.sh"))
+        .arg("up")
+        .stderr(Stdio::piped())
+        .output()?;
     checked("samba-ad-up.sh up", up)?;
-    let env = checked("samba-ad-up.sh env", Command::new("bash").arg(scripts.join("samba-ad-up.sh")).arg("env").output()?)?;
+    let env = checked(
+        "samba-ad-up.sh env",
+        Command::new("bash")
+            .arg(scripts.join("samba-ad-up.sh"))
+            .arg("env")
+            .output()?,
+    )?;
     let (url, ca, base, bind, password, dir) = (
         var(&env, "AD_LDAP_URL")?,
         var(&env, "AD_CA_FILE")?,
@@ -109,20 +123,36 @@ pub(crate) fn run(idrift_bin: &Path) -> anyhow::Result<String> {
         "Both read `{ou}` with StartTLS (the DC's CA), filter `{FILTER}`, the 14 attributes of the core model, \
          pages of 1000. Best of {RUNS} runs.\n"
     );
-    let _ = writeln!(report, "| Reader | Users | Wall | Users/s |\n|---|---|---|---|");
+    let _ = writeln!(
+        report,
+        "| Reader | Users | Wall | Users/s |\n|---|---|---|---|"
+    );
 
     // The password goes to ldapsearch in a private file, not on its command line.
     let work = std::env::temp_dir().join(format!("idrift-ldap-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let pw_file = work.join("password");
     std::fs::write(&pw_file, password)?;
-    let result = measure_both(idrift_bin, &mut report, &work, &pw_file, url, ca, bind, password, &ou);
+    let result = measure_both(
+        idrift_bin,
+        &mut report,
+        &work,
+        &pw_file,
+        url,
+        ca,
+        bind,
+        password,
+        &ou,
+    );
     let _ = std::fs::remove_dir_all(&work);
     result.with_context(|| format!("partial report:\n{report}"))?;
     Ok(report)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; the DC's variables")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the DC's variables"
+)]
 fn measure_both(
     idrift_bin: &Path,
     report: &mut String,
@@ -137,7 +167,18 @@ fn measure_both(
     let (ls_wall, ls_users) = best_of(|| {
         let out = Command::new("ldapsearch")
             .env("LDAPTLS_CACERT", ca)
-            .args(["-x", "-LLL", "-ZZ", "-o", "ldif-wrap=no", "-H", url, "-D", bind, "-y"])
+            .args([
+                "-x",
+                "-LLL",
+                "-ZZ",
+                "-o",
+                "ldif-wrap=no",
+                "-H",
+                url,
+                "-D",
+                bind,
+                "-y",
+            ])
             .arg(pw_file)
             .args(["-b", ou, "-E", "pr=1000/noprompt", FILTER])
             .args(ATTRIBUTES)
@@ -161,13 +202,29 @@ fn measure_both(
         let _ = std::fs::remove_dir_all(&out_dir);
         let out = Command::new(idrift_bin)
             .env(PASSWORD_VAR, password)
-            .args(["snapshot", "take", "--ad", url, "--ad-base-dn", ou, "--ad-bind", bind])
-            .args(["--ad-password-env", PASSWORD_VAR, "--ad-ca-file", ca, "--out"])
+            .args([
+                "snapshot",
+                "take",
+                "--ad",
+                url,
+                "--ad-base-dn",
+                ou,
+                "--ad-bind",
+                bind,
+            ])
+            .args([
+                "--ad-password-env",
+                PASSWORD_VAR,
+                "--ad-ca-file",
+                ca,
+                "--out",
+            ])
             .arg(&out_dir)
             .output()
             .with_context(|| format!("cannot run {}", idrift_bin.display()))?;
         checked("idrift snapshot take --ad", out)?;
-        let ldif = std::fs::read_to_string(out_dir.join("ad.ldif")).context("idrift wrote no ad.ldif")?;
+        let ldif =
+            std::fs::read_to_string(out_dir.join("ad.ldif")).context("idrift wrote no ad.ldif")?;
         Ok(ldif.lines().filter(|l| l.starts_with("dn:")).count())
     })?;
     if id_users != USERS {
@@ -181,6 +238,9 @@ fn measure_both(
         rate(id_users, id_wall)
     );
     let verdict = if ratio <= 1.5 { "met" } else { "NOT met" };
-    let _ = writeln!(report, "\nidrift / ldapsearch time: {ratio:.2}x (target at most 1.5x: {verdict}).");
+    let _ = writeln!(
+        report,
+        "\nidrift / ldapsearch time: {ratio:.2}x (target at most 1.5x: {verdict})."
+    );
     Ok(())
 }

@@ -292,6 +292,10 @@ impl OpExecutor for DirSyncExecutor<'_> {
     fn describe(&self, op: &Planned, value: &Value) -> String {
         describe_value(&op.op, value)
     }
+
+    fn handles(&self, op: &str) -> bool {
+        matches!(op, OP_AD_PHONES | OP_ENTRA_MOBILE | OP_BYPASS)
+    }
 }
 
 /// A value of a DirSyncOverrides operation in words (`mobile=... otherMobile=...`).

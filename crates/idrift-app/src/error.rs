@@ -44,6 +44,15 @@ pub enum AppError {
     /// A live directory could not be read or written.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A live service failed; `context` names it (server, endpoint or cmdlet).
+    #[error("{context}: {source}")]
+    Live {
+        /// Which service and operation.
+        context: String,
+        /// What went wrong.
+        #[source]
+        source: SourceError,
+    },
     /// The request itself is wrong (options that do not fit together, an unknown user, ...).
     #[error("{0}")]
     Invalid(String),

@@ -707,6 +707,54 @@ pub trait OpExecutor: Sync {
     fn describe(&self, _op: &Planned, value: &Value) -> String {
         value.to_string()
     }
+
+    /// Whether this executor runs operations named `op` (used by [`Chain`] to route them).
+    fn handles(&self, _op: &str) -> bool {
+        true
+    }
+}
+
+/// Two executors as one: each operation goes to the first that [`OpExecutor::handles`] it, so a journal
+/// mixing the operations of several commands can be resumed or undone in one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Chain<A, B>(pub A, pub B);
+
+impl<A: OpExecutor, B: OpExecutor> OpExecutor for Chain<A, B> {
+    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
+        if self.0.handles(&op.op) {
+            self.0.read(op).await
+        } else {
+            self.1.read(op).await
+        }
+    }
+
+    fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool {
+        if self.0.handles(&op.op) {
+            self.0.same(op, a, b)
+        } else {
+            self.1.same(op, a, b)
+        }
+    }
+
+    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        if self.0.handles(&op.op) {
+            self.0.write(op, current).await
+        } else {
+            self.1.write(op, current).await
+        }
+    }
+
+    fn describe(&self, op: &Planned, value: &Value) -> String {
+        if self.0.handles(&op.op) {
+            self.0.describe(op, value)
+        } else {
+            self.1.describe(op, value)
+        }
+    }
+
+    fn handles(&self, op: &str) -> bool {
+        self.0.handles(op) || self.1.handles(op)
+    }
 }
 
 /// Limits on a run.
@@ -885,10 +933,13 @@ async fn run_one<E: OpExecutor>(
             .started
             .as_ref()
             .map_or_else(|| current.clone(), |s| s.before.clone());
-        let (outcome, msg) = if op.status == OpStatus::InDoubt {
+        // A write was attempted (interrupted, or reported as failed) and the value is there: it landed.
+        let attempted =
+            op.started.is_some() && matches!(op.status, OpStatus::InDoubt | OpStatus::Failed);
+        let (outcome, msg) = if attempted {
             (
                 Outcome::Applied,
-                "the interrupted run had written it; found the planned value",
+                "an earlier, interrupted or failed attempt had written it; found the planned value",
             )
         } else {
             (Outcome::Skipped, "already has the planned value")
@@ -1023,14 +1074,18 @@ pub struct NotUndone {
 }
 
 /// The plan that restores the before-values of a journal's writes, newest first: for every operation that
-/// was applied (or is in doubt), write back the value found just before it, expecting the value it wrote.
+/// was applied (or may have been: in doubt, or failed after the write started), write back the value found
+/// just before it, expecting the value it wrote; one that never landed is then skipped as already restored.
 /// Operations never written (pending, skipped, conflict, failed) are left out, and listed with the reason
 /// when they cannot be reversed.
 pub fn undo_ops(log: &JournalLog) -> (Vec<Planned>, Vec<NotUndone>) {
     let mut ops = Vec::new();
     let mut not_undone = Vec::new();
     for op in log.ops().into_iter().rev() {
-        if !matches!(op.status, OpStatus::Applied | OpStatus::InDoubt) {
+        // A failed write that had started may have landed (a reply lost after the server applied it).
+        let maybe_written = matches!(op.status, OpStatus::Applied | OpStatus::InDoubt)
+            || (op.status == OpStatus::Failed && op.started.is_some());
+        if !maybe_written {
             continue;
         }
         let Some(started) = &op.started else {

@@ -9,6 +9,7 @@
 
 mod cmd;
 mod output;
+mod profile;
 mod source;
 
 use std::ffi::OsString;
@@ -23,8 +24,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) out: &'a mut dyn Write,
     /// Standard error (or a test buffer): warnings, progress, reminders.
     pub(crate) err: &'a mut dyn Write,
-    /// Whether standard output is a terminal.
-    pub(crate) stdout_is_terminal: bool,
     /// Whether standard input is a terminal (interactive confirmation is possible).
     pub(crate) stdin_is_terminal: bool,
     /// Seconds since the Unix epoch when the command started.
@@ -86,7 +85,6 @@ where
     let ctx = Ctx {
         out,
         err,
-        stdout_is_terminal: std::io::stdout().is_terminal(),
         stdin_is_terminal: std::io::stdin().is_terminal(),
         now_unix: now_unix(),
         env: &env,

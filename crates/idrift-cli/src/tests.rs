@@ -9,7 +9,6 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
     let ctx = Ctx {
         out: &mut out,
         err: &mut err,
-        stdout_is_terminal: false,
         stdin_is_terminal: false,
         now_unix,
         env: &env,

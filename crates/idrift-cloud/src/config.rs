@@ -65,7 +65,8 @@ pub struct CloudConfig {
     /// The application credential.
     pub credential: Credential,
     /// The login authority, e.g. `https://login.microsoftonline.com` (`https://login.microsoftonline.us`,
-    /// `https://login.chinacloudapi.cn`); plain `http://` is accepted for an emulator.
+    /// `https://login.chinacloudapi.cn`). Plain `http://` is accepted only for a loopback address (an
+    /// emulator); the same holds for the Graph and Exchange URLs.
     pub authority_url: String,
     /// Microsoft Graph including the version, e.g. `https://graph.microsoft.com/v1.0`.
     pub graph_url: String,

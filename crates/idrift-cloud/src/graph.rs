@@ -383,14 +383,34 @@ fn one_user(body: &[u8]) -> Result<CloudUser, String> {
     }
 }
 
-/// Parses a base URL (http or https), dropping a trailing slash.
+/// Whether the URL's host is this machine.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Parses a base URL, dropping a trailing slash: https, or plain http to a loopback address (an emulator).
 pub(crate) fn parse_base(text: &str, what: &str) -> Result<Url, CloudError> {
     let url = Url::parse(text.trim_end_matches('/'))
         .map_err(|e| CloudError::Config(format!("the {what} {text:?} is not a URL: {e}")))?;
-    if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(CloudError::Config(format!(
-            "the {what} {text:?} must be http or https"
-        )));
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(CloudError::Config(format!(
+                "the {what} {text:?} uses plain http, which would send credentials unencrypted; http is only \
+                 accepted for a local emulator (127.0.0.1, ::1 or localhost)"
+            )));
+        }
+        _ => {
+            return Err(CloudError::Config(format!(
+                "the {what} {text:?} must be https"
+            )));
+        }
     }
     if url.cannot_be_a_base() {
         return Err(CloudError::Config(format!(
@@ -415,3 +435,6 @@ impl CloudDirectory for GraphClient {
         Ok(GraphClient::tenant_sync(self).await?)
     }
 }
+
+#[cfg(test)]
+mod tests;

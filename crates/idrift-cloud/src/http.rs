@@ -382,9 +382,6 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 fn log_throttling(what: &str, status: StatusCode, headers: &HeaderMap) {
-    if !tracing::enabled!(tracing::Level::DEBUG) {
-        return;
-    }
     let mut found = String::new();
     for (name, value) in headers {
         let n = name.as_str();

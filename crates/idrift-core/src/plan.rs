@@ -1178,7 +1178,7 @@ impl<'a> Subject<'a> {
         }
         self.sync_step(
             &mut s,
-            "the export shows one deletion: the Entra user is deleted",
+            "the Entra user is deleted (the export shows one deletion)",
         );
         s.check(
             "Check that the Entra user is in the recycle bin.",

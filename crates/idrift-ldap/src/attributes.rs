@@ -105,7 +105,11 @@ impl Attr {
 /// # Errors
 /// A message naming the attribute and what was expected: text that is not UTF-8, a GUID that is not 16
 /// bytes (or GUID text), a number that is not a decimal integer in range.
-pub(crate) fn apply(user: &mut OnPremUser, attr: Attr, value: Cow<'_, [u8]>) -> Result<Applied, String> {
+pub(crate) fn apply(
+    user: &mut OnPremUser,
+    attr: Attr,
+    value: Cow<'_, [u8]>,
+) -> Result<Applied, String> {
     fn set<T>(slot: &mut Option<T>, v: T) -> Applied {
         if slot.is_some() {
             Applied::Repeated
@@ -132,9 +136,17 @@ pub(crate) fn apply(user: &mut OnPremUser, attr: Attr, value: Cow<'_, [u8]>) -> 
             user.other_mobile.push(text(attr, value)?);
             Applied::Stored
         }
-        Attr::RecipientTypeDetails => set(&mut user.recipient_type_details, large_integer(attr, &value)?),
-        Attr::RemoteRecipientType => set(&mut user.remote_recipient_type, large_integer(attr, &value)?),
-        Attr::RecipientDisplayType => set(&mut user.recipient_display_type, integer32(attr, &value)?),
+        Attr::RecipientTypeDetails => set(
+            &mut user.recipient_type_details,
+            large_integer(attr, &value)?,
+        ),
+        Attr::RemoteRecipientType => set(
+            &mut user.remote_recipient_type,
+            large_integer(attr, &value)?,
+        ),
+        Attr::RecipientDisplayType => {
+            set(&mut user.recipient_display_type, integer32(attr, &value)?)
+        }
     };
     Ok(applied)
 }
@@ -142,7 +154,9 @@ pub(crate) fn apply(user: &mut OnPremUser, attr: Attr, value: Cow<'_, [u8]>) -> 
 fn text(attr: Attr, value: Cow<'_, [u8]>) -> Result<String, String> {
     let not_utf8 = || format!("{} must be UTF-8 text", attr.ldap_name());
     match value {
-        Cow::Borrowed(b) => std::str::from_utf8(b).map(str::to_owned).map_err(|_| not_utf8()),
+        Cow::Borrowed(b) => std::str::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| not_utf8()),
         Cow::Owned(v) => String::from_utf8(v).map_err(|_| not_utf8()),
     }
 }
@@ -153,21 +167,30 @@ fn guid(attr: Attr, value: &[u8]) -> Result<Guid, String> {
         return Ok(g);
     }
     if (32..=38).contains(&value.len())
-        && let Some(g) = std::str::from_utf8(value).ok().and_then(|s| s.parse::<Guid>().ok())
+        && let Some(g) = std::str::from_utf8(value)
+            .ok()
+            .and_then(|s| s.parse::<Guid>().ok())
     {
         return Ok(g);
     }
-    Err(format!("{} must be a 16-byte GUID, found {} bytes", attr.ldap_name(), value.len()))
+    Err(format!(
+        "{} must be a 16-byte GUID, found {} bytes",
+        attr.ldap_name(),
+        value.len()
+    ))
 }
 
 fn number(attr: Attr, value: &[u8]) -> Result<i64, String> {
-    std::str::from_utf8(value).ok().and_then(|s| s.parse::<i64>().ok()).ok_or_else(|| {
-        format!(
-            "{} must be a decimal integer, found {:?}",
-            attr.ldap_name(),
-            String::from_utf8_lossy(&value[..value.len().min(40)])
-        )
-    })
+    std::str::from_utf8(value)
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .ok_or_else(|| {
+            format!(
+                "{} must be a decimal integer, found {:?}",
+                attr.ldap_name(),
+                String::from_utf8_lossy(&value[..value.len().min(40)])
+            )
+        })
 }
 
 /// A Large Integer (64-bit signed), e.g. `msExchRecipientTypeDetails: 2147483648`.
@@ -183,7 +206,10 @@ fn integer32(attr: Attr, value: &[u8]) -> Result<i32, String> {
     }
     match u32::try_from(n) {
         Ok(u) => Ok(i32::from_ne_bytes(u.to_ne_bytes())),
-        Err(_) => Err(format!("{} must fit in 32 bits, found {n}", attr.ldap_name())),
+        Err(_) => Err(format!(
+            "{} must fit in 32 bits, found {n}",
+            attr.ldap_name()
+        )),
     }
 }
 

@@ -47,7 +47,10 @@ enum Transport {
 
 fn transport(cfg: &LdapConfig) -> Result<Transport, LdapError> {
     let url = cfg.url.trim();
-    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase()).unwrap_or_default();
+    let scheme = url
+        .split_once("://")
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .unwrap_or_default();
     match scheme.as_str() {
         "ldaps" => Ok(Transport::Ldaps),
         "ldap" if cfg.allow_plaintext => Ok(Transport::Plain),
@@ -63,7 +66,10 @@ fn transport(cfg: &LdapConfig) -> Result<Transport, LdapError> {
 fn tls_config(cfg: &LdapConfig) -> Result<Arc<ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
     if let Some(path) = &cfg.ca_file {
-        let ca_err = |message: String| LdapError::CaFile { path: path.display().to_string(), message };
+        let ca_err = |message: String| LdapError::CaFile {
+            path: path.display().to_string(),
+            message,
+        };
         let certs = CertificateDer::pem_file_iter(path)
             .map_err(|e| ca_err(format!("cannot read it ({e})")))?
             .collect::<Result<Vec<_>, _>>()
@@ -72,14 +78,17 @@ fn tls_config(cfg: &LdapConfig) -> Result<Arc<ClientConfig>, LdapError> {
             return Err(ca_err("holds no PEM certificate".to_owned()));
         }
         for cert in certs {
-            roots.add(cert).map_err(|e| ca_err(format!("unusable certificate ({e})")))?;
+            roots
+                .add(cert)
+                .map_err(|e| ca_err(format!("unusable certificate ({e})")))?;
         }
     } else {
         let found = rustls_native_certs::load_native_certs();
         let (added, _ignored) = roots.add_parsable_certificates(found.certs);
         if added == 0 {
             return Err(LdapError::InvalidConfig(
-                "the system store holds no CA certificate; name the domain's CA with a CA file".to_owned(),
+                "the system store holds no CA certificate; name the domain's CA with a CA file"
+                    .to_owned(),
             ));
         }
     }
@@ -111,12 +120,18 @@ fn connect_error(url: &str, e: ldap3::LdapError, secs: u64) -> LdapError {
     match e {
         ldap3::LdapError::Io { source } => match tls_cause(&source) {
             Some(message) => LdapError::Tls { url, message },
-            None => LdapError::Connect { url, message: source.to_string() },
+            None => LdapError::Connect {
+                url,
+                message: source.to_string(),
+            },
         },
-        ldap3::LdapError::Rustls { source } => LdapError::Tls { url, message: source.to_string() },
-        ldap3::LdapError::DNSName { source } => {
-            LdapError::InvalidConfig(format!("host of {url} is not a valid TLS server name ({source})"))
-        }
+        ldap3::LdapError::Rustls { source } => LdapError::Tls {
+            url,
+            message: source.to_string(),
+        },
+        ldap3::LdapError::DNSName { source } => LdapError::InvalidConfig(format!(
+            "host of {url} is not a valid TLS server name ({source})"
+        )),
         ldap3::LdapError::LdapResult { result } => LdapError::Tls {
             url,
             message: format!(
@@ -126,27 +141,52 @@ fn connect_error(url: &str, e: ldap3::LdapError, secs: u64) -> LdapError {
                 result.text
             ),
         },
-        ldap3::LdapError::Timeout { .. } => LdapError::Connect { url, message: format!("no answer within {secs} s") },
-        ldap3::LdapError::UrlParsing { source } => LdapError::InvalidConfig(format!("URL {url:?}: {source}")),
-        ldap3::LdapError::UnknownScheme(s) => LdapError::InvalidConfig(format!("URL scheme {s:?} is not supported")),
-        other => LdapError::Connect { url, message: other.to_string() },
+        ldap3::LdapError::Timeout { .. } => LdapError::Connect {
+            url,
+            message: format!("no answer within {secs} s"),
+        },
+        ldap3::LdapError::UrlParsing { source } => {
+            LdapError::InvalidConfig(format!("URL {url:?}: {source}"))
+        }
+        ldap3::LdapError::UnknownScheme(s) => {
+            LdapError::InvalidConfig(format!("URL scheme {s:?} is not supported"))
+        }
+        other => LdapError::Connect {
+            url,
+            message: other.to_string(),
+        },
     }
 }
 
 /// Maps an error of an operation on an open connection.
 pub(crate) fn op_error(op: &'static str, timeout: Duration, e: ldap3::LdapError) -> LdapError {
     match e {
-        ldap3::LdapError::Timeout { .. } => LdapError::Timeout { op, secs: timeout.as_secs() },
-        ldap3::LdapError::EndOfStream => {
-            LdapError::ConnectionLost { op, message: "the server closed the connection".to_owned() }
+        ldap3::LdapError::Timeout { .. } => LdapError::Timeout {
+            op,
+            secs: timeout.as_secs(),
+        },
+        ldap3::LdapError::EndOfStream => LdapError::ConnectionLost {
+            op,
+            message: "the server closed the connection".to_owned(),
+        },
+        ldap3::LdapError::Io { source } => LdapError::ConnectionLost {
+            op,
+            message: source.to_string(),
+        },
+        ldap3::LdapError::OpSend { .. }
+        | ldap3::LdapError::ResultRecv { .. }
+        | ldap3::LdapError::IdScrubSend { .. } => LdapError::ConnectionLost {
+            op,
+            message: "the connection is closed".to_owned(),
+        },
+        ldap3::LdapError::FilterParsing => {
+            LdapError::InvalidConfig("the LDAP filter does not parse".to_owned())
         }
-        ldap3::LdapError::Io { source } => LdapError::ConnectionLost { op, message: source.to_string() },
-        ldap3::LdapError::OpSend { .. } | ldap3::LdapError::ResultRecv { .. } | ldap3::LdapError::IdScrubSend { .. } => {
-            LdapError::ConnectionLost { op, message: "the connection is closed".to_owned() }
-        }
-        ldap3::LdapError::FilterParsing => LdapError::InvalidConfig("the LDAP filter does not parse".to_owned()),
         ldap3::LdapError::LdapResult { result } => result_error(op, "", &result),
-        other => LdapError::ConnectionLost { op, message: other.to_string() },
+        other => LdapError::ConnectionLost {
+            op,
+            message: other.to_string(),
+        },
     }
 }
 
@@ -154,8 +194,18 @@ pub(crate) fn op_error(op: &'static str, timeout: Duration, e: ldap3::LdapError)
 pub(crate) fn result_error(op: &'static str, target: &str, res: &LdapResult) -> LdapError {
     let message = res.text.trim().to_owned();
     match res.rc {
-        50 => LdapError::AccessDenied { op, target: target.to_owned(), message },
-        code => LdapError::Server { op, target: target.to_owned(), code, name: result_name(code), message },
+        50 => LdapError::AccessDenied {
+            op,
+            target: target.to_owned(),
+            message,
+        },
+        code => LdapError::Server {
+            op,
+            target: target.to_owned(),
+            code,
+            name: result_name(code),
+            message,
+        },
     }
 }
 
@@ -177,12 +227,19 @@ pub(crate) async fn open(cfg: &LdapConfig) -> Result<Session, LdapError> {
                 "empty password for bind as {who} (AD treats it as an anonymous bind)"
             )));
         }
-        (None, Some(_)) => return Err(LdapError::InvalidConfig("a password was given without a bind name".to_owned())),
+        (None, Some(_)) => {
+            return Err(LdapError::InvalidConfig(
+                "a password was given without a bind name".to_owned(),
+            ));
+        }
         (Some(who), Some(p)) => Some((who.as_str(), p)),
         (None, None) => None,
     };
     if cfg.page_size < 1 {
-        return Err(LdapError::InvalidConfig(format!("page size must be at least 1, not {}", cfg.page_size)));
+        return Err(LdapError::InvalidConfig(format!(
+            "page size must be at least 1, not {}",
+            cfg.page_size
+        )));
     }
     let mut settings = LdapConnSettings::new().set_conn_timeout(cfg.connect_timeout);
     match transport {
@@ -203,23 +260,40 @@ pub(crate) async fn open(cfg: &LdapConfig) -> Result<Session, LdapError> {
             tracing::debug!(error = %e, "LDAP connection ended");
         }
     });
-    let session = Session { ldap: ldap.clone(), driver, timeout: cfg.op_timeout, page_size: cfg.page_size };
+    let session = Session {
+        ldap: ldap.clone(),
+        driver,
+        timeout: cfg.op_timeout,
+        page_size: cfg.page_size,
+    };
     if let Some((who, password)) = password {
         let res = ldap
             .with_timeout(cfg.op_timeout)
             .simple_bind(who, password.expose_secret())
             .await
             .map_err(|e| match op_error("bind", cfg.op_timeout, e) {
-                LdapError::ConnectionLost { message, .. } => LdapError::Connect { url: url.to_owned(), message },
+                LdapError::ConnectionLost { message, .. } => LdapError::Connect {
+                    url: url.to_owned(),
+                    message,
+                },
                 other => other,
             })?;
         match res.rc {
             0 => {}
-            49 => return Err(LdapError::Bind { who: who.to_owned(), message: bind_reason(&res.text) }),
+            49 => {
+                return Err(LdapError::Bind {
+                    who: who.to_owned(),
+                    message: bind_reason(&res.text),
+                });
+            }
             code => {
                 return Err(LdapError::Bind {
                     who: who.to_owned(),
-                    message: format!("LDAP result {code} ({}): {}", result_name(code), res.text.trim()),
+                    message: format!(
+                        "LDAP result {code} ({}): {}",
+                        result_name(code),
+                        res.text.trim()
+                    ),
                 });
             }
         }
@@ -229,7 +303,11 @@ pub(crate) async fn open(cfg: &LdapConfig) -> Result<Session, LdapError> {
 
 /// The cookie of a Paged Results response control: `SEQUENCE { size INTEGER, cookie OCTET STRING }`.
 fn paged_cookie(ctrls: &[ldap3::controls::Control]) -> Result<Vec<u8>, String> {
-    let Some(raw) = ctrls.iter().map(|c| &c.1).find(|raw| raw.ctype == PAGED_RESULTS_OID) else {
+    let Some(raw) = ctrls
+        .iter()
+        .map(|c| &c.1)
+        .find(|raw| raw.ctype == PAGED_RESULTS_OID)
+    else {
         return Ok(Vec::new());
     };
     let val = raw.val.as_deref().unwrap_or_default();
@@ -248,7 +326,9 @@ pub(crate) fn parse_sequence(val: &[u8]) -> Option<Vec<StructureTag>> {
 
 /// A BER INTEGER's value (two's complement, big-endian).
 pub(crate) fn ber_integer(tag: &StructureTag) -> Option<i64> {
-    let PL::P(bytes) = &tag.payload else { return None };
+    let PL::P(bytes) = &tag.payload else {
+        return None;
+    };
     if bytes.is_empty() || bytes.len() > 8 {
         return None;
     }
@@ -340,9 +420,18 @@ impl Session {
     {
         let mut cookie = Vec::new();
         loop {
-            let control: RawControl = PagedResults { size: self.page_size, cookie: std::mem::take(&mut cookie) }.into();
-            let ctrls = self.search_once(base, scope, filter, attrs, vec![control], each).await?;
-            cookie = paged_cookie(&ctrls).map_err(|message| LdapError::InvalidData { dn: base.to_owned(), message })?;
+            let control: RawControl = PagedResults {
+                size: self.page_size,
+                cookie: std::mem::take(&mut cookie),
+            }
+            .into();
+            let ctrls = self
+                .search_once(base, scope, filter, attrs, vec![control], each)
+                .await?;
+            cookie = paged_cookie(&ctrls).map_err(|message| LdapError::InvalidData {
+                dn: base.to_owned(),
+                message,
+            })?;
             if cookie.is_empty() {
                 return Ok(());
             }

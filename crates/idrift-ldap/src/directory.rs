@@ -48,7 +48,9 @@ pub(crate) fn is_under(dn: &str, base: &str) -> bool {
     if dn.len() == base.len() {
         return dn.eq_ignore_ascii_case(base);
     }
-    let Some(cut) = dn.len().checked_sub(base.len() + 1) else { return false };
+    let Some(cut) = dn.len().checked_sub(base.len() + 1) else {
+        return false;
+    };
     // The comma must be a separator, not escaped: an even number of backslashes before it.
     let escapes = dn[..cut].iter().rev().take_while(|&&b| b == b'\\').count();
     cut > 0 && dn[cut] == b',' && dn[cut + 1..].eq_ignore_ascii_case(base) && escapes % 2 == 0
@@ -69,24 +71,50 @@ impl LdapDirectory {
             )));
         }
         let session = open(cfg).await?;
-        let root = session.search_small("", Scope::Base, "(objectClass=*)", &["defaultNamingContext"]).await?;
+        let root = session
+            .search_small(
+                "",
+                Scope::Base,
+                "(objectClass=*)",
+                &["defaultNamingContext"],
+            )
+            .await?;
         let naming_context = root
             .into_iter()
             .next()
             .map(decode)
             .transpose()?
-            .and_then(|e| e.first("defaultNamingContext").map(|v| String::from_utf8_lossy(v).into_owned()))
+            .and_then(|e| {
+                e.first("defaultNamingContext")
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            })
             .or_else(|| cfg.base_dns.first().map(|b| domain_root(b)))
             .filter(|nc| !nc.is_empty())
             .ok_or_else(|| {
                 LdapError::InvalidConfig(
-                    "the server does not publish defaultNamingContext; give the base DN explicitly".to_owned(),
+                    "the server does not publish defaultNamingContext; give the base DN explicitly"
+                        .to_owned(),
                 )
             })?;
-        let base_dns: Vec<String> = cfg.base_dns.iter().map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()).collect();
-        let base_dns = if base_dns.is_empty() { vec![naming_context.clone()] } else { base_dns };
+        let base_dns: Vec<String> = cfg
+            .base_dns
+            .iter()
+            .map(|b| b.trim().to_owned())
+            .filter(|b| !b.is_empty())
+            .collect();
+        let base_dns = if base_dns.is_empty() {
+            vec![naming_context.clone()]
+        } else {
+            base_dns
+        };
         let extra_filter = cfg.filter.clone().filter(|f| !f.trim().is_empty());
-        Ok(LdapDirectory { session, naming_context, base_dns, extra_filter, filter })
+        Ok(LdapDirectory {
+            session,
+            naming_context,
+            base_dns,
+            extra_filter,
+            filter,
+        })
     }
 
     /// The domain's naming context (`defaultNamingContext` of the rootDSE).
@@ -136,12 +164,18 @@ impl LdapDirectory {
         let found = match who {
             UserRef::Upn(upn) => {
                 if upn.trim().is_empty() {
-                    return Err(LdapError::InvalidInput("an empty UPN names no user".to_owned()));
+                    return Err(LdapError::InvalidInput(
+                        "an empty UPN names no user".to_owned(),
+                    ));
                 }
                 let filter = upn_filter(upn);
                 let mut found = Vec::new();
                 for base in &self.base_dns {
-                    for tag in self.session.search_small(base, Scope::Subtree, &filter, &READ_ATTRIBUTES).await? {
+                    for tag in self
+                        .session
+                        .search_small(base, Scope::Subtree, &filter, &READ_ATTRIBUTES)
+                        .await?
+                    {
                         found.push(decode(tag)?.into_user()?);
                     }
                 }
@@ -151,40 +185,71 @@ impl LdapDirectory {
             }
             UserRef::Dn(dn) => {
                 if dn.trim().is_empty() {
-                    return Err(LdapError::InvalidInput("an empty DN names no user".to_owned()));
+                    return Err(LdapError::InvalidInput(
+                        "an empty DN names no user".to_owned(),
+                    ));
                 }
-                match self.session.search_small(dn.trim(), Scope::Base, USER_FILTER, &READ_ATTRIBUTES).await {
-                    Ok(tags) => tags.into_iter().map(|t| decode(t)?.into_user()).collect::<Result<Vec<_>, _>>()?,
+                match self
+                    .session
+                    .search_small(dn.trim(), Scope::Base, USER_FILTER, &READ_ATTRIBUTES)
+                    .await
+                {
+                    Ok(tags) => tags
+                        .into_iter()
+                        .map(|t| decode(t)?.into_user())
+                        .collect::<Result<Vec<_>, _>>()?,
                     Err(LdapError::Server { code: 32, .. }) => Vec::new(),
-                    Err(LdapError::Server { code: 34, message, .. }) => {
-                        return Err(LdapError::InvalidInput(format!("{dn:?} is not a valid DN ({message})")));
+                    Err(LdapError::Server {
+                        code: 34, message, ..
+                    }) => {
+                        return Err(LdapError::InvalidInput(format!(
+                            "{dn:?} is not a valid DN ({message})"
+                        )));
                     }
                     Err(e) => return Err(e),
                 }
             }
             UserRef::ObjectGuid(guid) => {
                 let filter = format!("(&{USER_FILTER}{})", guid_filter(guid));
-                let tags = self.session.search_small(&self.naming_context, Scope::Subtree, &filter, &READ_ATTRIBUTES).await?;
-                tags.into_iter().map(|t| decode(t)?.into_user()).collect::<Result<Vec<_>, _>>()?
+                let tags = self
+                    .session
+                    .search_small(
+                        &self.naming_context,
+                        Scope::Subtree,
+                        &filter,
+                        &READ_ATTRIBUTES,
+                    )
+                    .await?;
+                tags.into_iter()
+                    .map(|t| decode(t)?.into_user())
+                    .collect::<Result<Vec<_>, _>>()?
             }
         };
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.into_iter().next()),
-            count => Err(LdapError::Ambiguous { who: who.to_string(), count }),
+            count => Err(LdapError::Ambiguous {
+                who: who.to_string(),
+                count,
+            }),
         }
     }
 
     /// Like [`LdapDirectory::find_user`], but a missing user is an error.
     pub(crate) async fn require_user(&self, who: &UserRef) -> Result<OnPremUser, LdapError> {
-        self.find_user(who).await?.ok_or_else(|| LdapError::NotFound(who.to_string()))
+        self.find_user(who)
+            .await?
+            .ok_or_else(|| LdapError::NotFound(who.to_string()))
     }
 }
 
 /// The `DC=` suffix of a DN: the domain root it lies in.
 fn domain_root(dn: &str) -> String {
     let parts: Vec<&str> = dn.split(',').map(str::trim).collect();
-    let start = parts.iter().position(|p| p.len() > 3 && p.as_bytes()[..3].eq_ignore_ascii_case(b"dc=")).unwrap_or(parts.len());
+    let start = parts
+        .iter()
+        .position(|p| p.len() > 3 && p.as_bytes()[..3].eq_ignore_ascii_case(b"dc="))
+        .unwrap_or(parts.len());
     parts[start..].join(",")
 }
 

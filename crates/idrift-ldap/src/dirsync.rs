@@ -1,7 +1,9 @@
 //! Incremental reads with the AD DirSync control (`1.2.840.113556.1.4.841`, MS-ADTS 3.1.1.3.4.1.3).
 //!
-//! The first run (no state file) is full: DirSync is run to its end to obtain a cookie, then every user is
-//! read as [`LdapDirectory::read_users`] does. Later runs send the stored cookie and get only the objects
+//! The first run (no state file) is full: DirSync is run with a filter that matches nothing, which moves
+//! the cookie to the server's current state without sending the domain, then every user is read as
+//! [`LdapDirectory::read_users`] does (a change made between the two shows up again in the next run; none
+//! is lost). Later runs send the stored cookie and get only the objects
 //! whose attributes (of those the core model reads, plus `name` for renames and moves) changed, and the
 //! objects deleted since. Changed objects are read again in full by objectGUID, so the delta carries
 //! complete users; those that left the base DNs or the filter are reported apart. The cookie is stored as
@@ -35,6 +37,8 @@ const MAX_BYTES: i32 = 0x0010_0000;
 /// How many objectGUIDs one re-read filter holds.
 const GUID_BATCH: usize = 100;
 const STATE_HEADER: &str = "idrift-dirsync-state: 1";
+/// A filter no object matches.
+const NOTHING: &str = "(&(objectClass=user)(!(objectClass=user)))";
 
 /// An object deleted since the previous run (a tombstone, `isDeleted: TRUE`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +73,11 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn render(&self) -> String {
-        format!("{STATE_HEADER}\nnaming-context: {}\ncookie: {}\n", self.naming_context, STANDARD.encode(&self.cookie))
+        format!(
+            "{STATE_HEADER}\nnaming-context: {}\ncookie: {}\n",
+            self.naming_context,
+            STANDARD.encode(&self.cookie)
+        )
     }
 
     pub(crate) fn parse(text: &str) -> Result<State, String> {
@@ -87,13 +95,24 @@ impl State {
             match line.split_once(": ") {
                 Some(("naming-context", v)) => naming_context = Some(v.trim().to_owned()),
                 Some(("cookie", v)) => {
-                    cookie = Some(STANDARD.decode(v.trim()).map_err(|e| format!("line {line_no}: bad base64 cookie ({e})"))?);
+                    cookie = Some(
+                        STANDARD
+                            .decode(v.trim())
+                            .map_err(|e| format!("line {line_no}: bad base64 cookie ({e})"))?,
+                    );
                 }
-                _ => return Err(format!("line {line_no}: expected `naming-context:` or `cookie:`")),
+                _ => {
+                    return Err(format!(
+                        "line {line_no}: expected `naming-context:` or `cookie:`"
+                    ));
+                }
             }
         }
         match (naming_context, cookie) {
-            (Some(naming_context), Some(cookie)) if !cookie.is_empty() => Ok(State { naming_context, cookie }),
+            (Some(naming_context), Some(cookie)) if !cookie.is_empty() => Ok(State {
+                naming_context,
+                cookie,
+            }),
             _ => Err("needs a `naming-context:` line and a non-empty `cookie:` line".to_owned()),
         }
     }
@@ -104,7 +123,11 @@ pub(crate) fn request_control(cookie: &[u8]) -> RawControl {
     let mut content = tlv(0x02, &ber_int(i64::from(OBJECT_SECURITY)));
     content.extend(tlv(0x02, &ber_int(i64::from(MAX_BYTES))));
     content.extend(tlv(0x04, cookie));
-    RawControl { ctype: DIRSYNC_OID.to_owned(), crit: true, val: Some(tlv(0x30, &content)) }
+    RawControl {
+        ctype: DIRSYNC_OID.to_owned(),
+        crit: true,
+        val: Some(tlv(0x30, &content)),
+    }
 }
 
 /// A BER tag-length-value with a definite length.
@@ -162,9 +185,16 @@ fn strip_extended_dn(dn: &str) -> &str {
 }
 
 fn read_state(path: &Path) -> Result<Option<State>, LdapError> {
-    let state_err = |message: String| LdapError::StateFile { path: path.display().to_string(), message };
+    let state_err = |message: String| LdapError::StateFile {
+        path: path.display().to_string(),
+        message,
+    };
     match std::fs::read_to_string(path) {
-        Ok(text) => State::parse(&text).map(Some).map_err(|m| state_err(format!("{m}; delete the file to start over with a full run"))),
+        Ok(text) => State::parse(&text).map(Some).map_err(|m| {
+            state_err(format!(
+                "{m}; delete the file to start over with a full run"
+            ))
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(state_err(format!("cannot read it ({e})"))),
     }
@@ -172,9 +202,18 @@ fn read_state(path: &Path) -> Result<Option<State>, LdapError> {
 
 /// Replaces the state file atomically: a temporary file in the same directory, synced, then renamed.
 fn write_state(path: &Path, state: &State) -> Result<(), LdapError> {
-    let state_err = |message: String| LdapError::StateFile { path: path.display().to_string(), message };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dirsync".to_owned());
+    let state_err = |message: String| LdapError::StateFile {
+        path: path.display().to_string(),
+        message,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dirsync".to_owned());
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -203,7 +242,9 @@ impl LdapDirectory {
     pub async fn dirsync(&self, state_file: &Path) -> Result<DirSyncDelta, LdapError> {
         let previous = read_state(state_file)?;
         if let Some(prev) = &previous
-            && !prev.naming_context.eq_ignore_ascii_case(&self.naming_context)
+            && !prev
+                .naming_context
+                .eq_ignore_ascii_case(&self.naming_context)
         {
             return Err(LdapError::StateFile {
                 path: state_file.display().to_string(),
@@ -215,43 +256,72 @@ impl LdapDirectory {
         }
         let delta = match previous {
             None => {
-                let (cookie, _) = self.dirsync_pass(Vec::new(), false).await?;
+                // Only the cookie is needed: a filter that matches nothing still moves it to the
+                // server's current state, without sending every object of the domain.
+                let (cookie, _) = self.dirsync_pass(Vec::new(), NOTHING).await?;
                 let changed = self.read_users().await?;
-                write_state(state_file, &State { naming_context: self.naming_context.clone(), cookie })?;
-                DirSyncDelta { full: true, changed, ..DirSyncDelta::default() }
+                write_state(
+                    state_file,
+                    &State {
+                        naming_context: self.naming_context.clone(),
+                        cookie,
+                    },
+                )?;
+                DirSyncDelta {
+                    full: true,
+                    changed,
+                    ..DirSyncDelta::default()
+                }
             }
             Some(prev) => {
-                let (cookie, found) = self.dirsync_pass(prev.cookie, true).await?;
+                let (cookie, found) = self.dirsync_pass(prev.cookie, "(objectClass=user)").await?;
                 let delta = self.complete(found).await?;
-                write_state(state_file, &State { naming_context: self.naming_context.clone(), cookie })?;
+                write_state(
+                    state_file,
+                    &State {
+                        naming_context: self.naming_context.clone(),
+                        cookie,
+                    },
+                )?;
                 delta
             }
         };
         Ok(delta)
     }
 
-    /// Runs DirSync until the server has no more results; returns the last cookie and, when `collect`,
-    /// the changed objectGUIDs and the deletions.
-    async fn dirsync_pass(&self, mut cookie: Vec<u8>, collect: bool) -> Result<(Vec<u8>, Found), LdapError> {
+    /// Runs DirSync with `filter` until the server has no more results; returns the last cookie, the
+    /// changed objectGUIDs and the deletions.
+    async fn dirsync_pass(
+        &self,
+        mut cookie: Vec<u8>,
+        filter: &str,
+    ) -> Result<(Vec<u8>, Found), LdapError> {
         let mut attrs: Vec<&str> = READ_ATTRIBUTES.to_vec();
         attrs.extend(["isDeleted", "lastKnownParent", "name"]);
         let mut found = Found::default();
         loop {
             let mut each = |tag| {
-                if !collect {
-                    return Ok(());
-                }
                 let entry = decode(tag)?;
-                let Some(guid_bytes) = entry.first("objectGUID") else { return Ok(()) };
-                let guid = Guid::from_slice_le(guid_bytes)
-                    .map_err(|e| LdapError::InvalidData { dn: entry.dn.clone(), message: format!("objectGUID: {e}") })?;
-                let deleted = entry.first("isDeleted").is_some_and(|v| v.eq_ignore_ascii_case(b"TRUE"));
+                let Some(guid_bytes) = entry.first("objectGUID") else {
+                    return Ok(());
+                };
+                let guid = Guid::from_slice_le(guid_bytes).map_err(|e| LdapError::InvalidData {
+                    dn: entry.dn.clone(),
+                    message: format!("objectGUID: {e}"),
+                })?;
+                let deleted = entry
+                    .first("isDeleted")
+                    .is_some_and(|v| v.eq_ignore_ascii_case(b"TRUE"));
                 if deleted {
                     let last_known_parent = entry
                         .values("lastKnownParent")
                         .first()
                         .map(|v| strip_extended_dn(&String::from_utf8_lossy(v)).to_owned());
-                    found.deleted.push(DeletedObject { object_guid: guid, dn: entry.dn, last_known_parent });
+                    found.deleted.push(DeletedObject {
+                        object_guid: guid,
+                        dn: entry.dn,
+                        last_known_parent,
+                    });
                 } else if found.seen.insert(guid) {
                     found.changed.push(guid);
                 }
@@ -262,14 +332,19 @@ impl LdapDirectory {
                 .search_once(
                     &self.naming_context,
                     Scope::Subtree,
-                    "(objectClass=user)",
+                    filter,
                     &attrs,
                     vec![request_control(&cookie)],
                     &mut each,
                 )
                 .await?;
-            let raw = ctrls.iter().map(|c| &c.1).find(|raw| raw.ctype == DIRSYNC_OID);
-            let Some((more, next)) = raw.and_then(|r| parse_response(r.val.as_deref().unwrap_or_default())) else {
+            let raw = ctrls
+                .iter()
+                .map(|c| &c.1)
+                .find(|raw| raw.ctype == DIRSYNC_OID);
+            let Some((more, next)) =
+                raw.and_then(|r| parse_response(r.val.as_deref().unwrap_or_default()))
+            else {
                 return Err(LdapError::InvalidData {
                     dn: self.naming_context.clone(),
                     message: "the DirSync reply carries no DirSync control (does the server support DirSync?)".to_owned(),
@@ -290,7 +365,9 @@ impl LdapDirectory {
         let mut delta = DirSyncDelta::default();
         for batch in found.changed.chunks(GUID_BATCH) {
             let any: String = batch.iter().map(guid_filter).collect();
-            let users = self.read_in_naming_context(&format!("(&{USER_FILTER}(|{any}))")).await?;
+            let users = self
+                .read_in_naming_context(&format!("(&{USER_FILTER}(|{any}))"))
+                .await?;
             let matching: Option<HashSet<Guid>> = match &self.extra_filter {
                 Some(extra) => {
                     let filter = format!("(&{}(|{any}))", and_user_filter(Some(extra)));
@@ -300,7 +377,10 @@ impl LdapDirectory {
                 None => None,
             };
             for user in users {
-                let in_bases = self.base_dns.iter().any(|b| is_under(&user.distinguished_name, b));
+                let in_bases = self
+                    .base_dns
+                    .iter()
+                    .any(|b| is_under(&user.distinguished_name, b));
                 let in_filter = match (&matching, user.object_guid) {
                     (None, _) => true,
                     (Some(set), Some(g)) => set.contains(&g),
@@ -327,10 +407,16 @@ impl LdapDirectory {
     async fn read_in_naming_context(&self, filter: &str) -> Result<Vec<OnPremUser>, LdapError> {
         let mut users = Vec::new();
         self.session
-            .search_paged(&self.naming_context, Scope::Subtree, filter, &READ_ATTRIBUTES, &mut |tag| {
-                users.push(decode(tag)?.into_user()?);
-                Ok(())
-            })
+            .search_paged(
+                &self.naming_context,
+                Scope::Subtree,
+                filter,
+                &READ_ATTRIBUTES,
+                &mut |tag| {
+                    users.push(decode(tag)?.into_user()?);
+                    Ok(())
+                },
+            )
             .await?;
         Ok(users)
     }

@@ -40,17 +40,37 @@ fn constructed(tag: StructureTag) -> Option<Vec<StructureTag>> {
 /// # Errors
 /// [`LdapError::InvalidData`] when the entry is not shaped as RFC 4511 says.
 pub(crate) fn decode(tag: StructureTag) -> Result<Entry, LdapError> {
-    let bad = |dn: &str, what: &str| LdapError::InvalidData { dn: dn.to_owned(), message: format!("malformed entry: {what}") };
-    let mut parts = constructed(tag).ok_or_else(|| bad("?", "not a sequence"))?.into_iter();
-    let dn = parts.next().and_then(primitive).ok_or_else(|| bad("?", "no DN"))?;
+    let bad = |dn: &str, what: &str| LdapError::InvalidData {
+        dn: dn.to_owned(),
+        message: format!("malformed entry: {what}"),
+    };
+    let mut parts = constructed(tag)
+        .ok_or_else(|| bad("?", "not a sequence"))?
+        .into_iter();
+    let dn = parts
+        .next()
+        .and_then(primitive)
+        .ok_or_else(|| bad("?", "no DN"))?;
     let dn = String::from_utf8(dn).map_err(|_| bad("?", "the DN is not UTF-8"))?;
-    let list = parts.next().and_then(constructed).ok_or_else(|| bad(&dn, "no attribute list"))?;
+    let list = parts
+        .next()
+        .and_then(constructed)
+        .ok_or_else(|| bad(&dn, "no attribute list"))?;
     let mut attrs = Vec::with_capacity(list.len());
     for item in list {
-        let mut pair = constructed(item).ok_or_else(|| bad(&dn, "an attribute is not a sequence"))?.into_iter();
-        let name = pair.next().and_then(primitive).ok_or_else(|| bad(&dn, "an attribute has no name"))?;
-        let name = String::from_utf8(name).map_err(|_| bad(&dn, "an attribute name is not UTF-8"))?;
-        let values = pair.next().and_then(constructed).ok_or_else(|| bad(&dn, "an attribute has no value set"))?;
+        let mut pair = constructed(item)
+            .ok_or_else(|| bad(&dn, "an attribute is not a sequence"))?
+            .into_iter();
+        let name = pair
+            .next()
+            .and_then(primitive)
+            .ok_or_else(|| bad(&dn, "an attribute has no name"))?;
+        let name =
+            String::from_utf8(name).map_err(|_| bad(&dn, "an attribute name is not UTF-8"))?;
+        let values = pair
+            .next()
+            .and_then(constructed)
+            .ok_or_else(|| bad(&dn, "an attribute has no value set"))?;
         let values = values
             .into_iter()
             .map(primitive)
@@ -64,12 +84,20 @@ pub(crate) fn decode(tag: StructureTag) -> Result<Entry, LdapError> {
 impl Entry {
     /// The first value of `name` (compared without regard to case).
     pub(crate) fn first(&self, name: &str) -> Option<&[u8]> {
-        self.attrs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(Vec::as_slice)
+        self.attrs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.first())
+            .map(Vec::as_slice)
     }
 
     /// The values of `name` (compared without regard to case).
     pub(crate) fn values(&self, name: &str) -> &[Vec<u8>] {
-        self.attrs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_slice()).unwrap_or_default()
+        self.attrs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or_default()
     }
 
     /// The user this entry describes; attributes outside the core model are ignored.
@@ -79,10 +107,15 @@ impl Entry {
     /// not an integer, text that is not UTF-8, or a multi-valued attribute returned in ranges.
     pub(crate) fn into_user(self) -> Result<OnPremUser, LdapError> {
         let Entry { dn, attrs } = self;
-        let mut user = OnPremUser { distinguished_name: dn, ..OnPremUser::default() };
+        let mut user = OnPremUser {
+            distinguished_name: dn,
+            ..OnPremUser::default()
+        };
         for (full_name, values) in attrs {
             let (name, options) = full_name.split_once(';').unwrap_or((&full_name, ""));
-            let Some(attr) = Attr::from_name(name.as_bytes()) else { continue };
+            let Some(attr) = Attr::from_name(name.as_bytes()) else {
+                continue;
+            };
             if options.to_ascii_lowercase().contains("range=") {
                 return Err(LdapError::InvalidData {
                     dn: user.distinguished_name,
@@ -101,7 +134,10 @@ impl Entry {
                         "a single-valued attribute has several values; the first is kept"
                     ),
                     Err(message) => {
-                        return Err(LdapError::InvalidData { dn: user.distinguished_name, message });
+                        return Err(LdapError::InvalidData {
+                            dn: user.distinguished_name,
+                            message,
+                        });
                     }
                 }
             }

@@ -144,21 +144,25 @@ impl From<LdapError> for SourceError {
     fn from(e: LdapError) -> SourceError {
         let text = e.to_string();
         match e {
-            LdapError::Bind { .. } | LdapError::AccessDenied { .. } => SourceError::Unauthorized(text),
+            LdapError::Bind { .. } | LdapError::AccessDenied { .. } => {
+                SourceError::Unauthorized(text)
+            }
             LdapError::Tls { .. } | LdapError::CaFile { .. } => SourceError::Tls(text),
             LdapError::Connect { .. } | LdapError::Timeout { .. } => SourceError::Unavailable(text),
             LdapError::ConnectionLost { .. } => SourceError::Incomplete(text),
             LdapError::Server { code: 51 | 52, .. } => SourceError::Unavailable(text),
-            LdapError::Server { code: 3 | 4 | 11, .. } => SourceError::Incomplete(text),
+            LdapError::Server {
+                code: 3 | 4 | 11, ..
+            } => SourceError::Incomplete(text),
             LdapError::Server { code: 50, .. } => SourceError::Unauthorized(text),
             LdapError::Server { code: 53, .. } => SourceError::Refused(text),
             LdapError::NotFound(_) => SourceError::NotFound(text),
             LdapError::Conflict { .. } => SourceError::Conflict(text),
             LdapError::InvalidData { .. } => SourceError::InvalidData(text),
             LdapError::Ambiguous { .. } | LdapError::InvalidInput(_) => SourceError::Refused(text),
-            LdapError::InvalidConfig(_) | LdapError::StateFile { .. } | LdapError::Server { .. } => {
-                SourceError::Other(text)
-            }
+            LdapError::InvalidConfig(_)
+            | LdapError::StateFile { .. }
+            | LdapError::Server { .. } => SourceError::Other(text),
         }
     }
 }
@@ -208,7 +212,11 @@ pub(crate) fn bind_reason(diagnostic: &str) -> String {
     let code = diagnostic
         .split("data ")
         .nth(1)
-        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect::<String>())
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_hexdigit)
+                .collect::<String>()
+        })
         .unwrap_or_default();
     let reason = match code.to_ascii_lowercase().as_str() {
         "52e" => "invalid credentials (wrong password or unknown account)",
@@ -222,7 +230,11 @@ pub(crate) fn bind_reason(diagnostic: &str) -> String {
         "775" => "account locked out",
         _ => "invalid credentials",
     };
-    if diagnostic.is_empty() { reason.to_owned() } else { format!("{reason} [{}]", diagnostic.trim()) }
+    if diagnostic.is_empty() {
+        reason.to_owned()
+    } else {
+        format!("{reason} [{}]", diagnostic.trim())
+    }
 }
 
 #[cfg(test)]

@@ -152,7 +152,9 @@ fn is_safe_string(v: &[u8]) -> bool {
     match (v.first(), v.last()) {
         (None, _) => true,
         (Some(b' ' | b':' | b'<'), _) | (_, Some(b' ')) => false,
-        _ => v.iter().all(|&b| b != 0 && b != b'\n' && b != b'\r' && b < 0x80),
+        _ => v
+            .iter()
+            .all(|&b| b != 0 && b != b'\n' && b != b'\r' && b < 0x80),
     }
 }
 
@@ -172,7 +174,11 @@ fn write_value<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> 
 fn write_base64<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> {
     w.write_all(name.as_bytes())?;
     w.write_all(b":: ")?;
-    w.write_all(base64::engine::general_purpose::STANDARD.encode(value).as_bytes())?;
+    w.write_all(
+        base64::engine::general_purpose::STANDARD
+            .encode(value)
+            .as_bytes(),
+    )?;
     w.write_all(b"\n")
 }
 
@@ -248,7 +254,10 @@ impl<R: BufRead> LineReader<R> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(LdifError { line: self.line_no, message: format!("read error: {e}") });
+                    return Err(LdifError {
+                        line: self.line_no,
+                        message: format!("read error: {e}"),
+                    });
                 }
             }
         }
@@ -283,7 +292,11 @@ impl<R: BufRead> LineReader<R> {
                     return Ok(Some(line_end));
                 }
                 None if self.eof => {
-                    return Ok(if self.start == self.end { None } else { Some(self.end) });
+                    return Ok(if self.start == self.end {
+                        None
+                    } else {
+                        Some(self.end)
+                    });
                 }
                 None => {
                     scanned = self.end - self.start;
@@ -315,7 +328,8 @@ impl<R: BufRead> LineReader<R> {
         if self.buf[self.start..line_end].first() == Some(&b' ') {
             return Err(LdifError {
                 line: first_no,
-                message: "a continuation line (starting with a space) has no line to continue".to_owned(),
+                message: "a continuation line (starting with a space) has no line to continue"
+                    .to_owned(),
             });
         }
         let a = self.start;
@@ -327,7 +341,8 @@ impl<R: BufRead> LineReader<R> {
         if a == b {
             return Err(LdifError {
                 line: self.line_no,
-                message: "a continuation line (starting with a space) follows an empty line".to_owned(),
+                message: "a continuation line (starting with a space) follows an empty line"
+                    .to_owned(),
             });
         }
         self.joined.clear();
@@ -389,12 +404,20 @@ struct Parser {
 
 impl Default for Parser {
     fn default() -> Parser {
-        Parser { state: State::Start, rec: Record::default(), scratch: Vec::new(), out: LdifUsers::default() }
+        Parser {
+            state: State::Start,
+            rec: Record::default(),
+            scratch: Vec::new(),
+            out: LdifUsers::default(),
+        }
     }
 }
 
 fn err(line: usize, message: impl Into<String>) -> LdifError {
-    LdifError { line, message: message.into() }
+    LdifError {
+        line,
+        message: message.into(),
+    }
 }
 
 /// The value of a line: the text itself, or the base64 decoded into `scratch`.
@@ -442,11 +465,17 @@ impl Parser {
             return Ok(());
         }
         let Some(colon) = memchr::memchr(b':', line) else {
-            return Err(err(line_no, format!("expected `attribute: value`, found {:?}", show(line))));
+            return Err(err(
+                line_no,
+                format!("expected `attribute: value`, found {:?}", show(line)),
+            ));
         };
         let full_name = &line[..colon];
         if full_name.is_empty() || !full_name.iter().all(|&b| is_name_byte(b)) {
-            return Err(err(line_no, format!("invalid attribute name {:?}", show(full_name))));
+            return Err(err(
+                line_no,
+                format!("invalid attribute name {:?}", show(full_name)),
+            ));
         }
         let name = match memchr::memchr(b';', full_name) {
             Some(i) => &full_name[..i],
@@ -479,7 +508,10 @@ impl Parser {
             State::Start if name.eq_ignore_ascii_case(b"version") => {
                 let v = decode(&mut self.scratch, line_no, kind, raw)?;
                 if v.as_ref() != b"1" {
-                    return Err(err(line_no, format!("unsupported LDIF version {:?} (expected 1)", show(&v))));
+                    return Err(err(
+                        line_no,
+                        format!("unsupported LDIF version {:?} (expected 1)", show(&v)),
+                    ));
                 }
                 self.state = State::Between;
                 Ok(())
@@ -488,14 +520,20 @@ impl Parser {
                 if !name.eq_ignore_ascii_case(b"dn") {
                     return Err(err(
                         line_no,
-                        format!("expected `dn:` to start a record, found `{}:`", show(full_name)),
+                        format!(
+                            "expected `dn:` to start a record, found `{}:`",
+                            show(full_name)
+                        ),
                     ));
                 }
                 let dn = decode(&mut self.scratch, line_no, kind, raw)?;
                 let dn = String::from_utf8(dn.into_owned())
                     .map_err(|_| err(line_no, "the DN must be UTF-8 text"))?;
                 self.rec = Record {
-                    user: OnPremUser { distinguished_name: dn, ..OnPremUser::default() },
+                    user: OnPremUser {
+                        distinguished_name: dn,
+                        ..OnPremUser::default()
+                    },
                     line: line_no,
                     header: true,
                     ..Record::default()
@@ -508,7 +546,13 @@ impl Parser {
         }
     }
 
-    fn attribute(&mut self, line_no: usize, name: &[u8], kind: ValueKind, raw: &[u8]) -> Result<(), LdifError> {
+    fn attribute(
+        &mut self,
+        line_no: usize,
+        name: &[u8],
+        kind: ValueKind,
+        raw: &[u8],
+    ) -> Result<(), LdifError> {
         if self.rec.header {
             if name.eq_ignore_ascii_case(b"control") {
                 return Ok(());
@@ -523,17 +567,26 @@ impl Parser {
                     show(&v),
                     self.rec.user.distinguished_name
                 );
-                self.out.warnings.push(LdifWarning { line: self.rec.line, message });
+                self.out.warnings.push(LdifWarning {
+                    line: self.rec.line,
+                    message,
+                });
                 self.state = State::Skip;
                 return Ok(());
             }
             self.rec.header = false;
         }
         if name.eq_ignore_ascii_case(b"dn") {
-            return Err(err(line_no, "a second `dn:` in one record (records are separated by an empty line)"));
+            return Err(err(
+                line_no,
+                "a second `dn:` in one record (records are separated by an empty line)",
+            ));
         }
         if name.eq_ignore_ascii_case(b"changetype") {
-            return Err(err(line_no, "`changetype:` must directly follow the `dn:` line"));
+            return Err(err(
+                line_no,
+                "`changetype:` must directly follow the `dn:` line",
+            ));
         }
         if name.eq_ignore_ascii_case(b"objectclass") {
             let v = decode(&mut self.scratch, line_no, kind, raw)?;
@@ -553,10 +606,7 @@ impl Parser {
             }
             return Ok(());
         };
-        let value = match kind {
-            ValueKind::Plain => Cow::Borrowed(raw),
-            _ => Cow::Owned(decode(&mut self.scratch, line_no, kind, raw)?.into_owned()),
-        };
+        let value = decode(&mut self.scratch, line_no, kind, raw)?;
         match apply(&mut self.rec.user, attr, value) {
             Ok(Applied::Stored) => Ok(()),
             Ok(Applied::Repeated) => {
@@ -565,7 +615,10 @@ impl Parser {
                     attr.ldap_name(),
                     self.rec.user.distinguished_name
                 );
-                self.out.warnings.push(LdifWarning { line: line_no, message });
+                self.out.warnings.push(LdifWarning {
+                    line: line_no,
+                    message,
+                });
                 Ok(())
             }
             Err(message) => Err(err(line_no, message)),

@@ -23,7 +23,11 @@ impl UserRef {
         if let Ok(g) = t.parse::<Guid>() {
             return UserRef::ObjectGuid(g);
         }
-        if t.contains('=') { UserRef::Dn(t.to_owned()) } else { UserRef::Upn(t.to_owned()) }
+        if t.contains('=') {
+            UserRef::Dn(t.to_owned())
+        } else {
+            UserRef::Upn(t.to_owned())
+        }
     }
 }
 
@@ -51,7 +55,10 @@ pub(crate) fn and_user_filter(extra: Option<&str>) -> String {
 
 /// The filter finding a user by UPN, the value escaped per RFC 4515.
 pub(crate) fn upn_filter(upn: &str) -> String {
-    format!("(&{USER_FILTER}(userPrincipalName={}))", ldap3::ldap_escape(upn))
+    format!(
+        "(&{USER_FILTER}(userPrincipalName={}))",
+        ldap3::ldap_escape(upn)
+    )
 }
 
 /// The filter finding an object by objectGUID, every byte hex-escaped.

@@ -29,7 +29,10 @@ pub struct PhoneValues {
 impl PhoneValues {
     /// The phone values of `user`.
     pub fn of(user: &OnPremUser) -> PhoneValues {
-        PhoneValues { mobile: user.mobile.clone(), other_mobile: user.other_mobile.clone() }
+        PhoneValues {
+            mobile: user.mobile.clone(),
+            other_mobile: user.other_mobile.clone(),
+        }
     }
 
     /// Same `mobile`, and the same `otherMobile` values in any order (AD does not keep value order).
@@ -56,15 +59,21 @@ pub struct PhoneWrite {
 
 fn check_values(new: &PhoneValues) -> Result<(), LdapError> {
     if new.mobile.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(LdapError::InvalidInput("mobile must not be empty; pass no value to clear it".to_owned()));
+        return Err(LdapError::InvalidInput(
+            "mobile must not be empty; pass no value to clear it".to_owned(),
+        ));
     }
     let mut seen = HashSet::new();
     for v in &new.other_mobile {
         if v.trim().is_empty() {
-            return Err(LdapError::InvalidInput("otherMobile values must not be empty".to_owned()));
+            return Err(LdapError::InvalidInput(
+                "otherMobile values must not be empty".to_owned(),
+            ));
         }
         if !seen.insert(v.as_str()) {
-            return Err(LdapError::InvalidInput(format!("otherMobile value {v:?} is given twice")));
+            return Err(LdapError::InvalidInput(format!(
+                "otherMobile value {v:?} is given twice"
+            )));
         }
     }
     Ok(())
@@ -128,7 +137,10 @@ impl LdapDirectory {
                     mods.push(Mod::Add("mobile", HashSet::from([v])));
                 }
             } else {
-                mods.push(Mod::Replace("mobile", new.mobile.as_deref().into_iter().collect()));
+                mods.push(Mod::Replace(
+                    "mobile",
+                    new.mobile.as_deref().into_iter().collect(),
+                ));
             }
         }
         let (old_set, new_set) = (set_of(&before.other_mobile), set_of(&new.other_mobile));
@@ -147,23 +159,37 @@ impl LdapDirectory {
             }
         }
         if mods.is_empty() {
-            return Ok(PhoneWrite { after: before.clone(), before, dn });
+            return Ok(PhoneWrite {
+                after: before.clone(),
+                before,
+                dn,
+            });
         }
         let mut ldap = self.session.writer();
-        let res = ldap.modify(&dn, mods).await.map_err(|e| op_error("modify", self.session.timeout(), e))?;
+        let res = ldap
+            .modify(&dn, mods)
+            .await
+            .map_err(|e| op_error("modify", self.session.timeout(), e))?;
         match res.rc {
             0 => {}
             16 | 20 if conditional => {
                 return Err(LdapError::Conflict {
                     dn,
-                    message: format!("the phone values changed while writing ({})", res.text.trim()),
+                    message: format!(
+                        "the phone values changed while writing ({})",
+                        res.text.trim()
+                    ),
                 });
             }
             _ => return Err(result_error("modify", &dn, &res)),
         }
         let after = match self.find_user(&UserRef::Dn(dn.clone())).await? {
             Some(u) => PhoneValues::of(&u),
-            None => return Err(LdapError::NotFound(format!("{dn:?} after writing its phones"))),
+            None => {
+                return Err(LdapError::NotFound(format!(
+                    "{dn:?} after writing its phones"
+                )));
+            }
         };
         Ok(PhoneWrite { before, after, dn })
     }
@@ -178,7 +204,8 @@ impl LdapDirectory {
     pub async fn add_proxy_address(&self, who: &UserRef, address: &str) -> Result<(), LdapError> {
         let address = address.trim();
         match address.split_once(':') {
-            Some((kind, rest)) if !kind.is_empty() && !rest.is_empty() && !kind.contains(char::is_whitespace) => {}
+            Some((kind, rest))
+                if !kind.is_empty() && !rest.is_empty() && !kind.contains(char::is_whitespace) => {}
             _ => {
                 return Err(LdapError::InvalidInput(format!(
                     "proxy address {address:?} must look like type:address, e.g. smtp:alias@contoso.com"
@@ -190,19 +217,32 @@ impl LdapDirectory {
         if user.proxy_addresses.iter().any(|p| p == address) {
             return Ok(());
         }
-        if let Some(p) = user.proxy_addresses.iter().find(|p| p.eq_ignore_ascii_case(address)) {
-            return Err(LdapError::Conflict { dn, message: format!("{address:?} is already present as {p:?}") });
+        if let Some(p) = user
+            .proxy_addresses
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(address))
+        {
+            return Err(LdapError::Conflict {
+                dn,
+                message: format!("{address:?} is already present as {p:?}"),
+            });
         }
         let mut ldap = self.session.writer();
         let res = ldap
-            .modify(&dn, vec![Mod::Add("proxyAddresses", HashSet::from([address]))])
+            .modify(
+                &dn,
+                vec![Mod::Add("proxyAddresses", HashSet::from([address]))],
+            )
             .await
             .map_err(|e| op_error("modify", self.session.timeout(), e))?;
         match res.rc {
             0 => Ok(()),
             20 => Err(LdapError::Conflict {
                 dn,
-                message: format!("{address:?} was added meanwhile, or is used by another object ({})", res.text.trim()),
+                message: format!(
+                    "{address:?} was added meanwhile, or is used by another object ({})",
+                    res.text.trim()
+                ),
             }),
             _ => Err(result_error("modify", &dn, &res)),
         }
@@ -217,7 +257,9 @@ impl LdapDirectory {
     pub async fn move_user(&self, who: &UserRef, new_parent_dn: &str) -> Result<String, LdapError> {
         let parent = new_parent_dn.trim();
         if parent.is_empty() {
-            return Err(LdapError::InvalidInput("the new parent DN is empty".to_owned()));
+            return Err(LdapError::InvalidInput(
+                "the new parent DN is empty".to_owned(),
+            ));
         }
         let user = self.require_user(who).await?;
         let dn = user.distinguished_name;

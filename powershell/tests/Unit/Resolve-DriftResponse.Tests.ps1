@@ -36,7 +36,11 @@ Describe 'Resolve-DriftResponse' {
     It 'returns Ok on status 0' {
         $ok = InModuleScope IdentityDrift -Parameters @{ Response = (New-DriftTestResponse -Json '{"A": 1}') } {
             param($Response)
-            function Test-Resolve { [CmdletBinding()] param($Response) Resolve-DriftResponse -Response $Response -Cmdlet $PSCmdlet }
+            function Test-Resolve {
+                [CmdletBinding()]
+                param($Response)
+                Resolve-DriftResponse -Response $Response -Cmdlet $PSCmdlet
+            }
             Test-Resolve -Response $Response
         }
         $ok.A | Should -Be 1
@@ -47,7 +51,11 @@ Describe 'Resolve-DriftResponse' {
         try {
             InModuleScope IdentityDrift -Parameters @{ Response = (New-DriftTestResponse -Status 7 -Json '{}') } {
                 param($Response)
-                function Test-Resolve { [CmdletBinding()] param($Response) Resolve-DriftResponse -Response $Response -Cmdlet $PSCmdlet }
+                function Test-Resolve {
+                [CmdletBinding()]
+                param($Response)
+                Resolve-DriftResponse -Response $Response -Cmdlet $PSCmdlet
+            }
                 Test-Resolve -Response $Response
             }
         }

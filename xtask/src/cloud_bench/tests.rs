@@ -25,16 +25,34 @@ fn figures_are_parsed() {
 fn the_request_count_must_be_pages_plus_tokens() {
     let ok = parse(LINE).unwrap();
     check(&ok).unwrap();
-    let twice = CloudFigures { requests: 103, ..ok.clone() };
-    assert!(check(&twice).unwrap_err().to_string().contains("more than once"));
-    let short = CloudFigures { users: 99_001, ..ok.clone() };
+    let twice = CloudFigures {
+        requests: 103,
+        ..ok.clone()
+    };
+    assert!(
+        check(&twice)
+            .unwrap_err()
+            .to_string()
+            .contains("more than once")
+    );
+    let short = CloudFigures {
+        users: 99_001,
+        ..ok.clone()
+    };
     assert!(check(&short).is_err());
-    let pages = CloudFigures { pages: 100, requests: 101, ..ok };
+    let pages = CloudFigures {
+        pages: 100,
+        requests: 101,
+        ..ok
+    };
     assert!(check(&pages).is_err());
 }
 
 #[test]
 fn the_section_names_the_counts() {
     let s = section(&parse(LINE).unwrap());
-    assert!(s.contains("| 100000 | 101 | 1 | 102 (= pages + token requests) | 2.50 s | 40000 |"), "{s}");
+    assert!(
+        s.contains("| 100000 | 101 | 1 | 102 (= pages + token requests) | 2.50 s | 40000 |"),
+        "{s}"
+    );
 }

@@ -284,7 +284,7 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
             .message
             .as_deref()
             .unwrap()
-            .contains("interrupted run had written it")
+            .contains("interrupted or failed attempt had written it")
     );
     assert_eq!(report.ops[1].before, json!(2));
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
@@ -492,4 +492,92 @@ fn plan_hash_depends_on_every_field() {
     other[2].locator = json!({"Key": "z"});
     assert_ne!(plan_hash(&spec.ops), plan_hash(&other));
     assert_eq!(plan_hash(&spec.ops).len(), 64);
+}
+
+/// Runs only operations named `other.value`, doubling every value it writes.
+struct Doubler(MapExec);
+
+impl OpExecutor for Doubler {
+    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
+        self.0.read(op).await
+    }
+    fn same(&self, _op: &Planned, a: &Value, b: &Value) -> bool {
+        a == b
+    }
+    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        self.0.write(op, current).await
+    }
+    fn handles(&self, op: &str) -> bool {
+        op == "other.value"
+    }
+}
+
+#[tokio::test]
+async fn a_chain_routes_each_operation_to_the_executor_that_handles_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Doubler(MapExec::with(&[("x", json!(1))]));
+    let second = MapExec::with(&[("a", json!(1))]);
+    let mut other = op("x", json!(1), json!(2));
+    other.op = "other.value".to_owned();
+    let spec = spec(vec![other, op("a", json!(1), json!(10))]);
+    let chain = Chain(first, second);
+    assert!(chain.handles("other.value") && chain.handles("test.value"));
+    let report = apply(
+        &dir.path().join("j"),
+        &spec,
+        &chain,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.count(OpStatus::Applied), 2);
+    assert_eq!(chain.0.0.get("x"), json!(2));
+    assert_eq!(chain.1.get("a"), json!(10));
+    assert_eq!(chain.0.0.write_count() + chain.1.write_count(), 2);
+}
+
+/// Reports a failure after the value was written, as a timeout after the server applied the change does.
+struct LandsThenFails(MapExec);
+
+impl OpExecutor for LandsThenFails {
+    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
+        self.0.read(op).await
+    }
+    fn same(&self, _op: &Planned, a: &Value, b: &Value) -> bool {
+        a == b
+    }
+    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        self.0.write(op, current).await?;
+        Err(SourceError::Unavailable(
+            "timed out waiting for the reply".to_owned(),
+        ))
+    }
+}
+
+#[tokio::test]
+async fn a_write_reported_failed_that_landed_is_applied_on_resume_and_undone_by_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let exec = LandsThenFails(MapExec::with(&[("a", json!(1))]));
+    let spec = spec(vec![op("a", json!(1), json!(10))]);
+    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.ops[0].status, OpStatus::Failed);
+    let report = resume(
+        &read(&path).unwrap(),
+        &exec.0,
+        Clock::fixed(0),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.ops[0].status, OpStatus::Applied);
+    assert_eq!(report.writes, 0);
+    let (undo, _) = undo_spec(&read(&path).unwrap());
+    assert_eq!(
+        (undo.ops[0].before.clone(), undo.ops[0].after.clone()),
+        (json!(10), json!(1))
+    );
 }

@@ -23,7 +23,7 @@ use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::output::{Format, table};
-use crate::source::SourceArgs;
+use crate::source::{SourceArgs, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
 
 /// The `dirsync` subcommands.
@@ -313,24 +313,13 @@ impl Targets {
     }
 }
 
-fn is_ldap_url(s: &str) -> bool {
-    let l = s.trim().to_ascii_lowercase();
-    l.starts_with("ldap://") || l.starts_with("ldaps://")
-}
 
-fn live_unavailable(what: &str) -> anyhow::Error {
-    UsageError(format!(
-        "{what}: live directories are not wired into this command in this build; take a snapshot \
-         (idrift snapshot take) or export the data, and pass --snapshot DIR or --ad FILE.ldif --entra FILE.json"
-    ))
-    .into()
-}
 
 /// Opens the directories the source arguments name, for reading and writing.
 ///
 /// A snapshot directory (or single export files) is written in place: this rehearses a repair offline.
 /// The bundled demo is read-only.
-pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
+pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
     let warn = |ctx: &mut Ctx<'_>, warnings: &[String]| -> anyhow::Result<()> {
         for w in warnings {
             writeln!(ctx.err, "warning: {w}")?;
@@ -362,7 +351,12 @@ pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Resul
     }
     let mut described = Vec::new();
     let ad: Option<Arc<dyn OnPremPhoneWriter>> = match src.ad.as_deref() {
-        Some(url) if is_ldap_url(url) => return Err(live_unavailable(url)),
+        Some(url) if is_ldap_url(url) => {
+            let cfg = src.conn.ldap_config(url, ctx)?;
+            let dir = idrift_app::live::open_ad(&cfg).await?;
+            described.push(format!("Active Directory at {url}"));
+            Some(Arc::new(dir))
+        }
         Some(file) => {
             let path = PathBuf::from(file);
             let (on_prem, warnings) = idrift_app::snapshot::load_ad_file(&path)?;
@@ -377,8 +371,11 @@ pub(crate) fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Resul
         None => None,
     };
     let cloud: Option<Arc<dyn TenantSyncAdmin>> = match src.entra.as_deref() {
-        Some(g) if g.eq_ignore_ascii_case("graph") => {
-            return Err(live_unavailable("--entra graph"));
+        Some(g) if is_graph(g) => {
+            let cfg = src.conn.cloud_config(ctx)?;
+            let client = idrift_app::live::open_graph(&cfg)?;
+            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
+            Some(Arc::new(client))
         }
         Some(file) => {
             let path = PathBuf::from(file);
@@ -464,7 +461,9 @@ pub(crate) fn render_report(ctx: &mut Ctx<'_>, report: &RunReport) -> anyhow::Re
         .iter()
         .map(|o| {
             let mut note = o.message.clone().unwrap_or_default();
-            if !o.this_run {
+            if o.status == OpStatus::Pending {
+                note = "not written yet (--limit reached)".to_owned();
+            } else if !o.this_run {
                 note = format!("(earlier run) {note}").trim_end().to_owned();
             }
             vec![
@@ -548,6 +547,13 @@ pub(crate) async fn run_plan(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
+    if path.exists() {
+        return Err(UsageError(format!(
+            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
+            path.display()
+        ))
+        .into());
+    }
     if !confirm(ctx, run.write.yes, &run.question)? {
         writeln!(ctx.out, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
@@ -571,6 +577,7 @@ fn finish(
         )?;
     }
     if report.writes > 0
+        && !report.stopped_at_limit
         && let Some(reminder) = after_apply
     {
         writeln!(ctx.out, "{reminder}")?;
@@ -627,7 +634,7 @@ pub(crate) struct GetArgs {
 }
 
 async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     match args.from {
         Side::Ad => {
             let v = dirsync_ops::get_ad(targets.ad()?, &args.identity).await?;
@@ -710,7 +717,7 @@ pub(crate) struct SetArgs {
 }
 
 async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let op = if let Some(m) = args.mobile_in_entra {
         dirsync_ops::plan_entra_edit(targets.cloud()?, &args.identity, Some(m)).await?
     } else {
@@ -767,7 +774,7 @@ async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let op = if args.mobile_in_entra {
         dirsync_ops::plan_entra_edit(targets.cloud()?, &args.identity, None).await?
     } else {
@@ -834,6 +841,9 @@ pub(crate) struct PersistArgs {
     /// Only these users (UPN; repeat for several).
     #[arg(long, value_name = "UPN", conflicts_with = "resume")]
     only: Vec<String>,
+    /// Leave these users out (UPN; repeat for several), e.g. where AD's number is the one to keep.
+    #[arg(long, value_name = "UPN", conflicts_with = "resume")]
+    skip: Vec<String>,
     /// Write at most this many users in this run; continue later with --resume.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -854,7 +864,7 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         return persist_resume(&args, path, opts, ctx).await;
     }
     let phone = phone_options(args.default_region.as_ref())?;
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let rows = match &args.from_csv {
         Some(csv) => idrift_app::dirsync::read_csv(csv)?,
         None => {
@@ -864,6 +874,15 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         }
     };
     targets.ad()?;
+    let rows: Vec<DirSyncOverrideRow> = rows
+        .into_iter()
+        .filter(|r| {
+            !args
+                .skip
+                .iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(r.user_principal_name.trim()))
+        })
+        .collect();
     let plan = dirsync_ops::plan_persist(&rows, &args.only);
     for n in &plan.not_planned {
         writeln!(
@@ -882,8 +901,9 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     if !removing.is_empty() {
         writeln!(
             ctx.err,
-            "note: Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. \
-             Leave them out with --only if AD's number is the one to keep (the switch then writes it to Entra ID).",
+            "note: Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. \
+             Where AD's number is the one to keep, leave the user out with --skip UPN (the switch then writes \
+             AD's number to Entra ID).",
             removing.len(),
             removing.join(", ")
         )?;
@@ -921,7 +941,7 @@ async fn persist_resume(
         writeln!(ctx.err, "warning: {w}")?;
     }
     journal::check_resumable(&log)?;
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     writeln!(
         ctx.out,
         "Journal: {} (resuming {})",
@@ -982,7 +1002,7 @@ pub(crate) struct StatusArgs {
 }
 
 async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
     let enabled = sync.features.bypass_dir_sync_overrides_enabled;
     if args.format == ViewFormat::Json {
@@ -1078,7 +1098,7 @@ fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<
 
 async fn bypass_preview(args: PreviewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let phone = phone_options(args.default_region.as_ref())?;
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let preview = load_preview(&targets, &phone).await?;
     if args.format == ViewFormat::Json {
         serde_json::to_writer_pretty(&mut *ctx.out, &preview)?;
@@ -1106,7 +1126,7 @@ pub(crate) struct EnableArgs {
 
 async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let phone = phone_options(args.default_region.as_ref())?;
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
     let preview = load_preview(&targets, &phone).await?;
     let Some(spec) = dirsync_ops::plan_bypass(&sync, true, Some(&preview)) else {
@@ -1155,7 +1175,7 @@ pub(crate) struct DisableArgs {
 }
 
 async fn bypass_disable(args: DisableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
     let Some(spec) = dirsync_ops::plan_bypass(&sync, false, None) else {
         writeln!(

@@ -57,9 +57,9 @@ pub(crate) struct VerifyArgs {
     #[arg(value_name = "FILE", required_unless_present = "exo")]
     files: Vec<PathBuf>,
     /// Fetch the statistics live: `--exo exo` asks Exchange Online (admin API InvokeCommand) for
-    /// Get-MigrationUserStatistics -IncludeReport of each --identity. Credentials come from the environment:
-    /// AZURE_TENANT_ID, AZURE_CLIENT_ID, and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH
-    /// (optional: AZURE_AUTHORITY_HOST, IDRIFT_EXO_URL, IDRIFT_EXO_ORGANIZATION).
+    /// Get-MigrationUserStatistics -IncludeReport of each --identity. Connection: --tenant, --client-id,
+    /// --client-secret-env or --certificate (or a --profile; AZURE_TENANT_ID, AZURE_CLIENT_ID,
+    /// AZURE_CLIENT_SECRET / AZURE_CLIENT_CERTIFICATE_PATH as defaults).
     #[arg(long, value_name = "SOURCE", value_parser = ["exo"], requires = "identity")]
     exo: Option<String>,
     /// The migration user to fetch with --exo (UPN or e-mail address); repeat for several.
@@ -71,6 +71,8 @@ pub(crate) struct VerifyArgs {
     /// Exit with code 3 when any user fails verification (for scripts and CI); Unknown does not count.
     #[arg(long)]
     fail_on_fail: bool,
+    #[command(flatten)]
+    conn: crate::source::ConnArgs,
 }
 
 /// The JSON document: the report's users and summary, and the inputs that could not be read.
@@ -92,7 +94,7 @@ pub(crate) fn run(cmd: MigrationCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
 fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let mut outcome = idrift_app::migration::verify_paths(&args.files);
     if args.exo.is_some() {
-        let config = idrift_app::migration::exo_config(ctx.env)?;
+        let config = args.conn.cloud_config(ctx)?;
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;

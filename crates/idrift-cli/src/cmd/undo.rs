@@ -61,7 +61,7 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let targets = open_targets(&args.source, ctx)?;
+    let targets = open_targets(&args.source, ctx).await?;
     let reminder = spec
         .ops
         .iter()

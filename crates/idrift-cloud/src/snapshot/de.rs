@@ -739,6 +739,8 @@ impl<'de> Visitor<'de> for StringList<'_> {
                 None => break,
             }
         }
+        // Exact capacity: a million users keep millions of these lists.
+        out.shrink_to_fit();
         Ok(out)
     }
 

@@ -384,6 +384,7 @@ impl<'de> Visitor<'de> for PlainList {
         while let Some(s) = seq.next_element::<String>()? {
             out.push(s);
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 
@@ -437,6 +438,7 @@ impl<'de, O: SubObject> Visitor<'de> for ObjList<'_, O> {
                 None => break,
             }
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 

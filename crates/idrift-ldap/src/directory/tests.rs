@@ -27,22 +27,36 @@ fn config(url: &str, page_size: i32) -> LdapConfig {
 }
 
 fn ad(users: usize) -> Behaviour {
-    Behaviour { users, max_page: 1000, ..Behaviour::default() }
+    Behaviour {
+        users,
+        max_page: 1000,
+        ..Behaviour::default()
+    }
 }
 
 #[tokio::test]
 async fn pages_through_more_users_than_ads_max_page_size() {
-    let (url, seen) = fake_ad::start(Behaviour { reference: true, ..ad(2500) }).await;
+    let (url, seen) = fake_ad::start(Behaviour {
+        reference: true,
+        ..ad(2500)
+    })
+    .await;
     // Asking for pages of 5000 still gets 1000 per page from "AD": every page must be followed.
     let dir = LdapDirectory::connect(&config(&url, 5000)).await.unwrap();
     assert_eq!(dir.naming_context(), "DC=fake,DC=test");
     let users = dir.read_users().await.unwrap();
     assert_eq!(users.len(), 2500);
-    assert_eq!(users[2499].user_principal_name.as_deref(), Some("user2499@fake.test"));
+    assert_eq!(
+        users[2499].user_principal_name.as_deref(),
+        Some("user2499@fake.test")
+    );
     // rootDSE + 3 pages
     assert_eq!(seen.searches.load(Ordering::SeqCst), 4);
     let u = &users[7];
-    assert_eq!(u.object_guid, Some(Guid::from_bytes_le(*b"GUID000000000007")));
+    assert_eq!(
+        u.object_guid,
+        Some(Guid::from_bytes_le(*b"GUID000000000007"))
+    );
     assert_eq!(u.other_mobile, ["+1 1", "+1 2"]);
     assert_eq!(u.recipient_type_details, Some(2_147_483_648));
     assert_eq!(u.recipient_display_type, Some(-2_147_483_642));
@@ -51,16 +65,27 @@ async fn pages_through_more_users_than_ads_max_page_size() {
 
 #[tokio::test]
 async fn a_failed_page_fails_the_whole_read() {
-    let (url, _) = fake_ad::start(Behaviour { fail_page_at: Some((1000, 51)), ..ad(2500) }).await;
+    let (url, _) = fake_ad::start(Behaviour {
+        fail_page_at: Some((1000, 51)),
+        ..ad(2500)
+    })
+    .await;
     let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(matches!(err, LdapError::Server { code: 51, .. }), "{err:?}");
-    assert!(matches!(SourceError::from(err), SourceError::Unavailable(_)));
+    assert!(matches!(
+        SourceError::from(err),
+        SourceError::Unavailable(_)
+    ));
 }
 
 #[tokio::test]
 async fn an_unpaged_size_limit_is_an_error_not_a_short_list() {
-    let (url, _) = fake_ad::start(Behaviour { fail_page_at: Some((0, 4)), ..ad(10) }).await;
+    let (url, _) = fake_ad::start(Behaviour {
+        fail_page_at: Some((0, 4)),
+        ..ad(10)
+    })
+    .await;
     let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = OnPremDirectory::users(&dir).await.unwrap_err();
     assert!(matches!(err, SourceError::Incomplete(_)), "{err:?}");
@@ -68,7 +93,11 @@ async fn an_unpaged_size_limit_is_an_error_not_a_short_list() {
 
 #[tokio::test]
 async fn a_dropped_connection_fails_the_read() {
-    let (url, _) = fake_ad::start(Behaviour { cut_after_entries: Some(1500), ..ad(2500) }).await;
+    let (url, _) = fake_ad::start(Behaviour {
+        cut_after_entries: Some(1500),
+        ..ad(2500)
+    })
+    .await;
     let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(matches!(err, LdapError::ConnectionLost { .. }), "{err:?}");
@@ -77,16 +106,26 @@ async fn a_dropped_connection_fails_the_read() {
 
 #[tokio::test]
 async fn a_malformed_entry_is_an_error() {
-    let (url, _) = fake_ad::start(Behaviour { malformed_at: Some(3), ..ad(10) }).await;
+    let (url, _) = fake_ad::start(Behaviour {
+        malformed_at: Some(3),
+        ..ad(10)
+    })
+    .await;
     let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
-    assert!(matches!(&err, LdapError::InvalidData { dn, .. } if dn == "CN=broken"), "{err:?}");
+    assert!(
+        matches!(&err, LdapError::InvalidData { dn, .. } if dn == "CN=broken"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_password_is_one_bind_attempt_and_a_clear_error() {
     let (url, seen) = fake_ad::start(ad(1)).await;
-    let cfg = LdapConfig { password: Some("wrong-secret".into()), ..config(&url, 1000) };
+    let cfg = LdapConfig {
+        password: Some("wrong-secret".into()),
+        ..config(&url, 1000)
+    };
     let err = LdapDirectory::connect(&cfg).await.unwrap_err();
     let text = err.to_string();
     assert!(err.is_bind(), "{err:?}");
@@ -94,19 +133,40 @@ async fn a_wrong_password_is_one_bind_attempt_and_a_clear_error() {
     assert!(!text.contains("wrong-secret") && !format!("{err:?}").contains("wrong-secret"));
     assert_eq!(seen.connections.load(Ordering::SeqCst), 1);
     assert_eq!(seen.binds.load(Ordering::SeqCst), 1);
-    assert!(matches!(SourceError::from(err), SourceError::Unauthorized(_)));
+    assert!(matches!(
+        SourceError::from(err),
+        SourceError::Unauthorized(_)
+    ));
 }
 
 #[tokio::test]
 async fn configuration_mistakes_are_refused_before_connecting() {
     let (url, seen) = fake_ad::start(ad(1)).await;
     let cases = [
-        LdapConfig { password: None, ..config(&url, 1000) },
-        LdapConfig { password: Some("".into()), ..config(&url, 1000) },
-        LdapConfig { bind: None, ..config(&url, 1000) },
-        LdapConfig { filter: Some("(broken".into()), ..config(&url, 1000) },
-        LdapConfig { page_size: 0, ..config(&url, 1000) },
-        LdapConfig { url: "http://127.0.0.1".into(), ..config(&url, 1000) },
+        LdapConfig {
+            password: None,
+            ..config(&url, 1000)
+        },
+        LdapConfig {
+            password: Some("".into()),
+            ..config(&url, 1000)
+        },
+        LdapConfig {
+            bind: None,
+            ..config(&url, 1000)
+        },
+        LdapConfig {
+            filter: Some("(broken".into()),
+            ..config(&url, 1000)
+        },
+        LdapConfig {
+            page_size: 0,
+            ..config(&url, 1000)
+        },
+        LdapConfig {
+            url: "http://127.0.0.1".into(),
+            ..config(&url, 1000)
+        },
     ];
     for cfg in cases {
         let err = LdapDirectory::connect(&cfg).await.unwrap_err();
@@ -119,9 +179,15 @@ async fn configuration_mistakes_are_refused_before_connecting() {
 async fn starttls_is_the_default_for_ldap_urls() {
     // The fake server speaks no TLS: without allow_plaintext the client must attempt StartTLS and fail.
     let (url, _) = fake_ad::start(ad(1)).await;
-    let cfg = LdapConfig { allow_plaintext: false, ..config(&url, 1000) };
+    let cfg = LdapConfig {
+        allow_plaintext: false,
+        ..config(&url, 1000)
+    };
     let err = LdapDirectory::connect(&cfg).await.unwrap_err();
-    assert!(matches!(&err, LdapError::Tls { message, .. } if message.contains("refused StartTLS")), "{err:?}");
+    assert!(
+        matches!(&err, LdapError::Tls { message, .. } if message.contains("refused StartTLS")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +195,9 @@ async fn unreachable_server_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let err = LdapDirectory::connect(&config(&format!("ldap://{addr}"), 1000)).await.unwrap_err();
+    let err = LdapDirectory::connect(&config(&format!("ldap://{addr}"), 1000))
+        .await
+        .unwrap_err();
     assert!(matches!(err, LdapError::Connect { .. }), "{err:?}");
 }
 
@@ -138,8 +206,14 @@ async fn find_user_escapes_and_reports_ambiguity() {
     let (url, _) = fake_ad::start(ad(3)).await;
     let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     // The fake ignores filters and returns all 3 users: a UPN lookup must not pick one of them.
-    let err = dir.find_user(&UserRef::Upn("user1@fake.test".into())).await.unwrap_err();
-    assert!(matches!(err, LdapError::Ambiguous { count: 3, .. }), "{err:?}");
+    let err = dir
+        .find_user(&UserRef::Upn("user1@fake.test".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, LdapError::Ambiguous { count: 3, .. }),
+        "{err:?}"
+    );
     let err = dir.find_user(&UserRef::Upn("  ".into())).await.unwrap_err();
     assert!(matches!(err, LdapError::InvalidInput(_)), "{err:?}");
 }
@@ -158,6 +232,9 @@ fn is_under_respects_rdn_boundaries_and_escapes() {
 
 #[test]
 fn domain_root_is_the_dc_suffix() {
-    assert_eq!(domain_root("OU=Sync,DC=contoso,DC=test"), "DC=contoso,DC=test");
+    assert_eq!(
+        domain_root("OU=Sync,DC=contoso,DC=test"),
+        "DC=contoso,DC=test"
+    );
     assert_eq!(domain_root("OU=Sync"), "");
 }

@@ -9,7 +9,12 @@ fn request_control_is_critical_and_ber_encoded() {
     assert_eq!(c.ctype, "1.2.840.113556.1.4.841");
     assert!(c.crit);
     // SEQUENCE { INTEGER 1, INTEGER 0x100000, OCTET STRING "" }
-    assert_eq!(c.val.unwrap(), [0x30, 0x0a, 0x02, 0x01, 0x01, 0x02, 0x03, 0x10, 0x00, 0x00, 0x04, 0x00]);
+    assert_eq!(
+        c.val.unwrap(),
+        [
+            0x30, 0x0a, 0x02, 0x01, 0x01, 0x02, 0x03, 0x10, 0x00, 0x00, 0x04, 0x00
+        ]
+    );
     let cookie = vec![0xab; 200];
     let v = request_control(&cookie).val.unwrap();
     assert_eq!(&v[..3], [0x30, 0x81, 0xd3]);
@@ -18,7 +23,9 @@ fn request_control_is_critical_and_ber_encoded() {
 
 #[test]
 fn response_parser_reads_more_flag_and_cookie() {
-    let val = [0x30, 0x0a, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x04, 0x02, 0x4d, 0x53];
+    let val = [
+        0x30, 0x0a, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x04, 0x02, 0x4d, 0x53,
+    ];
     assert_eq!(parse_response(&val), Some((true, b"MS".to_vec())));
     let done = [0x30, 0x08, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x04, 0x00];
     assert_eq!(parse_response(&done), Some((false, Vec::new())));
@@ -28,8 +35,14 @@ fn response_parser_reads_more_flag_and_cookie() {
 
 #[test]
 fn extended_dn_prefixes_are_removed() {
-    assert_eq!(strip_extended_dn("<GUID=77fb1a4b-1df8>;OU=x,DC=y"), "OU=x,DC=y");
-    assert_eq!(strip_extended_dn("<GUID=a>;<SID=S-1-5>;OU=x,DC=y"), "OU=x,DC=y");
+    assert_eq!(
+        strip_extended_dn("<GUID=77fb1a4b-1df8>;OU=x,DC=y"),
+        "OU=x,DC=y"
+    );
+    assert_eq!(
+        strip_extended_dn("<GUID=a>;<SID=S-1-5>;OU=x,DC=y"),
+        "OU=x,DC=y"
+    );
     assert_eq!(strip_extended_dn("OU=x,DC=y"), "OU=x,DC=y");
     assert_eq!(strip_extended_dn("<broken"), "<broken");
 }
@@ -39,13 +52,22 @@ fn state_file_round_trips_and_is_replaced_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dirsync.state");
     assert_eq!(read_state(&path).unwrap(), None);
-    let state = State { naming_context: "DC=contoso,DC=test".into(), cookie: vec![0, 1, 2, 255] };
+    let state = State {
+        naming_context: "DC=contoso,DC=test".into(),
+        cookie: vec![0, 1, 2, 255],
+    };
     write_state(&path, &state).unwrap();
     assert_eq!(read_state(&path).unwrap(), Some(state.clone()));
-    let newer = State { cookie: vec![9; 144], ..state };
+    let newer = State {
+        cookie: vec![9; 144],
+        ..state
+    };
     write_state(&path, &newer).unwrap();
     assert_eq!(read_state(&path).unwrap(), Some(newer));
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
@@ -53,11 +75,25 @@ fn state_file_round_trips_and_is_replaced_atomically() {
 fn bad_state_files_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");
-    for text in ["", "idrift-dirsync-state: 1\ncookie: AAAA\n", "idrift-dirsync-state: 1\nnaming-context: DC=x\ncookie: !!\n", "garbage"] {
+    for text in [
+        "",
+        "idrift-dirsync-state: 1\ncookie: AAAA\n",
+        "idrift-dirsync-state: 1\nnaming-context: DC=x\ncookie: !!\n",
+        "garbage",
+    ] {
         std::fs::write(&path, text).unwrap();
-        assert!(matches!(read_state(&path), Err(LdapError::StateFile { .. })), "{text:?}");
+        assert!(
+            matches!(read_state(&path), Err(LdapError::StateFile { .. })),
+            "{text:?}"
+        );
     }
     let missing_dir = dir.path().join("no/such/dir/state");
-    let state = State { naming_context: "DC=x".into(), cookie: vec![1] };
-    assert!(matches!(write_state(&missing_dir, &state), Err(LdapError::StateFile { .. })));
+    let state = State {
+        naming_context: "DC=x".into(),
+        cookie: vec![1],
+    };
+    assert!(matches!(
+        write_state(&missing_dir, &state),
+        Err(LdapError::StateFile { .. })
+    ));
 }

@@ -6,8 +6,12 @@ use super::{LdapError, bind_reason, result_name};
 
 #[test]
 fn bind_reason_decodes_ad_data_codes() {
-    let text = "80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1";
-    assert!(bind_reason(text).starts_with("invalid credentials (wrong password or unknown account) [80090308"));
+    let text =
+        "80090308: LdapErr: DSID-0C0903A9, comment: AcceptSecurityContext error, data 52e, v1db1";
+    assert!(
+        bind_reason(text)
+            .starts_with("invalid credentials (wrong password or unknown account) [80090308")
+    );
     assert!(bind_reason("... data 775, v1db1").starts_with("account locked out"));
     assert!(bind_reason("... data 533, v1db1").starts_with("account disabled"));
     assert_eq!(bind_reason(""), "invalid credentials");
@@ -15,16 +19,52 @@ fn bind_reason_decodes_ad_data_codes() {
 
 #[test]
 fn mapping_to_source_error() {
-    let bind = LdapError::Bind { who: "CONTOSO\\a".into(), message: "invalid credentials".into() };
-    assert_eq!(bind.to_string(), "bind as CONTOSO\\a refused: invalid credentials");
-    assert!(matches!(SourceError::from(bind), SourceError::Unauthorized(_)));
-    let tls = LdapError::Tls { url: "ldaps://dc".into(), message: "invalid peer certificate: UnknownIssuer".into() };
+    let bind = LdapError::Bind {
+        who: "CONTOSO\\a".into(),
+        message: "invalid credentials".into(),
+    };
+    assert_eq!(
+        bind.to_string(),
+        "bind as CONTOSO\\a refused: invalid credentials"
+    );
+    assert!(matches!(
+        SourceError::from(bind),
+        SourceError::Unauthorized(_)
+    ));
+    let tls = LdapError::Tls {
+        url: "ldaps://dc".into(),
+        message: "invalid peer certificate: UnknownIssuer".into(),
+    };
     assert!(matches!(SourceError::from(tls), SourceError::Tls(_)));
-    let lost = LdapError::ConnectionLost { op: "search", message: "reset".into() };
-    assert!(matches!(SourceError::from(lost), SourceError::Incomplete(_)));
-    let busy = LdapError::Server { op: "search", target: "DC=x".into(), code: 51, name: result_name(51), message: String::new() };
-    assert!(matches!(SourceError::from(busy), SourceError::Unavailable(_)));
-    let conflict = LdapError::Conflict { dn: "CN=a".into(), message: "changed".into() };
-    assert!(matches!(SourceError::from(conflict), SourceError::Conflict(_)));
-    assert!(matches!(SourceError::from(LdapError::NotFound("x".into())), SourceError::NotFound(_)));
+    let lost = LdapError::ConnectionLost {
+        op: "search",
+        message: "reset".into(),
+    };
+    assert!(matches!(
+        SourceError::from(lost),
+        SourceError::Incomplete(_)
+    ));
+    let busy = LdapError::Server {
+        op: "search",
+        target: "DC=x".into(),
+        code: 51,
+        name: result_name(51),
+        message: String::new(),
+    };
+    assert!(matches!(
+        SourceError::from(busy),
+        SourceError::Unavailable(_)
+    ));
+    let conflict = LdapError::Conflict {
+        dn: "CN=a".into(),
+        message: "changed".into(),
+    };
+    assert!(matches!(
+        SourceError::from(conflict),
+        SourceError::Conflict(_)
+    ));
+    assert!(matches!(
+        SourceError::from(LdapError::NotFound("x".into())),
+        SourceError::NotFound(_)
+    ));
 }

@@ -58,7 +58,10 @@ fn alice() -> OnPremUser {
         sam_account_name: Some("alice".into()),
         user_principal_name: Some("alice@contoso.test".into()),
         mail: Some("alice@contoso.test".into()),
-        proxy_addresses: vec!["SMTP:alice@contoso.test".into(), "smtp:alice@contoso.mail.onmicrosoft.com".into()],
+        proxy_addresses: vec![
+            "SMTP:alice@contoso.test".into(),
+            "smtp:alice@contoso.mail.onmicrosoft.com".into(),
+        ],
         target_address: Some("SMTP:alice@contoso.mail.onmicrosoft.com".into()),
         mobile: Some("+1 555 0100".into()),
         other_mobile: vec!["+1 555 0101".into(), "+1 555 0102".into()],
@@ -74,7 +77,10 @@ fn alice() -> OnPremUser {
 fn check_err(input: &str, line: usize, needle: &str) {
     let e = parse_users(input).unwrap_err();
     assert_eq!(e.line, line, "{e}");
-    assert!(e.message.contains(needle), "{e:?} does not mention {needle:?}");
+    assert!(
+        e.message.contains(needle),
+        "{e:?} does not mention {needle:?}"
+    );
     assert!(e.to_string().starts_with(&format!("line {line}: ")));
 }
 
@@ -106,7 +112,8 @@ fn reads_ldifde_output_with_crlf_bom_folding_and_changetype_add() {
 
 #[test]
 fn folded_line_joins_and_comments_fold_too() {
-    let input = "dn: CN=A,DC=x\nobjectClass: user\n# a comment\n  that continues\nmail: a@\n x.\n  test\n";
+    let input =
+        "dn: CN=A,DC=x\nobjectClass: user\n# a comment\n  that continues\nmail: a@\n x.\n  test\n";
     let out = parse_users(input).unwrap();
     assert_eq!(out.users[0].mail.as_deref(), Some("a@x. test"));
 }
@@ -128,7 +135,11 @@ fn base64_dn_and_utf8_values() {
 fn without_object_class_upn_or_sam_makes_a_user() {
     let input = "dn: CN=A,DC=x\nuserPrincipalName: a@x\n\ndn: CN=B,DC=x\nsAMAccountName: b\n\ndn: CN=C,DC=x\nmail: c@x\n";
     let out = parse_users(input).unwrap();
-    let dns: Vec<_> = out.users.iter().map(|u| u.distinguished_name.as_str()).collect();
+    let dns: Vec<_> = out
+        .users
+        .iter()
+        .map(|u| u.distinguished_name.as_str())
+        .collect();
     assert_eq!(dns, ["CN=A,DC=x", "CN=B,DC=x"]);
 }
 
@@ -143,7 +154,11 @@ fn change_records_are_skipped_with_a_warning() {
     assert_eq!(out.users[0].mobile.as_deref(), Some("+2"));
     assert_eq!(out.warnings.len(), 2);
     assert_eq!(out.warnings[0].line, 3);
-    assert!(out.warnings[0].message.contains("changetype: modify"), "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].message.contains("changetype: modify"),
+        "{:?}",
+        out.warnings
+    );
     assert_eq!(out.warnings[1].line, 9);
 }
 
@@ -159,40 +174,84 @@ fn repeated_single_value_warns_and_keeps_the_first() {
 fn guid_text_and_printable_binary_guid() {
     // ldapsearch writes a binary value unencoded when all its bytes are printable.
     let out = parse_users("dn: CN=A,DC=x\nobjectClass: user\nobjectGUID: ABCDEFGHIJKLMNOP\nmsExchMailboxGuid: 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n").unwrap();
-    assert_eq!(out.users[0].object_guid, Some(Guid::from_bytes_le(*b"ABCDEFGHIJKLMNOP")));
+    assert_eq!(
+        out.users[0].object_guid,
+        Some(Guid::from_bytes_le(*b"ABCDEFGHIJKLMNOP"))
+    );
     assert_eq!(out.users[0].mailbox_guid, alice().mailbox_guid);
 }
 
 #[test]
 fn malformed_input_names_the_line() {
-    check_err("dn: CN=A,DC=x\nobjectClass: user\njpegPhoto:< file:///tmp/a.jpg\n", 3, "URL");
-    check_err("dn: CN=A,DC=x\nobjectGUID:: !!!notbase64\n", 2, "bad base64");
+    check_err(
+        "dn: CN=A,DC=x\nobjectClass: user\njpegPhoto:< file:///tmp/a.jpg\n",
+        3,
+        "URL",
+    );
+    check_err(
+        "dn: CN=A,DC=x\nobjectGUID:: !!!notbase64\n",
+        2,
+        "bad base64",
+    );
     check_err("dn: CN=A,DC=x\nobjectSid:: AQ=x\n", 2, "bad base64");
     check_err(" continued\ndn: CN=A,DC=x\n", 1, "no line to continue");
-    check_err("dn: CN=A,DC=x\nmail: a\n\n continued\n", 4, "follows an empty line");
+    check_err(
+        "dn: CN=A,DC=x\nmail: a\n\n continued\n",
+        4,
+        "follows an empty line",
+    );
     check_err("dn: CN=A,DC=x\nobjectGUID:: AAEC\n", 2, "16-byte GUID");
-    check_err("dn: CN=A,DC=x\nmsExchRecipientTypeDetails: lots\n", 2, "decimal integer");
-    check_err("dn: CN=A,DC=x\nmsExchRecipientTypeDetails: 99999999999999999999\n", 2, "decimal integer");
+    check_err(
+        "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: lots\n",
+        2,
+        "decimal integer",
+    );
+    check_err(
+        "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: 99999999999999999999\n",
+        2,
+        "decimal integer",
+    );
     check_err("mail: a@x\n", 1, "expected `dn:`");
     check_err("version: 2\n", 1, "unsupported LDIF version");
-    check_err("dn: CN=A,DC=x\nno colon here\n", 2, "expected `attribute: value`");
+    check_err(
+        "dn: CN=A,DC=x\nno colon here\n",
+        2,
+        "expected `attribute: value`",
+    );
     check_err("dn: CN=A,DC=x\nbad name: x\n", 2, "invalid attribute name");
     check_err("dn: CN=A,DC=x\nmail:: /w==\n", 2, "UTF-8");
-    check_err("dn: CN=A,DC=x\nobjectClass: user\ndn: CN=B,DC=x\n", 3, "second `dn:`");
-    check_err("dn: CN=A,DC=x\nmail: a\nchangetype: add\n", 3, "directly follow");
+    check_err(
+        "dn: CN=A,DC=x\nobjectClass: user\ndn: CN=B,DC=x\n",
+        3,
+        "second `dn:`",
+    );
+    check_err(
+        "dn: CN=A,DC=x\nmail: a\nchangetype: add\n",
+        3,
+        "directly follow",
+    );
     check_err("dn:: //79\n", 1, "UTF-8");
 }
 
 #[test]
 fn empty_and_comment_only_inputs_have_no_users() {
-    for input in ["", "\n\n", "# nothing\n", "version: 1\n", "\u{feff}", "\r\n"] {
+    for input in [
+        "",
+        "\n\n",
+        "# nothing\n",
+        "version: 1\n",
+        "\u{feff}",
+        "\r\n",
+    ] {
         assert_eq!(parse_users(input).unwrap().users, Vec::new(), "{input:?}");
     }
 }
 
 #[test]
 fn last_line_without_newline_and_trailing_spaces_in_base64() {
-    let out = parse_users("dn: CN=A,DC=x\nobjectClass: user\nobjectGUID:: xj0gzuWsYEio25QY44RFDA==  ").unwrap();
+    let out =
+        parse_users("dn: CN=A,DC=x\nobjectClass: user\nobjectGUID:: xj0gzuWsYEio25QY44RFDA==  ")
+            .unwrap();
     assert_eq!(out.users[0].object_guid, alice().object_guid);
 }
 
@@ -218,7 +277,14 @@ fn any_read_size_gives_the_same_result() {
     let expected = parse_users(&input).unwrap();
     assert_eq!(expected.users.len(), 2);
     for n in [1, 2, 3, 5, 7, 64] {
-        let got = read_users(BufReader::with_capacity(1, Trickle { data: input.as_bytes(), n })).unwrap();
+        let got = read_users(BufReader::with_capacity(
+            1,
+            Trickle {
+                data: input.as_bytes(),
+                n,
+            },
+        ))
+        .unwrap();
         assert_eq!(got, expected, "read size {n}");
     }
 }
@@ -261,8 +327,14 @@ fn write_then_read_round_trips() {
     let back = parse_users(&text).unwrap();
     assert_eq!(back.users, users, "{text}");
     assert!(back.warnings.is_empty());
-    assert!(text.starts_with("version: 1\n\ndn: CN=Alice Anders"), "{text}");
-    assert!(text.contains("objectGUID:: xj0gzuWsYEio25QY44RFDA==\n"), "{text}");
+    assert!(
+        text.starts_with("version: 1\n\ndn: CN=Alice Anders"),
+        "{text}"
+    );
+    assert!(
+        text.contains("objectGUID:: xj0gzuWsYEio25QY44RFDA==\n"),
+        "{text}"
+    );
 }
 
 /// xorshift64*: a deterministic generator, so a failing input can be reproduced from the seed.
@@ -281,11 +353,37 @@ impl Rng {
 }
 
 const PIECES: &[&[u8]] = &[
-    b"dn: ", b"dn:: ", b"objectClass: user", b"objectClass: computer", b"objectGUID:: ", b"objectGUID: ",
-    b"xj0gzuWsYEio25QY44RFDA==", b"mobile: ", b"otherMobile:: ", b"msExchRecipientTypeDetails: ",
-    b"msExchRecipientDisplayType: 4294967295", b"changetype: modify", b"changetype: add", b"version: 1",
-    b"\n", b"\r\n", b"\n ", b"\n\n", b"#", b":", b"::", b":<", b" ", b"=", b"\xEF\xBB\xBF", b"\xff", b"-",
-    b"userPrincipalName: a@b", b"sAMAccountName: x", b"control: 1.2.3 true", b"12345678901234567890",
+    b"dn: ",
+    b"dn:: ",
+    b"objectClass: user",
+    b"objectClass: computer",
+    b"objectGUID:: ",
+    b"objectGUID: ",
+    b"xj0gzuWsYEio25QY44RFDA==",
+    b"mobile: ",
+    b"otherMobile:: ",
+    b"msExchRecipientTypeDetails: ",
+    b"msExchRecipientDisplayType: 4294967295",
+    b"changetype: modify",
+    b"changetype: add",
+    b"version: 1",
+    b"\n",
+    b"\r\n",
+    b"\n ",
+    b"\n\n",
+    b"#",
+    b":",
+    b"::",
+    b":<",
+    b" ",
+    b"=",
+    b"\xEF\xBB\xBF",
+    b"\xff",
+    b"-",
+    b"userPrincipalName: a@b",
+    b"sAMAccountName: x",
+    b"control: 1.2.3 true",
+    b"12345678901234567890",
 ];
 
 fn check_no_panic(input: &[u8]) -> Result<usize, LdifError> {

@@ -25,7 +25,6 @@ fn idrift(args: &[&str], terminal: bool) -> Out {
     let ctx = Ctx {
         out: &mut out,
         err: &mut err,
-        stdout_is_terminal: false,
         stdin_is_terminal: terminal,
         now_unix: 1_795_617_005,
         env: &env,
@@ -421,6 +420,12 @@ fn a_limited_persist_resumes_from_its_journal() {
     ok(&o);
     assert!(o.out.contains("--resume"), "{}", o.out);
     assert!(o.out.contains("1 pending"), "{}", o.out);
+    assert!(o.out.contains("not written yet"), "{}", o.out);
+    assert!(
+        !o.out.contains("Next: idrift dirsync bypass preview"),
+        "{}",
+        o.out
+    );
     let o = idrift(
         &[
             "dirsync",
@@ -715,4 +720,23 @@ fn the_demo_is_read_only() {
     );
     assert_eq!(o.code, ExitCode::from(1), "{}\n{}", o.out, o.err);
     assert!(o.out.contains("not a file this run can write"), "{}", o.out);
+}
+
+#[test]
+fn skipped_users_are_left_out_of_the_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let o = idrift(
+        &[
+            "dirsync",
+            "persist",
+            "--snapshot",
+            s(&dir),
+            "--skip",
+            "TestMobile@example.com",
+        ],
+        false,
+    );
+    ok(&o);
+    assert!(o.out.contains("Nothing to write."), "{}", o.out);
 }

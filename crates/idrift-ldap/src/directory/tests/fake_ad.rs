@@ -41,7 +41,9 @@ pub(super) async fn start(behaviour: Behaviour) -> (String, Arc<Seen>) {
     let seen2 = Arc::clone(&seen);
     tokio::spawn(async move {
         loop {
-            let Ok((sock, _)) = listener.accept().await else { return };
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
             seen2.connections.fetch_add(1, Ordering::SeqCst);
             tokio::spawn(serve(sock, behaviour.clone(), Arc::clone(&seen2)));
         }
@@ -111,7 +113,10 @@ pub(super) fn user_entry(i: usize) -> Vec<u8> {
         &format!("CN=User {i},OU=Fake,DC=fake,DC=test"),
         &[
             attribute("objectGUID", &[guid.as_bytes()]),
-            attribute("userPrincipalName", &[format!("user{i}@fake.test").as_bytes()]),
+            attribute(
+                "userPrincipalName",
+                &[format!("user{i}@fake.test").as_bytes()],
+            ),
             attribute("otherMobile", &[b"+1 1", b"+1 2"]),
             attribute("msExchRecipientTypeDetails", &[b"2147483648"]),
             attribute("msExchRecipientDisplayType", &[b"-2147483642"]),
@@ -136,15 +141,22 @@ fn bytes(tag: &StructureTag) -> &[u8] {
 
 /// The paged-results request of a message: (size, cookie), if present.
 fn paged(msg: &StructureTag) -> Option<(usize, usize)> {
-    let controls = children(msg).iter().find(|t| t.id == 0 && matches!(t.payload, PL::C(_)))?;
+    let controls = children(msg)
+        .iter()
+        .find(|t| t.id == 0 && matches!(t.payload, PL::C(_)))?;
     for control in children(controls) {
         let parts = children(control);
         if bytes(parts.first()?) == b"1.2.840.113556.1.4.319" {
             let value = bytes(parts.last()?);
             let (_, seq) = ldap3::asn1::parse_tag(value).ok()?;
             let seq = children(&seq).to_vec();
-            let size = bytes(&seq[0]).iter().fold(0usize, |a, &b| a * 256 + b as usize);
-            let cookie = std::str::from_utf8(bytes(&seq[1])).ok()?.parse().unwrap_or(0);
+            let size = bytes(&seq[0])
+                .iter()
+                .fold(0usize, |a, &b| a * 256 + b as usize);
+            let cookie = std::str::from_utf8(bytes(&seq[1]))
+                .ok()?
+                .parse()
+                .unwrap_or(0);
             return Some((size, cookie));
         }
     }
@@ -161,7 +173,12 @@ async fn read_message(sock: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Structu
                 if buf.len() < 2 + n {
                     (usize::MAX, 0)
                 } else {
-                    (buf[2..2 + n].iter().fold(0usize, |a, &b| a * 256 + b as usize), 2 + n)
+                    (
+                        buf[2..2 + n]
+                            .iter()
+                            .fold(0usize, |a, &b| a * 256 + b as usize),
+                        2 + n,
+                    )
                 }
             };
             if len != usize::MAX && buf.len() >= header + len {
@@ -183,7 +200,9 @@ async fn serve(mut sock: TcpStream, b: Behaviour, seen: Arc<Seen>) {
     let mut sent_entries = 0usize;
     while let Some(msg) = read_message(&mut sock, &mut buf).await {
         let parts = children(&msg);
-        let id = bytes(&parts[0]).iter().fold(0u32, |a, &x| a * 256 + u32::from(x));
+        let id = bytes(&parts[0])
+            .iter()
+            .fold(0u32, |a, &x| a * 256 + u32::from(x));
         let op = &parts[1];
         let mut out = Vec::new();
         match op.id {
@@ -197,7 +216,14 @@ async fn serve(mut sock: TcpStream, b: Behaviour, seen: Arc<Seen>) {
                 seen.searches.fetch_add(1, Ordering::SeqCst);
                 let base = String::from_utf8_lossy(bytes(&children(op)[0])).into_owned();
                 if base.is_empty() {
-                    out.extend(message(id, entry("", &[attribute("defaultNamingContext", &[b"DC=fake,DC=test"])]), None));
+                    out.extend(message(
+                        id,
+                        entry(
+                            "",
+                            &[attribute("defaultNamingContext", &[b"DC=fake,DC=test"])],
+                        ),
+                        None,
+                    ));
                     out.extend(message(id, result(0x65, 0, ""), None));
                 } else {
                     let (size, offset, is_paged) = match paged(&msg) {
@@ -205,13 +231,20 @@ async fn serve(mut sock: TcpStream, b: Behaviour, seen: Arc<Seen>) {
                         None => (b.max_page, 0, false),
                     };
                     if b.reference {
-                        let uri = tlv(0x04, b"ldap://elsewhere.fake.test/CN=Configuration,DC=fake,DC=test");
+                        let uri = tlv(
+                            0x04,
+                            b"ldap://elsewhere.fake.test/CN=Configuration,DC=fake,DC=test",
+                        );
                         out.extend(message(id, tlv(0x73, &uri), None));
                     }
                     if let Some((at, rc)) = b.fail_page_at
                         && at == offset
                     {
-                        out.extend(message(id, result(0x65, rc, "00002024: simulated failure"), None));
+                        out.extend(message(
+                            id,
+                            result(0x65, rc, "00002024: simulated failure"),
+                            None,
+                        ));
                     } else {
                         let end = (offset + size).min(b.users);
                         for i in offset..end {
@@ -236,13 +269,21 @@ async fn serve(mut sock: TcpStream, b: Behaviour, seen: Arc<Seen>) {
                             control.extend(tlv(0x04, &tlv(0x30, &value)));
                             tlv(0x30, &control)
                         });
-                        out.extend(message(id, result(0x65, rc, if rc == 4 { "Size limit exceeded" } else { "" }), controls));
+                        out.extend(message(
+                            id,
+                            result(0x65, rc, if rc == 4 { "Size limit exceeded" } else { "" }),
+                            controls,
+                        ));
                     }
                 }
             }
             2 => return,
             // ExtendedRequest (StartTLS): this fake speaks no TLS.
-            23 => out.extend(message(id, result(0x78, 2, "unsupported extended operation"), None)),
+            23 => out.extend(message(
+                id,
+                result(0x78, 2, "unsupported extended operation"),
+                None,
+            )),
             _ => {}
         }
         if sock.write_all(&out).await.is_err() {
