@@ -6,7 +6,8 @@
 
 Set-StrictMode -Version 3.0
 
-# The session state of Connect-Drift: @{ Connection = <IdentityDrift.Connection>; Source = <wire Source> }.
+# The session state of Connect-Drift: @{ Connection = <IdentityDrift.Connection>; Source = <wire Source,
+# without secrets>; Secrets = @{ AdPassword = <SecureString>; ClientSecret = <SecureString> } }.
 $script:DriftSession = $null
 
 foreach ($folder in @('Private', 'Public')) {

@@ -13,7 +13,7 @@ function Get-DriftRepositoryRoot {
     Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
 }
 
-function New-DriftTestResponse {
+function ConvertTo-DriftTestResponse {
     # A response as Invoke-DriftNative returns it, for mocks. -Json is the library's Ok (or Err) payload.
     param(
         [int] $Status = 0,

@@ -248,10 +248,7 @@ async fn proxy(target: String, cut_after: Option<usize>) -> Proxy {
                 });
                 let mut sent = 0usize;
                 let mut buf = vec![0u8; 16 * 1024];
-                loop {
-                    let Ok(n) = sr.read(&mut buf).await else {
-                        break;
-                    };
+                while let Ok(n) = sr.read(&mut buf).await {
                     if n == 0 {
                         break;
                     }
@@ -274,6 +271,25 @@ async fn proxy(target: String, cut_after: Option<usize>) -> Proxy {
     });
     Proxy { url, connections }
 }
+
+/// What `idrift-ldap` reads, for the `ldapsearch` export; `objectClass` is absent on purpose (the reader
+/// then takes records with a UPN or sAMAccountName as users).
+const LDIF_ATTRIBUTES: [&str; 14] = [
+    "objectGUID",
+    "mS-DS-ConsistencyGuid",
+    "sAMAccountName",
+    "userPrincipalName",
+    "mail",
+    "proxyAddresses",
+    "targetAddress",
+    "mobile",
+    "otherMobile",
+    "msExchMailboxGuid",
+    "msExchRecipientTypeDetails",
+    "msExchRemoteRecipientType",
+    "msExchRecipientDisplayType",
+    "whenChanged",
+];
 
 fn guid_of(u: &OnPremUser) -> Guid {
     u.object_guid.expect("every AD user has an objectGUID")
@@ -322,6 +338,43 @@ async fn paged_read_of_2000_users_and_ldif_round_trip() {
         "ce203dc6-ace5-4860-a8db-941800000003"
     );
     assert_eq!(u3.recipient_display_type, Some(1_073_741_824));
+
+    // The LDIF reader reads what `ldapsearch -LLL` writes (folded at 76 columns, base64 GUIDs) as the same users.
+    let out = std::process::Command::new("ldapsearch")
+        .env("LDAPTLS_CACERT", &env.ca_file)
+        .args([
+            "-x",
+            "-LLL",
+            "-ZZ",
+            "-H",
+            &env.ldap_url,
+            "-D",
+            &env.bind_dn,
+            "-w",
+            &env.password,
+        ])
+        .args([
+            "-b",
+            &ou,
+            "-E",
+            "pr=1000/noprompt",
+            "(&(objectCategory=person)(objectClass=user))",
+        ])
+        .args(LDIF_ATTRIBUTES)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut exported = parse_users(std::str::from_utf8(&out.stdout).unwrap())
+        .unwrap()
+        .users;
+    let mut live = users.clone();
+    exported.sort_by(|a, b| a.distinguished_name.cmp(&b.distinguished_name));
+    live.sort_by(|a, b| a.distinguished_name.cmp(&b.distinguished_name));
+    assert_eq!(exported, live);
 
     // LDIF round trip: live read -> write_users -> parse_users gives the same users.
     let mut ldif = Vec::new();

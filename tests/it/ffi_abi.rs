@@ -326,9 +326,17 @@ fn a_panic_comes_back_as_status_2_and_the_library_keeps_working() {
     assert_err(status, &v, 2, "Internal");
 
     // A panic inside a task on the library's runtime comes back the same way.
-    let (status, v) = call(&json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "in a task", "InRuntime": true}}));
+    let (status, v) = call(
+        &json!({"V": 1, "Op": "Test.Panic", "Args": {"Message": "in a task", "InRuntime": true}}),
+    );
     assert_err(status, &v, 2, "Internal");
-    assert!(v["Err"]["Message"].as_str().unwrap_or("").contains("in a task"), "{v}");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("in a task"),
+        "{v}"
+    );
 
     // The process is alive and the next call is served normally.
     let (status, v) = call(&compare_demo_request());

@@ -163,6 +163,21 @@ fn row(report: &mut String, name: &str, n: u64, input_mb: f64, m: Measured) {
 
 /// The live-AD and cloud-emulator benchmarks, each reported separately so one failing does not hide the others.
 fn extra_benches(report: &mut String, bin: &Path) {
-    let _ = bin;
-    let _ = report;
+    util::step("live AD read against the Samba DC, next to ldapsearch").ok();
+    let _ = writeln!(report);
+    match crate::ldap_bench::run(bin) {
+        Ok(text) => report.push_str(&text),
+        Err(e) => {
+            let _ = writeln!(report, "## Live AD read\n\nnot measured: {e:#}");
+        }
+    }
+    util::step("cloud read against the emulator").ok();
+    let _ = writeln!(report);
+    let emulator = util::root().join("target/release/idrift-cloud-emulator");
+    match crate::cloud_bench::run(&emulator) {
+        Ok(text) => report.push_str(&text),
+        Err(e) => {
+            let _ = writeln!(report, "not measured: {e:#}");
+        }
+    }
 }

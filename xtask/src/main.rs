@@ -9,7 +9,9 @@
 #![expect(clippy::print_stdout, clippy::print_stderr, reason = "xtask reports to the terminal")]
 
 mod bench;
+mod cloud_bench;
 mod dist;
+mod ldap_bench;
 mod pester;
 #[cfg(test)]
 mod pwsh;

@@ -72,7 +72,7 @@ fn no_unwrap_or_expect_in_library_sources() {
 }
 
 #[test]
-fn no_ignored_tests_should_panic_or_stubs() {
+fn no_ignored_tests_panic_expectations_or_stubs() {
     let mut found = Vec::new();
     let needles = [
         concat!("#[", "ignore"),
@@ -88,7 +88,7 @@ fn no_ignored_tests_should_panic_or_stubs() {
             }
         }
     }
-    assert!(found.is_empty(), "ignored tests, should_panic or stubs:\n{}", found.join("\n"));
+    assert!(found.is_empty(), "ignored tests, panic-expecting tests or stubs:\n{}", found.join("\n"));
 }
 
 /// What idrift-core may depend on: nothing that does I/O.

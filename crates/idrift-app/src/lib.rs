@@ -17,6 +17,7 @@ pub mod journal;
 pub mod live;
 pub mod migration;
 pub mod plan;
+pub mod remediate;
 pub mod scan;
 pub mod snapshot;
 pub mod timefmt;

@@ -203,6 +203,17 @@ impl Emulator {
         self.state().exo_users.clone()
     }
 
+    /// Changes the Exchange recipients and users in place, as Exchange Online does by itself between
+    /// cmdlets (a mailbox turned into a MailUser after its license was removed, a migration completed).
+    pub fn edit_exo<R>(
+        &self,
+        f: impl FnOnce(&mut Vec<ExoRecipient>, &mut Vec<ExoRecipient>) -> R,
+    ) -> R {
+        let mut st = self.state();
+        let st = &mut *st;
+        f(&mut st.exo_recipients, &mut st.exo_users)
+    }
+
     /// The mailbox restore requests, as Get-MailboxRestoreRequest returns them.
     pub fn restore_requests(&self) -> Vec<Value> {
         self.state().restore_requests.clone()

@@ -6,7 +6,7 @@ mod faults;
 mod graph;
 mod secrets;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use idrift_cloud::{CloudConfig, ExoClient, GraphClient, RetryPolicy};
@@ -79,6 +79,12 @@ fn capture_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
+    // With a single registered dispatcher, tracing-core computes a callsite's interest from the default of
+    // whichever thread hits it first; a test on another thread (no subscriber) would then switch this
+    // thread's events off. A second, process-long dispatcher makes it consult every registered one.
+    static KEEP_TWO_DISPATCHERS: OnceLock<tracing::Dispatch> = OnceLock::new();
+    KEEP_TWO_DISPATCHERS
+        .get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
     let guard = tracing::subscriber::set_default(subscriber);
     (captured, guard)
 }

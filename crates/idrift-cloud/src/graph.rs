@@ -24,6 +24,7 @@ use crate::snapshot::sync::feature_name;
 use crate::snapshot::users::DeltaEntry;
 use crate::snapshot::{self, SnapshotError};
 
+mod assign;
 /// The user properties read from Graph (the fields of [`CloudUser`] that Graph has).
 pub const USER_SELECT: &str = "id,userPrincipalName,displayName,mail,onPremisesImmutableId,onPremisesSyncEnabled,\
 mobilePhone,businessPhones,proxyAddresses,assignedLicenses,onPremisesProvisioningErrors,serviceProvisioningErrors";

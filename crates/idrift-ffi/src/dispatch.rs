@@ -550,19 +550,42 @@ fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
     ok(&body, &loaded.warnings)
 }
 
-/// `idrift migration verify`: unreadable inputs are reported beside the users that could be read.
+/// `idrift migration verify` (files, and with `Identities` a live fetch from Exchange Online): unreadable
+/// inputs are reported beside the users that could be read.
 fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Migration.Verify";
-    if args.paths.is_empty() {
+    if args.paths.is_empty() && args.identities.is_empty() {
         return Err(CallError::InvalidArgs {
             op: OP,
-            message: "Paths is empty: name at least one file or folder".to_owned(),
+            message:
+                "Paths and Identities are empty: name at least one file, folder or migration user"
+                    .to_owned(),
         });
     }
     for p in &args.paths {
         absolute(OP, "Paths", p)?;
     }
-    let outcome = idrift_app::migration::verify_paths(&args.paths);
+    let mut outcome = idrift_app::migration::verify_paths(&args.paths);
+    let mut warnings = Vec::new();
+    if !args.identities.is_empty() {
+        let config = targets::cloud_config(OP, args.cloud.as_ref())?;
+        match runtime::block_on(idrift_app::migration::verify_live(
+            &config,
+            &args.identities,
+        ))? {
+            Ok(live) => {
+                warnings.extend(
+                    live.warnings
+                        .iter()
+                        .map(|w| format!("Exchange Online: {w}")),
+                );
+                let mut users = std::mem::take(&mut outcome.report.users);
+                users.extend(live.users);
+                outcome.report = idrift_core::migration::VerificationReport::new(users);
+            }
+            Err(e) => outcome.errors.push(e),
+        }
+    }
     let errors = outcome
         .errors
         .iter()
@@ -576,7 +599,7 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
         summary: &outcome.report.summary,
         errors,
     };
-    ok(&body, &[])
+    ok(&body, &warnings)
 }
 
 /// `Test.Panic` (feature `test-ops` only): panics on purpose, so tests can prove the panic comes back as

@@ -75,7 +75,7 @@ pub(crate) fn app_kind(e: &AppError) -> &'static str {
         AppError::Parse { .. } => "Parse",
         AppError::MissingFile { .. } => "MissingFile",
         AppError::Invalid(_) => "Invalid",
-        AppError::Source(s) => source_kind(s),
+        AppError::Source(s) | AppError::Live { source: s, .. } => source_kind(s),
     }
 }
 

@@ -1,4 +1,4 @@
-//! The host's clock: this crate is a composition root, like the CLI, so it reads the time here and passes it on.
+//! The host's clock and environment: this crate is a composition root, like the CLI, so it reads them here and passes them on.
 
 /// Seconds since the Unix epoch, now (0 if the clock is before 1970).
 pub(crate) fn now_unix() -> i64 {
@@ -10,4 +10,15 @@ pub(crate) fn now_unix() -> i64 {
     now.duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// Reads an environment variable: secrets named by the host (`PasswordEnv`, `ClientSecretEnv`) and the
+/// `AZURE_*` defaults the CLI also honours.
+pub(crate) fn env(name: &str) -> Option<String> {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "composition root: the one door of idrift-ffi to the environment"
+    )]
+    let value = std::env::var(name).ok();
+    value
 }

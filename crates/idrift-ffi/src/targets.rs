@@ -1,17 +1,24 @@
 //! Sources: turning the request's `Source` into loaded data (readers) or into the directories a command
-//! writes to (writers), exactly as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo` options do
-//! (`idrift-cli/src/source.rs` and `open_targets` in `idrift-cli/src/cmd/dirsync.rs`).
+//! writes to (writers), exactly as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo` options and
+//! its connection options do (`idrift-cli/src/source.rs` and `open_targets` in
+//! `idrift-cli/src/cmd/dirsync.rs`). Secrets come from environment variables the request names, or from the
+//! request itself; they go straight into `SecretString`s and are never echoed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use idrift_app::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
+use idrift_app::live::{
+    CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
+    LiveSpec, SecretString,
+};
 use idrift_app::snapshot::{self, Loaded};
 use idrift_core::model::Snapshot;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
-use crate::wire::SourceSpec;
+use crate::wire::{CloudSpec, LdapSpec, SourceSpec};
+use crate::{host, runtime};
 
 /// Checks that a path from the request is absolute. Paths arrive from a host whose current directory is not
 /// the process's (PowerShell's `$PWD`), so a relative path would silently mean something else here.
@@ -47,7 +54,246 @@ pub(crate) fn kind(source: &SourceSpec) -> &'static str {
         SourceSpec::Demo => "Demo",
         SourceSpec::Snapshot { .. } => "Snapshot",
         SourceSpec::Files { .. } => "Files",
+        SourceSpec::Live { .. } => "Live",
     }
+}
+
+fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
+    CallError::InvalidArgs {
+        op,
+        message: message.into(),
+    }
+}
+
+/// The LDAP configuration of a live domain controller (the CLI's `ldap_config`), and a warning when it allows
+/// plain text.
+fn ldap_config(
+    op: &'static str,
+    spec: &LdapSpec,
+) -> Result<(LdapConfig, Option<String>), CallError> {
+    let mut cfg = LdapConfig::new(spec.url.trim());
+    cfg.base_dns = spec.base_dn.clone();
+    cfg.filter = spec.filter.clone();
+    cfg.bind = spec.bind.clone();
+    cfg.ca_file = optional(op, "Source.Ad.CaFile", spec.ca_file.as_ref())?.map(Path::to_path_buf);
+    cfg.allow_plaintext = spec.allow_plaintext;
+    if let Some(n) = spec.page_size {
+        if !(1..=100_000).contains(&n) {
+            return Err(invalid(
+                op,
+                format!("Source.Ad.PageSize must be 1 to 100000, not {n}"),
+            ));
+        }
+        cfg.page_size = n;
+    }
+    let warning = (cfg.allow_plaintext && spec.url.trim().to_ascii_lowercase().starts_with("ldap://")).then(|| {
+        "Source.Ad.AllowPlaintext: the bind password and directory data cross the network unencrypted".to_owned()
+    });
+    if cfg.bind.is_some() {
+        cfg.password = Some(match (&spec.password_env, &spec.password) {
+            (Some(var), _) => SecretString::from(host::env(var).ok_or_else(|| {
+                invalid(
+                    op,
+                    format!("Source.Ad.PasswordEnv {var}: the variable is not set"),
+                )
+            })?),
+            (None, Some(secret)) => SecretString::from(secret.0.clone()),
+            (None, None) => {
+                return Err(invalid(
+                    op,
+                    "Source.Ad.Bind needs a password: Source.Ad.PasswordEnv or Source.Ad.Password",
+                ));
+            }
+        });
+    }
+    Ok((cfg, warning))
+}
+
+fn read_pem(op: &'static str, field: &str, path: &Path) -> Result<SecretString, CallError> {
+    let text = std::fs::read_to_string(absolute(op, field, path)?)
+        .map_err(|e| invalid(op, format!("{field} {}: cannot read: {e}", path.display())))?;
+    Ok(SecretString::from(text))
+}
+
+/// The Graph / Exchange Online configuration (the CLI's `cloud_config`, without profiles).
+pub(crate) fn cloud_config(
+    op: &'static str,
+    spec: Option<&CloudSpec>,
+) -> Result<CloudConfig, CallError> {
+    let default = CloudSpec::default();
+    let spec = spec.unwrap_or(&default);
+    let tenant = spec
+        .tenant
+        .clone()
+        .or_else(|| host::env("AZURE_TENANT_ID"))
+        .ok_or_else(|| {
+            invalid(
+                op,
+                "live Entra ID / Exchange Online needs Source.Cloud.Tenant (or $AZURE_TENANT_ID)",
+            )
+        })?;
+    let client_id = spec
+        .client_id
+        .clone()
+        .or_else(|| host::env("AZURE_CLIENT_ID"))
+        .ok_or_else(|| {
+            invalid(
+                op,
+                "live Entra ID / Exchange Online needs Source.Cloud.ClientId (or $AZURE_CLIENT_ID)",
+            )
+        })?;
+    let credential = if let Some(var) = &spec.client_secret_env {
+        let secret = host::env(var).ok_or_else(|| {
+            invalid(
+                op,
+                format!("Source.Cloud.ClientSecretEnv {var}: the variable is not set"),
+            )
+        })?;
+        Credential::Secret(SecretString::from(secret))
+    } else if let Some(secret) = &spec.client_secret {
+        Credential::Secret(SecretString::from(secret.0.clone()))
+    } else if let Some(path) = &spec.certificate_path {
+        Credential::Certificate {
+            pem: read_pem(op, "Source.Cloud.CertificatePath", path)?,
+        }
+    } else if let Some(secret) = host::env("AZURE_CLIENT_SECRET") {
+        Credential::Secret(SecretString::from(secret))
+    } else if let Some(path) = host::env("AZURE_CLIENT_CERTIFICATE_PATH") {
+        Credential::Certificate {
+            pem: read_pem(op, "AZURE_CLIENT_CERTIFICATE_PATH", Path::new(&path))?,
+        }
+    } else {
+        return Err(invalid(
+            op,
+            "live Entra ID / Exchange Online needs a credential: Source.Cloud.ClientSecretEnv, ClientSecret or \
+             CertificatePath",
+        ));
+    };
+    let mut cfg = CloudConfig::new(tenant, client_id, credential);
+    cfg.authority_url = spec
+        .authority_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_AUTHORITY_URL.to_owned());
+    cfg.graph_url = spec
+        .graph_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned());
+    cfg.exo_url = spec
+        .exo_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_EXO_URL.to_owned());
+    cfg.exo_organization = spec.exo_organization.clone();
+    Ok(cfg)
+}
+
+/// Either a live part or its file, never both.
+fn one_of<L>(
+    op: &'static str,
+    what: &str,
+    live: Option<L>,
+    file: Option<&PathBuf>,
+) -> Result<(), CallError> {
+    if live.is_some() && file.is_some() {
+        return Err(invalid(
+            op,
+            format!("{what}: name the live source or the file, not both"),
+        ));
+    }
+    Ok(())
+}
+
+/// Loads a `Live` source (the CLI's `SourceArgs::load` with live parts).
+fn load_live(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError> {
+    let SourceSpec::Live {
+        ad,
+        ad_file,
+        graph,
+        entra_file,
+        entra_sync_file,
+        exo,
+        exo_file,
+        exo_users_file,
+        cloud,
+    } = source
+    else {
+        return Err(CallError::Internal(
+            "load_live was given another kind of source".to_owned(),
+        ));
+    };
+    one_of(
+        op,
+        "Active Directory (Source.Ad, Source.AdFile)",
+        ad.as_ref(),
+        ad_file.as_ref(),
+    )?;
+    one_of(
+        op,
+        "Entra ID (Source.Graph, Source.EntraFile)",
+        graph.then_some(()),
+        entra_file.as_ref(),
+    )?;
+    one_of(
+        op,
+        "Exchange Online (Source.Exo, Source.ExoFile)",
+        exo.then_some(()),
+        exo_file.as_ref(),
+    )?;
+    if ad.is_none() && ad_file.is_none() || !*graph && entra_file.is_none() {
+        return Err(invalid(
+            op,
+            "a Live source needs Active Directory (Source.Ad or Source.AdFile) and Entra ID (Source.Graph or \
+             Source.EntraFile)",
+        ));
+    }
+    let mut loaded = Loaded::default();
+    let mut live = LiveSpec::default();
+    if let Some(spec) = ad {
+        let (cfg, warning) = ldap_config(op, spec)?;
+        loaded.warnings.extend(warning);
+        live.ad = Some(cfg);
+    }
+    if let Some(p) = ad_file {
+        let (users, warnings) = snapshot::load_ad_file(absolute(op, "Source.AdFile", p)?)?;
+        loaded.snapshot.on_prem = users;
+        loaded.warnings.extend(warnings);
+    }
+    if *graph {
+        live.graph = Some(cloud_config(op, cloud.as_deref())?);
+    }
+    if let Some(p) = entra_file {
+        loaded.snapshot.cloud = snapshot::load_entra_file(absolute(op, "Source.EntraFile", p)?)?;
+    }
+    if let Some(p) = entra_sync_file {
+        loaded.snapshot.tenant_sync =
+            snapshot::load_tenant_sync_file(absolute(op, "Source.EntraSyncFile", p)?)?;
+    }
+    if *exo {
+        live.exo = Some(cloud_config(op, cloud.as_deref())?);
+    }
+    if let Some(p) = exo_file {
+        loaded.snapshot.exo_recipients =
+            Some(snapshot::load_exo_file(absolute(op, "Source.ExoFile", p)?)?);
+    }
+    if live.ad.is_some() || live.graph.is_some() || live.exo.is_some() {
+        let data = runtime::block_on(idrift_app::live::read(&live))??;
+        loaded.warnings.extend(
+            data.warnings
+                .iter()
+                .map(|w| format!("Exchange Online: {w}")),
+        );
+        data.merge_into(&mut loaded.snapshot);
+        if exo_users_file.is_some() {
+            loaded.snapshot.exo_users = None;
+        }
+    }
+    if let Some(p) = exo_users_file {
+        loaded.snapshot.exo_users = Some(snapshot::load_exo_file(absolute(
+            op,
+            "Source.ExoUsersFile",
+            p,
+        )?)?);
+    }
+    Ok(loaded)
 }
 
 /// Loads the data a source names, for the read-only commands.
@@ -56,6 +302,7 @@ pub(crate) fn kind(source: &SourceSpec) -> &'static str {
 /// [`CallError::InvalidArgs`] for a relative path or a `Files` source without both files; the loaders' errors.
 pub(crate) fn load(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError> {
     let (mut loaded, exo, exo_users) = match source {
+        SourceSpec::Live { .. } => return load_live(op, source),
         SourceSpec::Demo => (idrift_app::demo::load()?, None, None),
         SourceSpec::Snapshot {
             path,
@@ -171,6 +418,21 @@ pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, Cal
                 warnings: loaded.warnings,
             })
         }
+        SourceSpec::Live {
+            ad,
+            ad_file,
+            graph,
+            entra_file,
+            cloud,
+            ..
+        } => open_live(
+            op,
+            ad.as_deref(),
+            ad_file.as_ref(),
+            *graph,
+            entra_file.as_ref(),
+            cloud.as_deref(),
+        ),
         SourceSpec::Files { ad, entra, .. } => {
             let mut described = Vec::new();
             let mut warnings = Vec::new();
@@ -221,4 +483,87 @@ pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, Cal
             })
         }
     }
+}
+
+/// Opens live (or file) directories for a writer, as the CLI's `open_targets` does.
+fn open_live(
+    op: &'static str,
+    ad: Option<&LdapSpec>,
+    ad_file: Option<&PathBuf>,
+    graph: bool,
+    entra_file: Option<&PathBuf>,
+    cloud: Option<&CloudSpec>,
+) -> Result<Targets, CallError> {
+    one_of(
+        op,
+        "Active Directory (Source.Ad, Source.AdFile)",
+        ad,
+        ad_file,
+    )?;
+    one_of(
+        op,
+        "Entra ID (Source.Graph, Source.EntraFile)",
+        graph.then_some(()),
+        entra_file,
+    )?;
+    let mut described = Vec::new();
+    let mut warnings = Vec::new();
+    let ad_target: Option<Arc<dyn OnPremPhoneWriter>> = match (ad, ad_file) {
+        (Some(spec), _) => {
+            let (cfg, warning) = ldap_config(op, spec)?;
+            warnings.extend(warning);
+            let dir = runtime::block_on(idrift_app::live::open_ad(&cfg))??;
+            described.push(format!("Active Directory at {}", spec.url.trim()));
+            Some(Arc::new(dir))
+        }
+        (None, Some(p)) => {
+            let path = absolute(op, "Source.AdFile", p)?;
+            let (on_prem, w) = snapshot::load_ad_file(path)?;
+            warnings.extend(w);
+            described.push(format!(
+                "the AD export {} (rehearsal: it is rewritten)",
+                path.display()
+            ));
+            let snap = Snapshot {
+                on_prem,
+                ..Snapshot::default()
+            };
+            Some(Arc::new(SnapshotTarget::for_files(Some(path), None, snap)))
+        }
+        (None, None) => None,
+    };
+    let cloud_target: Option<Arc<dyn TenantSyncAdmin>> = match (graph, entra_file) {
+        (true, _) => {
+            let cfg = cloud_config(op, cloud)?;
+            let client = idrift_app::live::open_graph(&cfg)?;
+            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
+            Some(Arc::new(client))
+        }
+        (false, Some(p)) => {
+            let path = absolute(op, "Source.EntraFile", p)?;
+            let cloud = snapshot::load_entra_file(path)?;
+            described.push(format!(
+                "the Entra export {} (rehearsal: it is rewritten)",
+                path.display()
+            ));
+            let snap = Snapshot {
+                cloud,
+                ..Snapshot::default()
+            };
+            Some(Arc::new(SnapshotTarget::for_files(None, Some(path), snap)))
+        }
+        (false, None) => None,
+    };
+    if ad_target.is_none() && cloud_target.is_none() {
+        return Err(invalid(
+            op,
+            "a Live source for a writer needs Source.Ad, Source.AdFile, Source.Graph or Source.EntraFile",
+        ));
+    }
+    Ok(Targets {
+        ad: ad_target,
+        cloud: cloud_target,
+        description: described.join(" and "),
+        warnings,
+    })
 }

@@ -124,6 +124,37 @@ pub(crate) enum SourceSpec {
         #[serde(default)]
         exo_users: Option<PathBuf>,
     },
+    /// Live directories, each part optional and each replaceable by an export file: the CLI's
+    /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
+    Live {
+        /// A domain controller.
+        #[serde(default)]
+        ad: Option<Box<LdapSpec>>,
+        /// Or an AD LDIF export.
+        #[serde(default)]
+        ad_file: Option<PathBuf>,
+        /// Read Entra ID from Microsoft Graph.
+        #[serde(default)]
+        graph: bool,
+        /// Or a Graph user JSON export.
+        #[serde(default)]
+        entra_file: Option<PathBuf>,
+        /// The tenant sync object JSON to go with `EntraFile`.
+        #[serde(default)]
+        entra_sync_file: Option<PathBuf>,
+        /// Read Exchange Online (Get-Recipient and Get-User).
+        #[serde(default)]
+        exo: bool,
+        /// Or Exchange Online recipients JSON.
+        #[serde(default)]
+        exo_file: Option<PathBuf>,
+        /// Exchange Online Get-User JSON.
+        #[serde(default)]
+        exo_users_file: Option<PathBuf>,
+        /// The app registration for Graph and Exchange Online.
+        #[serde(default)]
+        cloud: Option<Box<CloudSpec>>,
+    },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
         /// The LDIF file.
@@ -139,6 +170,79 @@ pub(crate) enum SourceSpec {
         #[serde(default)]
         exo_users: Option<PathBuf>,
     },
+}
+
+/// A secret sent by the host (decrypted from a PowerShell SecureString only to build the request). Its
+/// `Debug` form is redacted; it becomes a `SecretString` as soon as it is used and is never echoed.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+/// A domain controller to read (and write) live: the CLI's `--ad ldaps://...` and `--ad-*` options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LdapSpec {
+    /// `ldaps://host[:port]`, or `ldap://host` (StartTLS).
+    pub(crate) url: String,
+    /// Subtrees to read users from (default: the whole domain).
+    #[serde(default)]
+    pub(crate) base_dn: Vec<String>,
+    /// An extra LDAP filter ANDed with the user filter.
+    #[serde(default)]
+    pub(crate) filter: Option<String>,
+    /// The account to bind as (DN, UPN or DOMAIN\user); without it, an anonymous bind.
+    #[serde(default)]
+    pub(crate) bind: Option<String>,
+    /// The environment variable holding the bind password.
+    #[serde(default)]
+    pub(crate) password_env: Option<String>,
+    /// The bind password itself (from a PSCredential).
+    #[serde(default)]
+    pub(crate) password: Option<Secret>,
+    /// CA certificates (PEM) to trust instead of the system store.
+    #[serde(default)]
+    pub(crate) ca_file: Option<PathBuf>,
+    /// Allow `ldap://` without TLS.
+    #[serde(default)]
+    pub(crate) allow_plaintext: bool,
+    /// Entries per page.
+    #[serde(default)]
+    pub(crate) page_size: Option<i32>,
+}
+
+/// The app registration used for Microsoft Graph and Exchange Online: the CLI's `--tenant`, `--client-id`,
+/// `--client-secret-env`, `--certificate` and URL options. Unset values fall back to `AZURE_TENANT_ID`,
+/// `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and `AZURE_CLIENT_CERTIFICATE_PATH`, as in the CLI.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct CloudSpec {
+    #[serde(default)]
+    pub(crate) tenant: Option<String>,
+    #[serde(default)]
+    pub(crate) client_id: Option<String>,
+    /// The environment variable holding the client secret.
+    #[serde(default)]
+    pub(crate) client_secret_env: Option<String>,
+    /// The client secret itself (from a SecureString).
+    #[serde(default)]
+    pub(crate) client_secret: Option<Secret>,
+    /// A PEM file with the certificate and its private key.
+    #[serde(default)]
+    pub(crate) certificate_path: Option<PathBuf>,
+    #[serde(default)]
+    pub(crate) authority_url: Option<String>,
+    #[serde(default)]
+    pub(crate) graph_url: Option<String>,
+    #[serde(default)]
+    pub(crate) exo_url: Option<String>,
+    #[serde(default)]
+    pub(crate) exo_organization: Option<String>,
 }
 
 /// `Source.Check`: load the source once and describe it (what `Connect-Drift` shows).
@@ -428,7 +532,15 @@ pub(crate) struct PlanResult<'a> {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct MigrationVerifyArgs {
     /// Saved `Get-MigrationUserStatistics -IncludeReport` files, or folders of them.
+    #[serde(default)]
     pub(crate) paths: Vec<PathBuf>,
+    /// Migration users whose statistics are fetched live from Exchange Online (the CLI's `--exo exo
+    /// --identity UPN`).
+    #[serde(default)]
+    pub(crate) identities: Vec<String>,
+    /// The app registration for the live fetch (unset values fall back to the `AZURE_*` variables).
+    #[serde(default)]
+    pub(crate) cloud: Option<CloudSpec>,
 }
 
 /// An input that could not be read, within an otherwise successful result.

@@ -37,8 +37,8 @@ const MAX_BYTES: i32 = 0x0010_0000;
 /// How many objectGUIDs one re-read filter holds.
 const GUID_BATCH: usize = 100;
 const STATE_HEADER: &str = "idrift-dirsync-state: 1";
-/// A filter no object matches.
-const NOTHING: &str = "(&(objectClass=user)(!(objectClass=user)))";
+/// A filter no object matches (the nil objectGUID), answered from the objectGUID index.
+const NOTHING: &str = r"(objectGUID=\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00)";
 
 /// An object deleted since the previous run (a tombstone, `isDeleted: TRUE`).
 #[derive(Debug, Clone, PartialEq, Eq)]

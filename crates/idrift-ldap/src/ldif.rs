@@ -4,6 +4,9 @@
 //! comments, folded lines, `::` base64 values (binary `objectGUID` included), CRLF line ends and a UTF-8 byte
 //! order mark. Attribute names are compared without regard to case. A `:<` URL value is refused with an
 //! error naming the line; change records (`changetype:` other than `add`) are skipped with a warning.
+//! The extra records of plain `ldapsearch` output are understood: `ref:` (search references) are skipped,
+//! and a closing `result:` other than `0` (say, `4 Size limit exceeded`) is an error, because the export is
+//! then incomplete.
 //!
 //! A record is a user when its `objectClass` values include `user` but not `computer`; a record that carries
 //! no `objectClass` at all (an export that did not ask for it) is a user when it has a `userPrincipalName` or
@@ -373,8 +376,10 @@ enum State {
     Between,
     /// In a content record.
     Record,
-    /// In a change record being skipped.
+    /// In a change record or search reference being skipped.
     Skip,
+    /// In the `search:`/`result:` record plain `ldapsearch` ends with.
+    Trailer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -453,7 +458,7 @@ impl Parser {
         if line.is_empty() {
             match self.state {
                 State::Record => self.end_record(),
-                State::Skip => self.state = State::Between,
+                State::Skip | State::Trailer => self.state = State::Between,
                 State::Start | State::Between => {}
             }
             return Ok(());
@@ -516,6 +521,34 @@ impl Parser {
                 self.state = State::Between;
                 Ok(())
             }
+            State::Start | State::Between | State::Trailer
+                if self.state == State::Trailer
+                    || name.eq_ignore_ascii_case(b"search")
+                    || name.eq_ignore_ascii_case(b"result")
+                    || name.eq_ignore_ascii_case(b"ref") =>
+            {
+                // Plain `ldapsearch` output: `ref:` records (search references) and the closing
+                // `search:`/`result:` record. A failed search means the export is incomplete.
+                if name.eq_ignore_ascii_case(b"ref") {
+                    self.state = State::Skip;
+                    return Ok(());
+                }
+                self.state = State::Trailer;
+                if name.eq_ignore_ascii_case(b"result") {
+                    let v = decode(&mut self.scratch, line_no, kind, raw)?;
+                    let code = v.split(|&b| b == b' ').next().unwrap_or_default();
+                    if code != b"0" {
+                        return Err(err(
+                            line_no,
+                            format!(
+                                "the export records a failed search ({:?}): it is incomplete",
+                                show(&v)
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            }
             State::Start | State::Between => {
                 if !name.eq_ignore_ascii_case(b"dn") {
                     return Err(err(
@@ -542,6 +575,7 @@ impl Parser {
                 Ok(())
             }
             State::Skip => Ok(()),
+            State::Trailer => Ok(()),
             State::Record => self.attribute(line_no, name, kind, raw),
         }
     }

@@ -90,7 +90,7 @@ function Resolve-DriftSource {
         return $source
     }
     if ($null -ne $script:DriftSession) {
-        return $script:DriftSession.Source.Clone()
+        return (Get-DriftSessionSource)
     }
     $exception = New-Object -TypeName 'System.InvalidOperationException' -ArgumentList 'No data source: run Connect-Drift -SnapshotPath <directory> (or -Demo) first, or pass -SnapshotPath, -AdPath with -EntraPath, or -Demo to this command.'
     $record = New-Object -TypeName 'System.Management.Automation.ErrorRecord' -ArgumentList @(
@@ -100,4 +100,72 @@ function Resolve-DriftSource {
         $null
     )
     $Cmdlet.ThrowTerminatingError($record)
+}
+
+function ConvertFrom-DriftSecureString {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [System.Security.SecureString] $SecureString
+    )
+
+    # NetworkCredential decrypts a SecureString on Windows PowerShell 5.1 and PowerShell 7 alike.
+    (New-Object -TypeName 'System.Net.NetworkCredential' -ArgumentList @('', $SecureString)).Password
+}
+
+function Copy-DriftHashtable {
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param(
+        [Parameter(Mandatory)]
+        [hashtable] $Table
+    )
+
+    $copy = @{}
+    foreach ($key in $Table.Keys) {
+        $value = $Table[$key]
+        if ($value -is [hashtable]) {
+            $value = Copy-DriftHashtable -Table $value
+        }
+        $copy[$key] = $value
+    }
+    $copy
+}
+
+function Get-DriftSessionSource {
+    # The Source of the Connect-Drift profile for one request: a deep copy, with the secrets the profile keeps
+    # as SecureStrings decrypted into the copy only, so no clear-text secret stays in module state.
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param()
+
+    if ($null -eq $script:DriftSession) {
+        return $null
+    }
+    $source = Copy-DriftHashtable -Table $script:DriftSession.Source
+    $secrets = $script:DriftSession.Secrets
+    if ($null -ne $secrets) {
+        if ($secrets.ContainsKey('AdPassword') -and $source.ContainsKey('Ad')) {
+            $source.Ad['Password'] = ConvertFrom-DriftSecureString -SecureString $secrets.AdPassword
+        }
+        if ($secrets.ContainsKey('ClientSecret') -and $source.ContainsKey('Cloud')) {
+            $source.Cloud['ClientSecret'] = ConvertFrom-DriftSecureString -SecureString $secrets.ClientSecret
+        }
+    }
+    $source
+}
+
+function Get-DriftSessionCloud {
+    # The app registration of a live Connect-Drift profile (with its secret), for operations that reach
+    # Exchange Online directly; $null otherwise, and the library falls back to the AZURE_* variables.
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param()
+
+    $source = Get-DriftSessionSource
+    if ($null -ne $source -and $source.ContainsKey('Cloud')) {
+        return $source.Cloud
+    }
+    $null
 }

@@ -6,9 +6,20 @@ function Connect-Drift {
     .DESCRIPTION
     Connect-Drift keeps a connection profile in the module for the session, so later commands need no source
     parameters. The profile names a snapshot directory (-SnapshotPath), a pair of export files (-AdPath with
-    -EntraPath), or the demo snapshot built into the library (-Demo). The data is read once to check it: the
-    command fails, and keeps the previous profile, when a file is missing or cannot be parsed. Reader warnings
-    go to the warning stream.
+    -EntraPath), the demo snapshot built into the library (-Demo), or live directories (-Server for Active
+    Directory over LDAPS, Microsoft Graph for Entra ID, and with -ExchangeOnline Exchange Online).
+
+    The data is read once to check it: the command fails, and keeps the previous profile, when a file is
+    missing or cannot be parsed, or a directory refuses the connection. Reader warnings go to the warning
+    stream.
+
+    Secrets are never shown and never kept in clear text: pass the AD bind account as a PSCredential
+    (-Credential) or name an environment variable that holds its password (-BindAccount with
+    -PasswordEnvironmentVariable); pass the app's client secret as a SecureString (-ClientSecret), name an
+    environment variable (-ClientSecretEnvironmentVariable), or use a certificate (-CertificatePath). Without
+    any, the library uses AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or
+    AZURE_CLIENT_CERTIFICATE_PATH, as the idrift CLI does. SecureStrings stay SecureStrings in the profile and
+    are decrypted only to build each request.
 
     The library keeps no state between calls; the profile lives in this PowerShell session only and is sent
     with every request. Disconnect-Drift forgets it.
@@ -34,6 +45,63 @@ function Connect-Drift {
     Exchange Online Get-User output saved as JSON (PreviousRecipientTypeDetails, SKUAssigned), replacing a
     snapshot's exo-users.json.
 
+    .PARAMETER Server
+    A domain controller: ldaps://dc1.corp.contoso.com (a bare host name means LDAPS on port 636), or
+    ldap://host for StartTLS.
+
+    .PARAMETER SearchBase
+    Distinguished names of the subtrees to read users from (default: the whole domain).
+
+    .PARAMETER LdapFilter
+    An extra LDAP filter ANDed with the user filter, such as (department=Sales).
+
+    .PARAMETER Credential
+    The AD account to bind as, with its password. It needs read rights, and write rights on mobile and
+    otherMobile for repairs.
+
+    .PARAMETER BindAccount
+    The AD account to bind as (DN, UPN or DOMAIN\user) when its password is in an environment variable.
+
+    .PARAMETER PasswordEnvironmentVariable
+    The environment variable holding the password of -BindAccount.
+
+    .PARAMETER CaFile
+    A PEM file of CA certificates to trust for LDAPS instead of the system store.
+
+    .PARAMETER AllowPlaintext
+    Allows ldap:// without TLS: the password and the directory data cross the network in clear text.
+
+    .PARAMETER TenantId
+    The Entra tenant (id or verified domain). Default: $env:AZURE_TENANT_ID.
+
+    .PARAMETER ClientId
+    The application (client) id of the app registration. Default: $env:AZURE_CLIENT_ID.
+
+    .PARAMETER ClientSecret
+    The app's client secret.
+
+    .PARAMETER ClientSecretEnvironmentVariable
+    The environment variable holding the app's client secret.
+
+    .PARAMETER CertificatePath
+    A PEM file with the app's certificate and private key.
+
+    .PARAMETER ExchangeOnline
+    Also reads Exchange Online (Get-Recipient and Get-User) live, for Invoke-DriftScan and
+    Get-DriftRemediationPlan.
+
+    .PARAMETER ExchangeOrganization
+    The tenant's initial domain (contoso.onmicrosoft.com), for Exchange Online when -TenantId is a GUID.
+
+    .PARAMETER AuthorityUrl
+    The login authority of a national cloud (https://login.microsoftonline.us, https://login.chinacloudapi.cn).
+
+    .PARAMETER GraphUrl
+    Microsoft Graph of a national cloud, with its version (https://graph.microsoft.us/v1.0).
+
+    .PARAMETER ExchangeUrl
+    Exchange Online of a national cloud (https://outlook.office365.us).
+
     .EXAMPLE
     Connect-Drift -SnapshotPath .\snapshot-2026-11-25
 
@@ -45,15 +113,20 @@ function Connect-Drift {
     Uses two export files instead of a snapshot directory.
 
     .EXAMPLE
+    Connect-Drift -Server dc1.corp.contoso.com -Credential (Get-Credential CORP\svc-idrift) -TenantId contoso.onmicrosoft.com -ClientId $appId -ClientSecret (Read-Host -AsSecureString)
+
+    Connects to a domain controller over LDAPS and to Microsoft Graph with a client secret.
+
+    .EXAMPLE
     Connect-Drift -Demo; Compare-DriftDirSyncOverrides -NoCsv
 
     Tries the module on the built-in demo data.
 
     .OUTPUTS
-    IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, ExoPath, ExoUsersPath, OnPremUsers, CloudUsers,
-    HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt.
+    IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, ExoPath, ExoUsersPath, Server, TenantId,
+    OnPremUsers, CloudUsers, HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt.
     #>
-    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The file source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Snapshot')]
     [OutputType('IdentityDrift.Connection')]
     param(
@@ -80,23 +153,154 @@ function Connect-Drift {
         [Parameter(ParameterSetName = 'Snapshot')]
         [Parameter(ParameterSetName = 'Files')]
         [ValidateNotNullOrEmpty()]
-        [string] $ExoUsersPath
+        [string] $ExoUsersPath,
+
+        [Parameter(Mandatory, ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Server,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [string[]] $SearchBase,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $LdapFilter,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [System.Management.Automation.PSCredential]
+        [System.Management.Automation.Credential()]
+        $Credential,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $BindAccount,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $PasswordEnvironmentVariable,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CaFile,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [switch] $AllowPlaintext,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $TenantId,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ClientId,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [System.Security.SecureString] $ClientSecret,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ClientSecretEnvironmentVariable,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CertificatePath,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [switch] $ExchangeOnline,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ExchangeOrganization,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $AuthorityUrl,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $GraphUrl,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ExchangeUrl
     )
 
-    $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
-    if ($null -eq $source) {
-        throw 'Name the data: -SnapshotPath, -AdPath with -EntraPath, or -Demo.'
+    $secrets = @{}
+    if ($PSCmdlet.ParameterSetName -eq 'Live') {
+        $url = $Server.Trim()
+        if ($url -notmatch '^ldaps?://') {
+            $url = "ldaps://$url"
+        }
+        $ad = @{ Url = $url; AllowPlaintext = [bool] $AllowPlaintext }
+        if ($PSBoundParameters.ContainsKey('SearchBase')) {
+            $ad['BaseDn'] = @($SearchBase)
+        }
+        if ($PSBoundParameters.ContainsKey('LdapFilter')) {
+            $ad['Filter'] = $LdapFilter
+        }
+        if ($PSBoundParameters.ContainsKey('CaFile')) {
+            $ad['CaFile'] = Resolve-DriftPath -Path $CaFile -Cmdlet $PSCmdlet
+        }
+        if ($PSBoundParameters.ContainsKey('Credential') -and $PSBoundParameters.ContainsKey('BindAccount')) {
+            throw 'Give the AD account once: -Credential, or -BindAccount with -PasswordEnvironmentVariable.'
+        }
+        if ($PSBoundParameters.ContainsKey('Credential')) {
+            $ad['Bind'] = $Credential.UserName
+            $secrets['AdPassword'] = $Credential.Password
+        }
+        elseif ($PSBoundParameters.ContainsKey('BindAccount')) {
+            if (-not $PSBoundParameters.ContainsKey('PasswordEnvironmentVariable')) {
+                throw '-BindAccount needs -PasswordEnvironmentVariable (or pass -Credential instead).'
+            }
+            $ad['Bind'] = $BindAccount
+            $ad['PasswordEnv'] = $PasswordEnvironmentVariable
+        }
+        $cloud = @{}
+        foreach ($pair in @(
+                @('TenantId', 'Tenant'), @('ClientId', 'ClientId'), @('ClientSecretEnvironmentVariable', 'ClientSecretEnv'),
+                @('ExchangeOrganization', 'ExoOrganization'), @('AuthorityUrl', 'AuthorityUrl'), @('GraphUrl', 'GraphUrl'),
+                @('ExchangeUrl', 'ExoUrl'))) {
+            if ($PSBoundParameters.ContainsKey($pair[0])) {
+                $cloud[$pair[1]] = [string] $PSBoundParameters[$pair[0]]
+            }
+        }
+        if ($PSBoundParameters.ContainsKey('CertificatePath')) {
+            $cloud['CertificatePath'] = Resolve-DriftPath -Path $CertificatePath -Cmdlet $PSCmdlet
+        }
+        if ($PSBoundParameters.ContainsKey('ClientSecret')) {
+            $secrets['ClientSecret'] = $ClientSecret
+        }
+        $source = @{ Kind = 'Live'; Ad = $ad; Graph = $true; Exo = [bool] $ExchangeOnline; Cloud = $cloud }
+        $description = "Active Directory at $url and Microsoft Graph"
+        if ($ExchangeOnline) {
+            $description += ' and Exchange Online'
+        }
     }
-    $description = switch ($source.Kind) {
-        'Snapshot' { "snapshot $($source.Path)" }
-        'Files' { "$($source.Ad) and $($source.Entra)" }
-        default { 'the demo snapshot' }
+    else {
+        $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
+        if ($null -eq $source) {
+            throw 'Name the data: -SnapshotPath, -AdPath with -EntraPath, -Demo, or -Server for live directories.'
+        }
+        $description = switch ($source.Kind) {
+            'Snapshot' { "snapshot $($source.Path)" }
+            'Files' { "$($source.Ad) and $($source.Entra)" }
+            default { 'the demo snapshot' }
+        }
     }
     if (-not $PSCmdlet.ShouldProcess($description, 'Use as the IdentityDrift data source for this session')) {
         return
     }
 
-    $response = Invoke-DriftNative -Op 'Source.Check' -Arguments @{ Source = $source }
+    $candidate = @{ Connection = $null; Source = $source; Secrets = $secrets }
+    $previous = $script:DriftSession
+    $script:DriftSession = $candidate
+    try {
+        $request = Get-DriftSessionSource
+    }
+    finally {
+        $script:DriftSession = $previous
+    }
+    $response = Invoke-DriftNative -Op 'Source.Check' -Arguments @{ Source = $request }
     $ok = Resolve-DriftResponse -Response $response -Cmdlet $PSCmdlet -Target $description
     if ($null -eq $ok) {
         return
@@ -108,8 +312,10 @@ function Connect-Drift {
         Path          = if ($source.Kind -eq 'Snapshot') { $source.Path } else { $null }
         AdPath        = if ($source.Kind -eq 'Files') { $source.Ad } else { $null }
         EntraPath     = if ($source.Kind -eq 'Files') { $source.Entra } else { $null }
-        ExoPath       = if ($source.ContainsKey('Exo')) { $source.Exo } else { $null }
+        ExoPath       = if ($source.ContainsKey('Exo') -and $source.Kind -ne 'Live') { $source.Exo } else { $null }
         ExoUsersPath  = if ($source.ContainsKey('ExoUsers')) { $source.ExoUsers } else { $null }
+        Server        = if ($source.Kind -eq 'Live') { $source.Ad.Url } else { $null }
+        TenantId      = if ($source.Kind -eq 'Live' -and $source.Cloud.ContainsKey('Tenant')) { $source.Cloud.Tenant } else { $null }
         OnPremUsers   = Get-DriftPropertyValue -InputObject $ok -Name 'OnPremUsers'
         CloudUsers    = Get-DriftPropertyValue -InputObject $ok -Name 'CloudUsers'
         HasTenantSync = Get-DriftPropertyValue -InputObject $ok -Name 'HasTenantSync'
@@ -117,6 +323,7 @@ function Connect-Drift {
         ExoUsers      = Get-DriftPropertyValue -InputObject $ok -Name 'ExoUsers'
         ConnectedAt   = Get-Date
     }
-    $script:DriftSession = @{ Connection = $connection; Source = $source }
+    $candidate.Connection = $connection
+    $script:DriftSession = $candidate
     $connection
 }

@@ -17,6 +17,12 @@ function Test-DriftMigration {
     .PARAMETER Path
     Saved statistics files, or folders of them.
 
+    .PARAMETER Identity
+    Migration users (UPN or e-mail address) whose statistics are fetched live from Exchange Online
+    (Get-MigrationUserStatistics -IncludeReport through the Exchange admin API). The app registration comes
+    from a live Connect-Drift profile, else from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or
+    AZURE_CLIENT_CERTIFICATE_PATH; it needs Exchange.ManageAsApp and an Exchange role.
+
     .PARAMETER Summary
     Returns one IdentityDrift.MigrationSummary object (Users, Pass, Fail, Unknown, MissingItems) instead of
     the users.
@@ -36,6 +42,11 @@ function Test-DriftMigration {
 
     Counts the verdicts of a batch folder.
 
+    .EXAMPLE
+    Test-DriftMigration -Identity alice@contoso.com, bob@contoso.com
+
+    Fetches and verifies two moves live from Exchange Online.
+
     .OUTPUTS
     IdentityDrift.MigrationVerification: Identity, Verdict, VerdictReason, Status, Folders, MissingItems,
     DataMigratedBytes, EstimatedTransferBytes, SourceMailboxBytes, Explanation, ...; with -Summary,
@@ -44,10 +55,13 @@ function Test-DriftMigration {
     [CmdletBinding()]
     [OutputType('IdentityDrift.MigrationVerification', 'IdentityDrift.MigrationSummary')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('FullName', 'PSPath')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Identity,
 
         [switch] $Summary
     )
@@ -57,16 +71,26 @@ function Test-DriftMigration {
     }
 
     process {
-        foreach ($p in $Path) {
-            $paths.Add((Resolve-DriftPath -Path $p -Cmdlet $PSCmdlet))
+        foreach ($p in @($Path)) {
+            if (-not [string]::IsNullOrEmpty($p)) {
+                $paths.Add((Resolve-DriftPath -Path $p -Cmdlet $PSCmdlet))
+            }
         }
     }
 
     end {
-        if ($paths.Count -eq 0) {
-            return
+        $arguments = @{ Paths = $paths.ToArray() }
+        if ($PSBoundParameters.ContainsKey('Identity')) {
+            $arguments['Identities'] = @($Identity)
+            $cloud = Get-DriftSessionCloud
+            if ($null -ne $cloud) {
+                $arguments['Cloud'] = $cloud
+            }
         }
-        $ok = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Migration.Verify' -Arguments @{ Paths = $paths.ToArray() }) -Cmdlet $PSCmdlet -Target $paths
+        if ($paths.Count -eq 0 -and -not $arguments.ContainsKey('Identities')) {
+            throw 'Name the moves: -Path (files or folders of saved statistics) and/or -Identity (fetched live).'
+        }
+        $ok = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Migration.Verify' -Arguments $arguments) -Cmdlet $PSCmdlet -Target $paths
         if ($null -eq $ok) {
             return
         }

@@ -32,7 +32,7 @@ Describe 'Compare-DriftDirSyncOverrides' {
     BeforeEach {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json $compareOk -Op 'DirSync.Compare'
+            ConvertTo-DriftTestResponse -Json $compareOk -Op 'DirSync.Compare'
         }
     }
 
@@ -128,7 +128,7 @@ Describe 'Compare-DriftDirSyncOverrides' {
 
     It 'writes library errors as non-terminating errors named after their kind' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Status 1 -Json '{"Kind": "MissingFile", "Message": "/data/snap: snapshot directory has no ad.ldif"}'
+            ConvertTo-DriftTestResponse -Status 1 -Json '{"Kind": "MissingFile", "Message": "/data/snap: snapshot directory has no ad.ldif"}'
         }
         $rows = @(Compare-DriftDirSyncOverrides -SnapshotPath '/data/snap' -NoCsv -ErrorVariable errs -ErrorAction SilentlyContinue)
         $rows.Count | Should -Be 0
@@ -140,7 +140,7 @@ Describe 'Compare-DriftDirSyncOverrides' {
 
     It 'turns an internal failure of the library into a terminating error' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Status 2 -Json '{"Kind": "Internal", "Message": "idrift_ffi panicked at x.rs:1:1: boom"}'
+            ConvertTo-DriftTestResponse -Status 2 -Json '{"Kind": "Internal", "Message": "idrift_ffi panicked at x.rs:1:1: boom"}'
         }
         $caught = $null
         try {
@@ -155,7 +155,7 @@ Describe 'Compare-DriftDirSyncOverrides' {
 
     It 'passes reader warnings to the warning stream' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json $compareOk -Warnings @('ad.ldif: line 7: skipped a changetype: delete record')
+            ConvertTo-DriftTestResponse -Json $compareOk -Warnings @('ad.ldif: line 7: skipped a changetype: delete record')
         }
         $null = Compare-DriftDirSyncOverrides -Demo -NoCsv -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings).Count | Should -Be 1

@@ -1,4 +1,6 @@
 # Unit tests of the connection profile: Connect-Drift, Get-DriftConnection, Disconnect-Drift (native call mocked).
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSAvoidUsingConvertToSecureStringWithPlainText', '', Justification = 'Made-up test secrets, to prove they are not kept in clear text.')]
+param()
 
 BeforeAll {
     . (Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'TestHelpers.ps1')
@@ -14,7 +16,7 @@ Describe 'Connect-Drift' {
     BeforeEach {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json $checkOk -Op 'Source.Check'
+            ConvertTo-DriftTestResponse -Json $checkOk -Op 'Source.Check'
         }
     }
 
@@ -49,7 +51,7 @@ Describe 'Connect-Drift' {
     It 'keeps the previous profile when the new source cannot be read' {
         $null = Connect-Drift -Demo
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Status 1 -Json '{"Kind": "Read", "Message": "/nope: cannot read: not a snapshot directory"}'
+            ConvertTo-DriftTestResponse -Status 1 -Json '{"Kind": "Read", "Message": "/nope: cannot read: not a snapshot directory"}'
         }
         $result = Connect-Drift -SnapshotPath '/nope' -ErrorVariable errs -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
@@ -64,11 +66,62 @@ Describe 'Connect-Drift' {
     }
 }
 
+Describe 'Connect-Drift to live directories' {
+    BeforeEach {
+        InModuleScope IdentityDrift { $script:DriftSession = $null }
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
+            ConvertTo-DriftTestResponse -Json '{"Kind": "Live", "OnPremUsers": 5, "CloudUsers": 6, "HasTenantSync": true, "ExoRecipients": null, "ExoUsers": null}'
+        }
+        $password = ConvertTo-SecureString -String 'Pa55-word-not-to-keep' -AsPlainText -Force
+        $credential = New-Object -TypeName 'System.Management.Automation.PSCredential' -ArgumentList @('CORP\svc-idrift', $password)
+        $clientSecret = ConvertTo-SecureString -String 'client-secret-not-to-keep' -AsPlainText -Force
+    }
+
+    It 'sends the secrets with the request but keeps only SecureStrings in the profile' {
+        $connection = Connect-Drift -Server 'dc1.corp.contoso.com' -Credential $credential -TenantId 'contoso.onmicrosoft.com' -ClientId 'app' -ClientSecret $clientSecret -SearchBase 'OU=Sync,DC=corp,DC=contoso,DC=com'
+
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            $s = $Arguments.Source
+            $Op -eq 'Source.Check' -and $s.Kind -eq 'Live' -and $s.Ad.Url -eq 'ldaps://dc1.corp.contoso.com' -and
+            $s.Ad.Bind -eq 'CORP\svc-idrift' -and $s.Ad.Password -eq 'Pa55-word-not-to-keep' -and
+            (@($s.Ad.BaseDn) -join '|') -eq 'OU=Sync,DC=corp,DC=contoso,DC=com' -and $s.Graph -eq $true -and $s.Exo -eq $false -and
+            $s.Cloud.Tenant -eq 'contoso.onmicrosoft.com' -and $s.Cloud.ClientId -eq 'app' -and $s.Cloud.ClientSecret -eq 'client-secret-not-to-keep'
+        }
+        $connection.Kind | Should -Be 'Live'
+        $connection.Server | Should -Be 'ldaps://dc1.corp.contoso.com'
+        ($connection | Out-String) | Should -Not -BeLike '*not-to-keep*'
+        $stored = InModuleScope IdentityDrift { $script:DriftSession.Source | ConvertTo-Json -Depth 5 }
+        $stored | Should -Not -BeLike '*not-to-keep*'
+        InModuleScope IdentityDrift { $script:DriftSession.Secrets.AdPassword } | Should -BeOfType ([System.Security.SecureString])
+    }
+
+    It 'names environment variables instead of secrets' {
+        $null = Connect-Drift -Server 'ldap://dc1' -BindAccount 'svc@corp' -PasswordEnvironmentVariable 'IDRIFT_AD_PASSWORD' -AllowPlaintext -ClientSecretEnvironmentVariable 'IDRIFT_CLIENT_SECRET' -ExchangeOnline
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            $s = $Arguments.Source
+            $s.Ad.Url -eq 'ldap://dc1' -and $s.Ad.PasswordEnv -eq 'IDRIFT_AD_PASSWORD' -and -not $s.Ad.ContainsKey('Password') -and
+            $s.Ad.AllowPlaintext -eq $true -and $s.Cloud.ClientSecretEnv -eq 'IDRIFT_CLIENT_SECRET' -and $s.Exo -eq $true
+        }
+    }
+
+    It 'gives later commands the profile with the secret, and Test-DriftMigration its app registration' {
+        $null = Connect-Drift -Server 'dc1' -Credential $credential -TenantId 't' -ClientId 'c' -ClientSecret $clientSecret
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
+            ConvertTo-DriftTestResponse -Json '{"Users": [], "Summary": {"Users": 0}, "Errors": []}'
+        }
+        $null = Test-DriftMigration -Identity 'alice@contoso.com'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            $Op -eq 'Migration.Verify' -and (@($Arguments.Identities) -join '|') -eq 'alice@contoso.com' -and
+            $Arguments.Cloud.Tenant -eq 't' -and $Arguments.Cloud.ClientSecret -eq 'client-secret-not-to-keep'
+        }
+    }
+}
+
 Describe 'Disconnect-Drift' {
     BeforeEach {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json $checkOk -Op 'Source.Check'
+            ConvertTo-DriftTestResponse -Json $checkOk -Op 'Source.Check'
         }
     }
 

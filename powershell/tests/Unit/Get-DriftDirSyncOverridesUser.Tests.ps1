@@ -14,10 +14,10 @@ Describe 'Get-DriftDirSyncOverridesUser' {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
             if ($Arguments.From -eq 'AD') {
-                New-DriftTestResponse -Json '{"UserPrincipalName": "tim@contoso.com", "DistinguishedName": "CN=Tim,DC=contoso,DC=com", "Mobile": "0987654321", "OtherMobile": []}'
+                ConvertTo-DriftTestResponse -Json '{"UserPrincipalName": "tim@contoso.com", "DistinguishedName": "CN=Tim,DC=contoso,DC=com", "Mobile": "0987654321", "OtherMobile": []}'
             }
             else {
-                New-DriftTestResponse -Json '{"UserPrincipalName": "tim@contoso.com", "ObjectId": "o1", "Synced": true, "MobilePhone": "1234567890", "AlternateMobilePhones": null}'
+                ConvertTo-DriftTestResponse -Json '{"UserPrincipalName": "tim@contoso.com", "ObjectId": "o1", "Synced": true, "MobilePhone": "1234567890", "AlternateMobilePhones": null}'
             }
         }
     }
@@ -72,7 +72,7 @@ Describe 'Get-DriftDirSyncOverridesUser' {
 Describe 'Clear-DriftDirSyncOverridesUser' {
     BeforeEach {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json '{"Command": "dirsync clear", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "ad.phones", "Target": "tim@contoso.com", "Locator": {}, "Before": {"Mobile": "1", "OtherMobile": []}, "After": {"Mobile": null, "OtherMobile": []}}]}'
+            ConvertTo-DriftTestResponse -Json '{"Command": "dirsync clear", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "ad.phones", "Target": "tim@contoso.com", "Locator": {}, "Before": {"Mobile": "1", "OtherMobile": []}, "After": {"Mobile": null, "OtherMobile": []}}]}'
         }
     }
 

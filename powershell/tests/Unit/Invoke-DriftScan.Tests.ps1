@@ -13,7 +13,7 @@ AfterAll {
 
 Describe 'Invoke-DriftScan' {
     BeforeEach {
-        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith { New-DriftTestResponse -Json $scanJson }
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith { ConvertTo-DriftTestResponse -Json $scanJson }
     }
 
     It 'returns typed findings and passes the filters' {
@@ -40,7 +40,7 @@ Describe 'Invoke-DriftScan' {
 
 Describe 'Get-DriftRemediationPlan' {
     BeforeEach {
-        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith { New-DriftTestResponse -Json $planJson }
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith { ConvertTo-DriftTestResponse -Json $planJson }
     }
 
     It 'plans each piped user once and names the recommended option' {
@@ -61,7 +61,7 @@ Describe 'Get-DriftRemediationPlan' {
 Describe 'Test-DriftMigration' {
     BeforeEach {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json '{"Users": [{"Identity": "alice", "Verdict": "Fail", "MissingItems": 3}], "Summary": {"Users": 1, "Pass": 0, "Fail": 1, "Unknown": 0, "MissingItems": 3}, "Errors": [{"Kind": "Parse", "Message": "b.xml: line 4, column 2: unexpected end of input"}]}'
+            ConvertTo-DriftTestResponse -Json '{"Users": [{"Identity": "alice", "Verdict": "Fail", "MissingItems": 3}], "Summary": {"Users": 1, "Pass": 0, "Fail": 1, "Unknown": 0, "MissingItems": 3}, "Errors": [{"Kind": "Parse", "Message": "b.xml: line 4, column 2: unexpected end of input"}]}'
         }
     }
 

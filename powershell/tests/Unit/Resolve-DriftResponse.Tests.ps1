@@ -34,7 +34,7 @@ Describe 'Get-DriftErrorCategory' {
 
 Describe 'Resolve-DriftResponse' {
     It 'returns Ok on status 0' {
-        $ok = InModuleScope IdentityDrift -Parameters @{ Response = (New-DriftTestResponse -Json '{"A": 1}') } {
+        $ok = InModuleScope IdentityDrift -Parameters @{ Response = (ConvertTo-DriftTestResponse -Json '{"A": 1}') } {
             param($Response)
             function Test-Resolve {
                 [CmdletBinding()]
@@ -49,7 +49,7 @@ Describe 'Resolve-DriftResponse' {
     It 'treats an unknown status like an internal failure' {
         $caught = $null
         try {
-            InModuleScope IdentityDrift -Parameters @{ Response = (New-DriftTestResponse -Status 7 -Json '{}') } {
+            InModuleScope IdentityDrift -Parameters @{ Response = (ConvertTo-DriftTestResponse -Status 7 -Json '{}') } {
                 param($Response)
                 function Test-Resolve {
                 [CmdletBinding()]

@@ -12,7 +12,7 @@ AfterAll {
 Describe 'Get-DriftDirSyncFeature' {
     It 'reports the switch' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json '{"Id": "12cce4b4", "BypassDirSyncOverridesEnabled": false}'
+            ConvertTo-DriftTestResponse -Json '{"Id": "12cce4b4", "BypassDirSyncOverridesEnabled": false}'
         }
         $feature = Get-DriftDirSyncFeature -Feature BypassDirSyncOverrides -Demo
         $feature.PSObject.TypeNames[0] | Should -Be 'IdentityDrift.DirSyncFeature'
@@ -23,7 +23,7 @@ Describe 'Get-DriftDirSyncFeature' {
 
     It 'lists the users at risk with -Preview' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json '{"Users": [{"UserPrincipalName": "a@contoso.com", "MobileInAD": "1", "MobileInEntra": "2", "OtherMobileInAD": [], "AlternateMobilePhonesInEntra": null}]}'
+            ConvertTo-DriftTestResponse -Json '{"Users": [{"UserPrincipalName": "a@contoso.com", "MobileInAD": "1", "MobileInEntra": "2", "OtherMobileInAD": [], "AlternateMobilePhonesInEntra": null}]}'
         }
         $users = @(Get-DriftDirSyncFeature -Preview -Demo -DefaultRegion us)
         $users.Count | Should -Be 1
@@ -35,7 +35,7 @@ Describe 'Get-DriftDirSyncFeature' {
 Describe 'Set-DriftDirSyncFeature' {
     BeforeEach {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Json '{"Command": "dirsync bypass enable", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "tenant.bypassDirSyncOverrides", "Target": "tenant", "Locator": {"Id": "12cce4b4"}, "Before": {"Enabled": false}, "After": {"Enabled": true}}], "Preview": {"Users": [{"UserPrincipalName": "a@contoso.com"}]}}'
+            ConvertTo-DriftTestResponse -Json '{"Command": "dirsync bypass enable", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "tenant.bypassDirSyncOverrides", "Target": "tenant", "Locator": {"Id": "12cce4b4"}, "Before": {"Enabled": false}, "After": {"Enabled": true}}], "Preview": {"Users": [{"UserPrincipalName": "a@contoso.com"}]}}'
         }
     }
 
@@ -55,7 +55,7 @@ Describe 'Set-DriftDirSyncFeature' {
 
     It 'passes the refusal of the library on as an error' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            New-DriftTestResponse -Status 1 -Json '{"Kind": "Invalid", "Message": "refusing to enable BypassDirSyncOverrides: ... or pass AcceptOverwrite to lose them."}'
+            ConvertTo-DriftTestResponse -Status 1 -Json '{"Kind": "Invalid", "Message": "refusing to enable BypassDirSyncOverrides: ... or pass AcceptOverwrite to lose them."}'
         }
         $null = Set-DriftDirSyncFeature -Enable -Demo -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.Invalid*'

@@ -29,7 +29,7 @@ Describe 'Set-DriftDirSyncOverridesUser' {
     BeforeEach {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            if ($Arguments.Apply) { New-DriftTestResponse -Json $appliedJson } else { New-DriftTestResponse -Json $planJson }
+            if ($Arguments.Apply) { ConvertTo-DriftTestResponse -Json $appliedJson } else { ConvertTo-DriftTestResponse -Json $planJson }
         }
     }
 
@@ -78,7 +78,7 @@ Describe 'Set-DriftDirSyncOverridesUser' {
 
     It 'applies only the rows ShouldProcess approved' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            if ($Arguments.Apply) { New-DriftTestResponse -Json $appliedJson } else { New-DriftTestResponse -Json ($planJson -replace '"dirsync set"', '"dirsync persist"') }
+            if ($Arguments.Apply) { ConvertTo-DriftTestResponse -Json $appliedJson } else { ConvertTo-DriftTestResponse -Json ($planJson -replace '"dirsync set"', '"dirsync persist"') }
         }
         [pscustomobject]@{ UserPrincipalName = 'tim@contoso.com'; MobileInAD = '0987654321'; MobileInEntra = '1234567890'; OtherMobileInAD = @(); AlternateMobilePhonesInEntra = $null; DistinguishedName = '' } |
             Set-DriftDirSyncOverridesUser -Demo -JournalPath $TestDrive -Confirm:$false | Out-Null
@@ -109,7 +109,7 @@ Describe 'Set-DriftDirSyncOverridesUser' {
 
     It 'reports a conflict as an error and as an outcome' {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            if ($Arguments.Apply) { New-DriftTestResponse -Json ($appliedJson -replace '"Applied", "ThisRun"', '"Conflict", "Message": "AD changed since the plan", "ThisRun"') } else { New-DriftTestResponse -Json $planJson }
+            if ($Arguments.Apply) { ConvertTo-DriftTestResponse -Json ($appliedJson -replace '"Applied", "ThisRun"', '"Conflict", "Message": "AD changed since the plan", "ThisRun"') } else { ConvertTo-DriftTestResponse -Json $planJson }
         }
         $outcome = Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -MobileInAD '1234567890' -Demo -JournalPath $TestDrive -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue
         $outcome.Status | Should -Be 'Conflict'

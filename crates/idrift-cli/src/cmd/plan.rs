@@ -1,10 +1,15 @@
-//! `idrift plan UPN`: the remediation options for one user's findings, each with exact steps.
+//! `idrift plan UPN`: the remediation options for one user's findings, each with exact steps; with
+//! `--option ID --apply`, runs that option's automated steps one at a time (see [`apply`]).
 
+mod apply;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use idrift_core::plan::{OptionId, PlanOptions, RemediationOption, RemediationPlan};
 
+use crate::cmd::dirsync::WriteArgs;
 use crate::output::Format;
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
@@ -38,6 +43,11 @@ pub(crate) struct PlanArgs {
     /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code).
     #[arg(long, value_name = "CC")]
     default_region: Option<String>,
+    /// Continue a run of --option ID from its journal: the steps already done are not repeated.
+    #[arg(long, value_name = "JOURNAL")]
+    resume: Option<PathBuf>,
+    #[command(flatten)]
+    write: WriteArgs,
 }
 
 fn parse_option(s: &str) -> Result<OptionId, String> {
@@ -47,6 +57,16 @@ fn parse_option(s: &str) -> Result<OptionId, String> {
 
 /// Runs `idrift plan`.
 pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    if args.resume.is_some() {
+        return apply::resume(&args, ctx);
+    }
+    if args.write.apply && args.option.is_none() {
+        return Err(UsageError(
+            "--apply runs one option: name it with --option ID (idrift plan UPN shows the options)"
+                .to_owned(),
+        )
+        .into());
+    }
     let loaded = args.source.load(ctx)?;
     let scan_opts = super::scan::scan_options(
         args.routing_domain.as_deref(),
@@ -80,6 +100,9 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             ))
             .into());
         }
+        if args.write.apply {
+            return apply::apply(&args, id, &plan, &loaded.snapshot, ctx);
+        }
         plan.options.retain(|o| o.id == id);
     }
     match args.format {
@@ -88,7 +111,12 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             writeln!(ctx.out)?;
         }
         Format::Csv => idrift_app::plan::write_steps_csv(ctx.out, &plan)?,
-        Format::Table => render(&plan, ctx)?,
+        Format::Table => {
+            render(&plan, ctx)?;
+            if let Some(id) = args.option {
+                apply::dry_run_note(&args, id, &plan, &loaded.snapshot, ctx)?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -531,11 +531,81 @@ fn migration_verify_reports_users_and_unreadable_inputs() {
     check_err(
         r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":[]}}"#,
         "InvalidArgs",
-        "Paths is empty",
+        "Paths and Identities are empty",
+    );
+    check_err(
+        r#"{"V":1,"Op":"Migration.Verify","Args":{"Identities":["a@b"],"Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}}"#,
+        "InvalidArgs",
+        "IDRIFT_FFI_TEST_UNSET_VARIABLE",
     );
     check_err(
         r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":["rel.xml"]}}"#,
         "InvalidArgs",
         "absolute",
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Live sources: configuration errors name the field, and no secret reaches a message.
+
+#[test]
+fn live_sources_check_their_configuration() {
+    let ad = repo_file("examples/demo/ad.ldif");
+    let entra = repo_file("examples/demo/entra-users.json");
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc"},"AdFile":ad,"EntraFile":entra}}}).to_string(),
+        "InvalidArgs",
+        "not both",
+    );
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad}}}).to_string(),
+        "InvalidArgs",
+        "needs Active Directory",
+    );
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc","Bind":"svc"},"EntraFile":entra}}}).to_string(),
+        "InvalidArgs",
+        "Source.Ad.Bind needs a password",
+    );
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad,"Graph":true,
+            "Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}}}).to_string(),
+        "InvalidArgs",
+        "IDRIFT_FFI_TEST_UNSET_VARIABLE: the variable is not set",
+    );
+}
+
+#[test]
+fn a_live_source_of_files_reads_like_files() {
+    let ad = repo_file("examples/demo/ad.ldif");
+    let entra = repo_file("examples/demo/entra-users.json");
+    let sync = repo_file("examples/demo/entra-sync.json");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad,"EntraFile":entra,"EntraSyncFile":sync}}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Kind"], "Live");
+    assert_eq!(v["Ok"]["HasTenantSync"], true);
+    let (_, files) = call_json(
+        serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Files","Ad":ad,"Entra":entra}}}),
+    );
+    assert_eq!(v["Ok"]["OnPremUsers"], files["Ok"]["OnPremUsers"]);
+    assert_eq!(v["Ok"]["CloudUsers"], files["Ok"]["CloudUsers"]);
+}
+
+#[test]
+fn an_unreachable_domain_controller_is_a_source_error_without_the_password() {
+    // Port 1 on loopback refuses at once; nothing leaves the machine.
+    let entra = repo_file("examples/demo/entra-users.json");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live",
+        "Ad":{"Url":"ldap://127.0.0.1:1","Bind":"svc@corp","Password":"hunter2-do-not-echo","AllowPlaintext":true},
+        "EntraFile":entra}}}),
+    );
+    assert_eq!(status, Status::Error, "{v}");
+    let kind = v["Err"]["Kind"].as_str().unwrap();
+    assert!(kind.starts_with("Source."), "{v}");
+    let message = v["Err"]["Message"].as_str().unwrap();
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert!(!v.to_string().contains("hunter2-do-not-echo"), "{v}");
 }

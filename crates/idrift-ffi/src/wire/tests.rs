@@ -146,3 +146,28 @@ fn scan_filters_use_the_core_names() {
     assert_eq!(a.kinds, [idrift_core::scan::FindingKind::DuplicateMailbox]);
     assert_eq!(a.min_severity, Some(idrift_core::scan::Severity::High));
 }
+
+#[test]
+fn live_sources_decode_and_secrets_are_redacted() {
+    let s: SourceSpec = serde_json::from_str(
+        r#"{"Kind":"Live","Ad":{"Url":"ldaps://dc1","Bind":"svc@corp","Password":"hunter2"},"Graph":true,
+            "Cloud":{"Tenant":"t","ClientId":"c","ClientSecret":"s3cret"}}"#,
+    )
+    .unwrap();
+    let debug = format!("{s:?}");
+    assert!(
+        !debug.contains("hunter2") && !debug.contains("s3cret"),
+        "{debug}"
+    );
+    assert!(debug.contains("[REDACTED]"), "{debug}");
+    let SourceSpec::Live {
+        ad: Some(ad),
+        graph,
+        ..
+    } = s
+    else {
+        panic!("not a live source")
+    };
+    assert!(graph);
+    assert_eq!(ad.url, "ldaps://dc1");
+}

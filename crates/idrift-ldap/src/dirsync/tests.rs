@@ -1,6 +1,8 @@
 //! Tests of the DirSync control encoding, the response parser and the state file.
 
-use super::{State, parse_response, read_state, request_control, strip_extended_dn, write_state};
+use super::{
+    NOTHING, State, parse_response, read_state, request_control, strip_extended_dn, write_state,
+};
 use crate::error::LdapError;
 
 #[test]
@@ -96,4 +98,16 @@ fn bad_state_files_are_errors() {
         write_state(&missing_dir, &state),
         Err(LdapError::StateFile { .. })
     ));
+}
+
+#[test]
+fn the_match_nothing_filter_is_the_nil_guid() {
+    assert!(ldap3::parse_filter(NOTHING).is_ok());
+    assert_eq!(
+        NOTHING,
+        format!(
+            "(objectGUID={})",
+            idrift_core::guid::Guid::NIL.ldap_filter_value()
+        )
+    );
 }

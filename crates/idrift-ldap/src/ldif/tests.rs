@@ -381,6 +381,9 @@ const PIECES: &[&[u8]] = &[
     b"\xff",
     b"-",
     b"userPrincipalName: a@b",
+    b"ref: ldap://x/DC=y",
+    b"search: 2",
+    b"result: 4 Size limit exceeded",
     b"sAMAccountName: x",
     b"control: 1.2.3 true",
     b"12345678901234567890",
@@ -448,4 +451,25 @@ fn fuzz_random_and_mutated_inputs_never_panic() {
     }
     // The run must exercise both outcomes, or it tests nothing.
     assert!(ok > 500 && failed > 500, "ok {ok}, failed {failed}");
+}
+
+#[test]
+fn plain_ldapsearch_output_with_references_and_result() {
+    let input = "# extended LDIF\n#\n\n# Administrator, Users, contoso.test\ndn: CN=Administrator,CN=Users,DC=contoso,DC=test\n\
+        objectClass: user\nsAMAccountName: Administrator\n\n\
+        # search reference\nref: ldap://contoso.test/CN=Configuration,DC=contoso,DC=test\n\n\
+        # search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: 3\n";
+    let out = parse_users(input).unwrap();
+    assert_eq!(out.users.len(), 1);
+    assert_eq!(
+        out.users[0].sam_account_name.as_deref(),
+        Some("Administrator")
+    );
+    assert!(out.warnings.is_empty());
+}
+
+#[test]
+fn an_export_of_a_failed_search_is_refused() {
+    let input = "dn: CN=A,DC=x\nobjectClass: user\n\nsearch: 2\nresult: 4 Size limit exceeded\n";
+    check_err(input, 5, "failed search");
 }

@@ -1,0 +1,535 @@
+//! `idrift plan UPN --option ID --apply`: runs one option's steps one at a time through
+//! [`idrift_app::remediate`].
+//!
+//! Like the other mutating commands it is a dry run unless `--apply` is given, asks before each write unless
+//! `--yes` is given (and refuses, rather than wait, when standard input is not a terminal), journals every
+//! step (the journal path is printed at the start and at the end), and ends with a per-step outcome table.
+//! A manual step, a check that does not hold yet, a conflict or a failure stops the run, and the last lines
+//! say exactly how to continue: `idrift plan UPN --option ID --apply --resume JOURNAL` with the same source
+//! options. The exit code is 0 when the run completed or stopped at a manual step, 1 otherwise.
+//!
+//! On a snapshot directory the steps are rehearsed: its files are rewritten as the services would change
+//! (see [`idrift_app::remediate::RehearsalTarget`]).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use idrift_app::journal;
+use idrift_app::live;
+use idrift_app::remediate::{
+    self, Ask, Gate, LiveTarget, RehearsalTarget, RemediationReport, RemediationTarget, Side,
+    StepKind, StepRow, Stop,
+};
+use idrift_core::model::Snapshot;
+use idrift_core::plan::{OptionId, RemediationPlan};
+
+use super::PlanArgs;
+use crate::cmd::dirsync::{block_on, confirm, system_clock};
+use crate::output::table;
+use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
+use crate::{Ctx, UsageError};
+
+/// Asks on the terminal before each write (unless `--yes`), and prints each step's outcome as it happens.
+struct CliGate<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    yes: bool,
+}
+
+impl Gate for CliGate<'_, '_> {
+    fn ask(&mut self, ask: Ask<'_>) -> std::io::Result<bool> {
+        let (row, question) = match ask {
+            Ask::Write(row) => (row, format!("Run step {}?", row.order)),
+            Ask::ManualDone(row) => (
+                row,
+                format!(
+                    "Step {} is manual: has it been done (answer no to stop here)?",
+                    row.order
+                ),
+            ),
+        };
+        if !self.yes {
+            writeln!(self.ctx.err, "\nStep {}: {}", row.order, row.action)?;
+            writeln!(self.ctx.err, "    {}", row.command)?;
+        }
+        confirm(self.ctx, self.yes, &question).map_err(|e| std::io::Error::other(e.to_string()))
+    }
+
+    fn done(&mut self, row: &StepRow) -> std::io::Result<()> {
+        writeln!(
+            self.ctx.out,
+            "  step {:>2} {:<7} {:<12} {}",
+            row.order,
+            kind_label(row.kind),
+            row.label(),
+            row.message.as_deref().unwrap_or("")
+        )
+    }
+}
+
+fn kind_label(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Write => "write",
+        StepKind::Record => "record",
+        StepKind::Check => "check",
+        StepKind::Manual => "manual",
+    }
+}
+
+/// Quotes a command-line argument for a POSIX or PowerShell prompt when it needs quoting.
+fn quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@._-/:=,+".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+/// The source options of this run, to repeat in the resume command.
+fn source_flags(src: &SourceArgs) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = &src.snapshot {
+        parts.push(format!("--snapshot {}", quote(&d.display().to_string())));
+    }
+    if let Some(a) = &src.ad {
+        parts.push(format!("--ad {}", quote(a)));
+    }
+    if let Some(e) = &src.entra {
+        parts.push(format!("--entra {}", quote(e)));
+    }
+    if let Some(x) = &src.exo {
+        parts.push(format!("--exo {}", quote(&x.display().to_string())));
+    }
+    let live = src.ad.as_deref().is_some_and(is_ldap_url)
+        || src.entra.as_deref().is_some_and(is_graph)
+        || src.exo.as_deref().is_some_and(is_exo);
+    if live || src.conn.profile.is_some() {
+        parts.push("(and the same connection options)".to_owned());
+    }
+    parts.join(" ")
+}
+
+fn resume_command(upn: &str, id: OptionId, journal: &Path, src: &SourceArgs) -> String {
+    format!(
+        "idrift plan {} --option {id} --apply --resume {} {}",
+        quote(upn),
+        quote(&journal.display().to_string()),
+        source_flags(src)
+    )
+    .trim_end()
+    .to_owned()
+}
+
+/// Opens what the steps act on: a snapshot directory (rehearsal) or the live services named.
+async fn open_target(
+    src: &SourceArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<Box<dyn RemediationTarget>> {
+    if src.demo {
+        return Err(UsageError(
+            "the bundled demo is read-only: copy examples/demo to a directory and rehearse with --snapshot DIR"
+                .to_owned(),
+        )
+        .into());
+    }
+    if let Some(dir) = &src.snapshot {
+        let (target, warnings) = RehearsalTarget::open(dir)?;
+        for w in &warnings {
+            writeln!(ctx.err, "warning: {w}")?;
+        }
+        return Ok(Box::new(target));
+    }
+    let mut described = Vec::new();
+    let ad = match src.ad.as_deref() {
+        Some(url) if is_ldap_url(url) => {
+            let cfg = src.conn.ldap_config(url, ctx)?;
+            described.push(format!("Active Directory at {url}"));
+            Some(live::open_ad(&cfg).await?)
+        }
+        _ => None,
+    };
+    let cloud_cfg =
+        if src.entra.as_deref().is_some_and(is_graph) || src.exo.as_deref().is_some_and(is_exo) {
+            Some(src.conn.cloud_config(ctx)?)
+        } else {
+            None
+        };
+    let graph = match (&cloud_cfg, src.entra.as_deref().is_some_and(is_graph)) {
+        (Some(cfg), true) => {
+            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
+            Some(live::open_graph(cfg)?)
+        }
+        _ => None,
+    };
+    let exo = match (&cloud_cfg, src.exo.as_deref().is_some_and(is_exo)) {
+        (Some(cfg), true) => {
+            described.push(format!("Exchange Online (tenant {})", cfg.tenant));
+            Some(live::open_exo(cfg)?)
+        }
+        _ => None,
+    };
+    if described.is_empty() {
+        return Err(UsageError(
+            "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a snapshot \
+             directory to rehearse on (--snapshot DIR); export files alone cannot be written"
+                .to_owned(),
+        )
+        .into());
+    }
+    Ok(Box::new(LiveTarget::new(
+        ad,
+        graph,
+        exo,
+        described.join(", "),
+    )))
+}
+
+fn check_sides(
+    id: OptionId,
+    ops: &[journal::Planned],
+    target: &dyn RemediationTarget,
+) -> anyhow::Result<()> {
+    let missing: Vec<Side> = remediate::missing_sides(ops, target);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "the steps of {id} need {} as well: name {} (or rehearse every step on --snapshot DIR)",
+        missing
+            .iter()
+            .map(|s| s.name())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        missing
+            .iter()
+            .map(|s| s.flag())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    ))
+    .into())
+}
+
+fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.order.to_string(),
+                kind_label(r.kind).to_owned(),
+                r.label().to_owned(),
+                r.action.clone(),
+            ]
+        })
+        .collect();
+    write!(
+        ctx.out,
+        "{}",
+        table(&["Step", "Kind", "Status", "Action"], &cells, 110)
+    )?;
+    Ok(())
+}
+
+fn counts(rows: &[StepRow]) -> String {
+    let n = |k: StepKind| rows.iter().filter(|r| r.kind == k).count();
+    format!(
+        "{} step(s): {} write(s), {} check(s), {} record(s), {} manual",
+        rows.len(),
+        n(StepKind::Write),
+        n(StepKind::Check),
+        n(StepKind::Record),
+        n(StepKind::Manual)
+    )
+}
+
+fn journal_path(args: &PlanArgs, command: &str, now_unix: i64) -> PathBuf {
+    args.write
+        .journal
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(journal::default_file_name(command, now_unix)))
+}
+
+/// Printed under `idrift plan UPN --option ID` (table output): what `--apply` would do.
+pub(super) fn dry_run_note(
+    args: &PlanArgs,
+    id: OptionId,
+    plan: &RemediationPlan,
+    snapshot: &Snapshot,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<()> {
+    let spec = remediate::plan_spec(plan, id, snapshot)?;
+    let rows = remediate::pending_rows(&spec);
+    let path = journal_path(args, &spec.command, ctx.now_unix);
+    writeln!(
+        ctx.out,
+        "\nDry run: nothing was changed. {}. With --apply, idrift runs them in order, asking before each write \
+         (--yes to skip the questions), journals each one to {}, and stops at the first manual step or check that \
+         does not hold yet.",
+        counts(&rows),
+        path.display()
+    )?;
+    Ok(())
+}
+
+fn refuse_without_terminal(args: &PlanArgs, ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    if args.write.yes || ctx.stdin_is_terminal {
+        return Ok(());
+    }
+    Err(UsageError(
+        "each step needs confirmation and standard input is not a terminal; pass --yes to confirm them all"
+            .to_owned(),
+    )
+    .into())
+}
+
+/// `--apply`: journals the plan of option `id`, then runs it.
+pub(super) fn apply(
+    args: &PlanArgs,
+    id: OptionId,
+    plan: &RemediationPlan,
+    snapshot: &Snapshot,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<ExitCode> {
+    let spec = remediate::plan_spec(plan, id, snapshot)?;
+    let rows = remediate::pending_rows(&spec);
+    let path = journal_path(args, &spec.command, ctx.now_unix);
+    if let Some(opt) = plan.option(id) {
+        writeln!(
+            ctx.out,
+            "Option {id} for {}{}",
+            plan.user_principal_name,
+            if opt.recommended {
+                " (recommended)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(ctx.out, "Data at risk: {}", opt.data_at_risk)?;
+        for p in &opt.preconditions {
+            writeln!(ctx.out, "Precondition: {p}")?;
+        }
+    }
+    if path.exists() {
+        return Err(UsageError(format!(
+            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
+            path.display()
+        ))
+        .into());
+    }
+    refuse_without_terminal(args, ctx)?;
+    block_on(async {
+        let target = open_target(&args.source, ctx).await?;
+        check_sides(id, &spec.ops, target.as_ref())?;
+        writeln!(ctx.out, "Acts on: {}", target.description())?;
+        writeln!(ctx.out, "Journal: {}", path.display())?;
+        writeln!(ctx.out, "{}:", counts(&rows))?;
+        render_steps(&rows, ctx)?;
+        writeln!(ctx.out)?;
+        let yes = args.write.yes;
+        let report = {
+            let mut gate = CliGate {
+                ctx: &mut *ctx,
+                yes,
+            };
+            remediate::apply(&path, &spec, target.as_ref(), system_clock(), &mut gate).await?
+        };
+        finish(args, id, &plan.user_principal_name, &report, ctx)
+    })
+}
+
+/// `--resume JOURNAL`: continues a run from its journal (without `--apply`, shows what is left).
+pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let Some(path) = args.resume.as_deref() else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some(id) = args.option else {
+        return Err(UsageError(
+            "--resume continues one option: name it with --option ID (the one the journal runs)"
+                .to_owned(),
+        )
+        .into());
+    };
+    if args.write.journal.is_some() {
+        return Err(UsageError(
+            "--resume continues its own journal; leave out --journal".to_owned(),
+        )
+        .into());
+    }
+    let log = journal::read(path)?;
+    for w in &log.warnings {
+        writeln!(ctx.err, "warning: {w}")?;
+    }
+    journal::check_resumable(&log)?;
+    let note = remediate::remediation_note(&log)?;
+    if note.option != id
+        || !note
+            .user_principal_name
+            .eq_ignore_ascii_case(args.upn.trim())
+    {
+        return Err(UsageError(format!(
+            "{} runs {} for {}, not {id} for {}",
+            path.display(),
+            note.option,
+            note.user_principal_name,
+            args.upn.trim()
+        ))
+        .into());
+    }
+    let rows = remediate::rows(&log);
+    let done = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                idrift_app::journal::OpStatus::Applied | idrift_app::journal::OpStatus::Skipped
+            )
+        })
+        .count();
+    writeln!(
+        ctx.out,
+        "Journal: {} (option {id} for {}, created {})",
+        path.display(),
+        note.user_principal_name,
+        log.header.created
+    )?;
+    writeln!(ctx.out, "{done} of {} step(s) done:", rows.len())?;
+    render_steps(&rows, ctx)?;
+    if done == rows.len() {
+        writeln!(ctx.out, "\nNothing left to do: every step is done.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.write.apply {
+        writeln!(
+            ctx.out,
+            "\nDry run: nothing was changed. Run again with --apply to continue from step {}.",
+            rows.iter()
+                .find(|r| !matches!(
+                    r.status,
+                    idrift_app::journal::OpStatus::Applied | idrift_app::journal::OpStatus::Skipped
+                ))
+                .map_or(0, |r| r.order)
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    refuse_without_terminal(args, ctx)?;
+    let planned = log.planned();
+    block_on(async {
+        let target = open_target(&args.source, ctx).await?;
+        check_sides(id, &planned, target.as_ref())?;
+        writeln!(ctx.out, "Acts on: {}\n", target.description())?;
+        let yes = args.write.yes;
+        let report = {
+            let mut gate = CliGate {
+                ctx: &mut *ctx,
+                yes,
+            };
+            remediate::resume(&log, target.as_ref(), system_clock(), &mut gate).await?
+        };
+        finish(args, id, &note.user_principal_name, &report, ctx)
+    })
+}
+
+/// The outcome table, what the stop means, and how to continue.
+fn finish(
+    args: &PlanArgs,
+    id: OptionId,
+    upn: &str,
+    report: &RemediationReport,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<ExitCode> {
+    writeln!(ctx.out)?;
+    let cells: Vec<Vec<String>> = report
+        .steps
+        .iter()
+        .map(|r| {
+            let mut note = r.message.clone().unwrap_or_default();
+            if !r.this_run && r.status != idrift_app::journal::OpStatus::Pending {
+                note = format!("(earlier run) {note}").trim_end().to_owned();
+            }
+            vec![
+                r.order.to_string(),
+                kind_label(r.kind).to_owned(),
+                r.label().to_owned(),
+                r.target.clone(),
+                note,
+            ]
+        })
+        .collect();
+    write!(
+        ctx.out,
+        "{}",
+        table(&["Step", "Kind", "Outcome", "Target", "Note"], &cells, 100)
+    )?;
+    writeln!(ctx.out)?;
+    let again = resume_command(upn, id, &report.journal, &args.source);
+    let at = report.stopped_at();
+    match (report.stop, at) {
+        (Stop::Completed, _) => {
+            writeln!(
+                ctx.out,
+                "All {} steps of {id} are done ({} write(s) in this run).",
+                report.steps.len(),
+                report.writes
+            )?;
+        }
+        (Stop::Manual { order }, Some(row)) => {
+            writeln!(
+                ctx.out,
+                "Stopped at step {order}, which is manual: {}",
+                row.action
+            )?;
+            writeln!(ctx.out, "    {}", row.command)?;
+            writeln!(ctx.out, "Do it, then continue with:\n    {again}")?;
+        }
+        (Stop::CheckNotMet { order }, Some(row)) => {
+            writeln!(
+                ctx.out,
+                "Stopped at step {order}: {}",
+                row.message.as_deref().unwrap_or("the check does not hold")
+            )?;
+            writeln!(ctx.out, "When it holds, continue with:\n    {again}")?;
+        }
+        (Stop::Conflict { order }, Some(row)) => {
+            writeln!(
+                ctx.out,
+                "Stopped at step {order}: {}",
+                row.message
+                    .as_deref()
+                    .unwrap_or("the object changed since the plan")
+            )?;
+            writeln!(
+                ctx.out,
+                "Nothing was written for it. Find out why the object changed; when it matches the plan again, \
+                 continue with:\n    {again}\nor plan again from fresh data."
+            )?;
+        }
+        (Stop::Failed { order }, Some(row)) => {
+            writeln!(
+                ctx.out,
+                "Step {order} failed: {}",
+                row.message.as_deref().unwrap_or("(no message)")
+            )?;
+            writeln!(
+                ctx.out,
+                "Nothing after it was run. Fix the cause, then continue with (the step is checked again first, \
+                 so nothing is done twice):\n    {again}"
+            )?;
+        }
+        (Stop::Declined { order }, _) => {
+            writeln!(
+                ctx.out,
+                "Not confirmed: stopped before step {order}; nothing was done for it. Continue later with:\n    {again}"
+            )?;
+        }
+        (stop, None) => {
+            writeln!(ctx.out, "Stopped: {stop:?}. Continue with:\n    {again}")?;
+        }
+    }
+    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
+    Ok(if report.stop.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
