@@ -70,8 +70,22 @@ fn test(extra: &[String]) -> anyhow::Result<bool> {
         args.extend(extra_refs);
     }
     let env: Vec<(String, String)> = ad_env.unwrap_or_default();
-    let result = util::cargo(&root, &args, &env);
+    let result = util::cargo_test_counted(&root, &args, &env);
     samba::down_after_tests();
-    result?;
-    Ok(true)
+    let (ok, counts) = result?;
+    util::step("Pester (PowerShell module tests)")?;
+    let pester = pester::pester()?;
+    let line = pester.summary();
+    match pester {
+        pester::PesterOutcome::Passed => println!("{line}"),
+        pester::PesterOutcome::Failed(_) => eprintln!("{line}"),
+        // Not a pass, and said so; the module is covered here by the tree-sitter checks of `cargo test -p xtask`.
+        pester::PesterOutcome::NotRun(_) => eprintln!("{line}"),
+    }
+    let pester_failed = matches!(pester, pester::PesterOutcome::Failed(_));
+    println!(
+        "\ntests: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
+    Ok(ok && counts.failed == 0 && !pester_failed)
 }
