@@ -9,5 +9,6 @@ mod cloud_live;
 mod dirsync_e2e;
 mod ffi_abi;
 mod migration;
+mod remediate;
 mod scan;
 mod support;

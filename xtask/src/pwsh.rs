@@ -517,19 +517,18 @@ fn help_problems(f: &PublicFunction) -> Vec<String> {
         }
     }
     for p in &f.params {
-        if !has(&format!("PARAMETER {}", p.to_ascii_uppercase())) && !has(&format!("PARAMETER {p}"))
-        {
+        if !has(&format!("PARAMETER {p}")) {
             problems.push(format!("{}: help has no .PARAMETER {p}", f.name));
         }
     }
     for (k, _) in &sections {
-        if let Some(name) = k.strip_prefix("PARAMETER ") {
-            if !f.params.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-                problems.push(format!(
-                    "{}: help documents .PARAMETER {name}, which does not exist",
-                    f.name
-                ));
-            }
+        if let Some(name) = k.strip_prefix("PARAMETER ")
+            && !f.params.iter().any(|p| p.eq_ignore_ascii_case(name))
+        {
+            problems.push(format!(
+                "{}: help documents .PARAMETER {name}, which does not exist",
+                f.name
+            ));
         }
     }
     problems

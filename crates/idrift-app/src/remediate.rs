@@ -575,6 +575,93 @@ pub fn remediation_note(log: &JournalLog) -> Result<RemediationNote, AppError> {
     })
 }
 
+/// Why a write of a remediation cannot be reversed by idrift, `None` when it can (a delete is restored, a
+/// restore deleted again, licenses assigned back, a move moved back).
+fn irreversible(op: &Planned) -> Option<String> {
+    match op.op.as_str() {
+        OP_GRAPH_PURGE => Some(format!(
+            "{} was purged from the recycle bin: it cannot be brought back",
+            op.target
+        )),
+        OP_EXO_CLEAR => Some(
+            "the previous mailbox info was cleared: that mailbox's data is gone for good".to_owned(),
+        ),
+        OP_EXO_RESTORE => Some(
+            "a mailbox restore request is not undone; the items it merged stay (remove the request with \
+             Remove-MailboxRestoreRequest)"
+                .to_owned(),
+        ),
+        OP_AD_PROXY => {
+            let proxy = op
+                .after
+                .get("ProxyAddress")
+                .and_then(Value::as_str)
+                .unwrap_or("the address");
+            Some(format!(
+                "idrift does not remove proxy addresses; remove it by hand: Set-ADUser -Identity '{}' -Remove \
+                 @{{proxyAddresses='{proxy}'}}",
+                op.target
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The plan that reverses the writes of a remediation journal, newest first ([`journal::undo_ops`]), run with
+/// [`RemediationExecutor`]. Checks, records and manual steps changed nothing idrift can reverse and are left
+/// out; writes that cannot be reversed (a purge, a cleared previous mailbox, a restore request, an added
+/// proxy address) are listed with the reason, and so is a delete whose user was purged afterwards.
+///
+/// # Errors
+/// As for [`remediation_note`].
+pub fn undo_spec(log: &JournalLog) -> Result<(PlanSpec, Vec<journal::NotUndone>), AppError> {
+    let note = remediation_note(log)?;
+    let (ops, mut not_undone) = journal::undo_ops(log);
+    let step =
+        |op: &Planned| locator(op).map_or(op.seq, |l| u64::try_from(l.order).unwrap_or(u64::MAX));
+    let purged: Vec<String> = ops
+        .iter()
+        .filter(|o| o.op == OP_GRAPH_PURGE)
+        .map(|o| o.target.to_ascii_lowercase())
+        .collect();
+    let mut kept = Vec::new();
+    for op in ops {
+        if step_kind(&op.op) != Some(StepKind::Write) {
+            continue;
+        }
+        let reason = irreversible(&op).or_else(|| {
+            (op.op == OP_GRAPH_DELETE && purged.contains(&op.target.to_ascii_lowercase())).then(
+                || {
+                    format!(
+                        "{} was purged afterwards: the delete cannot be reversed",
+                        op.target
+                    )
+                },
+            )
+        });
+        match reason {
+            Some(reason) => not_undone.push(journal::NotUndone {
+                seq: step(&op),
+                target: op.target.clone(),
+                reason,
+            }),
+            None => kept.push(op),
+        }
+    }
+    journal::number(&mut kept);
+    let spec = PlanSpec {
+        command: format!("undo {}", log.header.command),
+        ops: kept,
+        notes: vec![(NOTE_REMEDIATION.to_owned(), to_value(&note))],
+        undoes: Some(format!(
+            "{} (plan {})",
+            log.path.display(),
+            log.header.plan_hash
+        )),
+    };
+    Ok((spec, not_undone))
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The executor: reads, compares and writes the objects of the steps.
 

@@ -785,3 +785,59 @@ fn values_are_described_in_words() {
     );
     assert_eq!(describe_value("other", &json!(1)), "1");
 }
+
+#[tokio::test]
+async fn undo_restores_a_deleted_user_and_lists_what_cannot_be_reversed() {
+    let (_tmp, dir) = demo_dir();
+    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    // Stopped before the purge: the delete can be reversed.
+    let j = dir.with_file_name("dm.jsonl");
+    let (target, _) = RehearsalTarget::open(&dir).unwrap();
+    apply(&j, &spec, &target, clock(), &mut NoTo(4))
+        .await
+        .unwrap();
+    let log = crate::journal::read(&j).unwrap();
+    let (undo, not_undone) = undo_spec(&log).unwrap();
+    assert!(not_undone.is_empty(), "{not_undone:?}");
+    assert_eq!(undo.ops.len(), 1);
+    assert_eq!(undo.ops[0].op, OP_GRAPH_DELETE);
+    assert_eq!(
+        undo.command,
+        "undo plan DeleteAndMerge testduplicate@contoso.com"
+    );
+    let (target, _) = RehearsalTarget::open(&dir).unwrap();
+    let report = crate::journal::apply(
+        &dir.with_file_name("undo.jsonl"),
+        &undo,
+        &RemediationExecutor::new(&target),
+        clock(),
+        crate::journal::RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.ops[0].status, OpStatus::Applied, "{report:#?}");
+    let snap = load_dir(&dir).unwrap().snapshot;
+    assert!(cloud_by_upn(&snap, DUP).is_some(), "restored");
+    assert!(target.deleted_users().is_empty());
+
+    // After the purge, neither the purge nor the delete can be reversed.
+    let (_tmp2, dir2) = demo_dir();
+    let j2 = dir2.with_file_name("dm.jsonl");
+    start(
+        &dir2,
+        &spec_for(
+            &dir2,
+            DUP,
+            OptionId::DeleteAndMerge,
+            &PlanOptions::default(),
+        ),
+        &j2,
+    )
+    .await;
+    let (undo, not_undone) = undo_spec(&crate::journal::read(&j2).unwrap()).unwrap();
+    assert!(undo.ops.is_empty(), "{undo:#?}");
+    let steps: Vec<u64> = not_undone.iter().map(|n| n.seq).collect();
+    assert_eq!(steps, [4, 2]);
+    assert!(not_undone[0].reason.contains("cannot be brought back"));
+    assert!(not_undone[1].reason.contains("purged afterwards"));
+}

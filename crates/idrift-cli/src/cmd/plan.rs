@@ -3,6 +3,8 @@
 
 mod apply;
 
+pub(crate) use apply::undo as undo_remediation;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -66,6 +68,9 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
                 .to_owned(),
         )
         .into());
+    }
+    if args.write.apply {
+        apply::check_new_journal(&args)?;
     }
     let loaded = args.source.load(ctx)?;
     let scan_opts = super::scan::scan_options(

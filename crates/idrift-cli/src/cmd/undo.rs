@@ -38,6 +38,9 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     for w in &log.warnings {
         writeln!(ctx.err, "warning: {w}")?;
     }
+    if idrift_app::remediate::remediation_note(&log).is_ok() {
+        return crate::cmd::plan::undo_remediation(&log, &args.source, &args.write, ctx).await;
+    }
     let (spec, not_undone) = journal::undo_spec(&log);
     for n in &not_undone {
         writeln!(

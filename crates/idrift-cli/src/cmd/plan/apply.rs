@@ -250,6 +250,22 @@ fn journal_path(args: &PlanArgs, command: &str, now_unix: i64) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(journal::default_file_name(command, now_unix)))
 }
 
+fn journal_exists(path: &Path) -> anyhow::Error {
+    UsageError(format!(
+        "{}: journal already exists; continue it with --resume, or name a new one with --journal",
+        path.display()
+    ))
+    .into()
+}
+
+/// Refuses `--journal PATH` when the file exists, before anything is read.
+pub(super) fn check_new_journal(args: &PlanArgs) -> anyhow::Result<()> {
+    match &args.write.journal {
+        Some(p) if p.exists() => Err(journal_exists(p)),
+        _ => Ok(()),
+    }
+}
+
 /// Printed under `idrift plan UPN --option ID` (table output): what `--apply` would do.
 pub(super) fn dry_run_note(
     args: &PlanArgs,
@@ -258,7 +274,16 @@ pub(super) fn dry_run_note(
     snapshot: &Snapshot,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<()> {
-    let spec = remediate::plan_spec(plan, id, snapshot)?;
+    let spec = match remediate::plan_spec(plan, id, snapshot) {
+        Ok(spec) => spec,
+        Err(e) => {
+            writeln!(
+                ctx.out,
+                "\nDry run: nothing was changed. --apply cannot run this option yet: {e}"
+            )?;
+            return Ok(());
+        }
+    };
     let rows = remediate::pending_rows(&spec);
     let path = journal_path(args, &spec.command, ctx.now_unix);
     writeln!(
@@ -311,11 +336,7 @@ pub(super) fn apply(
         }
     }
     if path.exists() {
-        return Err(UsageError(format!(
-            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
-            path.display()
-        ))
-        .into());
+        return Err(journal_exists(&path));
     }
     refuse_without_terminal(args, ctx)?;
     block_on(async {
@@ -533,3 +554,131 @@ fn finish(
         ExitCode::from(1)
     })
 }
+
+/// `idrift undo JOURNAL` for a remediation journal: reverses the writes that can be reversed, newest first,
+/// through the same targets (`--snapshot DIR` or the live services), into a journal of its own.
+pub(crate) async fn undo(
+    log: &journal::JournalLog,
+    source: &SourceArgs,
+    write: &crate::cmd::dirsync::WriteArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<ExitCode> {
+    let (spec, not_undone) = remediate::undo_spec(log)?;
+    writeln!(
+        ctx.out,
+        "Undoing {} ({}, created {}): {} step(s) to reverse, newest first.",
+        log.path.display(),
+        log.header.command,
+        log.header.created,
+        spec.ops.len()
+    )?;
+    for n in &not_undone {
+        writeln!(
+            ctx.err,
+            "warning: step {} ({}) cannot be undone: {}",
+            n.seq, n.target, n.reason
+        )?;
+    }
+    if spec.ops.is_empty() {
+        writeln!(ctx.out, "Nothing idrift can reverse.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let target = open_target(source, ctx).await?;
+    let missing = remediate::missing_sides(&spec.ops, target.as_ref());
+    if !missing.is_empty() {
+        return Err(UsageError(format!(
+            "reversing these steps needs {}",
+            missing
+                .iter()
+                .map(|s| format!("{} ({})", s.name(), s.flag()))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ))
+        .into());
+    }
+    let cells: Vec<Vec<String>> = spec
+        .ops
+        .iter()
+        .map(|o| {
+            vec![
+                remediate::locator(o)
+                    .map(|l| l.order.to_string())
+                    .unwrap_or_default(),
+                o.target.clone(),
+                remediate::describe_value(&o.op, &o.before),
+                remediate::describe_value(&o.op, &o.after),
+            ]
+        })
+        .collect();
+    writeln!(ctx.out, "Acts on: {}", target.description())?;
+    write!(
+        ctx.out,
+        "{}",
+        table(&["Step", "Target", "Now", "Back to"], &cells, 80)
+    )?;
+    let path = write
+        .journal
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(journal::default_file_name(&spec.command, ctx.now_unix)));
+    if !write.apply {
+        writeln!(
+            ctx.out,
+            "\nDry run: nothing was changed. With --apply the journal is {}",
+            path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        return Err(journal_exists(&path));
+    }
+    let question = format!(
+        "Reverse the {} step(s) recorded in {}?",
+        spec.ops.len(),
+        log.path.display()
+    );
+    if !confirm(ctx, write.yes, &question)? {
+        writeln!(ctx.out, "Not confirmed: nothing was changed.")?;
+        return Ok(ExitCode::from(1));
+    }
+    let exec = remediate::RemediationExecutor::new(target.as_ref());
+    let report = journal::apply(
+        &path,
+        &spec,
+        &exec,
+        system_clock(),
+        journal::RunOptions::default(),
+    )
+    .await?;
+    let cells: Vec<Vec<String>> = report
+        .ops
+        .iter()
+        .map(|o| {
+            vec![
+                o.target.clone(),
+                o.status.label().to_owned(),
+                remediate::describe_value(&o.op, &o.before),
+                remediate::describe_value(&o.op, &o.after),
+                o.message.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    writeln!(ctx.out)?;
+    write!(
+        ctx.out,
+        "{}",
+        table(
+            &["Target", "Outcome", "Before", "After", "Note"],
+            &cells,
+            80
+        )
+    )?;
+    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
+    Ok(if report.has_failures() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests;
