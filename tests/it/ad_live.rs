@@ -781,3 +781,84 @@ async fn add_a_proxy_address_and_move_a_user_out_of_scope_and_back() {
     })
     .await;
 }
+
+/// `idrift snapshot take --ad ldap://… --out DIR` through the CLI writes an `ad.ldif` that reads back to
+/// exactly the users the adapter reads, and the password never appears in the output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_snapshot_take_from_the_dc_round_trips() {
+    let Some(env) = env() else { return };
+    let ou = seeded_ou(&env);
+    let live = LdapDirectory::connect(&env.config(&ou))
+        .await
+        .unwrap()
+        .read_users()
+        .await
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("snap");
+    let args = vec![
+        "snapshot".to_owned(),
+        "take".to_owned(),
+        "--ad".to_owned(),
+        env.ldap_url.clone(),
+        "--ad-base-dn".to_owned(),
+        ou.clone(),
+        "--ad-bind".to_owned(),
+        env.bind_upn.clone(),
+        "--ad-password-env".to_owned(),
+        "AD_BIND_PASSWORD".to_owned(),
+        "--ad-ca-file".to_owned(),
+        env.ca_file.display().to_string(),
+        "--out".to_owned(),
+        out.display().to_string(),
+    ];
+    // The CLI builds its own runtime; run it off this runtime's threads.
+    let r = tokio::task::spawn_blocking(move || {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = crate::support::idrift(&argv);
+        (r.code, r.stdout, r.stderr)
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.0, std::process::ExitCode::SUCCESS, "{}", r.2);
+    assert!(r.1.contains("2000 AD user(s)"), "{}", r.1);
+    assert!(!r.1.contains(&env.password) && !r.2.contains(&env.password));
+    assert!(!out.join("entra-users.json").exists(), "only the sources read are written");
+    let text = std::fs::read_to_string(out.join("ad.ldif")).unwrap();
+    let mut back = parse_users(&text).unwrap().users;
+    let mut live = live;
+    back.sort_by_key(guid_of);
+    live.sort_by_key(guid_of);
+    assert_eq!(back, live);
+
+    // A wrong password is a clear error (exit 1) and leaves no snapshot directory behind.
+    let out2 = tmp.path().join("snap2");
+    let args2 = vec![
+        "snapshot".to_owned(),
+        "take".to_owned(),
+        "--ad".to_owned(),
+        env.ldap_url.clone(),
+        "--ad-base-dn".to_owned(),
+        ou,
+        "--ad-bind".to_owned(),
+        env.bind_upn.clone(),
+        "--ad-password-file".to_owned(),
+        tmp.path().join("wrong-pw").display().to_string(),
+        "--ad-ca-file".to_owned(),
+        env.ca_file.display().to_string(),
+        "--out".to_owned(),
+        out2.display().to_string(),
+    ];
+    std::fs::write(tmp.path().join("wrong-pw"), "not-the-password\n").unwrap();
+    let r = tokio::task::spawn_blocking(move || {
+        let argv: Vec<&str> = args2.iter().map(String::as_str).collect();
+        let r = crate::support::idrift(&argv);
+        (r.code, r.stderr)
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.0, std::process::ExitCode::from(1), "{}", r.1);
+    assert!(r.1.to_lowercase().contains("bind"), "{}", r.1);
+    assert!(!r.1.contains("not-the-password"), "{}", r.1);
+    assert!(!out2.exists());
+}

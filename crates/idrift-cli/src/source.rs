@@ -281,8 +281,21 @@ impl SourceArgs {
         Ok(self.conn.profile(ctx)?.ad)
     }
 
-    /// Loads the data the arguments name, printing reader warnings to standard error.
+    /// Loads the data the arguments name (both AD and Entra ID), printing reader warnings to standard error.
     pub(crate) fn load(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<Loaded> {
+        self.load_inner(ctx, true).map(|(loaded, _)| loaded)
+    }
+
+    /// Loads whichever of AD and Entra ID the arguments name (at least one), for `snapshot take`; returns which.
+    pub(crate) fn load_any(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
+        self.load_inner(ctx, false)
+    }
+
+    fn load_inner(&self, ctx: &mut Ctx<'_>, require_both: bool) -> anyhow::Result<(Loaded, Sides)> {
+        let mut sides = Sides {
+            ad: true,
+            entra: true,
+        };
         let mut live = LiveSpec::default();
         let mut loaded = if self.demo {
             idrift_app::demo::load()?
@@ -290,25 +303,37 @@ impl SourceArgs {
             snapshot::load_dir(dir)?
         } else {
             let ad = self.ad_value(ctx)?;
-            let (Some(ad), Some(entra)) = (ad.as_deref(), self.entra.as_deref()) else {
+            let (ad, entra) = (ad.as_deref(), self.entra.as_deref());
+            let missing = if require_both {
+                ad.is_none() || entra.is_none()
+            } else {
+                ad.is_none() && entra.is_none()
+            };
+            if missing {
                 return Err(UsageError(
                     "name the data: --snapshot DIR, or --ad FILE.ldif|ldaps://DC --entra FILE.json|graph, or --demo"
                         .to_owned(),
                 )
                 .into());
+            }
+            sides = Sides {
+                ad: ad.is_some(),
+                entra: entra.is_some(),
             };
             let mut loaded = Loaded::default();
-            if is_ldap_url(ad) {
-                live.ad = Some(self.conn.ldap_config(ad, ctx)?);
-            } else {
-                let (users, warnings) = snapshot::load_ad_file(Path::new(ad))?;
-                loaded.snapshot.on_prem = users;
-                loaded.warnings.extend(warnings);
+            match ad {
+                Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
+                Some(ad) => {
+                    let (users, warnings) = snapshot::load_ad_file(Path::new(ad))?;
+                    loaded.snapshot.on_prem = users;
+                    loaded.warnings.extend(warnings);
+                }
+                None => {}
             }
-            if is_graph(entra) {
-                live.graph = Some(self.conn.cloud_config(ctx)?);
-            } else {
-                loaded.snapshot.cloud = snapshot::load_entra_file(Path::new(entra))?;
+            match entra {
+                Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
+                Some(entra) => loaded.snapshot.cloud = snapshot::load_entra_file(Path::new(entra))?,
+                None => {}
             }
             if let Some(p) = &self.entra_sync {
                 loaded.snapshot.tenant_sync = snapshot::load_tenant_sync_file(p)?;
@@ -339,8 +364,17 @@ impl SourceArgs {
         for w in &loaded.warnings {
             writeln!(ctx.err, "warning: {w}")?;
         }
-        Ok(loaded)
+        Ok((loaded, sides))
     }
+}
+
+/// Which directories a load read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sides {
+    /// Active Directory users.
+    pub(crate) ad: bool,
+    /// Entra ID users.
+    pub(crate) entra: bool,
 }
 
 /// A runtime for the live adapters (the CLI is a composition root; commands stay synchronous).

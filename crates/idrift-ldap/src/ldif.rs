@@ -12,7 +12,8 @@
 //! no `objectClass` at all (an export that did not ask for it) is a user when it has a `userPrincipalName` or
 //! a `sAMAccountName`. Only the attributes of [`OnPremUser`] are kept.
 //!
-//! The reader streams: it holds one block of input and the users kept, never the whole input. Malformed
+//! The reader streams: it holds one block of input and the users kept, never the whole input;
+//! [`read_users_each`] hands each user over as its record ends, for callers that keep less. Malformed
 //! input gives an [`LdifError`] naming the line; nothing makes it panic. [`write_users`] writes LDIF that
 //! reads back to the same users.
 
@@ -77,12 +78,37 @@ impl std::error::Error for LdifError {}
 /// to continue, a record not starting with `dn:`, a GUID that is not 16 bytes, a number that is not an
 /// integer, text that is not UTF-8.
 pub fn read_users<R: BufRead>(reader: R) -> Result<LdifUsers, LdifError> {
+    let mut users = Vec::new();
+    let warnings = read_users_each(reader, |u| users.push(u))?;
+    Ok(LdifUsers { users, warnings })
+}
+
+/// Like [`read_users`], but hands each user to `each` as soon as its record ends instead of collecting them,
+/// so a caller that keeps only some attributes, or indexes users, never holds the whole list. Returns the
+/// warnings.
+///
+/// `each` may have been called for some users before an error is returned; discard what it collected when
+/// this fails.
+///
+/// # Errors
+/// As for [`read_users`].
+pub fn read_users_each<R: BufRead>(
+    reader: R,
+    mut each: impl FnMut(OnPremUser),
+) -> Result<Vec<LdifWarning>, LdifError> {
     let mut lines = LineReader::new(reader);
     let mut parser = Parser::default();
     while let Some((line_no, line)) = lines.next_line()? {
         parser.line(line_no, line)?;
+        if let Some(user) = parser.ready.take() {
+            each(user);
+        }
     }
-    Ok(parser.finish())
+    parser.finish();
+    if let Some(user) = parser.ready.take() {
+        each(user);
+    }
+    Ok(parser.warnings)
 }
 
 /// Reads the users of an LDIF export held in memory.
@@ -404,7 +430,9 @@ struct Parser {
     state: State,
     rec: Record,
     scratch: Vec<u8>,
-    out: LdifUsers,
+    /// The user whose record just ended, until the caller takes it.
+    ready: Option<OnPremUser>,
+    warnings: Vec<LdifWarning>,
 }
 
 impl Default for Parser {
@@ -413,7 +441,8 @@ impl Default for Parser {
             state: State::Start,
             rec: Record::default(),
             scratch: Vec::new(),
-            out: LdifUsers::default(),
+            ready: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -601,7 +630,7 @@ impl Parser {
                     show(&v),
                     self.rec.user.distinguished_name
                 );
-                self.out.warnings.push(LdifWarning {
+                self.warnings.push(LdifWarning {
                     line: self.rec.line,
                     message,
                 });
@@ -649,7 +678,7 @@ impl Parser {
                     attr.ldap_name(),
                     self.rec.user.distinguished_name
                 );
-                self.out.warnings.push(LdifWarning {
+                self.warnings.push(LdifWarning {
                     line: line_no,
                     message,
                 });
@@ -661,22 +690,24 @@ impl Parser {
 
     fn end_record(&mut self) {
         self.state = State::Between;
-        let rec = std::mem::take(&mut self.rec);
+        let mut rec = std::mem::take(&mut self.rec);
         let is_user = if rec.has_object_class {
             rec.class_user && !rec.class_computer
         } else {
             rec.user.user_principal_name.is_some() || rec.user.sam_account_name.is_some()
         };
         if is_user {
-            self.out.users.push(rec.user);
+            // Values were pushed one at a time; a million users should not keep the spare capacity.
+            rec.user.proxy_addresses.shrink_to_fit();
+            rec.user.other_mobile.shrink_to_fit();
+            self.ready = Some(rec.user);
         }
     }
 
-    fn finish(mut self) -> LdifUsers {
+    fn finish(&mut self) {
         if self.state == State::Record {
             self.end_record();
         }
-        self.out
     }
 }
 

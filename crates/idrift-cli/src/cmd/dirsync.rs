@@ -108,8 +108,8 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let report = idrift_app::dirsync::compare(&loaded.snapshot, &phone);
     match args.format {
         Format::Json => {
-            let body = serde_json::json!({ "Summary": report.summary, "Rows": report.rows });
-            serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
+            // `DirSyncReport` serializes as {"Summary":{...},"Rows":[...]}, rows in the CSV's column order.
+            serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
             writeln!(ctx.out)?;
         }
         Format::Csv => {

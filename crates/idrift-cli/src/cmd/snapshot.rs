@@ -34,18 +34,23 @@ pub(crate) fn run(cmd: SnapshotCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Exi
 }
 
 fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let loaded = args.source.load(ctx)?;
+    let (loaded, sides) = args.source.load_any(ctx)?;
     let parts = Parts {
-        ad: true,
-        entra: true,
+        ad: sides.ad,
+        entra: sides.entra,
     };
     write_dir(&args.out, &loaded.snapshot, parts)?;
-    writeln!(
-        ctx.out,
-        "Wrote snapshot {}: {} AD user(s), {} Entra ID user(s)",
-        args.out.display(),
-        loaded.snapshot.on_prem.len(),
-        loaded.snapshot.cloud.len()
-    )?;
+    let s = &loaded.snapshot;
+    let mut what = Vec::new();
+    if sides.ad {
+        what.push(format!("{} AD user(s)", s.on_prem.len()));
+    }
+    if sides.entra {
+        what.push(format!("{} Entra ID user(s)", s.cloud.len()));
+    }
+    if let Some(r) = &s.exo_recipients {
+        what.push(format!("{} Exchange Online recipient(s)", r.len()));
+    }
+    writeln!(ctx.out, "Wrote snapshot {}: {}", args.out.display(), what.join(", "))?;
     Ok(ExitCode::SUCCESS)
 }

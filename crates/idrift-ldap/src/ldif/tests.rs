@@ -6,7 +6,7 @@ use std::io::{BufReader, Read};
 use idrift_core::guid::Guid;
 use idrift_core::model::OnPremUser;
 
-use super::{LdifError, parse_users, read_users, write_users};
+use super::{LdifError, parse_users, read_users, read_users_each, write_users};
 
 const LDAPSEARCH: &str = "\
 version: 1
@@ -472,4 +472,33 @@ fn plain_ldapsearch_output_with_references_and_result() {
 fn an_export_of_a_failed_search_is_refused() {
     let input = "dn: CN=A,DC=x\nobjectClass: user\n\nsearch: 2\nresult: 4 Size limit exceeded\n";
     check_err(input, 5, "failed search");
+}
+
+#[test]
+fn each_hands_over_users_in_order_as_records_end() {
+    let input = "version: 1\n\n\
+        dn: CN=A,DC=x\nobjectClass: user\nmobile: 1\nmobile: 2\n\n\
+        dn: CN=B,DC=x\nchangetype: delete\n\n\
+        dn: CN=C,DC=x\nobjectClass: user\nproxyAddresses: SMTP:c@x\nproxyAddresses: smtp:c@y\n";
+    let mut seen = Vec::new();
+    let warnings = read_users_each(input.as_bytes(), |u| seen.push(u)).unwrap();
+    let all = parse_users(input).unwrap();
+    assert_eq!(seen, all.users);
+    assert_eq!(warnings, all.warnings);
+    let dns: Vec<&str> = seen.iter().map(|u| u.distinguished_name.as_str()).collect();
+    assert_eq!(dns, ["CN=A,DC=x", "CN=C,DC=x"]);
+    assert_eq!(warnings.len(), 2);
+    // Multi-valued attributes keep no spare capacity.
+    assert_eq!(seen[1].proxy_addresses.capacity(), 2);
+    assert_eq!(read_users(LDAPSEARCH.as_bytes()).unwrap().users[0].other_mobile.capacity(), 2);
+}
+
+#[test]
+fn each_stops_at_the_first_error_after_the_users_before_it() {
+    let input = "dn: CN=A,DC=x\nobjectClass: user\n\ndn: CN=B,DC=x\nobjectGUID:: AAAA\n";
+    let mut seen = Vec::new();
+    let err = read_users_each(input.as_bytes(), |u| seen.push(u.distinguished_name)).unwrap_err();
+    assert_eq!(err.line, 5);
+    assert!(err.message.contains("16-byte GUID"), "{err}");
+    assert_eq!(seen, ["CN=A,DC=x"]);
 }
