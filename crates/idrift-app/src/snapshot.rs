@@ -2,6 +2,11 @@
 //!
 //! A snapshot directory holds `ad.ldif`, `entra-users.json`, and optionally `entra-sync.json`,
 //! `exo-recipients.json` and `exo-users.json`. The two big files are parsed on two threads at once.
+//!
+//! The readers hand over one user at a time, and a [`LoadProfile`] drops what a command does not read
+//! before the user is kept: `dirsync compare` on a million users needs memory for the attributes it
+//! compares, not for every attribute of the export. The `*_with` functions take the profile; the others
+//! read everything ([`LoadProfile::Full`]).
 
 use std::fs::{self, File};
 use std::io::BufReader;
@@ -32,6 +37,84 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// Which user attributes a command reads. A loader given a profile drops the others from each user as
+/// it is read, so a large snapshot needs memory only for what the command uses. Every attribute a profile
+/// keeps holds exactly what [`LoadProfile::Full`] reads, so a command gives the same output with its
+/// profile as with the full read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LoadProfile {
+    /// Every attribute the readers know: for commands that show or write users (`plan`, `scan`, repairs,
+    /// `snapshot take`, the PowerShell module).
+    #[default]
+    Full,
+    /// What the DirSyncOverrides comparison reads (`dirsync compare`): the matching keys (source anchor
+    /// and `onPremisesImmutableId`, UPN, the primary SMTP address), the phone attributes, the sync flag,
+    /// and the names its rows show (DN, object id). `proxyAddresses` and `mail` are reduced to what
+    /// [`OnPremUser::primary_smtp`] and [`CloudUser::primary_smtp`] read (the first `SMTP:` address, else
+    /// `mail`); licenses, provisioning errors and the other text attributes are dropped.
+    Phones,
+}
+
+impl LoadProfile {
+    /// Drops from an AD user what this profile does not read.
+    pub fn project_on_prem(self, u: &mut OnPremUser) {
+        match self {
+            LoadProfile::Full => {}
+            LoadProfile::Phones => {
+                keep_primary_smtp(&mut u.proxy_addresses, &mut u.mail);
+                u.sam_account_name = None;
+                u.target_address = None;
+                u.when_changed = None;
+            }
+        }
+    }
+
+    /// Drops from an Entra ID user what this profile does not read.
+    pub fn project_cloud(self, u: &mut CloudUser) {
+        match self {
+            LoadProfile::Full => {}
+            LoadProfile::Phones => {
+                keep_primary_smtp(&mut u.proxy_addresses, &mut u.mail);
+                u.display_name = None;
+                u.business_phones = Vec::new();
+                u.assigned_licenses = Vec::new();
+                u.on_premises_provisioning_errors = Vec::new();
+                u.service_provisioning_errors = Vec::new();
+            }
+        }
+    }
+
+    /// Drops from every user of a loaded snapshot what this profile does not read (for data that was not
+    /// read through a `*_with` loader, such as live sources).
+    pub fn project(self, snapshot: &mut Snapshot) {
+        if self == LoadProfile::Full {
+            return;
+        }
+        for u in &mut snapshot.on_prem {
+            self.project_on_prem(u);
+        }
+        for u in &mut snapshot.cloud {
+            self.project_cloud(u);
+        }
+    }
+}
+
+/// Reduces `proxy_addresses` and `mail` to what `primary_smtp()` reads: the first `SMTP:` address, else
+/// `mail`. When `mail` holds that same address, only `mail` is kept (one string instead of a list).
+fn keep_primary_smtp(proxy_addresses: &mut Vec<String>, mail: &mut Option<String>) {
+    let Some(i) = proxy_addresses.iter().position(|p| p.starts_with("SMTP:")) else {
+        *proxy_addresses = Vec::new();
+        return;
+    };
+    let primary = proxy_addresses.swap_remove(i);
+    if mail.as_deref() == primary.get("SMTP:".len()..) {
+        *proxy_addresses = Vec::new();
+    } else {
+        *mail = None;
+        *proxy_addresses = vec![primary];
+    }
+}
+
 fn open(path: &Path) -> Result<BufReader<File>, AppError> {
     let f = File::open(path).map_err(|source| AppError::Read {
         path: path.to_path_buf(),
@@ -40,21 +123,47 @@ fn open(path: &Path) -> Result<BufReader<File>, AppError> {
     Ok(BufReader::with_capacity(1 << 20, f))
 }
 
+/// A first guess at how many users a file of `path`'s size holds, so the list is allocated once instead
+/// of doubling (and, with allocators that cannot move a block in place, copying) a million-element list.
+/// A guess that is too high reserves address space the list never touches; it is trimmed at the end.
+fn users_estimate(path: &Path, bytes_per_user: u64) -> usize {
+    let len = fs::metadata(path).map_or(0, |m| m.len());
+    usize::try_from(len / bytes_per_user).unwrap_or(0)
+}
+
 /// Reads an LDIF export of AD users.
 ///
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file and line.
 pub fn load_ad_file(path: &Path) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    let parsed = idrift_ldap::ldif::read_users(open(path)?).map_err(|e| AppError::Parse {
+    load_ad_file_with(path, LoadProfile::Full)
+}
+
+/// Reads an LDIF export of AD users, keeping what `profile` reads.
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file and line.
+pub fn load_ad_file_with(
+    path: &Path,
+    profile: LoadProfile,
+) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+    let reader = open(path)?;
+    // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
+    let mut users = Vec::with_capacity(users_estimate(path, 600));
+    let warnings = idrift_ldap::ldif::read_users_each(reader, |mut u| {
+        profile.project_on_prem(&mut u);
+        users.push(u);
+    })
+    .map_err(|e| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
-    let warnings = parsed
-        .warnings
+    users.shrink_to_fit();
+    let warnings = warnings
         .iter()
         .map(|w| format!("{}: line {}: {}", path.display(), w.line, w.message))
         .collect();
-    Ok((parsed.users, warnings))
+    Ok((users, warnings))
 }
 
 /// Reads Graph user JSON (any of the shapes admins export).
@@ -62,10 +171,27 @@ pub fn load_ad_file(path: &Path) -> Result<(Vec<OnPremUser>, Vec<String>), AppEr
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
 pub fn load_entra_file(path: &Path) -> Result<Vec<CloudUser>, AppError> {
-    idrift_cloud::snapshot::read_users(open(path)?).map_err(|e| AppError::Parse {
+    load_entra_file_with(path, LoadProfile::Full)
+}
+
+/// Reads Graph user JSON (any of the shapes admins export), keeping what `profile` reads.
+///
+/// # Errors
+/// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
+pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<CloudUser>, AppError> {
+    let reader = open(path)?;
+    // Graph writes about 500 bytes per user with the default properties, more with `$select`.
+    let mut users = Vec::with_capacity(users_estimate(path, 450));
+    idrift_cloud::snapshot::read_users_each(reader, |mut u| {
+        profile.project_cloud(&mut u);
+        users.push(u);
+    })
+    .map_err(|e| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })
+    })?;
+    users.shrink_to_fit();
+    Ok(users)
 }
 
 /// Reads the `GET /directory/onPremisesSynchronization` response.
@@ -96,9 +222,17 @@ pub fn load_exo_file(path: &Path) -> Result<Vec<ExoRecipient>, AppError> {
 /// # Errors
 /// The first reader error, naming its file.
 pub fn load_pair(ad: &Path, entra: &Path) -> Result<Loaded, AppError> {
+    load_pair_with(ad, entra, LoadProfile::Full)
+}
+
+/// Reads an AD export and an Entra export in parallel, keeping what `profile` reads.
+///
+/// # Errors
+/// The first reader error, naming its file.
+pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
     let (ad_result, entra_result) = std::thread::scope(|s| {
-        let ad_thread = s.spawn(|| load_ad_file(ad));
-        let entra_result = load_entra_file(entra);
+        let ad_thread = s.spawn(|| load_ad_file_with(ad, profile));
+        let entra_result = load_entra_file_with(entra, profile);
         let ad_result = ad_thread.join().unwrap_or_else(|_| {
             Err(AppError::Invalid(format!(
                 "{}: the LDIF reader stopped unexpectedly",
@@ -129,13 +263,19 @@ fn optional(dir: &Path, name: &str) -> Option<PathBuf> {
 /// # Errors
 /// [`AppError::MissingFile`] when `ad.ldif` or `entra-users.json` is absent; reader errors naming the file.
 pub fn load_dir(dir: &Path) -> Result<Loaded, AppError> {
+    load_dir_with(dir, LoadProfile::Full)
+}
+
+/// Loads a snapshot directory, keeping of each user what `profile` reads (the optional files are read
+/// whole).
+///
+/// # Errors
+/// [`AppError::MissingFile`] when `ad.ldif` or `entra-users.json` is absent; reader errors naming the file.
+pub fn load_dir_with(dir: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
     if !dir.is_dir() {
         return Err(AppError::Read {
             path: dir.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "not a snapshot directory",
-            ),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a snapshot directory"),
         });
     }
     let ad = dir.join(AD_FILE);
@@ -152,7 +292,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, AppError> {
             file: ENTRA_USERS_FILE,
         });
     }
-    let mut loaded = load_pair(&ad, &entra)?;
+    let mut loaded = load_pair_with(&ad, &entra, profile)?;
     if let Some(p) = optional(dir, ENTRA_SYNC_FILE) {
         loaded.snapshot.tenant_sync = load_tenant_sync_file(&p)?;
     }
@@ -180,12 +320,7 @@ pub struct Parts {
 /// # Errors
 /// [`AppError::Write`] naming the file; [`AppError::Invalid`] when `dir` exists and is not empty.
 pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), AppError> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .map_err(write_err(dir))?
-            .next()
-            .is_some()
-    {
+    if dir.exists() && fs::read_dir(dir).map_err(write_err(dir))?.next().is_some() {
         return Err(AppError::Invalid(format!(
             "{}: output directory exists and is not empty; choose a new --out",
             dir.display()
@@ -240,3 +375,6 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
     }
     result
 }
+
+#[cfg(test)]
+mod tests;

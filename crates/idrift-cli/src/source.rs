@@ -9,7 +9,7 @@ use idrift_app::live::{
     CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
     LiveSpec, SecretString,
 };
-use idrift_app::snapshot::{self, Loaded};
+use idrift_app::snapshot::{self, LoadProfile, Loaded};
 
 use crate::profile::Profile;
 use crate::{Ctx, UsageError};
@@ -283,15 +283,31 @@ impl SourceArgs {
 
     /// Loads the data the arguments name (both AD and Entra ID), printing reader warnings to standard error.
     pub(crate) fn load(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<Loaded> {
-        self.load_inner(ctx, true).map(|(loaded, _)| loaded)
+        self.load_with(ctx, LoadProfile::Full)
+    }
+
+    /// Like [`SourceArgs::load`], keeping of each user read from a file what `profile` reads (live sources
+    /// and the demo are read whole).
+    pub(crate) fn load_with(
+        &self,
+        ctx: &mut Ctx<'_>,
+        profile: LoadProfile,
+    ) -> anyhow::Result<Loaded> {
+        self.load_inner(ctx, true, profile)
+            .map(|(loaded, _)| loaded)
     }
 
     /// Loads whichever of AD and Entra ID the arguments name (at least one), for `snapshot take`; returns which.
     pub(crate) fn load_any(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
-        self.load_inner(ctx, false)
+        self.load_inner(ctx, false, LoadProfile::Full)
     }
 
-    fn load_inner(&self, ctx: &mut Ctx<'_>, require_both: bool) -> anyhow::Result<(Loaded, Sides)> {
+    fn load_inner(
+        &self,
+        ctx: &mut Ctx<'_>,
+        require_both: bool,
+        profile: LoadProfile,
+    ) -> anyhow::Result<(Loaded, Sides)> {
         let mut sides = Sides {
             ad: true,
             entra: true,
@@ -300,7 +316,7 @@ impl SourceArgs {
         let mut loaded = if self.demo {
             idrift_app::demo::load()?
         } else if let Some(dir) = &self.snapshot {
-            snapshot::load_dir(dir)?
+            snapshot::load_dir_with(dir, profile)?
         } else {
             let ad = self.ad_value(ctx)?;
             let (ad, entra) = (ad.as_deref(), self.entra.as_deref());
@@ -324,7 +340,7 @@ impl SourceArgs {
             match ad {
                 Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
                 Some(ad) => {
-                    let (users, warnings) = snapshot::load_ad_file(Path::new(ad))?;
+                    let (users, warnings) = snapshot::load_ad_file_with(Path::new(ad), profile)?;
                     loaded.snapshot.on_prem = users;
                     loaded.warnings.extend(warnings);
                 }
@@ -332,7 +348,10 @@ impl SourceArgs {
             }
             match entra {
                 Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
-                Some(entra) => loaded.snapshot.cloud = snapshot::load_entra_file(Path::new(entra))?,
+                Some(entra) => {
+                    loaded.snapshot.cloud =
+                        snapshot::load_entra_file_with(Path::new(entra), profile)?;
+                }
                 None => {}
             }
             if let Some(p) = &self.entra_sync {

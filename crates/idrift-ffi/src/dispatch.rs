@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::error::CallError;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{host, runtime, writes};
+use crate::{host, remediation, runtime, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -33,6 +33,8 @@ pub(crate) const OPS: &[&str] = &[
     "Scan",
     "Plan",
     "Migration.Verify",
+    "Remediation.Apply",
+    "Undo",
 ];
 /// The operations this library serves, in the order `Describe` lists them (with the test-only one).
 #[cfg(feature = "test-ops")]
@@ -50,6 +52,8 @@ pub(crate) const OPS: &[&str] = &[
     "Scan",
     "Plan",
     "Migration.Verify",
+    "Remediation.Apply",
+    "Undo",
     "Test.Panic",
 ];
 
@@ -86,6 +90,8 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Scan" => scan(args("Scan", req.args)?),
         "Plan" => plan(args("Plan", req.args)?),
         "Migration.Verify" => migration_verify(args("Migration.Verify", req.args)?),
+        "Remediation.Apply" => remediation::apply(args("Remediation.Apply", req.args)?),
+        "Undo" => remediation::undo(args("Undo", req.args)?),
         #[cfg(feature = "test-ops")]
         "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
         _ => Err(CallError::UnknownOp {

@@ -21,6 +21,7 @@ mod dispatch;
 mod error;
 mod host;
 mod panics;
+mod remediation;
 mod runtime;
 mod targets;
 pub mod wire;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use idrift_app::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
+use idrift_app::remediate::{LiveTarget, RehearsalTarget, RemediationTarget};
 use idrift_app::live::{
     CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
     LiveSpec, SecretString,
@@ -566,4 +567,80 @@ fn open_live(
         description: described.join(" and "),
         warnings,
     })
+}
+
+/// Opens what remediation steps act on (the CLI's `open_target` in `idrift-cli/src/cmd/plan/apply.rs`): a
+/// snapshot directory, rehearsed on (its files are rewritten as the services would change), or the live
+/// services a `Live` source names. The demo is read-only and export files alone cannot be written.
+///
+/// # Errors
+/// [`CallError::InvalidArgs`] for the demo, a `Files` source, or a `Live` source naming no live service; the
+/// loaders' and connectors' errors.
+pub(crate) fn remediation_target(
+    op: &'static str,
+    source: &SourceSpec,
+) -> Result<(Box<dyn RemediationTarget>, Vec<String>), CallError> {
+    match source {
+        SourceSpec::Demo => Err(invalid(
+            op,
+            "the bundled demo is read-only: copy examples/demo to a directory and rehearse with a Snapshot source",
+        )),
+        SourceSpec::Files { .. } => Err(invalid(
+            op,
+            "export files alone cannot be written: name live services (a Live source with Ad, Graph, Exo), or \
+             a snapshot directory to rehearse on",
+        )),
+        SourceSpec::Snapshot { path, .. } => {
+            let dir = absolute(op, "Source.Path", path)?;
+            let (target, warnings) = RehearsalTarget::open(dir)?;
+            Ok((Box::new(target), warnings))
+        }
+        SourceSpec::Live {
+            ad,
+            graph,
+            exo,
+            cloud,
+            ..
+        } => {
+            let mut described = Vec::new();
+            let mut warnings = Vec::new();
+            let ad_dir = match ad {
+                Some(spec) => {
+                    let (cfg, warning) = ldap_config(op, spec)?;
+                    warnings.extend(warning);
+                    described.push(format!("Active Directory at {}", spec.url.trim()));
+                    Some(runtime::block_on(idrift_app::live::open_ad(&cfg))??)
+                }
+                None => None,
+            };
+            let cloud_cfg = if *graph || *exo {
+                Some(cloud_config(op, cloud.as_deref())?)
+            } else {
+                None
+            };
+            let graph_client = match (&cloud_cfg, *graph) {
+                (Some(cfg), true) => {
+                    described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
+                    Some(idrift_app::live::open_graph(cfg)?)
+                }
+                _ => None,
+            };
+            let exo_client = match (&cloud_cfg, *exo) {
+                (Some(cfg), true) => {
+                    described.push(format!("Exchange Online (tenant {})", cfg.tenant));
+                    Some(idrift_app::live::open_exo(cfg)?)
+                }
+                _ => None,
+            };
+            if described.is_empty() {
+                return Err(invalid(
+                    op,
+                    "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
+                     Snapshot source to rehearse on; export files alone cannot be written",
+                ));
+            }
+            let target = LiveTarget::new(ad_dir, graph_client, exo_client, described.join(", "));
+            Ok((Box::new(target), warnings))
+        }
+    }
 }

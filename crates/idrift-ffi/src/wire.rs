@@ -527,6 +527,113 @@ pub(crate) struct PlanResult<'a> {
     pub(crate) notes: &'a [String],
 }
 
+/// A step the host approved (PowerShell's ShouldProcess said yes): its number and its target, both as the
+/// dry run listed them. A write runs only when its step is approved with the same target; the run stops
+/// before the first one that is not (`Stop` `Declined`), so a plan that changed between the dry run and the
+/// apply is never run on the strength of an approval given for another object.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ApprovedStep {
+    pub(crate) order: usize,
+    pub(crate) target: String,
+}
+
+/// `Remediation.Apply`: runs one option of a user's plan step by step (`idrift plan UPN --option ID --apply`,
+/// and `--resume JOURNAL`). Without `Apply` it is a dry run: the steps and where they stand, nothing run.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RemediationApplyArgs {
+    pub(crate) source: SourceSpec,
+    pub(crate) user_principal_name: String,
+    /// The option to run.
+    pub(crate) option: idrift_core::plan::OptionId,
+    #[serde(default)]
+    pub(crate) routing_domain: Option<String>,
+    #[serde(default)]
+    pub(crate) sync_scope: Vec<String>,
+    #[serde(default)]
+    pub(crate) out_of_scope_ou: Option<String>,
+    #[serde(default)]
+    pub(crate) remote_host: Option<String>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+    /// Continue the run this journal records (the steps already done are not repeated).
+    #[serde(default)]
+    pub(crate) resume: Option<PathBuf>,
+    /// The writes the host approved; every other write stops the run before it.
+    #[serde(default)]
+    pub(crate) approve: Vec<ApprovedStep>,
+    /// Manual steps the administrator confirmed done (asked when a resumed run reaches the step it stopped
+    /// at); any other manual step waiting stops the run again.
+    #[serde(default)]
+    pub(crate) manual_done: Vec<usize>,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// The result of `Remediation.Apply`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct RemediationResult {
+    /// The command recorded in the journal, e.g. `plan --option DeleteAndMerge user@contoso.com`.
+    pub(crate) command: String,
+    pub(crate) user_principal_name: String,
+    pub(crate) option: idrift_core::plan::OptionId,
+    pub(crate) recommended: bool,
+    pub(crate) data_at_risk: String,
+    pub(crate) preconditions: Vec<String>,
+    /// What the steps act on, in words (after an apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) acts_on: Option<String>,
+    /// Whether steps were run (false for a dry run).
+    pub(crate) applied: bool,
+    /// Every step in order, as it stands: pending on a dry run of a new run, from the journal on a resume.
+    pub(crate) steps: Vec<idrift_app::remediate::StepRow>,
+    /// Why the run stopped: `Completed`, `Manual`, `CheckNotMet`, `Conflict`, `Failed` or `Declined`
+    /// (after an apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) stop: Option<&'static str>,
+    /// The step the run stopped at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) stopped_at: Option<usize>,
+    /// Writes made by this run.
+    pub(crate) writes: usize,
+    /// The journal written (after an apply), or resumed.
+    pub(crate) journal_path: Option<PathBuf>,
+    /// Sentences for the user: what the stop means and how to continue.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) notes: Vec<String>,
+}
+
+/// `Undo`: restores the values a journaled run found before its writes (`idrift undo JOURNAL`), for dirsync
+/// and remediation journals alike. Without `Apply` it is a dry run.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UndoArgs {
+    /// The directories the run wrote to (the same source it was given).
+    pub(crate) source: SourceSpec,
+    /// The journal of the run to undo.
+    pub(crate) journal: PathBuf,
+    #[serde(flatten)]
+    pub(crate) write: WriteArgs,
+}
+
+/// The result of `Undo`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct UndoResult {
+    /// `DirSync` or `Remediation`: which kind of journal is undone.
+    pub(crate) kind: &'static str,
+    /// The journal undone.
+    pub(crate) undoing: PathBuf,
+    /// The command of the run undone.
+    pub(crate) undoing_command: String,
+    /// Operations of that run that cannot be reversed, and why.
+    pub(crate) not_undone: Vec<idrift_app::journal::NotUndone>,
+    #[serde(flatten)]
+    pub(crate) write: WriteResult,
+}
+
 /// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]

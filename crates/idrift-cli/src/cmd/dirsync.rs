@@ -17,6 +17,7 @@ use idrift_app::dirsync_ops::{
     SnapshotTarget,
 };
 use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
+use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::model::Snapshot;
 use idrift_core::phone::PhoneOptions;
@@ -101,7 +102,8 @@ pub(crate) fn run(cmd: DirsyncCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Exit
 }
 
 fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let loaded = args.source.load(ctx)?;
+    // Only the attributes the comparison reads are kept: a million users fit in far less memory.
+    let loaded = args.source.load_with(ctx, LoadProfile::Phones)?;
     let phone = PhoneOptions {
         default_region: args.default_region.clone(),
     };

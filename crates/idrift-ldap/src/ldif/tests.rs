@@ -490,7 +490,12 @@ fn each_hands_over_users_in_order_as_records_end() {
     assert_eq!(warnings.len(), 2);
     // Multi-valued attributes keep no spare capacity.
     assert_eq!(seen[1].proxy_addresses.capacity(), 2);
-    assert_eq!(read_users(LDAPSEARCH.as_bytes()).unwrap().users[0].other_mobile.capacity(), 2);
+    assert_eq!(
+        read_users(LDAPSEARCH.as_bytes()).unwrap().users[0]
+            .other_mobile
+            .capacity(),
+        2
+    );
 }
 
 #[test]

@@ -1,0 +1,396 @@
+//! The remediation writers: `Remediation.Apply` (`idrift plan UPN --option ID --apply`, with `--resume`) and
+//! `Undo` (`idrift undo JOURNAL`), over the same `idrift_app::remediate` and `idrift_app::journal` calls the
+//! CLI makes.
+//!
+//! One request is one run, so the CLI's question before each step becomes data: the host asks for a dry run
+//! (the steps, nothing run), asks its user about each write (PowerShell's ShouldProcess), and sends the apply
+//! with the approved steps in `Approve` (and, on a resume, the manual steps confirmed done in `ManualDone`).
+//! [`ApprovedGate`] answers the runner's questions from those lists: a write whose step and target were not
+//! approved stops the run before it (`Declined`), with nothing journaled for it.
+
+use std::path::Path;
+
+use idrift_app::dirsync_ops::{INITIAL_SYNC_REMINDER, OP_AD_PHONES, OP_BYPASS};
+use idrift_app::journal::{self, RunOptions};
+use idrift_app::remediate::{self, Ask, Gate, RemediationReport, RemediationTarget, Stop};
+use idrift_core::phone::PhoneOptions;
+use idrift_core::plan::{OptionId, PlanOptions};
+use idrift_core::scan::ScanOptions;
+
+use crate::error::CallError;
+use crate::targets::{self, absolute};
+use crate::wire::{self, ApprovedStep, RemediationApplyArgs, RemediationResult, UndoArgs, UndoResult};
+use crate::{runtime, writes};
+
+/// Answers the runner from the host's approvals: a write runs only when its step number and target were
+/// approved; a manual step waiting since an earlier run counts as done only when the host says so.
+#[derive(Debug, Default)]
+pub(crate) struct ApprovedGate {
+    approve: Vec<ApprovedStep>,
+    manual_done: Vec<usize>,
+}
+
+impl ApprovedGate {
+    pub(crate) fn new(approve: Vec<ApprovedStep>, manual_done: Vec<usize>) -> ApprovedGate {
+        ApprovedGate {
+            approve,
+            manual_done,
+        }
+    }
+}
+
+impl Gate for ApprovedGate {
+    fn ask(&mut self, ask: Ask<'_>) -> std::io::Result<bool> {
+        Ok(match ask {
+            Ask::Write(row) => self
+                .approve
+                .iter()
+                .any(|a| a.order == row.order && a.target == row.target),
+            Ask::ManualDone(row) => self.manual_done.contains(&row.order),
+        })
+    }
+}
+
+/// The wire name of a stop.
+pub(crate) fn stop_name(stop: Stop) -> &'static str {
+    match stop {
+        Stop::Completed => "Completed",
+        Stop::Manual { .. } => "Manual",
+        Stop::CheckNotMet { .. } => "CheckNotMet",
+        Stop::Conflict { .. } => "Conflict",
+        Stop::Failed { .. } => "Failed",
+        Stop::Declined { .. } => "Declined",
+    }
+}
+
+/// What a stop means and how to go on, in words (the CLI's `finish`, without its command line: each host
+/// spells the resume its own way).
+fn stop_notes(report: &RemediationReport, option: OptionId) -> Vec<String> {
+    let journal = report.journal.display();
+    let at = report.stopped_at();
+    let message = |default: &str| {
+        at.and_then(|r| r.message.clone())
+            .unwrap_or_else(|| default.to_owned())
+    };
+    let note = match report.stop {
+        Stop::Completed => format!(
+            "All {} steps of {option} are done ({} write(s) in this run).",
+            report.steps.len(),
+            report.writes
+        ),
+        Stop::Manual { order } => format!(
+            "Stopped at step {order}, which is manual: {} ({}). Do it, then resume from {journal}.",
+            at.map(|r| r.action.as_str()).unwrap_or_default(),
+            at.map(|r| r.command.as_str()).unwrap_or_default()
+        ),
+        Stop::CheckNotMet { order } => format!(
+            "Stopped at step {order}: {}. When it holds, resume from {journal}.",
+            message("the check does not hold")
+        ),
+        Stop::Conflict { order } => format!(
+            "Stopped at step {order}: {}. Nothing was written for it; when the object matches the plan again, \
+             resume from {journal}, or plan again from fresh data.",
+            message("the object changed since the plan")
+        ),
+        Stop::Failed { order } => format!(
+            "Step {order} failed: {}. Nothing after it was run; fix the cause, then resume from {journal} (the \
+             step is checked again first, so nothing is done twice).",
+            message("(no message)")
+        ),
+        Stop::Declined { order } => format!(
+            "Not approved: stopped before step {order}; nothing was done for it. Resume later from {journal}."
+        ),
+    };
+    vec![note]
+}
+
+fn check_sides(
+    op: &'static str,
+    option: OptionId,
+    ops: &[journal::Planned],
+    target: &dyn RemediationTarget,
+) -> Result<(), CallError> {
+    let missing = remediate::missing_sides(ops, target);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(CallError::InvalidArgs {
+        op,
+        message: format!(
+            "the steps of {option} need {} as well (or rehearse every step on a Snapshot source)",
+            missing
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    })
+}
+
+/// `Remediation.Apply`.
+pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Remediation.Apply";
+    if let Some(journal_file) = &args.resume {
+        return resume(OP, &args, journal_file);
+    }
+    let loaded = targets::load(OP, &args.source)?;
+    let scan_opts = ScanOptions {
+        phone: PhoneOptions {
+            default_region: args.default_region.clone(),
+        },
+        routing_domain: args.routing_domain.clone(),
+        sync_scope: args.sync_scope.clone(),
+    };
+    let plan_opts = PlanOptions {
+        out_of_scope_ou: args.out_of_scope_ou.clone(),
+        remote_host_name: args.remote_host.clone(),
+    };
+    let planned = idrift_app::plan::plan(
+        &loaded.snapshot,
+        &args.user_principal_name,
+        &scan_opts,
+        &plan_opts,
+    )?;
+    let upn = args.user_principal_name.trim().to_owned();
+    let Some(plan) = planned.plan.filter(|p| p.option(args.option).is_some()) else {
+        return Err(idrift_app::AppError::Invalid(format!(
+            "{} is not an option for {upn} (Plan lists the user's options)",
+            args.option
+        ))
+        .into());
+    };
+    let spec = remediate::plan_spec(&plan, args.option, &loaded.snapshot)?;
+    let opt = plan.option(args.option);
+    let mut out = RemediationResult {
+        command: spec.command.clone(),
+        user_principal_name: plan.user_principal_name.clone(),
+        option: args.option,
+        recommended: opt.is_some_and(|o| o.recommended),
+        data_at_risk: opt.map(|o| o.data_at_risk.clone()).unwrap_or_default(),
+        preconditions: opt.map(|o| o.preconditions.clone()).unwrap_or_default(),
+        acts_on: None,
+        applied: false,
+        steps: remediate::pending_rows(&spec),
+        stop: None,
+        stopped_at: None,
+        writes: 0,
+        journal_path: None,
+        notes: planned.report.notes.clone(),
+    };
+    let mut warnings = loaded.warnings;
+    if !args.write.apply {
+        return ok(&out, &warnings);
+    }
+    let path = writes::journal_path(OP, &args.write, &spec.command)?;
+    if path.exists() {
+        return Err(CallError::InvalidArgs {
+            op: OP,
+            message: format!(
+                "the journal {} already exists: name a new one, or continue that run with Resume",
+                path.display()
+            ),
+        });
+    }
+    let (target, w) = targets::remediation_target(OP, &args.source)?;
+    warnings.extend(w);
+    check_sides(OP, args.option, &spec.ops, target.as_ref())?;
+    let mut gate = ApprovedGate::new(args.approve, args.manual_done);
+    let report = runtime::block_on(remediate::apply(
+        &path,
+        &spec,
+        target.as_ref(),
+        writes::clock(),
+        &mut gate,
+    ))??;
+    out.acts_on = Some(target.description());
+    finish(&mut out, report);
+    ok(&out, &warnings)
+}
+
+fn finish(out: &mut RemediationResult, report: RemediationReport) {
+    out.applied = true;
+    out.notes.extend(stop_notes(&report, out.option));
+    out.stop = Some(stop_name(report.stop));
+    out.stopped_at = report.stop.order();
+    out.writes = report.writes;
+    out.journal_path = Some(report.journal);
+    out.steps = report.steps;
+}
+
+/// `Remediation.Apply` with `Resume`.
+fn resume(
+    op: &'static str,
+    args: &RemediationApplyArgs,
+    journal_file: &Path,
+) -> Result<Vec<u8>, CallError> {
+    if args.write.journal_path.is_some() {
+        return Err(CallError::InvalidArgs {
+            op,
+            message: "Resume continues its own journal; leave out JournalPath".to_owned(),
+        });
+    }
+    let log = journal::read(absolute(op, "Resume", journal_file)?)?;
+    let mut warnings = log.warnings.clone();
+    journal::check_resumable(&log)?;
+    let note = remediate::remediation_note(&log)?;
+    let upn = args.user_principal_name.trim();
+    if note.option != args.option || !note.user_principal_name.eq_ignore_ascii_case(upn) {
+        return Err(CallError::InvalidArgs {
+            op,
+            message: format!(
+                "{} runs {} for {}, not {} for {upn}",
+                log.path.display(),
+                note.option,
+                note.user_principal_name,
+                args.option
+            ),
+        });
+    }
+    let mut out = RemediationResult {
+        command: log.header.command.clone(),
+        user_principal_name: note.user_principal_name.clone(),
+        option: note.option,
+        recommended: note.recommended,
+        data_at_risk: note.data_at_risk.clone(),
+        preconditions: note.preconditions.clone(),
+        acts_on: None,
+        applied: false,
+        steps: remediate::rows(&log),
+        stop: None,
+        stopped_at: None,
+        writes: 0,
+        journal_path: Some(log.path.clone()),
+        notes: Vec::new(),
+    };
+    if !args.write.apply {
+        return ok(&out, &warnings);
+    }
+    let (target, w) = targets::remediation_target(op, &args.source)?;
+    warnings.extend(w);
+    check_sides(op, note.option, &log.planned(), target.as_ref())?;
+    let mut gate = ApprovedGate::new(args.approve.clone(), args.manual_done.clone());
+    let report = runtime::block_on(remediate::resume(
+        &log,
+        target.as_ref(),
+        writes::clock(),
+        &mut gate,
+    ))??;
+    out.acts_on = Some(target.description());
+    finish(&mut out, report);
+    ok(&out, &warnings)
+}
+
+/// `Undo`: a dirsync journal is reversed through the directories of `Source` (as the dirsync writers
+/// write), a remediation journal through the remediation target (`idrift undo JOURNAL`).
+pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Undo";
+    let log = journal::read(absolute(OP, "Journal", &args.journal)?)?;
+    let mut warnings = log.warnings.clone();
+    if remediate::remediation_note(&log).is_ok() {
+        let (spec, not_undone) = remediate::undo_spec(&log)?;
+        let mut write = wire::WriteResult {
+            command: spec.command.clone(),
+            writes_to: String::new(),
+            applied: false,
+            planned: spec.ops.clone(),
+            report: None,
+            journal_path: None,
+            notes: Vec::new(),
+            not_planned: Vec::new(),
+            preview: None,
+        };
+        if !spec.ops.is_empty() {
+            let (target, w) = targets::remediation_target(OP, &args.source)?;
+            warnings.extend(w);
+            let missing = remediate::missing_sides(&spec.ops, target.as_ref());
+            if !missing.is_empty() {
+                return Err(CallError::InvalidArgs {
+                    op: OP,
+                    message: format!(
+                        "reversing these steps needs {}",
+                        missing
+                            .iter()
+                            .map(|s| s.name())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                });
+            }
+            write.writes_to = target.description();
+            if args.write.apply {
+                let path = writes::journal_path(OP, &args.write, &spec.command)?;
+                if path.exists() {
+                    return Err(CallError::InvalidArgs {
+                        op: OP,
+                        message: format!("the journal {} already exists: name a new one", path.display()),
+                    });
+                }
+                let exec = remediate::RemediationExecutor::new(target.as_ref());
+                let report = runtime::block_on(journal::apply(
+                    &path,
+                    &spec,
+                    &exec,
+                    writes::clock(),
+                    RunOptions::default(),
+                ))??;
+                write.applied = true;
+                write.journal_path = Some(path);
+                write.report = Some(report);
+            }
+        }
+        let body = UndoResult {
+            kind: "Remediation",
+            undoing: log.path.clone(),
+            undoing_command: log.header.command.clone(),
+            not_undone,
+            write,
+        };
+        return ok(&body, &warnings);
+    }
+    let (spec, not_undone) = journal::undo_spec(&log);
+    let mut write = wire::WriteResult {
+        command: spec.command.clone(),
+        writes_to: String::new(),
+        applied: false,
+        planned: Vec::new(),
+        report: None,
+        journal_path: None,
+        notes: Vec::new(),
+        not_planned: Vec::new(),
+        preview: None,
+    };
+    if !spec.ops.is_empty() {
+        let t = targets::open(OP, &args.source)?;
+        warnings.extend(t.warnings.iter().cloned());
+        let reminder = spec
+            .ops
+            .iter()
+            .any(|o| o.op == OP_BYPASS || o.op == OP_AD_PHONES)
+            .then_some(INITIAL_SYNC_REMINDER);
+        write = writes::run(
+            OP,
+            &t,
+            &spec,
+            &args.write,
+            RunOptions::default(),
+            reminder,
+            writes::result(&spec.command, &t),
+        )?;
+    }
+    let body = UndoResult {
+        kind: "DirSync",
+        undoing: log.path.clone(),
+        undoing_command: log.header.command.clone(),
+        not_undone,
+        write,
+    };
+    ok(&body, &warnings)
+}
+
+fn ok<T: serde::Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
+    wire::encode_ok(body, warnings)
+        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,340 @@
+//! Tests of the remediation writers on a copy of the demo snapshot: the dry run lists the steps and writes
+//! nothing, a write runs only when approved with its target, a run stops at the manual step and resumes, and
+//! both kinds of journal are undone.
+
+use std::path::{Path, PathBuf};
+
+use idrift_app::snapshot::{Parts, load_dir, write_dir};
+use serde_json::{Value, json};
+
+use crate::dispatch::handle;
+use crate::wire::Status;
+
+const UPN: &str = "testduplicate@contoso.com";
+
+fn call(request: &Value) -> (Status, Value) {
+    let (status, body) = handle(request.to_string().as_bytes());
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+fn demo_dir(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("snap");
+    let snap = idrift_app::demo::load().unwrap().snapshot;
+    write_dir(
+        &dir,
+        &snap,
+        Parts {
+            ad: true,
+            entra: true,
+        },
+    )
+    .unwrap();
+    dir
+}
+
+fn apply_request(dir: &Path, extra: Value) -> Value {
+    let mut args = json!({
+        "Source": {"Kind": "Snapshot", "Path": dir},
+        "UserPrincipalName": UPN,
+        "Option": "DeleteAndMerge",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        args[k] = v.clone();
+    }
+    json!({"V": 1, "Op": "Remediation.Apply", "Args": args})
+}
+
+/// Every write step of a dry run, approved with its target.
+fn approve_all_writes(steps: &Value) -> Value {
+    Value::Array(
+        steps
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Kind"] == "Write")
+            .map(|s| json!({"Order": s["Order"], "Target": s["Target"]}))
+            .collect(),
+    )
+}
+
+fn step(v: &Value, order: u64) -> &Value {
+    v["Ok"]["Steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Order"] == order)
+        .unwrap()
+}
+
+#[test]
+fn the_gate_runs_only_approved_steps_with_their_target() {
+    use idrift_app::remediate::Gate;
+    let dry = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "DeleteAndMerge"}}));
+    assert_eq!(dry.0, Status::Ok, "{}", dry.1);
+    let rows: Vec<idrift_app::remediate::StepRow> = {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = demo_dir(tmp.path());
+        let loaded = idrift_app::snapshot::load_dir(&dir).unwrap();
+        let planned = idrift_app::plan::plan(
+            &loaded.snapshot,
+            UPN,
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap();
+        let plan = planned.plan.unwrap();
+        let spec = idrift_app::remediate::plan_spec(
+            &plan,
+            idrift_core::plan::OptionId::DeleteAndMerge,
+            &loaded.snapshot,
+        )
+        .unwrap();
+        idrift_app::remediate::pending_rows(&spec)
+    };
+    let write = rows
+        .iter()
+        .find(|r| r.kind == idrift_app::remediate::StepKind::Write)
+        .unwrap();
+    let mut gate = super::ApprovedGate::new(
+        vec![crate::wire::ApprovedStep {
+            order: write.order,
+            target: write.target.clone(),
+        }],
+        vec![6],
+    );
+    assert!(gate.ask(idrift_app::remediate::Ask::Write(write)).unwrap());
+    let mut other = write.clone();
+    other.target = "someone-else@contoso.com".to_owned();
+    assert!(!gate.ask(idrift_app::remediate::Ask::Write(&other)).unwrap());
+    other = write.clone();
+    other.order += 1;
+    assert!(!gate.ask(idrift_app::remediate::Ask::Write(&other)).unwrap());
+    let mut manual = write.clone();
+    manual.order = 6;
+    assert!(gate.ask(idrift_app::remediate::Ask::ManualDone(&manual)).unwrap());
+    manual.order = 9;
+    assert!(!gate.ask(idrift_app::remediate::Ask::ManualDone(&manual)).unwrap());
+}
+
+#[test]
+fn the_dry_run_lists_the_steps_and_the_demo_refuses_the_apply() {
+    let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "DeleteAndMerge"}}));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Applied"], false);
+    assert_eq!(v["Ok"]["Steps"].as_array().unwrap().len(), 11, "{v}");
+    assert!(
+        v["Ok"]["Steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["Status"] == "Pending"),
+        "{v}"
+    );
+    assert_eq!(v["Ok"]["JournalPath"], Value::Null);
+
+    let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "DeleteAndMerge",
+        "Apply": true, "JournalPath": std::env::temp_dir()}}));
+    assert_eq!(status, Status::Error, "{v}");
+    assert_eq!(v["Err"]["Kind"], "InvalidArgs");
+    assert!(
+        v["Err"]["Message"].as_str().unwrap().contains("read-only"),
+        "{v}"
+    );
+
+    let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "KeepCloudMailbox"}}));
+    assert_eq!(status, Status::Ok, "KeepCloudMailbox is offered for a duplicate: {v}");
+    let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": "nobody@contoso.com", "Option": "DeleteAndMerge"}}));
+    assert_eq!(status, Status::Error, "{v}");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("is not an option for nobody@contoso.com"),
+        "{v}"
+    );
+}
+
+#[test]
+fn without_approval_the_run_stops_before_the_first_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let before = load_dir(&dir).unwrap().snapshot;
+    let j = tmp.path().join("dm.jsonl");
+    let (status, v) = call(&apply_request(
+        &dir,
+        json!({"Apply": true, "JournalPath": j}),
+    ));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Applied"], true);
+    assert_eq!(v["Ok"]["Stop"], "Declined", "{v}");
+    assert_eq!(v["Ok"]["StoppedAt"], 2, "{v}");
+    assert_eq!(v["Ok"]["Writes"], 0);
+    assert_eq!(step(&v, 1)["Status"], "Skipped", "the record step ran: {v}");
+    assert_eq!(load_dir(&dir).unwrap().snapshot, before);
+}
+
+#[test]
+fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let before = load_dir(&dir).unwrap().snapshot;
+    let (status, dry) = call(&apply_request(&dir, json!({})));
+    assert_eq!(status, Status::Ok, "{dry}");
+    let approve = approve_all_writes(&dry["Ok"]["Steps"]);
+    assert_eq!(approve.as_array().unwrap().len(), 3, "{dry}");
+
+    let j = tmp.path().join("dm.jsonl");
+    let (status, v) = call(&apply_request(
+        &dir,
+        json!({"Apply": true, "JournalPath": j, "Approve": approve}),
+    ));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Stop"], "Manual", "{v}");
+    assert_eq!(v["Ok"]["StoppedAt"], 6);
+    assert_eq!(v["Ok"]["Writes"], 2);
+    assert_eq!(v["Ok"]["JournalPath"], json!(j));
+    assert!(
+        v["Ok"]["ActsOn"].as_str().unwrap().contains("snap"),
+        "{v}"
+    );
+    assert!(
+        v["Ok"]["Notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Stopped at step 6, which is manual"),
+        "{v}"
+    );
+    let users = std::fs::read_to_string(dir.join("entra-users.json")).unwrap();
+    assert!(!users.contains(UPN), "the rehearsal deleted the user");
+
+    // The same journal is never started twice.
+    let (status, again) = call(&apply_request(
+        &dir,
+        json!({"Apply": true, "JournalPath": j, "Approve": approve}),
+    ));
+    assert_eq!(status, Status::Error, "{again}");
+    assert!(
+        again["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("already exists"),
+        "{again}"
+    );
+
+    // A resume dry run shows where the run stands.
+    let (status, r) = call(&apply_request(&dir, json!({"Resume": j})));
+    assert_eq!(status, Status::Ok, "{r}");
+    assert_eq!(r["Ok"]["Applied"], false);
+    assert_eq!(step(&r, 2)["Status"], "Applied", "{r}");
+    assert_eq!(step(&r, 6)["Status"], "InDoubt", "{r}");
+
+    // Resumed without confirming the manual step: it stops there again.
+    let (status, r) = call(&apply_request(
+        &dir,
+        json!({"Resume": j, "Apply": true, "Approve": approve}),
+    ));
+    assert_eq!(status, Status::Ok, "{r}");
+    assert_eq!(r["Ok"]["Stop"], "Declined", "{r}");
+    assert_eq!(r["Ok"]["StoppedAt"], 6);
+
+    // Confirmed: step 6 counts as done; step 7 waits for the sync.
+    let (status, r) = call(&apply_request(
+        &dir,
+        json!({"Resume": j, "Apply": true, "Approve": approve, "ManualDone": [6]}),
+    ));
+    assert_eq!(status, Status::Ok, "{r}");
+    assert_eq!(r["Ok"]["Stop"], "CheckNotMet", "{r}");
+    assert_eq!(r["Ok"]["StoppedAt"], 7);
+    assert_eq!(step(&r, 6)["Status"], "Skipped", "{r}");
+
+    // A journal of another option or user is refused.
+    let mut other = apply_request(&dir, json!({"Resume": j}));
+    other["Args"]["Option"] = json!("RemoveLicense");
+    let (status, e) = call(&other);
+    assert_eq!(status, Status::Error, "{e}");
+    assert!(
+        e["Err"]["Message"].as_str().unwrap().contains("runs DeleteAndMerge"),
+        "{e}"
+    );
+
+    // Undo: the dry run lists the reversals; the apply restores the user.
+    let undo = |extra: Value| {
+        let mut args = json!({"Source": {"Kind": "Snapshot", "Path": dir}, "Journal": j});
+        for (k, v) in extra.as_object().unwrap() {
+            args[k] = v.clone();
+        }
+        call(&json!({"V": 1, "Op": "Undo", "Args": args}))
+    };
+    let (status, u) = undo(json!({}));
+    assert_eq!(status, Status::Ok, "{u}");
+    assert_eq!(u["Ok"]["Kind"], "Remediation");
+    assert_eq!(u["Ok"]["Applied"], false);
+    assert!(!u["Ok"]["Planned"].as_array().unwrap().is_empty(), "{u}");
+    let uj = tmp.path().join("undo.jsonl");
+    let (status, u) = undo(json!({"Apply": true, "JournalPath": uj}));
+    assert_eq!(status, Status::Ok, "{u}");
+    assert_eq!(u["Ok"]["Applied"], true, "{u}");
+    assert!(uj.exists());
+    let users = std::fs::read_to_string(dir.join("entra-users.json")).unwrap();
+    assert!(users.contains(UPN), "the undo restored the user: {u}");
+    assert_eq!(
+        load_dir(&dir).unwrap().snapshot.cloud.len(),
+        before.cloud.len()
+    );
+}
+
+#[test]
+fn a_dirsync_journal_is_undone_through_the_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    let before = load_dir(&dir).unwrap().snapshot;
+    let j = tmp.path().join("set.jsonl");
+    let first = &before.on_prem[0];
+    let upn = first.user_principal_name.clone().unwrap();
+    let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Set", "Args": {
+        "Source": {"Kind": "Snapshot", "Path": dir}, "Identity": upn,
+        "MobileInAD": "+1 425 555 0100", "Apply": true, "JournalPath": j}}));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Applied"], true, "{v}");
+    assert_ne!(load_dir(&dir).unwrap().snapshot, before);
+
+    let request = |extra: Value| {
+        let mut args = json!({"Source": {"Kind": "Snapshot", "Path": dir}, "Journal": j});
+        for (k, v) in extra.as_object().unwrap() {
+            args[k] = v.clone();
+        }
+        json!({"V": 1, "Op": "Undo", "Args": args})
+    };
+    let (status, u) = call(&request(json!({})));
+    assert_eq!(status, Status::Ok, "{u}");
+    assert_eq!(u["Ok"]["Kind"], "DirSync");
+    assert_eq!(u["Ok"]["UndoingCommand"], "dirsync set");
+    assert_eq!(u["Ok"]["Planned"].as_array().unwrap().len(), 1, "{u}");
+    assert_eq!(u["Ok"]["Applied"], false);
+
+    let (status, u) = call(&request(json!({"Apply": true})));
+    assert_eq!(status, Status::Error, "{u}");
+    assert!(
+        u["Err"]["Message"].as_str().unwrap().contains("JournalPath is required"),
+        "{u}"
+    );
+    let (status, u) = call(&request(
+        json!({"Apply": true, "JournalPath": tmp.path().join("undo.jsonl")}),
+    ));
+    assert_eq!(status, Status::Ok, "{u}");
+    assert_eq!(u["Ok"]["Applied"], true, "{u}");
+    assert_eq!(load_dir(&dir).unwrap().snapshot, before);
+
+    let (status, u) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": {"Kind": "Demo"}, "Journal": "relative.jsonl"}}));
+    assert_eq!(status, Status::Error, "{u}");
+    assert!(
+        u["Err"]["Message"].as_str().unwrap().contains("must be an absolute path"),
+        "{u}"
+    );
+}
