@@ -18,10 +18,12 @@
         'Get-DriftDirSyncFeature'
         'Get-DriftDirSyncOverridesUser'
         'Get-DriftRemediationPlan'
+        'Invoke-DriftRemediation'
         'Invoke-DriftScan'
         'Set-DriftDirSyncFeature'
         'Set-DriftDirSyncOverridesUser'
         'Test-DriftMigration'
+        'Undo-DriftChange'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

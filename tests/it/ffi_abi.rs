@@ -161,6 +161,123 @@ fn plan_for_the_first_scan_finding_golden() {
 }
 
 #[test]
+fn remediation_apply_dry_run_of_the_demo_golden() {
+    let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
+        "Source": {"Kind": "Demo"}, "UserPrincipalName": "testduplicate@contoso.com", "Option": "DeleteAndMerge"}}));
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["Ok"]["Applied"], false, "a dry run runs nothing");
+    check_golden("remediation-apply-dry-run-demo", &v);
+}
+
+/// A copy of the demo snapshot in a temporary directory, as a rehearsal target.
+fn demo_copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path().join("snap");
+    let snap = idrift_app::demo::load().expect("the demo loads").snapshot;
+    idrift_app::snapshot::write_dir(
+        &dir,
+        &snap,
+        idrift_app::snapshot::Parts {
+            ad: true,
+            entra: true,
+        },
+    )
+    .expect("the copy is written");
+    (tmp, dir)
+}
+
+/// Replaces the temporary directory in a response with `<TMP>`, so its golden file is stable.
+fn without_tmp(v: &Value, tmp: &std::path::Path) -> Value {
+    // The path as it appears inside a JSON string (backslashes escaped on Windows), without its quotes.
+    let quoted = serde_json::to_string(&tmp.display().to_string()).expect("a string serializes");
+    let inner = quoted.trim_matches('"');
+    let text = v.to_string().replace(inner, "<TMP>");
+    serde_json::from_str(&text).expect("still JSON")
+}
+
+#[test]
+fn remediation_apply_through_the_abi_stops_before_unapproved_writes_and_undo_reverses_golden() {
+    let (tmp, dir) = demo_copy();
+    let journal = tmp.path().join("dm.jsonl");
+    let request = |extra: Value| {
+        let mut args = json!({"Source": {"Kind": "Snapshot", "Path": dir},
+            "UserPrincipalName": "testduplicate@contoso.com", "Option": "DeleteAndMerge"});
+        for (k, v) in extra.as_object().expect("an object") {
+            args[k] = v.clone();
+        }
+        json!({"V": 1, "Op": "Remediation.Apply", "Args": args})
+    };
+    let (status, dry) = call(&request(json!({})));
+    assert_eq!(status, 0, "{dry}");
+    let first_write = dry["Ok"]["Steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["Kind"] == "Write")
+        .map(|s| json!({"Order": s["Order"], "Target": s["Target"]}))
+        .expect("a write step");
+    let (status, v) = call(&request(
+        json!({"Apply": true, "JournalPath": journal, "Approve": [first_write]}),
+    ));
+    assert_eq!(status, 0, "{v}");
+    assert_eq!(v["Ok"]["Stop"], "Declined", "{v}");
+    assert_eq!(v["Ok"]["Writes"], 1, "{v}");
+    let steps: Vec<Value> = v["Ok"]["Steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| json!({"Order": s["Order"], "Kind": s["Kind"], "Status": s["Status"], "Label": s["Label"]}))
+        .collect();
+    check_golden(
+        "remediation-apply-first-write-only",
+        &json!({"Stop": v["Ok"]["Stop"], "StoppedAt": v["Ok"]["StoppedAt"], "Steps": steps}),
+    );
+
+    let (status, u) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": {"Kind": "Snapshot", "Path": dir}, "Journal": journal}}));
+    assert_eq!(status, 0, "{u}");
+    check_golden("undo-remediation-dry-run", &without_tmp(&u, tmp.path()));
+}
+
+#[test]
+fn undo_of_a_dirsync_set_golden() {
+    let (tmp, dir) = demo_copy();
+    let journal = tmp.path().join("set.jsonl");
+    let (status, v) = call(&json!({"V": 1, "Op": "DirSync.Set", "Args": {
+        "Source": {"Kind": "Snapshot", "Path": dir}, "Identity": "tim.mcmichael@contoso.com",
+        "MobileInAD": "1234567890", "Apply": true, "JournalPath": journal}}));
+    assert_eq!(status, 0, "{v}");
+    let (status, u) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": {"Kind": "Snapshot", "Path": dir}, "Journal": journal}}));
+    assert_eq!(status, 0, "{u}");
+    check_golden("undo-dirsync-dry-run", &without_tmp(&u, tmp.path()));
+    let (status, u) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": {"Kind": "Snapshot", "Path": dir}, "Journal": journal,
+        "Apply": true, "JournalPath": tmp.path().join("undo.jsonl")}}));
+    assert_eq!(status, 0, "{u}");
+    assert_eq!(u["Ok"]["Report"]["Ops"][0]["Status"], "Applied", "{u}");
+}
+
+#[test]
+fn profile_get_reads_the_cli_configuration_file_golden() {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.contoso]\nad = \"ldaps://dc1.contoso.com\"\nad_base_dn = [\"OU=Sync,DC=contoso,DC=com\"]\n\
+         ad_bind = \"CONTOSO\\\\svc-idrift\"\nad_password_env = \"IDRIFT_AD_PASSWORD\"\nad_ca_file = \"ca.pem\"\n\
+         tenant = \"contoso.onmicrosoft.com\"\nclient_id = \"00000000-0000-0000-0000-000000000000\"\n\
+         certificate = \"/etc/idrift/app.pem\"\n",
+    )
+    .expect("the configuration is written");
+    let (status, v) = call(
+        &json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "contoso", "ConfigPath": config}}),
+    );
+    assert_eq!(status, 0, "{v}");
+    check_golden("profile-get", &without_tmp(&v, tmp.path()));
+}
+
+#[test]
 fn migration_verify_of_the_example_report() {
     let file = root().join("examples/migration/article-user.xml");
     let (status, v) = call(&json!({"V": 1, "Op": "Migration.Verify", "Args": {"Paths": [file]}}));

@@ -567,6 +567,7 @@ const WRITER_VERBS: &[&str] = &[
     "Set",
     "Start",
     "Stop",
+    "Undo",
     "Uninstall",
     "Unregister",
     "Update",
@@ -574,7 +575,7 @@ const WRITER_VERBS: &[&str] = &[
 ];
 
 /// Verbs whose commands delete or overwrite: ConfirmImpact must be High.
-const HIGH_IMPACT_VERBS: &[&str] = &["Clear", "Remove", "Reset", "Restore", "Set"];
+const HIGH_IMPACT_VERBS: &[&str] = &["Clear", "Remove", "Reset", "Restore", "Set", "Undo"];
 
 /// Commands with other verbs that delete or overwrite.
 const HIGH_IMPACT_COMMANDS: &[&str] = &["Invoke-DriftRemediation"];

@@ -17,9 +17,11 @@ pub mod journal;
 pub mod live;
 pub mod migration;
 pub mod plan;
+pub mod profile;
 pub mod remediate;
 pub mod scan;
 pub mod snapshot;
+pub mod targets;
 pub mod timefmt;
 
 pub use error::AppError;

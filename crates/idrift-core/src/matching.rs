@@ -133,66 +133,139 @@ pub struct MatchReport {
     pub counts: MatchCounts,
 }
 
-/// "No index": the sentinel of the index vectors below.
-const NONE: usize = usize::MAX;
-
 /// Matches AD users with Entra users; see the module documentation for the rules.
 pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
+    // The per-user index vectors hold `u32` when every user fits, which halves them (and the memory traffic
+    // of building them); `usize` serves any larger input.
+    if on_prem.len().saturating_add(cloud.len()) < u32::MAX as usize {
+        match_with::<u32>(on_prem, cloud)
+    } else {
+        match_with::<usize>(on_prem, cloud)
+    }
+}
+
+/// An index into the users: the element type of the per-user vectors.
+trait Ix: Copy + Eq + Ord + Hash {
+    /// "No index": the sentinel of the index vectors.
+    const NONE: Self;
+    /// The index `i`; callers only pass indices below the number of users, which fit.
+    fn at(i: usize) -> Self;
+    /// The index as a `usize` ([`Ix::NONE`] becomes `usize::MAX`).
+    fn get(self) -> usize;
+}
+
+impl Ix for u32 {
+    const NONE: u32 = u32::MAX;
+
+    fn at(i: usize) -> u32 {
+        u32::try_from(i).unwrap_or(u32::MAX)
+    }
+
+    fn get(self) -> usize {
+        if self == u32::MAX {
+            usize::MAX
+        } else {
+            self as usize
+        }
+    }
+}
+
+impl Ix for usize {
+    const NONE: usize = usize::MAX;
+
+    fn at(i: usize) -> usize {
+        i
+    }
+
+    fn get(self) -> usize {
+        self
+    }
+}
+
+/// The source anchor of an Entra user as compared: its `onPremisesImmutableId` decoded to a GUID, else the
+/// trimmed text; `None` when absent or blank.
+fn cloud_anchor(u: &CloudUser) -> Option<AnchorKey<'_>> {
+    let text = u.on_premises_immutable_id.as_deref().map_or("", trim);
+    if text.is_empty() {
+        return None;
+    }
+    Some(guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid))
+}
+
+fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
-    let mut groups = Groups::new(n_on, n_cl);
+    let mut groups = Groups::<I>::new(n_on, n_cl);
     let state = FastState::new();
 
     // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one. One classification holds both
     // sides (cloud user j is item n_on + j), so each class counts the users of each side with one anchor.
-    let mut anchor_items: Vec<(AnchorKey<'_>, usize)> = Vec::with_capacity(n_on + n_cl);
-    for (i, u) in on_prem.iter().enumerate() {
-        if let Some(g) = u.source_anchor() {
-            anchor_items.push((AnchorKey::Guid(g), i));
+    let mut op_partner = vec![I::NONE; n_on];
+    let mut cl_partner = vec![I::NONE; n_cl];
+    {
+        let anchors = classify::<AnchorKey<'_>, I>(
+            n_on + n_cl,
+            n_on,
+            &state,
+            |f| {
+                for (i, u) in on_prem.iter().enumerate() {
+                    if let Some(g) = u.source_anchor() {
+                        f(AnchorKey::Guid(g), i);
+                    }
+                }
+                for (j, u) in cloud.iter().enumerate() {
+                    if let Some(key) = cloud_anchor(u) {
+                        f(key, n_on + j);
+                    }
+                }
+            },
+            SideCounts::is_ambiguous,
+        );
+        for c in &anchors.counts {
+            if c.first == 1
+                && c.second == 1
+                && let (Some(p), Some(q)) = (
+                    op_partner.get_mut(c.last_first.get()),
+                    cl_partner.get_mut(c.last_second.get().wrapping_sub(n_on)),
+                )
+            {
+                *p = I::at(c.last_second.get() - n_on);
+                *q = c.last_first;
+            }
         }
-    }
-    for (j, u) in cloud.iter().enumerate() {
-        let text = u.on_premises_immutable_id.as_deref().map_or("", str::trim);
-        if !text.is_empty() {
-            let key =
-                guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid);
-            anchor_items.push((key, n_on + j));
-        }
-    }
-    let anchors = classify(n_on + n_cl, n_on, &anchor_items, &state);
-    drop(anchor_items);
-    let (op_anchor, cl_anchor) = anchors.of.split_at(n_on);
-    let mut op_partner = vec![NONE; n_on];
-    let mut cl_partner = vec![NONE; n_cl];
-    for c in &anchors.counts {
-        if c.first == 1 && c.second == 1 {
-            op_partner[c.last_first] = c.last_second - n_on;
-            cl_partner[c.last_second - n_on] = c.last_first;
-        }
-    }
 
-    // Rule 2a: duplicate anchors or ImmutableIds; each key's users form one group.
-    let mut anchor_group = vec![NONE; anchors.keys.len()];
-    let mut anchor_group_of = |c: usize, groups: &mut Groups| {
-        if anchor_group[c] == NONE {
-            let reason = if anchors.counts[c].first >= 2 {
-                AmbiguityReason::DuplicateAnchorOnPrem
-            } else {
-                AmbiguityReason::DuplicateImmutableIdInCloud
+        // Rule 2a: duplicate anchors or ImmutableIds; each key's users form one group, created in the order
+        // of their first user (AD users before Entra users).
+        let mut anchor_group: FastMap<I, usize> = fast_map(0);
+        for &(item, c) in &anchors.repeated {
+            let i = item.get();
+            let g = match anchor_group.get(&c) {
+                Some(&g) => g,
+                None => {
+                    let on_prem_duplicate = anchors
+                        .counts
+                        .get(c.get())
+                        .is_some_and(|counts| counts.first >= 2);
+                    let reason = if on_prem_duplicate {
+                        AmbiguityReason::DuplicateAnchorOnPrem
+                    } else {
+                        AmbiguityReason::DuplicateImmutableIdInCloud
+                    };
+                    let key = if i < n_on {
+                        on_prem[i].source_anchor().map(AnchorKey::Guid)
+                    } else {
+                        cloud.get(i - n_on).and_then(cloud_anchor)
+                    };
+                    let text = key.map(AnchorKey::to_text).unwrap_or_default();
+                    let g = groups.create(reason, text);
+                    anchor_group.insert(c, g);
+                    g
+                }
             };
-            anchor_group[c] = groups.create(reason, anchors.keys[c].to_text());
-        }
-        anchor_group[c]
-    };
-    for (i, &c) in op_anchor.iter().enumerate() {
-        if c != NONE && anchors.counts[c].is_ambiguous() {
-            let g = anchor_group_of(c, &mut groups);
-            groups.add_on_prem(g, i);
-        }
-    }
-    for (j, &c) in cl_anchor.iter().enumerate() {
-        if c != NONE && anchors.counts[c].is_ambiguous() {
-            let g = anchor_group_of(c, &mut groups);
-            groups.add_cloud(g, j);
+            if i < n_on {
+                groups.add_on_prem(g, i);
+            } else {
+                groups.add_cloud(g, i - n_on);
+            }
         }
     }
 
@@ -201,30 +274,37 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
     // duplicates, through a map of the duplicated UPNs alone).
     let op_upn = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
     let cl_upn = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
-    let op_upn_classes = op_upn.classify(&state);
-    let cl_upn_classes = cl_upn.classify(&state);
 
-    let mut op_upn_group = vec![NONE; op_upn_classes.keys.len()];
     let mut duplicated: FastMap<&str, usize> = fast_map(0);
-    for (i, &c) in op_upn_classes.of.iter().enumerate() {
-        if c == NONE || op_upn_classes.counts[c].first < 2 || groups.on_prem_of[i] != NONE {
-            continue;
-        }
-        if op_upn_group[c] == NONE {
-            let key = op_upn_classes.keys[c];
-            op_upn_group[c] = groups.create(AmbiguityReason::DuplicateUpnOnPrem, key.to_owned());
-            duplicated.insert(key, op_upn_group[c]);
-        }
-        let g = op_upn_group[c];
-        groups.add_on_prem(g, i);
-        if op_partner[i] != NONE && groups.cloud_of[op_partner[i]] == NONE {
-            groups.add_cloud(g, op_partner[i]);
+    {
+        let op_dups = op_upn.classify::<I>(&state);
+        let mut op_upn_group: FastMap<I, usize> = fast_map(0);
+        for &(item, c) in &op_dups.repeated {
+            let i = item.get();
+            if groups.on_prem_of[i] != I::NONE {
+                continue;
+            }
+            let g = match op_upn_group.get(&c) {
+                Some(&g) => g,
+                None => {
+                    let key = op_upn.get(i).unwrap_or_default();
+                    let g = groups.create(AmbiguityReason::DuplicateUpnOnPrem, key.to_owned());
+                    op_upn_group.insert(c, g);
+                    duplicated.insert(key, g);
+                    g
+                }
+            };
+            groups.add_on_prem(g, i);
+            let partner = op_partner[i];
+            if partner != I::NONE && groups.cloud_of[partner.get()] == I::NONE {
+                groups.add_cloud(g, partner.get());
+            }
         }
     }
     if !duplicated.is_empty() {
         for (j, &partner) in cl_partner.iter().enumerate() {
-            if partner == NONE
-                && groups.cloud_of[j] == NONE
+            if partner == I::NONE
+                && groups.cloud_of[j] == I::NONE
                 && let Some(&g) = cl_upn.get(j).and_then(|k| duplicated.get(k))
             {
                 groups.add_cloud(g, j);
@@ -232,59 +312,72 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
         }
     }
 
-    let mut cl_upn_group = vec![NONE; cl_upn_classes.keys.len()];
     duplicated.clear();
-    for (j, &c) in cl_upn_classes.of.iter().enumerate() {
-        if c == NONE || cl_upn_classes.counts[c].first < 2 || groups.cloud_of[j] != NONE {
-            continue;
-        }
-        if cl_upn_group[c] == NONE {
-            let key = cl_upn_classes.keys[c];
-            cl_upn_group[c] = groups.create(AmbiguityReason::DuplicateUpnInCloud, key.to_owned());
-            duplicated.insert(key, cl_upn_group[c]);
-        }
-        let g = cl_upn_group[c];
-        groups.add_cloud(g, j);
-        if cl_partner[j] != NONE && groups.on_prem_of[cl_partner[j]] == NONE {
-            groups.add_on_prem(g, cl_partner[j]);
+    {
+        let cl_dups = cl_upn.classify::<I>(&state);
+        let mut cl_upn_group: FastMap<I, usize> = fast_map(0);
+        for &(item, c) in &cl_dups.repeated {
+            let j = item.get();
+            if groups.cloud_of[j] != I::NONE {
+                continue;
+            }
+            let g = match cl_upn_group.get(&c) {
+                Some(&g) => g,
+                None => {
+                    let key = cl_upn.get(j).unwrap_or_default();
+                    let g = groups.create(AmbiguityReason::DuplicateUpnInCloud, key.to_owned());
+                    cl_upn_group.insert(c, g);
+                    duplicated.insert(key, g);
+                    g
+                }
+            };
+            groups.add_cloud(g, j);
+            let partner = cl_partner[j];
+            if partner != I::NONE && groups.on_prem_of[partner.get()] == I::NONE {
+                groups.add_on_prem(g, partner.get());
+            }
         }
     }
     if !duplicated.is_empty() {
         for (i, &partner) in op_partner.iter().enumerate() {
-            if partner == NONE
-                && groups.on_prem_of[i] == NONE
+            if partner == I::NONE
+                && groups.on_prem_of[i] == I::NONE
                 && let Some(&g) = op_upn.get(i).and_then(|k| duplicated.get(k))
             {
                 groups.add_on_prem(g, i);
             }
         }
     }
+    drop(duplicated);
 
     // Rule 1 again: the pairs whose users are in no group are the matches.
     let mut matched = Vec::with_capacity(n_on.min(n_cl));
     let mut cl_matched = vec![false; n_cl];
+    let mut op_matched = vec![false; n_on];
     for (i, &j) in op_partner.iter().enumerate() {
-        if j != NONE && groups.on_prem_of[i] == NONE && groups.cloud_of[j] == NONE {
+        if j != I::NONE && groups.on_prem_of[i] == I::NONE && groups.cloud_of[j.get()] == I::NONE {
             matched.push(MatchedPair {
                 on_prem: i,
-                cloud: j,
+                cloud: j.get(),
             });
-            cl_matched[j] = true;
+            op_matched[i] = true;
+            cl_matched[j.get()] = true;
         }
     }
-    let mut op_matched = vec![false; n_on];
-    for p in &matched {
-        op_matched[p.on_prem] = true;
-    }
+    drop(op_partner);
+    drop(cl_partner);
+    matched.shrink_to_fit();
     let unmatched_on_prem: Vec<usize> = (0..n_on)
-        .filter(|&i| !op_matched[i] && groups.on_prem_of[i] == NONE)
+        .filter(|&i| !op_matched[i] && groups.on_prem_of[i] == I::NONE)
         .collect();
     let unmatched_cloud: Vec<usize> = (0..n_cl)
-        .filter(|&j| !cl_matched[j] && groups.cloud_of[j] == NONE)
+        .filter(|&j| !cl_matched[j] && groups.cloud_of[j] == I::NONE)
         .collect();
+    drop(op_matched);
+    drop(cl_matched);
 
     // Rule 3: soft-match candidates among the unmatched.
-    let soft_match_candidates = soft_match(
+    let soft_match_candidates = soft_match::<I>(
         on_prem,
         cloud,
         &unmatched_on_prem,
@@ -315,7 +408,7 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
 }
 
 /// UPN and primary-SMTP equalities between unmatched users, each pair once (UPN preferred).
-fn soft_match(
+fn soft_match<I: Ix>(
     on_prem: &[OnPremUser],
     cloud: &[CloudUser],
     unmatched_on_prem: &[usize],
@@ -323,6 +416,9 @@ fn soft_match(
     op_upn: &FoldedKeys<'_>,
     cl_upn: &FoldedKeys<'_>,
 ) -> Vec<SoftMatchCandidate> {
+    if unmatched_on_prem.is_empty() || unmatched_cloud.is_empty() {
+        return Vec::new();
+    }
     let mut cl_unmatched = vec![false; cloud.len()];
     for &j in unmatched_cloud {
         cl_unmatched[j] = true;
@@ -334,8 +430,9 @@ fn soft_match(
             None
         }
     }));
-    let upn_chains = Chains::build(unmatched_cloud, cl_upn);
-    let smtp_chains = Chains::build(unmatched_cloud, &cl_smtp);
+    drop(cl_unmatched);
+    let upn_chains = Chains::<I>::build(unmatched_cloud, cl_upn);
+    let smtp_chains = Chains::<I>::build(unmatched_cloud, &cl_smtp);
 
     let mut out = Vec::new();
     let mut smtp_key = String::new();
@@ -349,7 +446,7 @@ fn soft_match(
         }
         if let Some(smtp) = on_prem[i].primary_smtp() {
             smtp_key.clear();
-            push_folded(&mut smtp_key, smtp.trim());
+            push_folded(&mut smtp_key, trim(smtp));
             for j in smtp_chains.iter(&smtp_key) {
                 if upn.is_none() || cl_upn.get(j) != upn {
                     out.push(candidate(cloud, i, j, SoftMatchBasis::PrimarySmtp));
@@ -370,7 +467,7 @@ fn candidate(
     let cloud_has_other_anchor = cloud[j]
         .on_premises_immutable_id
         .as_deref()
-        .is_some_and(|s| !s.trim().is_empty());
+        .is_some_and(|s| !trim(s).is_empty());
     SoftMatchCandidate {
         on_prem,
         cloud: j,
@@ -379,19 +476,28 @@ fn candidate(
     }
 }
 
-/// The ambiguous groups under construction, and which group (if any) each user belongs to.
-struct Groups {
-    groups: Vec<AmbiguousGroup>,
-    on_prem_of: Vec<usize>,
-    cloud_of: Vec<usize>,
+/// `str::trim`, with a fast path for the usual text that starts and ends with a visible ASCII character
+/// (every Unicode white space starts with a byte at or below a space, or a non-ASCII byte).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if (0x21..0x80).contains(&a) && (0x21..0x80).contains(&b) => s,
+        _ => s.trim(),
+    }
 }
 
-impl Groups {
-    fn new(n_on: usize, n_cl: usize) -> Groups {
+/// The ambiguous groups under construction, and which group (if any) each user belongs to.
+struct Groups<I> {
+    groups: Vec<AmbiguousGroup>,
+    on_prem_of: Vec<I>,
+    cloud_of: Vec<I>,
+}
+
+impl<I: Ix> Groups<I> {
+    fn new(n_on: usize, n_cl: usize) -> Groups<I> {
         Groups {
             groups: Vec::new(),
-            on_prem_of: vec![NONE; n_on],
-            cloud_of: vec![NONE; n_cl],
+            on_prem_of: vec![I::NONE; n_on],
+            cloud_of: vec![I::NONE; n_cl],
         }
     }
 
@@ -406,12 +512,12 @@ impl Groups {
     }
 
     fn add_on_prem(&mut self, g: usize, i: usize) {
-        self.on_prem_of[i] = g;
+        self.on_prem_of[i] = I::at(g);
         self.groups[g].on_prem.push(i);
     }
 
     fn add_cloud(&mut self, g: usize, j: usize) {
-        self.cloud_of[j] = g;
+        self.cloud_of[j] = I::at(g);
         self.groups[g].cloud.push(j);
     }
 
@@ -442,105 +548,111 @@ impl AnchorKey<'_> {
 
 /// How many items of each side a class has, and the last (highest-index) item of each side.
 #[derive(Clone, Copy)]
-struct SideCounts {
-    first: usize,
-    second: usize,
-    last_first: usize,
-    last_second: usize,
+struct SideCounts<I> {
+    first: u32,
+    second: u32,
+    last_first: I,
+    last_second: I,
 }
 
-impl SideCounts {
-    const EMPTY: SideCounts = SideCounts {
+impl<I: Ix> SideCounts<I> {
+    const EMPTY: SideCounts<I> = SideCounts {
         first: 0,
         second: 0,
-        last_first: NONE,
-        last_second: NONE,
+        last_first: I::NONE,
+        last_second: I::NONE,
     };
 
     fn is_ambiguous(&self) -> bool {
         self.first >= 2 || self.second >= 2
     }
+
+    fn is_repeated_first(&self) -> bool {
+        self.first >= 2
+    }
 }
 
 /// Items sorted into classes of equal keys.
-struct Classes<K> {
-    /// Per item: its class, or [`NONE`] for an item without a key.
-    of: Vec<usize>,
-    /// Per class: its key.
-    keys: Vec<K>,
+struct Classes<I> {
     /// Per class: its size on each side.
-    counts: Vec<SideCounts>,
+    counts: Vec<SideCounts<I>>,
+    /// The items of the classes the caller asked about (duplicates), with their class, in ascending item
+    /// order.
+    repeated: Vec<(I, I)>,
 }
 
 /// Sorts keyed items into classes of equal keys, in linear time.
 ///
-/// `items` are `(key, item index)` pairs in ascending index order, every index below `n_items`; items below
-/// `split` are counted as the first side, the others as the second. A single hash map over a million keys
-/// spends its time waiting for memory, so the items are first partitioned by the top bits of their hash
-/// (the radix partitioning of cache-conscious hash joins) and each partition, about a thousand items, is
-/// classified with a map that stays in the CPU cache. Class numbers therefore depend on the hash seed;
-/// callers only use them as identities.
-fn classify<K: Hash + Eq + Copy>(
-    n_items: usize,
+/// `keys` hands every `(key, item index)` pair to its argument, in the same order each time it is called
+/// (twice); indices are below `max_items`. Items below `split` are counted as the first side, the others as
+/// the second. The items of the classes `repeated` accepts are listed with their class.
+///
+/// A single hash map over a million keys spends its time waiting for memory, so the items are first
+/// partitioned by the top bits of their hash (the radix partitioning of cache-conscious hash joins) and each
+/// partition, about a thousand items, is classified with a map that stays in the CPU cache. Every item of a
+/// key lands in the same partition, so a class is complete when its partition is done: no per-item class
+/// vector is needed. Class numbers depend on the hash seed; callers only use them as identities.
+fn classify<K: Hash + Eq + Copy, I: Ix>(
+    max_items: usize,
     split: usize,
-    items: &[(K, usize)],
     state: &FastState,
-) -> Classes<K> {
-    let mut classes = Classes {
-        of: vec![NONE; n_items],
-        keys: Vec::new(),
-        counts: Vec::new(),
-    };
-    let bits = partition_bits(items.len());
-    let hashes: Vec<u64> = items.iter().map(|(k, _)| state.hash_one(k)).collect();
+    keys: impl Fn(&mut dyn FnMut(K, usize)),
+    repeated: impl Fn(&SideCounts<I>) -> bool,
+) -> Classes<I> {
+    let bits = partition_bits(max_items);
     let mut sizes = vec![0usize; 1 << bits];
-    for &h in &hashes {
-        sizes[partition_of(h, bits)] += 1;
-    }
-    let mut parts: Vec<Vec<(u64, K, usize)>> =
-        sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (&h, &(k, index)) in hashes.iter().zip(items) {
-        parts[partition_of(h, bits)].push((h, k, index));
-    }
+    keys(&mut |k, _| {
+        if let Some(n) = sizes.get_mut(partition_of(state.hash_one(k), bits)) {
+            *n += 1;
+        }
+    });
+    let total: usize = sizes.iter().sum();
     let largest = sizes.iter().copied().max().unwrap_or(0);
-    let mut map: std::collections::HashMap<Prehashed<K>, usize, PassThrough> =
+    let mut parts: Vec<Vec<(u64, K, I)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    drop(sizes);
+    keys(&mut |k, index| {
+        let h = state.hash_one(k);
+        if let Some(part) = parts.get_mut(partition_of(h, bits)) {
+            part.push((h, k, I::at(index)));
+        }
+    });
+    let mut counts: Vec<SideCounts<I>> = Vec::with_capacity(total);
+    let mut map: std::collections::HashMap<Prehashed<K>, I, PassThrough> =
         std::collections::HashMap::with_capacity_and_hasher(largest, PassThrough);
-    // Each partition's classes, in the partition's (ascending item) order.
-    let mut part_classes: Vec<Vec<usize>> = Vec::with_capacity(parts.len());
+    let mut part_class: Vec<I> = Vec::with_capacity(largest);
+    let mut out = Vec::new();
     for part in &parts {
         map.clear();
-        let mut part_class = Vec::with_capacity(part.len());
+        part_class.clear();
         for &(h, k, index) in part {
             let c = *map.entry(Prehashed { h, k }).or_insert_with(|| {
-                classes.keys.push(k);
-                classes.counts.push(SideCounts::EMPTY);
-                classes.keys.len() - 1
+                counts.push(SideCounts::EMPTY);
+                I::at(counts.len() - 1)
             });
             part_class.push(c);
-            let counts = &mut classes.counts[c];
-            if index < split {
-                counts.first += 1;
-                counts.last_first = index;
-            } else {
-                counts.second += 1;
-                counts.last_second = index;
+            if let Some(counts) = counts.get_mut(c.get()) {
+                if index.get() < split {
+                    counts.first = counts.first.saturating_add(1);
+                    counts.last_first = index;
+                } else {
+                    counts.second = counts.second.saturating_add(1);
+                    counts.last_second = index;
+                }
             }
         }
-        part_classes.push(part_class);
-    }
-    drop(parts);
-    // Back to item order: walking the items again, each partition is read front to back, so `of` is written
-    // in ascending order instead of at a million scattered places.
-    let mut cursor = vec![0usize; part_classes.len()];
-    for (&h, &(_, index)) in hashes.iter().zip(items) {
-        let p = partition_of(h, bits);
-        let c = part_classes[p].get(cursor[p]).copied().unwrap_or(NONE);
-        cursor[p] += 1;
-        if let Some(slot) = classes.of.get_mut(index) {
-            *slot = c;
+        for (&(_, _, index), &c) in part.iter().zip(&part_class) {
+            if counts.get(c.get()).is_some_and(&repeated) {
+                out.push((index, c));
+            }
         }
     }
-    classes
+    drop(parts);
+    counts.shrink_to_fit();
+    out.sort_unstable();
+    Classes {
+        counts,
+        repeated: out,
+    }
 }
 
 /// How many top hash bits choose the partition: about a thousand items per partition, at most 4096 partitions.
@@ -609,19 +721,19 @@ impl Hasher for PassThroughHasher {
 }
 
 /// Singly linked lists of user indices per key, ascending, without a `Vec` per key.
-struct Chains<'k> {
+struct Chains<'k, I> {
     head: FastMap<&'k str, usize>,
-    next: Vec<usize>,
+    next: Vec<I>,
 }
 
-impl<'k> Chains<'k> {
-    fn build(users: &[usize], keys: &'k FoldedKeys<'_>) -> Chains<'k> {
+impl<'k, I: Ix> Chains<'k, I> {
+    fn build(users: &[usize], keys: &'k FoldedKeys<'_>) -> Chains<'k, I> {
         let mut head: FastMap<&'k str, usize> = fast_map(users.len());
-        let mut next = vec![NONE; keys.len()];
+        let mut next = vec![I::NONE; keys.len()];
         // Pushing in descending order leaves each list ascending.
         for &j in users.iter().rev() {
             if let Some(key) = keys.get(j) {
-                let old = head.insert(key, j).unwrap_or(NONE);
+                let old = head.insert(key, j).map_or(I::NONE, I::at);
                 next[j] = old;
             }
         }
@@ -629,13 +741,10 @@ impl<'k> Chains<'k> {
     }
 
     fn iter<'s>(&'s self, key: &str) -> impl Iterator<Item = usize> + 's {
-        let mut cur = self.head.get(key).copied().unwrap_or(NONE);
+        let mut cur = self.head.get(key).copied().unwrap_or(usize::MAX);
         std::iter::from_fn(move || {
-            if cur == NONE {
-                return None;
-            }
             let j = cur;
-            cur = self.next[j];
+            cur = self.next.get(j)?.get();
             Some(j)
         })
     }
@@ -663,10 +772,10 @@ impl<'a> FoldedKeys<'a> {
         let mut arena = String::new();
         let mut spans = Vec::with_capacity(texts.len());
         for text in texts {
-            let t = text.map_or("", str::trim);
+            let t = text.map_or("", trim);
             let span = if t.is_empty() {
                 Span::Absent
-            } else if t.is_ascii() && !t.bytes().any(|b| b.is_ascii_uppercase()) {
+            } else if !t.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
                 Span::Borrowed(t)
             } else {
                 let start = arena.len();
@@ -682,12 +791,21 @@ impl<'a> FoldedKeys<'a> {
         self.spans.len()
     }
 
-    /// The classes of equal keys among these keys (all on the first side).
-    fn classify(&self, state: &FastState) -> Classes<&str> {
-        let items: Vec<(&str, usize)> = (0..self.len())
-            .filter_map(|i| self.get(i).map(|k| (k, i)))
-            .collect();
-        classify(self.len(), self.len(), &items, state)
+    /// The users whose key at least one other user shares, with their class (all on the first side).
+    fn classify<I: Ix>(&self, state: &FastState) -> Classes<I> {
+        classify::<&str, I>(
+            self.len(),
+            self.len(),
+            state,
+            |f| {
+                for i in 0..self.len() {
+                    if let Some(k) = self.get(i) {
+                        f(k, i);
+                    }
+                }
+            },
+            SideCounts::is_repeated_first,
+        )
     }
 
     fn get(&self, i: usize) -> Option<&str> {

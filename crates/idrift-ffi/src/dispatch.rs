@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::error::CallError;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{host, remediation, runtime, writes};
+use crate::{host, profile, remediation, runtime, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -35,6 +35,7 @@ pub(crate) const OPS: &[&str] = &[
     "Migration.Verify",
     "Remediation.Apply",
     "Undo",
+    "Profile.Get",
 ];
 /// The operations this library serves, in the order `Describe` lists them (with the test-only one).
 #[cfg(feature = "test-ops")]
@@ -54,6 +55,7 @@ pub(crate) const OPS: &[&str] = &[
     "Migration.Verify",
     "Remediation.Apply",
     "Undo",
+    "Profile.Get",
     "Test.Panic",
 ];
 
@@ -92,6 +94,7 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Migration.Verify" => migration_verify(args("Migration.Verify", req.args)?),
         "Remediation.Apply" => remediation::apply(args("Remediation.Apply", req.args)?),
         "Undo" => remediation::undo(args("Undo", req.args)?),
+        "Profile.Get" => profile::get(args("Profile.Get", req.args)?),
         #[cfg(feature = "test-ops")]
         "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
         _ => Err(CallError::UnknownOp {

@@ -6,11 +6,12 @@
 //! PascalCase, unknown fields ignored); `docs/wire-protocol.md` is their specification.
 //!
 //! This crate translates and nothing else: `dispatch` decodes a request, calls the operation in
-//! `idrift-app` that the CLI calls for the same command, and encodes the result. `targets` turns the request's
-//! `Source` into loaded data or write targets as the CLI's source options do, `writes` is the dry-run-or-apply
-//! tail of the mutating commands (journaled through `idrift_app::journal`), and `runtime` holds the one tokio
-//! runtime, built on first use. Like the CLI it is a composition root, so it is one of the two places that
-//! read the clock (`host`).
+//! `idrift-app` that the CLI calls for the same command, and encodes the result. `targets` turns the
+//! request's `Source` into loaded data or write targets (opened by `idrift_app::targets`, as in the CLI),
+//! `remediation` runs remediation options and undoes journals, `profile` reads the CLI's connection
+//! profiles, `writes` is the dry-run-or-apply tail of the mutating commands (journaled through
+//! `idrift_app::journal`), and `runtime` holds the one tokio runtime, built on first use. Like the CLI it is
+//! a composition root, so it is one of the two places that read the clock (`host`).
 //!
 //! Every export runs inside `catch_unwind`; a panic becomes status 2 with a message, and the panic hook
 //! keeps the message off the host's stderr (it goes to `tracing`). [`abi`] is the only module with `unsafe`.
@@ -21,6 +22,7 @@ mod dispatch;
 mod error;
 mod host;
 mod panics;
+mod profile;
 mod remediation;
 mod runtime;
 mod targets;

@@ -19,7 +19,9 @@ use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{self, ApprovedStep, RemediationApplyArgs, RemediationResult, UndoArgs, UndoResult};
+use crate::wire::{
+    self, ApprovedStep, RemediationApplyArgs, RemediationResult, UndoArgs, UndoResult,
+};
 use crate::{runtime, writes};
 
 /// Answers the runner from the host's approvals: a write runs only when its step number and target were
@@ -133,6 +135,24 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     if let Some(journal_file) = &args.resume {
         return resume(OP, &args, journal_file);
     }
+    // The journal is checked before anything is read: a second apply into the same journal is refused even
+    // when the first one changed the data the plan is made from.
+    let path = if args.write.apply {
+        let command = remediate::command(args.user_principal_name.trim(), args.option);
+        let path = writes::journal_path(OP, &args.write, &command)?;
+        if path.exists() {
+            return Err(CallError::InvalidArgs {
+                op: OP,
+                message: format!(
+                    "the journal {} already exists: name a new one, or continue that run with Resume",
+                    path.display()
+                ),
+            });
+        }
+        Some(path)
+    } else {
+        None
+    };
     let loaded = targets::load(OP, &args.source)?;
     let scan_opts = ScanOptions {
         phone: PhoneOptions {
@@ -170,7 +190,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
         preconditions: opt.map(|o| o.preconditions.clone()).unwrap_or_default(),
         acts_on: None,
         applied: false,
-        steps: remediate::pending_rows(&spec),
+        steps: wire::StepView::all(remediate::pending_rows(&spec)),
         stop: None,
         stopped_at: None,
         writes: 0,
@@ -178,19 +198,9 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
         notes: planned.report.notes.clone(),
     };
     let mut warnings = loaded.warnings;
-    if !args.write.apply {
+    let Some(path) = path else {
         return ok(&out, &warnings);
-    }
-    let path = writes::journal_path(OP, &args.write, &spec.command)?;
-    if path.exists() {
-        return Err(CallError::InvalidArgs {
-            op: OP,
-            message: format!(
-                "the journal {} already exists: name a new one, or continue that run with Resume",
-                path.display()
-            ),
-        });
-    }
+    };
     let (target, w) = targets::remediation_target(OP, &args.source)?;
     warnings.extend(w);
     check_sides(OP, args.option, &spec.ops, target.as_ref())?;
@@ -214,7 +224,7 @@ fn finish(out: &mut RemediationResult, report: RemediationReport) {
     out.stopped_at = report.stop.order();
     out.writes = report.writes;
     out.journal_path = Some(report.journal);
-    out.steps = report.steps;
+    out.steps = wire::StepView::all(report.steps);
 }
 
 /// `Remediation.Apply` with `Resume`.
@@ -255,7 +265,7 @@ fn resume(
         preconditions: note.preconditions.clone(),
         acts_on: None,
         applied: false,
-        steps: remediate::rows(&log),
+        steps: wire::StepView::all(remediate::rows(&log)),
         stop: None,
         stopped_at: None,
         writes: 0,
@@ -322,7 +332,10 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
                 if path.exists() {
                     return Err(CallError::InvalidArgs {
                         op: OP,
-                        message: format!("the journal {} already exists: name a new one", path.display()),
+                        message: format!(
+                            "the journal {} already exists: name a new one",
+                            path.display()
+                        ),
                     });
                 }
                 let exec = remediate::RemediationExecutor::new(target.as_ref());

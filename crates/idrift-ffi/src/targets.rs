@@ -1,20 +1,22 @@
 //! Sources: turning the request's `Source` into loaded data (readers) or into the directories a command
-//! writes to (writers), exactly as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo` options and
-//! its connection options do (`idrift-cli/src/source.rs` and `open_targets` in
-//! `idrift-cli/src/cmd/dirsync.rs`). Secrets come from environment variables the request names, or from the
-//! request itself; they go straight into `SecretString`s and are never echoed.
+//! writes to (writers), as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo` options and its
+//! connection options do. The writers and remediation targets themselves are opened by
+//! `idrift_app::targets`, which the CLI's `open_targets` calls too; this module turns the wire's `Source`
+//! into the configurations those functions take and says the wire's own argument errors. Secrets come from
+//! environment variables the request names, or from the request itself; they go straight into
+//! `SecretString`s and are never echoed.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use idrift_app::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
-use idrift_app::remediate::{LiveTarget, RehearsalTarget, RemediationTarget};
+use idrift_app::dirsync_ops::DirSyncExecutor;
 use idrift_app::live::{
     CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
     LiveSpec, SecretString,
 };
+use idrift_app::remediate::RemediationTarget;
 use idrift_app::snapshot::{self, Loaded};
-use idrift_core::model::Snapshot;
+use idrift_app::targets;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
@@ -99,12 +101,30 @@ fn ldap_config(
                 )
             })?),
             (None, Some(secret)) => SecretString::from(secret.0.clone()),
-            (None, None) => {
-                return Err(invalid(
-                    op,
-                    "Source.Ad.Bind needs a password: Source.Ad.PasswordEnv or Source.Ad.Password",
-                ));
-            }
+            (None, None) => match &spec.password_file {
+                // The first line, as the CLI's --ad-password-file reads it.
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(absolute(op, "Source.Ad.PasswordFile", path)?)
+                            .map_err(|e| {
+                                invalid(
+                                    op,
+                                    format!(
+                                        "Source.Ad.PasswordFile {}: cannot read: {e}",
+                                        path.display()
+                                    ),
+                                )
+                            })?;
+                    SecretString::from(text.lines().next().unwrap_or("").to_owned())
+                }
+                None => {
+                    return Err(invalid(
+                        op,
+                        "Source.Ad.Bind needs a password: Source.Ad.PasswordEnv, Source.Ad.PasswordFile or \
+                         Source.Ad.Password",
+                    ));
+                }
+            },
         });
     }
     Ok((cfg, warning))
@@ -388,36 +408,29 @@ impl Targets {
     }
 }
 
-/// Opens the directories a source names for reading and writing. A snapshot directory (or single export
-/// files) is written in place; the demo is read-only.
+impl From<idrift_app::targets::WriteTargets> for Targets {
+    fn from(t: idrift_app::targets::WriteTargets) -> Targets {
+        Targets {
+            ad: t.ad,
+            cloud: t.cloud,
+            description: t.description,
+            warnings: t.warnings,
+        }
+    }
+}
+
+/// Opens the directories a source names for reading and writing, through `idrift_app::targets` (as the CLI's
+/// `open_targets` does). A snapshot directory (or single export files) is written in place; the demo is
+/// read-only.
 ///
 /// # Errors
 /// [`CallError::InvalidArgs`] for a relative path or a `Files` source with neither file; the loaders' errors.
 pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, CallError> {
     match source {
-        SourceSpec::Demo => {
-            let loaded = idrift_app::demo::load()?;
-            let t = Arc::new(SnapshotTarget::for_files(None, None, loaded.snapshot));
-            Ok(Targets {
-                ad: Some(t.clone()),
-                cloud: Some(t),
-                description: "the bundled demo (read-only)".to_owned(),
-                warnings: loaded.warnings,
-            })
-        }
+        SourceSpec::Demo => Ok(targets::demo_writers()?.into()),
         SourceSpec::Snapshot { path, .. } => {
             let dir = absolute(op, "Source.Path", path)?;
-            let loaded = snapshot::load_dir(dir)?;
-            let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot));
-            Ok(Targets {
-                ad: Some(t.clone()),
-                cloud: Some(t),
-                description: format!(
-                    "the snapshot {} (rehearsal: its files are rewritten)",
-                    dir.display()
-                ),
-                warnings: loaded.warnings,
-            })
+            Ok(targets::snapshot_writers(dir)?.into())
         }
         SourceSpec::Live {
             ad,
@@ -435,53 +448,25 @@ pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, Cal
             cloud.as_deref(),
         ),
         SourceSpec::Files { ad, entra, .. } => {
-            let mut described = Vec::new();
-            let mut warnings = Vec::new();
-            let ad_target: Option<Arc<dyn OnPremPhoneWriter>> = match ad {
-                Some(p) => {
-                    let path = absolute(op, "Source.Ad", p)?;
-                    let (on_prem, w) = snapshot::load_ad_file(path)?;
-                    warnings.extend(w);
-                    described.push(format!(
-                        "the AD export {} (rehearsal: it is rewritten)",
-                        path.display()
-                    ));
-                    let snap = Snapshot {
-                        on_prem,
-                        ..Snapshot::default()
-                    };
-                    Some(Arc::new(SnapshotTarget::for_files(Some(path), None, snap)))
-                }
-                None => None,
-            };
-            let cloud_target: Option<Arc<dyn TenantSyncAdmin>> = match entra {
-                Some(p) => {
-                    let path = absolute(op, "Source.Entra", p)?;
-                    let cloud = snapshot::load_entra_file(path)?;
-                    described.push(format!(
-                        "the Entra export {} (rehearsal: it is rewritten)",
-                        path.display()
-                    ));
-                    let snap = Snapshot {
-                        cloud,
-                        ..Snapshot::default()
-                    };
-                    Some(Arc::new(SnapshotTarget::for_files(None, Some(path), snap)))
-                }
-                None => None,
-            };
-            if ad_target.is_none() && cloud_target.is_none() {
-                return Err(CallError::InvalidArgs {
-                    op,
-                    message: "a Files source needs Source.Ad and/or Source.Entra".to_owned(),
-                });
-            }
-            Ok(Targets {
-                ad: ad_target,
-                cloud: cloud_target,
-                description: described.join(" and "),
-                warnings,
-            })
+            let ad = ad
+                .as_ref()
+                .map(|p| {
+                    Ok::<_, CallError>(targets::ad_file_writer(absolute(op, "Source.Ad", p)?)?)
+                })
+                .transpose()?;
+            let cloud = entra
+                .as_ref()
+                .map(|p| {
+                    Ok::<_, CallError>(targets::entra_file_writer(absolute(
+                        op,
+                        "Source.Entra",
+                        p,
+                    )?)?)
+                })
+                .transpose()?;
+            targets::combine(ad, cloud)
+                .map(Targets::from)
+                .ok_or_else(|| invalid(op, "a Files source needs Source.Ad and/or Source.Entra"))
         }
     }
 }
@@ -507,66 +492,39 @@ fn open_live(
         graph.then_some(()),
         entra_file,
     )?;
-    let mut described = Vec::new();
     let mut warnings = Vec::new();
-    let ad_target: Option<Arc<dyn OnPremPhoneWriter>> = match (ad, ad_file) {
+    let ad_side = match (ad, ad_file) {
         (Some(spec), _) => {
             let (cfg, warning) = ldap_config(op, spec)?;
             warnings.extend(warning);
-            let dir = runtime::block_on(idrift_app::live::open_ad(&cfg))??;
-            described.push(format!("Active Directory at {}", spec.url.trim()));
-            Some(Arc::new(dir))
+            Some(runtime::block_on(targets::open_ad_writer(
+                spec.url.trim(),
+                &cfg,
+            ))??)
         }
-        (None, Some(p)) => {
-            let path = absolute(op, "Source.AdFile", p)?;
-            let (on_prem, w) = snapshot::load_ad_file(path)?;
-            warnings.extend(w);
-            described.push(format!(
-                "the AD export {} (rehearsal: it is rewritten)",
-                path.display()
-            ));
-            let snap = Snapshot {
-                on_prem,
-                ..Snapshot::default()
-            };
-            Some(Arc::new(SnapshotTarget::for_files(Some(path), None, snap)))
-        }
+        (None, Some(p)) => Some(targets::ad_file_writer(absolute(op, "Source.AdFile", p)?)?),
         (None, None) => None,
     };
-    let cloud_target: Option<Arc<dyn TenantSyncAdmin>> = match (graph, entra_file) {
-        (true, _) => {
-            let cfg = cloud_config(op, cloud)?;
-            let client = idrift_app::live::open_graph(&cfg)?;
-            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
-            Some(Arc::new(client))
-        }
-        (false, Some(p)) => {
-            let path = absolute(op, "Source.EntraFile", p)?;
-            let cloud = snapshot::load_entra_file(path)?;
-            described.push(format!(
-                "the Entra export {} (rehearsal: it is rewritten)",
-                path.display()
-            ));
-            let snap = Snapshot {
-                cloud,
-                ..Snapshot::default()
-            };
-            Some(Arc::new(SnapshotTarget::for_files(None, Some(path), snap)))
-        }
+    let cloud_side = match (graph, entra_file) {
+        (true, _) => Some(targets::graph_writer(&cloud_config(op, cloud)?)?),
+        (false, Some(p)) => Some(targets::entra_file_writer(absolute(
+            op,
+            "Source.EntraFile",
+            p,
+        )?)?),
         (false, None) => None,
     };
-    if ad_target.is_none() && cloud_target.is_none() {
-        return Err(invalid(
-            op,
-            "a Live source for a writer needs Source.Ad, Source.AdFile, Source.Graph or Source.EntraFile",
-        ));
-    }
-    Ok(Targets {
-        ad: ad_target,
-        cloud: cloud_target,
-        description: described.join(" and "),
-        warnings,
-    })
+    let mut t: Targets = targets::combine(ad_side, cloud_side)
+        .map(Targets::from)
+        .ok_or_else(|| {
+            invalid(
+                op,
+                "a Live source for a writer needs Source.Ad, Source.AdFile, Source.Graph or Source.EntraFile",
+            )
+        })?;
+    warnings.append(&mut t.warnings);
+    t.warnings = warnings;
+    Ok(t)
 }
 
 /// Opens what remediation steps act on (the CLI's `open_target` in `idrift-cli/src/cmd/plan/apply.rs`): a
@@ -592,7 +550,7 @@ pub(crate) fn remediation_target(
         )),
         SourceSpec::Snapshot { path, .. } => {
             let dir = absolute(op, "Source.Path", path)?;
-            let (target, warnings) = RehearsalTarget::open(dir)?;
+            let (target, warnings) = targets::rehearsal_target(dir)?;
             Ok((Box::new(target), warnings))
         }
         SourceSpec::Live {
@@ -602,14 +560,12 @@ pub(crate) fn remediation_target(
             cloud,
             ..
         } => {
-            let mut described = Vec::new();
             let mut warnings = Vec::new();
-            let ad_dir = match ad {
+            let ldap = match ad {
                 Some(spec) => {
                     let (cfg, warning) = ldap_config(op, spec)?;
                     warnings.extend(warning);
-                    described.push(format!("Active Directory at {}", spec.url.trim()));
-                    Some(runtime::block_on(idrift_app::live::open_ad(&cfg))??)
+                    Some((spec.url.trim(), cfg))
                 }
                 None => None,
             };
@@ -618,28 +574,19 @@ pub(crate) fn remediation_target(
             } else {
                 None
             };
-            let graph_client = match (&cloud_cfg, *graph) {
-                (Some(cfg), true) => {
-                    described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
-                    Some(idrift_app::live::open_graph(cfg)?)
-                }
-                _ => None,
-            };
-            let exo_client = match (&cloud_cfg, *exo) {
-                (Some(cfg), true) => {
-                    described.push(format!("Exchange Online (tenant {})", cfg.tenant));
-                    Some(idrift_app::live::open_exo(cfg)?)
-                }
-                _ => None,
-            };
-            if described.is_empty() {
-                return Err(invalid(
+            let target = runtime::block_on(targets::live_remediation_target(
+                ldap.as_ref().map(|(url, cfg)| (*url, cfg)),
+                cloud_cfg.as_ref(),
+                *graph,
+                *exo,
+            ))??
+            .ok_or_else(|| {
+                invalid(
                     op,
                     "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
                      Snapshot source to rehearse on; export files alone cannot be written",
-                ));
-            }
-            let target = LiveTarget::new(ad_dir, graph_client, exo_client, described.join(", "));
+                )
+            })?;
             Ok((Box::new(target), warnings))
         }
     }

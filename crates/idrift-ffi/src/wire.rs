@@ -205,6 +205,9 @@ pub(crate) struct LdapSpec {
     /// The bind password itself (from a PSCredential).
     #[serde(default)]
     pub(crate) password: Option<Secret>,
+    /// A file whose first line is the bind password (a profile's `ad_password_file`).
+    #[serde(default)]
+    pub(crate) password_file: Option<PathBuf>,
     /// CA certificates (PEM) to trust instead of the system store.
     #[serde(default)]
     pub(crate) ca_file: Option<PathBuf>,
@@ -588,7 +591,7 @@ pub(crate) struct RemediationResult {
     /// Whether steps were run (false for a dry run).
     pub(crate) applied: bool,
     /// Every step in order, as it stands: pending on a dry run of a new run, from the journal on a resume.
-    pub(crate) steps: Vec<idrift_app::remediate::StepRow>,
+    pub(crate) steps: Vec<StepView>,
     /// Why the run stopped: `Completed`, `Manual`, `CheckNotMet`, `Conflict`, `Failed` or `Declined`
     /// (after an apply).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -603,6 +606,27 @@ pub(crate) struct RemediationResult {
     /// Sentences for the user: what the stop means and how to continue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) notes: Vec<String>,
+}
+
+/// A step of a remediation run with its status in words (`Label`: pending, done, already done, passed, not
+/// met, recorded, waiting, done by hand, conflict, failed, in doubt).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct StepView {
+    #[serde(flatten)]
+    pub(crate) row: idrift_app::remediate::StepRow,
+    pub(crate) label: &'static str,
+}
+
+impl StepView {
+    pub(crate) fn all(rows: Vec<idrift_app::remediate::StepRow>) -> Vec<StepView> {
+        rows.into_iter()
+            .map(|row| StepView {
+                label: row.label(),
+                row,
+            })
+            .collect()
+    }
 }
 
 /// `Undo`: restores the values a journaled run found before its writes (`idrift undo JOURNAL`), for dirsync
@@ -632,6 +656,76 @@ pub(crate) struct UndoResult {
     pub(crate) not_undone: Vec<idrift_app::journal::NotUndone>,
     #[serde(flatten)]
     pub(crate) write: WriteResult,
+}
+
+/// `Profile.Get`: one profile of the CLI's configuration file (`--profile NAME --config PATH`), for
+/// `Connect-Drift -Profile`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ProfileGetArgs {
+    pub(crate) name: String,
+    /// The configuration file, absolute; default `$IDRIFT_CONFIG`, else `%APPDATA%\idrift\config.toml`, else
+    /// `~/.config/idrift/config.toml`.
+    #[serde(default)]
+    pub(crate) config_path: Option<PathBuf>,
+}
+
+/// A profile's domain controller, in the shape of `Source.Ad` (`LdapSpec`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ProfileAd {
+    pub(crate) url: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) base_dn: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) filter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) password_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) password_file: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) allow_plaintext: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) page_size: Option<i32>,
+}
+
+/// A profile's app registration, in the shape of `Source.Cloud` (`CloudSpec`).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ProfileCloud {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) tenant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) client_secret_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) certificate_path: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) authority_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) graph_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) exo_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) exo_organization: Option<String>,
+}
+
+/// The result of `Profile.Get`: the profile as `Source` parts. Paths are absolute (a relative path in the
+/// file is taken relative to the file's directory). No secret is in a profile, so none is here.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ProfileResult {
+    pub(crate) name: String,
+    pub(crate) config_path: PathBuf,
+    /// The domain controller (`Source.Ad`), when the profile's `ad` is an LDAP URL.
+    pub(crate) ad: Option<ProfileAd>,
+    /// The LDIF export (`Source.AdFile`), when the profile's `ad` is a file.
+    pub(crate) ad_file: Option<PathBuf>,
+    pub(crate) cloud: ProfileCloud,
 }
 
 /// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).

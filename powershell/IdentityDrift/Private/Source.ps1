@@ -169,3 +169,48 @@ function Get-DriftSessionCloud {
     }
     $null
 }
+
+function ConvertTo-DriftProfileSource {
+    # The Live Source of a profile the library read (Profile.Get): its Ad (a domain controller) or AdFile, and
+    # its Cloud settings, with Microsoft Graph for Entra ID and, with -ExchangeOnline, Exchange Online.
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param(
+        [Parameter(Mandatory)]
+        [object] $Profile,
+
+        [switch] $ExchangeOnline
+    )
+
+    $toTable = {
+        param($object)
+        $table = @{}
+        if ($null -ne $object) {
+            foreach ($p in $object.PSObject.Properties) {
+                if ($null -eq $p.Value) {
+                    continue
+                }
+                if ($p.Value -is [System.Array]) {
+                    $table[$p.Name] = @($p.Value)
+                }
+                else {
+                    $table[$p.Name] = $p.Value
+                }
+            }
+        }
+        $table
+    }
+    $source = @{ Kind = 'Live'; Graph = $true; Exo = [bool] $ExchangeOnline; Cloud = (& $toTable (Get-DriftPropertyValue -InputObject $Profile -Name 'Cloud')) }
+    $ad = Get-DriftPropertyValue -InputObject $Profile -Name 'Ad'
+    $adFile = Get-DriftPropertyValue -InputObject $Profile -Name 'AdFile'
+    if ($null -ne $ad) {
+        $source['Ad'] = & $toTable $ad
+    }
+    elseif ($null -ne $adFile) {
+        $source['AdFile'] = [string] $adFile
+    }
+    else {
+        throw "Profile $($Profile.Name) in $($Profile.ConfigPath) names no Active Directory (ad = ""ldaps://..."" or an LDIF file)."
+    }
+    $source
+}

@@ -1,4 +1,5 @@
-# Private/Write.ps1: the shared tail of every command that writes (Set-, Clear-, Set-DriftDirSyncFeature).
+# Private/Write.ps1: the shared tail of every command that writes (Set-, Clear-, Set-DriftDirSyncFeature,
+# Undo-DriftChange).
 # The library plans first (a dry run: nothing is written), each planned write is offered to ShouldProcess with
 # its values before and after (so -WhatIf shows exactly what would change and -Confirm asks per write), and
 # only the approved writes are applied, journaled by the library. Outcomes come back as
@@ -90,7 +91,10 @@ function Invoke-DriftWrite {
         [string] $JournalPath,
 
         # Approve each planned write separately and apply only the approved ones (a plan over many users).
-        [switch] $SelectTargets
+        [switch] $SelectTargets,
+
+        # Apply only when every planned write is approved (an undo reverses a journal as a whole).
+        [switch] $AllOrNothing
     )
 
     $dryRun = $Arguments.Clone()
@@ -102,6 +106,11 @@ function Invoke-DriftWrite {
     foreach ($skipped in @(Get-DriftPropertyValue -InputObject $plan -Name 'NotPlanned')) {
         if ($null -ne $skipped) {
             $Cmdlet.WriteWarning("Not planned: $($skipped.UserPrincipalName): $($skipped.Reason)")
+        }
+    }
+    foreach ($kept in @(Get-DriftPropertyValue -InputObject $plan -Name 'NotUndone')) {
+        if ($null -ne $kept) {
+            $Cmdlet.WriteWarning("Cannot be undone: operation $($kept.Seq) ($($kept.Target)): $($kept.Reason)")
         }
     }
     foreach ($note in @(Get-DriftPropertyValue -InputObject $plan -Name 'Notes')) {
@@ -128,6 +137,10 @@ function Invoke-DriftWrite {
         }
     }
     if ($approved.Count -eq 0) {
+        return
+    }
+    if ($AllOrNothing -and $approved.Count -lt $planned.Count) {
+        $Cmdlet.WriteWarning("Not applied: $($planned.Count - $approved.Count) of $($planned.Count) write(s) were not confirmed, and this change is applied as a whole.")
         return
     }
 

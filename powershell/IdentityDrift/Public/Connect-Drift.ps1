@@ -21,6 +21,12 @@ function Connect-Drift {
     AZURE_CLIENT_CERTIFICATE_PATH, as the idrift CLI does. SecureStrings stay SecureStrings in the profile and
     are decrypted only to build each request.
 
+    -Profile NAME takes the connection settings from a profile of the idrift CLI's configuration file (the
+    same TOML file and format as 'idrift --profile NAME --config PATH'; by default $env:IDRIFT_CONFIG, else
+    %APPDATA%\idrift\config.toml, else ~/.config/idrift/config.toml). A profile names where secrets are (an
+    environment variable, a file), never the secrets; -Credential and -ClientSecret may supply them instead.
+    Relative paths in the file are taken relative to the file's folder.
+
     The library keeps no state between calls; the profile lives in this PowerShell session only and is sent
     with every request. Disconnect-Drift forgets it.
 
@@ -102,6 +108,12 @@ function Connect-Drift {
     .PARAMETER ExchangeUrl
     Exchange Online of a national cloud (https://outlook.office365.us).
 
+    .PARAMETER Profile
+    The name of a profile in the configuration file ([profiles.NAME]).
+
+    .PARAMETER ConfigPath
+    The configuration file holding the profile (default: $env:IDRIFT_CONFIG, else the idrift CLI's default).
+
     .EXAMPLE
     Connect-Drift -SnapshotPath .\snapshot-2026-11-25
 
@@ -118,13 +130,19 @@ function Connect-Drift {
     Connects to a domain controller over LDAPS and to Microsoft Graph with a client secret.
 
     .EXAMPLE
+    Connect-Drift -Profile contoso -ExchangeOnline
+
+    Connects with the settings of [profiles.contoso] in the idrift configuration file, as 'idrift --profile
+    contoso' does.
+
+    .EXAMPLE
     Connect-Drift -Demo; Compare-DriftDirSyncOverrides -NoCsv
 
     Tries the module on the built-in demo data.
 
     .OUTPUTS
     IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, ExoPath, ExoUsersPath, Server, TenantId,
-    OnPremUsers, CloudUsers, HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt.
+    OnPremUsers, CloudUsers, HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt, Profile.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The file source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Snapshot')]
@@ -167,6 +185,7 @@ function Connect-Drift {
         [string] $LdapFilter,
 
         [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
         $Credential,
@@ -195,6 +214,7 @@ function Connect-Drift {
         [string] $ClientId,
 
         [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
         [System.Security.SecureString] $ClientSecret,
 
         [Parameter(ParameterSetName = 'Live')]
@@ -206,6 +226,7 @@ function Connect-Drift {
         [string] $CertificatePath,
 
         [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
         [switch] $ExchangeOnline,
 
         [Parameter(ParameterSetName = 'Live')]
@@ -222,7 +243,15 @@ function Connect-Drift {
 
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNullOrEmpty()]
-        [string] $ExchangeUrl
+        [string] $ExchangeUrl,
+
+        [Parameter(Mandatory, ParameterSetName = 'Profile')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Profile,
+
+        [Parameter(ParameterSetName = 'Profile')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ConfigPath
     )
 
     $secrets = @{}
@@ -276,6 +305,28 @@ function Connect-Drift {
             $description += ' and Exchange Online'
         }
     }
+    elseif ($PSCmdlet.ParameterSetName -eq 'Profile') {
+        $profileArgs = @{ Name = $Profile }
+        if ($PSBoundParameters.ContainsKey('ConfigPath')) {
+            $profileArgs['ConfigPath'] = Resolve-DriftPath -Path $ConfigPath -Cmdlet $PSCmdlet
+        }
+        $found = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Profile.Get' -Arguments $profileArgs) -Cmdlet $PSCmdlet -Target $Profile
+        if ($null -eq $found) {
+            return
+        }
+        $source = ConvertTo-DriftProfileSource -Profile $found -ExchangeOnline:$ExchangeOnline
+        if ($PSBoundParameters.ContainsKey('Credential')) {
+            if (-not $source.ContainsKey('Ad')) {
+                throw "Profile $Profile names no domain controller: -Credential has nothing to bind to."
+            }
+            $source.Ad['Bind'] = $Credential.UserName
+            $secrets['AdPassword'] = $Credential.Password
+        }
+        if ($PSBoundParameters.ContainsKey('ClientSecret')) {
+            $secrets['ClientSecret'] = $ClientSecret
+        }
+        $description = "profile $Profile ($($found.ConfigPath))"
+    }
     else {
         $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         if ($null -eq $source) {
@@ -310,11 +361,11 @@ function Connect-Drift {
         PSTypeName    = 'IdentityDrift.Connection'
         Kind          = $source.Kind
         Path          = if ($source.Kind -eq 'Snapshot') { $source.Path } else { $null }
-        AdPath        = if ($source.Kind -eq 'Files') { $source.Ad } else { $null }
+        AdPath        = if ($source.Kind -eq 'Files') { $source.Ad } elseif ($source.ContainsKey('AdFile')) { $source.AdFile } else { $null }
         EntraPath     = if ($source.Kind -eq 'Files') { $source.Entra } else { $null }
         ExoPath       = if ($source.ContainsKey('Exo') -and $source.Kind -ne 'Live') { $source.Exo } else { $null }
         ExoUsersPath  = if ($source.ContainsKey('ExoUsers')) { $source.ExoUsers } else { $null }
-        Server        = if ($source.Kind -eq 'Live') { $source.Ad.Url } else { $null }
+        Server        = if ($source.Kind -eq 'Live' -and $source.ContainsKey('Ad')) { $source.Ad.Url } else { $null }
         TenantId      = if ($source.Kind -eq 'Live' -and $source.Cloud.ContainsKey('Tenant')) { $source.Cloud.Tenant } else { $null }
         OnPremUsers   = Get-DriftPropertyValue -InputObject $ok -Name 'OnPremUsers'
         CloudUsers    = Get-DriftPropertyValue -InputObject $ok -Name 'CloudUsers'
@@ -322,6 +373,7 @@ function Connect-Drift {
         ExoRecipients = Get-DriftPropertyValue -InputObject $ok -Name 'ExoRecipients'
         ExoUsers      = Get-DriftPropertyValue -InputObject $ok -Name 'ExoUsers'
         ConnectedAt   = Get-Date
+        Profile       = if ($PSCmdlet.ParameterSetName -eq 'Profile') { $Profile } else { $null }
     }
     $candidate.Connection = $connection
     $script:DriftSession = $candidate

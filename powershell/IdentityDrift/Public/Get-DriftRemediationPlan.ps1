@@ -63,6 +63,11 @@ function Get-DriftRemediationPlan {
 
     Plans every user with a critical finding, with the migration endpoint filled into the steps.
 
+    .EXAMPLE
+    Get-DriftRemediationPlan testduplicate@contoso.com -Option RemoveLicense | Select-Object -ExpandProperty Options | Invoke-DriftRemediation -WhatIf
+
+    Shows the steps of that option as Invoke-DriftRemediation would run them (each option carries its user).
+
     .OUTPUTS
     IdentityDrift.RemediationPlan: UserPrincipalName, Findings, Options, Recommended.
     #>
@@ -147,6 +152,8 @@ function Get-DriftRemediationPlan {
         $options = @(Get-DriftPropertyValue -InputObject $ok -Name 'Options' | Where-Object { $null -ne $_ })
         foreach ($o in $options) {
             $o.PSObject.TypeNames.Insert(0, 'IdentityDrift.RemediationOption')
+            # The option names its user, so it pipes into Invoke-DriftRemediation by UserPrincipalName and Id.
+            Add-Member -InputObject $o -MemberType NoteProperty -Name 'UserPrincipalName' -Value $ok.UserPrincipalName -Force
         }
         $recommended = @($options | Where-Object { $_.Recommended } | ForEach-Object { $_.Id }) | Select-Object -First 1
         [pscustomobject]@{

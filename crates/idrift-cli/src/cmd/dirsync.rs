@@ -14,12 +14,11 @@ use std::sync::Arc;
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{
     self, AdPhoneEdit, BypassPreview, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE,
-    SnapshotTarget,
 };
 use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
 use idrift_app::snapshot::LoadProfile;
+use idrift_app::targets;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
-use idrift_core::model::Snapshot;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
@@ -328,82 +327,48 @@ pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow:
         }
         Ok(())
     };
-    if src.demo {
-        let loaded = idrift_app::demo::load()?;
-        warn(ctx, &loaded.warnings)?;
-        let t = Arc::new(SnapshotTarget::for_files(None, None, loaded.snapshot));
-        return Ok(Targets {
-            ad: Some(t.clone()),
-            cloud: Some(t),
-            description: "the bundled demo (read-only)".to_owned(),
-        });
-    }
-    if let Some(dir) = &src.snapshot {
-        let loaded = idrift_app::snapshot::load_dir(dir)?;
-        warn(ctx, &loaded.warnings)?;
-        let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot));
-        return Ok(Targets {
-            ad: Some(t.clone()),
-            cloud: Some(t),
-            description: format!(
-                "the snapshot {} (rehearsal: its files are rewritten)",
-                dir.display()
-            ),
-        });
-    }
-    let mut described = Vec::new();
-    let ad: Option<Arc<dyn OnPremPhoneWriter>> = match src.ad.as_deref() {
-        Some(url) if is_ldap_url(url) => {
-            let cfg = src.conn.ldap_config(url, ctx)?;
-            let dir = idrift_app::live::open_ad(&cfg).await?;
-            described.push(format!("Active Directory at {url}"));
-            Some(Arc::new(dir))
-        }
-        Some(file) => {
-            let path = PathBuf::from(file);
-            let (on_prem, warnings) = idrift_app::snapshot::load_ad_file(&path)?;
-            warn(ctx, &warnings)?;
-            described.push(format!("the AD export {file} (rehearsal: it is rewritten)"));
-            let snap = Snapshot {
-                on_prem,
-                ..Snapshot::default()
-            };
-            Some(Arc::new(SnapshotTarget::for_files(Some(&path), None, snap)))
-        }
-        None => None,
+    // The targets themselves are opened by idrift_app::targets (shared with idrift-ffi); this turns the
+    // options into configurations and prints each reader warning as soon as its file is read.
+    let opened = if src.demo {
+        let t = targets::demo_writers()?;
+        warn(ctx, &t.warnings)?;
+        t
+    } else if let Some(dir) = &src.snapshot {
+        let t = targets::snapshot_writers(dir)?;
+        warn(ctx, &t.warnings)?;
+        t
+    } else {
+        let ad = match src.ad.as_deref() {
+            Some(url) if is_ldap_url(url) => {
+                let cfg = src.conn.ldap_config(url, ctx)?;
+                Some(targets::open_ad_writer(url, &cfg).await?)
+            }
+            Some(file) => {
+                let mut side = targets::ad_file_writer(Path::new(file))?;
+                warn(ctx, &std::mem::take(&mut side.warnings))?;
+                Some(side)
+            }
+            None => None,
+        };
+        let cloud = match src.entra.as_deref() {
+            Some(g) if is_graph(g) => {
+                let cfg = src.conn.cloud_config(ctx)?;
+                Some(targets::graph_writer(&cfg)?)
+            }
+            Some(file) => Some(targets::entra_file_writer(Path::new(file))?),
+            None => None,
+        };
+        targets::combine(ad, cloud).ok_or_else(|| {
+            UsageError(
+                "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
+                    .to_owned(),
+            )
+        })?
     };
-    let cloud: Option<Arc<dyn TenantSyncAdmin>> = match src.entra.as_deref() {
-        Some(g) if is_graph(g) => {
-            let cfg = src.conn.cloud_config(ctx)?;
-            let client = idrift_app::live::open_graph(&cfg)?;
-            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
-            Some(Arc::new(client))
-        }
-        Some(file) => {
-            let path = PathBuf::from(file);
-            let cloud = idrift_app::snapshot::load_entra_file(&path)?;
-            described.push(format!(
-                "the Entra export {file} (rehearsal: it is rewritten)"
-            ));
-            let snap = Snapshot {
-                cloud,
-                ..Snapshot::default()
-            };
-            Some(Arc::new(SnapshotTarget::for_files(None, Some(&path), snap)))
-        }
-        None => None,
-    };
-    if ad.is_none() && cloud.is_none() {
-        return Err(UsageError(
-            "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
-                .to_owned(),
-        )
-        .into());
-    }
     Ok(Targets {
-        ad,
-        cloud,
-        description: described.join(" and "),
+        ad: opened.ad,
+        cloud: opened.cloud,
+        description: opened.description,
     })
 }
 

@@ -714,3 +714,16 @@ fn property_every_user_lands_in_exactly_one_bucket() {
         assert_eq!(match_users(&on_prem, &cloud), r, "{ctx}");
     }
 }
+
+#[test]
+fn wide_indices_give_the_same_report() {
+    // Inputs beyond `u32` indices cannot be built in a test; the `usize` instantiation must agree with the
+    // `u32` one that every realistic input takes.
+    for seed in 1..=200u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let (on_prem, cloud) = generate(&mut rng);
+        let narrow = match_with::<u32>(&on_prem, &cloud);
+        assert_eq!(match_with::<usize>(&on_prem, &cloud), narrow, "seed {seed}");
+        assert_eq!(match_users(&on_prem, &cloud), narrow, "seed {seed}");
+    }
+}
