@@ -202,22 +202,19 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
     let mut op_partner = vec![I::NONE; n_on];
     let mut cl_partner = vec![I::NONE; n_cl];
     {
+        let on_prem_keys = on_prem
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| Some((AnchorKey::Guid(u.source_anchor()?), i)));
+        let cloud_keys = cloud
+            .iter()
+            .enumerate()
+            .filter_map(|(j, u)| Some((cloud_anchor(u)?, n_on + j)));
         let anchors = classify::<AnchorKey<'_>, I>(
             n_on + n_cl,
             n_on,
             &state,
-            |f| {
-                for (i, u) in on_prem.iter().enumerate() {
-                    if let Some(g) = u.source_anchor() {
-                        f(AnchorKey::Guid(g), i);
-                    }
-                }
-                for (j, u) in cloud.iter().enumerate() {
-                    if let Some(key) = cloud_anchor(u) {
-                        f(key, n_on + j);
-                    }
-                }
-            },
+            on_prem_keys.chain(cloud_keys),
             SideCounts::is_ambiguous,
         );
         for c in &anchors.counts {
@@ -583,39 +580,38 @@ struct Classes<I> {
 
 /// Sorts keyed items into classes of equal keys, in linear time.
 ///
-/// `keys` hands every `(key, item index)` pair to its argument, in the same order each time it is called
-/// (twice); indices are below `max_items`. Items below `split` are counted as the first side, the others as
-/// the second. The items of the classes `repeated` accepts are listed with their class.
+/// `keys` yields `(key, item index)` pairs, indices below `max_items`. Items below `split` are counted as the
+/// first side, the others as the second. The items of the classes `repeated` accepts are listed with their
+/// class.
 ///
 /// A single hash map over a million keys spends its time waiting for memory, so the items are first
 /// partitioned by the top bits of their hash (the radix partitioning of cache-conscious hash joins) and each
-/// partition, about a thousand items, is classified with a map that stays in the CPU cache. Every item of a
-/// key lands in the same partition, so a class is complete when its partition is done: no per-item class
-/// vector is needed. Class numbers depend on the hash seed; callers only use them as identities.
+/// partition, about a thousand items, is classified with a map that stays in the CPU cache. The users are
+/// read once, straight into the partitions. Every item of a key lands in the same partition, so a class is
+/// complete when its partition is done: no per-item class vector is needed. Class numbers depend on the
+/// hash seed; callers only use them as identities.
 fn classify<K: Hash + Eq + Copy, I: Ix>(
     max_items: usize,
     split: usize,
     state: &FastState,
-    keys: impl Fn(&mut dyn FnMut(K, usize)),
+    keys: impl Iterator<Item = (K, usize)>,
     repeated: impl Fn(&SideCounts<I>) -> bool,
 ) -> Classes<I> {
     let bits = partition_bits(max_items);
-    let mut sizes = vec![0usize; 1 << bits];
-    keys(&mut |k, _| {
-        if let Some(n) = sizes.get_mut(partition_of(state.hash_one(k), bits)) {
-            *n += 1;
-        }
-    });
-    let total: usize = sizes.iter().sum();
-    let largest = sizes.iter().copied().max().unwrap_or(0);
-    let mut parts: Vec<Vec<(u64, K, I)>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-    drop(sizes);
-    keys(&mut |k, index| {
+    // Hash values spread the items evenly: a partition rarely outgrows its expected size by a fifth.
+    let expected = (max_items >> bits) + (max_items >> bits) / 5 + 16;
+    let mut parts: Vec<Vec<(u64, K, I)>> = (0..1usize << bits)
+        .map(|_| Vec::with_capacity(expected))
+        .collect();
+    let mut total = 0usize;
+    for (k, index) in keys {
         let h = state.hash_one(k);
         if let Some(part) = parts.get_mut(partition_of(h, bits)) {
             part.push((h, k, I::at(index)));
+            total += 1;
         }
-    });
+    }
+    let largest = parts.iter().map(Vec::len).max().unwrap_or(0);
     let mut counts: Vec<SideCounts<I>> = Vec::with_capacity(total);
     let mut map: std::collections::HashMap<Prehashed<K>, I, PassThrough> =
         std::collections::HashMap::with_capacity_and_hasher(largest, PassThrough);
@@ -797,13 +793,7 @@ impl<'a> FoldedKeys<'a> {
             self.len(),
             self.len(),
             state,
-            |f| {
-                for i in 0..self.len() {
-                    if let Some(k) = self.get(i) {
-                        f(k, i);
-                    }
-                }
-            },
+            (0..self.len()).filter_map(|i| Some((self.get(i)?, i))),
             SideCounts::is_repeated_first,
         )
     }

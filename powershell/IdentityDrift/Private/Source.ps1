@@ -177,7 +177,7 @@ function ConvertTo-DriftProfileSource {
     [OutputType([hashtable])]
     param(
         [Parameter(Mandatory)]
-        [object] $Profile,
+        [object] $Found,
 
         [switch] $ExchangeOnline
     )
@@ -200,9 +200,9 @@ function ConvertTo-DriftProfileSource {
         }
         $table
     }
-    $source = @{ Kind = 'Live'; Graph = $true; Exo = [bool] $ExchangeOnline; Cloud = (& $toTable (Get-DriftPropertyValue -InputObject $Profile -Name 'Cloud')) }
-    $ad = Get-DriftPropertyValue -InputObject $Profile -Name 'Ad'
-    $adFile = Get-DriftPropertyValue -InputObject $Profile -Name 'AdFile'
+    $source = @{ Kind = 'Live'; Graph = $true; Exo = [bool] $ExchangeOnline; Cloud = (& $toTable (Get-DriftPropertyValue -InputObject $Found -Name 'Cloud')) }
+    $ad = Get-DriftPropertyValue -InputObject $Found -Name 'Ad'
+    $adFile = Get-DriftPropertyValue -InputObject $Found -Name 'AdFile'
     if ($null -ne $ad) {
         $source['Ad'] = & $toTable $ad
     }
@@ -210,7 +210,7 @@ function ConvertTo-DriftProfileSource {
         $source['AdFile'] = [string] $adFile
     }
     else {
-        throw "Profile $($Profile.Name) in $($Profile.ConfigPath) names no Active Directory (ad = ""ldaps://..."" or an LDIF file)."
+        throw "Profile $($Found.Name) in $($Found.ConfigPath) names no Active Directory (ad = ""ldaps://..."" or an LDIF file)."
     }
     $source
 }

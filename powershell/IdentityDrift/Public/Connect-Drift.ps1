@@ -108,8 +108,8 @@ function Connect-Drift {
     .PARAMETER ExchangeUrl
     Exchange Online of a national cloud (https://outlook.office365.us).
 
-    .PARAMETER Profile
-    The name of a profile in the configuration file ([profiles.NAME]).
+    .PARAMETER ProfileName
+    The name of a profile in the configuration file ([profiles.NAME]); -Profile works too.
 
     .PARAMETER ConfigPath
     The configuration file holding the profile (default: $env:IDRIFT_CONFIG, else the idrift CLI's default).
@@ -246,8 +246,9 @@ function Connect-Drift {
         [string] $ExchangeUrl,
 
         [Parameter(Mandatory, ParameterSetName = 'Profile')]
+        [Alias('Profile')]
         [ValidateNotNullOrEmpty()]
-        [string] $Profile,
+        [string] $ProfileName,
 
         [Parameter(ParameterSetName = 'Profile')]
         [ValidateNotNullOrEmpty()]
@@ -306,18 +307,18 @@ function Connect-Drift {
         }
     }
     elseif ($PSCmdlet.ParameterSetName -eq 'Profile') {
-        $profileArgs = @{ Name = $Profile }
+        $profileArgs = @{ Name = $ProfileName }
         if ($PSBoundParameters.ContainsKey('ConfigPath')) {
             $profileArgs['ConfigPath'] = Resolve-DriftPath -Path $ConfigPath -Cmdlet $PSCmdlet
         }
-        $found = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Profile.Get' -Arguments $profileArgs) -Cmdlet $PSCmdlet -Target $Profile
+        $found = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Profile.Get' -Arguments $profileArgs) -Cmdlet $PSCmdlet -Target $ProfileName
         if ($null -eq $found) {
             return
         }
-        $source = ConvertTo-DriftProfileSource -Profile $found -ExchangeOnline:$ExchangeOnline
+        $source = ConvertTo-DriftProfileSource -Found $found -ExchangeOnline:$ExchangeOnline
         if ($PSBoundParameters.ContainsKey('Credential')) {
             if (-not $source.ContainsKey('Ad')) {
-                throw "Profile $Profile names no domain controller: -Credential has nothing to bind to."
+                throw "Profile $ProfileName names no domain controller: -Credential has nothing to bind to."
             }
             $source.Ad['Bind'] = $Credential.UserName
             $secrets['AdPassword'] = $Credential.Password
@@ -325,7 +326,7 @@ function Connect-Drift {
         if ($PSBoundParameters.ContainsKey('ClientSecret')) {
             $secrets['ClientSecret'] = $ClientSecret
         }
-        $description = "profile $Profile ($($found.ConfigPath))"
+        $description = "profile $ProfileName ($($found.ConfigPath))"
     }
     else {
         $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
@@ -373,7 +374,7 @@ function Connect-Drift {
         ExoRecipients = Get-DriftPropertyValue -InputObject $ok -Name 'ExoRecipients'
         ExoUsers      = Get-DriftPropertyValue -InputObject $ok -Name 'ExoUsers'
         ConnectedAt   = Get-Date
-        Profile       = if ($PSCmdlet.ParameterSetName -eq 'Profile') { $Profile } else { $null }
+        Profile       = if ($PSCmdlet.ParameterSetName -eq 'Profile') { $ProfileName } else { $null }
     }
     $candidate.Connection = $connection
     $script:DriftSession = $candidate

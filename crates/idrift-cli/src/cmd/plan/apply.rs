@@ -15,10 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use idrift_app::journal;
-use idrift_app::live;
 use idrift_app::remediate::{
-    self, Ask, Gate, LiveTarget, RehearsalTarget, RemediationReport, RemediationTarget, Side,
-    StepKind, StepRow, Stop,
+    self, Ask, Gate, RemediationReport, RemediationTarget, Side, StepKind, StepRow, Stop,
 };
 use idrift_core::model::Snapshot;
 use idrift_core::plan::{OptionId, RemediationPlan};
@@ -135,55 +133,39 @@ async fn open_target(
         .into());
     }
     if let Some(dir) = &src.snapshot {
-        let (target, warnings) = RehearsalTarget::open(dir)?;
+        let (target, warnings) = idrift_app::targets::rehearsal_target(dir)?;
         for w in &warnings {
             writeln!(ctx.err, "warning: {w}")?;
         }
         return Ok(Box::new(target));
     }
-    let mut described = Vec::new();
-    let ad = match src.ad.as_deref() {
-        Some(url) if is_ldap_url(url) => {
-            let cfg = src.conn.ldap_config(url, ctx)?;
-            described.push(format!("Active Directory at {url}"));
-            Some(live::open_ad(&cfg).await?)
-        }
+    let ad_cfg = match src.ad.as_deref() {
+        Some(url) if is_ldap_url(url) => Some((url, src.conn.ldap_config(url, ctx)?)),
         _ => None,
     };
-    let cloud_cfg =
-        if src.entra.as_deref().is_some_and(is_graph) || src.exo.as_deref().is_some_and(is_exo) {
-            Some(src.conn.cloud_config(ctx)?)
-        } else {
-            None
-        };
-    let graph = match (&cloud_cfg, src.entra.as_deref().is_some_and(is_graph)) {
-        (Some(cfg), true) => {
-            described.push(format!("Entra ID (Microsoft Graph, tenant {})", cfg.tenant));
-            Some(live::open_graph(cfg)?)
-        }
-        _ => None,
+    let graph = src.entra.as_deref().is_some_and(is_graph);
+    let exo = src.exo.as_deref().is_some_and(is_exo);
+    let cloud_cfg = if graph || exo {
+        Some(src.conn.cloud_config(ctx)?)
+    } else {
+        None
     };
-    let exo = match (&cloud_cfg, src.exo.as_deref().is_some_and(is_exo)) {
-        (Some(cfg), true) => {
-            described.push(format!("Exchange Online (tenant {})", cfg.tenant));
-            Some(live::open_exo(cfg)?)
-        }
-        _ => None,
-    };
-    if described.is_empty() {
-        return Err(UsageError(
+    let target = idrift_app::targets::live_remediation_target(
+        ad_cfg.as_ref().map(|(url, cfg)| (*url, cfg)),
+        cloud_cfg.as_ref(),
+        graph,
+        exo,
+    )
+    .await?;
+    match target {
+        Some(t) => Ok(Box::new(t)),
+        None => Err(UsageError(
             "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a snapshot \
              directory to rehearse on (--snapshot DIR); export files alone cannot be written"
                 .to_owned(),
         )
-        .into());
+        .into()),
     }
-    Ok(Box::new(LiveTarget::new(
-        ad,
-        graph,
-        exo,
-        described.join(", "),
-    )))
 }
 
 fn check_sides(
