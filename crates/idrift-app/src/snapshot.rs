@@ -12,7 +12,7 @@ use std::fs::{self, File};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync};
+use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync, primary_smtp};
 
 use crate::AppError;
 use crate::files::{read_text, write_atomic, write_err};
@@ -43,10 +43,14 @@ pub struct Loaded {
 /// profile as with the full read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum LoadProfile {
-    /// Every attribute the readers know: for commands that show or write users (`plan`, `scan`, repairs,
+    /// Every attribute the readers know: for commands that show or write users (`plan`, repairs,
     /// `snapshot take`, the PowerShell module).
     #[default]
     Full,
+    /// What the health scan reads (`scan`): everything but `whenChanged`, `displayName`, `businessPhones`
+    /// and the disabled plans of licenses. The scan reads `mail` only as the fallback of the primary SMTP
+    /// address, so `mail` is dropped where an `SMTP:` proxy address takes precedence over it.
+    Scan,
     /// What the DirSyncOverrides comparison reads (`dirsync compare`): the matching keys (source anchor
     /// and `onPremisesImmutableId`, UPN, the primary SMTP address), the phone attributes, the sync flag,
     /// and the names its rows show (DN, object id). `proxyAddresses` and `mail` are reduced to what
@@ -60,6 +64,10 @@ impl LoadProfile {
     pub fn project_on_prem(self, u: &mut OnPremUser) {
         match self {
             LoadProfile::Full => {}
+            LoadProfile::Scan => {
+                drop_shadowed_mail(&u.proxy_addresses, &mut u.mail);
+                u.when_changed = None;
+            }
             LoadProfile::Phones => {
                 keep_primary_smtp(&mut u.proxy_addresses, &mut u.mail);
                 u.sam_account_name = None;
@@ -73,6 +81,14 @@ impl LoadProfile {
     pub fn project_cloud(self, u: &mut CloudUser) {
         match self {
             LoadProfile::Full => {}
+            LoadProfile::Scan => {
+                drop_shadowed_mail(&u.proxy_addresses, &mut u.mail);
+                u.display_name = None;
+                u.business_phones = Vec::new();
+                for l in &mut u.assigned_licenses {
+                    l.disabled_plans = Vec::new();
+                }
+            }
             LoadProfile::Phones => {
                 keep_primary_smtp(&mut u.proxy_addresses, &mut u.mail);
                 u.display_name = None;
@@ -99,6 +115,14 @@ impl LoadProfile {
     }
 }
 
+/// Drops `mail` when an `SMTP:` proxy address is the primary SMTP address (`primary_smtp()` then does not
+/// read `mail`).
+fn drop_shadowed_mail(proxy_addresses: &[String], mail: &mut Option<String>) {
+    if primary_smtp(proxy_addresses).is_some() {
+        *mail = None;
+    }
+}
+
 /// Reduces `proxy_addresses` and `mail` to what `primary_smtp()` reads: the first `SMTP:` address, else
 /// `mail`. When `mail` holds that same address, only `mail` is kept (one string instead of a list).
 fn keep_primary_smtp(proxy_addresses: &mut Vec<String>, mail: &mut Option<String>) {
@@ -115,12 +139,15 @@ fn keep_primary_smtp(proxy_addresses: &mut Vec<String>, mail: &mut Option<String
     }
 }
 
-fn open(path: &Path) -> Result<BufReader<File>, AppError> {
-    let f = File::open(path).map_err(|source| AppError::Read {
+fn open_file(path: &Path) -> Result<File, AppError> {
+    File::open(path).map_err(|source| AppError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    Ok(BufReader::with_capacity(1 << 20, f))
+    })
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, AppError> {
+    Ok(BufReader::with_capacity(1 << 20, open_file(path)?))
 }
 
 /// A first guess at how many users a file of `path`'s size holds, so the list is allocated once instead
@@ -147,7 +174,8 @@ pub fn load_ad_file_with(
     path: &Path,
     profile: LoadProfile,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    let reader = open(path)?;
+    // The LDIF reader reads blocks of its own; reads that large pass a small buffer by without a copy.
+    let reader = BufReader::with_capacity(64 << 10, open_file(path)?);
     // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
     let mut users = Vec::with_capacity(users_estimate(path, 600));
     let warnings = idrift_ldap::ldif::read_users_each(reader, |mut u| {
@@ -179,7 +207,8 @@ pub fn load_entra_file(path: &Path) -> Result<Vec<CloudUser>, AppError> {
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
 pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<CloudUser>, AppError> {
-    let reader = open(path)?;
+    // The JSON reader buffers its input itself.
+    let reader = open_file(path)?;
     // Graph writes about 500 bytes per user with the default properties, more with `$select`.
     let mut users = Vec::with_capacity(users_estimate(path, 450));
     idrift_cloud::snapshot::read_users_each(reader, |mut u| {
@@ -230,27 +259,43 @@ pub fn load_pair(ad: &Path, entra: &Path) -> Result<Loaded, AppError> {
 /// # Errors
 /// The first reader error, naming its file.
 pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
-    let (ad_result, entra_result) = std::thread::scope(|s| {
-        let ad_thread = s.spawn(|| load_ad_file_with(ad, profile));
+    load_pair_and(ad, entra, profile, || Ok(())).map(|(loaded, ())| loaded)
+}
+
+/// [`load_pair_with`], running `then` on the AD thread once the LDIF is read (the Entra JSON, the larger
+/// parse, is usually still being read then). Errors come in the order AD, Entra, `then`.
+fn load_pair_and<T: Send>(
+    ad: &Path,
+    entra: &Path,
+    profile: LoadProfile,
+    then: impl FnOnce() -> Result<T, AppError> + Send,
+) -> Result<(Loaded, T), AppError> {
+    let (ad_result, entra_result, then_result) = std::thread::scope(|s| {
+        let ad_thread = s.spawn(|| (load_ad_file_with(ad, profile), then()));
         let entra_result = load_entra_file_with(entra, profile);
-        let ad_result = ad_thread.join().unwrap_or_else(|_| {
-            Err(AppError::Invalid(format!(
-                "{}: the LDIF reader stopped unexpectedly",
-                ad.display()
-            )))
+        let (ad_result, then_result) = ad_thread.join().unwrap_or_else(|_| {
+            let stopped = || {
+                AppError::Invalid(format!(
+                    "{}: the LDIF reader stopped unexpectedly",
+                    ad.display()
+                ))
+            };
+            (Err(stopped()), Err(stopped()))
         });
-        (ad_result, entra_result)
+        (ad_result, entra_result, then_result)
     });
     let (on_prem, warnings) = ad_result?;
     let cloud = entra_result?;
-    Ok(Loaded {
+    let then_value = then_result?;
+    let loaded = Loaded {
         snapshot: Snapshot {
             on_prem,
             cloud,
             ..Snapshot::default()
         },
         warnings,
-    })
+    };
+    Ok((loaded, then_value))
 }
 
 fn optional(dir: &Path, name: &str) -> Option<PathBuf> {
@@ -292,16 +337,24 @@ pub fn load_dir_with(dir: &Path, profile: LoadProfile) -> Result<Loaded, AppErro
             file: ENTRA_USERS_FILE,
         });
     }
-    let mut loaded = load_pair_with(&ad, &entra, profile)?;
-    if let Some(p) = optional(dir, ENTRA_SYNC_FILE) {
-        loaded.snapshot.tenant_sync = load_tenant_sync_file(&p)?;
-    }
-    if let Some(p) = optional(dir, EXO_RECIPIENTS_FILE) {
-        loaded.snapshot.exo_recipients = Some(load_exo_file(&p)?);
-    }
-    if let Some(p) = optional(dir, EXO_USERS_FILE) {
-        loaded.snapshot.exo_users = Some(load_exo_file(&p)?);
-    }
+    // The small optional files are read on the AD thread, while the Entra users are still being read.
+    let optional_files = || -> Result<Snapshot, AppError> {
+        let mut extra = Snapshot::default();
+        if let Some(p) = optional(dir, ENTRA_SYNC_FILE) {
+            extra.tenant_sync = load_tenant_sync_file(&p)?;
+        }
+        if let Some(p) = optional(dir, EXO_RECIPIENTS_FILE) {
+            extra.exo_recipients = Some(load_exo_file(&p)?);
+        }
+        if let Some(p) = optional(dir, EXO_USERS_FILE) {
+            extra.exo_users = Some(load_exo_file(&p)?);
+        }
+        Ok(extra)
+    };
+    let (mut loaded, extra) = load_pair_and(&ad, &entra, profile, optional_files)?;
+    loaded.snapshot.tenant_sync = extra.tenant_sync;
+    loaded.snapshot.exo_recipients = extra.exo_recipients;
+    loaded.snapshot.exo_users = extra.exo_users;
     Ok(loaded)
 }
 

@@ -19,7 +19,9 @@
 //! The work is linear and sized for a million users per side: equal anchors and equal UPNs are found with
 //! hash maps over radix partitions small enough to stay in the CPU cache (see `classify`), keys borrow from
 //! the input or from one shared buffer of lower-cased UPNs (no per-user string is allocated), and the hash
-//! is a seeded folded multiply rather than SipHash.
+//! is a seeded folded multiply rather than SipHash. Memory beyond the report stays small next to the users
+//! themselves: each side's users are read once, per-user index vectors hold `u32`, and what one rule needs
+//! is dropped before the next rule builds its own.
 
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
@@ -218,14 +220,15 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
             SideCounts::is_ambiguous,
         );
         for c in &anchors.counts {
+            let j = c.last_second.get().wrapping_sub(n_on);
             if c.first == 1
                 && c.second == 1
                 && let (Some(p), Some(q)) = (
                     op_partner.get_mut(c.last_first.get()),
-                    cl_partner.get_mut(c.last_second.get().wrapping_sub(n_on)),
+                    cl_partner.get_mut(j),
                 )
             {
-                *p = I::at(c.last_second.get() - n_on);
+                *p = I::at(j);
                 *q = c.last_first;
             }
         }

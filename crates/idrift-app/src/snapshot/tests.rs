@@ -3,8 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_core::model::{AssignedLicense, CloudUser, OnPremUser, Snapshot};
+use idrift_core::model::{
+    AssignedLicense, CloudUser, OnPremUser, OnPremisesProvisioningError, ServiceProvisioningError,
+    Snapshot,
+};
 use idrift_core::phone::PhoneOptions;
+use idrift_core::scan::ScanOptions;
 
 use super::*;
 
@@ -55,7 +59,7 @@ fn cloud(n: u8, anchor: Option<u8>, upn: &str, mail: Option<&str>, proxies: &[&s
 /// Users for every way `mail` and `proxyAddresses` can answer `primary_smtp()`, matched, soft-matchable by
 /// UPN or by primary SMTP address, and ambiguous.
 fn cases() -> Snapshot {
-    Snapshot {
+    let mut snapshot = Snapshot {
         on_prem: vec![
             // Matched; mail equals the SMTP: address.
             ad(
@@ -105,7 +109,7 @@ fn cases() -> Snapshot {
                 Some(1),
                 "a@contoso.com",
                 Some("a@contoso.com"),
-                &["SMTP:a@contoso.com"],
+                &["SMTP:a@contoso.com", "smtp:a@contoso.mail.onmicrosoft.com"],
             ),
             cloud(
                 12,
@@ -131,7 +135,21 @@ fn cases() -> Snapshot {
             cloud(15, Some(5), "dup@contoso.com", None, &[]),
         ],
         ..Snapshot::default()
-    }
+    };
+    // Provisioning errors of both kinds, for the scan.
+    snapshot.cloud[0].on_premises_provisioning_errors = vec![OnPremisesProvisioningError {
+        category: Some("PropertyConflict".to_owned()),
+        property_causing_error: Some("ProxyAddresses".to_owned()),
+        value: Some("smtp:a@contoso.com".to_owned()),
+        occurred_date_time: Some("2026-11-20T09:30:00Z".to_owned()),
+    }];
+    snapshot.cloud[3].service_provisioning_errors = vec![ServiceProvisioningError {
+        created_date_time: Some("2026-11-21T10:00:00Z".to_owned()),
+        is_resolved: Some(false),
+        service_instance: Some("exchange/namprd01-001-01".to_owned()),
+        error_detail: Some("<ServiceInstance>exchange</ServiceInstance>".to_owned()),
+    }];
+    snapshot
 }
 
 fn write_snapshot(snapshot: &Snapshot) -> (tempfile::TempDir, PathBuf) {
@@ -310,7 +328,7 @@ fn reader_errors_name_the_file_with_any_profile() {
     let dir = tmp.path();
     std::fs::write(dir.join(AD_FILE), "dn: CN=A,DC=x\nobjectGUID:: AAAA\n").unwrap();
     std::fs::write(dir.join(ENTRA_USERS_FILE), "[]").unwrap();
-    for profile in [LoadProfile::Full, LoadProfile::Phones] {
+    for profile in [LoadProfile::Full, LoadProfile::Scan, LoadProfile::Phones] {
         let e = load_dir_with(dir, profile).unwrap_err().to_string();
         assert!(e.contains(AD_FILE) && e.contains("line 2"), "{e}");
     }
@@ -320,7 +338,7 @@ fn reader_errors_name_the_file_with_any_profile() {
         r#"[{"id":"1","mobilePhone":5}]"#,
     )
     .unwrap();
-    for profile in [LoadProfile::Full, LoadProfile::Phones] {
+    for profile in [LoadProfile::Full, LoadProfile::Scan, LoadProfile::Phones] {
         let e = load_dir_with(dir, profile).unwrap_err().to_string();
         assert!(
             e.contains(ENTRA_USERS_FILE) && e.contains("mobilePhone"),
@@ -361,4 +379,133 @@ fn lists_are_trimmed_to_their_users() {
     let (users, _) = load_ad_file(&path).unwrap();
     assert_eq!((users.len(), users.capacity()), (300, 300));
     assert_eq!(users[299].sam_account_name.as_deref(), Some("u299"));
+}
+
+#[test]
+fn errors_come_in_file_order_although_the_files_are_read_on_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let bad_ad = "dn: CN=A,DC=x\nobjectGUID:: AAAA\n";
+    let bad_entra = r#"[{"id":"1","mobilePhone":5}]"#;
+    let bad_exo = r#"{"value":[{"ExchangeGuid":"not a guid"}]}"#;
+    std::fs::write(dir.join(EXO_RECIPIENTS_FILE), bad_exo).unwrap();
+    let cases = [
+        (bad_ad, bad_entra, AD_FILE),
+        ("version: 1\n", bad_entra, ENTRA_USERS_FILE),
+        (bad_ad, "[]", AD_FILE),
+        ("version: 1\n", "[]", EXO_RECIPIENTS_FILE),
+    ];
+    for (ad_text, entra_text, named) in cases {
+        std::fs::write(dir.join(AD_FILE), ad_text).unwrap();
+        std::fs::write(dir.join(ENTRA_USERS_FILE), entra_text).unwrap();
+        for profile in [LoadProfile::Full, LoadProfile::Scan, LoadProfile::Phones] {
+            let e = load_dir_with(dir, profile).unwrap_err().to_string();
+            assert!(e.contains(named), "expected {named}: {e}");
+        }
+    }
+    std::fs::write(dir.join(EXO_RECIPIENTS_FILE), r#"{"value":[]}"#).unwrap();
+    std::fs::write(dir.join(ENTRA_SYNC_FILE), r#"{"value":[{"id":"s1"}]}"#).unwrap();
+    let loaded = load_dir_with(dir, LoadProfile::Phones).unwrap();
+    assert_eq!(loaded.snapshot.exo_recipients, Some(Vec::new()));
+    assert_eq!(loaded.snapshot.exo_users, None);
+    assert_eq!(
+        loaded.snapshot.tenant_sync.map(|t| t.id).as_deref(),
+        Some("s1")
+    );
+}
+
+fn scan(snapshot: &Snapshot) -> idrift_core::scan::ScanReport {
+    crate::scan::scan(snapshot, &ScanOptions::default())
+}
+
+#[test]
+fn scan_profile_drops_only_what_the_scan_does_not_read() {
+    let mut full = cases();
+    full.cloud[0].assigned_licenses[0].disabled_plans = vec!["plan".to_owned()];
+    let mut projected = full.clone();
+    LoadProfile::Scan.project(&mut projected);
+    for (f, p) in full.on_prem.iter().zip(&projected.on_prem) {
+        assert_eq!(
+            f.primary_smtp(),
+            p.primary_smtp(),
+            "{}",
+            f.distinguished_name
+        );
+        assert_eq!(f.proxy_addresses, p.proxy_addresses);
+        assert_eq!(p.when_changed, None);
+        let expected = OnPremUser {
+            mail: p.mail.clone(),
+            when_changed: None,
+            ..f.clone()
+        };
+        assert_eq!(p, &expected);
+    }
+    // mail stays where no SMTP: address shadows it.
+    assert_eq!(
+        projected.on_prem[2].mail.as_deref(),
+        Some("mailonly@contoso.com")
+    );
+    assert_eq!(
+        projected.on_prem[5].mail.as_deref(),
+        Some("dup@contoso.com")
+    );
+    assert_eq!(projected.on_prem[0].mail, None);
+    for (f, p) in full.cloud.iter().zip(&projected.cloud) {
+        assert_eq!(f.primary_smtp(), p.primary_smtp(), "{}", f.id);
+        assert!(p.display_name.is_none() && p.business_phones.is_empty());
+        let skus = |u: &CloudUser| -> Vec<String> {
+            u.assigned_licenses
+                .iter()
+                .map(|l| l.sku_id.clone())
+                .collect()
+        };
+        assert_eq!(skus(f), skus(p));
+        assert!(
+            p.assigned_licenses
+                .iter()
+                .all(|l| l.disabled_plans.is_empty())
+        );
+        let expected = CloudUser {
+            mail: p.mail.clone(),
+            display_name: None,
+            business_phones: Vec::new(),
+            assigned_licenses: p.assigned_licenses.clone(),
+            ..f.clone()
+        };
+        assert_eq!(p, &expected);
+    }
+    assert_eq!(
+        projected.cloud[2].mail.as_deref(),
+        Some("mailonly@contoso.com")
+    );
+    assert_eq!(projected.cloud[0].mail, None);
+}
+
+#[test]
+fn scan_with_the_scan_profile_equals_scan_of_the_full_read() {
+    let (_tmp, dir) = write_snapshot(&cases());
+    let full = load_dir(&dir).unwrap();
+    let projected = load_dir_with(&dir, LoadProfile::Scan).unwrap();
+    let report = scan(&full.snapshot);
+    assert!(
+        report.summary.soft_match_collision > 0 && report.summary.provisioning_error == 2,
+        "{:?}",
+        report.summary
+    );
+    assert_eq!(scan(&projected.snapshot), report);
+
+    // The demo raises every kind of finding, with evidence from every attribute the scan reads.
+    let full = load_dir(&demo_dir()).unwrap();
+    let projected = load_dir_with(&demo_dir(), LoadProfile::Scan).unwrap();
+    assert_eq!(full.warnings, projected.warnings);
+    let report = scan(&full.snapshot);
+    for kind in idrift_core::scan::FindingKind::ALL {
+        assert!(
+            report.summary.count(kind) > 0,
+            "no {kind} in {:?}",
+            report.summary
+        );
+    }
+    assert_eq!(scan(&projected.snapshot), report);
+    assert_eq!(compare(&projected.snapshot), compare(&full.snapshot));
 }

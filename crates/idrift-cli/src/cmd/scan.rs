@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::{Finding, FindingKind, ScanOptions, ScanReport, Severity};
 use serde_json::Value;
@@ -68,7 +69,8 @@ pub(crate) fn scan_options(
 
 /// Runs `idrift scan`.
 pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let loaded = args.source.load(ctx)?;
+    // Only the attributes the checks read are kept: a million users fit in far less memory.
+    let loaded = args.source.load_with(ctx, LoadProfile::Scan)?;
     let opts = scan_options(
         args.routing_domain.as_deref(),
         &args.sync_scope,
