@@ -823,7 +823,10 @@ async fn cli_snapshot_take_from_the_dc_round_trips() {
     assert_eq!(r.0, std::process::ExitCode::SUCCESS, "{}", r.2);
     assert!(r.1.contains("2000 AD user(s)"), "{}", r.1);
     assert!(!r.1.contains(&env.password) && !r.2.contains(&env.password));
-    assert!(!out.join("entra-users.json").exists(), "only the sources read are written");
+    assert!(
+        !out.join("entra-users.json").exists(),
+        "only the sources read are written"
+    );
     let text = std::fs::read_to_string(out.join("ad.ldif")).unwrap();
     let mut back = parse_users(&text).unwrap().users;
     let mut live = live;

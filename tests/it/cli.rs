@@ -60,7 +60,13 @@ fn compare_demo_csv_matches_golden_and_file_output() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("out.csv");
-    let t = idrift(&["dirsync", "compare", "--demo", "--out", file.to_str().unwrap()]);
+    let t = idrift(&[
+        "dirsync",
+        "compare",
+        "--demo",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(t.code, ExitCode::SUCCESS, "{}", t.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), r.stdout);
     assert!(t.stdout.contains("DirSyncOverrides:"), "{}", t.stdout);
@@ -69,7 +75,13 @@ fn compare_demo_csv_matches_golden_and_file_output() {
 #[test]
 fn compare_names_the_csv_like_adsynctools_in_a_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let r = idrift(&["dirsync", "compare", "--demo", "--out", dir.path().to_str().unwrap()]);
+    let r = idrift(&[
+        "dirsync",
+        "compare",
+        "--demo",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -104,10 +116,19 @@ fn csv_round_trips_exactly() {
 #[test]
 fn snapshot_dir_and_file_pair_and_demo_agree() {
     let demo = idrift(&["dirsync", "compare", "--demo", "--format", "json"]);
-    let snap = idrift(&["dirsync", "compare", "--snapshot", &demo_dir(), "--format", "json"]);
+    let snap = idrift(&[
+        "dirsync",
+        "compare",
+        "--snapshot",
+        &demo_dir(),
+        "--format",
+        "json",
+    ]);
     let ad = format!("{}/ad.ldif", demo_dir());
     let entra = format!("{}/entra-users.json", demo_dir());
-    let pair = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra, "--format", "json"]);
+    let pair = idrift(&[
+        "dirsync", "compare", "--ad", &ad, "--entra", &entra, "--format", "json",
+    ]);
     assert_eq!(snap.code, ExitCode::SUCCESS, "{}", snap.stderr);
     assert_eq!(pair.code, ExitCode::SUCCESS, "{}", pair.stderr);
     let rows = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["Rows"].clone();
@@ -150,22 +171,53 @@ fn unreadable_input_exits_1_names_the_file_and_line_and_writes_no_csv() {
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(r.stderr.contains("ad.ldif"), "{}", r.stderr);
     assert!(r.stderr.contains("line 5"), "{}", r.stderr);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no CSV on failure");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no CSV on failure"
+    );
 
     std::fs::write(&ad, "version: 1\n").unwrap();
     std::fs::write(&entra, "{\"value\":[{\"id\": 12,").unwrap();
-    let r = idrift(&["dirsync", "compare", "--snapshot", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = idrift(&[
+        "dirsync",
+        "compare",
+        "--snapshot",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(r.stderr.contains("entra-users.json"), "{}", r.stderr);
     assert!(r.stderr.contains("line 1"), "{}", r.stderr);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no CSV on failure");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no CSV on failure"
+    );
 
     std::fs::remove_file(&entra).unwrap();
-    let r = idrift(&["dirsync", "compare", "--snapshot", dir.path().to_str().unwrap(), "--format", "json"]);
+    let r = idrift(&[
+        "dirsync",
+        "compare",
+        "--snapshot",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, ExitCode::from(1));
     assert!(r.stderr.contains("entra-users.json"), "{}", r.stderr);
 
-    let r = idrift(&["dirsync", "compare", "--ad", "/nonexistent/ad.ldif", "--entra", "/nonexistent/e.json", "--format", "json"]);
+    let r = idrift(&[
+        "dirsync",
+        "compare",
+        "--ad",
+        "/nonexistent/ad.ldif",
+        "--entra",
+        "/nonexistent/e.json",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, ExitCode::from(1));
     assert!(r.stderr.contains("/nonexistent/"), "{}", r.stderr);
 }
@@ -174,13 +226,34 @@ fn unreadable_input_exits_1_names_the_file_and_line_and_writes_no_csv() {
 fn snapshot_take_from_files_reads_back_to_the_same_comparison() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap");
-    let r = idrift(&["snapshot", "take", "--snapshot", &demo_dir(), "--out", out.to_str().unwrap()]);
+    let r = idrift(&[
+        "snapshot",
+        "take",
+        "--snapshot",
+        &demo_dir(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let a = idrift(&["dirsync", "compare", "--demo", "--format", "json"]);
-    let b = idrift(&["dirsync", "compare", "--snapshot", out.to_str().unwrap(), "--format", "json"]);
+    let b = idrift(&[
+        "dirsync",
+        "compare",
+        "--snapshot",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(b.code, ExitCode::SUCCESS, "{}", b.stderr);
     assert_eq!(a.stdout, b.stdout);
     // A second take into the same, now non-empty, directory is refused and changes nothing.
-    let again = idrift(&["snapshot", "take", "--snapshot", &demo_dir(), "--out", out.to_str().unwrap()]);
+    let again = idrift(&[
+        "snapshot",
+        "take",
+        "--snapshot",
+        &demo_dir(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(again.code, ExitCode::from(2), "{}", again.stderr);
 }

@@ -52,7 +52,9 @@ async fn snapshot_take_from_graph_and_exchange_reads_back_the_same_data() {
         .collect();
     args.extend(cloud_args(&e, &cert));
     args.extend(["--out".to_owned(), out.display().to_string()]);
-    let r = tokio::task::spawn_blocking(move || run_owned(args)).await.unwrap();
+    let r = tokio::task::spawn_blocking(move || run_owned(args))
+        .await
+        .unwrap();
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     assert!(r.stdout.contains("2500 Entra ID user(s)"), "{}", r.stdout);
     let key_marker = "PRIVATE KEY";
@@ -96,7 +98,9 @@ async fn a_page_that_stays_throttled_fails_the_command_and_writes_nothing() {
         out.display().to_string(),
     ];
     args.extend(cloud_args(&e, &cert));
-    let r = tokio::task::spawn_blocking(move || run_owned(args)).await.unwrap();
+    let r = tokio::task::spawn_blocking(move || run_owned(args))
+        .await
+        .unwrap();
     assert_eq!(r.code, ExitCode::from(1), "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("Microsoft Graph"), "{}", r.stderr);
     assert!(!out.exists(), "no CSV from a short read");

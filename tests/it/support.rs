@@ -41,17 +41,25 @@ pub(crate) fn fixture(rel: &str) -> PathBuf {
 #[track_caller]
 pub(crate) fn assert_golden(name: &str, actual: &str) {
     let path = fixture("golden").join(name);
-    #[expect(clippy::disallowed_methods, reason = "test switch to refresh golden files")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "test switch to refresh golden files"
+    )]
     let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     if update {
         std::fs::create_dir_all(path.parent().expect("golden dir")).expect("create golden dir");
         std::fs::write(&path, actual).expect("write golden file");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    });
     assert_eq!(
-        actual, expected,
+        actual,
+        expected,
         "output differs from {} (UPDATE_GOLDEN=1 refreshes it after review)",
         path.display()
     );

@@ -25,7 +25,10 @@ pub(crate) struct Measured {
 }
 
 /// Runs `cmd` to completion and measures it (wall clock, and peak RSS from `wait4`).
-#[expect(unsafe_code, reason = "wait4 is the one way to read a child's peak RSS")]
+#[expect(
+    unsafe_code,
+    reason = "wait4 is the one way to read a child's peak RSS"
+)]
 pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
     let start = Instant::now();
     let child = cmd
@@ -105,7 +108,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         report,
         "| Workload | Users | Input | Wall | Users/s | Peak RSS |\n|---|---|---|---|---|---|"
     );
-    let sizes: &[u64] = if quick { &[100_000] } else { &[100_000, 1_000_000] };
+    let sizes: &[u64] = if quick {
+        &[100_000]
+    } else {
+        &[100_000, 1_000_000]
+    };
     let scan = supports(&bin, "scan");
     let mut ratios = Vec::new();
     for &n in sizes {
@@ -133,7 +140,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             util::step(&format!("scan, {n} users"))?;
             let s = best_of(runs, || {
                 let mut c = Command::new(&bin);
-                c.args(["scan", "--snapshot"]).arg(&dir).args(["--format", "json"]);
+                c.args(["scan", "--snapshot"])
+                    .arg(&dir)
+                    .args(["--format", "json"]);
                 c
             })?;
             row(&mut report, "scan", n, input_mb, s);
@@ -141,7 +150,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         }
     }
     for (n, r) in ratios {
-        let _ = writeln!(report, "\nscan / compare at {n} users: {r:.2}x (target: at most 1.5x)");
+        let _ = writeln!(
+            report,
+            "\nscan / compare at {n} users: {r:.2}x (target: at most 1.5x)"
+        );
     }
     extra_benches(&mut report, &bin);
     std::fs::create_dir_all(bench_dir())?;

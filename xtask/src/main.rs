@@ -5,8 +5,15 @@
 //!
 //! The tidy checks (`src/tidy.rs`) run as ordinary tests: `cargo test -p xtask`.
 #![deny(unsafe_code)]
-#![allow(clippy::disallowed_methods, reason = "xtask is a developer tool: it reads the environment and the clock")]
-#![expect(clippy::print_stdout, clippy::print_stderr, reason = "xtask reports to the terminal")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "xtask is a developer tool: it reads the environment and the clock"
+)]
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask reports to the terminal"
+)]
 
 mod bench;
 mod cloud_bench;
@@ -57,7 +64,14 @@ fn test(extra: &[String]) -> anyhow::Result<bool> {
     util::step("cargo clippy -D warnings")?;
     util::cargo(
         &root,
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &[],
     )?;
     util::step("Samba AD domain controller")?;

@@ -61,7 +61,10 @@ pub(crate) fn up_for_tests() -> anyhow::Result<Option<Vec<(String, String)>>> {
         if util::in_ci() {
             bail!("{} is missing", script().display());
         }
-        eprintln!("live-AD tests will be skipped: {} is missing", script().display());
+        eprintln!(
+            "live-AD tests will be skipped: {} is missing",
+            script().display()
+        );
         return Ok(None);
     }
     if !is_root() {

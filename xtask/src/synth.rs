@@ -90,7 +90,10 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         let mailbox = i % 50 == 0;
         writeln!(ad)?;
         writeln!(ad, "dn: CN=User {i:07},OU=Users,OU=Sync,DC=contoso,DC=com")?;
-        writeln!(ad, "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user")?;
+        writeln!(
+            ad,
+            "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user"
+        )?;
         writeln!(ad, "cn: User {i:07}")?;
         writeln!(ad, "objectGUID:: {anchor}")?;
         writeln!(ad, "mS-DS-ConsistencyGuid:: {anchor}")?;
@@ -98,10 +101,20 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         writeln!(ad, "userPrincipalName: {upn}")?;
         writeln!(ad, "mail: {upn}")?;
         writeln!(ad, "proxyAddresses: SMTP:{upn}")?;
-        writeln!(ad, "proxyAddresses: smtp:user{i:07}@contoso.mail.onmicrosoft.com")?;
-        writeln!(ad, "targetAddress: SMTP:user{i:07}@contoso.mail.onmicrosoft.com")?;
+        writeln!(
+            ad,
+            "proxyAddresses: smtp:user{i:07}@contoso.mail.onmicrosoft.com"
+        )?;
+        writeln!(
+            ad,
+            "targetAddress: SMTP:user{i:07}@contoso.mail.onmicrosoft.com"
+        )?;
         writeln!(ad, "mobile: {mobile}")?;
-        writeln!(ad, "msExchMailboxGuid:: {}", base64(&guid_le(i + 1_000_000_000)))?;
+        writeln!(
+            ad,
+            "msExchMailboxGuid:: {}",
+            base64(&guid_le(i + 1_000_000_000))
+        )?;
         writeln!(ad, "msExchRecipientTypeDetails: 2147483648")?;
         writeln!(ad, "msExchRemoteRecipientType: 4")?;
         writeln!(ad, "whenChanged: 20261120093000.0Z")?;
@@ -147,7 +160,10 @@ pub(crate) fn cli(args: &[String]) -> anyhow::Result<bool> {
         .context("N must be a whole number")?;
     let dir = PathBuf::from(args.get(1).context("usage: cargo xtask synth N DIR")?);
     generate(n, &dir)?;
-    println!("wrote a synthetic snapshot of {n} users to {}", dir.display());
+    println!(
+        "wrote a synthetic snapshot of {n} users to {}",
+        dir.display()
+    );
     Ok(true)
 }
 

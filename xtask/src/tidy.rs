@@ -46,7 +46,11 @@ fn every_rust_file_starts_with_a_module_doc() {
             missing.push(f.display().to_string());
         }
     }
-    assert!(missing.is_empty(), "files without a `//!` module doc:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` module doc:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -54,7 +58,10 @@ fn no_unwrap_or_expect_in_library_sources() {
     let mut found = Vec::new();
     let mut files = Vec::new();
     rust_files(&root().join("crates"), &mut files);
-    for f in files.iter().filter(|f| f.to_string_lossy().contains("/src/") && !is_test_file(f)) {
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("/src/") && !is_test_file(f))
+    {
         let text = fs::read_to_string(f).unwrap_or_default();
         // Code after an inline `#[cfg(test)] mod tests {` is test code.
         let code = text.split("#[cfg(test)]\nmod tests {").next().unwrap_or("");
@@ -68,7 +75,11 @@ fn no_unwrap_or_expect_in_library_sources() {
             }
         }
     }
-    assert!(found.is_empty(), "unwrap/expect in library code:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "unwrap/expect in library code:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -88,7 +99,11 @@ fn no_ignored_tests_panic_expectations_or_stubs() {
             }
         }
     }
-    assert!(found.is_empty(), "ignored tests, panic-expecting tests or stubs:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "ignored tests, panic-expecting tests or stubs:\n{}",
+        found.join("\n")
+    );
 }
 
 /// What idrift-core may depend on: nothing that does I/O.
@@ -120,7 +135,10 @@ fn core_dependency_allow_list() {
             }
         }
     }
-    assert!(bad.is_empty(), "idrift-core depends on crates outside the allow-list: {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "idrift-core depends on crates outside the allow-list: {bad:?}"
+    );
 }
 
 #[test]
@@ -154,5 +172,9 @@ fn core_is_pure() {
             }
         }
     }
-    assert!(found.is_empty(), "I/O, clock or environment in idrift-core:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "I/O, clock or environment in idrift-core:\n{}",
+        found.join("\n")
+    );
 }

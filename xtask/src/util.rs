@@ -8,7 +8,9 @@ use anyhow::{Context as _, bail};
 /// The workspace root (the parent of `xtask/`).
 pub(crate) fn root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().map(Path::to_path_buf).unwrap_or_else(|| here.to_path_buf())
+    here.parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| here.to_path_buf())
 }
 
 /// Prints a step banner.
@@ -45,9 +47,8 @@ pub(crate) fn in_ci() -> bool {
 
 /// Whether a program is on the PATH.
 pub(crate) fn have(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 /// Test counts summed over every `test result:` line cargo printed.
@@ -116,9 +117,22 @@ mod tests {
     #[test]
     fn sums_cargo_test_result_lines() {
         let mut c = TestCounts::default();
-        add_counts("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.5s", &mut c);
-        add_counts("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out", &mut c);
+        add_counts(
+            "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.5s",
+            &mut c,
+        );
+        add_counts(
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out",
+            &mut c,
+        );
         add_counts("running 5 tests", &mut c);
-        assert_eq!(c, TestCounts { passed: 15, failed: 2, ignored: 1 });
+        assert_eq!(
+            c,
+            TestCounts {
+                passed: 15,
+                failed: 2,
+                ignored: 1
+            }
+        );
     }
 }

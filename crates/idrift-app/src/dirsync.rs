@@ -67,7 +67,8 @@ pub fn write_csv(w: &mut dyn Write, rows: &[DirSyncOverrideRow]) -> std::io::Res
         .quote_style(csv::QuoteStyle::Always)
         .terminator(csv::Terminator::CRLF)
         .from_writer(w);
-    csv.write_record(CSV_COLUMNS).map_err(std::io::Error::other)?;
+    csv.write_record(CSV_COLUMNS)
+        .map_err(std::io::Error::other)?;
     for r in rows {
         let alt = r
             .alternate_mobile_phones_in_entra
@@ -128,9 +129,10 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Vec<DirSyncOverrideRow>, App
     };
     let upn = find(&["UserPrincipalName"])
         .ok_or_else(|| perr("line 1: no UserPrincipalName column".to_owned()))?;
-    let mobile_entra = find(&["MobileInEntra", "MobileInAAD", "MobilePhoneInAAD"]).ok_or_else(|| {
-        perr("line 1: no MobileInEntra column (MobileInAAD is accepted too)".to_owned())
-    })?;
+    let mobile_entra =
+        find(&["MobileInEntra", "MobileInAAD", "MobilePhoneInAAD"]).ok_or_else(|| {
+            perr("line 1: no MobileInEntra column (MobileInAAD is accepted too)".to_owned())
+        })?;
     let mobile_ad = find(&["MobileInAD"]);
     let other_ad = find(&["OtherMobileInAD"]);
     let alt = find(&[

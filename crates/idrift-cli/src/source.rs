@@ -74,28 +74,56 @@ pub(crate) struct ConnArgs {
     pub(crate) ad_page_size: Option<i32>,
 
     /// The tenant: its id or a verified domain (default: $AZURE_TENANT_ID).
-    #[arg(long, value_name = "TENANT", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "TENANT",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) tenant: Option<String>,
     /// The application (client) id (default: $AZURE_CLIENT_ID).
     #[arg(long, value_name = "ID", help_heading = "Entra ID and Exchange Online")]
     pub(crate) client_id: Option<String>,
     /// Read the client secret from this environment variable (default: AZURE_CLIENT_SECRET when set).
-    #[arg(long, value_name = "VAR", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "VAR",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) client_secret_env: Option<String>,
     /// Authenticate with this certificate: a PEM file with the certificate and its private key (default: $AZURE_CLIENT_CERTIFICATE_PATH).
-    #[arg(long, value_name = "PATH", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) certificate: Option<PathBuf>,
     /// The login authority (US Government: https://login.microsoftonline.us; China: https://login.chinacloudapi.cn).
-    #[arg(long, value_name = "URL", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) authority_url: Option<String>,
     /// Microsoft Graph with its version (https://graph.microsoft.us/v1.0, https://microsoftgraph.chinacloudapi.cn/v1.0).
-    #[arg(long, value_name = "URL", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) graph_url: Option<String>,
     /// Exchange Online (https://outlook.office365.us, https://outlook.office365.cn).
-    #[arg(long, value_name = "URL", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "URL",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) exo_url: Option<String>,
     /// The tenant's initial domain (contoso.onmicrosoft.com), for Exchange Online when --tenant is a GUID.
-    #[arg(long, value_name = "DOMAIN", help_heading = "Entra ID and Exchange Online")]
+    #[arg(
+        long,
+        value_name = "DOMAIN",
+        help_heading = "Entra ID and Exchange Online"
+    )]
     pub(crate) exo_organization: Option<String>,
 
     /// Take connection settings from this profile of the configuration file.
@@ -157,7 +185,9 @@ impl ConnArgs {
         cfg.allow_plaintext = self.ad_allow_plaintext || p.ad_allow_plaintext.unwrap_or(false);
         if let Some(n) = self.ad_page_size.or(p.ad_page_size) {
             if !(1..=100_000).contains(&n) {
-                return Err(UsageError(format!("--ad-page-size must be 1 to 100000, not {n}")).into());
+                return Err(
+                    UsageError(format!("--ad-page-size must be 1 to 100000, not {n}")).into(),
+                );
             }
             cfg.page_size = n;
         }
@@ -180,7 +210,11 @@ impl ConnArgs {
             })?;
             return Ok(SecretString::from(value));
         }
-        if let Some(path) = self.ad_password_file.as_ref().or(p.ad_password_file.as_ref()) {
+        if let Some(path) = self
+            .ad_password_file
+            .as_ref()
+            .or(p.ad_password_file.as_ref())
+        {
             return read_secret_file(path, "--ad-password-file");
         }
         if let Some(pw) = &self.ad_password {
@@ -218,9 +252,15 @@ impl ConnArgs {
             .or(p.client_id.clone())
             .or_else(|| env("AZURE_CLIENT_ID"))
             .ok_or_else(|| UsageError("live Entra ID / Exchange Online needs --client-id (or $AZURE_CLIENT_ID, or a profile)".to_owned()))?;
-        let credential = if let Some(var) = self.client_secret_env.as_ref().or(p.client_secret_env.as_ref()) {
+        let credential = if let Some(var) = self
+            .client_secret_env
+            .as_ref()
+            .or(p.client_secret_env.as_ref())
+        {
             let secret = env(var).ok_or_else(|| {
-                UsageError(format!("--client-secret-env {var}: the variable is not set"))
+                UsageError(format!(
+                    "--client-secret-env {var}: the variable is not set"
+                ))
             })?;
             Credential::Secret(SecretString::from(secret))
         } else if let Some(path) = self.certificate.as_ref().or(p.certificate.as_ref()) {

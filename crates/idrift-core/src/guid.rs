@@ -100,7 +100,10 @@ impl FromStr for Guid {
 
     fn from_str(s: &str) -> Result<Guid, GuidError> {
         let t = s.trim();
-        let t = t.strip_prefix('{').and_then(|x| x.strip_suffix('}')).unwrap_or(t);
+        let t = t
+            .strip_prefix('{')
+            .and_then(|x| x.strip_suffix('}'))
+            .unwrap_or(t);
         let bytes = t.as_bytes();
         let err = || GuidError::Text(s.to_owned());
         let hex: Vec<u8> = if bytes.len() == 36 {

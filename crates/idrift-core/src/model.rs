@@ -143,7 +143,10 @@ impl CloudUser {
 /// The feature flags of `GET /directory/onPremisesSynchronization` (one object per tenant).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-#[allow(missing_docs, reason = "each field is the Graph feature flag of the same name")]
+#[allow(
+    missing_docs,
+    reason = "each field is the Graph feature flag of the same name"
+)]
 pub struct SyncFeatures {
     pub block_cloud_object_takeover_through_hard_match_enabled: bool,
     pub block_soft_match_enabled: bool,
@@ -232,4 +235,3 @@ pub struct Snapshot {
 pub fn primary_smtp(proxy_addresses: &[String]) -> Option<&str> {
     proxy_addresses.iter().find_map(|p| p.strip_prefix("SMTP:"))
 }
-

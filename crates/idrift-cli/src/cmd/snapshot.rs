@@ -51,6 +51,11 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if let Some(r) = &s.exo_recipients {
         what.push(format!("{} Exchange Online recipient(s)", r.len()));
     }
-    writeln!(ctx.out, "Wrote snapshot {}: {}", args.out.display(), what.join(", "))?;
+    writeln!(
+        ctx.out,
+        "Wrote snapshot {}: {}",
+        args.out.display(),
+        what.join(", ")
+    )?;
     Ok(ExitCode::SUCCESS)
 }

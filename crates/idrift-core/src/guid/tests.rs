@@ -6,7 +6,8 @@ use super::*;
 fn samba_object_guid_vector() {
     // objectGUID:: xj0gzuWsYEio25QY44RFDA== is ce203dc6-ace5-4860-a8db-9418e384450c.
     let le = [
-        0xc6, 0x3d, 0x20, 0xce, 0xe5, 0xac, 0x60, 0x48, 0xa8, 0xdb, 0x94, 0x18, 0xe3, 0x84, 0x45, 0x0c,
+        0xc6, 0x3d, 0x20, 0xce, 0xe5, 0xac, 0x60, 0x48, 0xa8, 0xdb, 0x94, 0x18, 0xe3, 0x84, 0x45,
+        0x0c,
     ];
     let g = Guid::from_bytes_le(le);
     assert_eq!(g.to_string(), "ce203dc6-ace5-4860-a8db-9418e384450c");
@@ -27,13 +28,24 @@ fn parses_braces_and_upper_case() {
 #[test]
 fn rejects_bad_text_and_lengths() {
     assert!("not-a-guid".parse::<Guid>().is_err());
-    assert!("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fz".parse::<Guid>().is_err());
-    assert!("0f1e2d3c+4b5a-6978-8796-a5b4c3d2e1f0".parse::<Guid>().is_err());
+    assert!(
+        "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fz"
+            .parse::<Guid>()
+            .is_err()
+    );
+    assert!(
+        "0f1e2d3c+4b5a-6978-8796-a5b4c3d2e1f0"
+            .parse::<Guid>()
+            .is_err()
+    );
     assert_eq!(Guid::from_slice_le(&[1, 2, 3]), Err(GuidError::Length(3)));
 }
 
 #[test]
 fn nil() {
     assert!(Guid::NIL.is_nil());
-    assert_eq!(Guid::NIL.to_string(), "00000000-0000-0000-0000-000000000000");
+    assert_eq!(
+        Guid::NIL.to_string(),
+        "00000000-0000-0000-0000-000000000000"
+    );
 }
