@@ -32,7 +32,7 @@ pub(crate) struct SourceArgs {
     /// Use the bundled demo snapshot (examples/demo).
     #[arg(long, conflicts_with_all = ["ad", "entra"])]
     pub(crate) demo: bool,
-    /// Exchange Online recipients: Get-Recipient / Get-Mailbox / Get-MailUser JSON (InvokeCommand pages or ConvertTo-Json), or `exo` to read Exchange Online (Get-Recipient and Get-User); replaces a snapshot's exo-recipients.json.
+    /// Exchange Online recipients: Get-Recipient / Get-Mailbox / Get-MailUser JSON (InvokeCommand pages or ConvertTo-Json), or `exo` to read Exchange Online (Get-Recipient and Get-User through the admin API endpoint the ExchangeOnlineManagement module uses, which Microsoft does not document); replaces a snapshot's exo-recipients.json.
     #[arg(long, value_name = "FILE|exo", conflicts_with = "demo")]
     pub(crate) exo: Option<PathBuf>,
     /// Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
