@@ -11,89 +11,34 @@ use std::fmt;
 use std::str::FromStr;
 
 use idrift_core::Guid;
+use idrift_core::exchange::RecipientTypeDetails;
 use idrift_core::model::ExoRecipient;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::de::{Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string};
 
-/// The `RecipientTypeDetails` flag values (Exchange's `RecipientTypeDetails` enumeration, also the AD
-/// attribute `msExchRecipientTypeDetails`).
-const RECIPIENT_TYPE_DETAILS: &[(u64, &str)] = &[
-    (1, "UserMailbox"),
-    (2, "LinkedMailbox"),
-    (4, "SharedMailbox"),
-    (8, "LegacyMailbox"),
-    (16, "RoomMailbox"),
-    (32, "EquipmentMailbox"),
-    (64, "MailContact"),
-    (128, "MailUser"),
-    (256, "MailUniversalDistributionGroup"),
-    (512, "MailNonUniversalGroup"),
-    (1024, "MailUniversalSecurityGroup"),
-    (2048, "DynamicDistributionGroup"),
-    (4096, "PublicFolder"),
-    (8192, "SystemAttendantMailbox"),
-    (16384, "SystemMailbox"),
-    (32768, "MailForestContact"),
-    (65536, "User"),
-    (131_072, "Contact"),
-    (262_144, "UniversalDistributionGroup"),
-    (524_288, "UniversalSecurityGroup"),
-    (1_048_576, "NonUniversalGroup"),
-    (2_097_152, "DisabledUser"),
-    (4_194_304, "MicrosoftExchange"),
-    (8_388_608, "ArbitrationMailbox"),
-    (16_777_216, "MailboxPlan"),
-    (33_554_432, "LinkedUser"),
-    (268_435_456, "RoomList"),
-    (536_870_912, "DiscoveryMailbox"),
-    (1_073_741_824, "RoleGroup"),
-    (2_147_483_648, "RemoteUserMailbox"),
-    (4_294_967_296, "Computer"),
-    (8_589_934_592, "RemoteRoomMailbox"),
-    (17_179_869_184, "RemoteEquipmentMailbox"),
-    (34_359_738_368, "RemoteSharedMailbox"),
-    (68_719_476_736, "PublicFolderMailbox"),
-    (137_438_953_472, "TeamMailbox"),
-    (274_877_906_944, "RemoteTeamMailbox"),
-    (549_755_813_888, "MonitoringMailbox"),
-    (1_099_511_627_776, "GroupMailbox"),
-    (2_199_023_255_552, "LinkedRoomMailbox"),
-    (4_398_046_511_104, "AuditLogMailbox"),
-    (8_796_093_022_208, "RemoteGroupMailbox"),
-    (17_592_186_044_416, "SchedulingMailbox"),
-    (35_184_372_088_832, "GuestMailUser"),
-];
-
 /// The name Exchange prints for a `RecipientTypeDetails` value: `None` for 0, flag names joined with
 /// `", "` (as .NET prints a flags enumeration) when several bits are set, `None` for an unknown bit.
+/// The flag table is the core's ([`RecipientTypeDetails`]).
 pub fn recipient_type_details_name(value: u64) -> Option<String> {
     if value == 0 {
         return Some("None".to_owned());
     }
-    let mut names = Vec::new();
-    let mut rest = value;
-    for &(bit, name) in RECIPIENT_TYPE_DETAILS {
-        if value & bit != 0 {
-            names.push(name);
-            rest &= !bit;
-        }
-    }
-    if rest != 0 {
-        return None;
-    }
-    Some(names.join(", "))
+    let flags = RecipientTypeDetails::from_bits(value);
+    let names: Vec<&str> = flags.names().collect();
+    let named = names
+        .iter()
+        .filter_map(|n| RecipientTypeDetails::from_name(n))
+        .fold(0, |bits, f| bits | f.bits());
+    (named == value).then(|| names.join(", "))
 }
 
 /// The flag value of a `RecipientTypeDetails` name (case-insensitive).
 pub fn recipient_type_details_value(name: &str) -> Option<u64> {
-    if name.eq_ignore_ascii_case("None") {
+    if name.trim().eq_ignore_ascii_case("None") {
         return Some(0);
     }
-    RECIPIENT_TYPE_DETAILS
-        .iter()
-        .find(|(_, n)| n.eq_ignore_ascii_case(name))
-        .map(|&(v, _)| v)
+    RecipientTypeDetails::from_name(name).map(RecipientTypeDetails::bits)
 }
 
 /// The `RecipientType` that goes with a `RecipientTypeDetails` name (Exchange derives one from the other).
