@@ -101,7 +101,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let _ = writeln!(report, "# IdentityDrift benchmark results\n");
     let _ = writeln!(
         report,
-        "Machine: {} cores. Release build. Best of 3 runs (1 run for 1M users).\n",
+        "Machine: {} cores. Release build. Best of 3 runs.\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let _ = writeln!(
@@ -124,7 +124,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             .map(|m| m.len())
             .sum::<u64>() as f64
             / 1e6;
-        let runs = if n >= 1_000_000 { 1 } else { 3 };
+        let runs = 3;
         let out_csv = bench_dir().join("compare.csv");
         util::step(&format!("dirsync compare, {n} users"))?;
         let compare = best_of(runs, || {
