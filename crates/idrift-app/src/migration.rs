@@ -7,33 +7,18 @@
 //! A file that cannot be read does not stop the batch: it is reported beside the users that could be read.
 //!
 //! The live form ([`verify_live`]) asks Exchange Online for `Get-MigrationUserStatistics -IncludeReport`
-//! through `idrift-cloud`'s InvokeCommand client and reads the answer with the same JSON reader; its
-//! settings come from the caller's environment accessor ([`exo_config`]).
+//! through `idrift-cloud`'s InvokeCommand client and reads the answer with the same JSON reader; the
+//! front end builds its `CloudConfig` (flags, profile, environment) as for every other live source.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use idrift_cloud::{CloudConfig, Credential, ExoClient, SecretString};
+use idrift_cloud::{CloudConfig, ExoClient};
 use idrift_core::migration::{
     InputFormat, MigrationError, UserVerification, VerificationReport, parse_auto, verify,
 };
 
 use crate::AppError;
-
-/// The tenant (GUID or `contoso.onmicrosoft.com`); the name Azure SDK's `EnvironmentCredential` uses.
-pub const ENV_TENANT: &str = "AZURE_TENANT_ID";
-/// The application (client) id.
-pub const ENV_CLIENT_ID: &str = "AZURE_CLIENT_ID";
-/// The client secret.
-pub const ENV_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
-/// A PEM file with the application's certificate and private key (instead of a secret).
-pub const ENV_CLIENT_CERTIFICATE_PATH: &str = "AZURE_CLIENT_CERTIFICATE_PATH";
-/// The login authority (default `https://login.microsoftonline.com`).
-pub const ENV_AUTHORITY_HOST: &str = "AZURE_AUTHORITY_HOST";
-/// The Exchange Online endpoint (default `https://outlook.office365.com`).
-pub const ENV_EXO_URL: &str = "IDRIFT_EXO_URL";
-/// The tenant's `*.onmicrosoft.com` domain, needed when the tenant is given as a GUID.
-pub const ENV_EXO_ORGANIZATION: &str = "IDRIFT_EXO_ORGANIZATION";
 
 /// One input file, read and verified.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,53 +160,6 @@ pub fn verify_text(
         })
         .collect();
     Ok((format, users))
-}
-
-/// Exchange Online settings for the live form, read through `env` (the caller's one door to the
-/// environment): [`ENV_TENANT`], [`ENV_CLIENT_ID`], and [`ENV_CLIENT_SECRET`] or
-/// [`ENV_CLIENT_CERTIFICATE_PATH`]; optionally [`ENV_AUTHORITY_HOST`], [`ENV_EXO_URL`] and
-/// [`ENV_EXO_ORGANIZATION`]. The secret goes straight into a `SecretString` and is never shown.
-///
-/// # Errors
-/// [`AppError::Invalid`] naming the variables that are missing; [`AppError::Read`] when the certificate
-/// file cannot be read.
-pub fn exo_config(env: &dyn Fn(&str) -> Option<String>) -> Result<CloudConfig, AppError> {
-    let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-    let (tenant, client_id) = match (get(ENV_TENANT), get(ENV_CLIENT_ID)) {
-        (Some(t), Some(c)) => (t, c),
-        _ => {
-            return Err(AppError::Invalid(format!(
-                "live Exchange Online needs {ENV_TENANT} and {ENV_CLIENT_ID}, and {ENV_CLIENT_SECRET} or \
-                 {ENV_CLIENT_CERTIFICATE_PATH}, in the environment (an application with Exchange.ManageAsApp \
-                 and an Exchange role)"
-            )));
-        }
-    };
-    let credential = match (get(ENV_CLIENT_SECRET), get(ENV_CLIENT_CERTIFICATE_PATH)) {
-        (_, Some(path)) => {
-            let path = PathBuf::from(path);
-            let pem =
-                fs::read_to_string(&path).map_err(|source| AppError::Read { path, source })?;
-            Credential::Certificate {
-                pem: SecretString::from(pem),
-            }
-        }
-        (Some(secret), None) => Credential::Secret(SecretString::from(secret)),
-        (None, None) => {
-            return Err(AppError::Invalid(format!(
-                "live Exchange Online needs {ENV_CLIENT_SECRET} or {ENV_CLIENT_CERTIFICATE_PATH} in the environment"
-            )));
-        }
-    };
-    let mut config = CloudConfig::new(tenant, client_id, credential);
-    if let Some(url) = get(ENV_AUTHORITY_HOST) {
-        config.authority_url = url;
-    }
-    if let Some(url) = get(ENV_EXO_URL) {
-        config.exo_url = url;
-    }
-    config.exo_organization = get(ENV_EXO_ORGANIZATION);
-    Ok(config)
 }
 
 /// What the live form read.
