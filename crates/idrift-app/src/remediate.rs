@@ -208,6 +208,34 @@ fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
+/// Compares two journaled values of `op` by what matters for it (`same`), or as JSON when either does not
+/// decode as `T`.
+fn same_as<T: for<'de> Deserialize<'de>>(
+    op: &Planned,
+    a: &Value,
+    b: &Value,
+    same: impl Fn(&T, &T) -> bool,
+) -> bool {
+    match (
+        from_value::<T>(op, "value", a),
+        from_value::<T>(op, "value", b),
+    ) {
+        (Ok(x), Ok(y)) => same(&x, &y),
+        _ => a == b,
+    }
+}
+
+/// A license value's SKU ids, lower-cased and sorted, so order and case do not count as a difference.
+fn sorted_skus(v: &LicenseValue) -> Vec<String> {
+    let mut s: Vec<String> = v
+        .licenses
+        .iter()
+        .map(|l| l.sku_id.to_ascii_lowercase())
+        .collect();
+    s.sort();
+    s
+}
+
 fn from_value<T: for<'de> Deserialize<'de>>(
     op: &Planned,
     what: &str,
@@ -1205,69 +1233,20 @@ impl OpExecutor for RemediationExecutor<'_> {
     fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool {
         match op.op.as_str() {
             OP_RECORD_GUID => {
-                match (
-                    from_value::<GuidValue>(op, "value", a),
-                    from_value::<GuidValue>(op, "value", b),
-                ) {
-                    (Ok(x), Ok(y)) => x.exchange_guid == y.exchange_guid,
-                    _ => a == b,
-                }
+                same_as::<GuidValue>(op, a, b, |x, y| x.exchange_guid == y.exchange_guid)
             }
             OP_GRAPH_DELETE | OP_GRAPH_PURGE | OP_GRAPH_RESTORE => {
-                match (
-                    from_value::<UserValue>(op, "value", a),
-                    from_value::<UserValue>(op, "value", b),
-                ) {
-                    (Ok(x), Ok(y)) => x.state == y.state,
-                    _ => a == b,
-                }
+                same_as::<UserValue>(op, a, b, |x, y| x.state == y.state)
             }
-            OP_GRAPH_LICENSE => match (
-                from_value::<LicenseValue>(op, "value", a),
-                from_value::<LicenseValue>(op, "value", b),
-            ) {
-                (Ok(x), Ok(y)) => {
-                    let skus = |v: &LicenseValue| {
-                        let mut s: Vec<String> = v
-                            .licenses
-                            .iter()
-                            .map(|l| l.sku_id.to_ascii_lowercase())
-                            .collect();
-                        s.sort();
-                        s
-                    };
-                    skus(&x) == skus(&y)
-                }
-                _ => a == b,
-            },
-            OP_EXO_CLEAR => match (
-                from_value::<ClearedValue>(op, "value", a),
-                from_value::<ClearedValue>(op, "value", b),
-            ) {
-                (Ok(x), Ok(y)) => x.cleared == y.cleared,
-                _ => a == b,
-            },
-            OP_EXO_RESTORE => match (
-                from_value::<RestoreValue>(op, "value", a),
-                from_value::<RestoreValue>(op, "value", b),
-            ) {
-                (Ok(x), Ok(y)) => x.requested == y.requested,
-                _ => a == b,
-            },
-            OP_AD_PROXY => match (
-                from_value::<ProxyValue>(op, "value", a),
-                from_value::<ProxyValue>(op, "value", b),
-            ) {
-                (Ok(x), Ok(y)) => x.present == y.present,
-                _ => a == b,
-            },
-            OP_AD_MOVE => match (
-                from_value::<DnValue>(op, "value", a),
-                from_value::<DnValue>(op, "value", b),
-            ) {
-                (Ok(x), Ok(y)) => same_dn(&x.distinguished_name, &y.distinguished_name),
-                _ => a == b,
-            },
+            OP_GRAPH_LICENSE => {
+                same_as::<LicenseValue>(op, a, b, |x, y| sorted_skus(x) == sorted_skus(y))
+            }
+            OP_EXO_CLEAR => same_as::<ClearedValue>(op, a, b, |x, y| x.cleared == y.cleared),
+            OP_EXO_RESTORE => same_as::<RestoreValue>(op, a, b, |x, y| x.requested == y.requested),
+            OP_AD_PROXY => same_as::<ProxyValue>(op, a, b, |x, y| x.present == y.present),
+            OP_AD_MOVE => same_as::<DnValue>(op, a, b, |x, y| {
+                same_dn(&x.distinguished_name, &y.distinguished_name)
+            }),
             _ => a == b,
         }
     }

@@ -135,10 +135,7 @@ pub(crate) struct ConnArgs {
 }
 
 /// Whether `s` names a domain controller rather than a file.
-pub(crate) fn is_ldap_url(s: &str) -> bool {
-    let l = s.trim().to_ascii_lowercase();
-    l.starts_with("ldap://") || l.starts_with("ldaps://") || l.starts_with("ldapi://")
-}
+pub(crate) use idrift_app::profile::is_ldap_url;
 
 /// Whether `--entra` names live Microsoft Graph.
 pub(crate) fn is_graph(s: &str) -> bool {
