@@ -4,9 +4,10 @@
 //! - A **stall** is an entry naming a throttling state `StalledDueTo…` (e.g.
 //!   `StalledDueToTarget_DiskLatency`), an entry saying the job "has been paused temporarily", or one
 //!   saying the service is "relinquishing" the job. One entry counts once.
-//! - A **failure** is an entry saying an error occurred (`Fatal error … has occurred`, `Transient error …
-//!   has occurred`, `… failed`). A "Relinquishing job" entry after a failure, before the copy goes on, is
-//!   the service giving the job up because of that failure: it is part of the failure, not a stall.
+//! - A **failure** is an entry saying an error occurred that the service does not retry (`Fatal error …
+//!   has occurred`, `… failed`; not `Transient error … The system will retry`). A "Relinquishing job" entry
+//!   after a failure, before the copy goes on and not naming server health or budget (throttling), is the
+//!   service giving the job up because of that failure: it is part of the failure, not a stall.
 //! - A **restart** is the copy starting again: an entry "Request processing continued, stage
 //!   LoadingMessages" (or CopyingMessages), or the log entering `LoadingMessages`/`CopyingMessages` again
 //!   after a stall or after an earlier pass. The first pass of a log that starts from the beginning is not
@@ -71,7 +72,8 @@ pub fn analyze_log<S: AsRef<str>>(entries: &[S]) -> LogSummary {
         }
         let state = stall_state(e);
         let relinquished = lower.contains("relinquishing job");
-        if relinquished && after_failure && state.is_none() {
+        let throttled = lower.contains("server health") || lower.contains("budget");
+        if relinquished && after_failure && state.is_none() && !throttled {
             // The service gives the failed job up: the failure is already counted.
             continue;
         }
@@ -110,9 +112,12 @@ pub fn analyze_log<S: AsRef<str>>(entries: &[S]) -> LogSummary {
     summary
 }
 
-/// Whether an entry (lower-cased) reports an error: "Fatal error X has occurred", "Transient error X has
-/// occurred", "… failed", "failed to …".
+/// Whether an entry (lower-cased) reports an error the job does not retry: "Fatal error X has occurred",
+/// "… failed". A transient error the service retries ("The system will retry (1/60)") is not a failure.
 fn is_failure(lower: &str) -> bool {
+    if lower.contains("will retry") {
+        return false;
+    }
     (lower.contains("error") && lower.contains("has occurred"))
         || lower.contains("fatal error")
         || lower.contains(" failed")
