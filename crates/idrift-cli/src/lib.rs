@@ -83,6 +83,8 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
     Plan(cmd::plan::PlanArgs),
+    /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
+    Diff(cmd::diff::DiffArgs),
 }
 
 /// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
@@ -146,6 +148,7 @@ where
         Command::Undo(args) => cmd::undo::run(args, &mut ctx),
         Command::Scan(args) => cmd::scan::run(args, &mut ctx),
         Command::Plan(args) => cmd::plan::run(args, &mut ctx),
+        Command::Diff(args) => cmd::diff::run(args, &mut ctx),
     };
     match result {
         Ok(code) => code,
