@@ -73,3 +73,45 @@ fn memory_is_forgotten_only_in_a_binary_main() {
         found.join("\n")
     );
 }
+
+/// Whether `line` holds command-line flag text: `--` followed by a lowercase letter.
+fn has_flag_text(line: &str) -> bool {
+    line.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'-' && w[1] == b'-' && w[2].is_ascii_lowercase())
+}
+
+#[test]
+fn core_and_app_messages_name_no_cli_flag() {
+    let mut files = Vec::new();
+    for d in ["crates/idrift-core/src", "crates/idrift-app/src"] {
+        rust_files(&root().join(d), &mut files);
+    }
+    assert!(!files.is_empty());
+    let mut found = Vec::new();
+    for f in &files {
+        let s = f.to_string_lossy();
+        if s.ends_with("/tests.rs") || s.contains("/tests/") {
+            continue;
+        }
+        let text = fs::read_to_string(f).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with("//") && has_flag_text(line) {
+                found.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "idrift-core and idrift-app speak to every front end: name a missing input in words (or as a value the \
+         front end words), not as a CLI flag:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn flag_text_is_recognised() {
+    assert!(has_flag_text("give it with --routing-domain."));
+    assert!(!has_flag_text("give the routing domain -- as an input"));
+    assert!(!has_flag_text("a --RoutingDomain parameter"));
+}

@@ -158,7 +158,7 @@ pub fn parse_scan_json(path: &Path, text: &str) -> Result<ScanReport, AppError> 
     let parse_err = |e: serde_json::Error| AppError::Parse {
         path: path.to_path_buf(),
         message: format!(
-            "line {} column {}: not scan JSON ({{\"Summary\":...,\"Findings\":[...]}} from `idrift scan --format json`): {e}",
+            "line {} column {}: not scan JSON ({{\"Summary\":...,\"Findings\":[...]}}, the JSON report of a scan): {e}",
             e.line(),
             e.column()
         ),

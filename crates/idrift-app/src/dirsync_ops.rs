@@ -166,7 +166,8 @@ impl<'a> DirSyncExecutor<'a> {
     fn ad(&self) -> Result<&'a dyn OnPremPhoneWriter, SourceError> {
         self.ad.ok_or_else(|| {
             SourceError::Refused(
-                "this operation writes to Active Directory; name it with --ad or --snapshot"
+                "this operation writes to Active Directory, which this run was not given (a live directory \
+                 or a snapshot)"
                     .to_owned(),
             )
         })
@@ -175,7 +176,9 @@ impl<'a> DirSyncExecutor<'a> {
     fn cloud(&self) -> Result<&'a dyn TenantSyncAdmin, SourceError> {
         self.cloud.ok_or_else(|| {
             SourceError::Refused(
-                "this operation writes to Entra ID; name it with --entra or --snapshot".to_owned(),
+                "this operation writes to Entra ID, which this run was not given (the live tenant or a \
+                 snapshot)"
+                    .to_owned(),
             )
         })
     }
@@ -594,7 +597,7 @@ pub async fn plan_ad_edit(
 ) -> Result<Option<Planned>, AppError> {
     if edit.mobile.is_none() && edit.other_mobile.is_none() {
         return Err(AppError::Invalid(
-            "name what to change: --mobile-in-ad and/or --other-mobile-in-ad".to_owned(),
+            "name what to change: AD's mobile and/or otherMobile value".to_owned(),
         ));
     }
     let user = find_ad_user(ad, identity).await?;
@@ -782,18 +785,36 @@ pub async fn tenant_sync(cloud: &dyn CloudDirectory) -> Result<TenantSync, AppEr
     })
 }
 
+/// Why `bypass enable` must not proceed: the next sync would overwrite the Entra values of `users` user(s)
+/// and the loss was not accepted. A structured value, so each front end names its own inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnableBlocker {
+    /// Users whose Entra values the next sync would overwrite.
+    pub users: usize,
+}
+
+impl EnableBlocker {
+    /// The refusal in words. `persist` names the front end's persist command and `accept` the input that
+    /// accepts the loss, each in that front end's vocabulary (a CLI command and flag, a cmdlet and parameter).
+    pub fn describe(&self, persist: &str, accept: &str) -> String {
+        format!(
+            "refusing to enable BypassDirSyncOverrides: the next sync would overwrite the Entra mobile numbers of \
+             {} user(s) with AD's values (listed above). Persist the values worth keeping into AD first \
+             ({persist}), or give {accept} to lose them.",
+            self.users
+        )
+    }
+}
+
 /// Why `bypass enable` must not proceed, or `None` when it may: the preview lists users and the overwrite was
 /// not accepted.
-pub fn enable_blocker(preview: &BypassPreview, accept_overwrite: bool) -> Option<String> {
+pub fn enable_blocker(preview: &BypassPreview, accept_overwrite: bool) -> Option<EnableBlocker> {
     if preview.users.is_empty() || accept_overwrite {
         return None;
     }
-    Some(format!(
-        "refusing to enable BypassDirSyncOverrides: the next sync would overwrite the Entra mobile numbers of {} \
-         user(s) with AD's values (listed above). Persist the values worth keeping into AD first (idrift dirsync \
-         persist), or pass --accept-overwrite to lose them.",
-        preview.users.len()
-    ))
+    Some(EnableBlocker {
+        users: preview.users.len(),
+    })
 }
 
 /// The plan switching BypassDirSyncOverrides to `enable`: one [`OP_BYPASS`] operation, plus the preview as

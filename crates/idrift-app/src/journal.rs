@@ -310,7 +310,7 @@ pub fn start(path: &Path, spec: &PlanSpec, clock: Clock) -> Result<JournalWriter
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(AppError::Invalid(format!(
-                "{}: journal already exists; resume it with --resume, or name a new one with --journal",
+                "{}: journal already exists; resume it, or name a new journal",
                 path.display()
             )));
         }

@@ -443,7 +443,7 @@ pub fn plan_spec(
         if text.contains('<') {
             return Err(AppError::Invalid(format!(
                 "step {} of {option} is missing a value the data did not have ({}); give it (for example \
-                 --out-of-scope-ou) and plan again",
+                 the out-of-scope OU) and plan again",
                 step.order, step.command
             )));
         }

@@ -375,7 +375,7 @@ pub struct Parts {
 pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), AppError> {
     if dir.exists() && fs::read_dir(dir).map_err(write_err(dir))?.next().is_some() {
         return Err(AppError::Invalid(format!(
-            "{}: output directory exists and is not empty; choose a new --out",
+            "{}: output directory exists and is not empty; choose a new output directory",
             dir.display()
         )));
     }

@@ -735,8 +735,7 @@ impl<'a> Subject<'a> {
             );
         }
         if self.routing_domain.is_none() {
-            preconditions
-                .push("The routing domain is unknown: give it with --routing-domain.".to_owned());
+            preconditions.push("The routing domain is unknown: give it as an input.".to_owned());
         }
         Some(RemediationOption {
             id: OptionId::DeleteAndMerge,
@@ -1171,8 +1170,8 @@ impl<'a> Subject<'a> {
                 Operation::LdapMoveUser { distinguished_name: dn.to_owned(), new_parent: ou.clone() },
             ),
             None => s.manual(
-                "Move the AD user to an OU outside the sync scope (give it with --out-of-scope-ou to let idrift \
-                 do it).",
+                "Move the AD user to an OU outside the sync scope (give that out-of-scope OU as an input to \
+                 let idrift do it).",
                 move_out_cmd,
             ),
         }
@@ -1280,7 +1279,7 @@ impl<'a> Subject<'a> {
             "A deleted user stays restorable for 30 days: restore it well within that time.".to_owned(),
             match &out_ou {
                 Some(ou) => format!("{ou} is outside the sync scope."),
-                None => "An OU outside the sync scope: give it with --out-of-scope-ou.".to_owned(),
+                None => "An OU outside the sync scope: give it as an input (the out-of-scope OU).".to_owned(),
             },
         ];
         if features.is_some_and(|f| f.block_cloud_object_takeover_through_hard_match_enabled) {

@@ -332,7 +332,7 @@ pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
     if routing_domain.is_none() {
         notes.push(
             "No routing domain (<tenant>.mail.onmicrosoft.com) found in the data: MissingRoutingAddress was not \
-             checked; give it with --routing-domain."
+             checked; give the routing domain as an input."
                 .to_owned(),
         );
     }

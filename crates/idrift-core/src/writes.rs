@@ -139,7 +139,7 @@ pub struct PhoneChange {
 /// The one sentence Graph's refusal of a synced user's phone write is reported with, everywhere.
 pub const SYNCED_PHONE_REFUSAL: &str = "Entra ID does not accept phone-number changes for users synchronized from \
      on-premises Active Directory (Microsoft Graph has refused them since October 2020); change the number in AD \
-     (idrift dirsync set --mobile-in-ad) and let sync carry it, with BypassDirSyncOverrides enabled if the user \
+     (its mobile value) and let sync carry it, with BypassDirSyncOverrides enabled if the user \
      carries a DirSyncOverride";
 
 #[cfg(test)]

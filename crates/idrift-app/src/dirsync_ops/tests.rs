@@ -275,7 +275,13 @@ async fn an_operation_without_its_directory_fails_with_a_hint() {
     .await
     .unwrap();
     assert_eq!(report.ops[0].status, OpStatus::Failed);
-    assert!(report.ops[0].message.as_deref().unwrap().contains("--ad"));
+    assert!(
+        report.ops[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("writes to Active Directory, which this run was not given")
+    );
 }
 
 #[test]
@@ -433,10 +439,13 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
         "AD mobile is 0987654321 but Entra keeps 1234567890: a cloud edit created a DirSyncOverride; enabling \
          BypassDirSyncOverrides will replace it with AD's value"
     );
+    let blocker = enable_blocker(&preview, false).unwrap();
+    assert_eq!(blocker, EnableBlocker { users: 1 });
+    let text = blocker.describe("PERSIST", "ACCEPT");
+    assert!(text.contains("1 user(s)"), "{text}");
     assert!(
-        enable_blocker(&preview, false)
-            .unwrap()
-            .contains("1 user(s)")
+        text.contains("(PERSIST), or give ACCEPT to lose them"),
+        "{text}"
     );
     assert_eq!(enable_blocker(&preview, true), None);
     assert_eq!(enable_blocker(&BypassPreview::default(), false), None);

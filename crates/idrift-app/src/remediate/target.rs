@@ -28,15 +28,6 @@ pub enum Side {
 }
 
 impl Side {
-    /// The source option that makes this side live, for messages.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Side::ActiveDirectory => "--ad ldaps://DC",
-            Side::Graph => "--entra graph",
-            Side::ExchangeOnline => "--exo exo",
-        }
-    }
-
     /// The service in words.
     pub fn name(self) -> &'static str {
         match self {
@@ -256,9 +247,8 @@ impl LiveTarget {
 
     fn missing(side: Side) -> SourceError {
         SourceError::Refused(format!(
-            "this step needs {}; name it with {}",
-            side.name(),
-            side.flag()
+            "this step needs {}, which this run was not given",
+            side.name()
         ))
     }
 

@@ -1111,7 +1111,8 @@ async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
     };
     render_preview(ctx, &preview)?;
     if let Some(blocker) = dirsync_ops::enable_blocker(&preview, args.accept_overwrite) {
-        writeln!(ctx.err, "idrift: {blocker}")?;
+        let text = blocker.describe("idrift dirsync persist", "--accept-overwrite");
+        writeln!(ctx.err, "idrift: {text}")?;
         return Ok(ExitCode::from(1));
     }
     if !preview.users.is_empty() {

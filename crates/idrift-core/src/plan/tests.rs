@@ -665,7 +665,7 @@ fn without_an_out_of_scope_ou_the_moves_are_manual_placeholders() {
     assert!(
         o.preconditions
             .iter()
-            .any(|c| c.contains("--out-of-scope-ou"))
+            .any(|c| c.contains("out-of-scope OU as an input"))
     );
 }
 

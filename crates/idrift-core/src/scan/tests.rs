@@ -703,7 +703,9 @@ fn routing_check_for_an_unsynced_remote_mailbox_and_without_a_routing_domain() {
     let r = run(&s);
     assert!(r.findings.is_empty());
     assert!(
-        r.notes.iter().any(|n| n.contains("--routing-domain")),
+        r.notes
+            .iter()
+            .any(|n| n.contains("give the routing domain as an input")),
         "{:?}",
         r.notes
     );

@@ -27,6 +27,15 @@ use crate::output::table;
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
 
+/// The source flag that makes `side` live: the CLI's words for a missing side.
+fn side_flag(side: Side) -> &'static str {
+    match side {
+        Side::ActiveDirectory => "--ad ldaps://DC",
+        Side::Graph => "--entra graph",
+        Side::ExchangeOnline => "--exo exo",
+    }
+}
+
 /// Asks on the terminal before each write (unless `--yes`), and prints each step's outcome as it happens.
 struct CliGate<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
@@ -186,7 +195,7 @@ fn check_sides(
             .join(" and "),
         missing
             .iter()
-            .map(|s| s.flag())
+            .map(|s| side_flag(*s))
             .collect::<Vec<_>>()
             .join(" and ")
     ))
@@ -572,7 +581,7 @@ pub(crate) async fn undo(
             "reversing these steps needs {}",
             missing
                 .iter()
-                .map(|s| format!("{} ({})", s.name(), s.flag()))
+                .map(|s| format!("{} ({})", s.name(), side_flag(*s)))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ))
