@@ -665,7 +665,7 @@ fn without_an_out_of_scope_ou_the_moves_are_manual_placeholders() {
     assert!(
         o.preconditions
             .iter()
-            .any(|c| c.contains("out-of-scope OU as an input"))
+            .any(|c| c.contains("give it as an input (the out-of-scope OU)"))
     );
 }
 
