@@ -526,7 +526,10 @@ fn a_nul_in_a_text_value_is_an_error_naming_the_line_but_not_in_a_guid() {
     let plain = "dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nmobile: +1 555\0 0100\n";
     let e = parse_users(plain).unwrap_err();
     assert_eq!(e.line, 3, "{e}");
-    assert!(e.message.contains("NUL") && e.message.contains("mobile"), "{e}");
+    assert!(
+        e.message.contains("NUL") && e.message.contains("mobile"),
+        "{e}"
+    );
 
     // "+1 555\0" in base64: a NUL hidden in an encoded value is refused too.
     let encoded = "dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nmobile:: KzEgNTU1AA==\n";
