@@ -172,9 +172,9 @@ pub fn render(r: &Report) -> String {
         h.push_str("</ul>");
         close(&mut h);
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</main><footer>Made by {} offline; this file loads nothing from the network.</footer><script>{SCRIPT}</script></body></html>\n",
+        "</main><footer>Made by {} offline; this file loads nothing from the network.</footer><script>{SCRIPT}</script></body></html>",
         esc(&r.tool)
     );
     h
