@@ -202,18 +202,23 @@ fn tile(h: &mut String, id: &str, n: usize, label: &str) {
 fn summary(h: &mut String, r: &Report) {
     let d = &r.dirsync;
     h.push_str("<section id=\"summary\"><h2>Summary</h2><div class=\"body\"><div class=\"tiles\">");
-    tile(h, "users-matched", d.matched, "Users matched");
-    tile(h, "users-unmatched-ad", d.unmatched_on_prem, "Only in AD");
+    tile(h, "users-matched", d.matching.matched, "Users matched");
+    tile(
+        h,
+        "users-unmatched-ad",
+        d.matching.unmatched_on_prem,
+        "Only in AD",
+    );
     tile(
         h,
         "users-unmatched-cloud",
-        d.unmatched_cloud,
+        d.matching.unmatched_cloud,
         "Only in Entra ID",
     );
     tile(
         h,
         "users-ambiguous",
-        d.ambiguous_on_prem + d.ambiguous_cloud,
+        d.matching.ambiguous_on_prem + d.matching.ambiguous_cloud,
         "Ambiguous",
     );
     tile(h, "findings-total", r.scan.summary.total, "Findings");
