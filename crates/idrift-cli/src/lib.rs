@@ -85,6 +85,8 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
     Diff(cmd::diff::DiffArgs),
+    /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
+    Report(cmd::report::ReportArgs),
 }
 
 /// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
@@ -149,6 +151,7 @@ where
         Command::Scan(args) => cmd::scan::run(args, &mut ctx),
         Command::Plan(args) => cmd::plan::run(args, &mut ctx),
         Command::Diff(args) => cmd::diff::run(args, &mut ctx),
+        Command::Report(args) => cmd::report::run(args, &mut ctx),
     };
     match result {
         Ok(code) => code,
