@@ -24,6 +24,7 @@ fn idrift(args: &[&str]) -> Out {
         stdin_is_terminal: false,
         now_unix: 1_795_617_005,
         env: &env,
+        term: crate::term::Term::default(),
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);
