@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod demo;
+pub mod diff;
 pub mod dirsync;
 pub mod dirsync_ops;
 pub mod error;

@@ -90,6 +90,8 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
     Plan(cmd::plan::PlanArgs),
+    /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
+    Diff(cmd::diff::DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -207,6 +209,7 @@ fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Undo(args) => cmd::undo::run(args, ctx),
         Command::Scan(args) => cmd::scan::run(args, ctx),
         Command::Plan(args) => cmd::plan::run(args, ctx),
+        Command::Diff(args) => cmd::diff::run(args, ctx),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "idrift", ctx.out);

@@ -1,5 +1,6 @@
 //! One module per top-level command.
 
+pub(crate) mod diff;
 pub(crate) mod dirsync;
 pub(crate) mod migration;
 pub(crate) mod plan;
