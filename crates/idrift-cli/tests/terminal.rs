@@ -1,6 +1,10 @@
 //! The `idrift` binary as a process, its output going to a pipe and to a pseudo-terminal (`script` from
 //! util-linux): colour only for a terminal, a closed pipe ends quietly, full values in pipes. These tests
 //! live here rather than in `tests/it` because only this package's integration tests get the built binary.
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a process that cannot be started is a failed test"
+)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
