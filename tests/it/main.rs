@@ -6,6 +6,7 @@
 mod ad_live;
 mod cli;
 mod cli_cloud;
+mod cloud_emulator;
 mod cloud_live;
 mod diff;
 mod dirsync_e2e;

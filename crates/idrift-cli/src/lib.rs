@@ -35,6 +35,22 @@ pub(crate) struct Ctx<'a> {
     pub(crate) env: &'a dyn Fn(&str) -> Option<String>,
     /// The terminal facts of standard output and error (tests use `Term::default()`: pipes).
     pub(crate) term: term::Term,
+    /// Large results a command hands back instead of freeing them (see [`Retained`]).
+    pub(crate) retained: &'a mut Retained,
+}
+
+/// Large results (a loaded snapshot, a report) that commands hand back instead of freeing.
+///
+/// `run` frees them like any value; the binary's `main` forgets them, because the process ends with the
+/// command and returning a million users to the allocator string by string only delays the exit.
+#[derive(Default)]
+pub struct Retained(Vec<Box<dyn std::any::Any>>);
+
+impl Retained {
+    /// Keeps `value` alive until the holder is dropped or forgotten.
+    pub(crate) fn keep<T: 'static>(&mut self, value: T) {
+        self.0.push(Box::new(value));
+    }
 }
 
 /// The exit codes, shown at the end of `idrift --help` and in the README.
@@ -92,6 +108,8 @@ enum Command {
     Plan(cmd::plan::PlanArgs),
     /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
     Diff(cmd::diff::DiffArgs),
+    /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
+    Report(cmd::report::ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -116,11 +134,37 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    run_on(args, out, err, term::Term::default())
+    run_on(
+        args,
+        out,
+        err,
+        term::Term::default(),
+        &mut Retained::default(),
+    )
+}
+
+/// Like [`run`], but large results are handed to `retained` instead of being freed (the binary forgets them).
+pub fn run_retaining<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    retained: &mut Retained,
+) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_on(args, out, err, term::Term::default(), retained)
 }
 
 /// Runs the CLI on streams whose terminal facts are `term`.
-fn run_on<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, term: term::Term) -> ExitCode
+fn run_on<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    term: term::Term,
+    retained: &mut Retained,
+) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -139,6 +183,7 @@ where
         now_unix: now_unix(),
         env: &env,
         term,
+        retained,
     };
     run_with(args, ctx)
 }
@@ -183,6 +228,7 @@ where
             now_unix: ctx.now_unix,
             env: ctx.env,
             term,
+            retained: &mut *ctx.retained,
         };
         dispatch(cli.command, &mut inner)
     };
@@ -210,6 +256,7 @@ fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => cmd::scan::run(args, ctx),
         Command::Plan(args) => cmd::plan::run(args, ctx),
         Command::Diff(args) => cmd::diff::run(args, ctx),
+        Command::Report(args) => cmd::report::run(args, ctx),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "idrift", ctx.out);
@@ -250,8 +297,9 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-/// The binary's entry point.
-pub fn main() -> ExitCode {
+/// The binary's entry point: runs the process's command line on stdout and stderr; large results go to
+/// `retained`, which the binary forgets.
+pub fn main(retained: &mut Retained) -> ExitCode {
     init_tracing();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
@@ -262,6 +310,7 @@ pub fn main() -> ExitCode {
         &mut out,
         &mut err,
         term::Term::detect(),
+        retained,
     );
     // A reader that closed the pipe early is not an error (see `is_broken_pipe`).
     let _ = out.flush();
