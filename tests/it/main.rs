@@ -13,5 +13,6 @@ mod dirsync_e2e;
 mod ffi_abi;
 mod migration;
 mod remediate;
+mod report;
 mod scan;
 mod support;

@@ -20,6 +20,7 @@ pub mod migration;
 pub mod plan;
 pub mod profile;
 pub mod remediate;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod targets;

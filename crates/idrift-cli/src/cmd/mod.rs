@@ -4,6 +4,7 @@ pub(crate) mod diff;
 pub(crate) mod dirsync;
 pub(crate) mod migration;
 pub(crate) mod plan;
+pub(crate) mod report;
 pub(crate) mod scan;
 pub(crate) mod snapshot;
 pub(crate) mod undo;
