@@ -91,7 +91,8 @@ fn core_and_app_messages_name_no_cli_flag() {
     let mut found = Vec::new();
     for f in &files {
         let s = f.to_string_lossy();
-        if s.ends_with("/tests.rs") || s.contains("/tests/") {
+        // The HTML report's stylesheet has CSS custom properties (`--ink`), not flags.
+        if s.ends_with("/tests.rs") || s.contains("/tests/") || s.ends_with("/report/html.rs") {
             continue;
         }
         let text = fs::read_to_string(f).unwrap_or_default();
