@@ -9,6 +9,7 @@ mod cli_cloud;
 mod cloud_live;
 mod dirsync_e2e;
 mod ffi_abi;
+mod lint;
 mod migration;
 mod remediate;
 mod scan;

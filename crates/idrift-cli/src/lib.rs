@@ -67,6 +67,8 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
     Plan(cmd::plan::PlanArgs),
+    /// Prepare AD for sync (replaces IdFix): IdFix's checks on users, contacts and groups, without its false positives. Exit 3 when errors are found.
+    Lint(cmd::lint::LintArgs),
 }
 
 /// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
@@ -115,6 +117,7 @@ where
         Command::Undo(args) => cmd::undo::run(args, &mut ctx),
         Command::Scan(args) => cmd::scan::run(args, &mut ctx),
         Command::Plan(args) => cmd::plan::run(args, &mut ctx),
+        Command::Lint(args) => cmd::lint::run(args, &mut ctx),
     };
     match result {
         Ok(code) => code,

@@ -381,15 +381,14 @@ impl Linter {
         if let Some(n) = &o.mail_nickname {
             self.note(Space::MailNickname, index, "mailNickname", n, n);
         }
-        if multi && o.upn.is_none() {
-            if let Some(s) = &o.sam_account_name {
-                self.note(Space::SamAccountName, index, "sAMAccountName", s, s);
-            }
+        if multi
+            && o.upn.is_none()
+            && let Some(s) = &o.sam_account_name
+        {
+            self.note(Space::SamAccountName, index, "sAMAccountName", s, s);
         }
-        if multi {
-            if let Some(t) = &o.target_address {
-                self.note(Space::TargetAddress, index, "targetAddress", t, t);
-            }
+        if multi && let Some(t) = &o.target_address {
+            self.note(Space::TargetAddress, index, "targetAddress", t, t);
         }
         if let Some(g) = &o.consistency_guid {
             self.note(Space::ConsistencyGuid, index, "mS-DS-ConsistencyGuid", g, g);
@@ -428,7 +427,9 @@ impl Linter {
                 continue;
             }
             holders.sort_by(|a, b| (a.object, a.attribute).cmp(&(b.object, b.attribute)));
-            holders.dedup_by(|a, b| a.object == b.object && a.attribute == b.attribute && a.value == b.value);
+            holders.dedup_by(|a, b| {
+                a.object == b.object && a.attribute == b.attribute && a.value == b.value
+            });
             for h in holders {
                 let Some((dn, cn, class)) = self.objects.get(h.object as usize) else {
                     continue;

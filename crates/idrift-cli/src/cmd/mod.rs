@@ -1,6 +1,7 @@
 //! One module per top-level command.
 
 pub(crate) mod dirsync;
+pub(crate) mod lint;
 pub(crate) mod migration;
 pub(crate) mod plan;
 pub(crate) mod scan;

@@ -35,7 +35,9 @@ fn is_atext(c: char) -> bool {
 fn valid_label(label: &str) -> bool {
     !label.is_empty()
         && label.len() <= 63
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !label.starts_with('-')
         && !label.ends_with('-')
 }
@@ -52,7 +54,10 @@ fn valid_domain(domain: &str) -> bool {
 }
 
 fn valid_local(local: &str) -> bool {
-    !local.is_empty() && local.split('.').all(|part| !part.is_empty() && part.chars().all(is_atext))
+    !local.is_empty()
+        && local
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(is_atext))
 }
 
 /// IdFix's RFC 2822 rule on an address without prefix: the categories found, and the value with what can
@@ -62,10 +67,11 @@ pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
     let mut value = address.to_owned();
     let domain_of = |v: &str| v.rsplit_once('@').map(|(_, d)| d.to_owned());
     let whole_domain = domain_of(&value).unwrap_or_else(|| value.clone());
-    if let Some((_, tld)) = whole_domain.rsplit_once('.') {
-        if !tld.is_empty() && !is_known_tld(tld) {
-            kinds.push(LintErrorKind::TopLevelDomain);
-        }
+    if let Some((_, tld)) = whole_domain.rsplit_once('.')
+        && !tld.is_empty()
+        && !is_known_tld(tld)
+    {
+        kinds.push(LintErrorKind::TopLevelDomain);
     }
     if !domain_of(&value).is_some_and(|d| valid_domain(&d)) {
         kinds.push(LintErrorKind::DomainPart);
@@ -82,7 +88,10 @@ pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
     if !local_ok || ats > 1 {
         kinds.push(LintErrorKind::LocalPart);
         if let Some((local, domain)) = value.rsplit_once('@') {
-            let cleaned: String = local.chars().filter(|c| *c == '.' || is_atext(*c)).collect();
+            let cleaned: String = local
+                .chars()
+                .filter(|c| *c == '.' || is_atext(*c))
+                .collect();
             let cleaned = cleaned.trim_matches('.').to_owned();
             let mut squeezed = String::with_capacity(cleaned.len());
             for c in cleaned.chars() {

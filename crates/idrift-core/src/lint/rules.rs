@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::{Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address};
+use super::{
+    Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
+};
 
 /// Name prefixes of objects Entra Connect and IdFix never sync (compared without case).
 const WELL_KNOWN_PREFIXES: &[&str] = &[
@@ -27,7 +29,13 @@ const WELL_KNOWN_PREFIXES: &[&str] = &[
 
 /// msExchRecipientTypeDetails values of Exchange system recipients (arbitration, discovery, monitoring...).
 const SYSTEM_RECIPIENT_TYPES: &[i64] = &[
-    0x1000, 0x2000, 0x4000, 0x40_0000, 0x80_0000, 0x100_0000, 0x2000_0000,
+    0x1000,
+    0x2000,
+    0x4000,
+    0x40_0000,
+    0x80_0000,
+    0x100_0000,
+    0x2000_0000,
 ];
 
 /// The most certificate values Entra Connect syncs.
@@ -57,14 +65,17 @@ pub(super) fn exclusion(o: &LintObject, class: LintClass, scope: &[String]) -> O
         let sam = o.sam_account_name.as_deref().unwrap_or("");
         let nick = o.mail_nickname.as_deref().unwrap_or("");
         let shown = o.display_name.as_deref().unwrap_or("");
-        if ["cas_", "support_", "msol_"].iter().any(|p| starts_with_ci(sam, p))
-            || ["cas_", "systemmailbox"].iter().any(|p| starts_with_ci(nick, p))
+        if ["cas_", "support_", "msol_"]
+            .iter()
+            .any(|p| starts_with_ci(sam, p))
+            || ["cas_", "systemmailbox"]
+                .iter()
+                .any(|p| starts_with_ci(nick, p))
             || (o.hidden_from_address_lists && starts_with_ci(shown, "msol"))
         {
             return Some(Exclusion::WellKnownName);
         }
-        if o
-            .recipient_type_details
+        if o.recipient_type_details
             .is_some_and(|t| SYSTEM_RECIPIENT_TYPES.contains(&t))
         {
             return Some(Exclusion::SystemRecipient);
@@ -89,9 +100,12 @@ pub(super) fn exclusion(o: &LintObject, class: LintClass, scope: &[String]) -> O
 
 fn in_scope(dn: &str, scope: &[String]) -> bool {
     let dn = dn.trim().to_ascii_lowercase();
-    scope
-        .iter()
-        .any(|ou| dn == *ou || dn.strip_suffix(ou.as_str()).is_some_and(|rest| rest.ends_with(',')))
+    scope.iter().any(|ou| {
+        dn == *ou
+            || dn
+                .strip_suffix(ou.as_str())
+                .is_some_and(|rest| rest.ends_with(','))
+    })
 }
 
 /// What the chains need besides the object.
@@ -167,7 +181,13 @@ impl Chain {
         }
     }
 
-    fn row(self, o: &LintObject, class: LintClass, attribute: &'static str, found: &str) -> Option<LintError> {
+    fn row(
+        self,
+        o: &LintObject,
+        class: LintClass,
+        attribute: &'static str,
+        found: &str,
+    ) -> Option<LintError> {
         if self.kinds.is_empty() {
             return None;
         }
@@ -260,18 +280,21 @@ fn fold_umlauts(s: &str) -> String {
 }
 
 /// Runs every chain on `o` and pushes its rows (duplicates come later, from the linter).
-pub(super) fn check_object(ctx: &Ctx<'_>, o: &LintObject, class: LintClass, rows: &mut Vec<LintError>) {
+pub(super) fn check_object(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    rows: &mut Vec<LintError>,
+) {
     let dedicated = ctx.mode == LintMode::Dedicated;
     check_display_name(o, class, dedicated, rows);
     if let Some(upn) = &o.upn {
         check_upn(ctx, o, class, upn, rows);
-    } else if !dedicated {
-        if let Some(sam) = &o.sam_account_name {
-            let mut c = Chain::new(sam);
-            c.max_len(20);
-            c.chars(bad_sam_char);
-            rows.extend(c.row(o, class, "sAMAccountName", sam));
-        }
+    } else if !dedicated && let Some(sam) = &o.sam_account_name {
+        let mut c = Chain::new(sam);
+        c.max_len(20);
+        c.chars(bad_sam_char);
+        rows.extend(c.row(o, class, "sAMAccountName", sam));
     }
     if let Some(mail) = &o.mail {
         let mut c = Chain::new(mail);
@@ -309,7 +332,12 @@ fn is_x400_or_x500(prefix: &str) -> bool {
     ["x400", "x.400", "x500", "x.500"].contains(&p.as_str())
 }
 
-fn check_display_name(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Vec<LintError>) {
+fn check_display_name(
+    o: &LintObject,
+    class: LintClass,
+    dedicated: bool,
+    rows: &mut Vec<LintError>,
+) {
     match &o.display_name {
         Some(d) => {
             let mut c = Chain::new(d);
@@ -333,13 +361,19 @@ fn check_display_name(o: &LintObject, class: LintClass, dedicated: bool, rows: &
     }
 }
 
-fn check_upn(ctx: &Ctx<'_>, o: &LintObject, class: LintClass, upn: &str, rows: &mut Vec<LintError>) {
+fn check_upn(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    upn: &str,
+    rows: &mut Vec<LintError>,
+) {
     let mut c = Chain::new(upn);
     c.max_len(113);
-    if let Some((local, domain)) = c.value.rsplit_once('@') {
-        if local.chars().count() > 64 || domain.chars().count() > 48 {
-            c.flag(LintErrorKind::Length);
-        }
+    if let Some((local, domain)) = c.value.rsplit_once('@')
+        && (local.chars().count() > 64 || domain.chars().count() > 48)
+    {
+        c.flag(LintErrorKind::Length);
     }
     if c.value.chars().any(bad_upn_char) {
         c.value = fold_umlauts(&c.value);
@@ -347,16 +381,17 @@ fn check_upn(ctx: &Ctx<'_>, o: &LintObject, class: LintClass, upn: &str, rows: &
         c.value = c.value.chars().filter(|ch| !bad_upn_char(*ch)).collect();
     }
     c.address(None);
-    if !ctx.verified.is_empty() && !c.kinds.contains(&LintErrorKind::TopLevelDomain) {
-        if let Some((_, domain)) = upn.rsplit_once('@') {
-            let d = domain.to_ascii_lowercase();
-            let verified = ctx
-                .verified
-                .iter()
-                .any(|v| d == *v || d.strip_suffix(v.as_str()).is_some_and(|r| r.ends_with('.')));
-            if !verified && address::is_routable_domain(&d) {
-                c.flag(LintErrorKind::NotVerifiedDomain);
-            }
+    if !ctx.verified.is_empty()
+        && !c.kinds.contains(&LintErrorKind::TopLevelDomain)
+        && let Some((_, domain)) = upn.rsplit_once('@')
+    {
+        let d = domain.to_ascii_lowercase();
+        let verified = ctx
+            .verified
+            .iter()
+            .any(|v| d == *v || d.strip_suffix(v.as_str()).is_some_and(|r| r.ends_with('.')));
+        if !verified && address::is_routable_domain(&d) {
+            c.flag(LintErrorKind::NotVerifiedDomain);
         }
     }
     rows.extend(c.row(o, class, "userPrincipalName", upn));
@@ -423,7 +458,12 @@ fn check_target(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Ve
     }
 }
 
-fn check_large_and_mail(ctx: &Ctx<'_>, o: &LintObject, class: LintClass, rows: &mut Vec<LintError>) {
+fn check_large_and_mail(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    rows: &mut Vec<LintError>,
+) {
     let mut large = |attribute: &'static str, value: String| {
         let mut c = Chain::new(&value);
         c.flag(LintErrorKind::LargeObject);
@@ -433,10 +473,16 @@ fn check_large_and_mail(ctx: &Ctx<'_>, o: &LintObject, class: LintClass, rows: &
         large("userCertificate", format!("{} values", o.user_certificates));
     }
     if o.smime_certificates > MAX_CERTIFICATES {
-        large("userSMIMECertificate", format!("{} values", o.smime_certificates));
+        large(
+            "userSMIMECertificate",
+            format!("{} values", o.smime_certificates),
+        );
     }
     if o.thumbnail_photo_bytes > MAX_PHOTO_BYTES {
-        large("thumbnailPhoto", format!("{} bytes", o.thumbnail_photo_bytes));
+        large(
+            "thumbnailPhoto",
+            format!("{} bytes", o.thumbnail_photo_bytes),
+        );
     }
     if let Some(mail) = &o.mail {
         let listed = o

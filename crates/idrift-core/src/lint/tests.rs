@@ -23,7 +23,15 @@ fn rows(objects: &[LintObject]) -> Vec<(String, &'static str, String, String, &'
     lint(objects, &LintOptions::default())
         .errors
         .into_iter()
-        .map(|e| (e.cn.clone(), e.attribute, e.error_text(), e.update.clone(), e.action.as_str()))
+        .map(|e| {
+            (
+                e.cn.clone(),
+                e.attribute,
+                e.error_text(),
+                e.update.clone(),
+                e.action.as_str(),
+            )
+        })
         .collect()
 }
 
@@ -69,9 +77,15 @@ fn upn_umlaut_is_folded() {
 
 #[test]
 fn non_routable_upn_suffix_is_top_level_domain() {
-    let r = rows(&[with_upn("Ann", "ann@contoso.local"), with_upn("Bob", "bob@corp.lan")]);
+    let r = rows(&[
+        with_upn("Ann", "ann@contoso.local"),
+        with_upn("Bob", "bob@corp.lan"),
+    ]);
     assert_eq!(r.len(), 2);
-    assert!(r.iter().all(|x| x.2 == "TopLevelDomain" && x.4 == "COMPLETE"));
+    assert!(
+        r.iter()
+            .all(|x| x.2 == "TopLevelDomain" && x.4 == "COMPLETE")
+    );
     assert!(!is_routable_domain("contoso.internal"));
     assert!(is_routable_domain("contoso.cloud"));
     assert!(is_routable_domain("contoso.co.uk"));
@@ -88,7 +102,10 @@ fn upn_lengths() {
 
 #[test]
 fn address_parts() {
-    let r = rows(&[with_upn("Ann", "ann@contoso_x.com"), with_upn("Bob", ".bob@contoso.com")]);
+    let r = rows(&[
+        with_upn("Ann", "ann@contoso_x.com"),
+        with_upn("Bob", ".bob@contoso.com"),
+    ]);
     assert_eq!(r[0].2, "DomainPart");
     assert_eq!(r[0].3, "ann@contosox.com");
     assert_eq!(r[1].2, "LocalPart");
@@ -101,7 +118,8 @@ fn address_parts() {
 fn x500_with_parentheses_is_not_an_error_but_smtp_with_them_is() {
     let mut a = user("Ann");
     a.proxy_addresses = vec![
-        "X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=ann".into(),
+        "X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=ann"
+            .into(),
         "smtp:ann(x)@contoso.com".into(),
         "X500:/o=Org/cn=bad[1]".into(),
     ];
@@ -115,7 +133,10 @@ fn x500_with_parentheses_is_not_an_error_but_smtp_with_them_is() {
 #[test]
 fn smtp_proxy_with_unknown_tld_and_colon() {
     let mut a = user("Ann");
-    a.proxy_addresses = vec!["smtp:ann@contoso.invalidtld".into(), "smtp:a:nn@contoso.com".into()];
+    a.proxy_addresses = vec![
+        "smtp:ann@contoso.invalidtld".into(),
+        "smtp:a:nn@contoso.com".into(),
+    ];
     let r = rows(&[a]);
     assert_eq!(r[0].2, "TopLevelDomain");
     assert_eq!(r[1].2, "Character");
@@ -265,9 +286,24 @@ fn dedicated_mode_rules() {
     assert_eq!(
         r,
         vec![
-            ("Ann".into(), "displayName", "Character".into(), "Ann".into()),
-            ("Ann".into(), "mailNickname", "Character".into(), "ann".into()),
-            ("Ann".into(), "targetAddress", "Blank".into(), "SMTP:ann@contoso.com".into()),
+            (
+                "Ann".into(),
+                "displayName",
+                "Character".into(),
+                "Ann".into()
+            ),
+            (
+                "Ann".into(),
+                "mailNickname",
+                "Character".into(),
+                "ann".into()
+            ),
+            (
+                "Ann".into(),
+                "targetAddress",
+                "Blank".into(),
+                "SMTP:ann@contoso.com".into()
+            ),
             ("Team".into(), "displayName", "Blank".into(), "Team".into()),
         ]
     );
