@@ -6,7 +6,9 @@
 mod ad_live;
 mod cli;
 mod cli_cloud;
+mod cloud_emulator;
 mod cloud_live;
+mod diff;
 mod dirsync_e2e;
 mod ffi_abi;
 mod lint;

@@ -30,6 +30,22 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now_unix: i64,
     /// Reads an environment variable (the one door to the environment).
     pub(crate) env: &'a dyn Fn(&str) -> Option<String>,
+    /// Large results a command hands back instead of freeing them (see [`Retained`]).
+    pub(crate) retained: &'a mut Retained,
+}
+
+/// Large results (a loaded snapshot, a report) that commands hand back instead of freeing.
+///
+/// `run` frees them like any value; the binary's `main` forgets them, because the process ends with the
+/// command and returning a million users to the allocator string by string only delays the exit.
+#[derive(Default)]
+pub struct Retained(Vec<Box<dyn std::any::Any>>);
+
+impl Retained {
+    /// Keeps `value` alive until the holder is dropped or forgotten.
+    pub(crate) fn keep<T: 'static>(&mut self, value: T) {
+        self.0.push(Box::new(value));
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -67,12 +83,30 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
     Plan(cmd::plan::PlanArgs),
+    /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
+    Diff(cmd::diff::DiffArgs),
+    /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
+    Report(cmd::report::ReportArgs),
     /// Prepare AD for sync (replaces IdFix): IdFix's checks on users, contacts and groups, without its false positives. Exit 3 when errors are found.
     Lint(cmd::lint::LintArgs),
 }
 
 /// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_retaining(args, out, err, &mut Retained::default())
+}
+
+/// Like [`run`], but large results are handed to `retained` instead of being freed (the binary forgets them).
+pub fn run_retaining<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    retained: &mut Retained,
+) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -90,6 +124,7 @@ where
         stdin_is_terminal: std::io::stdin().is_terminal(),
         now_unix: now_unix(),
         env: &env,
+        retained,
     };
     run_with(args, ctx)
 }
@@ -117,6 +152,8 @@ where
         Command::Undo(args) => cmd::undo::run(args, &mut ctx),
         Command::Scan(args) => cmd::scan::run(args, &mut ctx),
         Command::Plan(args) => cmd::plan::run(args, &mut ctx),
+        Command::Diff(args) => cmd::diff::run(args, &mut ctx),
+        Command::Report(args) => cmd::report::run(args, &mut ctx),
         Command::Lint(args) => cmd::lint::run(args, &mut ctx),
     };
     match result {
@@ -148,14 +185,15 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-/// The binary's entry point.
-pub fn main() -> ExitCode {
+/// The binary's entry point: runs the process's command line on stdout and stderr; large results go to
+/// `retained`, which the binary forgets.
+pub fn main(retained: &mut Retained) -> ExitCode {
     init_tracing();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let code = run(std::env::args_os(), &mut out, &mut err);
+    let code = run_retaining(std::env::args_os(), &mut out, &mut err, retained);
     let _ = out.flush();
     code
 }

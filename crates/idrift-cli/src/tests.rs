@@ -6,12 +6,14 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let env = |_: &str| None;
+    let mut retained = crate::Retained::default();
     let ctx = Ctx {
         out: &mut out,
         err: &mut err,
         stdin_is_terminal: false,
         now_unix,
         env: &env,
+        retained: &mut retained,
     };
     let mut full = vec!["idrift"];
     full.extend_from_slice(args);
