@@ -14,5 +14,6 @@ mod ffi_abi;
 mod lint;
 mod migration;
 mod remediate;
+mod report;
 mod scan;
 mod support;

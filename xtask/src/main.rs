@@ -21,6 +21,8 @@ mod dist;
 mod ldap_bench;
 mod pester;
 #[cfg(test)]
+mod ps51;
+#[cfg(test)]
 mod pwsh;
 mod samba;
 mod synth;

@@ -97,6 +97,7 @@ function Clear-DriftDirSyncOverridesUser {
 
         [switch] $OtherMobileInAD,
 
+        [Alias('MobilePhoneInAAD')]
         [switch] $MobilePhoneInEntraID,
 
         [string] $JournalPath,

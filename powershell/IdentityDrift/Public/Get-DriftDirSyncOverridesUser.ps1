@@ -94,10 +94,12 @@ function Get-DriftDirSyncOverridesUser {
         [AllowNull()]
         [string] $ObjectId,
 
-        [Parameter(Mandatory, ParameterSetName = 'AD')]
+        # Not mandatory: AD is the default set, and a mandatory switch makes PowerShell prompt for "FromAD:".
+        [Parameter(ParameterSetName = 'AD')]
         [switch] $FromAD,
 
         [Parameter(Mandatory, ParameterSetName = 'EntraID')]
+        [Alias('FromAzureAD')]
         [switch] $FromEntraID,
 
         [ValidateNotNullOrEmpty()]

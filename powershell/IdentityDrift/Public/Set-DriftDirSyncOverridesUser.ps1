@@ -149,6 +149,7 @@ function Set-DriftDirSyncOverridesUser {
         [string] $ObjectId,
 
         [ValidateNotNullOrEmpty()]
+        [Alias('MobilePhoneInAAD')]
         [string] $MobilePhoneInEntraID,
 
         [string] $JournalPath,

@@ -29,6 +29,7 @@ fn idrift(args: &[&str], terminal: bool) -> Out {
         stdin_is_terminal: terminal,
         now_unix: 1_795_617_005,
         env: &env,
+        term: crate::term::Term::default(),
         retained: &mut retained,
     };
     let mut argv = vec!["idrift"];

@@ -25,6 +25,7 @@ fn idrift(args: &[&str]) -> Out {
         stdin_is_terminal: false,
         now_unix: 1_795_617_005,
         env: &env,
+        term: crate::term::Term::default(),
         retained: &mut retained,
     };
     let mut argv = vec!["idrift"];
