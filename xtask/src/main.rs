@@ -28,6 +28,8 @@ mod samba;
 mod synth;
 #[cfg(test)]
 mod tidy;
+#[cfg(test)]
+mod tidy_layers;
 mod util;
 
 use std::process::ExitCode;

@@ -9,16 +9,19 @@
 #![forbid(unsafe_code)]
 
 pub mod demo;
+pub mod diff;
 pub mod dirsync;
 pub mod dirsync_ops;
 pub mod error;
 pub mod files;
 pub mod journal;
+pub mod lint;
 pub mod live;
 pub mod migration;
 pub mod plan;
 pub mod profile;
 pub mod remediate;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod targets;
