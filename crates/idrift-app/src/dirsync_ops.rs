@@ -975,6 +975,13 @@ impl SnapshotTarget {
         }
     }
 
+    /// Also writes the tenant sync object to `sync` (the `--entra-sync FILE` beside single export files).
+    #[must_use]
+    pub fn with_sync_file(mut self, sync: Option<&Path>) -> SnapshotTarget {
+        self.sync_file = sync.map(Path::to_path_buf);
+        self
+    }
+
     /// The data, with every write made so far.
     pub fn snapshot(&self) -> Snapshot {
         self.inner.snapshot()

@@ -157,17 +157,42 @@ pub fn graph_writer(cfg: &CloudConfig) -> Result<Side<dyn TenantSyncAdmin>, AppE
 /// # Errors
 /// As for [`crate::snapshot::load_entra_file`].
 pub fn entra_file_writer(path: &Path) -> Result<Side<dyn TenantSyncAdmin>, AppError> {
+    entra_files_writer(path, None)
+}
+
+/// A Graph user JSON export and, when given, the tenant sync object beside it (`--entra-sync FILE`,
+/// the response of `GET /directory/onPremisesSynchronization`), both rewritten in place.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_entra_file`] and [`crate::snapshot::load_tenant_sync_file`].
+pub fn entra_files_writer(
+    path: &Path,
+    sync: Option<&Path>,
+) -> Result<Side<dyn TenantSyncAdmin>, AppError> {
     let cloud = crate::snapshot::load_entra_file(path)?;
+    let tenant_sync = match sync {
+        Some(p) => crate::snapshot::load_tenant_sync_file(p)?,
+        None => None,
+    };
     let snap = Snapshot {
         cloud,
+        tenant_sync,
         ..Snapshot::default()
     };
-    Ok(Side {
-        target: Arc::new(SnapshotTarget::for_files(None, Some(path), snap)),
-        description: format!(
+    let description = match sync {
+        Some(p) => format!(
+            "the Entra exports {} and {} (rehearsal: they are rewritten)",
+            path.display(),
+            p.display()
+        ),
+        None => format!(
             "the Entra export {} (rehearsal: it is rewritten)",
             path.display()
         ),
+    };
+    Ok(Side {
+        target: Arc::new(SnapshotTarget::for_files(None, Some(path), snap).with_sync_file(sync)),
+        description,
         warnings: Vec::new(),
     })
 }

@@ -357,7 +357,10 @@ pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow:
                 let cfg = src.conn.cloud_config(ctx)?;
                 Some(targets::graph_writer(&cfg)?)
             }
-            Some(file) => Some(targets::entra_file_writer(Path::new(file))?),
+            Some(file) => Some(targets::entra_files_writer(
+                Path::new(file),
+                src.entra_sync.as_deref(),
+            )?),
             None => None,
         };
         targets::combine(ad, cloud).ok_or_else(|| {

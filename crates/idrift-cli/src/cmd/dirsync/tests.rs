@@ -740,3 +740,49 @@ fn skipped_users_are_left_out_of_the_plan() {
     ok(&o);
     assert!(o.out.contains("Nothing to write."), "{}", o.out);
 }
+
+/// `--entra-sync FILE` beside `--ad FILE --entra FILE` is the tenant sync object for every bypass
+/// subcommand (status, enable and disable ignored it, failing with "no tenant sync object").
+#[test]
+fn every_bypass_subcommand_honours_entra_sync_with_single_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let ad = dir.join("ad.ldif");
+    let entra = dir.join("entra-users.json");
+    let sync = dir.join("entra-sync.json");
+    let files = |sub: &str, extra: &[&str]| -> Out {
+        let mut argv = vec![
+            "dirsync",
+            "bypass",
+            sub,
+            "--ad",
+            s(&ad),
+            "--entra",
+            s(&entra),
+            "--entra-sync",
+            s(&sync),
+        ];
+        argv.extend_from_slice(extra);
+        idrift(&argv, false)
+    };
+    let o = files("status", &[]);
+    ok(&o);
+    assert!(o.out.contains("disabled"), "{}", o.out);
+    ok(&files("preview", &[]));
+    let j = tmp.path().join("enable.jsonl");
+    let o = files(
+        "enable",
+        &["--apply", "--yes", "--accept-overwrite", "--journal", s(&j)],
+    );
+    ok(&o);
+    let o = files("status", &[]);
+    assert!(o.out.contains("enabled"), "{}", o.out);
+    let after = idrift_app::snapshot::load_tenant_sync_file(&sync)
+        .unwrap()
+        .unwrap();
+    assert!(after.features.bypass_dir_sync_overrides_enabled);
+    let j = tmp.path().join("disable.jsonl");
+    ok(&files("disable", &["--apply", "--yes", "--journal", s(&j)]));
+    let o = files("status", &[]);
+    assert!(o.out.contains("disabled"), "{}", o.out);
+}
