@@ -2,8 +2,8 @@
 //! ports, written as snapshot files, read back unchanged; failures surface as port errors, never as short
 //! lists; and a read costs exactly one request per page plus the token requests.
 
+use crate::support::client_config;
 use idrift_cloud::{ExoClient, GraphClient, snapshot};
-use idrift_cloud_emulator::bench::client_config;
 use idrift_cloud_emulator::{Emulator, EmulatorConfig, Fault, FaultRule, RetryAfter};
 use idrift_core::Guid;
 use idrift_core::model::ExoRecipient;

@@ -528,8 +528,9 @@ mod live {
     use std::path::PathBuf;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use crate::support::client_config;
     use idrift_cloud::GraphClient;
-    use idrift_cloud_emulator::{Emulator, EmulatorConfig, bench::client_config};
+    use idrift_cloud_emulator::{Emulator, EmulatorConfig};
     use idrift_core::anchor::immutable_id_from_guid;
     use idrift_core::model::{CloudUser, SyncFeatures, TenantSync};
     use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};

@@ -6,10 +6,13 @@
 mod ad_live;
 mod cli;
 mod cli_cloud;
+mod cloud_emulator;
 mod cloud_live;
+mod diff;
 mod dirsync_e2e;
 mod ffi_abi;
 mod migration;
 mod remediate;
+mod report;
 mod scan;
 mod support;

@@ -400,7 +400,7 @@ fn usage_errors_exit_with_2() {
 /// InvokeCommand, and the answer verifies exactly like the saved file.
 #[tokio::test]
 async fn live_statistics_from_exchange_online_verify_like_a_saved_file() {
-    use idrift_cloud_emulator::bench::client_config;
+    use crate::support::client_config;
     use idrift_cloud_emulator::{Emulator, EmulatorConfig};
 
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();

@@ -290,12 +290,12 @@ mod emulator {
 
     use std::time::Duration;
 
+    use crate::support::client_config;
     use idrift_app::journal::OpStatus;
     use idrift_app::live::{
         self, CloudConfig, ExoClient, GraphClient, LiveData, LiveSpec, RetryPolicy,
     };
     use idrift_app::remediate::{self, LiveTarget, Stop, Yes};
-    use idrift_cloud_emulator::bench::client_config;
     use idrift_cloud_emulator::{E3_SKU, Emulator, EmulatorConfig, Fault, FaultRule, RetryAfter};
     use idrift_core::Guid;
     use idrift_core::anchor::immutable_id_from_guid;
@@ -665,10 +665,10 @@ mod live {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
+    use crate::support::client_config;
     use idrift_app::journal::OpStatus;
     use idrift_app::live::{self, CloudConfig, ExoClient, GraphClient, LiveSpec, RetryPolicy};
     use idrift_app::remediate::{self, LiveTarget, Stop, Yes};
-    use idrift_cloud_emulator::bench::client_config;
     use idrift_cloud_emulator::{
         E3_SKU, Emulator, EmulatorConfig, Fault, FaultRule, RetryAfter, TEST_APP_CERT_AND_KEY_PEM,
     };

@@ -64,3 +64,24 @@ pub(crate) fn assert_golden(name: &str, actual: &str) {
         path.display()
     );
 }
+
+/// A Graph/Exchange client configuration for `emulator`, with its client secret and a short first backoff.
+pub(crate) fn client_config(
+    emulator: &idrift_cloud_emulator::Emulator,
+) -> idrift_cloud::CloudConfig {
+    use idrift_cloud::{CloudConfig, Credential, RetryPolicy, SecretString};
+    let cfg = emulator.config();
+    let mut c = CloudConfig::new(
+        cfg.tenant_domain.clone(),
+        cfg.client_id.clone(),
+        Credential::Secret(SecretString::from(cfg.client_secret.unwrap_or_default())),
+    );
+    c.authority_url = emulator.authority_url();
+    c.graph_url = emulator.graph_url();
+    c.exo_url = emulator.exo_url();
+    c.retry = RetryPolicy {
+        initial_backoff: std::time::Duration::from_millis(50),
+        ..RetryPolicy::default()
+    };
+    c
+}

@@ -185,8 +185,20 @@ fn extra_benches(report: &mut String, bin: &Path) {
     }
     util::step("cloud read against the emulator").ok();
     let _ = writeln!(report);
-    let emulator = util::root().join("target/release/idrift-cloud-emulator");
-    match crate::cloud_bench::run(&emulator) {
+    let built = util::cargo(
+        &util::root(),
+        &[
+            "build",
+            "--release",
+            "-p",
+            "idrift-cloud",
+            "--example",
+            "cloud_bench",
+        ],
+        &[],
+    );
+    let bench_bin = util::root().join("target/release/examples/cloud_bench");
+    match built.and_then(|()| crate::cloud_bench::run(&bench_bin)) {
         Ok(text) => report.push_str(&text),
         Err(e) => {
             let _ = writeln!(report, "not measured: {e:#}");

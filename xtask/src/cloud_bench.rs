@@ -2,8 +2,8 @@
 //! Graph client, and the request count, which must equal the pages plus the token requests (no page
 //! fetched twice).
 //!
-//! xtask depends on nothing in the workspace, so it drives the emulator binary's self-contained bench mode
-//! (`idrift-cloud-emulator bench --users N`): the binary starts the emulator in-process on 127.0.0.1, seeds
+//! xtask depends on nothing in the workspace, so it drives `idrift-cloud`'s `cloud_bench` example
+//! (`cloud_bench --users N`): the binary starts the emulator in-process on 127.0.0.1, seeds
 //! N deterministic users, reads them all once with `idrift_cloud::GraphClient` (client-secret token,
 //! `$select`, `$top=999`, `@odata.nextLink`), checks the counts, and prints one JSON line of figures.
 
@@ -15,7 +15,7 @@ use anyhow::{Context as _, bail};
 /// Users read by the benchmark.
 pub(crate) const USERS: u64 = 100_000;
 
-/// The figures of one run, as the emulator binary prints them.
+/// The figures of one run, as the benchmark binary prints them.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CloudFigures {
     pub(crate) users: u64,
@@ -26,15 +26,15 @@ pub(crate) struct CloudFigures {
     pub(crate) users_per_second: f64,
 }
 
-/// Runs the benchmark with `emulator_bin` and returns a Markdown section for the results.
+/// Runs the benchmark with `bench_bin` and returns a Markdown section for the results.
 ///
 /// # Errors
 /// When the binary fails, prints no figures, or the request count is not pages plus token requests.
-pub(crate) fn run(emulator_bin: &Path) -> anyhow::Result<String> {
-    let out = Command::new(emulator_bin)
-        .args(["bench", "--users", &USERS.to_string()])
+pub(crate) fn run(bench_bin: &Path) -> anyhow::Result<String> {
+    let out = Command::new(bench_bin)
+        .args(["--users", &USERS.to_string()])
         .output()
-        .with_context(|| format!("cannot run {}", emulator_bin.display()))?;
+        .with_context(|| format!("cannot run {}", bench_bin.display()))?;
     if !out.status.success() {
         bail!(
             "the cloud benchmark failed ({}): {}",

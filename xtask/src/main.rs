@@ -21,11 +21,15 @@ mod dist;
 mod ldap_bench;
 mod pester;
 #[cfg(test)]
+mod ps51;
+#[cfg(test)]
 mod pwsh;
 mod samba;
 mod synth;
 #[cfg(test)]
 mod tidy;
+#[cfg(test)]
+mod tidy_layers;
 mod util;
 
 use std::process::ExitCode;

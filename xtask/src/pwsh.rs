@@ -35,7 +35,7 @@ fn ffi_src() -> PathBuf {
     root().join("crates/idrift-ffi/src")
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()))
 }
 
@@ -64,7 +64,7 @@ fn powershell_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn all_powershell_files() -> Vec<PathBuf> {
+pub(crate) fn all_powershell_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     powershell_files(&powershell_dir(), &mut files);
     files
@@ -83,7 +83,7 @@ fn public_files() -> Vec<PathBuf> {
     files
 }
 
-fn parse(src: &str) -> Tree {
+pub(crate) fn parse(src: &str) -> Tree {
     let mut parser = Parser::new();
     parser
         .set_language(&tree_sitter_powershell::LANGUAGE.into())
@@ -93,12 +93,12 @@ fn parse(src: &str) -> Tree {
         .expect("the parser returns a tree when no timeout or cancellation is set")
 }
 
-fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
+pub(crate) fn text<'a>(node: Node<'_>, src: &'a str) -> &'a str {
     node.utf8_text(src.as_bytes()).unwrap_or("")
 }
 
 /// Every node under `node`, depth first.
-fn descendants<'t>(node: Node<'t>) -> Vec<Node<'t>> {
+pub(crate) fn descendants<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {

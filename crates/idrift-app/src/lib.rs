@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod demo;
+pub mod diff;
 pub mod dirsync;
 pub mod dirsync_ops;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod migration;
 pub mod plan;
 pub mod profile;
 pub mod remediate;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod targets;

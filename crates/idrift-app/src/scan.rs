@@ -8,7 +8,8 @@ use std::io::Write;
 use std::path::Path;
 
 use idrift_core::model::Snapshot;
-use idrift_core::scan::{Finding, ScanOptions, ScanReport, scan as run_scan};
+use idrift_core::scan::{Finding, FindingKind, ScanOptions, ScanReport, scan as run_scan};
+use serde_json::Value;
 
 use crate::AppError;
 use crate::files::write_atomic;
@@ -67,6 +68,89 @@ pub fn write_csv_file(path: &Path, findings: &[Finding]) -> Result<(), AppError>
             source,
         })
     })
+}
+
+fn s<'a>(f: &'a Finding, key: &str) -> &'a str {
+    f.evidence.get(key).and_then(Value::as_str).unwrap_or("-")
+}
+
+/// A one-line summary of a finding's evidence.
+pub fn detail(f: &Finding) -> String {
+    let list = |key: &str| -> String {
+        f.evidence
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    match f.kind {
+        FindingKind::DirSyncOverride => {
+            let fmt = if f.evidence.get("FormatOnly") == Some(&Value::Bool(true)) {
+                " (format only)"
+            } else {
+                ""
+            };
+            if f.evidence.get("MobileInAD") == f.evidence.get("MobileInEntra") {
+                format!(
+                    "AD otherMobile {} / Entra AlternateMobilePhones {}{fmt}",
+                    list("OtherMobileInAD"),
+                    list("AlternateMobilePhonesInEntra")
+                )
+            } else {
+                format!(
+                    "AD mobile {} / Entra {}{fmt}",
+                    s(f, "MobileInAD"),
+                    s(f, "MobileInEntra")
+                )
+            }
+        }
+        FindingKind::DuplicateMailbox => format!(
+            "on-prem {} {} / cloud {} {}",
+            s(f, "OnPremRecipientTypeDetails"),
+            s(f, "OnPremExchangeGuid"),
+            s(f, "CloudRecipientTypeDetails"),
+            s(f, "CloudExchangeGuid")
+        ),
+        FindingKind::DuplicateMailboxRisk => format!(
+            "cloud {} with PreviousRecipientTypeDetails {}; license {}",
+            s(f, "CloudRecipientTypeDetails"),
+            s(f, "PreviousRecipientTypeDetails"),
+            s(f, "LicenseState")
+        ),
+        FindingKind::ExchangeGuidMismatch => format!(
+            "AD {} / cloud {}",
+            s(f, "OnPremExchangeGuid"),
+            s(f, "CloudExchangeGuid")
+        ),
+        FindingKind::SoftMatchCollision => format!(
+            "{} {} = cloud-only {} ({})",
+            s(f, "Basis"),
+            s(f, "SharedValue"),
+            s(f, "CloudUserPrincipalName"),
+            s(f, "CloudRecipientTypeDetails")
+        ),
+        FindingKind::MissingRoutingAddress => {
+            format!("{} ({})", list("Problems"), s(f, "RoutingDomain"))
+        }
+        FindingKind::ProvisioningError => {
+            let count = |key: &str| {
+                f.evidence
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            };
+            format!(
+                "{} sync error(s), {} Exchange error(s)",
+                count("OnPremisesProvisioningErrors"),
+                count("ServiceProvisioningErrors")
+            )
+        }
+    }
 }
 
 #[cfg(test)]

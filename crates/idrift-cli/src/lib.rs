@@ -4,13 +4,16 @@
 //! whole CLI can be driven in-process. This crate parses arguments, reads the clock and the environment
 //! (it is a composition root), picks the sources, calls `idrift-app`, and renders results as tables, CSV
 //! or JSON. Exit codes: 0 when a command ran (drift is data, not an error), 1 when input could not be read
-//! or an operation failed, 2 for usage errors.
+//! or an operation failed (an unknown user included), 2 for usage errors, 3 when a command ran and found what
+//! its `--fail-on` option asks about. Colour, progress and table widths follow [`term::Term`]; a closed pipe
+//! ends the command quietly with status 0.
 #![forbid(unsafe_code)]
 
 mod cmd;
 mod output;
 mod profile;
 mod source;
+mod term;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -30,16 +33,52 @@ pub(crate) struct Ctx<'a> {
     pub(crate) now_unix: i64,
     /// Reads an environment variable (the one door to the environment).
     pub(crate) env: &'a dyn Fn(&str) -> Option<String>,
+    /// The terminal facts of standard output and error (tests use `Term::default()`: pipes).
+    pub(crate) term: term::Term,
+    /// Large results a command hands back instead of freeing them (see [`Retained`]).
+    pub(crate) retained: &'a mut Retained,
 }
+
+/// Large results (a loaded snapshot, a report) that commands hand back instead of freeing.
+///
+/// `run` frees them like any value; the binary's `main` forgets them, because the process ends with the
+/// command and returning a million users to the allocator string by string only delays the exit.
+#[derive(Default)]
+pub struct Retained(Vec<Box<dyn std::any::Any>>);
+
+impl Retained {
+    /// Keeps `value` alive until the holder is dropped or forgotten.
+    pub(crate) fn keep<T: 'static>(&mut self, value: T) {
+        self.0.push(Box::new(value));
+    }
+}
+
+/// The exit codes, shown at the end of `idrift --help` and in the README.
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  the command ran (drift found is data, not an error)
+  1  input could not be read or an operation failed (an unknown user included)
+  2  usage: the command line is wrong
+  3  the command ran and found what --fail-on asks about (scan --fail-on High, dirsync compare --fail-on drift,
+     migration verify --fail-on-fail)
+
+Environment: NO_COLOR, CLICOLOR_FORCE (colour; see --color), IDRIFT_LOG (diagnostic log filter, e.g. debug).";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "idrift",
     version,
     about = "Find and safely repair drift between Active Directory and Entra ID / Exchange Online.",
-    long_about = "Find and safely repair drift between on-premises Active Directory and Microsoft Entra ID / Exchange Online.\n\nWorks on live directories or offline on snapshots (exports), so data can be analysed without credentials. Every write is a dry run unless --apply is given."
+    long_about = "Find and safely repair drift between on-premises Active Directory and Microsoft Entra ID / Exchange Online.\n\nWorks on live directories or offline on snapshots (exports), so data can be analysed without credentials. Every write is a dry run unless --apply is given.",
+    after_help = EXIT_CODES_HELP
 )]
 struct Cli {
+    /// Colour: auto (only on a terminal; honours NO_COLOR and CLICOLOR_FORCE), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = term::ColorChoice::Auto, value_name = "WHEN")]
+    color: term::ColorChoice,
+    /// Print nothing on standard error but errors (no progress, warnings or reminders).
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,10 +106,65 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
     Plan(cmd::plan::PlanArgs),
+    /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
+    Diff(cmd::diff::DiffArgs),
+    /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
+    Report(cmd::report::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
-/// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`.
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  idrift completions bash > ~/.local/share/bash-completion/completions/idrift
+  idrift completions zsh > ~/.zfunc/_idrift
+  idrift completions fish > ~/.config/fish/completions/idrift.fish
+  idrift completions powershell | Out-String | Invoke-Expression        # this session
+  idrift completions powershell >> $PROFILE                             # every session";
+
+/// Runs the CLI with `args` (the first item is the program name), writing to `out` and `err`, which are
+/// taken to be files or pipes (no colour, no progress, full values).
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_on(
+        args,
+        out,
+        err,
+        term::Term::default(),
+        &mut Retained::default(),
+    )
+}
+
+/// Like [`run`], but large results are handed to `retained` instead of being freed (the binary forgets them).
+pub fn run_retaining<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    retained: &mut Retained,
+) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_on(args, out, err, term::Term::default(), retained)
+}
+
+/// Runs the CLI on streams whose terminal facts are `term`.
+fn run_on<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    term: term::Term,
+    retained: &mut Retained,
+) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -88,45 +182,103 @@ where
         stdin_is_terminal: std::io::stdin().is_terminal(),
         now_unix: now_unix(),
         env: &env,
+        term,
+        retained,
     };
     run_with(args, ctx)
 }
 
 /// Runs the CLI with an explicit context (tests use this to fix the clock and the environment).
-pub(crate) fn run_with<I, T>(args: I, mut ctx: Ctx<'_>) -> ExitCode
+pub(crate) fn run_with<I, T>(args: I, ctx: Ctx<'_>) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let term = ctx
+                .term
+                .configure(term::color_from_args(&args), false, ctx.env);
             let code = if e.use_stderr() { 2 } else { 0 };
-            let rendered = e.render().ansi().to_string();
-            let target: &mut dyn Write = if e.use_stderr() { ctx.err } else { ctx.out };
+            let styled = e.render();
+            let (target, color): (&mut dyn Write, bool) = if e.use_stderr() {
+                (ctx.err, term.color_err)
+            } else {
+                (ctx.out, term.color_out)
+            };
+            let rendered = if color {
+                styled.ansi().to_string()
+            } else {
+                styled.to_string()
+            };
             let _ = write!(target, "{rendered}");
             return ExitCode::from(code);
         }
     };
-    let result = match cli.command {
-        Command::Dirsync { cmd } => cmd::dirsync::run(cmd, &mut ctx),
-        Command::Migration { cmd } => cmd::migration::run(cmd, &mut ctx),
-        Command::Snapshot { cmd } => cmd::snapshot::run(cmd, &mut ctx),
-        Command::Undo(args) => cmd::undo::run(args, &mut ctx),
-        Command::Scan(args) => cmd::scan::run(args, &mut ctx),
-        Command::Plan(args) => cmd::plan::run(args, &mut ctx),
+    let term = ctx.term.configure(cli.color, cli.quiet, ctx.env);
+    let err = ctx.err;
+    let mut sink = std::io::sink();
+    let result = {
+        let mut inner = Ctx {
+            out: ctx.out,
+            err: if term.quiet { &mut sink } else { &mut *err },
+            stdin_is_terminal: ctx.stdin_is_terminal,
+            now_unix: ctx.now_unix,
+            env: ctx.env,
+            term,
+            retained: &mut *ctx.retained,
+        };
+        dispatch(cli.command, &mut inner)
     };
+    let color_err = term.color_err;
     match result {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let usage = e
                 .downcast_ref::<idrift_app::AppError>()
                 .is_some_and(idrift_app::AppError::is_usage)
                 || e.downcast_ref::<UsageError>().is_some();
-            let _ = writeln!(ctx.err, "idrift: error: {e:#}");
+            let _ = writeln!(err, "idrift: {} {e:#}", term::error_label(color_err));
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Dirsync { cmd } => cmd::dirsync::run(cmd, ctx),
+        Command::Migration { cmd } => cmd::migration::run(cmd, ctx),
+        Command::Snapshot { cmd } => cmd::snapshot::run(cmd, ctx),
+        Command::Undo(args) => cmd::undo::run(args, ctx),
+        Command::Scan(args) => cmd::scan::run(args, ctx),
+        Command::Plan(args) => cmd::plan::run(args, ctx),
+        Command::Diff(args) => cmd::diff::run(args, ctx),
+        Command::Report(args) => cmd::report::run(args, ctx),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "idrift", ctx.out);
+            ctx.out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Whether the error is standard output having been closed by its reader (`idrift ... | head -1`): the
+/// command ends quietly with status 0, as ripgrep and git do.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            // serde_json's `source()` skips the io::Error it wraps; ask it directly.
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(BrokenPipe))
+    })
 }
 
 /// An error in how the command was called (exit code 2).
@@ -145,14 +297,22 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-/// The binary's entry point.
-pub fn main() -> ExitCode {
+/// The binary's entry point: runs the process's command line on stdout and stderr; large results go to
+/// `retained`, which the binary forgets.
+pub fn main(retained: &mut Retained) -> ExitCode {
     init_tracing();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let code = run(std::env::args_os(), &mut out, &mut err);
+    let code = run_on(
+        std::env::args_os(),
+        &mut out,
+        &mut err,
+        term::Term::detect(),
+        retained,
+    );
+    // A reader that closed the pipe early is not an error (see `is_broken_pipe`).
     let _ = out.flush();
     code
 }

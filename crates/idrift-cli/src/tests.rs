@@ -6,12 +6,15 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let env = |_: &str| None;
+    let mut retained = crate::Retained::default();
     let ctx = Ctx {
         out: &mut out,
         err: &mut err,
         stdin_is_terminal: false,
         now_unix,
         env: &env,
+        term: crate::term::Term::default(),
+        retained: &mut retained,
     };
     let mut full = vec!["idrift"];
     full.extend_from_slice(args);
@@ -65,4 +68,48 @@ fn help_goes_to_stdout_with_exit_0() {
     let (code, out, _) = run_fixed(&["--help"], 0);
     assert_eq!(code, ExitCode::SUCCESS);
     assert!(out.contains("dirsync"), "{out}");
+}
+
+#[test]
+fn help_and_usage_errors_are_plain_into_a_pipe_and_coloured_when_forced() {
+    let (code, out, _) = run_fixed(&["--help"], 0);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    let (code, out, _) = run_fixed(&["--color", "always", "--help"], 0);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(out.contains("\u{1b}["), "{out}");
+    let (code, _, err) = run_fixed(&["--color=always", "no-such-command"], 0);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("\u{1b}["), "{err}");
+    let (code, _, err) = run_fixed(&["no-such-command"], 0);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(!err.contains('\u{1b}') && err.contains("error:"), "{err}");
+}
+
+#[test]
+fn help_lists_the_exit_codes() {
+    let (_, out, _) = run_fixed(&["--help"], 0);
+    assert!(
+        out.contains("Exit codes:") && out.contains("3  the command ran and found"),
+        "{out}"
+    );
+}
+
+#[test]
+fn quiet_silences_warnings_but_not_errors() {
+    let (code, _, err) = run_fixed(&["--quiet", "scan", "--snapshot", "/no/such/dir"], 0);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(err.contains("idrift: error:"), "{err}");
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run_fixed(&["completions", shell], 0);
+        assert_eq!(code, ExitCode::SUCCESS, "{shell}: {err}");
+        assert!(out.contains("idrift"), "{shell}");
+        assert!(out.contains("dirsync"), "{shell}");
+    }
+    let (_, out, _) = run_fixed(&["completions", "powershell"], 0);
+    assert!(out.contains("Register-ArgumentCompleter"), "{out}");
 }

@@ -14,7 +14,6 @@
 //! Every request is recorded (without credentials), so tests can count pages and token requests.
 #![forbid(unsafe_code)]
 
-pub mod bench;
 mod config;
 mod exo;
 mod faults;
@@ -152,6 +151,12 @@ impl Emulator {
     /// The number of users.
     pub fn user_count(&self) -> usize {
         self.state().users.len()
+    }
+
+    /// Deletes the user `id` as Graph's DELETE does: into the recycle bin, its mailbox soft-deleted.
+    /// False when no such user exists.
+    pub fn delete_user(&self, id: &str) -> bool {
+        self.state().delete_user(id)
     }
 
     /// Users in the recycle bin, in id order.
@@ -537,6 +542,3 @@ fn route(
         ),
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,9 +1,9 @@
-//! `idrift-cloud-emulator`: serves the Microsoft cloud emulator on `127.0.0.1:<port>` for manual runs, or
-//! runs the self-contained cloud read benchmark.
+//! `idrift-cloud-emulator`: serves the Microsoft cloud emulator on `127.0.0.1:<port>` for manual runs.
+//! (The cloud read benchmark lives with the client it measures: `idrift-cloud`'s `cloud_bench` example.)
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use idrift_cloud_emulator::{Emulator, EmulatorConfig, bench};
+use idrift_cloud_emulator::{Emulator, EmulatorConfig};
 
 #[derive(Parser)]
 #[command(
@@ -28,12 +28,6 @@ enum Command {
         /// The client secret the token endpoint accepts.
         #[arg(long)]
         client_secret: Option<String>,
-    },
-    /// Read generated users through the Graph client and print one JSON line of figures.
-    Bench {
-        /// Users to seed and read.
-        #[arg(long, default_value_t = 100_000)]
-        users: usize,
     },
 }
 
@@ -72,17 +66,6 @@ async fn main() -> anyhow::Result<()> {
                 println!("{line}");
             }
             std::future::pending::<()>().await;
-            Ok(())
-        }
-        Command::Bench { users } => {
-            let report = bench::run(users).await.context("cloud benchmark")?;
-            #[expect(
-                clippy::print_stdout,
-                reason = "the bench command prints its figures on stdout"
-            )]
-            {
-                println!("{}", report.to_json());
-            }
             Ok(())
         }
     }

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::matching::{MatchReport, match_users};
+use crate::matching::{MatchCounts, MatchReport, match_users};
 use crate::model::{CloudUser, OnPremUser};
 use crate::phone::{PhoneOptions, normalize_e164, same_number};
 
@@ -53,26 +53,13 @@ pub struct DirSyncOverrideRow {
     pub format_only: bool,
 }
 
-/// The totals of a [`DirSyncReport`]: the matching counts, then the comparison's own.
+/// The totals of a [`DirSyncReport`]: the matching counts (one [`MatchCounts`]), then the comparison's own.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DirSyncSummary {
-    /// AD users given.
-    pub on_prem_total: usize,
-    /// Entra users given.
-    pub cloud_total: usize,
-    /// Hard-matched pairs.
-    pub matched: usize,
-    /// AD users neither matched nor ambiguous.
-    pub unmatched_on_prem: usize,
-    /// Entra users neither matched nor ambiguous.
-    pub unmatched_cloud: usize,
-    /// AD users left out as ambiguous.
-    pub ambiguous_on_prem: usize,
-    /// Entra users left out as ambiguous.
-    pub ambiguous_cloud: usize,
-    /// Soft-match candidate pairs among the unmatched users.
-    pub soft_match_candidates: usize,
+    /// The matching's bucket sizes; flattened, so the JSON carries `OnPremTotal`, `Matched`, … at the top.
+    #[serde(flatten)]
+    pub matching: MatchCounts,
     /// Matched pairs whose Entra user is synced (`onPremisesSyncEnabled` true): the ones compared.
     pub synced_matched: usize,
     /// Matched pairs whose Entra user is not synced: skipped, sync does not write them.
@@ -112,16 +99,8 @@ pub fn compare_dirsync(
     opts: &PhoneOptions,
 ) -> DirSyncReport {
     let matching = match_users(on_prem, cloud);
-    let c = matching.counts;
     let mut summary = DirSyncSummary {
-        on_prem_total: c.on_prem_total,
-        cloud_total: c.cloud_total,
-        matched: c.matched,
-        unmatched_on_prem: c.unmatched_on_prem,
-        unmatched_cloud: c.unmatched_cloud,
-        ambiguous_on_prem: c.ambiguous_on_prem,
-        ambiguous_cloud: c.ambiguous_cloud,
-        soft_match_candidates: c.soft_match_candidates,
+        matching: matching.counts,
         ..DirSyncSummary::default()
     };
     let mut rows = Vec::new();

@@ -104,7 +104,7 @@ pub fn read_users_each<R: BufRead>(
             each(user);
         }
     }
-    parser.finish();
+    parser.finish()?;
     if let Some(user) = parser.ready.take() {
         each(user);
     }
@@ -433,6 +433,8 @@ struct Parser {
     /// The user whose record just ended, until the caller takes it.
     ready: Option<OnPremUser>,
     warnings: Vec<LdifWarning>,
+    /// The DN (lower-cased) of every content record read so far, with its line.
+    seen_dns: std::collections::HashMap<Box<str>, usize>,
 }
 
 impl Default for Parser {
@@ -443,8 +445,20 @@ impl Default for Parser {
             scratch: Vec::new(),
             ready: None,
             warnings: Vec::new(),
+            seen_dns: std::collections::HashMap::new(),
         }
     }
+}
+
+/// A NUL byte in a text value: refused, so that it never reaches a write.
+fn nul_error(line: usize, name: &[u8]) -> LdifError {
+    err(
+        line,
+        format!(
+            "the value of `{}` contains a NUL byte (U+0000), which no directory text value may hold",
+            show(name)
+        ),
+    )
 }
 
 fn err(line: usize, message: impl Into<String>) -> LdifError {
@@ -486,7 +500,7 @@ impl Parser {
     fn line(&mut self, line_no: usize, line: &[u8]) -> Result<(), LdifError> {
         if line.is_empty() {
             match self.state {
-                State::Record => self.end_record(),
+                State::Record => self.end_record()?,
                 State::Skip | State::Trailer => self.state = State::Between,
                 State::Start | State::Between => {}
             }
@@ -537,6 +551,9 @@ impl Parser {
             rest = r;
         }
         let raw = rest;
+        if kind == ValueKind::Plain && memchr::memchr(0, raw).is_some() {
+            return Err(nul_error(line_no, full_name));
+        }
 
         match self.state {
             State::Start if name.eq_ignore_ascii_case(b"version") => {
@@ -589,6 +606,9 @@ impl Parser {
                     ));
                 }
                 let dn = decode(&mut self.scratch, line_no, kind, raw)?;
+                if dn.contains(&0) {
+                    return Err(nul_error(line_no, full_name));
+                }
                 let dn = String::from_utf8(dn.into_owned())
                     .map_err(|_| err(line_no, "the DN must be UTF-8 text"))?;
                 self.rec = Record {
@@ -670,6 +690,13 @@ impl Parser {
             return Ok(());
         };
         let value = decode(&mut self.scratch, line_no, kind, raw)?;
+        let binary = matches!(
+            attr,
+            Attr::ObjectGuid | Attr::ConsistencyGuid | Attr::MailboxGuid
+        );
+        if !binary && value.contains(&0) {
+            return Err(nul_error(line_no, name));
+        }
         match apply(&mut self.rec.user, attr, value) {
             Ok(Applied::Stored) => Ok(()),
             Ok(Applied::Repeated) => {
@@ -688,9 +715,19 @@ impl Parser {
         }
     }
 
-    fn end_record(&mut self) {
+    fn end_record(&mut self) -> Result<(), LdifError> {
         self.state = State::Between;
         let mut rec = std::mem::take(&mut self.rec);
+        let key: Box<str> = rec.user.distinguished_name.to_lowercase().into();
+        if let Some(first) = self.seen_dns.insert(key, rec.line) {
+            return Err(err(
+                rec.line,
+                format!(
+                    "duplicate DN {:?} (first at line {first}): one entry per object",
+                    rec.user.distinguished_name
+                ),
+            ));
+        }
         let is_user = if rec.has_object_class {
             rec.class_user && !rec.class_computer
         } else {
@@ -702,12 +739,14 @@ impl Parser {
             rec.user.other_mobile.shrink_to_fit();
             self.ready = Some(rec.user);
         }
+        Ok(())
     }
 
-    fn finish(&mut self) {
+    fn finish(&mut self) -> Result<(), LdifError> {
         if self.state == State::Record {
-            self.end_record();
+            self.end_record()?;
         }
+        Ok(())
     }
 }
 

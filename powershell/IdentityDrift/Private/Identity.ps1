@@ -13,7 +13,15 @@ function Resolve-DriftIdentity {
 
         [Parameter(Mandatory)]
         [ValidateSet('AD', 'Entra')]
-        [string] $Side
+        [string] $Side,
+
+        # The current pipeline item ($_) and whether -Identity was given on the call: -Identity takes plain
+        # strings from the pipeline, but PowerShell also converts any object to a string for it, so a
+        # non-string item that bound -Identity (and nothing else) does not count as naming the user.
+        [AllowNull()]
+        [object] $PipelineItem,
+
+        [bool] $IdentityFromCall = $true
     )
 
     $order = if ($Side -eq 'AD') {
@@ -22,7 +30,11 @@ function Resolve-DriftIdentity {
     else {
         @('Identity', 'ObjectId', 'UserPrincipalName')
     }
+    $skipIdentity = (-not $IdentityFromCall) -and ($null -ne $PipelineItem) -and ($PipelineItem -isnot [string])
     foreach ($name in $order) {
+        if ($name -eq 'Identity' -and $skipIdentity) {
+            continue
+        }
         if ($BoundParameters.ContainsKey($name)) {
             $value = [string] $BoundParameters[$name]
             if (-not [string]::IsNullOrWhiteSpace($value)) {

@@ -144,12 +144,17 @@ function Invoke-DriftNative {
 
     $envelope = ConvertFrom-Json -InputObject $text
     $names = @($envelope.PSObject.Properties | ForEach-Object { $_.Name })
+    # Assigned first: an `if` as a hashtable value unrolls an array to $null or a scalar.
+    $warnings = @()
+    if ($names -contains 'Warnings') {
+        $warnings = @($envelope.Warnings)
+    }
     [pscustomobject]@{
         PSTypeName = 'IdentityDrift.NativeResponse'
         Op         = $Op
         Status     = $status
         Ok         = if ($names -contains 'Ok') { $envelope.Ok } else { $null }
         Err        = if ($names -contains 'Err') { $envelope.Err } else { $null }
-        Warnings   = if ($names -contains 'Warnings') { @($envelope.Warnings) } else { @() }
+        Warnings   = $warnings
     }
 }

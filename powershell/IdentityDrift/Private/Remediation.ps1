@@ -195,22 +195,35 @@ function Invoke-DriftRemediationRun {
     $steps = @(Get-DriftPropertyValue -InputObject $result -Name 'Steps' | Where-Object { $null -ne $_ } | ForEach-Object {
             ConvertTo-DriftRemediationStep -Step $_ -UserPrincipalName $upn
         })
-    $at = $steps | Where-Object { $_.Order -eq $stoppedAt } | Select-Object -First 1
+    # A loop, not Select-Object -First: that inserts a 'Selected.' type name into the shared step object.
+    $at = $null
+    foreach ($step in $steps) {
+        if ($step.Order -eq $stoppedAt) {
+            $at = $step
+            break
+        }
+    }
+    # The step the run stopped at may be missing from the answer (a run stopped before any step).
+    $atAction = ''; $atCommand = ''; $atMessage = ''; $atTarget = ''
+    if ($null -ne $at) {
+        $atAction = [string] $at.Action; $atCommand = [string] $at.Command
+        $atMessage = [string] $at.Message; $atTarget = [string] $at.Target
+    }
     switch ($stop) {
         'Completed' { }
         'Manual' {
-            $Cmdlet.WriteWarning("Stopped at step $stoppedAt, which is manual: $($at.Action) [$($at.Command)]. Do it, then continue with: $resume")
+            $Cmdlet.WriteWarning("Stopped at step $stoppedAt, which is manual: $atAction [$atCommand]. Do it, then continue with: $resume")
         }
         'CheckNotMet' {
-            $Cmdlet.WriteWarning("Stopped at step ${stoppedAt}: $($at.Message). When it holds, continue with: $resume")
+            $Cmdlet.WriteWarning("Stopped at step ${stoppedAt}: $atMessage. When it holds, continue with: $resume")
         }
         'Declined' {
             $Cmdlet.WriteWarning("Not confirmed: stopped before step $stoppedAt; nothing was done for it. Continue later with: $resume")
         }
         default {
             $text = "Step $stoppedAt of $option for ${upn}: $stop"
-            if ($at -and $at.Message) {
-                $text = "${text}: $($at.Message)"
+            if ($atMessage) {
+                $text = "${text}: $atMessage"
             }
             $text = "$text. Fix the cause, then continue with: $resume"
             $exception = New-Object -TypeName 'System.Exception' -ArgumentList $text
@@ -219,7 +232,7 @@ function Invoke-DriftRemediationRun {
                 $exception
                 "IdentityDrift.Remediation.$stop"
                 $category
-                (Format-DriftRemediationTarget -UserPrincipalName $upn -ObjectId ([string] $at.Target))
+                (Format-DriftRemediationTarget -UserPrincipalName $upn -ObjectId $atTarget)
             )
             $Cmdlet.WriteError($record)
         }

@@ -37,7 +37,7 @@ function ConvertTo-DriftSource {
     $files = (& $has 'AdPath') -or (& $has 'EntraPath')
     $demo = $BoundParameters.ContainsKey('Demo') -and [bool] $BoundParameters['Demo']
     $exo = (& $has 'ExoRecipientsPath') -or (& $has 'ExoUsersPath')
-    if ((@($snapshot, $files, $demo) | Where-Object { $_ }).Count -gt 1 -or ($demo -and $exo)) {
+    if (@(@($snapshot, $files, $demo) | Where-Object { $_ }).Count -gt 1 -or ($demo -and $exo)) {
         $exception = New-Object -TypeName 'System.ArgumentException' -ArgumentList 'Name one source: -SnapshotPath, or -AdPath and/or -EntraPath, or -Demo (the demo takes no Exchange files).'
         $record = New-Object -TypeName 'System.Management.Automation.ErrorRecord' -ArgumentList @(
             $exception
@@ -144,7 +144,16 @@ function Get-DriftSessionSource {
         return $null
     }
     $source = Copy-DriftHashtable -Table $script:DriftSession.Source
-    $secrets = $script:DriftSession.Secrets
+    # A profile without secrets has no Secrets key; under strict mode reading a missing key throws.
+    $secrets = $null
+    if ($script:DriftSession -is [System.Collections.IDictionary]) {
+        if ($script:DriftSession.Contains('Secrets')) {
+            $secrets = $script:DriftSession['Secrets']
+        }
+    }
+    else {
+        $secrets = Get-DriftPropertyValue -InputObject $script:DriftSession -Name 'Secrets'
+    }
     if ($null -ne $secrets) {
         if ($secrets.ContainsKey('AdPassword') -and $source.ContainsKey('Ad')) {
             $source.Ad['Password'] = ConvertFrom-DriftSecureString -SecureString $secrets.AdPassword

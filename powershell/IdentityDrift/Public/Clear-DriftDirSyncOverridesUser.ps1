@@ -69,7 +69,7 @@ function Clear-DriftDirSyncOverridesUser {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('IdentityDrift.WriteOutcome')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipeline)]
         [string] $Identity,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -97,6 +97,7 @@ function Clear-DriftDirSyncOverridesUser {
 
         [switch] $OtherMobileInAD,
 
+        [Alias('MobilePhoneInAAD')]
         [switch] $MobilePhoneInEntraID,
 
         [string] $JournalPath,
@@ -114,6 +115,7 @@ function Clear-DriftDirSyncOverridesUser {
     )
 
     begin {
+        $identityFromCall = $PSBoundParameters.ContainsKey('Identity')
         if (-not ($MobileInAD -or $OtherMobileInAD -or $MobilePhoneInEntraID)) {
             throw 'Name what to clear: -MobileInAD, -OtherMobileInAD or -MobilePhoneInEntraID.'
         }
@@ -126,7 +128,7 @@ function Clear-DriftDirSyncOverridesUser {
     }
 
     process {
-        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side $side
+        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side $side -PipelineItem $_ -IdentityFromCall $identityFromCall
         if ($null -eq $who) {
             Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side $side
             return

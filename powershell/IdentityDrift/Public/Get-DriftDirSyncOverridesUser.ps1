@@ -70,7 +70,7 @@ function Get-DriftDirSyncOverridesUser {
     [CmdletBinding(DefaultParameterSetName = 'AD')]
     [OutputType('IdentityDrift.DirSyncOverridesUser.AD', 'IdentityDrift.DirSyncOverridesUser.EntraID')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipeline)]
         [string] $Identity,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -94,10 +94,12 @@ function Get-DriftDirSyncOverridesUser {
         [AllowNull()]
         [string] $ObjectId,
 
-        [Parameter(Mandatory, ParameterSetName = 'AD')]
+        # Not mandatory: AD is the default set, and a mandatory switch makes PowerShell prompt for "FromAD:".
+        [Parameter(ParameterSetName = 'AD')]
         [switch] $FromAD,
 
         [Parameter(Mandatory, ParameterSetName = 'EntraID')]
+        [Alias('FromAzureAD')]
         [switch] $FromEntraID,
 
         [ValidateNotNullOrEmpty()]
@@ -113,12 +115,13 @@ function Get-DriftDirSyncOverridesUser {
     )
 
     begin {
+        $identityFromCall = $PSBoundParameters.ContainsKey('Identity')
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $side = if ($PSCmdlet.ParameterSetName -eq 'EntraID') { 'Entra' } else { 'AD' }
     }
 
     process {
-        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side $side
+        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side $side -PipelineItem $_ -IdentityFromCall $identityFromCall
         if ($null -eq $who) {
             Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side $side
             return

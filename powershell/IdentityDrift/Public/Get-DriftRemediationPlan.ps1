@@ -152,8 +152,10 @@ function Get-DriftRemediationPlan {
         $options = @(Get-DriftPropertyValue -InputObject $ok -Name 'Options' | Where-Object { $null -ne $_ })
         foreach ($o in $options) {
             $o.PSObject.TypeNames.Insert(0, 'IdentityDrift.RemediationOption')
-            # The option names its user, so it pipes into Invoke-DriftRemediation by UserPrincipalName and Id.
+            # The option names its user and itself, so it pipes into Invoke-DriftRemediation by UserPrincipalName
+            # and Option (not by an `Id` alias, which would capture the Id of Get-MgUser or Get-ADUser objects).
             Add-Member -InputObject $o -MemberType NoteProperty -Name 'UserPrincipalName' -Value $ok.UserPrincipalName -Force
+            Add-Member -InputObject $o -MemberType NoteProperty -Name 'Option' -Value ([string] (Get-DriftPropertyValue -InputObject $o -Name 'Id')) -Force
         }
         $recommended = @($options | Where-Object { $_.Recommended } | ForEach-Object { $_.Id }) | Select-Object -First 1
         [pscustomobject]@{

@@ -93,7 +93,6 @@ function Invoke-DriftRemediation {
         [string] $UserPrincipalName,
 
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
-        [Alias('Id')]
         [ValidateSet('DeleteAndMerge', 'RemoveLicense', 'KeepCloudMailbox', 'AddRoutingAddressOnPrem', 'ReprovisionCloudAlias')]
         [string] $Option,
 

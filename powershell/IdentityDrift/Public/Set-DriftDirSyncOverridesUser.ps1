@@ -100,7 +100,7 @@ function Set-DriftDirSyncOverridesUser {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('IdentityDrift.WriteOutcome')]
     param(
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipeline)]
         [string] $Identity,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -149,6 +149,7 @@ function Set-DriftDirSyncOverridesUser {
         [string] $ObjectId,
 
         [ValidateNotNullOrEmpty()]
+        [Alias('MobilePhoneInAAD')]
         [string] $MobilePhoneInEntraID,
 
         [string] $JournalPath,
@@ -166,6 +167,7 @@ function Set-DriftDirSyncOverridesUser {
     )
 
     begin {
+        $identityFromCall = $PSBoundParameters.ContainsKey('Identity')
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $journal = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet
         $rows = New-Object -TypeName 'System.Collections.Generic.List[object]'
@@ -214,7 +216,7 @@ function Set-DriftDirSyncOverridesUser {
             if ($PSBoundParameters.ContainsKey('MobileInAD') -or $PSBoundParameters.ContainsKey('OtherMobileInAD')) {
                 throw '-MobilePhoneInEntraID cannot be combined with -MobileInAD or -OtherMobileInAD.'
             }
-            $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side 'Entra'
+            $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side 'Entra' -PipelineItem $_ -IdentityFromCall $identityFromCall
             if ($null -eq $who) {
                 Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side 'Entra'
                 return
@@ -224,7 +226,7 @@ function Set-DriftDirSyncOverridesUser {
             return
         }
 
-        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side 'AD'
+        $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side 'AD' -PipelineItem $_ -IdentityFromCall $identityFromCall
         if ($null -eq $who) {
             Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side 'AD'
             return

@@ -109,8 +109,11 @@ function Test-DriftMigration {
         }
         if ($Summary) {
             $s = Get-DriftPropertyValue -InputObject $ok -Name 'Summary'
-            $s.PSObject.TypeNames.Insert(0, 'IdentityDrift.MigrationSummary')
-            return $s
+            if ($null -ne $s) {
+                $s.PSObject.TypeNames.Insert(0, 'IdentityDrift.MigrationSummary')
+                $s
+            }
+            return
         }
         foreach ($user in @(Get-DriftPropertyValue -InputObject $ok -Name 'Users')) {
             if ($null -ne $user) {

@@ -51,6 +51,23 @@ Describe 'Get-DriftDirSyncOverridesUser' {
         }
     }
 
+    It 'reads AD without a switch, without prompting for -FromAD' {
+        $view = Get-DriftDirSyncOverridesUser 'tim@contoso.com' -Demo
+        $view.PSObject.TypeNames[0] | Should -Be 'IdentityDrift.DirSyncOverridesUser.AD'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Arguments.From -eq 'AD' }
+    }
+
+    It 'takes the ADSyncTools switch -FromAzureAD for Entra ID' {
+        $null = Get-DriftDirSyncOverridesUser 'tim@contoso.com' -FromAzureAD -Demo
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Arguments.From -eq 'Entra' }
+    }
+
+    It 'takes plain strings from the pipeline as -Identity' {
+        $null = 'a@contoso.com', 'b@contoso.com' | Get-DriftDirSyncOverridesUser -FromAD -Demo
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Arguments.Identity -eq 'a@contoso.com' }
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Arguments.Identity -eq 'b@contoso.com' }
+    }
+
     It 'writes an error for an object that names no user' {
         $null = [pscustomobject]@{ Name = 'x' } | Get-DriftDirSyncOverridesUser -FromAD -Demo -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.MissingIdentity*'

@@ -57,21 +57,16 @@ Describe 'Invoke-DriftRemediation' {
     }
 
     It 'binds the user and the option from an option object on the pipeline, once per user' {
-        $option = [pscustomobject]@{ Id = 'DeleteAndMerge'; UserPrincipalName = 'u@contoso.com' }
+        # Get-DriftRemediationPlan's options carry UserPrincipalName and Option.
+        $option = [pscustomobject]@{ Id = 'DeleteAndMerge'; Option = 'DeleteAndMerge'; UserPrincipalName = 'u@contoso.com' }
         $null = @($option, $option) | Invoke-DriftRemediation -Demo -WhatIf
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Arguments.Option -eq 'DeleteAndMerge' }
     }
 
-    It 'sends no apply when the first write is not confirmed' {
-        InModuleScope IdentityDrift {
-            $cmdlet = New-MockObject -Type 'System.Management.Automation.PSCmdlet' -Methods @{
-                ShouldProcess = { param($target, $action) $false }
-                WriteWarning  = { param($text) }
-                WriteVerbose  = { param($text) }
-            }
-            Invoke-DriftRemediationRun -Arguments @{ UserPrincipalName = 'u@contoso.com'; Option = 'DeleteAndMerge'; Source = @{ Kind = 'Demo' } } -Cmdlet $cmdlet
-        }
-        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 0 -Exactly -ParameterFilter { $Arguments.Apply -eq $true }
+    It 'does not take the Id of a user object (Get-MgUser) as the option' {
+        $user = [pscustomobject]@{ Id = 'DeleteAndMerge'; UserPrincipalName = 'u@contoso.com' }
+        { $user | Invoke-DriftRemediation -Demo -WhatIf -ErrorAction Stop } | Should -Throw
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 0 -Exactly
     }
 
     It 'names the object of each step in the ShouldProcess target' {

@@ -279,7 +279,7 @@ fn compare_of_the_demo_is_the_same_with_either_profile() {
     );
     let a = compare(&full.snapshot);
     assert!(
-        a.summary.rows > 0 && a.summary.soft_match_candidates > 0,
+        a.summary.rows > 0 && a.summary.matching.soft_match_candidates > 0,
         "{:?}",
         a.summary
     );

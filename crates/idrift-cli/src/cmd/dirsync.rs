@@ -128,10 +128,9 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
-    // The process ends with the command: returning a million users to the allocator string by string
-    // would only delay the exit by a good part of a second.
-    std::mem::forget(report);
-    std::mem::forget(loaded);
+    // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
+    ctx.retained.keep(report);
+    ctx.retained.keep(loaded);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -199,7 +198,7 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         write!(ctx.out, "{}", table(&headers, &rows, 48))?;
     }
     let s = &report.summary;
-    let m = &report.matching.counts;
+    let m = &s.matching;
     writeln!(ctx.out)?;
     writeln!(
         ctx.out,

@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
-use idrift_core::scan::{Finding, FindingKind, ScanOptions, ScanReport, Severity};
-use serde_json::Value;
+use idrift_core::scan::{FindingKind, ScanOptions, ScanReport, Severity};
 
 use crate::Ctx;
 use crate::output::{Format, table};
@@ -104,95 +103,13 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             }
         }
     }
-    // The process ends with the command: returning a million users to the allocator string by string
-    // would only delay the exit by a good part of a second.
-    std::mem::forget(report);
-    std::mem::forget(loaded);
+    // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
+    ctx.retained.keep(report);
+    ctx.retained.keep(loaded);
     Ok(ExitCode::SUCCESS)
 }
 
-fn s<'a>(f: &'a Finding, key: &str) -> &'a str {
-    f.evidence.get(key).and_then(Value::as_str).unwrap_or("-")
-}
-
-/// A one-line summary of a finding's evidence.
-pub(crate) fn detail(f: &Finding) -> String {
-    let list = |key: &str| -> String {
-        f.evidence
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
-    match f.kind {
-        FindingKind::DirSyncOverride => {
-            let fmt = if f.evidence.get("FormatOnly") == Some(&Value::Bool(true)) {
-                " (format only)"
-            } else {
-                ""
-            };
-            if f.evidence.get("MobileInAD") == f.evidence.get("MobileInEntra") {
-                format!(
-                    "AD otherMobile {} / Entra AlternateMobilePhones {}{fmt}",
-                    list("OtherMobileInAD"),
-                    list("AlternateMobilePhonesInEntra")
-                )
-            } else {
-                format!(
-                    "AD mobile {} / Entra {}{fmt}",
-                    s(f, "MobileInAD"),
-                    s(f, "MobileInEntra")
-                )
-            }
-        }
-        FindingKind::DuplicateMailbox => format!(
-            "on-prem {} {} / cloud {} {}",
-            s(f, "OnPremRecipientTypeDetails"),
-            s(f, "OnPremExchangeGuid"),
-            s(f, "CloudRecipientTypeDetails"),
-            s(f, "CloudExchangeGuid")
-        ),
-        FindingKind::DuplicateMailboxRisk => format!(
-            "cloud {} with PreviousRecipientTypeDetails {}; license {}",
-            s(f, "CloudRecipientTypeDetails"),
-            s(f, "PreviousRecipientTypeDetails"),
-            s(f, "LicenseState")
-        ),
-        FindingKind::ExchangeGuidMismatch => format!(
-            "AD {} / cloud {}",
-            s(f, "OnPremExchangeGuid"),
-            s(f, "CloudExchangeGuid")
-        ),
-        FindingKind::SoftMatchCollision => format!(
-            "{} {} = cloud-only {} ({})",
-            s(f, "Basis"),
-            s(f, "SharedValue"),
-            s(f, "CloudUserPrincipalName"),
-            s(f, "CloudRecipientTypeDetails")
-        ),
-        FindingKind::MissingRoutingAddress => {
-            format!("{} ({})", list("Problems"), s(f, "RoutingDomain"))
-        }
-        FindingKind::ProvisioningError => {
-            let count = |key: &str| {
-                f.evidence
-                    .get(key)
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len)
-            };
-            format!(
-                "{} sync error(s), {} Exchange error(s)",
-                count("OnPremisesProvisioningErrors"),
-                count("ServiceProvisioningErrors")
-            )
-        }
-    }
-}
+pub(crate) use idrift_app::scan::detail;
 
 fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     if report.findings.is_empty() {

@@ -234,7 +234,7 @@ fn not_synced_matched_users_are_skipped() {
     assert!(r.rows.is_empty());
     assert_eq!(
         (
-            r.summary.matched,
+            r.summary.matching.matched,
             r.summary.synced_matched,
             r.summary.not_synced_matched
         ),
@@ -261,14 +261,14 @@ fn ambiguous_and_unmatched_users_are_skipped() {
     let s = r.summary;
     assert_eq!(
         (
-            s.ambiguous_on_prem,
-            s.ambiguous_cloud,
-            s.unmatched_on_prem,
-            s.unmatched_cloud
+            s.matching.ambiguous_on_prem,
+            s.matching.ambiguous_cloud,
+            s.matching.unmatched_on_prem,
+            s.matching.unmatched_cloud
         ),
         (2, 1, 1, 1)
     );
-    assert_eq!((s.matched, s.synced_matched), (0, 0));
+    assert_eq!((s.matching.matched, s.synced_matched), (0, 0));
 }
 
 #[test]

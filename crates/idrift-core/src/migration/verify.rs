@@ -135,6 +135,9 @@ pub struct UserVerification {
     pub stall_states: BTreeMap<String, u32>,
     /// Report log entries read.
     pub log_entries: usize,
+    /// Failure entries in the report log, as logged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<String>,
     /// `TotalStalledDuration` as printed, when present.
     pub stalled_duration: Option<String>,
     /// Sentences explaining "Data migrated" against the mailbox size.
@@ -258,6 +261,7 @@ pub fn verify(stats: &MigrationStats) -> UserVerification {
         restarts: log.restarts,
         stall_states: log.stall_states.clone(),
         log_entries: log.entries,
+        failures: log.failures.clone(),
         stalled_duration: stats.stalled_duration.clone(),
         explanation: Vec::new(),
         source_file: None,
@@ -478,6 +482,15 @@ fn explain(
         out.push(format!(
             "The report log ({} entries) shows no stalls or restarts.",
             log.entries
+        ));
+    }
+
+    if !log.failures.is_empty() {
+        let last = log.failures.last().map(String::as_str).unwrap_or_default();
+        out.push(format!(
+            "The report log shows {} failure(s); the last: \"{last}\". A \"Relinquishing job\" after a failure \
+             is the service giving the failed job up, not a stall: look at the failure before resuming.",
+            log.failures.len()
         ));
     }
 

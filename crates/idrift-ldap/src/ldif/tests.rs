@@ -272,7 +272,7 @@ impl Read for Trickle<'_> {
 
 #[test]
 fn any_read_size_gives_the_same_result() {
-    let folded = "dn: CN=Alice Anders,OU=Sync,DC=contoso,\r\n DC=test\r\nobjectClass: user\r\nmail: a\r\n b\r\n\r\n";
+    let folded = "dn: CN=Alice Folded,OU=Sync,DC=contoso,\r\n DC=test\r\nobjectClass: user\r\nmail: a\r\n b\r\n\r\n";
     let input = format!("\u{feff}{LDAPSEARCH}\n{folded}");
     let expected = parse_users(&input).unwrap();
     assert_eq!(expected.users.len(), 2);
@@ -306,7 +306,8 @@ fn sample_users() -> Vec<OnPremUser> {
     odd.sam_account_name = Some(":colon".into());
     odd.user_principal_name = Some("<angle".into());
     odd.target_address = Some(String::new());
-    odd.other_mobile = vec!["line\nbreak".into(), "nul\0".into()];
+    // A NUL is refused by the reader (strict reader), so the odd values stop at other controls.
+    odd.other_mobile = vec!["line\nbreak".into(), "bell\u{7}".into()];
     odd.consistency_guid = Some(Guid::NIL);
     odd.recipient_display_type = Some(i32::MIN);
     odd.recipient_type_details = Some(i64::MAX);
@@ -506,4 +507,39 @@ fn each_stops_at_the_first_error_after_the_users_before_it() {
     assert_eq!(err.line, 5);
     assert!(err.message.contains("16-byte GUID"), "{err}");
     assert_eq!(seen, ["CN=A,DC=x"]);
+}
+
+#[test]
+fn a_duplicate_dn_is_an_error_naming_both_lines() {
+    let text = "dn: CN=Ann,OU=Staff,DC=example,DC=com\nobjectClass: user\nsAMAccountName: ann\n\n\
+                dn: cn=ann,ou=staff,dc=example,dc=com\nobjectClass: user\nsAMAccountName: ann2\n";
+    let e = parse_users(text).unwrap_err();
+    assert_eq!(e.line, 5, "{e}");
+    assert!(
+        e.message.contains("duplicate DN") && e.message.contains("first at line 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_nul_in_a_text_value_is_an_error_naming_the_line_but_not_in_a_guid() {
+    let plain = "dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nmobile: +1 555\0 0100\n";
+    let e = parse_users(plain).unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(
+        e.message.contains("NUL") && e.message.contains("mobile"),
+        "{e}"
+    );
+
+    // "+1 555\0" in base64: a NUL hidden in an encoded value is refused too.
+    let encoded = "dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nmobile:: KzEgNTU1AA==\n";
+    let e = parse_users(encoded).unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.message.contains("NUL"), "{e}");
+
+    // A GUID is binary: zero bytes are normal there.
+    let guid = "dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nsAMAccountName: ann\n\
+                objectGUID:: AAAAAAAAAAAAAAAAAAAAAQ==\n";
+    let users = parse_users(guid).unwrap();
+    assert_eq!(users.users.len(), 1);
 }

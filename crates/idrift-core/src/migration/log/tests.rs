@@ -74,3 +74,42 @@ fn empty_log_counts_nothing() {
     let s = analyze_log::<&str>(&[]);
     assert_eq!(s, LogSummary::default());
 }
+
+#[test]
+fn relinquishing_after_a_failure_is_the_failure_not_a_stall() {
+    let log = [
+        "1/2/2024 10:00:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
+        "1/2/2024 10:01:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
+        "1/2/2024 10:01:05 AM [X] Relinquishing job.",
+    ];
+    let s = analyze_log(&log);
+    assert_eq!(s.stalls, 0, "{s:?}");
+    assert_eq!(s.failures.len(), 1, "{s:?}");
+    assert!(s.failures[0].contains("MapiExceptionLogonFailed"), "{s:?}");
+    assert_eq!(s.interruptions(), 0);
+}
+
+#[test]
+fn relinquishing_without_a_failure_and_after_the_copy_resumed_is_a_stall() {
+    let log = [
+        "1/2/2024 10:00:00 AM [X] Transient error TimeoutErrorTransientException has occurred. The system will retry (1/60).",
+        "1/2/2024 10:01:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
+        "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
+    ];
+    let s = analyze_log(&log);
+    assert_eq!(s.stalls, 1, "{s:?}");
+    assert!(
+        s.failures.is_empty(),
+        "a retried transient error is not a failure: {s:?}"
+    );
+    let after_fatal = [
+        "1/2/2024 10:00:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
+        "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
+    ];
+    let s = analyze_log(&after_fatal);
+    assert_eq!(
+        (s.stalls, s.failures.len()),
+        (1, 1),
+        "throttling is a stall: {s:?}"
+    );
+}

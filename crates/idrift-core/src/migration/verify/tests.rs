@@ -250,3 +250,26 @@ fn json_shape_keeps_the_contract_fields() {
     assert!(u.get("SourceFile").is_none());
     assert_eq!(v["Summary"]["Fail"], 1);
 }
+
+#[test]
+fn a_failure_then_relinquishing_job_is_explained_as_a_failure() {
+    let mut s = stats(Verification::Folders(vec![folder(
+        "/Top of Information Store/Inbox",
+        10,
+        10,
+    )]));
+    s.log = vec![
+        "1/2/2024 10:00:00 AM [X] Stage: CopyingMessages. Percent complete: 40.".to_owned(),
+        "1/2/2024 10:01:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.".to_owned(),
+        "1/2/2024 10:01:05 AM [X] Relinquishing job.".to_owned(),
+    ];
+    let u = verify(&s);
+    assert_eq!(u.stalls, 0);
+    assert_eq!(u.failures.len(), 1);
+    let text = u.explanation.join("\n");
+    assert!(
+        text.contains("1 failure(s)") && text.contains("MapiExceptionLogonFailed"),
+        "{text}"
+    );
+    assert!(text.contains("not a stall"), "{text}");
+}

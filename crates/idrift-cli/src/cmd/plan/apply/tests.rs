@@ -18,12 +18,15 @@ fn idrift(args: &[&str]) -> Out {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let env = |_: &str| None;
+    let mut retained = crate::Retained::default();
     let ctx = Ctx {
         out: &mut out,
         err: &mut err,
         stdin_is_terminal: false,
         now_unix: 1_795_617_005,
         env: &env,
+        term: crate::term::Term::default(),
+        retained: &mut retained,
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);

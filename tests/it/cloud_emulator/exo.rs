@@ -8,7 +8,7 @@ use idrift_core::ports::ExchangeDirectory;
 use serde_json::json;
 
 use super::*;
-use crate::APP_ONLY_ANCHOR;
+use idrift_cloud_emulator::APP_ONLY_ANCHOR;
 
 fn mailbox(i: usize, soft_deleted: bool) -> ExoRecipient {
     ExoRecipient {
@@ -19,7 +19,7 @@ fn mailbox(i: usize, soft_deleted: bool) -> ExoRecipient {
         recipient_type: Some("UserMailbox".into()),
         recipient_type_details: Some("UserMailbox".into()),
         previous_recipient_type_details: Some("None".into()),
-        exchange_guid: Some(crate::guid(9, i as u64)),
+        exchange_guid: Some(idrift_cloud_emulator::guid(9, i as u64)),
         archive_guid: Some(Guid::NIL),
         email_addresses: vec![
             format!("SMTP:user{i:04}@contoso.com"),

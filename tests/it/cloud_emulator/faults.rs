@@ -5,7 +5,7 @@ use idrift_cloud::CloudError;
 use idrift_core::ports::SourceError;
 
 use super::*;
-use crate::{Fault, FaultRule, RetryAfter};
+use idrift_cloud_emulator::{Fault, FaultRule, RetryAfter};
 
 /// 2,500 users: three pages of 999.
 async fn three_pages() -> (Emulator, GraphClient) {
@@ -247,7 +247,7 @@ async fn a_mutation_is_not_repeated_after_a_broken_response() {
     assert_eq!(licensed.len(), 2);
     e.inject(FaultRule::new(Fault::CutBody, "assignLicense", 1));
     let err = g
-        .remove_license(&licensed[0], crate::E3_SKU)
+        .remove_license(&licensed[0], idrift_cloud_emulator::E3_SKU)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("may have been applied"), "{err}");
@@ -269,7 +269,9 @@ async fn a_mutation_is_not_repeated_after_a_broken_response() {
         "assignLicense",
         1,
     ));
-    g.remove_license(&licensed[1], crate::E3_SKU).await.unwrap();
+    g.remove_license(&licensed[1], idrift_cloud_emulator::E3_SKU)
+        .await
+        .unwrap();
     assert_eq!(
         e.requests()
             .iter()

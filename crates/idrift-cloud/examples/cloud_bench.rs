@@ -1,34 +1,36 @@
-//! The self-contained cloud benchmark: reads `n` generated users from an in-process emulator through
-//! `idrift_cloud::GraphClient` and checks that the request count is exactly the pages plus the token
-//! requests (no page fetched twice).
+//! The cloud read benchmark (`cargo xtask bench` runs it): reads `--users N` generated users (100,000 by
+//! default) from an in-process emulator through `idrift_cloud::GraphClient`, checks that the request count
+//! is exactly the pages plus the token requests (no page fetched twice), and prints one JSON line of figures.
+//!
+//! It lives with the crate it measures, so the emulator depends on no client.
 
 use std::time::Duration;
 
 use idrift_cloud::{CloudConfig, CloudError, Credential, GraphClient, RetryPolicy, SecretString};
 use tokio::time::Instant;
 
-use crate::{Emulator, EmulatorConfig};
+use idrift_cloud_emulator::{Emulator, EmulatorConfig};
 
 /// What one benchmark run measured.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BenchReport {
+struct BenchReport {
     /// Users read.
-    pub users: usize,
+    users: usize,
     /// Pages of `/v1.0/users` requested.
-    pub pages: usize,
+    pages: usize,
     /// Token requests.
-    pub token_requests: usize,
+    token_requests: usize,
     /// Every request the emulator saw during the read.
-    pub requests: usize,
+    requests: usize,
     /// Wall time of the read.
-    pub seconds: f64,
+    seconds: f64,
     /// `users / seconds`.
-    pub users_per_second: f64,
+    users_per_second: f64,
 }
 
 impl BenchReport {
     /// One JSON line, for `cargo xtask bench`.
-    pub fn to_json(&self) -> String {
+    fn to_json(&self) -> String {
         serde_json::json!({
             "users": self.users,
             "pages": self.pages,
@@ -43,7 +45,7 @@ impl BenchReport {
 
 /// Why a benchmark run failed.
 #[derive(Debug, thiserror::Error)]
-pub enum BenchError {
+enum BenchError {
     /// The emulator did not start.
     #[error("the emulator did not start: {0}")]
     Start(#[from] std::io::Error),
@@ -56,7 +58,7 @@ pub enum BenchError {
 }
 
 /// A client configuration for `emulator` with its client secret.
-pub fn client_config(emulator: &Emulator) -> CloudConfig {
+fn client_config(emulator: &Emulator) -> CloudConfig {
     let cfg = emulator.config();
     let mut c = CloudConfig::new(
         cfg.tenant_domain.clone(),
@@ -77,7 +79,7 @@ pub fn client_config(emulator: &Emulator) -> CloudConfig {
 ///
 /// # Errors
 /// [`BenchError`] when the emulator does not start, the read fails, or the counts are off.
-pub async fn run(n: usize) -> Result<BenchReport, BenchError> {
+async fn run(n: usize) -> Result<BenchReport, BenchError> {
     let emulator = Emulator::start(EmulatorConfig::default()).await?;
     emulator.seed_users(n);
     let client = GraphClient::new(&client_config(&emulator))?;
@@ -112,4 +114,26 @@ pub async fn run(n: usize) -> Result<BenchReport, BenchError> {
             0.0
         },
     })
+}
+
+/// `cloud_bench [--users N]`.
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut users = 100_000;
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--users", Some(n)) => users = n.parse()?,
+            _ => return Err(format!("usage: cloud_bench [--users N] (got {arg})").into()),
+        }
+    }
+    let report = run(users).await?;
+    #[expect(
+        clippy::print_stdout,
+        reason = "the benchmark prints its figures on stdout"
+    )]
+    {
+        println!("{}", report.to_json());
+    }
+    Ok(())
 }

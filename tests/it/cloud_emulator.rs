@@ -1,4 +1,4 @@
-//! End-to-end tests: `idrift_cloud`'s Graph and Exchange clients against the emulator, for every
+//! `idrift_cloud`'s Graph and Exchange clients against the emulator, for every
 //! endpoint, paging at scale, every injected fault, secret hygiene and request counts.
 
 mod exo;
@@ -10,8 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use idrift_cloud::{CloudConfig, ExoClient, GraphClient, RetryPolicy};
-
-use crate::{Emulator, EmulatorConfig, bench};
+use idrift_cloud_emulator::{Emulator, EmulatorConfig};
 
 /// A retry policy fast enough for tests.
 fn fast_retry() -> RetryPolicy {
@@ -24,8 +23,9 @@ fn fast_retry() -> RetryPolicy {
     }
 }
 
+/// A client configuration for the emulator `e`, with [`fast_retry`].
 fn config(e: &Emulator) -> CloudConfig {
-    let mut c = bench::client_config(e);
+    let mut c = crate::support::client_config(e);
     c.retry = fast_retry();
     c
 }

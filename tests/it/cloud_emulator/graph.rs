@@ -5,7 +5,7 @@ use idrift_core::model::{AssignedLicense, CloudUser, SyncFeatures};
 use idrift_core::ports::{CloudDirectory, SourceError};
 
 use super::*;
-use crate::{E3_SKU, generate_users};
+use idrift_cloud_emulator::{E3_SKU, generate_users};
 
 fn synced(id: &str, upn: &str, mobile: &str) -> CloudUser {
     CloudUser {
@@ -146,6 +146,11 @@ async fn sync_features_patch_changes_state() {
             .features
             .bypass_dir_sync_overrides_enabled
     );
+    // The emulator's default features, before this patch (bypass back off, as it starts).
+    let defaults = SyncFeatures {
+        bypass_dir_sync_overrides_enabled: false,
+        ..e.tenant_sync().unwrap().features
+    };
     g.update_sync_features(
         &id,
         &[
@@ -160,7 +165,7 @@ async fn sync_features_patch_changes_state() {
         f,
         SyncFeatures {
             block_soft_match_enabled: true,
-            ..crate::state::default_sync().features
+            ..defaults
         }
     );
     let patch = e
@@ -291,7 +296,7 @@ async fn deleted_users_are_paged() {
     e.seed_users(1500);
     let ids: Vec<String> = e.users().iter().take(1200).map(|u| u.id.clone()).collect();
     for id in &ids {
-        assert!(e.state().delete_user(id));
+        assert!(e.delete_user(id));
     }
     let got = graph(&e).list_deleted_users().await.unwrap();
     assert_eq!(got.len(), 1200);

@@ -4,7 +4,7 @@
 use idrift_cloud::{CloudError, Credential, SecretString};
 
 use super::*;
-use crate::{
+use idrift_cloud_emulator::{
     Fault, FaultRule, OTHER_APP_CERT_AND_KEY_PEM, RetryAfter, TEST_APP_CERT_AND_KEY_PEM,
     TEST_APP_CERT_AND_PKCS1_KEY_PEM,
 };

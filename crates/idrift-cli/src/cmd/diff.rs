@@ -1,0 +1,127 @@
+//! `idrift diff OLD NEW`: the findings that are new, resolved and changed between two scans (scan JSON
+//! files, or snapshot directories scanned on the fly). Exit code 3 when anything is new, for schedulers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use idrift_app::diff::{ScanDiff, diff, load_scan};
+use idrift_core::scan::Finding;
+
+use crate::Ctx;
+use crate::cmd::scan::{detail, scan_options};
+use crate::output::table;
+
+/// How `idrift diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub(crate) enum DiffFormat {
+    /// Tables of the new, resolved and changed findings, and the counts.
+    #[default]
+    Table,
+    /// {"Summary":{"New":n,"Resolved":n,"Changed":n,"Unchanged":n},"New":[...],"Resolved":[...],"Changed":[...]}.
+    Json,
+}
+
+/// Arguments of `idrift diff`.
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The earlier scan: `idrift scan --format json` output, or a snapshot directory (scanned now).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The later scan, in the same forms.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// Output: table, or json.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+    /// For snapshot directories: the hybrid routing domain (detected from the data when not given).
+    #[arg(long, value_name = "DOMAIN")]
+    routing_domain: Option<String>,
+    /// For snapshot directories: an OU in sync scope (repeatable).
+    #[arg(long = "sync-scope", value_name = "DN")]
+    sync_scope: Vec<String>,
+    /// For snapshot directories: the region for numbers written without a country code (e.g. US).
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+}
+
+/// Runs `idrift diff`: exit 3 when the new scan has findings the old one did not, else 0.
+pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let opts = scan_options(
+        args.routing_domain.as_deref(),
+        &args.sync_scope,
+        args.default_region.as_deref(),
+    );
+    let old = load_scan(&args.old, &opts)?;
+    let new = load_scan(&args.new, &opts)?;
+    let d = diff(&old.findings, &new.findings);
+    match args.format {
+        DiffFormat::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &d)?;
+            writeln!(ctx.out)?;
+        }
+        DiffFormat::Table => render(&d, ctx)?,
+    }
+    Ok(if d.has_new() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rows(findings: &[&Finding], change: impl Fn(&Finding) -> String) -> Vec<Vec<String>> {
+    findings
+        .iter()
+        .map(|f| {
+            vec![
+                change(f),
+                f.severity.to_string(),
+                f.kind.to_string(),
+                f.user_principal_name.clone(),
+                detail(f),
+            ]
+        })
+        .collect()
+}
+
+fn render(d: &ScanDiff, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let mut all = rows(&d.new.iter().collect::<Vec<_>>(), |_| "new".to_owned());
+    all.extend(rows(&d.resolved.iter().collect::<Vec<_>>(), |_| {
+        "resolved".to_owned()
+    }));
+    for c in &d.changed {
+        let mut row = rows(&[&c.after], |_| "changed".to_owned());
+        if let Some(r) = row.first_mut()
+            && let Some(cell) = r.get_mut(4)
+        {
+            let was = if c.fields.iter().any(|f| f == "Severity") {
+                format!(" (was {})", c.before.severity)
+            } else {
+                String::new()
+            };
+            *cell = format!("{}: {}{was}", c.fields.join(", "), cell);
+        }
+        all.extend(row);
+    }
+    if all.is_empty() {
+        writeln!(ctx.out, "No differences.")?;
+    } else {
+        write!(
+            ctx.out,
+            "{}",
+            table(
+                &["Change", "Severity", "Kind", "UserPrincipalName", "Detail"],
+                &all,
+                90
+            )
+        )?;
+    }
+    writeln!(ctx.out)?;
+    let s = d.summary;
+    writeln!(
+        ctx.out,
+        "New: {}, Resolved: {}, Changed: {}, Unchanged: {}",
+        s.new, s.resolved, s.changed, s.unchanged
+    )?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `idrift report`: one self-contained HTML file with the summary, the DirSyncOverrides at risk, the Exchange
+//! findings with their recommended fixes, migration verdicts, change records and the trend.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use idrift_app::report::{Extras, Header, build, demo_extras, write_html};
+use idrift_app::snapshot::LoadProfile;
+
+use crate::Ctx;
+use crate::cmd::scan::scan_options;
+use crate::source::SourceArgs;
+
+/// Arguments of `idrift report`.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "idrift-report.html")]
+    out: PathBuf,
+    /// Mailbox move reports (Get-MoveRequestStatistics / Get-MigrationUserStatistics -IncludeReport output), a file or a folder; repeatable.
+    #[arg(long, value_name = "FILE|DIR")]
+    migration: Vec<PathBuf>,
+    /// A change journal of an idrift run (repeatable); an undo journal marks the run it undoes.
+    #[arg(long, value_name = "FILE")]
+    journal: Vec<PathBuf>,
+    /// The previous scan for the trend: `idrift scan --format json` output, or a snapshot directory.
+    #[arg(long, value_name = "SCAN.json|SNAPSHOT")]
+    previous: Option<PathBuf>,
+    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
+    #[arg(long, value_name = "DOMAIN")]
+    routing_domain: Option<String>,
+    /// An OU in sync scope (repeatable).
+    #[arg(long = "sync-scope", value_name = "DN")]
+    sync_scope: Vec<String>,
+    /// Region for numbers written without a country code (ISO 3166 code, e.g. US).
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+}
+
+fn describe(source: &SourceArgs) -> String {
+    if source.demo {
+        return "demo snapshot".to_owned();
+    }
+    if let Some(dir) = &source.snapshot {
+        return format!("snapshot {}", dir.display());
+    }
+    let mut parts = Vec::new();
+    if let Some(ad) = &source.ad {
+        parts.push(format!("AD {ad}"));
+    }
+    if let Some(e) = &source.entra {
+        parts.push(format!("Entra {e}"));
+    }
+    if let Some(x) = &source.exo {
+        parts.push(format!("Exchange {}", x.display()));
+    }
+    parts.join(", ")
+}
+
+/// Runs `idrift report`.
+pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let loaded = args.source.load_with(ctx, LoadProfile::Full)?;
+    let opts = scan_options(
+        args.routing_domain.as_deref(),
+        &args.sync_scope,
+        args.default_region.as_deref(),
+    );
+    let extras = Extras {
+        migration: args.migration,
+        journals: args.journal,
+        previous: args.previous,
+        lint: None,
+    };
+    let header = Header {
+        source: describe(&args.source),
+        generated: idrift_app::timefmt::iso8601(ctx.now_unix),
+    };
+    let mut report = build(&loaded.snapshot, &opts, &extras, header)?;
+    if args.source.demo {
+        demo_extras(&mut report)?;
+    }
+    write_html(&args.out, &report)?;
+    writeln!(
+        ctx.out,
+        "Wrote the report ({} finding(s)) to {}",
+        report.scan.summary.total,
+        args.out.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
