@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some("synth") => synth::cli(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  test            fmt check, clippy -D warnings, Samba AD DC, all tests\n  bench           performance figures (compare at 100k/1M users, live AD, cloud emulator)\n  dist            release cdylib into powershell/IdentityDrift/bin/<rid>/, module staged and zipped in target/dist/\n  pester          dist, then the Pester tests (says plainly when pwsh is missing; never a pass)\n  samba up|down|env   the test domain controller\n  synth N DIR     write a deterministic synthetic snapshot of N users"
+                "usage: cargo xtask <command>\n\n  test            fmt check, clippy -D warnings, Samba AD DC, all tests\n  bench           performance figures (compare at 100k/1M users, live AD, cloud emulator)\n  dist            release cdylib into powershell/IdentityDrift/bin/<rid>/, module staged and zipped in target/dist/\n  pester          installs pwsh and Pester when missing (dotnet), dist, then every Pester test\n  samba up|down|env   the test domain controller\n  synth N DIR     write a deterministic synthetic snapshot of N users"
             );
             Ok(false)
         }
@@ -60,12 +60,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Fails plainly when a rustup component a check needs is missing, instead of reporting the check as passed.
+fn require_component(subcommand: &str, component: &str) -> anyhow::Result<()> {
+    let ok = std::process::Command::new(util::cargo_bin())
+        .args([subcommand, "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        anyhow::bail!(
+            "cargo {subcommand} is not installed on this machine (rustup component add {component}); \
+             the {component} check did NOT run"
+        );
+    }
+    Ok(())
+}
+
 /// The full test command: what `.ci/run` runs and what the README promises.
 fn test(extra: &[String]) -> anyhow::Result<bool> {
     let root = util::root();
     util::step("cargo fmt --check")?;
+    require_component("fmt", "rustfmt")?;
     util::cargo(&root, &["fmt", "--all", "--", "--check"], &[])?;
     util::step("cargo clippy -D warnings")?;
+    require_component("clippy", "clippy")?;
     util::cargo(
         &root,
         &[
@@ -89,21 +108,33 @@ fn test(extra: &[String]) -> anyhow::Result<bool> {
     }
     let env: Vec<(String, String)> = ad_env.unwrap_or_default();
     let result = util::cargo_test_counted(&root, &args, &env);
+    util::step("Pester (PowerShell module tests)")?;
+    // The live-AD Pester tests use the same DC, so it stops only after them.
+    let pester = pester::pester(&env);
     samba::down_after_tests();
     let (ok, counts) = result?;
-    util::step("Pester (PowerShell module tests)")?;
-    let pester = pester::pester()?;
+    let pester = pester?;
     let line = pester.summary();
-    match pester {
-        pester::PesterOutcome::Passed => println!("{line}"),
-        pester::PesterOutcome::Failed(_) => eprintln!("{line}"),
-        // Not a pass, and said so; the module is covered here by the tree-sitter checks of `cargo test -p xtask`.
-        pester::PesterOutcome::NotRun(_) => eprintln!("{line}"),
+    let pester_failed = pester.is_failure(pester::could_run());
+    if pester_failed {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
     }
-    let pester_failed = matches!(pester, pester::PesterOutcome::Failed(_));
+    let p = pester.counts();
     println!(
-        "\ntests: {} passed, {} failed, {} skipped",
-        counts.passed, counts.failed, counts.ignored
+        "\ntests: {} passed, {} failed, {} skipped (Rust); {} passed, {} failed, {} skipped (Pester{})",
+        counts.passed,
+        counts.failed,
+        counts.ignored,
+        p.passed,
+        p.failed,
+        p.skipped,
+        if matches!(pester, pester::PesterOutcome::NotRun(_)) {
+            ": did NOT run"
+        } else {
+            ""
+        }
     );
     Ok(ok && counts.failed == 0 && !pester_failed)
 }

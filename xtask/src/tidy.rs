@@ -111,6 +111,7 @@ const CORE_ALLOWED: &[&str] = &[
     "async-trait",
     "base64",
     "phonenumber",
+    "psl",
     "quick-xml",
     "serde",
     "serde_json",

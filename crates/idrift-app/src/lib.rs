@@ -15,6 +15,7 @@ pub mod dirsync_ops;
 pub mod error;
 pub mod files;
 pub mod journal;
+pub mod lint;
 pub mod live;
 pub mod migration;
 pub mod plan;

@@ -14,6 +14,7 @@ pub mod dirsync;
 pub mod exchange;
 pub mod guid;
 pub mod in_memory;
+pub mod lint;
 pub mod matching;
 pub mod migration;
 pub mod model;

@@ -2,6 +2,7 @@
 
 pub(crate) mod diff;
 pub(crate) mod dirsync;
+pub(crate) mod lint;
 pub(crate) mod migration;
 pub(crate) mod plan;
 pub(crate) mod report;

@@ -1,0 +1,112 @@
+//! Address checks: IdFix's RFC 2822 rule (top-level domain, domain part, local part, format) with the
+//! top-level domain taken from the public suffix list, and the helpers that tell SMTP proxy addresses apart.
+
+use super::LintErrorKind;
+
+/// Whether `tld` (without a dot, any case) is a top-level domain on the public suffix list.
+pub fn is_known_tld(tld: &str) -> bool {
+    if tld.is_empty() || !tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return false;
+    }
+    let lower = tld.to_ascii_lowercase();
+    psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
+}
+
+/// Whether `domain` ends in a top-level domain on the public suffix list (`contoso.local` does not).
+pub fn is_routable_domain(domain: &str) -> bool {
+    let d = domain.trim_end_matches('.');
+    match d.rsplit_once('.') {
+        Some((_, tld)) => is_known_tld(tld),
+        None => false,
+    }
+}
+
+/// The address of an SMTP proxy address (`smtp:` or `SMTP:`), or `None` for other types.
+pub(super) fn smtp_part(proxy: &str) -> Option<&str> {
+    let (prefix, rest) = proxy.split_once(':')?;
+    prefix.eq_ignore_ascii_case("smtp").then_some(rest)
+}
+
+/// The characters RFC 5322 allows in a dot-atom besides letters and digits.
+fn is_atext(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c)
+}
+
+fn valid_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some(tld) = labels.last() else {
+        return false;
+    };
+    labels.len() >= 2
+        && labels.iter().all(|l| valid_label(l))
+        && tld.len() >= 2
+        && !tld.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn valid_local(local: &str) -> bool {
+    !local.is_empty()
+        && local
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(is_atext))
+}
+
+/// IdFix's RFC 2822 rule on an address without prefix: the categories found, and the value with what can
+/// be fixed mechanically fixed (characters outside the domain or local part alphabet removed).
+pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
+    let mut kinds = Vec::new();
+    let mut value = address.to_owned();
+    let domain_of = |v: &str| v.rsplit_once('@').map(|(_, d)| d.to_owned());
+    let whole_domain = domain_of(&value).unwrap_or_else(|| value.clone());
+    if let Some((_, tld)) = whole_domain.rsplit_once('.')
+        && !tld.is_empty()
+        && !is_known_tld(tld)
+    {
+        kinds.push(LintErrorKind::TopLevelDomain);
+    }
+    if !domain_of(&value).is_some_and(|d| valid_domain(&d)) {
+        kinds.push(LintErrorKind::DomainPart);
+        if let Some((local, domain)) = value.rsplit_once('@') {
+            let cleaned: String = domain
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            value = format!("{local}@{cleaned}");
+        }
+    }
+    let ats = value.matches('@').count();
+    let local_ok = value.rsplit_once('@').is_some_and(|(l, _)| valid_local(l));
+    if !local_ok || ats > 1 {
+        kinds.push(LintErrorKind::LocalPart);
+        if let Some((local, domain)) = value.rsplit_once('@') {
+            let cleaned: String = local
+                .chars()
+                .filter(|c| *c == '.' || is_atext(*c))
+                .collect();
+            let cleaned = cleaned.trim_matches('.').to_owned();
+            let mut squeezed = String::with_capacity(cleaned.len());
+            for c in cleaned.chars() {
+                if !(c == '.' && squeezed.ends_with('.')) {
+                    squeezed.push(c);
+                }
+            }
+            value = format!("{squeezed}@{domain}");
+        }
+    }
+    let valid_now = value
+        .split_once('@')
+        .is_some_and(|(l, d)| valid_local(l) && valid_domain(d));
+    if !valid_now {
+        kinds.push(LintErrorKind::Format);
+    }
+    (kinds, value)
+}

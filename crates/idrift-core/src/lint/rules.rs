@@ -1,0 +1,517 @@
+//! The per-object rules: which objects are excluded, and the per-attribute chains of IdFix's two modes plus
+//! the checks Entra Connect adds at sync time. Each chain passes the suggested value along, as IdFix does.
+
+use std::collections::HashMap;
+
+use super::{
+    Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
+};
+
+/// Name prefixes of objects Entra Connect and IdFix never sync (compared without case).
+const WELL_KNOWN_PREFIXES: &[&str] = &[
+    "admini",
+    "cas_{",
+    "discoverysearchmailbox",
+    "federatedemail",
+    "guest",
+    "httpconnector",
+    "krbtgt",
+    "iusr_",
+    "iwam",
+    "msol",
+    "support_",
+    "systemmailbox",
+    "wwioadmini",
+    "healthmailbox",
+    "exchange online-applicationaccount",
+    "migration.8f3e7716",
+];
+
+/// msExchRecipientTypeDetails values of Exchange system recipients (arbitration, discovery, monitoring...).
+const SYSTEM_RECIPIENT_TYPES: &[i64] = &[
+    0x1000,
+    0x2000,
+    0x4000,
+    0x40_0000,
+    0x80_0000,
+    0x100_0000,
+    0x2000_0000,
+];
+
+/// The most certificate values Entra Connect syncs.
+const MAX_CERTIFICATES: usize = 15;
+/// The largest thumbnailPhoto Entra Connect syncs.
+const MAX_PHOTO_BYTES: usize = 100 * 1024;
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// Why `o` is not checked, if it is not.
+pub(super) fn exclusion(o: &LintObject, class: LintClass, scope: &[String]) -> Option<Exclusion> {
+    let cn = o.cn.as_str();
+    if cn.ends_with('$') || WELL_KNOWN_PREFIXES.iter().any(|p| starts_with_ci(cn, p)) {
+        return Some(Exclusion::WellKnownName);
+    }
+    if o.dn.to_ascii_uppercase().contains("\\0ACNF:") || o.dn.contains("\nCNF:") {
+        return Some(Exclusion::ConflictObject);
+    }
+    if o.critical_system_object {
+        return Some(Exclusion::CriticalSystemObject);
+    }
+    if class == LintClass::User {
+        let sam = o.sam_account_name.as_deref().unwrap_or("");
+        let nick = o.mail_nickname.as_deref().unwrap_or("");
+        let shown = o.display_name.as_deref().unwrap_or("");
+        if ["cas_", "support_", "msol_"]
+            .iter()
+            .any(|p| starts_with_ci(sam, p))
+            || ["cas_", "systemmailbox"]
+                .iter()
+                .any(|p| starts_with_ci(nick, p))
+            || (o.hidden_from_address_lists && starts_with_ci(shown, "msol"))
+        {
+            return Some(Exclusion::WellKnownName);
+        }
+        if o.recipient_type_details
+            .is_some_and(|t| SYSTEM_RECIPIENT_TYPES.contains(&t))
+        {
+            return Some(Exclusion::SystemRecipient);
+        }
+    }
+    if class == LintClass::Group {
+        let security = o.group_type.is_some_and(|t| t < 0);
+        let mail_enabled = if security {
+            o.mail.is_some()
+        } else {
+            !o.proxy_addresses.is_empty()
+        };
+        if !mail_enabled {
+            return Some(Exclusion::NotMailEnabledGroup);
+        }
+    }
+    if !scope.is_empty() && !in_scope(&o.dn, scope) {
+        return Some(Exclusion::OutOfScope);
+    }
+    None
+}
+
+fn in_scope(dn: &str, scope: &[String]) -> bool {
+    let dn = dn.trim().to_ascii_lowercase();
+    scope.iter().any(|ou| {
+        dn == *ou
+            || dn
+                .strip_suffix(ou.as_str())
+                .is_some_and(|rest| rest.ends_with(','))
+    })
+}
+
+/// What the chains need besides the object.
+pub(super) struct Ctx<'a> {
+    pub(super) mode: LintMode,
+    pub(super) verified: &'a [String],
+    pub(super) cloud: &'a HashMap<String, String>,
+}
+
+/// A value passing through a chain of rules.
+struct Chain {
+    kinds: Vec<LintErrorKind>,
+    value: String,
+}
+
+impl Chain {
+    fn new(value: &str) -> Self {
+        Chain {
+            kinds: Vec::new(),
+            value: value.to_owned(),
+        }
+    }
+
+    fn flag(&mut self, kind: LintErrorKind) {
+        if !self.kinds.contains(&kind) {
+            self.kinds.push(kind);
+        }
+    }
+
+    /// Too long: flagged and cut to `max` characters.
+    fn max_len(&mut self, max: usize) {
+        if self.value.chars().count() > max {
+            self.flag(LintErrorKind::Length);
+            self.value = self.value.chars().take(max).collect();
+        }
+    }
+
+    /// Characters for which `bad` holds: flagged and removed.
+    fn chars(&mut self, bad: impl Fn(char) -> bool) {
+        if self.value.chars().any(&bad) {
+            self.flag(LintErrorKind::Character);
+            self.value = self.value.chars().filter(|c| !bad(*c)).collect();
+        }
+    }
+
+    /// IdFix's RFC 2822 rule on the address after an optional `prefix:`.
+    fn address(&mut self, prefix: Option<&str>) {
+        let addr = match prefix {
+            Some(p) => self.value.get(p.len() + 1..).unwrap_or("").to_owned(),
+            None => self.value.clone(),
+        };
+        let (kinds, fixed) = address::check(&addr);
+        for k in kinds {
+            self.flag(k);
+        }
+        self.value = match prefix {
+            Some(p) => format!("{p}:{fixed}"),
+            None => fixed,
+        };
+    }
+
+    /// A colon in the part after the prefix: flagged and removed.
+    fn colon_after_prefix(&mut self) {
+        let fixed = match self.value.split_once(':') {
+            Some((prefix, rest)) if !prefix.is_empty() && rest.contains(':') => {
+                Some(format!("{prefix}:{}", rest.replace(':', "")))
+            }
+            _ => None,
+        };
+        if let Some(fixed) = fixed {
+            self.flag(LintErrorKind::Character);
+            self.value = fixed;
+        }
+    }
+
+    fn row(
+        self,
+        o: &LintObject,
+        class: LintClass,
+        attribute: &'static str,
+        found: &str,
+    ) -> Option<LintError> {
+        if self.kinds.is_empty() {
+            return None;
+        }
+        let action = if self.value.trim().is_empty() {
+            LintAction::Remove
+        } else if self.value == found {
+            LintAction::Complete
+        } else {
+            LintAction::Edit
+        };
+        let update = if action == LintAction::Edit {
+            self.value
+        } else {
+            String::new()
+        };
+        Some(LintError {
+            dn: o.dn.clone(),
+            cn: o.cn.clone(),
+            class,
+            attribute,
+            errors: self.kinds,
+            value: found.to_owned(),
+            update,
+            action,
+        })
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Characters Entra ID does not accept in a userPrincipalName (IdFix's list, without the apostrophe, which
+/// Entra ID accepts), and anything outside ASCII.
+fn bad_upn_char(c: char) -> bool {
+    is_space(c) || "\\%&*+/=?{}|<>();:,[]\"".contains(c) || !c.is_ascii()
+}
+
+fn bad_smtp_proxy_char(c: char) -> bool {
+    is_space(c) || "<>();,[]\"".contains(c)
+}
+
+fn bad_other_proxy_char(c: char) -> bool {
+    is_space(c) || "<>(),[]\"".contains(c)
+}
+
+/// X400 and X500 addresses keep RFC 2253's rules: spaces and parentheses are fine.
+fn bad_x_proxy_char(c: char) -> bool {
+    "\u{c}\n\r\t\u{b}[]\"".contains(c)
+}
+
+fn bad_smtp_target_char(c: char) -> bool {
+    is_space(c) || "\\<>();,[]\"".contains(c)
+}
+
+fn bad_other_target_char(c: char) -> bool {
+    is_space(c) || "\\<>(),[]\"".contains(c)
+}
+
+fn bad_sam_char(c: char) -> bool {
+    "\\\"|,/[]:<>+=;?*".contains(c)
+}
+
+fn bad_dedicated_nickname_char(c: char) -> bool {
+    is_space(c) || "\\!#$%&*+/=?^`{}|~<>()';:,[]\"@".contains(c)
+}
+
+/// Replaces the umlauts IdFix names with their base letters so the suggestion stays readable.
+fn fold_umlauts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'ä' => out.push('a'),
+            'ë' => out.push('e'),
+            'ï' => out.push('i'),
+            'ö' => out.push('o'),
+            'ü' => out.push('u'),
+            'ÿ' => out.push('y'),
+            'Ä' => out.push('A'),
+            'Ë' => out.push('E'),
+            'Ï' => out.push('I'),
+            'Ö' => out.push('O'),
+            'Ü' => out.push('U'),
+            'Ÿ' => out.push('Y'),
+            'ß' => out.push_str("ss"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Runs every chain on `o` and pushes its rows (duplicates come later, from the linter).
+pub(super) fn check_object(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    rows: &mut Vec<LintError>,
+) {
+    let dedicated = ctx.mode == LintMode::Dedicated;
+    check_display_name(o, class, dedicated, rows);
+    if let Some(upn) = &o.upn {
+        check_upn(ctx, o, class, upn, rows);
+    } else if !dedicated && let Some(sam) = &o.sam_account_name {
+        let mut c = Chain::new(sam);
+        c.max_len(20);
+        c.chars(bad_sam_char);
+        rows.extend(c.row(o, class, "sAMAccountName", sam));
+    }
+    if let Some(mail) = &o.mail {
+        let mut c = Chain::new(mail);
+        c.max_len(256);
+        c.chars(is_space);
+        c.address(None);
+        rows.extend(c.row(o, class, "mail", mail));
+    }
+    check_nickname(o, class, dedicated, rows);
+    for p in &o.proxy_addresses {
+        let mut c = Chain::new(p);
+        c.max_len(256);
+        let prefix = p.split_once(':').map(|(x, _)| x);
+        match prefix {
+            Some(x) if x.eq_ignore_ascii_case("smtp") => {
+                c.colon_after_prefix();
+                c.chars(bad_smtp_proxy_char);
+                c.address(Some(x));
+            }
+            Some(x) if is_x400_or_x500(x) => c.chars(bad_x_proxy_char),
+            Some(_) => {
+                c.colon_after_prefix();
+                c.chars(bad_other_proxy_char);
+            }
+            None => c.flag(LintErrorKind::Format),
+        }
+        rows.extend(c.row(o, class, "proxyAddresses", p));
+    }
+    check_target(o, class, dedicated, rows);
+    check_large_and_mail(ctx, o, class, rows);
+}
+
+fn is_x400_or_x500(prefix: &str) -> bool {
+    let p = prefix.to_ascii_lowercase();
+    ["x400", "x.400", "x500", "x.500"].contains(&p.as_str())
+}
+
+fn check_display_name(
+    o: &LintObject,
+    class: LintClass,
+    dedicated: bool,
+    rows: &mut Vec<LintError>,
+) {
+    match &o.display_name {
+        Some(d) => {
+            let mut c = Chain::new(d);
+            if d.trim().is_empty() {
+                c.flag(LintErrorKind::Blank);
+                c.value = o.cn.clone();
+            } else if dedicated && d.trim() != d {
+                c.flag(LintErrorKind::Character);
+                c.value = d.trim().to_owned();
+            }
+            c.max_len(256);
+            rows.extend(c.row(o, class, "displayName", d));
+        }
+        None if dedicated && class == LintClass::Group => {
+            let mut c = Chain::new("");
+            c.flag(LintErrorKind::Blank);
+            c.value = o.cn.clone();
+            rows.extend(c.row(o, class, "displayName", ""));
+        }
+        None => {}
+    }
+}
+
+fn check_upn(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    upn: &str,
+    rows: &mut Vec<LintError>,
+) {
+    let mut c = Chain::new(upn);
+    c.max_len(113);
+    if let Some((local, domain)) = c.value.rsplit_once('@')
+        && (local.chars().count() > 64 || domain.chars().count() > 48)
+    {
+        c.flag(LintErrorKind::Length);
+    }
+    if c.value.chars().any(bad_upn_char) {
+        c.value = fold_umlauts(&c.value);
+        c.flag(LintErrorKind::Character);
+        c.value = c.value.chars().filter(|ch| !bad_upn_char(*ch)).collect();
+    }
+    c.address(None);
+    if !ctx.verified.is_empty()
+        && !c.kinds.contains(&LintErrorKind::TopLevelDomain)
+        && let Some((_, domain)) = upn.rsplit_once('@')
+    {
+        let d = domain.to_ascii_lowercase();
+        let verified = ctx
+            .verified
+            .iter()
+            .any(|v| d == *v || d.strip_suffix(v.as_str()).is_some_and(|r| r.ends_with('.')));
+        if !verified && address::is_routable_domain(&d) {
+            c.flag(LintErrorKind::NotVerifiedDomain);
+        }
+    }
+    rows.extend(c.row(o, class, "userPrincipalName", upn));
+}
+
+fn check_nickname(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Vec<LintError>) {
+    match &o.mail_nickname {
+        Some(n) => {
+            let mut c = Chain::new(n);
+            c.max_len(64);
+            if dedicated {
+                if n.trim().is_empty() {
+                    c.flag(LintErrorKind::Blank);
+                }
+                c.chars(bad_dedicated_nickname_char);
+                if c.value.starts_with('.') || c.value.ends_with('.') {
+                    c.flag(LintErrorKind::Character);
+                    c.value = c.value.trim_matches('.').to_owned();
+                }
+            } else if c.value.starts_with('.') {
+                c.flag(LintErrorKind::Character);
+                c.value = c.value.trim_start_matches('.').to_owned();
+            }
+            rows.extend(c.row(o, class, "mailNickname", n));
+        }
+        None if dedicated && class != LintClass::Group => {
+            let mut c = Chain::new("");
+            c.flag(LintErrorKind::Blank);
+            rows.extend(c.row(o, class, "mailNickname", ""));
+        }
+        None => {}
+    }
+}
+
+fn check_target(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Vec<LintError>) {
+    match &o.target_address {
+        Some(t) => {
+            let mut c = Chain::new(t);
+            c.max_len(if dedicated { 256 } else { 255 });
+            let prefix = t.split_once(':').map(|(x, _)| x);
+            match prefix {
+                Some(x) if x.eq_ignore_ascii_case("smtp") => {
+                    c.colon_after_prefix();
+                    c.chars(bad_smtp_target_char);
+                    c.address(Some(x));
+                }
+                Some(_) => {
+                    c.colon_after_prefix();
+                    c.chars(bad_other_target_char);
+                }
+                None => c.flag(LintErrorKind::Format),
+            }
+            rows.extend(c.row(o, class, "targetAddress", t));
+        }
+        None if dedicated && class != LintClass::Group && !o.has_home_mdb => {
+            let mut c = Chain::new("");
+            c.flag(LintErrorKind::Blank);
+            if let Some(mail) = &o.mail {
+                c.value = format!("SMTP:{mail}");
+            }
+            rows.extend(c.row(o, class, "targetAddress", ""));
+        }
+        None => {}
+    }
+}
+
+fn check_large_and_mail(
+    ctx: &Ctx<'_>,
+    o: &LintObject,
+    class: LintClass,
+    rows: &mut Vec<LintError>,
+) {
+    let mut large = |attribute: &'static str, value: String| {
+        let mut c = Chain::new(&value);
+        c.flag(LintErrorKind::LargeObject);
+        rows.extend(c.row(o, class, attribute, &value));
+    };
+    if o.user_certificates > MAX_CERTIFICATES {
+        large("userCertificate", format!("{} values", o.user_certificates));
+    }
+    if o.smime_certificates > MAX_CERTIFICATES {
+        large(
+            "userSMIMECertificate",
+            format!("{} values", o.smime_certificates),
+        );
+    }
+    if o.thumbnail_photo_bytes > MAX_PHOTO_BYTES {
+        large(
+            "thumbnailPhoto",
+            format!("{} bytes", o.thumbnail_photo_bytes),
+        );
+    }
+    if let Some(mail) = &o.mail {
+        let listed = o
+            .proxy_addresses
+            .iter()
+            .filter_map(|p| address::smtp_part(p))
+            .any(|a| a.eq_ignore_ascii_case(mail));
+        if !o.proxy_addresses.is_empty() && !listed {
+            let mut c = Chain::new(mail);
+            c.flag(LintErrorKind::MailNotInProxyAddresses);
+            rows.extend(c.row(o, class, "mail", mail));
+        }
+    }
+    let mut cloud = |attribute: &'static str, value: &str, key: &str| {
+        if ctx.cloud.contains_key(&key.to_lowercase()) {
+            let mut c = Chain::new(value);
+            c.flag(LintErrorKind::CloudDuplicate);
+            rows.extend(c.row(o, class, attribute, value));
+        }
+    };
+    if ctx.cloud.is_empty() {
+        return;
+    }
+    if let Some(upn) = &o.upn {
+        cloud("userPrincipalName", upn, upn);
+    }
+    for p in &o.proxy_addresses {
+        if let Some(a) = address::smtp_part(p) {
+            cloud("proxyAddresses", p, a);
+        }
+    }
+}
