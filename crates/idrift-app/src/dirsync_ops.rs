@@ -43,6 +43,9 @@ pub const OP_ENTRA_MOBILE: &str = "entra.mobilePhone";
 pub const OP_BYPASS: &str = "tenant.bypassDirSyncOverrides";
 /// The [`crate::journal::Note`] kind of the preview journaled before BypassDirSyncOverrides is enabled.
 pub const NOTE_BYPASS_PREVIEW: &str = "BypassPreview";
+/// The [`crate::journal::Note`] kind recording why enabling BypassDirSyncOverrides was risky and that the
+/// overwrite was accepted: the risks, one sentence each.
+pub const NOTE_BYPASS_RISKS: &str = "BypassRisksAccepted";
 
 /// The reminder every command that changes what sync does prints.
 pub const INITIAL_SYNC_REMINDER: &str = "Sync applies this at its next cycle; to apply it to every user now, run \
@@ -705,12 +708,76 @@ pub struct PreviewUser {
     pub explanation: String,
 }
 
-/// The data at risk when BypassDirSyncOverrides is enabled: `{"Users":[...]}`.
+/// A synced Entra user (ImmutableId set, sync enabled) the AD read has no match for: its AD values are
+/// unknown, so the switch may overwrite its cloud values with whatever AD holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UnseenUser {
+    /// The Entra UPN (the object id when the user has none).
+    pub user_principal_name: String,
+    /// Entra `mobilePhone`.
+    pub mobile_in_entra: Option<String>,
+    /// Entra `AlternateMobilePhones`, when the source carries it.
+    pub alternate_mobile_phones_in_entra: Option<Vec<String>>,
+}
+
+/// The data at risk when BypassDirSyncOverrides is enabled: `{"Users":[...]}`, plus
+/// `"SyncedWithoutAdMatch"` and `"AdReadIncomplete"` when the AD read cannot vouch for every synced user.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BypassPreview {
     /// The users, sorted by UPN.
     pub users: Vec<PreviewUser>,
+    /// Synced Entra users with no AD match, sorted by UPN: at risk because their AD values are unknown.
+    #[serde(
+        rename = "SyncedWithoutAdMatch",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub synced_without_ad_match: Vec<UnseenUser>,
+    /// Why the AD read may not cover the tenant (it was empty, or scoped by a base DN or a filter).
+    #[serde(
+        rename = "AdReadIncomplete",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub ad_read_incomplete: Vec<String>,
+}
+
+impl BypassPreview {
+    /// Why enabling the switch may lose data, one sentence each; empty when nothing is at risk.
+    pub fn risks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.users.is_empty() {
+            out.push(format!(
+                "the next sync would overwrite the Entra mobile numbers of {} user(s) with AD's values",
+                self.users.len()
+            ));
+        }
+        if !self.synced_without_ad_match.is_empty() {
+            out.push(format!(
+                "{} synced Entra user(s) have no match in the AD read, so their AD values are unknown and the \
+                 switch may overwrite their Entra numbers",
+                self.synced_without_ad_match.len()
+            ));
+        }
+        out.extend(
+            self.ad_read_incomplete
+                .iter()
+                .map(|r| format!("{r}, so it may not cover every synced user of the tenant")),
+        );
+        out
+    }
+
+    /// The summary line naming both counts.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} user(s) whose Entra values differ from AD's; {} synced Entra user(s) with no AD match (their AD \
+             values are unknown)",
+            self.users.len(),
+            self.synced_without_ad_match.len()
+        )
+    }
 }
 
 /// The users whose cloud values enabling the switch would overwrite and lose (the sync model's
@@ -723,9 +790,32 @@ pub fn bypass_preview(
     phone: &PhoneOptions,
 ) -> BypassPreview {
     let report = compare_dirsync(on_prem, cloud, phone);
+    let mut synced_without_ad_match: Vec<UnseenUser> =
+        sync_model::synced_without_ad_match(&report.matching, cloud)
+            .into_iter()
+            .filter_map(|i| cloud.get(i))
+            .map(|c| UnseenUser {
+                user_principal_name: c
+                    .user_principal_name
+                    .clone()
+                    .unwrap_or_else(|| c.id.clone()),
+                mobile_in_entra: c.mobile_phone.clone(),
+                alternate_mobile_phones_in_entra: c.alternate_mobile_phones.clone(),
+            })
+            .collect();
+    synced_without_ad_match.sort_by_cached_key(|u| u.user_principal_name.to_lowercase());
+    let ad_read_incomplete = if on_prem.is_empty() {
+        vec!["the AD read returned no users".to_owned()]
+    } else {
+        Vec::new()
+    };
     let rows = sync_model::bypass_preview(&report);
     if rows.is_empty() {
-        return BypassPreview::default();
+        return BypassPreview {
+            users: Vec::new(),
+            synced_without_ad_match,
+            ad_read_incomplete,
+        };
     }
     let explanations: HashMap<String, String> = sync_model::predict_all(on_prem, cloud, features)
         .into_iter()
@@ -748,7 +838,11 @@ pub fn bypass_preview(
             }
         })
         .collect();
-    BypassPreview { users }
+    BypassPreview {
+        users,
+        synced_without_ad_match,
+        ad_read_incomplete,
+    }
 }
 
 /// Reads both directories (and the tenant's features, when the source has them) and previews.
@@ -767,7 +861,9 @@ pub async fn bypass_preview_sources(
         .await?
         .map(|s| s.features)
         .unwrap_or_default();
-    Ok(bypass_preview(&on_prem, &users, &features, phone))
+    let mut preview = bypass_preview(&on_prem, &users, &features, phone);
+    preview.ad_read_incomplete.extend(ad.read_scope());
+    Ok(preview)
 }
 
 /// Reads the tenant sync object.
@@ -785,12 +881,13 @@ pub async fn tenant_sync(cloud: &dyn CloudDirectory) -> Result<TenantSync, AppEr
     })
 }
 
-/// Why `bypass enable` must not proceed: the next sync would overwrite the Entra values of `users` user(s)
-/// and the loss was not accepted. A structured value, so each front end names its own inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why `bypass enable` must not proceed: the preview names risks (users whose values differ, synced users AD
+/// has no match for, an empty or scoped AD read) and the loss was not accepted. A structured value, so each
+/// front end names its own inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnableBlocker {
-    /// Users whose Entra values the next sync would overwrite.
-    pub users: usize,
+    /// The risks in words, as [`BypassPreview::risks`] gives them.
+    pub risks: Vec<String>,
 }
 
 impl EnableBlocker {
@@ -798,23 +895,21 @@ impl EnableBlocker {
     /// accepts the loss, each in that front end's vocabulary (a CLI command and flag, a cmdlet and parameter).
     pub fn describe(&self, persist: &str, accept: &str) -> String {
         format!(
-            "refusing to enable BypassDirSyncOverrides: the next sync would overwrite the Entra mobile numbers of \
-             {} user(s) with AD's values (listed above). Persist the values worth keeping into AD first \
-             ({persist}), or give {accept} to lose them.",
-            self.users
+            "refusing to enable BypassDirSyncOverrides: {}. Persist the values worth keeping into AD first \
+             ({persist}) and read all of AD, or give {accept} to lose them.",
+            self.risks.join("; ")
         )
     }
 }
 
-/// Why `bypass enable` must not proceed, or `None` when it may: the preview lists users and the overwrite was
-/// not accepted.
+/// Why `bypass enable` must not proceed, or `None` when it may: the preview names a risk and the overwrite
+/// was not accepted.
 pub fn enable_blocker(preview: &BypassPreview, accept_overwrite: bool) -> Option<EnableBlocker> {
-    if preview.users.is_empty() || accept_overwrite {
+    let risks = preview.risks();
+    if risks.is_empty() || accept_overwrite {
         return None;
     }
-    Some(EnableBlocker {
-        users: preview.users.len(),
-    })
+    Some(EnableBlocker { risks })
 }
 
 /// The plan switching BypassDirSyncOverrides to `enable`: one [`OP_BYPASS`] operation, plus the preview as
@@ -838,7 +933,14 @@ pub fn plan_bypass(
     }];
     number(&mut ops);
     let notes = preview
-        .map(|p| vec![(NOTE_BYPASS_PREVIEW.to_owned(), to_value(p))])
+        .map(|p| {
+            let mut notes = vec![(NOTE_BYPASS_PREVIEW.to_owned(), to_value(p))];
+            let risks = p.risks();
+            if !risks.is_empty() {
+                notes.push((NOTE_BYPASS_RISKS.to_owned(), json!({ "Accepted": risks })));
+            }
+            notes
+        })
         .unwrap_or_default();
     Some(PlanSpec {
         command: if enable {

@@ -90,7 +90,8 @@ fn help_and_usage_errors_are_plain_into_a_pipe_and_coloured_when_forced() {
 fn help_lists_the_exit_codes() {
     let (_, out, _) = run_fixed(&["--help"], 0);
     assert!(
-        out.contains("Exit codes:") && out.contains("3  the command ran and found"),
+        out.contains("Exit codes:")
+            && out.contains("3  the command ran and found what it was asked"),
         "{out}"
     );
 }

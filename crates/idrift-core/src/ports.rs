@@ -56,6 +56,12 @@ pub trait OnPremDirectory: Send + Sync {
     /// MUST return [`SourceError::Unauthorized`] on a failed bind and [`SourceError::Incomplete`] (or
     /// [`SourceError::Unavailable`]) when any page is lost; never a short list.
     async fn users(&self) -> Result<Vec<OnPremUser>, SourceError>;
+
+    /// Why [`OnPremDirectory::users`] may not return every user of the domain (a base DN below the domain
+    /// root, an extra filter), in words; `None` for a whole-domain read or an export file.
+    fn read_scope(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Read access to Entra ID (Microsoft Graph, or a Graph JSON snapshot).

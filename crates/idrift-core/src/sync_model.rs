@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dirsync::{DirSyncOverrideRow, DirSyncReport, non_blank, phone_set};
-use crate::matching::match_users;
+use crate::matching::{MatchReport, match_users};
 use crate::model::{CloudUser, OnPremUser, SyncFeatures};
 
 /// What is known of a user's DirSyncOverride (the per-user flag a cloud edit of a synced user's phone sets;
@@ -227,6 +227,33 @@ pub fn bypass_preview(report: &DirSyncReport) -> Vec<DirSyncOverrideRow> {
         .filter(|r| row_cloud_value_at_risk(r))
         .cloned()
         .collect()
+}
+
+/// The synced Entra users (an ImmutableId set, sync enabled) the AD read has no match for, as indices into
+/// `cloud`, ascending: unmatched, or in an ambiguous group. Their AD values are unknown, so enabling
+/// BypassDirSyncOverrides may overwrite their cloud values with whatever AD holds (R12): the preview counts
+/// them as at risk rather than assuming nothing is lost. An empty or scoped AD read makes every synced user
+/// one of these.
+pub fn synced_without_ad_match(report: &MatchReport, cloud: &[CloudUser]) -> Vec<usize> {
+    let mut out: Vec<usize> = report
+        .unmatched_cloud
+        .iter()
+        .copied()
+        .chain(
+            report
+                .ambiguous
+                .iter()
+                .flat_map(|g| g.cloud.iter().copied()),
+        )
+        .filter(|&i| {
+            cloud.get(i).is_some_and(|c| {
+                c.is_synced() && non_blank(c.on_premises_immutable_id.as_deref()).is_some()
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether a DirSyncOverrides row's cloud side holds a phone value its AD side does not (R12).

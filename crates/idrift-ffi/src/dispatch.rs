@@ -451,11 +451,11 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
             )
             .into());
         }
-        if !p.users.is_empty() {
+        let risks = p.risks();
+        if !risks.is_empty() {
             out.notes.push(format!(
-                "AcceptOverwrite: the Entra values of {} user(s) will be overwritten; the preview is journaled before \
-                 the switch is flipped.",
-                p.users.len()
+                "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
+                risks.join("; ")
             ));
         }
     } else {

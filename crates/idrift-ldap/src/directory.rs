@@ -258,6 +258,31 @@ impl OnPremDirectory for LdapDirectory {
     async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
         self.read_users().await.map_err(SourceError::from)
     }
+
+    fn read_scope(&self) -> Option<String> {
+        read_scope(
+            &self.naming_context,
+            &self.base_dns,
+            self.extra_filter.as_deref(),
+        )
+    }
+}
+
+/// The scope of a read in words, or `None` when it covers the whole domain (its only base DN is the naming
+/// context and no extra filter narrows it).
+fn read_scope(naming_context: &str, base_dns: &[String], filter: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    let whole = base_dns.len() == 1
+        && base_dns
+            .first()
+            .is_some_and(|b| b.trim().eq_ignore_ascii_case(naming_context.trim()));
+    if !whole {
+        parts.push(format!("base DN {}", base_dns.join("; ")));
+    }
+    if let Some(f) = filter.filter(|f| !f.trim().is_empty()) {
+        parts.push(format!("filter {f}"));
+    }
+    (!parts.is_empty()).then(|| format!("the AD read is scoped ({})", parts.join(", ")))
 }
 
 #[cfg(test)]

@@ -440,11 +440,11 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
          BypassDirSyncOverrides will replace it with AD's value"
     );
     let blocker = enable_blocker(&preview, false).unwrap();
-    assert_eq!(blocker, EnableBlocker { users: 1 });
+    assert_eq!(blocker, EnableBlocker { risks: preview.risks() });
     let text = blocker.describe("PERSIST", "ACCEPT");
     assert!(text.contains("1 user(s)"), "{text}");
     assert!(
-        text.contains("(PERSIST), or give ACCEPT to lose them"),
+        text.contains("(PERSIST) and read all of AD, or give ACCEPT to lose them"),
         "{text}"
     );
     assert_eq!(enable_blocker(&preview, true), None);
@@ -509,4 +509,104 @@ async fn a_source_without_a_tenant_sync_object_says_what_is_missing() {
     let d = InMemoryDirectory::default();
     let err = tenant_sync(&d).await.unwrap_err();
     assert!(err.to_string().contains("entra-sync.json"), "{err}");
+}
+
+#[test]
+fn an_empty_ad_read_puts_every_synced_user_at_risk_and_blocks_enable() {
+    let d = tenant();
+    let s = d.snapshot();
+    let preview = bypass_preview(
+        &[],
+        &s.cloud,
+        &SyncFeatures::default(),
+        &PhoneOptions::default(),
+    );
+    assert!(preview.users.is_empty());
+    let unseen: Vec<&str> = preview
+        .synced_without_ad_match
+        .iter()
+        .map(|u| u.user_principal_name.as_str())
+        .collect();
+    // cloudonly@ is not synced: sync never writes it.
+    assert_eq!(
+        unseen,
+        vec![
+            "cleared@example.com",
+            "same@example.com",
+            "testmobile@example.com"
+        ]
+    );
+    assert_eq!(
+        preview.ad_read_incomplete,
+        vec!["the AD read returned no users"]
+    );
+    assert_eq!(
+        preview.summary(),
+        "0 user(s) whose Entra values differ from AD's; 3 synced Entra user(s) with no AD match (their AD \
+         values are unknown)"
+    );
+    let blocker = enable_blocker(&preview, false).unwrap().describe("P", "A");
+    assert!(blocker.contains("3 synced Entra user(s)"), "{blocker}");
+    assert!(blocker.contains("returned no users"), "{blocker}");
+    assert_eq!(enable_blocker(&preview, true), None);
+    let json = serde_json::to_value(&preview).unwrap();
+    assert_eq!(json["SyncedWithoutAdMatch"].as_array().unwrap().len(), 3);
+    assert_eq!(json["AdReadIncomplete"][0], "the AD read returned no users");
+}
+
+#[test]
+fn a_synced_user_missing_from_ad_blocks_enable_and_the_journal_notes_why() {
+    let d = tenant();
+    let mut s = d.snapshot();
+    // AD lost same@ (a partial read); every other user agrees with the cloud.
+    s.on_prem
+        .retain(|u| u.user_principal_name.as_deref() != Some("same@example.com"));
+    s.cloud[0].mobile_phone = Some("0987654321".to_owned());
+    let preview = bypass_preview(
+        &s.on_prem,
+        &s.cloud,
+        &SyncFeatures::default(),
+        &PhoneOptions::default(),
+    );
+    assert!(preview.users.is_empty());
+    assert_eq!(preview.synced_without_ad_match.len(), 1);
+    assert!(preview.ad_read_incomplete.is_empty());
+    assert!(enable_blocker(&preview, false).is_some());
+    let spec = plan_bypass(s.tenant_sync.as_ref().unwrap(), true, Some(&preview)).unwrap();
+    assert_eq!(spec.notes[1].0, NOTE_BYPASS_RISKS);
+    assert_eq!(spec.notes[1].1["Accepted"].as_array().unwrap().len(), 1);
+}
+
+/// An AD source whose read is scoped, like `--ad-filter` or a base DN below the domain root.
+struct Scoped(InMemoryDirectory);
+
+#[async_trait::async_trait]
+impl OnPremDirectory for Scoped {
+    async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
+        OnPremDirectory::users(&self.0).await
+    }
+
+    fn read_scope(&self) -> Option<String> {
+        Some("the AD read is scoped (filter (department=Sales))".to_owned())
+    }
+}
+
+#[tokio::test]
+async fn a_scoped_ad_read_blocks_enable_even_when_everything_matches() {
+    let d = tenant();
+    let mut s = d.snapshot();
+    s.cloud[0].mobile_phone = Some("0987654321".to_owned());
+    let both = InMemoryDirectory::new(s);
+    let whole = bypass_preview_sources(&both, &both, &PhoneOptions::default())
+        .await
+        .unwrap();
+    assert!(whole.risks().is_empty(), "{:?}", whole.risks());
+    assert_eq!(enable_blocker(&whole, false), None);
+    let scoped = Scoped(InMemoryDirectory::new(both.snapshot()));
+    let preview = bypass_preview_sources(&scoped, &both, &PhoneOptions::default())
+        .await
+        .unwrap();
+    let blocker = enable_blocker(&preview, false).unwrap().describe("P", "A");
+    assert!(blocker.contains("(department=Sales)"), "{blocker}");
+    assert_eq!(enable_blocker(&preview, true), None);
 }

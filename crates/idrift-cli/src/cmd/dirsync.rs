@@ -1015,13 +1015,48 @@ async fn load_preview(targets: &Targets, phone: &PhoneOptions) -> anyhow::Result
 }
 
 fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
-    if preview.users.is_empty() {
+    if preview.risks().is_empty() {
         writeln!(
             ctx.out,
             "Nobody's Entra mobile numbers differ from AD's: enabling BypassDirSyncOverrides overwrites nothing."
         )?;
         return Ok(());
     }
+    if !preview.users.is_empty() {
+        render_preview_users(ctx, preview)?;
+    }
+    if !preview.synced_without_ad_match.is_empty() {
+        let rows: Vec<Vec<String>> = preview
+            .synced_without_ad_match
+            .iter()
+            .map(|u| {
+                vec![
+                    u.user_principal_name.clone(),
+                    u.mobile_in_entra.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        writeln!(
+            ctx.out,
+            "\nSynced Entra users with no match in the AD read (their AD values are unknown):"
+        )?;
+        write!(
+            ctx.out,
+            "{}",
+            table(&["UserPrincipalName", "MobileInEntra"], &rows, 100)
+        )?;
+    }
+    for r in &preview.ad_read_incomplete {
+        writeln!(
+            ctx.out,
+            "warning: {r}, so it may not cover every synced user of the tenant."
+        )?;
+    }
+    writeln!(ctx.out, "\nSummary: {}.", preview.summary())?;
+    Ok(())
+}
+
+fn render_preview_users(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
     let with_alt = preview
         .users
         .iter()
@@ -1115,12 +1150,13 @@ async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
         writeln!(ctx.err, "idrift: {text}")?;
         return Ok(ExitCode::from(1));
     }
-    if !preview.users.is_empty() {
+    let risks = preview.risks();
+    if !risks.is_empty() {
         writeln!(
             ctx.err,
-            "warning: --accept-overwrite: the Entra values of {} user(s) will be overwritten; the preview is \
-             journaled before the switch is flipped",
-            preview.users.len()
+            "warning: --accept-overwrite: {}; the preview and these risks are journaled before the switch is \
+             flipped",
+            risks.join("; ")
         )?;
     }
     let run = RunSpec {

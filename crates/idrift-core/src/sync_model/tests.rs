@@ -656,3 +656,28 @@ fn predictions_serialize_in_pascal_case() {
     let back: SyncPrediction = serde_json::from_value(v).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn r12_synced_cloud_users_without_an_ad_match_are_counted() {
+    let on_prem = [ad(1, Some("1"), &[])];
+    let mut unsynced = entra(3, Some("3"), None);
+    unsynced.on_premises_sync_enabled = Some(false);
+    let mut no_anchor = entra(4, Some("4"), None);
+    no_anchor.on_premises_immutable_id = None;
+    let cloud = [
+        entra(1, Some("1"), None),
+        entra(2, Some("2"), None),
+        unsynced,
+        no_anchor,
+    ];
+    let report = compare_dirsync(&on_prem, &cloud, &PhoneOptions::default());
+    // Nothing differs among the matched users, yet cloud-2 is synced and AD has no match for it.
+    assert!(bypass_preview(&report).is_empty());
+    assert_eq!(synced_without_ad_match(&report.matching, &cloud), vec![1]);
+    // An empty AD read: every synced user is unseen.
+    let report = compare_dirsync(&[], &cloud, &PhoneOptions::default());
+    assert_eq!(
+        synced_without_ad_match(&report.matching, &cloud),
+        vec![0, 1]
+    );
+}

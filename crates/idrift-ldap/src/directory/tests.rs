@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use idrift_core::guid::Guid;
 use idrift_core::ports::{OnPremDirectory, SourceError};
 
-use super::{LdapDirectory, domain_root, is_under};
+use super::{LdapDirectory, domain_root, is_under, read_scope};
 use crate::config::LdapConfig;
 use crate::error::LdapError;
 use crate::user_ref::UserRef;
@@ -237,4 +237,24 @@ fn domain_root_is_the_dc_suffix() {
         "DC=contoso,DC=test"
     );
     assert_eq!(domain_root("OU=Sync"), "");
+}
+
+#[test]
+fn read_scope_names_a_base_dn_below_the_root_and_a_filter() {
+    let root = "DC=corp,DC=example";
+    assert_eq!(read_scope(root, &[root.to_owned()], None), None);
+    assert_eq!(
+        read_scope(root, &["dc=corp,dc=example".to_owned()], Some(" ")),
+        None
+    );
+    let sub = read_scope(root, &[format!("OU=Sales,{root}")], None);
+    assert_eq!(
+        sub.as_deref(),
+        Some("the AD read is scoped (base DN OU=Sales,DC=corp,DC=example)")
+    );
+    let filtered = read_scope(root, &[root.to_owned()], Some("(department=Sales)"));
+    assert_eq!(
+        filtered.as_deref(),
+        Some("the AD read is scoped (filter (department=Sales))")
+    );
 }

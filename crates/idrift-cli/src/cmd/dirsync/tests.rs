@@ -697,12 +697,18 @@ fn enable_with_accept_overwrite_journals_the_preview_first() {
         false,
     );
     ok(&o);
-    assert!(o.err.contains("will be overwritten"), "{}", o.err);
+    assert!(
+        o.err
+            .contains("--accept-overwrite: the next sync would overwrite"),
+        "{}",
+        o.err
+    );
     let log = idrift_app::journal::read(&j).unwrap();
     assert_eq!(
         log.notes()[0].data["Users"][0]["MobileInEntra"],
         "1234567890"
     );
+    assert_eq!(log.notes()[1].kind, "BypassRisksAccepted");
 }
 
 #[test]
