@@ -162,7 +162,9 @@ pub(crate) async fn story<W: World>(w: &W, tmp: &Path) {
     // vouch for the rest of the tenant) and only `accept_overwrite` lifts that; an unscoped read is not blocked.
     let scoped = !preview.ad_read_incomplete.is_empty();
     if scoped {
-        let blocker = enable_blocker(&preview, false).unwrap_or_default();
+        let blocker = enable_blocker(&preview, false)
+            .map(|b| b.describe("P", "A"))
+            .unwrap_or_default();
         assert!(blocker.contains("the AD read is scoped"), "{blocker}");
         assert_eq!(enable_blocker(&preview, true), None);
     } else {

@@ -440,7 +440,12 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
          BypassDirSyncOverrides will replace it with AD's value"
     );
     let blocker = enable_blocker(&preview, false).unwrap();
-    assert_eq!(blocker, EnableBlocker { risks: preview.risks() });
+    assert_eq!(
+        blocker,
+        EnableBlocker {
+            risks: preview.risks()
+        }
+    );
     let text = blocker.describe("PERSIST", "ACCEPT");
     assert!(text.contains("1 user(s)"), "{text}");
     assert!(
