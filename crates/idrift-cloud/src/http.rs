@@ -209,7 +209,7 @@ impl Transport {
                             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
                             Ok(body),
                         ) => {
-                            let (_, message) = error_text(&body);
+                            let (_, message) = reply_text(req, &body);
                             let detail = format!("HTTP {}: {message}", status.as_u16());
                             (Last::Status(detail), retry_after(&headers))
                         }
@@ -291,7 +291,7 @@ fn final_error(req: &Request, attempts: u32, last: Last, why: &str) -> CloudErro
 
 /// The error for a non-retryable status.
 fn status_error(req: &Request, status: StatusCode, body: &[u8]) -> CloudError {
-    let (code, message) = error_text(body);
+    let (code, message) = reply_text(req, body);
     let what = req.what.clone();
     let status_u16 = status.as_u16();
     match &req.kind {
@@ -320,6 +320,39 @@ fn status_error(req: &Request, status: StatusCode, body: &[u8]) -> CloudError {
             message,
         },
     }
+}
+
+/// [`error_text`] scrubbed of every value the request's form body carried (the client secret, an assertion)
+/// and of bearer tokens and secret-shaped patterns, then cut to a short excerpt: a server that echoes the
+/// request cannot put a secret into an error message.
+fn reply_text(req: &Request, body: &[u8]) -> (String, String) {
+    let (code, message) = error_text(body);
+    let form_values: Vec<String> = match &req.body {
+        Body::Form(form) => {
+            let secret_key = |k: &str| {
+                matches!(
+                    k,
+                    "client_secret" | "client_assertion" | "assertion" | "password" | "refresh_token"
+                )
+            };
+            let decoded = url::form_urlencoded::parse(form.expose_secret().as_bytes())
+                .filter(|(k, _)| secret_key(k))
+                .map(|(_, v)| v.into_owned());
+            let raw = form
+                .expose_secret()
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .filter(|(k, _)| secret_key(k))
+                .map(|(_, v)| v.to_owned());
+            decoded.chain(raw).collect()
+        }
+        _ => Vec::new(),
+    };
+    let secrets: Vec<&str> = form_values.iter().map(String::as_str).collect();
+    (
+        crate::scrub::scrub(&code, &secrets),
+        crate::scrub::scrub(&message, &secrets),
+    )
 }
 
 /// The error code and message of an error body: Graph (`error.code`, `error.message`), Exchange
