@@ -109,7 +109,7 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             "Update",
             "Action",
         ];
-        write!(ctx.out, "{}", table(&headers, &rows, 48))?;
+        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
         writeln!(ctx.out)?;
     }
     let s = &report.summary;
