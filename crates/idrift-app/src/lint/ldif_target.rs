@@ -90,7 +90,7 @@ fn lines(text: &str) -> Result<Vec<Line<'_>>, String> {
 fn normalize_dn(dn: &str) -> String {
     let mut out = String::with_capacity(dn.len());
     let mut escaped = false;
-    for part in dn.trim().split_inclusive(|c| c == ',') {
+    for part in dn.trim().split_inclusive(',') {
         let keep = if escaped { part } else { part.trim_start() };
         let body = keep.strip_suffix(',').unwrap_or(keep);
         let trailing_backslashes = body.chars().rev().take_while(|c| *c == '\\').count();
@@ -164,7 +164,7 @@ fn rewrite(
     // New values go after the attribute's last value, else after the last attribute line of the entry.
     let anchor = ls
         .iter()
-        .rposition(|l| is_attr(l))
+        .rposition(&is_attr)
         .or_else(|| ls.iter().rposition(|l| !l.name.is_empty()));
     let mut out = String::with_capacity(text.len() + 64);
     for (i, l) in ls.iter().enumerate() {
