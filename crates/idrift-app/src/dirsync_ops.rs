@@ -325,6 +325,7 @@ pub fn describe_value(op: &str, value: &Value) -> String {
             ),
             Err(_) => value.to_string(),
         },
+        crate::lint::OP_LINT_VALUE => crate::lint::fix::describe_value(value),
         _ => value.to_string(),
     }
 }

@@ -112,7 +112,7 @@ enum Command {
     /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
     Report(cmd::report::ReportArgs),
     /// Prepare AD for sync (replaces IdFix): IdFix's checks on users, contacts and groups, without its false positives. Exit 3 when errors are found.
-    Lint(cmd::lint::LintArgs),
+    Lint(Box<cmd::lint::LintArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -262,7 +262,7 @@ fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => cmd::plan::run(args, ctx),
         Command::Diff(args) => cmd::diff::run(args, ctx),
         Command::Report(args) => cmd::report::run(args, ctx),
-        Command::Lint(args) => cmd::lint::run(args, ctx),
+        Command::Lint(args) => cmd::lint::run(*args, ctx),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "idrift", ctx.out);
