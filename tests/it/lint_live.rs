@@ -348,15 +348,15 @@ fn round_trip(
             values(&mut ldap, &format!("CN=Anna {t},{ou}"), "userPrincipalName").await,
             vec![format!("anna-{t}@contoso.com")]
         );
-        let mut proxies = vec![
-            format!("SMTP:bert-{t}@contoso.com"),
-            format!("X500:/o=Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=b{t}"),
-            format!("smtp:bert-{t}@contoso.com"),
-        ];
-        proxies.sort();
         let found = values(&mut ldap, &format!("CN=Bert {t},{ou}"), "proxyAddresses").await;
         // Bert's suggested smtp:bert-... is his primary address in another case: only the bad one goes.
-        assert_eq!(found, proxies[..2]);
+        assert_eq!(
+            found,
+            [
+                format!("SMTP:bert-{t}@contoso.com"),
+                format!("X500:/o=Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=b{t}"),
+            ]
+        );
         assert!(!found.iter().any(|p| p.contains("be rt")), "{found:?}");
         assert!(
             values(&mut ldap, &format!("CN=Carla {t},{ou}"), "mail")
