@@ -15,7 +15,7 @@ use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
 
 use crate::AppError;
 
-pub use ldif::read_objects;
+pub use ldif::{ReadError, read_objects};
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
