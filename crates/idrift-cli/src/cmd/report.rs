@@ -78,7 +78,7 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         journals: args.journal,
         previous: args.previous,
         lint: lint_of(&args.source)
-            .map(|src| lint_source(src, &args.sync_scope))
+            .map(|src| lint_source(src, &args.scan.sync_scope))
             .transpose()?,
     };
     let header = Header {
