@@ -49,7 +49,8 @@ function Format-DriftValue {
             return "mobilePhone $(& $text (Get-DriftPropertyValue -InputObject $Value -Name 'MobilePhone'))"
         }
         'tenant.bypassDirSyncOverrides' {
-            if (Get-DriftPropertyValue -InputObject $Value -Name 'Enabled') { return 'enabled' } else { return 'disabled' }
+            # The journal's value is {"BypassDirSyncOverridesEnabled": bool} (idrift_app::dirsync_ops::BypassValue).
+            if (Get-DriftPropertyValue -InputObject $Value -Name 'BypassDirSyncOverridesEnabled') { return 'enabled' } else { return 'disabled' }
         }
         default {
             return (ConvertTo-Json -InputObject $Value -Depth 8 -Compress)

