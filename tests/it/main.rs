@@ -12,6 +12,7 @@ mod diff;
 mod dirsync_e2e;
 mod ffi_abi;
 mod lint;
+mod lint_apply;
 mod migration;
 mod remediate;
 mod report;

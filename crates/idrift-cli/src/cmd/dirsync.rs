@@ -81,6 +81,18 @@ pub(crate) struct CompareArgs {
     /// Region for numbers written without a country code when deciding whether a difference is formatting only (ISO 3166 code, e.g. US, DE).
     #[arg(long, value_name = "CC")]
     default_region: Option<String>,
+    /// Exit with code 3 when the comparison finds this, for scheduled tasks: drift (a user whose numbers differ in value), any (formatting-only differences too).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    fail_on: Option<CompareFailOn>,
+}
+
+/// What `dirsync compare --fail-on` alerts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CompareFailOn {
+    /// A user whose AD and Entra numbers differ in value.
+    Drift,
+    /// Any row, formatting-only differences included.
+    Any,
 }
 
 /// Runs a `dirsync` subcommand.
@@ -128,10 +140,19 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             )?;
         }
     }
+    let alert = match args.fail_on {
+        None => false,
+        Some(CompareFailOn::Drift) => report.summary.real_drift > 0,
+        Some(CompareFailOn::Any) => !report.rows.is_empty(),
+    };
     // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
     ctx.retained.keep(report);
     ctx.retained.keep(loaded);
-    Ok(ExitCode::SUCCESS)
+    Ok(if alert {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn csv_path(out: Option<&Path>, now_unix: i64) -> PathBuf {
@@ -380,6 +401,13 @@ pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow:
 pub(crate) fn confirm(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::Result<bool> {
     if yes {
         return Ok(true);
+    }
+    if ctx.term.quiet {
+        // The prompt would go to standard error, which --quiet silences: refuse rather than ask unseen.
+        return Err(UsageError(format!(
+            "{question}: this needs confirmation and --quiet hides the prompt; pass --yes to confirm, or leave out --quiet"
+        ))
+        .into());
     }
     if !ctx.stdin_is_terminal {
         return Err(UsageError(format!(

@@ -41,6 +41,9 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if idrift_app::remediate::remediation_note(&log).is_ok() {
         return crate::cmd::plan::undo_remediation(&log, &args.source, &args.write, ctx).await;
     }
+    if idrift_app::lint::is_lint_journal(&log) {
+        return crate::cmd::lint::undo(&log, &args.source, &args.write, ctx).await;
+    }
     let (spec, not_undone) = journal::undo_spec(&log);
     for n in &not_undone {
         writeln!(

@@ -795,3 +795,116 @@ fn every_bypass_subcommand_honours_entra_sync_with_single_files() {
     let o = files("status", &[]);
     assert!(o.out.contains("disabled"), "{}", o.out);
 }
+
+#[test]
+fn an_unknown_user_is_failed_input_exit_1_not_usage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    for side in ["ad", "entra"] {
+        let o = idrift(
+            &[
+                "dirsync",
+                "get",
+                "nobody@example.com",
+                "--from",
+                side,
+                "--snapshot",
+                s(&dir),
+            ],
+            false,
+        );
+        assert_eq!(o.code, ExitCode::from(1), "{side}: {}", o.err);
+        assert!(o.err.contains("nobody@example.com"), "{}", o.err);
+    }
+    let o = idrift(
+        &[
+            "dirsync",
+            "set",
+            "nobody@example.com",
+            "--mobile-in-ad",
+            "1",
+            "--snapshot",
+            s(&dir),
+        ],
+        false,
+    );
+    assert_eq!(o.code, ExitCode::from(1), "{}", o.err);
+}
+
+#[test]
+fn quiet_without_yes_refuses_instead_of_asking_unseen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let journal = tmp.path().join("q.jsonl");
+    // Standard input is a terminal, so without --quiet the prompt would be asked.
+    let o = idrift(
+        &[
+            "--quiet",
+            "dirsync",
+            "bypass",
+            "enable",
+            "--accept-overwrite",
+            "--snapshot",
+            s(&dir),
+            "--apply",
+            "--journal",
+            s(&journal),
+        ],
+        true,
+    );
+    assert_eq!(o.code, ExitCode::from(2), "{}", o.err);
+    assert!(
+        o.err.contains("--quiet hides the prompt") && o.err.contains("--yes"),
+        "{}",
+        o.err
+    );
+    assert!(!journal.exists());
+}
+
+#[test]
+fn compare_fail_on_drift_exits_3_only_when_there_is_drift() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let csv = tmp.path().join("c.csv");
+    let base = [
+        "dirsync",
+        "compare",
+        "--snapshot",
+        s(&dir),
+        "--out",
+        s(&csv),
+    ];
+    let o = idrift(&base, false);
+    ok(&o);
+    let mut args = base.to_vec();
+    args.extend(["--fail-on", "drift"]);
+    let o = idrift(&args, false);
+    assert_eq!(o.code, ExitCode::from(3), "{}", o.err);
+    // Once AD agrees with Entra ID, nothing is alerted on.
+    let agreed = tmp.path().join("agreed");
+    let mut snap = story();
+    snap.on_prem[0].mobile = Some("1234567890".to_owned());
+    write_dir(
+        &agreed,
+        &snap,
+        Parts {
+            ad: true,
+            entra: true,
+        },
+    )
+    .unwrap();
+    let o = idrift(
+        &[
+            "dirsync",
+            "compare",
+            "--snapshot",
+            s(&agreed),
+            "--out",
+            s(&csv),
+            "--fail-on",
+            "drift",
+        ],
+        false,
+    );
+    ok(&o);
+}
