@@ -37,7 +37,9 @@ fn a_pipeline_of_users_is_one_plan_with_one_journal() {
     let items: Vec<serde_json::Value> = USERS
         .iter()
         .enumerate()
-        .map(|(i, u)| serde_json::json!({"Identity": u, "MobileInAD": format!("+1 425 555 020{i}")}))
+        .map(
+            |(i, u)| serde_json::json!({"Identity": u, "MobileInAD": format!("+1 425 555 020{i}")}),
+        )
         .collect();
     let args = |apply: bool| {
         serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
@@ -149,6 +151,7 @@ fn two_runs_in_one_second_get_two_journals() {
     let second = crate::writes::free_name(dir.path(), name);
     assert_eq!(
         second,
-        dir.path().join("idrift-undo_2026Dec03-153000-2.journal.jsonl")
+        dir.path()
+            .join("idrift-undo_2026Dec03-153000-2.journal.jsonl")
     );
 }

@@ -9,7 +9,8 @@ fn call(request: &serde_json::Value) -> (Status, serde_json::Value) {
 }
 
 fn demo_scan() -> serde_json::Value {
-    let (status, v) = call(&serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"}}}));
+    let (status, v) =
+        call(&serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"}}}));
     assert_eq!(status, Status::Ok, "{v}");
     v["Ok"].clone()
 }
@@ -34,7 +35,10 @@ fn report_refuses_relative_paths_and_names_the_field() {
     let (status, v) = call(&serde_json::json!({"V":1,"Op":"Report","Args":{
         "Source":{"Kind":"Demo"}, "OutPath": "r.html", "Journals": []}}));
     assert_eq!(status, Status::Error, "{v}");
-    assert!(v["Err"]["Message"].as_str().unwrap().contains("OutPath"), "{v}");
+    assert!(
+        v["Err"]["Message"].as_str().unwrap().contains("OutPath"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -59,7 +63,10 @@ fn diff_reports_one_fixed_and_one_added() {
         v["Ok"]["Summary"],
         serde_json::json!({"New": 1, "Resolved": 1, "Changed": 0, "Unchanged": total - 1})
     );
-    assert_eq!(v["Ok"]["New"][0]["UserPrincipalName"], "new.hire@contoso.com");
+    assert_eq!(
+        v["Ok"]["New"][0]["UserPrincipalName"],
+        "new.hire@contoso.com"
+    );
     assert_eq!(
         v["Ok"]["Resolved"][0]["UserPrincipalName"],
         fixed["UserPrincipalName"]
@@ -75,5 +82,8 @@ fn diff_names_the_file_it_cannot_read() {
         call(&serde_json::json!({"V":1,"Op":"Scan.Diff","Args":{"Old": bad, "New": bad}}));
     assert_eq!(status, Status::Error, "{v}");
     assert_eq!(v["Err"]["Kind"], "Parse");
-    assert!(v["Err"]["Message"].as_str().unwrap().contains("bad.json"), "{v}");
+    assert!(
+        v["Err"]["Message"].as_str().unwrap().contains("bad.json"),
+        "{v}"
+    );
 }
