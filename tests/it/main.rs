@@ -13,6 +13,7 @@ mod dirsync_e2e;
 mod ffi_abi;
 mod lint;
 mod lint_apply;
+mod lint_live;
 mod migration;
 mod remediate;
 mod report;

@@ -9,7 +9,7 @@ use idrift_app::report::{Extras, Header, build, demo_extras, write_html};
 use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
-use crate::cmd::scan::scan_options;
+use crate::cmd::scan::ScanOptArgs;
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift report`.
@@ -29,15 +29,8 @@ pub(crate) struct ReportArgs {
     /// The previous scan for the trend: `idrift scan --format json` output, or a snapshot directory.
     #[arg(long, value_name = "SCAN.json|SNAPSHOT")]
     previous: Option<PathBuf>,
-    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
-    #[arg(long, value_name = "DOMAIN")]
-    routing_domain: Option<String>,
-    /// An OU in sync scope (repeatable).
-    #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
-    /// Region for numbers written without a country code (ISO 3166 code, e.g. US).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
+    #[command(flatten)]
+    scan: ScanOptArgs,
 }
 
 fn describe(source: &SourceArgs) -> String {
@@ -63,11 +56,7 @@ fn describe(source: &SourceArgs) -> String {
 /// Runs `idrift report`.
 pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let loaded = args.source.load_with(ctx, LoadProfile::Full)?;
-    let opts = scan_options(
-        args.routing_domain.as_deref(),
-        &args.sync_scope,
-        args.default_region.as_deref(),
-    );
+    let opts = args.scan.options();
     let extras = Extras {
         migration: args.migration,
         journals: args.journal,
