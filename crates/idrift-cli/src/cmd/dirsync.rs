@@ -337,7 +337,7 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *ctx.out);
             w.write_record(pairs.iter().map(|(k, _)| *k))?;
-            w.write_record(pairs.iter().map(|(_, v)| v.as_str()))?;
+            w.write_record(idrift_core::csv_cell::cells(pairs.iter().map(|(_, v)| v)))?;
             w.flush()?;
         }
         Format::Table => write!(ctx.out, "{}", fields(&pairs))?,

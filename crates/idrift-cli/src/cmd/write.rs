@@ -333,7 +333,7 @@ pub(crate) fn print_machine(
         return Ok(());
     }
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
-    w.write_record([
+    w.write_record(idrift_core::csv_cell::cells(&[
         "Seq",
         "Target",
         "Attribute",
@@ -341,10 +341,10 @@ pub(crate) fn print_machine(
         "After",
         "Outcome",
         "Note",
-    ])?;
+    ]))?;
     let mut write_row =
         |seq: u64, target: &str, op: &str, b: &Value, a: &Value, st: &str, n: &str| {
-            w.write_record([
+            w.write_record(idrift_core::csv_cell::cells(&[
                 seq.to_string().as_str(),
                 target,
                 op_label(op),
@@ -352,7 +352,7 @@ pub(crate) fn print_machine(
                 &dirsync_ops::describe_value(op, a),
                 st,
                 n,
-            ])
+            ]))
         };
     match outcome {
         Some(r) => {
