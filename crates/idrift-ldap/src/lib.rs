@@ -25,6 +25,7 @@ mod dirsync;
 mod entry;
 mod error;
 pub mod ldif;
+pub mod ldif_patch;
 mod ports_impl;
 mod user_ref;
 mod write;
