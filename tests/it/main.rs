@@ -12,6 +12,8 @@ mod diff;
 mod dirsync_e2e;
 mod ffi_abi;
 mod lint;
+mod lint_apply;
+mod lint_live;
 mod migration;
 mod remediate;
 mod report;

@@ -393,8 +393,9 @@ fn plan_option_filter_and_usage_errors() {
         "Nuke",
     ]);
     assert_eq!(r.code, ExitCode::from(2), "{}", r.stderr);
+    // An unknown user is failed input (1), not a usage error (2).
     let r = idrift(&["plan", "nobody@contoso.com", "--demo"]);
-    assert_eq!(r.code, ExitCode::from(2), "{}", r.stderr);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(r.stderr.contains("nobody@contoso.com"), "{}", r.stderr);
 }
 
@@ -448,4 +449,32 @@ fn plan_table_for_article_003_with_an_out_of_scope_ou() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn scan_fail_on_exits_3_when_a_finding_is_at_least_that_severe() {
+    let all = idrift(&["scan", "--demo", "--format", "json"]);
+    assert_eq!(all.code, ExitCode::SUCCESS, "{}", all.stderr);
+    let v: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    let severities: Vec<String> = v["Findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["Severity"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(severities.iter().any(|s| s == "High" || s == "Critical"));
+    let r = idrift(&["scan", "--demo", "--fail-on", "High"]);
+    assert_eq!(r.code, ExitCode::from(3), "{}", r.stderr);
+    // Only DirSyncOverride findings (Medium or less in the demo) are left: nothing High is reported.
+    let r = idrift(&[
+        "scan",
+        "--demo",
+        "--kind",
+        "DirSyncOverride",
+        "--fail-on",
+        "High",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let r = idrift(&["scan", "--demo", "--fail-on", "Bogus"]);
+    assert_eq!(r.code, ExitCode::from(2), "{}", r.stderr);
 }

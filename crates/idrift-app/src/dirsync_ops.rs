@@ -321,6 +321,7 @@ pub fn describe_value(op: &str, value: &Value) -> String {
             ),
             Err(_) => value.to_string(),
         },
+        crate::lint::OP_LINT_VALUE => crate::lint::fix::describe_value(value),
         _ => value.to_string(),
     }
 }
@@ -523,7 +524,7 @@ pub struct EntraPhonesView {
 }
 
 fn no_such_user(side: &str, identity: &str) -> AppError {
-    AppError::Invalid(format!("no {side} user {identity}"))
+    AppError::NotFound(format!("no {side} user {identity}"))
 }
 
 async fn find_ad_user(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<OnPremUser, AppError> {
@@ -545,7 +546,7 @@ async fn find_entra_user(
 /// Reads a user's AD phone values.
 ///
 /// # Errors
-/// [`AppError::Invalid`] when no user matches; [`AppError::Source`] when the read fails.
+/// [`AppError::NotFound`] when no user matches; [`AppError::Source`] when the read fails.
 pub async fn get_ad(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<AdPhonesView, AppError> {
     let u = find_ad_user(ad, identity).await?;
     Ok(AdPhonesView {
@@ -559,7 +560,7 @@ pub async fn get_ad(ad: &dyn OnPremPhoneWriter, identity: &str) -> Result<AdPhon
 /// Reads a user's Entra phone values.
 ///
 /// # Errors
-/// [`AppError::Invalid`] when no user matches; [`AppError::Source`] when the read fails.
+/// [`AppError::NotFound`] when no user matches; [`AppError::Source`] when the read fails.
 pub async fn get_entra(
     cloud: &dyn TenantSyncAdmin,
     identity: &str,

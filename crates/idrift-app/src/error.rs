@@ -53,9 +53,13 @@ pub enum AppError {
         #[source]
         source: SourceError,
     },
-    /// The request itself is wrong (options that do not fit together, an unknown user, ...).
+    /// The request itself is wrong (options that do not fit together, a journal that exists, ...).
     #[error("{0}")]
     Invalid(String),
+    /// The user (or object) the request names does not exist in the source read: the input is wrong, not
+    /// the command line (exit code 1, not 2).
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl AppError {

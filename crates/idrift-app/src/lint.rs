@@ -3,9 +3,16 @@
 //!
 //! The LDIF reader here is lint's own: it keeps exactly the attributes the rules read (proxy addresses,
 //! targetAddress, mailNickname, certificate counts, photo size, mS-DS-ConsistencyGuid, ...) for every object
-//! class, streaming entry by entry so a million-object export never sits in memory as text.
+//! class, streaming entry by entry so a million-object export never sits in memory as text. A live domain
+//! controller is read in pages with the same attributes ([`lint_live`]).
+//!
+//! `lint apply` ([`fix`]) turns the CSV (lint's own, or IdFix's export after an administrator edited UPDATE
+//! and ACTION) into a journal plan run through [`crate::journal`], on a live directory ([`LiveLintTarget`]) or
+//! an LDIF file rewritten as a rehearsal ([`LdifFileTarget`]), and writes an undo LDIF for `ldifde`.
 
+pub mod fix;
 mod ldif;
+mod ldif_target;
 
 use std::fs::File;
 use std::io::BufReader;
@@ -15,7 +22,117 @@ use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
 
 use crate::AppError;
 
+pub use fix::{
+    FixAction, FixPlan, FixRow, LintExecutor, LintTarget, LiveLintTarget, OP_LINT_VALUE, Refused,
+    is_lint_journal, plan_fixes, read_fix_csv,
+};
 pub use ldif::read_objects;
+pub use ldif_target::LdifFileTarget;
+
+use crate::journal::{self, Clock, PlanSpec, RunOptions, RunReport};
+
+/// The filter of a live lint read: users (not computers), contacts and groups.
+pub const LIVE_FILTER: &str =
+    "(|(&(objectClass=user)(!(objectClass=computer)))(objectClass=contact)(objectClass=group))";
+
+/// Lints a live domain controller: every user, contact and group under its base DNs, read in pages with the
+/// attributes the rules need. A lost page fails the read: lint never reports on a partial directory.
+///
+/// # Errors
+/// [`AppError::Live`] naming the directory and why the read failed.
+pub async fn lint_live(
+    dir: &idrift_ldap::LdapDirectory,
+    url: &str,
+    options: LintOptions,
+) -> Result<LintReport, AppError> {
+    let mut linter = Linter::new(options);
+    dir.read_objects(LIVE_FILTER, &ldif::LIVE_ATTRIBUTES, &mut |raw| {
+        linter.push(&ldif::object_of(raw.dn, raw.attrs));
+    })
+    .await
+    .map_err(|e| AppError::Live {
+        context: format!("Active Directory {url} (lint read)"),
+        source: e.into(),
+    })?;
+    Ok(linter.finish())
+}
+
+/// The LDIF a `lint apply` rehearses on: the file itself, or a snapshot directory's `ad.ldif`.
+///
+/// # Errors
+/// [`AppError::MissingFile`] for a snapshot without `ad.ldif`; as for [`LdifFileTarget::open`].
+pub fn file_target(path: &Path) -> Result<LdifFileTarget, AppError> {
+    if path.is_dir() {
+        let file = path.join("ad.ldif");
+        if !file.is_file() {
+            return Err(AppError::MissingFile {
+                dir: path.to_owned(),
+                file: "ad.ldif",
+            });
+        }
+        return LdifFileTarget::open(&file);
+    }
+    LdifFileTarget::open(path)
+}
+
+/// Connects to a domain controller for `lint apply` or its undo.
+///
+/// # Errors
+/// As for [`crate::live::open_ad`].
+pub async fn live_target(
+    url: &str,
+    cfg: &crate::live::LdapConfig,
+) -> Result<LiveLintTarget, AppError> {
+    Ok(LiveLintTarget::new(crate::live::open_ad(cfg).await?, url))
+}
+
+/// What [`apply_fixes`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixRun {
+    /// The journal's outcome of every operation.
+    pub report: RunReport,
+    /// The undo LDIF written (none when nothing was applied).
+    pub undo_ldif: Option<std::path::PathBuf>,
+}
+
+/// Runs a `lint apply` plan into a new journal at `journal` (re-read before each write, before-values
+/// journaled first), then writes the undo LDIF (`undo_ldif`, or `<journal>.undo.ldif`).
+///
+/// # Errors
+/// As for [`journal::apply`]; [`AppError::Write`] for the undo LDIF.
+pub async fn apply_fixes(
+    journal_path: &Path,
+    spec: &PlanSpec,
+    target: &dyn LintTarget,
+    clock: Clock,
+    undo_ldif: Option<&Path>,
+) -> Result<FixRun, AppError> {
+    let exec = LintExecutor::new(target);
+    let report = journal::apply(journal_path, spec, &exec, clock, RunOptions::default()).await?;
+    let undo = undo_ldif.map_or_else(|| fix::undo_ldif_path(journal_path), Path::to_path_buf);
+    let written = fix::write_undo_ldif(&undo, spec, &report)?;
+    Ok(FixRun {
+        report,
+        undo_ldif: written.then_some(undo),
+    })
+}
+
+/// Runs the undo of a `lint apply` journal (its own journal at `journal_path`): every value written is put
+/// back, a value changed since is a conflict.
+///
+/// # Errors
+/// As for [`journal::apply`].
+pub async fn undo_fixes(
+    log: &journal::JournalLog,
+    journal_path: &Path,
+    target: &dyn LintTarget,
+    clock: Clock,
+) -> Result<(RunReport, Vec<journal::NotUndone>), AppError> {
+    let (spec, not_undone) = journal::undo_spec(log);
+    let exec = LintExecutor::new(target);
+    let report = journal::apply(journal_path, &spec, &exec, clock, RunOptions::default()).await?;
+    Ok((report, not_undone))
+}
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {

@@ -47,7 +47,7 @@ pub fn knows_user(snapshot: &Snapshot, upn: &str) -> bool {
 /// Scans the snapshot and plans the remediation for `upn`.
 ///
 /// # Errors
-/// [`AppError::Invalid`] when the snapshot has no user with that UPN.
+/// [`AppError::NotFound`] when the snapshot has no user with that UPN.
 pub fn plan(
     snapshot: &Snapshot,
     upn: &str,
@@ -56,7 +56,7 @@ pub fn plan(
 ) -> Result<Planned, AppError> {
     let upn = upn.trim();
     if !knows_user(snapshot, upn) {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::NotFound(format!(
             "no user with the UPN {upn:?} in AD or Entra ID (check the spelling, or the source given)"
         )));
     }

@@ -4,8 +4,8 @@
 //! whole CLI can be driven in-process. This crate parses arguments, reads the clock and the environment
 //! (it is a composition root), picks the sources, calls `idrift-app`, and renders results as tables, CSV
 //! or JSON. Exit codes: 0 when a command ran (drift is data, not an error), 1 when input could not be read
-//! or an operation failed, 2 for usage errors (an unknown user too, for now), 3 when a command ran and found
-//! what it was asked to alert on. Colour, progress and table widths follow [`term::Term`]; a closed pipe
+//! or an operation failed (an unknown user included), 2 for usage errors, 3 when a command ran and found
+//! what it was asked to alert on (`--fail-on`). Colour, progress and table widths follow [`term::Term`]; a closed pipe
 //! ends the command quietly with status 0.
 #![forbid(unsafe_code)]
 
@@ -57,10 +57,11 @@ impl Retained {
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  the command ran (drift found is data, not an error)
-  1  input could not be read or an operation failed
-  2  usage: the command line is wrong (an unknown user too, for now)
-  3  the command ran and found what it was asked to alert on (migration verify --fail-on-fail; diff when a
-     finding is new)
+  1  input could not be read or an operation failed (an unknown user included)
+  2  usage: the command line is wrong
+  3  the command ran and found what it was asked to alert on: scan --fail-on SEVERITY (a finding that
+     severe or worse), dirsync compare --fail-on drift, migration verify --fail-on-fail, lint when errors
+     are found, diff when a finding is new
 
 Environment: NO_COLOR, CLICOLOR_FORCE (colour; see --color), IDRIFT_LOG (diagnostic log filter, e.g. debug).";
 
@@ -111,7 +112,7 @@ enum Command {
     /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
     Report(cmd::report::ReportArgs),
     /// Prepare AD for sync (replaces IdFix): IdFix's checks on users, contacts and groups, without its false positives. Exit 3 when errors are found.
-    Lint(cmd::lint::LintArgs),
+    Lint(Box<cmd::lint::LintArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions {
@@ -223,9 +224,10 @@ where
     let err = ctx.err;
     let mut sink = std::io::sink();
     let result = {
+        let mut safe_err = output::Escaping(&mut *err);
         let mut inner = Ctx {
             out: ctx.out,
-            err: if term.quiet { &mut sink } else { &mut *err },
+            err: if term.quiet { &mut sink } else { &mut safe_err },
             stdin_is_terminal: ctx.stdin_is_terminal,
             now_unix: ctx.now_unix,
             env: ctx.env,
@@ -243,7 +245,8 @@ where
                 .downcast_ref::<idrift_app::AppError>()
                 .is_some_and(idrift_app::AppError::is_usage)
                 || e.downcast_ref::<UsageError>().is_some();
-            let _ = writeln!(err, "idrift: {} {e:#}", term::error_label(color_err));
+            let message = output::escape_lines(&format!("{e:#}"));
+            let _ = writeln!(err, "idrift: {} {message}", term::error_label(color_err));
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -259,7 +262,7 @@ fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => cmd::plan::run(args, ctx),
         Command::Diff(args) => cmd::diff::run(args, ctx),
         Command::Report(args) => cmd::report::run(args, ctx),
-        Command::Lint(args) => cmd::lint::run(args, ctx),
+        Command::Lint(args) => cmd::lint::run(*args, ctx),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "idrift", ctx.out);

@@ -79,6 +79,10 @@ pub struct CloudConfig {
     pub retry: RetryPolicy,
     /// Accept any TLS certificate. Only for a lab behind a TLS-intercepting proxy; never the default.
     pub danger_accept_invalid_certs: bool,
+    /// Hosts besides the request's own that a Graph or Exchange Online redirect may lead to (over https
+    /// only). Empty by default: a redirect is followed only to https on the same host and port. The token
+    /// request never follows a redirect.
+    pub redirect_hosts: Vec<String>,
 }
 
 impl CloudConfig {
@@ -98,6 +102,7 @@ impl CloudConfig {
             exo_organization: None,
             retry: RetryPolicy::default(),
             danger_accept_invalid_certs: false,
+            redirect_hosts: Vec::new(),
         }
     }
 }

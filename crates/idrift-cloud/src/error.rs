@@ -106,6 +106,21 @@ pub enum CloudError {
         #[source]
         source: Box<CloudError>,
     },
+    /// The service answered with a redirect that is not followed: the token request follows none, and Graph
+    /// and Exchange Online follow one only to https on the same host or a host the configuration names.
+    #[error(
+        "{what}: the service redirected (HTTP {status}) to {location}, which is not followed: {rule}"
+    )]
+    Redirected {
+        /// The request.
+        what: String,
+        /// The 3xx status.
+        status: u16,
+        /// The scheme, host and port of the `Location` (never its path or query).
+        location: String,
+        /// Which rule refused it.
+        rule: String,
+    },
     /// An Exchange Online cmdlet failed.
     #[error("{cmdlet} failed (HTTP {status}): {message}")]
     Exchange {
@@ -157,6 +172,7 @@ impl From<CloudError> for SourceError {
             } => SourceError::Conflict(text),
             CloudError::Service { status: 400, .. } => SourceError::Refused(text),
             CloudError::Service { .. } | CloudError::Exchange { .. } => SourceError::Other(text),
+            CloudError::Redirected { .. } => SourceError::Refused(text),
             CloudError::InvalidResponse { .. } => SourceError::InvalidData(text),
             CloudError::Incomplete { source, .. } if source.is_throttled() => {
                 SourceError::Throttled(text)

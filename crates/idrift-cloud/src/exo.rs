@@ -133,7 +133,11 @@ impl ExoClient {
             &config.client_id,
             &config.credential,
         )?;
-        let transport = Transport::new(config.retry.clone(), config.danger_accept_invalid_certs)?;
+        let transport = Transport::new(
+            config.retry.clone(),
+            config.danger_accept_invalid_certs,
+            &config.redirect_hosts,
+        )?;
         Ok(ExoClient {
             session: Session {
                 transport,

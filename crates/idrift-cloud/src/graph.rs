@@ -65,7 +65,11 @@ impl GraphClient {
             &config.client_id,
             &config.credential,
         )?;
-        let transport = Transport::new(config.retry.clone(), config.danger_accept_invalid_certs)?;
+        let transport = Transport::new(
+            config.retry.clone(),
+            config.danger_accept_invalid_certs,
+            &config.redirect_hosts,
+        )?;
         Ok(GraphClient {
             session: Session {
                 transport,
@@ -385,7 +389,7 @@ fn one_user(body: &[u8]) -> Result<CloudUser, String> {
 }
 
 /// Whether the URL's host is this machine.
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),

@@ -9,13 +9,18 @@
 //! with the last cause; a paged read then fails as a whole ([`CloudError::Incomplete`]), never short.
 //! Throttling headers (`x-ms-throttle-*`, `x-ms-resource-unit`, `Retry-After`, `Rate-Limit-*`) are
 //! logged at debug level; request bodies and `Authorization` headers are never logged.
+//!
+//! Secrets: the token request follows no redirect (a 3xx is an error naming the status and the
+//! `Location`'s origin, and the client secret is never re-posted); Graph and Exchange Online follow one only
+//! to https on the same host, or to a host the configuration names. Every error text built from a server's
+//! reply is scrubbed of the request's secrets and cut to a short excerpt ([`crate::scrub`]).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
@@ -58,12 +63,18 @@ pub(crate) struct Request {
     pub(crate) kind: Kind,
 }
 
-/// The reqwest client plus the retry policy.
+/// The reqwest clients plus the retry policy.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
+    /// For Graph and Exchange Online: follows a redirect only where [`redirect_allowed`] says.
     client: reqwest::Client,
+    /// For the token request: follows no redirect, so the client secret is never re-posted elsewhere.
+    token_client: reqwest::Client,
     retry: RetryPolicy,
 }
+
+/// The most redirects one Graph or Exchange Online request follows.
+const MAX_REDIRECTS: usize = 5;
 
 /// Why the last attempt failed, kept to build the final error.
 enum Last {
@@ -74,25 +85,47 @@ enum Last {
 }
 
 impl Transport {
-    /// Builds the HTTP client (rustls with the `ring` provider; certificate checks on unless `danger`).
+    /// Builds the HTTP clients (rustls with the `ring` provider; certificate checks on unless `danger`).
+    /// `redirect_hosts` are the hosts besides a request's own that a Graph or Exchange redirect may reach.
     pub(crate) fn new(
         retry: RetryPolicy,
         danger_accept_invalid_certs: bool,
+        redirect_hosts: &[String],
     ) -> Result<Transport, CloudError> {
         // reqwest is built with `rustls-no-provider`: install ring as the process default unless the host
         // application installed another provider first.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .tls_danger_accept_invalid_certs(danger_accept_invalid_certs)
-            .connect_timeout(Duration::from_secs(30))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .user_agent(concat!("idrift/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                CloudError::Config(format!("cannot build the HTTP client: {}", chain(&e)))
-            })?;
-        Ok(Transport { client, retry })
+        let hosts = redirect_hosts.to_vec();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            let allowed = attempt.previous().len() <= MAX_REDIRECTS
+                && attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|from| redirect_allowed(from, attempt.url(), &hosts));
+            if allowed {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let build = |policy: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .tls_backend_rustls()
+                .tls_danger_accept_invalid_certs(danger_accept_invalid_certs)
+                .connect_timeout(Duration::from_secs(30))
+                .pool_idle_timeout(Duration::from_secs(60))
+                .user_agent(concat!("idrift/", env!("CARGO_PKG_VERSION")))
+                .redirect(policy)
+                .build()
+                .map_err(|e| {
+                    CloudError::Config(format!("cannot build the HTTP client: {}", chain(&e)))
+                })
+        };
+        Ok(Transport {
+            client: build(policy)?,
+            token_client: build(reqwest::redirect::Policy::none())?,
+            retry,
+        })
     }
 
     /// Sends `req` until it succeeds and `parse` accepts the body, or the retries run out.
@@ -121,8 +154,11 @@ impl Transport {
                 Some((tokens, scope)) => Some(tokens.get(self, scope).await?),
                 None => None,
             };
-            let mut rb = self
-                .client
+            let client = match req.kind {
+                Kind::Token => &self.token_client,
+                Kind::Graph | Kind::Exo { .. } => &self.client,
+            };
+            let mut rb = client
                 .request(req.method.clone(), req.url.clone())
                 .timeout(policy.request_timeout);
             for (name, value) in &req.headers {
@@ -163,6 +199,9 @@ impl Transport {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
+                    if status.is_redirection() {
+                        return Err(redirect_error(req, status, resp.url(), &headers));
+                    }
                     log_throttling(&req.what, status, &headers);
                     let body = resp.bytes().await.map_err(reqwest::Error::without_url);
                     match (status, body) {
@@ -182,11 +221,13 @@ impl Transport {
                         ),
                         (s, Ok(body)) if s.is_success() => match parse(&body, &headers) {
                             Ok(v) => return Ok(v),
-                            Err(detail) if req.idempotent => (Last::Body(detail), None),
+                            Err(detail) if req.idempotent => {
+                                (Last::Body(scrub_text(req, token.as_ref(), &detail)), None)
+                            }
                             Err(detail) => {
                                 return Err(CloudError::InvalidResponse {
                                     what: req.what.clone(),
-                                    detail,
+                                    detail: scrub_text(req, token.as_ref(), &detail),
                                 });
                             }
                         },
@@ -199,7 +240,7 @@ impl Transport {
                                 token_refreshed = true;
                                 continue;
                             }
-                            return Err(status_error(req, status, &body));
+                            return Err(status_error(req, token.as_ref(), status, &body));
                         }
                         (StatusCode::TOO_MANY_REQUESTS, Ok(_)) => {
                             let wait = retry_after(&headers);
@@ -209,11 +250,13 @@ impl Transport {
                             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT,
                             Ok(body),
                         ) => {
-                            let (_, message) = error_text(&body);
+                            let (_, message) = reply_text(req, token.as_ref(), &body);
                             let detail = format!("HTTP {}: {message}", status.as_u16());
                             (Last::Status(detail), retry_after(&headers))
                         }
-                        (_, Ok(body)) => return Err(status_error(req, status, &body)),
+                        (_, Ok(body)) => {
+                            return Err(status_error(req, token.as_ref(), status, &body));
+                        }
                     }
                 }
             };
@@ -289,9 +332,56 @@ fn final_error(req: &Request, attempts: u32, last: Last, why: &str) -> CloudErro
     }
 }
 
+/// Whether a Graph or Exchange Online request that started at `from` may follow a redirect to `to`: only
+/// to https on the same host and port, or to https on a host of `extra_hosts`. A loopback emulator reached
+/// over plain http may redirect within its own origin.
+pub(crate) fn redirect_allowed(from: &Url, to: &Url, extra_hosts: &[String]) -> bool {
+    let same_origin = to.origin() == from.origin();
+    match to.scheme() {
+        "https" => {
+            same_origin
+                || to
+                    .host_str()
+                    .is_some_and(|h| extra_hosts.iter().any(|x| x.eq_ignore_ascii_case(h)))
+        }
+        "http" => same_origin && crate::graph::is_loopback(to),
+        _ => false,
+    }
+}
+
+/// The error for a redirect that was not followed: it names the status and the `Location`'s origin.
+fn redirect_error(req: &Request, status: StatusCode, at: &Url, headers: &HeaderMap) -> CloudError {
+    let location = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| at.join(v).ok())
+        .map_or_else(
+            || "(no readable Location)".to_owned(),
+            |u| u.origin().ascii_serialization(),
+        );
+    let rule = match req.kind {
+        Kind::Token => "the token request never follows a redirect".to_owned(),
+        Kind::Graph | Kind::Exo { .. } => format!(
+            "redirects are followed only to https on the same host, or to a host the configuration names, \
+             at most {MAX_REDIRECTS} times"
+        ),
+    };
+    CloudError::Redirected {
+        what: req.what.clone(),
+        status: status.as_u16(),
+        location,
+        rule,
+    }
+}
+
 /// The error for a non-retryable status.
-fn status_error(req: &Request, status: StatusCode, body: &[u8]) -> CloudError {
-    let (code, message) = error_text(body);
+fn status_error(
+    req: &Request,
+    token: Option<&SecretString>,
+    status: StatusCode,
+    body: &[u8],
+) -> CloudError {
+    let (code, message) = reply_text(req, token, body);
     let what = req.what.clone();
     let status_u16 = status.as_u16();
     match &req.kind {
@@ -322,18 +412,64 @@ fn status_error(req: &Request, status: StatusCode, body: &[u8]) -> CloudError {
     }
 }
 
+/// [`error_text`] scrubbed of the request's secrets (see [`scrub_text`]) and cut to a short excerpt: a
+/// server that echoes the request cannot put a secret into an error message.
+fn reply_text(req: &Request, token: Option<&SecretString>, body: &[u8]) -> (String, String) {
+    let (code, message) = error_text(body);
+    (
+        scrub_text(req, token, &code),
+        scrub_text(req, token, &message),
+    )
+}
+
+/// `text` (built from a server's reply) scrubbed of every secret value the request's form body carried
+/// (the client secret, an assertion), of the bearer token it was sent with, and of secret-shaped patterns
+/// (`client_secret=`, `Bearer …`, JWTs), then cut to a short excerpt.
+fn scrub_text(req: &Request, token: Option<&SecretString>, text: &str) -> String {
+    let mut values: Vec<String> = match &req.body {
+        Body::Form(form) => {
+            let secret_key = |k: &str| {
+                matches!(
+                    k,
+                    "client_secret"
+                        | "client_assertion"
+                        | "assertion"
+                        | "password"
+                        | "refresh_token"
+                )
+            };
+            let decoded = url::form_urlencoded::parse(form.expose_secret().as_bytes())
+                .filter(|(k, _)| secret_key(k))
+                .map(|(_, v)| v.into_owned());
+            let raw = form
+                .expose_secret()
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .filter(|(k, _)| secret_key(k))
+                .map(|(_, v)| v.to_owned());
+            decoded.chain(raw).collect()
+        }
+        Body::None | Body::Json(_) => Vec::new(),
+    };
+    if let Some(t) = token {
+        values.push(t.expose_secret().to_owned());
+    }
+    let secrets: Vec<&str> = values.iter().map(String::as_str).collect();
+    crate::scrub::scrub(text, &secrets)
+}
+
 /// The error code and message of an error body: Graph (`error.code`, `error.message`), Exchange
 /// (`error.details.message`, `error.innererror.internalException.message`) or the token endpoint
-/// (`error`, `error_description`). Falls back to the start of the raw body.
+/// (`error`, `error_description`). Falls back to the raw body (uncut: [`scrub_text`] cuts it).
 pub(crate) fn error_text(body: &[u8]) -> (String, String) {
     let raw = || {
+        // Not cut here: the scrubbing sees the whole text (a secret cut in half would escape it), and cuts.
         let text = String::from_utf8_lossy(body);
         let text = text.trim();
-        let short: String = text.chars().take(300).collect();
-        if short.is_empty() {
+        if text.is_empty() {
             "(empty response)".to_owned()
         } else {
-            short
+            text.to_owned()
         }
     };
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {

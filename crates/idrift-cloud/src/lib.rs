@@ -22,6 +22,7 @@ mod exo;
 mod graph;
 mod http;
 mod ports_impl;
+mod scrub;
 pub mod snapshot;
 
 pub use config::{

@@ -74,7 +74,8 @@ pub(crate) fn app_kind(e: &AppError) -> &'static str {
         AppError::Write { .. } => "Write",
         AppError::Parse { .. } => "Parse",
         AppError::MissingFile { .. } => "MissingFile",
-        AppError::Invalid(_) => "Invalid",
+        // An unknown user keeps the kind PowerShell callers have always seen.
+        AppError::Invalid(_) | AppError::NotFound(_) => "Invalid",
         AppError::Source(s) | AppError::Live { source: s, .. } => source_kind(s),
     }
 }

@@ -10,6 +10,8 @@
 //!   LDAP only when allowed), binds once (DN, UPN or `DOMAIN\user`), then reads users in pages
 //!   ([`LdapDirectory::read_users`]), looks one up ([`LdapDirectory::find_user`] with a [`UserRef`]), writes
 //!   phones ([`LdapDirectory::set_phones`] with [`PhoneValues`]), adds a proxy address, moves a user, and
+//!   reads any objects with the attributes asked for ([`LdapDirectory::read_objects`]) and rewrites single
+//!   values of one attribute conditionally ([`LdapDirectory::replace_values`]), and
 //!   reads increments with DirSync ([`LdapDirectory::dirsync`], [`DirSyncDelta`]). It implements the core's
 //!   [`idrift_core::ports::OnPremDirectory`].
 //!
@@ -26,6 +28,7 @@ mod entry;
 mod error;
 pub mod ldif;
 pub mod ldif_patch;
+mod objects;
 mod ports_impl;
 mod user_ref;
 mod write;
@@ -34,6 +37,7 @@ pub use config::LdapConfig;
 pub use directory::LdapDirectory;
 pub use dirsync::{DeletedObject, DirSyncDelta};
 pub use error::LdapError;
+pub use objects::RawObject;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use user_ref::UserRef;
 pub use write::{PhoneValues, PhoneWrite};

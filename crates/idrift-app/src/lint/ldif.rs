@@ -148,6 +148,45 @@ fn apply(b: &mut Builder, name: &str, raw: Vec<u8>) {
     }
 }
 
+/// The object of one entry read from a live directory: its DN and raw attribute values (`;binary` and other
+/// options allowed), mapped as the LDIF reader maps them.
+pub(super) fn object_of(dn: String, attrs: Vec<(String, Vec<Vec<u8>>)>) -> LintObject {
+    let mut b = Builder::default();
+    b.object.dn = dn;
+    for (name, values) in attrs {
+        if !wanted(&name) || name.eq_ignore_ascii_case("dn") {
+            continue;
+        }
+        for v in values {
+            apply(&mut b, &name, v);
+        }
+    }
+    b.finish()
+}
+
+/// The attributes lint asks a live directory for.
+pub(super) const LIVE_ATTRIBUTES: [&str; 19] = [
+    "cn",
+    "objectClass",
+    "userPrincipalName",
+    "mail",
+    "mailNickname",
+    "proxyAddresses",
+    "targetAddress",
+    "sAMAccountName",
+    "displayName",
+    "isCriticalSystemObject",
+    "msExchHideFromAddressLists",
+    "msExchRecipientTypeDetails",
+    "groupType",
+    "homeMDB",
+    "userCertificate",
+    "userSMIMECertificate",
+    "thumbnailPhoto",
+    "mS-DS-ConsistencyGuid",
+    "distinguishedName",
+];
+
 /// Whether lint reads this attribute (others are skipped without decoding).
 fn wanted(name: &str) -> bool {
     const NAMES: &[&str] = &[

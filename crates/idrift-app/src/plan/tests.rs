@@ -51,7 +51,7 @@ fn the_demo_option_3_case_recommends_remove_license() {
 }
 
 #[test]
-fn unknown_users_are_a_usage_error_and_healthy_users_have_no_plan() {
+fn unknown_users_are_not_found_and_healthy_users_have_no_plan() {
     let s = demo();
     let e = plan(
         &s,
@@ -60,7 +60,9 @@ fn unknown_users_are_a_usage_error_and_healthy_users_have_no_plan() {
         &PlanOptions::default(),
     )
     .unwrap_err();
-    assert!(e.is_usage());
+    // Failed input (exit 1), not a usage error (exit 2).
+    assert!(matches!(e, crate::AppError::NotFound(_)), "{e:?}");
+    assert!(!e.is_usage());
     assert!(e.to_string().contains("nobody@contoso.com"), "{e}");
     let healthy = plan(
         &s,

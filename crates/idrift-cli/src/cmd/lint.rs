@@ -1,13 +1,19 @@
-//! `idrift lint`: IdFix's checks before a directory sync, without its false positives (issue 17).
-//! Exit codes: 0 nothing found, 3 errors found, 1 input unreadable.
+//! `idrift lint`: IdFix's checks before a directory sync, without its false positives (issue 17), and
+//! `idrift lint apply --from-csv FILE`: the fixes of the CSV (lint's or IdFix's, edited in Excel) through the
+//! journal. Exit codes: lint 0 nothing found, 3 errors found, 1 input unreadable; apply 0 done (or a dry run),
+//! 1 a write failed or conflicted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
+use idrift_app::journal;
+use idrift_app::lint::{FixPlan, LintTarget};
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
+use crate::cmd::write::{WriteArgs, block_on, confirm, render_report, system_clock};
 use crate::output::{Format, table};
+use crate::source::{SourceArgs, is_ldap_url};
 use crate::{Ctx, UsageError};
 
 /// IdFix's two rule sets.
@@ -21,13 +27,26 @@ pub(crate) enum ModeArg {
 
 /// Arguments of `idrift lint`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct LintArgs {
-    /// A snapshot directory (its ad.ldif is linted).
-    #[arg(long, value_name = "DIR", conflicts_with = "ad")]
-    snapshot: Option<PathBuf>,
-    /// Active Directory: an LDIF export (ldifde -f or ldapsearch -LLL) of users, contacts and groups.
-    #[arg(long, value_name = "FILE")]
-    ad: Option<String>,
+    #[command(subcommand)]
+    command: Option<LintCommand>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+/// The subcommands of `idrift lint`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LintCommand {
+    /// Apply the fixes of lint's CSV (or one exported from IdFix) after UPDATE and ACTION were edited: EDIT sets the value to UPDATE, REMOVE deletes it, COMPLETE or blank does nothing; Duplicate rows are refused. Dry run unless --apply; journaled, re-read before each write; `idrift undo JOURNAL` restores; an undo LDIF for ldifde is written beside the journal.
+    Apply(ApplyArgs),
+}
+
+/// Arguments of a lint run.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    source: SourceArgs,
     /// IdFix's rule set.
     #[arg(long, value_enum, default_value_t = ModeArg::MultiTenant)]
     mode: ModeArg,
@@ -45,8 +64,42 @@ pub(crate) struct LintArgs {
     out: Option<PathBuf>,
 }
 
-/// Runs `idrift lint`.
+/// Arguments of `idrift lint apply`.
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// The CSV: lint's --format csv / --out, or IdFix's export (UTF-8, BOM and CRLF welcome).
+    #[arg(long = "from-csv", value_name = "FILE")]
+    from_csv: PathBuf,
+    /// Where to write: --ad ldaps://DC (live) or --ad FILE.ldif / --snapshot DIR (rehearsal: the LDIF is rewritten).
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    write: WriteArgs,
+    /// The undo LDIF to write (default: the journal's path with .undo.ldif added).
+    #[arg(long = "undo-ldif", value_name = "PATH")]
+    undo_ldif: Option<PathBuf>,
+}
+
+/// Runs `idrift lint` or `idrift lint apply`.
 pub(crate) fn run(args: LintArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Some(LintCommand::Apply(a)) => block_on(apply(a, ctx)),
+        None => block_on(check(args.check, ctx)),
+    }
+}
+
+fn refuse_other_sources(src: &SourceArgs) -> anyhow::Result<()> {
+    if src.demo || src.exo.is_some() || src.exo_users.is_some() || src.entra_sync.is_some() {
+        return Err(UsageError(
+            "lint reads Active Directory: --ad FILE.ldif|ldaps://DC or --snapshot DIR".to_owned(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    refuse_other_sources(&args.source)?;
     let options = LintOptions {
         mode: match args.mode {
             ModeArg::MultiTenant => LintMode::MultiTenant,
@@ -56,17 +109,20 @@ pub(crate) fn run(args: LintArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         sync_scope: args.sync_scope.clone(),
         cloud_addresses: Vec::new(),
     };
-    let report = match (&args.snapshot, &args.ad) {
+    let src = &args.source;
+    let report = match (&src.snapshot, src.ad.as_deref()) {
         (Some(dir), _) => idrift_app::lint::lint_snapshot(dir, options)?,
-        (None, Some(ad)) if ad.contains("://") => {
-            return Err(UsageError(format!(
-                "lint reads an LDIF export or a snapshot; export {ad} first with `idrift snapshot export` or ldifde -f"
-            ))
-            .into());
+        (None, Some(url)) if is_ldap_url(url) => {
+            let cfg = src.conn.ldap_config(url, ctx)?;
+            let dir = idrift_app::live::open_ad(&cfg).await?;
+            idrift_app::lint::lint_live(&dir, url, options).await?
         }
-        (None, Some(ad)) => idrift_app::lint::lint_ldif(std::path::Path::new(ad), options)?,
+        (None, Some(file)) => idrift_app::lint::lint_ldif(Path::new(file), options)?,
         (None, None) => {
-            return Err(UsageError("give --ad FILE.ldif or --snapshot DIR".to_owned()).into());
+            return Err(UsageError(
+                "give --ad FILE.ldif, --ad ldaps://DC or --snapshot DIR".to_owned(),
+            )
+            .into());
         }
     };
     match args.format {
@@ -109,7 +165,7 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             "Update",
             "Action",
         ];
-        write!(ctx.out, "{}", table(&headers, &rows, 48))?;
+        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
         writeln!(ctx.out)?;
     }
     let s = &report.summary;
@@ -126,4 +182,229 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         writeln!(ctx.out, "  {kind}: {n}")?;
     }
     Ok(())
+}
+
+/// Opens what `lint apply` (or its undo) writes to: a live DC, an LDIF file, or a snapshot's ad.ldif.
+pub(crate) async fn open_lint_target(
+    src: &SourceArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<Box<dyn LintTarget>> {
+    refuse_other_sources(src)?;
+    if src.entra.is_some() {
+        return Err(
+            UsageError("lint apply writes Active Directory only: drop --entra".to_owned()).into(),
+        );
+    }
+    match (&src.snapshot, src.ad.as_deref()) {
+        (Some(dir), _) => Ok(Box::new(idrift_app::lint::file_target(dir)?)),
+        (None, Some(url)) if is_ldap_url(url) => {
+            let cfg = src.conn.ldap_config(url, ctx)?;
+            Ok(Box::new(idrift_app::lint::live_target(url, &cfg).await?))
+        }
+        (None, Some(file)) => Ok(Box::new(idrift_app::lint::file_target(Path::new(file))?)),
+        (None, None) => Err(UsageError(
+            "name the directory to write: --ad ldaps://DC, --ad FILE.ldif or --snapshot DIR"
+                .to_owned(),
+        )
+        .into()),
+    }
+}
+
+fn render_plan(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = plan
+        .spec
+        .ops
+        .iter()
+        .map(|o| {
+            let attribute = idrift_app::lint::fix::locator(o)
+                .map(|l| l.attribute)
+                .unwrap_or_default();
+            vec![
+                o.target.clone(),
+                attribute,
+                idrift_app::lint::fix::describe_value(&o.before),
+                idrift_app::lint::fix::describe_value(&o.after),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        write!(
+            ctx.out,
+            "{}",
+            table(
+                &["Object", "Attribute", "Before", "After"],
+                &rows,
+                ctx.term.width
+            )
+        )?;
+    }
+    Ok(())
+}
+
+fn render_refused(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
+    if plan.refused.is_empty() {
+        return Ok(());
+    }
+    writeln!(ctx.out, "\nRefused ({}):", plan.refused.len())?;
+    for r in &plan.refused {
+        writeln!(
+            ctx.out,
+            "  line {}: {} {} {:?}: {}",
+            r.row.line, r.row.distinguished_name, r.row.attribute, r.row.value, r.reason
+        )?;
+        for h in &r.holders {
+            writeln!(ctx.out, "      held by {h}")?;
+        }
+    }
+    Ok(())
+}
+
+async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let rows = idrift_app::lint::read_fix_csv(&args.from_csv)?;
+    let plan = idrift_app::lint::plan_fixes(&rows);
+    let target = open_lint_target(&args.source, ctx).await?;
+    let path = args.write.journal.clone().unwrap_or_else(|| {
+        PathBuf::from(journal::default_file_name(
+            idrift_app::lint::fix::COMMAND,
+            ctx.now_unix,
+        ))
+    });
+    writeln!(
+        ctx.out,
+        "{}: {} row(s): {} change(s) planned, {} refused, {} with nothing to do.",
+        args.from_csv.display(),
+        rows.len(),
+        plan.spec.ops.len(),
+        plan.refused.len(),
+        plan.complete
+    )?;
+    if plan.spec.ops.is_empty() {
+        render_refused(ctx, &plan)?;
+        writeln!(ctx.out, "Nothing to write.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.write.apply {
+        writeln!(ctx.out, "Journal: {}", path.display())?;
+    } else {
+        writeln!(
+            ctx.out,
+            "Dry run: nothing is written. With --apply the journal is {}",
+            path.display()
+        )?;
+    }
+    writeln!(ctx.out, "Writes to {}:", target.description())?;
+    render_plan(ctx, &plan)?;
+    render_refused(ctx, &plan)?;
+    if !args.write.apply {
+        writeln!(
+            ctx.out,
+            "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
+            plan.spec.ops.len()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        return Err(UsageError(format!(
+            "{}: journal already exists; name a new one with --journal",
+            path.display()
+        ))
+        .into());
+    }
+    let question = format!(
+        "Write the {} change(s) of {} to {}?",
+        plan.spec.ops.len(),
+        args.from_csv.display(),
+        target.description()
+    );
+    if !confirm(ctx, args.write.yes, &question)? {
+        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
+        return Ok(ExitCode::from(1));
+    }
+    let run = idrift_app::lint::apply_fixes(
+        &path,
+        &plan.spec,
+        target.as_ref(),
+        system_clock(),
+        args.undo_ldif.as_deref(),
+    )
+    .await?;
+    render_report(ctx, &run.report)?;
+    writeln!(ctx.out, "Journal: {}", run.report.journal.display())?;
+    if let Some(u) = &run.undo_ldif {
+        writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
+    }
+    if run.report.writes > 0 {
+        writeln!(
+            ctx.out,
+            "Undo with: idrift undo {} --apply (plus the same --ad/--snapshot option)",
+            run.report.journal.display()
+        )?;
+    }
+    Ok(if run.report.has_failures() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `idrift undo` of a `lint apply` journal.
+pub(crate) async fn undo(
+    log: &journal::JournalLog,
+    src: &SourceArgs,
+    write: &WriteArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<ExitCode> {
+    let (spec, _) = journal::undo_spec(log);
+    writeln!(
+        ctx.out,
+        "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
+        log.path.display(),
+        log.header.command,
+        log.header.created,
+        spec.ops.len()
+    )?;
+    if spec.ops.is_empty() {
+        writeln!(
+            ctx.out,
+            "The journal records no applied write: nothing to undo."
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let target = open_lint_target(src, ctx).await?;
+    let plan = FixPlan {
+        spec,
+        refused: Vec::new(),
+        complete: 0,
+    };
+    let path = write.journal.clone().unwrap_or_else(|| {
+        PathBuf::from(journal::default_file_name(&plan.spec.command, ctx.now_unix))
+    });
+    writeln!(ctx.out, "Writes to {}:", target.description())?;
+    render_plan(ctx, &plan)?;
+    if !write.apply {
+        writeln!(
+            ctx.out,
+            "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
+            plan.spec.ops.len()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let question = format!(
+        "Restore the {} value(s) recorded in {}?",
+        plan.spec.ops.len(),
+        log.path.display()
+    );
+    if !confirm(ctx, write.yes, &question)? {
+        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
+        return Ok(ExitCode::from(1));
+    }
+    let (report, _) =
+        idrift_app::lint::undo_fixes(log, &path, target.as_ref(), system_clock()).await?;
+    render_report(ctx, &report)?;
+    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
+    Ok(if report.has_failures() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

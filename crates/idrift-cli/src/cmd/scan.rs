@@ -10,7 +10,7 @@ use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::{FindingKind, ScanOptions, ScanReport, Severity};
 
 use crate::Ctx;
-use crate::output::{Format, table};
+use crate::output::{Format, escape, table};
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift scan`.
@@ -39,6 +39,9 @@ pub(crate) struct ScanArgs {
     /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code, e.g. US).
     #[arg(long, value_name = "CC")]
     default_region: Option<String>,
+    /// Exit with code 3 when any finding reported is at least this severe (Info, Low, Medium, High, Critical), for scheduled tasks.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
 }
 
 fn parse_kind(s: &str) -> Result<FindingKind, String> {
@@ -103,10 +106,17 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             }
         }
     }
+    let alert = args
+        .fail_on
+        .is_some_and(|min| report.findings.iter().any(|f| f.severity >= min));
     // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
     ctx.retained.keep(report);
     ctx.retained.keep(loaded);
-    Ok(ExitCode::SUCCESS)
+    Ok(if alert {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub(crate) use idrift_app::scan::detail;
@@ -133,7 +143,7 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             table(
                 &["Severity", "Kind", "UserPrincipalName", "Detail"],
                 &rows,
-                90
+                ctx.term.width
             )
         )?;
     }
@@ -149,7 +159,7 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         counts.join(", ")
     )?;
     if let Some(d) = &report.routing_domain {
-        writeln!(ctx.out, "Routing domain: {d}")?;
+        writeln!(ctx.out, "Routing domain: {}", escape(d))?;
     }
     if report
         .findings

@@ -83,7 +83,14 @@ fn error_text_reads_every_documented_shape() {
         "<html>Bad gateway</html>"
     );
     assert_eq!(error_text(b"").1, "(empty response)");
-    assert_eq!(error_text(&[b'x'; 1000]).1.len(), 300);
+    // The raw text is not cut before scrubbing (a secret cut in half would escape the mask); the reply text
+    // an error carries is.
+    assert_eq!(error_text(&[b'x'; 1000]).1.len(), 1000);
+    let req = get_to("http://127.0.0.1:9/x");
+    assert_eq!(
+        reply_text(&req, None, &[b'x'; 1000]).1.chars().count(),
+        crate::scrub::EXCERPT_CHARS + 1
+    );
 }
 
 fn transport(max_attempts: u32) -> Transport {
@@ -96,8 +103,21 @@ fn transport(max_attempts: u32) -> Transport {
             request_timeout: Duration::from_secs(5),
         },
         false,
+        &[],
     )
     .unwrap()
+}
+
+fn get_to(url: &str) -> Request {
+    Request {
+        method: Method::GET,
+        url: Url::parse(url).unwrap(),
+        headers: vec![],
+        body: Body::None,
+        idempotent: true,
+        what: "GET /x".to_owned(),
+        kind: Kind::Graph,
+    }
 }
 
 fn get(server: &MockServer, p: &str, idempotent: bool) -> Request {
@@ -296,4 +316,155 @@ fn incomplete_maps_to_throttled_or_incomplete() {
         SourceError::from(broken),
         SourceError::Incomplete(_)
     ));
+}
+
+fn token_request(server: &MockServer) -> Request {
+    Request {
+        method: Method::POST,
+        url: Url::parse(&format!("{}/tenant/oauth2/v2.0/token", server.uri())).unwrap(),
+        headers: vec![],
+        body: Body::Form(SecretString::from(
+            "grant_type=client_credentials&client_id=app&client_secret=Hunter2-Very-Secret&scope=s"
+                .to_owned(),
+        )),
+        idempotent: true,
+        what: "the token request".to_owned(),
+        kind: Kind::Token,
+    }
+}
+
+#[tokio::test]
+async fn the_token_request_never_follows_a_redirect() {
+    let hostile = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&hostile)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/steal", hostile.uri())),
+        )
+        .mount(&server)
+        .await;
+    let err = transport(1)
+        .send(&token_request(&server), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CloudError::Redirected { status: 307, .. }),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("307"), "{text}");
+    assert!(
+        text.contains(&hostile.address().to_string()),
+        "names the Location host: {text}"
+    );
+    assert!(!text.contains("Hunter2"), "{text}");
+    assert!(hostile.received_requests().await.unwrap().is_empty());
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "not re-posted"
+    );
+}
+
+#[tokio::test]
+async fn an_echoing_token_server_cannot_put_the_secret_into_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(
+            r#"{"error":"invalid_request","error_description":"you sent client_secret=Hunter2-Very-Secret and Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig plus Hunter2-Very-Secret"}"#,
+        ))
+        .mount(&server)
+        .await;
+    let err = transport(1)
+        .send(&token_request(&server), None, |_, _| Ok(()))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("Hunter2"), "{err}");
+    assert!(!err.contains("eyJhbGci"), "{err}");
+    assert!(err.contains("invalid_request"), "{err}");
+}
+
+#[tokio::test]
+async fn graph_follows_no_redirect_to_another_host_or_to_plain_http() {
+    let other = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("stolen"))
+        .mount(&other)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", format!("{}/x", other.uri())),
+        )
+        .mount(&server)
+        .await;
+    let err = transport(1)
+        .send(&get(&server, "/x", true), None, |b, _| {
+            Ok(String::from_utf8_lossy(b).into_owned())
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("302"), "{err}");
+    assert!(other.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn redirects_are_allowed_only_to_https_on_the_same_host_or_a_named_host() {
+    let from = Url::parse("https://graph.microsoft.com/v1.0/users").unwrap();
+    let named = ["graph.microsoft.us".to_owned()];
+    let ok = |to: &str| redirect_allowed(&from, &Url::parse(to).unwrap(), &named);
+    assert!(ok("https://graph.microsoft.com/v1.0/users?page=2"));
+    assert!(ok("https://GRAPH.microsoft.us/v1.0/users"));
+    assert!(!ok("http://graph.microsoft.com/v1.0/users"));
+    assert!(!ok("http://graph.microsoft.us/v1.0/users"));
+    assert!(!ok("https://evil.example/v1.0/users"));
+    assert!(!ok("https://graph.microsoft.com:8443/v1.0/users"));
+    // A loopback emulator over http may redirect within its own origin, and nowhere else.
+    let emu = Url::parse("http://127.0.0.1:8080/v1.0/users").unwrap();
+    let ok = |to: &str| redirect_allowed(&emu, &Url::parse(to).unwrap(), &[]);
+    assert!(ok("http://127.0.0.1:8080/v1.0/users?page=2"));
+    assert!(!ok("http://127.0.0.1:8081/x"));
+    assert!(!ok("http://10.0.0.1:8080/x"));
+}
+
+#[tokio::test]
+async fn graph_follows_a_redirect_within_its_own_origin() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/old"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", "/new"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/new"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("moved"))
+        .mount(&server)
+        .await;
+    let body = transport(1)
+        .send(&get(&server, "/old", true), None, |b, _| {
+            Ok(String::from_utf8_lossy(b).into_owned())
+        })
+        .await
+        .unwrap();
+    assert_eq!(body, "moved");
+}
+
+#[test]
+fn a_graph_error_that_echoes_the_bearer_token_does_not_show_it() {
+    let req = get_to("https://graph.microsoft.com/v1.0/users");
+    let token = SecretString::from("tok-plain-1234567".to_owned());
+    let body =
+        br#"{"error":{"code":"Echo","message":"you sent tok-plain-1234567 as Authorization"}}"#;
+    let text = status_error(&req, Some(&token), StatusCode::BAD_REQUEST, body).to_string();
+    assert!(!text.contains("tok-plain"), "{text}");
+    assert!(
+        text.contains("Echo: you sent *** as Authorization"),
+        "{text}"
+    );
 }
