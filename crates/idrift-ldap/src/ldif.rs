@@ -177,7 +177,7 @@ pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
 
 /// RFC 2849 SAFE-STRING: no NUL, LF or CR, ASCII only, not starting with space, `:` or `<`, and (so that
 /// readers that trim keep it) not ending with a space.
-fn is_safe_string(v: &[u8]) -> bool {
+pub(crate) fn is_safe_string(v: &[u8]) -> bool {
     match (v.first(), v.last()) {
         (None, _) => true,
         (Some(b' ' | b':' | b'<'), _) | (_, Some(b' ')) => false,
@@ -221,7 +221,7 @@ fn write_base64<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()>
 }
 
 /// Base64 as LDIF writers produce it: the standard alphabet, padding optional.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
