@@ -20,7 +20,7 @@ function Set-DriftDirSyncOverridesUser {
 
     Nothing is written before the library has planned the change and ShouldProcess has approved it: -WhatIf
     shows each user's values before and after, -Confirm asks per user. Every write is journaled (the journal
-    is named in the information stream and on each outcome); 'idrift undo JOURNAL' restores the values found
+    is named in the information stream and on each outcome); Undo-DriftChange -Journal JOURNAL restores the values found
     before the writes. A snapshot source (-SnapshotPath, -AdPath / -EntraPath) is rewritten in place, which
     rehearses a repair offline; the demo is read-only.
 
