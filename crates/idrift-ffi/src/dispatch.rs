@@ -77,6 +77,9 @@ pub(crate) fn reject(e: &CallError) -> (Status, Vec<u8>) {
 }
 
 fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        idrift_core::strict::check_json(text).map_err(|e| CallError::Malformed(e.to_string()))?;
+    }
     let req: Request =
         serde_json::from_slice(bytes).map_err(|e| CallError::Malformed(e.to_string()))?;
     if req.v != u64::from(WIRE_VERSION) {
