@@ -12,6 +12,7 @@
 mod cmd;
 mod output;
 mod profile;
+mod progress;
 mod source;
 mod term;
 
@@ -37,6 +38,25 @@ pub(crate) struct Ctx<'a> {
     pub(crate) term: term::Term,
     /// Large results a command hands back instead of freeing them (see [`Retained`]).
     pub(crate) retained: &'a mut Retained,
+    /// Progress bars, when standard error is a terminal and `--quiet` is not given.
+    pub(crate) progress: Option<std::sync::Arc<progress::Bars>>,
+}
+
+impl Ctx<'_> {
+    /// The hook live readers report their progress to (nowhere unless bars are drawn).
+    pub(crate) fn progress_hook(&self) -> idrift_core::ports::ProgressHook {
+        self.progress
+            .as_ref()
+            .map(progress::Bars::hook)
+            .unwrap_or_default()
+    }
+
+    /// Ends the live progress bars, leaving their summary lines (before a prompt or a result).
+    pub(crate) fn settle_progress(&self) {
+        if let Some(bars) = &self.progress {
+            bars.settle();
+        }
+    }
 }
 
 /// Large results (a loaded snapshot, a report) that commands hand back instead of freeing.
@@ -187,6 +207,7 @@ where
         env: &env,
         term,
         retained,
+        progress: None,
     };
     run_with(args, ctx)
 }
@@ -233,8 +254,11 @@ where
             env: ctx.env,
             term,
             retained: &mut *ctx.retained,
+            progress: (term.stderr_is_terminal && !term.quiet).then(progress::Bars::stderr),
         };
-        dispatch(cli.command, &mut inner)
+        let result = dispatch(cli.command, &mut inner);
+        inner.settle_progress();
+        result
     };
     let color_err = term.color_err;
     match result {

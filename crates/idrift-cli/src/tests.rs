@@ -15,6 +15,7 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
         env: &env,
         term: crate::term::Term::default(),
         retained: &mut retained,
+        progress: None,
     };
     let mut full = vec!["idrift"];
     full.extend_from_slice(args);

@@ -20,7 +20,7 @@ use idrift_core::phone::PhoneOptions;
 
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
+    RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
     render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, table};
@@ -691,8 +691,10 @@ async fn persist_resume(
         writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
-    let exec = targets.executor();
+    let hook = ctx.progress_hook();
+    let exec = Stepped::new(targets.executor(), &hook, spec.ops.len());
     let report = journal::resume(&log, &exec, system_clock(), opts).await?;
+    ctx.settle_progress();
     if !text {
         print_machine(
             ctx,

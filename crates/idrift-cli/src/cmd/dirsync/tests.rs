@@ -31,6 +31,7 @@ fn idrift(args: &[&str], terminal: bool) -> Out {
         env: &env,
         term: crate::term::Term::default(),
         retained: &mut retained,
+        progress: None,
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);

@@ -27,6 +27,7 @@ fn idrift(args: &[&str]) -> Out {
         env: &env,
         term: crate::term::Term::default(),
         retained: &mut retained,
+        progress: None,
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);
