@@ -392,6 +392,7 @@ pub(crate) fn print_machine(
         writeln!(ctx.out)?;
         return Ok(());
     }
+    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
     w.write_record([
         "Seq",
