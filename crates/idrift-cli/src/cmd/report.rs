@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::report::{Extras, Header, build, demo_extras, write_html};
+use idrift_app::report::{Extras, Header, LintSource, build, demo_extras, lint_source, write_html};
 use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
@@ -57,6 +57,22 @@ fn describe(source: &SourceArgs) -> String {
     parts.join(", ")
 }
 
+/// The AD source lint can read: the demo, a snapshot's `ad.ldif` or an LDIF file (a live read carries only
+/// the attributes compare needs, so a live report leaves the lint section out; `idrift lint` covers it).
+fn lint_of(source: &SourceArgs) -> Option<LintSource<'_>> {
+    if source.demo {
+        return Some(LintSource::Demo);
+    }
+    if let Some(dir) = &source.snapshot {
+        return Some(LintSource::Snapshot(dir));
+    }
+    source
+        .ad
+        .as_deref()
+        .filter(|ad| !ad.starts_with("ldap://") && !ad.starts_with("ldaps://"))
+        .map(|ad| LintSource::Ldif(std::path::Path::new(ad)))
+}
+
 /// Runs `idrift report`.
 pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let loaded = args.source.load_with(ctx, LoadProfile::Full)?;
@@ -65,7 +81,9 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         migration: args.migration,
         journals: args.journal,
         previous: args.previous,
-        lint: None,
+        lint: lint_of(&args.source)
+            .map(|src| lint_source(src, &args.scan.sync_scope))
+            .transpose()?,
     };
     let header = Header {
         source: describe(&args.source),

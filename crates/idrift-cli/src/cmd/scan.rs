@@ -56,7 +56,7 @@ pub(crate) struct ScanOptArgs {
     routing_domain: Option<String>,
     /// An OU in sync scope (repeat for several); only unsynced AD users are filtered by it. Default: every AD user in the data is in scope.
     #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
+    pub(crate) sync_scope: Vec<String>,
     /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code, e.g. US).
     #[arg(long, value_name = "CC")]
     default_region: Option<String>,
