@@ -526,6 +526,14 @@ pub(crate) fn finish(
     after_apply: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     render_report(ctx, report)?;
+    let replanned = report.replanned();
+    if replanned > 0 {
+        writeln!(
+            ctx.out,
+            "Re-planned {replanned}: the journal recorded them as written, but the target did not hold the \
+             written values (each is marked \"re-planned\" above)"
+        )?;
+    }
     if report.stopped_at_limit {
         writeln!(
             ctx.out,
