@@ -81,6 +81,14 @@ pub(crate) struct ConnArgs {
     )]
     pub(crate) tenant: Option<String>,
     /// The application (client) id (default: $AZURE_CLIENT_ID).
+    /// The longest one Graph or Exchange Online request may take, retries and waits included (default 60).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        help_heading = "Entra ID and Exchange Online"
+    )]
+    pub(crate) timeout: Option<u64>,
     #[arg(long, value_name = "ID", help_heading = "Entra ID and Exchange Online")]
     pub(crate) client_id: Option<String>,
     /// Read the client secret from this environment variable (default: AZURE_CLIENT_SECRET when set).
@@ -296,6 +304,9 @@ impl ConnArgs {
             .unwrap_or_else(|| DEFAULT_EXO_URL.to_owned());
         cfg.exo_organization = self.exo_organization.clone().or(p.exo_organization.clone());
         cfg.progress = ctx.progress_hook();
+        if let Some(secs) = self.timeout {
+            cfg.retry.total_budget = std::time::Duration::from_secs(secs);
+        }
         Ok(cfg)
     }
 }

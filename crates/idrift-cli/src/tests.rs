@@ -430,3 +430,24 @@ fn snapshot_take_and_report_print_a_record_as_json_or_csv() {
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(out.starts_with("Out,Findings\n"), "{out}");
 }
+
+#[test]
+fn timeout_is_a_live_source_flag_of_one_to_3600_seconds() {
+    let args = |t: &'static str| {
+        [
+            "dirsync",
+            "get",
+            "ann",
+            "--from",
+            "ad",
+            "--demo",
+            "--timeout",
+            t,
+        ]
+    };
+    let (code, _, err) = run_fixed(&args("0"), 0);
+    assert_ne!(code, ExitCode::SUCCESS);
+    assert!(err.contains("invalid value '0' for '--timeout"), "{err}");
+    let (_, _, err) = run_fixed(&args("30"), 0);
+    assert!(!err.contains("invalid value"), "{err}");
+}

@@ -34,10 +34,11 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The first backoff delay (exponential, jittered) when the service gives no `Retry-After`.
     pub initial_backoff: Duration,
-    /// The largest backoff delay.
+    /// The largest backoff delay (jitter included). A `Retry-After` is capped at 60 s.
     pub max_backoff: Duration,
-    /// The longest a request may take, all attempts and waits included; a `Retry-After` that would
-    /// overrun it ends the request at once.
+    /// The longest a request may take, all attempts and waits included (each attempt's time limit shrinks to
+    /// what is left); a `Retry-After` that would overrun it ends the request at once. Default 60 s
+    /// (`--timeout`).
     pub total_budget: Duration,
     /// The time limit of a single attempt.
     pub request_timeout: Duration,
@@ -49,7 +50,7 @@ impl Default for RetryPolicy {
             max_attempts: 8,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(60),
-            total_budget: Duration::from_secs(600),
+            total_budget: Duration::from_secs(60),
             request_timeout: Duration::from_secs(100),
         }
     }

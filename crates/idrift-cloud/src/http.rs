@@ -80,6 +80,16 @@ pub(crate) struct Transport {
 /// The most redirects one Graph or Exchange Online request follows.
 const MAX_REDIRECTS: usize = 5;
 
+/// The longest a `Retry-After` makes a request wait before one attempt (the documented maximum).
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Attempts while the connection is refused: a service that is not listening fails fast (3 tries in
+/// about 2 s), not after the whole retry budget.
+const REFUSED_ATTEMPTS: u32 = 3;
+
+/// The wait between attempts while the connection is refused.
+const REFUSED_DELAY: Duration = Duration::from_secs(1);
+
 /// Why the last attempt failed, kept to build the final error.
 enum Last {
     Throttled(Option<Duration>),
@@ -164,6 +174,7 @@ impl Transport {
             .without_max_times()
             .build();
         let mut attempt: u32 = 0;
+        let mut refused: u32 = 0;
         let mut token_refreshed = false;
         loop {
             attempt += 1;
@@ -177,7 +188,13 @@ impl Transport {
             };
             let mut rb = client
                 .request(req.method.clone(), req.url.clone())
-                .timeout(policy.request_timeout);
+                // The total deadline bounds each attempt too, so a hanging service cannot overrun it.
+                .timeout(
+                    policy
+                        .request_timeout
+                        .min(deadline.saturating_duration_since(Instant::now()))
+                        .max(Duration::from_millis(1)),
+                );
             for (name, value) in &req.headers {
                 rb = rb.header(*name, value);
             }
@@ -211,7 +228,25 @@ impl Transport {
                             ),
                         });
                     }
-                    (Last::Connection(chain(&e)), None)
+                    if e.is_connect() {
+                        refused += 1;
+                        if refused >= REFUSED_ATTEMPTS {
+                            return Err(final_error(
+                                req,
+                                attempt,
+                                Last::Connection(chain(&e)),
+                                &format!(
+                                    " (no connection on {refused} tries; not retried further)"
+                                ),
+                            ));
+                        }
+                        (
+                            Last::Connection(chain(&e)),
+                            Some(REFUSED_DELAY.min(policy.max_backoff)),
+                        )
+                    } else {
+                        (Last::Connection(chain(&e)), None)
+                    }
                 }
                 Ok(resp) => {
                     let status = resp.status();
@@ -296,8 +331,7 @@ impl Transport {
         backoff: &mut impl Iterator<Item = Duration>,
         last: Last,
     ) -> Option<CloudError> {
-        let computed = backoff.next().unwrap_or(self.retry.max_backoff);
-        let delay = retry_after.unwrap_or(computed);
+        let delay = next_delay(&self.retry, retry_after, backoff);
         let out_of_attempts = attempt >= self.retry.max_attempts;
         let out_of_time = Instant::now() + delay > deadline;
         if out_of_attempts || out_of_time {
@@ -340,6 +374,22 @@ impl Transport {
         );
         tokio::time::sleep(delay).await;
         None
+    }
+}
+
+/// The wait before the next attempt: the service's `Retry-After` capped at [`MAX_RETRY_AFTER`], else the
+/// next jittered backoff capped at the policy's `max_backoff` (jitter may overshoot it otherwise).
+pub(crate) fn next_delay(
+    policy: &RetryPolicy,
+    retry_after: Option<Duration>,
+    backoff: &mut impl Iterator<Item = Duration>,
+) -> Duration {
+    match retry_after {
+        Some(d) => d.min(MAX_RETRY_AFTER),
+        None => backoff
+            .next()
+            .unwrap_or(policy.max_backoff)
+            .min(policy.max_backoff),
     }
 }
 

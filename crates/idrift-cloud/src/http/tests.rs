@@ -468,3 +468,77 @@ fn a_graph_error_that_echoes_the_bearer_token_does_not_show_it() {
         "{text}"
     );
 }
+
+#[test]
+fn every_delay_is_capped_at_its_documented_maximum() {
+    let policy = RetryPolicy::default();
+    // Jitter can push a backoff past max_backoff (a 96.6 s wait was seen against a 60 s maximum).
+    let mut overshooting = std::iter::once(Duration::from_millis(96_600));
+    assert_eq!(
+        next_delay(&policy, None, &mut overshooting),
+        policy.max_backoff
+    );
+    let mut any = std::iter::repeat(Duration::from_secs(1));
+    assert_eq!(
+        next_delay(&policy, Some(Duration::from_secs(3600)), &mut any),
+        MAX_RETRY_AFTER
+    );
+    assert_eq!(
+        next_delay(&policy, Some(Duration::from_secs(7)), &mut any),
+        Duration::from_secs(7)
+    );
+    assert_eq!(policy.total_budget, Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn a_refused_connection_fails_after_three_tries() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let req = get_to(&format!("http://127.0.0.1:{port}/x"));
+    let started = std::time::Instant::now();
+    let e = transport(8)
+        .send(&req, None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CloudError::Unavailable { attempts: 3, .. }),
+        "{e}"
+    );
+    assert!(e.to_string().contains("no connection on 3 tries"), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(5), "fails fast");
+}
+
+#[tokio::test]
+async fn the_total_deadline_bounds_a_hanging_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("late")
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let t = Transport::new(
+        RetryPolicy {
+            max_attempts: 1,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+            total_budget: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(30),
+        },
+        false,
+        &[],
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let e = t
+        .send(&get(&server, "/x", true), None, |_, _| Ok(()))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CloudError::Unavailable { .. }), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{e}");
+}
