@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::error::CallError;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{host, profile, remediation, runtime, writes};
+use crate::{host, lint, profile, remediation, runtime, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -36,6 +36,8 @@ pub(crate) const OPS: &[&str] = &[
     "Remediation.Apply",
     "Undo",
     "Profile.Get",
+    "Lint",
+    "Lint.Fix",
 ];
 /// The operations this library serves, in the order `Describe` lists them (with the test-only one).
 #[cfg(feature = "test-ops")]
@@ -56,6 +58,8 @@ pub(crate) const OPS: &[&str] = &[
     "Remediation.Apply",
     "Undo",
     "Profile.Get",
+    "Lint",
+    "Lint.Fix",
     "Test.Panic",
 ];
 
@@ -95,6 +99,8 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Remediation.Apply" => remediation::apply(args("Remediation.Apply", req.args)?),
         "Undo" => remediation::undo(args("Undo", req.args)?),
         "Profile.Get" => profile::get(args("Profile.Get", req.args)?),
+        "Lint" => lint::lint(args("Lint", req.args)?),
+        "Lint.Fix" => lint::fix(args("Lint.Fix", req.args)?),
         #[cfg(feature = "test-ops")]
         "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
         _ => Err(CallError::UnknownOp {

@@ -21,6 +21,7 @@ pub mod abi;
 mod dispatch;
 mod error;
 mod host;
+mod lint;
 mod panics;
 mod profile;
 mod remediation;
