@@ -224,9 +224,10 @@ where
     let err = ctx.err;
     let mut sink = std::io::sink();
     let result = {
+        let mut safe_err = output::Escaping(&mut *err);
         let mut inner = Ctx {
             out: ctx.out,
-            err: if term.quiet { &mut sink } else { &mut *err },
+            err: if term.quiet { &mut sink } else { &mut safe_err },
             stdin_is_terminal: ctx.stdin_is_terminal,
             now_unix: ctx.now_unix,
             env: ctx.env,
@@ -244,7 +245,8 @@ where
                 .downcast_ref::<idrift_app::AppError>()
                 .is_some_and(idrift_app::AppError::is_usage)
                 || e.downcast_ref::<UsageError>().is_some();
-            let _ = writeln!(err, "idrift: {} {e:#}", term::error_label(color_err));
+            let message = output::escape_lines(&format!("{e:#}"));
+            let _ = writeln!(err, "idrift: {} {message}", term::error_label(color_err));
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }

@@ -1,6 +1,15 @@
-//! Rendering helpers: aligned text tables and the `--format` switch.
+//! Rendering helpers: tables, the escaping every text renderer uses, and the `--format` switch.
+//!
+//! A table goes to a terminal fitted to its width (comfy-table wraps long cells; nothing is cut), and to a
+//! file or pipe as plain aligned columns with every value whole. Either way each cell passes through
+//! [`escape`], so a value holding an escape sequence (a user who typed ESC into their own mobile number)
+//! shows as `\x1b[2J` instead of clearing the administrator's screen.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use clap::ValueEnum;
+use unicode_width::UnicodeWidthStr;
 
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -14,41 +23,115 @@ pub(crate) enum Format {
     Csv,
 }
 
-/// Renders rows as a left-aligned text table with a header rule. Cells wider than `max_width` are cut with `…`.
-pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], max_width: usize) -> String {
-    let cut = |s: &str| -> String {
-        if s.chars().count() > max_width {
-            let mut t: String = s.chars().take(max_width.saturating_sub(1)).collect();
-            t.push('…');
-            t
+/// Whether `c` must not reach a terminal raw: C0 and C1 controls, DEL, and the bidirectional overrides and
+/// isolates that reorder what an administrator reads.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with every control character written as an escape: `\x1b` for ESC and the other controls up to
+/// U+00FF, `\u{202e}` for the bidirectional controls. Text without any is borrowed as it is. Backslashes
+/// are left alone (distinguished names use them), so the escape is for reading, not for parsing back.
+pub(crate) fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !is_unsafe(c) {
+            out.push(c);
+        } else if u32::from(c) <= 0xff {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
         } else {
-            s.to_owned()
+            let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
         }
-    };
-    let cells: Vec<Vec<String>> = rows
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape`], keeping line breaks: for messages of several lines.
+pub(crate) fn escape_lines(s: &str) -> String {
+    s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
+/// A writer that escapes ASCII control characters other than the line feed (as [`escape`] does) in
+/// everything written through it: standard error's warnings and notes quote values from files and servers.
+pub(crate) struct Escaping<'a>(pub(crate) &'a mut dyn std::io::Write);
+
+impl std::io::Write for Escaping<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Control bytes below 0x80 never occur inside a UTF-8 sequence, so bytes can be escaped one by one.
+        let mut start = 0;
+        for (i, b) in buf.iter().enumerate() {
+            if (b.is_ascii_control() && *b != b'\n') || *b == 0x7f {
+                self.0.write_all(&buf[start..i])?;
+                write!(self.0, "\\x{b:02x}")?;
+                start = i + 1;
+            }
+        }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Renders rows as a table. `width` is the terminal's width when standard output is a terminal: the table
+/// is fitted to it, long cells wrapped. Without one (a file or a pipe) every value is printed whole in
+/// left-aligned columns under a header rule. Cells are escaped (see [`escape`]) and measured in display
+/// columns, so names in CJK scripts or with combining marks line up.
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    let cells: Vec<Vec<Cow<'_, str>>> = rows
         .iter()
-        .map(|r| r.iter().map(|c| cut(c)).collect())
+        .map(|r| r.iter().map(|c| escape(c)).collect())
         .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for r in &cells {
+    match width {
+        Some(w) => fitted(headers, &cells, w),
+        None => plain(headers, &cells),
+    }
+}
+
+/// A table fitted to `width` terminal columns.
+fn fitted(headers: &[&str], cells: &[Vec<Cow<'_, str>>], width: usize) -> String {
+    use comfy_table::{LineStyle, TableStyle};
+    // Columns apart, one rule under the header: the plain table's look, fitted.
+    const STYLE: TableStyle =
+        TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+    let mut t = comfy_table::Table::new();
+    t.load_style(STYLE)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+        .set_header(headers.iter().map(|h| escape(h).into_owned()));
+    for r in cells {
+        t.add_row(r.iter().map(|c| c.as_ref()));
+    }
+    let mut out = t.to_string();
+    out.push('\n');
+    out
+}
+
+/// A table with whole values: columns as wide as their widest cell.
+fn plain(headers: &[&str], cells: &[Vec<Cow<'_, str>>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for r in cells {
         for (i, c) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(c.width());
             }
         }
     }
     let mut out = String::new();
     let line = |out: &mut String, items: &mut dyn Iterator<Item = &str>| {
-        let mut first = true;
         let mut buf = String::new();
         for (i, item) in items.enumerate() {
-            if !first {
+            if i > 0 {
                 buf.push_str("  ");
             }
-            first = false;
             let w = widths.get(i).copied().unwrap_or(0);
             buf.push_str(item);
-            for _ in item.chars().count()..w {
+            for _ in item.width()..w {
                 buf.push(' ');
             }
         }
@@ -58,8 +141,22 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], max_width: usize) ->
     line(&mut out, &mut headers.iter().copied());
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     line(&mut out, &mut rule.iter().map(String::as_str));
-    for r in &cells {
-        line(&mut out, &mut r.iter().map(String::as_str));
+    for r in cells {
+        line(&mut out, &mut r.iter().map(AsRef::as_ref));
     }
     out
 }
+
+/// Renders `name : value` lines (the look of PowerShell's Format-List), names padded to one width and values
+/// escaped.
+pub(crate) fn fields(pairs: &[(&str, String)]) -> String {
+    let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in pairs {
+        let _ = writeln!(out, "{k:<width$} : {}", escape(v));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

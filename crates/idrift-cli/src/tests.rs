@@ -1,4 +1,4 @@
-//! Unit tests of the CLI plumbing: table rendering and a run with a fixed clock.
+//! Unit tests of the CLI plumbing: runs with a fixed clock.
 
 use super::*;
 
@@ -24,22 +24,6 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
         String::from_utf8(out).unwrap(),
         String::from_utf8(err).unwrap(),
     )
-}
-
-#[test]
-fn table_aligns_and_cuts() {
-    let t = output::table(
-        &["A", "Bee"],
-        &[
-            vec!["1".into(), "two".into()],
-            vec!["three".into(), "x".repeat(20)],
-        ],
-        10,
-    );
-    assert_eq!(
-        t,
-        "A      Bee\n-----  ----------\n1      two\nthree  xxxxxxxxx…\n"
-    );
 }
 
 #[test]

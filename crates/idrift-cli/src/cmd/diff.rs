@@ -112,7 +112,7 @@ fn render(d: &ScanDiff, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             table(
                 &["Change", "Severity", "Kind", "UserPrincipalName", "Detail"],
                 &all,
-                90
+                ctx.term.width
             )
         )?;
     }

@@ -6,24 +6,25 @@
 //! journal path is printed at the start and at the end), prints the values before and after, ends with a
 //! per-user outcome table, and exits with 1 when any user failed or conflicted.
 
-use std::io::BufRead;
+mod bypass;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Subcommand, ValueEnum};
-use idrift_app::dirsync_ops::{
-    self, AdPhoneEdit, BypassPreview, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE,
-};
-use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
+use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
+use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
 use idrift_app::snapshot::LoadProfile;
-use idrift_app::targets;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
-use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
-use crate::output::{Format, table};
-use crate::source::{SourceArgs, is_graph, is_ldap_url};
+pub(crate) use crate::cmd::write::block_on;
+use crate::cmd::write::{
+    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
+    render_plan, run_plan, system_clock,
+};
+use crate::output::{Format, escape, fields, table};
+use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
 /// The `dirsync` subcommands.
@@ -50,21 +51,8 @@ continues with --resume JOURNAL, and `idrift undo JOURNAL` restores the values f
     /// BypassDirSyncOverrides: status, preview of the values it would overwrite, enable, disable.
     Bypass {
         #[command(subcommand)]
-        cmd: BypassCommand,
+        cmd: bypass::BypassCommand,
     },
-}
-
-/// The `dirsync bypass` subcommands.
-#[derive(Debug, Subcommand)]
-pub(crate) enum BypassCommand {
-    /// Show whether BypassDirSyncOverrides is enabled (Graph, or a snapshot's entra-sync.json).
-    Status(StatusArgs),
-    /// List every user whose Entra values enabling BypassDirSyncOverrides would overwrite with AD's: the data at risk.
-    Preview(PreviewArgs),
-    /// Enable BypassDirSyncOverrides; refuses while the preview lists users, unless --accept-overwrite.
-    Enable(EnableArgs),
-    /// Disable BypassDirSyncOverrides (cloud edits of synced mobile numbers create DirSyncOverrides again).
-    Disable(DisableArgs),
 }
 
 /// Arguments of `idrift dirsync compare`.
@@ -103,12 +91,7 @@ pub(crate) fn run(cmd: DirsyncCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Exit
         DirsyncCommand::Set(args) => block_on(set(args, ctx)),
         DirsyncCommand::Clear(args) => block_on(clear(args, ctx)),
         DirsyncCommand::Persist(args) => block_on(persist(args, ctx)),
-        DirsyncCommand::Bypass { cmd } => match cmd {
-            BypassCommand::Status(args) => block_on(bypass_status(args, ctx)),
-            BypassCommand::Preview(args) => block_on(bypass_preview(args, ctx)),
-            BypassCommand::Enable(args) => block_on(bypass_enable(args, ctx)),
-            BypassCommand::Disable(args) => block_on(bypass_disable(args, ctx)),
-        },
+        DirsyncCommand::Bypass { cmd } => bypass::run(cmd, ctx),
     }
 }
 
@@ -216,7 +199,7 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
             "No DirSyncOverrides: every matched synced user has the same mobile numbers in AD and Entra ID."
         )?;
     } else {
-        write!(ctx.out, "{}", table(&headers, &rows, 48))?;
+        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
     }
     let s = &report.summary;
     let m = &s.matching;
@@ -254,348 +237,6 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Shared by the mutating subcommands (and `idrift undo`).
-
-/// Options every mutating command shares.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct WriteArgs {
-    /// Execute the writes. Without it, a dry run prints what would be written and writes nothing.
-    #[arg(long)]
-    pub(crate) apply: bool,
-    /// Do not ask for confirmation (required when standard input is not a terminal).
-    #[arg(long)]
-    pub(crate) yes: bool,
-    /// The journal file to create (default: idrift-<command>_<time>.journal.jsonl in the current directory).
-    #[arg(long, value_name = "PATH")]
-    pub(crate) journal: Option<PathBuf>,
-}
-
-/// Output of the read-only subcommands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub(crate) enum ViewFormat {
-    /// Readable text.
-    #[default]
-    Table,
-    /// JSON on standard output.
-    Json,
-}
-
-/// Runs a command body on a single-threaded runtime (the CLI is a composition root).
-pub(crate) fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(
-    f: F,
-) -> anyhow::Result<ExitCode> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(f)
-}
-
-/// The clock journal entries are stamped with.
-pub(crate) fn system_clock() -> Clock {
-    Clock::new(|| {
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "composition root: journal timestamps read the system clock"
-        )]
-        let now = std::time::SystemTime::now();
-        now.duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0)
-    })
-}
-
-/// The directories a command writes to (and reads from): live directories, or a snapshot being rehearsed on.
-pub(crate) struct Targets {
-    pub(crate) ad: Option<Arc<dyn OnPremPhoneWriter>>,
-    pub(crate) cloud: Option<Arc<dyn TenantSyncAdmin>>,
-    /// What a dry run or an apply writes to, in words.
-    pub(crate) description: String,
-}
-
-impl Targets {
-    pub(crate) fn executor(&self) -> DirSyncExecutor<'_> {
-        DirSyncExecutor::new(self.ad.as_deref(), self.cloud.as_deref())
-    }
-
-    fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter> {
-        self.ad.as_deref().ok_or_else(|| {
-            UsageError(
-                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
-                    .to_owned(),
-            )
-            .into()
-        })
-    }
-
-    fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin> {
-        self.cloud.as_deref().ok_or_else(|| {
-            UsageError(
-                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR".to_owned(),
-            )
-            .into()
-        })
-    }
-}
-
-/// Opens the directories the source arguments name, for reading and writing.
-///
-/// A snapshot directory (or single export files) is written in place: this rehearses a repair offline.
-/// The bundled demo is read-only.
-pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
-    let warn = |ctx: &mut Ctx<'_>, warnings: &[String]| -> anyhow::Result<()> {
-        for w in warnings {
-            writeln!(ctx.err, "warning: {w}")?;
-        }
-        Ok(())
-    };
-    // The targets themselves are opened by idrift_app::targets (shared with idrift-ffi); this turns the
-    // options into configurations and prints each reader warning as soon as its file is read.
-    let opened = if src.demo {
-        let t = targets::demo_writers()?;
-        warn(ctx, &t.warnings)?;
-        t
-    } else if let Some(dir) = &src.snapshot {
-        let t = targets::snapshot_writers(dir)?;
-        warn(ctx, &t.warnings)?;
-        t
-    } else {
-        let ad = match src.ad.as_deref() {
-            Some(url) if is_ldap_url(url) => {
-                let cfg = src.conn.ldap_config(url, ctx)?;
-                Some(targets::open_ad_writer(url, &cfg).await?)
-            }
-            Some(file) => {
-                let mut side = targets::ad_file_writer(Path::new(file))?;
-                warn(ctx, &std::mem::take(&mut side.warnings))?;
-                Some(side)
-            }
-            None => None,
-        };
-        let cloud = match src.entra.as_deref() {
-            Some(g) if is_graph(g) => {
-                let cfg = src.conn.cloud_config(ctx)?;
-                Some(targets::graph_writer(&cfg)?)
-            }
-            Some(file) => Some(targets::entra_files_writer(
-                Path::new(file),
-                src.entra_sync.as_deref(),
-            )?),
-            None => None,
-        };
-        targets::combine(ad, cloud).ok_or_else(|| {
-            UsageError(
-                "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
-                    .to_owned(),
-            )
-        })?
-    };
-    Ok(Targets {
-        ad: opened.ad,
-        cloud: opened.cloud,
-        description: opened.description,
-    })
-}
-
-/// Asks "question [y/N]" on a terminal. Without a terminal it refuses (unless `--yes`), never waits.
-pub(crate) fn confirm(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    if ctx.term.quiet {
-        // The prompt would go to standard error, which --quiet silences: refuse rather than ask unseen.
-        return Err(UsageError(format!(
-            "{question}: this needs confirmation and --quiet hides the prompt; pass --yes to confirm, or leave out --quiet"
-        ))
-        .into());
-    }
-    if !ctx.stdin_is_terminal {
-        return Err(UsageError(format!(
-            "{question}: this needs confirmation and standard input is not a terminal; pass --yes to confirm"
-        ))
-        .into());
-    }
-    write!(ctx.err, "{question} [y/N] ")?;
-    ctx.err.flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    let a = answer.trim().to_ascii_lowercase();
-    Ok(a == "y" || a == "yes")
-}
-
-fn op_label(op: &str) -> &str {
-    match op {
-        OP_AD_PHONES => "AD mobile/otherMobile",
-        OP_ENTRA_MOBILE => "Entra mobilePhone",
-        OP_BYPASS => "BypassDirSyncOverrides",
-        other => other,
-    }
-}
-
-/// Prints planned operations with their before and after values.
-pub(crate) fn render_plan(ctx: &mut Ctx<'_>, ops: &[Planned]) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = ops
-        .iter()
-        .map(|o| {
-            vec![
-                o.target.clone(),
-                op_label(&o.op).to_owned(),
-                dirsync_ops::describe_value(&o.op, &o.before),
-                dirsync_ops::describe_value(&o.op, &o.after),
-            ]
-        })
-        .collect();
-    write!(
-        ctx.out,
-        "{}",
-        table(&["Target", "Attribute", "Before", "After"], &rows, 60)
-    )?;
-    Ok(())
-}
-
-/// Prints the per-user outcome table and the totals.
-pub(crate) fn render_report(ctx: &mut Ctx<'_>, report: &RunReport) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = report
-        .ops
-        .iter()
-        .map(|o| {
-            let mut note = o.message.clone().unwrap_or_default();
-            if o.status == OpStatus::Pending {
-                note = "not written yet (--limit reached)".to_owned();
-            } else if !o.this_run {
-                note = format!("(earlier run) {note}").trim_end().to_owned();
-            }
-            vec![
-                o.target.clone(),
-                op_label(&o.op).to_owned(),
-                o.status.label().to_owned(),
-                dirsync_ops::describe_value(&o.op, &o.before),
-                dirsync_ops::describe_value(&o.op, &o.after),
-                note,
-            ]
-        })
-        .collect();
-    writeln!(ctx.out)?;
-    write!(
-        ctx.out,
-        "{}",
-        table(
-            &["Target", "Attribute", "Outcome", "Before", "After", "Note"],
-            &rows,
-            90
-        )
-    )?;
-    writeln!(
-        ctx.out,
-        "\n{} applied, {} skipped, {} conflict, {} failed, {} pending ({} write(s) in this run)",
-        report.count(OpStatus::Applied),
-        report.count(OpStatus::Skipped),
-        report.count(OpStatus::Conflict),
-        report.count(OpStatus::Failed),
-        report.count(OpStatus::Pending) + report.count(OpStatus::InDoubt),
-        report.writes
-    )?;
-    Ok(())
-}
-
-fn journal_path(write: &WriteArgs, command: &str, now_unix: i64) -> PathBuf {
-    write
-        .journal
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(journal::default_file_name(command, now_unix)))
-}
-
-/// How a plan is run.
-pub(crate) struct RunSpec<'a> {
-    pub(crate) spec: &'a PlanSpec,
-    pub(crate) write: &'a WriteArgs,
-    pub(crate) question: String,
-    pub(crate) opts: RunOptions,
-    /// Printed after an apply (the initial-sync reminder).
-    pub(crate) after_apply: Option<&'a str>,
-}
-
-/// The common tail of every mutating command: journal path, plan, dry run or confirmation, apply, outcome
-/// table, journal path again, exit code.
-pub(crate) async fn run_plan(
-    ctx: &mut Ctx<'_>,
-    targets: &Targets,
-    run: RunSpec<'_>,
-) -> anyhow::Result<ExitCode> {
-    let path = journal_path(run.write, &run.spec.command, ctx.now_unix);
-    if run.spec.ops.is_empty() {
-        writeln!(ctx.out, "Nothing to write.")?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if run.write.apply {
-        writeln!(ctx.out, "Journal: {}", path.display())?;
-    } else {
-        writeln!(
-            ctx.out,
-            "Dry run: nothing is written. With --apply the journal is {}",
-            path.display()
-        )?;
-    }
-    writeln!(ctx.out, "Writes to {}:", targets.description)?;
-    render_plan(ctx, &run.spec.ops)?;
-    if !run.write.apply {
-        writeln!(
-            ctx.out,
-            "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
-            run.spec.ops.len()
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if path.exists() {
-        return Err(UsageError(format!(
-            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
-            path.display()
-        ))
-        .into());
-    }
-    if !confirm(ctx, run.write.yes, &run.question)? {
-        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
-        return Ok(ExitCode::from(1));
-    }
-    let exec = targets.executor();
-    let report = journal::apply(&path, run.spec, &exec, system_clock(), run.opts).await?;
-    finish(ctx, &report, run.after_apply)
-}
-
-fn finish(
-    ctx: &mut Ctx<'_>,
-    report: &RunReport,
-    after_apply: Option<&str>,
-) -> anyhow::Result<ExitCode> {
-    render_report(ctx, report)?;
-    if report.stopped_at_limit {
-        writeln!(
-            ctx.out,
-            "Stopped at the --limit; continue with --resume {}",
-            report.journal.display()
-        )?;
-    }
-    if report.writes > 0
-        && !report.stopped_at_limit
-        && let Some(reminder) = after_apply
-    {
-        writeln!(ctx.out, "{reminder}")?;
-    }
-    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
-    if report.writes > 0 {
-        writeln!(
-            ctx.out,
-            "Undo with: idrift undo {} --apply (plus the same source options)",
-            report.journal.display()
-        )?;
-    }
-    Ok(if report.has_failures() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
 fn phone_options(region: Option<&String>) -> anyhow::Result<PhoneOptions> {
     let phone = PhoneOptions {
         default_region: region.cloned(),
@@ -627,69 +268,66 @@ pub(crate) struct GetArgs {
     from: Side,
     #[command(flatten)]
     source: SourceArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
-    format: ViewFormat,
+    /// Output: table (one field a line), json (the fields as an object), csv (a header and one row).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let targets = open_targets(&args.source, ctx).await?;
-    match args.from {
+    let (json, pairs) = match args.from {
         Side::Ad => {
             let v = dirsync_ops::get_ad(targets.ad()?, &args.identity).await?;
-            if args.format == ViewFormat::Json {
-                serde_json::to_writer_pretty(&mut *ctx.out, &v)?;
-                writeln!(ctx.out)?;
-            } else {
-                writeln!(
-                    ctx.out,
-                    "UserPrincipalName : {}",
-                    v.user_principal_name.as_deref().unwrap_or("")
-                )?;
-                writeln!(ctx.out, "DistinguishedName : {}", v.distinguished_name)?;
-                writeln!(
-                    ctx.out,
-                    "Mobile            : {}",
-                    v.mobile.as_deref().unwrap_or("")
-                )?;
-                writeln!(ctx.out, "OtherMobile       : {}", v.other_mobile.join(";"))?;
-            }
+            let pairs = vec![
+                (
+                    "UserPrincipalName",
+                    v.user_principal_name.clone().unwrap_or_default(),
+                ),
+                ("DistinguishedName", v.distinguished_name.clone()),
+                ("Mobile", v.mobile.clone().unwrap_or_default()),
+                ("OtherMobile", v.other_mobile.join(";")),
+            ];
+            (serde_json::to_value(&v)?, pairs)
         }
         Side::Entra => {
             let v = dirsync_ops::get_entra(targets.cloud()?, &args.identity).await?;
-            if args.format == ViewFormat::Json {
-                serde_json::to_writer_pretty(&mut *ctx.out, &v)?;
-                writeln!(ctx.out)?;
+            let synced = if v.synced {
+                "yes (phone numbers come from AD)"
             } else {
-                writeln!(
-                    ctx.out,
-                    "UserPrincipalName     : {}",
-                    v.user_principal_name.as_deref().unwrap_or("")
-                )?;
-                writeln!(ctx.out, "ObjectId              : {}", v.object_id)?;
-                writeln!(
-                    ctx.out,
-                    "Synced                : {}",
-                    if v.synced {
-                        "yes (phone numbers come from AD)"
-                    } else {
-                        "no (cloud-only)"
-                    }
-                )?;
-                writeln!(
-                    ctx.out,
-                    "MobilePhone           : {}",
-                    v.mobile_phone.as_deref().unwrap_or("")
-                )?;
-                match &v.alternate_mobile_phones {
-                    Some(alt) => writeln!(ctx.out, "AlternateMobilePhones : {}", alt.join(";"))?,
-                    None => writeln!(
-                        ctx.out,
-                        "AlternateMobilePhones : (not in this source; Graph has no such property)"
-                    )?,
+                "no (cloud-only)"
+            };
+            let alt = match &v.alternate_mobile_phones {
+                Some(alt) => alt.join(";"),
+                None if args.format == Format::Table => {
+                    "(not in this source; Graph has no such property)".to_owned()
                 }
-            }
+                None => String::new(),
+            };
+            let pairs = vec![
+                (
+                    "UserPrincipalName",
+                    v.user_principal_name.clone().unwrap_or_default(),
+                ),
+                ("ObjectId", v.object_id.clone()),
+                ("Synced", synced.to_owned()),
+                ("MobilePhone", v.mobile_phone.clone().unwrap_or_default()),
+                ("AlternateMobilePhones", alt),
+            ];
+            (serde_json::to_value(&v)?, pairs)
         }
+    };
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &json)?;
+            writeln!(ctx.out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            w.write_record(pairs.iter().map(|(k, _)| *k))?;
+            w.write_record(pairs.iter().map(|(_, v)| v.as_str()))?;
+            w.flush()?;
+        }
+        Format::Table => write!(ctx.out, "{}", fields(&pairs))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -713,6 +351,9 @@ pub(crate) struct SetArgs {
     source: SourceArgs,
     #[command(flatten)]
     write: WriteArgs,
+    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -733,15 +374,13 @@ async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         }
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    run_single(
-        ctx,
-        &targets,
-        "dirsync set",
-        op,
-        &args.write,
-        &args.identity,
-    )
-    .await
+    let single = Single {
+        command: "dirsync set",
+        write: &args.write,
+        identity: &args.identity,
+        format: args.format,
+    };
+    run_single(ctx, &targets, op, single).await
 }
 
 /// Arguments of `idrift dirsync clear`.
@@ -763,6 +402,9 @@ pub(crate) struct ClearArgs {
     source: SourceArgs,
     #[command(flatten)]
     write: WriteArgs,
+    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -783,31 +425,58 @@ async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         };
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    run_single(
-        ctx,
-        &targets,
-        "dirsync clear",
-        op,
-        &args.write,
-        &args.identity,
-    )
-    .await
+    let single = Single {
+        command: "dirsync clear",
+        write: &args.write,
+        identity: &args.identity,
+        format: args.format,
+    };
+    run_single(ctx, &targets, op, single).await
+}
+
+/// What `set` and `clear` share.
+struct Single<'a> {
+    command: &'a str,
+    write: &'a WriteArgs,
+    identity: &'a str,
+    format: Format,
 }
 
 async fn run_single(
     ctx: &mut Ctx<'_>,
     targets: &Targets,
-    command: &str,
     op: Option<Planned>,
-    write: &WriteArgs,
-    identity: &str,
+    single: Single<'_>,
 ) -> anyhow::Result<ExitCode> {
+    let Single {
+        command,
+        write,
+        identity,
+        format,
+    } = single;
     let Some(op) = op else {
-        writeln!(
-            ctx.out,
-            "{identity} already has these values: nothing to write."
-        )?;
-        return Ok(ExitCode::SUCCESS);
+        if format == Format::Table {
+            writeln!(
+                ctx.out,
+                "{} already has these values: nothing to write.",
+                escape(identity)
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let spec = PlanSpec {
+            command: command.to_owned(),
+            ..PlanSpec::default()
+        };
+        let run = RunSpec {
+            spec: &spec,
+            write,
+            question: String::new(),
+            opts: RunOptions::default(),
+            after_apply: None,
+            format,
+            extra: serde_json::Map::new(),
+        };
+        return run_plan(ctx, targets, run).await;
     };
     let reminder = (op.op == OP_AD_PHONES).then_some(
         "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: then only \
@@ -821,6 +490,8 @@ async fn run_single(
         question,
         opts: RunOptions::default(),
         after_apply: reminder,
+        format,
+        extra: serde_json::Map::new(),
     };
     run_plan(ctx, targets, run).await
 }
@@ -853,6 +524,9 @@ pub(crate) struct PersistArgs {
     source: SourceArgs,
     #[command(flatten)]
     write: WriteArgs,
+    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -919,6 +593,8 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         after_apply: Some(
             "Next: idrift dirsync bypass preview (it should list nobody now), then idrift dirsync bypass enable.",
         ),
+        format: args.format,
+        extra: serde_json::Map::new(),
     };
     run_plan(ctx, &targets, run).await
 }
@@ -941,299 +617,85 @@ async fn persist_resume(
     }
     journal::check_resumable(&log)?;
     let targets = open_targets(&args.source, ctx).await?;
-    writeln!(
-        ctx.out,
-        "Journal: {} (resuming {})",
-        path.display(),
-        log.header.command
-    )?;
     let states = log.ops();
     let remaining: Vec<Planned> = states
         .iter()
         .filter(|s| !s.status.is_final())
         .map(|s| s.planned.clone())
         .collect();
-    let done = states.len() - remaining.len();
-    writeln!(
-        ctx.out,
-        "{done} of {} operation(s) already final; remaining:",
-        states.len()
-    )?;
-    if remaining.is_empty() {
-        writeln!(ctx.out, "Nothing left to do.")?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    writeln!(ctx.out, "Writes to {}:", targets.description)?;
-    render_plan(ctx, &remaining)?;
-    if !args.write.apply {
+    let spec = PlanSpec {
+        command: log.header.command.clone(),
+        ops: remaining,
+        ..PlanSpec::default()
+    };
+    let run = RunSpec {
+        spec: &spec,
+        write: &args.write,
+        question: format!(
+            "Continue {} operation(s) of {}?",
+            spec.ops.len(),
+            path.display()
+        ),
+        opts,
+        after_apply: None,
+        format: args.format,
+        extra: serde_json::Map::new(),
+    };
+    let text = args.format == Format::Table;
+    if text {
         writeln!(
             ctx.out,
-            "\nDry run: {} operation(s) would be checked and written where still needed. Run again with --apply.",
-            remaining.len()
+            "Journal: {} (resuming {})",
+            escape(&path.display().to_string()),
+            escape(&log.header.command)
         )?;
+        writeln!(
+            ctx.out,
+            "{} of {} operation(s) already final; remaining:",
+            states.len() - spec.ops.len(),
+            states.len()
+        )?;
+        if spec.ops.is_empty() {
+            writeln!(ctx.out, "Nothing left to do.")?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        writeln!(ctx.out, "Writes to {}:", escape(&targets.description))?;
+        render_plan(ctx, &spec.ops)?;
+    }
+    if !args.write.apply || spec.ops.is_empty() {
+        if text {
+            writeln!(
+                ctx.out,
+                "\nDry run: {} operation(s) would be checked and written where still needed. Run again with --apply.",
+                spec.ops.len()
+            )?;
+        } else {
+            print_machine(ctx, &run, path, &targets.description, &spec.ops, None)?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    let question = format!(
-        "Continue {} operation(s) of {}?",
-        remaining.len(),
-        path.display()
-    );
-    if !confirm(ctx, args.write.yes, &question)? {
-        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
+    if !confirm(ctx, args.write.yes, &run.question)? {
+        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
     let exec = targets.executor();
     let report = journal::resume(&log, &exec, system_clock(), opts).await?;
+    if !text {
+        print_machine(
+            ctx,
+            &run,
+            path,
+            &targets.description,
+            &spec.ops,
+            Some(&report),
+        )?;
+        return Ok(if report.has_failures() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     finish(ctx, &report, None)
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// bypass
-
-/// Arguments of `idrift dirsync bypass status`.
-#[derive(Debug, Args)]
-pub(crate) struct StatusArgs {
-    #[command(flatten)]
-    source: SourceArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
-    format: ViewFormat,
-}
-
-async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx).await?;
-    let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
-    let enabled = sync.features.bypass_dir_sync_overrides_enabled;
-    if args.format == ViewFormat::Json {
-        let body = serde_json::json!({ "Id": sync.id, "BypassDirSyncOverridesEnabled": enabled });
-        serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
-        writeln!(ctx.out)?;
-    } else if enabled {
-        writeln!(
-            ctx.out,
-            "BypassDirSyncOverrides: enabled (sync object {}). AD mobile/otherMobile win: sync overwrites cloud edits.",
-            sync.id
-        )?;
-    } else {
-        writeln!(
-            ctx.out,
-            "BypassDirSyncOverrides: disabled (sync object {}). A cloud edit of a synced user's mobile number \
-             creates a DirSyncOverride, and AD changes stop reaching that user.",
-            sync.id
-        )?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Arguments of `idrift dirsync bypass preview`.
-#[derive(Debug, Args)]
-pub(crate) struct PreviewArgs {
-    #[command(flatten)]
-    source: SourceArgs,
-    /// Output: table, or json (`{"Users":[...]}`).
-    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
-    format: ViewFormat,
-    /// Region for numbers without a country code, to mark formatting-only differences (ISO 3166 code).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
-}
-
-async fn load_preview(targets: &Targets, phone: &PhoneOptions) -> anyhow::Result<BypassPreview> {
-    Ok(dirsync_ops::bypass_preview_sources(targets.ad()?, targets.cloud()?, phone).await?)
-}
-
-fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
-    if preview.risks().is_empty() {
-        writeln!(
-            ctx.out,
-            "Nobody's Entra mobile numbers differ from AD's: enabling BypassDirSyncOverrides overwrites nothing."
-        )?;
-        return Ok(());
-    }
-    if !preview.users.is_empty() {
-        render_preview_users(ctx, preview)?;
-    }
-    if !preview.synced_without_ad_match.is_empty() {
-        let rows: Vec<Vec<String>> = preview
-            .synced_without_ad_match
-            .iter()
-            .map(|u| {
-                vec![
-                    u.user_principal_name.clone(),
-                    u.mobile_in_entra.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
-        writeln!(
-            ctx.out,
-            "\nSynced Entra users with no match in the AD read (their AD values are unknown):"
-        )?;
-        write!(
-            ctx.out,
-            "{}",
-            table(&["UserPrincipalName", "MobileInEntra"], &rows, 100)
-        )?;
-    }
-    for r in &preview.ad_read_incomplete {
-        writeln!(
-            ctx.out,
-            "warning: {r}, so it may not cover every synced user of the tenant."
-        )?;
-    }
-    writeln!(ctx.out, "\nSummary: {}.", preview.summary())?;
-    Ok(())
-}
-
-fn render_preview_users(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
-    let with_alt = preview
-        .users
-        .iter()
-        .any(|u| u.alternate_mobile_phones_in_entra.is_some());
-    let mut headers = vec![
-        "UserPrincipalName",
-        "MobileInAD",
-        "MobileInEntra",
-        "OtherMobileInAD",
-    ];
-    if with_alt {
-        headers.push("AlternateMobilePhonesInEntra");
-    }
-    headers.push("What the switch does");
-    let rows: Vec<Vec<String>> = preview
-        .users
-        .iter()
-        .map(|u| {
-            let mut r = vec![
-                u.user_principal_name.clone(),
-                u.mobile_in_ad.clone().unwrap_or_default(),
-                u.mobile_in_entra.clone().unwrap_or_default(),
-                u.other_mobile_in_ad.join(";"),
-            ];
-            if with_alt {
-                r.push(
-                    u.alternate_mobile_phones_in_entra
-                        .as_deref()
-                        .map(|a| a.join(";"))
-                        .unwrap_or_default(),
-                );
-            }
-            r.push(u.explanation.clone());
-            r
-        })
-        .collect();
-    write!(ctx.out, "{}", table(&headers, &rows, 100))?;
-    writeln!(
-        ctx.out,
-        "\n{} user(s): enabling BypassDirSyncOverrides replaces their Entra values with AD's at the next sync.",
-        preview.users.len()
-    )?;
-    Ok(())
-}
-
-async fn bypass_preview(args: PreviewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let phone = phone_options(args.default_region.as_ref())?;
-    let targets = open_targets(&args.source, ctx).await?;
-    let preview = load_preview(&targets, &phone).await?;
-    if args.format == ViewFormat::Json {
-        serde_json::to_writer_pretty(&mut *ctx.out, &preview)?;
-        writeln!(ctx.out)?;
-    } else {
-        render_preview(ctx, &preview)?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Arguments of `idrift dirsync bypass enable`.
-#[derive(Debug, Args)]
-pub(crate) struct EnableArgs {
-    /// Enable even though the preview lists users whose Entra values will be overwritten (they are lost).
-    #[arg(long)]
-    accept_overwrite: bool,
-    /// Region for numbers without a country code, to mark formatting-only differences (ISO 3166 code).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
-    #[command(flatten)]
-    source: SourceArgs,
-    #[command(flatten)]
-    write: WriteArgs,
-}
-
-async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let phone = phone_options(args.default_region.as_ref())?;
-    let targets = open_targets(&args.source, ctx).await?;
-    let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
-    let preview = load_preview(&targets, &phone).await?;
-    let Some(spec) = dirsync_ops::plan_bypass(&sync, true, Some(&preview)) else {
-        writeln!(
-            ctx.out,
-            "BypassDirSyncOverrides is already enabled (sync object {}).",
-            sync.id
-        )?;
-        render_preview(ctx, &preview)?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    render_preview(ctx, &preview)?;
-    if let Some(blocker) = dirsync_ops::enable_blocker(&preview, args.accept_overwrite) {
-        let text = blocker.describe("idrift dirsync persist", "--accept-overwrite");
-        writeln!(ctx.err, "idrift: {text}")?;
-        return Ok(ExitCode::from(1));
-    }
-    let risks = preview.risks();
-    if !risks.is_empty() {
-        writeln!(
-            ctx.err,
-            "warning: --accept-overwrite: {}; the preview and these risks are journaled before the switch is \
-             flipped",
-            risks.join("; ")
-        )?;
-    }
-    let run = RunSpec {
-        spec: &spec,
-        write: &args.write,
-        question: "Enable BypassDirSyncOverrides for the whole tenant?".to_owned(),
-        opts: RunOptions::default(),
-        after_apply: Some(dirsync_ops::INITIAL_SYNC_REMINDER),
-    };
-    let code = run_plan(ctx, &targets, run).await?;
-    if !args.write.apply {
-        writeln!(ctx.out, "{}", dirsync_ops::INITIAL_SYNC_REMINDER)?;
-    }
-    Ok(code)
-}
-
-/// Arguments of `idrift dirsync bypass disable`.
-#[derive(Debug, Args)]
-pub(crate) struct DisableArgs {
-    #[command(flatten)]
-    source: SourceArgs,
-    #[command(flatten)]
-    write: WriteArgs,
-}
-
-async fn bypass_disable(args: DisableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let targets = open_targets(&args.source, ctx).await?;
-    let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
-    let Some(spec) = dirsync_ops::plan_bypass(&sync, false, None) else {
-        writeln!(
-            ctx.out,
-            "BypassDirSyncOverrides is already disabled (sync object {}).",
-            sync.id
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    writeln!(ctx.out, "{}", dirsync_ops::DISABLE_CONSEQUENCE)?;
-    let run = RunSpec {
-        spec: &spec,
-        write: &args.write,
-        question: "Disable BypassDirSyncOverrides for the whole tenant?".to_owned(),
-        opts: RunOptions::default(),
-        after_apply: Some(dirsync_ops::INITIAL_SYNC_REMINDER),
-    };
-    let code = run_plan(ctx, &targets, run).await?;
-    if !args.write.apply {
-        writeln!(ctx.out, "{}", dirsync_ops::INITIAL_SYNC_REMINDER)?;
-    }
-    Ok(code)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use idrift_app::journal;
 use idrift_app::lint::{FixPlan, LintTarget};
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
-use crate::cmd::dirsync::{WriteArgs, block_on, confirm, render_report, system_clock};
+use crate::cmd::write::{WriteArgs, block_on, confirm, render_report, system_clock};
 use crate::output::{Format, table};
 use crate::source::{SourceArgs, is_ldap_url};
 use crate::{Ctx, UsageError};
@@ -165,7 +165,7 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             "Update",
             "Action",
         ];
-        write!(ctx.out, "{}", table(&headers, &rows, 48))?;
+        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
         writeln!(ctx.out)?;
     }
     let s = &report.summary;
@@ -231,7 +231,11 @@ fn render_plan(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
         write!(
             ctx.out,
             "{}",
-            table(&["Object", "Attribute", "Before", "After"], &rows, 60)
+            table(
+                &["Object", "Attribute", "Before", "After"],
+                &rows,
+                ctx.term.width
+            )
         )?;
     }
     Ok(())

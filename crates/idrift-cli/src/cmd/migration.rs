@@ -17,7 +17,7 @@ use idrift_core::migration::{ByteSize, Summary, UserVerification, Verdict, Verif
 use serde::Serialize;
 
 use crate::Ctx;
-use crate::output::table;
+use crate::output::{escape, table};
 
 /// The `migration` subcommands.
 #[derive(Debug, Subcommand)]
@@ -121,7 +121,7 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
             writeln!(ctx.out)?;
         }
-        VerifyFormat::Table => render(&outcome.report, ctx.out)?,
+        VerifyFormat::Table => render(&outcome.report, ctx.out, ctx.term.width)?,
     }
     for e in &errors {
         writeln!(ctx.err, "idrift: error: {e}")?;
@@ -137,12 +137,16 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 
 /// Renders the report for an administrator: per user the verdict first, then what failed, then the
 /// "Data migrated" figures and their explanation; a summary line for a batch.
-fn render(report: &VerificationReport, out: &mut dyn Write) -> std::io::Result<()> {
+fn render(
+    report: &VerificationReport,
+    out: &mut dyn Write,
+    width: Option<usize>,
+) -> std::io::Result<()> {
     for (i, u) in report.users.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        render_user(u, out)?;
+        render_user(u, out, width)?;
     }
     if report.users.len() > 1 {
         let s = &report.summary;
@@ -155,13 +159,17 @@ fn render(report: &VerificationReport, out: &mut dyn Write) -> std::io::Result<(
     Ok(())
 }
 
-fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()> {
+fn render_user(
+    u: &UserVerification,
+    out: &mut dyn Write,
+    width: Option<usize>,
+) -> std::io::Result<()> {
     let verdict = match u.verdict {
         Verdict::Pass => "PASS",
         Verdict::Fail => "FAIL",
         Verdict::Unknown => "UNKNOWN",
     };
-    writeln!(out, "{verdict}  {}", u.identity)?;
+    writeln!(out, "{verdict}  {}", escape(&u.identity))?;
     let mut context = Vec::new();
     if let Some(s) = &u.status {
         context.push(format!("status {s}"));
@@ -173,7 +181,7 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
         }
     }
     if !context.is_empty() {
-        writeln!(out, "  {}", context.join(", "))?;
+        writeln!(out, "  {}", escape(&context.join(", ")))?;
     }
     match u.verdict {
         Verdict::Fail => {
@@ -208,13 +216,14 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
             let t = table(
                 &["Folder", "Source", "Target", "Short", "Missing", "Notes"],
                 &rows,
-                60,
+                // The table is indented by four columns.
+                width.map(|w| w.saturating_sub(4)),
             );
             for line in t.lines() {
                 writeln!(out, "    {line}")?;
             }
         }
-        Verdict::Pass | Verdict::Unknown => writeln!(out, "  {}", u.verdict_reason)?,
+        Verdict::Pass | Verdict::Unknown => writeln!(out, "  {}", escape(&u.verdict_reason))?,
     }
 
     writeln!(out)?;
@@ -252,7 +261,7 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
     }
     let width = figures.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in &figures {
-        writeln!(out, "  {k:<width$}  {v}")?;
+        writeln!(out, "  {k:<width$}  {}", escape(v))?;
     }
     writeln!(out)?;
     writeln!(
@@ -260,7 +269,7 @@ fn render_user(u: &UserVerification, out: &mut dyn Write) -> std::io::Result<()>
         "  Why \"Data migrated\" differs from the mailbox size:"
     )?;
     for sentence in &u.explanation {
-        writeln!(out, "  - {sentence}")?;
+        writeln!(out, "  - {}", escape(sentence))?;
     }
     Ok(())
 }

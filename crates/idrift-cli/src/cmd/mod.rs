@@ -9,3 +9,4 @@ pub(crate) mod report;
 pub(crate) mod scan;
 pub(crate) mod snapshot;
 pub(crate) mod undo;
+pub(crate) mod write;

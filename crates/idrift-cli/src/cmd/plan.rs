@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use clap::Args;
 use idrift_core::plan::{OptionId, PlanOptions, RemediationOption, RemediationPlan};
 
-use crate::cmd::dirsync::WriteArgs;
-use crate::output::Format;
+use crate::cmd::write::WriteArgs;
+use crate::output::{Format, escape};
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
@@ -132,20 +132,20 @@ fn render(plan: &RemediationPlan, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         writeln!(
             out,
             "No findings for {}: nothing to fix.",
-            plan.user_principal_name
+            escape(&plan.user_principal_name)
         )?;
         return Ok(());
     }
-    writeln!(out, "Findings for {}:", plan.user_principal_name)?;
+    writeln!(out, "Findings for {}:", escape(&plan.user_principal_name))?;
     for f in &plan.findings {
         writeln!(
             out,
             "  {:<8}  {}: {}",
             f.severity.as_str(),
             f.kind,
-            super::scan::detail(f)
+            escape(&super::scan::detail(f))
         )?;
-        writeln!(out, "            {}", f.recommendation)?;
+        writeln!(out, "            {}", escape(&f.recommendation))?;
     }
     if plan.options.is_empty() {
         writeln!(
@@ -178,13 +178,13 @@ fn render_option(o: &RemediationOption, out: &mut dyn std::io::Write) -> anyhow:
             }
             writeln!(out, "  {title}:")?;
             for i in items {
-                writeln!(out, "    - {i}")?;
+                writeln!(out, "    - {}", escape(i))?;
             }
             Ok(())
         };
     list(out, "Benefits", &o.benefits)?;
     list(out, "Drawbacks", &o.drawbacks)?;
-    writeln!(out, "  Data at risk: {}", o.data_at_risk)?;
+    writeln!(out, "  Data at risk: {}", escape(&o.data_at_risk))?;
     list(out, "Preconditions", &o.preconditions)?;
     writeln!(out, "  Steps:")?;
     for s in &o.steps {
@@ -193,9 +193,9 @@ fn render_option(o: &RemediationOption, out: &mut dyn std::io::Write) -> anyhow:
             "    {:>2}. [{}] {}",
             s.order,
             if s.automated { "auto" } else { "manual" },
-            s.action
+            escape(&s.action)
         )?;
-        writeln!(out, "        {}", s.command)?;
+        writeln!(out, "        {}", escape(&s.command))?;
     }
     Ok(())
 }

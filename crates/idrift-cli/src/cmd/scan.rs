@@ -10,7 +10,7 @@ use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::{FindingKind, ScanOptions, ScanReport, Severity};
 
 use crate::Ctx;
-use crate::output::{Format, table};
+use crate::output::{Format, escape, table};
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift scan`.
@@ -143,7 +143,7 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             table(
                 &["Severity", "Kind", "UserPrincipalName", "Detail"],
                 &rows,
-                90
+                ctx.term.width
             )
         )?;
     }
@@ -159,7 +159,7 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         counts.join(", ")
     )?;
     if let Some(d) = &report.routing_domain {
-        writeln!(ctx.out, "Routing domain: {d}")?;
+        writeln!(ctx.out, "Routing domain: {}", escape(d))?;
     }
     if report
         .findings

@@ -12,7 +12,8 @@ use idrift_app::dirsync_ops::{INITIAL_SYNC_REMINDER, OP_AD_PHONES, OP_BYPASS};
 use idrift_app::journal::{self, RunOptions};
 
 use crate::Ctx;
-use crate::cmd::dirsync::{RunSpec, WriteArgs, block_on, open_targets, run_plan};
+use crate::cmd::write::{RunSpec, WriteArgs, block_on, open_targets, run_plan};
+use crate::output::Format;
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift undo`.
@@ -26,6 +27,9 @@ pub(crate) struct UndoArgs {
     source: SourceArgs,
     #[command(flatten)]
     write: WriteArgs,
+    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 /// Runs `idrift undo`.
@@ -52,15 +56,18 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             n.seq, n.target, n.reason
         )?;
     }
-    writeln!(
-        ctx.out,
-        "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
-        args.journal_file.display(),
-        log.header.command,
-        log.header.created,
-        spec.ops.len()
-    )?;
-    if spec.ops.is_empty() {
+    let text = args.format == Format::Table;
+    if text {
+        writeln!(
+            ctx.out,
+            "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
+            args.journal_file.display(),
+            log.header.command,
+            log.header.created,
+            spec.ops.len()
+        )?;
+    }
+    if spec.ops.is_empty() && text {
         writeln!(
             ctx.out,
             "The journal records no applied write: nothing to undo."
@@ -83,6 +90,8 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         ),
         opts: RunOptions::default(),
         after_apply: reminder,
+        format: args.format,
+        extra: serde_json::Map::new(),
     };
     run_plan(ctx, &targets, run).await
 }

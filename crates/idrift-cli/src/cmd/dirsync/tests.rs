@@ -908,3 +908,162 @@ fn compare_fail_on_drift_exits_3_only_when_there_is_drift() {
     );
     ok(&o);
 }
+
+#[test]
+fn a_dry_run_as_json_is_the_plan_and_an_apply_as_json_is_the_outcome() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let journal = tmp.path().join("p.jsonl");
+    let base = [
+        "dirsync",
+        "persist",
+        "--snapshot",
+        s(&dir),
+        "--journal",
+        s(&journal),
+        "--format",
+        "json",
+    ];
+    let o = idrift(&base, false);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_str(&o.out).expect("stdout is one JSON document");
+    assert_eq!(v["Command"], "dirsync persist");
+    assert_eq!(v["DryRun"], true);
+    assert_eq!(v["Journal"], s(&journal));
+    assert!(v["Outcome"].is_null());
+    let planned = v["Planned"].as_array().unwrap();
+    assert_eq!(planned.len(), 1, "{}", o.out);
+    assert_eq!(planned[0]["Target"], "testmobile@example.com");
+    assert!(!journal.exists());
+
+    let mut apply = base.to_vec();
+    apply.extend(["--apply", "--yes"]);
+    let o = idrift(&apply, false);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_str(&o.out).expect("stdout is one JSON document");
+    assert_eq!(v["DryRun"], false);
+    assert_eq!(v["Outcome"]["Ops"][0]["Status"], "Applied", "{}", o.out);
+    assert_eq!(v["Outcome"]["Writes"], 1);
+    assert_eq!(
+        ad_mobile(&dir, "testmobile@example.com").as_deref(),
+        Some("1234567890")
+    );
+
+    // Undo as CSV: one row per write, values in words.
+    let o = idrift(
+        &[
+            "undo",
+            s(&journal),
+            "--snapshot",
+            s(&dir),
+            "--format",
+            "csv",
+        ],
+        false,
+    );
+    ok(&o);
+    let mut lines = o.out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Seq,Target,Attribute,Before,After,Outcome,Note")
+    );
+    let row = lines.next().unwrap();
+    assert!(row.contains("testmobile@example.com"), "{}", o.out);
+    assert!(lines.next().is_none(), "{}", o.out);
+}
+
+#[test]
+fn every_write_and_view_accepts_each_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["dirsync", "get", "testmobile@example.com", "--from", "ad"],
+        vec![
+            "dirsync",
+            "get",
+            "testmobile@example.com",
+            "--from",
+            "entra",
+        ],
+        vec![
+            "dirsync",
+            "set",
+            "testmobile@example.com",
+            "--mobile-in-ad",
+            "5",
+        ],
+        vec!["dirsync", "clear", "agrees@example.com", "--mobile-in-ad"],
+        vec!["dirsync", "persist"],
+        vec!["dirsync", "bypass", "status"],
+        vec!["dirsync", "bypass", "preview"],
+        vec!["dirsync", "bypass", "enable", "--accept-overwrite"],
+        vec!["dirsync", "bypass", "disable"],
+    ];
+    for case in &cases {
+        for format in ["json", "csv"] {
+            let mut args = case.clone();
+            args.extend(["--snapshot", s(&dir), "--format", format]);
+            let o = idrift(&args, false);
+            ok(&o);
+            if format == "json" {
+                let parsed: Result<serde_json::Value, _> = serde_json::from_str(&o.out);
+                assert!(parsed.is_ok(), "{args:?}: {}", o.out);
+            } else {
+                assert!(
+                    o.out.lines().count() >= 1 && !o.out.contains("Dry run"),
+                    "{args:?}: {}",
+                    o.out
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn escape_sequences_in_directory_values_never_reach_the_terminal_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("hostile");
+    let mut snap = story();
+    snap.cloud[0].mobile_phone = Some("\u{1b}]0;pwned\u{7}\u{1b}[2J".to_owned());
+    write_dir(
+        &dir,
+        &snap,
+        Parts {
+            ad: true,
+            entra: true,
+        },
+    )
+    .unwrap();
+    let csv = tmp.path().join("c.csv");
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "dirsync",
+            "compare",
+            "--snapshot",
+            s(&dir),
+            "--out",
+            s(&csv),
+        ],
+        vec![
+            "dirsync",
+            "get",
+            "testmobile@example.com",
+            "--from",
+            "entra",
+            "--snapshot",
+            s(&dir),
+        ],
+        vec!["dirsync", "bypass", "preview", "--snapshot", s(&dir)],
+        vec!["dirsync", "persist", "--snapshot", s(&dir)],
+    ];
+    for args in &runs {
+        let o = idrift(args, false);
+        ok(&o);
+        assert!(
+            !o.out.contains('\u{1b}') && !o.err.contains('\u{1b}'),
+            "{args:?}: {:?}",
+            o.out
+        );
+        assert!(o.out.contains(r"\x1b]0;pwned\x07"), "{args:?}: {}", o.out);
+    }
+}

@@ -22,7 +22,7 @@ use idrift_core::model::Snapshot;
 use idrift_core::plan::{OptionId, RemediationPlan};
 
 use super::PlanArgs;
-use crate::cmd::dirsync::{block_on, confirm, system_clock};
+use crate::cmd::write::{block_on, confirm, system_clock};
 use crate::output::table;
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
@@ -217,7 +217,11 @@ fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     write!(
         ctx.out,
         "{}",
-        table(&["Step", "Kind", "Status", "Action"], &cells, 110)
+        table(
+            &["Step", "Kind", "Status", "Action"],
+            &cells,
+            ctx.term.width
+        )
     )?;
     Ok(())
 }
@@ -471,7 +475,11 @@ fn finish(
     write!(
         ctx.out,
         "{}",
-        table(&["Step", "Kind", "Outcome", "Target", "Note"], &cells, 100)
+        table(
+            &["Step", "Kind", "Outcome", "Target", "Note"],
+            &cells,
+            ctx.term.width
+        )
     )?;
     writeln!(ctx.out)?;
     let again = resume_command(upn, id, &report.journal, &args.source);
@@ -551,7 +559,7 @@ fn finish(
 pub(crate) async fn undo(
     log: &journal::JournalLog,
     source: &SourceArgs,
-    write: &crate::cmd::dirsync::WriteArgs,
+    write: &crate::cmd::write::WriteArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     let (spec, not_undone) = remediate::undo_spec(log)?;
@@ -605,7 +613,11 @@ pub(crate) async fn undo(
     write!(
         ctx.out,
         "{}",
-        table(&["Step", "Target", "Now", "Back to"], &cells, 80)
+        table(
+            &["Step", "Target", "Now", "Back to"],
+            &cells,
+            ctx.term.width
+        )
     )?;
     let path = write
         .journal
@@ -660,7 +672,7 @@ pub(crate) async fn undo(
         table(
             &["Target", "Outcome", "Before", "After", "Note"],
             &cells,
-            80
+            ctx.term.width
         )
     )?;
     writeln!(ctx.out, "Journal: {}", report.journal.display())?;

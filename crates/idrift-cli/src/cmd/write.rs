@@ -1,0 +1,488 @@
+//! What every mutating command shares (`dirsync set|clear|persist`, `dirsync bypass enable|disable`,
+//! `undo`): the write flags, opening the targets, confirmation, and the run itself, printed as a table or
+//! as the run envelope of `--format json|csv`.
+//!
+//! The JSON envelope, the same for every write and dry run (a dry run as JSON is the plan a script inspects
+//! before `--apply`):
+//!
+//! ```text
+//! {"Command": "dirsync persist", "DryRun": true, "Journal": "<path>", "WritesTo": "<targets>",
+//!  "Planned": [{"Seq", "Op", "Target", "Locator", "Before", "After"}...],
+//!  "Outcome": null | {"Journal", "Ops": [{"Seq", "Op", "Target", "Status", "Before", "After", "Message"?,
+//!                     "ThisRun"}...], "Writes", "StoppedAtLimit"},
+//!  ...command-specific keys (e.g. "Preview" for bypass enable)}
+//! ```
+//!
+//! CSV is one row per operation: `Seq,Target,Attribute,Before,After,Outcome,Note` (Outcome empty in a dry
+//! run).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+use idrift_app::dirsync_ops::{self, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE};
+use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
+use idrift_app::targets;
+use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
+use serde_json::{Map, Value, json};
+
+use crate::output::{Format, escape, table};
+use crate::source::{SourceArgs, is_graph, is_ldap_url};
+use crate::{Ctx, UsageError};
+
+/// Options every mutating command shares.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct WriteArgs {
+    /// Execute the writes. Without it, a dry run prints what would be written and writes nothing.
+    #[arg(long)]
+    pub(crate) apply: bool,
+    /// Do not ask for confirmation (required when standard input is not a terminal).
+    #[arg(long)]
+    pub(crate) yes: bool,
+    /// The journal file to create (default: idrift-<command>_<time>.journal.jsonl in the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) journal: Option<PathBuf>,
+}
+
+/// Runs a command body on a single-threaded runtime (the CLI is a composition root).
+pub(crate) fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(
+    f: F,
+) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(f)
+}
+
+/// The clock journal entries are stamped with.
+pub(crate) fn system_clock() -> Clock {
+    Clock::new(|| {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "composition root: journal timestamps read the system clock"
+        )]
+        let now = std::time::SystemTime::now();
+        now.duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
+    })
+}
+
+/// The directories a command writes to (and reads from): live directories, or a snapshot being rehearsed on.
+pub(crate) struct Targets {
+    pub(crate) ad: Option<Arc<dyn OnPremPhoneWriter>>,
+    pub(crate) cloud: Option<Arc<dyn TenantSyncAdmin>>,
+    /// What a dry run or an apply writes to, in words.
+    pub(crate) description: String,
+}
+
+impl Targets {
+    pub(crate) fn executor(&self) -> DirSyncExecutor<'_> {
+        DirSyncExecutor::new(self.ad.as_deref(), self.cloud.as_deref())
+    }
+
+    /// The AD side, or a usage error naming the flags that give it.
+    pub(crate) fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter> {
+        self.ad.as_deref().ok_or_else(|| {
+            UsageError(
+                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
+                    .to_owned(),
+            )
+            .into()
+        })
+    }
+
+    /// The Entra ID side, or a usage error naming the flags that give it.
+    pub(crate) fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin> {
+        self.cloud.as_deref().ok_or_else(|| {
+            UsageError(
+                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR".to_owned(),
+            )
+            .into()
+        })
+    }
+}
+
+/// Opens the directories the source arguments name, for reading and writing.
+///
+/// A snapshot directory (or single export files) is written in place: this rehearses a repair offline.
+/// The bundled demo is read-only.
+pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
+    let warn = |ctx: &mut Ctx<'_>, warnings: &[String]| -> anyhow::Result<()> {
+        for w in warnings {
+            writeln!(ctx.err, "warning: {w}")?;
+        }
+        Ok(())
+    };
+    // The targets themselves are opened by idrift_app::targets (shared with idrift-ffi); this turns the
+    // options into configurations and prints each reader warning as soon as its file is read.
+    let opened = if src.demo {
+        let t = targets::demo_writers()?;
+        warn(ctx, &t.warnings)?;
+        t
+    } else if let Some(dir) = &src.snapshot {
+        let t = targets::snapshot_writers(dir)?;
+        warn(ctx, &t.warnings)?;
+        t
+    } else {
+        let ad = match src.ad.as_deref() {
+            Some(url) if is_ldap_url(url) => {
+                let cfg = src.conn.ldap_config(url, ctx)?;
+                Some(targets::open_ad_writer(url, &cfg).await?)
+            }
+            Some(file) => {
+                let mut side = targets::ad_file_writer(Path::new(file))?;
+                warn(ctx, &std::mem::take(&mut side.warnings))?;
+                Some(side)
+            }
+            None => None,
+        };
+        let cloud = match src.entra.as_deref() {
+            Some(g) if is_graph(g) => {
+                let cfg = src.conn.cloud_config(ctx)?;
+                Some(targets::graph_writer(&cfg)?)
+            }
+            Some(file) => Some(targets::entra_files_writer(
+                Path::new(file),
+                src.entra_sync.as_deref(),
+            )?),
+            None => None,
+        };
+        targets::combine(ad, cloud).ok_or_else(|| {
+            UsageError(
+                "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
+                    .to_owned(),
+            )
+        })?
+    };
+    Ok(Targets {
+        ad: opened.ad,
+        cloud: opened.cloud,
+        description: opened.description,
+    })
+}
+
+/// Asks "question [y/N]" on a terminal. Without a terminal it refuses (unless `--yes`), never waits.
+pub(crate) fn confirm(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if ctx.term.quiet {
+        // The prompt would go to standard error, which --quiet silences: refuse rather than ask unseen.
+        return Err(UsageError(format!(
+            "{question}: this needs confirmation and --quiet hides the prompt; pass --yes to confirm, or leave out --quiet"
+        ))
+        .into());
+    }
+    if !ctx.stdin_is_terminal {
+        return Err(UsageError(format!(
+            "{question}: this needs confirmation and standard input is not a terminal; pass --yes to confirm"
+        ))
+        .into());
+    }
+    write!(ctx.err, "{question} [y/N] ")?;
+    ctx.err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    let a = answer.trim().to_ascii_lowercase();
+    Ok(a == "y" || a == "yes")
+}
+
+/// The attribute an operation writes, in words.
+pub(crate) fn op_label(op: &str) -> &str {
+    match op {
+        OP_AD_PHONES => "AD mobile/otherMobile",
+        OP_ENTRA_MOBILE => "Entra mobilePhone",
+        OP_BYPASS => "BypassDirSyncOverrides",
+        other => other,
+    }
+}
+
+/// Prints planned operations with their before and after values.
+pub(crate) fn render_plan(ctx: &mut Ctx<'_>, ops: &[Planned]) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = ops
+        .iter()
+        .map(|o| {
+            vec![
+                o.target.clone(),
+                op_label(&o.op).to_owned(),
+                dirsync_ops::describe_value(&o.op, &o.before),
+                dirsync_ops::describe_value(&o.op, &o.after),
+            ]
+        })
+        .collect();
+    write!(
+        ctx.out,
+        "{}",
+        table(
+            &["Target", "Attribute", "Before", "After"],
+            &rows,
+            ctx.term.width
+        )
+    )?;
+    Ok(())
+}
+
+/// The note of an outcome row.
+fn outcome_note(o: &journal::OpReport) -> String {
+    let mut note = o.message.clone().unwrap_or_default();
+    if o.status == OpStatus::Pending {
+        note = "not written yet (--limit reached)".to_owned();
+    } else if !o.this_run {
+        note = format!("(earlier run) {note}").trim_end().to_owned();
+    }
+    note
+}
+
+/// Prints the per-user outcome table and the totals.
+pub(crate) fn render_report(ctx: &mut Ctx<'_>, report: &RunReport) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = report
+        .ops
+        .iter()
+        .map(|o| {
+            vec![
+                o.target.clone(),
+                op_label(&o.op).to_owned(),
+                o.status.label().to_owned(),
+                dirsync_ops::describe_value(&o.op, &o.before),
+                dirsync_ops::describe_value(&o.op, &o.after),
+                outcome_note(o),
+            ]
+        })
+        .collect();
+    writeln!(ctx.out)?;
+    write!(
+        ctx.out,
+        "{}",
+        table(
+            &["Target", "Attribute", "Outcome", "Before", "After", "Note"],
+            &rows,
+            ctx.term.width
+        )
+    )?;
+    writeln!(
+        ctx.out,
+        "\n{} applied, {} skipped, {} conflict, {} failed, {} pending ({} write(s) in this run)",
+        report.count(OpStatus::Applied),
+        report.count(OpStatus::Skipped),
+        report.count(OpStatus::Conflict),
+        report.count(OpStatus::Failed),
+        report.count(OpStatus::Pending) + report.count(OpStatus::InDoubt),
+        report.writes
+    )?;
+    Ok(())
+}
+
+fn journal_path(write: &WriteArgs, command: &str, now_unix: i64) -> PathBuf {
+    write
+        .journal
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(journal::default_file_name(command, now_unix)))
+}
+
+/// How a plan is run.
+pub(crate) struct RunSpec<'a> {
+    pub(crate) spec: &'a PlanSpec,
+    pub(crate) write: &'a WriteArgs,
+    pub(crate) question: String,
+    pub(crate) opts: RunOptions,
+    /// Printed after an apply (the initial-sync reminder).
+    pub(crate) after_apply: Option<&'a str>,
+    /// How the run is printed.
+    pub(crate) format: Format,
+    /// Command-specific keys of the JSON envelope (e.g. `Preview`).
+    pub(crate) extra: Map<String, Value>,
+}
+
+/// The run envelope of `--format json` (see the module documentation).
+fn envelope(
+    run: &RunSpec<'_>,
+    journal: &Path,
+    writes_to: &str,
+    planned: &[Planned],
+    outcome: Option<&RunReport>,
+) -> anyhow::Result<Value> {
+    let mut body = Map::new();
+    body.insert("Command".into(), json!(run.spec.command));
+    body.insert("DryRun".into(), json!(!run.write.apply));
+    body.insert("Journal".into(), json!(journal));
+    body.insert("WritesTo".into(), json!(writes_to));
+    body.insert("Planned".into(), serde_json::to_value(planned)?);
+    body.insert("Outcome".into(), serde_json::to_value(outcome)?);
+    for (k, v) in &run.extra {
+        body.insert(k.clone(), v.clone());
+    }
+    Ok(Value::Object(body))
+}
+
+/// Prints a run (or a dry run, `outcome` absent) as JSON or CSV.
+pub(crate) fn print_machine(
+    ctx: &mut Ctx<'_>,
+    run: &RunSpec<'_>,
+    journal: &Path,
+    writes_to: &str,
+    planned: &[Planned],
+    outcome: Option<&RunReport>,
+) -> anyhow::Result<()> {
+    if run.format == Format::Json {
+        let body = envelope(run, journal, writes_to, planned, outcome)?;
+        serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
+        writeln!(ctx.out)?;
+        return Ok(());
+    }
+    let mut w = csv::Writer::from_writer(&mut *ctx.out);
+    w.write_record([
+        "Seq",
+        "Target",
+        "Attribute",
+        "Before",
+        "After",
+        "Outcome",
+        "Note",
+    ])?;
+    let mut write_row =
+        |seq: u64, target: &str, op: &str, b: &Value, a: &Value, st: &str, n: &str| {
+            w.write_record([
+                seq.to_string().as_str(),
+                target,
+                op_label(op),
+                &dirsync_ops::describe_value(op, b),
+                &dirsync_ops::describe_value(op, a),
+                st,
+                n,
+            ])
+        };
+    match outcome {
+        Some(r) => {
+            for o in &r.ops {
+                let note = outcome_note(o);
+                write_row(
+                    o.seq,
+                    &o.target,
+                    &o.op,
+                    &o.before,
+                    &o.after,
+                    o.status.label(),
+                    &note,
+                )?;
+            }
+        }
+        None => {
+            for o in planned {
+                write_row(o.seq, &o.target, &o.op, &o.before, &o.after, "", "")?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The common tail of every mutating command: journal path, plan, dry run or confirmation, apply, outcome
+/// table (or envelope), journal path again, exit code.
+pub(crate) async fn run_plan(
+    ctx: &mut Ctx<'_>,
+    targets: &Targets,
+    run: RunSpec<'_>,
+) -> anyhow::Result<ExitCode> {
+    let path = journal_path(run.write, &run.spec.command, ctx.now_unix);
+    let text = run.format == Format::Table;
+    if run.spec.ops.is_empty() {
+        if text {
+            writeln!(ctx.out, "Nothing to write.")?;
+        } else {
+            print_machine(ctx, &run, &path, &targets.description, &[], None)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if text {
+        if run.write.apply {
+            writeln!(ctx.out, "Journal: {}", escape(&path.display().to_string()))?;
+        } else {
+            writeln!(
+                ctx.out,
+                "Dry run: nothing is written. With --apply the journal is {}",
+                escape(&path.display().to_string())
+            )?;
+        }
+        writeln!(ctx.out, "Writes to {}:", escape(&targets.description))?;
+        render_plan(ctx, &run.spec.ops)?;
+    }
+    if !run.write.apply {
+        if text {
+            writeln!(
+                ctx.out,
+                "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
+                run.spec.ops.len()
+            )?;
+        } else {
+            print_machine(ctx, &run, &path, &targets.description, &run.spec.ops, None)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        return Err(UsageError(format!(
+            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
+            path.display()
+        ))
+        .into());
+    }
+    if !confirm(ctx, run.write.yes, &run.question)? {
+        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
+        return Ok(ExitCode::from(1));
+    }
+    let exec = targets.executor();
+    let report = journal::apply(&path, run.spec, &exec, system_clock(), run.opts).await?;
+    if !text {
+        print_machine(
+            ctx,
+            &run,
+            &path,
+            &targets.description,
+            &run.spec.ops,
+            Some(&report),
+        )?;
+        return Ok(exit_code(&report));
+    }
+    finish(ctx, &report, run.after_apply)
+}
+
+fn exit_code(report: &RunReport) -> ExitCode {
+    if report.has_failures() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints the outcome of an apply or a resume as a table, with the journal and how to undo.
+pub(crate) fn finish(
+    ctx: &mut Ctx<'_>,
+    report: &RunReport,
+    after_apply: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    render_report(ctx, report)?;
+    if report.stopped_at_limit {
+        writeln!(
+            ctx.out,
+            "Stopped at the --limit; continue with --resume {}",
+            report.journal.display()
+        )?;
+    }
+    if report.writes > 0
+        && !report.stopped_at_limit
+        && let Some(reminder) = after_apply
+    {
+        writeln!(ctx.out, "{reminder}")?;
+    }
+    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
+    if report.writes > 0 {
+        writeln!(
+            ctx.out,
+            "Undo with: idrift undo {} --apply (plus the same source options)",
+            report.journal.display()
+        )?;
+    }
+    Ok(exit_code(report))
+}
