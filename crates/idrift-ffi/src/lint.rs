@@ -197,7 +197,10 @@ fn rows_of(op: &'static str, rows: Vec<WireRow>) -> Result<Vec<FixRow>, CallErro
         .collect()
 }
 
-fn open_target(op: &'static str, source: &SourceSpec) -> Result<Box<dyn LintTarget>, CallError> {
+pub(crate) fn open_target(
+    op: &'static str,
+    source: &SourceSpec,
+) -> Result<Box<dyn LintTarget>, CallError> {
     match ad_side(op, source)? {
         AdSide::File(p) => Ok(Box::new(idrift_app::lint::file_target(p)?)),
         AdSide::Dc(spec) => {

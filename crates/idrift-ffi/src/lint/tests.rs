@@ -61,3 +61,25 @@ fn lint_fix_says_what_is_missing() {
     assert_eq!(status, Status::Error, "{body}");
     assert!(body.to_string().contains("FromCsv or Rows"), "{body}");
 }
+
+#[test]
+fn undo_of_a_lint_fix_journal_restores_the_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ldif = tmp.path().join("ad.ldif");
+    std::fs::write(&ldif, LDIF).unwrap();
+    let source = json!({"Kind": "Files", "Ad": ldif});
+    let (_, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
+    let errors = body["Ok"]["Errors"].clone();
+    let journal = tmp.path().join("fix.jsonl");
+    let (status, done) = call(&json!({"V": 1, "Op": "Lint.Fix", "Args": {
+        "Source": source, "Rows": errors, "Apply": true, "JournalPath": journal
+    }}));
+    assert_eq!(status, Status::Ok, "{done}");
+    assert_ne!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+    let (status, undone) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": source, "Journal": journal, "Apply": true, "JournalPath": tmp.path().join("undo.jsonl")
+    }}));
+    assert_eq!(status, Status::Ok, "{undone}");
+    assert_eq!(undone["Ok"]["Kind"], "Lint", "{undone}");
+    assert_eq!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+}
