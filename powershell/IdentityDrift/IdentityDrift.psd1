@@ -12,8 +12,10 @@
     FunctionsToExport    = @(
         'Clear-DriftDirSyncOverridesUser'
         'Compare-DriftDirSyncOverrides'
+        'Compare-DriftScan'
         'Connect-Drift'
         'Disconnect-Drift'
+        'Export-DriftReport'
         'Get-DriftConnection'
         'Get-DriftDirSyncFeature'
         'Get-DriftDirSyncOverridesUser'

@@ -615,6 +615,53 @@ async fn a_filter_injection_upn_finds_nothing_and_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ad_filter_scopes_lookups_and_writes_by_upn_dn_and_guid() {
+    let Some(env) = env() else { return };
+    with_ou(&env, "adfilter", |env, ou| async move {
+        let dn = add_user(&env, &ou, "filtered-out", Some("+1 555 0500"), &[]).await;
+        let open = LdapDirectory::connect(&env.config(&ou)).await.unwrap();
+        let user = open
+            .find_user(&UserRef::Dn(dn.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+        let refs = [
+            UserRef::Dn(dn.clone()),
+            UserRef::Upn(user.user_principal_name.clone().unwrap()),
+            UserRef::ObjectGuid(guid_of(&user)),
+        ];
+        let filtered = LdapDirectory::connect(&LdapConfig {
+            filter: Some("(department=Sales)".to_owned()),
+            ..env.config(&ou)
+        })
+        .await
+        .unwrap();
+        assert!(filtered.read_users().await.unwrap().is_empty());
+        for who in &refs {
+            assert_eq!(filtered.find_user(who).await.unwrap(), None, "{who}");
+            let err = filtered
+                .set_phones(who, &PhoneValues::default(), None)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, LdapError::NotFound(_)), "{who}: {err:?}");
+        }
+        let after = open.find_user(&UserRef::Dn(dn)).await.unwrap().unwrap();
+        assert_eq!(after, user, "nothing was written");
+        // A filter the user matches finds it by every reference.
+        let matching = LdapDirectory::connect(&LdapConfig {
+            filter: Some("(mobile=+1 555 0500)".to_owned()),
+            ..env.config(&ou)
+        })
+        .await
+        .unwrap();
+        for who in &refs {
+            assert!(matching.find_user(who).await.unwrap().is_some(), "{who}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dirsync_sees_a_changed_attribute_a_move_and_a_deletion() {
     let Some(env) = env() else { return };
     with_ou(&env, "dirsync", |env, ou| async move {

@@ -94,6 +94,7 @@ fn the_demo_report_renders_in_chromium_with_its_figures() {
         "migration",
         "changes",
         "trend",
+        "lint",
     ] {
         assert!(
             dom.contains(&format!("<section id=\"{section}\">")),

@@ -7,6 +7,11 @@
 //! - Pester 5: a NuGet restore of a throwaway project with a `PackageDownload` of Pester into
 //!   `target/pester/packages`, imported from there by path.
 //!
+//! The tests get `IDRIFT_MODULE_MANIFEST` (the staged module), `IDRIFT_CLOUD_EMULATOR` (the cloud emulator's
+//! server, which the Graph tests start on a loopback port and stop) and, when a Samba AD DC is up, its
+//! `AD_*` variables for the live-AD tests (skipped without them). Paths are joined with `Path`, and the
+//! library is `idrift_ffi.dll` on Windows, so the same command runs there.
+//!
 //! Where neither `pwsh` nor `dotnet` exists the outcome is [`PesterOutcome::NotRun`] and says so plainly; it is
 //! never a pass. Where either exists, "Pester did not run" is a failure (see [`PesterOutcome::is_failure`]).
 
@@ -15,7 +20,7 @@ use std::process::Command;
 
 use anyhow::Context as _;
 
-use crate::{dist, util};
+use crate::{dist, samba, util};
 
 /// The PowerShell global tool version the project installs (7.7.0 does not run on these machines).
 const PWSH_VERSION: &str = "7.6.10";
@@ -81,7 +86,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     if let Some(extra) = args.first() {
         anyhow::bail!("cargo xtask pester takes no arguments (got {extra:?})");
     }
-    let outcome = pester(&[])?;
+    // A DC that is already up (samba-ad-up.sh) serves the live-AD tests; without one they are skipped.
+    let env = samba::env_if_up().unwrap_or_default();
+    let outcome = pester(&env)?;
     let line = outcome.summary();
     match outcome {
         PesterOutcome::Passed(_) => println!("{line}"),
@@ -260,6 +267,31 @@ pub(crate) fn parse_totals(text: &str) -> Option<(PesterCounts, u64)> {
     }
 }
 
+/// Builds the cloud emulator's server (`idrift-cloud-emulator serve`), which the Graph tests start on a
+/// loopback port and stop again; returns the program's path (passed as `IDRIFT_CLOUD_EMULATOR`).
+fn build_emulator(root: &Path) -> anyhow::Result<PathBuf> {
+    util::step("cargo build -p idrift-cloud-emulator (the Graph tests' server)")?;
+    util::cargo(
+        root,
+        &[
+            "build",
+            "-p",
+            "idrift-cloud-emulator",
+            "--bin",
+            "idrift-cloud-emulator",
+        ],
+        &[],
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let exe = target.join("debug").join(exe("idrift-cloud-emulator"));
+    if !exe.is_file() {
+        anyhow::bail!("{} was not produced by the build", exe.display());
+    }
+    Ok(exe)
+}
+
 /// Installs what is missing, runs dist, then Pester with every PowerShell found; see [`PesterOutcome`].
 /// `env` is passed to the shells (the Samba DC's connection variables).
 pub(crate) fn pester(env: &[(String, String)]) -> anyhow::Result<PesterOutcome> {
@@ -272,6 +304,7 @@ pub(crate) fn pester(env: &[(String, String)]) -> anyhow::Result<PesterOutcome> 
         Err(why) => return Ok(PesterOutcome::NotRun(why)),
     };
     let staged = dist::dist()?;
+    let emulator = build_emulator(&root)?;
     let results = root.join("target").join("pester");
     std::fs::create_dir_all(&results)
         .with_context(|| format!("cannot create {}", results.display()))?;
@@ -296,7 +329,8 @@ pub(crate) fn pester(env: &[(String, String)]) -> anyhow::Result<PesterOutcome> 
             .env(
                 "IDRIFT_MODULE_MANIFEST",
                 staged.module.join("IdentityDrift.psd1"),
-            );
+            )
+            .env("IDRIFT_CLOUD_EMULATOR", &emulator);
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -91,6 +91,16 @@ pub(crate) fn up_for_tests() -> anyhow::Result<Option<Vec<(String, String)>>> {
     Ok(Some(env))
 }
 
+/// The variables of a DC that is already up (for `cargo xtask pester` on its own), without starting one;
+/// `None` when the script is missing (Windows) or the DC is down.
+pub(crate) fn env_if_up() -> Option<Vec<(String, String)>> {
+    if cfg!(windows) || !script().is_file() || run_script(&["status"]).is_err() {
+        return None;
+    }
+    let env = parse_env(&run_script(&["env"]).ok()?);
+    env.iter().any(|(k, _)| k == "AD_LDAP_URL").then_some(env)
+}
+
 /// Stops the DC after the tests (it is started again, quickly, by the next run).
 pub(crate) fn down_after_tests() {
     if script().is_file() && is_root() {

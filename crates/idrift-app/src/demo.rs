@@ -1,5 +1,6 @@
 //! The bundled demo snapshot (`examples/demo/`), compiled into the binary so `--demo` works anywhere.
 
+use idrift_core::lint::{LintOptions, LintReport, Linter};
 use idrift_core::model::Snapshot;
 
 use crate::AppError;
@@ -46,4 +47,19 @@ pub fn load() -> Result<Loaded, AppError> {
             .map(|w| format!("<demo>/ad.ldif: line {}: {}", w.line, w.message))
             .collect(),
     })
+}
+
+/// Lints the demo's AD (`examples/demo/ad.ldif`) with the IdFix rule set, as `idrift lint` lints a file.
+///
+/// # Errors
+/// Only if the bundled LDIF were broken at build time.
+pub fn lint(options: LintOptions) -> Result<LintReport, AppError> {
+    let mut linter = Linter::new(options);
+    crate::lint::read_objects(AD.as_bytes(), |o| linter.push(&o)).map_err(|e| match e {
+        crate::lint::ReadError::Io(e) => parse_err("ad.ldif", e.to_string()),
+        crate::lint::ReadError::Parse { line, message } => {
+            parse_err("ad.ldif", format!("line {line}: {message}"))
+        }
+    })?;
+    Ok(linter.finish())
 }

@@ -155,6 +155,7 @@ pub fn diff(old: &[Finding], new: &[Finding]) -> ScanDiff {
 /// [`AppError::Parse`] naming the file, the line and column, and what was expected.
 pub fn parse_scan_json(path: &Path, text: &str) -> Result<ScanReport, AppError> {
     let text = text.trim_start_matches('\u{feff}');
+    crate::strict::check_json(path, text, 1)?;
     let parse_err = |e: serde_json::Error| AppError::Parse {
         path: path.to_path_buf(),
         message: format!(

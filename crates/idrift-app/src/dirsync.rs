@@ -115,6 +115,7 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Vec<DirSyncOverrideRow>, App
         path: path.to_path_buf(),
         message,
     };
+    crate::strict::check_no_nul(path, text)?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -122,6 +123,12 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Vec<DirSyncOverrideRow>, App
         .headers()
         .map_err(|e| perr(format!("line 1: cannot read the header: {e}")))?
         .clone();
+    if let Some(dup) = idrift_core::strict::duplicate_header(headers.iter()) {
+        return Err(perr(format!(
+            "line 1: the column {:?} appears twice (which one holds the value would be a guess)",
+            dup.trim()
+        )));
+    }
     let find = |names: &[&str]| {
         headers
             .iter()

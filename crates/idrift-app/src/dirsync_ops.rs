@@ -15,13 +15,10 @@
 //! switch is flipped. [`SnapshotTarget`] lets the whole sequence be rehearsed on a snapshot directory.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
-use async_trait::async_trait;
 use idrift_core::Guid;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
-use idrift_core::in_memory::InMemoryDirectory;
-use idrift_core::model::{CloudUser, OnPremUser, Snapshot, SyncFeatures, TenantSync};
+use idrift_core::model::{CloudUser, OnPremUser, SyncFeatures, TenantSync};
 use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
@@ -32,7 +29,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppError;
-use crate::files::{write_atomic, write_err};
 use crate::journal::{OpExecutor, PlanSpec, Planned, number};
 
 /// The operation writing AD `mobile` and `otherMobile` of one user.
@@ -956,196 +952,8 @@ pub fn plan_bypass(
     })
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Rehearsal on a snapshot.
-
-/// A snapshot (a directory, or an LDIF and a Graph JSON file) that writes go to, so the whole repair can be
-/// rehearsed offline. Reads and writes go to an [`InMemoryDirectory`]; after every write the changed file is
-/// rewritten atomically (`ad.ldif` with the attributes idrift reads, `entra-users.json`, `entra-sync.json`),
-/// before the write is reported, so the journal never records a write the files do not hold.
-#[derive(Debug)]
-pub struct SnapshotTarget {
-    inner: InMemoryDirectory,
-    ad_file: Option<PathBuf>,
-    entra_file: Option<PathBuf>,
-    sync_file: Option<PathBuf>,
-}
-
-impl SnapshotTarget {
-    /// Writes to the files of a snapshot directory (`ad.ldif`, `entra-users.json`, `entra-sync.json`).
-    pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
-        SnapshotTarget {
-            inner: InMemoryDirectory::new(snapshot),
-            ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
-            entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
-            sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
-        }
-    }
-
-    /// Writes to single export files; a write to a side without a file is refused.
-    pub fn for_files(
-        ad: Option<&Path>,
-        entra: Option<&Path>,
-        snapshot: Snapshot,
-    ) -> SnapshotTarget {
-        SnapshotTarget {
-            inner: InMemoryDirectory::new(snapshot),
-            ad_file: ad.map(Path::to_path_buf),
-            entra_file: entra.map(Path::to_path_buf),
-            sync_file: None,
-        }
-    }
-
-    /// Also writes the tenant sync object to `sync` (the `--entra-sync FILE` beside single export files).
-    #[must_use]
-    pub fn with_sync_file(mut self, sync: Option<&Path>) -> SnapshotTarget {
-        self.sync_file = sync.map(Path::to_path_buf);
-        self
-    }
-
-    /// The data, with every write made so far.
-    pub fn snapshot(&self) -> Snapshot {
-        self.inner.snapshot()
-    }
-
-    fn save_ad(&self) -> Result<(), SourceError> {
-        let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
-        let users = self.inner.snapshot().on_prem;
-        write_atomic(path, |w| {
-            idrift_ldap::ldif::write_users(w, &users).map_err(write_err(path))
-        })
-        .map_err(|e| SourceError::Unavailable(e.to_string()))
-    }
-
-    fn save_entra(&self) -> Result<(), SourceError> {
-        let path = self
-            .entra_file
-            .as_deref()
-            .ok_or_else(|| read_only("Entra ID users"))?;
-        let users = self.inner.snapshot().cloud;
-        write_atomic(path, |w| {
-            idrift_cloud::snapshot::write_users(w, &users).map_err(write_err(path))
-        })
-        .map_err(|e| SourceError::Unavailable(e.to_string()))
-    }
-
-    fn save_sync(&self) -> Result<(), SourceError> {
-        let path = self
-            .sync_file
-            .as_deref()
-            .ok_or_else(|| read_only("tenant sync object"))?;
-        let sync = self.inner.snapshot().tenant_sync;
-        write_atomic(path, |w| {
-            idrift_cloud::snapshot::write_tenant_sync(w, sync.as_ref()).map_err(write_err(path))
-        })
-        .map_err(|e| SourceError::Unavailable(e.to_string()))
-    }
-
-    fn check_writable(file: Option<&PathBuf>, what: &str) -> Result<(), SourceError> {
-        file.map(|_| ()).ok_or_else(|| read_only(what))
-    }
-}
-
-fn read_only(what: &str) -> SourceError {
-    SourceError::Refused(format!(
-        "the {what} source is not a file this run can write"
-    ))
-}
-
-#[async_trait]
-impl OnPremDirectory for SnapshotTarget {
-    async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
-        OnPremDirectory::users(&self.inner).await
-    }
-}
-
-#[async_trait]
-impl CloudDirectory for SnapshotTarget {
-    async fn users(&self) -> Result<Vec<CloudUser>, SourceError> {
-        CloudDirectory::users(&self.inner).await
-    }
-
-    async fn tenant_sync(&self) -> Result<Option<TenantSync>, SourceError> {
-        self.inner.tenant_sync().await
-    }
-}
-
-#[async_trait]
-impl OnPremPhoneWriter for SnapshotTarget {
-    async fn find_user(&self, user: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
-        self.inner.find_user(user).await
-    }
-
-    async fn set_phones(
-        &self,
-        user: &UserKey,
-        new: &Phones,
-        expected: Option<&Phones>,
-    ) -> Result<PhoneChange, SourceError> {
-        SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
-        let change = self.inner.set_phones(user, new, expected).await?;
-        if let Err(e) = self.save_ad() {
-            // The file keeps the old values: put memory back so both agree.
-            let _ = self.inner.set_phones(user, &change.before, None).await;
-            return Err(e);
-        }
-        Ok(change)
-    }
-}
-
-#[async_trait]
-impl TenantSyncAdmin for SnapshotTarget {
-    async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError> {
-        self.inner.find_cloud_user(upn_or_id).await
-    }
-
-    async fn set_bypass_dir_sync_overrides(
-        &self,
-        sync_id: &str,
-        enabled: bool,
-    ) -> Result<(), SourceError> {
-        SnapshotTarget::check_writable(self.sync_file.as_ref(), "tenant sync object")?;
-        let before = self.inner.tenant_sync().await?;
-        self.inner
-            .set_bypass_dir_sync_overrides(sync_id, enabled)
-            .await?;
-        if let Err(e) = self.save_sync() {
-            if let Some(b) = before {
-                let _ = self
-                    .inner
-                    .set_bypass_dir_sync_overrides(
-                        sync_id,
-                        b.features.bypass_dir_sync_overrides_enabled,
-                    )
-                    .await;
-            }
-            return Err(e);
-        }
-        Ok(())
-    }
-
-    async fn set_cloud_mobile(
-        &self,
-        user_id: &str,
-        mobile: Option<&str>,
-    ) -> Result<(), SourceError> {
-        SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
-        let before = self
-            .inner
-            .find_cloud_user(user_id)
-            .await?
-            .and_then(|u| u.mobile_phone);
-        self.inner.set_cloud_mobile(user_id, mobile).await?;
-        if let Err(e) = self.save_entra() {
-            let _ = self
-                .inner
-                .set_cloud_mobile(user_id, before.as_deref())
-                .await;
-            return Err(e);
-        }
-        Ok(())
-    }
-}
+mod snapshot_target;
+pub use snapshot_target::{AD_BATCH, SnapshotTarget};
 
 #[cfg(test)]
 mod tests;

@@ -584,6 +584,9 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
         if line.is_empty() {
             continue;
         }
+        if !torn {
+            crate::strict::check_json(path, line, line_no)?;
+        }
         let value: Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(_) if torn => {

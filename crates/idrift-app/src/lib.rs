@@ -24,6 +24,7 @@ pub mod remediate;
 pub mod report;
 pub mod scan;
 pub mod snapshot;
+pub mod strict;
 pub mod targets;
 pub mod timefmt;
 

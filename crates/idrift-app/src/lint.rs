@@ -26,7 +26,7 @@ pub use fix::{
     FixAction, FixPlan, FixRow, LintExecutor, LintTarget, LiveLintTarget, OP_LINT_VALUE, Refused,
     is_lint_journal, plan_fixes, read_fix_csv,
 };
-pub use ldif::read_objects;
+pub use ldif::{ReadError, read_objects};
 pub use ldif_target::LdifFileTarget;
 
 use crate::journal::{self, Clock, PlanSpec, RunOptions, RunReport};

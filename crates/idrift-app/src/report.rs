@@ -4,18 +4,19 @@
 //! [`build`] runs the scan, the DirSyncOverrides comparison, the bypass preview and the remediation plans
 //! over a loaded snapshot, reads the optional migration reports, change journals and previous scan, and
 //! returns a [`Report`]; [`html::render`] turns it into HTML (every directory value escaped) and
-//! [`write_html`] writes it atomically. Lint results enter as [`LintItem`]s when a front end has them.
+//! [`write_html`] writes it atomically. [`lint_source`] lints the AD source when it is a file, a snapshot or the
+//! demo, so the report carries IdFix's checks too.
 
 pub mod html;
 
 use std::path::{Path, PathBuf};
 
 use idrift_core::dirsync::DirSyncSummary;
+use idrift_core::lint::{LintOptions, LintReport};
 use idrift_core::migration::UserVerification;
 use idrift_core::model::Snapshot;
 use idrift_core::plan::{PlanOptions, RemediationOption, plan_with};
 use idrift_core::scan::{FindingKind, ScanOptions, ScanReport};
-use serde::Serialize;
 
 use crate::AppError;
 use crate::diff::{ScanDiff, diff, load_scan, parse_scan_json};
@@ -26,20 +27,6 @@ use crate::journal::{JournalLog, OpStatus};
 /// How many users get their remediation options worked out in full; past that, findings show the
 /// recommendation and the `idrift plan` command (planning is per user and would dominate a huge report).
 pub const PLAN_LIMIT: usize = 500;
-
-/// One lint result (from `idrift lint`, once a front end has them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LintItem {
-    /// The rule's name.
-    pub rule: String,
-    /// How serious (`Error`, `Warning`, `Info`, ...).
-    pub severity: String,
-    /// The object it is about (a UPN or DN).
-    pub object: String,
-    /// What is wrong, in a sentence.
-    pub message: String,
-}
 
 /// An Exchange finding's recommended fix.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,8 +90,8 @@ pub struct Report {
     pub bypass: BypassPreview,
     /// The recommended fix per user with Exchange findings (at most [`PLAN_LIMIT`] users).
     pub fixes: Vec<PlannedFix>,
-    /// Lint results, when available.
-    pub lint: Option<Vec<LintItem>>,
+    /// The IdFix-style lint of the AD source, when it was linted.
+    pub lint: Option<LintReport>,
     /// Migration verdicts, when reports were given.
     pub migration: Option<Vec<UserVerification>>,
     /// The journals given.
@@ -124,8 +111,36 @@ pub struct Extras {
     pub journals: Vec<PathBuf>,
     /// A previous scan JSON file or snapshot directory.
     pub previous: Option<PathBuf>,
-    /// Lint results.
-    pub lint: Option<Vec<LintItem>>,
+    /// The lint of the AD source (see [`lint_source`]).
+    pub lint: Option<LintReport>,
+}
+
+/// The AD source a report lints: the lint reader needs the raw entries (every attribute the IdFix rules read),
+/// which files, snapshots and the demo have.
+#[derive(Debug, Clone, Copy)]
+pub enum LintSource<'a> {
+    /// The bundled demo's `ad.ldif`.
+    Demo,
+    /// A snapshot directory's `ad.ldif`.
+    Snapshot(&'a Path),
+    /// An LDIF file.
+    Ldif(&'a Path),
+}
+
+/// Lints `source` for the report, with the scan's sync scope.
+///
+/// # Errors
+/// The LDIF cannot be read or is not LDIF (naming the file and line).
+pub fn lint_source(source: LintSource<'_>, sync_scope: &[String]) -> Result<LintReport, AppError> {
+    let options = LintOptions {
+        sync_scope: sync_scope.to_vec(),
+        ..LintOptions::default()
+    };
+    match source {
+        LintSource::Demo => crate::demo::lint(options),
+        LintSource::Snapshot(dir) => crate::lint::lint_snapshot(dir, options),
+        LintSource::Ldif(path) => crate::lint::lint_ldif(path, options),
+    }
 }
 
 /// What the report header says.

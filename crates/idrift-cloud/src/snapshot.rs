@@ -19,6 +19,7 @@
 
 pub(crate) mod de;
 pub(crate) mod exo;
+pub mod patch;
 pub(crate) mod sync;
 pub(crate) mod users;
 

@@ -22,6 +22,7 @@ pub mod phone;
 pub mod plan;
 pub mod ports;
 pub mod scan;
+pub mod strict;
 pub mod sync_model;
 pub mod writes;
 

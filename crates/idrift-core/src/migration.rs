@@ -218,6 +218,14 @@ pub fn detect_format(text: &str) -> InputFormat {
 /// [`MigrationError`] naming the line and column (syntax, truncation) or the property path and line
 /// (a value of the wrong shape), or saying that the input holds no migration statistics.
 pub fn parse(text: &str, format: InputFormat) -> Result<Vec<MigrationStats>, MigrationError> {
+    if let Some(line) = crate::strict::nul_line(text) {
+        return Err(MigrationError::Syntax {
+            format,
+            line,
+            column: 1,
+            message: crate::strict::NUL_MESSAGE.to_owned(),
+        });
+    }
     let doc = match format {
         InputFormat::Clixml => clixml::parse(text)?,
         InputFormat::Json => json::parse(text)?,

@@ -123,6 +123,36 @@ pub trait OnPremPhoneWriter: OnPremDirectory {
         new: &Phones,
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError>;
+
+    /// How many changes [`OnPremPhoneWriter::set_phones_held`] may hold before
+    /// [`OnPremPhoneWriter::flush_phones`]: 1 (the default) for a directory that writes every change through.
+    fn phone_batch_limit(&self) -> usize {
+        1
+    }
+
+    /// Like [`OnPremPhoneWriter::set_phones`], but a directory kept in a file may hold the change in memory
+    /// (where reads see it) until [`OnPremPhoneWriter::flush_phones`] writes every held change at once. The
+    /// default writes through.
+    ///
+    /// # Errors
+    /// As for [`OnPremPhoneWriter::set_phones`].
+    async fn set_phones_held(
+        &self,
+        user: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError> {
+        self.set_phones(user, new, expected).await
+    }
+
+    /// Makes every held change durable; when that fails, none of them is kept (reads see the values from
+    /// before them again) and the error is returned. The default holds nothing.
+    ///
+    /// # Errors
+    /// The reason the changes could not be written.
+    async fn flush_phones(&self) -> Result<(), SourceError> {
+        Ok(())
+    }
 }
 
 /// Write access to the Entra ID settings DirSyncOverrides repairs touch: the tenant's BypassDirSyncOverrides

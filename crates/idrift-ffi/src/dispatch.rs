@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::dirsync_ops::{self, AdPhoneEdit, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
+use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
 use idrift_app::journal::RunOptions;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::plan::{PlanOptions, RemediationPlan};
@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::error::CallError;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{host, lint, profile, remediation, runtime, writes};
+use crate::{batch, host, lint, profile, remediation, runtime, trend, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -36,6 +36,8 @@ pub(crate) const OPS: &[&str] = &[
     "Remediation.Apply",
     "Undo",
     "Profile.Get",
+    "Report",
+    "Scan.Diff",
     "Lint",
     "Lint.Fix",
 ];
@@ -58,6 +60,8 @@ pub(crate) const OPS: &[&str] = &[
     "Remediation.Apply",
     "Undo",
     "Profile.Get",
+    "Report",
+    "Scan.Diff",
     "Lint",
     "Lint.Fix",
     "Test.Panic",
@@ -77,6 +81,9 @@ pub(crate) fn reject(e: &CallError) -> (Status, Vec<u8>) {
 }
 
 fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        idrift_core::strict::check_json(text).map_err(|e| CallError::Malformed(e.to_string()))?;
+    }
     let req: Request =
         serde_json::from_slice(bytes).map_err(|e| CallError::Malformed(e.to_string()))?;
     if req.v != u64::from(WIRE_VERSION) {
@@ -99,6 +106,8 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Remediation.Apply" => remediation::apply(args("Remediation.Apply", req.args)?),
         "Undo" => remediation::undo(args("Undo", req.args)?),
         "Profile.Get" => profile::get(args("Profile.Get", req.args)?),
+        "Report" => trend::report(args("Report", req.args)?),
+        "Scan.Diff" => trend::diff(args("Scan.Diff", req.args)?),
         "Lint" => lint::lint(args("Lint", req.args)?),
         "Lint.Fix" => lint::fix(args("Lint.Fix", req.args)?),
         #[cfg(feature = "test-ops")]
@@ -227,9 +236,6 @@ fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
     }
 }
 
-const AD_REMINDER: &str = "AD changes reach Entra ID at the next sync cycle, unless the user carries a \
-DirSyncOverride: then only with BypassDirSyncOverrides enabled (see the BypassDirSyncOverrides preview).";
-
 /// The tail of `idrift dirsync set` and `clear`: one planned write, or none.
 fn run_single(
     op: &'static str,
@@ -246,84 +252,78 @@ fn run_single(
         ));
         return ok(&out, &t.warnings);
     };
-    let reminder = (planned.op == OP_AD_PHONES).then_some(AD_REMINDER);
+    let reminder = (planned.op == OP_AD_PHONES).then_some(batch::AD_REMINDER);
     let spec = dirsync_ops::single_spec(command, planned);
     let out = writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)?;
     ok(&out, &t.warnings)
 }
 
-/// `idrift dirsync set`.
-fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
-    const OP: &str = "DirSync.Set";
-    let t = targets::open(OP, &args.source)?;
-    let planned = if let Some(m) = args.mobile_in_entra {
-        if args.mobile_in_ad.is_some() || args.other_mobile_in_ad.is_some() {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
-                    .to_owned(),
-            });
-        }
-        runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud(OP)?,
-            &args.identity,
-            Some(m),
-        ))??
-    } else {
-        let edit = AdPhoneEdit {
-            mobile: args.mobile_in_ad.map(Some),
-            other_mobile: args.other_mobile_in_ad.filter(|v| !v.is_empty()),
-        };
-        if edit == AdPhoneEdit::default() {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: "name the new value: MobileInAD, OtherMobileInAD or MobileInEntra"
-                    .to_owned(),
-            });
-        }
-        runtime::block_on(dirsync_ops::plan_ad_edit(t.ad(OP)?, &args.identity, &edit))??
-    };
-    run_single(OP, "dirsync set", &t, planned, &args.write, &args.identity)
+/// Refuses a request that names both one user and a pipeline of users, or neither.
+fn one_or_many(op: &'static str, identity: &str, many: bool, field: &str) -> Result<(), CallError> {
+    match (identity.trim().is_empty(), many) {
+        (true, false) => Err(CallError::InvalidArgs {
+            op,
+            message: format!("name the user: Identity, or {field} for several"),
+        }),
+        (false, true) => Err(CallError::InvalidArgs {
+            op,
+            message: format!("give Identity or {field}, not both"),
+        }),
+        _ => Ok(()),
+    }
 }
 
-/// `idrift dirsync clear`.
+/// `idrift dirsync set` (with `Items`, a pipeline of users as one plan).
+fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "DirSync.Set";
+    const COMMAND: &str = "dirsync set";
+    one_or_many(OP, &args.identity, !args.items.is_empty(), "Items")?;
+    let t = targets::open(OP, &args.source)?;
+    if args.items.is_empty() {
+        let item = wire::DirSyncSetItem {
+            identity: args.identity.clone(),
+            mobile_in_ad: args.mobile_in_ad,
+            other_mobile_in_ad: args.other_mobile_in_ad,
+            mobile_in_entra: args.mobile_in_entra,
+        };
+        let planned = batch::plan_set(OP, &t, &item)?;
+        return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
+    }
+    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    for item in &args.items {
+        planning.add(&item.identity, batch::plan_set(OP, &t, item))?;
+    }
+    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    ok(&out, &t.warnings)
+}
+
+/// `idrift dirsync clear` (with `Identities`, a pipeline of users as one plan).
 fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Clear";
-    if !(args.mobile_in_ad || args.other_mobile_in_ad || args.mobile_in_entra) {
-        return Err(CallError::InvalidArgs {
-            op: OP,
-            message: "name what to clear: MobileInAD, OtherMobileInAD or MobileInEntra".to_owned(),
-        });
-    }
-    if args.mobile_in_entra && (args.mobile_in_ad || args.other_mobile_in_ad) {
-        return Err(CallError::InvalidArgs {
-            op: OP,
-            message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
-                .to_owned(),
-        });
-    }
-    let t = targets::open(OP, &args.source)?;
-    let planned = if args.mobile_in_entra {
-        runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud(OP)?,
-            &args.identity,
-            None,
-        ))??
-    } else {
-        let edit = AdPhoneEdit {
-            mobile: args.mobile_in_ad.then_some(None),
-            other_mobile: args.other_mobile_in_ad.then(Vec::new),
-        };
-        runtime::block_on(dirsync_ops::plan_ad_edit(t.ad(OP)?, &args.identity, &edit))??
+    const COMMAND: &str = "dirsync clear";
+    let what = batch::ClearWhat {
+        mobile_in_ad: args.mobile_in_ad,
+        other_mobile_in_ad: args.other_mobile_in_ad,
+        mobile_in_entra: args.mobile_in_entra,
     };
-    run_single(
+    what.check(OP)?;
+    one_or_many(
         OP,
-        "dirsync clear",
-        &t,
-        planned,
-        &args.write,
         &args.identity,
-    )
+        !args.identities.is_empty(),
+        "Identities",
+    )?;
+    let t = targets::open(OP, &args.source)?;
+    if args.identities.is_empty() {
+        let planned = batch::plan_clear(OP, &t, &args.identity, what)?;
+        return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
+    }
+    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    for identity in &args.identities {
+        planning.add(identity, batch::plan_clear(OP, &t, identity, what))?;
+    }
+    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    ok(&out, &t.warnings)
 }
 
 /// `idrift dirsync persist` (with `Rows` as well as the CLI's `--from-csv`, for objects from the pipeline).

@@ -18,6 +18,7 @@
 #![deny(unsafe_code)]
 
 pub mod abi;
+mod batch;
 mod dispatch;
 mod error;
 mod host;
@@ -27,6 +28,7 @@ mod profile;
 mod remediation;
 mod runtime;
 mod targets;
+mod trend;
 pub mod wire;
 mod writes;
 

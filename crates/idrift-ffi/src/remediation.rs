@@ -308,6 +308,7 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
             notes: Vec::new(),
             not_planned: Vec::new(),
             preview: None,
+            item_errors: Vec::new(),
         };
         if !spec.ops.is_empty() {
             let (target, w) = targets::remediation_target(OP, &args.source)?;
@@ -374,6 +375,7 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         notes: Vec::new(),
         not_planned: Vec::new(),
         preview: None,
+        item_errors: Vec::new(),
     };
     if !spec.ops.is_empty() {
         let t = targets::open(OP, &args.source)?;

@@ -342,6 +342,9 @@ pub(crate) struct WriteResult {
     /// The users whose Entra values enabling BypassDirSyncOverrides overwrites (bypass).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) preview: Option<idrift_app::dirsync_ops::BypassPreview>,
+    /// Users of a pipeline (`Items`, `Identities`) that could not be planned, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) item_errors: Vec<ItemError>,
 }
 
 /// Which directory a per-user DirSyncOverrides operation reads.
@@ -370,7 +373,15 @@ pub(crate) struct DirSyncGetArgs {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DirSyncSetArgs {
     pub(crate) source: SourceSpec,
+    /// The user (one user per call); empty when `Items` names the users.
+    #[serde(default)]
     pub(crate) identity: String,
+    /// A pipeline's users, each with its own new values: planned together as one plan with one journal.
+    #[serde(default)]
+    pub(crate) items: Vec<DirSyncSetItem>,
+    /// With `Items`: apply only the writes to these targets (the ones the host confirmed).
+    #[serde(default)]
+    pub(crate) only: Vec<String>,
     /// New AD `mobile`.
     #[serde(default, rename = "MobileInAD")]
     pub(crate) mobile_in_ad: Option<String>,
@@ -384,12 +395,49 @@ pub(crate) struct DirSyncSetArgs {
     pub(crate) write: WriteArgs,
 }
 
+/// One user of a `DirSync.Set` pipeline and its new values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DirSyncSetItem {
+    /// The user.
+    pub(crate) identity: String,
+    /// New AD `mobile`.
+    #[serde(default, rename = "MobileInAD")]
+    pub(crate) mobile_in_ad: Option<String>,
+    /// New AD `otherMobile` (replaces the current values).
+    #[serde(default, rename = "OtherMobileInAD")]
+    pub(crate) other_mobile_in_ad: Option<Vec<String>>,
+    /// New Entra `mobilePhone` of a cloud-only user.
+    #[serde(default)]
+    pub(crate) mobile_in_entra: Option<String>,
+}
+
+/// A user of a pipeline that could not be planned; the other users' writes go ahead.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ItemError {
+    /// The identity as the host sent it.
+    pub(crate) identity: String,
+    /// The wire kind, as an `Err` would carry it.
+    pub(crate) kind: &'static str,
+    /// What is wrong, in a sentence.
+    pub(crate) message: String,
+}
+
 /// `DirSync.Clear`: clears one user's phone values (Clear-ADSyncToolsDirSyncOverridesUser).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DirSyncClearArgs {
     pub(crate) source: SourceSpec,
+    /// The user (one user per call); empty when `Identities` names the users.
+    #[serde(default)]
     pub(crate) identity: String,
+    /// A pipeline's users: planned together as one plan with one journal.
+    #[serde(default)]
+    pub(crate) identities: Vec<String>,
+    /// With `Identities`: apply only the writes to these targets (the ones the host confirmed).
+    #[serde(default)]
+    pub(crate) only: Vec<String>,
     /// Clear AD `mobile`.
     #[serde(default, rename = "MobileInAD")]
     pub(crate) mobile_in_ad: bool,
@@ -774,3 +822,53 @@ pub(crate) struct Description {
 
 #[cfg(test)]
 mod tests;
+
+/// `Report`: `idrift report`, one self-contained HTML file.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ReportArgs {
+    pub(crate) source: SourceSpec,
+    /// The HTML file to write, or a directory for `idrift-report.html` inside it.
+    pub(crate) out_path: PathBuf,
+    /// Mailbox move reports, files or folders.
+    #[serde(default)]
+    pub(crate) migration: Vec<PathBuf>,
+    /// Change journals of idrift runs.
+    #[serde(default)]
+    pub(crate) journals: Vec<PathBuf>,
+    /// The previous scan (scan JSON or a snapshot directory) for the trend.
+    #[serde(default)]
+    pub(crate) previous: Option<PathBuf>,
+    #[serde(default)]
+    pub(crate) routing_domain: Option<String>,
+    #[serde(default)]
+    pub(crate) sync_scope: Vec<String>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+}
+
+/// The result of `Report`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ReportResult {
+    /// The file written.
+    pub(crate) path: PathBuf,
+    /// How many findings the report holds.
+    pub(crate) findings: usize,
+}
+
+/// `Scan.Diff`: `idrift diff OLD NEW`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ScanDiffArgs {
+    /// The earlier scan: scan JSON, or a snapshot directory (scanned now).
+    pub(crate) old: PathBuf,
+    /// The later scan, in the same forms.
+    pub(crate) new: PathBuf,
+    #[serde(default)]
+    pub(crate) routing_domain: Option<String>,
+    #[serde(default)]
+    pub(crate) sync_scope: Vec<String>,
+    #[serde(default)]
+    pub(crate) default_region: Option<String>,
+}

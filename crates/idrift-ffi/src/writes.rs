@@ -35,10 +35,29 @@ pub(crate) fn journal_path(
     };
     let given = absolute(op, "JournalPath", given)?;
     Ok(if given.is_dir() {
-        given.join(journal::default_file_name(command, host::now_unix()))
+        free_name(
+            given,
+            &journal::default_file_name(command, host::now_unix()),
+        )
     } else {
         given.to_path_buf()
     })
+}
+
+/// `dir/name`, or when that exists (another run in the same second) the first free `…-N.journal.jsonl`.
+pub(crate) fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let stem = name.strip_suffix(".journal.jsonl").unwrap_or(name);
+    for n in 2_u32..10_000 {
+        let next = dir.join(format!("{stem}-{n}.journal.jsonl"));
+        if !next.exists() {
+            return next;
+        }
+    }
+    first
 }
 
 /// An empty result for `command`, to be filled by the caller.
@@ -53,6 +72,7 @@ pub(crate) fn result(command: &str, targets: &Targets) -> WriteResult {
         notes: Vec::new(),
         not_planned: Vec::new(),
         preview: None,
+        item_errors: Vec::new(),
     }
 }
 

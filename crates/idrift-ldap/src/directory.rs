@@ -17,7 +17,7 @@ use crate::config::LdapConfig;
 use crate::connection::{Session, open};
 use crate::entry::decode;
 use crate::error::LdapError;
-use crate::user_ref::{USER_FILTER, UserRef, and_user_filter, guid_filter, upn_filter};
+use crate::user_ref::{UserRef, and_user_filter, guid_filter, upn_filter};
 
 /// A connection to one domain controller, bound, with the scope to read.
 pub struct LdapDirectory {
@@ -156,6 +156,8 @@ impl LdapDirectory {
     }
 
     /// Looks one user up: by UPN under the base DNs, by DN directly, by objectGUID in the naming context.
+    /// The configured extra filter (`--ad-filter`) applies to every lookup, as to a full read, so a user the
+    /// filter leaves out is not found (and not written).
     ///
     /// # Errors
     /// [`LdapError::Ambiguous`] when several users carry the UPN; [`LdapError::InvalidInput`] for an empty
@@ -168,7 +170,7 @@ impl LdapDirectory {
                         "an empty UPN names no user".to_owned(),
                     ));
                 }
-                let filter = upn_filter(upn);
+                let filter = format!("(&{}{})", self.filter, upn_filter(upn));
                 let mut found = Vec::new();
                 for base in &self.base_dns {
                     for tag in self
@@ -191,7 +193,7 @@ impl LdapDirectory {
                 }
                 match self
                     .session
-                    .search_small(dn.trim(), Scope::Base, USER_FILTER, &READ_ATTRIBUTES)
+                    .search_small(dn.trim(), Scope::Base, &self.filter, &READ_ATTRIBUTES)
                     .await
                 {
                     Ok(tags) => tags
@@ -210,7 +212,7 @@ impl LdapDirectory {
                 }
             }
             UserRef::ObjectGuid(guid) => {
-                let filter = format!("(&{USER_FILTER}{})", guid_filter(guid));
+                let filter = format!("(&{}{})", self.filter, guid_filter(guid));
                 let tags = self
                     .session
                     .search_small(

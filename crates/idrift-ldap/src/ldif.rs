@@ -123,7 +123,7 @@ pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
 /// users. Binary GUIDs and values that are not safe LDIF strings are base64-encoded; lines are not folded.
 ///
 /// # Errors
-/// The writer's I/O errors.
+/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] for a text value holding a NUL byte.
 pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
     let mut w = io::BufWriter::with_capacity(1 << 16, w);
     w.write_all(b"version: 1\n")?;
@@ -177,7 +177,7 @@ pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
 
 /// RFC 2849 SAFE-STRING: no NUL, LF or CR, ASCII only, not starting with space, `:` or `<`, and (so that
 /// readers that trim keep it) not ending with a space.
-fn is_safe_string(v: &[u8]) -> bool {
+pub(crate) fn is_safe_string(v: &[u8]) -> bool {
     match (v.first(), v.last()) {
         (None, _) => true,
         (Some(b' ' | b':' | b'<'), _) | (_, Some(b' ')) => false,
@@ -188,6 +188,15 @@ fn is_safe_string(v: &[u8]) -> bool {
 }
 
 fn write_value<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> {
+    if value.contains(&0) {
+        // The reader refuses a NUL; the writer does too, so no NUL reaches a file another tool imports.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "refusing to write a NUL byte (U+0000) in the value of `{name}`: no directory text value may hold one"
+            ),
+        ));
+    }
     if !is_safe_string(value) {
         return write_base64(w, name, value);
     }
@@ -212,7 +221,7 @@ fn write_base64<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()>
 }
 
 /// Base64 as LDIF writers produce it: the standard alphabet, padding optional.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

@@ -27,6 +27,7 @@ mod dirsync;
 mod entry;
 mod error;
 pub mod ldif;
+pub mod ldif_patch;
 mod objects;
 mod ports_impl;
 mod user_ref;

@@ -50,7 +50,8 @@ function Format-DriftValue {
             return "mobilePhone $(& $text (Get-DriftPropertyValue -InputObject $Value -Name 'MobilePhone'))"
         }
         'tenant.bypassDirSyncOverrides' {
-            if (Get-DriftPropertyValue -InputObject $Value -Name 'Enabled') { return 'enabled' } else { return 'disabled' }
+            # The journal's value is {"BypassDirSyncOverridesEnabled": bool} (idrift_app::dirsync_ops::BypassValue).
+            if (Get-DriftPropertyValue -InputObject $Value -Name 'BypassDirSyncOverridesEnabled') { return 'enabled' } else { return 'disabled' }
         }
         'ad.lintValue' {
             $values = @($Value | Where-Object { $null -ne $_ })
@@ -78,6 +79,108 @@ function Resolve-DriftJournalPath {
         return (Get-Location -PSProvider FileSystem).ProviderPath
     }
     Resolve-DriftPath -Path $Path -Cmdlet $Cmdlet
+}
+
+function New-DriftErrorRecord {
+    # An ErrorRecord with a category, a FullyQualifiedErrorId (IdentityDrift.<Id>) and the object it is about.
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Message,
+
+        [Parameter(Mandatory)]
+        [string] $ErrorId,
+
+        [System.Management.Automation.ErrorCategory] $Category = [System.Management.Automation.ErrorCategory]::InvalidArgument,
+
+        [AllowNull()]
+        [object] $Target
+    )
+
+    $type = if ($Category -eq [System.Management.Automation.ErrorCategory]::InvalidArgument) { 'System.ArgumentException' } else { 'System.Exception' }
+    $exception = New-Object -TypeName $type -ArgumentList $Message
+    New-Object -TypeName 'System.Management.Automation.ErrorRecord' -ArgumentList @(
+        $exception
+        "IdentityDrift.$ErrorId"
+        $Category
+        $Target
+    )
+}
+
+function Write-DriftItemError {
+    # A non-terminating error about one pipeline item: the other items go on.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [string] $Message,
+
+        [Parameter(Mandatory)]
+        [string] $ErrorId,
+
+        [System.Management.Automation.ErrorCategory] $Category = [System.Management.Automation.ErrorCategory]::InvalidArgument,
+
+        [AllowNull()]
+        [object] $Target
+    )
+
+    $Cmdlet.WriteError((New-DriftErrorRecord -Message $Message -ErrorId $ErrorId -Category $Category -Target $Target))
+}
+
+function Stop-DriftCall {
+    # A terminating error about the call itself (its parameters), as an ErrorRecord.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        [Parameter(Mandatory)]
+        [string] $Message,
+
+        [string] $ErrorId = 'InvalidParameters',
+
+        [System.Management.Automation.ErrorCategory] $Category = [System.Management.Automation.ErrorCategory]::InvalidArgument
+    )
+
+    $Cmdlet.ThrowTerminatingError((New-DriftErrorRecord -Message $Message -ErrorId $ErrorId -Category $Category -Target $null))
+}
+
+# Runs over more items than this show Write-Progress, one update per item.
+$script:DriftProgressThreshold = 10
+
+function Write-DriftProgress {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Activity,
+
+        [Parameter(Mandatory)]
+        [int] $Index,
+
+        [Parameter(Mandatory)]
+        [int] $Total,
+
+        [AllowEmptyString()]
+        [string] $Status = '',
+
+        [int] $Id = 1
+    )
+
+    if ($Total -le $script:DriftProgressThreshold) {
+        return
+    }
+    if ($Index -ge $Total) {
+        Write-Progress -Activity $Activity -Id $Id -Completed
+        return
+    }
+    $text = '{0} of {1}' -f ($Index + 1), $Total
+    if ($Status) {
+        $text = "${text}: $Status"
+    }
+    Write-Progress -Activity $Activity -Id $Id -Status $text -PercentComplete ([int] (100 * $Index / $Total))
 }
 
 function Invoke-DriftWrite {
@@ -139,19 +242,28 @@ function Invoke-DriftWrite {
         $names = ($atRisk | ForEach-Object { $_.UserPrincipalName }) -join ', '
         $Cmdlet.WriteWarning("The next sync overwrites the Entra mobile numbers of $($atRisk.Count) user(s) with AD's: $names")
     }
+    foreach ($bad in @(Get-DriftPropertyValue -InputObject $plan -Name 'ItemErrors')) {
+        if ($null -ne $bad) {
+            Write-DriftItemError -Cmdlet $Cmdlet -Message ([string] $bad.Message) -ErrorId ([string] $bad.Kind) -Category (Get-DriftErrorCategory -Kind ([string] $bad.Kind)) -Target ([string] $bad.Identity)
+        }
+    }
     $planned = @(Get-DriftPropertyValue -InputObject $plan -Name 'Planned' | Where-Object { $null -ne $_ })
     if ($planned.Count -eq 0) {
         return
     }
 
+    $activity = $Cmdlet.MyInvocation.MyCommand.Name
     $writesTo = Get-DriftPropertyValue -InputObject $plan -Name 'WritesTo'
     $approved = New-Object -TypeName 'System.Collections.Generic.List[string]'
-    foreach ($p in $planned) {
+    for ($i = 0; $i -lt $planned.Count; $i++) {
+        $p = $planned[$i]
+        Write-DriftProgress -Activity $activity -Index $i -Total $planned.Count -Status "planned: $($p.Target)"
         $action = '{0} in {1}: {2} -> {3}' -f (Get-DriftOpLabel -Op $p.Op), $writesTo, (Format-DriftValue -Op $p.Op -Value $p.Before), (Format-DriftValue -Op $p.Op -Value $p.After)
         if ($Cmdlet.ShouldProcess([string] $p.Target, $action)) {
             $approved.Add([string] $p.Target)
         }
     }
+    Write-DriftProgress -Activity $activity -Index $planned.Count -Total $planned.Count
     if ($approved.Count -eq 0) {
         return
     }

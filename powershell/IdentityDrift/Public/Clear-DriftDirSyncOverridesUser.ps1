@@ -13,6 +13,12 @@ function Clear-DriftDirSyncOverridesUser {
     write (ConfirmImpact High). Every write is journaled, and 'idrift undo JOURNAL' restores the cleared
     values. Objects from Get-ADUser, Get-MgUser or the compare CSV bind by property name.
 
+    With no switch, the command clears AD mobile only, exactly what Clear-ADSyncToolsDirSyncOverridesUser
+    <UPN> clears in ADSyncTools 2.x; AD otherMobile and the Entra values are left as they are.
+
+    All users of one pipeline are planned together and applied as one plan with one journal; a user that
+    cannot be planned is reported as a non-terminating error and the others go ahead.
+
     .PARAMETER Identity
     The user: UPN, distinguished name or objectGUID for AD; UPN or object id for Entra ID.
 
@@ -29,13 +35,19 @@ function Clear-DriftDirSyncOverridesUser {
     The user's Entra object id (bound from pipeline objects).
 
     .PARAMETER MobileInAD
-    Clears AD mobile.
+    Clears AD mobile. This is also what the command clears when no switch is given, as
+    Clear-ADSyncToolsDirSyncOverridesUser <UPN> does in ADSyncTools 2.x.
 
     .PARAMETER OtherMobileInAD
     Clears AD otherMobile.
 
     .PARAMETER MobilePhoneInEntraID
-    Clears the Entra mobilePhone of a cloud-only user.
+    Clears the Entra mobilePhone of a cloud-only user. Alias: -MobilePhoneInAAD (ADSyncTools).
+
+    .PARAMETER AlternateMobilePhonesInEntraID
+    ADSyncTools' -AlternateMobilePhonesInAAD, accepted so that its scripts bind, and refused with an error:
+    Microsoft Graph has no AlternateMobilePhones, so they cannot be cleared in Entra ID. Clear AD otherMobile
+    instead.
 
     .PARAMETER JournalPath
     The journal to create: a file, or a directory for the default name. Defaults to the current directory.
@@ -61,6 +73,11 @@ function Clear-DriftDirSyncOverridesUser {
     Get-ADUser -Filter "Department -eq 'Former'" | Clear-DriftDirSyncOverridesUser -MobileInAD -OtherMobileInAD
 
     Clears both AD attributes of every user of a department, asking per user.
+
+    .EXAMPLE
+    Clear-DriftDirSyncOverridesUser tim.mcmichael@contoso.com -Confirm:$false
+
+    As Clear-ADSyncToolsDirSyncOverridesUser tim.mcmichael@contoso.com: clears AD mobile.
 
     .OUTPUTS
     IdentityDrift.WriteOutcome: Target, Attribute, Status, Before, After, Message, Journal.
@@ -100,6 +117,9 @@ function Clear-DriftDirSyncOverridesUser {
         [Alias('MobilePhoneInAAD')]
         [switch] $MobilePhoneInEntraID,
 
+        [Alias('AlternateMobilePhonesInAAD')]
+        [switch] $AlternateMobilePhonesInEntraID,
+
         [string] $JournalPath,
 
         [ValidateNotNullOrEmpty()]
@@ -116,15 +136,20 @@ function Clear-DriftDirSyncOverridesUser {
 
     begin {
         $identityFromCall = $PSBoundParameters.ContainsKey('Identity')
+        if ($AlternateMobilePhonesInEntraID) {
+            Stop-DriftCall -Cmdlet $PSCmdlet -ErrorId 'NotSupported' -Category NotImplemented -Message '-AlternateMobilePhonesInEntraID (-AlternateMobilePhonesInAAD): Microsoft Graph has no AlternateMobilePhones, so IdentityDrift cannot clear them in Entra ID. Clear AD otherMobile (-OtherMobileInAD) and let sync carry it.'
+        }
         if (-not ($MobileInAD -or $OtherMobileInAD -or $MobilePhoneInEntraID)) {
-            throw 'Name what to clear: -MobileInAD, -OtherMobileInAD or -MobilePhoneInEntraID.'
+            # As Clear-ADSyncToolsDirSyncOverridesUser <UPN> (ADSyncTools 2.x): with no switch, AD mobile.
+            $MobileInAD = [switch]::Present
         }
         if ($MobilePhoneInEntraID -and ($MobileInAD -or $OtherMobileInAD)) {
-            throw '-MobilePhoneInEntraID cannot be combined with -MobileInAD or -OtherMobileInAD.'
+            Stop-DriftCall -Cmdlet $PSCmdlet -ErrorId 'ConflictingParameters' -Message '-MobilePhoneInEntraID cannot be combined with -MobileInAD or -OtherMobileInAD.'
         }
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $journal = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet
         $side = if ($MobilePhoneInEntraID) { 'Entra' } else { 'AD' }
+        $identities = New-Object -TypeName 'System.Collections.Generic.List[string]'
     }
 
     process {
@@ -133,13 +158,21 @@ function Clear-DriftDirSyncOverridesUser {
             Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side $side
             return
         }
+        $identities.Add($who)
+    }
+
+    end {
+        # One pipeline is one plan with one journal.
+        if ($identities.Count -eq 0) {
+            return
+        }
         $arguments = @{
             Source          = $source
-            Identity        = $who
+            Identities      = $identities.ToArray()
             MobileInAD      = [bool] $MobileInAD
             OtherMobileInAD = [bool] $OtherMobileInAD
             MobileInEntra   = [bool] $MobilePhoneInEntraID
         }
-        Invoke-DriftWrite -Op 'DirSync.Clear' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal
+        Invoke-DriftWrite -Op 'DirSync.Clear' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal -SelectTargets
     }
 }

@@ -64,7 +64,8 @@ function Compare-DriftDirSyncOverrides {
 
     .OUTPUTS
     IdentityDrift.DirSyncOverride: UserPrincipalName, MobileInAD, MobileInEntra, OtherMobileInAD,
-    AlternateMobilePhonesInEntra, OnPremisesImmutableId, ObjectId, DistinguishedName, FormatOnly.
+    AlternateMobilePhonesInEntra, OnPremisesImmutableId, ObjectId, DistinguishedName, FormatOnly, and
+    MobileInAAD (an alias of MobileInEntra, the name ADSyncTools 1.x used).
     IdentityDrift.DirSyncOverridesSummary with -Summary.
 
     .LINK
@@ -153,6 +154,8 @@ function Compare-DriftDirSyncOverrides {
             continue
         }
         $row.PSObject.TypeNames.Insert(0, 'IdentityDrift.DirSyncOverride')
+        # ADSyncTools 1.x documentation reads $user.MobileInAAD: the same value under its older name.
+        $row.PSObject.Properties.Add((New-Object -TypeName 'System.Management.Automation.PSAliasProperty' -ArgumentList 'MobileInAAD', 'MobileInEntra'))
         $row
     }
 }

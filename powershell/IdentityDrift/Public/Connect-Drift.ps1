@@ -272,7 +272,7 @@ function Connect-Drift {
             $ad['CaFile'] = Resolve-DriftPath -Path $CaFile -Cmdlet $PSCmdlet
         }
         if ($PSBoundParameters.ContainsKey('Credential') -and $PSBoundParameters.ContainsKey('BindAccount')) {
-            throw 'Give the AD account once: -Credential, or -BindAccount with -PasswordEnvironmentVariable.'
+            Stop-DriftCall -Cmdlet $PSCmdlet -Message 'Give the AD account once: -Credential, or -BindAccount with -PasswordEnvironmentVariable.'
         }
         if ($PSBoundParameters.ContainsKey('Credential')) {
             $ad['Bind'] = $Credential.UserName
@@ -280,7 +280,7 @@ function Connect-Drift {
         }
         elseif ($PSBoundParameters.ContainsKey('BindAccount')) {
             if (-not $PSBoundParameters.ContainsKey('PasswordEnvironmentVariable')) {
-                throw '-BindAccount needs -PasswordEnvironmentVariable (or pass -Credential instead).'
+                Stop-DriftCall -Cmdlet $PSCmdlet -Message '-BindAccount needs -PasswordEnvironmentVariable (or pass -Credential instead).'
             }
             $ad['Bind'] = $BindAccount
             $ad['PasswordEnv'] = $PasswordEnvironmentVariable
@@ -318,7 +318,7 @@ function Connect-Drift {
         $source = ConvertTo-DriftProfileSource -Found $found -ExchangeOnline:$ExchangeOnline
         if ($PSBoundParameters.ContainsKey('Credential')) {
             if (-not $source.ContainsKey('Ad')) {
-                throw "Profile $ProfileName names no domain controller: -Credential has nothing to bind to."
+                Stop-DriftCall -Cmdlet $PSCmdlet -Message "Profile $ProfileName names no domain controller: -Credential has nothing to bind to."
             }
             $source.Ad['Bind'] = $Credential.UserName
             $secrets['AdPassword'] = $Credential.Password
@@ -331,7 +331,7 @@ function Connect-Drift {
     else {
         $source = ConvertTo-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         if ($null -eq $source) {
-            throw 'Name the data: -SnapshotPath, -AdPath with -EntraPath, -Demo, or -Server for live directories.'
+            Stop-DriftCall -Cmdlet $PSCmdlet -Message 'Name the data: -SnapshotPath, -AdPath with -EntraPath, -Demo, or -Server for live directories.'
         }
         $description = switch ($source.Kind) {
             'Snapshot' { "snapshot $($source.Path)" }

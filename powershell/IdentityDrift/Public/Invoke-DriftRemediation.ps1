@@ -129,7 +129,7 @@ function Invoke-DriftRemediation {
 
     begin {
         if ($PSBoundParameters.ContainsKey('Resume') -and $PSBoundParameters.ContainsKey('JournalPath')) {
-            throw '-Resume continues its own journal; leave out -JournalPath.'
+            Stop-DriftCall -Cmdlet $PSCmdlet -ErrorId 'ConflictingParameters' -Message '-Resume continues its own journal; leave out -JournalPath.'
         }
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $common = @{ Source = $source }
@@ -152,6 +152,7 @@ function Invoke-DriftRemediation {
             $common['JournalPath'] = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet
         }
         $seen = New-Object -TypeName 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::OrdinalIgnoreCase)
+        $runs = New-Object -TypeName 'System.Collections.Generic.List[hashtable]'
     }
 
     process {
@@ -162,6 +163,16 @@ function Invoke-DriftRemediation {
         $arguments = $common.Clone()
         $arguments['UserPrincipalName'] = $upn
         $arguments['Option'] = $Option
-        Invoke-DriftRemediationRun -Arguments $arguments -Cmdlet $PSCmdlet
+        $runs.Add($arguments)
+    }
+
+    end {
+        # Every user of the pipeline is collected first, then run: each remediation is its own run with its
+        # own journal (named after the user and option), so a pipeline never collides on a journal name.
+        for ($i = 0; $i -lt $runs.Count; $i++) {
+            Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $i -Total $runs.Count -Status ([string] $runs[$i]['UserPrincipalName'])
+            Invoke-DriftRemediationRun -Arguments $runs[$i] -Cmdlet $PSCmdlet
+        }
+        Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $runs.Count -Total $runs.Count
     }
 }

@@ -94,7 +94,7 @@ function Set-DriftDirSyncFeature {
     )
 
     if ($Enable -eq $Disable) {
-        throw 'Name the change: -Enable or -Disable.'
+        Stop-DriftCall -Cmdlet $PSCmdlet -Message 'Name the change: -Enable or -Disable.'
     }
     $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
     $journal = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet

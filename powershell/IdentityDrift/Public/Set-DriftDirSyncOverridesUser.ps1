@@ -171,6 +171,7 @@ function Set-DriftDirSyncOverridesUser {
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $journal = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet
         $rows = New-Object -TypeName 'System.Collections.Generic.List[object]'
+        $items = New-Object -TypeName 'System.Collections.Generic.List[object]'
         $split = {
             param($values)
             $out = @()
@@ -212,17 +213,22 @@ function Set-DriftDirSyncOverridesUser {
             return
         }
 
+        $who = $null
         if ($PSBoundParameters.ContainsKey('MobilePhoneInEntraID')) {
-            if ($PSBoundParameters.ContainsKey('MobileInAD') -or $PSBoundParameters.ContainsKey('OtherMobileInAD')) {
-                throw '-MobilePhoneInEntraID cannot be combined with -MobileInAD or -OtherMobileInAD.'
-            }
             $who = Resolve-DriftIdentity -BoundParameters $PSBoundParameters -Side 'Entra' -PipelineItem $_ -IdentityFromCall $identityFromCall
             if ($null -eq $who) {
                 Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side 'Entra'
                 return
             }
-            $arguments = @{ Source = $source; Identity = $who; MobileInEntra = $MobilePhoneInEntraID }
-            Invoke-DriftWrite -Op 'DirSync.Set' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal
+            if ($PSBoundParameters.ContainsKey('MobileInAD') -or $PSBoundParameters.ContainsKey('OtherMobileInAD')) {
+                Write-DriftItemError -Cmdlet $PSCmdlet -Target $who -ErrorId 'ConflictingParameters' -Message '-MobilePhoneInEntraID cannot be combined with -MobileInAD or -OtherMobileInAD.'
+                return
+            }
+            if ($PSBoundParameters.ContainsKey('AlternateMobilePhonesInEntra') -and (@($AlternateMobilePhonesInEntra | Where-Object { -not [string]::IsNullOrWhiteSpace($_) }).Count -gt 0)) {
+                Write-DriftItemError -Cmdlet $PSCmdlet -Target $who -ErrorId 'NotSupported' -Category NotImplemented -Message "-AlternateMobilePhonesInAAD for ${who}: Microsoft Graph has no AlternateMobilePhones, so IdentityDrift cannot write them in Entra ID. Set AD otherMobile (-OtherMobileInAD) and let sync carry it."
+                return
+            }
+            $items.Add(@{ Identity = $who; MobileInEntra = $MobilePhoneInEntraID })
             return
         }
 
@@ -231,27 +237,35 @@ function Set-DriftDirSyncOverridesUser {
             Write-DriftMissingIdentity -Cmdlet $PSCmdlet -Side 'AD'
             return
         }
-        $arguments = @{ Source = $source; Identity = $who }
+        $item = @{ Identity = $who }
         if ($PSBoundParameters.ContainsKey('MobileInAD')) {
             if ([string]::IsNullOrWhiteSpace($MobileInAD)) {
-                throw "-MobileInAD is empty; use Clear-DriftDirSyncOverridesUser -MobileInAD to clear it."
+                Write-DriftItemError -Cmdlet $PSCmdlet -Target $who -ErrorId 'EmptyValue' -Message "-MobileInAD is empty for ${who}; use Clear-DriftDirSyncOverridesUser -MobileInAD to clear it."
+                return
             }
-            $arguments['MobileInAD'] = $MobileInAD.Trim()
+            $item['MobileInAD'] = $MobileInAD.Trim()
         }
         if ($PSBoundParameters.ContainsKey('OtherMobileInAD')) {
             $values = & $split $OtherMobileInAD
             if ($values.Count -eq 0) {
-                throw "-OtherMobileInAD is empty; use Clear-DriftDirSyncOverridesUser -OtherMobileInAD to clear it."
+                Write-DriftItemError -Cmdlet $PSCmdlet -Target $who -ErrorId 'EmptyValue' -Message "-OtherMobileInAD is empty for ${who}; use Clear-DriftDirSyncOverridesUser -OtherMobileInAD to clear it."
+                return
             }
-            $arguments['OtherMobileInAD'] = $values
+            $item['OtherMobileInAD'] = $values
         }
-        if (-not ($arguments.ContainsKey('MobileInAD') -or $arguments.ContainsKey('OtherMobileInAD'))) {
-            throw 'Name the new value: -MobileInAD, -OtherMobileInAD or -MobilePhoneInEntraID (or pipe rows of Compare-DriftDirSyncOverrides).'
+        if (-not ($item.ContainsKey('MobileInAD') -or $item.ContainsKey('OtherMobileInAD'))) {
+            Write-DriftItemError -Cmdlet $PSCmdlet -Target $who -ErrorId 'MissingValue' -Message "Name the new value for ${who}: -MobileInAD, -OtherMobileInAD or -MobilePhoneInEntraID (or pipe rows of Compare-DriftDirSyncOverrides)."
+            return
         }
-        Invoke-DriftWrite -Op 'DirSync.Set' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal
+        $items.Add($item)
     }
 
     end {
+        # One pipeline is one plan with one journal: every user named in process {} is planned and applied here.
+        if ($items.Count -gt 0) {
+            $arguments = @{ Source = $source; Items = $items.ToArray() }
+            Invoke-DriftWrite -Op 'DirSync.Set' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal -SelectTargets
+        }
         if ($rows.Count -gt 0) {
             $arguments = @{ Source = $source; Rows = $rows.ToArray() }
             Invoke-DriftWrite -Op 'DirSync.Persist' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $journal -SelectTargets

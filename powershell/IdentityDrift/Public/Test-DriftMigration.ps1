@@ -88,7 +88,7 @@ function Test-DriftMigration {
             }
         }
         if ($paths.Count -eq 0 -and -not $arguments.ContainsKey('Identities')) {
-            throw 'Name the moves: -Path (files or folders of saved statistics) and/or -Identity (fetched live).'
+            Stop-DriftCall -Cmdlet $PSCmdlet -Message 'Name the moves: -Path (files or folders of saved statistics) and/or -Identity (fetched live).'
         }
         $ok = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Migration.Verify' -Arguments $arguments) -Cmdlet $PSCmdlet -Target $paths
         if ($null -eq $ok) {

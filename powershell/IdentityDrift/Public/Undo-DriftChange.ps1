@@ -75,6 +75,7 @@ function Undo-DriftChange {
         $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
         $undoJournal = Resolve-DriftJournalPath -Path $JournalPath -Cmdlet $PSCmdlet
         $seen = New-Object -TypeName 'System.Collections.Generic.HashSet[string]' -ArgumentList ([System.StringComparer]::Ordinal)
+        $journals = New-Object -TypeName 'System.Collections.Generic.List[string]'
     }
 
     process {
@@ -82,7 +83,17 @@ function Undo-DriftChange {
         if (-not $seen.Add($path)) {
             return
         }
-        $arguments = @{ Source = $source; Journal = $path }
-        Invoke-DriftWrite -Op 'Undo' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $undoJournal -AllOrNothing
+        $journals.Add($path)
+    }
+
+    end {
+        # The journals of one pipeline are undone after the pipeline has ended, newest last as given, each as
+        # a whole; their undo journals get distinct names even within one second.
+        for ($i = 0; $i -lt $journals.Count; $i++) {
+            Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $i -Total $journals.Count -Status $journals[$i]
+            $arguments = @{ Source = $source; Journal = $journals[$i] }
+            Invoke-DriftWrite -Op 'Undo' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $undoJournal -AllOrNothing
+        }
+        Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $journals.Count -Total $journals.Count
     }
 }

@@ -54,6 +54,8 @@ Describe 'Writing to a snapshot with the native library' {
 
         $outcome = Set-DriftDirSyncFeature -Enable -AcceptOverwrite -SnapshotPath $snap -JournalPath $journals -Confirm:$false -WarningAction SilentlyContinue
         $outcome.Status | Should -Be 'Applied'
+        $outcome.Before | Should -Be 'disabled'
+        $outcome.After | Should -Be 'enabled'
         (Get-DriftDirSyncFeature -SnapshotPath $snap).Enabled | Should -BeTrue
     }
 

@@ -96,11 +96,32 @@ Describe 'Clear-DriftDirSyncOverridesUser' {
     It 'asks the library to clear exactly what was named' {
         $null = Clear-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -MobileInAD -Demo -WhatIf
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
-            $Op -eq 'DirSync.Clear' -and $Arguments.MobileInAD -eq $true -and $Arguments.OtherMobileInAD -eq $false -and $Arguments.MobileInEntra -eq $false -and $Arguments.Apply -eq $false
+            $Op -eq 'DirSync.Clear' -and $Arguments.MobileInAD -eq $true -and $Arguments.OtherMobileInAD -eq $false -and $Arguments.MobileInEntra -eq $false -and $Arguments.Apply -eq $false -and
+            (@($Arguments.Identities) -join '|') -eq 'tim@contoso.com'
         }
     }
 
-    It 'needs something to clear' {
-        { Clear-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -Demo -WhatIf } | Should -Throw '*Name what to clear*'
+    It 'clears AD mobile only when no switch is given, as Clear-ADSyncToolsDirSyncOverridesUser <UPN> does' {
+        $null = Clear-DriftDirSyncOverridesUser 'tim@contoso.com' -Demo -WhatIf
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            $Op -eq 'DirSync.Clear' -and $Arguments.MobileInAD -eq $true -and $Arguments.OtherMobileInAD -eq $false -and $Arguments.MobileInEntra -eq $false
+        }
+    }
+
+    It 'plans a pipeline of users as one request' {
+        $null = 'a@contoso.com', 'b@contoso.com', 'c@contoso.com' | Clear-DriftDirSyncOverridesUser -MobileInAD -Demo -WhatIf
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            (@($Arguments.Identities) -join '|') -eq 'a@contoso.com|b@contoso.com|c@contoso.com'
+        }
+    }
+
+    It 'refuses -AlternateMobilePhonesInAAD with a terminating ErrorRecord' {
+        $caught = $null
+        try { Clear-DriftDirSyncOverridesUser 'tim@contoso.com' -MobilePhoneInAAD -AlternateMobilePhonesInAAD -Demo -WhatIf } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.NotSupported*'
+        $caught.CategoryInfo.Category | Should -Be 'NotImplemented'
+        $caught.Exception.Message | Should -BeLike '*Microsoft Graph has no AlternateMobilePhones*'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 0 -Exactly
     }
 }

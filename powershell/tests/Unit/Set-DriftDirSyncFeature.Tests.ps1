@@ -35,7 +35,7 @@ Describe 'Get-DriftDirSyncFeature' {
 Describe 'Set-DriftDirSyncFeature' {
     BeforeEach {
         Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
-            ConvertTo-DriftTestResponse -Json '{"Command": "dirsync bypass enable", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "tenant.bypassDirSyncOverrides", "Target": "tenant", "Locator": {"Id": "12cce4b4"}, "Before": {"Enabled": false}, "After": {"Enabled": true}}], "Preview": {"Users": [{"UserPrincipalName": "a@contoso.com"}]}}'
+            ConvertTo-DriftTestResponse -Json '{"Command": "dirsync bypass enable", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [{"Seq": 1, "Op": "tenant.bypassDirSyncOverrides", "Target": "tenant", "Locator": {"Id": "12cce4b4"}, "Before": {"BypassDirSyncOverridesEnabled": false}, "After": {"BypassDirSyncOverridesEnabled": true}}], "Preview": {"Users": [{"UserPrincipalName": "a@contoso.com"}]}}'
         }
     }
 

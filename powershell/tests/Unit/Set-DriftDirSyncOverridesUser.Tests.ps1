@@ -37,10 +37,11 @@ Describe 'Set-DriftDirSyncOverridesUser' {
         $outcome = Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -MobileInAD '1234567890' -Demo -JournalPath $TestDrive -Confirm:$false
 
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
-            $Op -eq 'DirSync.Set' -and $Arguments.Apply -eq $false -and $Arguments.Identity -eq 'tim@contoso.com' -and $Arguments.MobileInAD -eq '1234567890'
+            $items = @($Arguments.Items)
+            $Op -eq 'DirSync.Set' -and $Arguments.Apply -eq $false -and $items.Count -eq 1 -and $items[0].Identity -eq 'tim@contoso.com' -and $items[0].MobileInAD -eq '1234567890'
         }
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
-            $Op -eq 'DirSync.Set' -and $Arguments.Apply -eq $true -and $Arguments.JournalPath -eq $TestDrive
+            $Op -eq 'DirSync.Set' -and $Arguments.Apply -eq $true -and $Arguments.JournalPath -eq $TestDrive -and (@($Arguments.Only) -join '|') -eq 'tim@contoso.com'
         }
         $outcome.PSObject.TypeNames[0] | Should -Be 'IdentityDrift.WriteOutcome'
         $outcome.Status | Should -Be 'Applied'
@@ -90,7 +91,8 @@ Describe 'Set-DriftDirSyncOverridesUser' {
     It 'sets a cloud-only user''s Entra mobilePhone with -MobilePhoneInEntraID' {
         $null = Set-DriftDirSyncOverridesUser -Identity 'guest@contoso.com' -MobilePhoneInEntraID '+1 555' -Demo -WhatIf
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
-            $Op -eq 'DirSync.Set' -and $Arguments.MobileInEntra -eq '+1 555' -and -not $Arguments.ContainsKey('MobileInAD')
+            $item = @($Arguments.Items)[0]
+            $Op -eq 'DirSync.Set' -and $item.MobileInEntra -eq '+1 555' -and -not $item.ContainsKey('MobileInAD')
         }
     }
 
@@ -98,13 +100,63 @@ Describe 'Set-DriftDirSyncOverridesUser' {
         [pscustomobject]@{ DistinguishedName = 'CN=Tim,DC=contoso,DC=com'; ObjectGUID = [guid]'5d1f0000-0000-4000-8000-000000000002'; UserPrincipalName = 'tim@contoso.com' } |
             Set-DriftDirSyncOverridesUser -MobileInAD '1' -Demo -WhatIf | Out-Null
         Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
-            $Arguments.Identity -eq 'CN=Tim,DC=contoso,DC=com'
+            @($Arguments.Items)[0].Identity -eq 'CN=Tim,DC=contoso,DC=com'
         }
     }
 
-    It 'refuses to guess a value' {
-        { Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -Demo -WhatIf } | Should -Throw '*Name the new value*'
-        { Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -MobileInAD '' -Demo -WhatIf } | Should -Throw '*Clear-DriftDirSyncOverridesUser*'
+    It 'refuses to guess a value, with a non-terminating ErrorRecord per item' {
+        $null = Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -Demo -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike '*Name the new value*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.MissingValue*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].TargetObject | Should -Be 'tim@contoso.com'
+        $null = Set-DriftDirSyncOverridesUser -Identity 'tim@contoso.com' -MobileInAD '' -Demo -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike '*Clear-DriftDirSyncOverridesUser*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.EmptyValue*'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 0 -Exactly
+    }
+
+    It 'goes on with the other items after a bad one, and plans them as one request' {
+        $rows = @(
+            [pscustomobject]@{ UserPrincipalName = 'a@contoso.com'; Mobile = '1' }
+            [pscustomobject]@{ UserPrincipalName = 'b@contoso.com'; Mobile = '' }
+            [pscustomobject]@{ UserPrincipalName = 'c@contoso.com'; Mobile = '3' }
+        )
+        $null = $rows | ForEach-Object { [pscustomobject]@{ UserPrincipalName = $_.UserPrincipalName; MobileInAD = $_.Mobile } } |
+            Set-DriftDirSyncOverridesUser -Demo -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($errs).Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 'b@contoso.com'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter {
+            (@($Arguments.Items) | ForEach-Object { $_.Identity }) -join '|' -eq 'a@contoso.com|c@contoso.com'
+        }
+    }
+
+    It 'turns the library''s per-user errors into non-terminating ErrorRecords naming the user' {
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
+            ConvertTo-DriftTestResponse -Json ($planJson -replace '"Planned"', '"ItemErrors": [{"Identity": "nobody@contoso.com", "Kind": "Invalid", "Message": "no AD user matches nobody@contoso.com"}], "Planned"')
+        }
+        $null = 'nobody@contoso.com', 'tim@contoso.com' | Set-DriftDirSyncOverridesUser -MobileInAD '1' -Demo -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.Invalid*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].TargetObject | Should -Be 'nobody@contoso.com'
+    }
+
+    It 'shows Write-Progress per planned user on long runs, with the cmdlet as the activity' {
+        Mock -CommandName Write-Progress -ModuleName IdentityDrift
+        $many = (1..12 | ForEach-Object { '{"Seq": ' + $_ + ', "Op": "ad.phones", "Target": "u' + $_ + '@contoso.com", "Locator": {}, "Before": {"Mobile": "0", "OtherMobile": []}, "After": {"Mobile": "1", "OtherMobile": []}}' }) -join ','
+        Mock -CommandName Invoke-DriftNative -ModuleName IdentityDrift -MockWith {
+            ConvertTo-DriftTestResponse -Json ('{"Command": "dirsync set", "WritesTo": "x", "Applied": false, "JournalPath": null, "Planned": [' + $many + ']}')
+        }
+        $null = 1..12 | ForEach-Object { "u$_@contoso.com" } | Set-DriftDirSyncOverridesUser -MobileInAD '1' -Demo -WhatIf
+        Should -Invoke -CommandName Write-Progress -ModuleName IdentityDrift -Times 12 -Exactly -ParameterFilter { $Activity -eq 'Set-DriftDirSyncOverridesUser' -and -not $Completed }
+        Should -Invoke -CommandName Write-Progress -ModuleName IdentityDrift -Times 1 -Exactly -ParameterFilter { $Completed }
+    }
+
+    It 'refuses -AlternateMobilePhonesInAAD for Entra ID with an ErrorRecord' {
+        $null = Set-DriftDirSyncOverridesUser 'guest@contoso.com' -MobilePhoneInAAD '999888777' -AlternateMobilePhonesInAAD '0987654', '1234567' -Demo -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.NotSupported*'
+        $errs[0].CategoryInfo.Category | Should -Be 'NotImplemented'
+        Should -Invoke -CommandName Invoke-DriftNative -ModuleName IdentityDrift -Times 0 -Exactly
     }
 
     It 'reports a conflict as an error and as an outcome' {

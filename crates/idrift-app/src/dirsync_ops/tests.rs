@@ -1,7 +1,8 @@
 //! Tests of the DirSyncOverrides plans and executor against the in-memory directory.
 
 use idrift_core::anchor::immutable_id_from_guid;
-use idrift_core::model::SyncFeatures;
+use idrift_core::in_memory::InMemoryDirectory;
+use idrift_core::model::{Snapshot, SyncFeatures};
 
 use super::*;
 use crate::journal::{Clock, OpStatus, RunOptions, apply, read, resume, undo_spec};

@@ -84,6 +84,7 @@ impl RehearsalTarget {
         let requests_path = dir.join(RESTORE_REQUESTS_FILE);
         let requests = if requests_path.is_file() {
             let text = read_text(&requests_path)?;
+            crate::strict::check_json(&requests_path, &text, 1)?;
             serde_json::from_str(&text).map_err(|e| AppError::Parse {
                 path: requests_path.clone(),
                 message: format!(

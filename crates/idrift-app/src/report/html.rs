@@ -90,22 +90,25 @@ const SCRIPT: &str = r#"
 (function(){
  var PAGE=50;
  document.querySelectorAll('table.paged').forEach(function(t){
-  var rows=Array.prototype.slice.call(t.tBodies[0].rows), shown=rows, page=0;
-  if(rows.length<=PAGE)return;
+  var n=t.nextElementSibling;while(n&&n.tagName==='P')n=n.nextElementSibling;
+  var data=(n&&n.tagName==='SCRIPT'&&n.className==='rows')?JSON.parse(n.textContent):null;
+  var rows=data||Array.prototype.slice.call(t.tBodies[0].rows), shown=rows, page=0, texts=null;
+  if(rows.length<=PAGE&&!data)return;
   var bar=document.createElement('div');bar.className='pager';
   var q=document.createElement('input');q.type='search';q.placeholder='Filter rows';
   var prev=document.createElement('button');prev.textContent='Previous';
   var next=document.createElement('button');next.textContent='Next';
   var info=document.createElement('span');info.className='muted';
   bar.append(q,prev,next,info);t.parentNode.insertBefore(bar,t);
+  function text(i){if(!texts){texts=data?data.map(function(s){return s.replace(/<[^>]*>/g,'').toLowerCase()}):rows.map(function(r){return r.textContent.toLowerCase()})}return texts[i]}
   function draw(){
    var pages=Math.max(1,Math.ceil(shown.length/PAGE));page=Math.min(page,pages-1);
-   rows.forEach(function(r){r.hidden=true});
-   shown.slice(page*PAGE,(page+1)*PAGE).forEach(function(r){r.hidden=false});
+   var cut=shown.slice(page*PAGE,(page+1)*PAGE);
+   if(data){t.tBodies[0].innerHTML=cut.join('')}else{rows.forEach(function(r){r.hidden=true});cut.forEach(function(r){r.hidden=false})}
    info.textContent='Rows '+(shown.length?page*PAGE+1:0)+'-'+Math.min(shown.length,(page+1)*PAGE)+' of '+shown.length;
   }
   q.addEventListener('input',function(){var v=q.value.toLowerCase();
-   shown=v?rows.filter(function(r){return r.textContent.toLowerCase().indexOf(v)>=0}):rows;page=0;draw()});
+   shown=v?rows.filter(function(r,i){return text(i).indexOf(v)>=0}):rows;page=0;draw()});
   prev.addEventListener('click',function(){if(page>0){page--;draw()}});
   next.addEventListener('click',function(){page++;draw()});
   draw();
@@ -276,6 +279,36 @@ fn bar_chart(h: &mut String, id: &str, title: &str, bars: &[(String, usize, &str
     h.push_str("</svg></figure>");
 }
 
+/// Tables longer than this keep their rows out of the DOM: the rows (already escaped markup) go into a JSON
+/// data block after the table, and the page script builds only the page shown, so a report of 100,000
+/// findings opens as fast as a small one. Shorter tables stay plain HTML (and print whole).
+const INLINE_ROWS: usize = 1_000;
+
+/// Ends a paged table whose rows were written from `body` on: short tables are closed as they are; long ones
+/// move their rows into a `<script type="application/json" class="rows">` block the page script reads.
+fn end_table(h: &mut String, body: usize) {
+    let rows = h.get(body..).map_or(0, |b| b.matches("</tr>").count());
+    if rows <= INLINE_ROWS {
+        h.push_str("</tbody></table>");
+        return;
+    }
+    let markup = h.split_off(body);
+    let list: Vec<String> = markup
+        .split_inclusive("</tr>")
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned());
+    // Nothing in the block may end it or open a comment: `</` becomes `<\/` (the same string in JSON), and
+    // every directory value inside is already escaped.
+    let json = json.replace("</", "<\\/").replace("<!--", "\\u003c!--");
+    let _ = write!(
+        h,
+        "</tbody></table><p class=\"print-note muted\">{rows} rows; printing shows the page on screen. For \
+         every row, export with <code>--format csv</code>.</p><script type=\"application/json\" class=\"rows\">{json}</script>"
+    );
+}
+
 fn sev(s: Severity) -> String {
     format!("<span class=\"sev {s}\">{s}</span>")
 }
@@ -285,6 +318,7 @@ fn findings_table(h: &mut String, findings: &[Finding]) {
     h.push_str(
         "<table class=\"paged\"><thead><tr><th>Severity</th><th>Kind</th><th>UserPrincipalName</th><th>Detail</th></tr></thead><tbody>",
     );
+    let body = h.len();
     for f in findings {
         let _ = write!(
             h,
@@ -295,7 +329,7 @@ fn findings_table(h: &mut String, findings: &[Finding]) {
             esc(&detail(f))
         );
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }
 
@@ -324,6 +358,7 @@ fn bypass(h: &mut String, r: &Report) {
              <table class=\"paged\"><thead><tr><th>UserPrincipalName</th><th>Mobile in AD (kept)</th>\
              <th>Mobile in Entra (lost)</th><th>Other mobiles AD / Entra</th><th>Why</th></tr></thead><tbody>",
         );
+        let body = h.len();
         for u in users {
             let alt = u
                 .alternate_mobile_phones_in_entra
@@ -340,7 +375,7 @@ fn bypass(h: &mut String, r: &Report) {
                 esc(&u.explanation)
             );
         }
-        h.push_str("</tbody></table>");
+        end_table(h, body);
     }
     close(h);
 }
@@ -363,6 +398,7 @@ fn exchange(h: &mut String, r: &Report) {
         "<table class=\"paged\"><thead><tr><th>Severity</th><th>Kind</th><th>User</th><th>Finding</th>\
          <th>Recommended option and its steps</th></tr></thead><tbody>",
     );
+    let body = h.len();
     for f in findings {
         let fix = r
             .fixes
@@ -416,26 +452,52 @@ fn exchange(h: &mut String, r: &Report) {
         }
         h.push_str("</td></tr>");
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }
 
-fn lint_section(h: &mut String, lint: &[super::LintItem]) {
-    open(h, "lint", "Lint results", lint.len(), false);
-    h.push_str(
-        "<table class=\"paged\"><thead><tr><th>Severity</th><th>Rule</th><th>Object</th><th>Message</th></tr></thead><tbody>",
+fn lint_section(h: &mut String, lint: &idrift_core::lint::LintReport) {
+    let s = &lint.summary;
+    open(h, "lint", "AD lint (IdFix rules)", lint.errors.len(), false);
+    let excluded: u64 = s.excluded.values().sum();
+    let _ = write!(
+        h,
+        "<p><span id=\"lint-checked\">{}</span> of {} object(s) checked ({excluded} excluded as Entra Connect \
+         and IdFix exclude them); <span id=\"lint-errors\">{}</span> error row(s).",
+        s.objects_checked, s.objects_read, s.errors
     );
-    for l in lint {
+    if !s.by_error.is_empty() {
+        let parts: Vec<String> = s
+            .by_error
+            .iter()
+            .map(|(k, n)| format!("{} {n}", esc(k.as_str())))
+            .collect();
+        let _ = write!(h, " By error: {}.", parts.join(", "));
+    }
+    h.push_str("</p>");
+    if lint.errors.is_empty() {
+        h.push_str("<p>No object breaks a rule.</p>");
+        close(h);
+        return;
+    }
+    h.push_str(
+        "<table class=\"paged\"><thead><tr><th>Distinguished name</th><th>Attribute</th><th>Error</th>\
+         <th>Value</th><th>Update</th><th>Action</th></tr></thead><tbody>",
+    );
+    let body = h.len();
+    for e in &lint.errors {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&l.severity),
-            esc(&l.rule),
-            esc(&l.object),
-            esc(&l.message)
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&e.dn),
+            esc(e.attribute),
+            esc(&e.error_text()),
+            esc(&e.value),
+            esc(&e.update),
+            esc(e.action.as_str())
         );
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }
 
@@ -459,6 +521,7 @@ fn migration(h: &mut String, users: &[idrift_core::migration::UserVerification])
          retries and can exceed the mailbox.</p><table class=\"paged\"><thead><tr><th>User</th><th>Verdict</th>\
          <th>Status</th><th>Data migrated</th><th>Estimate</th><th>Ratio</th><th>Missing items</th><th>Why</th></tr></thead><tbody>",
     );
+    let body = h.len();
     for u in users {
         let class = match u.verdict {
             idrift_core::migration::Verdict::Pass => "good",
@@ -480,7 +543,7 @@ fn migration(h: &mut String, users: &[idrift_core::migration::UserVerification])
             esc(&u.verdict_reason)
         );
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }
 
@@ -491,6 +554,7 @@ fn journals(h: &mut String, journals: &[JournalSummary]) {
         "<table class=\"paged\"><thead><tr><th>When</th><th>Run</th><th>Object</th><th>Before</th><th>After</th>\
          <th>Outcome</th><th>Undone</th></tr></thead><tbody>",
     );
+    let body = h.len();
     for j in journals {
         let file = j.path.file_name().map_or_else(
             || j.path.display().to_string(),
@@ -520,7 +584,7 @@ fn journals(h: &mut String, journals: &[JournalSummary]) {
             );
         }
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }
 
@@ -545,6 +609,7 @@ fn trend(h: &mut String, name: &str, d: &crate::diff::ScanDiff) {
     h.push_str(
         "</div><table class=\"paged\"><thead><tr><th>Change</th><th>Severity</th><th>Kind</th><th>User</th><th>Detail</th></tr></thead><tbody>",
     );
+    let body = h.len();
     let row = |h: &mut String, what: &str, f: &Finding| {
         let _ = write!(
             h,
@@ -567,6 +632,6 @@ fn trend(h: &mut String, name: &str, d: &crate::diff::ScanDiff) {
     for f in &d.unchanged {
         row(h, "persisting", f);
     }
-    h.push_str("</tbody></table>");
+    end_table(h, body);
     close(h);
 }

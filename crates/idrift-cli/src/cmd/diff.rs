@@ -9,7 +9,7 @@ use idrift_app::diff::{ScanDiff, diff, load_scan};
 use idrift_core::scan::Finding;
 
 use crate::Ctx;
-use crate::cmd::scan::{detail, scan_options};
+use crate::cmd::scan::{ScanOptArgs, detail};
 use crate::output::table;
 
 /// How `idrift diff` prints.
@@ -34,24 +34,14 @@ pub(crate) struct DiffArgs {
     /// Output: table, or json.
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     format: DiffFormat,
-    /// For snapshot directories: the hybrid routing domain (detected from the data when not given).
-    #[arg(long, value_name = "DOMAIN")]
-    routing_domain: Option<String>,
-    /// For snapshot directories: an OU in sync scope (repeatable).
-    #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
-    /// For snapshot directories: the region for numbers written without a country code (e.g. US).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
+    /// For snapshot directories, the options of the scan made of them.
+    #[command(flatten)]
+    scan: ScanOptArgs,
 }
 
 /// Runs `idrift diff`: exit 3 when the new scan has findings the old one did not, else 0.
 pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let opts = scan_options(
-        args.routing_domain.as_deref(),
-        &args.sync_scope,
-        args.default_region.as_deref(),
-    );
+    let opts = args.scan.options();
     let old = load_scan(&args.old, &opts)?;
     let new = load_scan(&args.new, &opts)?;
     let d = diff(&old.findings, &new.findings);

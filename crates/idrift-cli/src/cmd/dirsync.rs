@@ -60,9 +60,12 @@ continues with --resume JOURNAL, and `idrift undo JOURNAL` restores the values f
 pub(crate) struct CompareArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// Where to write the CSV: a file, or a directory for the ADSyncTools file name (default: the current directory).
-    #[arg(long, value_name = "PATH")]
+    /// With --format table, the CSV file to write (default: the ADSyncTools file name in --out-dir).
+    #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
     out: Option<PathBuf>,
+    /// With --format table, the folder for the CSV under its ADSyncTools file name, ADSyncTools-DirSyncOverrides_<time>.csv (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
     /// Output: table (writes the CSV, prints a table), json (prints JSON, writes no file), csv (prints the CSV, writes no file).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -112,7 +115,7 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             idrift_app::dirsync::write_csv(ctx.out, &report.rows)?;
         }
         Format::Table => {
-            let path = csv_path(args.out.as_deref(), ctx.now_unix);
+            let path = csv_path(&args, ctx)?;
             idrift_app::dirsync::write_csv_file(&path, &report.rows)?;
             render_table(&report, ctx)?;
             writeln!(
@@ -138,13 +141,23 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn csv_path(out: Option<&Path>, now_unix: i64) -> PathBuf {
-    let name = idrift_app::dirsync::csv_file_name(now_unix);
-    match out {
-        Some(p) if p.is_dir() => p.join(name),
-        Some(p) => p.to_path_buf(),
-        None => PathBuf::from(name),
-    }
+/// The CSV file compare writes: `--out FILE`, or the ADSyncTools file name in `--out-dir` (default: here).
+/// `--out DIR`, the spelling of earlier releases, still works for one release, with a warning.
+fn csv_path(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<PathBuf> {
+    let name = idrift_app::dirsync::csv_file_name(ctx.now_unix);
+    Ok(match (&args.out, &args.out_dir) {
+        (Some(p), _) if p.is_dir() => {
+            writeln!(
+                ctx.err,
+                "warning: --out {} is a folder; --out names a file now, use --out-dir for a folder (--out DIR stops working in the next release)",
+                p.display()
+            )?;
+            p.join(name)
+        }
+        (Some(p), _) => p.clone(),
+        (None, Some(dir)) => dir.join(name),
+        (None, None) => PathBuf::from(name),
+    })
 }
 
 fn join(v: &[String]) -> String {

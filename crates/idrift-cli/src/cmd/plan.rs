@@ -30,21 +30,14 @@ pub(crate) struct PlanArgs {
     /// Show only this option: DeleteAndMerge, RemoveLicense, KeepCloudMailbox, AddRoutingAddressOnPrem, ReprovisionCloudAlias.
     #[arg(long = "option", value_name = "ID", value_parser = parse_option)]
     option: Option<OptionId>,
-    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
-    #[arg(long, value_name = "DOMAIN")]
-    routing_domain: Option<String>,
-    /// An OU in sync scope (repeat for several), as for `idrift scan`.
-    #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
+    #[command(flatten)]
+    scan: super::scan::ScanOptArgs,
     /// An OU outside the sync scope, where ReprovisionCloudAlias moves the user for a while.
     #[arg(long, value_name = "DN")]
     out_of_scope_ou: Option<String>,
     /// The on-premises MRS endpoint used in migration and restore commands (e.g. mail.contoso.com).
     #[arg(long, value_name = "HOST")]
     remote_host: Option<String>,
-    /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
     /// Continue a run of --option ID from its journal: the steps already done are not repeated.
     #[arg(long, value_name = "JOURNAL")]
     resume: Option<PathBuf>,
@@ -73,11 +66,7 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         apply::check_new_journal(&args)?;
     }
     let loaded = args.source.load(ctx)?;
-    let scan_opts = super::scan::scan_options(
-        args.routing_domain.as_deref(),
-        &args.sync_scope,
-        args.default_region.as_deref(),
-    );
+    let scan_opts = args.scan.options();
     let plan_opts = PlanOptions {
         out_of_scope_ou: args.out_of_scope_ou.clone(),
         remote_host_name: args.remote_host.clone(),

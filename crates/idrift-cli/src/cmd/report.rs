@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::report::{Extras, Header, build, demo_extras, write_html};
+use idrift_app::report::{Extras, Header, LintSource, build, demo_extras, lint_source, write_html};
 use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
-use crate::cmd::scan::scan_options;
+use crate::cmd::scan::ScanOptArgs;
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift report`.
@@ -29,15 +29,8 @@ pub(crate) struct ReportArgs {
     /// The previous scan for the trend: `idrift scan --format json` output, or a snapshot directory.
     #[arg(long, value_name = "SCAN.json|SNAPSHOT")]
     previous: Option<PathBuf>,
-    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
-    #[arg(long, value_name = "DOMAIN")]
-    routing_domain: Option<String>,
-    /// An OU in sync scope (repeatable).
-    #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
-    /// Region for numbers written without a country code (ISO 3166 code, e.g. US).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
+    #[command(flatten)]
+    scan: ScanOptArgs,
 }
 
 fn describe(source: &SourceArgs) -> String {
@@ -60,19 +53,33 @@ fn describe(source: &SourceArgs) -> String {
     parts.join(", ")
 }
 
+/// The AD source lint can read: the demo, a snapshot's `ad.ldif` or an LDIF file (a live read carries only
+/// the attributes compare needs, so a live report leaves the lint section out; `idrift lint` covers it).
+fn lint_of(source: &SourceArgs) -> Option<LintSource<'_>> {
+    if source.demo {
+        return Some(LintSource::Demo);
+    }
+    if let Some(dir) = &source.snapshot {
+        return Some(LintSource::Snapshot(dir));
+    }
+    source
+        .ad
+        .as_deref()
+        .filter(|ad| !ad.starts_with("ldap://") && !ad.starts_with("ldaps://"))
+        .map(|ad| LintSource::Ldif(std::path::Path::new(ad)))
+}
+
 /// Runs `idrift report`.
 pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let loaded = args.source.load_with(ctx, LoadProfile::Full)?;
-    let opts = scan_options(
-        args.routing_domain.as_deref(),
-        &args.sync_scope,
-        args.default_region.as_deref(),
-    );
+    let opts = args.scan.options();
     let extras = Extras {
         migration: args.migration,
         journals: args.journal,
         previous: args.previous,
-        lint: None,
+        lint: lint_of(&args.source)
+            .map(|src| lint_source(src, &args.scan.sync_scope))
+            .transpose()?,
     };
     let header = Header {
         source: describe(&args.source),

@@ -18,15 +18,11 @@ use crate::source::SourceArgs;
 pub(crate) struct ScanArgs {
     #[command(flatten)]
     source: SourceArgs,
+    #[command(flatten)]
+    scan: ScanOptArgs,
     /// Output: table (findings and a summary), json ({"Summary":...,"Findings":[...]}), csv (one row per finding).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
-    #[arg(long, value_name = "DOMAIN")]
-    routing_domain: Option<String>,
-    /// An OU in sync scope (repeat for several); only unsynced AD users are filtered by it. Default: every AD user in the data is in scope.
-    #[arg(long = "sync-scope", value_name = "DN")]
-    sync_scope: Vec<String>,
     /// Report only these kinds (repeat, or separate with commas): DirSyncOverride, DuplicateMailbox, DuplicateMailboxRisk, ExchangeGuidMismatch, SoftMatchCollision, MissingRoutingAddress, ProvisioningError.
     #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
     kind: Vec<FindingKind>,
@@ -36,9 +32,6 @@ pub(crate) struct ScanArgs {
     /// With --format table, also write the findings CSV to this file.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-    /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code, e.g. US).
-    #[arg(long, value_name = "CC")]
-    default_region: Option<String>,
     /// Exit with code 3 when any finding reported is at least this severe (Info, Low, Medium, High, Critical), for scheduled tasks.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     fail_on: Option<Severity>,
@@ -54,18 +47,31 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
         .map_err(|e: idrift_core::scan::UnknownName| e.to_string())
 }
 
-/// The scan options the scan and plan commands share.
-pub(crate) fn scan_options(
-    routing_domain: Option<&str>,
-    sync_scope: &[String],
-    default_region: Option<&str>,
-) -> ScanOptions {
-    ScanOptions {
-        phone: PhoneOptions {
-            default_region: default_region.map(str::to_owned),
-        },
-        routing_domain: routing_domain.map(str::to_owned),
-        sync_scope: sync_scope.to_vec(),
+/// The options of the health checks, the same for scan, plan, diff and report.
+#[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Checks")]
+pub(crate) struct ScanOptArgs {
+    /// The hybrid routing domain (<tenant>.mail.onmicrosoft.com); detected from the data when not given.
+    #[arg(long, value_name = "DOMAIN")]
+    routing_domain: Option<String>,
+    /// An OU in sync scope (repeat for several); only unsynced AD users are filtered by it. Default: every AD user in the data is in scope.
+    #[arg(long = "sync-scope", value_name = "DN")]
+    pub(crate) sync_scope: Vec<String>,
+    /// Region for numbers written without a country code when comparing mobile numbers (ISO 3166 code, e.g. US).
+    #[arg(long, value_name = "CC")]
+    default_region: Option<String>,
+}
+
+impl ScanOptArgs {
+    /// The options as the checks take them.
+    pub(crate) fn options(&self) -> ScanOptions {
+        ScanOptions {
+            phone: PhoneOptions {
+                default_region: self.default_region.clone(),
+            },
+            routing_domain: self.routing_domain.clone(),
+            sync_scope: self.sync_scope.clone(),
+        }
     }
 }
 
@@ -73,11 +79,7 @@ pub(crate) fn scan_options(
 pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     // Only the attributes the checks read are kept: a million users fit in far less memory.
     let loaded = args.source.load_with(ctx, LoadProfile::Scan)?;
-    let opts = scan_options(
-        args.routing_domain.as_deref(),
-        &args.sync_scope,
-        args.default_region.as_deref(),
-    );
+    let opts = args.scan.options();
     let mut report = idrift_app::scan::scan(&loaded.snapshot, &opts);
     if !args.kind.is_empty() || args.min_severity.is_some() {
         let min = args.min_severity.unwrap_or(Severity::Info);

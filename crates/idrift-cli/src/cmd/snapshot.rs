@@ -22,7 +22,8 @@ pub(crate) struct TakeArgs {
     #[command(flatten)]
     source: SourceArgs,
     /// The directory to create (it must not exist, or be empty). Written only when every read succeeded.
-    #[arg(long, value_name = "DIR")]
+    /// (`--out` is a hidden alias, kept for one release.)
+    #[arg(long = "out-dir", alias = "out", value_name = "DIR")]
     out: PathBuf,
 }
 

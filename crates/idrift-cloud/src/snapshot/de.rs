@@ -556,7 +556,8 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
         write!(f, "{} or a page object {{\"value\":[...]}}", T::WHAT)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut acc = T::Acc::default();
         let mut page = false;
         while let Some(key) = map.next_key_seed(TopKeySeed::<T>(PhantomData))? {
@@ -667,7 +668,8 @@ impl<'de, T: Item> Visitor<'de> for ItemSeed<'_, T> {
         f.write_str(T::WHAT)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut acc = T::Acc::default();
         while let Some(key) = map.next_key_seed(KeySeed::<T>(PhantomData))? {
             let key = match key {
@@ -691,7 +693,15 @@ impl<'de, T: Item> Visitor<'de> for ItemSeed<'_, T> {
 
 /// A string property; `null` reads as `None`.
 pub(super) fn opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
-    map.next_value::<Option<String>>()
+    no_nul::<A::Error>(map.next_value::<Option<String>>()?)
+}
+
+/// Refuses a value holding a NUL character (it would reach a directory write).
+pub(super) fn no_nul<E: de::Error>(v: Option<String>) -> Result<Option<String>, E> {
+    match v {
+        Some(s) if s.contains('\0') => Err(E::custom(idrift_core::strict::NUL_MESSAGE)),
+        other => Ok(other),
+    }
 }
 
 /// A Boolean property; `null` reads as `None`.
@@ -723,18 +733,18 @@ impl<'de> Visitor<'de> for StringList<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
-        Ok(vec![v.to_owned()])
+        Ok(no_nul(Some(v.to_owned()))?.into_iter().collect())
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<String>, E> {
-        Ok(vec![v])
+        Ok(no_nul(Some(v))?.into_iter().collect())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         loop {
             self.0.elem(out.len());
-            match seq.next_element::<String>()? {
+            match no_nul(seq.next_element::<String>()?)? {
                 Some(s) => out.push(s),
                 None => break,
             }
@@ -744,7 +754,8 @@ impl<'de> Visitor<'de> for StringList<'_> {
         Ok(out)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, false); // PowerShell's wrapper: names as written.
         let mut out = None;
         while let Some(k) = map.next_key::<String>()? {
             if is(&k, "value") {
@@ -785,11 +796,11 @@ impl<'de> Visitor<'de> for Text {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
-        Ok(Some(v.to_owned()))
+        no_nul(Some(v.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Option<String>, E> {
-        Ok(Some(v))
+        no_nul(Some(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
@@ -804,7 +815,8 @@ impl<'de> Visitor<'de> for Text {
         Ok(Some(v.to_string()))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, false); // PowerShell's wrapper: names as written.
         let mut value = None;
         let mut date_time = None;
         while let Some(k) = map.next_key::<String>()? {

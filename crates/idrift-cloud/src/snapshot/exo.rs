@@ -307,7 +307,8 @@ impl<'de> Visitor<'de> for EnumValue {
         Ok(EnumText::Number(i128::from(v)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnumText, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EnumText, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, false);
         // Windows PowerShell 5.1 sometimes writes {"value": 1, ...} for enumerations.
         let mut out = None;
         while let Some(k) = map.next_key::<String>()? {
@@ -350,7 +351,8 @@ impl<'de> Visitor<'de> for GuidValue {
         Guid::from_str(v).map(Some).map_err(E::custom)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Guid>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<Guid>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut out = None;
         while let Some(k) = map.next_key::<String>()? {
             if is(&k, "guid") {

@@ -203,7 +203,8 @@ impl<'de> Visitor<'de> for Features<'_> {
         Ok(SyncFeatures::default())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SyncFeatures, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SyncFeatures, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut out = SyncFeatures::default();
         while let Some(k) = map.next_key::<String>()? {
             match FLAGS.iter().find(|(lower, _, _)| is(&k, lower)) {

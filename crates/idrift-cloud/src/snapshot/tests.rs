@@ -778,3 +778,27 @@ fn exo_round_trip() {
     write_exo_recipients(&mut out, &all).unwrap();
     assert_eq!(read_exo_recipients(out.as_slice()).unwrap(), all);
 }
+
+#[test]
+fn a_duplicate_key_is_an_error_in_every_snapshot_reader() {
+    let e = users_err("[{\"id\":\"1\",\"mobilePhone\":\"+1 555\",\n\"MobilePhone\":\"+1 666\"}]");
+    assert!(e.message.contains("duplicate key \"MobilePhone\""), "{e}");
+    assert_eq!(e.line, 2, "{e}");
+    assert!(e.path.starts_with("$[0]"), "{e}");
+    let e = users_err(r#"{"value":[],"value":[{"id":"1"}]}"#);
+    assert!(e.message.contains("duplicate key"), "{e}");
+    let e = users_err(r#"[{"id":"1","proxyAddresses":{"value":["a"],"value":["b"]}}]"#);
+    assert!(e.message.contains("duplicate key"), "{e}");
+    let e = exo_err(r#"[{"Identity":"a","PrimarySmtpAddress":"a@x","primarysmtpaddress":"b@x"}]"#);
+    assert!(e.message.contains("duplicate key"), "{e}");
+    let e = read_tenant_sync(r#"{"id":"a","ID":"b"}"#).unwrap_err();
+    assert!(e.message.contains("duplicate key"), "{e}");
+}
+
+#[test]
+fn a_nul_in_a_snapshot_value_is_an_error() {
+    let e = users_err("[{\"id\":\"1\",\"mobilePhone\":\"+1 555\\u0000\"}]");
+    assert!(e.message.contains("NUL"), "{e}");
+    let e = users_err("[{\"id\":\"1\",\"proxyAddresses\":[\"smtp:a\\u0000@x\"]}]");
+    assert!(e.message.contains("NUL"), "{e}");
+}

@@ -239,7 +239,8 @@ impl<'de> Visitor<'de> for Additional<'_> {
         Ok(None)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<UserAcc>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<UserAcc>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut acc = UserAcc::default();
         while let Some(k) = map.next_key::<String>()? {
             match CloudUser::classify(&k) {
@@ -388,7 +389,8 @@ impl<'de> Visitor<'de> for PlainList {
         Ok(out)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut out = None;
         while let Some(k) = map.next_key::<String>()? {
             if is(&k, "value") {
@@ -474,7 +476,8 @@ impl<'de, O: SubObject> Visitor<'de> for ObjElem<'_, O> {
         )))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<O, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<O, A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut o = O::default();
         while let Some(k) = map.next_key_seed(SubKey::<O>(PhantomData))? {
             match k {

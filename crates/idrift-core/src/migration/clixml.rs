@@ -249,7 +249,11 @@ impl Parser<'_> {
                 let v = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|err| self.syntax(at, format!("bad attribute {name}: {err}")))?;
-                return Ok(Some(decode_ps_escapes(&v)));
+                let v = decode_ps_escapes(&v);
+                if v.contains('\0') {
+                    return Err(self.syntax(at, crate::strict::NUL_MESSAGE));
+                }
+                return Ok(Some(v));
             }
         }
         Ok(None)
@@ -500,6 +504,9 @@ impl Parser<'_> {
             }
             Frame::Prim { tag, name, text } => {
                 let value = self.primitive(&tag, &text, at)?;
+                if matches!(&value, Value::Str(v) if v.contains('\0')) {
+                    return Err(self.syntax(at, crate::strict::NUL_MESSAGE));
+                }
                 self.deliver(name, value, at)?;
             }
         }

@@ -18,6 +18,11 @@ use super::{InputFormat, MigrationError, clixml};
 /// early (both with line and column), and [`MigrationError::Field`] naming `value[i]._clixml` when an
 /// embedded CLIXML item does not parse.
 pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
+    crate::strict::check_json(text).map_err(|e| MigrationError::Field {
+        path: e.path.trim_start_matches("$.").to_owned(),
+        line: Some(e.line),
+        message: e.message,
+    })?;
     let json: Json = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
         let (line, column) = (e.line(), e.column());
         let message = strip_position(&e.to_string());

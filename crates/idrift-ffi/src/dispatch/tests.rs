@@ -26,6 +26,12 @@ fn malformed_requests_are_bad_requests() {
     check_err("{", "BadRequest", "EOF while parsing");
     check_err("[1,2]", "BadRequest", "invalid type");
     check_err(r#"{"V":1}"#, "BadRequest", "missing field `Op`");
+    // A duplicate key is not last-wins: the request is refused, naming the path.
+    check_err(
+        r#"{"V":1,"Op":"Describe","Args":{"Csv":"a","Csv":"b"}}"#,
+        "BadRequest",
+        "at $.Args: duplicate key \"Csv\"",
+    );
     let (status, body) = handle(&[0xff, 0xfe, b'{']);
     assert_eq!(status, Status::Error);
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap();

@@ -1,7 +1,7 @@
 //! Tests of the LDIF reader and writer: real export shapes, malformed input, round trips and a
 //! deterministic fuzz run.
 
-use std::io::{BufReader, Read};
+use std::io::{self, BufReader, Read};
 
 use idrift_core::guid::Guid;
 use idrift_core::model::OnPremUser;
@@ -542,4 +542,21 @@ fn a_nul_in_a_text_value_is_an_error_naming_the_line_but_not_in_a_guid() {
                 objectGUID:: AAAAAAAAAAAAAAAAAAAAAQ==\n";
     let users = parse_users(guid).unwrap();
     assert_eq!(users.users.len(), 1);
+}
+
+#[test]
+fn the_writer_refuses_a_nul_in_any_text_value() {
+    let mut u = OnPremUser {
+        distinguished_name: "CN=Nul,DC=example,DC=com".to_owned(),
+        mobile: Some("+1 555\0 0100".to_owned()),
+        ..OnPremUser::default()
+    };
+    let e = write_users(Vec::new(), std::slice::from_ref(&u)).unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+    assert!(e.to_string().contains("`mobile`"), "{e}");
+    u.mobile = None;
+    u.proxy_addresses = vec!["smtp:a\0@x".to_owned()];
+    assert!(write_users(Vec::new(), std::slice::from_ref(&u)).is_err());
+    u.proxy_addresses.clear();
+    assert!(write_users(Vec::new(), std::slice::from_ref(&u)).is_ok());
 }

@@ -1,0 +1,353 @@
+//! Rehearsal on a snapshot: [`SnapshotTarget`] serves reads and writes from memory and edits the snapshot's
+//! files in place, changing only the lines (LDIF) or property values (JSON) it writes, so every attribute,
+//! comment and byte idrift does not model stays as it was.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use idrift_core::in_memory::InMemoryDirectory;
+use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
+use idrift_core::ports::{
+    CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
+};
+use idrift_core::writes::{PhoneChange, Phones, UserKey};
+use idrift_ldap::ldif_patch::{AttrValues, EntryEdit};
+use serde_json::Value;
+
+use crate::AppError;
+use crate::files::{write_atomic, write_err};
+
+/// How many AD phone changes a snapshot target holds before its LDIF is rewritten once for all of them.
+pub const AD_BATCH: usize = 4096;
+
+/// A snapshot (a directory, or an LDIF and a Graph JSON file) that writes go to, so the whole repair can be
+/// rehearsed offline. Reads and writes go to an [`InMemoryDirectory`]; a write edits the changed file in place
+/// (the `mobile`/`otherMobile` lines of one entry of `ad.ldif`, the `mobilePhone` of one user of
+/// `entra-users.json`, the `bypassDirSyncOverridesEnabled` of `entra-sync.json`) and replaces it atomically
+/// before the write is reported, so the journal never records a write the files do not hold. Held AD
+/// changes ([`OnPremPhoneWriter::set_phones_held`]) are written together by
+/// [`OnPremPhoneWriter::flush_phones`].
+#[derive(Debug)]
+pub struct SnapshotTarget {
+    inner: InMemoryDirectory,
+    ad_file: Option<PathBuf>,
+    entra_file: Option<PathBuf>,
+    sync_file: Option<PathBuf>,
+    /// AD changes held for the next flush, in order.
+    held: Mutex<Vec<PhoneChange>>,
+}
+
+impl SnapshotTarget {
+    /// Writes to the files of a snapshot directory (`ad.ldif`, `entra-users.json`, `entra-sync.json`).
+    pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
+        SnapshotTarget {
+            inner: InMemoryDirectory::new(snapshot),
+            ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
+            entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
+            sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
+            held: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes to single export files; a write to a side without a file is refused.
+    pub fn for_files(
+        ad: Option<&Path>,
+        entra: Option<&Path>,
+        snapshot: Snapshot,
+    ) -> SnapshotTarget {
+        SnapshotTarget {
+            inner: InMemoryDirectory::new(snapshot),
+            ad_file: ad.map(Path::to_path_buf),
+            entra_file: entra.map(Path::to_path_buf),
+            sync_file: None,
+            held: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Also writes the tenant sync object to `sync` (the `--entra-sync FILE` beside single export files).
+    #[must_use]
+    pub fn with_sync_file(mut self, sync: Option<&Path>) -> SnapshotTarget {
+        self.sync_file = sync.map(Path::to_path_buf);
+        self
+    }
+
+    /// The data, with every write made so far.
+    pub fn snapshot(&self) -> Snapshot {
+        self.inner.snapshot()
+    }
+
+    fn held(&self) -> MutexGuard<'_, Vec<PhoneChange>> {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Edits the `mobile` and `otherMobile` lines of the entries changed.
+    fn save_ad(&self, changes: &[PhoneChange]) -> Result<(), SourceError> {
+        let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
+        let mut edits: Vec<EntryEdit> = Vec::with_capacity(changes.len());
+        let mut index = std::collections::HashMap::with_capacity(changes.len());
+        for c in changes {
+            let edit = EntryEdit {
+                dn: c.distinguished_name.clone(),
+                attrs: vec![
+                    AttrValues {
+                        name: "mobile".to_owned(),
+                        values: c
+                            .after
+                            .mobile
+                            .iter()
+                            .map(|m| m.as_bytes().to_vec())
+                            .collect(),
+                    },
+                    AttrValues {
+                        name: "otherMobile".to_owned(),
+                        values: c
+                            .after
+                            .other_mobile
+                            .iter()
+                            .map(|m| m.as_bytes().to_vec())
+                            .collect(),
+                    },
+                ],
+            };
+            // A user changed twice in one batch: the last change is what memory holds.
+            match index.entry(c.distinguished_name.to_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(edits.len());
+                    edits.push(edit);
+                }
+            }
+        }
+        rewrite(path, |text| {
+            idrift_ldap::ldif_patch::patch(text, &edits).map_err(|e| e.to_string())
+        })
+    }
+
+    fn save_entra(&self, id: &str, mobile: Option<&str>) -> Result<(), SourceError> {
+        let path = self
+            .entra_file
+            .as_deref()
+            .ok_or_else(|| read_only("Entra ID users"))?;
+        let edit = idrift_cloud::snapshot::patch::JsonEdit {
+            id: id.to_owned(),
+            path: vec!["mobilePhone".to_owned()],
+            value: mobile.map_or(Value::Null, |m| Value::String(m.to_owned())),
+        };
+        rewrite(path, |text| {
+            idrift_cloud::snapshot::patch::patch(text, std::slice::from_ref(&edit))
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn save_sync(&self, sync: Option<&TenantSync>) -> Result<(), SourceError> {
+        let path = self
+            .sync_file
+            .as_deref()
+            .ok_or_else(|| read_only("tenant sync object"))?;
+        if !path.exists() {
+            // Nothing to keep: write the object as Graph returns it.
+            return write_atomic(path, |w| {
+                idrift_cloud::snapshot::write_tenant_sync(w, sync).map_err(write_err(path))
+            })
+            .map_err(|e| SourceError::Unavailable(e.to_string()));
+        }
+        let edits: Vec<_> = sync
+            .map(|s| idrift_cloud::snapshot::patch::JsonEdit {
+                id: s.id.clone(),
+                path: vec![
+                    "features".to_owned(),
+                    "bypassDirSyncOverridesEnabled".to_owned(),
+                ],
+                value: Value::Bool(s.features.bypass_dir_sync_overrides_enabled),
+            })
+            .into_iter()
+            .collect();
+        rewrite(path, |text| {
+            idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
+        })
+    }
+
+    fn check_writable(file: Option<&PathBuf>, what: &str) -> Result<(), SourceError> {
+        file.map(|_| ()).ok_or_else(|| read_only(what))
+    }
+
+    /// Puts memory back to the values before `changes` (newest first), after their file write failed.
+    async fn roll_back(&self, changes: &[PhoneChange]) {
+        for c in changes.iter().rev() {
+            let key = UserKey::Dn(c.distinguished_name.clone());
+            let _ = self.inner.set_phones(&key, &c.before, None).await;
+        }
+    }
+}
+
+/// Rewrites `path` with `edit` applied to its bytes: read, edit, write to a temporary sibling, rename.
+fn rewrite(
+    path: &Path,
+    edit: impl FnOnce(&[u8]) -> Result<Vec<u8>, String>,
+) -> Result<(), SourceError> {
+    let unavailable = |e: AppError| SourceError::Unavailable(e.to_string());
+    let text = std::fs::read(path).map_err(|source| {
+        unavailable(AppError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    let new = edit(&text).map_err(|message| {
+        unavailable(AppError::Parse {
+            path: path.to_path_buf(),
+            message,
+        })
+    })?;
+    if new == text {
+        return Ok(());
+    }
+    write_atomic(path, |w| w.write_all(&new).map_err(write_err(path))).map_err(unavailable)
+}
+
+fn read_only(what: &str) -> SourceError {
+    SourceError::Refused(format!(
+        "the {what} source is not a file this run can write"
+    ))
+}
+
+#[async_trait]
+impl OnPremDirectory for SnapshotTarget {
+    async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
+        OnPremDirectory::users(&self.inner).await
+    }
+}
+
+#[async_trait]
+impl CloudDirectory for SnapshotTarget {
+    async fn users(&self) -> Result<Vec<CloudUser>, SourceError> {
+        CloudDirectory::users(&self.inner).await
+    }
+
+    async fn tenant_sync(&self) -> Result<Option<TenantSync>, SourceError> {
+        self.inner.tenant_sync().await
+    }
+}
+
+#[async_trait]
+impl OnPremPhoneWriter for SnapshotTarget {
+    async fn find_user(&self, user: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
+        self.inner.find_user(user).await
+    }
+
+    async fn set_phones(
+        &self,
+        user: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError> {
+        SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
+        // Anything held goes out with this change, so the file never lags behind a write reported done.
+        let mut changes = std::mem::take(&mut *self.held());
+        let change = self.inner.set_phones(user, new, expected).await?;
+        changes.push(change.clone());
+        if let Err(e) = self.save_ad(&changes) {
+            // The file keeps the old values: put memory back so both agree.
+            self.roll_back(&changes).await;
+            return Err(e);
+        }
+        Ok(change)
+    }
+
+    fn phone_batch_limit(&self) -> usize {
+        if self.ad_file.is_some() { AD_BATCH } else { 1 }
+    }
+
+    async fn set_phones_held(
+        &self,
+        user: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError> {
+        SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
+        let change = self.inner.set_phones(user, new, expected).await?;
+        self.held().push(change.clone());
+        Ok(change)
+    }
+
+    async fn flush_phones(&self) -> Result<(), SourceError> {
+        let changes = std::mem::take(&mut *self.held());
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.save_ad(&changes) {
+            self.roll_back(&changes).await;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TenantSyncAdmin for SnapshotTarget {
+    async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError> {
+        self.inner.find_cloud_user(upn_or_id).await
+    }
+
+    async fn set_bypass_dir_sync_overrides(
+        &self,
+        sync_id: &str,
+        enabled: bool,
+    ) -> Result<(), SourceError> {
+        SnapshotTarget::check_writable(self.sync_file.as_ref(), "tenant sync object")?;
+        let before = self.inner.tenant_sync().await?;
+        self.inner
+            .set_bypass_dir_sync_overrides(sync_id, enabled)
+            .await?;
+        let after = self.inner.tenant_sync().await?;
+        if let Err(e) = self.save_sync(after.as_ref()) {
+            if let Some(b) = before {
+                let _ = self
+                    .inner
+                    .set_bypass_dir_sync_overrides(
+                        sync_id,
+                        b.features.bypass_dir_sync_overrides_enabled,
+                    )
+                    .await;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    async fn set_cloud_mobile(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError> {
+        SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
+        let before = self
+            .inner
+            .find_cloud_user(user_id)
+            .await?
+            .and_then(|u| u.mobile_phone);
+        self.inner.set_cloud_mobile(user_id, mobile).await?;
+        let after = self
+            .inner
+            .find_cloud_user(user_id)
+            .await?
+            .map(|u| (u.id, u.mobile_phone));
+        let saved = match &after {
+            Some((id, m)) => self.save_entra(id, m.as_deref()),
+            None => Ok(()),
+        };
+        if let Err(e) = saved {
+            let _ = self
+                .inner
+                .set_cloud_mobile(user_id, before.as_deref())
+                .await;
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

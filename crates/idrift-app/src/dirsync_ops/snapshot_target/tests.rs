@@ -1,0 +1,238 @@
+//! Tests of rehearsal writes on snapshot files: a write through the journal changes only the lines or values
+//! it writes, in a real-world-shaped export (comments, folded lines, base64, groups, contacts, attributes
+//! idrift does not model, CRLF), and undo restores every byte.
+
+use std::path::{Path, PathBuf};
+
+use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
+
+use crate::dirsync_ops::{AdPhoneEdit, plan_ad_edit, plan_bypass, plan_entra_edit, single_spec};
+use crate::journal::{self, Clock, OpStatus, PlanSpec, RunOptions};
+use crate::targets::{WriteTargets, snapshot_writers};
+
+/// An AD export of a small office, in the shape `ldifde -f` and `ldapsearch -LLL` give.
+const AD: &str = "\
+# Staff of fabrikam.test, exported for a rehearsal of the phone repair.
+version: 1
+
+# Oskar Lindqvist, Staff, fabrikam.test
+dn: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+cn: Oskar Lindqvist
+description: Runs the night shift at the Malmo depot; call the desk phone fir
+ st, the mobile only after 22:00.
+telephoneNumber: +46 40 555 0110
+department: Logistics
+manager: CN=Ingrid Berg,OU=Staff,DC=fabrikam,DC=test
+memberOf: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
+objectGUID:: 8mQ3oFZbXkWcrg8pOmD0nQ==
+sAMAccountName: oskar.lindqvist
+userPrincipalName: oskar.lindqvist@fabrikam.test
+mail: oskar.lindqvist@fabrikam.test
+mobile: 0701234567
+otherMobile: +46 70 555 0111
+comment: moved from the old depot in 2024
+whenChanged: 20261120093000.0Z
+
+dn:: Q049SsO2cmcgw4VrZXJtYW4sT1U9U3RhZmYsREM9ZmFicmlrYW0sREM9dGVzdA==
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+cn:: SsO2cmcgw4VrZXJtYW4=
+department: Finance
+objectGUID:: 8mQ3oFZbXkWcrg8pOmD0ng==
+sAMAccountName: jorg.akerman
+userPrincipalName: jorg.akerman@fabrikam.test
+telephoneNumber: +46 8 555 0120
+whenChanged: 20261120093000.0Z
+
+# A group and a contact: idrift reads neither and must leave both alone.
+dn: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
+objectClass: top
+objectClass: group
+cn: Night Shift
+member: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
+
+dn: CN=Harbour Pilot Desk,OU=Contacts,DC=fabrikam,DC=test
+objectClass: top
+objectClass: contact
+cn: Harbour Pilot Desk
+mobile: +46 31 555 0130
+";
+
+/// Entra's side as a Graph export script saves it.
+const ENTRA: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+  "value": [
+    {
+      "id": "7f1c0a52-3b1e-4c55-9a0e-1d2b3c4d5e01",
+      "userPrincipalName": "oskar.lindqvist@fabrikam.test",
+      "displayName": "Oskar Lindqvist",
+      "jobTitle": "Night shift lead",
+      "onPremisesImmutableId": "8mQ3oFZbXkWcrg8pOmD0nQ==",
+      "onPremisesSyncEnabled": true,
+      "mobilePhone": "+46 70 555 0110",
+      "businessPhones": ["+46 40 555 0110"]
+    },
+    {
+      "id": "7f1c0a52-3b1e-4c55-9a0e-1d2b3c4d5e09",
+      "userPrincipalName": "guest.desk@fabrikam.test",
+      "displayName": "Guest Desk",
+      "mobilePhone": null,
+      "officeLocation": "Malmo"
+    }
+  ]
+}
+"#;
+
+const SYNC: &str = r#"{
+  "value": [
+    {
+      "id": "sync-1",
+      "configuration": {"accidentalDeletionPrevention": {"alertThreshold": 500}},
+      "features": {
+        "passwordSyncEnabled": true,
+        "bypassDirSyncOverridesEnabled": false
+      }
+    }
+  ]
+}
+"#;
+
+fn snapshot(tmp: &Path, ad: &str) -> PathBuf {
+    let dir = tmp.join("snap");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ad.ldif"), ad).unwrap();
+    std::fs::write(dir.join("entra-users.json"), ENTRA).unwrap();
+    std::fs::write(dir.join("entra-sync.json"), SYNC).unwrap();
+    dir
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap()
+}
+
+async fn run(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
+    let report = journal::apply(
+        journal,
+        spec,
+        &t.executor(),
+        Clock::fixed(1_764_000_000),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        report.ops.iter().all(|o| o.status == OpStatus::Applied),
+        "{report:#?}"
+    );
+}
+
+async fn undo(t: &WriteTargets, journal: &Path) {
+    let (spec, not) = journal::undo_spec(&journal::read(journal).unwrap());
+    assert!(not.is_empty(), "{not:?}");
+    run(t, &spec, &journal.with_extension("undo.jsonl")).await;
+}
+
+async fn set_ad_mobile(t: &WriteTargets, upn: &str, mobile: &str, journal: &Path) {
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    let edit = AdPhoneEdit {
+        mobile: Some(Some(mobile.to_owned())),
+        other_mobile: None,
+    };
+    let planned = plan_ad_edit(ad, upn, &edit).await.unwrap().unwrap();
+    run(t, &single_spec("dirsync set", planned), journal).await;
+}
+
+#[tokio::test]
+async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let j = tmp.path().join("set.jsonl");
+    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    assert_eq!(
+        read(&dir, "ad.ldif"),
+        AD.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n")
+    );
+    assert_eq!(read(&dir, "entra-users.json"), ENTRA);
+
+    // A user without the attribute gets one line at the end of its entry.
+    let j2 = tmp.path().join("set2.jsonl");
+    set_ad_mobile(&t, "jorg.akerman@fabrikam.test", "+46 70 555 0120", &j2).await;
+    assert!(
+        read(&dir, "ad.ldif").contains(
+            "telephoneNumber: +46 8 555 0120\nwhenChanged: 20261120093000.0Z\nmobile: +46 70 555 0120\n\n# A group"
+        ),
+        "{}",
+        read(&dir, "ad.ldif")
+    );
+
+    undo(&t, &j2).await;
+    let t2 = snapshot_writers(&dir).unwrap();
+    undo(&t2, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+}
+
+#[tokio::test]
+async fn a_crlf_export_keeps_its_line_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crlf = AD.replace('\n', "\r\n");
+    let dir = snapshot(tmp.path(), &crlf);
+    let t = snapshot_writers(&dir).unwrap();
+    let j = tmp.path().join("set.jsonl");
+    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    assert_eq!(
+        read(&dir, "ad.ldif"),
+        crlf.replace("mobile: 0701234567\r\n", "mobile: +46 70 555 0110\r\n")
+    );
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), crlf);
+}
+
+#[tokio::test]
+async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
+    let planned = plan_entra_edit(
+        cloud,
+        "guest.desk@fabrikam.test",
+        Some("+46 40 555 0199".to_owned()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let j = tmp.path().join("entra.jsonl");
+    run(&t, &single_spec("dirsync set", planned), &j).await;
+    assert_eq!(
+        read(&dir, "entra-users.json"),
+        ENTRA.replace(
+            "\"mobilePhone\": null,",
+            "\"mobilePhone\": \"+46 40 555 0199\","
+        )
+    );
+
+    let sync = crate::dirsync_ops::tenant_sync(cloud).await.unwrap();
+    let spec = plan_bypass(&sync, true, None).unwrap();
+    let jb = tmp.path().join("bypass.jsonl");
+    run(&t, &spec, &jb).await;
+    assert_eq!(
+        read(&dir, "entra-sync.json"),
+        SYNC.replace(
+            "\"bypassDirSyncOverridesEnabled\": false",
+            "\"bypassDirSyncOverridesEnabled\": true"
+        )
+    );
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+
+    undo(&t, &jb).await;
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "entra-users.json"), ENTRA);
+    assert_eq!(read(&dir, "entra-sync.json"), SYNC);
+}

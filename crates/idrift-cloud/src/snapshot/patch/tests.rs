@@ -1,0 +1,144 @@
+//! Tests of the in-place JSON editor: Graph pages, `Get-MgUser | ConvertTo-Json` output and the tenant sync
+//! object keep every byte but the value written.
+
+use serde_json::{Value, json};
+
+use super::{JsonEdit, patch};
+use crate::snapshot::{read_tenant_sync, read_users};
+
+/// A Graph page as an export script saves it: `@odata` keys, properties idrift does not model, nested
+/// objects and arrays, two-space indentation and an escaped character.
+const GRAPH: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users",
+  "value": [
+    {
+      "id": "7f1c0a52-3b1e-4c55-9a0e-1d2b3c4d5e01",
+      "userPrincipalName": "oskar.lindqvist@fabrikam.test",
+      "displayName": "Oskar Lindqvist",
+      "jobTitle": "Night shift lead \u2013 depot",
+      "department": "Logistics",
+      "onPremisesImmutableId": "8mQ3oFZbXkWcrg8pOmD0nQ==",
+      "onPremisesSyncEnabled": true,
+      "mobilePhone": "0701234567",
+      "businessPhones": ["+46 40 555 0110"],
+      "assignedLicenses": [{"skuId": "c7df2760-2c81-4ef7-b578-5b5392b571df", "disabledPlans": []}],
+      "onPremisesExtensionAttributes": {"extensionAttribute1": "depot-7"}
+    },
+    {
+      "id": "7F1C0A52-3B1E-4C55-9A0E-1D2B3C4D5E02",
+      "userPrincipalName": "mira.holm@fabrikam.test",
+      "displayName": "Mira Holm",
+      "onPremisesSyncEnabled": null,
+      "businessPhones": []
+    }
+  ]
+}
+"#;
+
+const OSKAR: &str = "7f1c0a52-3b1e-4c55-9a0e-1d2b3c4d5e01";
+const MIRA: &str = "7f1c0a52-3b1e-4c55-9a0e-1d2b3c4d5e02";
+
+fn mobile(id: &str, value: Value) -> JsonEdit {
+    JsonEdit {
+        id: id.to_owned(),
+        path: vec!["mobilePhone".to_owned()],
+        value,
+    }
+}
+
+#[test]
+fn writing_a_property_changes_only_its_value_and_undo_restores_every_byte() {
+    let out = patch(GRAPH.as_bytes(), &[mobile(OSKAR, json!("+46 70 555 0110"))]).unwrap();
+    let expected = GRAPH.replace(
+        r#""mobilePhone": "0701234567","#,
+        r#""mobilePhone": "+46 70 555 0110","#,
+    );
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
+    let users = read_users(out.as_slice()).unwrap();
+    assert_eq!(users[0].mobile_phone.as_deref(), Some("+46 70 555 0110"));
+
+    let back = patch(&out, &[mobile(OSKAR, json!("0701234567"))]).unwrap();
+    assert_eq!(back, GRAPH.as_bytes());
+    let cleared = patch(GRAPH.as_bytes(), &[mobile(OSKAR, Value::Null)]).unwrap();
+    assert_eq!(
+        String::from_utf8(cleared).unwrap(),
+        GRAPH.replace(r#""mobilePhone": "0701234567","#, r#""mobilePhone": null,"#)
+    );
+}
+
+#[test]
+fn an_absent_property_is_added_after_the_last_with_its_indentation() {
+    let out = patch(GRAPH.as_bytes(), &[mobile(MIRA, json!("+46 70 555 0120"))]).unwrap();
+    let expected = GRAPH.replace(
+        "      \"businessPhones\": []\n    }",
+        "      \"businessPhones\": [],\n      \"mobilePhone\": \"+46 70 555 0120\"\n    }",
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn the_same_value_and_no_edits_leave_the_bytes_alone() {
+    let same = patch(GRAPH.as_bytes(), &[mobile(OSKAR, json!("0701234567"))]).unwrap();
+    assert_eq!(same, GRAPH.as_bytes());
+    assert_eq!(patch(GRAPH.as_bytes(), &[]).unwrap(), GRAPH.as_bytes());
+}
+
+#[test]
+fn powershell_exports_keep_pascal_case_and_utf16() {
+    let ps = "[\r\n    {\r\n        \"Id\":  \"u-1\",\r\n        \"DisplayName\":  \"Oskar\",\r\n        \"AdditionalProperties\":  {\r\n                                     \"id\":  \"not-it\"\r\n                                 }\r\n    }\r\n]";
+    let out = patch(ps.as_bytes(), &[mobile("U-1", json!("+46 70 555 0110"))]).unwrap();
+    let expected = ps.replace(
+        "                                 }\r\n    }",
+        "                                 },\r\n        \"MobilePhone\":  \"+46 70 555 0110\"\r\n    }",
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in ps.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let out16 = patch(&utf16, &[mobile("u-1", json!("+46 70 555 0110"))]).unwrap();
+    let mut want16 = vec![0xFF, 0xFE];
+    for u in expected.encode_utf16() {
+        want16.extend_from_slice(&u.to_le_bytes());
+    }
+    assert_eq!(out16, want16);
+}
+
+#[test]
+fn the_tenant_switch_is_set_inside_features_and_nothing_else_moves() {
+    let sync = r#"{"@odata.context":"x","value":[{"id":"sync-1","configuration":{"accidentalDeletionPrevention":{"alertThreshold":500}},"features":{"passwordSyncEnabled":true,"bypassDirSyncOverridesEnabled":false,"groupWriteBackEnabled":false}}]}"#;
+    let edit = JsonEdit {
+        id: "sync-1".to_owned(),
+        path: vec![
+            "features".to_owned(),
+            "bypassDirSyncOverridesEnabled".to_owned(),
+        ],
+        value: json!(true),
+    };
+    let out = patch(sync.as_bytes(), std::slice::from_ref(&edit)).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        sync.replace(
+            "\"bypassDirSyncOverridesEnabled\":false",
+            "\"bypassDirSyncOverridesEnabled\":true"
+        )
+    );
+    let read = read_tenant_sync(&text).unwrap().unwrap();
+    assert!(read.features.bypass_dir_sync_overrides_enabled);
+
+    let bare = r#"{"id":"sync-1"}"#;
+    let err = patch(bare.as_bytes(), &[edit]).unwrap_err();
+    assert!(err.message.contains("\"features\""), "{err}");
+}
+
+#[test]
+fn an_unknown_id_and_broken_json_are_errors() {
+    let err = patch(GRAPH.as_bytes(), &[mobile("nobody", json!("1"))]).unwrap_err();
+    assert!(err.message.contains("nobody"), "{err}");
+    let err = patch(b"{\"value\":[{\"id\":\"a\"", &[mobile("a", json!("1"))]).unwrap_err();
+    assert!(!err.message.is_empty());
+    let deep = "[".repeat(10_000);
+    assert!(patch(deep.as_bytes(), &[]).is_err());
+}

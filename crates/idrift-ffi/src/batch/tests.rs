@@ -1,0 +1,157 @@
+//! Tests of pipelines: many users, one plan, one journal; a bad user does not stop the others.
+
+use crate::dispatch::handle;
+use crate::wire::Status;
+
+fn call(request: &serde_json::Value) -> (Status, serde_json::Value) {
+    let (status, body) = handle(request.to_string().as_bytes());
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for f in ["ad.ldif", "entra-users.json", "entra-sync.json"] {
+        std::fs::copy(repo.join("examples/demo").join(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+fn ad_mobile(dir: &std::path::Path, upn: &str) -> serde_json::Value {
+    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{
+        "Source":{"Kind":"Snapshot","Path":dir},"Identity":upn,"From":"AD"}}));
+    assert_eq!(status, Status::Ok, "{v}");
+    v["Ok"]["Mobile"].clone()
+}
+
+const USERS: [&str; 3] = [
+    "ada.lovelace@contoso.com",
+    "tim.mcmichael@contoso.com",
+    "grace.hopper@contoso.com",
+];
+
+#[test]
+fn a_pipeline_of_users_is_one_plan_with_one_journal() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let items: Vec<serde_json::Value> = USERS
+        .iter()
+        .enumerate()
+        .map(
+            |(i, u)| serde_json::json!({"Identity": u, "MobileInAD": format!("+1 425 555 020{i}")}),
+        )
+        .collect();
+    let args = |apply: bool| {
+        serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+            "Source":{"Kind":"Snapshot","Path":dir.path()}, "Items": items,
+            "Apply": apply, "JournalPath": journals.path()}})
+    };
+    let (status, v) = call(&args(false));
+    assert_eq!(status, Status::Ok, "{v}");
+    let planned = v["Ok"]["Planned"].as_array().unwrap();
+    assert_eq!(planned.len(), 3, "{v}");
+    let seqs: Vec<u64> = planned.iter().map(|p| p["Seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+
+    let (status, v) = call(&args(true));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Report"]["Writes"], 3, "{v}");
+    assert_eq!(
+        std::fs::read_dir(journals.path()).unwrap().count(),
+        1,
+        "one journal for the whole pipeline"
+    );
+    for (i, u) in USERS.iter().enumerate() {
+        assert_eq!(ad_mobile(dir.path(), u), format!("+1 425 555 020{i}"));
+    }
+}
+
+#[test]
+fn a_bad_user_is_an_item_error_and_the_others_are_written() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+        "Source":{"Kind":"Snapshot","Path":dir.path()},
+        "Items": [
+            {"Identity": USERS[0], "MobileInAD": "+1 1"},
+            {"Identity": "nobody@contoso.com", "MobileInAD": "+1 2"},
+            {"Identity": USERS[1], "MobileInEntra": "+1 3"},
+            {"Identity": USERS[0], "MobileInAD": "+1 4"},
+            {"Identity": USERS[2]}
+        ],
+        "Apply": true, "JournalPath": journals.path()}}));
+    assert_eq!(status, Status::Ok, "{v}");
+    let errors = v["Ok"]["ItemErrors"].as_array().unwrap();
+    let by: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|e| (e["Identity"].as_str().unwrap(), e["Kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("nobody@contoso.com", "Invalid"),
+            (USERS[1], "Source.Refused"),
+            (USERS[0], "Invalid"),
+            (USERS[2], "InvalidArgs"),
+        ],
+        "{v}"
+    );
+    assert!(
+        errors[2]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("more than once")
+    );
+    assert_eq!(v["Ok"]["Report"]["Writes"], 1, "{v}");
+    assert_eq!(ad_mobile(dir.path(), USERS[0]), "+1 1");
+}
+
+#[test]
+fn clear_takes_identities_and_applies_only_the_confirmed_ones() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Clear","Args":{
+        "Source":{"Kind":"Snapshot","Path":dir.path()},
+        "Identities": USERS, "MobileInAD": true, "Only": [USERS[1]],
+        "Apply": true, "JournalPath": journals.path()}}));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Report"]["Writes"], 1, "{v}");
+    assert!(ad_mobile(dir.path(), USERS[1]).is_null());
+    assert_eq!(ad_mobile(dir.path(), USERS[0]), "+1 425 555 0101");
+}
+
+#[test]
+fn identity_and_a_pipeline_together_or_neither_are_refused() {
+    for (args, needle) in [
+        (
+            serde_json::json!({"Source":{"Kind":"Demo"},"Identity":"a@b","Items":[{"Identity":"c@d","MobileInAD":"1"}]}),
+            "not both",
+        ),
+        (
+            serde_json::json!({"Source":{"Kind":"Demo"},"MobileInAD":"1"}),
+            "name the user",
+        ),
+    ] {
+        let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Set","Args":args}));
+        assert_eq!(status, Status::Error, "{v}");
+        assert!(
+            v["Err"]["Message"].as_str().unwrap().contains(needle),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn two_runs_in_one_second_get_two_journals() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "idrift-undo_2026Dec03-153000.journal.jsonl";
+    let first = crate::writes::free_name(dir.path(), name);
+    assert_eq!(first, dir.path().join(name));
+    std::fs::write(&first, "").unwrap();
+    let second = crate::writes::free_name(dir.path(), name);
+    assert_eq!(
+        second,
+        dir.path()
+            .join("idrift-undo_2026Dec03-153000-2.journal.jsonl")
+    );
+}

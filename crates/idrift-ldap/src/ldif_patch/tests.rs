@@ -1,0 +1,215 @@
+//! Tests of the in-place LDIF editor: a real-world-shaped export (comments, folded lines, base64 values,
+//! groups and contacts, attributes idrift does not model) keeps every byte but the lines written.
+
+use super::{AttrValues, EntryEdit, patch};
+use crate::ldif::parse_users;
+
+/// An export in the shape `ldifde -f` and `ldapsearch -LLL` give: a header comment, `version:`, users with
+/// the attributes idrift ignores, a folded `description`, a base64 `cn` and DN, a group and a contact.
+const RICH: &str = "\
+# Export of OU=Staff,DC=fabrikam,DC=test for the rehearsal of a phone repair.
+# Written by hand for IdentityDrift's tests; every value is made up.
+version: 1
+
+# Oskar Lindqvist, Staff, fabrikam.test
+dn: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+cn: Oskar Lindqvist
+description: Runs the night shift at the Malmo depot; call the desk phone fir
+ st, the mobile only after 22:00.
+telephoneNumber: +46 40 555 0110
+department: Logistics
+manager: CN=Ingrid Berg,OU=Staff,DC=fabrikam,DC=test
+memberOf: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
+memberOf: CN=All Staff,OU=Groups,DC=fabrikam,DC=test
+objectGUID:: 8mQ3oFZbXkWcrg8pOmD0nQ==
+sAMAccountName: oskar.lindqvist
+userPrincipalName: oskar.lindqvist@fabrikam.test
+mail: oskar.lindqvist@fabrikam.test
+mobile: 0701234567
+otherMobile: +46 70 555 0111
+otherMobile: +46 70 555 0112
+comment: moved from the old depot in 2024
+whenChanged: 20261120093000.0Z
+
+dn:: Q049SsO2cmcgw4VrZXJtYW4sT1U9U3RhZmYsREM9ZmFicmlrYW0sREM9dGVzdA==
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: user
+cn:: SsO2cmcgw4VrZXJtYW4=
+department: Finance
+sAMAccountName: jorg.akerman
+userPrincipalName: jorg.akerman@fabrikam.test
+telephoneNumber: +46 8 555 0120
+whenChanged: 20261120093000.0Z
+
+# A group: idrift reads it for nothing and must leave it alone.
+dn: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
+objectClass: top
+objectClass: group
+cn: Night Shift
+member: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
+mobile: not a user's number
+
+dn: CN=Harbour Pilot Desk,OU=Contacts,DC=fabrikam,DC=test
+objectClass: top
+objectClass: person
+objectClass: organizationalPerson
+objectClass: contact
+cn: Harbour Pilot Desk
+mail: pilots@harbour.example
+";
+
+const OSKAR: &str = "CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test";
+const JORG: &str = "CN=Jörg Åkerman,OU=Staff,DC=fabrikam,DC=test";
+
+fn set(dn: &str, name: &str, values: &[&str]) -> EntryEdit {
+    EntryEdit {
+        dn: dn.to_owned(),
+        attrs: vec![AttrValues {
+            name: name.to_owned(),
+            values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+        }],
+    }
+}
+
+fn crlf(s: &str) -> String {
+    s.replace('\n', "\r\n")
+}
+
+#[test]
+fn writing_one_attribute_changes_only_its_line() {
+    let out = patch(
+        RICH.as_bytes(),
+        &[set(&OSKAR.to_lowercase(), "mobile", &["+46 70 555 0110"])],
+    )
+    .unwrap();
+    let expected = RICH.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n");
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
+    let users = parse_users(std::str::from_utf8(&out).unwrap()).unwrap();
+    assert_eq!(users.users[0].mobile.as_deref(), Some("+46 70 555 0110"));
+
+    // Writing the old value back restores the original byte for byte.
+    let back = patch(&out, &[set(OSKAR, "mobile", &["0701234567"])]).unwrap();
+    assert_eq!(back, RICH.as_bytes());
+}
+
+#[test]
+fn crlf_files_keep_their_line_ends_and_every_other_byte() {
+    let rich = crlf(RICH);
+    let out = patch(
+        rich.as_bytes(),
+        &[EntryEdit {
+            dn: OSKAR.to_owned(),
+            attrs: vec![
+                AttrValues {
+                    name: "mobile".to_owned(),
+                    values: vec![b"+46 70 555 0110".to_vec()],
+                },
+                AttrValues {
+                    name: "otherMobile".to_owned(),
+                    values: vec![b"+46 70 555 0111".to_vec(), b"+46 70 555 0112".to_vec()],
+                },
+            ],
+        }],
+    )
+    .unwrap();
+    let expected = crlf(&RICH.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n"));
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn an_absent_attribute_is_added_at_the_end_of_its_entry_and_removed_again() {
+    let out = patch(
+        RICH.as_bytes(),
+        &[set(JORG, "mobile", &["+46 70 555 0120"])],
+    )
+    .unwrap();
+    let expected = RICH.replace(
+        "whenChanged: 20261120093000.0Z\n\n# A group",
+        "whenChanged: 20261120093000.0Z\nmobile: +46 70 555 0120\n\n# A group",
+    );
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
+    let users = parse_users(std::str::from_utf8(&out).unwrap()).unwrap();
+    assert_eq!(users.users[1].distinguished_name, JORG);
+    assert_eq!(users.users[1].mobile.as_deref(), Some("+46 70 555 0120"));
+
+    let back = patch(&out, &[set(JORG, "mobile", &[])]).unwrap();
+    assert_eq!(back, RICH.as_bytes());
+}
+
+#[test]
+fn a_multi_valued_attribute_is_rewritten_in_place_and_unsafe_values_are_base64() {
+    let out = patch(
+        RICH.as_bytes(),
+        &[set(
+            OSKAR,
+            "othermobile",
+            &["+46 70 555 0113", " leading space"],
+        )],
+    )
+    .unwrap();
+    let expected = RICH.replace(
+        "otherMobile: +46 70 555 0111\notherMobile: +46 70 555 0112\n",
+        "otherMobile: +46 70 555 0113\notherMobile:: IGxlYWRpbmcgc3BhY2U=\n",
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn the_same_values_leave_the_file_untouched_and_no_edits_are_the_identity() {
+    let same = set(
+        OSKAR,
+        "otherMobile",
+        &["+46 70 555 0111", "+46 70 555 0112"],
+    );
+    assert_eq!(patch(RICH.as_bytes(), &[same]).unwrap(), RICH.as_bytes());
+    assert_eq!(patch(RICH.as_bytes(), &[]).unwrap(), RICH.as_bytes());
+    let bom = format!("\u{feff}{}", crlf(RICH));
+    assert_eq!(patch(bom.as_bytes(), &[]).unwrap(), bom.as_bytes());
+}
+
+#[test]
+fn the_last_entry_without_a_final_line_end_is_edited_in_place() {
+    let text = RICH.strip_suffix('\n').unwrap();
+    let dn = "CN=Harbour Pilot Desk,OU=Contacts,DC=fabrikam,DC=test";
+    let out = patch(
+        text.as_bytes(),
+        &[set(dn, "mail", &["desk@harbour.example"])],
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        text.replace("pilots@harbour.example", "desk@harbour.example")
+    );
+    let added = patch(text.as_bytes(), &[set(dn, "mobile", &["+46 31 555 0130"])]).unwrap();
+    assert_eq!(
+        String::from_utf8(added).unwrap(),
+        format!("{text}\nmobile: +46 31 555 0130\n")
+    );
+}
+
+#[test]
+fn an_unknown_dn_is_an_error_and_change_records_are_never_edited() {
+    let err = patch(
+        RICH.as_bytes(),
+        &[set("CN=Nobody,DC=fabrikam,DC=test", "mobile", &["1"])],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("CN=Nobody"), "{err}");
+
+    let change = "version: 1\n\ndn: CN=A,DC=x\nchangetype: modify\nreplace: mobile\nmobile: 1\n-\n";
+    let err = patch(change.as_bytes(), &[set("CN=A,DC=x", "mobile", &["2"])]).unwrap_err();
+    assert!(err.to_string().contains("no entry"), "{err}");
+}
+
+#[test]
+fn bad_base64_in_an_edited_entry_names_its_line() {
+    let text = RICH.replace("objectGUID:: 8mQ3oFZbXkWcrg8pOmD0nQ==", "objectGUID:: ***");
+    let err = patch(text.as_bytes(), &[set(OSKAR, "mobile", &["1"])]).unwrap_err();
+    assert_eq!(err.line, 19, "{err}");
+}
