@@ -425,6 +425,7 @@ fn undo_lint(
         notes: Vec::new(),
         not_planned: Vec::new(),
         preview: None,
+        item_errors: Vec::new(),
     };
     if args.write.apply && !spec.ops.is_empty() {
         let path = writes::journal_path(OP, &args.write, &spec.command)?;
