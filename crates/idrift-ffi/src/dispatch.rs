@@ -453,7 +453,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     if let Some(p) = &preview {
         if let Some(blocker) = dirsync_ops::enable_blocker(p, args.accept_overwrite) {
             return Err(idrift_app::AppError::Invalid(
-                blocker.describe("Set-DriftDirSyncOverridesUser", "AcceptOverwrite"),
+                blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
             )
             .into());
         }

@@ -10,7 +10,7 @@ function Clear-DriftDirSyncOverridesUser {
     refuses it for synced users).
 
     The library plans the change first; ShouldProcess shows the values before and after and asks before the
-    write (ConfirmImpact High). Every write is journaled, and 'idrift undo JOURNAL' restores the cleared
+    write (ConfirmImpact High). Every write is journaled, and Undo-DriftChange -Journal JOURNAL restores the cleared
     values. Objects from Get-ADUser, Get-MgUser or the compare CSV bind by property name.
 
     With no switch, the command clears AD mobile only, exactly what Clear-ADSyncToolsDirSyncOverridesUser

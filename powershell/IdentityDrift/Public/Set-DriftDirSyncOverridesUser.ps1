@@ -18,9 +18,14 @@ function Set-DriftDirSyncOverridesUser {
     - With -Identity and -MobilePhoneInEntraID, it sets the Entra mobilePhone of a cloud-only user. Entra ID
       refuses phone changes of synced users; change AD instead.
 
+    All users of one pipeline are collected and planned together when the pipeline ends, and applied as one
+    plan with one journal. A user that cannot be planned (unknown, an empty value, a synced user's Entra
+    phone) is a non-terminating error with the user as its target object; the other users are still written.
+    -AlternateMobilePhonesInAAD (ADSyncTools) binds but is refused: Microsoft Graph has no AlternateMobilePhones.
+
     Nothing is written before the library has planned the change and ShouldProcess has approved it: -WhatIf
     shows each user's values before and after, -Confirm asks per user. Every write is journaled (the journal
-    is named in the information stream and on each outcome); 'idrift undo JOURNAL' restores the values found
+    is named in the information stream and on each outcome); Undo-DriftChange -Journal JOURNAL restores the values found
     before the writes. A snapshot source (-SnapshotPath, -AdPath / -EntraPath) is rewritten in place, which
     rehearses a repair offline; the demo is read-only.
 

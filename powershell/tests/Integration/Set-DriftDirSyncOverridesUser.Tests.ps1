@@ -50,6 +50,9 @@ Describe 'Writing to a snapshot with the native library' {
         $atRisk.Count | Should -BeGreaterThan 0
         $null = Set-DriftDirSyncFeature -Enable -SnapshotPath $snap -JournalPath $journals -Confirm:$false -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.Invalid*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike '*give -AcceptOverwrite*'
+        $errs[0].Exception.Message | Should -Not -BeLike '*--*'
         (Get-DriftDirSyncFeature -SnapshotPath $snap).Enabled | Should -BeFalse
 
         $outcome = Set-DriftDirSyncFeature -Enable -AcceptOverwrite -SnapshotPath $snap -JournalPath $journals -Confirm:$false -WarningAction SilentlyContinue

@@ -405,8 +405,8 @@ fn bypass_status_preview_and_switch() {
             v["Err"]["Message"]
                 .as_str()
                 .unwrap()
-                .contains("AcceptOverwrite"),
-            "{v}"
+                .contains("give -AcceptOverwrite"),
+            "the message names the PowerShell parameter: {v}"
         );
     }
     let (status, v) = call(

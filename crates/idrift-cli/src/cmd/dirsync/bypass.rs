@@ -18,12 +18,16 @@ use crate::source::SourceArgs;
 #[derive(Debug, Subcommand)]
 pub(crate) enum BypassCommand {
     /// Show whether BypassDirSyncOverrides is enabled (Graph, or a snapshot's entra-sync.json).
+    #[command(after_help = crate::examples::BYPASS_STATUS)]
     Status(StatusArgs),
     /// List every user whose Entra values enabling BypassDirSyncOverrides would overwrite with AD's: the data at risk.
+    #[command(after_help = crate::examples::BYPASS_PREVIEW)]
     Preview(PreviewArgs),
     /// Enable BypassDirSyncOverrides; refuses while the preview lists users, unless --accept-overwrite.
+    #[command(after_help = crate::examples::BYPASS_ENABLE)]
     Enable(EnableArgs),
     /// Disable BypassDirSyncOverrides (cloud edits of synced mobile numbers create DirSyncOverrides again).
+    #[command(after_help = crate::examples::BYPASS_DISABLE)]
     Disable(DisableArgs),
 }
 
@@ -56,6 +60,7 @@ async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
         serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
         writeln!(ctx.out)?;
     } else if args.format == Format::Csv {
+        crate::output::csv_start(ctx.out, ctx.csv_bom)?;
         let mut w = csv::Writer::from_writer(&mut *ctx.out);
         w.write_record(["Id", "BypassDirSyncOverridesEnabled"])?;
         w.write_record([sync.id.as_str(), if enabled { "True" } else { "False" }])?;
@@ -96,6 +101,7 @@ async fn load_preview(targets: &Targets, phone: &PhoneOptions) -> anyhow::Result
 
 /// The preview as CSV: the users the switch overwrites, then the synced users the AD read did not see.
 fn preview_csv(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
+    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
     w.write_record([
         "UserPrincipalName",
