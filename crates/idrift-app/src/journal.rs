@@ -815,6 +815,20 @@ impl RunReport {
         })
     }
 
+    /// How many operations this run planned again because the journal called them written but the directory
+    /// did not hold the written value (each row's message starts with [`REPLANNED`]).
+    pub fn replanned(&self) -> usize {
+        self.ops
+            .iter()
+            .filter(|o| {
+                o.this_run
+                    && o.message
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with(REPLANNED))
+            })
+            .count()
+    }
+
     /// How many operations stand at `status`.
     pub fn count(&self, status: OpStatus) -> usize {
         self.ops.iter().filter(|o| o.status == status).count()
@@ -861,7 +875,25 @@ pub async fn execute<E: OpExecutor>(
     };
     for op in ops {
         if op.status.is_final() {
-            report.ops.push(prior_report(&op));
+            if !lost_write(exec, &op).await {
+                report.ops.push(prior_report(&op));
+                continue;
+            }
+            if opts.max_writes.is_some_and(|max| report.writes >= max) {
+                report.stopped_at_limit = true;
+                report.ops.push(prior_report(&op));
+                continue;
+            }
+            // The journal says the value was written, the directory says otherwise: plan it again.
+            let was = op.status.label();
+            let again = OpState::pending(op.planned.clone());
+            let mut row = run_one(journal, &again, exec, &mut report.writes).await?;
+            row.message = Some(format!(
+                "{REPLANNED}: the journal recorded it as {was}, but {} did not hold the written value{}",
+                op.planned.target,
+                row.message.map(|m| format!("; {m}")).unwrap_or_default()
+            ));
+            report.ops.push(row);
             continue;
         }
         if opts.max_writes.is_some_and(|max| report.writes >= max) {
@@ -873,6 +905,22 @@ pub async fn execute<E: OpExecutor>(
         report.ops.push(row);
     }
     Ok(report)
+}
+
+/// How the message of a re-planned operation starts (see [`RunReport::replanned`]).
+pub const REPLANNED: &str = "re-planned";
+
+/// Whether the journal records `op` as written (applied, or already holding the value) while the directory,
+/// read again now, does not hold the written value: a resume trusts the directory, not the journal. A read
+/// that fails or finds nothing leaves the journal's word standing.
+async fn lost_write<E: OpExecutor>(exec: &E, op: &OpState) -> bool {
+    if !matches!(op.status, OpStatus::Applied | OpStatus::Skipped) {
+        return false;
+    }
+    match exec.read(&op.planned).await {
+        Ok(Some(current)) => !exec.same(&op.planned, &current, &op.planned.after),
+        Ok(None) | Err(_) => false,
+    }
 }
 
 async fn run_one<E: OpExecutor>(

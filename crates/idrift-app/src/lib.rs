@@ -17,6 +17,7 @@ pub mod files;
 pub mod journal;
 pub mod lint;
 pub mod live;
+pub mod lock;
 pub mod migration;
 pub mod plan;
 pub mod profile;

@@ -90,8 +90,23 @@ pub fn demo_writers() -> Result<WriteTargets, AppError> {
 /// # Errors
 /// As for [`crate::snapshot::load_dir`].
 pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
+    if !dir.is_dir() {
+        // The reader names what is missing; no lock file is created in a directory that is not there.
+        crate::snapshot::load_dir(dir)?;
+    }
+    let files = [
+        crate::snapshot::AD_FILE,
+        crate::snapshot::ENTRA_USERS_FILE,
+        crate::snapshot::ENTRA_SYNC_FILE,
+    ]
+    .map(|f| dir.join(f));
+    let lock = crate::lock::acquire(
+        &dir.join(crate::lock::DIR_LOCK_FILE),
+        &files,
+        crate::lock::LOCK_WAIT,
+    )?;
     let loaded = crate::snapshot::load_dir(dir)?;
-    let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot));
+    let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot).with_lock(lock));
     Ok(WriteTargets {
         ad: Some(t.clone()),
         cloud: Some(t),
@@ -124,13 +139,17 @@ pub async fn open_ad_writer(
 /// # Errors
 /// As for [`crate::snapshot::load_ad_file`].
 pub fn ad_file_writer(path: &Path) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
+    if !path.is_file() {
+        crate::snapshot::load_ad_file(path)?;
+    }
+    let lock = lock_file(path, &[path])?;
     let (on_prem, warnings) = crate::snapshot::load_ad_file(path)?;
     let snap = Snapshot {
         on_prem,
         ..Snapshot::default()
     };
     Ok(Side {
-        target: Arc::new(SnapshotTarget::for_files(Some(path), None, snap)),
+        target: Arc::new(SnapshotTarget::for_files(Some(path), None, snap).with_lock(lock)),
         description: format!(
             "the AD export {} (rehearsal: it is rewritten)",
             path.display()
@@ -169,6 +188,13 @@ pub fn entra_files_writer(
     path: &Path,
     sync: Option<&Path>,
 ) -> Result<Side<dyn TenantSyncAdmin>, AppError> {
+    if !path.is_file() {
+        crate::snapshot::load_entra_file(path)?;
+    }
+    let lock = lock_file(
+        path,
+        &[Some(path), sync].into_iter().flatten().collect::<Vec<_>>(),
+    )?;
     let cloud = crate::snapshot::load_entra_file(path)?;
     let tenant_sync = match sync {
         Some(p) => crate::snapshot::load_tenant_sync_file(p)?,
@@ -191,10 +217,25 @@ pub fn entra_files_writer(
         ),
     };
     Ok(Side {
-        target: Arc::new(SnapshotTarget::for_files(None, Some(path), snap).with_sync_file(sync)),
+        target: Arc::new(
+            SnapshotTarget::for_files(None, Some(path), snap)
+                .with_sync_file(sync)
+                .with_lock(lock),
+        ),
         description,
         warnings: Vec::new(),
     })
+}
+
+/// Locks the export file `path` (`.NAME.lock` beside it) for this run, sweeping the stale temporary files of
+/// `files`; a file that is not there is left to its reader to report.
+fn lock_file(path: &Path, files: &[&Path]) -> Result<crate::lock::TargetLock, AppError> {
+    let files: Vec<_> = files.iter().map(|f| f.to_path_buf()).collect();
+    crate::lock::acquire(
+        &crate::lock::file_lock_path(path),
+        &files,
+        crate::lock::LOCK_WAIT,
+    )
 }
 
 /// The two sides as one set of targets; `None` when neither is named (each front end says so its own way).

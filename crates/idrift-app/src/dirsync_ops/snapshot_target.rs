@@ -36,6 +36,8 @@ pub struct SnapshotTarget {
     sync_file: Option<PathBuf>,
     /// AD changes held for the next flush, in order.
     held: Mutex<Vec<PhoneChange>>,
+    /// The lock that makes this run the only writer of the files, held while the target is open.
+    lock: Option<crate::lock::TargetLock>,
 }
 
 impl SnapshotTarget {
@@ -47,6 +49,7 @@ impl SnapshotTarget {
             entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
             sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
             held: Mutex::new(Vec::new()),
+            lock: None,
         }
     }
 
@@ -62,6 +65,7 @@ impl SnapshotTarget {
             entra_file: entra.map(Path::to_path_buf),
             sync_file: None,
             held: Mutex::new(Vec::new()),
+            lock: None,
         }
     }
 
@@ -70,6 +74,18 @@ impl SnapshotTarget {
     pub fn with_sync_file(mut self, sync: Option<&Path>) -> SnapshotTarget {
         self.sync_file = sync.map(Path::to_path_buf);
         self
+    }
+
+    /// Holds `lock` (taken before the files were read) for as long as the target is open.
+    #[must_use]
+    pub fn with_lock(mut self, lock: crate::lock::TargetLock) -> SnapshotTarget {
+        self.lock = Some(lock);
+        self
+    }
+
+    /// The lock file this target holds, if any.
+    pub fn lock_file(&self) -> Option<&Path> {
+        self.lock.as_ref().map(crate::lock::TargetLock::path)
     }
 
     /// The data, with every write made so far.

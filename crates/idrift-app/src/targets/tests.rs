@@ -58,6 +58,8 @@ fn export_files_open_one_side_each_and_combine() {
         both.description.contains(" and the Entra export "),
         "{both:?}"
     );
+    // One writer at a time: the export stays locked until the first target is closed.
+    drop(both);
 
     let only = combine(
         None,

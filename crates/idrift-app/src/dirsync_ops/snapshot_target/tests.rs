@@ -173,6 +173,7 @@ async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byt
     );
 
     undo(&t, &j2).await;
+    drop(t);
     let t2 = snapshot_writers(&dir).unwrap();
     undo(&t2, &j).await;
     assert_eq!(read(&dir, "ad.ldif"), AD);
@@ -235,4 +236,82 @@ async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
     undo(&t, &j).await;
     assert_eq!(read(&dir, "entra-users.json"), ENTRA);
     assert_eq!(read(&dir, "entra-sync.json"), SYNC);
+}
+
+#[tokio::test]
+async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let first = snapshot_writers(&dir).unwrap();
+    let err = snapshot_writers(&dir).unwrap_err().to_string();
+    assert!(err.contains(".idrift.lock"), "{err}");
+    assert!(
+        err.contains(&format!("PID {}", std::process::id())),
+        "{err}"
+    );
+    let j = tmp.path().join("set.jsonl");
+    set_ad_mobile(
+        &first,
+        "oskar.lindqvist@fabrikam.test",
+        "+46 70 555 0110",
+        &j,
+    )
+    .await;
+    drop(first);
+    // The next run reads what the first wrote.
+    let second = snapshot_writers(&dir).unwrap();
+    let ad: &dyn OnPremPhoneWriter = second.ad.as_deref().unwrap();
+    let user = ad
+        .find_user(&idrift_core::writes::UserKey::Upn(
+            "oskar.lindqvist@fabrikam.test".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.mobile.as_deref(), Some("+46 70 555 0110"));
+}
+
+#[tokio::test]
+async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let j = tmp.path().join("set.jsonl");
+    {
+        let t = snapshot_writers(&dir).unwrap();
+        set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    }
+    // The snapshot is replaced by a fresh copy: the journal's "applied" is no longer true.
+    std::fs::write(dir.join("ad.ldif"), AD).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
+    let report = journal::resume(
+        &journal::read(&j).unwrap(),
+        &t.executor(),
+        Clock::fixed(1_764_000_100),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.replanned(), 1, "{report:#?}");
+    assert_eq!(report.writes, 1);
+    assert_eq!(report.ops[0].status, OpStatus::Applied);
+    let msg = report.ops[0].message.as_deref().unwrap();
+    assert!(
+        msg.starts_with("re-planned: the journal recorded it as applied"),
+        "{msg}"
+    );
+    assert_eq!(
+        read(&dir, "ad.ldif"),
+        AD.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n")
+    );
+
+    // Resumed again, nothing is re-planned: the file holds the value.
+    let again = journal::resume(
+        &journal::read(&j).unwrap(),
+        &t.executor(),
+        Clock::fixed(1_764_000_200),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.replanned(), again.writes), (0, 0));
 }
