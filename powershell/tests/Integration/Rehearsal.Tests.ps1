@@ -1,7 +1,7 @@
 # Snapshot rehearsal of every writer with the real native library: -WhatIf writes nothing (no file of the
 # snapshot changes, no journal), -Confirm:$false writes, and Undo-DriftChange of the journal restores the
 # snapshot: byte for byte where the library's file writes allow it today (Exact), else every line of every
-# original file (two known gaps: an LDIF attribute removed and written back returns at the end of its entry,
+# original file (a known gap: an LDIF attribute removed and written back returns at the end of its entry,
 # not at its old place). DeleteAndMerge purges the cloud user, which no undo brings back: Undo-DriftChange
 # says so and reverses nothing.
 
