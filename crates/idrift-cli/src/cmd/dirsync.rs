@@ -346,7 +346,7 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;
             let mut w = csv::Writer::from_writer(&mut *ctx.out);
             w.write_record(pairs.iter().map(|(k, _)| *k))?;
-            w.write_record(pairs.iter().map(|(_, v)| v.as_str()))?;
+            w.write_record(idrift_core::csv_cell::cells(pairs.iter().map(|(_, v)| v)))?;
             w.flush()?;
         }
         Format::Table => write!(ctx.out, "{}", fields(&pairs))?,

@@ -394,7 +394,7 @@ pub(crate) fn print_machine(
     }
     crate::output::csv_start(ctx.out, ctx.csv_bom)?;
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
-    w.write_record([
+    w.write_record(idrift_core::csv_cell::cells(&[
         "Seq",
         "Target",
         "Attribute",
@@ -402,10 +402,10 @@ pub(crate) fn print_machine(
         "After",
         "Outcome",
         "Note",
-    ])?;
+    ]))?;
     let mut write_row =
         |seq: u64, target: &str, op: &str, b: &Value, a: &Value, st: &str, n: &str| {
-            w.write_record([
+            w.write_record(idrift_core::csv_cell::cells(&[
                 seq.to_string().as_str(),
                 target,
                 op_label(op),
@@ -413,7 +413,7 @@ pub(crate) fn print_machine(
                 &dirsync_ops::describe_value(op, a),
                 st,
                 n,
-            ])
+            ]))
         };
     match outcome {
         Some(r) => {
