@@ -384,9 +384,19 @@ fn readable_files_are_reported_beside_unreadable_ones() {
 fn usage_errors_exit_with_2() {
     assert_eq!(idrift(&["migration", "verify"]).code, ExitCode::from(2));
     assert_eq!(
-        idrift(&["migration", "verify", "--format", "csv", ARTICLE_XML]).code,
+        idrift(&["migration", "verify", "--format", "xml", ARTICLE_XML]).code,
         ExitCode::from(2)
     );
+    // CSV is a format of every command now: one row per user.
+    let csv = idrift(&["migration", "verify", "--format", "csv", ARTICLE_XML]);
+    assert_eq!(csv.code, ExitCode::SUCCESS, "{}", csv.stderr);
+    assert!(
+        csv.stdout
+            .starts_with("Identity,Verdict,Status,MissingItems,"),
+        "{}",
+        csv.stdout
+    );
+    assert_eq!(csv.stdout.lines().count(), 2, "{}", csv.stdout);
     let help = idrift(&["migration", "verify", "--help"]);
     assert_eq!(help.code, ExitCode::SUCCESS);
     assert!(

@@ -2,8 +2,9 @@
 //! (Compare-ADSyncToolsDirSyncOverrides), and its ADSyncTools-compatible CSV.
 //!
 //! The CSV is written with every field quoted, as PowerShell's `Export-Csv` does, so `Import-Csv` reads it
-//! unchanged; multi-valued cells are joined with `;`. It is also the input of `idrift dirsync persist`, so
-//! [`read_csv`] reads back exactly what [`write_csv`] wrote.
+//! unchanged; multi-valued cells are joined with `;`. A cell a spreadsheet would read as a formula gets a
+//! leading apostrophe ([`idrift_core::csv_cell`]). It is also the input of `idrift dirsync persist`, so
+//! [`read_csv`] reads back exactly what [`write_csv`] wrote, apostrophes removed where they were added.
 
 use std::io::Write;
 use std::path::Path;
@@ -75,7 +76,7 @@ pub fn write_csv(w: &mut dyn Write, rows: &[DirSyncOverrideRow]) -> std::io::Res
             .as_deref()
             .map(join)
             .unwrap_or_default();
-        csv.write_record([
+        csv.write_record(idrift_core::csv_cell::cells(&[
             r.user_principal_name.as_str(),
             r.mobile_in_ad.as_deref().unwrap_or(""),
             r.mobile_in_entra.as_deref().unwrap_or(""),
@@ -85,7 +86,7 @@ pub fn write_csv(w: &mut dyn Write, rows: &[DirSyncOverrideRow]) -> std::io::Res
             r.object_id.as_str(),
             r.distinguished_name.as_str(),
             if r.format_only { "True" } else { "False" },
-        ])
+        ]))
         .map_err(std::io::Error::other)?;
     }
     csv.flush()
@@ -155,7 +156,11 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Vec<DirSyncOverrideRow>, App
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| perr(format!("line {line}: {e}")))?;
-        let cell = |idx: Option<usize>| idx.and_then(|i| rec.get(i)).unwrap_or("");
+        // Cells come back as written: the apostrophe write_csv put before a formula-like value is removed.
+        let cell = |idx: Option<usize>| {
+            idx.and_then(|i| rec.get(i))
+                .map_or("", idrift_core::csv_cell::restore)
+        };
         let user_principal_name = cell(Some(upn)).trim().to_owned();
         if user_principal_name.is_empty() {
             return Err(perr(format!("line {line}: UserPrincipalName is empty")));
@@ -197,3 +202,6 @@ pub fn read_csv(path: &Path) -> Result<Vec<DirSyncOverrideRow>, AppError> {
     let text = read_text(path)?;
     parse_csv(path, &text)
 }
+
+#[cfg(test)]
+mod tests;

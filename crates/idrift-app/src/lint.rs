@@ -193,7 +193,7 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
     out.write_record(CSV_HEADER).map_err(io)?;
     for e in errors {
         let text = e.error_text();
-        out.write_record([
+        out.write_record(idrift_core::csv_cell::cells(&[
             e.dn.as_str(),
             e.cn.as_str(),
             e.class.as_str(),
@@ -202,7 +202,7 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
             e.value.as_str(),
             e.update.as_str(),
             e.action.as_str(),
-        ])
+        ]))
         .map_err(io)?;
     }
     out.flush().map_err(|source| AppError::Write {

@@ -78,14 +78,14 @@ pub fn write_steps_csv(w: &mut dyn Write, plan: &RemediationPlan) -> std::io::Re
         .map_err(std::io::Error::other)?;
     for o in &plan.options {
         for s in &o.steps {
-            csv.write_record([
+            csv.write_record(idrift_core::csv_cell::cells(&[
                 o.id.as_str(),
                 if o.recommended { "True" } else { "False" },
                 s.order.to_string().as_str(),
                 s.action.as_str(),
                 s.command.as_str(),
                 if s.automated { "True" } else { "False" },
-            ])
+            ]))
             .map_err(std::io::Error::other)?;
         }
     }

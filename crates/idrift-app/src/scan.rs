@@ -43,7 +43,7 @@ pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()>
         .map_err(std::io::Error::other)?;
     for f in findings {
         let evidence = serde_json::to_string(&f.evidence).map_err(std::io::Error::other)?;
-        csv.write_record([
+        csv.write_record(idrift_core::csv_cell::cells(&[
             f.kind.as_str(),
             f.severity.as_str(),
             f.user_principal_name.as_str(),
@@ -51,7 +51,7 @@ pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()>
             f.distinguished_name.as_str(),
             f.recommendation.as_str(),
             evidence.as_str(),
-        ])
+        ]))
         .map_err(std::io::Error::other)?;
     }
     csv.flush()

@@ -10,8 +10,10 @@
 #![forbid(unsafe_code)]
 
 mod cmd;
+mod examples;
 mod output;
 mod profile;
+mod progress;
 mod source;
 mod term;
 
@@ -37,6 +39,27 @@ pub(crate) struct Ctx<'a> {
     pub(crate) term: term::Term,
     /// Large results a command hands back instead of freeing them (see [`Retained`]).
     pub(crate) retained: &'a mut Retained,
+    /// Progress bars, when standard error is a terminal and `--quiet` is not given.
+    pub(crate) progress: Option<std::sync::Arc<progress::Bars>>,
+    /// `--encoding utf8bom`: CSV output starts with a byte order mark.
+    pub(crate) csv_bom: bool,
+}
+
+impl Ctx<'_> {
+    /// The hook live readers report their progress to (nowhere unless bars are drawn).
+    pub(crate) fn progress_hook(&self) -> idrift_core::ports::ProgressHook {
+        self.progress
+            .as_ref()
+            .map(progress::Bars::hook)
+            .unwrap_or_default()
+    }
+
+    /// Ends the live progress bars, leaving their summary lines (before a prompt or a result).
+    pub(crate) fn settle_progress(&self) {
+        if let Some(bars) = &self.progress {
+            bars.settle();
+        }
+    }
 }
 
 /// Large results (a loaded snapshot, a report) that commands hand back instead of freeing.
@@ -80,6 +103,9 @@ struct Cli {
     /// Print nothing on standard error but errors (no progress, warnings or reminders).
     #[arg(long, short = 'q', global = true)]
     quiet: bool,
+    /// The encoding of CSV output, files and standard output alike: utf8 (the default), or utf8bom for Excel (non-ASCII names intact).
+    #[arg(long, global = true, value_enum, default_value_t = output::Encoding::Utf8, value_name = "ENCODING")]
+    encoding: output::Encoding,
     #[command(subcommand)]
     command: Command,
 }
@@ -102,16 +128,23 @@ enum Command {
         cmd: cmd::snapshot::SnapshotCommand,
     },
     /// Undo a journaled run: restore the values found before each of its writes (dry run unless --apply).
+    #[command(after_help = crate::examples::UNDO)]
     Undo(cmd::undo::UndoArgs),
     /// Exchange hybrid health: duplicate mailboxes, at-risk users, GUID mismatches, soft-match collisions, routing addresses, provisioning errors.
+    #[command(after_help = crate::examples::SCAN)]
     Scan(cmd::scan::ScanArgs),
     /// Remediation options for one user's findings, with exact steps (cmdlets and Graph calls).
+    #[command(after_help = crate::examples::PLAN)]
     Plan(cmd::plan::PlanArgs),
     /// What changed between two scans (scan JSON files or snapshot directories): new, resolved and changed findings; exit 3 when anything is new.
+    #[command(after_help = crate::examples::DIFF)]
     Diff(cmd::diff::DiffArgs),
     /// One self-contained HTML report (summary, DirSyncOverrides at risk, Exchange fixes, migrations, changes, trend) to hand over.
+    #[command(after_help = crate::examples::REPORT)]
     Report(cmd::report::ReportArgs),
     /// Prepare AD for sync (replaces IdFix): IdFix's checks on users, contacts and groups, without its false positives. Exit 3 when errors are found.
+    #[command(after_help = crate::examples::LINT)]
+    #[command(mut_subcommand("apply", |c: clap::Command| c.after_help(crate::examples::LINT_APPLY)))]
     Lint(Box<cmd::lint::LintArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to standard output.
     #[command(after_help = COMPLETIONS_HELP)]
@@ -187,6 +220,8 @@ where
         env: &env,
         term,
         retained,
+        progress: None,
+        csv_bom: false,
     };
     run_with(args, ctx)
 }
@@ -233,8 +268,12 @@ where
             env: ctx.env,
             term,
             retained: &mut *ctx.retained,
+            progress: (term.stderr_is_terminal && !term.quiet).then(progress::Bars::stderr),
+            csv_bom: cli.encoding == output::Encoding::Utf8bom,
         };
-        dispatch(cli.command, &mut inner)
+        let result = dispatch(cli.command, &mut inner);
+        inner.settle_progress();
+        result
     };
     let color_err = term.color_err;
     match result {

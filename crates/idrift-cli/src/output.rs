@@ -23,6 +23,43 @@ pub(crate) enum Format {
     Csv,
 }
 
+/// The text encoding of CSV output (`--encoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum Encoding {
+    /// UTF-8 without a byte order mark (the default; what scripts and most tools expect).
+    #[default]
+    Utf8,
+    /// UTF-8 with a byte order mark, so Excel opens non-ASCII names (Zoë, 山田) intact.
+    Utf8bom,
+}
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// Starts CSV output on `w`: the byte order mark when `bom`.
+pub(crate) fn csv_start(w: &mut dyn std::io::Write, bom: bool) -> std::io::Result<()> {
+    if bom {
+        w.write_all(BOM)?;
+    }
+    Ok(())
+}
+
+/// Writes a CSV file atomically (see [`idrift_app::files::write_atomic`]), with a byte order mark when `bom`.
+pub(crate) fn write_csv_file(
+    path: &std::path::Path,
+    bom: bool,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), idrift_app::AppError> {
+    idrift_app::files::write_atomic(path, |w| {
+        csv_start(w, bom)
+            .and_then(|()| fill(w))
+            .map_err(|source| idrift_app::AppError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+    })
+}
+
 /// Whether `c` must not reach a terminal raw: C0 and C1 controls, DEL, and the bidirectional overrides and
 /// isolates that reorder what an administrator reads.
 fn is_unsafe(c: char) -> bool {
@@ -145,6 +182,39 @@ fn plain(headers: &[&str], cells: &[Vec<Cow<'_, str>>]) -> String {
         line(&mut out, &mut r.iter().map(AsRef::as_ref));
     }
     out
+}
+
+/// Prints a one-record result (what a command wrote, and how much) as JSON or CSV; `Format::Table` is the
+/// caller's sentence.
+pub(crate) fn print_record(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    bom: bool,
+    record: &[(&str, serde_json::Value)],
+) -> anyhow::Result<()> {
+    match format {
+        Format::Table => {}
+        Format::Json => {
+            let body: serde_json::Map<String, serde_json::Value> = record
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &body)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            csv_start(out, bom)?;
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(record.iter().map(|(k, _)| *k))?;
+            w.write_record(record.iter().map(|(_, v)| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            }))?;
+            w.flush()?;
+        }
+    }
+    Ok(())
 }
 
 /// Renders `name : value` lines (the look of PowerShell's Format-List), names padded to one width and values

@@ -171,6 +171,7 @@ impl ConnArgs {
     pub(crate) fn ldap_config(&self, url: &str, ctx: &mut Ctx<'_>) -> anyhow::Result<LdapConfig> {
         let p = self.profile(ctx)?;
         let mut cfg = LdapConfig::new(url.trim());
+        cfg.progress = ctx.progress_hook();
         cfg.base_dns = if self.ad_base_dn.is_empty() {
             p.ad_base_dn.clone()
         } else {
@@ -294,6 +295,7 @@ impl ConnArgs {
             .or(p.exo_url.clone())
             .unwrap_or_else(|| DEFAULT_EXO_URL.to_owned());
         cfg.exo_organization = self.exo_organization.clone().or(p.exo_organization.clone());
+        cfg.progress = ctx.progress_hook();
         Ok(cfg)
     }
 }

@@ -141,3 +141,133 @@ fn completions_install_from_a_pipe() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("Register-ArgumentCompleter"));
 }
+
+/// A snapshot of the demo with six users to persist, in a new temporary directory.
+#[cfg(unix)]
+fn demo_snapshot() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let dir = tmp.path().join("s");
+    let out = piped(
+        &[
+            "snapshot",
+            "take",
+            "--demo",
+            "--out-dir",
+            &dir.to_string_lossy(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    tmp
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_shows_progress_on_a_terminal_and_none_in_a_pipe() {
+    let tmp = demo_snapshot();
+    let dir = tmp.path().join("s");
+    let args = |journal: &str| -> Vec<String> {
+        vec![
+            "dirsync".into(),
+            "persist".into(),
+            "--snapshot".into(),
+            dir.to_string_lossy().into_owned(),
+            "--apply".into(),
+            "--yes".into(),
+            "--journal".into(),
+            tmp.path().join(journal).to_string_lossy().into_owned(),
+        ]
+    };
+    let on_pipe = args("pipe.jsonl");
+    let on_pipe: Vec<&str> = on_pipe.iter().map(String::as_str).collect();
+    let out = piped(&on_pipe, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("operation(s)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stderr).contains('\u{1b}'),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The pipe run wrote everything; a fresh snapshot for the terminal run.
+    let tmp2 = demo_snapshot();
+    let dir2 = tmp2.path().join("s").to_string_lossy().into_owned();
+    let journal = tmp2.path().join("tty.jsonl").to_string_lossy().into_owned();
+    let tty = [
+        "dirsync",
+        "persist",
+        "--snapshot",
+        &dir2,
+        "--apply",
+        "--yes",
+        "--journal",
+        &journal,
+    ];
+    let (shown, code) = on_terminal(&tty, &[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(shown.contains("Handled 6 of 6 operation(s)"), "{shown}");
+    let tmp3 = demo_snapshot();
+    let dir3 = tmp3.path().join("s").to_string_lossy().into_owned();
+    let j3 = tmp3.path().join("q.jsonl").to_string_lossy().into_owned();
+    let quiet = [
+        "--quiet",
+        "dirsync",
+        "persist",
+        "--snapshot",
+        &dir3,
+        "--apply",
+        "--yes",
+        "--journal",
+        &j3,
+    ];
+    let (shown, code) = on_terminal(&quiet, &[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(!shown.contains("operation(s)"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terminal_table_fits_its_width_and_a_pipe_gets_whole_values() {
+    let long_upn_row = |s: &str| s.contains("@contoso.com");
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let csv = tmp.path().join("c.csv").to_string_lossy().into_owned();
+    let (shown, code) = on_terminal(
+        &[
+            "dirsync", "compare", "--demo", "--format", "table", "--out", &csv,
+        ],
+        &[("COLUMNS", "60")],
+    );
+    assert_eq!(code, Some(0), "{shown}");
+    // The table is what comes before the first blank line (the summary sentences follow).
+    let table: Vec<&str> = shown.lines().take_while(|l| !l.trim().is_empty()).collect();
+    assert!(table.len() > 2, "{shown}");
+    for line in &table {
+        assert!(line.trim_end().chars().count() <= 60, "{line:?}");
+    }
+    assert!(!shown.contains('…'), "{shown}");
+    // A wide terminal shows every UPN on one line.
+    let (wide, _) = on_terminal(
+        &[
+            "dirsync", "compare", "--demo", "--format", "table", "--out", &csv,
+        ],
+        &[("COLUMNS", "200")],
+    );
+    assert!(
+        wide.lines()
+            .any(|l| long_upn_row(l) && l.contains("alan.turing@contoso.com")),
+        "{wide}"
+    );
+    let piped_out = piped(
+        &[
+            "dirsync", "compare", "--demo", "--format", "table", "--out", &csv,
+        ],
+        &[("COLUMNS", "60")],
+    );
+    let out = text(&piped_out.stdout);
+    assert!(out.lines().any(|l| l.chars().count() > 60), "{out}");
+    assert!(!out.contains('…'), "{out}");
+}

@@ -83,6 +83,8 @@ pub struct CloudConfig {
     /// only). Empty by default: a redirect is followed only to https on the same host and port. The token
     /// request never follows a redirect.
     pub redirect_hosts: Vec<String>,
+    /// Where paged reads report the items read so far, and retries their waits (nowhere by default).
+    pub progress: idrift_core::ports::ProgressHook,
 }
 
 impl CloudConfig {
@@ -103,6 +105,7 @@ impl CloudConfig {
             retry: RetryPolicy::default(),
             danger_accept_invalid_certs: false,
             redirect_hosts: Vec::new(),
+            progress: idrift_core::ports::ProgressHook::default(),
         }
     }
 }

@@ -137,7 +137,8 @@ impl ExoClient {
             config.retry.clone(),
             config.danger_accept_invalid_certs,
             &config.redirect_hosts,
-        )?;
+        )?
+        .with_progress(config.progress.clone(), "Exchange Online");
         Ok(ExoClient {
             session: Session {
                 transport,

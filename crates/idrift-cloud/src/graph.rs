@@ -69,7 +69,8 @@ impl GraphClient {
             config.retry.clone(),
             config.danger_accept_invalid_certs,
             &config.redirect_hosts,
-        )?;
+        )?
+        .with_progress(config.progress.clone(), "Graph");
         Ok(GraphClient {
             session: Session {
                 transport,

@@ -71,6 +71,10 @@ pub(crate) struct Transport {
     /// For the token request: follows no redirect, so the client secret is never re-posted elsewhere.
     token_client: reqwest::Client,
     retry: RetryPolicy,
+    /// Where paged reads and retry waits are reported.
+    progress: idrift_core::ports::ProgressHook,
+    /// The service's name in progress reports ("Graph", "Exchange Online").
+    service: &'static str,
 }
 
 /// The most redirects one Graph or Exchange Online request follows.
@@ -125,7 +129,20 @@ impl Transport {
             client: build(policy)?,
             token_client: build(reqwest::redirect::Policy::none())?,
             retry,
+            progress: idrift_core::ports::ProgressHook::default(),
+            service: "the service",
         })
+    }
+
+    /// Reports paged reads and retry waits to `progress`, naming the service `service`.
+    pub(crate) fn with_progress(
+        mut self,
+        progress: idrift_core::ports::ProgressHook,
+        service: &'static str,
+    ) -> Transport {
+        self.progress = progress;
+        self.service = service;
+        self
     }
 
     /// Sends `req` until it succeeds and `parse` accepts the body, or the retries run out.
@@ -301,6 +318,19 @@ impl Transport {
             Last::Connection(c) => c.clone(),
             Last::Body(b) => b.clone(),
         };
+        let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+        let service = self.service;
+        let cause = match (&last, retry_after) {
+            (Last::Throttled(_), Some(_)) => {
+                format!("{service} asked us to wait {seconds} s (throttled, HTTP 429)")
+            }
+            (Last::Throttled(_), None) => {
+                format!("{service} throttled the request (HTTP 429); backing off {seconds} s")
+            }
+            (Last::Status(s), Some(_)) => format!("{service} asked us to wait {seconds} s ({s})"),
+            _ => format!("{service}: {reason}; retrying in {seconds} s"),
+        };
+        self.progress.get().waiting(&req.what, seconds, &cause);
         tracing::warn!(
             what = %req.what,
             attempt,
@@ -645,6 +675,7 @@ impl Session {
             };
             items += got.len();
             sink(got);
+            self.transport.progress.get().read(&what, page, items);
             warnings.extend(meta.warnings.iter().cloned());
             match meta.next_link.as_deref() {
                 None => {

@@ -187,3 +187,52 @@ pub trait TenantSyncAdmin: CloudDirectory {
         mobile: Option<&str>,
     ) -> Result<(), SourceError>;
 }
+
+/// What a long operation reports while it runs, for a front end to show (the CLI's progress on a terminal).
+///
+/// Adapters call it as they go: the directory readers after each page, the HTTP core before each retry wait,
+/// the write runs after each operation. Every method has a no-op default, and a call must return at once (a
+/// front end draws, it does not block the read).
+pub trait Progress: Send + Sync {
+    /// `items` read so far from `source` (e.g. "Active Directory", "GET /users") after `pages` pages.
+    fn read(&self, _source: &str, _pages: usize, _items: usize) {}
+    /// The adapter waits `seconds` before trying `what` again; `cause` says why, in words
+    /// ("Graph asked us to wait 30 s").
+    fn waiting(&self, _what: &str, _seconds: u64, _cause: &str) {}
+    /// Operation `done` of `total` of a write run has been handled; `target` is its object.
+    fn step(&self, _done: usize, _total: usize, _target: &str) {}
+}
+
+/// A [`Progress`] to report to, or none: what configurations carry. The default reports nowhere.
+#[derive(Clone, Default)]
+pub struct ProgressHook(Option<std::sync::Arc<dyn Progress>>);
+
+/// The progress of nobody watching.
+struct NoProgress;
+
+impl Progress for NoProgress {}
+
+impl ProgressHook {
+    /// Reports to `progress`.
+    pub fn new(progress: std::sync::Arc<dyn Progress>) -> ProgressHook {
+        ProgressHook(Some(progress))
+    }
+
+    /// The receiver of reports (a no-op when there is none).
+    pub fn get(&self) -> &dyn Progress {
+        match &self.0 {
+            Some(p) => p.as_ref(),
+            None => &NoProgress,
+        }
+    }
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressHook(set)"
+        } else {
+            "ProgressHook(none)"
+        })
+    }
+}

@@ -31,6 +31,8 @@ pub struct LdapConfig {
     pub connect_timeout: Duration,
     /// How long to wait for each reply of an operation (each page entry of a search).
     pub op_timeout: Duration,
+    /// Where paged reads report the entries read so far (nowhere by default).
+    pub progress: idrift_core::ports::ProgressHook,
 }
 
 impl LdapConfig {
@@ -48,6 +50,7 @@ impl LdapConfig {
             page_size: 1000,
             connect_timeout: Duration::from_secs(30),
             op_timeout: Duration::from_secs(120),
+            progress: idrift_core::ports::ProgressHook::default(),
         }
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Session {
     driver: JoinHandle<()>,
     timeout: Duration,
     page_size: i32,
+    /// Where paged searches report their progress.
+    progress: idrift_core::ports::ProgressHook,
 }
 
 impl Drop for Session {
@@ -265,6 +267,7 @@ pub(crate) async fn open(cfg: &LdapConfig) -> Result<Session, LdapError> {
         driver,
         timeout: cfg.op_timeout,
         page_size: cfg.page_size,
+        progress: cfg.progress.clone(),
     };
     if let Some((who, password)) = password {
         let res = ldap
@@ -419,6 +422,12 @@ impl Session {
         F: FnMut(StructureTag) -> Result<(), LdapError>,
     {
         let mut cookie = Vec::new();
+        let mut pages = 0usize;
+        let entries = std::sync::atomic::AtomicUsize::new(0);
+        let mut counted = |tag: StructureTag| {
+            entries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            each(tag)
+        };
         loop {
             let control: RawControl = PagedResults {
                 size: self.page_size,
@@ -426,8 +435,14 @@ impl Session {
             }
             .into();
             let ctrls = self
-                .search_once(base, scope, filter, attrs, vec![control], each)
+                .search_once(base, scope, filter, attrs, vec![control], &mut counted)
                 .await?;
+            pages += 1;
+            self.progress.get().read(
+                "Active Directory",
+                pages,
+                entries.load(std::sync::atomic::Ordering::Relaxed),
+            );
             cookie = paged_cookie(&ctrls).map_err(|message| LdapError::InvalidData {
                 dn: base.to_owned(),
                 message,

@@ -50,8 +50,25 @@ struct Logical {
 ///
 /// # Errors
 /// [`LdifError`] naming the line of a malformed line in an edited record (bad base64, no colon, a URL value),
-/// and (line 0) an edit whose DN no content record of `text` has.
+/// and (line 0) an edit whose DN no content record of `text` has, or a value holding a NUL byte.
 pub fn patch(text: &[u8], edits: &[EntryEdit]) -> Result<Vec<u8>, LdifError> {
+    // The reader refuses a NUL; the writer does too, so none reaches a file another tool imports.
+    for e in edits {
+        if let Some(a) = e
+            .attrs
+            .iter()
+            .find(|a| a.values.iter().any(|v| v.contains(&0)))
+        {
+            return Err(LdifError {
+                line: 0,
+                message: format!(
+                    "refusing to write a NUL byte (U+0000) in the value of `{}` of {}: no directory text \
+                     value may hold one",
+                    a.name, e.dn
+                ),
+            });
+        }
+    }
     let mut wanted: HashMap<String, usize> = HashMap::with_capacity(edits.len());
     for (i, e) in edits.iter().enumerate() {
         wanted.insert(e.dn.to_lowercase(), i);

@@ -324,3 +324,46 @@ async fn the_token_endpoint_itself_is_retried_when_throttled() {
     assert_eq!(graph(&e).list_users().await.unwrap().len(), 5);
     assert_eq!(e.token_requests(), 3);
 }
+
+/// Records what the HTTP core reports.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<String>>);
+
+impl idrift_core::ports::Progress for Recorded {
+    fn read(&self, source: &str, pages: usize, items: usize) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("read {source} {pages} {items}"));
+    }
+    fn waiting(&self, what: &str, seconds: u64, cause: &str) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("wait {what} {seconds}: {cause}"));
+    }
+}
+
+#[tokio::test]
+async fn progress_reports_each_page_and_the_throttling_wait_with_its_cause() {
+    let e = start().await;
+    e.seed_users(2500);
+    let recorded = Arc::new(Recorded::default());
+    let mut cfg = config(&e);
+    cfg.progress = idrift_core::ports::ProgressHook::new(recorded.clone());
+    let g = GraphClient::new(&cfg).unwrap();
+    e.inject(FaultRule {
+        fault: Fault::Throttle(RetryAfter::Seconds(1)),
+        ..on_page(2)
+    });
+    assert_eq!(g.list_users().await.unwrap().len(), 2500);
+    let seen = recorded.0.lock().unwrap().clone();
+    let reads: Vec<&String> = seen.iter().filter(|s| s.starts_with("read ")).collect();
+    assert_eq!(reads.len(), 3, "{seen:?}");
+    assert!(reads[2].ends_with(" 3 2500"), "{seen:?}");
+    assert!(
+        seen.iter()
+            .any(|s| s.starts_with("wait ") && s.contains("Graph asked us to wait 1 s")),
+        "{seen:?}"
+    );
+}

@@ -20,6 +20,8 @@ pub(crate) enum DiffFormat {
     Table,
     /// {"Summary":{"New":n,"Resolved":n,"Changed":n,"Unchanged":n},"New":[...],"Resolved":[...],"Changed":[...]}.
     Json,
+    /// One row per difference: Change,Severity,Kind,UserPrincipalName,Detail.
+    Csv,
 }
 
 /// Arguments of `idrift diff`.
@@ -31,7 +33,7 @@ pub(crate) struct DiffArgs {
     /// The later scan, in the same forms.
     #[arg(value_name = "NEW")]
     new: PathBuf,
-    /// Output: table, or json.
+    /// Output: table, json, or csv.
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     format: DiffFormat,
     /// For snapshot directories, the options of the scan made of them.
@@ -49,6 +51,15 @@ pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         DiffFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &d)?;
             writeln!(ctx.out)?;
+        }
+        DiffFormat::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
+            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            w.write_record(HEADERS)?;
+            for r in all_rows(&d) {
+                w.write_record(&r)?;
+            }
+            w.flush()?;
         }
         DiffFormat::Table => render(&d, ctx)?,
     }
@@ -74,7 +85,11 @@ fn rows(findings: &[&Finding], change: impl Fn(&Finding) -> String) -> Vec<Vec<S
         .collect()
 }
 
-fn render(d: &ScanDiff, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+/// The columns of the table and the CSV.
+const HEADERS: [&str; 5] = ["Change", "Severity", "Kind", "UserPrincipalName", "Detail"];
+
+/// One row per new, resolved and changed finding.
+fn all_rows(d: &ScanDiff) -> Vec<Vec<String>> {
     let mut all = rows(&d.new.iter().collect::<Vec<_>>(), |_| "new".to_owned());
     all.extend(rows(&d.resolved.iter().collect::<Vec<_>>(), |_| {
         "resolved".to_owned()
@@ -93,18 +108,15 @@ fn render(d: &ScanDiff, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         }
         all.extend(row);
     }
+    all
+}
+
+fn render(d: &ScanDiff, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let all = all_rows(d);
     if all.is_empty() {
         writeln!(ctx.out, "No differences.")?;
     } else {
-        write!(
-            ctx.out,
-            "{}",
-            table(
-                &["Change", "Severity", "Kind", "UserPrincipalName", "Detail"],
-                &all,
-                ctx.term.width
-            )
-        )?;
+        write!(ctx.out, "{}", table(&HEADERS, &all, ctx.term.width))?;
     }
     writeln!(ctx.out)?;
     let s = d.summary;

@@ -20,7 +20,7 @@ use idrift_core::phone::PhoneOptions;
 
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
+    RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
     render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, table};
@@ -31,12 +31,16 @@ use crate::{Ctx, UsageError};
 #[derive(Debug, Subcommand)]
 pub(crate) enum DirsyncCommand {
     /// Compare AD mobile/otherMobile with Entra mobilePhone and write the ADSyncTools CSV.
+    #[command(after_help = crate::examples::COMPARE)]
     Compare(CompareArgs),
     /// Show one user's mobile numbers in AD or Entra ID (Get-ADSyncToolsDirSyncOverridesUser).
+    #[command(after_help = crate::examples::GET)]
     Get(GetArgs),
     /// Set one user's mobile numbers in AD, or a cloud-only user's in Entra ID (Set-ADSyncToolsDirSyncOverridesUser).
+    #[command(after_help = crate::examples::SET)]
     Set(SetArgs),
     /// Clear one user's mobile numbers in AD, or a cloud-only user's in Entra ID (Clear-ADSyncToolsDirSyncOverridesUser).
+    #[command(after_help = crate::examples::CLEAR)]
     Clear(ClearArgs),
     /// Copy the Entra mobile numbers of differing users into AD, before enabling BypassDirSyncOverrides.
     #[command(
@@ -47,6 +51,7 @@ comparing the sources. A dry run prints the plan; --apply writes. Before each wr
 and skipped as a conflict when AD changed since the plan. Every write is journaled; an interrupted run \
 continues with --resume JOURNAL, and `idrift undo JOURNAL` restores the values found before each write."
     )]
+    #[command(after_help = crate::examples::PERSIST)]
     Persist(PersistArgs),
     /// BypassDirSyncOverrides: status, preview of the values it would overwrite, enable, disable.
     Bypass {
@@ -112,11 +117,14 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             writeln!(ctx.out)?;
         }
         Format::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
             idrift_app::dirsync::write_csv(ctx.out, &report.rows)?;
         }
         Format::Table => {
             let path = csv_path(&args, ctx)?;
-            idrift_app::dirsync::write_csv_file(&path, &report.rows)?;
+            crate::output::write_csv_file(&path, ctx.csv_bom, |w| {
+                idrift_app::dirsync::write_csv(w, &report.rows)
+            })?;
             render_table(&report, ctx)?;
             writeln!(
                 ctx.out,
@@ -335,9 +343,10 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             writeln!(ctx.out)?;
         }
         Format::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
             let mut w = csv::Writer::from_writer(&mut *ctx.out);
             w.write_record(pairs.iter().map(|(k, _)| *k))?;
-            w.write_record(pairs.iter().map(|(_, v)| v.as_str()))?;
+            w.write_record(idrift_core::csv_cell::cells(pairs.iter().map(|(_, v)| v)))?;
             w.flush()?;
         }
         Format::Table => write!(ctx.out, "{}", fields(&pairs))?,
@@ -691,8 +700,10 @@ async fn persist_resume(
         writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
-    let exec = targets.executor();
+    let hook = ctx.progress_hook();
+    let exec = Stepped::new(targets.executor(), &hook, spec.ops.len());
     let report = journal::resume(&log, &exec, system_clock(), opts).await?;
+    ctx.settle_progress();
     if !text {
         print_machine(
             ctx,

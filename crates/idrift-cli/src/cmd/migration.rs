@@ -37,6 +37,7 @@ as a batch of such files. With --exo exo --identity UPN the statistics are fetch
 Exit codes: 0 when it ran (a Fail verdict is data), 1 when an input could not be read, 2 for usage errors, \
 3 with --fail-on-fail when at least one user failed."
     )]
+    #[command(after_help = crate::examples::MIGRATION_VERIFY)]
     Verify(VerifyArgs),
 }
 
@@ -48,6 +49,8 @@ pub(crate) enum VerifyFormat {
     Table,
     /// `{"Users":[…],"Summary":{…},"Errors":[…]}` on standard output.
     Json,
+    /// One row per user: Identity,Verdict,Status,MissingItems,DataMigratedBytes,EstimatedTransferBytes,SourceMailboxBytes,Stalls,Restarts,Reason.
+    Csv,
 }
 
 /// Arguments of `idrift migration verify`.
@@ -121,6 +124,10 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
             writeln!(ctx.out)?;
         }
+        VerifyFormat::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
+            write_csv(&outcome.report, ctx.out)?;
+        }
         VerifyFormat::Table => render(&outcome.report, ctx.out, ctx.term.width)?,
     }
     for e in &errors {
@@ -133,6 +140,45 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report as CSV, one row per user.
+fn write_csv(report: &VerificationReport, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "Identity",
+        "Verdict",
+        "Status",
+        "MissingItems",
+        "DataMigratedBytes",
+        "EstimatedTransferBytes",
+        "SourceMailboxBytes",
+        "Stalls",
+        "Restarts",
+        "Reason",
+    ])?;
+    let n = |b: Option<u64>| b.map(|b| b.to_string()).unwrap_or_default();
+    for u in &report.users {
+        let verdict = match u.verdict {
+            Verdict::Pass => "Pass",
+            Verdict::Fail => "Fail",
+            Verdict::Unknown => "Unknown",
+        };
+        w.write_record([
+            u.identity.clone(),
+            verdict.to_owned(),
+            u.status.clone().unwrap_or_default(),
+            u.missing_items.to_string(),
+            n(u.data_migrated_bytes),
+            n(u.estimated_transfer_bytes),
+            n(u.source_mailbox_bytes),
+            u.stalls.to_string(),
+            u.restarts.to_string(),
+            u.verdict_reason.clone(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// Renders the report for an administrator: per user the verdict first, then what failed, then the

@@ -104,7 +104,10 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             serde_json::to_writer_pretty(&mut *ctx.out, &plan)?;
             writeln!(ctx.out)?;
         }
-        Format::Csv => idrift_app::plan::write_steps_csv(ctx.out, &plan)?,
+        Format::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
+            idrift_app::plan::write_steps_csv(ctx.out, &plan)?;
+        }
         Format::Table => {
             render(&plan, ctx)?;
             if let Some(id) = args.option {

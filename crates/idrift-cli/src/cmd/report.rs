@@ -10,6 +10,7 @@ use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
 use crate::cmd::scan::ScanOptArgs;
+use crate::output::{Format, print_record};
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift report`.
@@ -31,6 +32,9 @@ pub(crate) struct ReportArgs {
     previous: Option<PathBuf>,
     #[command(flatten)]
     scan: ScanOptArgs,
+    /// Output: table (a sentence), json ({"Out","Findings"}), csv (the same columns).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 fn describe(source: &SourceArgs) -> String {
@@ -90,6 +94,14 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         demo_extras(&mut report)?;
     }
     write_html(&args.out, &report)?;
+    if args.format != Format::Table {
+        let record = [
+            ("Out", serde_json::json!(args.out)),
+            ("Findings", serde_json::json!(report.scan.summary.total)),
+        ];
+        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     writeln!(
         ctx.out,
         "Wrote the report ({} finding(s)) to {}",

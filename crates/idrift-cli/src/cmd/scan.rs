@@ -94,11 +94,16 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
             writeln!(ctx.out)?;
         }
-        Format::Csv => idrift_app::scan::write_csv(ctx.out, &report.findings)?,
+        Format::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
+            idrift_app::scan::write_csv(ctx.out, &report.findings)?;
+        }
         Format::Table => {
             render_table(&report, ctx)?;
             if let Some(path) = &args.out {
-                idrift_app::scan::write_csv_file(path, &report.findings)?;
+                crate::output::write_csv_file(path, ctx.csv_bom, |w| {
+                    idrift_app::scan::write_csv(w, &report.findings)
+                })?;
                 writeln!(
                     ctx.out,
                     "Wrote {} finding(s) to {}",

@@ -7,12 +7,14 @@ use clap::{Args, Subcommand};
 use idrift_app::snapshot::{Parts, write_dir};
 
 use crate::Ctx;
+use crate::output::{Format, print_record};
 use crate::source::SourceArgs;
 
 /// The `snapshot` subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SnapshotCommand {
     /// Read the sources and write ad.ldif, entra-users.json (and the optional files) into a new directory.
+    #[command(after_help = crate::examples::SNAPSHOT_TAKE)]
     Take(TakeArgs),
 }
 
@@ -25,6 +27,9 @@ pub(crate) struct TakeArgs {
     /// (`--out` is a hidden alias, kept for one release.)
     #[arg(long = "out-dir", alias = "out", value_name = "DIR")]
     out: PathBuf,
+    /// Output: table (a sentence), json ({"OutDir","AdUsers","EntraUsers","ExoRecipients"}), csv (the same columns).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 /// Runs a `snapshot` subcommand.
@@ -51,6 +56,28 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     }
     if let Some(r) = &s.exo_recipients {
         what.push(format!("{} Exchange Online recipient(s)", r.len()));
+    }
+    if args.format != Format::Table {
+        let count = |on: bool, n: usize| {
+            if on {
+                serde_json::json!(n)
+            } else {
+                serde_json::Value::Null
+            }
+        };
+        let record = [
+            ("OutDir", serde_json::json!(args.out)),
+            ("AdUsers", count(sides.ad, s.on_prem.len())),
+            ("EntraUsers", count(sides.entra, s.cloud.len())),
+            (
+                "ExoRecipients",
+                s.exo_recipients
+                    .as_ref()
+                    .map_or(serde_json::Value::Null, |r| serde_json::json!(r.len())),
+            ),
+        ];
+        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        return Ok(ExitCode::SUCCESS);
     }
     writeln!(
         ctx.out,

@@ -23,9 +23,14 @@ use std::sync::Arc;
 
 use clap::Args;
 use idrift_app::dirsync_ops::{self, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE};
-use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use idrift_app::journal::{
+    self, Clock, OpExecutor, OpStatus, PlanSpec, Planned, RunOptions, RunReport,
+};
 use idrift_app::targets;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
+use idrift_core::ports::{ProgressHook, SourceError};
 use serde_json::{Map, Value, json};
 
 use crate::output::{Format, escape, table};
@@ -169,6 +174,7 @@ pub(crate) fn confirm(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::R
     if yes {
         return Ok(true);
     }
+    ctx.settle_progress();
     if ctx.term.quiet {
         // The prompt would go to standard error, which --quiet silences: refuse rather than ask unseen.
         return Err(UsageError(format!(
@@ -197,6 +203,60 @@ pub(crate) fn op_label(op: &str) -> &str {
         OP_ENTRA_MOBILE => "Entra mobilePhone",
         OP_BYPASS => "BypassDirSyncOverrides",
         other => other,
+    }
+}
+
+/// An executor that reports each operation it is asked about to the progress hook: the journal re-reads
+/// every object just before writing it, so each read is one step of the run.
+pub(crate) struct Stepped<'a, E> {
+    inner: E,
+    progress: &'a ProgressHook,
+    total: usize,
+    done: AtomicUsize,
+}
+
+impl<'a, E: OpExecutor> Stepped<'a, E> {
+    /// Wraps `inner` for a run of `total` operations.
+    pub(crate) fn new(inner: E, progress: &'a ProgressHook, total: usize) -> Self {
+        Stepped {
+            inner,
+            progress,
+            total,
+            done: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<E: OpExecutor> OpExecutor for Stepped<'_, E> {
+    fn read(
+        &self,
+        op: &Planned,
+    ) -> impl Future<Output = Result<Option<Value>, SourceError>> + Send {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.progress
+            .get()
+            .step(done.min(self.total), self.total, &op.target);
+        self.inner.read(op)
+    }
+
+    fn same(&self, op: &Planned, a: &Value, b: &Value) -> bool {
+        self.inner.same(op, a, b)
+    }
+
+    fn write(
+        &self,
+        op: &Planned,
+        current: &Value,
+    ) -> impl Future<Output = Result<Value, SourceError>> + Send {
+        self.inner.write(op, current)
+    }
+
+    fn describe(&self, op: &Planned, value: &Value) -> String {
+        self.inner.describe(op, value)
+    }
+
+    fn handles(&self, op: &str) -> bool {
+        self.inner.handles(op)
     }
 }
 
@@ -332,8 +392,9 @@ pub(crate) fn print_machine(
         writeln!(ctx.out)?;
         return Ok(());
     }
+    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
-    w.write_record([
+    w.write_record(idrift_core::csv_cell::cells(&[
         "Seq",
         "Target",
         "Attribute",
@@ -341,10 +402,10 @@ pub(crate) fn print_machine(
         "After",
         "Outcome",
         "Note",
-    ])?;
+    ]))?;
     let mut write_row =
         |seq: u64, target: &str, op: &str, b: &Value, a: &Value, st: &str, n: &str| {
-            w.write_record([
+            w.write_record(idrift_core::csv_cell::cells(&[
                 seq.to_string().as_str(),
                 target,
                 op_label(op),
@@ -352,7 +413,7 @@ pub(crate) fn print_machine(
                 &dirsync_ops::describe_value(op, a),
                 st,
                 n,
-            ])
+            ]))
         };
     match outcome {
         Some(r) => {
@@ -432,8 +493,10 @@ pub(crate) async fn run_plan(
         writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
-    let exec = targets.executor();
+    let hook = ctx.progress_hook();
+    let exec = Stepped::new(targets.executor(), &hook, run.spec.ops.len());
     let report = journal::apply(&path, run.spec, &exec, system_clock(), run.opts).await?;
+    ctx.settle_progress();
     if !text {
         print_machine(
             ctx,

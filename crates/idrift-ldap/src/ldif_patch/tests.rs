@@ -213,3 +213,20 @@ fn bad_base64_in_an_edited_entry_names_its_line() {
     let err = patch(text.as_bytes(), &[set(OSKAR, "mobile", &["1"])]).unwrap_err();
     assert_eq!(err.line, 19, "{err}");
 }
+
+#[test]
+fn a_nul_in_an_edit_is_refused_and_nothing_is_written() {
+    let text = b"dn: CN=Ann,DC=example,DC=com\nobjectClass: user\nmobile: +1 555 0100\n";
+    let edit = EntryEdit {
+        dn: "CN=Ann,DC=example,DC=com".to_owned(),
+        attrs: vec![AttrValues {
+            name: "mobile".to_owned(),
+            values: vec![b"+1 555\0 0200".to_vec()],
+        }],
+    };
+    let e = patch(text, std::slice::from_ref(&edit)).unwrap_err();
+    assert!(
+        e.message.contains("NUL") && e.message.contains("`mobile`"),
+        "{e}"
+    );
+}

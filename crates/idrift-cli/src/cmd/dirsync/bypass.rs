@@ -18,12 +18,16 @@ use crate::source::SourceArgs;
 #[derive(Debug, Subcommand)]
 pub(crate) enum BypassCommand {
     /// Show whether BypassDirSyncOverrides is enabled (Graph, or a snapshot's entra-sync.json).
+    #[command(after_help = crate::examples::BYPASS_STATUS)]
     Status(StatusArgs),
     /// List every user whose Entra values enabling BypassDirSyncOverrides would overwrite with AD's: the data at risk.
+    #[command(after_help = crate::examples::BYPASS_PREVIEW)]
     Preview(PreviewArgs),
     /// Enable BypassDirSyncOverrides; refuses while the preview lists users, unless --accept-overwrite.
+    #[command(after_help = crate::examples::BYPASS_ENABLE)]
     Enable(EnableArgs),
     /// Disable BypassDirSyncOverrides (cloud edits of synced mobile numbers create DirSyncOverrides again).
+    #[command(after_help = crate::examples::BYPASS_DISABLE)]
     Disable(DisableArgs),
 }
 
@@ -56,9 +60,16 @@ async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
         serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
         writeln!(ctx.out)?;
     } else if args.format == Format::Csv {
+        crate::output::csv_start(ctx.out, ctx.csv_bom)?;
         let mut w = csv::Writer::from_writer(&mut *ctx.out);
-        w.write_record(["Id", "BypassDirSyncOverridesEnabled"])?;
-        w.write_record([sync.id.as_str(), if enabled { "True" } else { "False" }])?;
+        w.write_record(idrift_core::csv_cell::cells(&[
+            "Id",
+            "BypassDirSyncOverridesEnabled",
+        ]))?;
+        w.write_record(idrift_core::csv_cell::cells(&[
+            sync.id.as_str(),
+            if enabled { "True" } else { "False" },
+        ]))?;
         w.flush()?;
     } else if enabled {
         writeln!(
@@ -96,39 +107,40 @@ async fn load_preview(targets: &Targets, phone: &PhoneOptions) -> anyhow::Result
 
 /// The preview as CSV: the users the switch overwrites, then the synced users the AD read did not see.
 fn preview_csv(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
+    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
     let mut w = csv::Writer::from_writer(&mut *ctx.out);
-    w.write_record([
+    w.write_record(idrift_core::csv_cell::cells(&[
         "UserPrincipalName",
         "MobileInAD",
         "MobileInEntra",
         "OtherMobileInAD",
         "AlternateMobilePhonesInEntra",
         "Risk",
-    ])?;
+    ]))?;
     for u in &preview.users {
         let alt = u
             .alternate_mobile_phones_in_entra
             .as_deref()
             .map(|a| a.join(";"))
             .unwrap_or_default();
-        w.write_record([
+        w.write_record(idrift_core::csv_cell::cells(&[
             u.user_principal_name.as_str(),
             u.mobile_in_ad.as_deref().unwrap_or(""),
             u.mobile_in_entra.as_deref().unwrap_or(""),
             &u.other_mobile_in_ad.join(";"),
             &alt,
             &u.explanation,
-        ])?;
+        ]))?;
     }
     for u in &preview.synced_without_ad_match {
-        w.write_record([
+        w.write_record(idrift_core::csv_cell::cells(&[
             u.user_principal_name.as_str(),
             "",
             u.mobile_in_entra.as_deref().unwrap_or(""),
             "",
             "",
             "no match in the AD read: its AD values are unknown",
-        ])?;
+        ]))?;
     }
     w.flush()?;
     Ok(())

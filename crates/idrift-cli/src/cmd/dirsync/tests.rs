@@ -31,6 +31,8 @@ fn idrift(args: &[&str], terminal: bool) -> Out {
         env: &env,
         term: crate::term::Term::default(),
         retained: &mut retained,
+        progress: None,
+        csv_bom: false,
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);

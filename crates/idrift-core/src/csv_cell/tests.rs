@@ -1,0 +1,49 @@
+//! Tests of the CSV formula-injection guard.
+
+use super::*;
+
+#[test]
+fn formula_starts_are_neutralised_and_phone_numbers_are_not() {
+    for (v, out) in [
+        (
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "'=HYPERLINK(\"http://x\",\"y\")",
+        ),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("+", "'+"),
+        ("-", "'-"),
+        ("'=x", "''=x"),
+        ("+1 555 0100", "+1 555 0100"),
+        ("+44 (20) 7946-0958", "+44 (20) 7946-0958"),
+        ("+1 555 0100 x23", "+1 555 0100 x23"),
+        ("+1.555.0100;ext=7", "+1.555.0100;ext=7"),
+        ("-5", "-5"),
+        ("ann@contoso.com", "ann@contoso.com"),
+        ("'quoted", "'quoted"),
+        ("", ""),
+    ] {
+        assert_eq!(neutralise(v), out, "{v:?}");
+        assert_eq!(restore(&neutralise(v)), v, "{v:?}");
+    }
+}
+
+#[test]
+fn restore_removes_only_what_neutralise_added() {
+    assert_eq!(restore("'=x"), "=x");
+    assert_eq!(restore("''=x"), "'=x");
+    assert_eq!(restore("'+1 555"), "'+1 555");
+    assert_eq!(restore("'abc"), "'abc");
+    assert_eq!(restore("=x"), "=x");
+}
+
+#[test]
+fn cells_feed_a_csv_writer() {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(cells(["=1+1", "+1 555"])).unwrap();
+    let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert_eq!(out, "'=1+1,+1 555\n");
+}
