@@ -151,6 +151,98 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir.to_path_buf())
 }
 
+/// Writes an AD export of `n` objects for `idrift lint` to `path`: 90 % users, 5 % contacts, 5 % mail-enabled
+/// groups, each with the attributes lint reads (proxy addresses, certificates, a consistency GUID...), and one
+/// object in 100 carrying an error (a space in a UPN, a `.local` mail, a duplicate proxy address, a leading dot
+/// in a mailNickname). Reuses the file when a marker beside it says it holds the same `n`.
+pub(crate) fn lint_ldif(n: u64, path: &Path) -> anyhow::Result<PathBuf> {
+    let marker = path.with_extension("ldif.synth-v1");
+    if path.is_file() && fs::read_to_string(&marker).is_ok_and(|s| s.trim() == n.to_string()) {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    writeln!(w, "version: 1")?;
+    for i in 0..n {
+        let bad = i % 100 == 42;
+        writeln!(w)?;
+        match i % 20 {
+            0 => {
+                writeln!(
+                    w,
+                    "dn: CN=Contact {i:07},OU=Contacts,OU=Sync,DC=contoso,DC=com"
+                )?;
+                writeln!(
+                    w,
+                    "objectClass: top\nobjectClass: person\nobjectClass: contact"
+                )?;
+                writeln!(w, "cn: Contact {i:07}\ndisplayName: Contact {i:07}")?;
+                let domain = if bad {
+                    "fabrikam.local"
+                } else {
+                    "fabrikam.com"
+                };
+                writeln!(w, "mail: contact{i:07}@{domain}")?;
+                writeln!(w, "mailNickname: contact{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:contact{i:07}@{domain}")?;
+                writeln!(w, "targetAddress: SMTP:contact{i:07}@{domain}")?;
+            }
+            10 => {
+                writeln!(w, "dn: CN=Group {i:07},OU=Groups,OU=Sync,DC=contoso,DC=com")?;
+                writeln!(w, "objectClass: top\nobjectClass: group")?;
+                writeln!(
+                    w,
+                    "cn: Group {i:07}\ndisplayName: Group {i:07}\ngroupType: 2"
+                )?;
+                writeln!(
+                    w,
+                    "sAMAccountName: group{i:07}\nmail: group{i:07}@contoso.com"
+                )?;
+                let nick = if bad { "." } else { "" };
+                writeln!(w, "mailNickname: {nick}group{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:group{i:07}@contoso.com")?;
+            }
+            _ => {
+                writeln!(w, "dn: CN=User {i:07},OU=Users,OU=Sync,DC=contoso,DC=com")?;
+                writeln!(
+                    w,
+                    "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user"
+                )?;
+                writeln!(w, "cn: User {i:07}\ndisplayName: User {i:07}")?;
+                writeln!(w, "mS-DS-ConsistencyGuid:: {}", base64(&guid_le(i + 1)))?;
+                writeln!(w, "sAMAccountName: user{i:07}")?;
+                let sp = if bad { " " } else { "" };
+                writeln!(w, "userPrincipalName: user{sp}{i:07}@contoso.com")?;
+                writeln!(w, "mail: user{i:07}@contoso.com\nmailNickname: user{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:user{i:07}@contoso.com")?;
+                writeln!(
+                    w,
+                    "proxyAddresses: smtp:user{i:07}@contoso.mail.onmicrosoft.com"
+                )?;
+                writeln!(
+                    w,
+                    "proxyAddresses: X500:/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=user{i:07}"
+                )?;
+                if bad {
+                    // The neighbour's address: a duplicate across objects.
+                    writeln!(w, "proxyAddresses: smtp:user{:07}@contoso.com", i + 1)?;
+                }
+                writeln!(
+                    w,
+                    "targetAddress: SMTP:user{i:07}@contoso.mail.onmicrosoft.com"
+                )?;
+                writeln!(w, "userCertificate:: MIIBAAECAwQFBgcICQ==")?;
+                writeln!(w, "whenChanged: 20261120093000.0Z")?;
+            }
+        }
+    }
+    w.flush()?;
+    fs::write(&marker, n.to_string())?;
+    Ok(path.to_path_buf())
+}
+
 /// `cargo xtask synth N DIR`.
 pub(crate) fn cli(args: &[String]) -> anyhow::Result<bool> {
     let n: u64 = args
