@@ -104,9 +104,10 @@ fn supports(bin: &Path, sub: &str) -> bool {
 pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let quick = args.iter().any(|a| a == "--quick");
     let lint_only = args.iter().any(|a| a == "--lint");
+    let persist_only = args.iter().any(|a| a == "--persist");
     let root = util::root();
     util::step("cargo build --release")?;
-    if lint_only {
+    if lint_only || persist_only {
         util::cargo(
             &root,
             &["build", "--release", "-p", "idrift-cli", "--bins"],
@@ -116,6 +117,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
         util::cargo(&root, &["build", "--release", "--workspace", "--bins"], &[])?;
     }
     let bin = idrift_bin();
+    if persist_only {
+        let text = persist_bench(&bin, if quick { 20_000 } else { 200_000 })?;
+        println!("\n{text}");
+        return Ok(true);
+    }
     if lint_only {
         let text = lint_bench(&bin, if quick { 100_000 } else { 1_000_000 })?;
         println!("\n{text}");
@@ -185,6 +191,15 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             let _ = writeln!(report, "\n## lint\n\nnot measured: {e:#}");
         }
     }
+    match persist_bench(&bin, 200_000) {
+        Ok(text) => report.push_str(&text),
+        Err(e) => {
+            let _ = writeln!(
+                report,
+                "\n## dirsync persist --apply\n\nnot measured: {e:#}"
+            );
+        }
+    }
     extra_benches(&mut report, &bin);
     std::fs::create_dir_all(bench_dir())?;
     std::fs::write(bench_dir().join("results.md"), &report)?;
@@ -212,6 +227,42 @@ fn lint_bench(bin: &Path, n: u64) -> anyhow::Result<String> {
     let secs = m.wall.as_secs_f64();
     Ok(format!(
         "\n| lint --ad FILE.ldif --out CSV | {n} objects | {mb:.0} MB | {secs:.2} s | {:.0} | {:.0} MiB |\n",
+        n as f64 / secs,
+        m.max_rss_kib as f64 / 1024.0
+    ))
+}
+
+/// `idrift dirsync persist --apply --yes` on a snapshot of `n` users that all drift (target at 200,000: under
+/// 60 s), each run on a fresh copy of the snapshot. Run alone with `cargo xtask bench --persist`.
+fn persist_bench(bin: &Path, n: u64) -> anyhow::Result<String> {
+    util::step(&format!("dirsync persist --apply, {n} drifted users"))?;
+    let src = synth::generate_drifted(n, &bench_dir().join(format!("drifted-{n}")))?;
+    let work = bench_dir().join(format!("persist-{n}"));
+    let mb = std::fs::metadata(src.join("ad.ldif")).map_or(0, |m| m.len()) as f64 / 1e6;
+    let mut best: Option<Measured> = None;
+    for run in 0..3 {
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work)?;
+        for f in ["ad.ldif", "entra-users.json", "entra-sync.json"] {
+            if src.join(f).is_file() {
+                std::fs::copy(src.join(f), work.join(f))?;
+            }
+        }
+        let mut c = Command::new(bin);
+        c.args(["dirsync", "persist", "--apply", "--yes", "--snapshot"])
+            .arg(&work)
+            .arg("--journal")
+            .arg(bench_dir().join(format!("persist-{run}.jsonl")))
+            .stdout(std::process::Stdio::null());
+        let m = measure_codes(&mut c, &[0])?;
+        if best.is_none_or(|b| m.wall < b.wall) {
+            best = Some(m);
+        }
+    }
+    let m = best.ok_or_else(|| anyhow::anyhow!("no run"))?;
+    let secs = m.wall.as_secs_f64();
+    Ok(format!(
+        "\n| dirsync persist --apply --snapshot (every user drifted) | {n} | {mb:.0} MB LDIF | {secs:.2} s | {:.0} | {:.0} MiB |\n",
         n as f64 / secs,
         m.max_rss_kib as f64 / 1024.0
     ))

@@ -60,8 +60,22 @@ fn guid_text(le: &[u8; 16]) -> String {
 /// Writes `ad.ldif`, `entra-users.json`, `entra-sync.json` and `exo-recipients.json` for `n` users into `dir`.
 /// Reuses the directory when a marker says it already holds the same `n`.
 pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
+    generate_with(n, dir, false)
+}
+
+/// Like [`generate`], but every user's cloud mobile number differs from AD's (the `persist --apply` bench).
+pub(crate) fn generate_drifted(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
+    generate_with(n, dir, true)
+}
+
+fn generate_with(n: u64, dir: &Path, all_drift: bool) -> anyhow::Result<PathBuf> {
     let marker = dir.join(".synth-v1");
-    if fs::read_to_string(&marker).is_ok_and(|s| s.trim() == n.to_string()) {
+    let stamp = if all_drift {
+        format!("{n} drifted")
+    } else {
+        n.to_string()
+    };
+    if fs::read_to_string(&marker).is_ok_and(|s| s.trim() == stamp) {
         return Ok(dir.to_path_buf());
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -80,7 +94,7 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         let anchor = base64(&le);
         let upn = format!("user{i:07}@contoso.com");
         let mobile = format!("+1 425 555 {:04}", i % 10_000);
-        let cloud_mobile = if i % 100 == 7 {
+        let cloud_mobile = if all_drift || i % 100 == 7 {
             format!("+1 206 555 {:04}", i % 10_000)
         } else if i % 250 == 3 {
             format!("+1425555{:04}", i % 10_000)
@@ -147,7 +161,7 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         dir.join("entra-sync.json"),
         "{\"value\":[{\"id\":\"12cce4b4-4ab8-40b7-be4d-f5d7742ec185\",\"features\":{\"softMatchOnUpnEnabled\":true,\"bypassDirSyncOverridesEnabled\":false}}]}",
     )?;
-    fs::write(&marker, n.to_string())?;
+    fs::write(&marker, &stamp)?;
     Ok(dir.to_path_buf())
 }
 
