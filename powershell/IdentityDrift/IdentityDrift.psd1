@@ -20,6 +20,8 @@
         'Get-DriftDirSyncFeature'
         'Get-DriftDirSyncOverridesUser'
         'Get-DriftRemediationPlan'
+        'Invoke-DriftLint'
+        'Invoke-DriftLintFix'
         'Invoke-DriftRemediation'
         'Invoke-DriftScan'
         'Set-DriftDirSyncFeature'

@@ -24,12 +24,13 @@ pub(crate) struct Measured {
     pub(crate) max_rss_kib: i64,
 }
 
-/// Runs `cmd` to completion and measures it (wall clock, and peak RSS from `wait4`).
+/// Runs `cmd` to completion and measures it (wall clock, and peak RSS from `wait4`); the exit codes in `ok`
+/// count as success (lint exits 3 when it finds errors).
 #[expect(
     unsafe_code,
     reason = "wait4 is the one way to read a child's peak RSS"
 )]
-pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
+fn measure_codes(cmd: &mut Command, ok: &[i32]) -> anyhow::Result<Measured> {
     let start = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
@@ -46,7 +47,7 @@ pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
     if rc != pid {
         bail!("wait4 failed for pid {pid}");
     }
-    let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    let exited_ok = libc::WIFEXITED(status) && ok.contains(&libc::WEXITSTATUS(status));
     if !exited_ok {
         let mut err = String::new();
         if let Some(mut e) = child.stderr {
@@ -62,10 +63,19 @@ pub(crate) fn measure(cmd: &mut Command) -> anyhow::Result<Measured> {
 }
 
 /// The best of `runs` measurements (smallest wall time; its RSS).
-fn best_of(runs: usize, mut make: impl FnMut() -> Command) -> anyhow::Result<Measured> {
+fn best_of(runs: usize, make: impl FnMut() -> Command) -> anyhow::Result<Measured> {
+    best_of_codes(runs, &[0], make)
+}
+
+/// [`best_of`], accepting the exit codes `ok`.
+fn best_of_codes(
+    runs: usize,
+    ok: &[i32],
+    mut make: impl FnMut() -> Command,
+) -> anyhow::Result<Measured> {
     let mut best: Option<Measured> = None;
     for _ in 0..runs {
-        let m = measure(&mut make())?;
+        let m = measure_codes(&mut make(), ok)?;
         if best.is_none_or(|b| m.wall < b.wall) {
             best = Some(m);
         }
@@ -93,10 +103,30 @@ fn supports(bin: &Path, sub: &str) -> bool {
 /// `cargo xtask bench [--quick]`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let quick = args.iter().any(|a| a == "--quick");
+    let lint_only = args.iter().any(|a| a == "--lint");
+    let persist_only = args.iter().any(|a| a == "--persist");
     let root = util::root();
     util::step("cargo build --release")?;
-    util::cargo(&root, &["build", "--release", "--workspace", "--bins"], &[])?;
+    if lint_only || persist_only {
+        util::cargo(
+            &root,
+            &["build", "--release", "-p", "idrift-cli", "--bins"],
+            &[],
+        )?;
+    } else {
+        util::cargo(&root, &["build", "--release", "--workspace", "--bins"], &[])?;
+    }
     let bin = idrift_bin();
+    if persist_only {
+        let text = persist_bench(&bin, if quick { 20_000 } else { 200_000 })?;
+        println!("\n{text}");
+        return Ok(true);
+    }
+    if lint_only {
+        let text = lint_bench(&bin, if quick { 100_000 } else { 1_000_000 })?;
+        println!("\n{text}");
+        return Ok(true);
+    }
     let mut report = String::new();
     let _ = writeln!(report, "# IdentityDrift benchmark results\n");
     let _ = writeln!(
@@ -155,12 +185,87 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
             "\nscan / compare at {n} users: {r:.2}x (target: at most 1.5x)"
         );
     }
+    match lint_bench(&bin, if quick { 100_000 } else { 1_000_000 }) {
+        Ok(text) => report.push_str(&text),
+        Err(e) => {
+            let _ = writeln!(report, "\n## lint\n\nnot measured: {e:#}");
+        }
+    }
+    match persist_bench(&bin, 200_000) {
+        Ok(text) => report.push_str(&text),
+        Err(e) => {
+            let _ = writeln!(
+                report,
+                "\n## dirsync persist --apply\n\nnot measured: {e:#}"
+            );
+        }
+    }
     extra_benches(&mut report, &bin);
     std::fs::create_dir_all(bench_dir())?;
     std::fs::write(bench_dir().join("results.md"), &report)?;
     println!("\n{report}");
     println!("(written to {})", bench_dir().join("results.md").display());
     Ok(true)
+}
+
+/// `idrift lint` on a generated export of `n` users, contacts and groups (target at 1M: under 5 s, under
+/// 1.5 GB peak RSS). Run alone with `cargo xtask bench --lint [--quick]`.
+fn lint_bench(bin: &Path, n: u64) -> anyhow::Result<String> {
+    util::step(&format!("lint, {n} objects"))?;
+    let ldif = synth::lint_ldif(n, &bench_dir().join(format!("lint-{n}.ldif")))?;
+    let mb = std::fs::metadata(&ldif).map_or(0, |m| m.len()) as f64 / 1e6;
+    let out = bench_dir().join("lint.csv");
+    // lint exits 3 when it finds errors, which the generated export has on purpose.
+    let m = best_of_codes(3, &[3], || {
+        let mut c = Command::new(bin);
+        c.args(["lint", "--format", "json", "--ad"])
+            .arg(&ldif)
+            .arg("--out")
+            .arg(&out);
+        c
+    })?;
+    let secs = m.wall.as_secs_f64();
+    Ok(format!(
+        "\n| lint --ad FILE.ldif --out CSV | {n} objects | {mb:.0} MB | {secs:.2} s | {:.0} | {:.0} MiB |\n",
+        n as f64 / secs,
+        m.max_rss_kib as f64 / 1024.0
+    ))
+}
+
+/// `idrift dirsync persist --apply --yes` on a snapshot of `n` users that all drift (target at 200,000: under
+/// 60 s), each run on a fresh copy of the snapshot. Run alone with `cargo xtask bench --persist`.
+fn persist_bench(bin: &Path, n: u64) -> anyhow::Result<String> {
+    util::step(&format!("dirsync persist --apply, {n} drifted users"))?;
+    let src = synth::generate_drifted(n, &bench_dir().join(format!("drifted-{n}")))?;
+    let work = bench_dir().join(format!("persist-{n}"));
+    let mb = std::fs::metadata(src.join("ad.ldif")).map_or(0, |m| m.len()) as f64 / 1e6;
+    let mut best: Option<Measured> = None;
+    for run in 0..3 {
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work)?;
+        for f in ["ad.ldif", "entra-users.json", "entra-sync.json"] {
+            if src.join(f).is_file() {
+                std::fs::copy(src.join(f), work.join(f))?;
+            }
+        }
+        let mut c = Command::new(bin);
+        c.args(["dirsync", "persist", "--apply", "--yes", "--snapshot"])
+            .arg(&work)
+            .arg("--journal")
+            .arg(bench_dir().join(format!("persist-{run}.jsonl")))
+            .stdout(std::process::Stdio::null());
+        let m = measure_codes(&mut c, &[0])?;
+        if best.is_none_or(|b| m.wall < b.wall) {
+            best = Some(m);
+        }
+    }
+    let m = best.ok_or_else(|| anyhow::anyhow!("no run"))?;
+    let secs = m.wall.as_secs_f64();
+    Ok(format!(
+        "\n| dirsync persist --apply --snapshot (every user drifted) | {n} | {mb:.0} MB LDIF | {secs:.2} s | {:.0} | {:.0} MiB |\n",
+        n as f64 / secs,
+        m.max_rss_kib as f64 / 1024.0
+    ))
 }
 
 fn row(report: &mut String, name: &str, n: u64, input_mb: f64, m: Measured) {

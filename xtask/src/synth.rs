@@ -60,8 +60,22 @@ fn guid_text(le: &[u8; 16]) -> String {
 /// Writes `ad.ldif`, `entra-users.json`, `entra-sync.json` and `exo-recipients.json` for `n` users into `dir`.
 /// Reuses the directory when a marker says it already holds the same `n`.
 pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
+    generate_with(n, dir, false)
+}
+
+/// Like [`generate`], but every user's cloud mobile number differs from AD's (the `persist --apply` bench).
+pub(crate) fn generate_drifted(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
+    generate_with(n, dir, true)
+}
+
+fn generate_with(n: u64, dir: &Path, all_drift: bool) -> anyhow::Result<PathBuf> {
     let marker = dir.join(".synth-v1");
-    if fs::read_to_string(&marker).is_ok_and(|s| s.trim() == n.to_string()) {
+    let stamp = if all_drift {
+        format!("{n} drifted")
+    } else {
+        n.to_string()
+    };
+    if fs::read_to_string(&marker).is_ok_and(|s| s.trim() == stamp) {
         return Ok(dir.to_path_buf());
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -80,7 +94,7 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         let anchor = base64(&le);
         let upn = format!("user{i:07}@contoso.com");
         let mobile = format!("+1 425 555 {:04}", i % 10_000);
-        let cloud_mobile = if i % 100 == 7 {
+        let cloud_mobile = if all_drift || i % 100 == 7 {
             format!("+1 206 555 {:04}", i % 10_000)
         } else if i % 250 == 3 {
             format!("+1425555{:04}", i % 10_000)
@@ -147,8 +161,100 @@ pub(crate) fn generate(n: u64, dir: &Path) -> anyhow::Result<PathBuf> {
         dir.join("entra-sync.json"),
         "{\"value\":[{\"id\":\"12cce4b4-4ab8-40b7-be4d-f5d7742ec185\",\"features\":{\"softMatchOnUpnEnabled\":true,\"bypassDirSyncOverridesEnabled\":false}}]}",
     )?;
-    fs::write(&marker, n.to_string())?;
+    fs::write(&marker, &stamp)?;
     Ok(dir.to_path_buf())
+}
+
+/// Writes an AD export of `n` objects for `idrift lint` to `path`: 90 % users, 5 % contacts, 5 % mail-enabled
+/// groups, each with the attributes lint reads (proxy addresses, certificates, a consistency GUID...), and one
+/// object in 100 carrying an error (a space in a UPN, a `.local` mail, a duplicate proxy address, a leading dot
+/// in a mailNickname). Reuses the file when a marker beside it says it holds the same `n`.
+pub(crate) fn lint_ldif(n: u64, path: &Path) -> anyhow::Result<PathBuf> {
+    let marker = path.with_extension("ldif.synth-v1");
+    if path.is_file() && fs::read_to_string(&marker).is_ok_and(|s| s.trim() == n.to_string()) {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    writeln!(w, "version: 1")?;
+    for i in 0..n {
+        let bad = i % 100 == 42;
+        writeln!(w)?;
+        match i % 20 {
+            0 => {
+                writeln!(
+                    w,
+                    "dn: CN=Contact {i:07},OU=Contacts,OU=Sync,DC=contoso,DC=com"
+                )?;
+                writeln!(
+                    w,
+                    "objectClass: top\nobjectClass: person\nobjectClass: contact"
+                )?;
+                writeln!(w, "cn: Contact {i:07}\ndisplayName: Contact {i:07}")?;
+                let domain = if bad {
+                    "fabrikam.local"
+                } else {
+                    "fabrikam.com"
+                };
+                writeln!(w, "mail: contact{i:07}@{domain}")?;
+                writeln!(w, "mailNickname: contact{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:contact{i:07}@{domain}")?;
+                writeln!(w, "targetAddress: SMTP:contact{i:07}@{domain}")?;
+            }
+            10 => {
+                writeln!(w, "dn: CN=Group {i:07},OU=Groups,OU=Sync,DC=contoso,DC=com")?;
+                writeln!(w, "objectClass: top\nobjectClass: group")?;
+                writeln!(
+                    w,
+                    "cn: Group {i:07}\ndisplayName: Group {i:07}\ngroupType: 2"
+                )?;
+                writeln!(
+                    w,
+                    "sAMAccountName: group{i:07}\nmail: group{i:07}@contoso.com"
+                )?;
+                let nick = if bad { "." } else { "" };
+                writeln!(w, "mailNickname: {nick}group{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:group{i:07}@contoso.com")?;
+            }
+            _ => {
+                writeln!(w, "dn: CN=User {i:07},OU=Users,OU=Sync,DC=contoso,DC=com")?;
+                writeln!(
+                    w,
+                    "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: user"
+                )?;
+                writeln!(w, "cn: User {i:07}\ndisplayName: User {i:07}")?;
+                writeln!(w, "mS-DS-ConsistencyGuid:: {}", base64(&guid_le(i + 1)))?;
+                writeln!(w, "sAMAccountName: user{i:07}")?;
+                let sp = if bad { " " } else { "" };
+                writeln!(w, "userPrincipalName: user{sp}{i:07}@contoso.com")?;
+                writeln!(w, "mail: user{i:07}@contoso.com\nmailNickname: user{i:07}")?;
+                writeln!(w, "proxyAddresses: SMTP:user{i:07}@contoso.com")?;
+                writeln!(
+                    w,
+                    "proxyAddresses: smtp:user{i:07}@contoso.mail.onmicrosoft.com"
+                )?;
+                writeln!(
+                    w,
+                    "proxyAddresses: X500:/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=user{i:07}"
+                )?;
+                if bad {
+                    // The neighbour's address: a duplicate across objects.
+                    writeln!(w, "proxyAddresses: smtp:user{:07}@contoso.com", i + 1)?;
+                }
+                writeln!(
+                    w,
+                    "targetAddress: SMTP:user{i:07}@contoso.mail.onmicrosoft.com"
+                )?;
+                writeln!(w, "userCertificate:: MIIBAAECAwQFBgcICQ==")?;
+                writeln!(w, "whenChanged: 20261120093000.0Z")?;
+            }
+        }
+    }
+    w.flush()?;
+    fs::write(&marker, n.to_string())?;
+    Ok(path.to_path_buf())
 }
 
 /// `cargo xtask synth N DIR`.

@@ -194,6 +194,31 @@ impl<'a> DirSyncExecutor<'a> {
         Ok(None)
     }
 
+    /// Writes an [`OP_AD_PHONES`] operation, through or (`held`) held until [`OpExecutor::flush`].
+    async fn write_ad(
+        &self,
+        op: &Planned,
+        current: &Value,
+        held: bool,
+    ) -> Result<Value, SourceError> {
+        let new: Phones = from_value(op, "After", &op.after)?;
+        let expected: Phones = from_value(op, "the value read", current)?;
+        let Some(user) = self.find_ad(op).await? else {
+            return Err(SourceError::NotFound(format!(
+                "{}: no longer in AD",
+                op.target
+            )));
+        };
+        let key = UserKey::Dn(user.distinguished_name.clone());
+        let ad = self.ad()?;
+        let change: PhoneChange = if held {
+            ad.set_phones_held(&key, &new, Some(&expected)).await?
+        } else {
+            ad.set_phones(&key, &new, Some(&expected)).await?
+        };
+        Ok(to_value(&change.after))
+    }
+
     async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
         let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
         Ok(self
@@ -250,20 +275,7 @@ impl OpExecutor for DirSyncExecutor<'_> {
 
     async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
         match op.op.as_str() {
-            OP_AD_PHONES => {
-                let new: Phones = from_value(op, "After", &op.after)?;
-                let expected: Phones = from_value(op, "the value read", current)?;
-                let Some(user) = self.find_ad(op).await? else {
-                    return Err(SourceError::NotFound(format!(
-                        "{}: no longer in AD",
-                        op.target
-                    )));
-                };
-                let key = UserKey::Dn(user.distinguished_name.clone());
-                let change: PhoneChange =
-                    self.ad()?.set_phones(&key, &new, Some(&expected)).await?;
-                Ok(to_value(&change.after))
-            }
+            OP_AD_PHONES => self.write_ad(op, current, false).await,
             OP_ENTRA_MOBILE => {
                 let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
                 let new: EntraMobile = from_value(op, "After", &op.after)?;
@@ -293,6 +305,28 @@ impl OpExecutor for DirSyncExecutor<'_> {
 
     fn describe(&self, op: &Planned, value: &Value) -> String {
         describe_value(&op.op, value)
+    }
+
+    fn batch_limit(&self, op: &Planned) -> usize {
+        match (op.op.as_str(), self.ad) {
+            (OP_AD_PHONES, Some(ad)) => ad.phone_batch_limit(),
+            _ => 1,
+        }
+    }
+
+    async fn write_held(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        if op.op == OP_AD_PHONES {
+            self.write_ad(op, current, true).await
+        } else {
+            self.write(op, current).await
+        }
+    }
+
+    async fn flush(&self) -> Result<(), SourceError> {
+        match self.ad {
+            Some(ad) => ad.flush_phones().await,
+            None => Ok(()),
+        }
     }
 
     fn handles(&self, op: &str) -> bool {

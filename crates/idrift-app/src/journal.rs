@@ -269,6 +269,26 @@ impl JournalWriter {
         self.file.sync_data().map_err(self.write_err())
     }
 
+    /// Appends one entry without syncing it; [`JournalWriter::sync`] makes it durable (batched writes).
+    ///
+    /// # Errors
+    /// [`AppError::Write`] naming the journal.
+    pub fn append_unsynced(&mut self, entry: &Entry) -> Result<(), AppError> {
+        let line = entry_line(entry, &self.path)?;
+        self.file
+            .write_all(line.as_bytes())
+            .map_err(self.write_err())
+    }
+
+    /// Syncs every entry appended so far to disk.
+    ///
+    /// # Errors
+    /// [`AppError::Write`] naming the journal.
+    pub fn sync(&mut self) -> Result<(), AppError> {
+        self.file.flush().map_err(self.write_err())?;
+        self.file.sync_data().map_err(self.write_err())
+    }
+
     fn write_err(&self) -> impl FnOnce(std::io::Error) -> AppError + '_ {
         move |source| AppError::Write {
             path: self.path.clone(),
@@ -715,6 +735,32 @@ pub trait OpExecutor: Sync {
     fn handles(&self, _op: &str) -> bool {
         true
     }
+
+    /// How many writes of operations like `op` [`execute`] may group into one batch: 1 (the default) writes
+    /// each through [`OpExecutor::write`].
+    fn batch_limit(&self, _op: &Planned) -> usize {
+        1
+    }
+
+    /// Like [`OpExecutor::write`], but the target may hold the change until [`OpExecutor::flush`].
+    ///
+    /// # Errors
+    /// As for [`OpExecutor::write`].
+    fn write_held(
+        &self,
+        op: &Planned,
+        current: &Value,
+    ) -> impl Future<Output = Result<Value, SourceError>> + Send {
+        self.write(op, current)
+    }
+
+    /// Makes every held write durable; when it fails none of them is kept.
+    ///
+    /// # Errors
+    /// Why the held writes could not be made.
+    fn flush(&self) -> impl Future<Output = Result<(), SourceError>> + Send {
+        async { Ok(()) }
+    }
 }
 
 /// Two executors as one: each operation goes to the first that [`OpExecutor::handles`] it, so a journal
@@ -757,6 +803,28 @@ impl<A: OpExecutor, B: OpExecutor> OpExecutor for Chain<A, B> {
 
     fn handles(&self, op: &str) -> bool {
         self.0.handles(op) || self.1.handles(op)
+    }
+
+    fn batch_limit(&self, op: &Planned) -> usize {
+        if self.0.handles(&op.op) {
+            self.0.batch_limit(op)
+        } else {
+            self.1.batch_limit(op)
+        }
+    }
+
+    async fn write_held(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
+        if self.0.handles(&op.op) {
+            self.0.write_held(op, current).await
+        } else {
+            self.1.write_held(op, current).await
+        }
+    }
+
+    async fn flush(&self) -> Result<(), SourceError> {
+        let first = self.0.flush().await;
+        let second = self.1.flush().await;
+        first.and(second)
     }
 }
 
@@ -873,7 +941,15 @@ pub async fn execute<E: OpExecutor>(
         writes: 0,
         stopped_at_limit: false,
     };
+    let mut batch: Vec<OpState> = Vec::new();
+    let mut in_batch = std::collections::HashSet::new();
     for op in ops {
+        if !in_batch.insert(op.planned.target.to_lowercase()) {
+            // One object twice in a batch: the second must read what the first wrote.
+            run_batch(journal, std::mem::take(&mut batch), exec, &mut report).await?;
+            in_batch.clear();
+            in_batch.insert(op.planned.target.to_lowercase());
+        }
         if op.status.is_final() {
             if !lost_write(exec, &op).await {
                 report.ops.push(prior_report(&op));
@@ -901,10 +977,88 @@ pub async fn execute<E: OpExecutor>(
             report.ops.push(prior_report(&op));
             continue;
         }
+        let limit = exec.batch_limit(&op.planned);
+        if limit > 1 {
+            batch.push(op);
+            let full = batch.len() >= limit
+                || opts
+                    .max_writes
+                    .is_some_and(|max| report.writes + batch.len() >= max);
+            if full {
+                run_batch(journal, std::mem::take(&mut batch), exec, &mut report).await?;
+                in_batch.clear();
+            }
+            continue;
+        }
+        run_batch(journal, std::mem::take(&mut batch), exec, &mut report).await?;
         let row = run_one(journal, &op, exec, &mut report.writes).await?;
         report.ops.push(row);
     }
+    run_batch(journal, batch, exec, &mut report).await?;
+    report.ops.sort_by_key(|o| o.seq);
     Ok(report)
+}
+
+/// Runs a batch of operations whose target holds writes: each is read and checked, its `started` entry
+/// appended; the entries are synced; the target makes every held write durable at once; then the outcomes
+/// are appended and synced. A kill at any point leaves each operation pending, in doubt (re-read on resume)
+/// or final, as for single writes.
+async fn run_batch<E: OpExecutor>(
+    journal: &mut JournalWriter,
+    batch: Vec<OpState>,
+    exec: &E,
+    report: &mut RunReport,
+) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let clock = journal.clock().clone();
+    let mut held = Vec::with_capacity(batch.len());
+    for op in &batch {
+        match run_checks(journal, op, exec, false).await? {
+            Checked::Done(row) => report.ops.push(row),
+            Checked::Ready(row, current) => {
+                let p = &op.planned;
+                journal.append_unsynced(&Entry::Started(Started {
+                    seq: p.seq,
+                    before: current.clone(),
+                    at: clock.now_iso(),
+                }))?;
+                held.push((row, exec.write_held(p, &current).await));
+            }
+        }
+    }
+    journal.sync()?;
+    let flushed = exec.flush().await;
+    for (mut row, written) in held {
+        let (outcome, after, message) = match (written, &flushed) {
+            (Ok(after), Ok(())) => {
+                report.writes += 1;
+                (Outcome::Applied, Some(after), None)
+            }
+            (Err(SourceError::Conflict(m)), _) => (
+                Outcome::Conflict,
+                None,
+                Some(format!("changed during the write: {m}")),
+            ),
+            (Err(e), _) => (Outcome::Failed, None, Some(format!("write failed: {e}"))),
+            (Ok(_), Err(e)) => (Outcome::Failed, None, Some(format!("write failed: {e}"))),
+        };
+        journal.append_unsynced(&Entry::Outcome(OutcomeEntry {
+            seq: row.seq,
+            outcome,
+            after: after.clone(),
+            message: message.clone(),
+            at: clock.now_iso(),
+        }))?;
+        row.status = outcome.into();
+        if let Some(a) = after {
+            row.after = a;
+        }
+        row.message = message;
+        report.ops.push(row);
+    }
+    journal.sync()
 }
 
 /// How the message of a re-planned operation starts (see [`RunReport::replanned`]).
@@ -923,14 +1077,50 @@ async fn lost_write<E: OpExecutor>(exec: &E, op: &OpState) -> bool {
     }
 }
 
-async fn run_one<E: OpExecutor>(
+/// What the checks before a write decided: the operation is done (its outcome journaled), or ready to write
+/// (the value just read).
+enum Checked {
+    Done(OpReport),
+    Ready(OpReport, Value),
+}
+
+/// Appends an outcome entry (synced unless `batched`) and records it in `row`.
+fn record(
+    journal: &mut JournalWriter,
+    row: &mut OpReport,
+    batched: bool,
+    outcome: Outcome,
+    after: Option<Value>,
+    message: Option<String>,
+) -> Result<(), AppError> {
+    let entry = Entry::Outcome(OutcomeEntry {
+        seq: row.seq,
+        outcome,
+        after: after.clone(),
+        message: message.clone(),
+        at: journal.clock().now_iso(),
+    });
+    if batched {
+        journal.append_unsynced(&entry)?;
+    } else {
+        journal.append(&entry)?;
+    }
+    row.status = outcome.into();
+    if let Some(a) = after {
+        row.after = a;
+    }
+    row.message = message;
+    Ok(())
+}
+
+/// Steps 1 and 2 of the module documentation: re-read the object, then skip, conflict or go ahead.
+async fn run_checks<E: OpExecutor>(
     journal: &mut JournalWriter,
     op: &OpState,
     exec: &E,
-    writes: &mut usize,
-) -> Result<OpReport, AppError> {
+    batched: bool,
+) -> Result<Checked, AppError> {
     let p = &op.planned;
-    let clock = journal.clock().clone();
     let mut row = OpReport {
         seq: p.seq,
         op: p.op.clone(),
@@ -941,42 +1131,17 @@ async fn run_one<E: OpExecutor>(
         message: None,
         this_run: true,
     };
-    let finish = |journal: &mut JournalWriter,
-                  row: &mut OpReport,
-                  outcome: Outcome,
-                  after: Option<Value>,
-                  message: Option<String>|
-     -> Result<(), AppError> {
-        journal.append(&Entry::Outcome(OutcomeEntry {
-            seq: p.seq,
-            outcome,
-            after: after.clone(),
-            message: message.clone(),
-            at: clock.now_iso(),
-        }))?;
-        row.status = outcome.into();
-        if let Some(a) = after {
-            row.after = a;
-        }
-        row.message = message;
-        Ok(())
-    };
     let current = match exec.read(p).await {
         Ok(Some(v)) => v,
         Ok(None) => {
             let msg = format!("{}: not found", p.target);
-            finish(journal, &mut row, Outcome::Failed, None, Some(msg))?;
-            return Ok(row);
+            record(journal, &mut row, batched, Outcome::Failed, None, Some(msg))?;
+            return Ok(Checked::Done(row));
         }
         Err(e) => {
-            finish(
-                journal,
-                &mut row,
-                Outcome::Failed,
-                None,
-                Some(format!("read failed: {e}")),
-            )?;
-            return Ok(row);
+            let msg = format!("read failed: {e}");
+            record(journal, &mut row, batched, Outcome::Failed, None, Some(msg))?;
+            return Ok(Checked::Done(row));
         }
     };
     if exec.same(p, &current, &p.after) {
@@ -995,14 +1160,9 @@ async fn run_one<E: OpExecutor>(
         } else {
             (Outcome::Skipped, "already has the planned value")
         };
-        finish(
-            journal,
-            &mut row,
-            outcome,
-            Some(current),
-            Some(msg.to_owned()),
-        )?;
-        return Ok(row);
+        let m = Some(msg.to_owned());
+        record(journal, &mut row, batched, outcome, Some(current), m)?;
+        return Ok(Checked::Done(row));
     }
     row.before = current.clone();
     if !exec.same(p, &current, &p.before) {
@@ -1011,44 +1171,43 @@ async fn run_one<E: OpExecutor>(
             exec.describe(p, &p.before),
             exec.describe(p, &current)
         );
-        finish(
-            journal,
-            &mut row,
-            Outcome::Conflict,
-            Some(current),
-            Some(msg),
-        )?;
-        return Ok(row);
+        let c = Some(current);
+        record(journal, &mut row, batched, Outcome::Conflict, c, Some(msg))?;
+        return Ok(Checked::Done(row));
     }
+    Ok(Checked::Ready(row, current))
+}
+
+async fn run_one<E: OpExecutor>(
+    journal: &mut JournalWriter,
+    op: &OpState,
+    exec: &E,
+    writes: &mut usize,
+) -> Result<OpReport, AppError> {
+    let (mut row, current) = match run_checks(journal, op, exec, false).await? {
+        Checked::Done(row) => return Ok(row),
+        Checked::Ready(row, current) => (row, current),
+    };
+    let p = &op.planned;
+    let at = journal.clock().now_iso();
     journal.append(&Entry::Started(Started {
         seq: p.seq,
         before: current.clone(),
-        at: clock.now_iso(),
+        at,
     }))?;
-    match exec.write(p, &current).await {
+    let (outcome, after, message) = match exec.write(p, &current).await {
         Ok(after) => {
             *writes += 1;
-            finish(journal, &mut row, Outcome::Applied, Some(after), None)?;
+            (Outcome::Applied, Some(after), None)
         }
-        Err(SourceError::Conflict(m)) => {
-            finish(
-                journal,
-                &mut row,
-                Outcome::Conflict,
-                None,
-                Some(format!("changed during the write: {m}")),
-            )?;
-        }
-        Err(e) => {
-            finish(
-                journal,
-                &mut row,
-                Outcome::Failed,
-                None,
-                Some(format!("write failed: {e}")),
-            )?;
-        }
-    }
+        Err(SourceError::Conflict(m)) => (
+            Outcome::Conflict,
+            None,
+            Some(format!("changed during the write: {m}")),
+        ),
+        Err(e) => (Outcome::Failed, None, Some(format!("write failed: {e}"))),
+    };
+    record(journal, &mut row, false, outcome, after, message)?;
     Ok(row)
 }
 

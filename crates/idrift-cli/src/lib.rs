@@ -258,17 +258,30 @@ where
     let term = ctx.term.configure(cli.color, cli.quiet, ctx.env);
     let err = ctx.err;
     let mut sink = std::io::sink();
+    let bars = (term.stderr_is_terminal && !term.quiet).then(progress::Bars::stderr);
     let result = {
         let mut safe_err = output::Escaping(&mut *err);
+        let mut settled_err = progress::Settling {
+            inner: &mut safe_err,
+            bars: bars.clone(),
+        };
+        let mut settled_out = progress::Settling {
+            inner: ctx.out,
+            bars: bars.clone(),
+        };
         let mut inner = Ctx {
-            out: ctx.out,
-            err: if term.quiet { &mut sink } else { &mut safe_err },
+            out: &mut settled_out,
+            err: if term.quiet {
+                &mut sink
+            } else {
+                &mut settled_err
+            },
             stdin_is_terminal: ctx.stdin_is_terminal,
             now_unix: ctx.now_unix,
             env: ctx.env,
             term,
             retained: &mut *ctx.retained,
-            progress: (term.stderr_is_terminal && !term.quiet).then(progress::Bars::stderr),
+            progress: bars,
             csv_bom: cli.encoding == output::Encoding::Utf8bom,
         };
         let result = dispatch(cli.command, &mut inner);

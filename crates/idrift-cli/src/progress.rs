@@ -110,3 +110,25 @@ impl Progress for Bars {
         );
     }
 }
+
+/// A stream that ends the live bars before anything is written to it, so results and warnings are never
+/// drawn over (a spinner keeps redrawing the lines below the cursor).
+pub(crate) struct Settling<'a> {
+    /// The stream written to.
+    pub(crate) inner: &'a mut dyn std::io::Write,
+    /// The bars to end first.
+    pub(crate) bars: Option<Arc<Bars>>,
+}
+
+impl std::io::Write for Settling<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(bars) = &self.bars {
+            bars.settle();
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

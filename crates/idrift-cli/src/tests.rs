@@ -253,7 +253,11 @@ fn readme_command_lines() -> Vec<String> {
                 cut = cut.min(i);
             }
         }
-        lines.push(line[..cut].trim().to_owned());
+        let line = line[..cut].trim();
+        // Lines with elided options ("--ad ldaps://dc1 ...") or placeholders ("<time>") are sketches.
+        if !line.contains("...") && !line.contains('<') {
+            lines.push(line.to_owned());
+        }
     }
     lines
 }

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use crate::error::CallError;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{batch, host, profile, remediation, runtime, trend, writes};
+use crate::{batch, host, lint, profile, remediation, runtime, trend, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -38,6 +38,8 @@ pub(crate) const OPS: &[&str] = &[
     "Profile.Get",
     "Report",
     "Scan.Diff",
+    "Lint",
+    "Lint.Fix",
 ];
 /// The operations this library serves, in the order `Describe` lists them (with the test-only one).
 #[cfg(feature = "test-ops")]
@@ -60,6 +62,8 @@ pub(crate) const OPS: &[&str] = &[
     "Profile.Get",
     "Report",
     "Scan.Diff",
+    "Lint",
+    "Lint.Fix",
     "Test.Panic",
 ];
 
@@ -104,6 +108,8 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         "Profile.Get" => profile::get(args("Profile.Get", req.args)?),
         "Report" => trend::report(args("Report", req.args)?),
         "Scan.Diff" => trend::diff(args("Scan.Diff", req.args)?),
+        "Lint" => lint::lint(args("Lint", req.args)?),
+        "Lint.Fix" => lint::fix(args("Lint.Fix", req.args)?),
         #[cfg(feature = "test-ops")]
         "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
         _ => Err(CallError::UnknownOp {

@@ -22,6 +22,7 @@ mod batch;
 mod dispatch;
 mod error;
 mod host;
+mod lint;
 mod panics;
 mod profile;
 mod remediation;

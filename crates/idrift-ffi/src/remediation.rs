@@ -361,6 +361,9 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         };
         return ok(&body, &warnings);
     }
+    if idrift_app::lint::is_lint_journal(&log) {
+        return undo_lint(&log, &args, warnings);
+    }
     let (spec, not_undone) = journal::undo_spec(&log);
     let mut write = wire::WriteResult {
         command: spec.command.clone(),
@@ -394,6 +397,52 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     }
     let body = UndoResult {
         kind: "DirSync",
+        undoing: log.path.clone(),
+        undoing_command: log.header.command.clone(),
+        not_undone,
+        write,
+    };
+    ok(&body, &warnings)
+}
+
+/// The undo of a `lint apply` journal: each value put back on the same LDIF or domain controller, through
+/// the lint executor.
+fn undo_lint(
+    log: &journal::JournalLog,
+    args: &UndoArgs,
+    warnings: Vec<String>,
+) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Undo";
+    let (spec, not_undone) = journal::undo_spec(log);
+    let target = crate::lint::open_target(OP, &args.source)?;
+    let mut write = wire::WriteResult {
+        command: spec.command.clone(),
+        writes_to: target.description(),
+        applied: false,
+        planned: spec.ops.clone(),
+        report: None,
+        journal_path: None,
+        notes: Vec::new(),
+        not_planned: Vec::new(),
+        preview: None,
+        item_errors: Vec::new(),
+    };
+    if args.write.apply && !spec.ops.is_empty() {
+        let path = writes::journal_path(OP, &args.write, &spec.command)?;
+        let exec = idrift_app::lint::LintExecutor::new(target.as_ref());
+        let report = runtime::block_on(journal::apply(
+            &path,
+            &spec,
+            &exec,
+            writes::clock(),
+            RunOptions::default(),
+        ))??;
+        write.applied = true;
+        write.journal_path = Some(path);
+        write.report = Some(report);
+    }
+    let body = UndoResult {
+        kind: "Lint",
         undoing: log.path.clone(),
         undoing_command: log.header.command.clone(),
         not_undone,

@@ -70,7 +70,7 @@ fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
 
 /// The LDAP configuration of a live domain controller (the CLI's `ldap_config`), and a warning when it allows
 /// plain text.
-fn ldap_config(
+pub(crate) fn ldap_config(
     op: &'static str,
     spec: &LdapSpec,
 ) -> Result<(LdapConfig, Option<String>), CallError> {

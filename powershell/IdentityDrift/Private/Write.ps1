@@ -17,6 +17,7 @@ function Get-DriftOpLabel {
         'ad.phones' { 'AD mobile/otherMobile' }
         'entra.mobilePhone' { 'Entra mobilePhone' }
         'tenant.bypassDirSyncOverrides' { 'BypassDirSyncOverrides' }
+        'ad.lintValue' { 'AD value (lint fix)' }
         default { $Op }
     }
 }
@@ -51,6 +52,11 @@ function Format-DriftValue {
         'tenant.bypassDirSyncOverrides' {
             # The journal's value is {"BypassDirSyncOverridesEnabled": bool} (idrift_app::dirsync_ops::BypassValue).
             if (Get-DriftPropertyValue -InputObject $Value -Name 'BypassDirSyncOverridesEnabled') { return 'enabled' } else { return 'disabled' }
+        }
+        'ad.lintValue' {
+            $values = @($Value | Where-Object { $null -ne $_ })
+            if ($values.Count -eq 0) { return '(none)' }
+            return (($values | ForEach-Object { "'$_'" }) -join ', ')
         }
         default {
             return (ConvertTo-Json -InputObject $Value -Depth 8 -Compress)
@@ -209,6 +215,16 @@ function Invoke-DriftWrite {
     foreach ($skipped in @(Get-DriftPropertyValue -InputObject $plan -Name 'NotPlanned')) {
         if ($null -ne $skipped) {
             $Cmdlet.WriteWarning("Not planned: $($skipped.UserPrincipalName): $($skipped.Reason)")
+        }
+    }
+    foreach ($refused in @(Get-DriftPropertyValue -InputObject $plan -Name 'Refused')) {
+        if ($null -ne $refused) {
+            $holders = @($refused.Holders | Where-Object { $null -ne $_ }) -join '; '
+            $text = "Refused: $($refused.Row.DistinguishedName) $($refused.Row.Attribute) '$($refused.Row.Value)': $($refused.Reason)"
+            if ($holders) {
+                $text = "$text (held by $holders)"
+            }
+            $Cmdlet.WriteWarning($text)
         }
     }
     foreach ($kept in @(Get-DriftPropertyValue -InputObject $plan -Name 'NotUndone')) {

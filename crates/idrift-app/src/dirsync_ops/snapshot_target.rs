@@ -2,6 +2,7 @@
 //! files in place, changing only the lines (LDIF) or property values (JSON) it writes, so every attribute,
 //! comment and byte idrift does not model stays as it was.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -38,12 +39,15 @@ pub struct SnapshotTarget {
     held: Mutex<Vec<PhoneChange>>,
     /// The lock that makes this run the only writer of the files, held while the target is open.
     lock: Option<crate::lock::TargetLock>,
+    /// Each AD user's position by lower-cased DN, so a write finds its user without a scan.
+    dn_index: HashMap<String, usize>,
 }
 
 impl SnapshotTarget {
     /// Writes to the files of a snapshot directory (`ad.ldif`, `entra-users.json`, `entra-sync.json`).
     pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
         SnapshotTarget {
+            dn_index: dn_index(&snapshot),
             inner: InMemoryDirectory::new(snapshot),
             ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
             entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
@@ -60,6 +64,7 @@ impl SnapshotTarget {
         snapshot: Snapshot,
     ) -> SnapshotTarget {
         SnapshotTarget {
+            dn_index: dn_index(&snapshot),
             inner: InMemoryDirectory::new(snapshot),
             ad_file: ad.map(Path::to_path_buf),
             entra_file: entra.map(Path::to_path_buf),
@@ -93,6 +98,54 @@ impl SnapshotTarget {
         self.inner.snapshot()
     }
 
+    /// The user `key` names, by index when it is a DN.
+    async fn find(&self, key: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
+        if let Some(&i) = dn_key(key).and_then(|dn| self.dn_index.get(&dn)) {
+            let found = self
+                .inner
+                .edit(|s| s.on_prem.get(i).filter(|u| key.matches(u)).cloned());
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        self.inner.find_user(key).await
+    }
+
+    /// Sets the phones of the user `key` names in memory: compare-and-set, as [`InMemoryDirectory`] does.
+    async fn set_in_memory(
+        &self,
+        key: &UserKey,
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, SourceError> {
+        if let Some(&i) = dn_key(key).and_then(|dn| self.dn_index.get(&dn)) {
+            let done = self.inner.edit(|s| {
+                let target = s.on_prem.get_mut(i).filter(|u| key.matches(u))?;
+                let before = Phones::of(target);
+                if let Some(expected) = expected
+                    && !before.same_values(expected)
+                {
+                    return Some(Err(SourceError::Conflict(format!(
+                        "{}: expected {expected}, found {before}",
+                        target.distinguished_name
+                    ))));
+                }
+                let new = new.normalized();
+                target.mobile = new.mobile;
+                target.other_mobile = new.other_mobile;
+                Some(Ok(PhoneChange {
+                    distinguished_name: target.distinguished_name.clone(),
+                    before,
+                    after: Phones::of(target),
+                }))
+            });
+            if let Some(result) = done {
+                return result;
+            }
+        }
+        self.inner.set_phones(key, new, expected).await
+    }
+
     fn held(&self) -> MutexGuard<'_, Vec<PhoneChange>> {
         self.held
             .lock()
@@ -103,7 +156,7 @@ impl SnapshotTarget {
     fn save_ad(&self, changes: &[PhoneChange]) -> Result<(), SourceError> {
         let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
         let mut edits: Vec<EntryEdit> = Vec::with_capacity(changes.len());
-        let mut index = std::collections::HashMap::with_capacity(changes.len());
+        let mut index = HashMap::with_capacity(changes.len());
         for c in changes {
             let edit = EntryEdit {
                 dn: c.distinguished_name.clone(),
@@ -223,6 +276,22 @@ fn rewrite(
     write_atomic(path, |w| w.write_all(&new).map_err(write_err(path))).map_err(unavailable)
 }
 
+fn dn_index(snapshot: &Snapshot) -> HashMap<String, usize> {
+    snapshot
+        .on_prem
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.distinguished_name.trim().to_lowercase(), i))
+        .collect()
+}
+
+fn dn_key(key: &UserKey) -> Option<String> {
+    match key {
+        UserKey::Dn(dn) => Some(dn.trim().to_lowercase()),
+        _ => None,
+    }
+}
+
 fn read_only(what: &str) -> SourceError {
     SourceError::Refused(format!(
         "the {what} source is not a file this run can write"
@@ -250,7 +319,7 @@ impl CloudDirectory for SnapshotTarget {
 #[async_trait]
 impl OnPremPhoneWriter for SnapshotTarget {
     async fn find_user(&self, user: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
-        self.inner.find_user(user).await
+        self.find(user).await
     }
 
     async fn set_phones(
@@ -262,7 +331,13 @@ impl OnPremPhoneWriter for SnapshotTarget {
         SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
         // Anything held goes out with this change, so the file never lags behind a write reported done.
         let mut changes = std::mem::take(&mut *self.held());
-        let change = self.inner.set_phones(user, new, expected).await?;
+        let change = match self.set_in_memory(user, new, expected).await {
+            Ok(c) => c,
+            Err(e) => {
+                self.held().extend(changes);
+                return Err(e);
+            }
+        };
         changes.push(change.clone());
         if let Err(e) = self.save_ad(&changes) {
             // The file keeps the old values: put memory back so both agree.
@@ -283,7 +358,7 @@ impl OnPremPhoneWriter for SnapshotTarget {
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
         SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
-        let change = self.inner.set_phones(user, new, expected).await?;
+        let change = self.set_in_memory(user, new, expected).await?;
         self.held().push(change.clone());
         Ok(change)
     }

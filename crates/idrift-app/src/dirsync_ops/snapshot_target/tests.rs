@@ -315,3 +315,84 @@ async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     .unwrap();
     assert_eq!((again.replanned(), again.writes), (0, 0));
 }
+
+/// A plan setting both AD users' mobile numbers (two operations).
+async fn two_user_plan(t: &WriteTargets) -> PlanSpec {
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    let mut ops = Vec::new();
+    for (upn, mobile) in [
+        ("oskar.lindqvist@fabrikam.test", "+46 70 555 0110"),
+        ("jorg.akerman@fabrikam.test", "+46 70 555 0120"),
+    ] {
+        let edit = AdPhoneEdit {
+            mobile: Some(Some(mobile.to_owned())),
+            other_mobile: None,
+        };
+        ops.push(plan_ad_edit(ad, upn, &edit).await.unwrap().unwrap());
+    }
+    journal::number(&mut ops);
+    PlanSpec {
+        command: "dirsync persist".to_owned(),
+        ops,
+        notes: Vec::new(),
+        undoes: None,
+    }
+}
+
+#[tokio::test]
+async fn ad_writes_are_batched_with_every_before_value_journaled_before_the_file_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let spec = two_user_plan(&t).await;
+    let j = tmp.path().join("persist.jsonl");
+    run(&t, &spec, &j).await;
+    // Both `started` entries come before both outcomes: one file rewrite for the batch.
+    let kinds: Vec<String> = std::fs::read_to_string(&j)
+        .unwrap()
+        .lines()
+        .skip(1 + spec.ops.len())
+        .map(|l| l.split('"').nth(3).unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Started", "Started", "Outcome", "Outcome"],
+        "{kinds:?}"
+    );
+    let text = read(&dir, "ad.ldif");
+    assert!(text.contains("mobile: +46 70 555 0110\n"), "{text}");
+    assert!(text.contains("mobile: +46 70 555 0120\n"), "{text}");
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+}
+
+#[tokio::test]
+async fn a_batch_whose_file_write_fails_fails_every_write_and_keeps_nothing_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let spec = two_user_plan(&t).await;
+    // The export disappears under the run: the batch cannot be written.
+    std::fs::remove_file(dir.join("ad.ldif")).unwrap();
+    std::fs::create_dir(dir.join("ad.ldif")).unwrap();
+    let report = journal::apply(
+        &tmp.path().join("p.jsonl"),
+        &spec,
+        &t.executor(),
+        Clock::fixed(1_764_000_000),
+        RunOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.count(OpStatus::Failed), 2, "{report:#?}");
+    assert_eq!(report.writes, 0);
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    let oskar = ad
+        .find_user(&idrift_core::writes::UserKey::Upn(
+            "oskar.lindqvist@fabrikam.test".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(oskar.mobile.as_deref(), Some("0701234567"));
+}

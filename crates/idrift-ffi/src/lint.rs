@@ -1,0 +1,266 @@
+//! `Lint` and `Lint.Fix`: `idrift lint` and `idrift lint apply` for the module's `Invoke-DriftLint` and
+//! `Invoke-DriftLintFix`, calling the same `idrift_app::lint` functions as the CLI.
+//!
+//! `Lint.Fix` takes the CSV (`FromCsv`) or the error objects `Lint` returned (`Rows`, e.g. piped and edited in
+//! PowerShell), plans through `idrift_app::lint::plan_fixes`, and either returns the plan (a dry run) or, with
+//! `Apply`, runs it through the journal with only the objects the host approved (`Only`, DNs).
+
+use std::path::{Path, PathBuf};
+
+use idrift_app::journal::{Planned, RunReport, number};
+use idrift_app::lint::{FixAction, FixRow, LintTarget, Refused};
+use idrift_core::lint::{LintMode, LintOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::error::CallError;
+use crate::targets::{absolute, ldap_config};
+use crate::wire::{SourceSpec, WriteArgs};
+use crate::{runtime, writes};
+
+fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
+    CallError::InvalidArgs {
+        op,
+        message: message.into(),
+    }
+}
+
+/// `Lint`: IdFix's checks over the AD side of the source.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LintArgs {
+    source: SourceSpec,
+    /// `MultiTenant` (default) or `Dedicated`.
+    #[serde(default)]
+    mode: Option<String>,
+    /// Verified domains of the tenant.
+    #[serde(default)]
+    verified_domain: Vec<String>,
+    /// OUs in sync scope.
+    #[serde(default)]
+    sync_scope: Vec<String>,
+    /// Also write IdFix's CSV here.
+    #[serde(default)]
+    out_path: Option<PathBuf>,
+}
+
+/// The AD side of a source, as `Lint` and `Lint.Fix` read or write it.
+enum AdSide<'a> {
+    File(&'a Path),
+    Dc(&'a crate::wire::LdapSpec),
+}
+
+fn ad_side<'a>(op: &'static str, source: &'a SourceSpec) -> Result<AdSide<'a>, CallError> {
+    match source {
+        SourceSpec::Snapshot { path, .. } => Ok(AdSide::File(absolute(op, "Source.Path", path)?)),
+        SourceSpec::Files { ad: Some(p), .. } => Ok(AdSide::File(absolute(op, "Source.Ad", p)?)),
+        SourceSpec::Live { ad: Some(spec), .. } => Ok(AdSide::Dc(spec)),
+        SourceSpec::Live {
+            ad_file: Some(p), ..
+        } => Ok(AdSide::File(absolute(op, "Source.AdFile", p)?)),
+        _ => Err(invalid(
+            op,
+            "lint reads Active Directory: a snapshot, an AD LDIF export, or a domain controller",
+        )),
+    }
+}
+
+pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Lint";
+    let mode = match args.mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("multitenant" | "multi-tenant") => LintMode::MultiTenant,
+        Some("dedicated") => LintMode::Dedicated,
+        Some(other) => {
+            return Err(invalid(
+                OP,
+                format!("Mode {other:?} is not MultiTenant or Dedicated"),
+            ));
+        }
+    };
+    let options = LintOptions {
+        mode,
+        verified_domains: args.verified_domain,
+        sync_scope: args.sync_scope,
+        cloud_addresses: Vec::new(),
+    };
+    let out = args
+        .out_path
+        .as_ref()
+        .map(|p| absolute(OP, "OutPath", p))
+        .transpose()?;
+    let mut warnings = Vec::new();
+    let report = match ad_side(OP, &args.source)? {
+        AdSide::File(p) if p.is_dir() => idrift_app::lint::lint_snapshot(p, options)?,
+        AdSide::File(p) => idrift_app::lint::lint_ldif(p, options)?,
+        AdSide::Dc(spec) => {
+            let (cfg, warning) = ldap_config(OP, spec)?;
+            warnings.extend(warning);
+            let url = spec.url.trim();
+            runtime::block_on(async {
+                let dir = idrift_app::live::open_ad(&cfg).await?;
+                idrift_app::lint::lint_live(&dir, url, options).await
+            })??
+        }
+    };
+    if let Some(path) = out {
+        idrift_app::lint::write_csv_file(path, &report.errors)?;
+    }
+    crate::wire::encode_ok(&idrift_app::lint::report_json(&report), &warnings)
+        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+}
+
+/// One error object as `Lint` returns it (IdFix's columns), edited by the host.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct WireRow {
+    distinguished_name: String,
+    #[serde(default)]
+    common_name: String,
+    #[serde(default)]
+    object_class: String,
+    attribute: String,
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    update: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// `Lint.Fix`: lint apply.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LintFixArgs {
+    source: SourceSpec,
+    /// Lint's CSV or IdFix's export.
+    #[serde(default)]
+    from_csv: Option<PathBuf>,
+    /// Or the error objects.
+    #[serde(default)]
+    rows: Option<Vec<WireRow>>,
+    /// Apply only the writes to these objects (DNs), as the host approved them.
+    #[serde(default)]
+    only: Vec<String>,
+    /// The undo LDIF (default: beside the journal).
+    #[serde(default)]
+    undo_ldif_path: Option<PathBuf>,
+    #[serde(flatten)]
+    write: WriteArgs,
+}
+
+/// What `Lint.Fix` did or would do.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LintFixResult {
+    command: String,
+    writes_to: String,
+    applied: bool,
+    planned: Vec<Planned>,
+    refused: Vec<Refused>,
+    complete: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<RunReport>,
+    journal_path: Option<PathBuf>,
+    undo_ldif_path: Option<PathBuf>,
+}
+
+fn rows_of(op: &'static str, rows: Vec<WireRow>) -> Result<Vec<FixRow>, CallError> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let action = match r.action.trim().to_ascii_uppercase().as_str() {
+                "EDIT" => FixAction::Edit,
+                "REMOVE" => FixAction::Remove,
+                "COMPLETE" | "" => FixAction::Complete,
+                other => {
+                    return Err(invalid(
+                        op,
+                        format!(
+                            "Rows[{i}].Action {other:?} is not EDIT, REMOVE, COMPLETE or blank"
+                        ),
+                    ));
+                }
+            };
+            Ok(FixRow {
+                line: u64::try_from(i).unwrap_or(u64::MAX) + 1,
+                distinguished_name: r.distinguished_name.trim().to_owned(),
+                common_name: r.common_name,
+                object_class: r.object_class,
+                attribute: r.attribute.trim().to_owned(),
+                error: r.error,
+                value: r.value,
+                update: r.update,
+                action,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn open_target(
+    op: &'static str,
+    source: &SourceSpec,
+) -> Result<Box<dyn LintTarget>, CallError> {
+    match ad_side(op, source)? {
+        AdSide::File(p) => Ok(Box::new(idrift_app::lint::file_target(p)?)),
+        AdSide::Dc(spec) => {
+            let (cfg, _) = ldap_config(op, spec)?;
+            let url = spec.url.trim().to_owned();
+            let t = runtime::block_on(async { idrift_app::lint::live_target(&url, &cfg).await })??;
+            Ok(Box::new(t))
+        }
+    }
+}
+
+pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Lint.Fix";
+    let rows = match (args.rows, &args.from_csv) {
+        (Some(_), Some(_)) => return Err(invalid(OP, "give Rows or FromCsv, not both")),
+        (Some(rows), None) => rows_of(OP, rows)?,
+        (None, Some(csv)) => idrift_app::lint::read_fix_csv(absolute(OP, "FromCsv", csv)?)?,
+        (None, None) => return Err(invalid(OP, "give FromCsv or Rows")),
+    };
+    let mut plan = idrift_app::lint::plan_fixes(&rows);
+    let target = open_target(OP, &args.source)?;
+    if args.write.apply && !args.only.is_empty() {
+        plan.spec
+            .ops
+            .retain(|o| args.only.iter().any(|d| d.eq_ignore_ascii_case(&o.target)));
+        number(&mut plan.spec.ops);
+    }
+    let mut out = LintFixResult {
+        command: plan.spec.command.clone(),
+        writes_to: target.description(),
+        applied: false,
+        planned: plan.spec.ops.clone(),
+        refused: plan.refused,
+        complete: plan.complete,
+        report: None,
+        journal_path: None,
+        undo_ldif_path: None,
+    };
+    if args.write.apply && !plan.spec.ops.is_empty() {
+        let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
+        let undo = args
+            .undo_ldif_path
+            .as_ref()
+            .map(|p| absolute(OP, "UndoLdifPath", p))
+            .transpose()?;
+        let run = runtime::block_on(idrift_app::lint::apply_fixes(
+            &path,
+            &plan.spec,
+            target.as_ref(),
+            writes::clock(),
+            undo,
+        ))??;
+        out.applied = true;
+        out.journal_path = Some(path);
+        out.undo_ldif_path = run.undo_ldif;
+        out.report = Some(run.report);
+    }
+    crate::wire::encode_ok(&out, &[])
+        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+}
+
+#[cfg(test)]
+mod tests;

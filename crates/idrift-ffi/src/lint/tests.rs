@@ -1,0 +1,85 @@
+//! Tests of `Lint` and `Lint.Fix` through the dispatcher: the rows come back with IdFix's columns, and the
+//! edited rows go through the journal (a dry run first, then only the approved objects).
+
+use serde_json::{Value, json};
+
+use crate::dispatch::handle;
+use crate::wire::Status;
+
+fn call(request: &Value) -> (Status, Value) {
+    let (status, body) = handle(request.to_string().as_bytes());
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+const LDIF: &str = "dn: CN=Ann,OU=S,DC=x\nobjectClass: user\ncn: Ann\nuserPrincipalName: a nn@contoso.com\n\n\
+dn: CN=Bo,OU=S,DC=x\nobjectClass: user\ncn: Bo\nuserPrincipalName: b o@contoso.com\n\n";
+
+#[test]
+fn lint_rows_piped_back_are_planned_then_applied_for_the_approved_objects_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ldif = tmp.path().join("ad.ldif");
+    std::fs::write(&ldif, LDIF).unwrap();
+    let source = json!({"Kind": "Files", "Ad": ldif});
+    let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
+    assert_eq!(status, Status::Ok, "{body}");
+    let errors = body["Ok"]["Errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 2, "{body}");
+    assert_eq!(errors[0]["Update"], "ann@contoso.com");
+    assert_eq!(errors[0]["Action"], "EDIT");
+
+    let (status, dry) =
+        call(&json!({"V": 1, "Op": "Lint.Fix", "Args": {"Source": source, "Rows": errors}}));
+    assert_eq!(status, Status::Ok, "{dry}");
+    assert_eq!(dry["Ok"]["Applied"], false);
+    assert_eq!(dry["Ok"]["Planned"].as_array().unwrap().len(), 2);
+    assert_eq!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+
+    let journal = tmp.path().join("j.jsonl");
+    let (status, done) = call(&json!({"V": 1, "Op": "Lint.Fix", "Args": {
+        "Source": source, "Rows": errors, "Apply": true, "JournalPath": journal, "Only": ["CN=Bo,OU=S,DC=x"]
+    }}));
+    assert_eq!(status, Status::Ok, "{done}");
+    assert_eq!(done["Ok"]["Report"]["Writes"], 1, "{done}");
+    let now = std::fs::read_to_string(&ldif).unwrap();
+    assert!(now.contains("userPrincipalName: bo@contoso.com\n"), "{now}");
+    assert!(
+        now.contains("userPrincipalName: a nn@contoso.com\n"),
+        "{now}"
+    );
+    assert!(
+        done["Ok"]["UndoLdifPath"]
+            .as_str()
+            .unwrap()
+            .ends_with(".undo.ldif")
+    );
+}
+
+#[test]
+fn lint_fix_says_what_is_missing() {
+    let (status, body) =
+        call(&json!({"V": 1, "Op": "Lint.Fix", "Args": {"Source": {"Kind": "Demo"}}}));
+    assert_eq!(status, Status::Error, "{body}");
+    assert!(body.to_string().contains("FromCsv or Rows"), "{body}");
+}
+
+#[test]
+fn undo_of_a_lint_fix_journal_restores_the_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ldif = tmp.path().join("ad.ldif");
+    std::fs::write(&ldif, LDIF).unwrap();
+    let source = json!({"Kind": "Files", "Ad": ldif});
+    let (_, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
+    let errors = body["Ok"]["Errors"].clone();
+    let journal = tmp.path().join("fix.jsonl");
+    let (status, done) = call(&json!({"V": 1, "Op": "Lint.Fix", "Args": {
+        "Source": source, "Rows": errors, "Apply": true, "JournalPath": journal
+    }}));
+    assert_eq!(status, Status::Ok, "{done}");
+    assert_ne!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+    let (status, undone) = call(&json!({"V": 1, "Op": "Undo", "Args": {
+        "Source": source, "Journal": journal, "Apply": true, "JournalPath": tmp.path().join("undo.jsonl")
+    }}));
+    assert_eq!(status, Status::Ok, "{undone}");
+    assert_eq!(undone["Ok"]["Kind"], "Lint", "{undone}");
+    assert_eq!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+}
