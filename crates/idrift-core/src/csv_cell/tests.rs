@@ -47,3 +47,15 @@ fn cells_feed_a_csv_writer() {
     let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
     assert_eq!(out, "'=1+1,+1 555\n");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Whatever the value, restore(neutralise(v)) is v, and the written cell never starts a formula.
+    #[test]
+    fn neutralise_then_restore_is_identity(v in "['=@+\\-\t\r]{0,3}[ -~]{0,12}") {
+        let cell = neutralise(&v);
+        proptest::prop_assert_eq!(restore(&cell), v.as_str());
+        proptest::prop_assert!(!cell.starts_with(['=', '@', '\t', '\r']));
+    }
+}

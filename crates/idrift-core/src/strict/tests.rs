@@ -100,3 +100,17 @@ fn migration_reports_refuse_duplicate_keys_and_nul() {
     // XML itself refuses the character reference.
     assert!(parse(&entity, InputFormat::Clixml).is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Arbitrary text never panics the JSON check or the migration readers.
+    #[test]
+    fn readers_never_panic_on_arbitrary_text(text in "\\PC{0,64}", bytes in proptest::collection::vec(0u8..=255, 0..64)) {
+        let _ = check_json(&text);
+        let lossy = String::from_utf8_lossy(&bytes);
+        let _ = check_json(&lossy);
+        let _ = crate::migration::parse_auto(&text);
+        let _ = crate::migration::parse_auto(&lossy);
+    }
+}
