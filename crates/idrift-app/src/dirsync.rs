@@ -194,6 +194,37 @@ pub fn parse_csv(path: &Path, text: &str) -> Result<Vec<DirSyncOverrideRow>, App
     Ok(rows)
 }
 
+/// Undoes the CSV guard on a row that came back from the compare CSV through another reader than
+/// [`parse_csv`] (PowerShell's `Import-Csv` piped into the module): every text the writer may have prefixed
+/// with an apostrophe is restored ([`idrift_core::csv_cell::restore`] removes only what the writer added).
+pub fn restore_row(mut row: DirSyncOverrideRow) -> DirSyncOverrideRow {
+    let fix = |s: &mut String| {
+        let restored = idrift_core::csv_cell::restore(s);
+        if restored.len() != s.len() {
+            *s = restored.to_owned();
+        }
+    };
+    fix(&mut row.user_principal_name);
+    for v in row
+        .mobile_in_ad
+        .iter_mut()
+        .chain(row.mobile_in_entra.iter_mut())
+    {
+        fix(v);
+    }
+    for v in row
+        .other_mobile_in_ad
+        .iter_mut()
+        .chain(row.alternate_mobile_phones_in_entra.iter_mut().flatten())
+    {
+        fix(v);
+    }
+    fix(&mut row.on_premises_immutable_id);
+    fix(&mut row.object_id);
+    fix(&mut row.distinguished_name);
+    row
+}
+
 /// Reads a DirSyncOverrides CSV file.
 ///
 /// # Errors

@@ -13,16 +13,37 @@ use std::borrow::Cow;
 fn formula_like(v: &str) -> bool {
     match v.as_bytes().first() {
         Some(b'=' | b'@' | b'\t' | b'\r') => true,
-        Some(b'+' | b'-') => !phone_shape(v.get(1..).unwrap_or_default()),
+        Some(b'+' | b'-') => !phone_list(v),
         _ => false,
     }
 }
 
-/// Digits with spaces, `( ) - . /` between them, and an optional extension (`x12`, `ext 12`, `;ext=12`):
+/// A phone number, or several joined by `;` as the ADSyncTools-style CSV joins `otherMobile` and
+/// `alternateMobilePhones` (`+1 617 555 0170;+1 617 555 0171`): every piece is a number, optionally starting
+/// with `+` (the first may start with `-`), or a `;ext=NN` extension of the piece before it.
+fn phone_list(v: &str) -> bool {
+    v.split(';').enumerate().all(|(i, part)| {
+        let p = part.trim();
+        if i > 0 {
+            let lower = p.to_ascii_lowercase();
+            if let Some(ext) = lower.strip_prefix("ext=") {
+                return !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_digit());
+            }
+        }
+        let body = match p.as_bytes().first() {
+            Some(b'+') => p.get(1..).unwrap_or_default(),
+            Some(b'-') if i == 0 => p.get(1..).unwrap_or_default(),
+            _ => p,
+        };
+        phone_shape(body)
+    })
+}
+
+/// Digits with spaces, `( ) - . /` between them, and an optional extension (`x12`, `ext 12`):
 /// nothing a spreadsheet can call.
 fn phone_shape(rest: &str) -> bool {
     let lower = rest.to_ascii_lowercase();
-    let main = ["x", "ext.", "ext", ";ext="]
+    let main = ["x", "ext.", "ext"]
         .iter()
         .find_map(|sep| {
             let (head, tail) = lower.rsplit_once(sep)?;

@@ -361,7 +361,11 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
         return ok(&out, &t.warnings);
     }
     let rows = match (args.rows, &args.from_csv) {
-        (Some(rows), _) => rows,
+        // Rows from `Import-Csv` carry the CSV guard's apostrophes; parse_csv removes them for FromCsv.
+        (Some(rows), _) => rows
+            .into_iter()
+            .map(idrift_app::dirsync::restore_row)
+            .collect(),
         (None, Some(csv)) => idrift_app::dirsync::read_csv(absolute(OP, "FromCsv", csv)?)?,
         (None, None) => {
             let (ad, cloud) = (t.ad(OP)?, t.cloud(OP)?);

@@ -53,3 +53,28 @@ fn formula_cells_are_neutralised_in_the_csv_and_read_back_as_they_were() {
     let back = parse_csv(Path::new("o.csv"), &text).unwrap();
     assert_eq!(back, rows);
 }
+
+#[test]
+fn phone_lists_stay_as_they_are_and_import_csv_rows_are_restored() {
+    let rows = vec![row(
+        "+1 617 555 0107",
+        "+1 617 555 0107",
+        &["+1 617 555 0170", "+1 617 555 0171"],
+    )];
+    let mut out = Vec::new();
+    write_csv(&mut out, &rows).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("\"+1 617 555 0170;+1 617 555 0171\""),
+        "a ;-joined list of numbers is not a formula: {text}"
+    );
+    // What PowerShell's Import-Csv hands the module: the cells as written, apostrophes included.
+    let mut imported = row("'=1+1", "'@x", &["'-2+3+cmd|' /C calc'!A0"]);
+    imported.distinguished_name = "'=CN".to_owned();
+    let restored = restore_row(imported);
+    assert_eq!(restored.mobile_in_ad.as_deref(), Some("=1+1"));
+    assert_eq!(restored.mobile_in_entra.as_deref(), Some("@x"));
+    assert_eq!(restored.other_mobile_in_ad, ["-2+3+cmd|' /C calc'!A0"]);
+    assert_eq!(restored.distinguished_name, "=CN");
+    assert_eq!(restore_row(rows[0].clone()), rows[0]);
+}
