@@ -106,6 +106,7 @@ Examples:
 pub(crate) const LINT_APPLY: &str = "\
 Examples:
   idrift lint apply --from-csv idfix.csv --ad export.ldif
+  idrift lint apply --from-csv idfix.csv --ad export.ldif --format json
   idrift lint apply --from-csv idfix.csv --ad ldaps://dc1.corp.example.com --apply";
 
 /// `idrift lint`.

@@ -198,9 +198,8 @@ impl ConnArgs {
             cfg.page_size = n;
         }
         if cfg.allow_plaintext && url.trim().to_ascii_lowercase().starts_with("ldap://") {
-            writeln!(
-                ctx.err,
-                "warning: --ad-allow-plaintext: the bind password and directory data cross the network unencrypted"
+            ctx.warn(
+                "--ad-allow-plaintext: the bind password and directory data cross the network unencrypted",
             )?;
         }
         if cfg.bind.is_some() {
@@ -224,9 +223,8 @@ impl ConnArgs {
             return read_secret_file(path, "--ad-password-file");
         }
         if let Some(pw) = &self.ad_password {
-            writeln!(
-                ctx.err,
-                "warning: a password given on the command line is visible in the process list and shell history; use --ad-password-env or --ad-password-file"
+            ctx.warn(
+                "a password given on the command line is visible in the process list and shell history; use --ad-password-env or --ad-password-file",
             )?;
             return Ok(SecretString::from(pw.clone()));
         }
@@ -440,7 +438,7 @@ impl SourceArgs {
             loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
         }
         for w in &loaded.warnings {
-            writeln!(ctx.err, "warning: {w}")?;
+            ctx.warn(w.clone())?;
         }
         Ok((loaded, sides))
     }

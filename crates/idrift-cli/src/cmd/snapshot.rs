@@ -87,7 +87,7 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                     .map_or(serde_json::Value::Null, |r| serde_json::json!(r.len())),
             ),
         ];
-        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        print_record(ctx, args.format, &record)?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
