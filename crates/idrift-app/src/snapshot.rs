@@ -367,38 +367,7 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
     let staging = dir.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     let result = (|| {
         fs::create_dir_all(&staging).map_err(write_err(&staging))?;
-        if parts.ad {
-            let p = staging.join(AD_FILE);
-            write_atomic(&p, |w| {
-                idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
-            })?;
-        }
-        if parts.entra {
-            let p = staging.join(ENTRA_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_users(w, &snapshot.cloud).map_err(write_err(&p))
-            })?;
-        }
-        if let Some(sync) = &snapshot.tenant_sync {
-            let p = staging.join(ENTRA_SYNC_FILE);
-            write_atomic(&p, |w| {
-                let body = serde_json::json!({ "value": [sync] });
-                serde_json::to_writer_pretty(w, &body)
-                    .map_err(|e| write_err(&p)(std::io::Error::other(e)))
-            })?;
-        }
-        if let Some(r) = &snapshot.exo_recipients {
-            let p = staging.join(EXO_RECIPIENTS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
-            })?;
-        }
-        if let Some(r) = &snapshot.exo_users {
-            let p = staging.join(EXO_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
-            })?;
-        }
+        write_parts(&staging, snapshot, parts)?;
         if dir.exists() {
             fs::remove_dir(dir).map_err(write_err(dir))?;
         }
@@ -408,6 +377,48 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Writes into the directory `into` the files of `snapshot` that `parts` names, plus the tenant sync object
+/// and the Exchange Online files when the snapshot holds them; each file atomically (a synced temporary
+/// sibling renamed over it).
+///
+/// # Errors
+/// [`AppError::Write`] naming the file.
+pub fn write_parts(into: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), AppError> {
+    if parts.ad {
+        let p = into.join(AD_FILE);
+        write_atomic(&p, |w| {
+            idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
+        })?;
+    }
+    if parts.entra {
+        let p = into.join(ENTRA_USERS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_users(w, &snapshot.cloud).map_err(write_err(&p))
+        })?;
+    }
+    if let Some(sync) = &snapshot.tenant_sync {
+        let p = into.join(ENTRA_SYNC_FILE);
+        write_atomic(&p, |w| {
+            let body = serde_json::json!({ "value": [sync] });
+            serde_json::to_writer_pretty(w, &body)
+                .map_err(|e| write_err(&p)(std::io::Error::other(e)))
+        })?;
+    }
+    if let Some(r) = &snapshot.exo_recipients {
+        let p = into.join(EXO_RECIPIENTS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+        })?;
+    }
+    if let Some(r) = &snapshot.exo_users {
+        let p = into.join(EXO_USERS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
