@@ -129,7 +129,7 @@ fn take_since(args: &TakeArgs, state: &Path, ctx: &mut Ctx<'_>) -> anyhow::Resul
             ("Removed", serde_json::json!(report.removed)),
             ("AdUsers", serde_json::json!(report.ad_users)),
         ];
-        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        print_record(ctx, args.format, &record)?;
         return Ok(ExitCode::SUCCESS);
     }
     let what = if report.full {
