@@ -219,6 +219,25 @@ impl<'a> DirSyncExecutor<'a> {
         Ok(to_value(&change.after))
     }
 
+    /// Writes an [`OP_ENTRA_MOBILE`] operation, through or (`held`) held until [`OpExecutor::flush`].
+    async fn write_entra(&self, op: &Planned, held: bool) -> Result<Value, SourceError> {
+        let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
+        let new: EntraMobile = from_value(op, "After", &op.after)?;
+        let cloud = self.cloud()?;
+        let mobile = blank_none(new.mobile_phone);
+        if held {
+            cloud
+                .set_cloud_mobile_held(&loc.id, mobile.as_deref())
+                .await?;
+        } else {
+            cloud.set_cloud_mobile(&loc.id, mobile.as_deref()).await?;
+        }
+        let after = cloud.find_cloud_user(&loc.id).await?;
+        Ok(to_value(&EntraMobile {
+            mobile_phone: after.and_then(|u| u.mobile_phone),
+        }))
+    }
+
     async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
         let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
         Ok(self
@@ -276,18 +295,7 @@ impl OpExecutor for DirSyncExecutor<'_> {
     async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
         match op.op.as_str() {
             OP_AD_PHONES => self.write_ad(op, current, false).await,
-            OP_ENTRA_MOBILE => {
-                let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
-                let new: EntraMobile = from_value(op, "After", &op.after)?;
-                let cloud = self.cloud()?;
-                cloud
-                    .set_cloud_mobile(&loc.id, blank_none(new.mobile_phone).as_deref())
-                    .await?;
-                let after = cloud.find_cloud_user(&loc.id).await?;
-                Ok(to_value(&EntraMobile {
-                    mobile_phone: after.and_then(|u| u.mobile_phone),
-                }))
-            }
+            OP_ENTRA_MOBILE => self.write_entra(op, false).await,
             OP_BYPASS => {
                 let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
                 let new: BypassValue = from_value(op, "After", &op.after)?;
@@ -308,25 +316,31 @@ impl OpExecutor for DirSyncExecutor<'_> {
     }
 
     fn batch_limit(&self, op: &Planned) -> usize {
-        match (op.op.as_str(), self.ad) {
-            (OP_AD_PHONES, Some(ad)) => ad.phone_batch_limit(),
+        match (op.op.as_str(), self.ad, self.cloud) {
+            (OP_AD_PHONES, Some(ad), _) => ad.phone_batch_limit(),
+            (OP_ENTRA_MOBILE, _, Some(cloud)) => cloud.cloud_batch_limit(),
             _ => 1,
         }
     }
 
     async fn write_held(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
-        if op.op == OP_AD_PHONES {
-            self.write_ad(op, current, true).await
-        } else {
-            self.write(op, current).await
+        match op.op.as_str() {
+            OP_AD_PHONES => self.write_ad(op, current, true).await,
+            OP_ENTRA_MOBILE => self.write_entra(op, true).await,
+            _ => self.write(op, current).await,
         }
     }
 
     async fn flush(&self) -> Result<(), SourceError> {
-        match self.ad {
+        let ad = match self.ad {
             Some(ad) => ad.flush_phones().await,
             None => Ok(()),
-        }
+        };
+        let cloud = match self.cloud {
+            Some(cloud) => cloud.flush_cloud().await,
+            None => Ok(()),
+        };
+        ad.and(cloud)
     }
 
     fn handles(&self, op: &str) -> bool {
@@ -986,7 +1000,7 @@ pub fn plan_bypass(
 }
 
 mod snapshot_target;
-pub use snapshot_target::{AD_BATCH, SnapshotTarget};
+pub use snapshot_target::{AD_BATCH, MAX_REWRITES, SnapshotTarget};
 
 #[cfg(test)]
 mod tests;

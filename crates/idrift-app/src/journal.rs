@@ -979,6 +979,15 @@ pub async fn execute<E: OpExecutor>(
         }
         let limit = exec.batch_limit(&op.planned);
         if limit > 1 {
+            if batch
+                .last()
+                .is_some_and(|b: &OpState| b.planned.op != op.planned.op)
+            {
+                // One kind of write per batch, so a failed flush fails only the writes it held.
+                run_batch(journal, std::mem::take(&mut batch), exec, &mut report).await?;
+                in_batch.clear();
+                in_batch.insert(op.planned.target.to_lowercase());
+            }
             batch.push(op);
             let full = batch.len() >= limit
                 || opts

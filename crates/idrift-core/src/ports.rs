@@ -186,6 +186,35 @@ pub trait TenantSyncAdmin: CloudDirectory {
         user_id: &str,
         mobile: Option<&str>,
     ) -> Result<(), SourceError>;
+
+    /// How many changes [`TenantSyncAdmin::set_cloud_mobile_held`] may hold before
+    /// [`TenantSyncAdmin::flush_cloud`]: 1 (the default) for a tenant that writes every change through.
+    fn cloud_batch_limit(&self) -> usize {
+        1
+    }
+
+    /// Like [`TenantSyncAdmin::set_cloud_mobile`], but a tenant kept in a file may hold the change in memory
+    /// (where reads see it) until [`TenantSyncAdmin::flush_cloud`] writes every held change at once. The
+    /// default writes through.
+    ///
+    /// # Errors
+    /// As for [`TenantSyncAdmin::set_cloud_mobile`].
+    async fn set_cloud_mobile_held(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError> {
+        self.set_cloud_mobile(user_id, mobile).await
+    }
+
+    /// Makes every held `mobilePhone` change durable; when that fails, none of them is kept and the error is
+    /// returned. The default holds nothing.
+    ///
+    /// # Errors
+    /// The reason the changes could not be written.
+    async fn flush_cloud(&self) -> Result<(), SourceError> {
+        Ok(())
+    }
 }
 
 /// What a long operation reports while it runs, for a front end to show (the CLI's progress on a terminal).

@@ -19,8 +19,17 @@ use serde_json::Value;
 use crate::AppError;
 use crate::files::{write_atomic, write_err};
 
-/// How many AD phone changes a snapshot target holds before its LDIF is rewritten once for all of them.
+/// The fewest changes a snapshot target holds before its file is rewritten once for all of them.
 pub const AD_BATCH: usize = 4096;
+
+/// How many times, at most, one run over every user rewrites a file: each rewrite costs the whole file, so a
+/// batch grows with the number of users (at least [`AD_BATCH`]) and a run's file work stays linear.
+pub const MAX_REWRITES: usize = 8;
+
+/// The batch size for a file of `users` users.
+fn batch_size(users: usize) -> usize {
+    users.div_ceil(MAX_REWRITES).max(AD_BATCH)
+}
 
 /// A snapshot (a directory, or an LDIF and a Graph JSON file) that writes go to, so the whole repair can be
 /// rehearsed offline. Reads and writes go to an [`InMemoryDirectory`]; a write edits the changed file in place
@@ -37,10 +46,22 @@ pub struct SnapshotTarget {
     sync_file: Option<PathBuf>,
     /// AD changes held for the next flush, in order.
     held: Mutex<Vec<PhoneChange>>,
+    /// Entra `mobilePhone` changes held for the next flush, in order: (id, before, after).
+    held_cloud: Mutex<Vec<CloudChange>>,
     /// The lock that makes this run the only writer of the files, held while the target is open.
     lock: Option<crate::lock::TargetLock>,
     /// Each AD user's position by lower-cased DN, so a write finds its user without a scan.
     dn_index: HashMap<String, usize>,
+    /// Each Entra user's position by lower-cased id.
+    id_index: HashMap<String, usize>,
+}
+
+/// One held Entra `mobilePhone` change.
+#[derive(Debug, Clone)]
+struct CloudChange {
+    id: String,
+    before: Option<String>,
+    after: Option<String>,
 }
 
 impl SnapshotTarget {
@@ -48,11 +69,13 @@ impl SnapshotTarget {
     pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
         SnapshotTarget {
             dn_index: dn_index(&snapshot),
+            id_index: id_index(&snapshot),
             inner: InMemoryDirectory::new(snapshot),
             ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
             entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
             sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
             held: Mutex::new(Vec::new()),
+            held_cloud: Mutex::new(Vec::new()),
             lock: None,
         }
     }
@@ -65,11 +88,13 @@ impl SnapshotTarget {
     ) -> SnapshotTarget {
         SnapshotTarget {
             dn_index: dn_index(&snapshot),
+            id_index: id_index(&snapshot),
             inner: InMemoryDirectory::new(snapshot),
             ad_file: ad.map(Path::to_path_buf),
             entra_file: entra.map(Path::to_path_buf),
             sync_file: None,
             held: Mutex::new(Vec::new()),
+            held_cloud: Mutex::new(Vec::new()),
             lock: None,
         }
     }
@@ -152,6 +177,75 @@ impl SnapshotTarget {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    fn held_cloud(&self) -> MutexGuard<'_, Vec<CloudChange>> {
+        self.held_cloud
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sets `mobilePhone` of the Entra user `id` in memory, found by index, with the refusals of
+    /// [`InMemoryDirectory`]; returns the change.
+    async fn set_cloud_in_memory(
+        &self,
+        id: &str,
+        mobile: Option<&str>,
+    ) -> Result<CloudChange, SourceError> {
+        if let Some(&i) = self.id_index.get(&id.trim().to_lowercase()) {
+            let done = self.inner.edit(|s| {
+                let user = s
+                    .cloud
+                    .get_mut(i)
+                    .filter(|u| u.id.eq_ignore_ascii_case(id.trim()))?;
+                if user.is_synced() {
+                    return Some(Err(SourceError::Refused(
+                        idrift_core::writes::SYNCED_PHONE_REFUSAL.to_owned(),
+                    )));
+                }
+                let before = user.mobile_phone.clone();
+                user.mobile_phone = mobile.map(str::to_owned).filter(|m| !m.trim().is_empty());
+                Some(Ok(CloudChange {
+                    id: user.id.clone(),
+                    before,
+                    after: user.mobile_phone.clone(),
+                }))
+            });
+            if let Some(result) = done {
+                return result;
+            }
+        }
+        let before = self
+            .inner
+            .find_cloud_user(id)
+            .await?
+            .and_then(|u| u.mobile_phone);
+        self.inner.set_cloud_mobile(id, mobile).await?;
+        let after = self.inner.find_cloud_user(id).await?;
+        Ok(CloudChange {
+            id: after
+                .as_ref()
+                .map_or_else(|| id.to_owned(), |u| u.id.clone()),
+            before,
+            after: after.and_then(|u| u.mobile_phone),
+        })
+    }
+
+    /// Writes the held Entra changes and `more` to the file; on failure memory goes back to the values before
+    /// all of them.
+    async fn flush_cloud_with(&self, more: Option<CloudChange>) -> Result<(), SourceError> {
+        let mut changes = std::mem::take(&mut *self.held_cloud());
+        changes.extend(more);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.save_entra(&changes) {
+            for c in changes.iter().rev() {
+                let _ = self.set_cloud_in_memory(&c.id, c.before.as_deref()).await;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Edits the `mobile` and `otherMobile` lines of the entries changed.
     fn save_ad(&self, changes: &[PhoneChange]) -> Result<(), SourceError> {
         let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
@@ -195,19 +289,33 @@ impl SnapshotTarget {
         })
     }
 
-    fn save_entra(&self, id: &str, mobile: Option<&str>) -> Result<(), SourceError> {
+    /// Edits the `mobilePhone` values of the users changed (a user changed twice: its last value).
+    fn save_entra(&self, changes: &[CloudChange]) -> Result<(), SourceError> {
         let path = self
             .entra_file
             .as_deref()
             .ok_or_else(|| read_only("Entra ID users"))?;
-        let edit = idrift_cloud::snapshot::patch::JsonEdit {
-            id: id.to_owned(),
-            path: vec!["mobilePhone".to_owned()],
-            value: mobile.map_or(Value::Null, |m| Value::String(m.to_owned())),
-        };
+        let mut edits: Vec<idrift_cloud::snapshot::patch::JsonEdit> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
+        for c in changes {
+            let edit = idrift_cloud::snapshot::patch::JsonEdit {
+                id: c.id.clone(),
+                path: vec!["mobilePhone".to_owned()],
+                value: c
+                    .after
+                    .as_ref()
+                    .map_or(Value::Null, |m| Value::String(m.clone())),
+            };
+            match index.entry(c.id.to_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(edits.len());
+                    edits.push(edit);
+                }
+            }
+        }
         rewrite(path, |text| {
-            idrift_cloud::snapshot::patch::patch(text, std::slice::from_ref(&edit))
-                .map_err(|e| e.to_string())
+            idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
         })
     }
 
@@ -285,6 +393,15 @@ fn dn_index(snapshot: &Snapshot) -> HashMap<String, usize> {
         .collect()
 }
 
+fn id_index(snapshot: &Snapshot) -> HashMap<String, usize> {
+    snapshot
+        .cloud
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.trim().to_lowercase(), i))
+        .collect()
+}
+
 fn dn_key(key: &UserKey) -> Option<String> {
     match key {
         UserKey::Dn(dn) => Some(dn.trim().to_lowercase()),
@@ -348,7 +465,11 @@ impl OnPremPhoneWriter for SnapshotTarget {
     }
 
     fn phone_batch_limit(&self) -> usize {
-        if self.ad_file.is_some() { AD_BATCH } else { 1 }
+        if self.ad_file.is_some() {
+            batch_size(self.dn_index.len())
+        } else {
+            1
+        }
     }
 
     async fn set_phones_held(
@@ -379,6 +500,17 @@ impl OnPremPhoneWriter for SnapshotTarget {
 #[async_trait]
 impl TenantSyncAdmin for SnapshotTarget {
     async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError> {
+        if let Some(&i) = self.id_index.get(&upn_or_id.trim().to_lowercase()) {
+            let found = self.inner.edit(|s| {
+                s.cloud
+                    .get(i)
+                    .filter(|u| u.id.eq_ignore_ascii_case(upn_or_id.trim()))
+                    .cloned()
+            });
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
         self.inner.find_cloud_user(upn_or_id).await
     }
 
@@ -414,29 +546,32 @@ impl TenantSyncAdmin for SnapshotTarget {
         mobile: Option<&str>,
     ) -> Result<(), SourceError> {
         SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
-        let before = self
-            .inner
-            .find_cloud_user(user_id)
-            .await?
-            .and_then(|u| u.mobile_phone);
-        self.inner.set_cloud_mobile(user_id, mobile).await?;
-        let after = self
-            .inner
-            .find_cloud_user(user_id)
-            .await?
-            .map(|u| (u.id, u.mobile_phone));
-        let saved = match &after {
-            Some((id, m)) => self.save_entra(id, m.as_deref()),
-            None => Ok(()),
-        };
-        if let Err(e) = saved {
-            let _ = self
-                .inner
-                .set_cloud_mobile(user_id, before.as_deref())
-                .await;
-            return Err(e);
+        // Anything held goes out with this change, so the file never lags behind a write reported done.
+        let change = self.set_cloud_in_memory(user_id, mobile).await?;
+        self.flush_cloud_with(Some(change)).await
+    }
+
+    fn cloud_batch_limit(&self) -> usize {
+        if self.entra_file.is_some() {
+            batch_size(self.id_index.len())
+        } else {
+            1
         }
+    }
+
+    async fn set_cloud_mobile_held(
+        &self,
+        user_id: &str,
+        mobile: Option<&str>,
+    ) -> Result<(), SourceError> {
+        SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
+        let change = self.set_cloud_in_memory(user_id, mobile).await?;
+        self.held_cloud().push(change);
         Ok(())
+    }
+
+    async fn flush_cloud(&self) -> Result<(), SourceError> {
+        self.flush_cloud_with(None).await
     }
 }
 
