@@ -211,6 +211,13 @@ impl<'a> DirSyncExecutor<'a> {
         };
         let key = UserKey::Dn(user.distinguished_name.clone());
         let ad = self.ad()?;
+        if let Some(places) = op
+            .after
+            .get(LINES_KEY)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+        {
+            ad.place_phones(&user.distinguished_name, &places);
+        }
         let change: PhoneChange = if held {
             ad.set_phones_held(&key, &new, Some(&expected)).await?
         } else {
@@ -238,6 +245,27 @@ impl<'a> DirSyncExecutor<'a> {
         }))
     }
 
+    /// The phones of `user` as read; when `op` removes an attribute it has and the directory keeps them in
+    /// order (a file), with their places under [`LINES_KEY`], so that undo puts them back where they were.
+    fn ad_value(&self, op: &Planned, user: &OnPremUser) -> Value {
+        let now = Phones::of(user);
+        let mut value = to_value(&now);
+        let Ok(after) = serde_json::from_value::<Phones>(op.after.clone()) else {
+            return value;
+        };
+        let removes = (now.mobile.is_some() && after.mobile.is_none())
+            || (!now.other_mobile.is_empty() && after.other_mobile.is_empty());
+        if removes
+            && let Some(places) = self
+                .ad
+                .and_then(|ad| ad.phone_places(&user.distinguished_name))
+            && let Value::Object(map) = &mut value
+        {
+            map.insert(LINES_KEY.to_owned(), to_value(&places));
+        }
+        value
+    }
+
     async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
         let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
         Ok(self
@@ -251,7 +279,7 @@ impl<'a> DirSyncExecutor<'a> {
 impl OpExecutor for DirSyncExecutor<'_> {
     async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
         match op.op.as_str() {
-            OP_AD_PHONES => Ok(self.find_ad(op).await?.map(|u| to_value(&Phones::of(&u)))),
+            OP_AD_PHONES => Ok(self.find_ad(op).await?.map(|u| self.ad_value(op, &u))),
             OP_ENTRA_MOBILE => {
                 let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
                 let user = self.cloud()?.find_cloud_user(&loc.id).await?;
@@ -405,6 +433,11 @@ pub struct PersistPlan {
     /// Users named but not planned, with the reason.
     pub not_planned: Vec<NotPlanned>,
 }
+
+/// The key of an [`OP_AD_PHONES`] value read from a file that holds where each phone attribute sat in its
+/// entry (see [`OnPremPhoneWriter::phone_places`]); journaled with the value found before a removal, it is in
+/// the value undo writes back, which puts the lines back at their places.
+pub const LINES_KEY: &str = "Lines";
 
 /// The command name journals of `persist` carry.
 pub const PERSIST_COMMAND: &str = "dirsync persist";

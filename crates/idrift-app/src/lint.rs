@@ -55,7 +55,8 @@ pub async fn lint_live(
     Ok(linter.finish())
 }
 
-/// The LDIF a `lint apply` rehearses on: the file itself, or a snapshot directory's `ad.ldif`.
+/// The LDIF a `lint apply` rehearses on: the file itself (locked by `.NAME.lock` beside it), or a snapshot
+/// directory's `ad.ldif` (locked by the directory's `.idrift.lock`, as dirsync writes lock it).
 ///
 /// # Errors
 /// [`AppError::MissingFile`] for a snapshot without `ad.ldif`; as for [`LdifFileTarget::open`].
@@ -68,7 +69,13 @@ pub fn file_target(path: &Path) -> Result<LdifFileTarget, AppError> {
                 file: "ad.ldif",
             });
         }
-        return LdifFileTarget::open(&file);
+        // The snapshot's lock, the one every writer of the directory takes.
+        let lock = crate::lock::acquire(
+            &path.join(crate::lock::DIR_LOCK_FILE),
+            std::slice::from_ref(&file),
+            crate::lock::LOCK_WAIT,
+        )?;
+        return LdifFileTarget::open_locked(&file, lock);
     }
     LdifFileTarget::open(path)
 }

@@ -62,6 +62,9 @@ pub struct Profile {
     pub exo_url: Option<String>,
     /// The Exchange Online organization.
     pub exo_organization: Option<String>,
+    /// Hosts besides a request's own that a Graph or Exchange Online redirect may reach (https only).
+    #[serde(default)]
+    pub redirect_hosts: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

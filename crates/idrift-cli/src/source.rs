@@ -80,7 +80,6 @@ pub(crate) struct ConnArgs {
         help_heading = "Entra ID and Exchange Online"
     )]
     pub(crate) tenant: Option<String>,
-    /// The application (client) id (default: $AZURE_CLIENT_ID).
     /// The longest one Graph or Exchange Online request may take, retries and waits included (default 60).
     #[arg(
         long,
@@ -89,6 +88,15 @@ pub(crate) struct ConnArgs {
         help_heading = "Entra ID and Exchange Online"
     )]
     pub(crate) timeout: Option<u64>,
+    /// Let a Graph or Exchange Online redirect reach this host too, over https (repeatable; by default a
+    /// redirect may only stay on the request's own host).
+    #[arg(
+        long = "redirect-host",
+        value_name = "HOST",
+        help_heading = "Entra ID and Exchange Online"
+    )]
+    pub(crate) redirect_host: Vec<String>,
+    /// The application (client) id (default: $AZURE_CLIENT_ID).
     #[arg(long, value_name = "ID", help_heading = "Entra ID and Exchange Online")]
     pub(crate) client_id: Option<String>,
     /// Read the client secret from this environment variable (default: AZURE_CLIENT_SECRET when set).
@@ -305,6 +313,11 @@ impl ConnArgs {
         if let Some(secs) = self.timeout {
             cfg.retry.total_budget = std::time::Duration::from_secs(secs);
         }
+        cfg.redirect_hosts = if self.redirect_host.is_empty() {
+            p.redirect_hosts.clone()
+        } else {
+            self.redirect_host.clone()
+        };
         Ok(cfg)
     }
 }

@@ -543,3 +543,62 @@ fn timeout_is_a_live_source_flag_of_one_to_3600_seconds() {
     let (_, _, err) = run_fixed(&args("30"), 0);
     assert!(!err.contains("invalid value"), "{err}");
 }
+
+/// `--redirect-host HOST` (repeatable) and the profile key `redirect_hosts` name the hosts a Graph or
+/// Exchange Online redirect may reach; the flags override the profile.
+#[test]
+fn redirect_hosts_come_from_the_flag_or_the_profile() {
+    #[derive(clap::Parser)]
+    struct Args {
+        #[command(flatten)]
+        conn: crate::source::ConnArgs,
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.gov]\ntenant = \"t\"\nclient_id = \"c\"\nclient_secret_env = \"S\"\nredirect_hosts = [\"graph.microsoft.us\"]\n",
+    )
+    .unwrap();
+    let hosts = |args: &[&str]| {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let env = |k: &str| (k == "S").then(|| "secret".to_owned());
+        let mut retained = crate::Retained::default();
+        let mut ctx = Ctx {
+            out: &mut out,
+            err: &mut err,
+            stdin_is_terminal: false,
+            now_unix: 0,
+            env: &env,
+            term: crate::term::Term::default(),
+            retained: &mut retained,
+            progress: None,
+            csv_bom: false,
+            warnings: Vec::new(),
+        };
+        let parsed = <Args as clap::Parser>::try_parse_from(
+            [
+                "t",
+                "--config",
+                config.to_str().unwrap(),
+                "--profile",
+                "gov",
+            ]
+            .iter()
+            .chain(args),
+        )
+        .unwrap();
+        parsed.conn.cloud_config(&mut ctx).unwrap().redirect_hosts
+    };
+    assert_eq!(hosts(&[]), ["graph.microsoft.us"]);
+    assert_eq!(
+        hosts(&[
+            "--redirect-host",
+            "a.example",
+            "--redirect-host",
+            "b.example"
+        ]),
+        ["a.example", "b.example"]
+    );
+}

@@ -153,6 +153,18 @@ pub trait OnPremPhoneWriter: OnPremDirectory {
     async fn flush_phones(&self) -> Result<(), SourceError> {
         Ok(())
     }
+
+    /// For a directory kept in a file: where `mobile` and `otherMobile` start in the entry `dn` (by
+    /// lower-cased attribute name, the number of the entry's lines before the attribute's first), recorded
+    /// before a write removes one so that undo can put it back at its place. `None` (the default): the
+    /// directory keeps no order.
+    fn phone_places(&self, _dn: &str) -> Option<std::collections::BTreeMap<String, usize>> {
+        None
+    }
+
+    /// Where the next write of the entry `dn` puts an attribute the entry lacks (places as
+    /// [`OnPremPhoneWriter::phone_places`] gave them). The default ignores them.
+    fn place_phones(&self, _dn: &str, _places: &std::collections::BTreeMap<String, usize>) {}
 }
 
 /// Write access to the Entra ID settings DirSyncOverrides repairs touch: the tenant's BypassDirSyncOverrides

@@ -23,6 +23,11 @@ pub struct AttrValues {
     pub name: String,
     /// Its values, in order.
     pub values: Vec<Vec<u8>>,
+    /// Where the attribute's lines go when the entry has none: the number of logical lines of the entry
+    /// (its `dn:` line and comments included) before them, as [`places`] found it before a removal, so
+    /// undoing the removal puts the lines back where they were. `None`, or a place past the entry's end: at
+    /// the end.
+    pub at: Option<usize>,
 }
 
 /// The attributes to set in one entry.
@@ -262,6 +267,65 @@ fn is_change_record(text: &[u8], start: usize, end: usize) -> bool {
     false
 }
 
+/// Where the attributes `names` (compared without regard to case) start in each content record of `text`:
+/// by lower-cased DN, each attribute's lower-cased name and the number of logical lines of its record before
+/// its first line (the [`AttrValues::at`] that puts it back there).
+///
+/// # Errors
+/// [`LdifError`] naming the line of a malformed `dn:` line.
+pub fn places(
+    text: &[u8],
+    names: &[&str],
+) -> Result<HashMap<String, Vec<(String, usize)>>, LdifError> {
+    let names: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| n.to_ascii_lowercase().into_bytes())
+        .collect();
+    let mut found = HashMap::new();
+    let mut pos = usize::from(text.starts_with(b"\xEF\xBB\xBF")) * 3;
+    let mut line_no = 1usize;
+    while pos < text.len() {
+        let (first, next, lines) = logical_line(text, pos);
+        let content = strip_eol(&text[pos..first]);
+        if content.is_empty() || content[0] == b'#' || !starts_with_ignore_case(content, b"dn:") {
+            pos = next;
+            line_no += lines;
+            continue;
+        }
+        let dn_line = parse_logical(text, pos, next, line_no)?;
+        let mut at: Vec<(String, usize)> = Vec::new();
+        let change = is_change_record(text, next, text.len());
+        let (mut p, mut index) = (next, 1usize);
+        line_no += lines;
+        while p < text.len() {
+            let (f, n, l) = logical_line(text, p);
+            let line = strip_eol(&text[p..f]);
+            if line.is_empty() {
+                break;
+            }
+            let name = line
+                .split(|&b| b == b':' || b == b';')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if line[0] != b'#' && names.contains(&name) {
+                let name = String::from_utf8_lossy(&name).into_owned();
+                if !at.iter().any(|(n, _)| *n == name) {
+                    at.push((name, index));
+                }
+            }
+            index += 1;
+            line_no += l;
+            p = n;
+        }
+        if !change && !at.is_empty() {
+            found.insert(String::from_utf8_lossy(&dn_line.value).to_lowercase(), at);
+        }
+        pos = p;
+    }
+    Ok(found)
+}
+
 /// Writes the record `lines` with `edit` applied.
 fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEdit, eol: &[u8]) {
     // Per attribute written: whether it changes, and whether its new lines were written yet.
@@ -281,7 +345,37 @@ fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEd
             (name, !same, false)
         })
         .collect();
+    // Attributes the entry lacks that go back to a place: in the order of their places.
+    let mut placed: Vec<(usize, usize)> = edit
+        .attrs
+        .iter()
+        .enumerate()
+        .filter(|(k, a)| {
+            changes[*k].1
+                && !a.values.is_empty()
+                && !lines.iter().skip(1).any(|l| l.name == changes[*k].0)
+        })
+        .filter_map(|(k, a)| a.at.map(|at| (at, k)))
+        .collect();
+    placed.sort_unstable();
+    let mut placed = placed.into_iter().peekable();
+    let mut emitted = 0usize;
     for (i, l) in lines.iter().enumerate() {
+        while i > 0
+            && let Some(&(at, k)) = placed.peek()
+            && at <= emitted
+        {
+            placed.next();
+            changes[k].2 = true;
+            write_lines(
+                out,
+                edit.attrs[k].name.as_bytes(),
+                &edit.attrs[k].values,
+                eol,
+                true,
+            );
+            emitted += edit.attrs[k].values.len();
+        }
         let hit = if i == 0 {
             None
         } else {
@@ -290,12 +384,16 @@ fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEd
                 .position(|(n, changed, _)| *changed && *n == l.name)
         };
         match hit {
-            None => out.extend_from_slice(&text[l.start..l.end]),
+            None => {
+                out.extend_from_slice(&text[l.start..l.end]);
+                emitted += 1;
+            }
             Some(k) => {
                 if !changes[k].2 {
                     changes[k].2 = true;
                     let ends_line = text[..l.end].ends_with(b"\n");
                     write_lines(out, &l.spelled, &edit.attrs[k].values, eol, ends_line);
+                    emitted += edit.attrs[k].values.len();
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! files in place, changing only the lines (LDIF) or property values (JSON) it writes, so every attribute,
 //! comment and byte idrift does not model stays as it was.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -54,6 +54,10 @@ pub struct SnapshotTarget {
     dn_index: HashMap<String, usize>,
     /// Each Entra user's position by lower-cased id.
     id_index: HashMap<String, usize>,
+    /// Where `mobile`/`otherMobile` sit in each entry of the LDIF, read once when first asked.
+    places: Mutex<Option<HashMap<String, Vec<(String, usize)>>>>,
+    /// Places for the next write of an entry (by lower-cased DN), from the value an undo writes back.
+    pending_places: Mutex<HashMap<String, BTreeMap<String, usize>>>,
 }
 
 /// One held Entra `mobilePhone` change.
@@ -76,6 +80,8 @@ impl SnapshotTarget {
             sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
             held: Mutex::new(Vec::new()),
             held_cloud: Mutex::new(Vec::new()),
+            places: Mutex::new(None),
+            pending_places: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -95,6 +101,8 @@ impl SnapshotTarget {
             sync_file: None,
             held: Mutex::new(Vec::new()),
             held_cloud: Mutex::new(Vec::new()),
+            places: Mutex::new(None),
+            pending_places: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -251,7 +259,10 @@ impl SnapshotTarget {
         let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
         let mut edits: Vec<EntryEdit> = Vec::with_capacity(changes.len());
         let mut index = HashMap::with_capacity(changes.len());
+        let pending = std::mem::take(&mut *lock(&self.pending_places));
         for c in changes {
+            let place = pending.get(&c.distinguished_name.trim().to_lowercase());
+            let at = |name: &str| place.and_then(|p| p.get(name).copied());
             let edit = EntryEdit {
                 dn: c.distinguished_name.clone(),
                 attrs: vec![
@@ -263,6 +274,7 @@ impl SnapshotTarget {
                             .iter()
                             .map(|m| m.as_bytes().to_vec())
                             .collect(),
+                        at: at("mobile"),
                     },
                     AttrValues {
                         name: "otherMobile".to_owned(),
@@ -272,6 +284,7 @@ impl SnapshotTarget {
                             .iter()
                             .map(|m| m.as_bytes().to_vec())
                             .collect(),
+                        at: at("othermobile"),
                     },
                 ],
             };
@@ -384,6 +397,10 @@ fn rewrite(
     write_atomic(path, |w| w.write_all(&new).map_err(write_err(path))).map_err(unavailable)
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn dn_index(snapshot: &Snapshot) -> HashMap<String, usize> {
     snapshot
         .on_prem
@@ -482,6 +499,26 @@ impl OnPremPhoneWriter for SnapshotTarget {
         let change = self.set_in_memory(user, new, expected).await?;
         self.held().push(change.clone());
         Ok(change)
+    }
+
+    fn phone_places(&self, dn: &str) -> Option<BTreeMap<String, usize>> {
+        let path = self.ad_file.as_deref()?;
+        let mut cache = lock(&self.places);
+        let all = cache.get_or_insert_with(|| {
+            // Unreadable or malformed: no places, and removed lines come back at the end of their entry.
+            std::fs::read(path)
+                .ok()
+                .and_then(|text| {
+                    idrift_ldap::ldif_patch::places(&text, &["mobile", "otherMobile"]).ok()
+                })
+                .unwrap_or_default()
+        });
+        let found = all.get(&dn.trim().to_lowercase())?;
+        Some(found.iter().cloned().collect())
+    }
+
+    fn place_phones(&self, dn: &str, places: &BTreeMap<String, usize>) {
+        lock(&self.pending_places).insert(dn.trim().to_lowercase(), places.clone());
     }
 
     async fn flush_phones(&self) -> Result<(), SourceError> {

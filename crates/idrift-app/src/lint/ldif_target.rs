@@ -191,19 +191,41 @@ pub struct LdifFileTarget {
     path: PathBuf,
     blocks: Mutex<Vec<Block>>,
     eol: &'static str,
+    /// This run's exclusive lock on the file, held while the target is open.
+    _lock: crate::lock::TargetLock,
 }
 
 impl LdifFileTarget {
-    /// Reads the file.
+    /// Takes the file's lock (`.NAME.lock` beside it; a second run waits briefly, then is refused), then
+    /// reads the file.
+    ///
+    /// # Errors
+    /// [`AppError::Read`] or [`AppError::Parse`] (not UTF-8) naming the file; as for
+    /// [`crate::lock::acquire`].
+    pub fn open(path: &Path) -> Result<Self, AppError> {
+        if !path.is_file() {
+            // The reader names what is missing; no lock file is made beside a file that is not there.
+            crate::files::read_text(path)?;
+        }
+        let lock = crate::lock::acquire(
+            &crate::lock::file_lock_path(path),
+            &[path.to_path_buf()],
+            crate::lock::LOCK_WAIT,
+        )?;
+        Self::open_locked(path, lock)
+    }
+
+    /// Reads the file, holding `lock` (taken before the read) while the target is open.
     ///
     /// # Errors
     /// [`AppError::Read`] or [`AppError::Parse`] (not UTF-8) naming the file.
-    pub fn open(path: &Path) -> Result<Self, AppError> {
+    pub fn open_locked(path: &Path, lock: crate::lock::TargetLock) -> Result<Self, AppError> {
         let text = crate::files::read_text(path)?;
         Ok(LdifFileTarget {
             path: path.to_owned(),
             eol: eol_of(&text),
             blocks: Mutex::new(blocks(&text)),
+            _lock: lock,
         })
     }
 

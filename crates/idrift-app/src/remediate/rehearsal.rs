@@ -64,6 +64,8 @@ struct Touched {
 pub struct RehearsalTarget {
     dir: PathBuf,
     state: Mutex<State>,
+    /// The snapshot's lock (`DIR/.idrift.lock`), held while the target is open.
+    _lock: crate::lock::TargetLock,
 }
 
 impl RehearsalTarget {
@@ -74,6 +76,24 @@ impl RehearsalTarget {
     /// As for [`crate::snapshot::load_dir`]; [`AppError::Parse`] naming [`DELETED_USERS_FILE`] or
     /// [`RESTORE_REQUESTS_FILE`] when one is unreadable.
     pub fn open(dir: &Path) -> Result<(RehearsalTarget, Vec<String>), AppError> {
+        if !dir.is_dir() {
+            // The reader names what is missing; no lock file is made in a directory that is not there.
+            crate::snapshot::load_dir(dir)?;
+        }
+        let files = [
+            AD_FILE,
+            ENTRA_USERS_FILE,
+            DELETED_USERS_FILE,
+            EXO_RECIPIENTS_FILE,
+            EXO_USERS_FILE,
+            RESTORE_REQUESTS_FILE,
+        ]
+        .map(|f| dir.join(f));
+        let lock = crate::lock::acquire(
+            &dir.join(crate::lock::DIR_LOCK_FILE),
+            &files,
+            crate::lock::LOCK_WAIT,
+        )?;
         let loaded = crate::snapshot::load_dir(dir)?;
         let deleted_path = dir.join(DELETED_USERS_FILE);
         let deleted = if deleted_path.is_file() {
@@ -102,6 +122,7 @@ impl RehearsalTarget {
                 deleted,
                 requests,
             }),
+            _lock: lock,
         };
         Ok((target, loaded.warnings))
     }

@@ -218,6 +218,7 @@ async fn delete_and_merge_rehearsed_end_to_end_repeats_nothing() {
     assert_eq!(soft.external_directory_object_id, None, "purged");
     let (t, _) = RehearsalTarget::open(&dir).unwrap();
     assert!(t.deleted_users().is_empty(), "purged from the recycle bin");
+    drop(t);
 
     // Resuming before the sync ran: step 6 is acknowledged, step 7 does not hold yet.
     let early = again(&dir, &j).await;
@@ -241,6 +242,7 @@ async fn delete_and_merge_rehearsed_end_to_end_repeats_nothing() {
     assert_eq!(row(&third, 10).label(), "done");
     let (t, _) = RehearsalTarget::open(&dir).unwrap();
     let requests = t.restore_request_list();
+    drop(t);
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].status.as_deref(), Some("Queued"));
     assert_eq!(
@@ -310,6 +312,7 @@ async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_c
     // Another administrator deleted the user after the plan was made.
     let (t, _) = RehearsalTarget::open(&dir).unwrap();
     t.delete_user(DUP_ID).await.unwrap();
+    drop(t);
     let j = dir.with_file_name("a.jsonl");
     let r = start(&dir, &spec, &j).await;
     assert_eq!(row(&r, 2).label(), "already done", "{r:#?}");
@@ -327,6 +330,7 @@ async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_c
     let (t2, _) = RehearsalTarget::open(&dir2).unwrap();
     t2.delete_user(DUP_ID).await.unwrap();
     t2.purge_deleted_user(DUP_ID).await.unwrap();
+    drop(t2);
     let j2 = dir2.with_file_name("b.jsonl");
     let r2 = start(&dir2, &spec2, &j2).await;
     assert_eq!(r2.stop, Stop::Conflict { order: 2 }, "{r2:#?}");
@@ -386,8 +390,10 @@ async fn a_declined_step_writes_nothing_and_resumes_there() {
     assert_eq!(r.stop, Stop::Declined { order: 4 }, "{r:#?}");
     assert_eq!(row(&r, 4).status, OpStatus::Pending);
     assert_eq!(entries_for(&j, "Started", 4), 0);
+    drop(target);
     let (t, _) = RehearsalTarget::open(&dir).unwrap();
     assert_eq!(t.deleted_users().len(), 1, "still in the recycle bin");
+    drop(t);
     let r = again(&dir, &j).await;
     assert_eq!(r.stop, Stop::Manual { order: 6 });
     assert_eq!(
@@ -805,6 +811,7 @@ async fn undo_restores_a_deleted_user_and_lists_what_cannot_be_reversed() {
         undo.command,
         "undo plan DeleteAndMerge testduplicate@contoso.com"
     );
+    drop(target);
     let (target, _) = RehearsalTarget::open(&dir).unwrap();
     let report = crate::journal::apply(
         &dir.with_file_name("undo.jsonl"),
@@ -840,4 +847,18 @@ async fn undo_restores_a_deleted_user_and_lists_what_cannot_be_reversed() {
     assert_eq!(steps, [4, 2]);
     assert!(not_undone[0].reason.contains("cannot be brought back"));
     assert!(not_undone[1].reason.contains("purged afterwards"));
+}
+
+/// A rehearsal (`plan apply --snapshot DIR`) takes the snapshot's lock: a second rehearsal, or a dirsync
+/// write, of the same directory is refused with the lock message while the first is open.
+#[test]
+fn a_second_rehearsal_of_one_snapshot_is_refused_by_the_lock() {
+    let (_tmp, dir) = demo_dir();
+    let (first, _) = RehearsalTarget::open(&dir).unwrap();
+    let msg = RehearsalTarget::open(&dir).unwrap_err().to_string();
+    assert!(msg.contains("still held the lock"), "{msg}");
+    assert!(msg.contains(".idrift.lock"), "{msg}");
+    assert!(crate::targets::snapshot_writers(&dir).is_err());
+    drop(first);
+    RehearsalTarget::open(&dir).unwrap();
 }

@@ -1,7 +1,7 @@
 //! Tests of the in-place LDIF editor: a real-world-shaped export (comments, folded lines, base64 values,
 //! groups and contacts, attributes idrift does not model) keeps every byte but the lines written.
 
-use super::{AttrValues, EntryEdit, patch};
+use super::{AttrValues, EntryEdit, patch, places};
 use crate::ldif::parse_users;
 
 /// An export in the shape `ldifde -f` and `ldapsearch -LLL` give: a header comment, `version:`, users with
@@ -73,6 +73,7 @@ fn set(dn: &str, name: &str, values: &[&str]) -> EntryEdit {
         attrs: vec![AttrValues {
             name: name.to_owned(),
             values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+            at: None,
         }],
     }
 }
@@ -109,10 +110,12 @@ fn crlf_files_keep_their_line_ends_and_every_other_byte() {
                 AttrValues {
                     name: "mobile".to_owned(),
                     values: vec![b"+46 70 555 0110".to_vec()],
+                    at: None,
                 },
                 AttrValues {
                     name: "otherMobile".to_owned(),
                     values: vec![b"+46 70 555 0111".to_vec(), b"+46 70 555 0112".to_vec()],
+                    at: None,
                 },
             ],
         }],
@@ -222,6 +225,7 @@ fn a_nul_in_an_edit_is_refused_and_nothing_is_written() {
         attrs: vec![AttrValues {
             name: "mobile".to_owned(),
             values: vec![b"+1 555\0 0200".to_vec()],
+            at: None,
         }],
     };
     let e = patch(text, std::slice::from_ref(&edit)).unwrap_err();
@@ -229,4 +233,60 @@ fn a_nul_in_an_edit_is_refused_and_nothing_is_written() {
         e.message.contains("NUL") && e.message.contains("`mobile`"),
         "{e}"
     );
+}
+
+/// Removing `mobile` and `otherMobile` and putting them back at the places found before gives back every
+/// byte; without a place they would land at the end of the entry.
+#[test]
+fn a_removed_attribute_put_back_at_its_place_restores_every_byte() {
+    let found = places(RICH.as_bytes(), &["mobile", "otherMobile"]).unwrap();
+    let oskar = &found[&OSKAR.to_lowercase()];
+    assert_eq!(
+        oskar,
+        &vec![("mobile".to_owned(), 16), ("othermobile".to_owned(), 17)]
+    );
+    let at = |name: &str| oskar.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
+    let attr = |name: &str, values: &[&str], place: Option<usize>| AttrValues {
+        name: name.to_owned(),
+        values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+        at: place,
+    };
+    // One attribute, then both.
+    let cleared = patch(RICH.as_bytes(), &[set(OSKAR, "mobile", &[])]).unwrap();
+    assert!(!String::from_utf8_lossy(&cleared).contains("mobile: 0701234567"));
+    let back = EntryEdit {
+        dn: OSKAR.to_owned(),
+        attrs: vec![attr("mobile", &["0701234567"], at("mobile"))],
+    };
+    assert_eq!(
+        String::from_utf8(patch(&cleared, &[back]).unwrap()).unwrap(),
+        RICH
+    );
+    let both = EntryEdit {
+        dn: OSKAR.to_owned(),
+        attrs: vec![attr("mobile", &[], None), attr("otherMobile", &[], None)],
+    };
+    let cleared = patch(RICH.as_bytes(), &[both]).unwrap();
+    let back = EntryEdit {
+        dn: OSKAR.to_owned(),
+        attrs: vec![
+            attr("mobile", &["0701234567"], at("mobile")),
+            attr(
+                "otherMobile",
+                &["+46 70 555 0111", "+46 70 555 0112"],
+                at("othermobile"),
+            ),
+        ],
+    };
+    assert_eq!(
+        String::from_utf8(patch(&cleared, &[back]).unwrap()).unwrap(),
+        RICH
+    );
+    // A place past the entry's end is the end.
+    let far = EntryEdit {
+        dn: JORG.to_owned(),
+        attrs: vec![attr("mobile", &["+46 70 555 0120"], Some(999))],
+    };
+    let text = String::from_utf8(patch(RICH.as_bytes(), &[far]).unwrap()).unwrap();
+    assert!(text.contains("whenChanged: 20261120093000.0Z\nmobile: +46 70 555 0120\n\n# A group"));
 }

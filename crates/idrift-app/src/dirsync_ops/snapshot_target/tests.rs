@@ -518,3 +518,80 @@ fn batches_grow_with_the_file_so_a_full_run_rewrites_it_a_few_times() {
         "no Entra file: written through"
     );
 }
+
+/// `dirsync clear` of `mobile`, then of both attributes, then undo: every byte comes back, the lines at their
+/// places (the value found is journaled with where its lines sat). Before, a re-added line landed at the end
+/// of its entry.
+#[tokio::test]
+async fn clear_then_undo_restores_every_byte_of_the_rich_ldif() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    for (n, edit) in [
+        AdPhoneEdit {
+            mobile: Some(None),
+            other_mobile: None,
+        },
+        AdPhoneEdit {
+            mobile: Some(None),
+            other_mobile: Some(Vec::new()),
+        },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let planned = plan_ad_edit(ad, "oskar.lindqvist@fabrikam.test", &edit)
+            .await
+            .unwrap()
+            .unwrap();
+        let j = tmp.path().join(format!("clear-{n}.jsonl"));
+        run(&t, &single_spec("dirsync clear", planned), &j).await;
+        let text = read(&dir, "ad.ldif");
+        assert!(!text.contains("mobile: 0701234567"), "{text}");
+        assert!(std::fs::read_to_string(&j).unwrap().contains("\"Lines\""));
+        undo(&t, &j).await;
+        assert_eq!(read(&dir, "ad.ldif"), AD);
+    }
+}
+
+/// A persist whose Entra side lacks a number AD has removes it from AD; undo puts it back at its place.
+#[tokio::test]
+async fn a_persist_that_removes_a_number_is_undone_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    let edit = AdPhoneEdit {
+        mobile: Some(Some("+46 70 555 0110".to_owned())),
+        other_mobile: Some(Vec::new()),
+    };
+    let planned = plan_ad_edit(ad, "oskar.lindqvist@fabrikam.test", &edit)
+        .await
+        .unwrap()
+        .unwrap();
+    let j = tmp.path().join("persist.jsonl");
+    run(&t, &single_spec("dirsync persist", planned), &j).await;
+    assert!(!read(&dir, "ad.ldif").contains("otherMobile"));
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+}
+
+/// `dirsync clear --mobile-in-entra` on a JSON snapshot, then undo: every byte comes back.
+#[tokio::test]
+async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
+    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
+    let planned = plan_entra_edit(cloud, "desk.two@fabrikam.test", None)
+        .await
+        .unwrap()
+        .unwrap();
+    let j = tmp.path().join("clear.jsonl");
+    run(&t, &single_spec("dirsync clear", planned), &j).await;
+    assert!(!read(&dir, "entra-users.json").contains("+46 46 555 0100"));
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "entra-users.json"), ENTRA_CLOUD_ONLY);
+}

@@ -67,6 +67,7 @@ fn a_write_changes_only_its_values_and_keeps_the_rest_byte_for_byte() {
         )
         .replace("mail: bo@x\r\n", "mail:: YsO2QHguY29t\r\n");
     assert_eq!(after, expected);
+    drop(t);
     let reread = LdifFileTarget::open(&path).unwrap();
     block_on(async {
         let v = reread
@@ -85,4 +86,21 @@ fn dns_compare_without_case_and_spaces_but_keep_escaped_commas() {
         "cn=smith\\, ann,ou=s,dc=x"
     );
     assert_ne!(normalize_dn("CN=a\\,b,DC=x"), normalize_dn("CN=a,b,DC=x"));
+}
+
+/// `lint apply` on an LDIF takes the file's lock, and on a snapshot the directory's: a second run is refused
+/// with the lock message while the first holds it, and gets it once the first is done.
+#[test]
+fn a_second_lint_apply_on_one_file_or_snapshot_is_refused_by_the_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ad.ldif");
+    std::fs::write(&path, FILE).unwrap();
+    for target in [path.clone(), dir.path().to_path_buf()] {
+        let first = crate::lint::file_target(&target).unwrap();
+        let msg = crate::lint::file_target(&target).unwrap_err().to_string();
+        assert!(msg.contains("still held the lock"), "{msg}");
+        assert!(msg.contains(".lock"), "{msg}");
+        drop(first);
+        crate::lint::file_target(&target).unwrap();
+    }
 }
