@@ -14,8 +14,6 @@ pub mod fix;
 mod ldif;
 mod ldif_target;
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
@@ -136,23 +134,19 @@ pub async fn undo_fixes(
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
-    let file = File::open(path).map_err(|source| AppError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
+    let text = crate::files::read_decoded(path)?;
     let mut linter = Linter::new(options);
-    read_objects(BufReader::with_capacity(1 << 20, file), |o| linter.push(&o)).map_err(
-        |e| match e {
-            ldif::ReadError::Io(source) => AppError::Read {
-                path: path.to_owned(),
-                source,
-            },
-            ldif::ReadError::Parse { line, message } => AppError::Parse {
-                path: path.to_owned(),
-                message: format!("line {line}: {message}"),
-            },
+    read_objects(text.text().as_bytes(), |o| linter.push(&o)).map_err(|e| match e {
+        ldif::ReadError::Io(source) => AppError::Read {
+            path: path.to_owned(),
+            source,
         },
-    )?;
+        ldif::ReadError::Parse { line, message } => AppError::Parse {
+            path: path.to_owned(),
+            message: format!("line {line}: {message}"),
+        },
+    })?;
     Ok(linter.finish())
 }
 

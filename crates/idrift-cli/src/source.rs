@@ -322,7 +322,7 @@ fn read_secret_file(path: &Path, flag: &str) -> anyhow::Result<SecretString> {
 
 impl SourceArgs {
     /// The AD source given by `--ad` or the profile.
-    fn ad_value(&self, ctx: &Ctx<'_>) -> anyhow::Result<Option<String>> {
+    pub(crate) fn ad_value(&self, ctx: &Ctx<'_>) -> anyhow::Result<Option<String>> {
         if self.ad.is_some() {
             return Ok(self.ad.clone());
         }
@@ -341,19 +341,25 @@ impl SourceArgs {
         ctx: &mut Ctx<'_>,
         profile: LoadProfile,
     ) -> anyhow::Result<Loaded> {
-        self.load_inner(ctx, true, profile)
+        self.load_inner(ctx, Need::Both, profile)
             .map(|(loaded, _)| loaded)
     }
 
     /// Loads whichever of AD and Entra ID the arguments name (at least one), for `snapshot take`; returns which.
     pub(crate) fn load_any(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
-        self.load_inner(ctx, false, LoadProfile::Full)
+        self.load_inner(ctx, Need::Any, LoadProfile::Full)
+    }
+
+    /// Loads the sources the arguments name other than AD (none at all is fine), for `snapshot take --since`,
+    /// which reads AD itself; returns which.
+    pub(crate) fn load_without_ad(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
+        self.load_inner(ctx, Need::NotAd, LoadProfile::Full)
     }
 
     fn load_inner(
         &self,
         ctx: &mut Ctx<'_>,
-        require_both: bool,
+        need: Need,
         profile: LoadProfile,
     ) -> anyhow::Result<(Loaded, Sides)> {
         let mut sides = Sides {
@@ -366,12 +372,15 @@ impl SourceArgs {
         } else if let Some(dir) = &self.snapshot {
             snapshot::load_dir_with(dir, profile)?
         } else {
-            let ad = self.ad_value(ctx)?;
+            let ad = match need {
+                Need::NotAd => None,
+                Need::Both | Need::Any => self.ad_value(ctx)?,
+            };
             let (ad, entra) = (ad.as_deref(), self.entra.as_deref());
-            let missing = if require_both {
-                ad.is_none() || entra.is_none()
-            } else {
-                ad.is_none() && entra.is_none()
+            let missing = match need {
+                Need::Both => ad.is_none() || entra.is_none(),
+                Need::Any => ad.is_none() && entra.is_none(),
+                Need::NotAd => false,
             };
             if missing {
                 return Err(UsageError(
@@ -433,6 +442,17 @@ impl SourceArgs {
         }
         Ok((loaded, sides))
     }
+}
+
+/// Which sources a load needs.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// AD and Entra ID.
+    Both,
+    /// At least one of them.
+    Any,
+    /// Whatever is named, AD left out.
+    NotAd,
 }
 
 /// Which directories a load read.
