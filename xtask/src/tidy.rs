@@ -110,6 +110,8 @@ fn no_ignored_tests_panic_expectations_or_stubs() {
 const CORE_ALLOWED: &[&str] = &[
     "async-trait",
     "base64",
+    "foldhash",
+    "hashbrown",
     "phonenumber",
     "psl",
     "quick-xml",

@@ -15,7 +15,6 @@ mod ldif;
 mod ldif_target;
 
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
@@ -140,8 +139,11 @@ pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppErr
         path: path.to_owned(),
         source,
     })?;
+    // The per-object checks run on all cores, on a linter of their own (they need only its options);
+    // their results join the duplicate index in input order.
+    let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    read_objects(BufReader::with_capacity(1 << 20, file), |o| linter.push(&o)).map_err(
+    ldif::read_objects_map(file, |o| checker.check(&o), |c| linter.absorb(c)).map_err(
         |e| match e {
             ldif::ReadError::Io(source) => AppError::Read {
                 path: path.to_owned(),
