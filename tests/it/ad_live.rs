@@ -19,7 +19,10 @@ use std::time::{Duration, Instant};
 use idrift_core::guid::Guid;
 use idrift_core::model::OnPremUser;
 use idrift_ldap::ldif::{parse_users, write_users};
-use idrift_ldap::{LdapConfig, LdapDirectory, LdapError, PhoneValues, SecretString, UserRef};
+use idrift_ldap::{
+    AdChanges, ChangeState, LdapConfig, LdapDirectory, LdapError, PhoneValues, SecretString,
+    UserRef,
+};
 use ldap3::controls::RawControl;
 use ldap3::{LdapConnAsync, Mod};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -661,21 +664,33 @@ async fn the_ad_filter_scopes_lookups_and_writes_by_upn_dn_and_guid() {
     .await;
 }
 
+/// Reads the changes since `state` and commits the state reached.
+async fn read_and_commit(dir: &LdapDirectory, state: &Path) -> Result<AdChanges, LdapError> {
+    let (changes, pending) = dir.read_changes(&ChangeState::open(state)?).await?;
+    pending.commit(None)?;
+    Ok(changes)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dirsync_sees_a_changed_attribute_a_move_and_a_deletion() {
+async fn read_changes_sees_a_changed_attribute_a_move_and_a_deletion() {
     let Some(env) = env() else { return };
-    with_ou(&env, "dirsync", |env, ou| async move {
+    with_ou(&env, "adchanges", |env, ou| async move {
         let a = add_user(&env, &ou, "ds-changed", Some("+1 555 0500"), &[]).await;
         let b = add_user(&env, &ou, "ds-deleted", None, &[]).await;
         let c = add_user(&env, &ou, "ds-moved", None, &[]).await;
         let dir = LdapDirectory::connect(&env.config(&ou)).await.unwrap();
         let state_dir = tempfile::tempdir().unwrap();
-        let state = state_dir.path().join("dirsync.state");
+        let state = state_dir.path().join("ad-changes.state");
 
         let t = Instant::now();
-        let first = dir.dirsync(&state).await.unwrap();
+        let (first, pending) = dir
+            .read_changes(&ChangeState::open(&state).unwrap())
+            .await
+            .unwrap();
+        assert!(!state.exists(), "a read stores no state before its commit");
+        pending.commit(None).unwrap();
         eprintln!(
-            "first (full) DirSync run: {:.3} s",
+            "first (full) change read: {:.3} s",
             t.elapsed().as_secs_f64()
         );
         assert!(first.full);
@@ -726,7 +741,7 @@ async fn dirsync_sees_a_changed_attribute_a_move_and_a_deletion() {
             .success()
             .unwrap();
 
-        let second = dir.dirsync(&state).await;
+        let second = read_and_commit(&dir, &state).await;
         tree_delete(&mut admin, &elsewhere).await;
         let second = second.unwrap();
         assert!(!second.full);
@@ -767,7 +782,7 @@ async fn dirsync_sees_a_changed_attribute_a_move_and_a_deletion() {
         );
 
         // Nothing new for our users on the next run.
-        let third = dir.dirsync(&state).await.unwrap();
+        let third = read_and_commit(&dir, &state).await.unwrap();
         assert!(
             !third
                 .changed
@@ -911,4 +926,116 @@ async fn cli_snapshot_take_from_the_dc_round_trips() {
     assert!(r.1.to_lowercase().contains("bind"), "{}", r.1);
     assert!(!r.1.contains("not-the-password"), "{}", r.1);
     assert!(!out2.exists());
+}
+
+/// Runs the CLI off the test runtime's threads (it builds its own runtime).
+async fn idrift_blocking(args: Vec<String>) -> (std::process::ExitCode, String, String) {
+    tokio::task::spawn_blocking(move || {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = crate::support::idrift(&argv);
+        (r.code, r.stdout, r.stderr)
+    })
+    .await
+    .unwrap()
+}
+
+/// `idrift snapshot take --since STATE`: the first run reads every user and creates the snapshot; later
+/// runs apply only what changed (a changed mobile, a deletion, a new user), and the snapshot then equals a
+/// full read; a snapshot edited since the state was stored is refused and the state left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_snapshot_take_since_applies_only_what_changed() {
+    let Some(env) = env() else { return };
+    with_ou(&env, "since", |env, ou| async move {
+        let a = add_user(&env, &ou, "snapsince-a", Some("+1 555 0700"), &[]).await;
+        let b = add_user(&env, &ou, "snapsince-b", None, &[]).await;
+        add_user(&env, &ou, "snapsince-c", None, &[]).await;
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, out) = (tmp.path().join("ad.state"), tmp.path().join("snap"));
+        let args = |ad: &str| -> Vec<String> {
+            [
+                "snapshot",
+                "take",
+                "--ad",
+                ad,
+                "--ad-base-dn",
+                &ou,
+                "--ad-bind",
+                &env.bind_upn,
+                "--ad-password-env",
+                "AD_BIND_PASSWORD",
+                "--ad-ca-file",
+                &env.ca_file.display().to_string(),
+                "--since",
+                &state.display().to_string(),
+                "--out-dir",
+                &out.display().to_string(),
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+        };
+
+        let (code, stdout, stderr) = idrift_blocking(args(&env.ldap_url)).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(stdout.contains("read every AD user (3)"), "{stdout}");
+        let stored = std::fs::read_to_string(&state).unwrap();
+        assert!(stored.contains("bound-to: sha256:"), "{stored}");
+        assert!(!stdout.contains(&env.password) && !stderr.contains(&env.password));
+
+        let mut admin = env.admin().await;
+        admin
+            .modify(
+                &a,
+                vec![Mod::Replace("mobile", HashSet::from(["+1 555 0799"]))],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        admin.delete(&b).await.unwrap().success().unwrap();
+        add_user(&env, &ou, "snapsince-d", None, &[]).await;
+
+        let (code, stdout, stderr) = idrift_blocking(args(&env.ldap_url)).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(
+            stdout.contains("1 added, 1 updated, 1 removed since the last run; 3 AD user(s) now"),
+            "{stdout}"
+        );
+        let live = LdapDirectory::connect(&env.config(&ou))
+            .await
+            .unwrap()
+            .read_users()
+            .await
+            .unwrap();
+        let text = std::fs::read_to_string(out.join("ad.ldif")).unwrap();
+        let mut back = parse_users(&text).unwrap().users;
+        let mut live = live;
+        back.sort_by_key(guid_of);
+        live.sort_by_key(guid_of);
+        assert_eq!(back, live, "the refreshed snapshot equals a full read");
+
+        let (code, stdout, stderr) = idrift_blocking(args(&env.ldap_url)).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(stdout.contains("0 added, 0 updated, 0 removed"), "{stdout}");
+
+        // A snapshot changed since the state was stored is refused; the state stays as it was.
+        let before = std::fs::read(&state).unwrap();
+        let mut edited = std::fs::read(out.join("ad.ldif")).unwrap();
+        edited.extend_from_slice(b"# edited by hand\n");
+        std::fs::write(out.join("ad.ldif"), &edited).unwrap();
+        let (code, _, stderr) = idrift_blocking(args(&env.ldap_url)).await;
+        assert_eq!(code, std::process::ExitCode::from(1), "{stderr}");
+        assert!(
+            stderr.contains("changed since the change state"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&state).unwrap(), before);
+        assert_eq!(std::fs::read(out.join("ad.ldif")).unwrap(), edited);
+
+        // --since needs a live domain controller.
+        let (code, _, stderr) = idrift_blocking(args("ad.ldif")).await;
+        assert_eq!(code, std::process::ExitCode::from(2), "{stderr}");
+        assert!(stderr.contains("--since"), "{stderr}");
+    })
+    .await;
 }

@@ -15,7 +15,13 @@ fn compare_demo_json_matches_golden_contract() {
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON output");
     let obj = v.as_object().expect("object");
-    assert_eq!(obj.len(), 2, "only Summary and Rows: {}", r.stdout);
+    assert_eq!(
+        obj.len(),
+        3,
+        "only Summary, Rows and Warnings: {}",
+        r.stdout
+    );
+    assert_eq!(v["Warnings"], serde_json::json!([]));
     let rows = v["Rows"].as_array().expect("Rows array");
     assert!(!rows.is_empty());
     assert!(v["Summary"].is_object());

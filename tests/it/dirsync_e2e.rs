@@ -510,7 +510,10 @@ mod cli_snapshot {
             "--format",
             "json",
         ]);
-        assert_eq!(r.stdout.trim(), "{\n  \"Users\": []\n}");
+        assert_eq!(
+            r.stdout.trim(),
+            "{\n  \"Users\": [],\n  \"Warnings\": []\n}"
+        );
         let r = idrift(&[
             "dirsync",
             "bypass",

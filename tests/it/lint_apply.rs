@@ -246,3 +246,125 @@ fn a_csv_that_is_not_lints_is_refused_naming_the_file_and_line() {
         r.stderr
     );
 }
+
+#[test]
+fn lint_apply_as_json_is_the_run_envelope_and_as_csv_one_row_per_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let ldif = dir.path().join("ad.ldif");
+    std::fs::write(&ldif, LDIF).unwrap();
+    let l = ldif.to_str().unwrap();
+    let csv = dir.path().join("fixes.csv");
+    let r = idrift(&["lint", "--ad", l, "--format", "csv"]);
+    std::fs::write(&csv, excel(&r.stdout)).unwrap();
+    let c = csv.to_str().unwrap();
+    let j = dir.path().join("env.journal.jsonl");
+    let j = j.to_str().unwrap();
+
+    // The dry run as JSON is the plan a script inspects before --apply.
+    let dry = idrift(&[
+        "lint",
+        "apply",
+        "--from-csv",
+        c,
+        "--ad",
+        l,
+        "--journal",
+        j,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(dry.code, ExitCode::SUCCESS, "{}{}", dry.stdout, dry.stderr);
+    let v: serde_json::Value = serde_json::from_str(&dry.stdout).expect("one JSON document");
+    assert_eq!(v["Command"], "lint apply", "{}", dry.stdout);
+    assert_eq!(v["DryRun"], true);
+    assert_eq!(v["Journal"], j);
+    assert!(v["Outcome"].is_null());
+    assert_eq!(v["Planned"].as_array().unwrap().len(), 3, "{}", dry.stdout);
+    assert_eq!(v["Refused"].as_array().unwrap().len(), 3, "{}", dry.stdout);
+    assert!(
+        v["Refused"][0]["Holders"].as_array().unwrap().len() >= 2,
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(v["Warnings"], serde_json::json!([]));
+    assert_eq!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
+
+    // As CSV: one row per planned write, the attribute from the plan, values in words.
+    let rows = idrift(&[
+        "lint",
+        "apply",
+        "--from-csv",
+        c,
+        "--ad",
+        l,
+        "--journal",
+        j,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(rows.code, ExitCode::SUCCESS, "{}", rows.stderr);
+    let lines: Vec<&str> = rows.stdout.lines().collect();
+    assert_eq!(lines[0], "Seq,Target,Attribute,Before,After,Outcome,Note");
+    assert_eq!(lines.len(), 4, "{}", rows.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|r| r.contains("userPrincipalName") && r.contains("an na@contoso.com")),
+        "{}",
+        rows.stdout
+    );
+
+    // The apply as JSON: the outcome of every write and the undo LDIF.
+    let run = idrift(&[
+        "lint",
+        "apply",
+        "--from-csv",
+        c,
+        "--ad",
+        l,
+        "--journal",
+        j,
+        "--format",
+        "json",
+        "--apply",
+        "--yes",
+    ]);
+    assert_eq!(run.code, ExitCode::SUCCESS, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(v["DryRun"], false);
+    assert_eq!(v["Outcome"]["Writes"], 3, "{}", run.stdout);
+    assert_eq!(v["UndoLdif"], format!("{j}.undo.ldif"));
+    assert!(
+        std::fs::read_to_string(&ldif)
+            .unwrap()
+            .contains("userPrincipalName: anna@contoso.com\n")
+    );
+
+    // Its undo, as JSON too.
+    let j2 = dir.path().join("undo.journal.jsonl");
+    let undo = idrift(&[
+        "undo",
+        j,
+        "--ad",
+        l,
+        "--apply",
+        "--yes",
+        "--journal",
+        j2.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        undo.code,
+        ExitCode::SUCCESS,
+        "{}{}",
+        undo.stdout,
+        undo.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&undo.stdout).expect("one JSON document");
+    assert_eq!(v["Outcome"]["Writes"], 3, "{}", undo.stdout);
+    assert_eq!(
+        sorted_lines(&std::fs::read_to_string(&ldif).unwrap()),
+        sorted_lines(LDIF)
+    );
+}

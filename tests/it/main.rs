@@ -11,6 +11,7 @@ mod cloud_live;
 mod diff;
 mod dirsync_e2e;
 mod ffi_abi;
+mod inputs;
 mod lint;
 mod lint_apply;
 mod lint_live;

@@ -56,7 +56,7 @@ fn findings_of<'a>(v: &'a Value, upn: &str) -> Vec<&'a Value> {
 fn scan_demo_json_shows_every_kind_and_matches_the_contract() {
     let r = idrift(&["scan", "--demo", "--format", "json"]);
     let v = json(&r);
-    assert_eq!(keys(&v), ["Findings", "Summary"]);
+    assert_eq!(keys(&v), ["Findings", "Summary", "Warnings"]);
     for k in KINDS {
         assert!(
             v["Summary"][k].as_u64().is_some_and(|n| n > 0),
@@ -303,7 +303,10 @@ fn plan_json_for_the_demo_duplicate_records_the_cloud_guid_first() {
         "--format",
         "json",
     ]));
-    assert_eq!(keys(&v), ["Findings", "Options", "UserPrincipalName"]);
+    assert_eq!(
+        keys(&v),
+        ["Findings", "Options", "UserPrincipalName", "Warnings"]
+    );
     assert_eq!(v["UserPrincipalName"], "testduplicate@contoso.com");
     let options = v["Options"].as_array().expect("Options");
     let ids: Vec<&str> = options

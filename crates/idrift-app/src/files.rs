@@ -53,26 +53,29 @@ pub fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
     }
 }
 
-/// Reads a whole file as UTF-8 (a leading BOM removed).
+/// Reads a whole text file and decodes it with the shared decoder ([`idrift_core::text`]): UTF-8 with or
+/// without a BOM, UTF-16 LE/BE, or Windows-1252 when the bytes are not UTF-8. Every reader of an admin's
+/// export opens it through this function (or [`read_text`]), so all take the same encodings.
 ///
 /// # Errors
-/// [`AppError::Read`] when it cannot be read, [`AppError::Parse`] when it is not UTF-8.
-pub fn read_text(path: &Path) -> Result<String, AppError> {
+/// [`AppError::Read`] when it cannot be read, [`AppError::Parse`] naming the file when it cannot be decoded.
+pub fn read_decoded(path: &Path) -> Result<idrift_core::text::Decoded, AppError> {
     let bytes = fs::read(path).map_err(|source| AppError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| AppError::Parse {
+    idrift_core::text::decode_vec(bytes).map_err(|e| AppError::Parse {
         path: path.to_path_buf(),
-        message: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
+        message: e.message,
     })
+}
+
+/// Reads a whole text file as a string ([`read_decoded`]: any encoding an export comes in, BOM removed).
+///
+/// # Errors
+/// [`AppError::Read`] when it cannot be read, [`AppError::Parse`] when it cannot be decoded.
+pub fn read_text(path: &Path) -> Result<String, AppError> {
+    read_decoded(path).map(idrift_core::text::Decoded::into_string)
 }
 
 fn temp_sibling(path: &Path) -> PathBuf {

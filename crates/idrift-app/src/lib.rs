@@ -26,6 +26,7 @@ pub mod report;
 pub mod scan;
 pub mod snapshot;
 pub mod strict;
+pub mod take;
 pub mod targets;
 pub mod timefmt;
 

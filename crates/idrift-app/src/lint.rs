@@ -14,7 +14,6 @@ pub mod fix;
 mod ldif;
 mod ldif_target;
 
-use std::fs::File;
 use std::path::Path;
 
 use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
@@ -135,26 +134,27 @@ pub async fn undo_fixes(
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
-    let file = File::open(path).map_err(|source| AppError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
+    let text = crate::files::read_decoded(path)?;
     // The per-object checks run on all cores, on a linter of their own (they need only its options);
     // their results join the duplicate index in input order.
     let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    ldif::read_objects_map(file, |o| checker.check(&o), |c| linter.absorb(c)).map_err(
-        |e| match e {
-            ldif::ReadError::Io(source) => AppError::Read {
-                path: path.to_owned(),
-                source,
-            },
-            ldif::ReadError::Parse { line, message } => AppError::Parse {
-                path: path.to_owned(),
-                message: format!("line {line}: {message}"),
-            },
+    ldif::read_objects_map(
+        text.text().as_bytes(),
+        |o| checker.check(&o),
+        |c| linter.absorb(c),
+    )
+    .map_err(|e| match e {
+        ldif::ReadError::Io(source) => AppError::Read {
+            path: path.to_owned(),
+            source,
         },
-    )?;
+        ldif::ReadError::Parse { line, message } => AppError::Parse {
+            path: path.to_owned(),
+            message: format!("line {line}: {message}"),
+        },
+    })?;
     Ok(linter.finish())
 }
 

@@ -205,74 +205,15 @@ pub async fn verify_live(
     Ok(LiveOutcome { users, warnings })
 }
 
-/// Decodes a file as Windows tools write it: UTF-8 (BOM optional), UTF-16 LE/BE (with a BOM, or
-/// recognized by its zero bytes), else Windows-1252.
+/// Decodes a file as Windows tools write it, with the shared decoder ([`idrift_core::text::decode`]):
+/// UTF-8 (BOM optional), UTF-16 LE/BE (with a BOM, or recognized by its zero bytes), else Windows-1252.
 ///
 /// # Errors
 /// A message when UTF-16 content has an odd length or invalid surrogates.
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec()).map_err(|e| {
-            format!(
-                "not UTF-8 text despite its byte-order mark (invalid byte at offset {})",
-                e.utf8_error().valid_up_to() + 3
-            )
-        });
-    }
-    let utf16 = |body: &[u8], little: bool, offset: usize| -> Result<String, String> {
-        if !body.len().is_multiple_of(2) {
-            return Err(format!(
-                "UTF-16 text with an odd number of bytes ({}): the file looks truncated",
-                body.len() + offset
-            ));
-        }
-        let units = body.chunks_exact(2).map(|c| {
-            if little {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        char::decode_utf16(units)
-            .enumerate()
-            .map(|(i, r)| {
-                r.map_err(|_| format!("invalid UTF-16 at byte offset {}", offset + 2 * i))
-            })
-            .collect()
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true, 2);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false, 2);
-    }
-    if let [a, b, ..] = bytes {
-        if *a != 0 && *b == 0 {
-            return utf16(bytes, true, 0);
-        }
-        if *a == 0 && *b != 0 {
-            return utf16(bytes, false, 0);
-        }
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
-        Err(_) => Ok(bytes.iter().map(|&b| windows_1252(b)).collect()),
-    }
-}
-
-/// One Windows-1252 byte as a character.
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '\u{20AC}', '\u{FFFD}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}',
-        '\u{2021}', '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{FFFD}',
-        '\u{017D}', '\u{FFFD}', '\u{FFFD}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}',
-        '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}',
-        '\u{0153}', '\u{FFFD}', '\u{017E}', '\u{0178}',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
+    idrift_core::text::decode(bytes)
+        .map(|(text, _)| text.into_owned())
+        .map_err(|e| e.message)
 }
 
 #[cfg(test)]

@@ -8,14 +8,13 @@
 //! compares, not for every attribute of the export. The `*_with` functions take the profile; the others
 //! read everything ([`LoadProfile::Full`]).
 
-use std::fs::{self, File};
-use std::io::BufReader;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync, primary_smtp};
 
 use crate::AppError;
-use crate::files::{read_text, write_atomic, write_err};
+use crate::files::{read_decoded, read_text, write_atomic, write_err};
 
 /// The Active Directory export in a snapshot directory.
 pub const AD_FILE: &str = "ad.ldif";
@@ -139,25 +138,6 @@ fn keep_primary_smtp(proxy_addresses: &mut Vec<String>, mail: &mut Option<String
     }
 }
 
-fn open_file(path: &Path) -> Result<File, AppError> {
-    File::open(path).map_err(|source| AppError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn open(path: &Path) -> Result<BufReader<File>, AppError> {
-    Ok(BufReader::with_capacity(1 << 20, open_file(path)?))
-}
-
-/// A first guess at how many users a file of `path`'s size holds, so the list is allocated once instead
-/// of doubling (and, with allocators that cannot move a block in place, copying) a million-element list.
-/// A guess that is too high reserves address space the list never touches; it is trimmed at the end.
-fn users_estimate(path: &Path, bytes_per_user: u64) -> usize {
-    let len = fs::metadata(path).map_or(0, |m| m.len());
-    usize::try_from(len / bytes_per_user).unwrap_or(0)
-}
-
 /// Reads an LDIF export of AD users.
 ///
 /// # Errors
@@ -174,11 +154,11 @@ pub fn load_ad_file_with(
     path: &Path,
     profile: LoadProfile,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    // The LDIF reader reads blocks of its own; reads that large pass a small buffer by without a copy.
-    let reader = BufReader::with_capacity(64 << 10, open_file(path)?);
+    // Decoded once (UTF-16 from `ldifde -u`, Windows-1252, BOMs), the parser reads UTF-8 text.
+    let text = read_decoded(path)?;
     // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
-    let mut users = Vec::with_capacity(users_estimate(path, 600));
-    let warnings = idrift_ldap::ldif::read_users_each(reader, |mut u| {
+    let mut users = Vec::with_capacity(text.text().len() / 600);
+    let warnings = idrift_ldap::ldif::read_users_each(text.text().as_bytes(), |mut u| {
         profile.project_on_prem(&mut u);
         users.push(u);
     })
@@ -207,11 +187,11 @@ pub fn load_entra_file(path: &Path) -> Result<Vec<CloudUser>, AppError> {
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
 pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<CloudUser>, AppError> {
-    // The JSON reader buffers its input itself.
-    let reader = open_file(path)?;
+    // Decoded once (UTF-16 from Windows PowerShell's `Out-File`, Windows-1252, BOMs).
+    let text = read_decoded(path)?;
     // Graph writes about 500 bytes per user with the default properties, more with `$select`.
-    let mut users = Vec::with_capacity(users_estimate(path, 450));
-    idrift_cloud::snapshot::read_users_each(reader, |mut u| {
+    let mut users = Vec::with_capacity(text.text().len() / 450);
+    idrift_cloud::snapshot::read_users_each_str(text.text(), |mut u| {
         profile.project_cloud(&mut u);
         users.push(u);
     })
@@ -240,7 +220,8 @@ pub fn load_tenant_sync_file(path: &Path) -> Result<Option<TenantSync>, AppError
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file.
 pub fn load_exo_file(path: &Path) -> Result<Vec<ExoRecipient>, AppError> {
-    idrift_cloud::snapshot::read_exo_recipients(open(path)?).map_err(|e| AppError::Parse {
+    let text = read_decoded(path)?;
+    idrift_cloud::snapshot::read_exo_recipients_str(text.text()).map_err(|e| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
@@ -386,38 +367,7 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
     let staging = dir.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     let result = (|| {
         fs::create_dir_all(&staging).map_err(write_err(&staging))?;
-        if parts.ad {
-            let p = staging.join(AD_FILE);
-            write_atomic(&p, |w| {
-                idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
-            })?;
-        }
-        if parts.entra {
-            let p = staging.join(ENTRA_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_users(w, &snapshot.cloud).map_err(write_err(&p))
-            })?;
-        }
-        if let Some(sync) = &snapshot.tenant_sync {
-            let p = staging.join(ENTRA_SYNC_FILE);
-            write_atomic(&p, |w| {
-                let body = serde_json::json!({ "value": [sync] });
-                serde_json::to_writer_pretty(w, &body)
-                    .map_err(|e| write_err(&p)(std::io::Error::other(e)))
-            })?;
-        }
-        if let Some(r) = &snapshot.exo_recipients {
-            let p = staging.join(EXO_RECIPIENTS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
-            })?;
-        }
-        if let Some(r) = &snapshot.exo_users {
-            let p = staging.join(EXO_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
-            })?;
-        }
+        write_parts(&staging, snapshot, parts)?;
         if dir.exists() {
             fs::remove_dir(dir).map_err(write_err(dir))?;
         }
@@ -427,6 +377,48 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Writes into the directory `into` the files of `snapshot` that `parts` names, plus the tenant sync object
+/// and the Exchange Online files when the snapshot holds them; each file atomically (a synced temporary
+/// sibling renamed over it).
+///
+/// # Errors
+/// [`AppError::Write`] naming the file.
+pub fn write_parts(into: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), AppError> {
+    if parts.ad {
+        let p = into.join(AD_FILE);
+        write_atomic(&p, |w| {
+            idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
+        })?;
+    }
+    if parts.entra {
+        let p = into.join(ENTRA_USERS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_users(w, &snapshot.cloud).map_err(write_err(&p))
+        })?;
+    }
+    if let Some(sync) = &snapshot.tenant_sync {
+        let p = into.join(ENTRA_SYNC_FILE);
+        write_atomic(&p, |w| {
+            let body = serde_json::json!({ "value": [sync] });
+            serde_json::to_writer_pretty(w, &body)
+                .map_err(|e| write_err(&p)(std::io::Error::other(e)))
+        })?;
+    }
+    if let Some(r) = &snapshot.exo_recipients {
+        let p = into.join(EXO_RECIPIENTS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+        })?;
+    }
+    if let Some(r) = &snapshot.exo_users {
+        let p = into.join(EXO_USERS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

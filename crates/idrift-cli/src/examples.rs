@@ -68,7 +68,8 @@ Examples:
 pub(crate) const SNAPSHOT_TAKE: &str = "\
 Examples:
   idrift snapshot take --demo --out-dir rehearsal
-  idrift snapshot take --ad ldaps://dc1.corp.example.com --entra graph --exo exo --out-dir snap";
+  idrift snapshot take --ad ldaps://dc1.corp.example.com --entra graph --exo exo --out-dir snap
+  idrift snapshot take --ad ldaps://dc1.corp.example.com --since snap-ad.state --out-dir snap-ad";
 
 /// `idrift undo`.
 pub(crate) const UNDO: &str = "\
@@ -105,6 +106,7 @@ Examples:
 pub(crate) const LINT_APPLY: &str = "\
 Examples:
   idrift lint apply --from-csv idfix.csv --ad export.ldif
+  idrift lint apply --from-csv idfix.csv --ad export.ldif --format json
   idrift lint apply --from-csv idfix.csv --ad ldaps://dc1.corp.example.com --apply";
 
 /// `idrift lint`.

@@ -43,6 +43,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) progress: Option<std::sync::Arc<progress::Bars>>,
     /// `--encoding utf8bom`: CSV output starts with a byte order mark.
     pub(crate) csv_bom: bool,
+    /// The warnings this run produced so far (also printed on standard error unless `--quiet`); every JSON
+    /// result carries them as `"Warnings"`.
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Ctx<'_> {
@@ -52,6 +55,27 @@ impl Ctx<'_> {
             .as_ref()
             .map(progress::Bars::hook)
             .unwrap_or_default()
+    }
+
+    /// Reports a warning: printed on standard error as `warning: ...` (nothing with `--quiet`) and kept for
+    /// the `"Warnings"` of a JSON result.
+    pub(crate) fn warn(&mut self, message: impl Into<String>) -> std::io::Result<()> {
+        let message = message.into();
+        writeln!(self.err, "warning: {message}")?;
+        self.warnings.push(message);
+        Ok(())
+    }
+
+    /// Prints a JSON result (an object) on standard output with the run's `"Warnings"` added as its last
+    /// key: the one envelope convention of every command.
+    pub(crate) fn print_json(&mut self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        let body = output::WithWarnings {
+            result: value,
+            warnings: &self.warnings,
+        };
+        serde_json::to_writer_pretty(&mut *self.out, &body)?;
+        writeln!(self.out)?;
+        Ok(())
     }
 
     /// Ends the live progress bars, leaving their summary lines (before a prompt or a result).
@@ -222,6 +246,7 @@ where
         retained,
         progress: None,
         csv_bom: false,
+        warnings: Vec::new(),
     };
     run_with(args, ctx)
 }
@@ -283,6 +308,7 @@ where
             retained: &mut *ctx.retained,
             progress: bars,
             csv_bom: cli.encoding == output::Encoding::Utf8bom,
+            warnings: Vec::new(),
         };
         let result = dispatch(cli.command, &mut inner);
         inner.settle_progress();

@@ -184,12 +184,21 @@ fn plain(headers: &[&str], cells: &[Vec<Cow<'_, str>>]) -> String {
     out
 }
 
-/// Prints a one-record result (what a command wrote, and how much) as JSON or CSV; `Format::Table` is the
-/// caller's sentence.
+/// A JSON result with the run's warnings added as its last key, `"Warnings"` (an array, empty when there
+/// were none). The result must serialize as an object (a struct or a map); its keys keep their order.
+#[derive(serde::Serialize)]
+pub(crate) struct WithWarnings<'a, T: serde::Serialize> {
+    #[serde(flatten)]
+    pub(crate) result: &'a T,
+    #[serde(rename = "Warnings")]
+    pub(crate) warnings: &'a [String],
+}
+
+/// Prints a one-record result (what a command wrote, and how much) as JSON (with the run's `"Warnings"`) or
+/// CSV; `Format::Table` is the caller's sentence.
 pub(crate) fn print_record(
-    out: &mut dyn std::io::Write,
+    ctx: &mut crate::Ctx<'_>,
     format: Format,
-    bom: bool,
     record: &[(&str, serde_json::Value)],
 ) -> anyhow::Result<()> {
     match format {
@@ -199,12 +208,11 @@ pub(crate) fn print_record(
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &body)?;
-            writeln!(out)?;
+            ctx.print_json(&body)?;
         }
         Format::Csv => {
-            csv_start(out, bom)?;
-            let mut w = csv::Writer::from_writer(out);
+            csv_start(ctx.out, ctx.csv_bom)?;
+            let mut w = csv::Writer::from_writer(&mut *ctx.out);
             w.write_record(record.iter().map(|(k, _)| *k))?;
             w.write_record(record.iter().map(|(_, v)| match v {
                 serde_json::Value::String(s) => s.clone(),

@@ -198,9 +198,8 @@ impl ConnArgs {
             cfg.page_size = n;
         }
         if cfg.allow_plaintext && url.trim().to_ascii_lowercase().starts_with("ldap://") {
-            writeln!(
-                ctx.err,
-                "warning: --ad-allow-plaintext: the bind password and directory data cross the network unencrypted"
+            ctx.warn(
+                "--ad-allow-plaintext: the bind password and directory data cross the network unencrypted",
             )?;
         }
         if cfg.bind.is_some() {
@@ -224,9 +223,8 @@ impl ConnArgs {
             return read_secret_file(path, "--ad-password-file");
         }
         if let Some(pw) = &self.ad_password {
-            writeln!(
-                ctx.err,
-                "warning: a password given on the command line is visible in the process list and shell history; use --ad-password-env or --ad-password-file"
+            ctx.warn(
+                "a password given on the command line is visible in the process list and shell history; use --ad-password-env or --ad-password-file",
             )?;
             return Ok(SecretString::from(pw.clone()));
         }
@@ -324,7 +322,7 @@ fn read_secret_file(path: &Path, flag: &str) -> anyhow::Result<SecretString> {
 
 impl SourceArgs {
     /// The AD source given by `--ad` or the profile.
-    fn ad_value(&self, ctx: &Ctx<'_>) -> anyhow::Result<Option<String>> {
+    pub(crate) fn ad_value(&self, ctx: &Ctx<'_>) -> anyhow::Result<Option<String>> {
         if self.ad.is_some() {
             return Ok(self.ad.clone());
         }
@@ -343,19 +341,25 @@ impl SourceArgs {
         ctx: &mut Ctx<'_>,
         profile: LoadProfile,
     ) -> anyhow::Result<Loaded> {
-        self.load_inner(ctx, true, profile)
+        self.load_inner(ctx, Need::Both, profile)
             .map(|(loaded, _)| loaded)
     }
 
     /// Loads whichever of AD and Entra ID the arguments name (at least one), for `snapshot take`; returns which.
     pub(crate) fn load_any(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
-        self.load_inner(ctx, false, LoadProfile::Full)
+        self.load_inner(ctx, Need::Any, LoadProfile::Full)
+    }
+
+    /// Loads the sources the arguments name other than AD (none at all is fine), for `snapshot take --since`,
+    /// which reads AD itself; returns which.
+    pub(crate) fn load_without_ad(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<(Loaded, Sides)> {
+        self.load_inner(ctx, Need::NotAd, LoadProfile::Full)
     }
 
     fn load_inner(
         &self,
         ctx: &mut Ctx<'_>,
-        require_both: bool,
+        need: Need,
         profile: LoadProfile,
     ) -> anyhow::Result<(Loaded, Sides)> {
         let mut sides = Sides {
@@ -368,12 +372,15 @@ impl SourceArgs {
         } else if let Some(dir) = &self.snapshot {
             snapshot::load_dir_with(dir, profile)?
         } else {
-            let ad = self.ad_value(ctx)?;
+            let ad = match need {
+                Need::NotAd => None,
+                Need::Both | Need::Any => self.ad_value(ctx)?,
+            };
             let (ad, entra) = (ad.as_deref(), self.entra.as_deref());
-            let missing = if require_both {
-                ad.is_none() || entra.is_none()
-            } else {
-                ad.is_none() && entra.is_none()
+            let missing = match need {
+                Need::Both => ad.is_none() || entra.is_none(),
+                Need::Any => ad.is_none() && entra.is_none(),
+                Need::NotAd => false,
             };
             if missing {
                 return Err(UsageError(
@@ -421,7 +428,7 @@ impl SourceArgs {
             loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
         }
         for w in &loaded.warnings {
-            writeln!(ctx.err, "warning: {w}")?;
+            ctx.warn(w.clone())?;
         }
         Ok((loaded, sides))
     }
@@ -454,6 +461,17 @@ impl SourceArgs {
         }
         Ok(())
     }
+}
+
+/// Which sources a load needs.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// AD and Entra ID.
+    Both,
+    /// At least one of them.
+    Any,
+    /// Whatever is named, AD left out.
+    NotAd,
 }
 
 /// Which directories a load read.

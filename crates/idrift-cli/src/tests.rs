@@ -17,6 +17,7 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
         retained: &mut retained,
         progress: None,
         csv_bom: false,
+        warnings: Vec::new(),
     };
     let mut full = vec!["idrift"];
     full.extend_from_slice(args);
@@ -383,8 +384,8 @@ fn every_command_takes_format_table_json_csv() {
     let mut leaves = Vec::new();
     walk(&Cli::command(), "idrift".to_owned(), &mut leaves);
     for (path, cmd) in leaves {
-        // Completions print a script; lint apply's output is the lint work's (issue 17) to shape.
-        if path == "idrift completions" || path == "idrift lint apply" {
+        // Completions print a script.
+        if path == "idrift completions" {
             continue;
         }
         let format = cmd
@@ -398,6 +399,93 @@ fn every_command_takes_format_table_json_csv() {
             .collect();
         assert_eq!(values, ["table", "json", "csv"], "{path}");
     }
+}
+
+/// A snapshot of the demo whose ad.ldif also holds a change record: the reader skips it with a warning.
+fn snapshot_with_a_warning(root: &std::path::Path) -> std::path::PathBuf {
+    let snap = root.join("warned");
+    let (code, _, err) = run_fixed(
+        &[
+            "snapshot",
+            "take",
+            "--demo",
+            "--out-dir",
+            snap.to_str().unwrap(),
+        ],
+        0,
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let ldif = snap.join("ad.ldif");
+    let mut text = std::fs::read_to_string(&ldif).unwrap();
+    text.push_str(
+        "\ndn: CN=Changed,DC=contoso,DC=com\nchangetype: modify\nreplace: mobile\nmobile: 1\n-\n",
+    );
+    std::fs::write(&ldif, text).unwrap();
+    snap
+}
+
+#[test]
+fn every_json_result_carries_the_runs_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = snapshot_with_a_warning(dir.path());
+    let snap = snap.to_str().unwrap();
+    let journal = dir.path().join("p.jsonl");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["dirsync", "compare", "--snapshot", snap],
+        vec!["scan", "--snapshot", snap],
+        vec![
+            "dirsync",
+            "get",
+            "ada.lovelace@contoso.com",
+            "--from",
+            "ad",
+            "--snapshot",
+            snap,
+        ],
+        vec!["dirsync", "bypass", "preview", "--snapshot", snap],
+        vec![
+            "dirsync",
+            "persist",
+            "--snapshot",
+            snap,
+            "--journal",
+            journal.to_str().unwrap(),
+        ],
+        // --quiet silences standard error, not the result's record of what went wrong.
+        vec!["--quiet", "dirsync", "compare", "--snapshot", snap],
+    ];
+    for args in cases {
+        let mut full = args.clone();
+        full.extend(["--format", "json"]);
+        let (code, out, err) = run_fixed(&full, 0);
+        assert!(
+            code == ExitCode::SUCCESS || code == ExitCode::from(1),
+            "{args:?}: {err}"
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+        let warnings = v["Warnings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{args:?}: no Warnings array: {out}"));
+        assert_eq!(warnings.len(), 1, "{args:?}: {out}");
+        assert!(
+            warnings[0].as_str().unwrap().contains("change record"),
+            "{args:?}: {out}"
+        );
+        if args[0] == "--quiet" {
+            assert!(err.is_empty(), "{err}");
+        } else {
+            assert!(
+                err.contains("warning: ") && err.contains("change record"),
+                "{err}"
+            );
+        }
+    }
+    // A run without warnings says so with an empty array.
+    let (code, out, err) = run_fixed(&["dirsync", "compare", "--demo", "--format", "json"], 0);
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["Warnings"], serde_json::json!([]), "{out}");
 }
 
 #[test]

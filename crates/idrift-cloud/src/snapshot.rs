@@ -97,6 +97,23 @@ pub fn read_users_each<R: Read>(
     Ok(n)
 }
 
+/// [`read_users_each`] on text already decoded (the shared decoder, [`idrift_core::text`], turns a file in
+/// any encoding into this text). This is the entry point file loaders use.
+///
+/// # Errors
+/// As for [`read_users`].
+pub fn read_users_each_str(
+    text: &str,
+    mut each: impl FnMut(CloudUser),
+) -> Result<usize, SnapshotError> {
+    let mut n = 0usize;
+    de::read_slice::<CloudUser>(text.as_bytes(), &mut |u| {
+        n += 1;
+        each(u);
+    })?;
+    Ok(n)
+}
+
 /// Reads the tenant sync object: the `GET /directory/onPremisesSynchronization` response
 /// (`{"value":[{...}]}`) or the bare object. An empty collection reads as `None`.
 ///
@@ -134,6 +151,16 @@ pub fn read_tenant_sync(text: &str) -> Result<Option<TenantSync>, SnapshotError>
 pub fn read_exo_recipients<R: Read>(reader: R) -> Result<Vec<ExoRecipient>, SnapshotError> {
     let mut out = Vec::new();
     de::read_all::<ExoRecipient, R>(reader, &mut |r| out.push(r))?;
+    Ok(out)
+}
+
+/// [`read_exo_recipients`] on text already decoded (see [`read_users_each_str`]).
+///
+/// # Errors
+/// As for [`read_exo_recipients`].
+pub fn read_exo_recipients_str(text: &str) -> Result<Vec<ExoRecipient>, SnapshotError> {
+    let mut out = Vec::new();
+    de::read_slice::<ExoRecipient>(text.as_bytes(), &mut |r| out.push(r))?;
     Ok(out)
 }
 

@@ -25,6 +25,7 @@ pub mod ports;
 pub mod scan;
 pub mod strict;
 pub mod sync_model;
+pub mod text;
 pub mod writes;
 
 pub use guid::Guid;

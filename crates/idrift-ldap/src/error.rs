@@ -113,8 +113,8 @@ pub enum LdapError {
         /// What was wrong.
         message: String,
     },
-    /// The DirSync state file could not be read or written.
-    #[error("DirSync state file {path}: {message}")]
+    /// The change state file (incremental reads) could not be read or written.
+    #[error("change state file {path}: {message}")]
     StateFile {
         /// The file.
         path: String,

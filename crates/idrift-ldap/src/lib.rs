@@ -12,7 +12,8 @@
 //!   phones ([`LdapDirectory::set_phones`] with [`PhoneValues`]), adds a proxy address, moves a user, and
 //!   reads any objects with the attributes asked for ([`LdapDirectory::read_objects`]) and rewrites single
 //!   values of one attribute conditionally ([`LdapDirectory::replace_values`]), and
-//!   reads increments with DirSync ([`LdapDirectory::dirsync`], [`DirSyncDelta`]). It implements the core's
+//!   reads what changed since the previous run ([`LdapDirectory::read_changes`], [`AdChanges`], with the
+//!   directory-synchronization control). It implements the core's
 //!   [`idrift_core::ports::OnPremDirectory`].
 //!
 //! Errors are [`LdapError`], which maps into the core's `SourceError`; no ldap3 or rustls type appears in
@@ -20,10 +21,10 @@
 #![forbid(unsafe_code)]
 
 mod attributes;
+mod changes;
 mod config;
 mod connection;
 mod directory;
-mod dirsync;
 mod entry;
 mod error;
 pub mod ldif;
@@ -33,9 +34,9 @@ mod ports_impl;
 mod user_ref;
 mod write;
 
+pub use changes::{AdChanges, ChangeState, DeletedObject, PendingState};
 pub use config::LdapConfig;
 pub use directory::LdapDirectory;
-pub use dirsync::{DeletedObject, DirSyncDelta};
 pub use error::LdapError;
 pub use objects::RawObject;
 pub use secrecy::{ExposeSecret, SecretString};

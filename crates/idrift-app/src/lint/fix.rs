@@ -91,7 +91,7 @@ const COLUMNS: [&str; 8] = [
 ///
 /// # Errors
 /// [`AppError::Read`] when the file cannot be read; [`AppError::Parse`] naming the line for a missing column,
-/// a row of the wrong width, text that is not UTF-8 or an unknown ACTION.
+/// a row of the wrong width, text that cannot be decoded or an unknown ACTION.
 pub fn read_fix_csv(path: &Path) -> Result<Vec<FixRow>, AppError> {
     let bytes = std::fs::read(path).map_err(|source| AppError::Read {
         path: path.to_owned(),
@@ -105,10 +105,10 @@ pub fn read_fix_csv(path: &Path) -> Result<Vec<FixRow>, AppError> {
 
 /// [`read_fix_csv`] on bytes; the error is the message (with its line).
 pub fn parse_fix_csv(bytes: &[u8]) -> Result<Vec<FixRow>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("line 1: the file is UTF-16; save it from Excel as \"CSV UTF-8\"".to_owned());
-    }
+    // The shared decoder: UTF-8 (BOM or not), UTF-16 (Excel's "Unicode text", PowerShell 5.1's
+    // `Export-Csv -Encoding Unicode`) and Windows-1252 (Excel's plain "CSV").
+    let (text, _) = idrift_core::text::decode(bytes).map_err(|e| format!("line 1: {e}"))?;
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)

@@ -260,10 +260,7 @@ fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadErro
 ///
 /// # Errors
 /// [`ReadError::Io`] when the input cannot be read, [`ReadError::Parse`] naming the first bad line.
-pub fn read_objects<R: Read>(
-    reader: R,
-    each: impl FnMut(LintObject),
-) -> Result<u64, ReadError> {
+pub fn read_objects<R: Read>(reader: R, each: impl FnMut(LintObject)) -> Result<u64, ReadError> {
     read_objects_map(reader, |o| o, each)
 }
 

@@ -32,12 +32,12 @@ fn broken_utf16_is_an_error() {
     odd.push(b'x');
     assert_eq!(
         decode_text(&odd).unwrap_err(),
-        "UTF-16 text with an odd number of bytes (15): the file looks truncated"
+        "UTF-16 LE text with an odd number of bytes (15): the file looks truncated"
     );
     let lone = [0xFF, 0xFE, 0x3D, 0xD8, b'a', 0];
     assert_eq!(
         decode_text(&lone).unwrap_err(),
-        "invalid UTF-16 at byte offset 2"
+        "invalid UTF-16 LE at byte offset 2 (line 1): an unpaired surrogate"
     );
 }
 

@@ -49,8 +49,7 @@ pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     let d = diff(&old.findings, &new.findings);
     match args.format {
         DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &d)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&d)?;
         }
         DiffFormat::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;

@@ -113,8 +113,7 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => {
             // `DirSyncReport` serializes as {"Summary":{...},"Rows":[...]}, rows in the CSV's column order.
-            serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&report)?;
         }
         Format::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;
@@ -155,11 +154,10 @@ fn csv_path(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<PathBuf> {
     let name = idrift_app::dirsync::csv_file_name(ctx.now_unix);
     Ok(match (&args.out, &args.out_dir) {
         (Some(p), _) if p.is_dir() => {
-            writeln!(
-                ctx.err,
-                "warning: --out {} is a folder; --out names a file now, use --out-dir for a folder (--out DIR stops working in the next release)",
+            ctx.warn(format!(
+                "--out {} is a folder; --out names a file now, use --out-dir for a folder (--out DIR stops working in the next release)",
                 p.display()
-            )?;
+            ))?;
             p.join(name)
         }
         (Some(p), _) => p.clone(),
@@ -339,8 +337,7 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &json)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&json)?;
         }
         Format::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;
@@ -635,7 +632,7 @@ async fn persist_resume(
     }
     let log = journal::read(path)?;
     for w in &log.warnings {
-        writeln!(ctx.err, "warning: {w}")?;
+        ctx.warn(w.clone())?;
     }
     journal::check_resumable(&log)?;
     let targets = open_targets(&args.source, ctx).await?;

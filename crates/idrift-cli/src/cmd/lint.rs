@@ -11,7 +11,9 @@ use idrift_app::journal;
 use idrift_app::lint::{FixPlan, LintTarget};
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
-use crate::cmd::write::{WriteArgs, block_on, confirm, render_report, system_clock};
+use crate::cmd::write::{
+    OpText, RunSpec, WriteArgs, block_on, confirm, print_machine_with, render_report, system_clock,
+};
 use crate::output::{Format, table};
 use crate::source::{SourceArgs, is_ldap_url};
 use crate::{Ctx, UsageError};
@@ -78,6 +80,9 @@ pub(crate) struct ApplyArgs {
     /// The undo LDIF to write (default: the journal's path with .undo.ldif added).
     #[arg(long = "undo-ldif", value_name = "PATH")]
     undo_ldif: Option<PathBuf>,
+    /// Output: table, json (the run envelope of every write, with "Refused", "Complete" and "UndoLdif"), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 /// Runs `idrift lint` or `idrift lint apply`.
@@ -127,8 +132,7 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &idrift_app::lint::report_json(&report))?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&idrift_app::lint::report_json(&report))?;
         }
         Format::Csv => idrift_app::lint::write_csv(&mut *ctx.out, &report.errors)?,
         Format::Table => render_table(&report, ctx)?,
@@ -259,6 +263,43 @@ fn render_refused(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How lint's operations read in a run's CSV: the attribute from the locator, values joined by `; `.
+const LINT_TEXT: OpText = OpText {
+    attribute: |o| {
+        idrift_app::lint::fix::locator(o)
+            .map(|l| l.attribute)
+            .unwrap_or_default()
+    },
+    value: |_, v| idrift_app::lint::fix::describe_value(v),
+};
+
+/// The keys `lint apply` adds to the run envelope: the refused rows (a duplicate with every holder), the
+/// rows with nothing to do, and the undo LDIF.
+fn apply_extra(
+    plan: &FixPlan,
+    undo_ldif: Option<&Path>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let refused: Vec<serde_json::Value> = plan
+        .refused
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "Line": r.row.line,
+                "DistinguishedName": r.row.distinguished_name,
+                "Attribute": r.row.attribute,
+                "Value": r.row.value,
+                "Reason": r.reason,
+                "Holders": r.holders,
+            })
+        })
+        .collect();
+    let mut extra = serde_json::Map::new();
+    extra.insert("Refused".into(), refused.into());
+    extra.insert("Complete".into(), plan.complete.into());
+    extra.insert("UndoLdif".into(), serde_json::json!(undo_ldif));
+    extra
+}
+
 async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let rows = idrift_app::lint::read_fix_csv(&args.from_csv)?;
     let plan = idrift_app::lint::plan_fixes(&rows);
@@ -269,39 +310,42 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             ctx.now_unix,
         ))
     });
-    writeln!(
-        ctx.out,
-        "{}: {} row(s): {} change(s) planned, {} refused, {} with nothing to do.",
-        args.from_csv.display(),
-        rows.len(),
+    let text = args.format == Format::Table;
+    let writes_to = target.description();
+    let question = format!(
+        "Write the {} change(s) of {} to {}?",
         plan.spec.ops.len(),
-        plan.refused.len(),
-        plan.complete
-    )?;
-    if plan.spec.ops.is_empty() {
-        render_refused(ctx, &plan)?;
-        writeln!(ctx.out, "Nothing to write.")?;
-        return Ok(ExitCode::SUCCESS);
+        args.from_csv.display(),
+        writes_to
+    );
+    let mut run = RunSpec {
+        spec: &plan.spec,
+        write: &args.write,
+        question,
+        opts: journal::RunOptions::default(),
+        after_apply: None,
+        format: args.format,
+        extra: apply_extra(&plan, None),
+    };
+    if text {
+        writeln!(
+            ctx.out,
+            "{}: {} row(s): {} change(s) planned, {} refused, {} with nothing to do.",
+            args.from_csv.display(),
+            rows.len(),
+            plan.spec.ops.len(),
+            plan.refused.len(),
+            plan.complete
+        )?;
     }
-    if args.write.apply {
+    if plan.spec.ops.is_empty() || !args.write.apply {
+        return dry_run(ctx, &run, &plan, &path, &writes_to);
+    }
+    if text {
         writeln!(ctx.out, "Journal: {}", path.display())?;
-    } else {
-        writeln!(
-            ctx.out,
-            "Dry run: nothing is written. With --apply the journal is {}",
-            path.display()
-        )?;
-    }
-    writeln!(ctx.out, "Writes to {}:", target.description())?;
-    render_plan(ctx, &plan)?;
-    render_refused(ctx, &plan)?;
-    if !args.write.apply {
-        writeln!(
-            ctx.out,
-            "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
-            plan.spec.ops.len()
-        )?;
-        return Ok(ExitCode::SUCCESS);
+        writeln!(ctx.out, "Writes to {writes_to}:")?;
+        render_plan(ctx, &plan)?;
+        render_refused(ctx, &plan)?;
     }
     if path.exists() {
         return Err(UsageError(format!(
@@ -310,17 +354,11 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    let question = format!(
-        "Write the {} change(s) of {} to {}?",
-        plan.spec.ops.len(),
-        args.from_csv.display(),
-        target.description()
-    );
-    if !confirm(ctx, args.write.yes, &question)? {
-        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
+    if !confirm(ctx, args.write.yes, &run.question)? {
+        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
-    let run = idrift_app::lint::apply_fixes(
+    let fixes = idrift_app::lint::apply_fixes(
         &path,
         &plan.spec,
         target.as_ref(),
@@ -328,42 +366,94 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         args.undo_ldif.as_deref(),
     )
     .await?;
-    render_report(ctx, &run.report)?;
-    writeln!(ctx.out, "Journal: {}", run.report.journal.display())?;
-    if let Some(u) = &run.undo_ldif {
-        writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
-    }
-    if run.report.writes > 0 {
-        writeln!(
-            ctx.out,
-            "Undo with: idrift undo {} --apply (plus the same --ad/--snapshot option)",
-            run.report.journal.display()
-        )?;
-    }
-    Ok(if run.report.has_failures() {
+    let code = if fixes.report.has_failures() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    if !text {
+        run.extra = apply_extra(&plan, fixes.undo_ldif.as_deref());
+        print_machine_with(
+            ctx,
+            &run,
+            &path,
+            &writes_to,
+            &plan.spec.ops,
+            Some(&fixes.report),
+            LINT_TEXT,
+        )?;
+        return Ok(code);
+    }
+    render_report(ctx, &fixes.report)?;
+    writeln!(ctx.out, "Journal: {}", fixes.report.journal.display())?;
+    if let Some(u) = &fixes.undo_ldif {
+        writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
+    }
+    if fixes.report.writes > 0 {
+        writeln!(
+            ctx.out,
+            "Undo with: idrift undo {} --apply (plus the same --ad/--snapshot option)",
+            fixes.report.journal.display()
+        )?;
+    }
+    Ok(code)
 }
 
-/// `idrift undo` of a `lint apply` journal.
+/// The end of a `lint apply` that writes nothing (nothing to write, or a dry run): the plan as a table or as
+/// the run envelope.
+fn dry_run(
+    ctx: &mut Ctx<'_>,
+    run: &RunSpec<'_>,
+    plan: &FixPlan,
+    path: &Path,
+    writes_to: &str,
+) -> anyhow::Result<ExitCode> {
+    if run.format != Format::Table {
+        print_machine_with(ctx, run, path, writes_to, &plan.spec.ops, None, LINT_TEXT)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if plan.spec.ops.is_empty() {
+        render_refused(ctx, plan)?;
+        writeln!(ctx.out, "Nothing to write.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        ctx.out,
+        "Dry run: nothing is written. With --apply the journal is {}",
+        path.display()
+    )?;
+    writeln!(ctx.out, "Writes to {writes_to}:")?;
+    render_plan(ctx, plan)?;
+    render_refused(ctx, plan)?;
+    writeln!(
+        ctx.out,
+        "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
+        plan.spec.ops.len()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `idrift undo` of a `lint apply` journal, printed as a table or as the run envelope (`format`).
 pub(crate) async fn undo(
     log: &journal::JournalLog,
     src: &SourceArgs,
     write: &WriteArgs,
+    format: Format,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     let (spec, _) = journal::undo_spec(log);
-    writeln!(
-        ctx.out,
-        "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
-        log.path.display(),
-        log.header.command,
-        log.header.created,
-        spec.ops.len()
-    )?;
-    if spec.ops.is_empty() {
+    let text = format == Format::Table;
+    if text {
+        writeln!(
+            ctx.out,
+            "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
+            log.path.display(),
+            log.header.command,
+            log.header.created,
+            spec.ops.len()
+        )?;
+    }
+    if spec.ops.is_empty() && text {
         writeln!(
             ctx.out,
             "The journal records no applied write: nothing to undo."
@@ -371,6 +461,7 @@ pub(crate) async fn undo(
         return Ok(ExitCode::SUCCESS);
     }
     let target = open_lint_target(src, ctx).await?;
+    let writes_to = target.description();
     let plan = FixPlan {
         spec,
         refused: Vec::new(),
@@ -379,32 +470,50 @@ pub(crate) async fn undo(
     let path = write.journal.clone().unwrap_or_else(|| {
         PathBuf::from(journal::default_file_name(&plan.spec.command, ctx.now_unix))
     });
-    writeln!(ctx.out, "Writes to {}:", target.description())?;
-    render_plan(ctx, &plan)?;
-    if !write.apply {
-        writeln!(
-            ctx.out,
-            "\nDry run: {} write(s) planned, none made. Run again with --apply to write.",
-            plan.spec.ops.len()
-        )?;
-        return Ok(ExitCode::SUCCESS);
+    let run = RunSpec {
+        spec: &plan.spec,
+        write,
+        question: format!(
+            "Restore the {} value(s) recorded in {}?",
+            plan.spec.ops.len(),
+            log.path.display()
+        ),
+        opts: journal::RunOptions::default(),
+        after_apply: None,
+        format,
+        extra: serde_json::Map::new(),
+    };
+    if plan.spec.ops.is_empty() || !write.apply {
+        return dry_run(ctx, &run, &plan, &path, &writes_to);
     }
-    let question = format!(
-        "Restore the {} value(s) recorded in {}?",
-        plan.spec.ops.len(),
-        log.path.display()
-    );
-    if !confirm(ctx, write.yes, &question)? {
-        writeln!(ctx.out, "Not confirmed: nothing was written.")?;
+    if text {
+        writeln!(ctx.out, "Writes to {writes_to}:")?;
+        render_plan(ctx, &plan)?;
+    }
+    if !confirm(ctx, write.yes, &run.question)? {
+        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
     let (report, _) =
         idrift_app::lint::undo_fixes(log, &path, target.as_ref(), system_clock()).await?;
-    render_report(ctx, &report)?;
-    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
-    Ok(if report.has_failures() {
+    let code = if report.has_failures() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    if !text {
+        print_machine_with(
+            ctx,
+            &run,
+            &path,
+            &writes_to,
+            &plan.spec.ops,
+            Some(&report),
+            LINT_TEXT,
+        )?;
+        return Ok(code);
+    }
+    render_report(ctx, &report)?;
+    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
+    Ok(code)
 }

@@ -104,7 +104,7 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         match rt.block_on(idrift_app::migration::verify_live(&config, &args.identity)) {
             Ok(live) => {
                 for w in &live.warnings {
-                    writeln!(ctx.err, "warning: Exchange Online: {w}")?;
+                    ctx.warn(format!("Exchange Online: {w}"))?;
                 }
                 let mut users = std::mem::take(&mut outcome.report.users);
                 users.extend(live.users);
@@ -121,8 +121,7 @@ fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                 summary: &outcome.report.summary,
                 errors: &errors,
             };
-            serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&body)?;
         }
         VerifyFormat::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;

@@ -101,8 +101,7 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     }
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &plan)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&plan)?;
         }
         Format::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;

@@ -99,7 +99,7 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             ("Out", serde_json::json!(args.out)),
             ("Findings", serde_json::json!(report.scan.summary.total)),
         ];
-        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        print_record(ctx, args.format, &record)?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(

@@ -91,8 +91,7 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     }
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&report)?;
         }
         Format::Csv => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;

@@ -1,14 +1,16 @@
 //! `idrift snapshot take`: read the sources once and write a snapshot directory every command can read offline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use idrift_app::snapshot::{Parts, write_dir};
+use idrift_app::take::{SinceSpec, take_since as take_since_app};
 
 use crate::Ctx;
-use crate::output::{Format, print_record};
-use crate::source::SourceArgs;
+use crate::UsageError;
+use crate::output::{Format, escape, print_record};
+use crate::source::{SourceArgs, is_ldap_url, runtime};
 
 /// The `snapshot` subcommands.
 #[derive(Debug, Subcommand)]
@@ -27,6 +29,12 @@ pub(crate) struct TakeArgs {
     /// (`--out` is a hidden alias, kept for one release.)
     #[arg(long = "out-dir", alias = "out", value_name = "DIR")]
     out: PathBuf,
+    /// Read only what changed in AD since the run that stored STATE, and refresh the snapshot in DIR with it
+    /// (needs --ad ldaps://DC). The first run (no STATE file) reads every user and creates DIR; STATE is
+    /// stored only when DIR was written, and is bound to DIR's ad.ldif. Other sources named (--entra, --exo)
+    /// are read in full and their files replaced.
+    #[arg(long, value_name = "STATE", conflicts_with_all = ["snapshot", "demo"])]
+    since: Option<PathBuf>,
     /// Output: table (a sentence), json ({"OutDir","AdUsers","EntraUsers","ExoRecipients"}), csv (the same columns).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -40,6 +48,9 @@ pub(crate) fn run(cmd: SnapshotCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Exi
 }
 
 fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    if let Some(state) = &args.since {
+        return take_since(&args, state, ctx);
+    }
     let (loaded, sides) = args.source.load_any(ctx)?;
     let parts = Parts {
         ad: sides.ad,
@@ -76,7 +87,7 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                     .map_or(serde_json::Value::Null, |r| serde_json::json!(r.len())),
             ),
         ];
-        print_record(ctx.out, args.format, ctx.csv_bom, &record)?;
+        print_record(ctx, args.format, &record)?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(
@@ -84,6 +95,56 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         "Wrote snapshot {}: {}",
         args.out.display(),
         what.join(", ")
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn take_since(args: &TakeArgs, state: &Path, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let Some(url) = args.source.ad_value(ctx)?.filter(|a| is_ldap_url(a)) else {
+        return Err(UsageError(
+            "--since reads what changed in a live domain controller: give --ad ldaps://DC (or ldap://DC, \
+             upgraded with StartTLS)"
+                .to_owned(),
+        )
+        .into());
+    };
+    let cfg = args.source.conn.ldap_config(&url, ctx)?;
+    let (others, sides) = args.source.load_without_ad(ctx)?;
+    let spec = SinceSpec {
+        ad: &cfg,
+        state,
+        dir: &args.out,
+    };
+    let parts = Parts {
+        ad: true,
+        entra: sides.entra,
+    };
+    let report = runtime()?.block_on(take_since_app(&spec, &others.snapshot, parts))?;
+    if args.format != Format::Table {
+        let record = [
+            ("OutDir", serde_json::json!(args.out)),
+            ("Full", serde_json::json!(report.full)),
+            ("Added", serde_json::json!(report.added)),
+            ("Updated", serde_json::json!(report.updated)),
+            ("Removed", serde_json::json!(report.removed)),
+            ("AdUsers", serde_json::json!(report.ad_users)),
+        ];
+        print_record(ctx, args.format, &record)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let what = if report.full {
+        format!("read every AD user ({})", report.ad_users)
+    } else {
+        format!(
+            "{} added, {} updated, {} removed since the last run; {} AD user(s) now",
+            report.added, report.updated, report.removed, report.ad_users
+        )
+    };
+    writeln!(
+        ctx.out,
+        "Snapshot {}: {what}; change state stored in {}",
+        escape(&args.out.display().to_string()),
+        escape(&state.display().to_string())
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -40,21 +40,20 @@ pub(crate) fn run(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
 async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let log = journal::read(&args.journal_file)?;
     for w in &log.warnings {
-        writeln!(ctx.err, "warning: {w}")?;
+        ctx.warn(w.clone())?;
     }
     if idrift_app::remediate::remediation_note(&log).is_ok() {
         return crate::cmd::plan::undo_remediation(&log, &args.source, &args.write, ctx).await;
     }
     if idrift_app::lint::is_lint_journal(&log) {
-        return crate::cmd::lint::undo(&log, &args.source, &args.write, ctx).await;
+        return crate::cmd::lint::undo(&log, &args.source, &args.write, args.format, ctx).await;
     }
     let (spec, not_undone) = journal::undo_spec(&log);
     for n in &not_undone {
-        writeln!(
-            ctx.err,
-            "warning: operation {} ({}) cannot be undone: {}",
+        ctx.warn(format!(
+            "operation {} ({}) cannot be undone: {}",
             n.seq, n.target, n.reason
-        )?;
+        ))?;
     }
     let text = args.format == Format::Table;
     if text {

@@ -2,15 +2,16 @@
 //! `undo`): the write flags, opening the targets, confirmation, and the run itself, printed as a table or
 //! as the run envelope of `--format json|csv`.
 //!
-//! The JSON envelope, the same for every write and dry run (a dry run as JSON is the plan a script inspects
-//! before `--apply`):
+//! The JSON envelope, the same for every write and dry run (`lint apply` included; a dry run as JSON is the
+//! plan a script inspects before `--apply`):
 //!
 //! ```text
 //! {"Command": "dirsync persist", "DryRun": true, "Journal": "<path>", "WritesTo": "<targets>",
 //!  "Planned": [{"Seq", "Op", "Target", "Locator", "Before", "After"}...],
 //!  "Outcome": null | {"Journal", "Ops": [{"Seq", "Op", "Target", "Status", "Before", "After", "Message"?,
 //!                     "ThisRun"}...], "Writes", "StoppedAtLimit"},
-//!  ...command-specific keys (e.g. "Preview" for bypass enable)}
+//!  "Warnings": ["..."],
+//!  ...command-specific keys (e.g. "Preview" for bypass enable, "Refused" for lint apply)}
 //! ```
 //!
 //! CSV is one row per operation: `Seq,Target,Attribute,Before,After,Outcome,Note` (Outcome empty in a dry
@@ -117,7 +118,7 @@ impl Targets {
 pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
     let warn = |ctx: &mut Ctx<'_>, warnings: &[String]| -> anyhow::Result<()> {
         for w in warnings {
-            writeln!(ctx.err, "warning: {w}")?;
+            ctx.warn(w.clone())?;
         }
         Ok(())
     };
@@ -377,6 +378,21 @@ fn envelope(
     Ok(Value::Object(body))
 }
 
+/// How the rows of a run's CSV word an operation: its attribute and its values.
+#[derive(Clone, Copy)]
+pub(crate) struct OpText {
+    /// The attribute a planned operation writes.
+    pub(crate) attribute: fn(&Planned) -> String,
+    /// A before or after value of an operation (`op`, value).
+    pub(crate) value: fn(&str, &Value) -> String,
+}
+
+/// The wording of the dirsync operations (phones, mobilePhone, the bypass switch).
+pub(crate) const DIRSYNC_TEXT: OpText = OpText {
+    attribute: |o| op_label(&o.op).to_owned(),
+    value: dirsync_ops::describe_value,
+};
+
 /// Prints a run (or a dry run, `outcome` absent) as JSON or CSV.
 pub(crate) fn print_machine(
     ctx: &mut Ctx<'_>,
@@ -386,10 +402,22 @@ pub(crate) fn print_machine(
     planned: &[Planned],
     outcome: Option<&RunReport>,
 ) -> anyhow::Result<()> {
+    print_machine_with(ctx, run, journal, writes_to, planned, outcome, DIRSYNC_TEXT)
+}
+
+/// Like [`print_machine`], for operations worded by `text`.
+pub(crate) fn print_machine_with(
+    ctx: &mut Ctx<'_>,
+    run: &RunSpec<'_>,
+    journal: &Path,
+    writes_to: &str,
+    planned: &[Planned],
+    outcome: Option<&RunReport>,
+    text: OpText,
+) -> anyhow::Result<()> {
     if run.format == Format::Json {
         let body = envelope(run, journal, writes_to, planned, outcome)?;
-        serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
-        writeln!(ctx.out)?;
+        ctx.print_json(&body)?;
         return Ok(());
     }
     crate::output::csv_start(ctx.out, ctx.csv_bom)?;
@@ -403,14 +431,21 @@ pub(crate) fn print_machine(
         "Outcome",
         "Note",
     ]))?;
+    // An outcome names its operation by number: the attribute comes from the planned operation.
+    let attribute = |seq: u64, op: &str| {
+        planned
+            .iter()
+            .find(|p| p.seq == seq)
+            .map_or_else(|| op_label(op).to_owned(), |p| (text.attribute)(p))
+    };
     let mut write_row =
         |seq: u64, target: &str, op: &str, b: &Value, a: &Value, st: &str, n: &str| {
             w.write_record(idrift_core::csv_cell::cells(&[
                 seq.to_string().as_str(),
                 target,
-                op_label(op),
-                &dirsync_ops::describe_value(op, b),
-                &dirsync_ops::describe_value(op, a),
+                &attribute(seq, op),
+                &(text.value)(op, b),
+                &(text.value)(op, a),
                 st,
                 n,
             ]))

@@ -57,8 +57,7 @@ async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
     let enabled = sync.features.bypass_dir_sync_overrides_enabled;
     if args.format == Format::Json {
         let body = serde_json::json!({ "Id": sync.id, "BypassDirSyncOverridesEnabled": enabled });
-        serde_json::to_writer_pretty(&mut *ctx.out, &body)?;
-        writeln!(ctx.out)?;
+        ctx.print_json(&body)?;
     } else if args.format == Format::Csv {
         crate::output::csv_start(ctx.out, ctx.csv_bom)?;
         let mut w = csv::Writer::from_writer(&mut *ctx.out);
@@ -244,8 +243,7 @@ async fn bypass_preview(args: PreviewArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<
     let preview = load_preview(&targets, &phone).await?;
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *ctx.out, &preview)?;
-            writeln!(ctx.out)?;
+            ctx.print_json(&preview)?;
         }
         Format::Csv => preview_csv(ctx, &preview)?,
         Format::Table => render_preview(ctx, &preview)?,
@@ -305,12 +303,11 @@ async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
     }
     let risks = preview.risks();
     if !risks.is_empty() && !spec.ops.is_empty() {
-        writeln!(
-            ctx.err,
-            "warning: --accept-overwrite: {}; the preview and these risks are journaled before the switch is \
+        ctx.warn(format!(
+            "--accept-overwrite: {}; the preview and these risks are journaled before the switch is \
              flipped",
             risks.join("; ")
-        )?;
+        ))?;
     }
     let mut extra = serde_json::Map::new();
     extra.insert("Preview".to_owned(), serde_json::to_value(&preview)?);

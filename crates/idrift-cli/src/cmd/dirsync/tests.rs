@@ -33,6 +33,7 @@ fn idrift(args: &[&str], terminal: bool) -> Out {
         retained: &mut retained,
         progress: None,
         csv_bom: false,
+        warnings: Vec::new(),
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);
@@ -249,7 +250,7 @@ fn the_article_000_repair_runs_end_to_end_on_a_snapshot() {
     ok(&o);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&o.out).unwrap(),
-        serde_json::json!({"Users": []})
+        serde_json::json!({"Users": [], "Warnings": []})
     );
     let bypass_journal = tmp.path().join("enable.jsonl");
     let o = idrift(

@@ -144,7 +144,7 @@ async fn open_target(
     if let Some(dir) = &src.snapshot {
         let (target, warnings) = idrift_app::targets::rehearsal_target(dir)?;
         for w in &warnings {
-            writeln!(ctx.err, "warning: {w}")?;
+            ctx.warn(w.clone())?;
         }
         return Ok(Box::new(target));
     }
@@ -374,7 +374,7 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
     }
     let log = journal::read(path)?;
     for w in &log.warnings {
-        writeln!(ctx.err, "warning: {w}")?;
+        ctx.warn(w.clone())?;
     }
     journal::check_resumable(&log)?;
     let note = remediate::remediation_note(&log)?;
@@ -572,11 +572,10 @@ pub(crate) async fn undo(
         spec.ops.len()
     )?;
     for n in &not_undone {
-        writeln!(
-            ctx.err,
-            "warning: step {} ({}) cannot be undone: {}",
+        ctx.warn(format!(
+            "step {} ({}) cannot be undone: {}",
             n.seq, n.target, n.reason
-        )?;
+        ))?;
     }
     if spec.ops.is_empty() {
         writeln!(ctx.out, "Nothing idrift can reverse.")?;

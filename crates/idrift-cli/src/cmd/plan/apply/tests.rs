@@ -29,6 +29,7 @@ fn idrift(args: &[&str]) -> Out {
         retained: &mut retained,
         progress: None,
         csv_bom: false,
+        warnings: Vec::new(),
     };
     let mut argv = vec!["idrift"];
     argv.extend_from_slice(args);

@@ -1,18 +1,24 @@
-//! Incremental reads with the AD DirSync control (`1.2.840.113556.1.4.841`, MS-ADTS 3.1.1.3.4.1.3).
+//! Incremental reads of AD users: what changed since the previous run, with the directory-synchronization
+//! control AD calls "DirSync" (`1.2.840.113556.1.4.841`, MS-ADTS 3.1.1.3.4.1.3). In this crate's names
+//! "dirsync" is kept for the DirSyncOverrides feature; this module speaks of changes and a change state.
 //!
-//! The first run (no state file) is full: DirSync is run with a filter that matches nothing, which moves
-//! the cookie to the server's current state without sending the domain, then every user is read as
+//! The first run (no state file) is full: the control is sent with a filter that matches nothing, which
+//! moves the cookie to the server's current state without sending the domain, then every user is read as
 //! [`LdapDirectory::read_users`] does (a change made between the two shows up again in the next run; none
 //! is lost). Later runs send the stored cookie and get only the objects
 //! whose attributes (of those the core model reads, plus `name` for renames and moves) changed, and the
-//! objects deleted since. Changed objects are read again in full by objectGUID, so the delta carries
-//! complete users; those that left the base DNs or the filter are reported apart. The cookie is stored as
-//! base64 in the state file, replaced atomically, and only after the whole run succeeded, so a failed run
-//! can simply be repeated.
+//! objects deleted since. Changed objects are read again in full by objectGUID, so the changes carry
+//! complete users; those that left the base DNs or the filter are reported apart.
+//!
+//! The new cookie is not stored by the read: [`LdapDirectory::read_changes`] returns it as a
+//! [`PendingState`], and the caller commits it once it has kept the changes (for `snapshot take --since`,
+//! after the snapshot file was replaced), so a failed run can simply be repeated. The state file can be
+//! bound to what the caller wrote (a digest of the snapshot's `ad.ldif`), so the next run can tell that
+//! the changes it reads apply to the file it is given.
 
 use std::collections::HashSet;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -29,14 +35,14 @@ use crate::entry::decode;
 use crate::error::LdapError;
 use crate::user_ref::{USER_FILTER, and_user_filter, guid_filter};
 
-const DIRSYNC_OID: &str = "1.2.840.113556.1.4.841";
+const CONTROL_OID: &str = "1.2.840.113556.1.4.841";
 /// `LDAP_DIRSYNC_OBJECT_SECURITY`: return what the account may read, so no replication right is needed.
 const OBJECT_SECURITY: i32 = 1;
 /// The most bytes a DirSync reply may carry (what .NET's `DirSyncRequestControl` asks for).
 const MAX_BYTES: i32 = 0x0010_0000;
 /// How many objectGUIDs one re-read filter holds.
 const GUID_BATCH: usize = 100;
-const STATE_HEADER: &str = "idrift-dirsync-state: 1";
+const STATE_HEADER: &str = "idrift-ad-changes-state: 1";
 /// A filter no object matches (the nil objectGUID), answered from the objectGUID index.
 const NOTHING: &str = r"(objectGUID=\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00)";
 
@@ -51,9 +57,9 @@ pub struct DeletedObject {
     pub last_known_parent: Option<String>,
 }
 
-/// What changed since the previous DirSync run.
+/// What changed since the previous run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DirSyncDelta {
+pub struct AdChanges {
     /// This was the first run: `changed` holds every user in scope.
     pub full: bool,
     /// Users in scope that were added or changed, read in full.
@@ -64,20 +70,25 @@ pub struct DirSyncDelta {
     pub out_of_scope: Vec<OnPremUser>,
 }
 
-/// The state file: the naming context it belongs to and the cookie.
+/// The state file: the naming context it belongs to, the cookie, and what the caller bound it to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct State {
     pub(crate) naming_context: String,
     pub(crate) cookie: Vec<u8>,
+    pub(crate) bound_to: Option<String>,
 }
 
 impl State {
     pub(crate) fn render(&self) -> String {
-        format!(
+        let mut text = format!(
             "{STATE_HEADER}\nnaming-context: {}\ncookie: {}\n",
             self.naming_context,
             STANDARD.encode(&self.cookie)
-        )
+        );
+        if let Some(b) = &self.bound_to {
+            text.push_str(&format!("bound-to: {b}\n"));
+        }
+        text
     }
 
     pub(crate) fn parse(text: &str) -> Result<State, String> {
@@ -87,6 +98,7 @@ impl State {
         }
         let mut naming_context = None;
         let mut cookie = None;
+        let mut bound_to = None;
         for (i, line) in lines.enumerate() {
             let line_no = i + 2;
             if line.trim().is_empty() {
@@ -94,6 +106,7 @@ impl State {
             }
             match line.split_once(": ") {
                 Some(("naming-context", v)) => naming_context = Some(v.trim().to_owned()),
+                Some(("bound-to", v)) => bound_to = Some(v.trim().to_owned()),
                 Some(("cookie", v)) => {
                     cookie = Some(
                         STANDARD
@@ -103,7 +116,7 @@ impl State {
                 }
                 _ => {
                     return Err(format!(
-                        "line {line_no}: expected `naming-context:` or `cookie:`"
+                        "line {line_no}: expected `naming-context:`, `cookie:` or `bound-to:`"
                     ));
                 }
             }
@@ -112,6 +125,7 @@ impl State {
             (Some(naming_context), Some(cookie)) if !cookie.is_empty() => Ok(State {
                 naming_context,
                 cookie,
+                bound_to,
             }),
             _ => Err("needs a `naming-context:` line and a non-empty `cookie:` line".to_owned()),
         }
@@ -124,7 +138,7 @@ pub(crate) fn request_control(cookie: &[u8]) -> RawControl {
     content.extend(tlv(0x02, &ber_int(i64::from(MAX_BYTES))));
     content.extend(tlv(0x04, cookie));
     RawControl {
-        ctype: DIRSYNC_OID.to_owned(),
+        ctype: CONTROL_OID.to_owned(),
         crit: true,
         val: Some(tlv(0x30, &content)),
     }
@@ -213,7 +227,7 @@ fn write_state(path: &Path, state: &State) -> Result<(), LdapError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "dirsync".to_owned());
+        .unwrap_or_else(|| "ad-changes".to_owned());
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -231,67 +245,125 @@ fn write_state(path: &Path, state: &State) -> Result<(), LdapError> {
     })
 }
 
-impl LdapDirectory {
-    /// Runs DirSync from the cookie in `state_file` (a full read when the file does not exist) and stores
-    /// the new cookie there.
+/// A change state file, read before a run: where it is and what it held (nothing before the first run).
+#[derive(Debug, Clone)]
+pub struct ChangeState {
+    path: PathBuf,
+    previous: Option<State>,
+}
+
+impl ChangeState {
+    /// Reads the state file at `path`; a missing file means the next run is the first (full) one.
     ///
     /// # Errors
-    /// [`LdapError::StateFile`] for an unreadable or foreign state file (it names the naming context it
-    /// belongs to); [`LdapError::AccessDenied`] or [`LdapError::Server`] when the server refuses DirSync;
-    /// connection errors. The state file is left unchanged on any error.
-    pub async fn dirsync(&self, state_file: &Path) -> Result<DirSyncDelta, LdapError> {
-        let previous = read_state(state_file)?;
-        if let Some(prev) = &previous
+    /// [`LdapError::StateFile`] when the file cannot be read or is not a change state file.
+    pub fn open(path: &Path) -> Result<ChangeState, LdapError> {
+        Ok(ChangeState {
+            path: path.to_path_buf(),
+            previous: read_state(path)?,
+        })
+    }
+
+    /// Whether there is no previous state, so the next run reads every user.
+    #[must_use]
+    pub fn is_first(&self) -> bool {
+        self.previous.is_none()
+    }
+
+    /// What the previous run's caller bound the state to ([`PendingState::commit`]).
+    #[must_use]
+    pub fn bound_to(&self) -> Option<&str> {
+        self.previous.as_ref().and_then(|s| s.bound_to.as_deref())
+    }
+
+    /// The state file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// The state a run reached, not stored yet: [`PendingState::commit`] stores it once the caller has kept
+/// the changes.
+#[derive(Debug)]
+#[must_use = "the state is stored only by commit"]
+pub struct PendingState {
+    path: PathBuf,
+    state: State,
+}
+
+impl PendingState {
+    /// Stores the state (atomically: a synced temporary file renamed over the old one), bound to `bound_to`
+    /// (for example a digest of the file the changes were written to), which the next run's
+    /// [`ChangeState::bound_to`] returns.
+    ///
+    /// # Errors
+    /// [`LdapError::StateFile`] when it cannot be written; the old state is then left as it was.
+    pub fn commit(mut self, bound_to: Option<&str>) -> Result<(), LdapError> {
+        self.state.bound_to = bound_to.map(str::to_owned);
+        write_state(&self.path, &self.state)
+    }
+}
+
+impl LdapDirectory {
+    /// Reads what changed since `state` (every user when it is the first run) and returns the changes with
+    /// the state reached, which is stored only when the caller commits it.
+    ///
+    /// # Errors
+    /// [`LdapError::StateFile`] for a state file of another domain (it names the naming context it
+    /// belongs to); [`LdapError::AccessDenied`] or [`LdapError::Server`] when the server refuses the
+    /// control; connection errors. The state file is never changed here.
+    pub async fn read_changes(
+        &self,
+        state: &ChangeState,
+    ) -> Result<(AdChanges, PendingState), LdapError> {
+        if let Some(prev) = &state.previous
             && !prev
                 .naming_context
                 .eq_ignore_ascii_case(&self.naming_context)
         {
             return Err(LdapError::StateFile {
-                path: state_file.display().to_string(),
+                path: state.path.display().to_string(),
                 message: format!(
                     "it belongs to {:?}, not {:?}; use another state file for this domain",
                     prev.naming_context, self.naming_context
                 ),
             });
         }
-        let delta = match previous {
+        let (changes, cookie) = match &state.previous {
             None => {
                 // Only the cookie is needed: a filter that matches nothing still moves it to the
                 // server's current state, without sending every object of the domain.
-                let (cookie, _) = self.dirsync_pass(Vec::new(), NOTHING).await?;
+                let (cookie, _) = self.changes_pass(Vec::new(), NOTHING).await?;
                 let changed = self.read_users().await?;
-                write_state(
-                    state_file,
-                    &State {
-                        naming_context: self.naming_context.clone(),
-                        cookie,
-                    },
-                )?;
-                DirSyncDelta {
+                let changes = AdChanges {
                     full: true,
                     changed,
-                    ..DirSyncDelta::default()
-                }
+                    ..AdChanges::default()
+                };
+                (changes, cookie)
             }
             Some(prev) => {
-                let (cookie, found) = self.dirsync_pass(prev.cookie, "(objectClass=user)").await?;
-                let delta = self.complete(found).await?;
-                write_state(
-                    state_file,
-                    &State {
-                        naming_context: self.naming_context.clone(),
-                        cookie,
-                    },
-                )?;
-                delta
+                let (cookie, found) = self
+                    .changes_pass(prev.cookie.clone(), "(objectClass=user)")
+                    .await?;
+                (self.complete(found).await?, cookie)
             }
         };
-        Ok(delta)
+        let pending = PendingState {
+            path: state.path.clone(),
+            state: State {
+                naming_context: self.naming_context.clone(),
+                cookie,
+                bound_to: None,
+            },
+        };
+        Ok((changes, pending))
     }
 
-    /// Runs DirSync with `filter` until the server has no more results; returns the last cookie, the
+    /// Runs the control with `filter` until the server has no more results; returns the last cookie, the
     /// changed objectGUIDs and the deletions.
-    async fn dirsync_pass(
+    async fn changes_pass(
         &self,
         mut cookie: Vec<u8>,
         filter: &str,
@@ -341,13 +413,13 @@ impl LdapDirectory {
             let raw = ctrls
                 .iter()
                 .map(|c| &c.1)
-                .find(|raw| raw.ctype == DIRSYNC_OID);
+                .find(|raw| raw.ctype == CONTROL_OID);
             let Some((more, next)) =
                 raw.and_then(|r| parse_response(r.val.as_deref().unwrap_or_default()))
             else {
                 return Err(LdapError::InvalidData {
                     dn: self.naming_context.clone(),
-                    message: "the DirSync reply carries no DirSync control (does the server support DirSync?)".to_owned(),
+                    message: "the reply carries no directory-synchronization (DirSync) control (does the server support it?)".to_owned(),
                 });
             };
             if !next.is_empty() {
@@ -361,8 +433,8 @@ impl LdapDirectory {
 
     /// Reads the changed objects in full and sorts them into in scope and out of scope; keeps the deletions
     /// that happened under the base DNs.
-    async fn complete(&self, found: Found) -> Result<DirSyncDelta, LdapError> {
-        let mut delta = DirSyncDelta::default();
+    async fn complete(&self, found: Found) -> Result<AdChanges, LdapError> {
+        let mut delta = AdChanges::default();
         for batch in found.changed.chunks(GUID_BATCH) {
             let any: String = batch.iter().map(guid_filter).collect();
             let users = self

@@ -1,4 +1,4 @@
-//! Tests of the DirSync control encoding, the response parser and the state file.
+//! Tests of the directory-synchronization control encoding, the response parser and the state file.
 
 use super::{
     NOTHING, State, parse_response, read_state, request_control, strip_extended_dn, write_state,
@@ -52,16 +52,18 @@ fn extended_dn_prefixes_are_removed() {
 #[test]
 fn state_file_round_trips_and_is_replaced_atomically() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("dirsync.state");
+    let path = dir.path().join("ad-changes.state");
     assert_eq!(read_state(&path).unwrap(), None);
     let state = State {
         naming_context: "DC=contoso,DC=test".into(),
         cookie: vec![0, 1, 2, 255],
+        bound_to: None,
     };
     write_state(&path, &state).unwrap();
     assert_eq!(read_state(&path).unwrap(), Some(state.clone()));
     let newer = State {
         cookie: vec![9; 144],
+        bound_to: Some("sha256:00ff".into()),
         ..state
     };
     write_state(&path, &newer).unwrap();
@@ -79,8 +81,8 @@ fn bad_state_files_are_errors() {
     let path = dir.path().join("s");
     for text in [
         "",
-        "idrift-dirsync-state: 1\ncookie: AAAA\n",
-        "idrift-dirsync-state: 1\nnaming-context: DC=x\ncookie: !!\n",
+        "idrift-ad-changes-state: 1\ncookie: AAAA\n",
+        "idrift-ad-changes-state: 1\nnaming-context: DC=x\ncookie: !!\n",
         "garbage",
     ] {
         std::fs::write(&path, text).unwrap();
@@ -93,6 +95,7 @@ fn bad_state_files_are_errors() {
     let state = State {
         naming_context: "DC=x".into(),
         cookie: vec![1],
+        bound_to: None,
     };
     assert!(matches!(
         write_state(&missing_dir, &state),
@@ -109,5 +112,32 @@ fn the_match_nothing_filter_is_the_nil_guid() {
             "(objectGUID={})",
             idrift_core::guid::Guid::NIL.ldap_filter_value()
         )
+    );
+}
+
+#[test]
+fn a_pending_state_is_stored_only_by_commit_with_its_binding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ad-changes.state");
+    let opened = super::ChangeState::open(&path).unwrap();
+    assert!(opened.is_first());
+    assert_eq!(opened.bound_to(), None);
+    let pending = super::PendingState {
+        path: path.clone(),
+        state: State {
+            naming_context: "DC=x".into(),
+            cookie: vec![7, 7],
+            bound_to: None,
+        },
+    };
+    assert!(!path.exists(), "nothing is stored before commit");
+    pending.commit(Some("sha256:abc")).unwrap();
+    let again = super::ChangeState::open(&path).unwrap();
+    assert!(!again.is_first());
+    assert_eq!(again.bound_to(), Some("sha256:abc"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("bound-to: sha256:abc\n")
     );
 }

@@ -1,0 +1,146 @@
+//! Real-world inputs (issue 15): every text input in every encoding Windows tools write, read through
+//! the one shared decoder. Fixtures are built here, in the project's own words.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::support::idrift;
+
+/// Two AD users, one with non-ASCII names, both synced.
+const AD_LDIF: &str = "version: 1\r\n\r\n\
+dn: CN=Zoë Müller,OU=Zürich,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+objectGUID:: AQEBAQEBAQEBAQEBAQEBAQ==\r\n\
+userPrincipalName: zoe@contoso.com\r\n\
+mobile: +41 44 555 0101\r\n\
+\r\n\
+dn: CN=Jürgen Öberg,OU=Zürich,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+objectGUID:: AgICAgICAgICAgICAgICAg==\r\n\
+userPrincipalName: jurgen@contoso.com\r\n\
+mobile: +41 44 555 0102\r\n";
+
+/// Their Entra ID counterparts; Zoë's mobile differs.
+const ENTRA_JSON: &str = r#"{"value":[
+{"id":"00000000-0000-4000-8000-000000000001","userPrincipalName":"zoe@contoso.com","displayName":"Zoë Müller","onPremisesImmutableId":"AQEBAQEBAQEBAQEBAQEBAQ==","onPremisesSyncEnabled":true,"mobilePhone":"+41 44 555 0199"},
+{"id":"00000000-0000-4000-8000-000000000002","userPrincipalName":"jurgen@contoso.com","displayName":"Jürgen Öberg","onPremisesImmutableId":"AgICAgICAgICAgICAgICAg==","onPremisesSyncEnabled":true,"mobilePhone":"+41 44 555 0102"}
+]}"#;
+
+/// The encodings an export comes in.
+#[derive(Clone, Copy, Debug)]
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+const ALL: [Enc; 5] = [
+    Enc::Utf8,
+    Enc::Utf8Bom,
+    Enc::Utf16Le,
+    Enc::Utf16Be,
+    Enc::Windows1252,
+];
+
+fn encode(text: &str, enc: Enc) -> Vec<u8> {
+    let utf16 = |big: bool| {
+        std::iter::once(0xFEFF_u16)
+            .chain(text.encode_utf16())
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    match enc {
+        Enc::Utf8 => text.as_bytes().to_vec(),
+        Enc::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        Enc::Utf16Le => utf16(false),
+        Enc::Utf16Be => utf16(true),
+        // Every character of the fixtures is Latin-1, where Windows-1252 agrees with Unicode.
+        Enc::Windows1252 => text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect(),
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.display().to_string()
+}
+
+fn compare_rows(ad: &str, entra: &str) -> serde_json::Value {
+    let r = idrift(&[
+        "dirsync", "compare", "--ad", ad, "--entra", entra, "--format", "json",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["Rows"].clone()
+}
+
+#[test]
+fn ldif_and_graph_json_read_the_same_in_every_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let want = compare_rows(&ad, &entra);
+    assert!(
+        want.to_string().contains("zoe@contoso.com"),
+        "the fixture has one drifting row: {want}"
+    );
+    for enc in ALL {
+        let ad = write(dir.path(), "ad-enc.ldif", &encode(AD_LDIF, enc));
+        let entra = write(dir.path(), "entra-enc.json", &encode(ENTRA_JSON, enc));
+        assert_eq!(compare_rows(&ad, &entra), want, "{enc:?}");
+    }
+}
+
+#[test]
+fn adsynctools_csv_reads_the_same_in_every_encoding() {
+    let csv = "UserPrincipalName,MobileInEntra,DistinguishedName\r\n\
+               zoe@contoso.com,+41 44 555 0101,\"CN=Zoë Müller,OU=Zürich,DC=contoso,DC=com\"\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    for enc in ALL {
+        let p = dir.path().join("overrides.csv");
+        std::fs::write(&p, encode(csv, enc)).unwrap();
+        let rows = idrift_app::dirsync::read_csv(&p).unwrap_or_else(|e| panic!("{enc:?}: {e}"));
+        assert_eq!(rows.len(), 1, "{enc:?}");
+        assert_eq!(rows[0].user_principal_name, "zoe@contoso.com");
+        assert_eq!(
+            rows[0].distinguished_name, "CN=Zoë Müller,OU=Zürich,DC=contoso,DC=com",
+            "{enc:?}"
+        );
+    }
+}
+
+#[test]
+fn errors_in_utf16_input_quote_decoded_text() {
+    let bad = "version: 1\r\n\r\ndn: CN=Zoë Müller,DC=contoso,DC=com\r\nobjectClass: user\r\nobjectGUID:: kein base64!!\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", &encode(bad, Enc::Utf16Le));
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(r.stderr.contains("ad.ldif"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 5"), "{}", r.stderr);
+    assert!(!r.stderr.contains('\0'), "{}", r.stderr);
+}
+
+#[test]
+fn a_truncated_utf16_file_is_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = encode(AD_LDIF, Enc::Utf16Le);
+    bytes.push(b'x');
+    let ad = write(dir.path(), "ad.ldif", &bytes);
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(r.stderr.contains("ad.ldif"), "{}", r.stderr);
+    assert!(r.stderr.contains("odd number of bytes"), "{}", r.stderr);
+}
