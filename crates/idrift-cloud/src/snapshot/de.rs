@@ -45,8 +45,9 @@ pub(crate) struct Tracker {
     meta: RefCell<PageMeta>,
 }
 
-/// The paging annotations of the page objects read: the last `@odata.nextLink` and `@odata.deltaLink`,
-/// and every `@adminapi.warnings` entry.
+/// The paging annotations of the page objects read: the last page's `@odata.nextLink` (`None` when the
+/// last page has none: the export is complete), the last `@odata.deltaLink`, and every
+/// `@adminapi.warnings` entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PageMeta {
     /// `@odata.nextLink` (or the bare `odata.nextLink` some Exchange responses use).
@@ -560,11 +561,13 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
         let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut acc = T::Acc::default();
         let mut page = false;
+        // This object's own `@odata.nextLink`: the last page's is the one that tells a complete export.
+        let mut next_link = None;
         while let Some(key) = map.next_key_seed(TopKeySeed::<T>(PhantomData))? {
             let key = match key {
                 TopKey::Item(k) => k,
                 TopKey::NextLink => {
-                    self.t.meta.borrow_mut().next_link = map.next_value::<Option<String>>()?;
+                    next_link = map.next_value::<Option<String>>()?;
                     continue;
                 }
                 TopKey::DeltaLink => {
@@ -603,7 +606,9 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
                 }
             }
         }
-        if !page {
+        if page {
+            self.t.meta.borrow_mut().next_link = next_link;
+        } else {
             self.t.item(self.outer, None);
             if let Some(item) = T::finish(acc)? {
                 (self.out)(item);
