@@ -531,6 +531,56 @@ mod cli_snapshot {
                 .contains("Start-ADSyncSyncCycle -PolicyType Initial")
         );
     }
+
+    /// The CLI's persist on a snapshot batches its AD writes (the file is rewritten once for the batch): every
+    /// `Started` entry (the value found) is journaled before the first outcome. Written one at a time (the
+    /// progress wrapper once dropped the batching), a 200,000-user snapshot took about 0.7 s per user.
+    #[test]
+    fn dirsync_cli_persist_on_a_snapshot_writes_in_one_batch() {
+        let world = Memory::new();
+        world.inner().edit(|s| {
+            for (i, u) in s.cloud.iter_mut().enumerate() {
+                u.mobile_phone = Some(format!("+1 555 01{i:02}"));
+            }
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("snap");
+        let parts = Parts {
+            ad: true,
+            entra: true,
+        };
+        write_dir(&dir, &world.inner().snapshot(), parts).unwrap();
+        let j = tmp.path().join("persist.jsonl");
+        let d = dir.to_str().unwrap();
+        let r = idrift(&[
+            "dirsync",
+            "persist",
+            "--snapshot",
+            d,
+            "--apply",
+            "--yes",
+            "--journal",
+            j.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{}\n{}", r.stdout, r.stderr);
+        let kinds: Vec<String> = std::fs::read_to_string(&j)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["Type"].to_string())
+            .filter(|t| t.contains("Started") || t.contains("Outcome"))
+            .collect();
+        let expected: Vec<&str> = ["\"Started\""; 3]
+            .into_iter()
+            .chain(["\"Outcome\""; 3])
+            .collect();
+        assert_eq!(kinds, expected);
+        let snap = load_dir(&dir).unwrap().snapshot;
+        let mobiles: Vec<_> = snap.on_prem.iter().map(|u| u.mobile.clone()).collect();
+        assert_eq!(
+            mobiles,
+            ["+1 555 0100", "+1 555 0101", "+1 555 0102"].map(|m| Some(m.to_owned()))
+        );
+    }
 }
 
 mod live {

@@ -261,11 +261,18 @@ pub(crate) fn lint_ldif(n: u64, path: &Path) -> anyhow::Result<PathBuf> {
 pub(crate) fn cli(args: &[String]) -> anyhow::Result<bool> {
     let n: u64 = args
         .first()
-        .context("usage: cargo xtask synth N DIR")?
+        .context("usage: cargo xtask synth N DIR [--drifted]")?
         .parse()
         .context("N must be a whole number")?;
-    let dir = PathBuf::from(args.get(1).context("usage: cargo xtask synth N DIR")?);
-    generate(n, &dir)?;
+    let dir = PathBuf::from(
+        args.get(1)
+            .context("usage: cargo xtask synth N DIR [--drifted]")?,
+    );
+    if args.iter().any(|a| a == "--drifted") {
+        generate_drifted(n, &dir)?;
+    } else {
+        generate(n, &dir)?;
+    }
     println!(
         "wrote a synthetic snapshot of {n} users to {}",
         dir.display()

@@ -408,20 +408,19 @@ pub fn plan_persist(rows: &[DirSyncOverrideRow], only: &[String]) -> PersistPlan
     };
     let mut ops = Vec::new();
     let mut not_planned = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for row in rows {
         if !wanted(&row.user_principal_name) {
             continue;
         }
         let upn_key = row.user_principal_name.trim().to_lowercase();
-        if seen.contains(&upn_key) {
+        if !seen.insert(upn_key) {
             not_planned.push(NotPlanned {
                 user_principal_name: row.user_principal_name.clone(),
                 reason: "a second row for this user; only the first is planned".to_owned(),
             });
             continue;
         }
-        seen.push(upn_key);
         let before = Phones {
             mobile: row.mobile_in_ad.clone(),
             other_mobile: row.other_mobile_in_ad.clone(),

@@ -259,6 +259,24 @@ impl<E: OpExecutor> OpExecutor for Stepped<'_, E> {
     fn handles(&self, op: &str) -> bool {
         self.inner.handles(op)
     }
+
+    // The batching methods must be forwarded too: left to their defaults, every write to a snapshot file
+    // would rewrite the whole file once per operation.
+    fn batch_limit(&self, op: &Planned) -> usize {
+        self.inner.batch_limit(op)
+    }
+
+    fn write_held(
+        &self,
+        op: &Planned,
+        current: &Value,
+    ) -> impl Future<Output = Result<Value, SourceError>> + Send {
+        self.inner.write_held(op, current)
+    }
+
+    fn flush(&self) -> impl Future<Output = Result<(), SourceError>> + Send {
+        self.inner.flush()
+    }
 }
 
 /// Prints planned operations with their before and after values.
