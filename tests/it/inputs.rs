@@ -261,3 +261,58 @@ fn a_snapshot_directory_is_checked_the_same_way() {
     let r = compare(&["--snapshot", &snap, "--allow-incomplete"]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
 }
+
+/// `Get-MgUser -All | ConvertTo-Json` as Windows PowerShell 5.1 writes it: PascalCase, the properties
+/// Get-MgUser has no slot for in `AdditionalProperties`, dates as `/Date(ms)/`.
+const MG_USER_PS51: &str = r##"{
+    "Id":  "00000000-0000-4000-8000-000000000001",
+    "UserPrincipalName":  "zoe@contoso.com",
+    "DisplayName":  "Zoë Müller",
+    "OnPremisesImmutableId":  "AQEBAQEBAQEBAQEBAQEBAQ==",
+    "OnPremisesSyncEnabled":  true,
+    "MobilePhone":  "+41 44 555 0199",
+    "BusinessPhones":  [ "+41 44 555 0000" ],
+    "CreatedDateTime":  "\/Date(1700000000000)\/",
+    "AdditionalProperties":  { "@odata.type":  "#microsoft.graph.user" }
+}"##;
+
+#[test]
+fn get_mguser_convertto_json_from_windows_powershell_as_one_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    // Windows PowerShell 5.1's `>` writes UTF-16 LE with a byte-order mark.
+    let entra = write(
+        dir.path(),
+        "mguser.json",
+        &encode(MG_USER_PS51, Enc::Utf16Le),
+    );
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["Summary"]["CloudTotal"], 1, "{}", r.stdout);
+    let users = idrift_cloud::snapshot::read_users(MG_USER_PS51.as_bytes()).unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].mobile_phone.as_deref(), Some("+41 44 555 0199"));
+}
+
+#[test]
+fn a_value_convertto_json_cut_at_its_default_depth_asks_for_depth_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    for cut in [
+        r#""ProxyAddresses": "System.Object[]""#,
+        r#""AssignedLicenses": "System.Collections.Hashtable""#,
+        r#""AssignedLicenses": ["Microsoft.Graph.PowerShell.Models.MicrosoftGraphAssignedLicense"]"#,
+    ] {
+        let text = MG_USER_PS51.replacen(
+            "\"MobilePhone\"",
+            &format!("{cut},\n    \"MobilePhone\""),
+            1,
+        );
+        let entra = write(dir.path(), "cut.json", text.as_bytes());
+        let r = compare(&["--ad", &ad, "--entra", &entra]);
+        assert_eq!(r.code, ExitCode::from(1), "{cut}: {}", r.stderr);
+        assert!(r.stderr.contains("cut.json"), "{}", r.stderr);
+        assert!(r.stderr.contains("-Depth 10"), "{cut}: {}", r.stderr);
+    }
+}

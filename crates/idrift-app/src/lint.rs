@@ -136,8 +136,16 @@ pub async fn undo_fixes(
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
     let text = crate::files::read_decoded(path)?;
+    // The per-object checks run on all cores, on a linter of their own (they need only its options);
+    // their results join the duplicate index in input order.
+    let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    read_objects(text.text().as_bytes(), |o| linter.push(&o)).map_err(|e| match e {
+    ldif::read_objects_map(
+        text.text().as_bytes(),
+        |o| checker.check(&o),
+        |c| linter.absorb(c),
+    )
+    .map_err(|e| match e {
         ldif::ReadError::Io(source) => AppError::Read {
             path: path.to_owned(),
             source,

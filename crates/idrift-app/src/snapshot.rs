@@ -352,6 +352,20 @@ pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<L
     load_pair_and(ad, entra, profile, None, || Ok(())).map(|(loaded, ())| loaded)
 }
 
+/// [`load_pair_with`], checking both sources as [`load_dir_checked`] does (see [`Completeness`]).
+///
+/// # Errors
+/// The first reader error, naming its file; then the errors of [`Completeness::check_empty`] and
+/// [`Completeness::check_entra`].
+pub fn load_pair_checked(
+    ad: &Path,
+    entra: &Path,
+    profile: LoadProfile,
+    completeness: Completeness,
+) -> Result<Loaded, AppError> {
+    load_pair_and(ad, entra, profile, Some(completeness), || Ok(())).map(|(loaded, ())| loaded)
+}
+
 /// [`load_pair_with`], running `then` on the AD thread once the LDIF is read (the Entra JSON, the larger
 /// parse, is usually still being read then). Errors come in the order AD, Entra, `then`.
 fn load_pair_and<T: Send>(

@@ -408,31 +408,17 @@ impl SourceArgs {
                 entra: entra.is_some(),
             };
             let mut loaded = Loaded::default();
-            match ad {
-                Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
-                Some(ad) => {
-                    let (users, warnings) = snapshot::load_ad_file_checked(
+            match (ad, entra) {
+                // Two files: read both at once, on two threads.
+                (Some(ad), Some(entra)) if !is_ldap_url(ad) && !is_graph(entra) => {
+                    loaded = snapshot::load_pair_checked(
                         Path::new(ad),
-                        profile,
-                        self.completeness(),
-                    )?;
-                    loaded.snapshot.on_prem = users;
-                    loaded.warnings.extend(warnings);
-                }
-                None => {}
-            }
-            match entra {
-                Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
-                Some(entra) => {
-                    let (users, warnings) = snapshot::load_entra_file_checked(
                         Path::new(entra),
                         profile,
                         self.completeness(),
                     )?;
-                    loaded.snapshot.cloud = users;
-                    loaded.warnings.extend(warnings);
                 }
-                None => {}
+                _ => self.load_sides(ctx, ad, entra, profile, &mut loaded, &mut live)?,
             }
             if let Some(p) = &self.entra_sync {
                 loaded.snapshot.tenant_sync = snapshot::load_tenant_sync_file(p)?;
@@ -464,6 +450,42 @@ impl SourceArgs {
             ctx.warn(w.clone())?;
         }
         Ok((loaded, sides))
+    }
+    /// Reads the AD and Entra ID sides one after the other (a live side is only configured here, and read
+    /// with the others later).
+    fn load_sides(
+        &self,
+        ctx: &mut Ctx<'_>,
+        ad: Option<&str>,
+        entra: Option<&str>,
+        profile: LoadProfile,
+        loaded: &mut Loaded,
+        live: &mut LiveSpec,
+    ) -> anyhow::Result<()> {
+        match ad {
+            Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
+            Some(ad) => {
+                let (users, warnings) =
+                    snapshot::load_ad_file_checked(Path::new(ad), profile, self.completeness())?;
+                loaded.snapshot.on_prem = users;
+                loaded.warnings.extend(warnings);
+            }
+            None => {}
+        }
+        match entra {
+            Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
+            Some(entra) => {
+                let (users, warnings) = snapshot::load_entra_file_checked(
+                    Path::new(entra),
+                    profile,
+                    self.completeness(),
+                )?;
+                loaded.snapshot.cloud = users;
+                loaded.warnings.extend(warnings);
+            }
+            None => {}
+        }
+        Ok(())
     }
 }
 

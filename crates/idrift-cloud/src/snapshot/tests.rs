@@ -820,3 +820,25 @@ fn the_last_pages_next_link_tells_an_incomplete_export() {
     // A bare array has no paging annotation at all.
     assert_eq!(read(r#"[{"id":"a"}]"#).next_link, None);
 }
+
+#[test]
+fn windows_powershell_dates_read_as_iso_8601() {
+    assert_eq!(
+        de::ms_date("/Date(1700000000000)/").as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(1700000000000+0100)/").as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(-86400000)/").as_deref(),
+        Some("1969-12-31T00:00:00Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(951782400000)/").as_deref(),
+        Some("2000-02-29T00:00:00Z")
+    );
+    assert_eq!(de::ms_date("2023-11-14T22:13:20Z"), None);
+    assert_eq!(de::ms_date("/Date(x)/"), None);
+}
