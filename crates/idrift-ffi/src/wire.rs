@@ -292,6 +292,9 @@ pub(crate) struct DirSyncCompareArgs {
     /// Absent: the process's current directory.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
+    /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
+    #[serde(default)]
+    pub(crate) encoding: idrift_app::files::CsvEncoding,
 }
 
 /// The result of `DirSync.Compare`: the report (`Summary`, `Rows`) and the CSV written, if any.
@@ -531,6 +534,9 @@ pub(crate) struct ScanArgs {
     /// Also write the findings CSV to this file.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
+    /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
+    #[serde(default)]
+    pub(crate) encoding: idrift_app::files::CsvEncoding,
 }
 
 /// The result of `Scan`.

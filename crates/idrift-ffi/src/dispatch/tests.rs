@@ -176,6 +176,41 @@ fn compare_to_a_named_file_writes_that_file() {
     assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["CsvPath"], serde_json::json!(file));
     assert!(file.is_file());
+    assert!(
+        std::fs::read(&file)
+            .unwrap()
+            .starts_with(b"\"UserPrincipalName\"")
+    );
+}
+
+#[test]
+fn encoding_utf8bom_starts_each_csv_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let compare = dir.path().join("overrides.csv");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"OutPath":compare,"Encoding":"Utf8Bom"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        std::fs::read(&compare)
+            .unwrap()
+            .starts_with(b"\xef\xbb\xbf\"UserPrincipalName\"")
+    );
+    let scan = dir.path().join("findings.csv");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Utf8Bom"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        std::fs::read(&scan)
+            .unwrap()
+            .starts_with(b"\xef\xbb\xbf\"Kind\"")
+    );
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Latin1"}}).to_string(),
+        "InvalidArgs",
+        "Latin1",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
