@@ -110,6 +110,9 @@ fn no_ignored_tests_panic_expectations_or_stubs() {
 const CORE_ALLOWED: &[&str] = &[
     "async-trait",
     "base64",
+    "encoding_rs",
+    "foldhash",
+    "hashbrown",
     "phonenumber",
     "psl",
     "quick-xml",

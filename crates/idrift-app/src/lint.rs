@@ -143,8 +143,16 @@ pub async fn undo_fixes(
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
     let text = crate::files::read_decoded(path)?;
+    // The per-object checks run on all cores, on a linter of their own (they need only its options);
+    // their results join the duplicate index in input order.
+    let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    read_objects(text.text().as_bytes(), |o| linter.push(&o)).map_err(|e| match e {
+    ldif::read_objects_map(
+        text.text().as_bytes(),
+        |o| checker.check(&o),
+        |c| linter.absorb(c),
+    )
+    .map_err(|e| match e {
         ldif::ReadError::Io(source) => AppError::Read {
             path: path.to_owned(),
             source,
@@ -212,9 +220,16 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
     })
 }
 
-/// Writes the CSV export to `path` atomically.
-pub fn write_csv_file(path: &Path, errors: &[LintError]) -> Result<(), AppError> {
-    crate::files::write_atomic(path, |f| write_csv(f, errors))
+/// Writes the CSV export to `path` atomically, in `encoding`.
+///
+/// # Errors
+/// [`AppError::Write`] naming the file.
+pub fn write_csv_file(
+    path: &Path,
+    errors: &[LintError],
+    encoding: crate::files::CsvEncoding,
+) -> Result<(), AppError> {
+    crate::files::write_csv_atomic(path, encoding, |f| write_csv(f, errors))
 }
 
 /// One row as JSON, with IdFix's column names.

@@ -38,6 +38,12 @@ pub(crate) struct SourceArgs {
     /// Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     pub(crate) exo_users: Option<PathBuf>,
+    /// Read a Graph export whose last page still carries @odata.nextLink (one saved page of a longer list), with a warning, instead of refusing it as incomplete.
+    #[arg(long)]
+    pub(crate) allow_incomplete: bool,
+    /// Read an AD or Entra source that holds no user, with a warning, instead of refusing it.
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
     #[command(flatten)]
     pub(crate) conn: ConnArgs,
 }
@@ -342,6 +348,14 @@ impl SourceArgs {
         Ok(self.conn.profile(ctx)?.ad)
     }
 
+    /// What the completeness checks of file sources allow (`--allow-incomplete`, `--allow-empty`).
+    fn completeness(&self) -> snapshot::Completeness {
+        snapshot::Completeness {
+            allow_incomplete: self.allow_incomplete,
+            allow_empty: self.allow_empty,
+        }
+    }
+
     /// Loads the data the arguments name (both AD and Entra ID), printing reader warnings to standard error.
     pub(crate) fn load(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<Loaded> {
         self.load_with(ctx, LoadProfile::Full)
@@ -383,7 +397,7 @@ impl SourceArgs {
         let mut loaded = if self.demo {
             idrift_app::demo::load()?
         } else if let Some(dir) = &self.snapshot {
-            snapshot::load_dir_with(dir, profile)?
+            snapshot::load_dir_checked(dir, profile, self.completeness())?
         } else {
             let ad = match need {
                 Need::NotAd => None,
@@ -407,22 +421,17 @@ impl SourceArgs {
                 entra: entra.is_some(),
             };
             let mut loaded = Loaded::default();
-            match ad {
-                Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
-                Some(ad) => {
-                    let (users, warnings) = snapshot::load_ad_file_with(Path::new(ad), profile)?;
-                    loaded.snapshot.on_prem = users;
-                    loaded.warnings.extend(warnings);
+            match (ad, entra) {
+                // Two files: read both at once, on two threads.
+                (Some(ad), Some(entra)) if !is_ldap_url(ad) && !is_graph(entra) => {
+                    loaded = snapshot::load_pair_checked(
+                        Path::new(ad),
+                        Path::new(entra),
+                        profile,
+                        self.completeness(),
+                    )?;
                 }
-                None => {}
-            }
-            match entra {
-                Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
-                Some(entra) => {
-                    loaded.snapshot.cloud =
-                        snapshot::load_entra_file_with(Path::new(entra), profile)?;
-                }
-                None => {}
+                _ => self.load_sides(ctx, ad, entra, profile, &mut loaded, &mut live)?,
             }
             if let Some(p) = &self.entra_sync {
                 loaded.snapshot.tenant_sync = snapshot::load_tenant_sync_file(p)?;
@@ -454,6 +463,42 @@ impl SourceArgs {
             ctx.warn(w.clone())?;
         }
         Ok((loaded, sides))
+    }
+    /// Reads the AD and Entra ID sides one after the other (a live side is only configured here, and read
+    /// with the others later).
+    fn load_sides(
+        &self,
+        ctx: &mut Ctx<'_>,
+        ad: Option<&str>,
+        entra: Option<&str>,
+        profile: LoadProfile,
+        loaded: &mut Loaded,
+        live: &mut LiveSpec,
+    ) -> anyhow::Result<()> {
+        match ad {
+            Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
+            Some(ad) => {
+                let (users, warnings) =
+                    snapshot::load_ad_file_checked(Path::new(ad), profile, self.completeness())?;
+                loaded.snapshot.on_prem = users;
+                loaded.warnings.extend(warnings);
+            }
+            None => {}
+        }
+        match entra {
+            Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
+            Some(entra) => {
+                let (users, warnings) = snapshot::load_entra_file_checked(
+                    Path::new(entra),
+                    profile,
+                    self.completeness(),
+                )?;
+                loaded.snapshot.cloud = users;
+                loaded.warnings.extend(warnings);
+            }
+            None => {}
+        }
+        Ok(())
     }
 }
 

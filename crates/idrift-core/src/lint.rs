@@ -10,6 +10,7 @@
 //! duplicates across objects are reported by [`Linter::finish`].
 
 mod address;
+mod index;
 mod rules;
 
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ use std::fmt;
 use serde::Serialize;
 
 pub use address::{is_known_tld, is_routable_domain};
+
+use index::{Index, Note, Space};
 
 /// The kind of directory object, as IdFix names it in its OBJECTCLASS column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -263,38 +266,69 @@ pub struct LintReport {
     pub errors: Vec<LintError>,
 }
 
-/// Which unique namespace a value belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Space {
-    /// UPNs, mail and SMTP proxy addresses: one namespace in Entra ID.
-    Address,
-    /// Non-SMTP proxy addresses (X500, SIP, ...), by their full value.
-    Proxy,
-    MailNickname,
-    SamAccountName,
-    TargetAddress,
-    ConsistencyGuid,
+/// What the checks of one object found, before it joins the duplicate index: made by [`Linter::check`]
+/// (which needs only `&Linter`, so objects can be checked on several threads) and taken in input order by
+/// [`Linter::absorb`].
+#[derive(Debug)]
+pub struct Checked(Outcome);
+
+#[derive(Debug)]
+enum Outcome {
+    /// Not a user, contact or group.
+    Ignored,
+    Excluded(Exclusion),
+    Checked {
+        class: LintClass,
+        /// The DN, the cn, then the values to index.
+        text: String,
+        dn_len: u32,
+        cn_len: u32,
+        rows: Vec<LintError>,
+        notes: Vec<Note>,
+    },
 }
 
-#[derive(Debug, Clone)]
-struct Holder {
-    object: u32,
-    attribute: &'static str,
-    value: Box<str>,
-}
-
-/// Streams objects through the checks: [`Linter::push`] each object, then [`Linter::finish`].
+/// Streams objects through the checks: [`Linter::push`] each object (or [`Linter::check`] it on any thread
+/// and [`Linter::absorb`] the results in input order), then [`Linter::finish`].
 #[derive(Debug)]
 pub struct Linter {
     options: LintOptions,
     scope: Vec<String>,
     verified: Vec<String>,
     report: LintReport,
-    /// DN, cn and class of every checked object, for duplicate rows.
-    objects: Vec<(Box<str>, Box<str>, LintClass)>,
-    first: HashMap<(Space, Box<str>), Holder>,
-    more: HashMap<(Space, Box<str>), Vec<Holder>>,
+    index: Index,
     cloud: HashMap<String, String>,
+}
+
+fn len32(s: &str) -> u32 {
+    u32::try_from(s.len()).unwrap_or(u32::MAX)
+}
+
+/// Collects the values of one object to index, in one string after its DN and cn.
+struct Notes {
+    text: String,
+    notes: Vec<Note>,
+}
+
+impl Notes {
+    fn add(&mut self, space: Space, attr: u8, value: &str) {
+        let key = if space == Space::Address && attr == index::PROXY {
+            address::smtp_part(value).unwrap_or(value)
+        } else {
+            value
+        };
+        if key.trim().is_empty() {
+            return;
+        }
+        let start = len32(&self.text);
+        self.text.push_str(value);
+        self.notes.push(Note {
+            space,
+            attr,
+            start,
+            len: len32(value),
+        });
+    }
 }
 
 impl Linter {
@@ -320,27 +354,26 @@ impl Linter {
             scope,
             verified,
             report: LintReport::default(),
-            objects: Vec::new(),
-            first: HashMap::new(),
-            more: HashMap::new(),
+            index: Index::default(),
             cloud,
         }
     }
 
     /// Checks one object (objects without a lint class are ignored).
     pub fn push(&mut self, object: &LintObject) {
+        let checked = self.check(object);
+        self.absorb(checked);
+    }
+
+    /// Runs the per-object checks of `object`; [`Linter::absorb`] then counts it, keeps its rows and indexes
+    /// its unique values.
+    pub fn check(&self, object: &LintObject) -> Checked {
         let Some(class) = object.class else {
-            return;
+            return Checked(Outcome::Ignored);
         };
-        self.report.summary.objects_read += 1;
         if let Some(why) = rules::exclusion(object, class, &self.scope) {
-            *self.report.summary.excluded.entry(why).or_insert(0) += 1;
-            return;
+            return Checked(Outcome::Excluded(why));
         }
-        self.report.summary.objects_checked += 1;
-        let index = u32::try_from(self.objects.len()).unwrap_or(u32::MAX);
-        self.objects
-            .push((object.dn.as_str().into(), object.cn.as_str().into(), class));
         let ctx = rules::Ctx {
             mode: self.options.mode,
             verified: &self.verified,
@@ -348,10 +381,48 @@ impl Linter {
         };
         let mut rows = Vec::new();
         rules::check_object(&ctx, object, class, &mut rows);
-        for row in rows {
-            self.record(row);
+        let mut text = String::with_capacity(object.dn.len() + object.cn.len() + 160);
+        text.push_str(&object.dn);
+        text.push_str(&object.cn);
+        let mut notes = Notes {
+            text,
+            notes: Vec::with_capacity(8),
+        };
+        self.notes(object, &mut notes);
+        Checked(Outcome::Checked {
+            class,
+            text: notes.text,
+            dn_len: len32(&object.dn),
+            cn_len: len32(&object.cn),
+            rows,
+            notes: notes.notes,
+        })
+    }
+
+    /// Takes the result of [`Linter::check`] for the next object in input order.
+    pub fn absorb(&mut self, checked: Checked) {
+        match checked.0 {
+            Outcome::Ignored => {}
+            Outcome::Excluded(why) => {
+                self.report.summary.objects_read += 1;
+                *self.report.summary.excluded.entry(why).or_insert(0) += 1;
+            }
+            Outcome::Checked {
+                class,
+                text,
+                dn_len,
+                cn_len,
+                rows,
+                notes,
+            } => {
+                self.report.summary.objects_read += 1;
+                self.report.summary.objects_checked += 1;
+                for row in rows {
+                    self.record(row);
+                }
+                self.index.add(text, dn_len, cn_len, class, &notes);
+            }
         }
-        self.index_unique(index, object);
     }
 
     fn record(&mut self, row: LintError) {
@@ -364,95 +435,41 @@ impl Linter {
         self.report.errors.push(row);
     }
 
-    fn index_unique(&mut self, index: u32, o: &LintObject) {
+    /// The values of `o` that must be unique, with their namespaces.
+    fn notes(&self, o: &LintObject, n: &mut Notes) {
         let multi = self.options.mode == LintMode::MultiTenant;
         if let Some(upn) = &o.upn {
-            self.note(Space::Address, index, "userPrincipalName", upn, upn);
+            n.add(Space::Address, 0, upn);
         }
         if let Some(mail) = &o.mail {
-            self.note(Space::Address, index, "mail", mail, mail);
+            n.add(Space::Address, 1, mail);
         }
         for p in &o.proxy_addresses {
             match address::smtp_part(p) {
-                Some(a) => self.note(Space::Address, index, "proxyAddresses", p, a),
-                None => self.note(Space::Proxy, index, "proxyAddresses", p, p),
+                Some(_) => n.add(Space::Address, index::PROXY, p),
+                None => n.add(Space::Proxy, index::PROXY, p),
             }
         }
-        if let Some(n) = &o.mail_nickname {
-            self.note(Space::MailNickname, index, "mailNickname", n, n);
+        if let Some(nick) = &o.mail_nickname {
+            n.add(Space::MailNickname, 3, nick);
         }
         if multi
             && o.upn.is_none()
             && let Some(s) = &o.sam_account_name
         {
-            self.note(Space::SamAccountName, index, "sAMAccountName", s, s);
+            n.add(Space::SamAccountName, 4, s);
         }
         if multi && let Some(t) = &o.target_address {
-            self.note(Space::TargetAddress, index, "targetAddress", t, t);
+            n.add(Space::TargetAddress, 5, t);
         }
         if let Some(g) = &o.consistency_guid {
-            self.note(Space::ConsistencyGuid, index, "mS-DS-ConsistencyGuid", g, g);
-        }
-    }
-
-    fn note(&mut self, space: Space, object: u32, attribute: &'static str, value: &str, key: &str) {
-        let key = key.trim();
-        if key.is_empty() {
-            return;
-        }
-        let holder = Holder {
-            object,
-            attribute,
-            value: value.into(),
-        };
-        let key: Box<str> = key.to_lowercase().into();
-        match self.first.get(&(space, key.clone())) {
-            None => {
-                self.first.insert((space, key), holder);
-            }
-            Some(_) => self.more.entry((space, key)).or_default().push(holder),
+            n.add(Space::ConsistencyGuid, 6, g);
         }
     }
 
     /// Adds the duplicate rows and returns the report.
     pub fn finish(mut self) -> LintReport {
-        let mut dup_rows: Vec<(u32, LintError)> = Vec::new();
-        let more = std::mem::take(&mut self.more);
-        for (key, extra) in more {
-            let Some(first) = self.first.get(&key) else {
-                continue;
-            };
-            let mut holders: Vec<&Holder> = std::iter::once(first).chain(extra.iter()).collect();
-            if holders.iter().all(|h| h.object == first.object) {
-                continue;
-            }
-            holders.sort_by(|a, b| (a.object, a.attribute).cmp(&(b.object, b.attribute)));
-            holders.dedup_by(|a, b| {
-                a.object == b.object && a.attribute == b.attribute && a.value == b.value
-            });
-            for h in holders {
-                let Some((dn, cn, class)) = self.objects.get(h.object as usize) else {
-                    continue;
-                };
-                dup_rows.push((
-                    h.object,
-                    LintError {
-                        dn: dn.to_string(),
-                        cn: cn.to_string(),
-                        class: *class,
-                        attribute: h.attribute,
-                        errors: vec![LintErrorKind::Duplicate],
-                        value: h.value.to_string(),
-                        update: String::new(),
-                        action: LintAction::Complete,
-                    },
-                ));
-            }
-        }
-        dup_rows.sort_by(|a, b| {
-            (a.0, a.1.attribute, &a.1.value).cmp(&(b.0, b.1.attribute, &b.1.value))
-        });
-        for (_, row) in dup_rows {
+        for (_, row) in self.index.duplicates() {
             self.record(row);
         }
         self.report

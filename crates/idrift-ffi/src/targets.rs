@@ -273,16 +273,31 @@ fn load_live(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError>
         loaded.warnings.extend(warning);
         live.ad = Some(cfg);
     }
-    if let Some(p) = ad_file {
-        let (users, warnings) = snapshot::load_ad_file(absolute(op, "Source.AdFile", p)?)?;
-        loaded.snapshot.on_prem = users;
-        loaded.warnings.extend(warnings);
+    match (ad_file, entra_file) {
+        // Two files: read both at once, on two threads.
+        (Some(a), Some(e)) => {
+            let pair = snapshot::load_pair(
+                absolute(op, "Source.AdFile", a)?,
+                absolute(op, "Source.EntraFile", e)?,
+            )?;
+            loaded.snapshot.on_prem = pair.snapshot.on_prem;
+            loaded.snapshot.cloud = pair.snapshot.cloud;
+            loaded.warnings.extend(pair.warnings);
+        }
+        (a, e) => {
+            if let Some(p) = a {
+                let (users, warnings) = snapshot::load_ad_file(absolute(op, "Source.AdFile", p)?)?;
+                loaded.snapshot.on_prem = users;
+                loaded.warnings.extend(warnings);
+            }
+            if let Some(p) = e {
+                loaded.snapshot.cloud =
+                    snapshot::load_entra_file(absolute(op, "Source.EntraFile", p)?)?;
+            }
+        }
     }
     if *graph {
         live.graph = Some(cloud_config(op, cloud.as_deref())?);
-    }
-    if let Some(p) = entra_file {
-        loaded.snapshot.cloud = snapshot::load_entra_file(absolute(op, "Source.EntraFile", p)?)?;
     }
     if let Some(p) = entra_sync_file {
         loaded.snapshot.tenant_sync =

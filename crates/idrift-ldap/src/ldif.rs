@@ -18,8 +18,11 @@
 //! reads back to the same users.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
+
+use rayon::prelude::*;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -27,6 +30,8 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use idrift_core::model::OnPremUser;
 
 use crate::attributes::{Applied, Attr, apply};
+
+pub mod blocks;
 
 /// A problem in the input that did not stop the read (a skipped change record, a repeated value).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,38 +82,161 @@ impl std::error::Error for LdifError {}
 /// [`LdifError`] naming the line: a read error, a `:<` URL value, bad base64, a continuation line with nothing
 /// to continue, a record not starting with `dn:`, a GUID that is not 16 bytes, a number that is not an
 /// integer, text that is not UTF-8.
-pub fn read_users<R: BufRead>(reader: R) -> Result<LdifUsers, LdifError> {
+pub fn read_users<R: Read>(reader: R) -> Result<LdifUsers, LdifError> {
     let mut users = Vec::new();
     let warnings = read_users_each(reader, |u| users.push(u))?;
     Ok(LdifUsers { users, warnings })
 }
 
-/// Like [`read_users`], but hands each user to `each` as soon as its record ends instead of collecting them,
-/// so a caller that keeps only some attributes, or indexes users, never holds the whole list. Returns the
-/// warnings.
+/// Like [`read_users`], but hands each user to `each` as soon as its block of the input is parsed instead of
+/// collecting them, so a caller that keeps only some attributes, or indexes users, never holds the whole
+/// list. Returns the warnings.
+///
+/// The input is read in blocks of whole entries ([`blocks::Blocks`]); each block is cut into parts at entry
+/// boundaries that are parsed on all cores, and the users are handed over in input order, exactly as a
+/// serial read would.
 ///
 /// `each` may have been called for some users before an error is returned; discard what it collected when
 /// this fails.
 ///
 /// # Errors
 /// As for [`read_users`].
-pub fn read_users_each<R: BufRead>(
+pub fn read_users_each<R: Read>(
     reader: R,
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
-    let mut lines = LineReader::new(reader);
-    let mut parser = Parser::default();
-    while let Some((line_no, line)) = lines.next_line()? {
-        parser.line(line_no, line)?;
-        if let Some(user) = parser.ready.take() {
-            each(user);
+    let mut blocks = blocks::Blocks::new(reader);
+    let mut seen_dns = SeenDns::default();
+    let mut warnings = Vec::new();
+    // The number of lines before the current part.
+    let mut line_base = 0usize;
+    loop {
+        let block = blocks.next_block().map_err(|e| LdifError {
+            line: line_base + 1,
+            message: if e.kind() == io::ErrorKind::InvalidData {
+                e.to_string()
+            } else {
+                format!("read error: {e}")
+            },
+        })?;
+        let Some(block) = block else {
+            break;
+        };
+        let parts = blocks::split(block.bytes, PART, block.first);
+        let first = block.first;
+        let results: Vec<Part> = parts
+            .par_iter()
+            .enumerate()
+            .map(|(i, bytes)| parse_part(bytes, first && i == 0))
+            .collect();
+        for part in results {
+            for r in part.records {
+                let dn = match &r.object {
+                    Object::User(u) => u.distinguished_name.as_str(),
+                    Object::Other(dn) => dn,
+                };
+                seen_dns.check(r.dn_key, line_base + r.line, dn)?;
+                if let Object::User(user) = r.object {
+                    each(user);
+                }
+            }
+            warnings.extend(part.warnings.into_iter().map(|mut w| {
+                w.line += line_base;
+                w
+            }));
+            if let Some(mut e) = part.error {
+                e.line += line_base;
+                return Err(e);
+            }
+            line_base += part.lines;
         }
     }
-    parser.finish()?;
-    if let Some(user) = parser.ready.take() {
-        each(user);
+    Ok(warnings)
+}
+
+/// The size of the parts a block is cut into for the threads.
+const PART: usize = 256 << 10;
+
+/// The DN (lower-cased) of every content record read so far, with its line.
+#[derive(Default)]
+struct SeenDns(HashMap<Box<str>, usize, foldhash::fast::RandomState>);
+
+impl SeenDns {
+    fn check(&mut self, key: Box<str>, line: usize, dn: &str) -> Result<(), LdifError> {
+        match self.0.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Err(err(
+                line,
+                format!(
+                    "duplicate DN {dn:?} (first at line {}): one entry per object",
+                    first.get()
+                ),
+            )),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(line);
+                Ok(())
+            }
+        }
     }
-    Ok(parser.warnings)
+}
+
+/// A content record of a part: its line, its DN lower-cased, and the user or the DN of another object.
+struct PartRecord {
+    line: usize,
+    dn_key: Box<str>,
+    object: Object,
+}
+
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every record is a user; boxing would add an allocation to each"
+)]
+enum Object {
+    User(OnPremUser),
+    /// The DN of a record that is not a user.
+    Other(Box<str>),
+}
+
+/// What one part of the input gave, with line numbers counted from the part's first line.
+struct Part {
+    records: Vec<PartRecord>,
+    warnings: Vec<LdifWarning>,
+    /// The first error; the records before it are in `records`.
+    error: Option<LdifError>,
+    /// The lines the part spans (its `\n` count).
+    lines: usize,
+}
+
+/// Parses one part: whole entries, the start of the input when `first`.
+fn parse_part(bytes: &[u8], first: bool) -> Part {
+    let mut lines = SliceLines::new(bytes, first);
+    let mut parser = Parser::default();
+    let mut error = None;
+    loop {
+        match lines.next_line() {
+            Ok(Some((line_no, line))) => {
+                if let Err(e) = parser.line(line_no, &line) {
+                    error = Some(e);
+                    break;
+                }
+            }
+            Ok(None) => {
+                if let Err(e) = parser.finish() {
+                    error = Some(e);
+                }
+                break;
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    Part {
+        records: parser.records,
+        warnings: parser.warnings,
+        error,
+        lines: blocks::newlines(bytes),
+    }
 }
 
 /// Reads the users of an LDIF export held in memory.
@@ -229,17 +357,17 @@ pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
 /// The longest logical line accepted (a folded value included): far above any AD attribute value.
 const MAX_LINE: usize = 64 << 20;
 
-/// Splits the input into logical lines: CR stripped, folded lines joined, BOM skipped.
-struct LineReader<R> {
-    reader: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// The 1-based number of the physical line at `start`.
+/// A logical line and the number of its first physical line.
+type Logical<'a> = (usize, Cow<'a, [u8]>);
+
+/// Splits a part of the input into logical lines: CR stripped, folded lines joined, BOM skipped (at the
+/// start of the input).
+struct SliceLines<'a> {
+    bytes: &'a [u8],
+    /// The start of the next physical line.
+    pos: usize,
+    /// The 1-based number of the physical line at `pos`.
     line_no: usize,
-    bom_checked: bool,
-    joined: Vec<u8>,
 }
 
 fn strip_cr(line: &[u8]) -> &[u8] {
@@ -249,157 +377,82 @@ fn strip_cr(line: &[u8]) -> &[u8] {
     }
 }
 
-impl<R: BufRead> LineReader<R> {
-    fn new(reader: R) -> LineReader<R> {
-        LineReader {
-            reader,
-            buf: vec![0; 1 << 20],
-            start: 0,
-            end: 0,
-            eof: false,
+impl<'a> SliceLines<'a> {
+    fn new(bytes: &'a [u8], first: bool) -> SliceLines<'a> {
+        let pos = if first && bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        SliceLines {
+            bytes,
+            pos,
             line_no: 1,
-            bom_checked: false,
-            joined: Vec::new(),
         }
     }
 
-    /// Reads more input, keeping the unread bytes `start..end` (moved to the front).
-    fn refill(&mut self) -> Result<(), LdifError> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
+    /// The end (exclusive, before `\n`) of the physical line at `pos`.
+    fn physical_line(&self) -> Result<usize, LdifError> {
+        let rest = &self.bytes[self.pos..];
+        let end = memchr::memchr(b'\n', rest).map_or(self.bytes.len(), |i| self.pos + i);
+        if end - self.pos > MAX_LINE + 1 {
+            return Err(err(
+                self.line_no,
+                format!("line longer than {} MiB", MAX_LINE >> 20),
+            ));
         }
-        if self.end == self.buf.len() {
-            if self.buf.len() >= MAX_LINE + 2 {
-                return Err(LdifError {
-                    line: self.line_no,
-                    message: format!("line longer than {} MiB", MAX_LINE >> 20),
-                });
-            }
-            let grown = (self.buf.len() * 2).min(MAX_LINE + 2);
-            self.buf.resize(grown, 0);
-        }
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => {
-                    self.end += n;
-                    break;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    return Err(LdifError {
-                        line: self.line_no,
-                        message: format!("read error: {e}"),
-                    });
-                }
-            }
-        }
-        if !self.bom_checked && (self.end >= 3 || self.eof) {
-            self.bom_checked = true;
-            if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
-                self.start = 3;
-            }
-        }
-        Ok(())
-    }
-
-    /// The end (exclusive, before `\n`) of the physical line starting at `self.start`, and whether the byte after
-    /// it is available (or the input ended). Refills as needed.
-    fn physical_line(&mut self) -> Result<Option<usize>, LdifError> {
-        let mut scanned = 0;
-        loop {
-            let avail = &self.buf[self.start + scanned..self.end];
-            match memchr::memchr(b'\n', avail) {
-                Some(i) => {
-                    let line_end = self.start + scanned + i;
-                    if line_end + 1 == self.end && !self.eof {
-                        // Need one byte of lookahead to know whether the next line continues this one.
-                        let offset = line_end - self.start;
-                        self.refill()?;
-                        if self.eof || self.end > self.start + offset + 1 {
-                            return Ok(Some(self.start + offset));
-                        }
-                        scanned = offset;
-                        continue;
-                    }
-                    return Ok(Some(line_end));
-                }
-                None if self.eof => {
-                    return Ok(if self.start == self.end {
-                        None
-                    } else {
-                        Some(self.end)
-                    });
-                }
-                None => {
-                    scanned = self.end - self.start;
-                    self.refill()?;
-                }
-            }
-        }
+        Ok(end)
     }
 
     /// Advances past the physical line ending at `line_end`.
     fn advance(&mut self, line_end: usize) {
-        self.start = (line_end + 1).min(self.end);
+        self.pos = (line_end + 1).min(self.bytes.len());
         self.line_no += 1;
     }
 
     fn next_starts_with_space(&self) -> bool {
-        self.start < self.end && self.buf[self.start] == b' '
+        self.bytes.get(self.pos) == Some(&b' ')
     }
 
     /// The next logical line and the number of its first physical line, or `None` at the end.
-    fn next_line(&mut self) -> Result<Option<(usize, &[u8])>, LdifError> {
-        while !self.bom_checked {
-            self.refill()?;
-        }
-        let Some(line_end) = self.physical_line()? else {
+    fn next_line(&mut self) -> Result<Option<Logical<'a>>, LdifError> {
+        if self.pos >= self.bytes.len() {
             return Ok(None);
-        };
-        let first_no = self.line_no;
-        if self.buf[self.start..line_end].first() == Some(&b' ') {
-            return Err(LdifError {
-                line: first_no,
-                message: "a continuation line (starting with a space) has no line to continue"
-                    .to_owned(),
-            });
         }
-        let a = self.start;
-        let b = a + strip_cr(&self.buf[a..line_end]).len();
+        let line_end = self.physical_line()?;
+        let first_no = self.line_no;
+        let bytes = self.bytes;
+        if bytes[self.pos..line_end].first() == Some(&b' ') {
+            return Err(err(
+                first_no,
+                "a continuation line (starting with a space) has no line to continue",
+            ));
+        }
+        let line = strip_cr(&bytes[self.pos..line_end]);
         self.advance(line_end);
         if !self.next_starts_with_space() {
-            return Ok(Some((first_no, &self.buf[a..b])));
+            return Ok(Some((first_no, Cow::Borrowed(line))));
         }
-        if a == b {
-            return Err(LdifError {
-                line: self.line_no,
-                message: "a continuation line (starting with a space) follows an empty line"
-                    .to_owned(),
-            });
+        if line.is_empty() {
+            return Err(err(
+                self.line_no,
+                "a continuation line (starting with a space) follows an empty line",
+            ));
         }
-        self.joined.clear();
-        self.joined.extend_from_slice(&self.buf[a..b]);
+        let mut joined = line.to_vec();
         while self.next_starts_with_space() {
-            let Some(line_end) = self.physical_line()? else {
-                break;
-            };
-            let part = strip_cr(&self.buf[self.start + 1..line_end.max(self.start + 1)]);
-            if self.joined.len() + part.len() > MAX_LINE {
-                return Err(LdifError {
-                    line: first_no,
-                    message: format!("folded line longer than {} MiB", MAX_LINE >> 20),
-                });
+            let line_end = self.physical_line()?;
+            let part = strip_cr(&bytes[self.pos + 1..line_end.max(self.pos + 1)]);
+            if joined.len() + part.len() > MAX_LINE {
+                return Err(err(
+                    first_no,
+                    format!("folded line longer than {} MiB", MAX_LINE >> 20),
+                ));
             }
-            self.joined.extend_from_slice(part);
+            joined.extend_from_slice(part);
             self.advance(line_end);
         }
-        Ok(Some((first_no, &self.joined)))
+        Ok(Some((first_no, Cow::Owned(joined))))
     }
 }
 
@@ -439,11 +492,9 @@ struct Parser {
     state: State,
     rec: Record,
     scratch: Vec<u8>,
-    /// The user whose record just ended, until the caller takes it.
-    ready: Option<OnPremUser>,
+    /// The content records ended so far.
+    records: Vec<PartRecord>,
     warnings: Vec<LdifWarning>,
-    /// The DN (lower-cased) of every content record read so far, with its line.
-    seen_dns: std::collections::HashMap<Box<str>, usize>,
 }
 
 impl Default for Parser {
@@ -452,9 +503,8 @@ impl Default for Parser {
             state: State::Start,
             rec: Record::default(),
             scratch: Vec::new(),
-            ready: None,
+            records: Vec::new(),
             warnings: Vec::new(),
-            seen_dns: std::collections::HashMap::new(),
         }
     }
 }
@@ -727,27 +777,25 @@ impl Parser {
     fn end_record(&mut self) -> Result<(), LdifError> {
         self.state = State::Between;
         let mut rec = std::mem::take(&mut self.rec);
-        let key: Box<str> = rec.user.distinguished_name.to_lowercase().into();
-        if let Some(first) = self.seen_dns.insert(key, rec.line) {
-            return Err(err(
-                rec.line,
-                format!(
-                    "duplicate DN {:?} (first at line {first}): one entry per object",
-                    rec.user.distinguished_name
-                ),
-            ));
-        }
+        let dn_key: Box<str> = rec.user.distinguished_name.to_lowercase().into();
         let is_user = if rec.has_object_class {
             rec.class_user && !rec.class_computer
         } else {
             rec.user.user_principal_name.is_some() || rec.user.sam_account_name.is_some()
         };
-        if is_user {
+        let object = if is_user {
             // Values were pushed one at a time; a million users should not keep the spare capacity.
             rec.user.proxy_addresses.shrink_to_fit();
             rec.user.other_mobile.shrink_to_fit();
-            self.ready = Some(rec.user);
-        }
+            Object::User(rec.user)
+        } else {
+            Object::Other(rec.user.distinguished_name.into())
+        };
+        self.records.push(PartRecord {
+            line: rec.line,
+            dn_key,
+            object,
+        });
         Ok(())
     }
 

@@ -1,7 +1,9 @@
 //! Lint's LDIF entry reader: RFC 2849 entries (folded lines, `::` base64, CRLF, comments) mapped onto
 //! [`LintObject`], keeping only the attributes the lint rules read.
 
-use std::io::BufRead;
+use std::io::Read;
+
+use rayon::prelude::*;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -255,59 +257,139 @@ fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadErro
 }
 
 /// Reads every entry of `reader` and calls `each` with it (entries of other classes have `class: None`).
-pub fn read_objects<R: BufRead>(
-    mut reader: R,
-    mut each: impl FnMut(LintObject),
+///
+/// # Errors
+/// [`ReadError::Io`] when the input cannot be read, [`ReadError::Parse`] naming the first bad line.
+pub fn read_objects<R: Read>(reader: R, each: impl FnMut(LintObject)) -> Result<u64, ReadError> {
+    read_objects_map(reader, |o| o, each)
+}
+
+/// The size of the parts a block of the input is cut into for the threads.
+const PART: usize = 256 << 10;
+
+/// Reads every entry of `reader` in blocks of whole entries, parses the parts of each block and runs `map` on
+/// their objects on all cores, and hands the results to `each` in input order. Returns the number of entries.
+///
+/// # Errors
+/// As for [`read_objects`]; `each` has then been called for the entries before the bad line.
+pub(super) fn read_objects_map<R: Read, T: Send>(
+    reader: R,
+    map: impl Fn(LintObject) -> T + Sync,
+    mut each: impl FnMut(T),
 ) -> Result<u64, ReadError> {
+    let mut blocks = idrift_ldap::ldif::blocks::Blocks::new(reader);
+    let mut count = 0u64;
+    let mut line_base = 0u64;
+    while let Some(block) = blocks.next_block().map_err(ReadError::Io)? {
+        let first = block.first;
+        let parts = idrift_ldap::ldif::blocks::split(block.bytes, PART, first);
+        let results: Vec<Part<T>> = parts
+            .par_iter()
+            .enumerate()
+            .map(|(i, bytes)| parse_part(bytes, first && i == 0, &map))
+            .collect();
+        for part in results {
+            count += part.objects.len() as u64;
+            for o in part.objects {
+                each(o);
+            }
+            if let Some((line, message)) = part.error {
+                return Err(ReadError::Parse {
+                    line: line_base + line,
+                    message,
+                });
+            }
+            line_base += part.lines;
+        }
+    }
+    Ok(count)
+}
+
+/// What one part of the input gave.
+struct Part<T> {
+    objects: Vec<T>,
+    /// The first error: its line counted from the part's first line, and the message.
+    error: Option<(u64, String)>,
+    /// The lines the part spans.
+    lines: u64,
+}
+
+/// Parses one part of the input (whole entries; the start of the input when `first`).
+fn parse_part<T>(bytes: &[u8], first: bool, map: &impl Fn(LintObject) -> T) -> Part<T> {
+    let mut objects = Vec::new();
+    let error = parse_entries(bytes, first, &mut |o| objects.push(map(o))).err();
+    Part {
+        objects,
+        error,
+        lines: idrift_ldap::ldif::blocks::newlines(bytes) as u64,
+    }
+}
+
+/// The entries of `bytes`, one by one; an error names its line counted from the first line of `bytes`.
+fn parse_entries(
+    bytes: &[u8],
+    first: bool,
+    each: &mut dyn FnMut(LintObject),
+) -> Result<(), (u64, String)> {
     let mut builder = Builder::default();
     let mut logical = String::new();
     let mut logical_start = 0u64;
-    let mut buf = Vec::with_capacity(256);
     let mut number = 0u64;
-    let mut count = 0u64;
+    let mut rest = bytes;
     loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(ReadError::Io)?;
-        let eof = n == 0;
+        let eof = rest.is_empty();
+        let raw = match memchr::memchr(b'\n', rest) {
+            Some(i) => {
+                let (line, after) = rest.split_at(i + 1);
+                rest = after;
+                line
+            }
+            None => std::mem::take(&mut rest),
+        };
         if !eof {
             number += 1;
         }
-        while buf.last().is_some_and(|c| *c == b'\n' || *c == b'\r') {
-            buf.pop();
+        let mut end = raw.len();
+        while end > 0 && matches!(raw[end - 1], b'\n' | b'\r') {
+            end -= 1;
         }
-        if number == 1 && (buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF])) {
-            return Err(ReadError::Parse {
-                line: number,
-                message: "the file is UTF-16 (ldifde -u); export it again without -u, or convert it to UTF-8".to_owned(),
-            });
+        let buf = &raw[..end];
+        if first
+            && number == 1
+            && (buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]))
+        {
+            return Err((
+                number,
+                "the file is UTF-16 (ldifde -u); export it again without -u, or convert it to UTF-8"
+                    .to_owned(),
+            ));
         }
-        let line = std::str::from_utf8(&buf).map_err(|_| ReadError::Parse {
-            line: number,
-            message: "not UTF-8".to_owned(),
-        })?;
+        let line = std::str::from_utf8(buf).map_err(|_| (number, "not UTF-8".to_owned()))?;
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         if let Some(cont) = line.strip_prefix(' ') {
             if logical.is_empty() {
-                return Err(ReadError::Parse {
-                    line: number,
-                    message: "a continuation line with nothing to continue".to_owned(),
-                });
+                return Err((
+                    number,
+                    "a continuation line with nothing to continue".to_owned(),
+                ));
             }
             logical.push_str(cont);
             continue;
         }
         if !logical.is_empty() {
-            logical_line(&mut builder, &logical, logical_start)?;
+            logical_line(&mut builder, &logical, logical_start).map_err(|e| match e {
+                ReadError::Parse { line, message } => (line, message),
+                ReadError::Io(e) => (logical_start, e.to_string()),
+            })?;
             logical.clear();
         }
         if eof || line.is_empty() {
             if builder.started {
                 let done = std::mem::take(&mut builder);
                 each(done.finish());
-                count += 1;
             }
             if eof {
-                return Ok(count);
+                return Ok(());
             }
             continue;
         }

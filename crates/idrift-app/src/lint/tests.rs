@@ -88,3 +88,62 @@ fn lint_ldif_reports_and_names_the_file_and_line_of_bad_input() {
         .to_string();
     assert!(e.contains("line 1"), "{e}");
 }
+
+#[test]
+fn a_large_export_is_read_in_parts_in_order_and_errors_name_the_line_of_the_file() {
+    // Far more than one part, so entries are parsed on several threads.
+    let mut text = String::from("version: 1\r\n");
+    for i in 0..15_000 {
+        text.push_str(&format!(
+            "\r\ndn: CN=U{i},DC=contoso,DC=com\r\nobjectClass: user\r\ncn: U{i}\r\nproxyAddresses: X500:/o=Org/ou=Exchange Administrative Group (FYDIB\r\n OHF23SPDLT)/cn=u{i}\r\n"
+        ));
+    }
+    let mut got = Vec::new();
+    let n = read_objects(Cursor::new(text.as_bytes()), |o| got.push(o)).unwrap();
+    assert_eq!(n, 15_000);
+    for (i, o) in got.iter().enumerate() {
+        assert_eq!(o.cn, format!("U{i}"));
+        assert_eq!(
+            o.proxy_addresses[0],
+            format!("X500:/o=Org/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=u{i}")
+        );
+    }
+    let line = text.matches('\n').count() + 3;
+    text.push_str("\r\ndn: CN=Bad,DC=contoso,DC=com\r\nmail:: !!!\r\n");
+    let e = match read_objects(Cursor::new(text.as_bytes()), |_| {}) {
+        Err(ReadError::Parse { line, message }) => (line, message),
+        other => panic!("expected a parse error, got {other:?}"),
+    };
+    assert_eq!(e.0, line as u64, "{}", e.1);
+}
+
+#[test]
+fn lint_ldif_checks_on_threads_and_finds_duplicates_across_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ad.ldif");
+    let mut text = String::from("version: 1\n");
+    for i in 0..12_000 {
+        text.push_str(&format!(
+            "\ndn: CN=U{i},DC=contoso,DC=com\nobjectClass: user\ncn: U{i}\nuserPrincipalName: u{i}@contoso.com\nmail: u{i}@contoso.com\nproxyAddresses: SMTP:u{i}@contoso.com\n"
+        ));
+    }
+    // The last object holds the first one's address, in another case: a duplicate across the whole file.
+    text.push_str("\ndn: CN=Last,DC=contoso,DC=com\nobjectClass: user\ncn: Last\nproxyAddresses: smtp:U0@Contoso.com\n");
+    std::fs::write(&path, &text).unwrap();
+    let report = lint_ldif(&path, LintOptions::default()).unwrap();
+    assert_eq!(report.summary.objects_checked, 12_001);
+    let dups: Vec<(&str, &str, &str)> = report
+        .errors
+        .iter()
+        .map(|e| (e.cn.as_str(), e.attribute, e.value.as_str()))
+        .collect();
+    assert_eq!(
+        dups,
+        vec![
+            ("U0", "mail", "u0@contoso.com"),
+            ("U0", "proxyAddresses", "SMTP:u0@contoso.com"),
+            ("U0", "userPrincipalName", "u0@contoso.com"),
+            ("Last", "proxyAddresses", "smtp:U0@Contoso.com"),
+        ]
+    );
+}

@@ -560,3 +560,97 @@ fn the_writer_refuses_a_nul_in_any_text_value() {
     u.proxy_addresses.clear();
     assert!(write_users(Vec::new(), std::slice::from_ref(&u)).is_ok());
 }
+
+/// An export of `n` users, with CRLF, comments, folded lines and records that are not users mixed in.
+fn many_users(n: usize) -> String {
+    let mut s = String::from("\u{feff}# an export\r\n\r\nversion: 1\r\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\r\n# user {i}\r\ndn: CN=User {i},OU=Sync,\r\n DC=contoso,DC=test\r\nobjectClass: user\r\nmail: u{i}@contoso.te\r\n st\r\nproxyAddresses: SMTP:u{i}@contoso.test\r\nmobile: +1 555 {i:04}\r\n"
+        ));
+        if i % 7 == 3 {
+            s.push_str(&format!(
+                "\r\ndn: CN=PC{i},DC=contoso,DC=test\r\nobjectClass: computer\r\n"
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn parts_parsed_on_several_threads_give_the_users_in_input_order() {
+    // Far more than one part (256 KiB), so the input is cut at many entry boundaries.
+    let n = 12_000;
+    let input = many_users(n);
+    assert!(input.len() > 4 * (256 << 10));
+    let got = parse_users(&input).unwrap();
+    assert_eq!(got.users.len(), n);
+    for (i, u) in got.users.iter().enumerate() {
+        assert_eq!(
+            u.distinguished_name,
+            format!("CN=User {i},OU=Sync,DC=contoso,DC=test")
+        );
+        assert_eq!(
+            u.mail.as_deref(),
+            Some(format!("u{i}@contoso.test").as_str())
+        );
+    }
+    // Read in small blocks through a trickling reader: the same users.
+    let trickled = read_users(Trickle {
+        data: input.as_bytes(),
+        n: 4093,
+    })
+    .unwrap();
+    assert_eq!(trickled, got);
+}
+
+#[test]
+fn an_error_deep_in_a_large_input_names_the_line_of_the_whole_input() {
+    let mut input = many_users(9_000);
+    let line = input.matches('\n').count() + 4;
+    input.push_str("\r\ndn: CN=Bad,DC=contoso,DC=test\r\nobjectClass: user\r\nmail:: !!!\r\n");
+    let e = parse_users(&input).unwrap_err();
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.message.contains("base64"), "{e}");
+    // A duplicate DN far apart names both lines.
+    let mut dup = many_users(9_000);
+    let line = dup.matches('\n').count() + 2;
+    dup.push_str("\r\ndn: CN=User 1,OU=Sync,DC=contoso,DC=test\r\nobjectClass: user\r\n");
+    let e = parse_users(&dup).unwrap_err();
+    assert_eq!(e.line, line, "{e}");
+    assert!(e.message.contains("first at line 15"), "{e}");
+}
+
+#[test]
+fn split_cuts_only_at_empty_lines_not_followed_by_a_continuation() {
+    use super::blocks::{next_boundary, split};
+    let text = b"dn: a\nx: 1\n\n \ndn: b\r\n\r\ndn: c\n\ndn: d\n";
+    // `\n\n ` is not a boundary (an error for the parser, inside one part); `\r\n\r\n` and `\n\n` are.
+    assert_eq!(next_boundary(text, 0, true), Some(23));
+    let parts = split(text, 1, false);
+    assert_eq!(
+        parts,
+        vec![
+            b"dn: a\nx: 1\n\n \ndn: b\r\n\r\n".as_slice(),
+            b"dn: c\n\n",
+            b"dn: d\n"
+        ]
+    );
+    // The first part of an input reaches past the comments and the first record.
+    let head = b"# c\n\n# d\n\nversion: 1\n\ndn: a\n\ndn: b\n";
+    assert_eq!(split(head, 1, true)[0], b"# c\n\n# d\n\nversion: 1\n\n");
+    assert_eq!(
+        split(head, 1, true).concat(),
+        head.to_vec(),
+        "the parts cover the input"
+    );
+}
+
+#[test]
+fn a_version_line_after_leading_comments_in_a_large_input_is_read() {
+    let mut input = String::from("# one\n\n# two\n\nversion: 1\n");
+    for i in 0..20_000 {
+        input.push_str(&format!("\ndn: CN=U{i},DC=x\nobjectClass: user\n"));
+    }
+    assert_eq!(parse_users(&input).unwrap().users.len(), 20_000);
+}
