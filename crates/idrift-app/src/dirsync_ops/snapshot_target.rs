@@ -55,10 +55,13 @@ pub struct SnapshotTarget {
     /// Each Entra user's position by lower-cased id.
     id_index: HashMap<String, usize>,
     /// Where `mobile`/`otherMobile` sit in each entry of the LDIF, read once when first asked.
-    places: Mutex<Option<HashMap<String, Vec<(String, usize)>>>>,
+    places: Mutex<Option<Places>>,
     /// Places for the next write of an entry (by lower-cased DN), from the value an undo writes back.
     pending_places: Mutex<HashMap<String, BTreeMap<String, usize>>>,
 }
+
+/// Where the phone attributes start in each entry of an LDIF: see [`idrift_ldap::ldif_patch::places`].
+type Places = HashMap<String, Vec<(String, usize)>>;
 
 /// One held Entra `mobilePhone` change.
 #[derive(Debug, Clone)]
