@@ -316,3 +316,24 @@ fn a_value_convertto_json_cut_at_its_default_depth_asks_for_depth_10() {
         assert!(r.stderr.contains("-Depth 10"), "{cut}: {}", r.stderr);
     }
 }
+
+#[test]
+fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let custom = ENTRA_JSON
+        .replace("AQEBAQEBAQEBAQEBAQEBAQ==", "E1001")
+        .replace("AgICAgICAgICAgICAgICAg==", "E1002");
+    let entra = write(dir.path(), "entra.json", custom.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: 2 of 2 cloud users")
+            && r.stderr.contains("custom source anchor"),
+        "{}",
+        r.stderr
+    );
+    let plain = write(dir.path(), "entra-guid.json", ENTRA_JSON.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &plain]);
+    assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
+}
