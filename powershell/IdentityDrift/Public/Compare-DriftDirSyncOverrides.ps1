@@ -39,7 +39,7 @@ function Compare-DriftDirSyncOverrides {
     .PARAMETER Encoding
     The CSV file's encoding: UTF8 (the default: UTF-8 without a byte order mark, as PowerShell 7's UTF8 and the
     CLI's --encoding utf8), UTF8NoBOM (the same), or UTF8BOM (a byte order mark first, so Excel opens
-    non-ASCII names such as Zoë or 山田 intact; the CLI's --encoding utf8bom).
+    non-ASCII names (accented or CJK) intact; the CLI's --encoding utf8bom).
 
     .PARAMETER NoCsv
     Writes no CSV; only returns the objects.
@@ -65,7 +65,7 @@ function Compare-DriftDirSyncOverrides {
     .EXAMPLE
     Compare-DriftDirSyncOverrides -SnapshotPath .\snap -Encoding UTF8BOM
 
-    Writes the CSV with a byte order mark, so Excel shows names such as Zoë intact.
+    Writes the CSV with a byte order mark, so Excel shows non-ASCII names intact.
 
     .EXAMPLE
     Compare-DriftDirSyncOverrides -Demo -Summary -OutputPath $env:TEMP

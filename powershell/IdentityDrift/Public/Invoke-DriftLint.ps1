@@ -31,7 +31,7 @@ function Invoke-DriftLint {
     .PARAMETER Encoding
     The CSV file's encoding: UTF8 (the default: UTF-8 without a byte order mark, as PowerShell 7's UTF8 and the
     CLI's --encoding utf8), UTF8NoBOM (the same), or UTF8BOM (a byte order mark first, so Excel opens
-    non-ASCII names such as Zoë or 山田 intact; the CLI's --encoding utf8bom).
+    non-ASCII names (accented or CJK) intact; the CLI's --encoding utf8bom).
 
     .PARAMETER SnapshotPath
     A snapshot directory (its ad.ldif is read).

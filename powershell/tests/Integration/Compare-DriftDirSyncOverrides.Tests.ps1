@@ -58,7 +58,8 @@ Describe 'Compare-DriftDirSyncOverrides against the native library' {
         $snap = Join-Path -Path $TestDrive -ChildPath 'bom-snap'
         $null = New-Item -ItemType Directory -Path $snap
         Copy-Item -Path (Join-Path -Path $demoDir -ChildPath '*.json') -Destination $snap
-        $dn = 'CN=Zoë 山田,OU=Sync,DC=contoso,DC=com'
+        # Zo + e with diaeresis, a space, and the CJK name Yamada (the files stay ASCII for Windows PowerShell).
+        $dn = 'CN=Zo{0} {1}{2},OU=Sync,DC=contoso,DC=com' -f [char] 0x00EB, [char] 0x5C71, [char] 0x7530
         $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($dn))
         $ldif = (Get-Content -LiteralPath (Join-Path -Path $demoDir -ChildPath 'ad.ldif') -Raw).Replace('dn: CN=Tim McMichael,OU=Sync,DC=contoso,DC=com', "dn:: $b64")
         [IO.File]::WriteAllText((Join-Path -Path $snap -ChildPath 'ad.ldif'), $ldif, (New-Object -TypeName 'System.Text.UTF8Encoding' -ArgumentList $false))
