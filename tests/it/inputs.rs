@@ -337,3 +337,28 @@ fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
     let r = compare(&["--ad", &ad, "--entra", &plain]);
     assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
 }
+
+#[test]
+fn an_export_clixml_file_given_as_json_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let clixml = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n\
+                  <Obj RefId=\"0\"><MS><S N=\"UserPrincipalName\">zoe@contoso.com</S></MS></Obj>\r\n</Objs>";
+    // Export-Clixml writes UTF-16 LE on Windows PowerShell 5.1: detected by content, not by extension.
+    let entra = write(dir.path(), "users.json", &encode(clixml, Enc::Utf16Le));
+    let exo = write(dir.path(), "mailboxes.json", clixml.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("users.json") && r.stderr.contains("Export-Clixml"),
+        "{}",
+        r.stderr
+    );
+    let r = idrift(&["scan", "--demo", "--exo", &exo]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mailboxes.json") && r.stderr.contains("ConvertTo-Json -Depth 10"),
+        "{}",
+        r.stderr
+    );
+}
