@@ -354,7 +354,8 @@ fn an_export_clixml_file_given_as_json_is_named_as_such() {
         "{}",
         r.stderr
     );
-    let r = idrift(&["scan", "--demo", "--exo", &exo]);
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--exo", &exo]);
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(
         r.stderr.contains("mailboxes.json") && r.stderr.contains("ConvertTo-Json -Depth 10"),
