@@ -123,7 +123,7 @@ pub(crate) async fn story<W: World>(w: &W, tmp: &Path) {
     assert_eq!(row.mobile_in_ad.as_deref(), Some("0987654321"));
     assert_eq!(row.mobile_in_entra.as_deref(), Some("1234567890"));
     let csv = tmp.join("ADSyncTools-DirSyncOverrides.csv");
-    write_csv_file(&csv, &rows).unwrap();
+    write_csv_file(&csv, &rows, idrift_app::files::CsvEncoding::Utf8).unwrap();
     let from_csv = read_csv(&csv).unwrap();
     assert_eq!(from_csv, rows);
 

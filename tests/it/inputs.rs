@@ -144,3 +144,222 @@ fn a_truncated_utf16_file_is_named_with_the_reason() {
     assert!(r.stderr.contains("ad.ldif"), "{}", r.stderr);
     assert!(r.stderr.contains("odd number of bytes"), "{}", r.stderr);
 }
+
+fn compare(args: &[&str]) -> crate::support::Run {
+    let mut all = vec!["dirsync", "compare", "--format", "json"];
+    all.extend_from_slice(args);
+    idrift(&all)
+}
+
+/// One saved page of a longer Graph list: its last page still carries `@odata.nextLink`.
+const NEXT: &str = "https://graph.microsoft.com/v1.0/users?$skiptoken=RFNwdAIAAQAAAA";
+
+#[test]
+fn a_graph_export_ending_in_a_next_link_is_refused_as_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let page = ENTRA_JSON.replacen(
+        "{\"value\":[",
+        &format!("{{\"@odata.nextLink\":\"{NEXT}\",\"value\":["),
+        1,
+    );
+    let entra = write(dir.path(), "entra-page1.json", page.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    for needle in ["entra-page1.json", "incomplete", NEXT, "--allow-incomplete"] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    assert_eq!(r.stdout, "");
+
+    let r = compare(&["--ad", &ad, "--entra", &entra, "--allow-incomplete"]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning:") && r.stderr.contains(NEXT),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("zoe@contoso.com"), "{}", r.stdout);
+}
+
+#[test]
+fn every_page_saved_with_only_earlier_pages_linking_on_is_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let users: serde_json::Value = serde_json::from_str(ENTRA_JSON).unwrap();
+    let pages = serde_json::json!([
+        {"@odata.nextLink": NEXT, "value": [users["value"][0]]},
+        {"value": [users["value"][1]]},
+    ]);
+    let entra = write(dir.path(), "entra-all.json", pages.to_string().as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn a_delta_export_ending_in_its_delta_link_is_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let users: serde_json::Value = serde_json::from_str(ENTRA_JSON).unwrap();
+    let pages = serde_json::json!([
+        {"@odata.nextLink": NEXT, "value": [users["value"][0]]},
+        {"@odata.deltaLink": "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=AbC",
+         "value": [users["value"][1],
+                   {"id": "00000000-0000-4000-8000-000000000009", "@removed": {"reason": "changed"}}]},
+    ]);
+    let entra = write(dir.path(), "entra-delta.json", pages.to_string().as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn a_source_with_no_user_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let empty_ad = write(dir.path(), "empty-ad.ldif", b"version: 1\n");
+    let empty_entra = write(dir.path(), "empty-entra.json", b"{\"value\":[]}");
+    for (a, e, named, side) in [
+        (&empty_ad, &entra, "empty-ad.ldif", "Active Directory"),
+        (&ad, &empty_entra, "empty-entra.json", "Entra ID"),
+    ] {
+        let r = compare(&["--ad", a, "--entra", e]);
+        assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+        for needle in [named, side, "no user", "--allow-empty"] {
+            assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+        }
+        assert_eq!(r.stdout, "");
+        let r = compare(&["--ad", a, "--entra", e, "--allow-empty"]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("warning:") && r.stderr.contains(named),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_snapshot_directory_is_checked_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ad.ldif"), AD_LDIF).unwrap();
+    let page = ENTRA_JSON.replacen(
+        "{\"value\":[",
+        &format!("{{\"@odata.nextLink\":\"{NEXT}\",\"value\":["),
+        1,
+    );
+    std::fs::write(dir.path().join("entra-users.json"), page).unwrap();
+    let snap = dir.path().display().to_string();
+    let r = compare(&["--snapshot", &snap]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("entra-users.json") && r.stderr.contains(NEXT),
+        "{}",
+        r.stderr
+    );
+    let r = compare(&["--snapshot", &snap, "--allow-incomplete"]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+}
+
+/// `Get-MgUser -All | ConvertTo-Json` as Windows PowerShell 5.1 writes it: PascalCase, the properties
+/// Get-MgUser has no slot for in `AdditionalProperties`, dates as `/Date(ms)/`.
+const MG_USER_PS51: &str = r##"{
+    "Id":  "00000000-0000-4000-8000-000000000001",
+    "UserPrincipalName":  "zoe@contoso.com",
+    "DisplayName":  "Zoë Müller",
+    "OnPremisesImmutableId":  "AQEBAQEBAQEBAQEBAQEBAQ==",
+    "OnPremisesSyncEnabled":  true,
+    "MobilePhone":  "+41 44 555 0199",
+    "BusinessPhones":  [ "+41 44 555 0000" ],
+    "CreatedDateTime":  "\/Date(1700000000000)\/",
+    "AdditionalProperties":  { "@odata.type":  "#microsoft.graph.user" }
+}"##;
+
+#[test]
+fn get_mguser_convertto_json_from_windows_powershell_as_one_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    // Windows PowerShell 5.1's `>` writes UTF-16 LE with a byte-order mark.
+    let entra = write(
+        dir.path(),
+        "mguser.json",
+        &encode(MG_USER_PS51, Enc::Utf16Le),
+    );
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["Summary"]["CloudTotal"], 1, "{}", r.stdout);
+    let users = idrift_cloud::snapshot::read_users(MG_USER_PS51.as_bytes()).unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].mobile_phone.as_deref(), Some("+41 44 555 0199"));
+}
+
+#[test]
+fn a_value_convertto_json_cut_at_its_default_depth_asks_for_depth_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    for cut in [
+        r#""ProxyAddresses": "System.Object[]""#,
+        r#""AssignedLicenses": "System.Collections.Hashtable""#,
+        r#""AssignedLicenses": ["Microsoft.Graph.PowerShell.Models.MicrosoftGraphAssignedLicense"]"#,
+    ] {
+        let text = MG_USER_PS51.replacen(
+            "\"MobilePhone\"",
+            &format!("{cut},\n    \"MobilePhone\""),
+            1,
+        );
+        let entra = write(dir.path(), "cut.json", text.as_bytes());
+        let r = compare(&["--ad", &ad, "--entra", &entra]);
+        assert_eq!(r.code, ExitCode::from(1), "{cut}: {}", r.stderr);
+        assert!(r.stderr.contains("cut.json"), "{}", r.stderr);
+        assert!(r.stderr.contains("-Depth 10"), "{cut}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let custom = ENTRA_JSON
+        .replace("AQEBAQEBAQEBAQEBAQEBAQ==", "E1001")
+        .replace("AgICAgICAgICAgICAgICAg==", "E1002");
+    let entra = write(dir.path(), "entra.json", custom.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: 2 of 2 cloud users")
+            && r.stderr.contains("custom source anchor"),
+        "{}",
+        r.stderr
+    );
+    let plain = write(dir.path(), "entra-guid.json", ENTRA_JSON.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &plain]);
+    assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
+}
+
+#[test]
+fn an_export_clixml_file_given_as_json_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let clixml = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n\
+                  <Obj RefId=\"0\"><MS><S N=\"UserPrincipalName\">zoe@contoso.com</S></MS></Obj>\r\n</Objs>";
+    // Export-Clixml writes UTF-16 LE on Windows PowerShell 5.1: detected by content, not by extension.
+    let entra = write(dir.path(), "users.json", &encode(clixml, Enc::Utf16Le));
+    let exo = write(dir.path(), "mailboxes.json", clixml.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("users.json") && r.stderr.contains("Export-Clixml"),
+        "{}",
+        r.stderr
+    );
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--exo", &exo]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mailboxes.json") && r.stderr.contains("ConvertTo-Json -Depth 10"),
+        "{}",
+        r.stderr
+    );
+}

@@ -14,7 +14,7 @@ use idrift_core::model::Snapshot;
 use idrift_core::phone::PhoneOptions;
 
 use crate::AppError;
-use crate::files::{read_text, write_atomic};
+use crate::files::read_text;
 use crate::timefmt::adsynctools_stamp;
 
 /// The CSV columns, in order.
@@ -92,12 +92,16 @@ pub fn write_csv(w: &mut dyn Write, rows: &[DirSyncOverrideRow]) -> std::io::Res
     csv.flush()
 }
 
-/// Writes the CSV to `path` atomically.
+/// Writes the CSV to `path` atomically, in `encoding`.
 ///
 /// # Errors
 /// [`AppError::Write`] naming the file.
-pub fn write_csv_file(path: &Path, rows: &[DirSyncOverrideRow]) -> Result<(), AppError> {
-    write_atomic(path, |w| {
+pub fn write_csv_file(
+    path: &Path,
+    rows: &[DirSyncOverrideRow],
+    encoding: crate::files::CsvEncoding,
+) -> Result<(), AppError> {
+    crate::files::write_csv_atomic(path, encoding, |w| {
         write_csv(w, rows).map_err(|source| AppError::Write {
             path: path.to_path_buf(),
             source,

@@ -45,6 +45,35 @@ where
     result
 }
 
+/// The text encoding of a CSV file: UTF-8 (the default, what scripts and most tools expect), or UTF-8 with a
+/// byte order mark, so Excel opens non-ASCII names (Zoë, 山田) intact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+pub enum CsvEncoding {
+    /// UTF-8 without a byte order mark.
+    #[default]
+    Utf8,
+    /// UTF-8 with a byte order mark.
+    Utf8Bom,
+}
+
+/// Writes a CSV file atomically (see [`write_atomic`]): the byte order mark first for
+/// [`CsvEncoding::Utf8Bom`], then what `fill` writes.
+///
+/// # Errors
+/// [`AppError::Write`] naming `path`, or the error `fill` returned.
+pub fn write_csv_atomic<F>(path: &Path, encoding: CsvEncoding, fill: F) -> Result<(), AppError>
+where
+    F: FnOnce(&mut dyn Write) -> Result<(), AppError>,
+{
+    write_atomic(path, |w| {
+        if encoding == CsvEncoding::Utf8Bom {
+            w.write_all("\u{feff}".as_bytes())
+                .map_err(write_err(path))?;
+        }
+        fill(w)
+    })
+}
+
 /// Maps an I/O error while writing `path` into [`AppError::Write`].
 pub fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
     move |source| AppError::Write {

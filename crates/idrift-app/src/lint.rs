@@ -213,9 +213,16 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
     })
 }
 
-/// Writes the CSV export to `path` atomically.
-pub fn write_csv_file(path: &Path, errors: &[LintError]) -> Result<(), AppError> {
-    crate::files::write_atomic(path, |f| write_csv(f, errors))
+/// Writes the CSV export to `path` atomically, in `encoding`.
+///
+/// # Errors
+/// [`AppError::Write`] naming the file.
+pub fn write_csv_file(
+    path: &Path,
+    errors: &[LintError],
+    encoding: crate::files::CsvEncoding,
+) -> Result<(), AppError> {
+    crate::files::write_csv_atomic(path, encoding, |f| write_csv(f, errors))
 }
 
 /// One row as JSON, with IdFix's column names.

@@ -12,7 +12,6 @@ use idrift_core::scan::{Finding, FindingKind, ScanOptions, ScanReport, scan as r
 use serde_json::Value;
 
 use crate::AppError;
-use crate::files::write_atomic;
 
 /// The CSV columns, in order.
 pub const CSV_COLUMNS: [&str; 7] = [
@@ -57,12 +56,16 @@ pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()>
     csv.flush()
 }
 
-/// Writes the findings CSV to `path` atomically.
+/// Writes the findings CSV to `path` atomically, in `encoding`.
 ///
 /// # Errors
 /// [`AppError::Write`] naming the file.
-pub fn write_csv_file(path: &Path, findings: &[Finding]) -> Result<(), AppError> {
-    write_atomic(path, |w| {
+pub fn write_csv_file(
+    path: &Path,
+    findings: &[Finding],
+    encoding: crate::files::CsvEncoding,
+) -> Result<(), AppError> {
+    crate::files::write_csv_atomic(path, encoding, |w| {
         write_csv(w, findings).map_err(|source| AppError::Write {
             path: path.to_path_buf(),
             source,

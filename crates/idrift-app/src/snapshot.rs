@@ -187,11 +187,52 @@ pub fn load_entra_file(path: &Path) -> Result<Vec<CloudUser>, AppError> {
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
 pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<CloudUser>, AppError> {
+    read_entra(path, profile).map(|(users, _)| users)
+}
+
+/// Reads Graph user JSON, keeping what `profile` reads, and checks that the export is complete and not
+/// empty (see [`Completeness`]); the warnings say what `completeness` let through.
+///
+/// # Errors
+/// As for [`load_entra_file_with`], and [`AppError::Parse`] naming the file when the last page carries
+/// `@odata.nextLink` or no user was read (unless `completeness` allows it).
+pub fn load_entra_file_checked(
+    path: &Path,
+    profile: LoadProfile,
+    completeness: Completeness,
+) -> Result<(Vec<CloudUser>, Vec<String>), AppError> {
+    let (users, read) = read_entra(path, profile)?;
+    let mut warnings = Vec::new();
+    completeness.check_entra(path, &read, &mut warnings)?;
+    Ok((users, warnings))
+}
+
+/// Reads an LDIF export of AD users, keeping what `profile` reads, and checks that it holds users (see
+/// [`Completeness`]).
+///
+/// # Errors
+/// As for [`load_ad_file_with`], and [`AppError::Parse`] naming the file when no user was read (unless
+/// `completeness` allows it).
+pub fn load_ad_file_checked(
+    path: &Path,
+    profile: LoadProfile,
+    completeness: Completeness,
+) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+    let (users, mut warnings) = load_ad_file_with(path, profile)?;
+    completeness.check_empty(path, "Active Directory", users.len(), &mut warnings)?;
+    Ok((users, warnings))
+}
+
+fn read_entra(
+    path: &Path,
+    profile: LoadProfile,
+) -> Result<(Vec<CloudUser>, idrift_cloud::snapshot::UsersRead), AppError> {
     // Decoded once (UTF-16 from Windows PowerShell's `Out-File`, Windows-1252, BOMs).
     let text = read_decoded(path)?;
+    refuse_clixml(path, text.text())?;
     // Graph writes about 500 bytes per user with the default properties, more with `$select`.
     let mut users = Vec::with_capacity(text.text().len() / 450);
-    idrift_cloud::snapshot::read_users_each_str(text.text(), |mut u| {
+    let read = idrift_cloud::snapshot::read_users_each_str(text.text(), |mut u| {
         profile.project_cloud(&mut u);
         users.push(u);
     })
@@ -200,7 +241,92 @@ pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<Clo
         message: e.to_string(),
     })?;
     users.shrink_to_fit();
-    Ok(users)
+    Ok((users, read))
+}
+
+/// Refuses an `Export-Clixml` file given where JSON is read, recognised by its content (the `#< CLIXML`
+/// marker or the `<Objs` root), with what to do instead of a JSON syntax error at line 1.
+fn refuse_clixml(path: &Path, text: &str) -> Result<(), AppError> {
+    let start = text.trim_start();
+    if start.starts_with("#< CLIXML") || start.starts_with("<Objs") {
+        return Err(AppError::Parse {
+            path: path.to_path_buf(),
+            message: "this is an Export-Clixml file, and this source is read from JSON: export it again \
+                      with ConvertTo-Json -Depth 10 (for example Get-Mailbox -ResultSize Unlimited | \
+                      ConvertTo-Json -Depth 10 > exo.json)"
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// What a source may lack and still be read: by default an export whose last Graph page still carries
+/// `@odata.nextLink` (one saved page of a longer list) and a source with no user at all are refused, since
+/// both would under-report drift without a word. Delta exports (`@odata.deltaLink`, `@removed` entries)
+/// are complete when their last page carries the delta link.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completeness {
+    /// `--allow-incomplete`: read an export whose last page carries `@odata.nextLink`, with a warning.
+    pub allow_incomplete: bool,
+    /// `--allow-empty`: read a source with no user, with a warning.
+    pub allow_empty: bool,
+}
+
+impl Completeness {
+    /// Checks an Entra export's last page and its user count.
+    ///
+    /// # Errors
+    /// [`AppError::Parse`] naming the file and the nextLink, or the empty source.
+    pub fn check_entra(
+        self,
+        path: &Path,
+        read: &idrift_cloud::snapshot::UsersRead,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), AppError> {
+        if let Some(link) = &read.next_link {
+            let what = format!(
+                "the export is incomplete: its last page carries @odata.nextLink {link} (the pages after it                  were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page                  carries one)"
+            );
+            if !self.allow_incomplete {
+                return Err(AppError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!("{what}, or pass --allow-incomplete to read it as it is"),
+                });
+            }
+            warnings.push(format!(
+                "{}: {what}; read as it is (--allow-incomplete), so drift may be under-reported",
+                path.display()
+            ));
+        }
+        self.check_empty(path, "Entra ID", read.count, warnings)
+    }
+
+    /// Checks that a source holds users.
+    ///
+    /// # Errors
+    /// [`AppError::Parse`] naming the file when it holds none and empty sources are not allowed.
+    pub fn check_empty(
+        self,
+        path: &Path,
+        side: &str,
+        users: usize,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), AppError> {
+        if users > 0 {
+            return Ok(());
+        }
+        let what = format!("the {side} source holds no user, so every result would be empty");
+        if !self.allow_empty {
+            return Err(AppError::Parse {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{what}; check the export (its filter, its base DN), or pass --allow-empty to read it"
+                ),
+            });
+        }
+        warnings.push(format!("{}: {what} (--allow-empty)", path.display()));
+        Ok(())
+    }
 }
 
 /// Reads the `GET /directory/onPremisesSynchronization` response.
@@ -221,6 +347,7 @@ pub fn load_tenant_sync_file(path: &Path) -> Result<Option<TenantSync>, AppError
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file.
 pub fn load_exo_file(path: &Path) -> Result<Vec<ExoRecipient>, AppError> {
     let text = read_decoded(path)?;
+    refuse_clixml(path, text.text())?;
     idrift_cloud::snapshot::read_exo_recipients_str(text.text()).map_err(|e| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -240,7 +367,21 @@ pub fn load_pair(ad: &Path, entra: &Path) -> Result<Loaded, AppError> {
 /// # Errors
 /// The first reader error, naming its file.
 pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
-    load_pair_and(ad, entra, profile, || Ok(())).map(|(loaded, ())| loaded)
+    load_pair_and(ad, entra, profile, None, || Ok(())).map(|(loaded, ())| loaded)
+}
+
+/// [`load_pair_with`], checking both sources as [`load_dir_checked`] does (see [`Completeness`]).
+///
+/// # Errors
+/// The first reader error, naming its file; then the errors of [`Completeness::check_empty`] and
+/// [`Completeness::check_entra`].
+pub fn load_pair_checked(
+    ad: &Path,
+    entra: &Path,
+    profile: LoadProfile,
+    completeness: Completeness,
+) -> Result<Loaded, AppError> {
+    load_pair_and(ad, entra, profile, Some(completeness), || Ok(())).map(|(loaded, ())| loaded)
 }
 
 /// [`load_pair_with`], running `then` on the AD thread once the LDIF is read (the Entra JSON, the larger
@@ -249,11 +390,12 @@ fn load_pair_and<T: Send>(
     ad: &Path,
     entra: &Path,
     profile: LoadProfile,
+    completeness: Option<Completeness>,
     then: impl FnOnce() -> Result<T, AppError> + Send,
 ) -> Result<(Loaded, T), AppError> {
     let (ad_result, entra_result, then_result) = std::thread::scope(|s| {
         let ad_thread = s.spawn(|| (load_ad_file_with(ad, profile), then()));
-        let entra_result = load_entra_file_with(entra, profile);
+        let entra_result = read_entra(entra, profile);
         let (ad_result, then_result) = ad_thread.join().unwrap_or_else(|_| {
             let stopped = || {
                 AppError::Invalid(format!(
@@ -265,9 +407,13 @@ fn load_pair_and<T: Send>(
         });
         (ad_result, entra_result, then_result)
     });
-    let (on_prem, warnings) = ad_result?;
-    let cloud = entra_result?;
+    let (on_prem, mut warnings) = ad_result?;
+    let (cloud, read) = entra_result?;
     let then_value = then_result?;
+    if let Some(c) = completeness {
+        c.check_empty(ad, "Active Directory", on_prem.len(), &mut warnings)?;
+        c.check_entra(entra, &read, &mut warnings)?;
+    }
     let loaded = Loaded {
         snapshot: Snapshot {
             on_prem,
@@ -298,6 +444,29 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, AppError> {
 /// # Errors
 /// [`AppError::MissingFile`] when `ad.ldif` or `entra-users.json` is absent; reader errors naming the file.
 pub fn load_dir_with(dir: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
+    load_dir_inner(dir, profile, None)
+}
+
+/// [`load_dir_with`], checking that `ad.ldif` and `entra-users.json` hold users and that the Entra export
+/// is complete (see [`Completeness`]); the warnings of what `completeness` let through are in
+/// [`Loaded::warnings`].
+///
+/// # Errors
+/// As for [`load_dir_with`], and the errors of [`Completeness::check_entra`] and
+/// [`Completeness::check_empty`].
+pub fn load_dir_checked(
+    dir: &Path,
+    profile: LoadProfile,
+    completeness: Completeness,
+) -> Result<Loaded, AppError> {
+    load_dir_inner(dir, profile, Some(completeness))
+}
+
+fn load_dir_inner(
+    dir: &Path,
+    profile: LoadProfile,
+    completeness: Option<Completeness>,
+) -> Result<Loaded, AppError> {
     if !dir.is_dir() {
         return Err(AppError::Read {
             path: dir.to_path_buf(),
@@ -332,7 +501,7 @@ pub fn load_dir_with(dir: &Path, profile: LoadProfile) -> Result<Loaded, AppErro
         }
         Ok(extra)
     };
-    let (mut loaded, extra) = load_pair_and(&ad, &entra, profile, optional_files)?;
+    let (mut loaded, extra) = load_pair_and(&ad, &entra, profile, completeness, optional_files)?;
     loaded.snapshot.tenant_sync = extra.tenant_sync;
     loaded.snapshot.exo_recipients = extra.exo_recipients;
     loaded.snapshot.exo_users = extra.exo_users;

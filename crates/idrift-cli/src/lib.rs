@@ -57,6 +57,15 @@ impl Ctx<'_> {
             .unwrap_or_default()
     }
 
+    /// The encoding of CSV files (`--encoding`).
+    pub(crate) fn csv_encoding(&self) -> idrift_app::files::CsvEncoding {
+        if self.csv_bom {
+            idrift_app::files::CsvEncoding::Utf8Bom
+        } else {
+            idrift_app::files::CsvEncoding::Utf8
+        }
+    }
+
     /// Reports a warning: printed on standard error as `warning: ...` (nothing with `--quiet`) and kept for
     /// the `"Warnings"` of a JSON result.
     pub(crate) fn warn(&mut self, message: impl Into<String>) -> std::io::Result<()> {

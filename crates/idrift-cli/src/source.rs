@@ -38,6 +38,12 @@ pub(crate) struct SourceArgs {
     /// Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     pub(crate) exo_users: Option<PathBuf>,
+    /// Read a Graph export whose last page still carries @odata.nextLink (one saved page of a longer list), with a warning, instead of refusing it as incomplete.
+    #[arg(long)]
+    pub(crate) allow_incomplete: bool,
+    /// Read an AD or Entra source that holds no user, with a warning, instead of refusing it.
+    #[arg(long)]
+    pub(crate) allow_empty: bool,
     #[command(flatten)]
     pub(crate) conn: ConnArgs,
 }
@@ -329,6 +335,14 @@ impl SourceArgs {
         Ok(self.conn.profile(ctx)?.ad)
     }
 
+    /// What the completeness checks of file sources allow (`--allow-incomplete`, `--allow-empty`).
+    fn completeness(&self) -> snapshot::Completeness {
+        snapshot::Completeness {
+            allow_incomplete: self.allow_incomplete,
+            allow_empty: self.allow_empty,
+        }
+    }
+
     /// Loads the data the arguments name (both AD and Entra ID), printing reader warnings to standard error.
     pub(crate) fn load(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<Loaded> {
         self.load_with(ctx, LoadProfile::Full)
@@ -370,7 +384,7 @@ impl SourceArgs {
         let mut loaded = if self.demo {
             idrift_app::demo::load()?
         } else if let Some(dir) = &self.snapshot {
-            snapshot::load_dir_with(dir, profile)?
+            snapshot::load_dir_checked(dir, profile, self.completeness())?
         } else {
             let ad = match need {
                 Need::NotAd => None,
@@ -397,7 +411,12 @@ impl SourceArgs {
             match (ad, entra) {
                 // Two files: read both at once, on two threads.
                 (Some(ad), Some(entra)) if !is_ldap_url(ad) && !is_graph(entra) => {
-                    loaded = snapshot::load_pair_with(Path::new(ad), Path::new(entra), profile)?;
+                    loaded = snapshot::load_pair_checked(
+                        Path::new(ad),
+                        Path::new(entra),
+                        profile,
+                        self.completeness(),
+                    )?;
                 }
                 _ => self.load_sides(ctx, ad, entra, profile, &mut loaded, &mut live)?,
             }
@@ -427,6 +446,15 @@ impl SourceArgs {
         if let Some(p) = &self.exo_users {
             loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
         }
+        if let Some(w) = idrift_core::anchor::custom_anchor_warning(
+            loaded
+                .snapshot
+                .cloud
+                .iter()
+                .filter_map(|u| u.on_premises_immutable_id.as_deref()),
+        ) {
+            loaded.warnings.push(w);
+        }
         for w in &loaded.warnings {
             ctx.warn(w.clone())?;
         }
@@ -446,7 +474,8 @@ impl SourceArgs {
         match ad {
             Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
             Some(ad) => {
-                let (users, warnings) = snapshot::load_ad_file_with(Path::new(ad), profile)?;
+                let (users, warnings) =
+                    snapshot::load_ad_file_checked(Path::new(ad), profile, self.completeness())?;
                 loaded.snapshot.on_prem = users;
                 loaded.warnings.extend(warnings);
             }
@@ -455,7 +484,13 @@ impl SourceArgs {
         match entra {
             Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
             Some(entra) => {
-                loaded.snapshot.cloud = snapshot::load_entra_file_with(Path::new(entra), profile)?;
+                let (users, warnings) = snapshot::load_entra_file_checked(
+                    Path::new(entra),
+                    profile,
+                    self.completeness(),
+                )?;
+                loaded.snapshot.cloud = users;
+                loaded.warnings.extend(warnings);
             }
             None => {}
         }

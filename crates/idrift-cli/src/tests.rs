@@ -367,6 +367,41 @@ fn encoding_utf8bom_starts_csv_with_a_byte_order_mark() {
     assert!(out.starts_with('\u{feff}'), "{out}");
     let (_, out, _) = run_fixed(&["scan", "--demo", "--format", "csv"], 0);
     assert!(!out.starts_with('\u{feff}'), "{out}");
+    // lint's IdFix CSV, on standard output and in --out, follows --encoding too.
+    let ldif = dir.path().join("ad.ldif");
+    std::fs::write(
+        &ldif,
+        "dn: CN=Zoë,OU=S,DC=x\nobjectClass: user\ncn: Zoë\nuserPrincipalName: zo ë@contoso.com\n\n",
+    )
+    .unwrap();
+    let idfix = dir.path().join("idfix.csv");
+    let (l, i) = (ldif.to_str().unwrap(), idfix.to_str().unwrap());
+    let (code, out, err) = run_fixed(
+        &[
+            "--encoding",
+            "utf8bom",
+            "lint",
+            "--ad",
+            l,
+            "--format",
+            "csv",
+            "--out",
+            i,
+        ],
+        0,
+    );
+    assert_eq!(code, ExitCode::from(3), "{err}");
+    assert!(out.starts_with("\u{feff}DISTINGUISHEDNAME,"), "{out}");
+    assert!(out.contains("CN=Zoë,OU=S,DC=x"), "{out}");
+    let file = std::fs::read_to_string(&idfix).unwrap();
+    assert!(file.starts_with("\u{feff}DISTINGUISHEDNAME,"), "{file}");
+    let (_, out, _) = run_fixed(&["lint", "--ad", l, "--format", "csv", "--out", i], 0);
+    assert!(out.starts_with("DISTINGUISHEDNAME,"), "{out}");
+    assert!(
+        std::fs::read(&idfix)
+            .unwrap()
+            .starts_with(b"DISTINGUISHEDNAME,")
+    );
 }
 
 #[test]

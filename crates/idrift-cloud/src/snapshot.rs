@@ -97,21 +97,38 @@ pub fn read_users_each<R: Read>(
     Ok(n)
 }
 
+/// What [`read_users_each_str`] read besides the users: how many, and the paging annotations that tell
+/// whether the export is complete.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsersRead {
+    /// The number of users handed over.
+    pub count: usize,
+    /// The last page's `@odata.nextLink`: `Some` means the export stopped before the last page.
+    pub next_link: Option<String>,
+    /// The last `@odata.deltaLink` (a delta export's final page carries one).
+    pub delta_link: Option<String>,
+}
+
 /// [`read_users_each`] on text already decoded (the shared decoder, [`idrift_core::text`], turns a file in
-/// any encoding into this text). This is the entry point file loaders use.
+/// any encoding into this text). This is the entry point file loaders use; it also returns the paging
+/// annotations, so a loader can refuse an export whose last page still carries `@odata.nextLink`.
 ///
 /// # Errors
 /// As for [`read_users`].
 pub fn read_users_each_str(
     text: &str,
     mut each: impl FnMut(CloudUser),
-) -> Result<usize, SnapshotError> {
-    let mut n = 0usize;
-    de::read_slice::<CloudUser>(text.as_bytes(), &mut |u| {
-        n += 1;
+) -> Result<UsersRead, SnapshotError> {
+    let mut count = 0usize;
+    let meta = de::read_slice::<CloudUser>(text.as_bytes(), &mut |u| {
+        count += 1;
         each(u);
     })?;
-    Ok(n)
+    Ok(UsersRead {
+        count,
+        next_link: meta.next_link,
+        delta_link: meta.delta_link,
+    })
 }
 
 /// Reads the tenant sync object: the `GET /directory/onPremisesSynchronization` response

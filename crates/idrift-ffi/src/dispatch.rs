@@ -208,7 +208,7 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
     };
     let report = idrift_app::dirsync::compare(&loaded.snapshot, &phone);
     if let Some(path) = &out {
-        idrift_app::dirsync::write_csv_file(path, &report.rows)?;
+        idrift_app::dirsync::write_csv_file(path, &report.rows, args.encoding)?;
     }
     let body = wire::DirSyncCompareResult {
         summary: &report.summary,
@@ -509,7 +509,7 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
         });
     }
     if let Some(path) = csv {
-        idrift_app::scan::write_csv_file(path, &report.findings)?;
+        idrift_app::scan::write_csv_file(path, &report.findings, args.encoding)?;
     }
     let body = wire::ScanResult {
         report: &report,

@@ -41,6 +41,9 @@ pub(crate) struct LintArgs {
     /// Also write IdFix's CSV here.
     #[serde(default)]
     out_path: Option<PathBuf>,
+    /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
+    #[serde(default)]
+    encoding: idrift_app::files::CsvEncoding,
 }
 
 /// The AD side of a source, as `Lint` and `Lint.Fix` read or write it.
@@ -102,7 +105,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
         }
     };
     if let Some(path) = out {
-        idrift_app::lint::write_csv_file(path, &report.errors)?;
+        idrift_app::lint::write_csv_file(path, &report.errors, args.encoding)?;
     }
     crate::wire::encode_ok(&idrift_app::lint::report_json(&report), &warnings)
         .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))

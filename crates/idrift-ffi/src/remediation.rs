@@ -294,7 +294,11 @@ fn resume(
 /// write), a remediation journal through the remediation target (`idrift undo JOURNAL`).
 pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Undo";
-    let log = journal::read(absolute(OP, "Journal", &args.journal)?)?;
+    let paths = args.paths(OP)?;
+    if paths.len() > 1 {
+        return undo_many(&paths, &args);
+    }
+    let log = journal::read(absolute(OP, "Journal", &paths[0])?)?;
     let mut warnings = log.warnings.clone();
     if remediate::remediation_note(&log).is_ok() {
         let (spec, not_undone) = remediate::undo_spec(&log)?;
@@ -355,6 +359,7 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         let body = UndoResult {
             kind: "Remediation",
             undoing: log.path.clone(),
+            journals: vec![log.path.clone()],
             undoing_command: log.header.command.clone(),
             not_undone,
             write,
@@ -398,6 +403,7 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     let body = UndoResult {
         kind: "DirSync",
         undoing: log.path.clone(),
+        journals: vec![log.path.clone()],
         undoing_command: log.header.command.clone(),
         not_undone,
         write,
@@ -444,7 +450,87 @@ fn undo_lint(
     let body = UndoResult {
         kind: "Lint",
         undoing: log.path.clone(),
+        journals: vec![log.path.clone()],
         undoing_command: log.header.command.clone(),
+        not_undone,
+        write,
+    };
+    ok(&body, &warnings)
+}
+
+/// The undo of several dirsync journals as one plan with one journal: their reversals in the order given
+/// (each journal's newest write first), renumbered, through the directories of `Source`.
+fn undo_many(paths: &[std::path::PathBuf], args: &UndoArgs) -> Result<Vec<u8>, CallError> {
+    const OP: &str = "Undo";
+    let mut warnings = Vec::new();
+    let mut ops = Vec::new();
+    let mut not_undone = Vec::new();
+    let mut commands: Vec<String> = Vec::new();
+    let mut undoes = Vec::new();
+    let mut logs = Vec::new();
+    for p in paths {
+        let log = journal::read(absolute(OP, "Journals", p)?)?;
+        if remediate::remediation_note(&log).is_ok() || idrift_app::lint::is_lint_journal(&log) {
+            return Err(CallError::InvalidArgs {
+                op: OP,
+                message: format!(
+                    "{}: a remediation or lint journal is undone on its own (Journal), not together with others",
+                    log.path.display()
+                ),
+            });
+        }
+        warnings.extend(log.warnings.iter().cloned());
+        let (spec, skipped) = journal::undo_spec(&log);
+        ops.extend(spec.ops);
+        not_undone.extend(skipped);
+        undoes.extend(spec.undoes);
+        if !commands.contains(&log.header.command) {
+            commands.push(log.header.command.clone());
+        }
+        logs.push(log.path.clone());
+    }
+    journal::number(&mut ops);
+    let spec = journal::PlanSpec {
+        command: format!("undo {}", commands.join(", ")),
+        ops,
+        notes: Vec::new(),
+        undoes: Some(undoes.join("; ")),
+    };
+    let mut write = wire::WriteResult {
+        command: spec.command.clone(),
+        writes_to: String::new(),
+        applied: false,
+        planned: Vec::new(),
+        report: None,
+        journal_path: None,
+        notes: Vec::new(),
+        not_planned: Vec::new(),
+        preview: None,
+        item_errors: Vec::new(),
+    };
+    if !spec.ops.is_empty() {
+        let t = targets::open(OP, &args.source)?;
+        warnings.extend(t.warnings.iter().cloned());
+        let reminder = spec
+            .ops
+            .iter()
+            .any(|o| o.op == OP_BYPASS || o.op == OP_AD_PHONES)
+            .then_some(INITIAL_SYNC_REMINDER);
+        write = writes::run(
+            OP,
+            &t,
+            &spec,
+            &args.write,
+            RunOptions::default(),
+            reminder,
+            writes::result(&spec.command, &t),
+        )?;
+    }
+    let body = UndoResult {
+        kind: "DirSync",
+        undoing: logs.first().cloned().unwrap_or_default(),
+        journals: logs,
+        undoing_command: commands.join(", "),
         not_undone,
         write,
     };

@@ -292,6 +292,9 @@ pub(crate) struct DirSyncCompareArgs {
     /// Absent: the process's current directory.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
+    /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
+    #[serde(default)]
+    pub(crate) encoding: idrift_app::files::CsvEncoding,
 }
 
 /// The result of `DirSync.Compare`: the report (`Summary`, `Rows`) and the CSV written, if any.
@@ -531,6 +534,9 @@ pub(crate) struct ScanArgs {
     /// Also write the findings CSV to this file.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
+    /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
+    #[serde(default)]
+    pub(crate) encoding: idrift_app::files::CsvEncoding,
 }
 
 /// The result of `Scan`.
@@ -685,9 +691,37 @@ pub(crate) struct UndoArgs {
     /// The directories the run wrote to (the same source it was given).
     pub(crate) source: SourceSpec,
     /// The journal of the run to undo.
-    pub(crate) journal: PathBuf,
+    #[serde(default)]
+    pub(crate) journal: Option<PathBuf>,
+    /// Several dirsync journals undone as one plan with one journal (a pipeline of `Undo-DriftChange`),
+    /// newest last as given.
+    #[serde(default)]
+    pub(crate) journals: Vec<PathBuf>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
+}
+
+impl UndoArgs {
+    /// The journals to undo: `Journal` and `Journals`, each once, in order.
+    ///
+    /// # Errors
+    /// [`CallError::InvalidArgs`] when neither names one.
+    pub(crate) fn paths(&self, op: &'static str) -> Result<Vec<PathBuf>, crate::error::CallError> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        for p in self.journal.iter().chain(&self.journals) {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        if out.is_empty() {
+            return Err(crate::error::CallError::InvalidArgs {
+                op,
+                message: "Journal (or Journals) is required: the journal of the run to undo"
+                    .to_owned(),
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// The result of `Undo`.
@@ -696,8 +730,10 @@ pub(crate) struct UndoArgs {
 pub(crate) struct UndoResult {
     /// `DirSync` or `Remediation`: which kind of journal is undone.
     pub(crate) kind: &'static str,
-    /// The journal undone.
+    /// The journal undone (the first, when several are).
     pub(crate) undoing: PathBuf,
+    /// Every journal undone by this one plan.
+    pub(crate) journals: Vec<PathBuf>,
     /// The command of the run undone.
     pub(crate) undoing_command: String,
     /// Operations of that run that cannot be reversed, and why.

@@ -18,6 +18,25 @@ function Resolve-DriftPath {
     $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
 
+# The wire's CSV encoding for a cmdlet's -Encoding: UTF8BOM writes a byte order mark; UTF8 and UTF8NoBOM
+# do not (UTF8 means no BOM here, as in PowerShell 7 and the CLI's --encoding utf8).
+function ConvertTo-DriftCsvEncoding {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [ValidateSet('UTF8', 'UTF8BOM', 'UTF8NoBOM')]
+        [string] $Encoding
+    )
+
+    if ($Encoding -eq 'UTF8BOM') {
+        'Utf8Bom'
+    }
+    else {
+        'Utf8'
+    }
+}
+
 function ConvertTo-DriftSource {
     [CmdletBinding()]
     [OutputType([hashtable])]

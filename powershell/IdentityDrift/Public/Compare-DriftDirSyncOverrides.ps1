@@ -36,6 +36,11 @@ function Compare-DriftDirSyncOverrides {
     Where to write the CSV: an existing directory (the ADSyncTools file name is used inside it) or a file
     path. Defaults to the current file-system location.
 
+    .PARAMETER Encoding
+    The CSV file's encoding: UTF8 (the default: UTF-8 without a byte order mark, as PowerShell 7's UTF8 and the
+    CLI's --encoding utf8), UTF8NoBOM (the same), or UTF8BOM (a byte order mark first, so Excel opens
+    non-ASCII names (accented or CJK) intact; the CLI's --encoding utf8bom).
+
     .PARAMETER NoCsv
     Writes no CSV; only returns the objects.
 
@@ -56,6 +61,11 @@ function Compare-DriftDirSyncOverrides {
     Connect-Drift -SnapshotPath .\snap; Compare-DriftDirSyncOverrides -NoCsv | Where-Object { -not $_.FormatOnly }
 
     Lists only the users whose numbers really differ, not just in formatting, and writes no file.
+
+    .EXAMPLE
+    Compare-DriftDirSyncOverrides -SnapshotPath .\snap -Encoding UTF8BOM
+
+    Writes the CSV with a byte order mark, so Excel shows non-ASCII names intact.
 
     .EXAMPLE
     Compare-DriftDirSyncOverrides -Demo -Summary -OutputPath $env:TEMP
@@ -92,6 +102,9 @@ function Compare-DriftDirSyncOverrides {
 
         [switch] $NoCsv,
 
+        [ValidateSet('UTF8', 'UTF8BOM', 'UTF8NoBOM')]
+        [string] $Encoding = 'UTF8',
+
         [ValidatePattern('^[A-Za-z]{2}$')]
         [string] $DefaultRegion,
 
@@ -120,6 +133,7 @@ function Compare-DriftDirSyncOverrides {
     $arguments = @{ Source = $source; WriteCsv = [bool] $writeCsv }
     if ($writeCsv) {
         $arguments['OutPath'] = $outPath
+        $arguments['Encoding'] = ConvertTo-DriftCsvEncoding -Encoding $Encoding
     }
     if ($PSBoundParameters.ContainsKey('DefaultRegion')) {
         $arguments['DefaultRegion'] = $DefaultRegion.ToUpperInvariant()

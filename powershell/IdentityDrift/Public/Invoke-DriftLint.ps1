@@ -28,6 +28,11 @@ function Invoke-DriftLint {
     .PARAMETER OutputPath
     Also writes IdFix's CSV (DISTINGUISHEDNAME,...,ACTION) to this file.
 
+    .PARAMETER Encoding
+    The CSV file's encoding: UTF8 (the default: UTF-8 without a byte order mark, as PowerShell 7's UTF8 and the
+    CLI's --encoding utf8), UTF8NoBOM (the same), or UTF8BOM (a byte order mark first, so Excel opens
+    non-ASCII names (accented or CJK) intact; the CLI's --encoding utf8bom).
+
     .PARAMETER SnapshotPath
     A snapshot directory (its ad.ldif is read).
 
@@ -62,6 +67,9 @@ function Invoke-DriftLint {
         [ValidateNotNullOrEmpty()]
         [string] $OutputPath,
 
+        [ValidateSet('UTF8', 'UTF8BOM', 'UTF8NoBOM')]
+        [string] $Encoding = 'UTF8',
+
         [ValidateNotNullOrEmpty()]
         [string] $SnapshotPath,
 
@@ -81,6 +89,7 @@ function Invoke-DriftLint {
         $csv = Resolve-DriftPath -Path $OutputPath -Cmdlet $PSCmdlet
         if ($PSCmdlet.ShouldProcess($csv, 'Write the lint CSV')) {
             $arguments['OutPath'] = $csv
+            $arguments['Encoding'] = ConvertTo-DriftCsvEncoding -Encoding $Encoding
         }
     }
     $ok = Resolve-DriftResponse -Response (Invoke-DriftNative -Op 'Lint' -Arguments $arguments) -Cmdlet $PSCmdlet -Target $source

@@ -34,6 +34,11 @@ function Invoke-DriftScan {
     .PARAMETER OutputPath
     Also writes the findings CSV to this file.
 
+    .PARAMETER Encoding
+    The CSV file's encoding: UTF8 (the default: UTF-8 without a byte order mark, as PowerShell 7's UTF8 and the
+    CLI's --encoding utf8), UTF8NoBOM (the same), or UTF8BOM (a byte order mark first, so Excel opens
+    non-ASCII names (accented or CJK) intact; the CLI's --encoding utf8bom).
+
     .PARAMETER SnapshotPath
     A snapshot directory (ad.ldif, entra-users.json, exo-recipients.json, exo-users.json, ...).
 
@@ -92,6 +97,9 @@ function Invoke-DriftScan {
         [ValidateNotNullOrEmpty()]
         [string] $OutputPath,
 
+        [ValidateSet('UTF8', 'UTF8BOM', 'UTF8NoBOM')]
+        [string] $Encoding = 'UTF8',
+
         [ValidateNotNullOrEmpty()]
         [string] $SnapshotPath,
 
@@ -131,6 +139,7 @@ function Invoke-DriftScan {
         $csv = Resolve-DriftPath -Path $OutputPath -Cmdlet $PSCmdlet
         if ($PSCmdlet.ShouldProcess($csv, 'Write the findings CSV')) {
             $arguments['OutPath'] = $csv
+            $arguments['Encoding'] = ConvertTo-DriftCsvEncoding -Encoding $Encoding
         }
     }
 

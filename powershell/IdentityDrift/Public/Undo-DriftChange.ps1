@@ -87,13 +87,18 @@ function Undo-DriftChange {
     }
 
     end {
-        # The journals of one pipeline are undone after the pipeline has ended, newest last as given, each as
-        # a whole; their undo journals get distinct names even within one second.
-        for ($i = 0; $i -lt $journals.Count; $i++) {
-            Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $i -Total $journals.Count -Status $journals[$i]
-            $arguments = @{ Source = $source; Journal = $journals[$i] }
-            Invoke-DriftWrite -Op 'Undo' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $undoJournal -AllOrNothing
+        # The journals of one pipeline are undone after the pipeline has ended as one plan with one undo
+        # journal (their reversals in the order given), applied as a whole.
+        if ($journals.Count -eq 0) {
+            return
         }
-        Write-DriftProgress -Activity $PSCmdlet.MyInvocation.MyCommand.Name -Id 2 -Index $journals.Count -Total $journals.Count
+        $arguments = @{ Source = $source }
+        if ($journals.Count -eq 1) {
+            $arguments['Journal'] = $journals[0]
+        }
+        else {
+            $arguments['Journals'] = $journals.ToArray()
+        }
+        Invoke-DriftWrite -Op 'Undo' -Arguments $arguments -Cmdlet $PSCmdlet -JournalPath $undoJournal -AllOrNothing
     }
 }

@@ -53,6 +53,35 @@ Describe 'Compare-DriftDirSyncOverrides against the native library' {
         }
     }
 
+    It 'writes the CSV with a byte order mark for -Encoding UTF8BOM, and non-ASCII names survive' {
+        # The demo with Tim McMichael's DN renamed to non-ASCII (base64 in the LDIF, as RFC 2849 asks).
+        $snap = Join-Path -Path $TestDrive -ChildPath 'bom-snap'
+        $null = New-Item -ItemType Directory -Path $snap
+        Copy-Item -Path (Join-Path -Path $demoDir -ChildPath '*.json') -Destination $snap
+        # Zo + e with diaeresis, a space, and the CJK name Yamada (the files stay ASCII for Windows PowerShell).
+        $dn = 'CN=Zo{0} {1}{2},OU=Sync,DC=contoso,DC=com' -f [char] 0x00EB, [char] 0x5C71, [char] 0x7530
+        $b64 = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($dn))
+        $ldif = (Get-Content -LiteralPath (Join-Path -Path $demoDir -ChildPath 'ad.ldif') -Raw).Replace('dn: CN=Tim McMichael,OU=Sync,DC=contoso,DC=com', "dn:: $b64")
+        [IO.File]::WriteAllText((Join-Path -Path $snap -ChildPath 'ad.ldif'), $ldif, (New-Object -TypeName 'System.Text.UTF8Encoding' -ArgumentList $false))
+
+        $bomFile = Join-Path -Path $TestDrive -ChildPath 'bom.csv'
+        $plainFile = Join-Path -Path $TestDrive -ChildPath 'plain.csv'
+        $null = Compare-DriftDirSyncOverrides -SnapshotPath $snap -OutputPath $bomFile -Encoding UTF8BOM -Confirm:$false
+        $null = Compare-DriftDirSyncOverrides -SnapshotPath $snap -OutputPath $plainFile -Confirm:$false
+
+        $bytes = [IO.File]::ReadAllBytes($bomFile)
+        $bytes[0..2] | Should -Be @(0xEF, 0xBB, 0xBF)
+        $plain = [IO.File]::ReadAllBytes($plainFile)
+        $plain[0] | Should -Be ([byte][char]'"') -Because 'the default is UTF-8 without a byte order mark'
+        $bytes.Count | Should -Be ($plain.Count + 3)
+
+        $rows = @(Import-Csv -LiteralPath $bomFile -Encoding UTF8)
+        $tim = @($rows | Where-Object { $_.UserPrincipalName -eq 'tim.mcmichael@contoso.com' })
+        $tim.Count | Should -Be 1
+        $tim[0].DistinguishedName | Should -Be $dn
+        $rows[0].PSObject.Properties.Name[0] | Should -Be 'UserPrincipalName' -Because 'the BOM is not part of the first header'
+    }
+
     It 'gives the same answer from the snapshot directory, the export files and the profile' {
         $fromDemo = Compare-DriftDirSyncOverrides -Demo -NoCsv | ConvertTo-Json -Depth 5
         $fromDir = Compare-DriftDirSyncOverrides -SnapshotPath $demoDir -NoCsv | ConvertTo-Json -Depth 5

@@ -68,13 +68,28 @@ Describe 'A pipeline of users with the native library' {
         @(Get-ChildItem -LiteralPath $journals).Count | Should -Be 0
     }
 
-    It 'gives two undo runs in the same second two journals' {
+    It 'undoes two piped journals as one plan with one undo journal, and -WhatIf writes nothing' {
+        $ldif = Join-Path -Path $snap -ChildPath 'ad.ldif'
+        $original = [IO.File]::ReadAllBytes($ldif)
         $a = Set-DriftDirSyncOverridesUser 'ada.lovelace@contoso.com' -MobileInAD '1' -SnapshotPath $snap -JournalPath (Join-Path $journals 'a.jsonl') -Confirm:$false
         $b = Set-DriftDirSyncOverridesUser 'tim.mcmichael@contoso.com' -MobileInAD '2' -SnapshotPath $snap -JournalPath (Join-Path $journals 'b.jsonl') -Confirm:$false
         $undoDir = Join-Path -Path $TestDrive -ChildPath ([guid]::NewGuid().ToString())
         $null = New-Item -ItemType Directory -Path $undoDir
+        $changed = [IO.File]::ReadAllBytes($ldif)
+
+        $null = $a, $b | Undo-DriftChange -SnapshotPath $snap -JournalPath $undoDir -WhatIf -WarningAction SilentlyContinue
+        @(Get-ChildItem -LiteralPath $undoDir).Count | Should -Be 0
+        [IO.File]::ReadAllBytes($ldif) | Should -Be $changed
+
         $undone = @($a, $b | Undo-DriftChange -SnapshotPath $snap -JournalPath $undoDir -Confirm:$false -WarningAction SilentlyContinue)
         @($undone | Where-Object { $_.Status -eq 'Applied' }).Count | Should -Be 2
-        @(Get-ChildItem -LiteralPath $undoDir).Count | Should -Be 2
+        @(Get-ChildItem -LiteralPath $undoDir).Count | Should -Be 1
+        @($undone | Select-Object -ExpandProperty Journal -Unique).Count | Should -Be 1
+        [IO.File]::ReadAllBytes($ldif) | Should -Be $original
+
+        # The one undo journal is itself undone as a whole: both values come back.
+        $redo = @($undone[0] | Undo-DriftChange -SnapshotPath $snap -JournalPath (Join-Path -Path $undoDir -ChildPath 'redo.jsonl') -Confirm:$false -WarningAction SilentlyContinue)
+        @($redo | Where-Object { $_.Status -eq 'Applied' }).Count | Should -Be 2
+        [IO.File]::ReadAllBytes($ldif) | Should -Be $changed
     }
 }

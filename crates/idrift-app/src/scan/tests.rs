@@ -1,5 +1,6 @@
 //! Tests of the scan on the bundled demo, and of the findings CSV.
 
+use crate::files::CsvEncoding;
 use idrift_core::scan::{FindingKind, Severity};
 
 use super::*;
@@ -112,11 +113,22 @@ fn csv_has_one_quoted_row_per_finding_with_the_evidence_as_json() {
 fn csv_file_is_written_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("findings.csv");
-    write_csv_file(&path, &[]).unwrap();
+    write_csv_file(&path, &[], CsvEncoding::Utf8).unwrap();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "\"Kind\",\"Severity\",\"UserPrincipalName\",\"ObjectId\",\"DistinguishedName\",\"Recommendation\",\"Evidence\"\r\n"
     );
-    let e = write_csv_file(&dir.path().join("missing").join("x.csv"), &[]).unwrap_err();
+    let e = write_csv_file(
+        &dir.path().join("missing").join("x.csv"),
+        &[],
+        CsvEncoding::Utf8,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("x.csv"), "{e}");
+    write_csv_file(&path, &[], CsvEncoding::Utf8Bom).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}\"Kind\"".as_bytes()),
+        "{bytes:?}"
+    );
 }

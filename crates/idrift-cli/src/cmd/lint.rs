@@ -134,11 +134,14 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Format::Json => {
             ctx.print_json(&idrift_app::lint::report_json(&report))?;
         }
-        Format::Csv => idrift_app::lint::write_csv(&mut *ctx.out, &report.errors)?,
+        Format::Csv => {
+            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
+            idrift_app::lint::write_csv(&mut *ctx.out, &report.errors)?;
+        }
         Format::Table => render_table(&report, ctx)?,
     }
     if let Some(path) = &args.out {
-        idrift_app::lint::write_csv_file(path, &report.errors)?;
+        idrift_app::lint::write_csv_file(path, &report.errors, ctx.csv_encoding())?;
     }
     Ok(ExitCode::from(if report.errors.is_empty() { 0 } else { 3 }))
 }

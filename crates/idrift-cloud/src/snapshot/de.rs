@@ -45,8 +45,9 @@ pub(crate) struct Tracker {
     meta: RefCell<PageMeta>,
 }
 
-/// The paging annotations of the page objects read: the last `@odata.nextLink` and `@odata.deltaLink`,
-/// and every `@adminapi.warnings` entry.
+/// The paging annotations of the page objects read: the last page's `@odata.nextLink` (`None` when the
+/// last page has none: the export is complete), the last `@odata.deltaLink`, and every
+/// `@adminapi.warnings` entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PageMeta {
     /// `@odata.nextLink` (or the bare `odata.nextLink` some Exchange responses use).
@@ -560,11 +561,13 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
         let mut map = idrift_core::strict::UniqueKeys::new(map, true);
         let mut acc = T::Acc::default();
         let mut page = false;
+        // This object's own `@odata.nextLink`: the last page's is the one that tells a complete export.
+        let mut next_link = None;
         while let Some(key) = map.next_key_seed(TopKeySeed::<T>(PhantomData))? {
             let key = match key {
                 TopKey::Item(k) => k,
                 TopKey::NextLink => {
-                    self.t.meta.borrow_mut().next_link = map.next_value::<Option<String>>()?;
+                    next_link = map.next_value::<Option<String>>()?;
                     continue;
                 }
                 TopKey::DeltaLink => {
@@ -603,7 +606,9 @@ impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
                 }
             }
         }
-        if !page {
+        if page {
+            self.t.meta.borrow_mut().next_link = next_link;
+        } else {
             self.t.item(self.outer, None);
             if let Some(item) = T::finish(acc)? {
                 (self.out)(item);
@@ -709,6 +714,54 @@ pub(super) fn opt_bool<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<boo
     map.next_value::<Option<bool>>()
 }
 
+/// Windows PowerShell 5.1's `ConvertTo-Json` writes a date as `/Date(milliseconds since 1970)/`, with an
+/// optional `+hhmm` offset that does not change the instant; this reads it as ISO 8601 UTC (what Graph
+/// writes). Any other text is `None`.
+pub(super) fn ms_date(v: &str) -> Option<String> {
+    let inner = v.strip_prefix("/Date(")?.strip_suffix(")/")?;
+    let digits_end = inner
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| *c == '+' || *c == '-')
+        .map_or(inner.len(), |(i, _)| i);
+    let ms: i64 = inner.get(..digits_end)?.parse().ok()?;
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    ))
+}
+
+/// The error for a value `ConvertTo-Json` cut off at its default `-Depth` (2): where an array or object
+/// belongs, it wrote the .NET type name (`System.Object[]`, `System.Collections.Hashtable`, a Graph model
+/// class) or a `@{...}` rendering instead.
+pub(super) fn truncated_by_depth<E: de::Error>(v: &str) -> Option<E> {
+    let cut = v == "System.Object[]"
+        || v.starts_with("System.Collections.")
+        || v.starts_with("Microsoft.Graph.PowerShell.Models.")
+        || (v.starts_with("@{") && v.ends_with('}'));
+    cut.then(|| {
+        E::custom(format!(
+            "found the text {v:?} where ConvertTo-Json cut off a nested value at its default -Depth of 2; \
+             export again with ConvertTo-Json -Depth 10"
+        ))
+    })
+}
+
 /// A string collection: an array of strings, `null` (empty), a lone string (one value), or the
 /// `{"value":[...],"Count":n}` wrapper Windows PowerShell 5.1's `ConvertTo-Json` writes for some arrays.
 pub(super) struct StringList<'a>(pub(super) &'a Tracker);
@@ -733,11 +786,14 @@ impl<'de> Visitor<'de> for StringList<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+        if let Some(e) = truncated_by_depth(v) {
+            return Err(e);
+        }
         Ok(no_nul(Some(v.to_owned()))?.into_iter().collect())
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<String>, E> {
-        Ok(no_nul(Some(v))?.into_iter().collect())
+        self.visit_str(&v)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
@@ -796,11 +852,17 @@ impl<'de> Visitor<'de> for Text {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
-        no_nul(Some(v.to_owned()))
+        match ms_date(v) {
+            Some(iso) => Ok(Some(iso)),
+            None => no_nul(Some(v.to_owned())),
+        }
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Option<String>, E> {
-        no_nul(Some(v))
+        match ms_date(&v) {
+            Some(iso) => Ok(Some(iso)),
+            None => no_nul(Some(v)),
+        }
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {

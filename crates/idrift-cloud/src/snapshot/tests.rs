@@ -802,3 +802,43 @@ fn a_nul_in_a_snapshot_value_is_an_error() {
     let e = users_err("[{\"id\":\"1\",\"proxyAddresses\":[\"smtp:a\\u0000@x\"]}]");
     assert!(e.message.contains("NUL"), "{e}");
 }
+
+#[test]
+fn the_last_pages_next_link_tells_an_incomplete_export() {
+    let read = |text: &str| read_users_each_str(text, |_| {}).unwrap();
+    let complete = r#"[{"value":[{"id":"a"}],"@odata.nextLink":"n1"},{"value":[{"id":"b"}]}]"#;
+    assert_eq!(read(complete).next_link, None);
+    assert_eq!(read(complete).count, 2);
+    let cut = r#"{"value":[{"id":"a"}],"@odata.nextLink":"n1"}{"@odata.nextLink":"n2","value":[{"id":"b"}]}"#;
+    assert_eq!(read(cut).next_link.as_deref(), Some("n2"));
+    let delta = r#"[{"value":[{"id":"a"}],"@odata.nextLink":"n1"},{"value":[{"id":"b","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"d"}]"#;
+    let d = read(delta);
+    assert_eq!(
+        (d.next_link, d.delta_link.as_deref(), d.count),
+        (None, Some("d"), 1)
+    );
+    // A bare array has no paging annotation at all.
+    assert_eq!(read(r#"[{"id":"a"}]"#).next_link, None);
+}
+
+#[test]
+fn windows_powershell_dates_read_as_iso_8601() {
+    assert_eq!(
+        de::ms_date("/Date(1700000000000)/").as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(1700000000000+0100)/").as_deref(),
+        Some("2023-11-14T22:13:20Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(-86400000)/").as_deref(),
+        Some("1969-12-31T00:00:00Z")
+    );
+    assert_eq!(
+        de::ms_date("/Date(951782400000)/").as_deref(),
+        Some("2000-02-29T00:00:00Z")
+    );
+    assert_eq!(de::ms_date("2023-11-14T22:13:20Z"), None);
+    assert_eq!(de::ms_date("/Date(x)/"), None);
+}

@@ -431,6 +431,15 @@ impl<'de, O: SubObject> Visitor<'de> for ObjList<'_, O> {
         Ok(Vec::new())
     }
 
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<O>, E> {
+        Err(super::de::truncated_by_depth(v).unwrap_or_else(|| {
+            E::custom(format_args!(
+                "expected an array of {}, found the string {v:?}",
+                O::WHAT
+            ))
+        }))
+    }
+
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<O>, A::Error> {
         let mut out = Vec::new();
         loop {

@@ -40,6 +40,8 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         refs: HashMap::new(),
         type_names: HashMap::new(),
         seen_root: false,
+        line_pos: 0,
+        line_no: 1,
     };
     parser.run(&text[body_start..])?;
     Ok(parser.doc)
@@ -113,7 +115,16 @@ struct Parser<'t> {
     /// `<TN RefId>` to type names.
     type_names: HashMap<String, Vec<String>>,
     seen_root: bool,
+    /// The offset up to which newlines are counted, and the line there: objects open in increasing
+    /// order, so each object's line costs only the text since the previous one (linear, not quadratic).
+    line_pos: usize,
+    line_no: usize,
 }
+
+/// How deeply elements may nest. `Export-Clixml` writes a few levels per `-Depth` step (its default
+/// `-Depth` is 2; deeper exports stay far below this); a deeper document is refused at once instead of
+/// costing time and memory on what is not a PowerShell export.
+pub(crate) const MAX_DEPTH: usize = 1_000;
 
 const PRIMITIVES: [&str; 24] = [
     "S", "C", "B", "DT", "TS", "By", "SB", "U16", "I16", "U32", "I32", "U64", "I64", "Sg", "Db",
@@ -259,7 +270,33 @@ impl Parser<'_> {
         Ok(None)
     }
 
+    /// The line of byte `at` (at or after the last offset asked for, which is how elements open).
+    fn line_at(&mut self, at: usize) -> usize {
+        let at = at.min(self.text.len());
+        if at < self.line_pos {
+            self.line_pos = 0;
+            self.line_no = 1;
+        }
+        let newlines = self
+            .text
+            .as_bytes()
+            .get(self.line_pos..at)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        self.line_no += newlines;
+        self.line_pos = at;
+        self.line_no
+    }
+
     fn open(&mut self, e: &BytesStart<'_>, at: usize, empty: bool) -> Result<(), MigrationError> {
+        if !empty && self.stack.len() >= MAX_DEPTH {
+            return Err(self.syntax(
+                at,
+                format!(
+                    "elements nested more than {MAX_DEPTH} levels deep: this is not an Export-Clixml file \
+                     (it writes a few levels per -Depth step)"
+                ),
+            ));
+        }
         let qname = e.name();
         let tag = qname.as_ref();
         let parent_is_skip = matches!(self.stack.last(), Some((Frame::Skip, _)));
@@ -288,7 +325,7 @@ impl Parser<'_> {
         let name = self.attr(e, "N", at)?;
         match tag {
             "Obj" => {
-                let (line, _) = line_col(self.text, at);
+                let line = self.line_at(at);
                 let id = self.doc.push(Obj {
                     line: Some(line),
                     ..Obj::default()

@@ -176,6 +176,41 @@ fn compare_to_a_named_file_writes_that_file() {
     assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["CsvPath"], serde_json::json!(file));
     assert!(file.is_file());
+    assert!(
+        std::fs::read(&file)
+            .unwrap()
+            .starts_with(b"\"UserPrincipalName\"")
+    );
+}
+
+#[test]
+fn encoding_utf8bom_starts_each_csv_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let compare = dir.path().join("overrides.csv");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"OutPath":compare,"Encoding":"Utf8Bom"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        std::fs::read(&compare)
+            .unwrap()
+            .starts_with(b"\xef\xbb\xbf\"UserPrincipalName\"")
+    );
+    let scan = dir.path().join("findings.csv");
+    let (status, v) = call_json(
+        serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Utf8Bom"}}),
+    );
+    assert_eq!(status, Status::Ok, "{v}");
+    assert!(
+        std::fs::read(&scan)
+            .unwrap()
+            .starts_with(b"\xef\xbb\xbf\"Kind\"")
+    );
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Latin1"}}).to_string(),
+        "InvalidArgs",
+        "Latin1",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -614,4 +649,52 @@ fn an_unreachable_domain_controller_is_a_source_error_without_the_password() {
     let message = v["Err"]["Message"].as_str().unwrap();
     assert!(message.contains("127.0.0.1"), "{message}");
     assert!(!v.to_string().contains("hunter2-do-not-echo"), "{v}");
+}
+
+#[test]
+fn undo_of_several_journals_is_one_plan_with_one_journal() {
+    let dir = demo_copy();
+    let journals = tempfile::tempdir().unwrap();
+    let ldif = dir.path().join("ad.ldif");
+    let original = std::fs::read(&ldif).unwrap();
+    let mut written = Vec::new();
+    for (upn, mobile, name) in [
+        ("tim.mcmichael@contoso.com", "1", "a.jsonl"),
+        ("ada.lovelace@contoso.com", "2", "b.jsonl"),
+    ] {
+        let path = journals.path().join(name);
+        let (status, v) = call_json(serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+            "Source": snapshot_source(dir.path()), "Identity": upn, "MobileInAD": mobile,
+            "Apply": true, "JournalPath": path}}));
+        assert_eq!(status, Status::Ok, "{v}");
+        written.push(path);
+    }
+    let undo_dir = tempfile::tempdir().unwrap();
+    let request = |apply: bool| {
+        serde_json::json!({"V":1,"Op":"Undo","Args":{
+            "Source": snapshot_source(dir.path()), "Journals": written,
+            "Apply": apply, "JournalPath": undo_dir.path()}})
+    };
+    let (status, v) = call_json(request(false));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Planned"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["Ok"]["Journals"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(std::fs::read_dir(undo_dir.path()).unwrap().count(), 0);
+
+    let (status, v) = call_json(request(true));
+    assert_eq!(status, Status::Ok, "{v}");
+    assert_eq!(v["Ok"]["Report"]["Writes"], 2, "{v}");
+    assert_eq!(
+        std::fs::read_dir(undo_dir.path()).unwrap().count(),
+        1,
+        "one undo journal for both"
+    );
+    assert_eq!(std::fs::read(&ldif).unwrap(), original);
+
+    check_err(
+        &serde_json::json!({"V":1,"Op":"Undo","Args":{"Source": snapshot_source(dir.path())}})
+            .to_string(),
+        "InvalidArgs",
+        "Journal",
+    );
 }

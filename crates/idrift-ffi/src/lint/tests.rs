@@ -83,3 +83,35 @@ fn undo_of_a_lint_fix_journal_restores_the_values() {
     assert_eq!(undone["Ok"]["Kind"], "Lint", "{undone}");
     assert_eq!(std::fs::read_to_string(&ldif).unwrap(), LDIF);
 }
+
+#[test]
+fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ldif = tmp.path().join("ad.ldif");
+    std::fs::write(&ldif, LDIF).unwrap();
+    let source = json!({"Kind": "Files", "Ad": ldif});
+    for (encoding, bom) in [
+        (None, false),
+        (Some("Utf8"), false),
+        (Some("Utf8Bom"), true),
+    ] {
+        let csv = tmp.path().join("idfix.csv");
+        let mut args = json!({"Source": source, "OutPath": csv});
+        if let Some(e) = encoding {
+            args["Encoding"] = json!(e);
+        }
+        let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": args}));
+        assert_eq!(status, Status::Ok, "{body}");
+        let bytes = std::fs::read(&csv).unwrap();
+        assert_eq!(
+            bytes.starts_with(b"\xef\xbb\xbfDISTINGUISHEDNAME,"),
+            bom,
+            "{encoding:?}"
+        );
+        assert_eq!(
+            bytes.starts_with(b"DISTINGUISHEDNAME,"),
+            !bom,
+            "{encoding:?}"
+        );
+    }
+}

@@ -254,3 +254,36 @@ fn unknown_content_elements_are_kept_as_text() {
     );
     assert_eq!(d.prop(o, "Id"), Some(&Value::Other("AAAA".to_owned())));
 }
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused_with_its_line() {
+    // 100,000 nested objects, one per line: the reader stops at the limit with a clear error instead of
+    // spending time (it was quadratic in depth) on what no Export-Clixml writes.
+    let depth = 100_000;
+    let mut text = format!("{NS}\n");
+    for i in 0..depth {
+        text.push_str(&format!("<Obj N=\"x\" RefId=\"{i}\"><MS>\n"));
+    }
+    for _ in 0..depth {
+        text.push_str("</MS></Obj>\n");
+    }
+    text.push_str("</Objs>");
+    let Err(MigrationError::Syntax { line, message, .. }) = parse(&text) else {
+        panic!("a depth of {depth} must be refused");
+    };
+    assert!(
+        message.contains("nested more than 1000 levels"),
+        "{message}"
+    );
+    // `<Objs>` is on line 1 and each line opens two elements: the 1,000th open element is on line 501.
+    assert_eq!(line, 501);
+}
+
+#[test]
+fn object_lines_are_counted_as_the_reader_goes() {
+    let d = doc(
+        "<Obj RefId=\"0\"><MS>\n<S N=\"a\">1</S></MS></Obj>\n\n<Obj RefId=\"1\"><MS><S N=\"a\">2</S></MS></Obj>",
+    );
+    assert_eq!(root(&d, 0).line, Some(2));
+    assert_eq!(root(&d, 1).line, Some(5));
+}
