@@ -316,3 +316,50 @@ fn a_value_convertto_json_cut_at_its_default_depth_asks_for_depth_10() {
         assert!(r.stderr.contains("-Depth 10"), "{cut}: {}", r.stderr);
     }
 }
+
+#[test]
+fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let custom = ENTRA_JSON
+        .replace("AQEBAQEBAQEBAQEBAQEBAQ==", "E1001")
+        .replace("AgICAgICAgICAgICAgICAg==", "E1002");
+    let entra = write(dir.path(), "entra.json", custom.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: 2 of 2 cloud users")
+            && r.stderr.contains("custom source anchor"),
+        "{}",
+        r.stderr
+    );
+    let plain = write(dir.path(), "entra-guid.json", ENTRA_JSON.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &plain]);
+    assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
+}
+
+#[test]
+fn an_export_clixml_file_given_as_json_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let clixml = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n\
+                  <Obj RefId=\"0\"><MS><S N=\"UserPrincipalName\">zoe@contoso.com</S></MS></Obj>\r\n</Objs>";
+    // Export-Clixml writes UTF-16 LE on Windows PowerShell 5.1: detected by content, not by extension.
+    let entra = write(dir.path(), "users.json", &encode(clixml, Enc::Utf16Le));
+    let exo = write(dir.path(), "mailboxes.json", clixml.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("users.json") && r.stderr.contains("Export-Clixml"),
+        "{}",
+        r.stderr
+    );
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--exo", &exo]);
+    assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("mailboxes.json") && r.stderr.contains("ConvertTo-Json -Depth 10"),
+        "{}",
+        r.stderr
+    );
+}

@@ -459,6 +459,15 @@ impl SourceArgs {
         if let Some(p) = &self.exo_users {
             loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
         }
+        if let Some(w) = idrift_core::anchor::custom_anchor_warning(
+            loaded
+                .snapshot
+                .cloud
+                .iter()
+                .filter_map(|u| u.on_premises_immutable_id.as_deref()),
+        ) {
+            loaded.warnings.push(w);
+        }
         for w in &loaded.warnings {
             ctx.warn(w.clone())?;
         }

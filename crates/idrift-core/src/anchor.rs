@@ -331,5 +331,28 @@ fn shown(s: &str) -> String {
     }
 }
 
+/// A warning when most cloud users' `onPremisesImmutableId` values are not base64 GUIDs: Entra Connect
+/// then uses a custom source anchor (an attribute such as `employeeID`, taken as it is, or a binary
+/// attribute in base64), and hard matching by `objectGUID`/`mS-DS-ConsistencyGuid` finds nobody. Returns
+/// `None` when at most half of the users with an immutable id hold something else than a GUID.
+#[must_use]
+pub fn custom_anchor_warning<'a>(immutable_ids: impl Iterator<Item = &'a str>) -> Option<String> {
+    let (mut with_id, mut not_guid) = (0usize, 0usize);
+    for id in immutable_ids {
+        with_id += 1;
+        if guid_from_immutable_id(id).is_err() {
+            not_guid += 1;
+        }
+    }
+    (not_guid * 2 > with_id).then(|| {
+        format!(
+            "{not_guid} of {with_id} cloud users have an onPremisesImmutableId that is not a base64 GUID: \
+             Entra Connect seems to use a custom source anchor (an attribute such as employeeID), and \
+             matching by objectGUID or mS-DS-ConsistencyGuid cannot pair those users, so they count as \
+             unmatched"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests;

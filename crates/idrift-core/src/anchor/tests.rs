@@ -434,3 +434,16 @@ fn mailbox_guid_vector_bytes() {
     assert_eq!(hex, "3c2d1e0f5a4b78698796a5b4c3d2e1f0");
     assert_eq!(g, guid("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"));
 }
+
+#[test]
+fn custom_anchor_warning_counts_immutable_ids_that_are_not_guids() {
+    let guid = "iGhmiAEBERG7uxI0VniQqw==";
+    assert_eq!(
+        custom_anchor_warning([guid, guid, "E1001"].into_iter()),
+        None
+    );
+    assert_eq!(custom_anchor_warning(std::iter::empty()), None);
+    let w = custom_anchor_warning(["E1001", "E1002", guid].into_iter()).unwrap();
+    assert!(w.starts_with("2 of 3 cloud users"), "{w}");
+    assert!(w.contains("custom source anchor"), "{w}");
+}
