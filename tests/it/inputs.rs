@@ -166,7 +166,12 @@ fn a_graph_export_ending_in_a_next_link_is_refused_as_incomplete() {
     let entra = write(dir.path(), "entra-page1.json", page.as_bytes());
     let r = compare(&["--ad", &ad, "--entra", &entra]);
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
-    for needle in ["entra-page1.json", "incomplete", NEXT, "--allow-incomplete"] {
+    for needle in [
+        "entra-page1.json",
+        "incomplete",
+        NEXT,
+        "allow an incomplete export",
+    ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }
     assert_eq!(r.stdout, "");
@@ -226,7 +231,7 @@ fn a_source_with_no_user_is_refused_unless_allowed() {
     ] {
         let r = compare(&["--ad", a, "--entra", e]);
         assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
-        for needle in [named, side, "no user", "--allow-empty"] {
+        for needle in [named, side, "no user", "allow an empty source"] {
             assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
         }
         assert_eq!(r.stdout, "");

@@ -290,11 +290,11 @@ impl Completeness {
             if !self.allow_incomplete {
                 return Err(AppError::Parse {
                     path: path.to_path_buf(),
-                    message: format!("{what}, or pass --allow-incomplete to read it as it is"),
+                    message: format!("{what}, or allow an incomplete export to read it as it is"),
                 });
             }
             warnings.push(format!(
-                "{}: {what}; read as it is (--allow-incomplete), so drift may be under-reported",
+                "{}: {what}; read as it is (incomplete exports allowed), so drift may be under-reported",
                 path.display()
             ));
         }
@@ -320,11 +320,14 @@ impl Completeness {
             return Err(AppError::Parse {
                 path: path.to_path_buf(),
                 message: format!(
-                    "{what}; check the export (its filter, its base DN), or pass --allow-empty to read it"
+                    "{what}; check the export (its filter, its base DN), or allow an empty source to read it"
                 ),
             });
         }
-        warnings.push(format!("{}: {what} (--allow-empty)", path.display()));
+        warnings.push(format!(
+            "{}: {what} (empty sources allowed)",
+            path.display()
+        ));
         Ok(())
     }
 }
