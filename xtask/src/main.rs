@@ -32,6 +32,8 @@ mod synth;
 mod tidy;
 #[cfg(test)]
 mod tidy_layers;
+#[cfg(test)]
+mod tidy_size;
 mod util;
 
 use std::process::ExitCode;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use idrift_core::ports::SourceError;
 use serde_json::json;
 
 use super::*;

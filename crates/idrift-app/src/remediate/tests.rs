@@ -12,7 +12,8 @@ use idrift_core::plan::{OptionId, PlanOptions};
 use idrift_core::scan::ScanOptions;
 
 use super::*;
-use crate::journal::{Clock, Entry, OpStatus};
+use crate::journal::{Clock, Entry, OpStatus, PlanSpec};
+use serde_json::json;
 use crate::snapshot::{Parts, load_dir, write_dir};
 
 fn clock() -> Clock {
