@@ -17,8 +17,23 @@ const MAX_FILE_LINES: usize = 1_200;
 /// The longest a production function may be, in lines (signature to closing brace).
 const MAX_FN_LINES: usize = 150;
 
+/// Functions still over the limit, each with its length today: the list only shrinks. A listed function that
+/// grows, or one that is fixed but still listed, fails the check too, so the list stays true.
+const NOT_YET_SPLIT: &[(&str, &str, usize)] = &[
+    ("crates/idrift-cloud/src/http.rs", "send", 161),
+    ("crates/idrift-core/src/matching.rs", "match_with", 212),
+    ("crates/idrift-core/src/migration/clixml.rs", "open", 180),
+    ("crates/idrift-core/src/migration/text.rs", "parse", 238),
+];
+
 /// xtask modules compiled only for tests: checks, not production code.
-const TEST_ONLY_XTASK: &[&str] = &["ps51.rs", "pwsh.rs", "tidy.rs", "tidy_layers.rs", "tidy_size.rs"];
+const TEST_ONLY_XTASK: &[&str] = &[
+    "ps51.rs",
+    "pwsh.rs",
+    "tidy.rs",
+    "tidy_layers.rs",
+    "tidy_size.rs",
+];
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -177,7 +192,10 @@ fn fn_name(line: &str) -> Option<&str> {
             return Some(name.split(['<', '(']).next().unwrap_or(name));
         }
         let modifier = w.starts_with("pub")
-            || matches!(w, "const" | "async" | "unsafe" | "extern" | "\"C\"" | "default");
+            || matches!(
+                w,
+                "const" | "async" | "unsafe" | "extern" | "\"C\"" | "default"
+            );
         if !modifier {
             return None;
         }
@@ -221,6 +239,7 @@ fn functions(code: &str) -> Vec<(String, usize, usize)> {
 #[test]
 fn no_production_file_or_function_is_too_long() {
     let mut found = Vec::new();
+    let mut listed_seen = Vec::new();
     for f in production_files() {
         let text = fs::read_to_string(&f).unwrap_or_default();
         let code = production_part(&text);
@@ -230,11 +249,33 @@ fn no_production_file_or_function_is_too_long() {
             found.push(format!("{rel}: {n} lines (at most {MAX_FILE_LINES})"));
         }
         for (name, line, len) in functions(&code_only(code)) {
+            let listed = NOT_YET_SPLIT
+                .iter()
+                .find(|(file, f, _)| *file == rel && *f == name);
+            if let Some((_, _, known)) = listed
+                && len > MAX_FN_LINES
+            {
+                listed_seen.push((rel.clone(), name.clone()));
+                if len > *known {
+                    found.push(format!(
+                        "{rel}:{line}: fn {name} has {len} lines; NOT_YET_SPLIT says {known}: update the list \
+                         (it only shrinks)"
+                    ));
+                }
+                continue;
+            }
             if len > MAX_FN_LINES {
                 found.push(format!(
                     "{rel}:{line}: fn {name} has {len} lines (at most {MAX_FN_LINES})"
                 ));
             }
+        }
+    }
+    for (file, name, _) in NOT_YET_SPLIT {
+        if !listed_seen.iter().any(|(f, n)| f == file && n == name) {
+            found.push(format!(
+                "{file}: fn {name} is within the limit now: remove it from NOT_YET_SPLIT"
+            ));
         }
     }
     assert!(

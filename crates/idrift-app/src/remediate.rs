@@ -164,6 +164,5 @@ pub(crate) fn operation(op: &Planned) -> Result<Operation, SourceError> {
     })
 }
 
-
 #[cfg(test)]
 mod tests;

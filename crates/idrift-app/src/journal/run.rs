@@ -274,7 +274,9 @@ pub async fn execute<E: OpExecutor>(
             // The journal says the value was written, the directory says otherwise: plan it again.
             let was = op.status.label();
             let again = OpState::pending(op.planned.clone());
-            let mut row = run_one(journal, &again, exec, &mut report.writes).await?.row;
+            let mut row = run_one(journal, &again, exec, &mut report.writes)
+                .await?
+                .row;
             row.message = Some(format!(
                 "{REPLANNED}: the journal recorded it as {was}, but {} did not hold the written value{}",
                 op.planned.target,
@@ -447,7 +449,14 @@ async fn run_checks<E: OpExecutor>(
         Ok(None) => {
             // Vanished since the plan: it no longer matches the plan, like any other change (a conflict).
             let msg = format!("{}: not found; nothing was written", p.target);
-            let found = record(journal, &mut row, batched, Outcome::Conflict, None, Some(msg))?;
+            let found = record(
+                journal,
+                &mut row,
+                batched,
+                Outcome::Conflict,
+                None,
+                Some(msg),
+            )?;
             return Ok(Checked::Done(row, found));
         }
         Err(e) => {
@@ -593,4 +602,3 @@ pub async fn resume<E: OpExecutor>(
     }))?;
     execute(&mut journal, log.ops(), exec, opts).await
 }
-

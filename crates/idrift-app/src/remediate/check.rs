@@ -21,7 +21,6 @@ pub struct CheckResult {
     pub message: String,
 }
 
-
 fn recipient_found(r: &ExoRecipient) -> Value {
     json!({
         "Identity": r.identity,

@@ -14,8 +14,8 @@ use super::dn::{same_dn, split_dn};
 use super::spec::{licenses_among, user_value};
 use super::target::{RemediationTarget, RestoreRequest, names};
 use super::values::{
-    ClearedValue, DnValue, EntraState, GuidValue, LicenseValue, ProxyValue, RestoreValue, UserValue,
-    describe_value, from_value, same_as, sorted_skus, to_value,
+    ClearedValue, DnValue, EntraState, GuidValue, LicenseValue, ProxyValue, RestoreValue,
+    UserValue, describe_value, from_value, same_as, sorted_skus, to_value,
 };
 use super::{
     OP_AD_MOVE, OP_AD_PROXY, OP_EXO_CLEAR, OP_EXO_RESTORE, OP_GRAPH_DELETE, OP_GRAPH_LICENSE,
@@ -40,7 +40,6 @@ impl fmt::Debug for RemediationExecutor<'_> {
     }
 }
 
-
 pub(super) fn is_mailbox(r: &ExoRecipient) -> bool {
     RecipientTypeDetails::lenient(r.recipient_type_details.as_deref()).is_mailbox()
 }
@@ -52,7 +51,6 @@ pub(super) fn is_mail_user(r: &ExoRecipient) -> bool {
 pub(super) fn cleared(previous: Option<&str>) -> bool {
     previous.is_none_or(|p| p.trim().is_empty() || p.trim().eq_ignore_ascii_case("None"))
 }
-
 
 impl<'a> RemediationExecutor<'a> {
     /// An executor acting on `target`.
@@ -113,7 +111,6 @@ impl<'a> RemediationExecutor<'a> {
                     .is_some_and(|s| s.to_ascii_lowercase().starts_with("failed"))
         }))
     }
-
 }
 
 fn refused(op: &Planned, why: &str) -> SourceError {
@@ -381,4 +378,3 @@ impl OpExecutor for RemediationExecutor<'_> {
         matches!(step_kind(op), Some(StepKind::Write | StepKind::Record))
     }
 }
-

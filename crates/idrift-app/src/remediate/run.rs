@@ -401,12 +401,26 @@ async fn run_check(
     };
     match exec.check(&check).await {
         Ok(r) if r.passed => {
-            outcome(journal, row, p.seq, Outcome::Skipped, Some(r.found), Some(r.message))?;
+            outcome(
+                journal,
+                row,
+                p.seq,
+                Outcome::Skipped,
+                Some(r.found),
+                Some(r.message),
+            )?;
             Ok(StepEnd::Next)
         }
         Ok(r) => {
             let msg = format!("not met: {}", r.message);
-            outcome(journal, row, p.seq, Outcome::Failed, Some(r.found), Some(msg))?;
+            outcome(
+                journal,
+                row,
+                p.seq,
+                Outcome::Failed,
+                Some(r.found),
+                Some(msg),
+            )?;
             Ok(StepEnd::Stop(Stop::CheckNotMet { order }))
         }
         Err(e) => {

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::dn::{same_dn, split_dn};
 use super::target::{RemediationTarget, Side};
 use super::values::{
-    ClearedValue, DnValue, EntraState, GuidValue, LicenseValue, ProxyValue, RestoreValue, UserValue,
-    to_value,
+    ClearedValue, DnValue, EntraState, GuidValue, LicenseValue, ProxyValue, RestoreValue,
+    UserValue, to_value,
 };
 use super::{
     NOTE_REMEDIATION, OP_AD_MOVE, OP_AD_PROXY, OP_CHECK, OP_EXO_CLEAR, OP_EXO_RESTORE,
@@ -158,8 +158,7 @@ pub fn plan_spec(
                 step.order, step.command
             )));
         }
-        let (target, before, after) =
-            step_values(operation, plan, snapshot, &mut loc, object_guid);
+        let (target, before, after) = step_values(operation, plan, snapshot, &mut loc, object_guid);
         ops.push(Planned {
             seq: 0,
             op: op_name(operation).to_owned(),
@@ -195,7 +194,7 @@ fn step_values(
     loc: &mut StepLocator,
     object_guid: Option<Guid>,
 ) -> (String, Value, Value) {
-match operation {
+    match operation {
         Operation::RecordExchangeGuid { identity, expected } => {
             let v = to_value(&GuidValue {
                 exchange_guid: Some(*expected),

@@ -13,8 +13,8 @@ use idrift_core::scan::ScanOptions;
 
 use super::*;
 use crate::journal::{Clock, Entry, OpStatus, PlanSpec};
-use serde_json::json;
 use crate::snapshot::{Parts, load_dir, write_dir};
+use serde_json::json;
 
 fn clock() -> Clock {
     Clock::fixed(1_795_617_005)
@@ -336,7 +336,10 @@ async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_c
     let r2 = start(&dir2, &spec2, &j2).await;
     assert_eq!(r2.stop, Stop::Conflict { order: 2 }, "{r2:#?}");
     let msg = row(&r2, 2).message.clone().unwrap();
-    assert!(msg.contains("planned active, found purged"), "{msg}");
+    assert!(
+        msg.contains("active") && msg.contains("found purged"),
+        "{msg}"
+    );
     assert_eq!(entries_for(&j2, "Started", 2), 0, "nothing was attempted");
 }
 

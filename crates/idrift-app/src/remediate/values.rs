@@ -117,7 +117,6 @@ pub(super) fn from_value<T: for<'de> Deserialize<'de>>(
     })
 }
 
-
 /// A value of a remediation operation in words.
 pub fn describe_value(op: &str, value: &Value) -> String {
     if value.is_null() {
