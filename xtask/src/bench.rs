@@ -266,11 +266,17 @@ fn persist_bench(bin: &Path, n: u64) -> anyhow::Result<String> {
                 std::fs::copy(src.join(f), work.join(f))?;
             }
         }
+        // A journal is never overwritten (idrift refuses an existing one): each run starts without its own.
+        let journal = bench_dir().join(format!("persist-{n}-{run}.jsonl"));
+        match std::fs::remove_file(&journal) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
         let mut c = Command::new(bin);
         c.args(["dirsync", "persist", "--apply", "--yes", "--snapshot"])
             .arg(&work)
             .arg("--journal")
-            .arg(bench_dir().join(format!("persist-{run}.jsonl")))
+            .arg(&journal)
             .stdout(std::process::Stdio::null());
         let m = measure_codes(&mut c, &[0])?;
         if best.is_none_or(|b| m.wall < b.wall) {
