@@ -182,34 +182,7 @@ impl Transport {
                 Some((tokens, scope)) => Some(tokens.get(self, scope).await?),
                 None => None,
             };
-            let client = match req.kind {
-                Kind::Token => &self.token_client,
-                Kind::Graph | Kind::Exo { .. } => &self.client,
-            };
-            let mut rb = client
-                .request(req.method.clone(), req.url.clone())
-                // The total deadline bounds each attempt too, so a hanging service cannot overrun it.
-                .timeout(
-                    policy
-                        .request_timeout
-                        .min(deadline.saturating_duration_since(Instant::now()))
-                        .max(Duration::from_millis(1)),
-                );
-            for (name, value) in &req.headers {
-                rb = rb.header(*name, value);
-            }
-            if let Some(t) = &token {
-                rb = rb.header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()));
-            }
-            rb = match &req.body {
-                Body::None => rb,
-                Body::Json(bytes) => rb
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(bytes.clone()),
-                Body::Form(form) => rb
-                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(form.expose_secret().to_owned()),
-            };
+            let rb = self.request_builder(req, token.as_ref(), deadline);
             let (last, hint) = match rb.send().await.map_err(reqwest::Error::without_url) {
                 Err(e) => {
                     if let Some(tls) = tls_error(&e) {
@@ -318,6 +291,45 @@ impl Transport {
             {
                 return Err(e);
             }
+        }
+    }
+
+    /// One attempt's request: the client for its kind (the token client for a token request), a timeout
+    /// that the total deadline bounds, the headers, the bearer token and the body.
+    fn request_builder(
+        &self,
+        req: &Request,
+        token: Option<&SecretString>,
+        deadline: Instant,
+    ) -> reqwest::RequestBuilder {
+        let policy = &self.retry;
+        let client = match req.kind {
+            Kind::Token => &self.token_client,
+            Kind::Graph | Kind::Exo { .. } => &self.client,
+        };
+        let mut rb = client
+            .request(req.method.clone(), req.url.clone())
+            // The total deadline bounds each attempt too, so a hanging service cannot overrun it.
+            .timeout(
+                policy
+                    .request_timeout
+                    .min(deadline.saturating_duration_since(Instant::now()))
+                    .max(Duration::from_millis(1)),
+            );
+        for (name, value) in &req.headers {
+            rb = rb.header(*name, value);
+        }
+        if let Some(t) = token {
+            rb = rb.header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()));
+        }
+        match &req.body {
+            Body::None => rb,
+            Body::Json(bytes) => rb
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::Form(form) => rb
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form.expose_secret().to_owned()),
         }
     }
 
