@@ -56,6 +56,10 @@ pub enum AppError {
     /// The request itself is wrong (options that do not fit together, a journal that exists, ...).
     #[error("{0}")]
     Invalid(String),
+    /// The source settings are wrong: a missing or unreadable credential, a setting out of range, a source
+    /// that names too little. The message names the setting as the front end spells it.
+    #[error("{0}")]
+    Settings(String),
     /// The user (or object) the request names does not exist in the source read: the input is wrong, not
     /// the command line (exit code 1, not 2).
     #[error("{0}")]
@@ -65,6 +69,6 @@ pub enum AppError {
 impl AppError {
     /// Whether this error is the user's request being wrong (exit code 2) rather than input or a source failing.
     pub fn is_usage(&self) -> bool {
-        matches!(self, AppError::Invalid(_))
+        matches!(self, AppError::Invalid(_) | AppError::Settings(_))
     }
 }

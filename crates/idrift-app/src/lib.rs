@@ -25,6 +25,7 @@ pub mod remediate;
 pub mod report;
 pub mod scan;
 pub mod snapshot;
+pub mod source;
 pub mod strict;
 pub mod take;
 pub mod targets;

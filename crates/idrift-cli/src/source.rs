@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
-use idrift_app::live::{
-    CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
-    LiveSpec, SecretString,
-};
+use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
 use idrift_app::snapshot::{self, LoadProfile, Loaded};
+use idrift_app::source::{
+    self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
+    Resolver, SecretSources, Setting, SourceSpec,
+};
+pub(crate) use idrift_app::source::{Need, Sides};
 
 use crate::profile::Profile;
 use crate::{Ctx, UsageError};
@@ -189,154 +191,133 @@ impl ConnArgs {
         }
     }
 
-    /// The LDAP configuration for the domain controller at `url`.
-    pub(crate) fn ldap_config(&self, url: &str, ctx: &mut Ctx<'_>) -> anyhow::Result<LdapConfig> {
-        let p = self.profile(ctx)?;
-        let mut cfg = LdapConfig::new(url.trim());
-        cfg.progress = ctx.progress_hook();
-        cfg.base_dns = if self.ad_base_dn.is_empty() {
-            p.ad_base_dn.clone()
-        } else {
-            self.ad_base_dn.clone()
-        };
-        cfg.filter = self.ad_filter.clone().or(p.ad_filter.clone());
-        cfg.bind = self.ad_bind.clone().or(p.ad_bind.clone());
-        cfg.ca_file = self.ad_ca_file.clone().or(p.ad_ca_file.clone());
-        cfg.allow_plaintext = self.ad_allow_plaintext || p.ad_allow_plaintext.unwrap_or(false);
-        if let Some(n) = self.ad_page_size.or(p.ad_page_size) {
-            if !(1..=100_000).contains(&n) {
-                return Err(
-                    UsageError(format!("--ad-page-size must be 1 to 100000, not {n}")).into(),
-                );
-            }
-            cfg.page_size = n;
+    /// The domain controller at `url` and how to bind to it: each flag over the profile's value.
+    fn ldap_settings(&self, url: &str, p: &Profile) -> LdapSettings {
+        LdapSettings {
+            url: url.to_owned(),
+            base_dns: if self.ad_base_dn.is_empty() {
+                p.ad_base_dn.clone()
+            } else {
+                self.ad_base_dn.clone()
+            },
+            filter: self.ad_filter.clone().or(p.ad_filter.clone()),
+            bind: self.ad_bind.clone().or(p.ad_bind.clone()),
+            password: SecretSources {
+                env: self.ad_password_env.clone().or(p.ad_password_env.clone()),
+                file: self.ad_password_file.clone().or(p.ad_password_file.clone()),
+                value: self.ad_password.clone().map(SecretString::from),
+                value_exposed: true,
+            },
+            ca_file: self.ad_ca_file.clone().or(p.ad_ca_file.clone()),
+            allow_plaintext: self.ad_allow_plaintext || p.ad_allow_plaintext.unwrap_or(false),
+            page_size: self.ad_page_size.or(p.ad_page_size),
         }
-        if cfg.allow_plaintext && url.trim().to_ascii_lowercase().starts_with("ldap://") {
-            ctx.warn(
-                "--ad-allow-plaintext: the bind password and directory data cross the network unencrypted",
-            )?;
-        }
-        if cfg.bind.is_some() {
-            cfg.password = Some(self.ad_password(&p, ctx)?);
-        }
-        Ok(cfg)
     }
 
-    fn ad_password(&self, p: &Profile, ctx: &mut Ctx<'_>) -> anyhow::Result<SecretString> {
-        if let Some(var) = self.ad_password_env.as_ref().or(p.ad_password_env.as_ref()) {
-            let value = (ctx.env)(var).ok_or_else(|| {
-                UsageError(format!("--ad-password-env {var}: the variable is not set"))
-            })?;
-            return Ok(SecretString::from(value));
+    /// The app registration: each flag over the profile's value.
+    fn cloud_settings(&self, p: &Profile) -> CloudSettings {
+        CloudSettings {
+            tenant: self.tenant.clone().or(p.tenant.clone()),
+            client_id: self.client_id.clone().or(p.client_id.clone()),
+            secret: SecretSources {
+                env: self
+                    .client_secret_env
+                    .clone()
+                    .or(p.client_secret_env.clone()),
+                ..SecretSources::default()
+            },
+            certificate: self.certificate.clone().or(p.certificate.clone()),
+            authority_url: self.authority_url.clone().or(p.authority_url.clone()),
+            graph_url: self.graph_url.clone().or(p.graph_url.clone()),
+            exo_url: self.exo_url.clone().or(p.exo_url.clone()),
+            exo_organization: self.exo_organization.clone().or(p.exo_organization.clone()),
+            timeout: self.timeout.map(std::time::Duration::from_secs),
+            redirect_hosts: if self.redirect_host.is_empty() {
+                p.redirect_hosts.clone()
+            } else {
+                self.redirect_host.clone()
+            },
         }
-        if let Some(path) = self
-            .ad_password_file
-            .as_ref()
-            .or(p.ad_password_file.as_ref())
-        {
-            return read_secret_file(path, "--ad-password-file");
-        }
-        if let Some(pw) = &self.ad_password {
-            ctx.warn(
-                "a password given on the command line is visible in the process list and shell history; use --ad-password-env or --ad-password-file",
-            )?;
-            return Ok(SecretString::from(pw.clone()));
-        }
-        if ctx.stdin_is_terminal {
-            let pw = rpassword::prompt_password("AD bind password: ")
-                .context("cannot read the password from the terminal")?;
-            return Ok(SecretString::from(pw));
-        }
-        Err(UsageError(
-            "--ad-bind needs a password: --ad-password-env VAR or --ad-password-file PATH (no terminal to ask on)"
-                .to_owned(),
-        )
-        .into())
+    }
+
+    /// The LDAP configuration for the domain controller at `url` (credentials in the order
+    /// [`idrift_app::source`] documents), printing its warnings.
+    pub(crate) fn ldap_config(&self, url: &str, ctx: &mut Ctx<'_>) -> anyhow::Result<LdapConfig> {
+        let settings = self.ldap_settings(url, &self.profile(ctx)?);
+        let mut warnings = Vec::new();
+        let cfg = source::ldap_config(&settings, &resolver(ctx), &mut warnings)?;
+        warn_all(ctx, &warnings)?;
+        Ok(cfg)
     }
 
     /// The Graph / Exchange Online configuration.
     pub(crate) fn cloud_config(&self, ctx: &mut Ctx<'_>) -> anyhow::Result<CloudConfig> {
-        let p = self.profile(ctx)?;
-        let env = ctx.env;
-        let tenant = self
-            .tenant
-            .clone()
-            .or(p.tenant.clone())
-            .or_else(|| env("AZURE_TENANT_ID"))
-            .ok_or_else(|| UsageError("live Entra ID / Exchange Online needs --tenant (or $AZURE_TENANT_ID, or a profile)".to_owned()))?;
-        let client_id = self
-            .client_id
-            .clone()
-            .or(p.client_id.clone())
-            .or_else(|| env("AZURE_CLIENT_ID"))
-            .ok_or_else(|| UsageError("live Entra ID / Exchange Online needs --client-id (or $AZURE_CLIENT_ID, or a profile)".to_owned()))?;
-        let credential = if let Some(var) = self
-            .client_secret_env
-            .as_ref()
-            .or(p.client_secret_env.as_ref())
-        {
-            let secret = env(var).ok_or_else(|| {
-                UsageError(format!(
-                    "--client-secret-env {var}: the variable is not set"
-                ))
-            })?;
-            Credential::Secret(SecretString::from(secret))
-        } else if let Some(path) = self.certificate.as_ref().or(p.certificate.as_ref()) {
-            Credential::Certificate {
-                pem: read_secret_file(path, "--certificate")?,
-            }
-        } else if let Some(secret) = env("AZURE_CLIENT_SECRET") {
-            Credential::Secret(SecretString::from(secret))
-        } else if let Some(path) = env("AZURE_CLIENT_CERTIFICATE_PATH") {
-            Credential::Certificate {
-                pem: read_secret_file(Path::new(&path), "AZURE_CLIENT_CERTIFICATE_PATH")?,
-            }
-        } else {
-            return Err(UsageError(
-                "live Entra ID / Exchange Online needs a credential: --client-secret-env VAR or --certificate PATH"
-                    .to_owned(),
-            )
-            .into());
-        };
-        let mut cfg = CloudConfig::new(tenant, client_id, credential);
-        cfg.authority_url = self
-            .authority_url
-            .clone()
-            .or(p.authority_url.clone())
-            .unwrap_or_else(|| DEFAULT_AUTHORITY_URL.to_owned());
-        cfg.graph_url = self
-            .graph_url
-            .clone()
-            .or(p.graph_url.clone())
-            .unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned());
-        cfg.exo_url = self
-            .exo_url
-            .clone()
-            .or(p.exo_url.clone())
-            .unwrap_or_else(|| DEFAULT_EXO_URL.to_owned());
-        cfg.exo_organization = self.exo_organization.clone().or(p.exo_organization.clone());
-        cfg.progress = ctx.progress_hook();
-        if let Some(secs) = self.timeout {
-            cfg.retry.total_budget = std::time::Duration::from_secs(secs);
-        }
-        cfg.redirect_hosts = if self.redirect_host.is_empty() {
-            p.redirect_hosts.clone()
-        } else {
-            self.redirect_host.clone()
-        };
-        Ok(cfg)
+        let settings = self.cloud_settings(&self.profile(ctx)?);
+        Ok(source::cloud_config(&settings, &resolver(ctx))?)
     }
 }
 
-fn read_secret_file(path: &Path, flag: &str) -> anyhow::Result<SecretString> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{flag} {}: cannot read", path.display()))?;
-    let text = if flag == "--ad-password-file" {
-        text.lines().next().unwrap_or("").to_owned()
-    } else {
-        text
-    };
-    Ok(SecretString::from(text))
+/// How the CLI names its settings in the messages of [`idrift_app::source`].
+struct CliNames;
+
+impl Names for CliNames {
+    fn setting(&self, s: Setting) -> &'static str {
+        match s {
+            Setting::AdBind => "--ad-bind",
+            Setting::AdPasswordEnv => "--ad-password-env",
+            Setting::AdPasswordFile => "--ad-password-file",
+            Setting::AdPassword => "--ad-password",
+            Setting::AdAllowPlaintext => "--ad-allow-plaintext",
+            Setting::AdPageSize => "--ad-page-size",
+            Setting::Tenant => "--tenant",
+            Setting::ClientId => "--client-id",
+            Setting::ClientSecretEnv => "--client-secret-env",
+            // The CLI takes no secret as an argument: the default variable is the other way to give one.
+            Setting::ClientSecret => "$AZURE_CLIENT_SECRET",
+            Setting::Certificate => "--certificate",
+        }
+    }
+
+    fn missing(&self, m: Missing) -> String {
+        match m {
+            Missing::BothSides | Missing::AnySide => {
+                "name the data: --snapshot DIR, or --ad FILE.ldif|ldaps://DC --entra FILE.json|graph, or --demo"
+            }
+            Missing::Writers => {
+                "name the data: --snapshot DIR, or --ad FILE.ldif|ldaps://DC and/or --entra FILE.json|graph, or --demo"
+            }
+            Missing::RemediationTarget => {
+                "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a \
+                 snapshot directory to rehearse on (--snapshot DIR); export files alone cannot be written"
+            }
+        }
+        .to_owned()
+    }
+}
+
+/// What resolving a source may consult: the environment through `ctx`, a password prompt when standard input
+/// is a terminal, the progress bars.
+pub(crate) fn resolver<'a>(ctx: &Ctx<'a>) -> Resolver<'a> {
+    fn prompt(question: &str) -> std::io::Result<String> {
+        rpassword::prompt_password(question)
+    }
+    Resolver {
+        env: ctx.env,
+        prompt: if ctx.stdin_is_terminal {
+            Some(&prompt)
+        } else {
+            None
+        },
+        progress: ctx.progress_hook(),
+        names: &CliNames,
+    }
+}
+
+fn warn_all(ctx: &mut Ctx<'_>, warnings: &[String]) -> anyhow::Result<()> {
+    for w in warnings {
+        ctx.warn(w.clone())?;
+    }
+    Ok(())
 }
 
 impl SourceArgs {
@@ -348,12 +329,49 @@ impl SourceArgs {
         Ok(self.conn.profile(ctx)?.ad)
     }
 
-    /// What the completeness checks of file sources allow (`--allow-incomplete`, `--allow-empty`).
-    fn completeness(&self) -> snapshot::Completeness {
-        snapshot::Completeness {
-            allow_incomplete: self.allow_incomplete,
-            allow_empty: self.allow_empty,
-        }
+    /// The flags (over the profile) as one [`SourceSpec`].
+    pub(crate) fn spec(&self, ctx: &Ctx<'_>) -> anyhow::Result<SourceSpec> {
+        let p = self.conn.profile(ctx)?;
+        let base = if self.demo {
+            Some(Base::Demo)
+        } else {
+            self.snapshot.clone().map(Base::Snapshot)
+        };
+        let ad = match &base {
+            Some(_) => None,
+            None => self.ad.clone().or(p.ad.clone()),
+        };
+        Ok(SourceSpec {
+            base,
+            ad: ad.map(|a| {
+                if is_ldap_url(&a) {
+                    AdSource::Ldap(Box::new(self.conn.ldap_settings(&a, &p)))
+                } else {
+                    AdSource::File(PathBuf::from(a))
+                }
+            }),
+            entra: self.entra.as_deref().map(|e| {
+                if is_graph(e) {
+                    EntraSource::Graph
+                } else {
+                    EntraSource::File(PathBuf::from(e))
+                }
+            }),
+            entra_sync: self.entra_sync.clone(),
+            exo: self.exo.as_deref().map(|x| {
+                if is_exo(x) {
+                    ExoSource::Live
+                } else {
+                    ExoSource::File(x.to_path_buf())
+                }
+            }),
+            exo_users: self.exo_users.clone(),
+            cloud: self.conn.cloud_settings(&p),
+            completeness: snapshot::Completeness {
+                allow_incomplete: self.allow_incomplete,
+                allow_empty: self.allow_empty,
+            },
+        })
     }
 
     /// Loads the data the arguments name (both AD and Entra ID), printing reader warnings to standard error.
@@ -361,8 +379,7 @@ impl SourceArgs {
         self.load_with(ctx, LoadProfile::Full)
     }
 
-    /// Like [`SourceArgs::load`], keeping of each user read from a file what `profile` reads (live sources
-    /// and the demo are read whole).
+    /// Like [`SourceArgs::load`], keeping of each user what `profile` reads.
     pub(crate) fn load_with(
         &self,
         ctx: &mut Ctx<'_>,
@@ -389,146 +406,12 @@ impl SourceArgs {
         need: Need,
         profile: LoadProfile,
     ) -> anyhow::Result<(Loaded, Sides)> {
-        let mut sides = Sides {
-            ad: true,
-            entra: true,
-        };
-        let mut live = LiveSpec::default();
-        let mut loaded = if self.demo {
-            idrift_app::demo::load()?
-        } else if let Some(dir) = &self.snapshot {
-            snapshot::load_dir_checked(dir, profile, self.completeness())?
-        } else {
-            let ad = match need {
-                Need::NotAd => None,
-                Need::Both | Need::Any => self.ad_value(ctx)?,
-            };
-            let (ad, entra) = (ad.as_deref(), self.entra.as_deref());
-            let missing = match need {
-                Need::Both => ad.is_none() || entra.is_none(),
-                Need::Any => ad.is_none() && entra.is_none(),
-                Need::NotAd => false,
-            };
-            if missing {
-                return Err(UsageError(
-                    "name the data: --snapshot DIR, or --ad FILE.ldif|ldaps://DC --entra FILE.json|graph, or --demo"
-                        .to_owned(),
-                )
-                .into());
-            }
-            sides = Sides {
-                ad: ad.is_some(),
-                entra: entra.is_some(),
-            };
-            let mut loaded = Loaded::default();
-            match (ad, entra) {
-                // Two files: read both at once, on two threads.
-                (Some(ad), Some(entra)) if !is_ldap_url(ad) && !is_graph(entra) => {
-                    loaded = snapshot::load_pair_checked(
-                        Path::new(ad),
-                        Path::new(entra),
-                        profile,
-                        self.completeness(),
-                    )?;
-                }
-                _ => self.load_sides(ctx, ad, entra, profile, &mut loaded, &mut live)?,
-            }
-            if let Some(p) = &self.entra_sync {
-                loaded.snapshot.tenant_sync = snapshot::load_tenant_sync_file(p)?;
-            }
-            loaded
-        };
-        if let Some(p) = &self.exo {
-            if is_exo(p) {
-                live.exo = Some(self.conn.cloud_config(ctx)?);
-            } else {
-                loaded.snapshot.exo_recipients = Some(snapshot::load_exo_file(p)?);
-            }
-        }
-        if live.ad.is_some() || live.graph.is_some() || live.exo.is_some() {
-            let data = runtime()?.block_on(idrift_app::live::read(&live))?;
-            for w in &data.warnings {
-                loaded.warnings.push(format!("Exchange Online: {w}"));
-            }
-            let exo_users_from_file = self.exo_users.is_some();
-            data.merge_into(&mut loaded.snapshot);
-            if exo_users_from_file {
-                loaded.snapshot.exo_users = None;
-            }
-        }
-        if let Some(p) = &self.exo_users {
-            loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
-        }
-        if let Some(w) = idrift_core::anchor::custom_anchor_warning(
-            loaded
-                .snapshot
-                .cloud
-                .iter()
-                .filter_map(|u| u.on_premises_immutable_id.as_deref()),
-        ) {
-            loaded.warnings.push(w);
-        }
-        for w in &loaded.warnings {
-            ctx.warn(w.clone())?;
-        }
+        let spec = self.spec(ctx)?;
+        let (loaded, sides) =
+            runtime()?.block_on(source::load(&spec, &resolver(ctx), need, profile))?;
+        warn_all(ctx, &loaded.warnings)?;
         Ok((loaded, sides))
     }
-    /// Reads the AD and Entra ID sides one after the other (a live side is only configured here, and read
-    /// with the others later).
-    fn load_sides(
-        &self,
-        ctx: &mut Ctx<'_>,
-        ad: Option<&str>,
-        entra: Option<&str>,
-        profile: LoadProfile,
-        loaded: &mut Loaded,
-        live: &mut LiveSpec,
-    ) -> anyhow::Result<()> {
-        match ad {
-            Some(ad) if is_ldap_url(ad) => live.ad = Some(self.conn.ldap_config(ad, ctx)?),
-            Some(ad) => {
-                let (users, warnings) =
-                    snapshot::load_ad_file_checked(Path::new(ad), profile, self.completeness())?;
-                loaded.snapshot.on_prem = users;
-                loaded.warnings.extend(warnings);
-            }
-            None => {}
-        }
-        match entra {
-            Some(entra) if is_graph(entra) => live.graph = Some(self.conn.cloud_config(ctx)?),
-            Some(entra) => {
-                let (users, warnings) = snapshot::load_entra_file_checked(
-                    Path::new(entra),
-                    profile,
-                    self.completeness(),
-                )?;
-                loaded.snapshot.cloud = users;
-                loaded.warnings.extend(warnings);
-            }
-            None => {}
-        }
-        Ok(())
-    }
-}
-
-/// Which sources a load needs.
-#[derive(Debug, Clone, Copy)]
-enum Need {
-    /// AD and Entra ID.
-    Both,
-    /// At least one of them.
-    Any,
-    /// Whatever is named, AD left out.
-    NotAd,
-}
-
-/// Which directories a load read.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Sides {
-    /// Active Directory users.
-    pub(crate) ad: bool,
-    /// Entra ID users.
-    pub(crate) entra: bool,
 }
 
 /// A runtime for the live adapters (the CLI is a composition root; commands stay synchronous).

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
 use idrift_app::journal::RunOptions;
+use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::plan::{PlanOptions, RemediationPlan};
 use idrift_core::scan::{ScanOptions, Severity};
@@ -161,7 +162,7 @@ fn describe() -> Result<Vec<u8>, CallError> {
 
 /// What `Connect-Drift` shows: the source loaded once and counted.
 fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
-    let loaded = targets::load("Source.Check", &args.source)?;
+    let loaded = targets::load("Source.Check", &args.source, LoadProfile::Full)?;
     let s = &loaded.snapshot;
     let body = wire::SourceSummary {
         kind: targets::kind(&args.source),
@@ -202,7 +203,7 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
         }
         (_, false) => None,
     };
-    let loaded = targets::load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source, LoadProfile::Phones)?;
     let phone = PhoneOptions {
         default_region: args.default_region,
     };
@@ -493,7 +494,7 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
         .as_deref()
         .map(|p| absolute(OP, "OutPath", p))
         .transpose()?;
-    let loaded = targets::load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source, LoadProfile::Scan)?;
     let opts = ScanOptions {
         phone: PhoneOptions {
             default_region: args.default_region,
@@ -523,7 +524,7 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
 /// `idrift plan`.
 fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Plan";
-    let loaded = targets::load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source, LoadProfile::Full)?;
     let scan_opts = ScanOptions {
         phone: PhoneOptions {
             default_region: args.default_region,

@@ -50,6 +50,7 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
         graph_url: p.graph_url,
         exo_url: p.exo_url,
         exo_organization: p.exo_organization,
+        redirect_hosts: p.redirect_hosts,
     };
     ProfileResult {
         name,

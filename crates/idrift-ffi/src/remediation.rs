@@ -153,7 +153,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     } else {
         None
     };
-    let loaded = targets::load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source, idrift_app::snapshot::LoadProfile::Full)?;
     let scan_opts = ScanOptions {
         phone: PhoneOptions {
             default_region: args.default_region.clone(),

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use idrift_app::dirsync_ops::DirSyncExecutor;
-use idrift_app::live::{
-    CloudConfig, Credential, DEFAULT_AUTHORITY_URL, DEFAULT_EXO_URL, DEFAULT_GRAPH_URL, LdapConfig,
-    LiveSpec, SecretString,
-};
+use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
 use idrift_app::remediate::RemediationTarget;
-use idrift_app::snapshot::{self, Loaded};
-use idrift_app::targets;
+use idrift_app::snapshot::{LoadProfile, Loaded};
+use idrift_app::source::{
+    self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
+    Need, Resolver, SecretSources, Setting,
+};
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
@@ -43,12 +43,16 @@ pub(crate) fn absolute<'a>(
     }
 }
 
-fn optional<'a>(
+fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
+    absolute(op, field, path).map(Path::to_path_buf)
+}
+
+fn optional(
     op: &'static str,
     field: &str,
-    path: Option<&'a std::path::PathBuf>,
-) -> Result<Option<&'a Path>, CallError> {
-    path.map(|p| absolute(op, field, p)).transpose()
+    path: Option<&PathBuf>,
+) -> Result<Option<PathBuf>, CallError> {
+    path.map(|p| owned(op, field, p)).transpose()
 }
 
 /// The name of a source's kind, as the wire spells it.
@@ -68,143 +72,130 @@ fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
     }
 }
 
-/// The LDAP configuration of a live domain controller (the CLI's `ldap_config`), and a warning when it allows
-/// plain text.
+/// How the wire names its fields in the messages of [`idrift_app::source`].
+struct WireNames;
+
+impl Names for WireNames {
+    fn setting(&self, s: Setting) -> &'static str {
+        match s {
+            Setting::AdBind => "Source.Ad.Bind",
+            Setting::AdPasswordEnv => "Source.Ad.PasswordEnv",
+            Setting::AdPasswordFile => "Source.Ad.PasswordFile",
+            Setting::AdPassword => "Source.Ad.Password",
+            Setting::AdAllowPlaintext => "Source.Ad.AllowPlaintext",
+            Setting::AdPageSize => "Source.Ad.PageSize",
+            Setting::Tenant => "Source.Cloud.Tenant",
+            Setting::ClientId => "Source.Cloud.ClientId",
+            Setting::ClientSecretEnv => "Source.Cloud.ClientSecretEnv",
+            Setting::ClientSecret => "Source.Cloud.ClientSecret",
+            Setting::Certificate => "Source.Cloud.CertificatePath",
+        }
+    }
+
+    fn missing(&self, m: Missing) -> String {
+        match m {
+            Missing::BothSides => {
+                "the source needs Active Directory (Source.Ad or Source.AdFile) and Entra ID (Source.Graph or \
+                 Source.EntraFile), or a Snapshot or the Demo"
+            }
+            Missing::AnySide => {
+                "the source needs Active Directory (Source.Ad or Source.AdFile) or Entra ID (Source.Graph or \
+                 Source.EntraFile)"
+            }
+            Missing::Writers => {
+                "the source names nothing to write: Source.Ad, Source.AdFile, Source.Graph or \
+                 Source.EntraFile, or a Snapshot"
+            }
+            Missing::RemediationTarget => {
+                "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
+                 Snapshot source to rehearse on; export files alone cannot be written"
+            }
+        }
+        .to_owned()
+    }
+}
+
+/// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
+/// itself, as PSCredentials and SecureStrings).
+fn resolver() -> Resolver<'static> {
+    Resolver {
+        env: &host::env,
+        prompt: None,
+        progress: Default::default(),
+        names: &WireNames,
+    }
+}
+
+/// The wire's domain controller as the application's settings.
+fn ldap_settings(op: &'static str, spec: &LdapSpec) -> Result<LdapSettings, CallError> {
+    Ok(LdapSettings {
+        url: spec.url.clone(),
+        base_dns: spec.base_dn.clone(),
+        filter: spec.filter.clone(),
+        bind: spec.bind.clone(),
+        password: SecretSources {
+            env: spec.password_env.clone(),
+            file: optional(op, "Source.Ad.PasswordFile", spec.password_file.as_ref())?,
+            value: spec
+                .password
+                .as_ref()
+                .map(|p| SecretString::from(p.0.clone())),
+            value_exposed: false,
+        },
+        ca_file: optional(op, "Source.Ad.CaFile", spec.ca_file.as_ref())?,
+        allow_plaintext: spec.allow_plaintext,
+        page_size: spec.page_size,
+    })
+}
+
+/// The wire's app registration as the application's settings.
+fn cloud_settings(op: &'static str, spec: Option<&CloudSpec>) -> Result<CloudSettings, CallError> {
+    let default = CloudSpec::default();
+    let spec = spec.unwrap_or(&default);
+    Ok(CloudSettings {
+        tenant: spec.tenant.clone(),
+        client_id: spec.client_id.clone(),
+        secret: SecretSources {
+            env: spec.client_secret_env.clone(),
+            value: spec
+                .client_secret
+                .as_ref()
+                .map(|p| SecretString::from(p.0.clone())),
+            ..SecretSources::default()
+        },
+        certificate: optional(
+            op,
+            "Source.Cloud.CertificatePath",
+            spec.certificate_path.as_ref(),
+        )?,
+        authority_url: spec.authority_url.clone(),
+        graph_url: spec.graph_url.clone(),
+        exo_url: spec.exo_url.clone(),
+        exo_organization: spec.exo_organization.clone(),
+        timeout: spec.timeout_seconds.map(std::time::Duration::from_secs),
+        redirect_hosts: spec.redirect_hosts.clone(),
+    })
+}
+
+/// The LDAP configuration of a live domain controller, and its warnings.
 pub(crate) fn ldap_config(
     op: &'static str,
     spec: &LdapSpec,
-) -> Result<(LdapConfig, Option<String>), CallError> {
-    let mut cfg = LdapConfig::new(spec.url.trim());
-    cfg.base_dns = spec.base_dn.clone();
-    cfg.filter = spec.filter.clone();
-    cfg.bind = spec.bind.clone();
-    cfg.ca_file = optional(op, "Source.Ad.CaFile", spec.ca_file.as_ref())?.map(Path::to_path_buf);
-    cfg.allow_plaintext = spec.allow_plaintext;
-    if let Some(n) = spec.page_size {
-        if !(1..=100_000).contains(&n) {
-            return Err(invalid(
-                op,
-                format!("Source.Ad.PageSize must be 1 to 100000, not {n}"),
-            ));
-        }
-        cfg.page_size = n;
-    }
-    let warning = (cfg.allow_plaintext && spec.url.trim().to_ascii_lowercase().starts_with("ldap://")).then(|| {
-        "Source.Ad.AllowPlaintext: the bind password and directory data cross the network unencrypted".to_owned()
-    });
-    if cfg.bind.is_some() {
-        cfg.password = Some(match (&spec.password_env, &spec.password) {
-            (Some(var), _) => SecretString::from(host::env(var).ok_or_else(|| {
-                invalid(
-                    op,
-                    format!("Source.Ad.PasswordEnv {var}: the variable is not set"),
-                )
-            })?),
-            (None, Some(secret)) => SecretString::from(secret.0.clone()),
-            (None, None) => match &spec.password_file {
-                // The first line, as the CLI's --ad-password-file reads it.
-                Some(path) => {
-                    let text =
-                        std::fs::read_to_string(absolute(op, "Source.Ad.PasswordFile", path)?)
-                            .map_err(|e| {
-                                invalid(
-                                    op,
-                                    format!(
-                                        "Source.Ad.PasswordFile {}: cannot read: {e}",
-                                        path.display()
-                                    ),
-                                )
-                            })?;
-                    SecretString::from(text.lines().next().unwrap_or("").to_owned())
-                }
-                None => {
-                    return Err(invalid(
-                        op,
-                        "Source.Ad.Bind needs a password: Source.Ad.PasswordEnv, Source.Ad.PasswordFile or \
-                         Source.Ad.Password",
-                    ));
-                }
-            },
-        });
-    }
-    Ok((cfg, warning))
+) -> Result<(LdapConfig, Vec<String>), CallError> {
+    let mut warnings = Vec::new();
+    let cfg = source::ldap_config(&ldap_settings(op, spec)?, &resolver(), &mut warnings)?;
+    Ok((cfg, warnings))
 }
 
-fn read_pem(op: &'static str, field: &str, path: &Path) -> Result<SecretString, CallError> {
-    let text = std::fs::read_to_string(absolute(op, field, path)?)
-        .map_err(|e| invalid(op, format!("{field} {}: cannot read: {e}", path.display())))?;
-    Ok(SecretString::from(text))
-}
-
-/// The Graph / Exchange Online configuration (the CLI's `cloud_config`, without profiles).
+/// The Graph / Exchange Online configuration.
 pub(crate) fn cloud_config(
     op: &'static str,
     spec: Option<&CloudSpec>,
 ) -> Result<CloudConfig, CallError> {
-    let default = CloudSpec::default();
-    let spec = spec.unwrap_or(&default);
-    let tenant = spec
-        .tenant
-        .clone()
-        .or_else(|| host::env("AZURE_TENANT_ID"))
-        .ok_or_else(|| {
-            invalid(
-                op,
-                "live Entra ID / Exchange Online needs Source.Cloud.Tenant (or $AZURE_TENANT_ID)",
-            )
-        })?;
-    let client_id = spec
-        .client_id
-        .clone()
-        .or_else(|| host::env("AZURE_CLIENT_ID"))
-        .ok_or_else(|| {
-            invalid(
-                op,
-                "live Entra ID / Exchange Online needs Source.Cloud.ClientId (or $AZURE_CLIENT_ID)",
-            )
-        })?;
-    let credential = if let Some(var) = &spec.client_secret_env {
-        let secret = host::env(var).ok_or_else(|| {
-            invalid(
-                op,
-                format!("Source.Cloud.ClientSecretEnv {var}: the variable is not set"),
-            )
-        })?;
-        Credential::Secret(SecretString::from(secret))
-    } else if let Some(secret) = &spec.client_secret {
-        Credential::Secret(SecretString::from(secret.0.clone()))
-    } else if let Some(path) = &spec.certificate_path {
-        Credential::Certificate {
-            pem: read_pem(op, "Source.Cloud.CertificatePath", path)?,
-        }
-    } else if let Some(secret) = host::env("AZURE_CLIENT_SECRET") {
-        Credential::Secret(SecretString::from(secret))
-    } else if let Some(path) = host::env("AZURE_CLIENT_CERTIFICATE_PATH") {
-        Credential::Certificate {
-            pem: read_pem(op, "AZURE_CLIENT_CERTIFICATE_PATH", Path::new(&path))?,
-        }
-    } else {
-        return Err(invalid(
-            op,
-            "live Entra ID / Exchange Online needs a credential: Source.Cloud.ClientSecretEnv, ClientSecret or \
-             CertificatePath",
-        ));
-    };
-    let mut cfg = CloudConfig::new(tenant, client_id, credential);
-    cfg.authority_url = spec
-        .authority_url
-        .clone()
-        .unwrap_or_else(|| DEFAULT_AUTHORITY_URL.to_owned());
-    cfg.graph_url = spec
-        .graph_url
-        .clone()
-        .unwrap_or_else(|| DEFAULT_GRAPH_URL.to_owned());
-    cfg.exo_url = spec
-        .exo_url
-        .clone()
-        .unwrap_or_else(|| DEFAULT_EXO_URL.to_owned());
-    cfg.exo_organization = spec.exo_organization.clone();
-    Ok(cfg)
+    Ok(source::cloud_config(
+        &cloud_settings(op, spec)?,
+        &resolver(),
+    )?)
 }
 
 /// Either a live part or its file, never both.
@@ -223,162 +214,94 @@ fn one_of<L>(
     Ok(())
 }
 
-/// Loads a `Live` source (the CLI's `SourceArgs::load` with live parts).
-fn load_live(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError> {
-    let SourceSpec::Live {
-        ad,
-        ad_file,
-        graph,
-        entra_file,
-        entra_sync_file,
-        exo,
-        exo_file,
-        exo_users_file,
-        cloud,
-    } = source
-    else {
-        return Err(CallError::Internal(
-            "load_live was given another kind of source".to_owned(),
-        ));
-    };
-    one_of(
-        op,
-        "Active Directory (Source.Ad, Source.AdFile)",
-        ad.as_ref(),
-        ad_file.as_ref(),
-    )?;
-    one_of(
-        op,
-        "Entra ID (Source.Graph, Source.EntraFile)",
-        graph.then_some(()),
-        entra_file.as_ref(),
-    )?;
-    one_of(
-        op,
-        "Exchange Online (Source.Exo, Source.ExoFile)",
-        exo.then_some(()),
-        exo_file.as_ref(),
-    )?;
-    if ad.is_none() && ad_file.is_none() || !*graph && entra_file.is_none() {
-        return Err(invalid(
-            op,
-            "a Live source needs Active Directory (Source.Ad or Source.AdFile) and Entra ID (Source.Graph or \
-             Source.EntraFile)",
-        ));
-    }
-    let mut loaded = Loaded::default();
-    let mut live = LiveSpec::default();
-    if let Some(spec) = ad {
-        let (cfg, warning) = ldap_config(op, spec)?;
-        loaded.warnings.extend(warning);
-        live.ad = Some(cfg);
-    }
-    match (ad_file, entra_file) {
-        // Two files: read both at once, on two threads.
-        (Some(a), Some(e)) => {
-            let pair = snapshot::load_pair(
-                absolute(op, "Source.AdFile", a)?,
-                absolute(op, "Source.EntraFile", e)?,
-            )?;
-            loaded.snapshot.on_prem = pair.snapshot.on_prem;
-            loaded.snapshot.cloud = pair.snapshot.cloud;
-            loaded.warnings.extend(pair.warnings);
-        }
-        (a, e) => {
-            if let Some(p) = a {
-                let (users, warnings) = snapshot::load_ad_file(absolute(op, "Source.AdFile", p)?)?;
-                loaded.snapshot.on_prem = users;
-                loaded.warnings.extend(warnings);
-            }
-            if let Some(p) = e {
-                loaded.snapshot.cloud =
-                    snapshot::load_entra_file(absolute(op, "Source.EntraFile", p)?)?;
-            }
-        }
-    }
-    if *graph {
-        live.graph = Some(cloud_config(op, cloud.as_deref())?);
-    }
-    if let Some(p) = entra_sync_file {
-        loaded.snapshot.tenant_sync =
-            snapshot::load_tenant_sync_file(absolute(op, "Source.EntraSyncFile", p)?)?;
-    }
-    if *exo {
-        live.exo = Some(cloud_config(op, cloud.as_deref())?);
-    }
-    if let Some(p) = exo_file {
-        loaded.snapshot.exo_recipients =
-            Some(snapshot::load_exo_file(absolute(op, "Source.ExoFile", p)?)?);
-    }
-    if live.ad.is_some() || live.graph.is_some() || live.exo.is_some() {
-        let data = runtime::block_on(idrift_app::live::read(&live))??;
-        loaded.warnings.extend(
-            data.warnings
-                .iter()
-                .map(|w| format!("Exchange Online: {w}")),
-        );
-        data.merge_into(&mut loaded.snapshot);
-        if exo_users_file.is_some() {
-            loaded.snapshot.exo_users = None;
-        }
-    }
-    if let Some(p) = exo_users_file {
-        loaded.snapshot.exo_users = Some(snapshot::load_exo_file(absolute(
-            op,
-            "Source.ExoUsersFile",
-            p,
-        )?)?);
-    }
-    Ok(loaded)
-}
-
-/// Loads the data a source names, for the read-only commands.
-///
-/// # Errors
-/// [`CallError::InvalidArgs`] for a relative path or a `Files` source without both files; the loaders' errors.
-pub(crate) fn load(op: &'static str, source: &SourceSpec) -> Result<Loaded, CallError> {
-    let (mut loaded, exo, exo_users) = match source {
-        SourceSpec::Live { .. } => return load_live(op, source),
-        SourceSpec::Demo => (idrift_app::demo::load()?, None, None),
+/// The request's `Source` as the application's [`source::SourceSpec`]: paths checked to be absolute, a live
+/// part and its file never both.
+pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::SourceSpec, CallError> {
+    let mut spec = source::SourceSpec::default();
+    match source {
+        SourceSpec::Demo => spec.base = Some(Base::Demo),
         SourceSpec::Snapshot {
             path,
             exo,
             exo_users,
-        } => (
-            snapshot::load_dir(absolute(op, "Source.Path", path)?)?,
-            optional(op, "Source.Exo", exo.as_ref())?,
-            optional(op, "Source.ExoUsers", exo_users.as_ref())?,
-        ),
+        } => {
+            spec.base = Some(Base::Snapshot(owned(op, "Source.Path", path)?));
+            spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
+            spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
+        }
         SourceSpec::Files {
             ad,
             entra,
             exo,
             exo_users,
         } => {
-            let (Some(ad), Some(entra)) = (ad, entra) else {
-                return Err(CallError::InvalidArgs {
-                    op,
-                    message:
-                        "a Files source needs both Source.Ad (LDIF) and Source.Entra (Graph JSON)"
-                            .to_owned(),
-                });
-            };
-            (
-                snapshot::load_pair(
-                    absolute(op, "Source.Ad", ad)?,
-                    absolute(op, "Source.Entra", entra)?,
-                )?,
-                optional(op, "Source.Exo", exo.as_ref())?,
-                optional(op, "Source.ExoUsers", exo_users.as_ref())?,
-            )
+            spec.ad = optional(op, "Source.Ad", ad.as_ref())?.map(AdSource::File);
+            spec.entra = optional(op, "Source.Entra", entra.as_ref())?.map(EntraSource::File);
+            spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
+            spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
         }
-    };
-    if let Some(p) = exo {
-        loaded.snapshot.exo_recipients = Some(snapshot::load_exo_file(p)?);
+        SourceSpec::Live {
+            ad,
+            ad_file,
+            graph,
+            entra_file,
+            entra_sync_file,
+            exo,
+            exo_file,
+            exo_users_file,
+            cloud,
+        } => {
+            one_of(
+                op,
+                "Active Directory (Source.Ad, Source.AdFile)",
+                ad.as_ref(),
+                ad_file.as_ref(),
+            )?;
+            one_of(
+                op,
+                "Entra ID (Source.Graph, Source.EntraFile)",
+                graph.then_some(()),
+                entra_file.as_ref(),
+            )?;
+            one_of(
+                op,
+                "Exchange Online (Source.Exo, Source.ExoFile)",
+                exo.then_some(()),
+                exo_file.as_ref(),
+            )?;
+            spec.ad = match (ad, ad_file) {
+                (Some(l), _) => Some(AdSource::Ldap(Box::new(ldap_settings(op, l)?))),
+                (None, f) => optional(op, "Source.AdFile", f.as_ref())?.map(AdSource::File),
+            };
+            spec.entra = if *graph {
+                Some(EntraSource::Graph)
+            } else {
+                optional(op, "Source.EntraFile", entra_file.as_ref())?.map(EntraSource::File)
+            };
+            spec.entra_sync = optional(op, "Source.EntraSyncFile", entra_sync_file.as_ref())?;
+            spec.exo = if *exo {
+                Some(ExoSource::Live)
+            } else {
+                optional(op, "Source.ExoFile", exo_file.as_ref())?.map(ExoSource::File)
+            };
+            spec.exo_users = optional(op, "Source.ExoUsersFile", exo_users_file.as_ref())?;
+            spec.cloud = cloud_settings(op, cloud.as_deref())?;
+        }
     }
-    if let Some(p) = exo_users {
-        loaded.snapshot.exo_users = Some(snapshot::load_exo_file(p)?);
-    }
+    Ok(spec)
+}
+
+/// Loads the data a source names (both directories), keeping of each user what `profile` reads.
+///
+/// # Errors
+/// [`CallError::InvalidArgs`] for a relative path or a source naming too little; the loaders' errors.
+pub(crate) fn load(
+    op: &'static str,
+    source: &SourceSpec,
+    profile: LoadProfile,
+) -> Result<Loaded, CallError> {
+    let spec = spec(op, source)?;
+    let (loaded, _) = runtime::block_on(source::load(&spec, &resolver(), Need::Both, profile))??;
     Ok(loaded)
 }
 
@@ -434,116 +357,17 @@ impl From<idrift_app::targets::WriteTargets> for Targets {
     }
 }
 
-/// Opens the directories a source names for reading and writing, through `idrift_app::targets` (as the CLI's
-/// `open_targets` does). A snapshot directory (or single export files) is written in place; the demo is
-/// read-only.
+/// Opens the directories a source names for reading and writing, through [`source::open_writers`] (as
+/// the CLI does). A snapshot directory (or single export files) is written in place; the demo is read-only.
 ///
 /// # Errors
-/// [`CallError::InvalidArgs`] for a relative path or a `Files` source with neither file; the loaders' errors.
+/// [`CallError::InvalidArgs`] for a relative path or a source naming nothing to write; the loaders' errors.
 pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, CallError> {
-    match source {
-        SourceSpec::Demo => Ok(targets::demo_writers()?.into()),
-        SourceSpec::Snapshot { path, .. } => {
-            let dir = absolute(op, "Source.Path", path)?;
-            Ok(targets::snapshot_writers(dir)?.into())
-        }
-        SourceSpec::Live {
-            ad,
-            ad_file,
-            graph,
-            entra_file,
-            cloud,
-            ..
-        } => open_live(
-            op,
-            ad.as_deref(),
-            ad_file.as_ref(),
-            *graph,
-            entra_file.as_ref(),
-            cloud.as_deref(),
-        ),
-        SourceSpec::Files { ad, entra, .. } => {
-            let ad = ad
-                .as_ref()
-                .map(|p| {
-                    Ok::<_, CallError>(targets::ad_file_writer(absolute(op, "Source.Ad", p)?)?)
-                })
-                .transpose()?;
-            let cloud = entra
-                .as_ref()
-                .map(|p| {
-                    Ok::<_, CallError>(targets::entra_file_writer(absolute(
-                        op,
-                        "Source.Entra",
-                        p,
-                    )?)?)
-                })
-                .transpose()?;
-            targets::combine(ad, cloud)
-                .map(Targets::from)
-                .ok_or_else(|| invalid(op, "a Files source needs Source.Ad and/or Source.Entra"))
-        }
-    }
+    let spec = spec(op, source)?;
+    Ok(runtime::block_on(source::open_writers(&spec, &resolver()))??.into())
 }
 
-/// Opens live (or file) directories for a writer, as the CLI's `open_targets` does.
-fn open_live(
-    op: &'static str,
-    ad: Option<&LdapSpec>,
-    ad_file: Option<&PathBuf>,
-    graph: bool,
-    entra_file: Option<&PathBuf>,
-    cloud: Option<&CloudSpec>,
-) -> Result<Targets, CallError> {
-    one_of(
-        op,
-        "Active Directory (Source.Ad, Source.AdFile)",
-        ad,
-        ad_file,
-    )?;
-    one_of(
-        op,
-        "Entra ID (Source.Graph, Source.EntraFile)",
-        graph.then_some(()),
-        entra_file,
-    )?;
-    let mut warnings = Vec::new();
-    let ad_side = match (ad, ad_file) {
-        (Some(spec), _) => {
-            let (cfg, warning) = ldap_config(op, spec)?;
-            warnings.extend(warning);
-            Some(runtime::block_on(targets::open_ad_writer(
-                spec.url.trim(),
-                &cfg,
-            ))??)
-        }
-        (None, Some(p)) => Some(targets::ad_file_writer(absolute(op, "Source.AdFile", p)?)?),
-        (None, None) => None,
-    };
-    let cloud_side = match (graph, entra_file) {
-        (true, _) => Some(targets::graph_writer(&cloud_config(op, cloud)?)?),
-        (false, Some(p)) => Some(targets::entra_file_writer(absolute(
-            op,
-            "Source.EntraFile",
-            p,
-        )?)?),
-        (false, None) => None,
-    };
-    let mut t: Targets = targets::combine(ad_side, cloud_side)
-        .map(Targets::from)
-        .ok_or_else(|| {
-            invalid(
-                op,
-                "a Live source for a writer needs Source.Ad, Source.AdFile, Source.Graph or Source.EntraFile",
-            )
-        })?;
-    warnings.append(&mut t.warnings);
-    t.warnings = warnings;
-    Ok(t)
-}
-
-/// Opens what remediation steps act on (the CLI's `open_target` in `idrift-cli/src/cmd/plan/apply.rs`): a
-/// snapshot directory, rehearsed on (its files are rewritten as the services would change), or the live
+/// Opens what remediation steps act on (as the CLI does): a snapshot directory, rehearsed on, or the live
 /// services a `Live` source names. The demo is read-only and export files alone cannot be written.
 ///
 /// # Errors
@@ -553,56 +377,12 @@ pub(crate) fn remediation_target(
     op: &'static str,
     source: &SourceSpec,
 ) -> Result<(Box<dyn RemediationTarget>, Vec<String>), CallError> {
-    match source {
-        SourceSpec::Demo => Err(invalid(
-            op,
-            "the bundled demo is read-only: copy examples/demo to a directory and rehearse with a Snapshot source",
-        )),
-        SourceSpec::Files { .. } => Err(invalid(
-            op,
-            "export files alone cannot be written: name live services (a Live source with Ad, Graph, Exo), or \
-             a snapshot directory to rehearse on",
-        )),
-        SourceSpec::Snapshot { path, .. } => {
-            let dir = absolute(op, "Source.Path", path)?;
-            let (target, warnings) = targets::rehearsal_target(dir)?;
-            Ok((Box::new(target), warnings))
-        }
-        SourceSpec::Live {
-            ad,
-            graph,
-            exo,
-            cloud,
-            ..
-        } => {
-            let mut warnings = Vec::new();
-            let ldap = match ad {
-                Some(spec) => {
-                    let (cfg, warning) = ldap_config(op, spec)?;
-                    warnings.extend(warning);
-                    Some((spec.url.trim(), cfg))
-                }
-                None => None,
-            };
-            let cloud_cfg = if *graph || *exo {
-                Some(cloud_config(op, cloud.as_deref())?)
-            } else {
-                None
-            };
-            let target = runtime::block_on(targets::live_remediation_target(
-                ldap.as_ref().map(|(url, cfg)| (*url, cfg)),
-                cloud_cfg.as_ref(),
-                *graph,
-                *exo,
-            ))??
-            .ok_or_else(|| {
-                invalid(
-                    op,
-                    "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
-                     Snapshot source to rehearse on; export files alone cannot be written",
-                )
-            })?;
-            Ok((Box::new(target), warnings))
-        }
-    }
+    let spec = spec(op, source)?;
+    Ok(runtime::block_on(source::open_remediation_target(
+        &spec,
+        &resolver(),
+    ))??)
 }
+
+#[cfg(test)]
+mod tests;

@@ -74,7 +74,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
             .transpose()?,
         lint: None,
     };
-    let loaded = targets::load(OP, &args.source)?;
+    let loaded = targets::load(OP, &args.source, idrift_app::snapshot::LoadProfile::Full)?;
     let opts = scan_options(args.routing_domain, args.sync_scope, args.default_region);
     let header = Header {
         source: describe(&args.source),

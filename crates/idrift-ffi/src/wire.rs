@@ -246,6 +246,13 @@ pub(crate) struct CloudSpec {
     pub(crate) exo_url: Option<String>,
     #[serde(default)]
     pub(crate) exo_organization: Option<String>,
+    /// The longest one Graph or Exchange Online request may take, retries and waits included (the CLI's
+    /// `--timeout`; default 60).
+    #[serde(default)]
+    pub(crate) timeout_seconds: Option<u64>,
+    /// Hosts a redirect may also reach, over https (the CLI's `--redirect-host`).
+    #[serde(default)]
+    pub(crate) redirect_hosts: Vec<String>,
 }
 
 /// `Source.Check`: load the source once and describe it (what `Connect-Drift` shows).
@@ -796,6 +803,9 @@ pub(crate) struct ProfileCloud {
     pub(crate) exo_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) exo_organization: Option<String>,
+    /// Hosts a redirect may also reach (`redirect_hosts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) redirect_hosts: Vec<String>,
 }
 
 /// The result of `Profile.Get`: the profile as `Source` parts. Paths are absolute (a relative path in the

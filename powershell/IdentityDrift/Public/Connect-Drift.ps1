@@ -13,6 +13,11 @@ function Connect-Drift {
     missing or cannot be parsed, or a directory refuses the connection. Reader warnings go to the warning
     stream.
 
+    Credentials are taken in one order, the same as the idrift CLI's: the AD bind password from the environment
+    variable named, then a password file (a profile's ad_password_file), then -Credential; the app's credential
+    from the client secret variable named, then -ClientSecret, then the certificate. An explicit -Credential or
+    -ClientSecret replaces where a profile says the secret is.
+
     Secrets are never shown and never kept in clear text: pass the AD bind account as a PSCredential
     (-Credential) or name an environment variable that holds its password (-BindAccount with
     -PasswordEnvironmentVariable); pass the app's client secret as a SecureString (-ClientSecret), name an
@@ -107,6 +112,10 @@ function Connect-Drift {
 
     .PARAMETER ExchangeUrl
     Exchange Online of a national cloud (https://outlook.office365.us).
+
+    .PARAMETER TimeoutSeconds
+    The longest one Microsoft Graph or Exchange Online request may take, retries and waits included (1 to
+    3600; default 60), as the idrift CLI's --timeout.
 
     .PARAMETER ProfileName
     The name of a profile in the configuration file ([profiles.NAME]); -Profile works too.
@@ -245,6 +254,11 @@ function Connect-Drift {
         [ValidateNotNullOrEmpty()]
         [string] $ExchangeUrl,
 
+        [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
+        [ValidateRange(1, 3600)]
+        [int] $TimeoutSeconds,
+
         [Parameter(Mandatory, ParameterSetName = 'Profile')]
         [Alias('Profile')]
         [ValidateNotNullOrEmpty()]
@@ -300,6 +314,9 @@ function Connect-Drift {
         if ($PSBoundParameters.ContainsKey('ClientSecret')) {
             $secrets['ClientSecret'] = $ClientSecret
         }
+        if ($PSBoundParameters.ContainsKey('TimeoutSeconds')) {
+            $cloud['TimeoutSeconds'] = $TimeoutSeconds
+        }
         $source = @{ Kind = 'Live'; Ad = $ad; Graph = $true; Exo = [bool] $ExchangeOnline; Cloud = $cloud }
         $description = "Active Directory at $url and Microsoft Graph"
         if ($ExchangeOnline) {
@@ -320,11 +337,19 @@ function Connect-Drift {
             if (-not $source.ContainsKey('Ad')) {
                 Stop-DriftCall -Cmdlet $PSCmdlet -Message "Profile $ProfileName names no domain controller: -Credential has nothing to bind to."
             }
+            # An explicit credential wins over where the profile says the password is (the library tries an
+            # environment variable and a file before the password itself).
             $source.Ad['Bind'] = $Credential.UserName
+            [void] $source.Ad.Remove('PasswordEnv')
+            [void] $source.Ad.Remove('PasswordFile')
             $secrets['AdPassword'] = $Credential.Password
         }
         if ($PSBoundParameters.ContainsKey('ClientSecret')) {
+            [void] $source.Cloud.Remove('ClientSecretEnv')
             $secrets['ClientSecret'] = $ClientSecret
+        }
+        if ($PSBoundParameters.ContainsKey('TimeoutSeconds')) {
+            $source.Cloud['TimeoutSeconds'] = $TimeoutSeconds
         }
         $description = "profile $ProfileName ($($found.ConfigPath))"
     }

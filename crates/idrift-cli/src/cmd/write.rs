@@ -29,13 +29,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use idrift_app::journal::{
     self, Clock, OpExecutor, OpStatus, PlanSpec, Planned, RunOptions, RunReport,
 };
-use idrift_app::targets;
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 use idrift_core::ports::{ProgressHook, SourceError};
 use serde_json::{Map, Value, json};
 
 use crate::output::{Format, escape, table};
-use crate::source::{SourceArgs, is_graph, is_ldap_url};
+use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
 /// Options every mutating command shares.
@@ -116,53 +115,11 @@ impl Targets {
 /// A snapshot directory (or single export files) is written in place: this rehearses a repair offline.
 /// The bundled demo is read-only.
 pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Targets> {
-    let warn = |ctx: &mut Ctx<'_>, warnings: &[String]| -> anyhow::Result<()> {
-        for w in warnings {
-            ctx.warn(w.clone())?;
-        }
-        Ok(())
-    };
-    // The targets themselves are opened by idrift_app::targets (shared with idrift-ffi); this turns the
-    // options into configurations and prints each reader warning as soon as its file is read.
-    let opened = if src.demo {
-        let t = targets::demo_writers()?;
-        warn(ctx, &t.warnings)?;
-        t
-    } else if let Some(dir) = &src.snapshot {
-        let t = targets::snapshot_writers(dir)?;
-        warn(ctx, &t.warnings)?;
-        t
-    } else {
-        let ad = match src.ad.as_deref() {
-            Some(url) if is_ldap_url(url) => {
-                let cfg = src.conn.ldap_config(url, ctx)?;
-                Some(targets::open_ad_writer(url, &cfg).await?)
-            }
-            Some(file) => {
-                let mut side = targets::ad_file_writer(Path::new(file))?;
-                warn(ctx, &std::mem::take(&mut side.warnings))?;
-                Some(side)
-            }
-            None => None,
-        };
-        let cloud = match src.entra.as_deref() {
-            Some(g) if is_graph(g) => {
-                let cfg = src.conn.cloud_config(ctx)?;
-                Some(targets::graph_writer(&cfg)?)
-            }
-            Some(file) => Some(targets::entra_files_writer(
-                Path::new(file),
-                src.entra_sync.as_deref(),
-            )?),
-            None => None,
-        };
-        targets::combine(ad, cloud).ok_or_else(|| {
-            UsageError(
-                "name the data: --snapshot DIR, or --ad FILE.ldif and/or --entra FILE.json, or --demo"
-                    .to_owned(),
-            )
-        })?
-    };
+    let spec = src.spec(ctx)?;
+    let opened = idrift_app::source::open_writers(&spec, &crate::source::resolver(ctx)).await?;
+    for w in &opened.warnings {
+        ctx.warn(w.clone())?;
+    }
     Ok(Targets {
         ad: opened.ad,
         cloud: opened.cloud,

@@ -134,47 +134,13 @@ async fn open_target(
     src: &SourceArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<Box<dyn RemediationTarget>> {
-    if src.demo {
-        return Err(UsageError(
-            "the bundled demo is read-only: copy examples/demo to a directory and rehearse with --snapshot DIR"
-                .to_owned(),
-        )
-        .into());
+    let spec = src.spec(ctx)?;
+    let (target, warnings) =
+        idrift_app::source::open_remediation_target(&spec, &crate::source::resolver(ctx)).await?;
+    for w in &warnings {
+        ctx.warn(w.clone())?;
     }
-    if let Some(dir) = &src.snapshot {
-        let (target, warnings) = idrift_app::targets::rehearsal_target(dir)?;
-        for w in &warnings {
-            ctx.warn(w.clone())?;
-        }
-        return Ok(Box::new(target));
-    }
-    let ad_cfg = match src.ad.as_deref() {
-        Some(url) if is_ldap_url(url) => Some((url, src.conn.ldap_config(url, ctx)?)),
-        _ => None,
-    };
-    let graph = src.entra.as_deref().is_some_and(is_graph);
-    let exo = src.exo.as_deref().is_some_and(is_exo);
-    let cloud_cfg = if graph || exo {
-        Some(src.conn.cloud_config(ctx)?)
-    } else {
-        None
-    };
-    let target = idrift_app::targets::live_remediation_target(
-        ad_cfg.as_ref().map(|(url, cfg)| (*url, cfg)),
-        cloud_cfg.as_ref(),
-        graph,
-        exo,
-    )
-    .await?;
-    match target {
-        Some(t) => Ok(Box::new(t)),
-        None => Err(UsageError(
-            "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a snapshot \
-             directory to rehearse on (--snapshot DIR); export files alone cannot be written"
-                .to_owned(),
-        )
-        .into()),
-    }
+    Ok(target)
 }
 
 fn check_sides(

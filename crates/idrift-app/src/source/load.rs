@@ -1,0 +1,247 @@
+//! Loading what a [`SourceSpec`] names.
+
+use std::path::{Path, PathBuf};
+
+use idrift_core::model::ExoRecipient;
+
+use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, SourceSpec};
+use crate::AppError;
+use crate::live::{self, LiveData, LiveSpec};
+use crate::snapshot::{self, Completeness, LoadProfile, Loaded};
+
+/// Which directories a load needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Active Directory and Entra ID (or a base holding both): compare, scan, plan, report.
+    Both,
+    /// At least one of them: taking a snapshot.
+    Any,
+    /// Whatever is named, Active Directory left out (the caller reads it itself, as `snapshot take --since`
+    /// does); none at all is fine.
+    NotAd,
+}
+
+/// Which directories a load read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides {
+    /// Active Directory users.
+    pub ad: bool,
+    /// Entra ID users.
+    pub entra: bool,
+}
+
+/// The file parts of a spec, owned so they can be read on a blocking thread while live parts are read.
+struct FileParts {
+    base: Option<Base>,
+    ad: Option<PathBuf>,
+    entra: Option<PathBuf>,
+    entra_sync: Option<PathBuf>,
+    exo: Option<PathBuf>,
+    exo_users: Option<PathBuf>,
+    profile: LoadProfile,
+    completeness: Completeness,
+}
+
+/// Loads the data `spec` names.
+///
+/// Two export files are parsed on two threads; live directories are read concurrently with each other and
+/// with the files. Completeness is checked for every source (an Entra export whose last page carries
+/// `@odata.nextLink`, a source with no user), as [`SourceSpec::completeness`] allows, and each user keeps
+/// what `profile` reads. The warnings of every reader, and of the credentials, are in [`Loaded::warnings`],
+/// each naming its file or service.
+///
+/// # Errors
+/// [`AppError::Settings`] when `need` is not met (worded by [`super::Names::missing`]) or a setting is wrong;
+/// the readers' and the services' errors, naming the file or service. Nothing partial is returned.
+pub async fn load(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+    need: Need,
+    profile: LoadProfile,
+) -> Result<(Loaded, Sides), AppError> {
+    let ad = match need {
+        Need::NotAd => None,
+        Need::Both | Need::Any => spec.ad.as_ref(),
+    };
+    let sides = match &spec.base {
+        Some(_) if ad.is_some() || spec.entra.is_some() => {
+            return Err(AppError::Settings(
+                "a snapshot (or the demo) holds both directories: name no other Active Directory or \
+                 Entra ID source with it"
+                    .to_owned(),
+            ));
+        }
+        Some(_) => Sides {
+            ad: true,
+            entra: true,
+        },
+        None => Sides {
+            ad: ad.is_some(),
+            entra: spec.entra.is_some(),
+        },
+    };
+    let missing = match need {
+        Need::Both => spec.base.is_none() && !(sides.ad && sides.entra),
+        Need::Any => spec.base.is_none() && !sides.ad && !sides.entra,
+        Need::NotAd => false,
+    };
+    if missing {
+        let m = if need == Need::Both {
+            Missing::BothSides
+        } else {
+            Missing::AnySide
+        };
+        return Err(AppError::Settings(r.names.missing(m)));
+    }
+
+    let mut warnings = Vec::new();
+    let mut live = LiveSpec::default();
+    if let Some(AdSource::Ldap(s)) = ad {
+        live.ad = Some(super::ldap_config(s, r, &mut warnings)?);
+    }
+    if spec.entra == Some(EntraSource::Graph) {
+        live.graph = Some(super::cloud_config(&spec.cloud, r)?);
+    }
+    if spec.exo == Some(ExoSource::Live) {
+        live.exo = Some(super::cloud_config(&spec.cloud, r)?);
+    }
+    let files = FileParts {
+        base: spec.base.clone(),
+        ad: match ad {
+            Some(AdSource::File(p)) => Some(p.clone()),
+            _ => None,
+        },
+        entra: match &spec.entra {
+            Some(EntraSource::File(p)) => Some(p.clone()),
+            _ => None,
+        },
+        entra_sync: spec.entra_sync.clone(),
+        exo: match &spec.exo {
+            Some(ExoSource::File(p)) => Some(p.clone()),
+            _ => None,
+        },
+        exo_users: spec.exo_users.clone(),
+        profile,
+        completeness: spec.completeness,
+    };
+
+    let (mut loaded, exo_users) = if live.ad.is_none() && live.graph.is_none() && live.exo.is_none()
+    {
+        load_files(files)?
+    } else {
+        // The files are parsed on a blocking thread while the services answer.
+        let files = tokio::task::spawn_blocking(move || load_files(files));
+        let (files, data) = tokio::join!(files, live::read(&live));
+        let (mut loaded, exo_users) = files.map_err(|e| {
+            AppError::Invalid(format!("the file reader stopped unexpectedly: {e}"))
+        })??;
+        merge_live(&live, data?, spec.completeness, profile, &mut loaded)?;
+        (loaded, exo_users)
+    };
+    if let Some(users) = exo_users {
+        // A Get-User export given on its own replaces what the snapshot or the live read brought.
+        loaded.snapshot.exo_users = Some(users);
+    }
+    if let Some(w) = idrift_core::anchor::custom_anchor_warning(
+        loaded
+            .snapshot
+            .cloud
+            .iter()
+            .filter_map(|u| u.on_premises_immutable_id.as_deref()),
+    ) {
+        loaded.warnings.push(w);
+    }
+    warnings.append(&mut loaded.warnings);
+    loaded.warnings = warnings;
+    Ok((loaded, sides))
+}
+
+/// Merges a live read into `loaded`, checking that each live directory read holds users.
+fn merge_live(
+    live: &LiveSpec,
+    data: LiveData,
+    completeness: Completeness,
+    profile: LoadProfile,
+    loaded: &mut Loaded,
+) -> Result<(), AppError> {
+    if let (Some(cfg), Some(users)) = (&live.ad, &data.on_prem) {
+        let url = format!("Active Directory {}", cfg.url);
+        completeness.check_empty(
+            Path::new(&url),
+            "Active Directory",
+            users.len(),
+            &mut loaded.warnings,
+        )?;
+    }
+    if let (Some(_), Some((users, _))) = (&live.graph, &data.cloud) {
+        completeness.check_empty(
+            Path::new("Microsoft Graph"),
+            "Entra ID",
+            users.len(),
+            &mut loaded.warnings,
+        )?;
+    }
+    loaded.warnings.extend(
+        data.warnings
+            .iter()
+            .map(|w| format!("Exchange Online: {w}")),
+    );
+    let mut read = idrift_core::model::Snapshot::default();
+    let (had_ad, had_cloud) = (data.on_prem.is_some(), data.cloud.is_some());
+    data.merge_into(&mut read);
+    profile.project(&mut read);
+    if had_ad {
+        loaded.snapshot.on_prem = read.on_prem;
+    }
+    if had_cloud {
+        loaded.snapshot.cloud = read.cloud;
+        loaded.snapshot.tenant_sync = read.tenant_sync;
+    }
+    if read.exo_recipients.is_some() {
+        loaded.snapshot.exo_recipients = read.exo_recipients;
+        loaded.snapshot.exo_users = read.exo_users;
+    }
+    Ok(())
+}
+
+/// Reads the file parts: the base, or the AD and Entra exports (two at once on two threads), then the
+/// optional files. The `Get-User` export comes back apart, to replace a live read's.
+fn load_files(f: FileParts) -> Result<(Loaded, Option<Vec<ExoRecipient>>), AppError> {
+    let mut loaded = match (&f.base, &f.ad, &f.entra) {
+        (Some(Base::Demo), _, _) => crate::demo::load()?,
+        (Some(Base::Snapshot(dir)), _, _) => {
+            snapshot::load_dir_checked(dir, f.profile, f.completeness)?
+        }
+        (None, Some(ad), Some(entra)) => {
+            snapshot::load_pair_checked(ad, entra, f.profile, f.completeness)?
+        }
+        (None, ad, entra) => {
+            let mut loaded = Loaded::default();
+            if let Some(p) = ad {
+                let (users, warnings) =
+                    snapshot::load_ad_file_checked(p, f.profile, f.completeness)?;
+                loaded.snapshot.on_prem = users;
+                loaded.warnings.extend(warnings);
+            }
+            if let Some(p) = entra {
+                let (users, warnings) =
+                    snapshot::load_entra_file_checked(p, f.profile, f.completeness)?;
+                loaded.snapshot.cloud = users;
+                loaded.warnings.extend(warnings);
+            }
+            loaded
+        }
+    };
+    if let Some(p) = &f.entra_sync {
+        loaded.snapshot.tenant_sync = snapshot::load_tenant_sync_file(p)?;
+    }
+    if let Some(p) = &f.exo {
+        loaded.snapshot.exo_recipients = Some(snapshot::load_exo_file(p)?);
+    }
+    let exo_users = f
+        .exo_users
+        .as_deref()
+        .map(snapshot::load_exo_file)
+        .transpose()?;
+    Ok((loaded, exo_users))
+}

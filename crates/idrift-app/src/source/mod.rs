@@ -1,0 +1,241 @@
+//! Sources: what a command reads and what it writes to, described once for every front end.
+//!
+//! The CLI (`--snapshot`, `--ad`, `--entra`, `--exo`, the connection options and `--profile`), the
+//! PowerShell module (`Connect-Drift`, through `idrift-ffi`'s `Source`) and any other host translate their
+//! options into one [`SourceSpec`]. Everything after that is here:
+//!
+//! - **credentials**, resolved in one documented order ([`credentials`]);
+//! - **loading** with [`load`]: the demo, a snapshot directory, export files or live directories, with the
+//!   sides read at the same time wherever two are read (two files on two threads; a live read while the
+//!   files are parsed), completeness checked the same way for every front end, and each user kept only with
+//!   what the command's [`LoadProfile`] reads;
+//! - **writers** with [`open_writers`] (dirsync repairs, bypass, undo) and [`open_remediation_target`]
+//!   (remediation steps): which target serves which source, and what it is called in the "writes to" line.
+//!
+//! Messages name the front end's own options through [`Names`], so a PowerShell user reads
+//! `Source.Ad.PasswordEnv` (or a parameter) where a CLI user reads the flag; nothing here spells either.
+
+mod credentials;
+mod load;
+mod open;
+
+use std::path::PathBuf;
+
+pub use credentials::{cloud_config, ldap_config};
+pub use load::{Need, Sides, load};
+pub use open::{open_remediation_target, open_writers};
+
+use idrift_core::ports::ProgressHook;
+use idrift_ldap::SecretString;
+
+pub use crate::snapshot::{Completeness, LoadProfile};
+
+/// Where a command's data comes from, and how to reach the live parts.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSpec {
+    /// The demo or a snapshot directory; `None` when the sides are named one by one.
+    pub base: Option<Base>,
+    /// Active Directory, when named on its own.
+    pub ad: Option<AdSource>,
+    /// Entra ID, when named on its own.
+    pub entra: Option<EntraSource>,
+    /// The tenant sync object (`GET /directory/onPremisesSynchronization` JSON) to go with an Entra file.
+    pub entra_sync: Option<PathBuf>,
+    /// Exchange Online recipients (replacing a snapshot's `exo-recipients.json`), a file or live.
+    pub exo: Option<ExoSource>,
+    /// Exchange Online `Get-User` JSON (replacing a snapshot's `exo-users.json`).
+    pub exo_users: Option<PathBuf>,
+    /// The app registration for Microsoft Graph and Exchange Online (read when either is live).
+    pub cloud: CloudSettings,
+    /// What file sources may lack and still be read.
+    pub completeness: Completeness,
+}
+
+/// A source that holds both directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// The demo snapshot compiled into the library (read-only).
+    Demo,
+    /// A snapshot directory (`ad.ldif`, `entra-users.json` and optional files).
+    Snapshot(PathBuf),
+}
+
+/// Active Directory: an LDIF export or a domain controller.
+#[derive(Debug, Clone)]
+pub enum AdSource {
+    /// An LDIF export (`ldapsearch -LLL`, `ldifde -f`).
+    File(PathBuf),
+    /// A domain controller.
+    Ldap(Box<LdapSettings>),
+}
+
+/// Entra ID: a Graph user export or Microsoft Graph itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntraSource {
+    /// A Graph user JSON export.
+    File(PathBuf),
+    /// Microsoft Graph, with [`SourceSpec::cloud`].
+    Graph,
+}
+
+/// Exchange Online: a recipients export or the service itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExoSource {
+    /// `Get-Recipient` / `Get-Mailbox` / `Get-MailUser` JSON.
+    File(PathBuf),
+    /// Exchange Online (`Get-Recipient` and `Get-User`), with [`SourceSpec::cloud`].
+    Live,
+}
+
+/// Where a secret is. [`credentials`] documents the order in which they are tried.
+#[derive(Debug, Clone, Default)]
+pub struct SecretSources {
+    /// The environment variable holding it.
+    pub env: Option<String>,
+    /// A file holding it (for a password: its first line).
+    pub file: Option<PathBuf>,
+    /// The secret itself (a PSCredential's password, a SecureString).
+    pub value: Option<SecretString>,
+    /// Whether [`SecretSources::value`] was typed where others can see it (a command-line argument): when
+    /// it is the one used, a warning says so.
+    pub value_exposed: bool,
+}
+
+/// A domain controller and how to bind to it.
+#[derive(Debug, Clone, Default)]
+pub struct LdapSettings {
+    /// `ldaps://host[:port]`, `ldap://host` (StartTLS) or a bare host name (LDAPS).
+    pub url: String,
+    /// Subtrees to read users from (empty: the whole domain).
+    pub base_dns: Vec<String>,
+    /// An extra LDAP filter ANDed with the user filter.
+    pub filter: Option<String>,
+    /// The account to bind as (DN, UPN or `DOMAIN\user`); `None` binds anonymously.
+    pub bind: Option<String>,
+    /// Where the bind password is.
+    pub password: SecretSources,
+    /// CA certificates (PEM) to trust instead of the system store.
+    pub ca_file: Option<PathBuf>,
+    /// Allow `ldap://` without TLS.
+    pub allow_plaintext: bool,
+    /// Entries per page of the paged search (1 to 100,000).
+    pub page_size: Option<i32>,
+}
+
+/// The app registration used for Microsoft Graph and Exchange Online. Unset values fall back to
+/// `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and `AZURE_CLIENT_CERTIFICATE_PATH`.
+#[derive(Debug, Clone, Default)]
+pub struct CloudSettings {
+    /// The tenant id or a verified domain.
+    pub tenant: Option<String>,
+    /// The application (client) id.
+    pub client_id: Option<String>,
+    /// Where the client secret is (its `file` is not used: a secret file is a certificate).
+    pub secret: SecretSources,
+    /// A PEM file with the certificate and its private key.
+    pub certificate: Option<PathBuf>,
+    /// The login authority (national clouds).
+    pub authority_url: Option<String>,
+    /// Microsoft Graph with its version.
+    pub graph_url: Option<String>,
+    /// Exchange Online.
+    pub exo_url: Option<String>,
+    /// The tenant's initial domain, for Exchange Online when the tenant is a GUID.
+    pub exo_organization: Option<String>,
+    /// The longest one request may take, retries and waits included (default: [`idrift_cloud::RetryPolicy`]'s).
+    pub timeout: Option<std::time::Duration>,
+    /// Hosts a redirect may also reach, over https.
+    pub redirect_hosts: Vec<String>,
+}
+
+/// The settings a message may name. Each front end spells them its own way ([`Names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// The AD bind account.
+    AdBind,
+    /// The environment variable holding the bind password.
+    AdPasswordEnv,
+    /// The file holding the bind password.
+    AdPasswordFile,
+    /// The bind password itself.
+    AdPassword,
+    /// Allowing `ldap://` without TLS.
+    AdAllowPlaintext,
+    /// The page size of the AD search.
+    AdPageSize,
+    /// The tenant.
+    Tenant,
+    /// The client id.
+    ClientId,
+    /// The environment variable holding the client secret.
+    ClientSecretEnv,
+    /// The client secret itself.
+    ClientSecret,
+    /// The certificate file.
+    Certificate,
+}
+
+/// What a load or an open found missing, for the front end to word with its own options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// A reader needs both directories (or a base).
+    BothSides,
+    /// A reader needs at least one directory.
+    AnySide,
+    /// A writer needs at least one directory to write.
+    Writers,
+    /// Remediation steps need live services or a snapshot directory to rehearse on.
+    RemediationTarget,
+}
+
+/// How a front end names its settings in messages: the CLI's flags, the wire's fields, PowerShell's
+/// parameters.
+pub trait Names {
+    /// The name of one setting, such as `--ad-password-env` or `Source.Ad.PasswordEnv`.
+    fn setting(&self, setting: Setting) -> &'static str;
+    /// The sentence that says which sources to give when `missing` is missing.
+    fn missing(&self, missing: Missing) -> String;
+}
+
+/// Asks a person for a secret; the argument is the prompt.
+pub type Prompt = dyn Fn(&str) -> std::io::Result<String>;
+
+/// What resolving a [`SourceSpec`] may consult besides the spec: the environment (the front end's one door
+/// to it), a prompt for a password when a person is there to answer, the progress display, and the front
+/// end's names for its settings.
+pub struct Resolver<'a> {
+    /// Reads an environment variable.
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Asks for a secret (the argument is the prompt), when someone can answer.
+    pub prompt: Option<&'a Prompt>,
+    /// Where live reads report progress.
+    pub progress: ProgressHook,
+    /// How messages name settings.
+    pub names: &'a dyn Names,
+}
+
+impl std::fmt::Debug for Resolver<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resolver")
+            .field("prompt", &self.prompt.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Resolver<'_> {
+    fn name(&self, s: Setting) -> &'static str {
+        self.names.setting(s)
+    }
+}
+
+impl SourceSpec {
+    /// Whether any part is read from a live service.
+    pub fn is_live(&self) -> bool {
+        matches!(self.ad, Some(AdSource::Ldap(_)))
+            || self.entra == Some(EntraSource::Graph)
+            || self.exo == Some(ExoSource::Live)
+    }
+}
+
+#[cfg(test)]
+mod tests;

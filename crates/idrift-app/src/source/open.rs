@@ -1,0 +1,91 @@
+//! Opening what a [`SourceSpec`] names for writing.
+
+use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, SourceSpec};
+use crate::AppError;
+use crate::remediate::RemediationTarget;
+use crate::targets::{self, WriteTargets};
+
+/// Opens the directories `spec` names for the dirsync writers (repairs, the bypass switch, undo). A
+/// snapshot directory or an export file is rewritten in place (a rehearsal of the repair); the demo is
+/// read-only. Each file target holds its lock from here until it is dropped.
+///
+/// # Errors
+/// [`AppError::Settings`] when nothing writable is named (worded by [`super::Names::missing`]) or a setting is
+/// wrong; the readers' and connectors' errors.
+pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTargets, AppError> {
+    match &spec.base {
+        Some(Base::Demo) => return targets::demo_writers(),
+        Some(Base::Snapshot(dir)) => return targets::snapshot_writers(dir),
+        None => {}
+    }
+    let mut warnings = Vec::new();
+    let ad = match &spec.ad {
+        Some(AdSource::Ldap(s)) => {
+            let cfg = super::ldap_config(s, r, &mut warnings)?;
+            Some(targets::open_ad_writer(s.url.trim(), &cfg).await?)
+        }
+        Some(AdSource::File(p)) => Some(targets::ad_file_writer(p)?),
+        None => None,
+    };
+    let cloud = match &spec.entra {
+        Some(EntraSource::Graph) => Some(targets::graph_writer(&super::cloud_config(
+            &spec.cloud,
+            r,
+        )?)?),
+        Some(EntraSource::File(p)) => {
+            Some(targets::entra_files_writer(p, spec.entra_sync.as_deref())?)
+        }
+        None => None,
+    };
+    let mut opened = targets::combine(ad, cloud)
+        .ok_or_else(|| AppError::Settings(r.names.missing(Missing::Writers)))?;
+    warnings.append(&mut opened.warnings);
+    opened.warnings = warnings;
+    Ok(opened)
+}
+
+/// Opens what remediation steps act on: a snapshot directory, rehearsed on (its files are rewritten as the
+/// services would change), or the live services `spec` names. The demo is read-only and export files alone
+/// cannot be written. Returns the target and the warnings of its readers and settings.
+///
+/// # Errors
+/// [`AppError::Settings`] for the demo and when no live service or snapshot is named; the connectors' errors.
+pub async fn open_remediation_target(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+) -> Result<(Box<dyn RemediationTarget>, Vec<String>), AppError> {
+    match &spec.base {
+        Some(Base::Demo) => {
+            return Err(AppError::Settings(format!(
+                "the bundled demo is read-only: copy examples/demo to a directory to rehearse on it; {}",
+                r.names.missing(Missing::RemediationTarget)
+            )));
+        }
+        Some(Base::Snapshot(dir)) => {
+            let (target, warnings) = targets::rehearsal_target(dir)?;
+            return Ok((Box::new(target), warnings));
+        }
+        None => {}
+    }
+    let mut warnings = Vec::new();
+    let ldap = match &spec.ad {
+        Some(AdSource::Ldap(s)) => Some((s.url.trim(), super::ldap_config(s, r, &mut warnings)?)),
+        _ => None,
+    };
+    let graph = spec.entra == Some(EntraSource::Graph);
+    let exo = spec.exo == Some(ExoSource::Live);
+    let cloud = if graph || exo {
+        Some(super::cloud_config(&spec.cloud, r)?)
+    } else {
+        None
+    };
+    let target = targets::live_remediation_target(
+        ldap.as_ref().map(|(url, cfg)| (*url, cfg)),
+        cloud.as_ref(),
+        graph,
+        exo,
+    )
+    .await?
+    .ok_or_else(|| AppError::Settings(r.names.missing(Missing::RemediationTarget)))?;
+    Ok((Box::new(target), warnings))
+}

@@ -1,0 +1,68 @@
+//! Tests of the wire `Source` translated into the application's `SourceSpec`.
+
+use super::*;
+
+fn source(json: &str) -> SourceSpec {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn a_live_source_carries_the_timeout_and_redirect_hosts_into_the_cloud_configuration() {
+    let s = source(
+        r#"{"Kind":"Live","Graph":true,"AdFile":"/x/ad.ldif","Cloud":{"Tenant":"t","ClientId":"c",
+            "ClientSecret":"s3cret","TimeoutSeconds":7,"RedirectHosts":["login.example"]}}"#,
+    );
+    let spec = spec("Test", &s).unwrap();
+    assert_eq!(spec.entra, Some(EntraSource::Graph));
+    assert!(matches!(&spec.ad, Some(AdSource::File(p)) if p == Path::new("/x/ad.ldif")));
+    let cfg = source::cloud_config(&spec.cloud, &resolver()).unwrap();
+    assert_eq!(cfg.retry.total_budget, std::time::Duration::from_secs(7));
+    assert_eq!(cfg.redirect_hosts, vec!["login.example".to_owned()]);
+    assert!(
+        !format!("{spec:?}").contains("s3cret"),
+        "the secret stays redacted"
+    );
+}
+
+#[test]
+fn relative_paths_and_a_live_part_with_its_file_are_invalid_args() {
+    let err = spec("Test", &source(r#"{"Kind":"Snapshot","Path":"rel/dir"}"#)).unwrap_err();
+    assert_eq!(err.kind(), "InvalidArgs");
+    assert!(
+        err.to_string()
+            .contains("Source.Path must be an absolute path"),
+        "{err}"
+    );
+    let err = spec(
+        "Test",
+        &source(r#"{"Kind":"Live","Graph":true,"EntraFile":"/x/e.json"}"#),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "InvalidArgs");
+    assert!(err.to_string().contains("not both"), "{err}");
+}
+
+#[test]
+fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
+    let err = load(
+        "Test",
+        &source(r#"{"Kind":"Files","Ad":"/nonexistent/ad.ldif"}"#),
+        LoadProfile::Full,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "InvalidArgs");
+    assert!(err.to_string().contains("Source.EntraFile"), "{err}");
+    let err = load(
+        "Test",
+        &source(
+            r#"{"Kind":"Live","Ad":{"Url":"ldaps://dc","Bind":"svc"},"EntraFile":"/x/e.json"}"#,
+        ),
+        LoadProfile::Full,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "InvalidArgs");
+    assert!(
+        err.to_string().contains("Source.Ad.Bind needs a password"),
+        "{err}"
+    );
+}
