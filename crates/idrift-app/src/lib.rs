@@ -30,5 +30,6 @@ pub mod strict;
 pub mod take;
 pub mod targets;
 pub mod timefmt;
+pub mod undo;
 
 pub use error::AppError;

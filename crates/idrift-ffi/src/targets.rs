@@ -110,6 +110,9 @@ impl Names for WireNames {
                 "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
                  Snapshot source to rehearse on; export files alone cannot be written"
             }
+            Missing::LintTarget => {
+                "name the directory to write: Source.Ad (a domain controller), Source.AdFile or a Snapshot"
+            }
         }
         .to_owned()
     }
@@ -117,7 +120,7 @@ impl Names for WireNames {
 
 /// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
 /// itself, as PSCredentials and SecureStrings).
-fn resolver() -> Resolver<'static> {
+pub(crate) fn resolver() -> Resolver<'static> {
     Resolver {
         env: &host::env,
         prompt: None,

@@ -523,21 +523,19 @@ fn finish(
 /// `idrift undo JOURNAL` for a remediation journal: reverses the writes that can be reversed, newest first,
 /// through the same targets (`--snapshot DIR` or the live services), into a journal of its own.
 pub(crate) async fn undo(
-    log: &journal::JournalLog,
+    plan: &idrift_app::undo::UndoPlan,
     source: &SourceArgs,
     write: &crate::cmd::write::WriteArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
-    let (spec, not_undone) = remediate::undo_spec(log)?;
+    let spec = &plan.spec;
     writeln!(
         ctx.out,
-        "Undoing {} ({}, created {}): {} step(s) to reverse, newest first.",
-        log.path.display(),
-        log.header.command,
-        log.header.created,
+        "{}: {} step(s) to reverse, newest first.",
+        crate::cmd::undo::undoing_line(plan),
         spec.ops.len()
     )?;
-    for n in &not_undone {
+    for n in &plan.not_undone {
         ctx.warn(format!(
             "step {} ({}) cannot be undone: {}",
             n.seq, n.target, n.reason
@@ -547,18 +545,11 @@ pub(crate) async fn undo(
         writeln!(ctx.out, "Nothing idrift can reverse.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let target = open_target(source, ctx).await?;
-    let missing = remediate::missing_sides(&spec.ops, target.as_ref());
-    if !missing.is_empty() {
-        return Err(UsageError(format!(
-            "reversing these steps needs {}",
-            missing
-                .iter()
-                .map(|s| format!("{} ({})", s.name(), side_flag(*s)))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ))
-        .into());
+    let source_spec = source.spec(ctx)?;
+    let (target, warnings) =
+        idrift_app::undo::open_target(plan, &source_spec, &crate::source::resolver(ctx)).await?;
+    for w in &warnings {
+        ctx.warn(w.clone())?;
     }
     let cells: Vec<Vec<String>> = spec
         .ops
@@ -602,21 +593,13 @@ pub(crate) async fn undo(
     let question = format!(
         "Reverse the {} step(s) recorded in {}?",
         spec.ops.len(),
-        log.path.display()
+        crate::cmd::undo::journals(plan)
     );
     if !confirm(ctx, write.yes, &question)? {
         writeln!(ctx.out, "Not confirmed: nothing was changed.")?;
         return Ok(ExitCode::from(1));
     }
-    let exec = remediate::RemediationExecutor::new(target.as_ref());
-    let report = journal::apply(
-        &path,
-        &spec,
-        &exec,
-        system_clock(),
-        journal::RunOptions::default(),
-    )
-    .await?;
+    let report = idrift_app::undo::apply(plan, &target, &path, system_clock()).await?;
     let cells: Vec<Vec<String>> = report
         .ops
         .iter()
