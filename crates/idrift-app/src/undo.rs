@@ -200,18 +200,9 @@ pub async fn open_target(
             Ok((UndoTarget::DirSync(t), warnings))
         }
         UndoKind::Remediation => {
-            let (target, warnings) = crate::source::open_remediation_target(spec, r).await?;
-            let missing = remediate::missing_sides(&plan.spec.ops, target.as_ref());
-            if !missing.is_empty() {
-                return Err(AppError::Settings(format!(
-                    "reversing these steps needs {}",
-                    missing
-                        .iter()
-                        .map(|s| r.names.side(*s))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                )));
-            }
+            let (target, warnings) =
+                remediate::open_target_for("reversing these steps", &plan.spec.ops, spec, r)
+                    .await?;
             Ok((UndoTarget::Remediation(target), warnings))
         }
         UndoKind::Lint => {

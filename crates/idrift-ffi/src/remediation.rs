@@ -106,27 +106,21 @@ fn stop_notes(report: &RemediationReport, option: OptionId) -> Vec<String> {
     vec![note]
 }
 
-fn check_sides(
+/// Opens what the steps of `option` act on, from the request's `Source`.
+fn open_target(
     op: &'static str,
     option: OptionId,
     ops: &[journal::Planned],
-    target: &dyn RemediationTarget,
-) -> Result<(), CallError> {
-    let missing = remediate::missing_sides(ops, target);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(CallError::InvalidArgs {
-        op,
-        message: format!(
-            "the steps of {option} need {} as well (or rehearse every step on a Snapshot source)",
-            missing
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
-    })
+    source: &wire::SourceSpec,
+) -> Result<(Box<dyn RemediationTarget>, Vec<String>), CallError> {
+    let spec = targets::spec(op, source)?;
+    let what = format!("the steps of {option}");
+    Ok(runtime::block_on(remediate::open_target_for(
+        &what,
+        ops,
+        &spec,
+        &targets::resolver(),
+    ))??)
 }
 
 /// `Remediation.Apply`.
@@ -201,9 +195,8 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     let Some(path) = path else {
         return ok(&out, &warnings);
     };
-    let (target, w) = targets::remediation_target(OP, &args.source)?;
+    let (target, w) = open_target(OP, args.option, &spec.ops, &args.source)?;
     warnings.extend(w);
-    check_sides(OP, args.option, &spec.ops, target.as_ref())?;
     let mut gate = ApprovedGate::new(args.approve, args.manual_done);
     let report = runtime::block_on(remediate::apply(
         &path,
@@ -239,23 +232,12 @@ fn resume(
             message: "Resume continues its own journal; leave out JournalPath".to_owned(),
         });
     }
-    let log = journal::read(absolute(op, "Resume", journal_file)?)?;
+    let (log, note) = remediate::resumable(
+        absolute(op, "Resume", journal_file)?,
+        &args.user_principal_name,
+        args.option,
+    )?;
     let mut warnings = log.warnings.clone();
-    journal::check_resumable(&log)?;
-    let note = remediate::remediation_note(&log)?;
-    let upn = args.user_principal_name.trim();
-    if note.option != args.option || !note.user_principal_name.eq_ignore_ascii_case(upn) {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: format!(
-                "{} runs {} for {}, not {} for {upn}",
-                log.path.display(),
-                note.option,
-                note.user_principal_name,
-                args.option
-            ),
-        });
-    }
     let mut out = RemediationResult {
         command: log.header.command.clone(),
         user_principal_name: note.user_principal_name.clone(),
@@ -275,9 +257,8 @@ fn resume(
     if !args.write.apply {
         return ok(&out, &warnings);
     }
-    let (target, w) = targets::remediation_target(op, &args.source)?;
+    let (target, w) = open_target(op, note.option, &log.planned(), &args.source)?;
     warnings.extend(w);
-    check_sides(op, note.option, &log.planned(), target.as_ref())?;
     let mut gate = ApprovedGate::new(args.approve.clone(), args.manual_done.clone());
     let report = runtime::block_on(remediate::resume(
         &log,

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use idrift_app::journal;
 use idrift_app::remediate::{
-    self, Ask, Gate, RemediationReport, RemediationTarget, Side, StepKind, StepRow, Stop,
+    self, Ask, Gate, RemediationReport, RemediationTarget, StepKind, StepRow, Stop,
 };
 use idrift_core::model::Snapshot;
 use idrift_core::plan::{OptionId, RemediationPlan};
@@ -26,15 +26,6 @@ use crate::cmd::write::{block_on, confirm, system_clock};
 use crate::output::table;
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
-
-/// The source flag that makes `side` live: the CLI's words for a missing side.
-fn side_flag(side: Side) -> &'static str {
-    match side {
-        Side::ActiveDirectory => "--ad ldaps://DC",
-        Side::Graph => "--entra graph",
-        Side::ExchangeOnline => "--exo exo",
-    }
-}
 
 /// Asks on the terminal before each write (unless `--yes`), and prints each step's outcome as it happens.
 struct CliGate<'c, 'a> {
@@ -129,43 +120,21 @@ fn resume_command(upn: &str, id: OptionId, journal: &Path, src: &SourceArgs) -> 
     .to_owned()
 }
 
-/// Opens what the steps act on: a snapshot directory (rehearsal) or the live services named.
+/// Opens what the steps act on (a snapshot directory to rehearse on, or the live services named), refusing
+/// when a step needs a service the options do not name; prints the warnings.
 async fn open_target(
+    what: &str,
+    ops: &[journal::Planned],
     src: &SourceArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<Box<dyn RemediationTarget>> {
     let spec = src.spec(ctx)?;
     let (target, warnings) =
-        idrift_app::source::open_remediation_target(&spec, &crate::source::resolver(ctx)).await?;
+        remediate::open_target_for(what, ops, &spec, &crate::source::resolver(ctx)).await?;
     for w in &warnings {
         ctx.warn(w.clone())?;
     }
     Ok(target)
-}
-
-fn check_sides(
-    id: OptionId,
-    ops: &[journal::Planned],
-    target: &dyn RemediationTarget,
-) -> anyhow::Result<()> {
-    let missing: Vec<Side> = remediate::missing_sides(ops, target);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(UsageError(format!(
-        "the steps of {id} need {} as well: name {} (or rehearse every step on --snapshot DIR)",
-        missing
-            .iter()
-            .map(|s| s.name())
-            .collect::<Vec<_>>()
-            .join(" and "),
-        missing
-            .iter()
-            .map(|s| side_flag(*s))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    ))
-    .into())
 }
 
 fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -301,8 +270,8 @@ pub(super) fn apply(
     }
     refuse_without_terminal(args, ctx)?;
     block_on(async {
-        let target = open_target(&args.source, ctx).await?;
-        check_sides(id, &spec.ops, target.as_ref())?;
+        let what = format!("the steps of {id}");
+        let target = open_target(&what, &spec.ops, &args.source, ctx).await?;
         writeln!(ctx.out, "Acts on: {}", target.description())?;
         writeln!(ctx.out, "Journal: {}", path.display())?;
         writeln!(ctx.out, "{}:", counts(&rows))?;
@@ -338,25 +307,9 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
         )
         .into());
     }
-    let log = journal::read(path)?;
+    let (log, note) = remediate::resumable(path, &args.upn, id)?;
     for w in &log.warnings {
         ctx.warn(w.clone())?;
-    }
-    journal::check_resumable(&log)?;
-    let note = remediate::remediation_note(&log)?;
-    if note.option != id
-        || !note
-            .user_principal_name
-            .eq_ignore_ascii_case(args.upn.trim())
-    {
-        return Err(UsageError(format!(
-            "{} runs {} for {}, not {id} for {}",
-            path.display(),
-            note.option,
-            note.user_principal_name,
-            args.upn.trim()
-        ))
-        .into());
     }
     let rows = remediate::rows(&log);
     let done = rows
@@ -397,8 +350,8 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
     refuse_without_terminal(args, ctx)?;
     let planned = log.planned();
     block_on(async {
-        let target = open_target(&args.source, ctx).await?;
-        check_sides(id, &planned, target.as_ref())?;
+        let what = format!("the steps of {id}");
+        let target = open_target(&what, &planned, &args.source, ctx).await?;
         writeln!(ctx.out, "Acts on: {}\n", target.description())?;
         let yes = args.write.yes;
         let report = {
