@@ -31,5 +31,6 @@ pub mod strict;
 pub mod take;
 pub mod targets;
 pub mod timefmt;
+pub mod undo;
 
 pub use error::AppError;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::Args;
 use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
+use idrift_app::remediate::Side;
 use idrift_app::snapshot::{self, LoadProfile, Loaded};
 use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
@@ -290,8 +291,20 @@ impl Names for CliNames {
                 "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a \
                  snapshot directory to rehearse on (--snapshot DIR); export files alone cannot be written"
             }
+            Missing::LintTarget => {
+                "name the directory to write: --ad ldaps://DC, --ad FILE.ldif or --snapshot DIR"
+            }
         }
         .to_owned()
+    }
+
+    fn side(&self, side: Side) -> String {
+        let flag = match side {
+            Side::ActiveDirectory => "--ad ldaps://DC",
+            Side::Graph => "--entra graph",
+            Side::ExchangeOnline => "--exo exo",
+        };
+        format!("{} ({flag})", side.name())
     }
 }
 
