@@ -14,6 +14,7 @@ pub mod dirsync;
 pub mod dirsync_ops;
 pub mod error;
 pub mod files;
+mod inputs;
 pub mod journal;
 pub mod lint;
 pub mod live;

@@ -72,7 +72,7 @@ pub enum AdSource {
 /// Entra ID: a Graph user export or Microsoft Graph itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntraSource {
-    /// A Graph user JSON export.
+    /// A Graph user export (JSON, or Export-Clixml of Get-MgUser).
     File(PathBuf),
     /// Microsoft Graph, with [`SourceSpec::cloud`].
     Graph,
