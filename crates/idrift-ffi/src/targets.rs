@@ -117,7 +117,7 @@ impl Names for WireNames {
 
 /// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
 /// itself, as PSCredentials and SecureStrings).
-fn resolver() -> Resolver<'static> {
+pub(crate) fn resolver() -> Resolver<'static> {
     Resolver {
         env: &host::env,
         prompt: None,
