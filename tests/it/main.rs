@@ -16,6 +16,7 @@ mod lint;
 mod lint_apply;
 mod lint_live;
 mod migration;
+mod properties;
 mod remediate;
 mod report;
 mod scan;
