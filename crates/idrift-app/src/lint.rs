@@ -122,23 +122,6 @@ pub async fn apply_fixes(
     })
 }
 
-/// Runs the undo of a `lint apply` journal (its own journal at `journal_path`): every value written is put
-/// back, a value changed since is a conflict.
-///
-/// # Errors
-/// As for [`journal::apply`].
-pub async fn undo_fixes(
-    log: &journal::JournalLog,
-    journal_path: &Path,
-    target: &dyn LintTarget,
-    clock: Clock,
-) -> Result<(RunReport, Vec<journal::NotUndone>), AppError> {
-    let (spec, not_undone) = journal::undo_spec(log);
-    let exec = LintExecutor::new(target);
-    let report = journal::apply(journal_path, &spec, &exec, clock, RunOptions::default()).await?;
-    Ok((report, not_undone))
-}
-
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.

@@ -7,7 +7,8 @@
 //!   output with PascalCase keys and `AdditionalProperties`; legacy MSOnline exports too;
 //! - the `GET /directory/onPremisesSynchronization` response, or the bare sync object;
 //! - Exchange Online InvokeCommand pages and `ConvertTo-Json` of `Get-Recipient`, `Get-Mailbox`,
-//!   `Get-MailUser` and `Get-User`, with enumerations as names or integers.
+//!   `Get-MailUser` and `Get-User`, with enumerations as names or integers;
+//! - `Export-Clixml` files of the same cmdlets and of `Get-MgUser`/`Get-EntraUser` ([`clixml`]).
 //!
 //! Property names are case-insensitive and unknown properties are ignored. Input is streamed: users are
 //! deserialized one at a time straight into [`CloudUser`], so a file of a million users needs memory for
@@ -17,6 +18,7 @@
 //! The writers produce the Graph shape (camelCase) and the InvokeCommand shape (PascalCase), which the
 //! readers read back to the same values.
 
+pub mod clixml;
 pub(crate) mod de;
 pub(crate) mod exo;
 pub mod patch;

@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use idrift_app::dirsync_ops::DirSyncExecutor;
 use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
-use idrift_app::remediate::RemediationTarget;
 use idrift_app::snapshot::{LoadProfile, Loaded};
 use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
@@ -110,6 +109,9 @@ impl Names for WireNames {
                 "name what the steps act on: live services (Source.Ad, Source.Graph, Source.Exo), or a \
                  Snapshot source to rehearse on; export files alone cannot be written"
             }
+            Missing::LintTarget => {
+                "name the directory to write: Source.Ad (a domain controller), Source.AdFile or a Snapshot"
+            }
         }
         .to_owned()
     }
@@ -117,7 +119,7 @@ impl Names for WireNames {
 
 /// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
 /// itself, as PSCredentials and SecureStrings).
-fn resolver() -> Resolver<'static> {
+pub(crate) fn resolver() -> Resolver<'static> {
     Resolver {
         env: &host::env,
         prompt: None,
@@ -365,23 +367,6 @@ impl From<idrift_app::targets::WriteTargets> for Targets {
 pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, CallError> {
     let spec = spec(op, source)?;
     Ok(runtime::block_on(source::open_writers(&spec, &resolver()))??.into())
-}
-
-/// Opens what remediation steps act on (as the CLI does): a snapshot directory, rehearsed on, or the live
-/// services a `Live` source names. The demo is read-only and export files alone cannot be written.
-///
-/// # Errors
-/// [`CallError::InvalidArgs`] for the demo, a `Files` source, or a `Live` source naming no live service; the
-/// loaders' and connectors' errors.
-pub(crate) fn remediation_target(
-    op: &'static str,
-    source: &SourceSpec,
-) -> Result<(Box<dyn RemediationTarget>, Vec<String>), CallError> {
-    let spec = spec(op, source)?;
-    Ok(runtime::block_on(source::open_remediation_target(
-        &spec,
-        &resolver(),
-    ))??)
 }
 
 #[cfg(test)]

@@ -438,21 +438,19 @@ fn dry_run(
 
 /// `idrift undo` of a `lint apply` journal, printed as a table or as the run envelope (`format`).
 pub(crate) async fn undo(
-    log: &journal::JournalLog,
+    undo_plan: &idrift_app::undo::UndoPlan,
     src: &SourceArgs,
     write: &WriteArgs,
     format: Format,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
-    let (spec, _) = journal::undo_spec(log);
+    let spec = undo_plan.spec.clone();
     let text = format == Format::Table;
     if text {
         writeln!(
             ctx.out,
-            "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
-            log.path.display(),
-            log.header.command,
-            log.header.created,
+            "{}: {} write(s) to restore, newest first.",
+            crate::cmd::undo::undoing_line(undo_plan),
             spec.ops.len()
         )?;
     }
@@ -479,7 +477,7 @@ pub(crate) async fn undo(
         question: format!(
             "Restore the {} value(s) recorded in {}?",
             plan.spec.ops.len(),
-            log.path.display()
+            crate::cmd::undo::journals(undo_plan)
         ),
         opts: journal::RunOptions::default(),
         after_apply: None,
@@ -497,8 +495,8 @@ pub(crate) async fn undo(
         writeln!(ctx.err, "Not confirmed: nothing was written.")?;
         return Ok(ExitCode::from(1));
     }
-    let (report, _) =
-        idrift_app::lint::undo_fixes(log, &path, target.as_ref(), system_clock()).await?;
+    let target = idrift_app::undo::UndoTarget::Lint(target);
+    let report = idrift_app::undo::apply(undo_plan, &target, &path, system_clock()).await?;
     let code = if report.has_failures() {
         ExitCode::from(1)
     } else {
