@@ -17,6 +17,7 @@ mod lint_apply;
 mod lint_cloud;
 mod lint_live;
 mod migration;
+mod properties;
 mod remediate;
 mod report;
 mod scan;
