@@ -343,27 +343,141 @@ fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
     assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
 }
 
+/// Writes JSON items (an array, or the `value` of a page) as `Export-Clixml` writes custom objects:
+/// properties in `<MS>`, arrays as `System.Object[]` lists, strings with PowerShell's `_x` escape.
+fn clixml_of(json: &str) -> String {
+    fn esc(s: &str) -> String {
+        s.replace("_x", "_x005F_x")
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    fn value(out: &mut String, name: Option<&str>, v: &serde_json::Value, refs: &mut usize) {
+        let n = name
+            .map(|n| format!(" N=\"{}\"", esc(n)))
+            .unwrap_or_default();
+        match v {
+            serde_json::Value::Null => out.push_str(&format!("<Nil{n} />")),
+            serde_json::Value::Bool(b) => out.push_str(&format!("<B{n}>{b}</B>")),
+            serde_json::Value::Number(x) if x.is_i64() => {
+                out.push_str(&format!("<I64{n}>{x}</I64>"))
+            }
+            serde_json::Value::Number(x) => out.push_str(&format!("<Db{n}>{x}</Db>")),
+            serde_json::Value::String(s) => out.push_str(&format!("<S{n}>{}</S>", esc(s))),
+            serde_json::Value::Array(items) => {
+                *refs += 1;
+                out.push_str(&format!(
+                    "<Obj{n} RefId=\"{refs}\"><TN RefId=\"{refs}\"><T>System.Object[]</T><T>System.Array</T><T>System.Object</T></TN><LST>"
+                ));
+                for item in items {
+                    value(out, None, item, refs);
+                }
+                out.push_str("</LST></Obj>");
+            }
+            serde_json::Value::Object(props) => {
+                *refs += 1;
+                out.push_str(&format!(
+                    "<Obj{n} RefId=\"{refs}\"><TN RefId=\"{refs}\"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN><MS>\r\n"
+                ));
+                for (k, v) in props {
+                    value(out, Some(k), v, refs);
+                    out.push_str("\r\n");
+                }
+                out.push_str("</MS></Obj>");
+            }
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let items = v.get("value").unwrap_or(&v).as_array().unwrap().clone();
+    let mut out = String::from(
+        "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n",
+    );
+    let mut refs = 0;
+    for item in &items {
+        value(&mut out, None, item, &mut refs);
+        out.push_str("\r\n");
+    }
+    out.push_str("</Objs>");
+    out
+}
+
 #[test]
-fn an_export_clixml_file_given_as_json_is_named_as_such() {
+fn export_clixml_of_every_source_reads_like_its_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = crate::support::root().join("examples/demo");
+    let file = |name: &str| demo.join(name).display().to_string();
+    let json_args = [
+        "--ad".to_owned(),
+        file("ad.ldif"),
+        "--entra".to_owned(),
+        file("entra-users.json"),
+        "--entra-sync".to_owned(),
+        file("entra-sync.json"),
+        "--exo".to_owned(),
+        file("exo-recipients.json"),
+        "--exo-users".to_owned(),
+        file("exo-users.json"),
+    ];
+    // Export-Clixml on Windows PowerShell 5.1 writes UTF-16 LE; the extension says nothing.
+    let convert = |name: &str, out: &str| {
+        let text = std::fs::read_to_string(demo.join(name)).unwrap();
+        write(dir.path(), out, &encode(&clixml_of(&text), Enc::Utf16Le))
+    };
+    let mut clixml_args = json_args.clone();
+    clixml_args[3] = convert("entra-users.json", "mgusers.xml");
+    clixml_args[7] = convert("exo-recipients.json", "recipients.json");
+    clixml_args[9] = convert("exo-users.json", "exo-users.clixml");
+    for command in [["scan"].as_slice(), ["dirsync", "compare"].as_slice()] {
+        let run = |sources: &[String]| {
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend(sources.iter().map(String::as_str));
+            if command == ["dirsync", "compare"] {
+                args.truncate(args.len() - 4); // compare reads no Exchange Online export
+            }
+            args.extend(["--format", "json"]);
+            idrift(&args)
+        };
+        let from_json = run(&json_args);
+        let from_clixml = run(&clixml_args);
+        assert_eq!(from_json.code, from_clixml.code, "{}", from_clixml.stderr);
+        assert!(from_json.stdout.len() > 100, "{}", from_json.stderr);
+        assert_eq!(from_json.stdout, from_clixml.stdout, "{command:?}");
+    }
+}
+
+#[test]
+fn a_clixml_export_with_a_bad_object_names_the_file_and_the_objects_line() {
     let dir = tempfile::tempdir().unwrap();
     let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
-    let clixml = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n\
-                  <Obj RefId=\"0\"><MS><S N=\"UserPrincipalName\">zoe@contoso.com</S></MS></Obj>\r\n</Objs>";
-    // Export-Clixml writes UTF-16 LE on Windows PowerShell 5.1: detected by content, not by extension.
-    let entra = write(dir.path(), "users.json", &encode(clixml, Enc::Utf16Le));
-    let exo = write(dir.path(), "mailboxes.json", clixml.as_bytes());
+    let no_id = ENTRA_JSON.replace("\"id\":\"00000000-0000-4000-8000-000000000002\",", "");
+    let clixml = clixml_of(&no_id);
+    // The second top-level object (nested ones carry N="...").
+    let line = clixml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("<Obj RefId"))
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    let entra = write(dir.path(), "users.xml", clixml.as_bytes());
     let r = compare(&["--ad", &ad, "--entra", &entra]);
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(
-        r.stderr.contains("users.json") && r.stderr.contains("Export-Clixml"),
+        r.stderr.contains("users.xml")
+            && r.stderr
+                .contains(&format!("the CLIXML object on line {line}"))
+            && r.stderr.contains("\"id\""),
         "{}",
         r.stderr
     );
-    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
-    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--exo", &exo]);
+    let truncated = &clixml[..clixml.len() - 20];
+    let entra = write(dir.path(), "cut.xml", truncated.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
     assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
     assert!(
-        r.stderr.contains("mailboxes.json") && r.stderr.contains("ConvertTo-Json -Depth 10"),
+        r.stderr.contains("cut.xml") && r.stderr.contains("truncated"),
         "{}",
         r.stderr
     );

@@ -14,6 +14,7 @@ pub mod dirsync;
 pub mod dirsync_ops;
 pub mod error;
 pub mod files;
+mod inputs;
 pub mod journal;
 pub mod lint;
 pub mod live;
@@ -30,5 +31,6 @@ pub mod strict;
 pub mod take;
 pub mod targets;
 pub mod timefmt;
+pub mod undo;
 
 pub use error::AppError;

@@ -10,6 +10,7 @@
 //! and ACTION) into a journal plan run through [`crate::journal`], on a live directory ([`LiveLintTarget`]) or
 //! an LDIF file rewritten as a rehearsal ([`LdifFileTarget`]), and writes an undo LDIF for `ldifde`.
 
+mod cloud;
 pub mod fix;
 mod ldif;
 mod ldif_target;
@@ -20,6 +21,7 @@ use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
 
 use crate::AppError;
 
+pub use cloud::{CloudFacts, cloud_facts, load_domains_file};
 pub use fix::{
     FixAction, FixPlan, FixRow, LintExecutor, LintTarget, LiveLintTarget, OP_LINT_VALUE, Refused,
     is_lint_journal, plan_fixes, read_fix_csv,
@@ -120,23 +122,6 @@ pub async fn apply_fixes(
         report,
         undo_ldif: written.then_some(undo),
     })
-}
-
-/// Runs the undo of a `lint apply` journal (its own journal at `journal_path`): every value written is put
-/// back, a value changed since is a conflict.
-///
-/// # Errors
-/// As for [`journal::apply`].
-pub async fn undo_fixes(
-    log: &journal::JournalLog,
-    journal_path: &Path,
-    target: &dyn LintTarget,
-    clock: Clock,
-) -> Result<(RunReport, Vec<journal::NotUndone>), AppError> {
-    let (spec, not_undone) = journal::undo_spec(log);
-    let exec = LintExecutor::new(target);
-    let report = journal::apply(journal_path, &spec, &exec, clock, RunOptions::default()).await?;
-    Ok((report, not_undone))
 }
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).

@@ -32,6 +32,7 @@ mod dn;
 mod executor;
 mod rehearsal;
 mod run;
+mod session;
 mod spec;
 mod target;
 mod values;
@@ -48,6 +49,7 @@ pub use rehearsal::{DELETED_USERS_FILE, RESTORE_REQUESTS_FILE, RehearsalTarget};
 pub use run::{
     Ask, Gate, RemediationReport, StepRow, Stop, Yes, apply, pending_rows, resume, rows,
 };
+pub use session::{open_target_for, resumable};
 pub use spec::{missing_sides, plan_spec, remediation_note, sides, undo_spec};
 pub use target::{LiveTarget, RemediationTarget, RestoreRequest, Side, names};
 pub use values::describe_value;

@@ -26,6 +26,8 @@ pub const ENTRA_SYNC_FILE: &str = "entra-sync.json";
 pub const EXO_RECIPIENTS_FILE: &str = "exo-recipients.json";
 /// Exchange Online `Get-User` output in a snapshot directory (optional).
 pub const EXO_USERS_FILE: &str = "exo-users.json";
+/// The tenant's domains (`GET /domains` JSON) in a snapshot directory (optional; lint reads it).
+pub const ENTRA_DOMAINS_FILE: &str = "entra-domains.json";
 
 /// A loaded snapshot and the warnings its readers raised (skipped change records and the like).
 #[derive(Debug, Clone, Default)]
@@ -195,7 +197,7 @@ pub fn load_ad_file_with(
     Ok((users, warnings))
 }
 
-/// Reads Graph user JSON (any of the shapes admins export).
+/// Reads Graph user JSON (any of the shapes admins export) or an `Export-Clixml` file of `Get-MgUser`.
 ///
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file, line and JSON path.
@@ -266,34 +268,14 @@ fn read_entra(
         users.clear();
     }
     let text = read_decoded(path)?;
-    refuse_clixml(path, text.text())?;
     users.reserve(text.text().len() / 450);
-    let read = idrift_cloud::snapshot::read_users_each_str(text.text(), |mut u| {
+    // JSON or Export-Clixml, told apart by content.
+    let read = crate::inputs::read_entra_text(path, text.text(), |mut u| {
         profile.project_cloud(&mut u);
         users.push(u);
-    })
-    .map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
     })?;
     users.shrink_to_fit();
     Ok((users, read))
-}
-
-/// Refuses an `Export-Clixml` file given where JSON is read, recognised by its content (the `#< CLIXML`
-/// marker or the `<Objs` root), with what to do instead of a JSON syntax error at line 1.
-fn refuse_clixml(path: &Path, text: &str) -> Result<(), AppError> {
-    let start = text.trim_start();
-    if start.starts_with("#< CLIXML") || start.starts_with("<Objs") {
-        return Err(AppError::Parse {
-            path: path.to_path_buf(),
-            message: "this is an Export-Clixml file, and this source is read from JSON: export it again \
-                      with ConvertTo-Json -Depth 10 (for example Get-Mailbox -ResultSize Unlimited | \
-                      ConvertTo-Json -Depth 10 > exo.json)"
-                .to_owned(),
-        });
-    }
-    Ok(())
 }
 
 /// What a source may lack and still be read: by default an export whose last Graph page still carries
@@ -380,17 +362,14 @@ pub fn load_tenant_sync_file(path: &Path) -> Result<Option<TenantSync>, AppError
     })
 }
 
-/// Reads Exchange Online recipients or `Get-User` output.
+/// Reads Exchange Online recipients or `Get-User` output (JSON or `Export-Clixml`).
 ///
 /// # Errors
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file.
 pub fn load_exo_file(path: &Path) -> Result<Vec<ExoRecipient>, AppError> {
     let text = read_decoded(path)?;
-    refuse_clixml(path, text.text())?;
-    idrift_cloud::snapshot::read_exo_recipients_str(text.text()).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    // JSON or Export-Clixml, told apart by content.
+    crate::inputs::read_exo_text(path, text.text())
 }
 
 /// Reads an AD export and an Entra export in parallel.

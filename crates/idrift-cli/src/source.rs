@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::Args;
 use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
+use idrift_app::remediate::Side;
 use idrift_app::snapshot::{self, LoadProfile, Loaded};
 use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
@@ -25,7 +26,7 @@ pub(crate) struct SourceArgs {
     /// Active Directory: an LDIF export (ldapsearch -LLL or ldifde -f), or a domain controller: ldaps://host[:port], or ldap://host (StartTLS).
     #[arg(long, value_name = "FILE|URL")]
     pub(crate) ad: Option<String>,
-    /// Entra ID: a Graph user JSON export (Graph pages, a JSON array, or Get-MgUser | ConvertTo-Json), or `graph` to read Microsoft Graph.
+    /// Entra ID: a Graph user export (Graph pages, a JSON array, Get-MgUser | ConvertTo-Json, or Get-MgUser | Export-Clixml), or `graph` to read Microsoft Graph.
     #[arg(long, value_name = "FILE|graph")]
     pub(crate) entra: Option<String>,
     /// The tenant sync object (GET /directory/onPremisesSynchronization JSON) to go with --entra FILE.
@@ -34,10 +35,10 @@ pub(crate) struct SourceArgs {
     /// Use the bundled demo snapshot (examples/demo).
     #[arg(long, conflicts_with_all = ["ad", "entra"])]
     pub(crate) demo: bool,
-    /// Exchange Online recipients: Get-Recipient / Get-Mailbox / Get-MailUser JSON (InvokeCommand pages or ConvertTo-Json), or `exo` to read Exchange Online (Get-Recipient and Get-User through the admin API endpoint the ExchangeOnlineManagement module uses, which Microsoft does not document); replaces a snapshot's exo-recipients.json.
+    /// Exchange Online recipients: Get-Recipient / Get-EXORecipient / Get-Mailbox / Get-RemoteMailbox / Get-MailUser output (InvokeCommand pages, ConvertTo-Json or Export-Clixml), or `exo` to read Exchange Online (Get-Recipient and Get-User through the admin API endpoint the ExchangeOnlineManagement module uses, which Microsoft does not document); replaces a snapshot's exo-recipients.json.
     #[arg(long, value_name = "FILE|exo", conflicts_with = "demo")]
     pub(crate) exo: Option<PathBuf>,
-    /// Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
+    /// Exchange Online Get-User output, JSON or Export-Clixml (PreviousRecipientTypeDetails, SKUAssigned); replaces a snapshot's exo-users.json.
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     pub(crate) exo_users: Option<PathBuf>,
     /// Read a Graph export whose last page still carries @odata.nextLink (one saved page of a longer list), with a warning, instead of refusing it as incomplete.
@@ -258,7 +259,7 @@ impl ConnArgs {
 }
 
 /// How the CLI names its settings in the messages of [`idrift_app::source`].
-struct CliNames;
+pub(crate) struct CliNames;
 
 impl Names for CliNames {
     fn setting(&self, s: Setting) -> &'static str {
@@ -290,8 +291,26 @@ impl Names for CliNames {
                 "name what the steps act on: live services (--ad ldaps://DC, --entra graph, --exo exo), or a \
                  snapshot directory to rehearse on (--snapshot DIR); export files alone cannot be written"
             }
+            Missing::LintTarget => {
+                "name the directory to write: --ad ldaps://DC, --ad FILE.ldif or --snapshot DIR"
+            }
+            Missing::AdSide => {
+                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
+            }
+            Missing::EntraSide => {
+                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR"
+            }
         }
         .to_owned()
+    }
+
+    fn side(&self, side: Side) -> String {
+        let flag = match side {
+            Side::ActiveDirectory => "--ad ldaps://DC",
+            Side::Graph => "--entra graph",
+            Side::ExchangeOnline => "--exo exo",
+        };
+        format!("{} ({flag})", side.name())
     }
 }
 

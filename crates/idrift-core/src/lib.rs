@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod anchor;
+pub mod clixml;
 pub mod csv_cell;
 pub mod dirsync;
 pub mod exchange;

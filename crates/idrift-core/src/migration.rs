@@ -21,8 +21,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-mod clixml;
-mod doc;
+pub(crate) mod clixml;
+pub(crate) mod doc;
 mod extract;
 mod json;
 mod log;

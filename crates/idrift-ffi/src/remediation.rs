@@ -10,9 +10,9 @@
 
 use std::path::Path;
 
-use idrift_app::dirsync_ops::{INITIAL_SYNC_REMINDER, OP_AD_PHONES, OP_BYPASS};
-use idrift_app::journal::{self, RunOptions};
+use idrift_app::journal;
 use idrift_app::remediate::{self, Ask, Gate, RemediationReport, RemediationTarget, Stop};
+use idrift_app::undo;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::plan::{OptionId, PlanOptions};
 use idrift_core::scan::ScanOptions;
@@ -106,27 +106,21 @@ fn stop_notes(report: &RemediationReport, option: OptionId) -> Vec<String> {
     vec![note]
 }
 
-fn check_sides(
+/// Opens what the steps of `option` act on, from the request's `Source`.
+fn open_target(
     op: &'static str,
     option: OptionId,
     ops: &[journal::Planned],
-    target: &dyn RemediationTarget,
-) -> Result<(), CallError> {
-    let missing = remediate::missing_sides(ops, target);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(CallError::InvalidArgs {
-        op,
-        message: format!(
-            "the steps of {option} need {} as well (or rehearse every step on a Snapshot source)",
-            missing
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
-    })
+    source: &wire::SourceSpec,
+) -> Result<(Box<dyn RemediationTarget>, Vec<String>), CallError> {
+    let spec = targets::spec(op, source)?;
+    let what = format!("the steps of {option}");
+    Ok(runtime::block_on(remediate::open_target_for(
+        &what,
+        ops,
+        &spec,
+        &targets::resolver(),
+    ))??)
 }
 
 /// `Remediation.Apply`.
@@ -201,9 +195,8 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     let Some(path) = path else {
         return ok(&out, &warnings);
     };
-    let (target, w) = targets::remediation_target(OP, &args.source)?;
+    let (target, w) = open_target(OP, args.option, &spec.ops, &args.source)?;
     warnings.extend(w);
-    check_sides(OP, args.option, &spec.ops, target.as_ref())?;
     let mut gate = ApprovedGate::new(args.approve, args.manual_done);
     let report = runtime::block_on(remediate::apply(
         &path,
@@ -239,23 +232,12 @@ fn resume(
             message: "Resume continues its own journal; leave out JournalPath".to_owned(),
         });
     }
-    let log = journal::read(absolute(op, "Resume", journal_file)?)?;
+    let (log, note) = remediate::resumable(
+        absolute(op, "Resume", journal_file)?,
+        &args.user_principal_name,
+        args.option,
+    )?;
     let mut warnings = log.warnings.clone();
-    journal::check_resumable(&log)?;
-    let note = remediate::remediation_note(&log)?;
-    let upn = args.user_principal_name.trim();
-    if note.option != args.option || !note.user_principal_name.eq_ignore_ascii_case(upn) {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: format!(
-                "{} runs {} for {}, not {} for {upn}",
-                log.path.display(),
-                note.option,
-                note.user_principal_name,
-                args.option
-            ),
-        });
-    }
     let mut out = RemediationResult {
         command: log.header.command.clone(),
         user_principal_name: note.user_principal_name.clone(),
@@ -275,9 +257,8 @@ fn resume(
     if !args.write.apply {
         return ok(&out, &warnings);
     }
-    let (target, w) = targets::remediation_target(op, &args.source)?;
+    let (target, w) = open_target(op, note.option, &log.planned(), &args.source)?;
     warnings.extend(w);
-    check_sides(op, note.option, &log.planned(), target.as_ref())?;
     let mut gate = ApprovedGate::new(args.approve.clone(), args.manual_done.clone());
     let report = runtime::block_on(remediate::resume(
         &log,
@@ -290,248 +271,62 @@ fn resume(
     ok(&out, &warnings)
 }
 
-/// `Undo`: a dirsync journal is reversed through the directories of `Source` (as the dirsync writers
-/// write), a remediation journal through the remediation target (`idrift undo JOURNAL`).
+/// `Undo`: one journal or several of one kind (dirsync, remediation or lint) reversed as one plan with one
+/// journal, through what the journals wrote to, opened from `Source` ([`idrift_app::undo`], as the CLI's
+/// `idrift undo`).
 pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Undo";
-    let paths = args.paths(OP)?;
-    if paths.len() > 1 {
-        return undo_many(&paths, &args);
-    }
-    let log = journal::read(absolute(OP, "Journal", &paths[0])?)?;
-    let mut warnings = log.warnings.clone();
-    if remediate::remediation_note(&log).is_ok() {
-        let (spec, not_undone) = remediate::undo_spec(&log)?;
-        let mut write = wire::WriteResult {
-            command: spec.command.clone(),
-            writes_to: String::new(),
-            applied: false,
-            planned: spec.ops.clone(),
-            report: None,
-            journal_path: None,
-            notes: Vec::new(),
-            not_planned: Vec::new(),
-            preview: None,
-            item_errors: Vec::new(),
-        };
-        if !spec.ops.is_empty() {
-            let (target, w) = targets::remediation_target(OP, &args.source)?;
-            warnings.extend(w);
-            let missing = remediate::missing_sides(&spec.ops, target.as_ref());
-            if !missing.is_empty() {
+    let paths = args
+        .paths(OP)?
+        .iter()
+        .map(|p| absolute(OP, "Journal", p).map(Path::to_path_buf))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = undo::plan(&paths)?;
+    let mut warnings = plan.warnings.clone();
+    let mut write = wire::WriteResult {
+        command: plan.spec.command.clone(),
+        writes_to: String::new(),
+        applied: false,
+        planned: plan.spec.ops.clone(),
+        report: None,
+        journal_path: None,
+        notes: Vec::new(),
+        not_planned: Vec::new(),
+        preview: None,
+        item_errors: Vec::new(),
+    };
+    if !plan.spec.ops.is_empty() {
+        let spec = targets::spec(OP, &args.source)?;
+        let (target, w) =
+            runtime::block_on(undo::open_target(&plan, &spec, &targets::resolver()))??;
+        warnings.extend(w);
+        write.writes_to = target.description();
+        if args.write.apply {
+            let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
+            if path.exists() {
                 return Err(CallError::InvalidArgs {
                     op: OP,
                     message: format!(
-                        "reversing these steps needs {}",
-                        missing
-                            .iter()
-                            .map(|s| s.name())
-                            .collect::<Vec<_>>()
-                            .join(" and ")
+                        "the journal {} already exists: name a new one",
+                        path.display()
                     ),
                 });
             }
-            write.writes_to = target.description();
-            if args.write.apply {
-                let path = writes::journal_path(OP, &args.write, &spec.command)?;
-                if path.exists() {
-                    return Err(CallError::InvalidArgs {
-                        op: OP,
-                        message: format!(
-                            "the journal {} already exists: name a new one",
-                            path.display()
-                        ),
-                    });
-                }
-                let exec = remediate::RemediationExecutor::new(target.as_ref());
-                let report = runtime::block_on(journal::apply(
-                    &path,
-                    &spec,
-                    &exec,
-                    writes::clock(),
-                    RunOptions::default(),
-                ))??;
-                write.applied = true;
-                write.journal_path = Some(path);
-                write.report = Some(report);
+            let report = runtime::block_on(undo::apply(&plan, &target, &path, writes::clock()))??;
+            if report.writes > 0 {
+                write.notes.extend(plan.after_apply().map(str::to_owned));
             }
+            write.applied = true;
+            write.journal_path = Some(path);
+            write.report = Some(report);
         }
-        let body = UndoResult {
-            kind: "Remediation",
-            undoing: log.path.clone(),
-            journals: vec![log.path.clone()],
-            undoing_command: log.header.command.clone(),
-            not_undone,
-            write,
-        };
-        return ok(&body, &warnings);
-    }
-    if idrift_app::lint::is_lint_journal(&log) {
-        return undo_lint(&log, &args, warnings);
-    }
-    let (spec, not_undone) = journal::undo_spec(&log);
-    let mut write = wire::WriteResult {
-        command: spec.command.clone(),
-        writes_to: String::new(),
-        applied: false,
-        planned: Vec::new(),
-        report: None,
-        journal_path: None,
-        notes: Vec::new(),
-        not_planned: Vec::new(),
-        preview: None,
-        item_errors: Vec::new(),
-    };
-    if !spec.ops.is_empty() {
-        let t = targets::open(OP, &args.source)?;
-        warnings.extend(t.warnings.iter().cloned());
-        let reminder = spec
-            .ops
-            .iter()
-            .any(|o| o.op == OP_BYPASS || o.op == OP_AD_PHONES)
-            .then_some(INITIAL_SYNC_REMINDER);
-        write = writes::run(
-            OP,
-            &t,
-            &spec,
-            &args.write,
-            RunOptions::default(),
-            reminder,
-            writes::result(&spec.command, &t),
-        )?;
     }
     let body = UndoResult {
-        kind: "DirSync",
-        undoing: log.path.clone(),
-        journals: vec![log.path.clone()],
-        undoing_command: log.header.command.clone(),
-        not_undone,
-        write,
-    };
-    ok(&body, &warnings)
-}
-
-/// The undo of a `lint apply` journal: each value put back on the same LDIF or domain controller, through
-/// the lint executor.
-fn undo_lint(
-    log: &journal::JournalLog,
-    args: &UndoArgs,
-    warnings: Vec<String>,
-) -> Result<Vec<u8>, CallError> {
-    const OP: &str = "Undo";
-    let (spec, not_undone) = journal::undo_spec(log);
-    let target = crate::lint::open_target(OP, &args.source)?;
-    let mut write = wire::WriteResult {
-        command: spec.command.clone(),
-        writes_to: target.description(),
-        applied: false,
-        planned: spec.ops.clone(),
-        report: None,
-        journal_path: None,
-        notes: Vec::new(),
-        not_planned: Vec::new(),
-        preview: None,
-        item_errors: Vec::new(),
-    };
-    if args.write.apply && !spec.ops.is_empty() {
-        let path = writes::journal_path(OP, &args.write, &spec.command)?;
-        let exec = idrift_app::lint::LintExecutor::new(target.as_ref());
-        let report = runtime::block_on(journal::apply(
-            &path,
-            &spec,
-            &exec,
-            writes::clock(),
-            RunOptions::default(),
-        ))??;
-        write.applied = true;
-        write.journal_path = Some(path);
-        write.report = Some(report);
-    }
-    let body = UndoResult {
-        kind: "Lint",
-        undoing: log.path.clone(),
-        journals: vec![log.path.clone()],
-        undoing_command: log.header.command.clone(),
-        not_undone,
-        write,
-    };
-    ok(&body, &warnings)
-}
-
-/// The undo of several dirsync journals as one plan with one journal: their reversals in the order given
-/// (each journal's newest write first), renumbered, through the directories of `Source`.
-fn undo_many(paths: &[std::path::PathBuf], args: &UndoArgs) -> Result<Vec<u8>, CallError> {
-    const OP: &str = "Undo";
-    let mut warnings = Vec::new();
-    let mut ops = Vec::new();
-    let mut not_undone = Vec::new();
-    let mut commands: Vec<String> = Vec::new();
-    let mut undoes = Vec::new();
-    let mut logs = Vec::new();
-    for p in paths {
-        let log = journal::read(absolute(OP, "Journals", p)?)?;
-        if remediate::remediation_note(&log).is_ok() || idrift_app::lint::is_lint_journal(&log) {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: format!(
-                    "{}: a remediation or lint journal is undone on its own (Journal), not together with others",
-                    log.path.display()
-                ),
-            });
-        }
-        warnings.extend(log.warnings.iter().cloned());
-        let (spec, skipped) = journal::undo_spec(&log);
-        ops.extend(spec.ops);
-        not_undone.extend(skipped);
-        undoes.extend(spec.undoes);
-        if !commands.contains(&log.header.command) {
-            commands.push(log.header.command.clone());
-        }
-        logs.push(log.path.clone());
-    }
-    journal::number(&mut ops);
-    let spec = journal::PlanSpec {
-        command: format!("undo {}", commands.join(", ")),
-        ops,
-        notes: Vec::new(),
-        undoes: Some(undoes.join("; ")),
-    };
-    let mut write = wire::WriteResult {
-        command: spec.command.clone(),
-        writes_to: String::new(),
-        applied: false,
-        planned: Vec::new(),
-        report: None,
-        journal_path: None,
-        notes: Vec::new(),
-        not_planned: Vec::new(),
-        preview: None,
-        item_errors: Vec::new(),
-    };
-    if !spec.ops.is_empty() {
-        let t = targets::open(OP, &args.source)?;
-        warnings.extend(t.warnings.iter().cloned());
-        let reminder = spec
-            .ops
-            .iter()
-            .any(|o| o.op == OP_BYPASS || o.op == OP_AD_PHONES)
-            .then_some(INITIAL_SYNC_REMINDER);
-        write = writes::run(
-            OP,
-            &t,
-            &spec,
-            &args.write,
-            RunOptions::default(),
-            reminder,
-            writes::result(&spec.command, &t),
-        )?;
-    }
-    let body = UndoResult {
-        kind: "DirSync",
-        undoing: logs.first().cloned().unwrap_or_default(),
-        journals: logs,
-        undoing_command: commands.join(", "),
-        not_undone,
+        kind: plan.kind.name(),
+        undoing: plan.journals.first().cloned().unwrap_or_default(),
+        journals: plan.journals.clone(),
+        undoing_command: plan.undoing_command(),
+        not_undone: plan.not_undone,
         write,
     };
     ok(&body, &warnings)

@@ -735,7 +735,7 @@ impl UndoArgs {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct UndoResult {
-    /// `DirSync` or `Remediation`: which kind of journal is undone.
+    /// `DirSync`, `Remediation` or `Lint`: which kind of journal is undone.
     pub(crate) kind: &'static str,
     /// The journal undone (the first, when several are).
     pub(crate) undoing: PathBuf,

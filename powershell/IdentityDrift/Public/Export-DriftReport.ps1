@@ -46,7 +46,7 @@ function Export-DriftReport {
     A Microsoft Graph user export (JSON).
 
     .PARAMETER ExoRecipientsPath
-    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser JSON).
+    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser output, JSON or Export-Clixml).
 
     .PARAMETER ExoUsersPath
     Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned).

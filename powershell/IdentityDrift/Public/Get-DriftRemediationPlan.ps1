@@ -45,7 +45,7 @@ function Get-DriftRemediationPlan {
     A Microsoft Graph user export (JSON).
 
     .PARAMETER ExoRecipientsPath
-    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser JSON).
+    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser output, JSON or Export-Clixml).
 
     .PARAMETER ExoUsersPath
     Exchange Online Get-User JSON.

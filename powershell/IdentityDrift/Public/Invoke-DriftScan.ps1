@@ -49,7 +49,7 @@ function Invoke-DriftScan {
     A Microsoft Graph user export (JSON).
 
     .PARAMETER ExoRecipientsPath
-    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser JSON).
+    Exchange Online recipients (Get-Recipient / Get-Mailbox / Get-MailUser output, JSON or Export-Clixml).
 
     .PARAMETER ExoUsersPath
     Exchange Online Get-User JSON (PreviousRecipientTypeDetails, SKUAssigned).

@@ -14,6 +14,10 @@ function Undo-DriftChange {
     and changes nothing; the undo is applied as a whole, only when every reversal is confirmed. The undo has
     its own journal, so it can be undone in turn.
 
+    Several journals piped in (or the outcomes of several runs) are undone as one plan with one undo journal,
+    their reversals in the order given, when they are of one kind: dirsync writes, remediation runs, or lint
+    fixes. Journals of different kinds are refused together; undo them in separate calls.
+
     Name the same directories the run wrote to: the same -SnapshotPath (or export files, or the Connect-Drift
     profile). Outcomes come back as IdentityDrift.WriteOutcome objects, and their Journal binds to -Journal, so
     the outcomes of a write can be piped straight into Undo-DriftChange.

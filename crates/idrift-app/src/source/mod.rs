@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 pub use credentials::{cloud_config, ldap_config};
 pub use load::{Need, Sides, load};
-pub use open::{open_remediation_target, open_writers};
+pub use open::{open_lint_target, open_remediation_target, open_writers};
 
 use idrift_core::ports::ProgressHook;
 use idrift_ldap::SecretString;
@@ -72,7 +72,7 @@ pub enum AdSource {
 /// Entra ID: a Graph user export or Microsoft Graph itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntraSource {
-    /// A Graph user JSON export.
+    /// A Graph user export (JSON, or Export-Clixml of Get-MgUser).
     File(PathBuf),
     /// Microsoft Graph, with [`SourceSpec::cloud`].
     Graph,
@@ -186,6 +186,12 @@ pub enum Missing {
     Writers,
     /// Remediation steps need live services or a snapshot directory to rehearse on.
     RemediationTarget,
+    /// Lint fixes (and their undo) need a domain controller, an LDIF export or a snapshot directory.
+    LintTarget,
+    /// A writer of Active Directory values was given no Active Directory.
+    AdSide,
+    /// A writer of Entra ID values was given no Entra ID.
+    EntraSide,
 }
 
 /// How a front end names its settings in messages: the CLI's flags, the wire's fields, PowerShell's
@@ -195,6 +201,10 @@ pub trait Names {
     fn setting(&self, setting: Setting) -> &'static str;
     /// The sentence that says which sources to give when `missing` is missing.
     fn missing(&self, missing: Missing) -> String;
+    /// A directory remediation steps act on, in words with the option that names it.
+    fn side(&self, side: crate::remediate::Side) -> String {
+        side.name().to_owned()
+    }
 }
 
 /// Asks a person for a secret; the argument is the prompt.

@@ -2,6 +2,7 @@
 
 use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, SourceSpec};
 use crate::AppError;
+use crate::lint::LintTarget;
 use crate::remediate::RemediationTarget;
 use crate::targets::{self, WriteTargets};
 
@@ -88,4 +89,31 @@ pub async fn open_remediation_target(
     .await?
     .ok_or_else(|| AppError::Settings(r.names.missing(Missing::RemediationTarget)))?;
     Ok((Box::new(target), warnings))
+}
+
+/// Opens what `lint apply` (and its undo) writes to: the `ad.ldif` of a snapshot directory or an LDIF export,
+/// rewritten in place under its lock, or a domain controller (with the warnings of its settings). Entra ID
+/// is never written by lint.
+///
+/// # Errors
+/// [`AppError::Settings`] for the demo and when no AD source is named; the readers' and connectors' errors.
+pub async fn open_lint_target(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+) -> Result<(Box<dyn LintTarget>, Vec<String>), AppError> {
+    match (&spec.base, &spec.ad) {
+        (Some(Base::Snapshot(dir)), _) => {
+            Ok((Box::new(crate::lint::file_target(dir)?), Vec::new()))
+        }
+        (None, Some(AdSource::File(p))) => Ok((Box::new(crate::lint::file_target(p)?), Vec::new())),
+        (None, Some(AdSource::Ldap(s))) => {
+            let mut warnings = Vec::new();
+            let cfg = super::ldap_config(s, r, &mut warnings)?;
+            let target = crate::lint::live_target(s.url.trim(), &cfg).await?;
+            Ok((Box::new(target), warnings))
+        }
+        (Some(Base::Demo), _) | (None, None) => {
+            Err(AppError::Settings(r.names.missing(Missing::LintTarget)))
+        }
+    }
 }

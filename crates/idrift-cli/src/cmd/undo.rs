@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::dirsync_ops::{INITIAL_SYNC_REMINDER, OP_AD_PHONES, OP_BYPASS};
-use idrift_app::journal::{self, RunOptions};
+use idrift_app::journal::RunOptions;
+use idrift_app::undo::{self, UndoKind, UndoPlan};
 
 use crate::Ctx;
 use crate::cmd::write::{RunSpec, WriteArgs, block_on, open_targets, run_plan};
@@ -19,9 +19,10 @@ use crate::source::SourceArgs;
 /// Arguments of `idrift undo`.
 #[derive(Debug, Args)]
 pub(crate) struct UndoArgs {
-    /// The journal of the run to undo (printed by that run).
-    #[arg(value_name = "JOURNAL")]
-    journal_file: PathBuf,
+    /// The journal of the run to undo (printed by that run); several journals of one kind are undone as one
+    /// run with one journal, in the order given.
+    #[arg(value_name = "JOURNAL", required = true, num_args = 1..)]
+    journal_files: Vec<PathBuf>,
     /// The directories the run wrote to (the same --ad/--entra/--snapshot options it was given).
     #[command(flatten)]
     source: SourceArgs,
@@ -38,18 +39,21 @@ pub(crate) fn run(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
 }
 
 async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let log = journal::read(&args.journal_file)?;
-    for w in &log.warnings {
+    let plan = undo::plan(&args.journal_files)?;
+    for w in &plan.warnings {
         ctx.warn(w.clone())?;
     }
-    if idrift_app::remediate::remediation_note(&log).is_ok() {
-        return crate::cmd::plan::undo_remediation(&log, &args.source, &args.write, ctx).await;
+    match plan.kind {
+        UndoKind::Remediation => {
+            return crate::cmd::plan::undo_remediation(&plan, &args.source, &args.write, ctx).await;
+        }
+        UndoKind::Lint => {
+            return crate::cmd::lint::undo(&plan, &args.source, &args.write, args.format, ctx)
+                .await;
+        }
+        UndoKind::DirSync => {}
     }
-    if idrift_app::lint::is_lint_journal(&log) {
-        return crate::cmd::lint::undo(&log, &args.source, &args.write, args.format, ctx).await;
-    }
-    let (spec, not_undone) = journal::undo_spec(&log);
-    for n in &not_undone {
+    for n in &plan.not_undone {
         ctx.warn(format!(
             "operation {} ({}) cannot be undone: {}",
             n.seq, n.target, n.reason
@@ -59,14 +63,12 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if text {
         writeln!(
             ctx.out,
-            "Undoing {} ({}, created {}): {} write(s) to restore, newest first.",
-            args.journal_file.display(),
-            log.header.command,
-            log.header.created,
-            spec.ops.len()
+            "{}: {} write(s) to restore, newest first.",
+            undoing_line(&plan),
+            plan.spec.ops.len()
         )?;
     }
-    if spec.ops.is_empty() && text {
+    if plan.spec.ops.is_empty() && text {
         writeln!(
             ctx.out,
             "The journal records no applied write: nothing to undo."
@@ -74,23 +76,37 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let targets = open_targets(&args.source, ctx).await?;
-    let reminder = spec
-        .ops
-        .iter()
-        .any(|o| o.op == OP_BYPASS || o.op == OP_AD_PHONES)
-        .then_some(INITIAL_SYNC_REMINDER);
     let run = RunSpec {
-        spec: &spec,
+        spec: &plan.spec,
         write: &args.write,
         question: format!(
             "Restore the {} value(s) recorded in {}?",
-            spec.ops.len(),
-            args.journal_file.display()
+            plan.spec.ops.len(),
+            journals(&plan)
         ),
         opts: RunOptions::default(),
-        after_apply: reminder,
+        after_apply: plan.after_apply(),
         format: args.format,
         extra: serde_json::Map::new(),
     };
     run_plan(ctx, &targets, run).await
+}
+
+/// The journals undone, as one line.
+pub(crate) fn journals(plan: &UndoPlan) -> String {
+    plan.journals
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "Undoing JOURNAL (COMMAND, created WHEN)", for one journal or several.
+pub(crate) fn undoing_line(plan: &UndoPlan) -> String {
+    format!(
+        "Undoing {} ({}, created {})",
+        journals(plan),
+        plan.undoing_command(),
+        plan.created.join(", ")
+    )
 }

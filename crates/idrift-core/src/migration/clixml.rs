@@ -30,7 +30,10 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
                 .find('\n')
                 .map_or(text.len(), |i| marker + i + 1)
         }
-        _ => 0,
+        // quick-xml skips a byte-order mark without counting it: start after it, so offsets stay exact.
+        _ => text
+            .strip_prefix('\u{feff}')
+            .map_or(0, |_| '\u{feff}'.len_utf8()),
     };
     let mut parser = Parser {
         text,
@@ -124,7 +127,7 @@ struct Parser<'t> {
 /// How deeply elements may nest. `Export-Clixml` writes a few levels per `-Depth` step (its default
 /// `-Depth` is 2; deeper exports stay far below this); a deeper document is refused at once instead of
 /// costing time and memory on what is not a PowerShell export.
-pub(crate) const MAX_DEPTH: usize = 1_000;
+pub const MAX_DEPTH: usize = 1_000;
 
 const PRIMITIVES: [&str; 24] = [
     "S", "C", "B", "DT", "TS", "By", "SB", "U16", "I16", "U32", "I32", "U64", "I64", "Sg", "Db",

@@ -1070,3 +1070,66 @@ fn escape_sequences_in_directory_values_never_reach_the_terminal_raw() {
         assert!(o.out.contains(r"\x1b]0;pwned\x07"), "{args:?}: {}", o.out);
     }
 }
+
+#[test]
+fn undo_of_several_journals_is_one_run_that_restores_every_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot_dir(tmp.path());
+    let before = std::fs::read(dir.join("ad.ldif")).unwrap();
+    let (j1, j2) = (tmp.path().join("1.jsonl"), tmp.path().join("2.jsonl"));
+    for (upn, value, j) in [
+        ("testmobile@example.com", "111", &j1),
+        ("agrees@example.com", "222", &j2),
+    ] {
+        let o = idrift(
+            &[
+                "dirsync",
+                "set",
+                upn,
+                "--mobile-in-ad",
+                value,
+                "--snapshot",
+                s(&dir),
+                "--apply",
+                "--yes",
+                "--journal",
+                s(j),
+            ],
+            false,
+        );
+        ok(&o);
+    }
+    assert_eq!(
+        ad_mobile(&dir, "agrees@example.com").as_deref(),
+        Some("222")
+    );
+
+    let u = tmp.path().join("u.jsonl");
+    let o = idrift(
+        &[
+            "undo",
+            s(&j1),
+            s(&j2),
+            "--snapshot",
+            s(&dir),
+            "--apply",
+            "--yes",
+            "--journal",
+            s(&u),
+        ],
+        false,
+    );
+    ok(&o);
+    assert!(
+        o.out.contains("1.jsonl, ") && o.out.contains("2 write(s) to restore"),
+        "{}",
+        o.out
+    );
+    assert_eq!(
+        std::fs::read(dir.join("ad.ldif")).unwrap(),
+        before,
+        "every byte back"
+    );
+    let log = idrift_app::journal::read(&u).unwrap();
+    assert_eq!(log.ops().len(), 2, "one journal for both");
+}

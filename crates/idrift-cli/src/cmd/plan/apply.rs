@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use idrift_app::journal;
 use idrift_app::remediate::{
-    self, Ask, Gate, RemediationReport, RemediationTarget, Side, StepKind, StepRow, Stop,
+    self, Ask, Gate, RemediationReport, RemediationTarget, StepKind, StepRow, Stop,
 };
 use idrift_core::model::Snapshot;
 use idrift_core::plan::{OptionId, RemediationPlan};
@@ -26,15 +26,6 @@ use crate::cmd::write::{block_on, confirm, system_clock};
 use crate::output::table;
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
-
-/// The source flag that makes `side` live: the CLI's words for a missing side.
-fn side_flag(side: Side) -> &'static str {
-    match side {
-        Side::ActiveDirectory => "--ad ldaps://DC",
-        Side::Graph => "--entra graph",
-        Side::ExchangeOnline => "--exo exo",
-    }
-}
 
 /// Asks on the terminal before each write (unless `--yes`), and prints each step's outcome as it happens.
 struct CliGate<'c, 'a> {
@@ -129,43 +120,21 @@ fn resume_command(upn: &str, id: OptionId, journal: &Path, src: &SourceArgs) -> 
     .to_owned()
 }
 
-/// Opens what the steps act on: a snapshot directory (rehearsal) or the live services named.
+/// Opens what the steps act on (a snapshot directory to rehearse on, or the live services named), refusing
+/// when a step needs a service the options do not name; prints the warnings.
 async fn open_target(
+    what: &str,
+    ops: &[journal::Planned],
     src: &SourceArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<Box<dyn RemediationTarget>> {
     let spec = src.spec(ctx)?;
     let (target, warnings) =
-        idrift_app::source::open_remediation_target(&spec, &crate::source::resolver(ctx)).await?;
+        remediate::open_target_for(what, ops, &spec, &crate::source::resolver(ctx)).await?;
     for w in &warnings {
         ctx.warn(w.clone())?;
     }
     Ok(target)
-}
-
-fn check_sides(
-    id: OptionId,
-    ops: &[journal::Planned],
-    target: &dyn RemediationTarget,
-) -> anyhow::Result<()> {
-    let missing: Vec<Side> = remediate::missing_sides(ops, target);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(UsageError(format!(
-        "the steps of {id} need {} as well: name {} (or rehearse every step on --snapshot DIR)",
-        missing
-            .iter()
-            .map(|s| s.name())
-            .collect::<Vec<_>>()
-            .join(" and "),
-        missing
-            .iter()
-            .map(|s| side_flag(*s))
-            .collect::<Vec<_>>()
-            .join(" and ")
-    ))
-    .into())
 }
 
 fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -301,8 +270,8 @@ pub(super) fn apply(
     }
     refuse_without_terminal(args, ctx)?;
     block_on(async {
-        let target = open_target(&args.source, ctx).await?;
-        check_sides(id, &spec.ops, target.as_ref())?;
+        let what = format!("the steps of {id}");
+        let target = open_target(&what, &spec.ops, &args.source, ctx).await?;
         writeln!(ctx.out, "Acts on: {}", target.description())?;
         writeln!(ctx.out, "Journal: {}", path.display())?;
         writeln!(ctx.out, "{}:", counts(&rows))?;
@@ -338,25 +307,9 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
         )
         .into());
     }
-    let log = journal::read(path)?;
+    let (log, note) = remediate::resumable(path, &args.upn, id)?;
     for w in &log.warnings {
         ctx.warn(w.clone())?;
-    }
-    journal::check_resumable(&log)?;
-    let note = remediate::remediation_note(&log)?;
-    if note.option != id
-        || !note
-            .user_principal_name
-            .eq_ignore_ascii_case(args.upn.trim())
-    {
-        return Err(UsageError(format!(
-            "{} runs {} for {}, not {id} for {}",
-            path.display(),
-            note.option,
-            note.user_principal_name,
-            args.upn.trim()
-        ))
-        .into());
     }
     let rows = remediate::rows(&log);
     let done = rows
@@ -397,8 +350,8 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
     refuse_without_terminal(args, ctx)?;
     let planned = log.planned();
     block_on(async {
-        let target = open_target(&args.source, ctx).await?;
-        check_sides(id, &planned, target.as_ref())?;
+        let what = format!("the steps of {id}");
+        let target = open_target(&what, &planned, &args.source, ctx).await?;
         writeln!(ctx.out, "Acts on: {}\n", target.description())?;
         let yes = args.write.yes;
         let report = {
@@ -523,21 +476,19 @@ fn finish(
 /// `idrift undo JOURNAL` for a remediation journal: reverses the writes that can be reversed, newest first,
 /// through the same targets (`--snapshot DIR` or the live services), into a journal of its own.
 pub(crate) async fn undo(
-    log: &journal::JournalLog,
+    plan: &idrift_app::undo::UndoPlan,
     source: &SourceArgs,
     write: &crate::cmd::write::WriteArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
-    let (spec, not_undone) = remediate::undo_spec(log)?;
+    let spec = &plan.spec;
     writeln!(
         ctx.out,
-        "Undoing {} ({}, created {}): {} step(s) to reverse, newest first.",
-        log.path.display(),
-        log.header.command,
-        log.header.created,
+        "{}: {} step(s) to reverse, newest first.",
+        crate::cmd::undo::undoing_line(plan),
         spec.ops.len()
     )?;
-    for n in &not_undone {
+    for n in &plan.not_undone {
         ctx.warn(format!(
             "step {} ({}) cannot be undone: {}",
             n.seq, n.target, n.reason
@@ -547,18 +498,11 @@ pub(crate) async fn undo(
         writeln!(ctx.out, "Nothing idrift can reverse.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let target = open_target(source, ctx).await?;
-    let missing = remediate::missing_sides(&spec.ops, target.as_ref());
-    if !missing.is_empty() {
-        return Err(UsageError(format!(
-            "reversing these steps needs {}",
-            missing
-                .iter()
-                .map(|s| format!("{} ({})", s.name(), side_flag(*s)))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ))
-        .into());
+    let source_spec = source.spec(ctx)?;
+    let (target, warnings) =
+        idrift_app::undo::open_target(plan, &source_spec, &crate::source::resolver(ctx)).await?;
+    for w in &warnings {
+        ctx.warn(w.clone())?;
     }
     let cells: Vec<Vec<String>> = spec
         .ops
@@ -602,21 +546,13 @@ pub(crate) async fn undo(
     let question = format!(
         "Reverse the {} step(s) recorded in {}?",
         spec.ops.len(),
-        log.path.display()
+        crate::cmd::undo::journals(plan)
     );
     if !confirm(ctx, write.yes, &question)? {
         writeln!(ctx.out, "Not confirmed: nothing was changed.")?;
         return Ok(ExitCode::from(1));
     }
-    let exec = remediate::RemediationExecutor::new(target.as_ref());
-    let report = journal::apply(
-        &path,
-        &spec,
-        &exec,
-        system_clock(),
-        journal::RunOptions::default(),
-    )
-    .await?;
+    let report = idrift_app::undo::apply(plan, &target, &path, system_clock()).await?;
     let cells: Vec<Vec<String>> = report
         .ops
         .iter()
