@@ -231,7 +231,8 @@ impl<T: Item> Run<T> {
     /// byte of the run is checked to be UTF-8 (text that is not goes through the shared decoder).
     fn parse(data: &[u8], start: usize, bound: usize) -> Run<T> {
         let mut run = Self::parse_items(data, start, bound);
-        if !run.failed && std::str::from_utf8(data.get(start..run.end).unwrap_or_default()).is_err() {
+        if !run.failed && std::str::from_utf8(data.get(start..run.end).unwrap_or_default()).is_err()
+        {
             run.failed = true;
         }
         run

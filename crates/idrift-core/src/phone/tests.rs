@@ -196,7 +196,10 @@ fn the_cache_agrees_with_same_number_and_parses_each_text_once() {
                 same_number(a, b, &opts),
                 "{a:?} vs {b:?}"
             );
-            assert_eq!(cache.normalize(a).map(str::to_owned), normalize_e164(a, &opts));
+            assert_eq!(
+                cache.normalize(a).map(str::to_owned),
+                normalize_e164(a, &opts)
+            );
         }
     }
     // One entry per distinct trimmed text that differed from another, however often it was compared.

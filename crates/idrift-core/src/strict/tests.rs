@@ -81,7 +81,10 @@ fn unique_keys_folds_case_when_asked() {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(e.contains(&format!("duplicate key \"{repeat}\"")), "{repeat}: {e}");
+        assert!(
+            e.contains(&format!("duplicate key \"{repeat}\"")),
+            "{repeat}: {e}"
+        );
     }
     // Through a reader (keys copied, never borrowed): the same.
     let e = serde_json::from_reader::<_, Folded>(r#"{"a":1,"b":2,"A":3}"#.as_bytes())

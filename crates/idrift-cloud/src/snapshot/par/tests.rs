@@ -51,8 +51,9 @@ fn every_block_size_reads_what_the_serial_driver_reads() {
         assert_eq!(want.0.len(), 3_000);
         assert!(want.1.is_some());
         for block in [97, 4_096, 65_536, 1 << 20, BLOCK] {
-            let got = blocks(text.as_bytes(), block)
-                .unwrap_or_else(|| panic!("gave up (nested {nested}, pretty {pretty}, block {block})"));
+            let got = blocks(text.as_bytes(), block).unwrap_or_else(|| {
+                panic!("gave up (nested {nested}, pretty {pretty}, block {block})")
+            });
             assert_eq!(got, want, "nested {nested}, pretty {pretty}, block {block}");
         }
     }
@@ -81,8 +82,12 @@ fn other_shapes_and_invalid_input_go_to_the_serial_driver() {
         good.replacen(r#""mobilePhone""#, r#""id":"dup","mobilePhone""#, 1)
             .into_bytes(),
         // A duplicate value array in the page, after the items.
-        good.replacen(r#","@odata.nextLink""#, r#","value":[],"@odata.nextLink""#, 1)
-            .into_bytes(),
+        good.replacen(
+            r#","@odata.nextLink""#,
+            r#","value":[],"@odata.nextLink""#,
+            1,
+        )
+        .into_bytes(),
         // An Export-Clixml file.
         b"#< CLIXML\r\n<Objs Version=\"1.1.0.1\"></Objs>".to_vec(),
     ];
@@ -100,7 +105,10 @@ fn a_windows_1252_byte_anywhere_goes_to_the_decoder() {
     let mut bytes = page(300, false, false).into_bytes();
     let at = bytes.len() / 2;
     let pos = at + bytes[at..].iter().position(|&b| b == b'{').unwrap();
-    bytes.splice(pos + 1..pos + 1, b"\"department\":\"Caf\xe9\",".iter().copied());
+    bytes.splice(
+        pos + 1..pos + 1,
+        b"\"department\":\"Caf\xe9\",".iter().copied(),
+    );
     for block in [256, 4_096, BLOCK] {
         assert!(blocks(&bytes, block).is_none(), "block {block}");
     }
