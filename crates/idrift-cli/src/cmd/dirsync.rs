@@ -18,6 +18,7 @@ use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
 
+use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
     RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
