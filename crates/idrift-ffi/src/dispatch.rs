@@ -2,7 +2,7 @@
 //! its result. No decision about directories is made here; each function below mirrors the CLI command named
 //! in its documentation, minus the rendering.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
 use idrift_app::journal::RunOptions;
@@ -176,25 +176,13 @@ fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
     ok(&body, &loaded.warnings)
 }
 
-/// Where a CSV goes: inside `out` when it is a directory (with `name`), else `out` itself, as the CLI's
-/// `--out` does.
-fn csv_path(out: &Path, name: impl FnOnce() -> String) -> PathBuf {
-    if out.is_dir() {
-        out.join(name())
-    } else {
-        out.to_path_buf()
-    }
-}
-
 /// `idrift dirsync compare`.
 fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Compare";
     let out = match (&args.out_path, args.write_csv) {
         (Some(p), true) => {
-            let now = host::now_unix();
-            Some(csv_path(absolute(OP, "OutPath", p)?, || {
-                idrift_app::dirsync::csv_file_name(now)
-            }))
+            let out = absolute(OP, "OutPath", p)?;
+            Some(idrift_app::dirsync::csv_target(Some(out), None, host::now_unix()).0)
         }
         (None, true) => {
             return Err(CallError::InvalidArgs {
