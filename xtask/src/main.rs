@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask test`: format check, clippy with warnings denied, the Samba AD domain controller, and every test.
 //! - `cargo xtask bench`: the performance figures (synthetic snapshots, live AD, the cloud emulator).
+//! - `cargo xtask fuzz [--cases N]`: the property tests of every reader and writer, N cases each.
 //! - `cargo xtask screenshots`: the README's pictures, from the real CLI in headless Chromium.
 //!
 //! The tidy checks (`src/tidy.rs`) run as ordinary tests: `cargo test -p xtask`.
@@ -19,6 +20,7 @@
 mod bench;
 mod cloud_bench;
 mod dist;
+mod fuzz;
 mod ldap_bench;
 mod pester;
 #[cfg(test)]
@@ -44,13 +46,14 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("dist") => dist::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("pester") => pester::run(&args[1..]),
         Some("samba") => samba::cli(&args[1..]),
         Some("screenshots") => screenshots::run(&args[1..]),
         Some("synth") => synth::cli(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  test            fmt check, clippy -D warnings, Samba AD DC, all tests\n  bench           performance figures (compare at 100k/1M users, live AD, cloud emulator)\n  dist            release cdylib into powershell/IdentityDrift/bin/<rid>/, module staged and zipped in target/dist/\n  pester          installs pwsh and Pester when missing (dotnet), dist, then every Pester test\n  samba up|down|env   the test domain controller\n  screenshots     regenerate docs/img/demo-report.png (idrift report --demo in headless Chromium)\n  synth N DIR     write a deterministic synthetic snapshot of N users"
+                "usage: cargo xtask <command>\n\n  test            fmt check, clippy -D warnings, Samba AD DC, all tests\n  bench           performance figures (compare at 100k/1M users, live AD, cloud emulator)\n  dist            release cdylib into powershell/IdentityDrift/bin/<rid>/, module staged and zipped in target/dist/\n  fuzz [--cases N]  the property tests of every reader and writer with N cases each (default 50,000), with the counts\n  pester          installs pwsh and Pester when missing (dotnet), dist, then every Pester test\n  samba up|down|env   the test domain controller\n  screenshots     regenerate docs/img/demo-report.png (idrift report --demo in headless Chromium)\n  synth N DIR     write a deterministic synthetic snapshot of N users"
             );
             Ok(false)
         }
