@@ -1,6 +1,7 @@
 //! `idrift_cloud`'s Graph and Exchange clients against the emulator, for every
 //! endpoint, paging at scale, every injected fault, secret hygiene and request counts.
 
+mod domains;
 mod exo;
 mod faults;
 mod graph;

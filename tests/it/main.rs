@@ -14,6 +14,7 @@ mod ffi_abi;
 mod inputs;
 mod lint;
 mod lint_apply;
+mod lint_cloud;
 mod lint_live;
 mod migration;
 mod properties;

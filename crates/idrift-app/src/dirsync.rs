@@ -43,6 +43,23 @@ pub fn csv_file_name(now_unix: i64) -> String {
     )
 }
 
+/// Where the comparison's CSV goes, the same rule for every front end: the file named, or the ADSyncTools
+/// file name ([`csv_file_name`]) inside the folder named; a `file` that names an existing folder is taken as
+/// that folder (the second value says so, for front ends that warn about it); with neither, the file name
+/// alone (the current directory).
+pub fn csv_target(
+    file: Option<&std::path::Path>,
+    dir: Option<&std::path::Path>,
+    now_unix: i64,
+) -> (std::path::PathBuf, bool) {
+    match (file, dir) {
+        (Some(p), _) if p.is_dir() => (p.join(csv_file_name(now_unix)), true),
+        (Some(p), _) => (p.to_path_buf(), false),
+        (None, Some(d)) => (d.join(csv_file_name(now_unix)), false),
+        (None, None) => (std::path::PathBuf::from(csv_file_name(now_unix)), false),
+    }
+}
+
 fn join(values: &[String]) -> String {
     values.join(";")
 }

@@ -10,6 +10,7 @@
 //! and ACTION) into a journal plan run through [`crate::journal`], on a live directory ([`LiveLintTarget`]) or
 //! an LDIF file rewritten as a rehearsal ([`LdifFileTarget`]), and writes an undo LDIF for `ldifde`.
 
+mod cloud;
 pub mod fix;
 mod ldif;
 mod ldif_target;
@@ -20,6 +21,7 @@ use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
 
 use crate::AppError;
 
+pub use cloud::{CloudFacts, cloud_facts, load_domains_file};
 pub use fix::{
     FixAction, FixPlan, FixRow, LintExecutor, LintTarget, LiveLintTarget, OP_LINT_VALUE, Refused,
     is_lint_journal, plan_fixes, read_fix_csv,

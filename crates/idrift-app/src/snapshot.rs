@@ -26,6 +26,8 @@ pub const ENTRA_SYNC_FILE: &str = "entra-sync.json";
 pub const EXO_RECIPIENTS_FILE: &str = "exo-recipients.json";
 /// Exchange Online `Get-User` output in a snapshot directory (optional).
 pub const EXO_USERS_FILE: &str = "exo-users.json";
+/// The tenant's domains (`GET /domains` JSON) in a snapshot directory (optional; lint reads it).
+pub const ENTRA_DOMAINS_FILE: &str = "entra-domains.json";
 
 /// A loaded snapshot and the warnings its readers raised (skipped change records and the like).
 #[derive(Debug, Clone, Default)]

@@ -20,6 +20,7 @@ use crate::AppError;
 use crate::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
 use crate::live::{self, CloudConfig, LdapConfig};
 use crate::remediate::{LiveTarget, RehearsalTarget};
+use crate::source::{Missing, Names};
 
 /// The directories a dirsync writer reads and writes.
 pub struct WriteTargets {
@@ -48,6 +49,26 @@ impl WriteTargets {
     /// The executor the journal runs the planned writes through.
     pub fn executor(&self) -> DirSyncExecutor<'_> {
         DirSyncExecutor::new(self.ad.as_deref(), self.cloud.as_deref())
+    }
+
+    /// The AD side, for a command that writes AD values.
+    ///
+    /// # Errors
+    /// [`AppError::Settings`] when the source names no Active Directory (worded by `names`).
+    pub fn ad_side(&self, names: &dyn Names) -> Result<&dyn OnPremPhoneWriter, AppError> {
+        self.ad
+            .as_deref()
+            .ok_or_else(|| AppError::Settings(names.missing(Missing::AdSide)))
+    }
+
+    /// The Entra side, for a command that writes Entra values or the tenant switch.
+    ///
+    /// # Errors
+    /// [`AppError::Settings`] when the source names no Entra ID (worded by `names`).
+    pub fn cloud_side(&self, names: &dyn Names) -> Result<&dyn TenantSyncAdmin, AppError> {
+        self.cloud
+            .as_deref()
+            .ok_or_else(|| AppError::Settings(names.missing(Missing::EntraSide)))
     }
 }
 

@@ -259,7 +259,7 @@ impl ConnArgs {
 }
 
 /// How the CLI names its settings in the messages of [`idrift_app::source`].
-struct CliNames;
+pub(crate) struct CliNames;
 
 impl Names for CliNames {
     fn setting(&self, s: Setting) -> &'static str {
@@ -293,6 +293,12 @@ impl Names for CliNames {
             }
             Missing::LintTarget => {
                 "name the directory to write: --ad ldaps://DC, --ad FILE.ldif or --snapshot DIR"
+            }
+            Missing::AdSide => {
+                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
+            }
+            Missing::EntraSide => {
+                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR"
             }
         }
         .to_owned()

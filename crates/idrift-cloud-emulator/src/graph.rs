@@ -1,10 +1,11 @@
 //! The Microsoft Graph endpoints: users (list with `$select`/`$top`/`$skiptoken`, delta with skip and
 //! delta tokens, get, PATCH, DELETE, assignLicense, onPremisesSyncBehavior), the tenant's
-//! onPremisesSynchronization object, and the recycle bin (`directory/deletedItems`).
+//! onPremisesSynchronization object, the domains (`GET /domains`, seeded by the test), and the recycle bin
+//! (`directory/deletedItems`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use idrift_core::model::{AssignedLicense, CloudUser, SyncFeatures};
+use idrift_core::model::{AssignedLicense, CloudUser, SyncFeatures, TenantDomain};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -47,6 +48,7 @@ pub(crate) fn handle(state: &mut State, req: &GraphRequest<'_>) -> Reply {
         ("GET", ["directory", "onPremisesSynchronization"]) => list_sync(state),
         ("GET", ["directory", "onPremisesSynchronization", id]) => get_sync(state, id),
         ("PATCH", ["directory", "onPremisesSynchronization", id]) => patch_sync(state, req, id),
+        ("GET", ["domains"]) => list_domains(state),
         (
             "GET",
             [
@@ -504,6 +506,30 @@ fn list_sync(state: &mut State) -> Reply {
         200,
         &json!({
             "@odata.context": format!("{}/v1.0/$metadata#directory/onPremisesSynchronization", state.base),
+            "value": value,
+        }),
+    )
+}
+
+fn domain_json(d: &TenantDomain) -> Value {
+    json!({
+        "id": d.id,
+        "authenticationType": "Managed",
+        "isAdminManaged": true,
+        "isDefault": d.is_default,
+        "isInitial": d.is_initial,
+        "isRoot": true,
+        "isVerified": d.is_verified,
+        "supportedServices": if d.is_verified { json!(["Email", "OfficeCommunicationsOnline"]) } else { json!([]) },
+    })
+}
+
+fn list_domains(state: &mut State) -> Reply {
+    let value: Vec<Value> = state.domains.iter().map(domain_json).collect();
+    Reply::json(
+        200,
+        &json!({
+            "@odata.context": format!("{}/v1.0/$metadata#domains", state.base),
             "value": value,
         }),
     )

@@ -28,7 +28,7 @@ mod token;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use idrift_core::model::{CloudUser, ExoRecipient, TenantSync};
+use idrift_core::model::{CloudUser, ExoRecipient, TenantDomain, TenantSync};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -186,6 +186,24 @@ impl Emulator {
     /// Replaces the tenant sync object (`None`: the tenant has none).
     pub fn set_tenant_sync(&self, sync: Option<TenantSync>) {
         self.state().sync = sync;
+    }
+
+    /// The tenant's domains (`GET /domains`), the initial `onmicrosoft.com` one first.
+    pub fn domains(&self) -> Vec<TenantDomain> {
+        self.state().domains.clone()
+    }
+
+    /// Adds a domain, or replaces the one with the same name (case-insensitive).
+    pub fn add_domain(&self, domain: TenantDomain) {
+        let mut st = self.state();
+        match st
+            .domains
+            .iter_mut()
+            .find(|d| d.id.eq_ignore_ascii_case(&domain.id))
+        {
+            Some(d) => *d = domain,
+            None => st.domains.push(domain),
+        }
     }
 
     /// Adds an Exchange recipient (served by Get-Recipient, Get-Mailbox, Get-MailUser).

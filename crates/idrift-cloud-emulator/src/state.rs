@@ -1,10 +1,10 @@
-//! The emulated tenant's state: users, the recycle bin, the sync object, Exchange recipients and users,
+//! The emulated tenant's state: users, the recycle bin, the sync object, the domains, Exchange recipients and users,
 //! restore requests, migration statistics, issued tokens, injected faults and the request log.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use idrift_core::model::{CloudUser, ExoRecipient, SyncFeatures, TenantSync};
+use idrift_core::model::{CloudUser, ExoRecipient, SyncFeatures, TenantDomain, TenantSync};
 use serde_json::Value;
 
 use crate::config::EmulatorConfig;
@@ -65,6 +65,8 @@ pub(crate) struct State {
     /// Users that left the directory (deleted or purged), with the version, for the delta.
     pub(crate) tombstones: Vec<(String, u64)>,
     pub(crate) sync: Option<TenantSync>,
+    /// The tenant's domains (`/domains`), the initial one first.
+    pub(crate) domains: Vec<TenantDomain>,
     pub(crate) exo_recipients: Vec<ExoRecipient>,
     pub(crate) exo_users: Vec<ExoRecipient>,
     pub(crate) restore_requests: Vec<Value>,
@@ -77,6 +79,12 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new(config: EmulatorConfig, base: String) -> State {
+        let initial = TenantDomain {
+            id: config.tenant_domain.clone(),
+            is_verified: true,
+            is_default: true,
+            is_initial: true,
+        };
         State {
             config,
             base,
@@ -85,6 +93,7 @@ impl State {
             deleted: BTreeMap::new(),
             tombstones: Vec::new(),
             sync: Some(default_sync()),
+            domains: vec![initial],
             exo_recipients: Vec::new(),
             exo_users: Vec::new(),
             restore_requests: Vec::new(),

@@ -2,7 +2,8 @@
 //!
 //! Users are listed with `$select` of the model's properties and `$top=999`, following
 //! `@odata.nextLink`; the users delta returns its `@odata.deltaLink` for the caller to keep. Tenant sync
-//! features are read and patched on `/directory/onPremisesSynchronization`. The recycle bin
+//! features are read and patched on `/directory/onPremisesSynchronization`; the tenant's domains are
+//! listed from `/domains`. The recycle bin
 //! (`/directory/deletedItems`), license removal (`assignLicense`), `onPremisesSyncBehavior` and the
 //! mobile phone of cloud-only users complete the set. Graph refuses phone edits of synced users; that
 //! refusal comes back as [`CloudError::SyncedPhoneBlocked`] with the AD-side fix.
@@ -10,7 +11,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use idrift_core::model::{CloudUser, TenantSync};
+use idrift_core::model::{CloudUser, TenantDomain, TenantSync};
 use idrift_core::ports::{CloudDirectory, SourceError};
 use reqwest::Method;
 use serde_json::json;
@@ -197,6 +198,21 @@ impl GraphClient {
         url.query_pairs_mut().append_pair("$select", USER_SELECT);
         let req = self.request(Method::GET, url, Body::None, true);
         self.session.send(&req, |body, _| one_user(body)).await
+    }
+
+    /// The tenant's domains (`GET /domains`, every page), verified or not.
+    ///
+    /// # Errors
+    /// [`CloudError::Forbidden`] without `Domain.Read.All`; [`CloudError::Incomplete`] when a page after
+    /// the first fails (nothing is returned); transport errors.
+    pub async fn list_domains(&self) -> Result<Vec<TenantDomain>, CloudError> {
+        let url = self.url(&["domains"])?;
+        let req = self.request(Method::GET, url, Body::None, true);
+        let mut all = Vec::new();
+        self.session
+            .read_pages::<TenantDomain>(req, NextPage::Get, &mut |page| all.extend(page))
+            .await?;
+        Ok(all)
     }
 
     /// The tenant's directory synchronization object (`GET /directory/onPremisesSynchronization`), or

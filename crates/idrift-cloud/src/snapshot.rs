@@ -1,11 +1,12 @@
 //! Snapshot readers and writers for the cloud half of a snapshot directory: `entra-users.json`,
-//! `entra-sync.json`, `exo-recipients.json` and `exo-users.json`.
+//! `entra-sync.json`, `entra-domains.json`, `exo-recipients.json` and `exo-users.json`.
 //!
 //! The readers accept the JSON admins really have:
 //! - Graph users as a JSON array, one page object `{"value":[...]}` (with `@odata.*` keys), several
 //!   pages (an array of page objects, or page objects one after another), or `Get-MgUser | ConvertTo-Json`
 //!   output with PascalCase keys and `AdditionalProperties`; legacy MSOnline exports too;
 //! - the `GET /directory/onPremisesSynchronization` response, or the bare sync object;
+//! - the `GET /domains` response, a bare array of domains, or `Get-MgDomain | ConvertTo-Json` output;
 //! - Exchange Online InvokeCommand pages and `ConvertTo-Json` of `Get-Recipient`, `Get-Mailbox`,
 //!   `Get-MailUser` and `Get-User`, with enumerations as names or integers;
 //! - `Export-Clixml` files of the same cmdlets and of `Get-MgUser`/`Get-EntraUser` ([`clixml`]).
@@ -20,6 +21,7 @@
 
 pub mod clixml;
 pub(crate) mod de;
+pub(crate) mod domains;
 pub(crate) mod exo;
 pub mod patch;
 pub(crate) mod sync;
@@ -28,7 +30,7 @@ pub(crate) mod users;
 use std::fmt;
 use std::io::{self, BufWriter, Read, Write};
 
-use idrift_core::model::{CloudUser, ExoRecipient, TenantSync};
+use idrift_core::model::{CloudUser, ExoRecipient, TenantDomain, TenantSync};
 use serde::Serialize;
 
 pub use exo::{
@@ -156,6 +158,17 @@ pub fn read_tenant_sync(text: &str) -> Result<Option<TenantSync>, SnapshotError>
     }
 }
 
+/// Reads the tenant's domains (`GET /domains` JSON: a page `{"value":[...]}`, an array, or
+/// `Get-MgDomain | ConvertTo-Json` output).
+///
+/// # Errors
+/// [`SnapshotError`] for malformed or truncated JSON, values of the wrong type, or a domain without `id`.
+pub fn read_domains<R: Read>(reader: R) -> Result<Vec<TenantDomain>, SnapshotError> {
+    let mut out = Vec::new();
+    de::read_all::<TenantDomain, R>(reader, &mut |d| out.push(d))?;
+    Ok(out)
+}
+
 /// Reads Exchange Online recipients: InvokeCommand JSON pages, or `ConvertTo-Json` output of
 /// `Get-Recipient`, `Get-Mailbox`, `Get-MailUser` or `Get-User` (an array, or one object).
 ///
@@ -211,6 +224,14 @@ pub fn write_exo_recipients<W: Write>(w: W, recipients: &[ExoRecipient]) -> io::
 /// Any I/O error of `w`.
 pub fn write_tenant_sync<W: Write>(w: W, sync: Option<&TenantSync>) -> io::Result<()> {
     write_page(w, sync.into_iter())
+}
+
+/// Writes domains as the Graph collection response `{"value":[...]}`; [`read_domains`] reads it back.
+///
+/// # Errors
+/// Any I/O error of `w`.
+pub fn write_domains<W: Write>(w: W, domains: &[TenantDomain]) -> io::Result<()> {
+    write_page(w, domains.iter())
 }
 
 fn write_page<W: Write, T: Serialize>(w: W, items: impl Iterator<Item = T>) -> io::Result<()> {

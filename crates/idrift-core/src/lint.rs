@@ -10,15 +10,16 @@
 //! duplicates across objects are reported by [`Linter::finish`].
 
 mod address;
+mod cloud;
 mod index;
 mod rules;
 
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
 
 pub use address::{is_known_tld, is_routable_domain};
+pub use cloud::CloudHolder;
 
 use index::{Index, Note, Space};
 
@@ -109,9 +110,12 @@ pub struct LintOptions {
     pub verified_domains: Vec<String>,
     /// OUs in sync scope (DNs); when not empty, objects outside all of them are excluded.
     pub sync_scope: Vec<String>,
-    /// Addresses (UPNs and proxy addresses, without prefix) already held by cloud-only objects, each with
-    /// the cloud object's name.
-    pub cloud_addresses: Vec<(String, String)>,
+    /// Cloud-only Entra ID objects and the addresses they hold: a UPN or SMTP proxy address held by one
+    /// of them (other than the one soft match joins the object to) is reported as CloudDuplicate.
+    pub cloud: Vec<CloudHolder>,
+    /// The tenant blocks soft match (`blockSoftMatchEnabled`): an AD object joins no cloud object, so any
+    /// address a cloud object holds is a conflict.
+    pub soft_match_blocked: bool,
 }
 
 /// IdFix's error categories and the ones added for errors Entra Connect reports at sync time.
@@ -297,7 +301,7 @@ pub struct Linter {
     verified: Vec<String>,
     report: LintReport,
     index: Index,
-    cloud: HashMap<String, String>,
+    cloud: cloud::CloudIndex,
 }
 
 fn len32(s: &str) -> u32 {
@@ -344,11 +348,7 @@ impl Linter {
             .iter()
             .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
             .collect();
-        let cloud = options
-            .cloud_addresses
-            .iter()
-            .map(|(a, who)| (a.to_lowercase(), who.clone()))
-            .collect();
+        let cloud = cloud::CloudIndex::new(&options.cloud, options.soft_match_blocked);
         Linter {
             options,
             scope,

@@ -180,6 +180,24 @@ pub struct TenantSync {
     pub features: SyncFeatures,
 }
 
+/// A domain of the tenant (`GET /domains`): only a verified one can be a user's UPN suffix; sync gives a
+/// user whose suffix is not verified the tenant's `onmicrosoft.com` address instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantDomain {
+    /// The domain name, e.g. `contoso.com`.
+    pub id: String,
+    /// Ownership was proven (or it is the initial `onmicrosoft.com` domain).
+    #[serde(default)]
+    pub is_verified: bool,
+    /// The default domain for new users.
+    #[serde(default)]
+    pub is_default: bool,
+    /// The tenant's initial `onmicrosoft.com` domain.
+    #[serde(default)]
+    pub is_initial: bool,
+}
+
 /// An Exchange Online recipient (`Get-Recipient`, `Get-Mailbox`, `Get-MailUser` or `Get-User` output).
 ///
 /// Enumerations are kept as the names Exchange prints (`UserMailbox`, `MailUser`, ...); readers turn integer

@@ -14,6 +14,7 @@ use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
 use idrift_core::ports::SourceError;
 
 use crate::error::CallError;
+use crate::targets::Sides as _;
 use crate::targets::Targets;
 use crate::wire::{DirSyncSetItem, ItemError, WriteArgs, WriteResult};
 use crate::{runtime, writes};
@@ -41,7 +42,7 @@ pub(crate) fn plan_set(
             });
         }
         return Ok(runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud(op)?,
+            t.cloud()?,
             &item.identity,
             Some(m.clone()),
         ))??);
@@ -57,7 +58,7 @@ pub(crate) fn plan_set(
         });
     }
     Ok(runtime::block_on(dirsync_ops::plan_ad_edit(
-        t.ad(op)?,
+        t.ad()?,
         &item.identity,
         &edit,
     ))??)
@@ -100,14 +101,13 @@ impl ClearWhat {
 /// # Errors
 /// The planning errors of `idrift_app::dirsync_ops`.
 pub(crate) fn plan_clear(
-    op: &'static str,
     t: &Targets,
     identity: &str,
     what: ClearWhat,
 ) -> Result<Option<Planned>, CallError> {
     if what.mobile_in_entra {
         return Ok(runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud(op)?,
+            t.cloud()?,
             identity,
             None,
         ))??);
@@ -117,7 +117,7 @@ pub(crate) fn plan_clear(
         other_mobile: what.other_mobile_in_ad.then(Vec::new),
     };
     Ok(runtime::block_on(dirsync_ops::plan_ad_edit(
-        t.ad(op)?,
+        t.ad()?,
         identity,
         &edit,
     ))??)

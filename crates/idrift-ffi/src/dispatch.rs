@@ -2,7 +2,7 @@
 //! its result. No decision about directories is made here; each function below mirrors the CLI command named
 //! in its documentation, minus the rendering.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
 use idrift_app::journal::RunOptions;
@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
+use crate::targets::Sides as _;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
 use crate::{batch, host, lint, profile, remediation, runtime, trend, writes};
@@ -175,25 +176,13 @@ fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
     ok(&body, &loaded.warnings)
 }
 
-/// Where a CSV goes: inside `out` when it is a directory (with `name`), else `out` itself, as the CLI's
-/// `--out` does.
-fn csv_path(out: &Path, name: impl FnOnce() -> String) -> PathBuf {
-    if out.is_dir() {
-        out.join(name())
-    } else {
-        out.to_path_buf()
-    }
-}
-
 /// `idrift dirsync compare`.
 fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Compare";
     let out = match (&args.out_path, args.write_csv) {
         (Some(p), true) => {
-            let now = host::now_unix();
-            Some(csv_path(absolute(OP, "OutPath", p)?, || {
-                idrift_app::dirsync::csv_file_name(now)
-            }))
+            let out = absolute(OP, "OutPath", p)?;
+            Some(idrift_app::dirsync::csv_target(Some(out), None, host::now_unix()).0)
         }
         (None, true) => {
             return Err(CallError::InvalidArgs {
@@ -225,12 +214,12 @@ fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
     let t = targets::open(OP, &args.source)?;
     match args.from {
         Side::Ad => {
-            let ad = t.ad(OP)?;
+            let ad = t.ad()?;
             let view = runtime::block_on(dirsync_ops::get_ad(ad, &args.identity))??;
             ok(&view, &t.warnings)
         }
         Side::Entra => {
-            let cloud = t.cloud(OP)?;
+            let cloud = t.cloud()?;
             let view = runtime::block_on(dirsync_ops::get_entra(cloud, &args.identity))??;
             ok(&view, &t.warnings)
         }
@@ -316,12 +305,12 @@ fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
     )?;
     let t = targets::open(OP, &args.source)?;
     if args.identities.is_empty() {
-        let planned = batch::plan_clear(OP, &t, &args.identity, what)?;
+        let planned = batch::plan_clear(&t, &args.identity, what)?;
         return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
     }
     let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
     for identity in &args.identities {
-        planning.add(identity, batch::plan_clear(OP, &t, identity, what))?;
+        planning.add(identity, batch::plan_clear(&t, identity, what))?;
     }
     let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
     ok(&out, &t.warnings)
@@ -369,11 +358,11 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
             .collect(),
         (None, Some(csv)) => idrift_app::dirsync::read_csv(absolute(OP, "FromCsv", csv)?)?,
         (None, None) => {
-            let (ad, cloud) = (t.ad(OP)?, t.cloud(OP)?);
+            let (ad, cloud) = (t.ad()?, t.cloud()?);
             runtime::block_on(dirsync_ops::compare_sources(ad, cloud, &phone))??.rows
         }
     };
-    t.ad(OP)?;
+    t.ad()?;
     let plan = dirsync_ops::plan_persist(&rows, &args.only);
     let mut out = writes::result(&plan.spec.command, &t);
     out.not_planned = plan.not_planned.clone();
@@ -401,7 +390,7 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
 fn bypass_status(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Status";
     let t = targets::open(OP, &args.source)?;
-    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud(OP)?))??;
+    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
     let body = wire::BypassStatus {
         bypass_dir_sync_overrides_enabled: sync.features.bypass_dir_sync_overrides_enabled,
         id: sync.id,
@@ -410,11 +399,10 @@ fn bypass_status(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
 }
 
 fn preview(
-    op: &'static str,
     t: &targets::Targets,
     phone: &PhoneOptions,
 ) -> Result<dirsync_ops::BypassPreview, CallError> {
-    let (ad, cloud) = (t.ad(op)?, t.cloud(op)?);
+    let (ad, cloud) = (t.ad()?, t.cloud()?);
     Ok(runtime::block_on(dirsync_ops::bypass_preview_sources(
         ad, cloud, phone,
     ))??)
@@ -425,7 +413,7 @@ fn bypass_preview(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Preview";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let body = preview(OP, &t, &phone)?;
+    let body = preview(&t, &phone)?;
     ok(&body, &t.warnings)
 }
 
@@ -434,7 +422,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Set";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud(OP)?))??;
+    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
     let command = if args.enable {
         "dirsync bypass enable"
     } else {
@@ -442,7 +430,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     };
     let mut out = writes::result(command, &t);
     let preview = if args.enable {
-        Some(preview(OP, &t, &phone)?)
+        Some(preview(&t, &phone)?)
     } else {
         None
     };

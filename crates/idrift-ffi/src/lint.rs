@@ -38,6 +38,9 @@ pub(crate) struct LintArgs {
     /// OUs in sync scope.
     #[serde(default)]
     sync_scope: Vec<String>,
+    /// The tenant's domains (`GET /domains` JSON); its verified ones count as verified domains.
+    #[serde(default)]
+    entra_domains: Option<PathBuf>,
     /// Also write IdFix's CSV here.
     #[serde(default)]
     out_path: Option<PathBuf>,
@@ -79,18 +82,31 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
             ));
         }
     };
-    let options = LintOptions {
+    let mut options = LintOptions {
         mode,
         verified_domains: args.verified_domain,
         sync_scope: args.sync_scope,
-        cloud_addresses: Vec::new(),
+        ..LintOptions::default()
     };
     let out = args
         .out_path
         .as_ref()
         .map(|p| absolute(OP, "OutPath", p))
         .transpose()?;
-    let mut warnings = Vec::new();
+    let domains = args
+        .entra_domains
+        .as_ref()
+        .map(|p| absolute(OP, "EntraDomains", p))
+        .transpose()?;
+    // The Entra side the source names (an Entra export, Graph, or a snapshot's Entra files) and the domains.
+    let spec = crate::targets::spec(OP, &args.source)?;
+    let facts = runtime::block_on(idrift_app::lint::cloud_facts(
+        &spec,
+        &crate::targets::resolver(),
+        domains,
+    ))??;
+    let mut warnings = facts.warnings.clone();
+    facts.apply_to(&mut options);
     let report = match ad_side(OP, &args.source)? {
         AdSide::File(p) if p.is_dir() => idrift_app::lint::lint_snapshot(p, options)?,
         AdSide::File(p) => idrift_app::lint::lint_ldif(p, options)?,

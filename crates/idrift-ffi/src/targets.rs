@@ -7,9 +7,7 @@
 //! `SecretString`s and are never echoed.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use idrift_app::dirsync_ops::DirSyncExecutor;
 use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
 use idrift_app::snapshot::{LoadProfile, Loaded};
 use idrift_app::source::{
@@ -112,6 +110,10 @@ impl Names for WireNames {
             Missing::LintTarget => {
                 "name the directory to write: Source.Ad (a domain controller), Source.AdFile or a Snapshot"
             }
+            Missing::AdSide => {
+                "the source names no Active Directory data: give Source.Ad, or a Snapshot"
+            }
+            Missing::EntraSide => "the source names no Entra ID data: give Source.Entra, or a Snapshot",
         }
         .to_owned()
     }
@@ -307,55 +309,30 @@ pub(crate) fn load(
     Ok(loaded)
 }
 
-/// The directories a writer reads and writes: here always snapshots (a rehearsal), since live sources are not
-/// wired into the writers yet (as in the CLI).
-pub(crate) struct Targets {
-    pub(crate) ad: Option<Arc<dyn OnPremPhoneWriter>>,
-    pub(crate) cloud: Option<Arc<dyn TenantSyncAdmin>>,
-    /// What the writes go to, in words.
-    pub(crate) description: String,
-    /// Reader warnings, each naming its file and line.
-    pub(crate) warnings: Vec<String>,
-}
+/// The directories a writer reads and writes.
+pub(crate) use idrift_app::targets::WriteTargets as Targets;
 
-impl Targets {
-    pub(crate) fn executor(&self) -> DirSyncExecutor<'_> {
-        DirSyncExecutor::new(self.ad.as_deref(), self.cloud.as_deref())
-    }
-
+/// The sides of [`Targets`], with the wire's words for a missing one.
+pub(crate) trait Sides {
     /// The AD side.
     ///
     /// # Errors
-    /// [`CallError::InvalidArgs`] when the source names no AD data.
-    pub(crate) fn ad(&self, op: &'static str) -> Result<&dyn OnPremPhoneWriter, CallError> {
-        self.ad.as_deref().ok_or_else(|| CallError::InvalidArgs {
-            op,
-            message: "the source names no Active Directory data: give Source.Ad, or a Snapshot"
-                .to_owned(),
-        })
-    }
-
+    /// `InvalidArgs` when the source names no AD data.
+    fn ad(&self) -> Result<&dyn OnPremPhoneWriter, CallError>;
     /// The Entra side.
     ///
     /// # Errors
-    /// [`CallError::InvalidArgs`] when the source names no Entra data.
-    pub(crate) fn cloud(&self, op: &'static str) -> Result<&dyn TenantSyncAdmin, CallError> {
-        self.cloud.as_deref().ok_or_else(|| CallError::InvalidArgs {
-            op,
-            message: "the source names no Entra ID data: give Source.Entra, or a Snapshot"
-                .to_owned(),
-        })
-    }
+    /// `InvalidArgs` when the source names no Entra data.
+    fn cloud(&self) -> Result<&dyn TenantSyncAdmin, CallError>;
 }
 
-impl From<idrift_app::targets::WriteTargets> for Targets {
-    fn from(t: idrift_app::targets::WriteTargets) -> Targets {
-        Targets {
-            ad: t.ad,
-            cloud: t.cloud,
-            description: t.description,
-            warnings: t.warnings,
-        }
+impl Sides for Targets {
+    fn ad(&self) -> Result<&dyn OnPremPhoneWriter, CallError> {
+        Ok(self.ad_side(&WireNames)?)
+    }
+
+    fn cloud(&self) -> Result<&dyn TenantSyncAdmin, CallError> {
+        Ok(self.cloud_side(&WireNames)?)
     }
 }
 
@@ -366,7 +343,10 @@ impl From<idrift_app::targets::WriteTargets> for Targets {
 /// [`CallError::InvalidArgs`] for a relative path or a source naming nothing to write; the loaders' errors.
 pub(crate) fn open(op: &'static str, source: &SourceSpec) -> Result<Targets, CallError> {
     let spec = spec(op, source)?;
-    Ok(runtime::block_on(source::open_writers(&spec, &resolver()))??.into())
+    Ok(runtime::block_on(source::open_writers(
+        &spec,
+        &resolver(),
+    ))??)
 }
 
 #[cfg(test)]

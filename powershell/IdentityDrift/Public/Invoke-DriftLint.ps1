@@ -9,7 +9,10 @@ function Invoke-DriftLint {
     userPrincipalName, mail, mailNickname, proxyAddresses, targetAddress, sAMAccountName and displayName,
     without IdFix's false positives (only SMTP addresses get address checks; top-level domains come from the
     public suffix list), plus the errors Entra Connect reports at sync time (LargeObject, NotVerifiedDomain,
-    MailNotInProxyAddresses, duplicate mS-DS-ConsistencyGuid). Well-known system objects, conflict objects,
+    MailNotInProxyAddresses, duplicate mS-DS-ConsistencyGuid, and CloudDuplicate: a UPN or SMTP address already
+    held by a cloud-only Entra ID user other than the one soft match would join the object to). The cloud
+    checks run when the source has an Entra side: -EntraPath, a snapshot's entra-users.json, or a Connect-Drift
+    session that reads Microsoft Graph (whose verified domains are then read too). Well-known system objects, conflict objects,
     critical system objects and objects outside -SyncScope are counted and never reported.
 
     Each error has IdFix's columns: DistinguishedName, CommonName, ObjectClass, Attribute, Error, Value,
@@ -21,6 +24,15 @@ function Invoke-DriftLint {
 
     .PARAMETER VerifiedDomain
     The tenant's verified domains; a routable UPN suffix outside them is reported as NotVerifiedDomain.
+    Added to the ones read from Graph, -EntraDomainsPath or a snapshot's entra-domains.json.
+
+    .PARAMETER EntraPath
+    A Graph user JSON export of the tenant (with -AdPath): UPNs and SMTP addresses its cloud-only users hold
+    are reported as CloudDuplicate on the AD objects that would take them.
+
+    .PARAMETER EntraDomainsPath
+    The tenant's domains as GET /domains JSON (or Get-MgDomain | ConvertTo-Json): its verified domains count
+    as -VerifiedDomain. Replaces the domains read from Graph or a snapshot's entra-domains.json.
 
     .PARAMETER SyncScope
     Distinguished names of the OUs in sync scope; objects outside every one are excluded.
@@ -43,6 +55,12 @@ function Invoke-DriftLint {
     Invoke-DriftLint -AdPath .\contoso.ldif
 
     Lists every error as a table: CommonName, Attribute, Error, Value, Update, Action.
+
+    .EXAMPLE
+    Invoke-DriftLint -AdPath .\contoso.ldif -EntraPath .\entra-users.json -EntraDomainsPath .\domains.json
+
+    Adds the cloud checks: addresses already held by cloud-only users, and UPN suffixes the tenant has not
+    verified.
 
     .EXAMPLE
     Invoke-DriftLint -AdPath .\contoso.ldif -OutputPath .\idfix.csv | Group-Object Error
@@ -74,7 +92,13 @@ function Invoke-DriftLint {
         [string] $SnapshotPath,
 
         [ValidateNotNullOrEmpty()]
-        [string] $AdPath
+        [string] $AdPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $EntraPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $EntraDomainsPath
     )
 
     $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet
@@ -84,6 +108,9 @@ function Invoke-DriftLint {
     }
     if ($PSBoundParameters.ContainsKey('SyncScope')) {
         $arguments['SyncScope'] = @($SyncScope)
+    }
+    if ($PSBoundParameters.ContainsKey('EntraDomainsPath')) {
+        $arguments['EntraDomains'] = Resolve-DriftPath -Path $EntraDomainsPath -Cmdlet $PSCmdlet
     }
     if ($PSBoundParameters.ContainsKey('OutputPath')) {
         $csv = Resolve-DriftPath -Path $OutputPath -Cmdlet $PSCmdlet

@@ -73,3 +73,57 @@ Describe 'Invoke-DriftLint and Invoke-DriftLintFix' {
         Get-Content -LiteralPath $path -Raw | Should -BeLike '*userPrincipalName: anna@contoso.com*'
     }
 }
+
+Describe 'Invoke-DriftLint with an Entra side' {
+    BeforeAll {
+        $cloudLdif = @(
+            'dn: CN=Bob,OU=Lint,DC=contoso,DC=com'
+            'objectClass: user'
+            'cn: Bob'
+            'userPrincipalName: bob@contoso.com'
+            'proxyAddresses: SMTP:bob@contoso.com'
+            'proxyAddresses: smtp:sales@contoso.com'
+            ''
+            'dn: CN=Cy,OU=Lint,DC=contoso,DC=com'
+            'objectClass: user'
+            'cn: Cy'
+            'userPrincipalName: cy@fabrikam.com'
+            ''
+        ) -join "`n"
+        # A cloud-only shared mailbox holds sales@contoso.com; fabrikam.com is added but not verified.
+        $users = '{"value":[{"id":"s1","userPrincipalName":"sales@contoso.onmicrosoft.com","mail":"sales@contoso.com","proxyAddresses":["SMTP:sales@contoso.com"]}]}'
+        $domains = '{"value":[{"id":"contoso.com","isVerified":true},{"id":"fabrikam.com","isVerified":false}]}'
+    }
+
+    BeforeEach {
+        $adPath = Join-Path -Path $TestDrive -ChildPath 'cloud.ldif'
+        $entraPath = Join-Path -Path $TestDrive -ChildPath 'entra-users.json'
+        $domainsPath = Join-Path -Path $TestDrive -ChildPath 'domains.json'
+        Set-Content -LiteralPath $adPath -Value $cloudLdif -NoNewline
+        Set-Content -LiteralPath $entraPath -Value $users -NoNewline
+        Set-Content -LiteralPath $domainsPath -Value $domains -NoNewline
+    }
+
+    It 'finds nothing without the Entra side' {
+        @(Invoke-DriftLint -AdPath $adPath).Count | Should -Be 0
+    }
+
+    It 'reports an address held by a cloud-only user with -EntraPath' {
+        $errors = @(Invoke-DriftLint -AdPath $adPath -EntraPath $entraPath)
+        $errors.Count | Should -Be 1
+        $errors[0].CommonName | Should -Be 'Bob'
+        $errors[0].Error | Should -Be 'CloudDuplicate'
+        $errors[0].Value | Should -Be 'smtp:sales@contoso.com'
+    }
+
+    It 'reports a UPN suffix the tenant has not verified with -EntraDomainsPath' {
+        $errors = @(Invoke-DriftLint -AdPath $adPath -EntraPath $entraPath -EntraDomainsPath $domainsPath)
+        @($errors | ForEach-Object { "$($_.CommonName) $($_.Error)" }) | Should -Be @('Bob CloudDuplicate', 'Cy NotVerifiedDomain')
+        @(Invoke-DriftLint -AdPath $adPath -EntraDomainsPath $domainsPath -VerifiedDomain 'fabrikam.com').Count | Should -Be 0
+    }
+
+    It 'fails with the file named when the domains file is not JSON' {
+        Set-Content -LiteralPath $domainsPath -Value 'not json' -NoNewline
+        { Invoke-DriftLint -AdPath $adPath -EntraDomainsPath $domainsPath -ErrorAction Stop } | Should -Throw '*domains.json*'
+    }
+}

@@ -78,3 +78,24 @@ fn phone_lists_stay_as_they_are_and_import_csv_rows_are_restored() {
     assert_eq!(restored.distinguished_name, "=CN");
     assert_eq!(restore_row(rows[0].clone()), rows[0]);
 }
+
+#[test]
+fn the_csv_goes_to_the_file_named_or_into_the_folder_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let now = 1_764_081_005; // 2025-11-25 14:30:05 UTC
+    let name = csv_file_name(now);
+    let file = tmp.path().join("out.csv");
+    assert_eq!(csv_target(Some(&file), None, now), (file.clone(), false));
+    assert_eq!(
+        csv_target(Some(tmp.path()), None, now),
+        (tmp.path().join(&name), true)
+    );
+    assert_eq!(
+        csv_target(None, Some(tmp.path()), now),
+        (tmp.path().join(&name), false)
+    );
+    assert_eq!(
+        csv_target(None, None, now),
+        (std::path::PathBuf::from(&name), false)
+    );
+}

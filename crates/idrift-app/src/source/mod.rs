@@ -188,6 +188,10 @@ pub enum Missing {
     RemediationTarget,
     /// Lint fixes (and their undo) need a domain controller, an LDIF export or a snapshot directory.
     LintTarget,
+    /// A writer of Active Directory values was given no Active Directory.
+    AdSide,
+    /// A writer of Entra ID values was given no Entra ID.
+    EntraSide,
 }
 
 /// How a front end names its settings in messages: the CLI's flags, the wire's fields, PowerShell's

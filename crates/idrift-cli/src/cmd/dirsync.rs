@@ -18,6 +18,7 @@ use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
 
+use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
     RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
@@ -151,19 +152,15 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 /// The CSV file compare writes: `--out FILE`, or the ADSyncTools file name in `--out-dir` (default: here).
 /// `--out DIR`, the spelling of earlier releases, still works for one release, with a warning.
 fn csv_path(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<PathBuf> {
-    let name = idrift_app::dirsync::csv_file_name(ctx.now_unix);
-    Ok(match (&args.out, &args.out_dir) {
-        (Some(p), _) if p.is_dir() => {
-            ctx.warn(format!(
-                "--out {} is a folder; --out names a file now, use --out-dir for a folder (--out DIR stops working in the next release)",
-                p.display()
-            ))?;
-            p.join(name)
-        }
-        (Some(p), _) => p.clone(),
-        (None, Some(dir)) => dir.join(name),
-        (None, None) => PathBuf::from(name),
-    })
+    let (path, out_was_dir) =
+        idrift_app::dirsync::csv_target(args.out.as_deref(), args.out_dir.as_deref(), ctx.now_unix);
+    if out_was_dir && let Some(p) = &args.out {
+        ctx.warn(format!(
+            "--out {} is a folder; --out names a file now, use --out-dir for a folder (--out DIR stops working in the next release)",
+            p.display()
+        ))?;
+    }
+    Ok(path)
 }
 
 fn join(v: &[String]) -> String {

@@ -52,9 +52,12 @@ pub(crate) struct CheckArgs {
     /// IdFix's rule set.
     #[arg(long, value_enum, default_value_t = ModeArg::MultiTenant)]
     mode: ModeArg,
-    /// A verified domain of the tenant (repeatable); a routable UPN suffix outside them is reported as NotVerifiedDomain.
+    /// A verified domain of the tenant (repeatable); a routable UPN suffix outside them is reported as NotVerifiedDomain. With --entra graph the tenant's verified domains are read from Graph (GET /domains) too.
     #[arg(long = "verified-domain", value_name = "DOMAIN")]
     verified_domain: Vec<String>,
+    /// The tenant's domains as GET /domains JSON (or Get-MgDomain | ConvertTo-Json): its verified ones count as --verified-domain. Replaces Graph's list and a snapshot's entra-domains.json.
+    #[arg(long = "entra-domains", value_name = "FILE")]
+    entra_domains: Option<PathBuf>,
     /// An OU in sync scope (repeatable); objects outside every one are excluded and counted.
     #[arg(long = "sync-scope", value_name = "DN")]
     sync_scope: Vec<String>,
@@ -105,16 +108,28 @@ fn refuse_other_sources(src: &SourceArgs) -> anyhow::Result<()> {
 
 async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     refuse_other_sources(&args.source)?;
-    let options = LintOptions {
+    let mut options = LintOptions {
         mode: match args.mode {
             ModeArg::MultiTenant => LintMode::MultiTenant,
             ModeArg::Dedicated => LintMode::Dedicated,
         },
         verified_domains: args.verified_domain.clone(),
         sync_scope: args.sync_scope.clone(),
-        cloud_addresses: Vec::new(),
+        ..LintOptions::default()
     };
     let src = &args.source;
+    // The Entra side (--entra FILE|graph, or a snapshot's Entra files) and the tenant's domains.
+    let spec = src.spec(ctx)?;
+    let facts = idrift_app::lint::cloud_facts(
+        &spec,
+        &crate::source::resolver(ctx),
+        args.entra_domains.as_deref(),
+    )
+    .await?;
+    for w in &facts.warnings {
+        ctx.warn(w.clone())?;
+    }
+    facts.apply_to(&mut options);
     let report = match (&src.snapshot, src.ad.as_deref()) {
         (Some(dir), _) => idrift_app::lint::lint_snapshot(dir, options)?,
         (None, Some(url)) if is_ldap_url(url) => {
@@ -125,7 +140,7 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         (None, Some(file)) => idrift_app::lint::lint_ldif(Path::new(file), options)?,
         (None, None) => {
             return Err(UsageError(
-                "give --ad FILE.ldif, --ad ldaps://DC or --snapshot DIR".to_owned(),
+                "give --ad FILE.ldif, --ad ldaps://DC or --snapshot DIR (--entra FILE|graph adds the cloud checks)".to_owned(),
             )
             .into());
         }

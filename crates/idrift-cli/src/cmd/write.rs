@@ -20,10 +20,9 @@
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Args;
-use idrift_app::dirsync_ops::{self, DirSyncExecutor, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE};
+use idrift_app::dirsync_ops::{self, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use idrift_app::journal::{
@@ -76,37 +75,23 @@ pub(crate) fn system_clock() -> Clock {
 }
 
 /// The directories a command writes to (and reads from): live directories, or a snapshot being rehearsed on.
-pub(crate) struct Targets {
-    pub(crate) ad: Option<Arc<dyn OnPremPhoneWriter>>,
-    pub(crate) cloud: Option<Arc<dyn TenantSyncAdmin>>,
-    /// What a dry run or an apply writes to, in words.
-    pub(crate) description: String,
+pub(crate) use idrift_app::targets::WriteTargets as Targets;
+
+/// The sides of [`Targets`], with the CLI's words for a missing one.
+pub(crate) trait Sides {
+    /// The AD side, or a usage error naming the flags that give it.
+    fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter>;
+    /// The Entra ID side, or a usage error naming the flags that give it.
+    fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin>;
 }
 
-impl Targets {
-    pub(crate) fn executor(&self) -> DirSyncExecutor<'_> {
-        DirSyncExecutor::new(self.ad.as_deref(), self.cloud.as_deref())
+impl Sides for Targets {
+    fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter> {
+        Ok(self.ad_side(&crate::source::CliNames)?)
     }
 
-    /// The AD side, or a usage error naming the flags that give it.
-    pub(crate) fn ad(&self) -> anyhow::Result<&dyn OnPremPhoneWriter> {
-        self.ad.as_deref().ok_or_else(|| {
-            UsageError(
-                "name Active Directory: --ad ldaps://DC or --ad FILE.ldif, or --snapshot DIR"
-                    .to_owned(),
-            )
-            .into()
-        })
-    }
-
-    /// The Entra ID side, or a usage error naming the flags that give it.
-    pub(crate) fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin> {
-        self.cloud.as_deref().ok_or_else(|| {
-            UsageError(
-                "name Entra ID: --entra graph or --entra FILE.json, or --snapshot DIR".to_owned(),
-            )
-            .into()
-        })
+    fn cloud(&self) -> anyhow::Result<&dyn TenantSyncAdmin> {
+        Ok(self.cloud_side(&crate::source::CliNames)?)
     }
 }
 
@@ -120,11 +105,7 @@ pub(crate) async fn open_targets(src: &SourceArgs, ctx: &mut Ctx<'_>) -> anyhow:
     for w in &opened.warnings {
         ctx.warn(w.clone())?;
     }
-    Ok(Targets {
-        ad: opened.ad,
-        cloud: opened.cloud,
-        description: opened.description,
-    })
+    Ok(opened)
 }
 
 /// Asks "question [y/N]" on a terminal. Without a terminal it refuses (unless `--yes`), never waits.

@@ -1,8 +1,6 @@
 //! The per-object rules: which objects are excluded, and the per-attribute chains of IdFix's two modes plus
 //! the checks Entra Connect adds at sync time. Each chain passes the suggested value along, as IdFix does.
 
-use std::collections::HashMap;
-
 use super::{
     Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
 };
@@ -112,7 +110,7 @@ fn in_scope(dn: &str, scope: &[String]) -> bool {
 pub(super) struct Ctx<'a> {
     pub(super) mode: LintMode,
     pub(super) verified: &'a [String],
-    pub(super) cloud: &'a HashMap<String, String>,
+    pub(super) cloud: &'a super::cloud::CloudIndex,
 }
 
 /// A value passing through a chain of rules.
@@ -496,16 +494,17 @@ fn check_large_and_mail(
             rows.extend(c.row(o, class, "mail", mail));
         }
     }
+    if ctx.cloud.is_empty() {
+        return;
+    }
+    let partners = ctx.cloud.partners(o);
     let mut cloud = |attribute: &'static str, value: &str, key: &str| {
-        if ctx.cloud.contains_key(&key.to_lowercase()) {
+        if ctx.cloud.held_by_other(key, &partners) {
             let mut c = Chain::new(value);
             c.flag(LintErrorKind::CloudDuplicate);
             rows.extend(c.row(o, class, attribute, value));
         }
     };
-    if ctx.cloud.is_empty() {
-        return;
-    }
     if let Some(upn) = &o.upn {
         cloud("userPrincipalName", upn, upn);
     }

@@ -211,7 +211,12 @@ fn new_checks_large_objects_mail_anchor_cloud() {
     b.consistency_guid = Some("00FF".into());
     b.smime_certificates = 15;
     let opts = LintOptions {
-        cloud_addresses: vec![("BOB@contoso.com".into(), "cloud bob".into())],
+        cloud: vec![CloudHolder {
+            name: "robert@contoso.com".into(),
+            upn: Some("robert@contoso.com".into()),
+            addresses: vec!["robert@contoso.com".into(), "BOB@contoso.com".into()],
+            ..CloudHolder::default()
+        }],
         ..LintOptions::default()
     };
     let r: Vec<_> = lint(&[a, b], &opts)
@@ -320,4 +325,118 @@ fn blank_display_name_suggests_cn_and_mail_nickname_leading_period() {
     assert_eq!(r[0].3, "Ann");
     assert_eq!(r[1].2, "Character");
     assert_eq!(r[1].3, "ann");
+}
+
+fn cloud_user(id: &str, upn: &str, proxies: &[&str], synced: bool) -> crate::model::CloudUser {
+    crate::model::CloudUser {
+        id: id.into(),
+        user_principal_name: Some(upn.into()),
+        proxy_addresses: proxies.iter().map(|p| (*p).to_owned()).collect(),
+        on_premises_sync_enabled: synced.then_some(true),
+        ..crate::model::CloudUser::default()
+    }
+}
+
+#[test]
+fn cloud_holders_are_the_cloud_only_users_with_every_address() {
+    let users = [
+        cloud_user(
+            "1",
+            "ann@contoso.com",
+            &["SMTP:Ann.Smith@contoso.com", "X500:/o=x"],
+            false,
+        ),
+        cloud_user("2", "bob@contoso.com", &["SMTP:bob@contoso.com"], true),
+    ];
+    let holders = CloudHolder::of_users(&users);
+    assert_eq!(
+        holders,
+        vec![CloudHolder {
+            name: "ann@contoso.com".into(),
+            upn: Some("ann@contoso.com".into()),
+            primary_smtp: Some("Ann.Smith@contoso.com".into()),
+            addresses: vec!["ann@contoso.com".into(), "Ann.Smith@contoso.com".into()],
+        }]
+    );
+}
+
+fn cloud_rows(objects: &[LintObject], opts: &LintOptions) -> Vec<(String, &'static str, String)> {
+    lint(objects, opts)
+        .errors
+        .into_iter()
+        .filter(|e| e.errors.contains(&LintErrorKind::CloudDuplicate))
+        .map(|e| (e.cn, e.attribute, e.value))
+        .collect()
+}
+
+#[test]
+fn cloud_duplicates_spare_the_soft_match_partner_unless_soft_match_is_blocked() {
+    // Cloud-only Carol holds carol@ and c.jones@; cloud-only Dan holds dan@.
+    let users = [
+        cloud_user(
+            "c",
+            "carol@contoso.com",
+            &["SMTP:carol@contoso.com", "smtp:c.jones@contoso.com"],
+            false,
+        ),
+        cloud_user("d", "dan@contoso.com", &["SMTP:dan@contoso.com"], false),
+    ];
+    // AD Carol soft-matches cloud Carol by UPN: her addresses are hers. She also takes Dan's address.
+    let mut carol = with_upn("Carol", "Carol@contoso.com");
+    carol.proxy_addresses = vec![
+        "SMTP:c.jones@contoso.com".into(),
+        "smtp:DAN@contoso.com".into(),
+    ];
+    // AD Eve takes Carol's UPN as a proxy address: not her partner.
+    let mut eve = with_upn("Eve", "eve@contoso.com");
+    eve.proxy_addresses = vec![
+        "SMTP:eve@contoso.com".into(),
+        "smtp:carol@contoso.com".into(),
+    ];
+    let mut opts = LintOptions {
+        cloud: CloudHolder::of_users(&users),
+        ..LintOptions::default()
+    };
+    let objs = [carol, eve];
+    assert_eq!(
+        cloud_rows(&objs, &opts),
+        vec![
+            (
+                "Carol".into(),
+                "proxyAddresses",
+                "smtp:DAN@contoso.com".into()
+            ),
+            (
+                "Eve".into(),
+                "proxyAddresses",
+                "smtp:carol@contoso.com".into()
+            ),
+        ]
+    );
+    opts.soft_match_blocked = true;
+    assert_eq!(
+        cloud_rows(&objs, &opts),
+        vec![
+            (
+                "Carol".into(),
+                "userPrincipalName",
+                "Carol@contoso.com".into()
+            ),
+            (
+                "Carol".into(),
+                "proxyAddresses",
+                "SMTP:c.jones@contoso.com".into()
+            ),
+            (
+                "Carol".into(),
+                "proxyAddresses",
+                "smtp:DAN@contoso.com".into()
+            ),
+            (
+                "Eve".into(),
+                "proxyAddresses",
+                "smtp:carol@contoso.com".into()
+            ),
+        ]
+    );
 }

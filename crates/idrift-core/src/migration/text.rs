@@ -51,19 +51,65 @@ impl Record {
     }
 }
 
+/// What one pass over the lines found: the `Name : value` records (with the line each starts on), report
+/// log entries and folder lines (with their lines, so they keep file order), and a bare e-mail address.
+#[derive(Debug, Default)]
+struct Scanned {
+    records: Vec<(Record, usize)>,
+    log: Vec<(usize, String)>,
+    folder_lines: Vec<(String, usize)>,
+    bare_email: Option<String>,
+}
+
+/// What the statistics records say.
+#[derive(Debug, Default)]
+struct Gathered {
+    stats: Vec<(String, String)>,
+    identity: Option<(String, usize)>,
+    verification: Vec<(usize, Value)>,
+    mailbox_verification_text: Option<String>,
+}
+
 /// Reads Format-List console text.
 ///
 /// # Errors
 /// [`MigrationError::Field`] naming the line when the text holds two different users (save one per
 /// file), and [`MigrationError::NotRecognized`] when it holds no statistics, records or log lines.
 pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
-    let mut records: Vec<(Record, usize)> = Vec::new();
+    let mut scanned = scan(text);
+    let mut doc = Doc::default();
+    let records = std::mem::take(&mut scanned.records);
+    let mut g = gather(records, &mut scanned, &mut doc)?;
+    for (l, line) in std::mem::take(&mut scanned.folder_lines) {
+        g.verification.push((line, Value::Str(l)));
+    }
+    g.verification.sort_by_key(|(line, _)| *line);
+
+    let known = g
+        .stats
+        .iter()
+        .any(|(k, _)| KNOWN_KEYS.iter().any(|known| known.eq_ignore_ascii_case(k)));
+    if !known
+        && g.verification.is_empty()
+        && scanned.log.is_empty()
+        && g.mailbox_verification_text.is_none()
+    {
+        return Err(MigrationError::NotRecognized {
+            format: InputFormat::FormatList,
+            message: "expected the console text of `$stats | Format-List` or \
+                      `$stats.Report.MailboxVerification | Format-List` (lines of `Name : value`)"
+                .to_owned(),
+        });
+    }
+    Ok(build(doc, g, scanned))
+}
+
+/// The pass over the lines: records of `Name : value` lines separated by blank lines (indented lines
+/// continue the last value), log entries, folder lines, a prompt's value, a bare e-mail address.
+fn scan(text: &str) -> Scanned {
+    let mut out = Scanned::default();
     let mut current = Record::default();
     let mut current_line = 0usize;
-    // Log entries with the line they start on, so pasted lines and a `Report :` value keep file order.
-    let mut log: Vec<(usize, String)> = Vec::new();
-    let mut folder_lines: Vec<(String, usize)> = Vec::new();
-    let mut bare_email: Option<String> = None;
     let mut pending: Option<String> = None;
 
     let close = |current: &mut Record, line: usize, records: &mut Vec<(Record, usize)>| {
@@ -85,7 +131,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         let line = raw.get(indent..).unwrap_or(raw.trim_start()).trim_end();
         let t = line.trim();
         if t.is_empty() {
-            close(&mut current, current_line, &mut records);
+            close(&mut current, current_line, &mut out.records);
             continue;
         }
         let indented = line.starts_with(char::is_whitespace);
@@ -95,22 +141,22 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
             continue;
         }
         if is_log_entry(t) {
-            log.push((line_no, t.to_owned()));
+            out.log.push((line_no, t.to_owned()));
             continue;
         }
         if is_folder_string(t) {
-            folder_lines.push((t.to_owned(), line_no));
+            out.folder_lines.push((t.to_owned(), line_no));
             continue;
         }
         if let Some(prop) = prompt_property(t) {
-            close(&mut current, current_line, &mut records);
+            close(&mut current, current_line, &mut out.records);
             pending = Some(prop);
             continue;
         }
         if let Some((key, value)) = key_value(t) {
             pending = None;
             if current.has(&key) {
-                close(&mut current, current_line, &mut records);
+                close(&mut current, current_line, &mut out.records);
             }
             if current.fields.is_empty() {
                 current_line = line_no;
@@ -124,7 +170,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         }
         if let Some(prop) = pending.take() {
             // The value printed by `PS C:\> $stats.EstimatedTotalTransferSize`.
-            records.push((
+            out.records.push((
                 Record {
                     fields: vec![Field {
                         key: prop,
@@ -136,17 +182,26 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
             ));
             continue;
         }
-        if bare_email.is_none() && is_email(t) {
-            bare_email = Some(t.to_owned());
+        if out.bare_email.is_none() && is_email(t) {
+            out.bare_email = Some(t.to_owned());
         }
     }
-    close(&mut current, current_line, &mut records);
+    close(&mut current, current_line, &mut out.records);
+    out
+}
 
-    let mut doc = Doc::default();
-    let mut stats: Vec<(String, String)> = Vec::new();
-    let mut identity: Option<(String, usize)> = None;
-    let mut verification: Vec<(usize, Value)> = Vec::new();
-    let mut mailbox_verification_text: Option<String> = None;
+/// Sorts the records: folder records become verification objects in `doc`; a statistics record's `Report`
+/// entries join the log, its `MailboxVerification` folder lines join the folders, and its other fields are
+/// the statistics (the first non-empty value of each key wins).
+///
+/// # Errors
+/// [`MigrationError::Field`] naming the line of a second, different `Identity`.
+fn gather(
+    records: Vec<(Record, usize)>,
+    scanned: &mut Scanned,
+    doc: &mut Doc,
+) -> Result<Gathered, MigrationError> {
+    let mut g = Gathered::default();
     for (record, line) in records {
         let is_folder =
             record.has("Source") || record.has("FolderSourcePath") || record.has("FolderPath");
@@ -161,28 +216,13 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
                 line: Some(line),
                 ..Obj::default()
             });
-            verification.push((line, Value::Obj(id)));
+            g.verification.push((line, Value::Obj(id)));
             continue;
         }
         for f in record.fields {
             let key = canonical_key(&f.key);
             if key.eq_ignore_ascii_case("Report") || key.eq_ignore_ascii_case("Entries") {
-                // Format-List wraps long entries; a line that does not start with a date continues the entry.
-                let mut entry: Option<(usize, String)> = None;
-                for (i, l) in f.value.lines().map(str::trim).enumerate() {
-                    match (&mut entry, is_log_entry(l)) {
-                        (_, true) => {
-                            log.extend(entry.take());
-                            entry = Some((f.line + i, l.to_owned()));
-                        }
-                        (Some((_, e)), false) if !l.is_empty() => {
-                            e.push(' ');
-                            e.push_str(l);
-                        }
-                        _ => {}
-                    }
-                }
-                log.extend(entry);
+                report_entries(&f, &mut scanned.log);
                 continue;
             }
             if key.eq_ignore_ascii_case("MailboxVerification") {
@@ -192,64 +232,83 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
                     .map(str::trim)
                     .filter(|l| is_folder_string(l))
                 {
-                    folder_lines.push((l.to_owned(), f.line));
+                    scanned.folder_lines.push((l.to_owned(), f.line));
                 }
                 if !f.value.trim().is_empty() {
-                    mailbox_verification_text = Some(f.value.trim().to_owned());
+                    g.mailbox_verification_text = Some(f.value.trim().to_owned());
                 }
                 continue;
             }
             if key.eq_ignore_ascii_case("Identity") && !f.value.trim().is_empty() {
-                match &identity {
-                    Some((first, first_line)) if !first.eq_ignore_ascii_case(f.value.trim()) => {
-                        return Err(MigrationError::Field {
-                            path: "Identity".to_owned(),
-                            line: Some(f.line),
-                            message: format!(
-                                "a second user ({:?}, after {first:?} on line {first_line}); save one user per file",
-                                f.value.trim()
-                            ),
-                        });
-                    }
-                    Some(_) => {}
-                    None => identity = Some((f.value.trim().to_owned(), f.line)),
-                }
+                one_identity(&mut g.identity, &f)?;
             }
-            let present = stats
+            let present = g
+                .stats
                 .iter()
                 .any(|(k, v)| k.eq_ignore_ascii_case(&key) && !v.is_empty());
             if !present {
-                stats.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
-                stats.push((key, f.value.trim().to_owned()));
+                g.stats.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
+                g.stats.push((key, f.value.trim().to_owned()));
             }
         }
     }
-    for (l, line) in folder_lines {
-        verification.push((line, Value::Str(l)));
-    }
-    verification.sort_by_key(|(line, _)| *line);
+    Ok(g)
+}
 
-    let known = stats
-        .iter()
-        .any(|(k, _)| KNOWN_KEYS.iter().any(|known| known.eq_ignore_ascii_case(k)));
-    if !known && verification.is_empty() && log.is_empty() && mailbox_verification_text.is_none() {
-        return Err(MigrationError::NotRecognized {
-            format: InputFormat::FormatList,
-            message: "expected the console text of `$stats | Format-List` or \
-                      `$stats.Report.MailboxVerification | Format-List` (lines of `Name : value`)"
-                .to_owned(),
-        });
+/// The log entries of a `Report :` value. Format-List wraps long entries; a line that does not start with a
+/// date continues the entry.
+fn report_entries(f: &Field, log: &mut Vec<(usize, String)>) {
+    let mut entry: Option<(usize, String)> = None;
+    for (i, l) in f.value.lines().map(str::trim).enumerate() {
+        match (&mut entry, is_log_entry(l)) {
+            (_, true) => {
+                log.extend(entry.take());
+                entry = Some((f.line + i, l.to_owned()));
+            }
+            (Some((_, e)), false) if !l.is_empty() => {
+                e.push(' ');
+                e.push_str(l);
+            }
+            _ => {}
+        }
     }
+    log.extend(entry);
+}
 
+/// Keeps the first `Identity`; a second, different one is an error (one user per file).
+fn one_identity(identity: &mut Option<(String, usize)>, f: &Field) -> Result<(), MigrationError> {
+    match identity {
+        Some((first, first_line)) if !first.eq_ignore_ascii_case(f.value.trim()) => {
+            Err(MigrationError::Field {
+                path: "Identity".to_owned(),
+                line: Some(f.line),
+                message: format!(
+                    "a second user ({:?}, after {first:?} on line {first_line}); save one user per file",
+                    f.value.trim()
+                ),
+            })
+        }
+        Some(_) => Ok(()),
+        None => {
+            *identity = Some((f.value.trim().to_owned(), f.line));
+            Ok(())
+        }
+    }
+}
+
+/// The document: one root object with the statistics, and a `Report` holding `MailboxVerification` and
+/// the log `Entries`.
+fn build(mut doc: Doc, g: Gathered, scanned: Scanned) -> Doc {
+    let mut log = scanned.log;
     let mut report_props: Vec<(String, Value)> = Vec::new();
-    if !verification.is_empty() {
-        let items = verification.into_iter().map(|(_, v)| v).collect();
+    if !g.verification.is_empty() {
+        let items = g.verification.into_iter().map(|(_, v)| v).collect();
         let list = doc.push(Obj {
             items: Some(items),
             ..Obj::default()
         });
         report_props.push(("MailboxVerification".to_owned(), Value::Obj(list)));
-    } else if let Some(t) = mailbox_verification_text {
+    } else if let Some(t) = g.mailbox_verification_text {
         report_props.push(("MailboxVerification".to_owned(), Value::Str(t)));
     }
     if !log.is_empty() {
@@ -261,7 +320,8 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         });
         report_props.push(("Entries".to_owned(), Value::Obj(list)));
     }
-    let mut props: Vec<(String, Value)> = stats
+    let mut props: Vec<(String, Value)> = g
+        .stats
         .into_iter()
         .map(|(k, v)| {
             (
@@ -274,8 +334,8 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
             )
         })
         .collect();
-    if identity.is_none()
-        && let Some(email) = bare_email
+    if g.identity.is_none()
+        && let Some(email) = scanned.bare_email
     {
         props.push(("Identity".to_owned(), Value::Str(email)));
     }
@@ -292,7 +352,7 @@ pub(crate) fn parse(text: &str) -> Result<Doc, MigrationError> {
         ..Obj::default()
     });
     doc.roots.push(Value::Obj(root));
-    Ok(doc)
+    doc
 }
 
 /// `Name : value` (Format-List) or `Name: value` (the portal). The name starts with a letter and holds

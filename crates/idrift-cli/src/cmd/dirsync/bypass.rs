@@ -10,6 +10,7 @@ use idrift_core::phone::PhoneOptions;
 
 use super::phone_options;
 use crate::Ctx;
+use crate::cmd::write::Sides as _;
 use crate::cmd::write::{RunSpec, Targets, WriteArgs, block_on, open_targets, run_plan};
 use crate::output::{Format, escape, table};
 use crate::source::SourceArgs;

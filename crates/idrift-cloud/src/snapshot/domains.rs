@@ -1,0 +1,101 @@
+//! The tenant's domains (`GET /domains`): the [`Item`] implementation for [`TenantDomain`].
+//!
+//! Accepted: the Graph collection response `{"value":[...]}`, a bare array of domain objects, or
+//! `Get-MgDomain | ConvertTo-Json` output (PascalCase keys). Unknown properties are ignored.
+
+use idrift_core::model::TenantDomain;
+use serde::de::{self, MapAccess};
+
+use super::de::{Item, Key, Tracker, is, opt_bool, opt_string};
+
+/// The properties of a domain the reader keeps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DomainField {
+    Id,
+    IsVerified,
+    IsDefault,
+    IsInitial,
+}
+
+/// A domain while its properties arrive.
+#[derive(Debug, Default)]
+pub(crate) struct DomainAcc {
+    id: Option<String>,
+    is_verified: Option<bool>,
+    is_default: Option<bool>,
+    is_initial: Option<bool>,
+}
+
+impl Item for TenantDomain {
+    type Field = DomainField;
+    type Acc = DomainAcc;
+    const WHAT: &'static str = "a domain object";
+
+    fn classify(k: &str) -> Key<DomainField> {
+        if is(k, "value") {
+            Key::Page
+        } else {
+            Self::item_key(k)
+        }
+    }
+
+    fn item_key(k: &str) -> Key<DomainField> {
+        if is(k, "id") {
+            Key::Field(DomainField::Id)
+        } else if is(k, "isverified") {
+            Key::Field(DomainField::IsVerified)
+        } else if is(k, "isdefault") {
+            Key::Field(DomainField::IsDefault)
+        } else if is(k, "isinitial") {
+            Key::Field(DomainField::IsInitial)
+        } else {
+            Key::Ignore
+        }
+    }
+
+    fn field<'de, A: MapAccess<'de>>(
+        acc: &mut DomainAcc,
+        f: DomainField,
+        map: &mut A,
+        t: &Tracker,
+    ) -> Result<(), A::Error> {
+        match f {
+            DomainField::Id => {
+                t.field("id");
+                acc.id = opt_string(map)?;
+            }
+            DomainField::IsVerified => {
+                t.field("isVerified");
+                acc.is_verified = opt_bool(map)?;
+            }
+            DomainField::IsDefault => {
+                t.field("isDefault");
+                acc.is_default = opt_bool(map)?;
+            }
+            DomainField::IsInitial => {
+                t.field("isInitial");
+                acc.is_initial = opt_bool(map)?;
+            }
+        }
+        t.end_field();
+        Ok(())
+    }
+
+    fn finish<E: de::Error>(acc: DomainAcc) -> Result<Option<TenantDomain>, E> {
+        let Some(id) = acc
+            .id
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+        else {
+            return Err(E::custom(
+                "a domain object needs its \"id\" (the domain name)",
+            ));
+        };
+        Ok(Some(TenantDomain {
+            id,
+            is_verified: acc.is_verified.unwrap_or(false),
+            is_default: acc.is_default.unwrap_or(false),
+            is_initial: acc.is_initial.unwrap_or(false),
+        }))
+    }
+}
