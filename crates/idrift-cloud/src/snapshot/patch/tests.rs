@@ -157,7 +157,7 @@ fn removing_objects_keeps_every_other_byte_and_returns_them_as_they_were() {
     );
     assert_eq!(
         removed,
-        [GRAPH[mira_start + 4..mira_end].as_bytes().to_vec()]
+        [GRAPH.as_bytes()[mira_start + 4..mira_end].to_vec()]
     );
     assert_eq!(read_users(text.as_bytes()).unwrap().len(), 1);
     // The first element: the separator after it goes with it.
