@@ -482,3 +482,72 @@ fn a_clixml_export_with_a_bad_object_names_the_file_and_the_objects_line() {
         r.stderr
     );
 }
+
+/// Objects Entra Connect's default rules never export, as an `ldifde` export of a domain with Exchange
+/// holds them.
+const NOT_SYNCED_LDIF: &str = "\r\n\
+dn: CN=krbtgt,CN=Users,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+sAMAccountName: krbtgt\r\n\
+isCriticalSystemObject: TRUE\r\n\
+\r\n\
+dn: CN=SystemMailbox{1f05a927-0000-4000-8000-000000000001},CN=Users,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+sAMAccountName: SM_0123456789abcdef0\r\n\
+msExchRecipientTypeDetails: 8388608\r\n\
+\r\n\
+dn: CN=HealthMailbox0123456789abcdef0123456789abcdef,CN=Monitoring Mailboxes,CN=Microsoft Exchange System Objects,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+userPrincipalName: HealthMailbox0123456789abcdef0123456789abcdef@contoso.com\r\n\
+\r\n\
+dn: CN=Legacy Plan,OU=Exchange,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+msExchRecipientTypeDetails: 16777216\r\n";
+
+#[test]
+fn objects_entra_connect_never_syncs_are_counted_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(
+        dir.path(),
+        "ad.ldif",
+        format!("{AD_LDIF}{NOT_SYNCED_LDIF}").as_bytes(),
+    );
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let s = &v["Summary"];
+    assert_eq!(s["OnPremTotal"], 2, "{s}");
+    assert_eq!(s["UnmatchedOnPrem"], 0, "{s}");
+    assert_eq!(
+        s["NotSyncedByDefault"],
+        serde_json::json!({
+            "CriticalSystemObject": 1,
+            "ConflictObject": 0,
+            "SyncServiceAccount": 0,
+            "ExchangeSystemMailbox": 2,
+            "FilteredRecipientType": 1,
+            "Total": 4
+        })
+    );
+    let r = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra]);
+    assert!(
+        r.stdout.contains("Users: 2 in AD")
+            && r.stdout
+                .contains("Not synced by default: 4 AD user(s) not synced by default"),
+        "{}",
+        r.stdout
+    );
+    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--format", "json"]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["Summary"]["NotSyncedByDefault"]["Total"], 4,
+        "{}",
+        r.stdout
+    );
+    // Without such objects the summaries carry no such field.
+    let plain = write(dir.path(), "plain.ldif", AD_LDIF.as_bytes());
+    let r = compare(&["--ad", &plain, "--entra", &entra]);
+    assert!(!r.stdout.contains("NotSyncedByDefault"), "{}", r.stdout);
+}

@@ -125,28 +125,71 @@ pub async fn apply_fixes(
 }
 
 /// Lints an LDIF export (`ldifde -f` or `ldapsearch -LLL`).
+///
+/// A UTF-8 export (what both tools write by default) streams from the file in blocks, so a million-object
+/// export never sits in memory whole. UTF-16 (`ldifde -u`) and Windows-1252 exports are decoded whole by the
+/// shared decoder first; a file found not to be UTF-8 part way is read again that way, from the start, by a
+/// fresh linter.
+///
+/// # Errors
+/// [`AppError::Read`] when the file cannot be read, [`AppError::Parse`] naming the file and line.
 pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppError> {
+    let read_err = |source| AppError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(read_err)?;
+    let mut head = [0u8; 2];
+    let n = read_head(&mut file, &mut head).map_err(read_err)?;
+    let utf16 = matches!(&head[..n], [0xFF, 0xFE] | [0xFE, 0xFF] | [_, 0] | [0, _]);
+    if !utf16 {
+        use std::io::Seek as _;
+        file.rewind().map_err(read_err)?;
+        match lint_reader(path, std::io::BufReader::new(file), options.clone()) {
+            Err(AppError::Parse { message, .. }) if message.ends_with(ldif::NOT_UTF8) => {}
+            other => return other,
+        }
+    }
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
     let text = crate::files::read_decoded(path)?;
-    // The per-object checks run on all cores, on a linter of their own (they need only its options);
-    // their results join the duplicate index in input order.
+    lint_reader(path, text.text().as_bytes(), options)
+}
+
+/// Reads up to `buf.len()` bytes from the start of `r`.
+fn read_head(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Lints the LDIF `reader` (the contents of `path`): the per-object checks run on all cores, on a linter of
+/// their own (they need only its options); their results join the duplicate index in input order.
+fn lint_reader(
+    path: &Path,
+    reader: impl std::io::Read,
+    options: LintOptions,
+) -> Result<LintReport, AppError> {
     let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    ldif::read_objects_map(
-        text.text().as_bytes(),
-        |o| checker.check(&o),
-        |c| linter.absorb(c),
-    )
-    .map_err(|e| match e {
-        ldif::ReadError::Io(source) => AppError::Read {
-            path: path.to_owned(),
-            source,
+    ldif::read_objects_map(reader, |o| checker.check(&o), |c| linter.absorb(c)).map_err(
+        |e| match e {
+            ldif::ReadError::Io(source) => AppError::Read {
+                path: path.to_owned(),
+                source,
+            },
+            ldif::ReadError::Parse { line, message } => AppError::Parse {
+                path: path.to_owned(),
+                message: format!("line {line}: {message}"),
+            },
         },
-        ldif::ReadError::Parse { line, message } => AppError::Parse {
-            path: path.to_owned(),
-            message: format!("line {line}: {message}"),
-        },
-    })?;
+    )?;
     Ok(linter.finish())
 }
 

@@ -73,6 +73,13 @@ pub struct DirSyncSummary {
     /// Whether `otherMobile` was compared for at least one user (its Entra user carried
     /// `AlternateMobilePhones`). False for Graph sources, which lack the property.
     pub alternate_mobile_compared: bool,
+    /// AD users left out of every count because Entra Connect's default rules never sync them (set by the
+    /// caller that scoped the snapshot; see [`crate::default_scope`]).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::default_scope::NotSyncedCounts::is_empty"
+    )]
+    pub not_synced_by_default: crate::default_scope::NotSyncedCounts,
 }
 
 /// The DirSyncOverrides comparison. Serializes as `{"Summary":{...},"Rows":[...]}`; the matching behind it is

@@ -299,6 +299,9 @@ pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
         if let Some(n) = u.recipient_display_type {
             writeln!(w, "{}: {n}", Attr::RecipientDisplayType.ldap_name())?;
         }
+        if u.critical_system_object {
+            writeln!(w, "{}: TRUE", Attr::CriticalSystemObject.ldap_name())?;
+        }
     }
     w.flush()
 }

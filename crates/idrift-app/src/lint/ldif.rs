@@ -1,6 +1,7 @@
 //! Lint's LDIF entry reader: RFC 2849 entries (folded lines, `::` base64, CRLF, comments) mapped onto
 //! [`LintObject`], keeping only the attributes the lint rules read.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use rayon::prelude::*;
@@ -90,8 +91,8 @@ fn first_rdn_value(dn: &str) -> String {
     out
 }
 
-fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn is_true(v: &[u8]) -> bool {
@@ -111,42 +112,100 @@ fn hex(v: &[u8]) -> String {
     s
 }
 
-/// Applies one attribute value to the entry. `raw` is the value after base64 decoding.
-fn apply(b: &mut Builder, name: &str, raw: Vec<u8>) {
+/// The attributes lint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Dn,
+    Cn,
+    ObjectClass,
+    Upn,
+    Mail,
+    MailNickname,
+    ProxyAddresses,
+    TargetAddress,
+    SamAccountName,
+    DisplayName,
+    CriticalSystemObject,
+    HideFromAddressLists,
+    RecipientTypeDetails,
+    GroupType,
+    HomeMdb,
+    UserCertificate,
+    SmimeCertificate,
+    ThumbnailPhoto,
+    ConsistencyGuid,
+}
+
+/// The attributes lint reads, by their lower-case LDAP names.
+const ATTRS: [(&str, Attr); 19] = [
+    ("dn", Attr::Dn),
+    ("cn", Attr::Cn),
+    ("objectclass", Attr::ObjectClass),
+    ("userprincipalname", Attr::Upn),
+    ("mail", Attr::Mail),
+    ("mailnickname", Attr::MailNickname),
+    ("proxyaddresses", Attr::ProxyAddresses),
+    ("targetaddress", Attr::TargetAddress),
+    ("samaccountname", Attr::SamAccountName),
+    ("displayname", Attr::DisplayName),
+    ("iscriticalsystemobject", Attr::CriticalSystemObject),
+    ("msexchhidefromaddresslists", Attr::HideFromAddressLists),
+    ("msexchrecipienttypedetails", Attr::RecipientTypeDetails),
+    ("grouptype", Attr::GroupType),
+    ("homemdb", Attr::HomeMdb),
+    ("usercertificate", Attr::UserCertificate),
+    ("usersmimecertificate", Attr::SmimeCertificate),
+    ("thumbnailphoto", Attr::ThumbnailPhoto),
+    ("ms-ds-consistencyguid", Attr::ConsistencyGuid),
+];
+
+/// Which attribute lint reads `name` as (options such as `;binary` do not change it), if any.
+fn attr_of(name: &str) -> Option<Attr> {
+    let base = name.split(';').next().unwrap_or("");
+    ATTRS
+        .iter()
+        .find(|(n, _)| n.len() == base.len() && n.eq_ignore_ascii_case(base))
+        .map(|(_, a)| *a)
+}
+
+/// Applies one attribute value to the entry. `raw` is the value after base64 decoding; only the attributes
+/// kept as text are copied.
+fn apply(b: &mut Builder, attr: Attr, raw: &[u8]) {
     let o = &mut b.object;
-    let lower = name.to_ascii_lowercase();
-    // Options such as `;binary` do not change which attribute this is.
-    let base = lower.split(';').next().unwrap_or("");
-    match base {
-        "dn" => o.dn = text(raw),
-        "cn" => {
+    match attr {
+        Attr::Dn => o.dn = text(raw),
+        Attr::Cn => {
             o.cn = text(raw);
             b.has_cn = true;
         }
-        "objectclass" => match raw.to_ascii_lowercase().as_slice() {
-            b"user" | b"inetorgperson" => b.classes.user = true,
-            b"contact" => b.classes.contact = true,
-            b"group" => b.classes.group = true,
-            b"computer" => b.classes.computer = true,
-            _ => {}
-        },
-        "userprincipalname" => o.upn = Some(text(raw)),
-        "mail" => o.mail = Some(text(raw)),
-        "mailnickname" => o.mail_nickname = Some(text(raw)),
-        "proxyaddresses" => o.proxy_addresses.push(text(raw)),
-        "targetaddress" => o.target_address = Some(text(raw)),
-        "samaccountname" => o.sam_account_name = Some(text(raw)),
-        "displayname" => o.display_name = Some(text(raw)),
-        "iscriticalsystemobject" => o.critical_system_object = is_true(&raw),
-        "msexchhidefromaddresslists" => o.hidden_from_address_lists = is_true(&raw),
-        "msexchrecipienttypedetails" => o.recipient_type_details = number(&raw),
-        "grouptype" => o.group_type = number(&raw),
-        "homemdb" => o.has_home_mdb = true,
-        "usercertificate" => o.user_certificates += 1,
-        "usersmimecertificate" => o.smime_certificates += 1,
-        "thumbnailphoto" => o.thumbnail_photo_bytes = raw.len(),
-        "ms-ds-consistencyguid" => o.consistency_guid = Some(hex(&raw)),
-        _ => {}
+        Attr::ObjectClass => {
+            let is = |name: &[u8]| raw.eq_ignore_ascii_case(name);
+            if is(b"user") || is(b"inetorgperson") {
+                b.classes.user = true;
+            } else if is(b"contact") {
+                b.classes.contact = true;
+            } else if is(b"group") {
+                b.classes.group = true;
+            } else if is(b"computer") {
+                b.classes.computer = true;
+            }
+        }
+        Attr::Upn => o.upn = Some(text(raw)),
+        Attr::Mail => o.mail = Some(text(raw)),
+        Attr::MailNickname => o.mail_nickname = Some(text(raw)),
+        Attr::ProxyAddresses => o.proxy_addresses.push(text(raw)),
+        Attr::TargetAddress => o.target_address = Some(text(raw)),
+        Attr::SamAccountName => o.sam_account_name = Some(text(raw)),
+        Attr::DisplayName => o.display_name = Some(text(raw)),
+        Attr::CriticalSystemObject => o.critical_system_object = is_true(raw),
+        Attr::HideFromAddressLists => o.hidden_from_address_lists = is_true(raw),
+        Attr::RecipientTypeDetails => o.recipient_type_details = number(raw),
+        Attr::GroupType => o.group_type = number(raw),
+        Attr::HomeMdb => o.has_home_mdb = true,
+        Attr::UserCertificate => o.user_certificates += 1,
+        Attr::SmimeCertificate => o.smime_certificates += 1,
+        Attr::ThumbnailPhoto => o.thumbnail_photo_bytes = raw.len(),
+        Attr::ConsistencyGuid => o.consistency_guid = Some(hex(raw)),
     }
 }
 
@@ -156,11 +215,11 @@ pub(super) fn object_of(dn: String, attrs: Vec<(String, Vec<Vec<u8>>)>) -> LintO
     let mut b = Builder::default();
     b.object.dn = dn;
     for (name, values) in attrs {
-        if !wanted(&name) || name.eq_ignore_ascii_case("dn") {
+        let Some(attr) = attr_of(&name).filter(|a| *a != Attr::Dn) else {
             continue;
-        }
+        };
         for v in values {
-            apply(&mut b, &name, v);
+            apply(&mut b, attr, &v);
         }
     }
     b.finish()
@@ -189,33 +248,6 @@ pub(super) const LIVE_ATTRIBUTES: [&str; 19] = [
     "distinguishedName",
 ];
 
-/// Whether lint reads this attribute (others are skipped without decoding).
-fn wanted(name: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "dn",
-        "cn",
-        "objectclass",
-        "userprincipalname",
-        "mail",
-        "mailnickname",
-        "proxyaddresses",
-        "targetaddress",
-        "samaccountname",
-        "displayname",
-        "iscriticalsystemobject",
-        "msexchhidefromaddresslists",
-        "msexchrecipienttypedetails",
-        "grouptype",
-        "homemdb",
-        "usercertificate",
-        "usersmimecertificate",
-        "thumbnailphoto",
-        "ms-ds-consistencyguid",
-    ];
-    let base = name.split(';').next().unwrap_or("");
-    NAMES.iter().any(|n| n.eq_ignore_ascii_case(base))
-}
-
 /// Parses one logical line (`name: value`, `name:: base64`) into the entry.
 fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadError> {
     let parse = |message: String| ReadError::Parse {
@@ -238,21 +270,21 @@ fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadErro
         }
         b.started = true;
     }
-    if !wanted(name) {
+    let Some(attr) = attr_of(name) else {
         return Ok(());
-    }
-    let raw = if let Some(b64) = rest.strip_prefix(':') {
-        STANDARD
+    };
+    if let Some(b64) = rest.strip_prefix(':') {
+        let raw = STANDARD
             .decode(b64.trim())
-            .map_err(|e| parse(format!("{name}: bad base64 value: {e}")))?
+            .map_err(|e| parse(format!("{name}: bad base64 value: {e}")))?;
+        apply(b, attr, &raw);
     } else if rest.starts_with('<') {
         return Err(parse(format!(
             "{name}: URL values (`:<`) are not supported"
         )));
     } else {
-        rest.strip_prefix(' ').unwrap_or(rest).as_bytes().to_vec()
-    };
-    apply(b, name, raw);
+        apply(b, attr, rest.strip_prefix(' ').unwrap_or(rest).as_bytes());
+    }
     Ok(())
 }
 
@@ -263,6 +295,9 @@ fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadErro
 pub fn read_objects<R: Read>(reader: R, each: impl FnMut(LintObject)) -> Result<u64, ReadError> {
     read_objects_map(reader, |o| o, each)
 }
+
+/// The message of a line that is not UTF-8 (the caller may then decode the file another way).
+pub(super) const NOT_UTF8: &str = "not UTF-8";
 
 /// The size of the parts a block of the input is cut into for the threads.
 const PART: usize = 256 << 10;
@@ -332,8 +367,8 @@ fn parse_entries(
     each: &mut dyn FnMut(LintObject),
 ) -> Result<(), (u64, String)> {
     let mut builder = Builder::default();
-    let mut logical = String::new();
-    let mut logical_start = 0u64;
+    // The logical line being read and its first line number: borrowed from `bytes` unless continued.
+    let mut logical: Option<(Cow<'_, str>, u64)> = None;
     let mut number = 0u64;
     let mut rest = bytes;
     loop {
@@ -364,24 +399,23 @@ fn parse_entries(
                     .to_owned(),
             ));
         }
-        let line = std::str::from_utf8(buf).map_err(|_| (number, "not UTF-8".to_owned()))?;
+        let line = std::str::from_utf8(buf).map_err(|_| (number, NOT_UTF8.to_owned()))?;
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         if let Some(cont) = line.strip_prefix(' ') {
-            if logical.is_empty() {
+            let Some((text, _)) = &mut logical else {
                 return Err((
                     number,
                     "a continuation line with nothing to continue".to_owned(),
                 ));
-            }
-            logical.push_str(cont);
+            };
+            text.to_mut().push_str(cont);
             continue;
         }
-        if !logical.is_empty() {
-            logical_line(&mut builder, &logical, logical_start).map_err(|e| match e {
+        if let Some((text, start)) = logical.take() {
+            logical_line(&mut builder, &text, start).map_err(|e| match e {
                 ReadError::Parse { line, message } => (line, message),
-                ReadError::Io(e) => (logical_start, e.to_string()),
+                ReadError::Io(e) => (start, e.to_string()),
             })?;
-            logical.clear();
         }
         if eof || line.is_empty() {
             if builder.started {
@@ -396,7 +430,6 @@ fn parse_entries(
         if line.starts_with('#') {
             continue;
         }
-        logical.push_str(line);
-        logical_start = number;
+        logical = Some((Cow::Borrowed(line), number));
     }
 }

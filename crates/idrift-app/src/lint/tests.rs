@@ -147,3 +147,62 @@ fn lint_ldif_checks_on_threads_and_finds_duplicates_across_parts() {
         ]
     );
 }
+
+/// 12,000 users and a last one holding the first one's address, in `last_name` (non-ASCII).
+fn big_export(last_name: &str) -> String {
+    let mut text = String::from("version: 1\n");
+    for i in 0..12_000 {
+        text.push_str(&format!(
+            "\ndn: CN=U{i},DC=contoso,DC=com\nobjectClass: user\ncn: U{i}\nuserPrincipalName: u{i}@contoso.com\n"
+        ));
+    }
+    text.push_str(&format!(
+        "\ndn: CN=Last,DC=contoso,DC=com\nobjectClass: user\ncn: Last\ndisplayName: {last_name}\nproxyAddresses: smtp:U0@Contoso.com\n"
+    ));
+    text
+}
+
+fn summary_rows(report: &LintReport) -> (u64, Vec<(String, &'static str, String)>) {
+    let rows = report
+        .errors
+        .iter()
+        .map(|e| (e.cn.clone(), e.attribute, e.value.clone()))
+        .collect();
+    (report.summary.objects_checked, rows)
+}
+
+#[test]
+fn a_windows_1252_export_found_late_is_read_again_whole_and_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf8 = dir.path().join("utf8.ldif");
+    let text = big_export("Zoë");
+    std::fs::write(&utf8, &text).unwrap();
+    let want = summary_rows(&lint_ldif(&utf8, LintOptions::default()).unwrap());
+    assert_eq!(want.0, 12_001);
+    assert_eq!(want.1.len(), 2, "{:?}", want.1);
+    // The same export in Windows-1252: the first non-UTF-8 byte is near the end, after the streamed parts
+    // before it were already checked.
+    let cp1252 = dir.path().join("cp1252.ldif");
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| if c == 'ë' { 0xEB } else { c as u8 })
+        .collect();
+    std::fs::write(&cp1252, bytes).unwrap();
+    assert_eq!(
+        summary_rows(&lint_ldif(&cp1252, LintOptions::default()).unwrap()),
+        want
+    );
+    // And in UTF-16 (ldifde -u), with and without a byte-order mark.
+    for bom in [true, false] {
+        let utf16 = dir.path().join("utf16.ldif");
+        let mut bytes: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&utf16, bytes).unwrap();
+        assert_eq!(
+            summary_rows(&lint_ldif(&utf16, LintOptions::default()).unwrap()),
+            want
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! Address checks: IdFix's RFC 2822 rule (top-level domain, domain part, local part, format) with the
 //! top-level domain taken from the public suffix list, and the helpers that tell SMTP proxy addresses apart.
 
+use std::borrow::Cow;
+
 use super::LintErrorKind;
 
 /// Whether `tld` (without a dot, any case) is a top-level domain on the public suffix list.
@@ -8,8 +10,14 @@ pub fn is_known_tld(tld: &str) -> bool {
     if tld.is_empty() || !tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return false;
     }
-    let lower = tld.to_ascii_lowercase();
-    psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
+    // Lower-cased on the stack: a DNS label has at most 63 characters.
+    let mut buf = [0u8; 63];
+    let Some(lower) = buf.get_mut(..tld.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(tld.as_bytes());
+    lower.make_ascii_lowercase();
+    psl::suffix(lower).is_some_and(|s| s.is_known())
 }
 
 /// Whether `domain` ends in a top-level domain on the public suffix list (`contoso.local` does not).
@@ -43,14 +51,16 @@ fn valid_label(label: &str) -> bool {
 }
 
 fn valid_domain(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    let Some(tld) = labels.last() else {
-        return false;
-    };
-    labels.len() >= 2
-        && labels.iter().all(|l| valid_label(l))
-        && tld.len() >= 2
-        && !tld.bytes().all(|b| b.is_ascii_digit())
+    let mut labels = 0usize;
+    let mut tld = "";
+    for label in domain.split('.') {
+        if !valid_label(label) {
+            return false;
+        }
+        labels += 1;
+        tld = label;
+    }
+    labels >= 2 && tld.len() >= 2 && !tld.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn valid_local(local: &str) -> bool {
@@ -61,26 +71,29 @@ fn valid_local(local: &str) -> bool {
 }
 
 /// IdFix's RFC 2822 rule on an address without prefix: the categories found, and the value with what can
-/// be fixed mechanically fixed (characters outside the domain or local part alphabet removed).
-pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
+/// be fixed mechanically fixed (characters outside the domain or local part alphabet removed) when that
+/// changed it. A valid address allocates nothing.
+pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, Option<String>) {
     let mut kinds = Vec::new();
-    let mut value = address.to_owned();
-    let domain_of = |v: &str| v.rsplit_once('@').map(|(_, d)| d.to_owned());
-    let whole_domain = domain_of(&value).unwrap_or_else(|| value.clone());
+    let mut value = Cow::Borrowed(address);
+    let whole_domain = address.rsplit_once('@').map_or(address, |(_, d)| d);
     if let Some((_, tld)) = whole_domain.rsplit_once('.')
         && !tld.is_empty()
         && !is_known_tld(tld)
     {
         kinds.push(LintErrorKind::TopLevelDomain);
     }
-    if !domain_of(&value).is_some_and(|d| valid_domain(&d)) {
+    if !address
+        .rsplit_once('@')
+        .is_some_and(|(_, d)| valid_domain(d))
+    {
         kinds.push(LintErrorKind::DomainPart);
-        if let Some((local, domain)) = value.rsplit_once('@') {
+        if let Some((local, domain)) = address.rsplit_once('@') {
             let cleaned: String = domain
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
                 .collect();
-            value = format!("{local}@{cleaned}");
+            value = Cow::Owned(format!("{local}@{cleaned}"));
         }
     }
     let ats = value.matches('@').count();
@@ -92,14 +105,14 @@ pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
                 .chars()
                 .filter(|c| *c == '.' || is_atext(*c))
                 .collect();
-            let cleaned = cleaned.trim_matches('.').to_owned();
+            let cleaned = cleaned.trim_matches('.');
             let mut squeezed = String::with_capacity(cleaned.len());
             for c in cleaned.chars() {
                 if !(c == '.' && squeezed.ends_with('.')) {
                     squeezed.push(c);
                 }
             }
-            value = format!("{squeezed}@{domain}");
+            value = Cow::Owned(format!("{squeezed}@{domain}"));
         }
     }
     let valid_now = value
@@ -108,5 +121,9 @@ pub(super) fn check(address: &str) -> (Vec<LintErrorKind>, String) {
     if !valid_now {
         kinds.push(LintErrorKind::Format);
     }
-    (kinds, value)
+    let fixed = match value {
+        Cow::Owned(v) if v != address => Some(v),
+        _ => None,
+    };
+    (kinds, fixed)
 }

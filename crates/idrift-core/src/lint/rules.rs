@@ -1,40 +1,17 @@
 //! The per-object rules: which objects are excluded, and the per-attribute chains of IdFix's two modes plus
 //! the checks Entra Connect adds at sync time. Each chain passes the suggested value along, as IdFix does.
 
+use std::borrow::Cow;
+
 use super::{
     Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
 };
 
-/// Name prefixes of objects Entra Connect and IdFix never sync (compared without case).
-const WELL_KNOWN_PREFIXES: &[&str] = &[
-    "admini",
-    "cas_{",
-    "discoverysearchmailbox",
-    "federatedemail",
-    "guest",
-    "httpconnector",
-    "krbtgt",
-    "iusr_",
-    "iwam",
-    "msol",
-    "support_",
-    "systemmailbox",
-    "wwioadmini",
-    "healthmailbox",
-    "exchange online-applicationaccount",
-    "migration.8f3e7716",
-];
-
-/// msExchRecipientTypeDetails values of Exchange system recipients (arbitration, discovery, monitoring...).
-const SYSTEM_RECIPIENT_TYPES: &[i64] = &[
-    0x1000,
-    0x2000,
-    0x4000,
-    0x40_0000,
-    0x80_0000,
-    0x100_0000,
-    0x2000_0000,
-];
+// Name prefixes of objects Entra Connect and IdFix never sync, and the msExchRecipientTypeDetails values of
+// Exchange system recipients: the one list, shared with the analyses (`default_scope`).
+use crate::default_scope::{
+    FILTERED_RECIPIENT_TYPES as SYSTEM_RECIPIENT_TYPES, WELL_KNOWN_PREFIXES,
+};
 
 /// The most certificate values Entra Connect syncs.
 const MAX_CERTIFICATES: usize = 15;
@@ -114,16 +91,19 @@ pub(super) struct Ctx<'a> {
 }
 
 /// A value passing through a chain of rules.
-struct Chain {
+///
+/// The value is borrowed from the object until a rule changes it, so a value without errors (nearly all of
+/// them) costs no allocation.
+struct Chain<'a> {
     kinds: Vec<LintErrorKind>,
-    value: String,
+    value: Cow<'a, str>,
 }
 
-impl Chain {
-    fn new(value: &str) -> Self {
+impl<'a> Chain<'a> {
+    fn new(value: &'a str) -> Self {
         Chain {
             kinds: Vec::new(),
-            value: value.to_owned(),
+            value: Cow::Borrowed(value),
         }
     }
 
@@ -135,9 +115,10 @@ impl Chain {
 
     /// Too long: flagged and cut to `max` characters.
     fn max_len(&mut self, max: usize) {
-        if self.value.chars().count() > max {
+        // A value of at most `max` bytes has at most `max` characters.
+        if self.value.len() > max && self.value.chars().count() > max {
             self.flag(LintErrorKind::Length);
-            self.value = self.value.chars().take(max).collect();
+            self.value = self.value.chars().take(max).collect::<String>().into();
         }
     }
 
@@ -145,24 +126,31 @@ impl Chain {
     fn chars(&mut self, bad: impl Fn(char) -> bool) {
         if self.value.chars().any(&bad) {
             self.flag(LintErrorKind::Character);
-            self.value = self.value.chars().filter(|c| !bad(*c)).collect();
+            self.value = self
+                .value
+                .chars()
+                .filter(|c| !bad(*c))
+                .collect::<String>()
+                .into();
         }
     }
 
     /// IdFix's RFC 2822 rule on the address after an optional `prefix:`.
     fn address(&mut self, prefix: Option<&str>) {
         let addr = match prefix {
-            Some(p) => self.value.get(p.len() + 1..).unwrap_or("").to_owned(),
-            None => self.value.clone(),
+            Some(p) => self.value.get(p.len() + 1..).unwrap_or(""),
+            None => &self.value,
         };
-        let (kinds, fixed) = address::check(&addr);
+        let (kinds, fixed) = address::check(addr);
         for k in kinds {
             self.flag(k);
         }
-        self.value = match prefix {
-            Some(p) => format!("{p}:{fixed}"),
-            None => fixed,
-        };
+        if let Some(fixed) = fixed {
+            self.value = match prefix {
+                Some(p) => format!("{p}:{fixed}").into(),
+                None => fixed.into(),
+            };
+        }
     }
 
     /// A colon in the part after the prefix: flagged and removed.
@@ -175,7 +163,7 @@ impl Chain {
         };
         if let Some(fixed) = fixed {
             self.flag(LintErrorKind::Character);
-            self.value = fixed;
+            self.value = fixed.into();
         }
     }
 
@@ -191,13 +179,13 @@ impl Chain {
         }
         let action = if self.value.trim().is_empty() {
             LintAction::Remove
-        } else if self.value == found {
+        } else if *self.value == *found {
             LintAction::Complete
         } else {
             LintAction::Edit
         };
         let update = if action == LintAction::Edit {
-            self.value
+            self.value.into_owned()
         } else {
             String::new()
         };
@@ -326,8 +314,9 @@ pub(super) fn check_object(
 }
 
 fn is_x400_or_x500(prefix: &str) -> bool {
-    let p = prefix.to_ascii_lowercase();
-    ["x400", "x.400", "x500", "x.500"].contains(&p.as_str())
+    ["x400", "x.400", "x500", "x.500"]
+        .iter()
+        .any(|x| x.eq_ignore_ascii_case(prefix))
 }
 
 fn check_display_name(
@@ -341,10 +330,10 @@ fn check_display_name(
             let mut c = Chain::new(d);
             if d.trim().is_empty() {
                 c.flag(LintErrorKind::Blank);
-                c.value = o.cn.clone();
+                c.value = o.cn.clone().into();
             } else if dedicated && d.trim() != d {
                 c.flag(LintErrorKind::Character);
-                c.value = d.trim().to_owned();
+                c.value = d.trim().to_owned().into();
             }
             c.max_len(256);
             rows.extend(c.row(o, class, "displayName", d));
@@ -352,7 +341,7 @@ fn check_display_name(
         None if dedicated && class == LintClass::Group => {
             let mut c = Chain::new("");
             c.flag(LintErrorKind::Blank);
-            c.value = o.cn.clone();
+            c.value = o.cn.clone().into();
             rows.extend(c.row(o, class, "displayName", ""));
         }
         None => {}
@@ -374,9 +363,14 @@ fn check_upn(
         c.flag(LintErrorKind::Length);
     }
     if c.value.chars().any(bad_upn_char) {
-        c.value = fold_umlauts(&c.value);
+        c.value = fold_umlauts(&c.value).into();
         c.flag(LintErrorKind::Character);
-        c.value = c.value.chars().filter(|ch| !bad_upn_char(*ch)).collect();
+        c.value = c
+            .value
+            .chars()
+            .filter(|ch| !bad_upn_char(*ch))
+            .collect::<String>()
+            .into();
     }
     c.address(None);
     if !ctx.verified.is_empty()
@@ -407,11 +401,11 @@ fn check_nickname(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut 
                 c.chars(bad_dedicated_nickname_char);
                 if c.value.starts_with('.') || c.value.ends_with('.') {
                     c.flag(LintErrorKind::Character);
-                    c.value = c.value.trim_matches('.').to_owned();
+                    c.value = c.value.trim_matches('.').to_owned().into();
                 }
             } else if c.value.starts_with('.') {
                 c.flag(LintErrorKind::Character);
-                c.value = c.value.trim_start_matches('.').to_owned();
+                c.value = c.value.trim_start_matches('.').to_owned().into();
             }
             rows.extend(c.row(o, class, "mailNickname", n));
         }
@@ -448,7 +442,7 @@ fn check_target(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Ve
             let mut c = Chain::new("");
             c.flag(LintErrorKind::Blank);
             if let Some(mail) = &o.mail {
-                c.value = format!("SMTP:{mail}");
+                c.value = format!("SMTP:{mail}").into();
             }
             rows.extend(c.row(o, class, "targetAddress", ""));
         }

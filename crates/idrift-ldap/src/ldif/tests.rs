@@ -70,6 +70,7 @@ fn alice() -> OnPremUser {
         remote_recipient_type: Some(4),
         recipient_display_type: Some(-2_147_483_642),
         when_changed: Some("20261125143005.0Z".into()),
+        critical_system_object: false,
     }
 }
 
@@ -653,4 +654,27 @@ fn a_version_line_after_leading_comments_in_a_large_input_is_read() {
         input.push_str(&format!("\ndn: CN=U{i},DC=x\nobjectClass: user\n"));
     }
     assert_eq!(parse_users(&input).unwrap().users.len(), 20_000);
+}
+
+#[test]
+fn is_critical_system_object_is_read_and_written_back() {
+    let input = "dn: CN=krbtgt,CN=Users,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: TRUE\n\n\
+                 dn: CN=Bob,CN=Users,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: FALSE\n";
+    let users = parse_users(input).unwrap().users;
+    assert!(users[0].critical_system_object);
+    assert!(!users[1].critical_system_object);
+    let mut out = Vec::new();
+    write_users(&mut out, &users).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text.matches("isCriticalSystemObject: TRUE").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(parse_users(&text).unwrap().users, users);
+    check_err(
+        "dn: CN=x,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: yes\n",
+        3,
+        "TRUE or FALSE",
+    );
 }
