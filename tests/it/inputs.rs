@@ -482,3 +482,203 @@ fn a_clixml_export_with_a_bad_object_names_the_file_and_the_objects_line() {
         r.stderr
     );
 }
+
+/// Objects Entra Connect's default rules never export, as an `ldifde` export of a domain with Exchange
+/// holds them.
+const NOT_SYNCED_LDIF: &str = "\r\n\
+dn: CN=krbtgt,CN=Users,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+sAMAccountName: krbtgt\r\n\
+isCriticalSystemObject: TRUE\r\n\
+\r\n\
+dn: CN=SystemMailbox{1f05a927-0000-4000-8000-000000000001},CN=Users,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+sAMAccountName: SM_0123456789abcdef0\r\n\
+msExchRecipientTypeDetails: 8388608\r\n\
+\r\n\
+dn: CN=HealthMailbox0123456789abcdef0123456789abcdef,CN=Monitoring Mailboxes,CN=Microsoft Exchange System Objects,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+userPrincipalName: HealthMailbox0123456789abcdef0123456789abcdef@contoso.com\r\n\
+\r\n\
+dn: CN=Legacy Plan,OU=Exchange,DC=contoso,DC=com\r\n\
+objectClass: user\r\n\
+msExchRecipientTypeDetails: 16777216\r\n";
+
+#[test]
+fn objects_entra_connect_never_syncs_are_counted_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(
+        dir.path(),
+        "ad.ldif",
+        format!("{AD_LDIF}{NOT_SYNCED_LDIF}").as_bytes(),
+    );
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let r = compare(&["--ad", &ad, "--entra", &entra]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let s = &v["Summary"];
+    assert_eq!(s["OnPremTotal"], 2, "{s}");
+    assert_eq!(s["UnmatchedOnPrem"], 0, "{s}");
+    assert_eq!(
+        s["NotSyncedByDefault"],
+        serde_json::json!({
+            "CriticalSystemObject": 1,
+            "ConflictObject": 0,
+            "SyncServiceAccount": 0,
+            "ExchangeSystemMailbox": 2,
+            "FilteredRecipientType": 1,
+            "Total": 4
+        })
+    );
+    let r = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra]);
+    assert!(
+        r.stdout.contains("Users: 2 in AD")
+            && r.stdout
+                .contains("Not synced by default: 4 AD user(s) not synced by default"),
+        "{}",
+        r.stdout
+    );
+    let r = idrift(&["scan", "--ad", &ad, "--entra", &entra, "--format", "json"]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["Summary"]["NotSyncedByDefault"]["Total"], 4,
+        "{}",
+        r.stdout
+    );
+    // Without such objects the summaries carry no such field.
+    let plain = write(dir.path(), "plain.ldif", AD_LDIF.as_bytes());
+    let r = compare(&["--ad", &plain, "--entra", &entra]);
+    assert!(!r.stdout.contains("NotSyncedByDefault"), "{}", r.stdout);
+}
+
+/// One fixture per row of the README's input table (issue 15 item 9): each export form an admin saves is
+/// read to the same two users, recipients or sync object. The UTF-16 and Windows-1252 forms of these are
+/// covered above, and Export-Clixml by `export_clixml_of_every_source_reads_like_its_json`.
+#[test]
+fn every_export_form_of_the_readme_input_table_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let entra = write(dir.path(), "entra.json", ENTRA_JSON.as_bytes());
+    let ad = write(dir.path(), "ad.ldif", AD_LDIF.as_bytes());
+    let matched = |ad: &str, entra: &str| {
+        let r = compare(&["--ad", ad, "--entra", entra]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        (
+            v["Summary"]["Matched"].clone(),
+            v["Summary"]["Rows"].clone(),
+        )
+    };
+    let two = (serde_json::json!(2), serde_json::json!(1));
+
+    // --ad: `ldapsearch -LLL` (no version line, LF, folded lines, base64 binary values) ...
+    let ldapsearch = "dn: CN=Zo\u{eb} M\u{fc}ller,OU=Z\u{fc}rich,DC=contoso,DC=com\n\
+objectClass: user\n\
+objectGUID:: AQEBAQEBAQEBAQEBAQEBAQ==\n\
+userPrincipalName: zoe@conto\n so.com\n\
+mobile: +41 44 555 0101\n\
+\n\
+dn:: Q049SsO8cmdlbiDDlmJlcmcsT1U9WsO8cmljaCxEQz1jb250b3NvLERDPWNvbQ==\n\
+objectClass: user\n\
+objectGUID:: AgICAgICAgICAgICAgICAg==\n\
+userPrincipalName: jurgen@contoso.com\n\
+mobile: +41 44 555 0102\n";
+    let p = write(dir.path(), "ldapsearch.ldif", ldapsearch.as_bytes());
+    assert_eq!(matched(&p, &entra), two, "ldapsearch -LLL");
+    // ... and `ldifde -f` (version line, changetype: add, CRLF).
+    let ldifde = AD_LDIF.replace(
+        "objectClass: user\r\n",
+        "changetype: add\r\nobjectClass: user\r\n",
+    );
+    let p = write(dir.path(), "ldifde.ldf", ldifde.as_bytes());
+    assert_eq!(matched(&p, &entra), two, "ldifde -f");
+
+    // --entra: one Graph page, several pages (an array of them, or one after another), a bare array.
+    let v: serde_json::Value = serde_json::from_str(ENTRA_JSON).unwrap();
+    let users = v["value"].as_array().unwrap();
+    let page = |u: &serde_json::Value, next: bool| {
+        let mut p = serde_json::json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": [u]});
+        if next {
+            p["@odata.nextLink"] = "https://graph.microsoft.com/v1.0/users?$skiptoken=X".into();
+        }
+        p
+    };
+    let forms = [
+        ("page", ENTRA_JSON.to_owned()),
+        (
+            "array of pages",
+            serde_json::json!([page(&users[0], true), page(&users[1], false)]).to_string(),
+        ),
+        (
+            "pages one after another",
+            format!("{}\n{}", page(&users[0], true), page(&users[1], false)),
+        ),
+        ("array", serde_json::Value::Array(users.clone()).to_string()),
+    ];
+    for (form, text) in forms {
+        let p = write(dir.path(), "form.json", text.as_bytes());
+        assert_eq!(matched(&ad, &p), two, "{form}");
+    }
+
+    // --entra-sync (the response and the bare object), --exo (an InvokeCommand page, ConvertTo-Json of
+    // Get-Mailbox as an array or one object), --exo-users (Get-User): read back from the snapshot taken.
+    let sync_object = r#"{"id":"55555555-5555-4555-8555-555555555555","features":{"blockCloudObjectTakeoverThroughHardMatchEnabled":false,"blockSoftMatchEnabled":false,"bypassDirSyncOverridesEnabled":true}}"#;
+    let zoe_mailbox = r#"{"Identity":"Zoë Müller","ExternalDirectoryObjectId":"00000000-0000-4000-8000-000000000001","UserPrincipalName":"zoe@contoso.com","RecipientTypeDetails":"UserMailbox","RecipientType":"UserMailbox","EmailAddresses":["SMTP:zoe@contoso.com"]}"#;
+    let jurgen_user = r#"{"Identity":"Jürgen Öberg","ExternalDirectoryObjectId":"00000000-0000-4000-8000-000000000002","RecipientTypeDetails":"MailUser","PreviousRecipientTypeDetails":"UserMailbox","SKUAssigned":true}"#;
+    let exo_forms = [
+        (
+            format!("{{\"value\":[{sync_object}]}}"),
+            format!(
+                "{{\"@odata.context\":\"https://outlook.office365.com/adminapi/beta/x/$metadata#Mailbox\",\"value\":[{zoe_mailbox}]}}"
+            ),
+        ),
+        (sync_object.to_owned(), format!("[{zoe_mailbox}]")),
+        (sync_object.to_owned(), zoe_mailbox.to_owned()),
+    ];
+    for (i, (sync, exo)) in exo_forms.iter().enumerate() {
+        let sync = write(dir.path(), "sync.json", sync.as_bytes());
+        let exo = write(dir.path(), "exo.json", exo.as_bytes());
+        let exo_users = write(
+            dir.path(),
+            "exo-users.json",
+            format!("[{jurgen_user}]").as_bytes(),
+        );
+        let out = dir.path().join(format!("snap{i}"));
+        let r = idrift(&[
+            "snapshot",
+            "take",
+            "--ad",
+            &ad,
+            "--entra",
+            &entra,
+            "--entra-sync",
+            &sync,
+            "--exo",
+            &exo,
+            "--exo-users",
+            &exo_users,
+            "--out-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+        let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+        let sync = idrift_cloud::snapshot::read_tenant_sync(&read("entra-sync.json")).unwrap();
+        assert!(
+            sync.unwrap().features.bypass_dir_sync_overrides_enabled,
+            "form {i}"
+        );
+        let recipients =
+            idrift_cloud::snapshot::read_exo_recipients_str(&read("exo-recipients.json")).unwrap();
+        assert_eq!(recipients.len(), 1, "form {i}");
+        assert_eq!(
+            recipients[0].user_principal_name.as_deref(),
+            Some("zoe@contoso.com")
+        );
+        let users =
+            idrift_cloud::snapshot::read_exo_recipients_str(&read("exo-users.json")).unwrap();
+        assert_eq!(
+            users[0].previous_recipient_type_details.as_deref(),
+            Some("UserMailbox")
+        );
+    }
+}

@@ -163,6 +163,7 @@ fn on_prem_users() -> impl Strategy<Value = Vec<OnPremUser>> {
                         remote_recipient_type: rrt,
                         recipient_display_type: rdt,
                         when_changed: when,
+                        critical_system_object: i % 3 == 0,
                     }
                 },
             )

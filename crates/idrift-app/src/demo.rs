@@ -40,6 +40,7 @@ pub fn load() -> Result<Loaded, AppError> {
             tenant_sync,
             exo_recipients: Some(exo_recipients),
             exo_users: Some(exo_users),
+            ..Snapshot::default()
         },
         warnings: ad
             .warnings

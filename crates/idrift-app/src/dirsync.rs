@@ -32,7 +32,9 @@ pub const CSV_COLUMNS: [&str; 9] = [
 
 /// Runs the comparison on a loaded snapshot.
 pub fn compare(snapshot: &Snapshot, phone: &PhoneOptions) -> DirSyncReport {
-    compare_dirsync(&snapshot.on_prem, &snapshot.cloud, phone)
+    let mut report = compare_dirsync(&snapshot.on_prem, &snapshot.cloud, phone);
+    report.summary.not_synced_by_default = snapshot.not_synced_by_default;
+    report
 }
 
 /// The ADSyncTools file name for a run at `now_unix` (UTC): `ADSyncTools-DirSyncOverrides_2026Nov25-143005.csv`.

@@ -99,6 +99,38 @@ pub fn read_decoded(path: &Path) -> Result<idrift_core::text::Decoded, AppError>
     })
 }
 
+/// Opens a text file to be read as a stream when it may be UTF-8 (see [`idrift_core::text::maybe_utf8`]),
+/// with its size in bytes; `None` when it is UTF-16 and must be read whole through [`read_decoded`]. The
+/// reader of the stream must still check that the text is UTF-8 and fall back to [`read_decoded`] when
+/// it is not (a Windows-1252 export), so every reader takes the same encodings.
+///
+/// # Errors
+/// [`AppError::Read`] when it cannot be opened or read.
+pub fn open_utf8_stream(path: &Path) -> Result<Option<(impl std::io::Read, u64)>, AppError> {
+    use std::io::Read as _;
+    let read_err = |source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    let mut head = [0u8; 2];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_err(e)),
+        }
+    }
+    let head = head.get(..n).unwrap_or_default().to_vec();
+    if !idrift_core::text::maybe_utf8(&head) {
+        return Ok(None);
+    }
+    Ok(Some((std::io::Cursor::new(head).chain(file), len)))
+}
+
 /// Reads a whole text file as a string ([`read_decoded`]: any encoding an export comes in, BOM removed).
 ///
 /// # Errors

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync, primary_smtp};
 
 use crate::AppError;
-use crate::files::{read_decoded, read_text, write_atomic, write_err};
+use crate::files::{open_utf8_stream, read_decoded, read_text, write_atomic, write_err};
 
 /// The Active Directory export in a snapshot directory.
 pub const AD_FILE: &str = "ad.ldif";
@@ -156,18 +156,39 @@ pub fn load_ad_file_with(
     path: &Path,
     profile: LoadProfile,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    // Decoded once (UTF-16 from `ldifde -u`, Windows-1252, BOMs), the parser reads UTF-8 text.
-    let text = read_decoded(path)?;
-    // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
-    let mut users = Vec::with_capacity(text.text().len() / 600);
-    let warnings = idrift_ldap::ldif::read_users_each(text.text().as_bytes(), |mut u| {
-        profile.project_on_prem(&mut u);
-        users.push(u);
-    })
-    .map_err(|e| AppError::Parse {
+    let parse_err = |e: &dyn std::fmt::Display| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
+    };
+    // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
+    let capacity = |len: usize| len / 600;
+    let mut users = Vec::new();
+    // UTF-8 (the usual export) is streamed, so the file is never held whole; UTF-16 (`ldifde -u`) and
+    // Windows-1252 are decoded once by the shared decoder and parsed where the decoded text lies.
+    let mut streamed = None;
+    if let Some((reader, len)) = open_utf8_stream(path)? {
+        users.reserve(capacity(usize::try_from(len).unwrap_or(0)));
+        match idrift_ldap::ldif::read_users_each_utf8(reader, |mut u| {
+            profile.project_on_prem(&mut u);
+            users.push(u);
+        }) {
+            Ok(warnings) => streamed = Some(warnings),
+            Err(idrift_ldap::ldif::ReadError::NotUtf8 { .. }) => users.clear(),
+            Err(idrift_ldap::ldif::ReadError::Ldif(e)) => return Err(parse_err(&e)),
+        }
+    }
+    let warnings = match streamed {
+        Some(w) => w,
+        None => {
+            let text = read_decoded(path)?;
+            users.reserve(capacity(text.text().len()));
+            idrift_ldap::ldif::read_users_each_slice(text.text().as_bytes(), |mut u| {
+                profile.project_on_prem(&mut u);
+                users.push(u);
+            })
+            .map_err(|e| parse_err(&e))?
+        }
+    };
     users.shrink_to_fit();
     let warnings = warnings
         .iter()
@@ -229,10 +250,25 @@ fn read_entra(
     path: &Path,
     profile: LoadProfile,
 ) -> Result<(Vec<CloudUser>, idrift_cloud::snapshot::UsersRead), AppError> {
-    // Decoded once (UTF-16 from Windows PowerShell's `Out-File`, Windows-1252, BOMs).
+    let mut users = Vec::new();
+    // UTF-8 (the usual export) is streamed and read on all cores, so the file is never held whole; other
+    // shapes, other encodings (UTF-16 from Windows PowerShell's `Out-File`, Windows-1252) and invalid
+    // input are decoded once by the shared decoder and read by the serial reader, which names errors.
+    if let Some((reader, len)) = open_utf8_stream(path)? {
+        // Graph writes about 500 bytes per user with the default properties, more with `$select`.
+        users.reserve(usize::try_from(len).unwrap_or(0) / 450);
+        let read = idrift_cloud::snapshot::read_users_each_stream(reader, |mut u| {
+            profile.project_cloud(&mut u);
+            users.push(u);
+        });
+        if let Some(read) = read {
+            users.shrink_to_fit();
+            return Ok((users, read));
+        }
+        users.clear();
+    }
     let text = read_decoded(path)?;
-    // Graph writes about 500 bytes per user with the default properties, more with `$select`.
-    let mut users = Vec::with_capacity(text.text().len() / 450);
+    users.reserve(text.text().len() / 450);
     // JSON or Export-Clixml, told apart by content.
     let read = crate::inputs::read_entra_text(path, text.text(), |mut u| {
         profile.project_cloud(&mut u);

@@ -23,6 +23,7 @@ pub mod clixml;
 pub(crate) mod de;
 pub(crate) mod domains;
 pub(crate) mod exo;
+pub(crate) mod par;
 pub mod patch;
 pub(crate) mod sync;
 pub(crate) mod users;
@@ -129,6 +130,29 @@ pub fn read_users_each_str(
         each(u);
     })?;
     Ok(UsersRead {
+        count,
+        next_link: meta.next_link,
+        delta_link: meta.delta_link,
+    })
+}
+
+/// [`read_users_each_str`] on a stream of UTF-8 text (a file, say), read a block at a time on all cores:
+/// the common shape of a large export, one page object `{"value":[...]}`, is read without holding the whole
+/// input, and gives the same users, in the same order, as [`read_users_each_str`].
+///
+/// `None` when the input is of another shape, is not UTF-8, or is not valid: `each` may have been called
+/// for some users then; discard them and read the whole text with [`read_users_each_str`], which gives the
+/// users or the error with its line and JSON path.
+pub fn read_users_each_stream<R: Read>(
+    reader: R,
+    mut each: impl FnMut(CloudUser),
+) -> Option<UsersRead> {
+    let mut count = 0usize;
+    let meta = par::read_stream::<CloudUser, R>(reader, &mut |u| {
+        count += 1;
+        each(u);
+    })?;
+    Some(UsersRead {
         count,
         next_link: meta.next_link,
         delta_link: meta.delta_link,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::matching::{MatchCounts, MatchReport, match_users};
 use crate::model::{CloudUser, OnPremUser};
-use crate::phone::{PhoneOptions, normalize_e164, same_number};
+use crate::phone::{E164Cache, PhoneOptions};
 
 /// One user whose phone values differ between AD and Entra ID: a row of the DirSyncOverrides report.
 ///
@@ -73,6 +73,13 @@ pub struct DirSyncSummary {
     /// Whether `otherMobile` was compared for at least one user (its Entra user carried
     /// `AlternateMobilePhones`). False for Graph sources, which lack the property.
     pub alternate_mobile_compared: bool,
+    /// AD users left out of every count because Entra Connect's default rules never sync them (set by the
+    /// caller that scoped the snapshot; see [`crate::default_scope`]).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::default_scope::NotSyncedCounts::is_empty"
+    )]
+    pub not_synced_by_default: crate::default_scope::NotSyncedCounts,
 }
 
 /// The DirSyncOverrides comparison. Serializes as `{"Summary":{...},"Rows":[...]}`; the matching behind it is
@@ -104,6 +111,7 @@ pub fn compare_dirsync(
         ..DirSyncSummary::default()
     };
     let mut rows = Vec::new();
+    let mut e164 = E164Cache::new(opts);
     for pair in &matching.matched {
         let (ad, entra) = (&on_prem[pair.on_prem], &cloud[pair.cloud]);
         if !entra.is_synced() {
@@ -112,7 +120,7 @@ pub fn compare_dirsync(
         }
         summary.synced_matched += 1;
         summary.alternate_mobile_compared |= entra.alternate_mobile_phones.is_some();
-        if let Some(row) = compare_pair(ad, entra, opts) {
+        if let Some(row) = compare_pair(ad, entra, &mut e164) {
             rows.push(row);
         }
     }
@@ -134,10 +142,10 @@ pub fn compare_dirsync(
 }
 
 /// The row for one matched pair, or `None` when its values agree.
-pub(crate) fn compare_pair(
-    ad: &OnPremUser,
-    entra: &CloudUser,
-    opts: &PhoneOptions,
+pub(crate) fn compare_pair<'a>(
+    ad: &'a OnPremUser,
+    entra: &'a CloudUser,
+    e164: &mut E164Cache<'a>,
 ) -> Option<DirSyncOverrideRow> {
     let ad_mobile = non_blank(ad.mobile.as_deref());
     let entra_mobile = non_blank(entra.mobile_phone.as_deref());
@@ -151,14 +159,14 @@ pub(crate) fn compare_pair(
     }
     let mobile_format_only = !mobile_differs
         || match (ad_mobile, entra_mobile) {
-            (Some(a), Some(b)) => same_number(a, b, opts),
+            (Some(a), Some(b)) => e164.same_number(a, b),
             _ => false,
         };
     let other_format_only = !other_differs
         || entra
             .alternate_mobile_phones
             .as_deref()
-            .is_some_and(|alt| normalized_set(&ad.other_mobile, opts) == normalized_set(alt, opts));
+            .is_some_and(|alt| normalized_set(&ad.other_mobile, e164) == normalized_set(alt, e164));
     Some(DirSyncOverrideRow {
         user_principal_name: non_blank(entra.user_principal_name.as_deref())
             .or(non_blank(ad.user_principal_name.as_deref()))
@@ -200,10 +208,13 @@ fn phone_list(values: &[String]) -> Vec<String> {
 
 /// The set of E.164 forms of a multi-valued attribute; a value that does not parse stands for its trimmed
 /// text (marked, so it cannot collide with an E.164 form).
-fn normalized_set(values: &[String], opts: &PhoneOptions) -> BTreeSet<String> {
+fn normalized_set<'a>(values: &'a [String], e164: &mut E164Cache<'a>) -> BTreeSet<String> {
     phone_set(values)
         .into_iter()
-        .map(|v| normalize_e164(v, opts).unwrap_or_else(|| format!("text:{}", v.trim())))
+        .map(|v| {
+            e164.normalize(v)
+                .map_or_else(|| format!("text:{}", v.trim()), str::to_owned)
+        })
         .collect()
 }
 

@@ -12,6 +12,7 @@
 pub mod anchor;
 pub mod clixml;
 pub mod csv_cell;
+pub mod default_scope;
 pub mod dirsync;
 pub mod exchange;
 pub mod guid;

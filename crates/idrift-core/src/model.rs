@@ -43,6 +43,10 @@ pub struct OnPremUser {
     pub recipient_display_type: Option<i32>,
     /// `whenChanged`, as the directory wrote it (generalized time, e.g. `20261125143005.0Z`).
     pub when_changed: Option<String>,
+    /// `isCriticalSystemObject` is TRUE (built-in objects such as Administrator and krbtgt): Entra Connect's
+    /// default rules never sync the user (see [`crate::default_scope`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub critical_system_object: bool,
 }
 
 impl OnPremUser {
@@ -247,6 +251,13 @@ pub struct Snapshot {
     pub exo_recipients: Option<Vec<ExoRecipient>>,
     /// Exchange Online `Get-User` output (`exo-users.json`), when known.
     pub exo_users: Option<Vec<ExoRecipient>>,
+    /// The AD users left out of `on_prem` because Entra Connect's default rules never sync them, per
+    /// category (see [`crate::default_scope::split`]); empty when none were left out.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::default_scope::NotSyncedCounts::is_empty"
+    )]
+    pub not_synced_by_default: crate::default_scope::NotSyncedCounts,
 }
 
 /// The `SMTP:` (upper-case prefix) address among proxy addresses, without its prefix.

@@ -101,5 +101,48 @@ pub fn same_number(a: &str, b: &str, opts: &PhoneOptions) -> bool {
     }
 }
 
+/// [`same_number`] and [`normalize_e164`] for many values, each text normalized once: a comparison of a
+/// million users meets the same numbers (a switchboard, a shared mobile, the same value on both sides)
+/// many times, and parsing is what costs. Values are compared as text first, as [`same_number`] does, so
+/// only values that differ are parsed at all.
+#[derive(Debug)]
+pub struct E164Cache<'a> {
+    opts: &'a PhoneOptions,
+    forms: std::collections::HashMap<&'a str, Option<String>, foldhash::fast::RandomState>,
+}
+
+impl<'a> E164Cache<'a> {
+    /// An empty cache for numbers read with `opts`.
+    pub fn new(opts: &'a PhoneOptions) -> E164Cache<'a> {
+        E164Cache {
+            opts,
+            forms: std::collections::HashMap::default(),
+        }
+    }
+
+    /// [`normalize_e164`] of `raw`, parsed the first time only.
+    pub fn normalize(&mut self, raw: &'a str) -> Option<&str> {
+        let opts = self.opts;
+        self.forms
+            .entry(raw.trim())
+            .or_insert_with_key(|t| normalize_e164(t, opts))
+            .as_deref()
+    }
+
+    /// [`same_number`], with each text parsed once.
+    pub fn same_number(&mut self, a: &'a str, b: &'a str) -> bool {
+        let (a, b) = (a.trim(), b.trim());
+        if a == b {
+            return true;
+        }
+        self.normalize(a);
+        self.normalize(b);
+        match (self.forms.get(a), self.forms.get(b)) {
+            (Some(Some(x)), Some(Some(y))) => x == y,
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

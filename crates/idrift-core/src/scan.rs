@@ -209,6 +209,12 @@ pub struct ScanSummary {
     pub provisioning_error: usize,
     /// All findings.
     pub total: usize,
+    /// AD users left out of every finding because Entra Connect's default rules never sync them.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::default_scope::NotSyncedCounts::is_empty"
+    )]
+    pub not_synced_by_default: crate::default_scope::NotSyncedCounts,
 }
 
 impl ScanSummary {
@@ -269,7 +275,10 @@ impl ScanReport {
     /// Keeps the findings `keep` accepts and recounts the summary.
     pub fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
         self.findings.retain(keep);
-        self.summary = ScanSummary::of(&self.findings);
+        self.summary = ScanSummary {
+            not_synced_by_default: self.summary.not_synced_by_default,
+            ..ScanSummary::of(&self.findings)
+        };
     }
 
     /// The findings for one user (UPN compared case-insensitively).
@@ -394,7 +403,10 @@ pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
             .then_with(|| a.distinguished_name.cmp(&b.distinguished_name))
             .then_with(|| a.object_id.cmp(&b.object_id))
     });
-    let summary = ScanSummary::of(&findings);
+    let summary = ScanSummary {
+        not_synced_by_default: snapshot.not_synced_by_default,
+        ..ScanSummary::of(&findings)
+    };
     ScanReport {
         summary,
         findings,

@@ -11,11 +11,12 @@
 //! Nesting is bounded by serde_json's recursion limit (128), so a deeply nested input is an error after a
 //! number of steps proportional to its length, never a stack overflow.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
-use serde::de::value::StringDeserializer;
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A strictness violation in a JSON text: where it is and what it is.
@@ -43,43 +44,127 @@ pub const NUL_MESSAGE: &str =
 
 /// A [`MapAccess`] that fails on a key it has already seen in this object (ASCII case folded when
 /// `fold_case`, for readers that match property names case-insensitively).
-pub struct UniqueKeys<A> {
+///
+/// Keys are kept as the input lends them (not copied when they hold no escape) and compared one by one: an
+/// object of a directory export has a few dozen keys at most, where a scan is quicker than hashing each.
+/// Past [`UniqueKeys::SCAN`] keys a hash set takes over, so a huge object stays linear.
+pub struct UniqueKeys<'de, A> {
     inner: A,
     fold_case: bool,
-    seen: HashSet<String>,
+    seen: Vec<Cow<'de, str>>,
+    /// The keys seen, folded, once there are more than [`UniqueKeys::SCAN`].
+    many: Option<HashSet<String, foldhash::fast::RandomState>>,
 }
 
-impl<A> UniqueKeys<A> {
+impl<'de, A> UniqueKeys<'de, A> {
+    /// The most keys compared one by one.
+    const SCAN: usize = 32;
+
     /// Wraps `inner`.
     pub fn new(inner: A, fold_case: bool) -> Self {
         UniqueKeys {
             inner,
             fold_case,
-            seen: HashSet::new(),
+            seen: Vec::new(),
+            many: None,
         }
+    }
+
+    fn fold(&self, key: &str) -> String {
+        if self.fold_case {
+            key.to_ascii_lowercase()
+        } else {
+            key.to_owned()
+        }
+    }
+
+    /// Records `key`; false when this object already named it.
+    fn insert(&mut self, key: Cow<'de, str>) -> bool {
+        if self.many.is_some() {
+            let folded = self.fold(&key);
+            return self.many.as_mut().is_some_and(|m| m.insert(folded));
+        }
+        let fold_case = self.fold_case;
+        let same = |k: &Cow<'de, str>| {
+            if fold_case {
+                k.eq_ignore_ascii_case(&key)
+            } else {
+                **k == *key
+            }
+        };
+        if self.seen.iter().any(same) {
+            return false;
+        }
+        if self.seen.len() < Self::SCAN {
+            self.seen.push(key);
+            return true;
+        }
+        let mut many: HashSet<String, foldhash::fast::RandomState> =
+            self.seen.iter().map(|k| self.fold(k)).collect();
+        many.insert(self.fold(&key));
+        self.seen = Vec::new();
+        self.many = Some(many);
+        true
     }
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for UniqueKeys<A> {
+/// A property name as the input holds it: borrowed when it has no escape.
+struct KeyText<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyTextVisitor)
+    }
+}
+
+struct KeyTextVisitor;
+
+impl<'de> Visitor<'de> for KeyTextVisitor {
+    type Value = KeyText<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyText<'de>, E> {
+        Ok(KeyText(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText<'de>, E> {
+        Ok(KeyText(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<KeyText<'de>, E> {
+        Ok(KeyText(Cow::Owned(v)))
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for UniqueKeys<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(key) = self.inner.next_key::<String>()? else {
+        let Some(KeyText(key)) = self.inner.next_key::<KeyText<'de>>()? else {
             return Ok(None);
         };
-        let folded = if self.fold_case {
-            key.to_ascii_lowercase()
-        } else {
-            key.clone()
-        };
-        if !self.seen.insert(folded) {
-            return Err(de::Error::custom(duplicate_key_message(&key)));
+        match key {
+            Cow::Borrowed(k) => {
+                if !self.insert(Cow::Borrowed(k)) {
+                    return Err(de::Error::custom(duplicate_key_message(k)));
+                }
+                seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(k))
+                    .map(Some)
+            }
+            Cow::Owned(k) => {
+                if !self.insert(Cow::Owned(k.clone())) {
+                    return Err(de::Error::custom(duplicate_key_message(&k)));
+                }
+                seed.deserialize(StringDeserializer::<A::Error>::new(k))
+                    .map(Some)
+            }
         }
-        seed.deserialize(StringDeserializer::<A::Error>::new(key))
-            .map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {

@@ -107,6 +107,15 @@ fn sniff(bytes: &[u8]) -> (TextEncoding, usize) {
     }
 }
 
+/// Whether text starting with `prefix` (its first bytes, two suffice) can be read as it is, without
+/// [`decode`]: true unless it starts with a UTF-16 byte-order mark or looks like UTF-16 without one. A
+/// reader that streams such input must still check that every byte is UTF-8 (else the text is Windows-1252
+/// and goes through [`decode`]) and skip a UTF-8 byte-order mark.
+#[must_use]
+pub fn maybe_utf8(prefix: &[u8]) -> bool {
+    matches!(sniff(prefix).0, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
+}
+
 /// Decodes `bytes` (see the module documentation). UTF-8 input is borrowed, not copied.
 ///
 /// # Errors

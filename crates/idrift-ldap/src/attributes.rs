@@ -26,10 +26,11 @@ pub(crate) enum Attr {
     RemoteRecipientType,
     RecipientDisplayType,
     WhenChanged,
+    CriticalSystemObject,
 }
 
 /// Every attribute the core model needs, by its `lDAPDisplayName`: exactly what a live read requests.
-pub(crate) const READ_ATTRIBUTES: [&str; 14] = [
+pub(crate) const READ_ATTRIBUTES: [&str; 15] = [
     "objectGUID",
     "mS-DS-ConsistencyGuid",
     "sAMAccountName",
@@ -44,6 +45,7 @@ pub(crate) const READ_ATTRIBUTES: [&str; 14] = [
     "msExchRemoteRecipientType",
     "msExchRecipientDisplayType",
     "whenChanged",
+    "isCriticalSystemObject",
 ];
 
 /// What applying one value did.
@@ -71,6 +73,7 @@ impl Attr {
             17 if eq("userprincipalname") => Attr::UserPrincipalName,
             17 if eq("msexchmailboxguid") => Attr::MailboxGuid,
             21 if eq("ms-ds-consistencyguid") => Attr::ConsistencyGuid,
+            22 if eq("iscriticalsystemobject") => Attr::CriticalSystemObject,
             25 if eq("msexchremoterecipienttype") => Attr::RemoteRecipientType,
             26 if eq("msexchrecipienttypedetails") => Attr::RecipientTypeDetails,
             26 if eq("msexchrecipientdisplaytype") => Attr::RecipientDisplayType,
@@ -96,6 +99,7 @@ impl Attr {
             Attr::RemoteRecipientType => "msExchRemoteRecipientType",
             Attr::RecipientDisplayType => "msExchRecipientDisplayType",
             Attr::WhenChanged => "whenChanged",
+            Attr::CriticalSystemObject => "isCriticalSystemObject",
         }
     }
 }
@@ -146,6 +150,19 @@ pub(crate) fn apply(
         ),
         Attr::RecipientDisplayType => {
             set(&mut user.recipient_display_type, integer32(attr, &value)?)
+        }
+        Attr::CriticalSystemObject => {
+            // An LDAP Boolean: `TRUE` or `FALSE`.
+            if value.eq_ignore_ascii_case(b"TRUE") {
+                user.critical_system_object = true;
+            } else if !value.eq_ignore_ascii_case(b"FALSE") {
+                return Err(format!(
+                    "{} must be TRUE or FALSE, found {:?}",
+                    attr.ldap_name(),
+                    String::from_utf8_lossy(&value[..value.len().min(40)])
+                ));
+            }
+            Applied::Stored
         }
     };
     Ok(applied)

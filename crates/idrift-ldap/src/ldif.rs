@@ -103,55 +103,166 @@ pub fn read_users<R: Read>(reader: R) -> Result<LdifUsers, LdifError> {
 /// As for [`read_users`].
 pub fn read_users_each<R: Read>(
     reader: R,
+    each: impl FnMut(OnPremUser),
+) -> Result<Vec<LdifWarning>, LdifError> {
+    read_blocks(reader, false, each).map_err(ReadError::into_ldif)
+}
+
+/// Why [`read_users_each_utf8`] stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// The input is not UTF-8 text (the line of the first part holding an invalid byte): the caller decodes
+    /// it (Windows-1252, say) and reads the text with [`read_users_each_slice`].
+    NotUtf8 {
+        /// The 1-based line where the part with the invalid byte starts.
+        line: usize,
+    },
+    /// The input is UTF-8 and not valid LDIF.
+    Ldif(LdifError),
+}
+
+impl ReadError {
+    /// The error as an [`LdifError`] (input that is not UTF-8 named as such).
+    fn into_ldif(self) -> LdifError {
+        match self {
+            ReadError::NotUtf8 { line } => err(line, "text that is not UTF-8"),
+            ReadError::Ldif(e) => e,
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotUtf8 { line } => write!(f, "line {line}: text that is not UTF-8"),
+            ReadError::Ldif(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// [`read_users_each`] for input that should be UTF-8 text: every byte is checked (on all cores, with the
+/// parse), and input that is not UTF-8 stops the read with [`ReadError::NotUtf8`], so a caller can stream
+/// UTF-8 files and decode only the others. `each` may have been called for some users before an error;
+/// discard what it collected then.
+///
+/// # Errors
+/// [`ReadError::NotUtf8`], or [`ReadError::Ldif`] as for [`read_users`].
+pub fn read_users_each_utf8<R: Read>(
+    reader: R,
+    each: impl FnMut(OnPremUser),
+) -> Result<Vec<LdifWarning>, ReadError> {
+    read_blocks(reader, true, each)
+}
+
+/// [`read_users_each`] on input held in memory (decoded text, say): the bytes are cut into parts where
+/// they are, without the copy into blocks a [`Read`] needs.
+///
+/// # Errors
+/// As for [`read_users`].
+pub fn read_users_each_slice(
+    bytes: &[u8],
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
+    let mut state = ReadState::default();
+    let parts = blocks::split(bytes, PART, true);
+    // A block's worth of parts at a time: the parsed records wait for their turn only that long.
+    for (i, group) in parts.chunks(blocks::BLOCK / PART).enumerate() {
+        state
+            .run(group, i == 0, false, &mut each)
+            .map_err(ReadError::into_ldif)?;
+    }
+    Ok(state.warnings)
+}
+
+fn read_blocks<R: Read>(
+    reader: R,
+    check_utf8: bool,
+    mut each: impl FnMut(OnPremUser),
+) -> Result<Vec<LdifWarning>, ReadError> {
     let mut blocks = blocks::Blocks::new(reader);
-    let mut seen_dns = SeenDns::default();
-    let mut warnings = Vec::new();
-    // The number of lines before the current part.
-    let mut line_base = 0usize;
+    let mut state = ReadState::default();
     loop {
-        let block = blocks.next_block().map_err(|e| LdifError {
-            line: line_base + 1,
-            message: if e.kind() == io::ErrorKind::InvalidData {
-                e.to_string()
-            } else {
-                format!("read error: {e}")
-            },
+        let block = blocks.next_block().map_err(|e| {
+            ReadError::Ldif(LdifError {
+                line: state.line_base + 1,
+                message: if e.kind() == io::ErrorKind::InvalidData {
+                    e.to_string()
+                } else {
+                    format!("read error: {e}")
+                },
+            })
         })?;
         let Some(block) = block else {
             break;
         };
         let parts = blocks::split(block.bytes, PART, block.first);
-        let first = block.first;
+        state.run(&parts, block.first, check_utf8, &mut each)?;
+    }
+    Ok(state.warnings)
+}
+
+/// What a read carries from one group of parts to the next.
+#[derive(Default)]
+struct ReadState {
+    seen_dns: SeenDns,
+    warnings: Vec<LdifWarning>,
+    /// The number of lines before the current part.
+    line_base: usize,
+}
+
+impl ReadState {
+    /// Parses `parts` (consecutive, whole entries; the start of the input when `first`) on all cores and
+    /// hands their users to `each` in input order, exactly as a serial read would.
+    fn run(
+        &mut self,
+        parts: &[&[u8]],
+        first: bool,
+        check_utf8: bool,
+        each: &mut impl FnMut(OnPremUser),
+    ) -> Result<(), ReadError> {
         let results: Vec<Part> = parts
             .par_iter()
             .enumerate()
-            .map(|(i, bytes)| parse_part(bytes, first && i == 0))
+            .map(|(i, bytes)| {
+                if check_utf8 && std::str::from_utf8(bytes).is_err() {
+                    return Part::not_utf8(bytes);
+                }
+                parse_part(bytes, first && i == 0)
+            })
             .collect();
         for part in results {
+            if part.not_utf8 {
+                return Err(ReadError::NotUtf8 {
+                    line: self.line_base + 1,
+                });
+            }
             for r in part.records {
                 let dn = match &r.object {
                     Object::User(u) => u.distinguished_name.as_str(),
                     Object::Other(dn) => dn,
                 };
-                seen_dns.check(r.dn_key, line_base + r.line, dn)?;
+                self.seen_dns
+                    .check(r.dn_key, self.line_base + r.line, dn)
+                    .map_err(ReadError::Ldif)?;
                 if let Object::User(user) = r.object {
                     each(user);
                 }
             }
-            warnings.extend(part.warnings.into_iter().map(|mut w| {
-                w.line += line_base;
+            let base = self.line_base;
+            self.warnings.extend(part.warnings.into_iter().map(|mut w| {
+                w.line += base;
                 w
             }));
             if let Some(mut e) = part.error {
-                e.line += line_base;
-                return Err(e);
+                e.line += base;
+                return Err(ReadError::Ldif(e));
             }
-            line_base += part.lines;
+            self.line_base += part.lines;
         }
+        Ok(())
     }
-    Ok(warnings)
 }
 
 /// The size of the parts a block is cut into for the threads.
@@ -204,6 +315,20 @@ struct Part {
     error: Option<LdifError>,
     /// The lines the part spans (its `\n` count).
     lines: usize,
+    /// The part is not UTF-8 text (it was not parsed).
+    not_utf8: bool,
+}
+
+impl Part {
+    fn not_utf8(bytes: &[u8]) -> Part {
+        Part {
+            records: Vec::new(),
+            warnings: Vec::new(),
+            error: None,
+            lines: blocks::newlines(bytes),
+            not_utf8: true,
+        }
+    }
 }
 
 /// Parses one part: whole entries, the start of the input when `first`.
@@ -236,6 +361,7 @@ fn parse_part(bytes: &[u8], first: bool) -> Part {
         warnings: parser.warnings,
         error,
         lines: blocks::newlines(bytes),
+        not_utf8: false,
     }
 }
 
@@ -244,7 +370,9 @@ fn parse_part(bytes: &[u8], first: bool) -> Part {
 /// # Errors
 /// As for [`read_users`].
 pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
-    read_users(text.as_bytes())
+    let mut users = Vec::new();
+    let warnings = read_users_each_slice(text.as_bytes(), |u| users.push(u))?;
+    Ok(LdifUsers { users, warnings })
 }
 
 /// Writes `users` as LDIF (`version: 1`, one `user` record each) that [`read_users`] reads back to the same
@@ -298,6 +426,9 @@ pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
         }
         if let Some(n) = u.recipient_display_type {
             writeln!(w, "{}: {n}", Attr::RecipientDisplayType.ldap_name())?;
+        }
+        if u.critical_system_object {
+            writeln!(w, "{}: TRUE", Attr::CriticalSystemObject.ldap_name())?;
         }
     }
     w.flush()

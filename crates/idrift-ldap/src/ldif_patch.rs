@@ -132,6 +132,66 @@ pub fn patch(text: &[u8], edits: &[EntryEdit]) -> Result<Vec<u8>, LdifError> {
     Ok(out)
 }
 
+/// Renames the entry `dn` (compared without regard to case) to `new_dn`, as a move does: only its `dn:` line
+/// changes (written plainly, or base64 when the DN is not a safe LDIF string, with the line end it had);
+/// every other byte of the file, the entry's attributes included, stays.
+///
+/// # Errors
+/// [`LdifError`] naming the line of a malformed `dn:` line; (line 0) when no content record has `dn`, or
+/// when `new_dn` holds a NUL byte.
+pub fn rename(text: &[u8], dn: &str, new_dn: &str) -> Result<Vec<u8>, LdifError> {
+    if new_dn.contains('\0') {
+        return Err(LdifError {
+            line: 0,
+            message: format!("refusing to write a NUL byte (U+0000) in the new DN of {dn}"),
+        });
+    }
+    let wanted = dn.to_lowercase();
+    let mut pos = if text.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut line_no = 1usize;
+    while pos < text.len() {
+        let (first, next, lines) = logical_line(text, pos);
+        let content = strip_eol(&text[pos..first]);
+        if !content.is_empty() && content[0] != b'#' && starts_with_ignore_case(content, b"dn:") {
+            let dn_line = parse_logical(text, pos, next, line_no)?;
+            let mut end = next;
+            while end < text.len() {
+                let (f, n, _) = logical_line(text, end);
+                if strip_eol(&text[end..f]).is_empty() {
+                    break;
+                }
+                end = n;
+            }
+            if String::from_utf8_lossy(&dn_line.value).to_lowercase() == wanted
+                && !is_change_record(text, next, end)
+            {
+                let old = &text[pos..next];
+                let mut out = Vec::with_capacity(text.len() + new_dn.len());
+                out.extend_from_slice(&text[..pos]);
+                write_lines(
+                    &mut out,
+                    b"dn",
+                    &[new_dn.as_bytes().to_vec()],
+                    line_end(old),
+                    old.ends_with(b"\n"),
+                );
+                out.extend_from_slice(&text[next..]);
+                return Ok(out);
+            }
+        }
+        pos = next;
+        line_no += lines;
+    }
+    Err(LdifError {
+        line: 0,
+        message: format!("no entry {dn:?} to rename"),
+    })
+}
+
 fn starts_with_ignore_case(s: &[u8], prefix: &[u8]) -> bool {
     s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
 }

@@ -1,8 +1,9 @@
 //! Rehearsing a remediation on a snapshot directory: [`RehearsalTarget`] runs every step against the
 //! snapshot's files instead of the live services, so the whole sequence can be tried offline.
 //!
-//! Each write changes the snapshot the way the service would, and rewrites the files it touched (atomically,
-//! before the write is reported):
+//! Each write changes the snapshot the way the service would, and edits the files it touched in place
+//! ([`patch`]: every byte the change does not touch stays; each file is replaced atomically, before the write
+//! is reported):
 //!
 //! - deleting a user moves it from `entra-users.json` to the recycle bin, [`DELETED_USERS_FILE`], and makes
 //!   its Exchange mailbox soft-deleted (`exo-recipients.json`); restoring moves it back and reconnects the
@@ -10,8 +11,9 @@
 //! - removing a user's last license turns its cloud mailbox into a MailUser with `PreviousRecipientTypeDetails`
 //!   `UserMailbox`, carrying the on-premises ExchangeGuid when the AD twin has one (article 001);
 //! - clearing the previous mailbox info sets `PreviousRecipientTypeDetails` to `None` (`exo-users.json`);
-//! - a mailbox restore request is added, `Queued`, to [`RESTORE_REQUESTS_FILE`];
-//! - proxy-address changes and moves rewrite `ad.ldif`.
+//! - a mailbox restore request is added, `Queued`, to [`RESTORE_REQUESTS_FILE`] (idrift's own file, written
+//!   whole);
+//! - proxy-address changes and moves edit the entry's lines in `ad.ldif`.
 //!
 //! What people and other services do between the steps (a sync cycle, a migration, a restore completing) is
 //! not simulated: to rehearse past a manual step or a check waiting for one, edit the files as that step would
@@ -34,6 +36,8 @@ use super::target::{RemediationTarget, RestoreRequest, Side, names};
 use crate::AppError;
 use crate::files::{read_text, write_atomic, write_err};
 use crate::snapshot::{AD_FILE, ENTRA_USERS_FILE, EXO_RECIPIENTS_FILE, EXO_USERS_FILE};
+
+mod patch;
 
 /// The recycle bin of a rehearsed snapshot: Graph user JSON, like `entra-users.json`.
 pub const DELETED_USERS_FILE: &str = "entra-deleted-users.json";
@@ -156,46 +160,38 @@ impl RehearsalTarget {
         let mut guard = self.lock();
         let mut next = guard.clone();
         let (result, touched) = f(&mut next)?;
-        self.save(&next, touched)
+        self.save(&guard, &next, touched)
             .map_err(|e| SourceError::Unavailable(e.to_string()))?;
         *guard = next;
         Ok(result)
     }
 
-    fn save(&self, s: &State, t: Touched) -> Result<(), AppError> {
+    /// Edits the files `t` names from the state `old` to the state `s` ([`patch`]).
+    fn save(&self, old: &State, s: &State, t: Touched) -> Result<(), AppError> {
         if t.ad {
-            let p = self.dir.join(AD_FILE);
-            write_atomic(&p, |w| {
-                idrift_ldap::ldif::write_users(w, &s.snapshot.on_prem).map_err(write_err(&p))
-            })?;
+            patch::ad(
+                &self.dir.join(AD_FILE),
+                &old.snapshot.on_prem,
+                &s.snapshot.on_prem,
+            )?;
         }
-        if t.entra {
-            let p = self.dir.join(ENTRA_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_users(w, &s.snapshot.cloud).map_err(write_err(&p))
-            })?;
-        }
-        if t.deleted {
-            let p = self.dir.join(DELETED_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_users(w, &s.deleted).map_err(write_err(&p))
-            })?;
+        if t.entra || t.deleted {
+            patch::entra(
+                &self.dir.join(ENTRA_USERS_FILE),
+                &self.dir.join(DELETED_USERS_FILE),
+                (&old.snapshot.cloud, &old.deleted),
+                (&s.snapshot.cloud, &s.deleted),
+            )?;
         }
         if t.recipients
-            && let Some(r) = &s.snapshot.exo_recipients
+            && let (Some(o), Some(n)) = (&old.snapshot.exo_recipients, &s.snapshot.exo_recipients)
         {
-            let p = self.dir.join(EXO_RECIPIENTS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, r).map_err(write_err(&p))
-            })?;
+            patch::exo(&self.dir.join(EXO_RECIPIENTS_FILE), o, n)?;
         }
         if t.users
-            && let Some(u) = &s.snapshot.exo_users
+            && let (Some(o), Some(n)) = (&old.snapshot.exo_users, &s.snapshot.exo_users)
         {
-            let p = self.dir.join(EXO_USERS_FILE);
-            write_atomic(&p, |w| {
-                idrift_cloud::snapshot::write_exo_recipients(w, u).map_err(write_err(&p))
-            })?;
+            patch::exo(&self.dir.join(EXO_USERS_FILE), o, n)?;
         }
         if t.requests {
             let p = self.dir.join(RESTORE_REQUESTS_FILE);
@@ -691,3 +687,6 @@ impl RemediationTarget for RehearsalTarget {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

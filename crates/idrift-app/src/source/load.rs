@@ -44,6 +44,9 @@ struct FileParts {
 
 /// Loads the data `spec` names.
 ///
+/// With [`Need::Both`] (the analyses), the AD users Entra Connect's default rules never sync are left out
+/// of the snapshot and counted in [`idrift_core::model::Snapshot::not_synced_by_default`].
+///
 /// Two export files are parsed on two threads; live directories are read concurrently with each other and
 /// with the files. Completeness is checked for every source (an Entra export whose last page carries
 /// `@odata.nextLink`, a source with no user), as [`SourceSpec::completeness`] allows, and each user keeps
@@ -141,6 +144,14 @@ pub async fn load(
     if let Some(users) = exo_users {
         // A Get-User export given on its own replaces what the snapshot or the live read brought.
         loaded.snapshot.exo_users = Some(users);
+    }
+    if need == Need::Both {
+        // The analyses leave out what Entra Connect's default rules never sync; a snapshot being taken
+        // keeps every user.
+        let users = std::mem::take(&mut loaded.snapshot.on_prem);
+        let (kept, counts) = idrift_core::default_scope::split(users);
+        loaded.snapshot.on_prem = kept;
+        loaded.snapshot.not_synced_by_default = counts;
     }
     if let Some(w) = idrift_core::anchor::custom_anchor_warning(
         loaded

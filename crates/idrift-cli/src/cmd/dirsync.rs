@@ -244,6 +244,9 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         "DirSyncOverrides: {} row(s): {} with different values, {} differing in formatting only",
         s.rows, s.real_drift, s.format_only
     )?;
+    if let Some(line) = s.not_synced_by_default.describe() {
+        writeln!(ctx.out, "Not synced by default: {line}")?;
+    }
     if !s.alternate_mobile_compared {
         writeln!(
             ctx.out,

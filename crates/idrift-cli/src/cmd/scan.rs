@@ -164,6 +164,9 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         report.summary.total,
         counts.join(", ")
     )?;
+    if let Some(line) = report.summary.not_synced_by_default.describe() {
+        writeln!(ctx.out, "Not synced by default: {line}")?;
+    }
     if let Some(d) = &report.routing_domain {
         writeln!(ctx.out, "Routing domain: {}", escape(d))?;
     }

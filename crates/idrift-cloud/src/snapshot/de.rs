@@ -656,7 +656,7 @@ impl<'de, T: Item> Visitor<'de> for PageSeed<'_, T> {
 }
 
 /// One item object inside a page.
-struct ItemSeed<'a, T>(PhantomData<T>, &'a Tracker);
+pub(crate) struct ItemSeed<'a, T>(pub(crate) PhantomData<T>, pub(crate) &'a Tracker);
 
 impl<'de, T: Item> DeserializeSeed<'de> for ItemSeed<'_, T> {
     type Value = Option<T>;

@@ -28,15 +28,76 @@ pub struct JsonEdit {
 /// The deepest nesting [`patch`] follows; the snapshot readers refuse deeper input first.
 const MAX_DEPTH: usize = 512;
 
-/// Applies `edits` to the JSON `text`, returning the new bytes.
+/// Applies `edits` to the JSON `text`, returning the new bytes. Objects are found by their `id` (or
+/// `ObjectId`) property.
 ///
 /// # Errors
 /// [`SnapshotError`] when `text` is not JSON, when no object has an edit's id, or when a property on an
 /// edit's path (other than the last) is missing or not an object.
 pub fn patch(text: &[u8], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> {
+    in_utf8(text, |t| patch_utf8(t, ID_KEYS, edits))
+}
+
+/// [`patch`] with the objects found by the property `key` instead of `id` (names compared without regard
+/// to case), e.g. Exchange's `ExternalDirectoryObjectId`. Every object with the id is edited.
+///
+/// # Errors
+/// As for [`patch`].
+pub fn patch_by(text: &[u8], key: &str, edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> {
+    in_utf8(text, |t| patch_utf8(t, &[key], edits))
+}
+
+/// Removes the array elements that are objects whose `key` property (`None`: `id` or `ObjectId`) is one of
+/// `ids` (compared without regard to case). Returns the new text and the removed objects' bytes, as they
+/// were, in the order of the input; every other byte stays (the separator before or after a removed element
+/// goes with it).
+///
+/// # Errors
+/// [`SnapshotError`] when `text` is not JSON, or when an id names no object.
+pub fn remove(
+    text: &[u8],
+    key: Option<&str>,
+    ids: &[String],
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), SnapshotError> {
+    let mut removed = Vec::new();
+    let out = in_utf8(text, |t| {
+        let one;
+        let keys = match key {
+            Some(k) => {
+                one = [k];
+                &one[..]
+            }
+            None => ID_KEYS,
+        };
+        let (out, r) = remove_utf8(t, keys, ids)?;
+        removed = r;
+        Ok(out)
+    })?;
+    Ok((out, removed))
+}
+
+/// Appends `objects` (JSON texts, kept byte for byte) to the array of records of `text`: the last array
+/// holding objects with an `id` (or `ObjectId`), else the document when it is an array, else its `value`
+/// array. Each goes after the last element, with the separator whitespace the array uses.
+///
+/// # Errors
+/// [`SnapshotError`] when `text` is not JSON or has no array to add to.
+pub fn append(text: &[u8], objects: &[Vec<u8>]) -> Result<Vec<u8>, SnapshotError> {
+    in_utf8(text, |t| append_utf8(t, objects))
+}
+
+/// The properties that hold an object's id for [`patch`].
+const ID_KEYS: &[&str] = &["id", "objectid"];
+
+/// Runs `f` on the text as UTF-8: a UTF-16 text (with a byte-order mark) is decoded first and the result
+/// encoded back the same way.
+fn in_utf8(
+    text: &[u8],
+    f: impl FnOnce(&[u8]) -> Result<Vec<u8>, SnapshotError>,
+) -> Result<Vec<u8>, SnapshotError> {
     if let Some((big_endian, units)) = utf16(text) {
         let decoded = String::from_utf16(&units).map_err(|_| error(0, "not UTF-16 text"))?;
-        let patched = patch_utf8(decoded.as_bytes(), edits)?;
+        let patched = f(decoded.as_bytes())?;
         let patched = String::from_utf8(patched).map_err(|_| error(0, "not UTF-8 text"))?;
         let mut out = Vec::with_capacity(text.len());
         for unit in std::iter::once(0xFEFF).chain(patched.encode_utf16()) {
@@ -48,7 +109,7 @@ pub fn patch(text: &[u8], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> 
         }
         return Ok(out);
     }
-    patch_utf8(text, edits)
+    f(text)
 }
 
 /// The code units of a UTF-16 text with a byte-order mark (the mark removed), and whether it is big-endian.
@@ -81,13 +142,23 @@ fn error(offset: usize, message: impl Into<String>) -> SnapshotError {
     }
 }
 
-fn patch_utf8(text: &[u8], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> {
+fn scan<'a>(
+    text: &'a [u8],
+    keys: &[&str],
+    edits: &'a [JsonEdit],
+    remove: &[String],
+) -> Result<Scan<'a>, SnapshotError> {
     let mut scan = Scan {
         text,
         edits,
+        keys: keys.iter().map(|k| k.to_ascii_lowercase()).collect(),
         by_id: HashMap::with_capacity(edits.len()),
         done: vec![false; edits.len()],
         replacements: Vec::new(),
+        remove: remove.iter().map(|id| id.to_lowercase()).collect(),
+        removed: Vec::new(),
+        record_array: None,
+        top: None,
     };
     for (i, e) in edits.iter().enumerate() {
         scan.by_id.entry(e.id.to_lowercase()).or_default().push(i);
@@ -102,15 +173,18 @@ fn patch_utf8(text: &[u8], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError>
         if pos >= text.len() {
             break;
         }
-        pos = scan.value(pos, 0)?.0;
+        let start = pos;
+        let (end, object, _) = scan.value(pos, 0)?;
+        if scan.top.is_none() {
+            scan.top = Some((start, object));
+        }
+        pos = end;
     }
-    if let Some(i) = scan.done.iter().position(|d| !d) {
-        return Err(error(
-            0,
-            format!("no object with id {:?} to write to", edits[i].id),
-        ));
-    }
-    let mut replacements = scan.replacements;
+    Ok(scan)
+}
+
+/// `text` with `replacements` (sorted, not overlapping) applied.
+fn replaced(text: &[u8], mut replacements: Vec<(usize, usize, Vec<u8>)>) -> Vec<u8> {
     replacements.sort_by_key(|r| r.0);
     let mut out = Vec::with_capacity(text.len() + replacements.len() * 16);
     let mut copied = 0;
@@ -120,7 +194,89 @@ fn patch_utf8(text: &[u8], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError>
         copied = end;
     }
     out.extend_from_slice(&text[copied..]);
-    Ok(out)
+    out
+}
+
+fn patch_utf8(text: &[u8], keys: &[&str], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> {
+    let scan = scan(text, keys, edits, &[])?;
+    if let Some(i) = scan.done.iter().position(|d| !d) {
+        return Err(error(
+            0,
+            format!("no object with id {:?} to write to", edits[i].id),
+        ));
+    }
+    Ok(replaced(text, scan.replacements))
+}
+
+fn remove_utf8(
+    text: &[u8],
+    keys: &[&str],
+    ids: &[String],
+) -> Result<(Vec<u8>, Vec<Vec<u8>>), SnapshotError> {
+    let scan = scan(text, keys, &[], ids)?;
+    let mut removed = scan.removed;
+    removed.sort_by_key(|r| r.0);
+    for id in ids {
+        let id = id.to_lowercase();
+        if !removed.iter().any(|(_, _, got)| *got == id) {
+            return Err(error(0, format!("no object with id {id:?} to remove")));
+        }
+    }
+    let objects = removed
+        .iter()
+        .map(|(s, e, _)| text[*s..*e].to_vec())
+        .collect();
+    Ok((replaced(text, scan.replacements), objects))
+}
+
+fn append_utf8(text: &[u8], objects: &[Vec<u8>]) -> Result<Vec<u8>, SnapshotError> {
+    let scan = scan(text, ID_KEYS, &[], &[])?;
+    let array = match scan.record_array {
+        Some(a) => a,
+        None => match &scan.top {
+            Some((start, None)) if text.get(*start) == Some(&b'[') => scan.array_at(*start)?,
+            Some((_, Some(object))) => {
+                let value = object
+                    .members
+                    .iter()
+                    .find(|m| m.key.eq_ignore_ascii_case("value"))
+                    .filter(|m| text.get(m.value_start) == Some(&b'['))
+                    .ok_or_else(|| error(object.open, "no array of objects to add to"))?;
+                scan.array_at(value.value_start)?
+            }
+            _ => return Err(error(0, "no array of objects to add to")),
+        },
+    };
+    let mut added = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        if i > 0 || array.last_end.is_some() {
+            added.push(b',');
+            added.extend_from_slice(&array.separator);
+        } else {
+            added.extend_from_slice(&array.separator);
+        }
+        added.extend_from_slice(o);
+    }
+    let at = array.last_end.unwrap_or(array.open + 1);
+    if array.last_end.is_none() && !objects.is_empty() {
+        // An empty array: the closing bracket goes on a line of its own when the elements do.
+        if array.separator.contains(&b'\n') {
+            added.push(b'\n');
+        }
+        return Ok(replaced(text, vec![(at, array.close, added)]));
+    }
+    Ok(replaced(text, vec![(at, at, added)]))
+}
+
+/// An array [`append`] adds to.
+#[derive(Clone)]
+struct ArrayInfo {
+    open: usize,
+    close: usize,
+    /// The end of its last element, when it has one.
+    last_end: Option<usize>,
+    /// The whitespace before its elements (that before the last one).
+    separator: Vec<u8>,
 }
 
 /// One property of an object: where its key and value are.
@@ -145,7 +301,17 @@ struct Object {
 struct Scan<'a> {
     text: &'a [u8],
     edits: &'a [JsonEdit],
+    /// The lower-cased names of the property that holds an object's id.
+    keys: Vec<String>,
     by_id: HashMap<String, Vec<usize>>,
+    /// The lower-cased ids of the objects to remove from their arrays.
+    remove: std::collections::HashSet<String>,
+    /// The removed elements: their span and id.
+    removed: Vec<(usize, usize, String)>,
+    /// The last array (by its end) holding an object with an id.
+    record_array: Option<ArrayInfo>,
+    /// The first top-level value: where it starts, and its object when it is one.
+    top: Option<(usize, Option<Object>)>,
     done: Vec<bool>,
     /// Byte ranges to replace, with their new text.
     replacements: Vec<(usize, usize, Vec<u8>)>,
@@ -231,18 +397,121 @@ impl Scan<'_> {
 
     fn array(&mut self, pos: usize, depth: usize) -> Result<usize, SnapshotError> {
         let mut p = self.skip_ws(pos + 1);
-        if self.text.get(p) == Some(&b']') {
-            return Ok(p + 1);
-        }
-        loop {
-            p = self.value(p, depth + 1)?.0;
-            p = self.skip_ws(p);
-            match self.text.get(p) {
-                Some(b',') => p = self.skip_ws(p + 1),
-                Some(b']') => return Ok(p + 1),
-                _ => return Err(error(p, "expected `,` or `]`")),
+        // Each element's span and, for an object, its id.
+        let mut elements: Vec<(usize, usize, Option<String>)> = Vec::new();
+        let close = if self.text.get(p) == Some(&b']') {
+            p
+        } else {
+            loop {
+                let start = p;
+                let (end, object, _) = self.value(p, depth + 1)?;
+                let id = object.as_ref().and_then(|o| self.id_of(o));
+                elements.push((start, end, id));
+                p = self.skip_ws(end);
+                match self.text.get(p) {
+                    Some(b',') => p = self.skip_ws(p + 1),
+                    Some(b']') => break p,
+                    _ => return Err(error(p, "expected `,` or `]`")),
+                }
             }
+        };
+        if elements.iter().any(|e| e.2.is_some()) {
+            let last = elements.len() - 1;
+            let before_last = if last == 0 {
+                pos + 1
+            } else {
+                self.comma_after(elements[last - 1].1) + 1
+            };
+            self.record_array = Some(ArrayInfo {
+                open: pos,
+                close,
+                last_end: Some(elements[last].1),
+                separator: self.text[before_last..elements[last].0].to_vec(),
+            });
         }
+        if !self.remove.is_empty()
+            && elements
+                .iter()
+                .any(|e| e.2.as_ref().is_some_and(|id| self.remove.contains(id)))
+        {
+            self.remove_elements(&elements);
+        }
+        Ok(close + 1)
+    }
+
+    /// The position of the `,` after an element ending at `end`.
+    fn comma_after(&self, end: usize) -> usize {
+        self.skip_ws(end)
+    }
+
+    /// Records one replacement that drops the elements to remove from the array whose `elements` are given,
+    /// keeping each kept element's bytes and the separator that preceded it.
+    fn remove_elements(&mut self, elements: &[(usize, usize, Option<String>)]) {
+        let gone = |e: &(usize, usize, Option<String>)| {
+            e.2.as_ref().is_some_and(|id| self.remove.contains(id))
+        };
+        let (first, last) = (elements[0].0, elements[elements.len() - 1].1);
+        let mut kept = Vec::new();
+        let mut any_kept = false;
+        for (i, e) in elements.iter().enumerate() {
+            if gone(e) {
+                self.removed
+                    .push((e.0, e.1, e.2.clone().unwrap_or_default()));
+                continue;
+            }
+            if any_kept && i > 0 {
+                kept.extend_from_slice(&self.text[elements[i - 1].1..e.0]);
+            }
+            kept.extend_from_slice(&self.text[e.0..e.1]);
+            any_kept = true;
+        }
+        self.replacements.push((first, last, kept));
+    }
+
+    /// Scans the array at `pos` again for what [`append`] needs.
+    fn array_at(&self, pos: usize) -> Result<ArrayInfo, SnapshotError> {
+        let mut probe = Scan {
+            text: self.text,
+            edits: &[],
+            keys: vec!["\u{0}".to_owned()],
+            by_id: HashMap::new(),
+            done: Vec::new(),
+            replacements: Vec::new(),
+            remove: std::collections::HashSet::new(),
+            removed: Vec::new(),
+            record_array: None,
+            top: None,
+        };
+        let mut p = probe.skip_ws(pos + 1);
+        let mut last: Option<(usize, usize)> = None;
+        let mut separator: Vec<u8>;
+        let close = if probe.text.get(p) == Some(&b']') {
+            separator = self.text[pos + 1..p].to_vec();
+            p
+        } else {
+            loop {
+                let ws_start = match last {
+                    Some((_, e)) => probe.comma_after(e) + 1,
+                    None => pos + 1,
+                };
+                separator = self.text[ws_start..p].to_vec();
+                let start = p;
+                let end = probe.value(p, 1)?.0;
+                last = Some((start, end));
+                p = probe.skip_ws(end);
+                match probe.text.get(p) {
+                    Some(b',') => p = probe.skip_ws(p + 1),
+                    Some(b']') => break p,
+                    _ => return Err(error(p, "expected `,` or `]`")),
+                }
+            }
+        };
+        Ok(ArrayInfo {
+            open: pos,
+            close,
+            last_end: last.map(|l| l.1),
+            separator,
+        })
     }
 
     fn object(&mut self, pos: usize, depth: usize) -> Result<(usize, Object), SnapshotError> {
@@ -285,23 +554,32 @@ impl Scan<'_> {
         }
     }
 
+    /// The id of `object`: the string value of its first property named by one of the keys.
+    fn id_of(&self, object: &Object) -> Option<String> {
+        object
+            .members
+            .iter()
+            .find(|m| m.string.is_some() && self.keys.iter().any(|k| m.key.eq_ignore_ascii_case(k)))
+            .and_then(|m| m.string.as_deref())
+            .map(str::to_lowercase)
+    }
+
     /// Records the edits of `object` when its id is one of those edited.
     fn check(&mut self, object: &Object) -> Result<(), SnapshotError> {
-        let Some(id_member) = object.members.iter().find(|m| {
-            m.string.is_some()
-                && (m.key.eq_ignore_ascii_case("id") || m.key.eq_ignore_ascii_case("objectid"))
-        }) else {
+        if self.by_id.is_empty() {
+            return Ok(());
+        }
+        let Some(id) = self.id_of(object) else {
             return Ok(());
         };
-        let id = id_member
-            .string
-            .as_deref()
-            .unwrap_or_default()
-            .to_lowercase();
         let Some(indices) = self.by_id.get(&id).cloned() else {
             return Ok(());
         };
-        let pascal = id_member.key.starts_with(|c: char| c.is_ascii_uppercase());
+        let pascal = object
+            .members
+            .iter()
+            .find(|m| self.keys.iter().any(|k| m.key.eq_ignore_ascii_case(k)))
+            .is_some_and(|m| m.key.starts_with(|c: char| c.is_ascii_uppercase()));
         for i in indices {
             let edit = &self.edits[i];
             let r = edit_object(self.text, object, edit, pascal)?;

@@ -7,36 +7,11 @@ use super::{
     Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
 };
 
-/// Name prefixes of objects Entra Connect and IdFix never sync (compared without case).
-const WELL_KNOWN_PREFIXES: &[&str] = &[
-    "admini",
-    "cas_{",
-    "discoverysearchmailbox",
-    "federatedemail",
-    "guest",
-    "httpconnector",
-    "krbtgt",
-    "iusr_",
-    "iwam",
-    "msol",
-    "support_",
-    "systemmailbox",
-    "wwioadmini",
-    "healthmailbox",
-    "exchange online-applicationaccount",
-    "migration.8f3e7716",
-];
-
-/// msExchRecipientTypeDetails values of Exchange system recipients (arbitration, discovery, monitoring...).
-const SYSTEM_RECIPIENT_TYPES: &[i64] = &[
-    0x1000,
-    0x2000,
-    0x4000,
-    0x40_0000,
-    0x80_0000,
-    0x100_0000,
-    0x2000_0000,
-];
+// Name prefixes of objects Entra Connect and IdFix never sync, and the msExchRecipientTypeDetails values of
+// Exchange system recipients: the one list, shared with the analyses (`default_scope`).
+use crate::default_scope::{
+    FILTERED_RECIPIENT_TYPES as SYSTEM_RECIPIENT_TYPES, WELL_KNOWN_PREFIXES,
+};
 
 /// The most certificate values Entra Connect syncs.
 const MAX_CERTIFICATES: usize = 15;

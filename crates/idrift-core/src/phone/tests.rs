@@ -173,3 +173,36 @@ fn same_number_compares_texts_then_numbers() {
         "030... is not a German number in the US"
     );
 }
+
+#[test]
+fn the_cache_agrees_with_same_number_and_parses_each_text_once() {
+    let opts = PhoneOptions::with_region("US");
+    let texts = [
+        "+1 425 555 0100",
+        " (425) 555-0100 ",
+        "+14255550100",
+        "+1 206 555 0100",
+        "not a number",
+        "",
+        "+44 20 7946 0958",
+        "020 7946 0958",
+        "+1 425 555 0100 x12",
+    ];
+    let mut cache = E164Cache::new(&opts);
+    for a in texts {
+        for b in texts {
+            assert_eq!(
+                cache.same_number(a, b),
+                same_number(a, b, &opts),
+                "{a:?} vs {b:?}"
+            );
+            assert_eq!(
+                cache.normalize(a).map(str::to_owned),
+                normalize_e164(a, &opts)
+            );
+        }
+    }
+    // One entry per distinct trimmed text that differed from another, however often it was compared.
+    let distinct: std::collections::HashSet<&str> = texts.iter().map(|t| t.trim()).collect();
+    assert_eq!(cache.forms.len(), distinct.len());
+}

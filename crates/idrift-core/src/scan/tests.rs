@@ -150,6 +150,7 @@ pub(crate) fn snap(
         tenant_sync: Some(features(true, false)),
         exo_recipients: Some(recipients),
         exo_users: Some(users),
+        ..Snapshot::default()
     }
 }
 

@@ -65,6 +65,33 @@ fn unique_keys_folds_case_when_asked() {
         .map(|e| e.to_string())
         .unwrap_or_default();
     assert!(e.contains("duplicate key \"MobilePhone\""), "{e}");
+    // An escaped key (not borrowed from the input) is compared like any other.
+    let e = serde_json::from_str::<Folded>(r#"{"mobilePhone":"1","Mobile\u0050hone":"2"}"#)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("duplicate key \"MobilePhone\""), "{e}");
+    // Past the keys compared one by one, a hash set: a repeat of the first key, or of the last, found.
+    let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+    let many = format!("{{{}}}", keys.join(","));
+    assert!(serde_json::from_str::<Folded>(&many).is_ok());
+    for repeat in ["K0", "k31", "k32", "K99"] {
+        let text = format!("{{{},\"{repeat}\":0}}", keys.join(","));
+        let e = serde_json::from_str::<Folded>(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains(&format!("duplicate key \"{repeat}\"")),
+            "{repeat}: {e}"
+        );
+    }
+    // Through a reader (keys copied, never borrowed): the same.
+    let e = serde_json::from_reader::<_, Folded>(r#"{"a":1,"b":2,"A":3}"#.as_bytes())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("duplicate key \"A\""), "{e}");
 }
 
 #[test]

@@ -70,6 +70,7 @@ fn alice() -> OnPremUser {
         remote_recipient_type: Some(4),
         recipient_display_type: Some(-2_147_483_642),
         when_changed: Some("20261125143005.0Z".into()),
+        critical_system_object: false,
     }
 }
 
@@ -653,4 +654,58 @@ fn a_version_line_after_leading_comments_in_a_large_input_is_read() {
         input.push_str(&format!("\ndn: CN=U{i},DC=x\nobjectClass: user\n"));
     }
     assert_eq!(parse_users(&input).unwrap().users.len(), 20_000);
+}
+
+#[test]
+fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
+    use super::{ReadError, read_users_each_slice, read_users_each_utf8};
+    let input = many_users(12_000);
+    let mut streamed = Vec::new();
+    let warnings = read_users_each_utf8(
+        Trickle {
+            data: input.as_bytes(),
+            n: 4093,
+        },
+        |u| streamed.push(u),
+    )
+    .unwrap();
+    let want = read_users(input.as_bytes()).unwrap();
+    assert_eq!(streamed, want.users);
+    assert_eq!(warnings, want.warnings);
+    let mut sliced = Vec::new();
+    read_users_each_slice(input.as_bytes(), |u| sliced.push(u)).unwrap();
+    assert_eq!(sliced, want.users);
+    // A Windows-1252 byte in a comment deep in the input (where the parser looks at nothing) still stops
+    // the read: the caller decodes the whole file.
+    let mut bytes = input.into_bytes();
+    let at = bytes.len() * 3 / 4;
+    let comment = at + bytes[at..].windows(6).position(|w| w == b"# user").unwrap();
+    bytes.splice(comment + 2..comment + 2, b"caf\xe9 ".iter().copied());
+    let got = read_users_each_utf8(bytes.as_slice(), |_| {});
+    assert!(matches!(got, Err(ReadError::NotUtf8 { .. })), "{got:?}");
+    // The plain reader reads it (the comment is skipped), as it always did.
+    assert_eq!(read_users(bytes.as_slice()).unwrap().users.len(), 12_000);
+}
+
+#[test]
+fn is_critical_system_object_is_read_and_written_back() {
+    let input = "dn: CN=krbtgt,CN=Users,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: TRUE\n\n\
+                 dn: CN=Bob,CN=Users,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: FALSE\n";
+    let users = parse_users(input).unwrap().users;
+    assert!(users[0].critical_system_object);
+    assert!(!users[1].critical_system_object);
+    let mut out = Vec::new();
+    write_users(&mut out, &users).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text.matches("isCriticalSystemObject: TRUE").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(parse_users(&text).unwrap().users, users);
+    check_err(
+        "dn: CN=x,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: yes\n",
+        3,
+        "TRUE or FALSE",
+    );
 }

@@ -1,7 +1,7 @@
 //! Tests of the in-place LDIF editor: a real-world-shaped export (comments, folded lines, base64 values,
 //! groups and contacts, attributes idrift does not model) keeps every byte but the lines written.
 
-use super::{AttrValues, EntryEdit, patch, places};
+use super::{AttrValues, EntryEdit, patch, places, rename};
 use crate::ldif::parse_users;
 
 /// An export in the shape `ldifde -f` and `ldapsearch -LLL` give: a header comment, `version:`, users with
@@ -289,4 +289,32 @@ fn a_removed_attribute_put_back_at_its_place_restores_every_byte() {
     };
     let text = String::from_utf8(patch(RICH.as_bytes(), &[far]).unwrap()).unwrap();
     assert!(text.contains("whenChanged: 20261120093000.0Z\nmobile: +46 70 555 0120\n\n# A group"));
+}
+
+#[test]
+fn a_rename_changes_only_the_dn_line() {
+    let old_dn = "CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test";
+    let new_dn = "CN=Oskar Lindqvist,OU=Moved,DC=fabrikam,DC=test";
+    let out = rename(RICH.as_bytes(), &old_dn.to_lowercase(), new_dn).unwrap();
+    let expected = RICH.replacen(&format!("dn: {old_dn}\n"), &format!("dn: {new_dn}\n"), 1);
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
+    let users = parse_users(std::str::from_utf8(&out).unwrap())
+        .unwrap()
+        .users;
+    assert!(users.iter().any(|u| u.distinguished_name == new_dn));
+    // Back again: every byte as it was.
+    assert_eq!(rename(&out, new_dn, old_dn).unwrap(), RICH.as_bytes());
+    // A DN that is not a safe string is written in base64; CRLF line ends stay.
+    let crlf = RICH.replace('\n', "\r\n");
+    let out = rename(
+        crlf.as_bytes(),
+        old_dn,
+        "CN=Öskar,OU=Moved,DC=fabrikam,DC=test",
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\r\ndn:: "), "{text}");
+    assert_eq!(text.matches('\n').count(), crlf.matches('\n').count());
+    assert!(rename(RICH.as_bytes(), "CN=Nobody,DC=x", new_dn).is_err());
+    assert!(rename(RICH.as_bytes(), old_dn, "CN=a\0b").is_err());
 }

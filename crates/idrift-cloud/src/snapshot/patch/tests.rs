@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{JsonEdit, patch};
+use super::{JsonEdit, append, patch, patch_by, remove};
 use crate::snapshot::{read_tenant_sync, read_users};
 
 /// A Graph page as an export script saves it: `@odata` keys, properties idrift does not model, nested
@@ -141,4 +141,85 @@ fn an_unknown_id_and_broken_json_are_errors() {
     assert!(!err.message.is_empty());
     let deep = "[".repeat(10_000);
     assert!(patch(deep.as_bytes(), &[]).is_err());
+}
+
+#[test]
+fn removing_objects_keeps_every_other_byte_and_returns_them_as_they_were() {
+    // The last element: the separator before it goes with it.
+    let (out, removed) = remove(GRAPH.as_bytes(), None, &[MIRA.to_owned()]).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let mira_start = GRAPH.find("    {\n      \"id\": \"7F1C").unwrap();
+    let oskar_end = GRAPH[..mira_start].rfind('}').unwrap() + 1;
+    let mira_end = GRAPH.rfind("}\n  ]").unwrap() + 1;
+    assert_eq!(
+        text,
+        format!("{}{}", &GRAPH[..oskar_end], &GRAPH[mira_end..])
+    );
+    assert_eq!(
+        removed,
+        [GRAPH.as_bytes()[mira_start + 4..mira_end].to_vec()]
+    );
+    assert_eq!(read_users(text.as_bytes()).unwrap().len(), 1);
+    // The first element: the separator after it goes with it.
+    let (out, _) = remove(GRAPH.as_bytes(), None, &[OSKAR.to_owned()]).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{}{}",
+            &GRAPH[..GRAPH.find("    {").unwrap()],
+            &GRAPH[mira_start..]
+        )
+    );
+    // Both: an empty array; an unknown id is an error.
+    let (out, removed) =
+        remove(GRAPH.as_bytes(), None, &[OSKAR.to_owned(), MIRA.to_owned()]).unwrap();
+    assert_eq!(removed.len(), 2);
+    assert!(read_users(out.as_slice()).unwrap().is_empty());
+    assert!(remove(GRAPH.as_bytes(), None, &["nobody".to_owned()]).is_err());
+}
+
+#[test]
+fn appended_objects_keep_their_bytes_and_the_array_s_layout() {
+    let (rest, removed) = remove(GRAPH.as_bytes(), None, &[MIRA.to_owned()]).unwrap();
+    // Put back at the end of the array: the original bytes again.
+    assert_eq!(append(&rest, &removed).unwrap(), GRAPH.as_bytes());
+    // Into an empty array, a bare array, and an empty Graph page.
+    for empty in ["[\n]\n", "[]", "{\"value\": []}"] {
+        let out = append(empty.as_bytes(), &removed).unwrap();
+        let users = read_users(out.as_slice()).unwrap();
+        assert_eq!(users.len(), 1, "{empty}: {}", String::from_utf8_lossy(&out));
+        assert_eq!(users[0].id.to_lowercase(), MIRA);
+    }
+    assert_eq!(
+        append(b"[\n]\n", &removed).unwrap(),
+        [b"[\n".as_slice(), &removed[0], b"\n]\n"].concat()
+    );
+    assert!(append(b"{\"a\": 1}", &removed).is_err());
+}
+
+#[test]
+fn patch_by_finds_objects_by_another_key() {
+    let exo = r#"[{"Identity": "a", "ExternalDirectoryObjectId": "X1", "IsDirSynced": true},
+ {"Identity": "b", "ExternalDirectoryObjectId": "x2"}]"#;
+    let edit = JsonEdit {
+        id: "x1".to_owned(),
+        path: vec!["IsSoftDeleted".to_owned()],
+        value: json!(true),
+    };
+    let out = patch_by(
+        exo.as_bytes(),
+        "ExternalDirectoryObjectId",
+        std::slice::from_ref(&edit),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        exo.replace(
+            "\"IsDirSynced\": true}",
+            "\"IsDirSynced\": true, \"IsSoftDeleted\": true}"
+        )
+    );
+    // The id-keyed patch does not see it.
+    assert!(patch(exo.as_bytes(), &[edit]).is_err());
 }
