@@ -316,12 +316,8 @@ struct Notes {
 
 impl Notes {
     fn add(&mut self, space: Space, attr: u8, value: &str) {
-        let key = if space == Space::Address && attr == index::PROXY {
-            address::smtp_part(value).unwrap_or(value)
-        } else {
-            value
-        };
-        if key.trim().is_empty() {
+        let key = index::key_of(space, attr, value);
+        if key.is_empty() {
             return;
         }
         let start = len32(&self.text);
@@ -331,6 +327,7 @@ impl Notes {
             attr,
             start,
             len: len32(value),
+            hash: index::key_hash(space, key),
         });
     }
 }

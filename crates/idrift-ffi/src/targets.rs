@@ -218,6 +218,13 @@ fn one_of<L>(
     Ok(())
 }
 
+fn completeness(allow_incomplete: bool, allow_empty: bool) -> source::Completeness {
+    source::Completeness {
+        allow_incomplete,
+        allow_empty,
+    }
+}
+
 /// The request's `Source` as the application's [`source::SourceSpec`]: paths checked to be absolute, a live
 /// part and its file never both.
 pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::SourceSpec, CallError> {
@@ -228,7 +235,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             path,
             exo,
             exo_users,
+            allow_incomplete,
+            allow_empty,
         } => {
+            spec.completeness = completeness(*allow_incomplete, *allow_empty);
             spec.base = Some(Base::Snapshot(owned(op, "Source.Path", path)?));
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
             spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
@@ -238,7 +248,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             entra,
             exo,
             exo_users,
+            allow_incomplete,
+            allow_empty,
         } => {
+            spec.completeness = completeness(*allow_incomplete, *allow_empty);
             spec.ad = optional(op, "Source.Ad", ad.as_ref())?.map(AdSource::File);
             spec.entra = optional(op, "Source.Entra", entra.as_ref())?.map(EntraSource::File);
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
@@ -254,7 +267,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_file,
             exo_users_file,
             cloud,
+            allow_incomplete,
+            allow_empty,
         } => {
+            spec.completeness = completeness(*allow_incomplete, *allow_empty);
             one_of(
                 op,
                 "Active Directory (Source.Ad, Source.AdFile)",

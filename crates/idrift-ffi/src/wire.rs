@@ -123,6 +123,13 @@ pub(crate) enum SourceSpec {
         /// Exchange Online `Get-User` JSON, replacing the directory's `exo-users.json`.
         #[serde(default)]
         exo_users: Option<PathBuf>,
+        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
+        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
+        #[serde(default)]
+        allow_incomplete: bool,
+        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
+        #[serde(default)]
+        allow_empty: bool,
     },
     /// Live directories, each part optional and each replaceable by an export file: the CLI's
     /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
@@ -154,6 +161,13 @@ pub(crate) enum SourceSpec {
         /// The app registration for Graph and Exchange Online.
         #[serde(default)]
         cloud: Option<Box<CloudSpec>>,
+        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
+        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
+        #[serde(default)]
+        allow_incomplete: bool,
+        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
+        #[serde(default)]
+        allow_empty: bool,
     },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
@@ -169,6 +183,13 @@ pub(crate) enum SourceSpec {
         /// Exchange Online `Get-User` JSON.
         #[serde(default)]
         exo_users: Option<PathBuf>,
+        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
+        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
+        #[serde(default)]
+        allow_incomplete: bool,
+        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
+        #[serde(default)]
+        allow_empty: bool,
     },
 }
 

@@ -37,6 +37,25 @@ function ConvertTo-DriftCsvEncoding {
     }
 }
 
+function Add-DriftCompleteness {
+    # -AllowIncomplete and -AllowEmpty, when the command was given them, as the Source's AllowIncomplete and
+    # AllowEmpty (the idrift CLI's --allow-incomplete and --allow-empty).
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [hashtable] $Source,
+
+        [Parameter(Mandatory)]
+        [System.Collections.IDictionary] $BoundParameters
+    )
+
+    foreach ($name in @('AllowIncomplete', 'AllowEmpty')) {
+        if ($BoundParameters.ContainsKey($name) -and [bool] $BoundParameters[$name]) {
+            $Source[$name] = $true
+        }
+    }
+}
+
 function ConvertTo-DriftSource {
     [CmdletBinding()]
     [OutputType([hashtable])]
@@ -83,6 +102,7 @@ function ConvertTo-DriftSource {
         return @{ Kind = 'Demo' }
     }
     if ($null -ne $source) {
+        Add-DriftCompleteness -Source $source -BoundParameters $BoundParameters
         if (& $has 'ExoRecipientsPath') {
             $source['Exo'] = Resolve-DriftPath -Path $BoundParameters['ExoRecipientsPath'] -Cmdlet $Cmdlet
         }
@@ -109,7 +129,12 @@ function Resolve-DriftSource {
         return $source
     }
     if ($null -ne $script:DriftSession) {
-        return (Get-DriftSessionSource)
+        # A copy: the command's -AllowIncomplete/-AllowEmpty hold for this request only.
+        $session = Get-DriftSessionSource
+        if ($session.Kind -ne 'Demo') {
+            Add-DriftCompleteness -Source $session -BoundParameters $BoundParameters
+        }
+        return $session
     }
     $exception = New-Object -TypeName 'System.InvalidOperationException' -ArgumentList 'No data source: run Connect-Drift -SnapshotPath <directory> (or -Demo) first, or pass -SnapshotPath, -AdPath with -EntraPath, or -Demo to this command.'
     $record = New-Object -TypeName 'System.Management.Automation.ErrorRecord' -ArgumentList @(

@@ -32,6 +32,13 @@ function Compare-DriftDirSyncOverrides {
     .PARAMETER Demo
     Uses the demo snapshot built into the library.
 
+    .PARAMETER AllowIncomplete
+    Reads a Graph export whose last page still carries @odata.nextLink, with a warning, instead of refusing
+    it as incomplete (the idrift CLI's --allow-incomplete), for this command's source or the Connect-Drift one.
+
+    .PARAMETER AllowEmpty
+    Reads an AD or Entra source that holds no user, with a warning, instead of refusing it (--allow-empty).
+
     .PARAMETER OutputPath
     Where to write the CSV: an existing directory (the ADSyncTools file name is used inside it) or a file
     path. Defaults to the current file-system location.
@@ -96,6 +103,10 @@ function Compare-DriftDirSyncOverrides {
         [string] $EntraPath,
 
         [switch] $Demo,
+
+        [switch] $AllowIncomplete,
+
+        [switch] $AllowEmpty,
 
         [ValidateNotNullOrEmpty()]
         [string] $OutputPath,

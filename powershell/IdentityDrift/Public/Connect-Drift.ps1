@@ -117,6 +117,14 @@ function Connect-Drift {
     The longest one Microsoft Graph or Exchange Online request may take, retries and waits included (1 to
     3600; default 60), as the idrift CLI's --timeout.
 
+    .PARAMETER AllowIncomplete
+    Reads a Graph export whose last page still carries @odata.nextLink (one saved page of a longer list), with
+    a warning, instead of refusing it as incomplete (the idrift CLI's --allow-incomplete).
+
+    .PARAMETER AllowEmpty
+    Reads an AD or Entra source that holds no user (an export or a live read), with a warning, instead of
+    refusing it (the idrift CLI's --allow-empty).
+
     .PARAMETER ProfileName
     The name of a profile in the configuration file ([profiles.NAME]); -Profile works too.
 
@@ -259,6 +267,18 @@ function Connect-Drift {
         [ValidateRange(1, 3600)]
         [int] $TimeoutSeconds,
 
+        [Parameter(ParameterSetName = 'Snapshot')]
+        [Parameter(ParameterSetName = 'Files')]
+        [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
+        [switch] $AllowIncomplete,
+
+        [Parameter(ParameterSetName = 'Snapshot')]
+        [Parameter(ParameterSetName = 'Files')]
+        [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
+        [switch] $AllowEmpty,
+
         [Parameter(Mandatory, ParameterSetName = 'Profile')]
         [Alias('Profile')]
         [ValidateNotNullOrEmpty()]
@@ -363,6 +383,9 @@ function Connect-Drift {
             'Files' { "$($source.Ad) and $($source.Entra)" }
             default { 'the demo snapshot' }
         }
+    }
+    if ($source.Kind -ne 'Demo') {
+        Add-DriftCompleteness -Source $source -BoundParameters $PSBoundParameters
     }
     if (-not $PSCmdlet.ShouldProcess($description, 'Use as the IdentityDrift data source for this session')) {
         return

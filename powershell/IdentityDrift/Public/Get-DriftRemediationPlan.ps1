@@ -53,6 +53,13 @@ function Get-DriftRemediationPlan {
     .PARAMETER Demo
     Uses the demo snapshot built into the library.
 
+    .PARAMETER AllowIncomplete
+    Reads a Graph export whose last page still carries @odata.nextLink, with a warning, instead of refusing
+    it as incomplete (the idrift CLI's --allow-incomplete), for this command's source or the Connect-Drift one.
+
+    .PARAMETER AllowEmpty
+    Reads an AD or Entra source that holds no user, with a warning, instead of refusing it (--allow-empty).
+
     .EXAMPLE
     Get-DriftRemediationPlan testduplicate@contoso.com | Select-Object -ExpandProperty Options
 
@@ -111,7 +118,11 @@ function Get-DriftRemediationPlan {
         [ValidateNotNullOrEmpty()]
         [string] $ExoUsersPath,
 
-        [switch] $Demo
+        [switch] $Demo,
+
+        [switch] $AllowIncomplete,
+
+        [switch] $AllowEmpty
     )
 
     begin {

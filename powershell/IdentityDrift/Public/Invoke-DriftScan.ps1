@@ -57,6 +57,13 @@ function Invoke-DriftScan {
     .PARAMETER Demo
     Uses the demo snapshot built into the library.
 
+    .PARAMETER AllowIncomplete
+    Reads a Graph export whose last page still carries @odata.nextLink, with a warning, instead of refusing
+    it as incomplete (the idrift CLI's --allow-incomplete), for this command's source or the Connect-Drift one.
+
+    .PARAMETER AllowEmpty
+    Reads an AD or Entra source that holds no user, with a warning, instead of refusing it (--allow-empty).
+
     .EXAMPLE
     Invoke-DriftScan -SnapshotPath .\snapshot-2026-11-25 -MinimumSeverity High
 
@@ -115,7 +122,11 @@ function Invoke-DriftScan {
         [ValidateNotNullOrEmpty()]
         [string] $ExoUsersPath,
 
-        [switch] $Demo
+        [switch] $Demo,
+
+        [switch] $AllowIncomplete,
+
+        [switch] $AllowEmpty
     )
 
     $source = Resolve-DriftSource -BoundParameters $PSBoundParameters -Cmdlet $PSCmdlet

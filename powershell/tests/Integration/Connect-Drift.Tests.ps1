@@ -32,4 +32,21 @@ Describe 'Connect-Drift against the native library' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'IdentityDrift.Read*'
         Get-DriftConnection | Should -BeNullOrEmpty
     }
+
+    It 'refuses an empty AD export unless -AllowEmpty, and then warns' {
+        $ad = Join-Path -Path $TestDrive -ChildPath 'empty.ldif'
+        Set-Content -LiteralPath $ad -Value '' -NoNewline
+        $entra = Join-Path -Path $demoDir -ChildPath 'entra-users.json'
+        $null = Connect-Drift -AdPath $ad -EntraPath $entra -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike '*holds no user*'
+        Get-DriftConnection | Should -BeNullOrEmpty
+
+        $connection = Connect-Drift -AdPath $ad -EntraPath $entra -AllowEmpty -WarningVariable warned -WarningAction SilentlyContinue
+        $connection.OnPremUsers | Should -Be 0
+        $connection.CloudUsers | Should -Be $golden.Ok.CloudUsers
+        ($warned -join "`n") | Should -BeLike '*empty sources allowed*'
+        # The session keeps the allowance: later commands read the same source.
+        $rows = @(Compare-DriftDirSyncOverrides -NoCsv)
+        $rows.Count | Should -Be 0
+    }
 }

@@ -47,6 +47,8 @@ pub(super) struct Note {
     pub(super) attr: u8,
     pub(super) start: u32,
     pub(super) len: u32,
+    /// [`key_hash`] of the value, computed where the object is checked (on any thread).
+    pub(super) hash: u32,
 }
 
 /// A checked object: its class and its text (DN, then cn, then the noted values).
@@ -80,7 +82,7 @@ fn slice(text: &str, start: u32, len: u32) -> &str {
 }
 
 /// The key of a value: an SMTP proxy address without its prefix, trimmed.
-fn key_of(space: Space, attr: u8, value: &str) -> &str {
+pub(super) fn key_of(space: Space, attr: u8, value: &str) -> &str {
     let key = if space == Space::Address && attr == PROXY {
         address::smtp_part(value).unwrap_or(value)
     } else {
@@ -113,6 +115,19 @@ fn lower_eq(key: &str, lower: &str) -> bool {
     }
 }
 
+/// The 32-bit hash of a key (already [`key_of`]) in its namespace, lower-cased without case mattering.
+/// The same everywhere: the hasher's seed is fixed.
+pub(super) fn key_hash(space: Space, key: &str) -> u32 {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|s| {
+        let mut lower = s.borrow_mut();
+        lower_into(key, &mut lower);
+        FixedState::default().hash_one((space, lower.as_str())) as u32
+    })
+}
+
 /// The index.
 #[derive(Debug, Default)]
 pub(super) struct Index {
@@ -121,7 +136,6 @@ pub(super) struct Index {
     /// The first holder of each key (in `entries`) and the key's hash, per namespace.
     table: HashTable<(u32, u32)>,
     scratch: String,
-    hasher: FixedState,
 }
 
 /// A 64-bit hash from the 32 bits kept, with different bits for the bucket and the tag.
@@ -159,15 +173,19 @@ impl Index {
         if key.is_empty() {
             return;
         }
+        // The hash (namespace included) was computed with the object's checks; the key is lower-cased
+        // here only when a holder with the same hash is found.
+        let h = n.hash;
         let mut scratch = std::mem::take(&mut self.scratch);
-        lower_into(key, &mut scratch);
-        // The namespace is part of the key's hash.
-        let h = self.hasher.hash_one((n.space, scratch.as_str())) as u32;
+        scratch.clear();
         let index = u32::try_from(self.entries.len()).unwrap_or(NONE);
         let (objects, entries) = (&self.objects, &mut self.entries);
         let found = self.table.find(spread(h), |&(first, fh)| {
             fh == h
                 && entries.get(first as usize).is_some_and(|e| {
+                    if scratch.is_empty() {
+                        lower_into(key, &mut scratch);
+                    }
                     e.space == n.space
                         && objects.get(e.object as usize).is_some_and(|o| {
                             lower_eq(

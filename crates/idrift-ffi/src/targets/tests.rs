@@ -66,3 +66,35 @@ fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
         "{err}"
     );
 }
+
+#[test]
+fn an_empty_export_is_refused_unless_the_source_allows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = dir.path().join("ad.ldif");
+    std::fs::write(&ad, "").unwrap();
+    let entra = dir.path().join("entra.json");
+    std::fs::write(
+        &entra,
+        r#"{"value":[{"id":"1","userPrincipalName":"a@x"}]}"#,
+    )
+    .unwrap();
+    let json = |allow: bool| {
+        format!(
+            r#"{{"Kind":"Files","Ad":{:?},"Entra":{:?},"AllowEmpty":{allow}}}"#,
+            ad.display().to_string(),
+            entra.display().to_string()
+        )
+    };
+    let err = load("Test", &source(&json(false)), LoadProfile::Full).unwrap_err();
+    assert!(err.to_string().contains("holds no user"), "{err}");
+    let loaded = load("Test", &source(&json(true)), LoadProfile::Full).unwrap();
+    assert_eq!(loaded.snapshot.cloud.len(), 1);
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.contains("empty sources allowed")),
+        "{:?}",
+        loaded.warnings
+    );
+}
