@@ -216,19 +216,17 @@ fn rows_of(op: &'static str, rows: Vec<WireRow>) -> Result<Vec<FixRow>, CallErro
         .collect()
 }
 
+/// Opens what `Lint.Fix` (and the undo of its journal) writes to, through
+/// [`idrift_app::source::open_lint_target`] (as the CLI does), with the warnings of its settings.
 pub(crate) fn open_target(
     op: &'static str,
     source: &SourceSpec,
-) -> Result<Box<dyn LintTarget>, CallError> {
-    match ad_side(op, source)? {
-        AdSide::File(p) => Ok(Box::new(idrift_app::lint::file_target(p)?)),
-        AdSide::Dc(spec) => {
-            let (cfg, _) = ldap_config(op, spec)?;
-            let url = spec.url.trim().to_owned();
-            let t = runtime::block_on(async { idrift_app::lint::live_target(&url, &cfg).await })??;
-            Ok(Box::new(t))
-        }
-    }
+) -> Result<(Box<dyn LintTarget>, Vec<String>), CallError> {
+    let spec = crate::targets::spec(op, source)?;
+    Ok(runtime::block_on(idrift_app::source::open_lint_target(
+        &spec,
+        &crate::targets::resolver(),
+    ))??)
 }
 
 pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
@@ -240,7 +238,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
         (None, None) => return Err(invalid(OP, "give FromCsv or Rows")),
     };
     let mut plan = idrift_app::lint::plan_fixes(&rows);
-    let target = open_target(OP, &args.source)?;
+    let (target, warnings) = open_target(OP, &args.source)?;
     if args.write.apply && !args.only.is_empty() {
         plan.spec
             .ops
@@ -277,7 +275,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
         out.undo_ldif_path = run.undo_ldif;
         out.report = Some(run.report);
     }
-    crate::wire::encode_ok(&out, &[])
+    crate::wire::encode_ok(&out, &warnings)
         .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
