@@ -384,7 +384,7 @@ pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPla
         let dn_line = parse_logical(text, pos, next, line_no)?;
         let eol = line_end(&text[pos..next]);
         // Per attribute asked for (by its index in `names`): its lines' places and spans.
-        let mut at: Vec<(usize, Vec<(usize, usize, usize)>)> = Vec::new();
+        let mut at: Vec<(usize, Spans)> = Vec::new();
         let change = is_change_record(text, next, text.len());
         let (mut p, mut index) = (next, 1usize);
         line_no += lines;
@@ -436,6 +436,10 @@ pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPla
     }
     Ok(found)
 }
+
+/// Each logical line of an attribute in a record: its place (the number of the record's lines before it),
+/// start and end.
+type Spans = Vec<(usize, usize, usize)>;
 
 /// Whether the logical lines `spans` (place, start, end) of the attribute `name` are exactly what [`patch`]
 /// writes for their values: in a row, one line per value in the writer's form, each ending with `eol`.
