@@ -36,6 +36,10 @@ pub struct Loaded {
     pub snapshot: Snapshot,
     /// Human-readable warnings, each naming its file and line.
     pub warnings: Vec<String>,
+    /// No source anchor was named and most cloud users' `onPremisesImmutableId` values are not base64 GUIDs:
+    /// Entra Connect seems to use a custom source anchor. [`Loaded::warnings`] says so; a front end adds how
+    /// its user names the anchor.
+    pub custom_anchor_suspected: bool,
 }
 
 /// Which user attributes a command reads. A loader given a profile drops the others from each user as
@@ -453,6 +457,7 @@ fn load_pair_and<T: Send>(
             cloud,
             ..Snapshot::default()
         },
+        custom_anchor_suspected: false,
         warnings,
     };
     Ok((loaded, then_value))

@@ -178,6 +178,7 @@ pub async fn load(
             .filter_map(|u| u.on_premises_immutable_id.as_deref()),
     ) {
         loaded.warnings.push(w);
+        loaded.custom_anchor_suspected = true;
     }
     warnings.append(&mut loaded.warnings);
     loaded.warnings = warnings;
