@@ -71,6 +71,7 @@ fn alice() -> OnPremUser {
         recipient_display_type: Some(-2_147_483_642),
         when_changed: Some("20261125143005.0Z".into()),
         critical_system_object: false,
+        custom_anchor: None,
     }
 }
 
