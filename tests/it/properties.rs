@@ -558,6 +558,7 @@ fn ldif_readers_never_panic() {
                     name: "mobile".to_owned(),
                     values: vec![b"+1 555 0100".to_vec()],
                     at: None,
+                    lines: Vec::new(),
                 }],
             };
             if let Ok(patched) = idrift_ldap::ldif_patch::patch(&bytes, std::slice::from_ref(&edit))
@@ -857,6 +858,7 @@ fn long_ldif_folding_reads_linearly() {
                 name: "mobile".to_owned(),
                 values: vec![b"+1 555 0100".to_vec()],
                 at: None,
+                lines: Vec::new(),
             }],
         };
         let patched = idrift_ldap::ldif_patch::patch(bytes, &[edit]).unwrap();
