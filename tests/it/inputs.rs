@@ -378,7 +378,11 @@ fn upns(rows: &serde_json::Value) -> Vec<String> {
 fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let ad = write(dir.path(), "ad.ldif", ad_with_anchors().as_bytes());
-    let by_id = write(dir.path(), "by-id.json", entra_anchored("E1001", "E1002").as_bytes());
+    let by_id = write(
+        dir.path(),
+        "by-id.json",
+        entra_anchored("E1001", "E1002").as_bytes(),
+    );
 
     // Without the flag nobody is matched: the warning says why and the CLI names the flag.
     let r = compare(&["--ad", &ad, "--entra", &by_id]);
@@ -386,8 +390,7 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(upns(&out["Rows"]).is_empty(), "{out}");
     assert!(
-        r.stderr.contains("custom source anchor")
-            && r.stderr.contains("--source-anchor ATTRIBUTE"),
+        r.stderr.contains("custom source anchor") && r.stderr.contains("--source-anchor ATTRIBUTE"),
         "{}",
         r.stderr
     );
@@ -396,7 +399,14 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
     // drifting mobile of Zoë is found, in every encoding of the export.
     for enc in ALL {
         let ad = write(dir.path(), "ad-enc.ldif", &encode(&ad_with_anchors(), enc));
-        let r = compare(&["--ad", &ad, "--entra", &by_id, "--source-anchor", "employeeID"]);
+        let r = compare(&[
+            "--ad",
+            &ad,
+            "--entra",
+            &by_id,
+            "--source-anchor",
+            "employeeID",
+        ]);
         assert_eq!(r.code, ExitCode::SUCCESS, "{enc:?}: {}", r.stderr);
         assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
         let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -404,8 +414,19 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
         assert_eq!(out["Summary"]["Matched"], 2, "{enc:?}: {out}");
     }
     // The value is compared as it is: another case is another anchor.
-    let lower = write(dir.path(), "lower.json", entra_anchored("e1001", "E1002").as_bytes());
-    let r = compare(&["--ad", &ad, "--entra", &lower, "--source-anchor", "employeeid"]);
+    let lower = write(
+        dir.path(),
+        "lower.json",
+        entra_anchored("e1001", "E1002").as_bytes(),
+    );
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &lower,
+        "--source-anchor",
+        "employeeid",
+    ]);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(out["Summary"]["Matched"], 1, "{out}");
 
@@ -419,27 +440,57 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
         )
         .as_bytes(),
     );
-    let r = compare(&["--ad", &ad, "--entra", &by_sid, "--source-anchor", "objectSid"]);
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_sid,
+        "--source-anchor",
+        "objectSid",
+    ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{out}");
 
     // Naming an attribute no user has says so instead of a silent zero.
-    let r = compare(&["--ad", &ad, "--entra", &by_id, "--source-anchor", "employeeNumber"]);
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeNumber",
+    ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     assert!(
-        r.stderr.contains("no Active Directory user has a value of employeeNumber"),
+        r.stderr
+            .contains("no Active Directory user has a value of employeeNumber"),
         "{}",
         r.stderr
     );
     // A name that is no attribute is refused.
-    let r = compare(&["--ad", &ad, "--entra", &by_id, "--source-anchor", "employee ID"]);
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employee ID",
+    ]);
     assert_ne!(r.code, ExitCode::SUCCESS);
     assert!(r.stderr.contains("not an attribute name"), "{}", r.stderr);
 
     // The scan, a snapshot directory, a profile and the dirsync writers match the same way.
     let r = idrift(&[
-        "scan", "--ad", &ad, "--entra", &by_id, "--source-anchor", "employeeID", "--format", "json",
+        "scan",
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeID",
+        "--format",
+        "json",
     ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -447,7 +498,11 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
     let snap = dir.path().join("snap");
     std::fs::create_dir(&snap).unwrap();
     std::fs::write(snap.join("ad.ldif"), ad_with_anchors()).unwrap();
-    std::fs::write(snap.join("entra-users.json"), entra_anchored("E1001", "E1002")).unwrap();
+    std::fs::write(
+        snap.join("entra-users.json"),
+        entra_anchored("E1001", "E1002"),
+    )
+    .unwrap();
     let snap = snap.display().to_string();
     let r = compare(&["--snapshot", &snap, "--source-anchor", "employeeID"]);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -455,18 +510,30 @@ fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
     let config = write(
         dir.path(),
         "config.toml",
-        format!(
-            "[profiles.anchored]\nad = {ad:?}\nsource_anchor = \"employeeID\"\n",
-        )
-        .as_bytes(),
+        format!("[profiles.anchored]\nad = {ad:?}\nsource_anchor = \"employeeID\"\n",).as_bytes(),
     );
-    let r = compare(&["--config", &config, "--profile", "anchored", "--entra", &by_id]);
+    let r = compare(&[
+        "--config",
+        &config,
+        "--profile",
+        "anchored",
+        "--entra",
+        &by_id,
+    ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{out}");
     let r = idrift(&[
-        "dirsync", "persist", "--ad", &ad, "--entra", &by_id, "--source-anchor", "employeeID",
-        "--format", "json",
+        "dirsync",
+        "persist",
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeID",
+        "--format",
+        "json",
     ]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
     assert!(r.stdout.contains("zoe@contoso.com"), "{}", r.stdout);

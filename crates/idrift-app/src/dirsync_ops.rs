@@ -936,10 +936,11 @@ pub fn bypass_preview(
             ad_read_incomplete,
         };
     }
-    let explanations: HashMap<String, String> = sync_model::predict_all(on_prem, cloud, features, anchor)
-        .into_iter()
-        .map(|p| (p.object_id, p.explanation))
-        .collect();
+    let explanations: HashMap<String, String> =
+        sync_model::predict_all(on_prem, cloud, features, anchor)
+            .into_iter()
+            .map(|p| (p.object_id, p.explanation))
+            .collect();
     let users = rows
         .into_iter()
         .map(|r| {

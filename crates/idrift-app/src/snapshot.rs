@@ -549,7 +549,8 @@ fn load_dir_inner(
         }
         Ok(extra)
     };
-    let (mut loaded, extra) = load_pair_and(&ad, &entra, profile, completeness, anchor, optional_files)?;
+    let (mut loaded, extra) =
+        load_pair_and(&ad, &entra, profile, completeness, anchor, optional_files)?;
     loaded.snapshot.tenant_sync = extra.tenant_sync;
     loaded.snapshot.exo_recipients = extra.exo_recipients;
     loaded.snapshot.exo_users = extra.exo_users;

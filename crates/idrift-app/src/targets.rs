@@ -106,11 +106,22 @@ pub fn demo_writers() -> Result<WriteTargets, AppError> {
     })
 }
 
-/// A snapshot directory, both sides, rewritten in place; its users are matched by `anchor`.
+/// A snapshot directory, both sides, rewritten in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_dir`].
-pub fn snapshot_writers(dir: &Path, anchor: &AnchorRead) -> Result<WriteTargets, AppError> {
+pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
+    snapshot_writers_anchored(dir, &AnchorRead::default())
+}
+
+/// [`snapshot_writers`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_dir`].
+pub fn snapshot_writers_anchored(
+    dir: &Path,
+    anchor: &AnchorRead,
+) -> Result<WriteTargets, AppError> {
     if !dir.is_dir() {
         // The reader names what is missing; no lock file is created in a directory that is not there.
         crate::snapshot::load_dir(dir)?;
@@ -156,11 +167,19 @@ pub async fn open_ad_writer(
     })
 }
 
-/// An AD LDIF export, rewritten in place; its users are matched by `anchor`.
+/// An AD LDIF export, rewritten in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_ad_file`].
-pub fn ad_file_writer(
+pub fn ad_file_writer(path: &Path) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
+    ad_file_writer_anchored(path, &AnchorRead::default())
+}
+
+/// [`ad_file_writer`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_ad_file`].
+pub fn ad_file_writer_anchored(
     path: &Path,
     anchor: &AnchorRead,
 ) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {

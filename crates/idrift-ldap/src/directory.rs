@@ -163,13 +163,19 @@ impl LdapDirectory {
         let dedupe = self.base_dns.len() > 1;
         for base in &self.base_dns {
             self.session
-                .search_paged(base, Scope::Subtree, filter, &self.read_attributes(), &mut |tag| {
-                    let user = decode(tag)?.into_user(self.anchor.as_deref())?;
-                    if !dedupe || seen.insert(user.distinguished_name.to_ascii_lowercase()) {
-                        users.push(user);
-                    }
-                    Ok(())
-                })
+                .search_paged(
+                    base,
+                    Scope::Subtree,
+                    filter,
+                    &self.read_attributes(),
+                    &mut |tag| {
+                        let user = decode(tag)?.into_user(self.anchor.as_deref())?;
+                        if !dedupe || seen.insert(user.distinguished_name.to_ascii_lowercase()) {
+                            users.push(user);
+                        }
+                        Ok(())
+                    },
+                )
                 .await?;
         }
         Ok(users)
@@ -213,7 +219,12 @@ impl LdapDirectory {
                 }
                 match self
                     .session
-                    .search_small(dn.trim(), Scope::Base, &self.filter, &self.read_attributes())
+                    .search_small(
+                        dn.trim(),
+                        Scope::Base,
+                        &self.filter,
+                        &self.read_attributes(),
+                    )
                     .await
                 {
                     Ok(tags) => tags

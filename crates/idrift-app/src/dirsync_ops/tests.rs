@@ -57,7 +57,13 @@ fn tenant() -> InMemoryDirectory {
 
 fn rows(dir: &InMemoryDirectory) -> Vec<DirSyncOverrideRow> {
     let s = dir.snapshot();
-    compare_dirsync(&s.on_prem, &s.cloud, &PhoneOptions::default(), Default::default()).rows
+    compare_dirsync(
+        &s.on_prem,
+        &s.cloud,
+        &PhoneOptions::default(),
+        Default::default(),
+    )
+    .rows
 }
 
 fn phones(v: &Value) -> Phones {
@@ -159,8 +165,9 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
             &s.on_prem,
             &s.cloud,
             &SyncFeatures::default(),
-            &PhoneOptions::default()
-        , Default::default())
+            &PhoneOptions::default(),
+            Default::default()
+        )
         .users
         .is_empty()
     );

@@ -862,7 +862,7 @@ fn a_second_rehearsal_of_one_snapshot_is_refused_by_the_lock() {
     let msg = RehearsalTarget::open(&dir).unwrap_err().to_string();
     assert!(msg.contains("still held the lock"), "{msg}");
     assert!(msg.contains(".idrift.lock"), "{msg}");
-    assert!(crate::targets::snapshot_writers(&dir, &Default::default()).is_err());
+    assert!(crate::targets::snapshot_writers(&dir).is_err());
     drop(first);
     RehearsalTarget::open(&dir).unwrap();
 }

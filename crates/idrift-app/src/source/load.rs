@@ -163,7 +163,11 @@ pub async fn load(
     if let Some(attribute) = &anchor.attribute {
         if sides.ad
             && !loaded.snapshot.on_prem.is_empty()
-            && loaded.snapshot.on_prem.iter().all(|u| u.custom_anchor.is_none())
+            && loaded
+                .snapshot
+                .on_prem
+                .iter()
+                .all(|u| u.custom_anchor.is_none())
         {
             loaded.warnings.push(format!(
                 "no Active Directory user has a value of {attribute}, the source anchor: nobody can be \
@@ -247,13 +251,12 @@ fn load_files(f: FileParts) -> Result<(Loaded, Option<Vec<ExoRecipient>>), AppEr
         (None, ad, entra) => {
             let mut loaded = Loaded::default();
             if let Some(p) = ad {
-                let (users, warnings) =
-                    snapshot::load_ad_file_checked(
-                        p,
-                        f.profile,
-                        f.completeness,
-                        f.anchor.as_deref(),
-                    )?;
+                let (users, warnings) = snapshot::load_ad_file_checked(
+                    p,
+                    f.profile,
+                    f.completeness,
+                    f.anchor.as_deref(),
+                )?;
                 loaded.snapshot.on_prem = users;
                 loaded.warnings.extend(warnings);
             }

@@ -17,7 +17,7 @@ pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTa
     let anchor = spec.anchor()?;
     match &spec.base {
         Some(Base::Demo) => return targets::demo_writers(),
-        Some(Base::Snapshot(dir)) => return targets::snapshot_writers(dir, &anchor),
+        Some(Base::Snapshot(dir)) => return targets::snapshot_writers_anchored(dir, &anchor),
         None => {}
     }
     let mut warnings = Vec::new();
@@ -27,7 +27,7 @@ pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTa
             cfg.anchor.clone_from(&anchor.attribute);
             Some(targets::open_ad_writer(s.url.trim(), &cfg).await?)
         }
-        Some(AdSource::File(p)) => Some(targets::ad_file_writer(p, &anchor)?),
+        Some(AdSource::File(p)) => Some(targets::ad_file_writer_anchored(p, &anchor)?),
         None => None,
     };
     let cloud = match &spec.entra {

@@ -29,7 +29,7 @@ fn the_demo_and_a_snapshot_open_both_sides() {
 
     let tmp = tempfile::tempdir().unwrap();
     let dir = demo_dir(tmp.path());
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     assert!(t.ad.is_some() && t.cloud.is_some());
     assert_eq!(
         t.description,
@@ -38,14 +38,14 @@ fn the_demo_and_a_snapshot_open_both_sides() {
             dir.display()
         )
     );
-    assert!(snapshot_writers(&tmp.path().join("none"), &Default::default()).is_err());
+    assert!(snapshot_writers(&tmp.path().join("none")).is_err());
 }
 
 #[test]
 fn export_files_open_one_side_each_and_combine() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = demo_dir(tmp.path());
-    let ad = ad_file_writer(&dir.join(crate::snapshot::AD_FILE), &Default::default()).unwrap();
+    let ad = ad_file_writer(&dir.join(crate::snapshot::AD_FILE)).unwrap();
     let entra = entra_file_writer(&dir.join("entra-users.json")).unwrap();
     assert!(ad.description.starts_with("the AD export "), "{ad:?}");
     assert!(
@@ -75,7 +75,7 @@ async fn writes_through_the_executor_land_in_the_snapshot_files() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = demo_dir(tmp.path());
     let before = load_dir(&dir).unwrap().snapshot;
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let upn = before.on_prem[1].user_principal_name.clone().unwrap();
     let planned = crate::dirsync_ops::plan_ad_edit(
         t.ad.as_deref().unwrap(),

@@ -325,7 +325,10 @@ fn rows_are_sorted_by_upn_case_insensitive_then_dn() {
     // The input order does not matter.
     on_prem.reverse();
     cloud.rotate_left(1);
-    assert_eq!(compare_dirsync(&on_prem, &cloud, &us(), Default::default()).rows, r.rows);
+    assert_eq!(
+        compare_dirsync(&on_prem, &cloud, &us(), Default::default()).rows,
+        r.rows
+    );
 }
 
 #[test]

@@ -723,7 +723,11 @@ fn wide_indices_give_the_same_report() {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let (on_prem, cloud) = generate(&mut rng);
         let narrow = match_with::<u32>(&on_prem, &cloud, Anchor::default());
-        assert_eq!(match_with::<usize>(&on_prem, &cloud, Anchor::default()), narrow, "seed {seed}");
+        assert_eq!(
+            match_with::<usize>(&on_prem, &cloud, Anchor::default()),
+            narrow,
+            "seed {seed}"
+        );
         assert_eq!(match_users(&on_prem, &cloud), narrow, "seed {seed}");
     }
 }
@@ -743,7 +747,11 @@ fn a_custom_anchor_matches_the_attribute_value_and_nothing_else() {
     let on_prem = [a, b, c, d];
     let cloud = [
         entra("c1", Some("E1001"), Some("a@x")),
-        entra("c2", Some(&format!(" {}", iid(9).trim_end_matches('='))), Some("b@x")),
+        entra(
+            "c2",
+            Some(&format!(" {}", iid(9).trim_end_matches('='))),
+            Some("b@x"),
+        ),
         entra("c3", Some(&iid(3)), Some("elsewhere@x")),
         entra("c4", Some("e1001"), None),
     ];
@@ -764,7 +772,10 @@ fn a_custom_anchor_matches_the_attribute_value_and_nothing_else() {
     // The value is compared exactly: another case is another anchor.
     assert_eq!(r.unmatched_on_prem, vec![2, 3]);
     assert_eq!(r.unmatched_cloud, vec![2, 3]);
-    assert_eq!(Anchor::Custom.immutable_id(&on_prem[0]).as_deref(), Some("E1001"));
+    assert_eq!(
+        Anchor::Custom.immutable_id(&on_prem[0]).as_deref(),
+        Some("E1001")
+    );
     assert_eq!(Anchor::Custom.immutable_id(&on_prem[2]), None);
 
     // The default anchor pairs only the objectGUID that is an ImmutableId.

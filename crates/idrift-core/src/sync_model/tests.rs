@@ -504,7 +504,12 @@ fn r12_bypass_preview_lists_rows_whose_cloud_values_would_be_lost() {
         entra(5, Some("7"), Some(&["a"])),
         entra(6, Some("7"), None),
     ];
-    let report = compare_dirsync(&on_prem, &cloud, &PhoneOptions::with_region("US"), Default::default());
+    let report = compare_dirsync(
+        &on_prem,
+        &cloud,
+        &PhoneOptions::with_region("US"),
+        Default::default(),
+    );
     assert_eq!(report.rows.len(), 5);
     let preview = bypass_preview(&report);
     let listed: Vec<(&str, bool)> = preview
@@ -674,7 +679,12 @@ fn r12_synced_cloud_users_without_an_ad_match_are_counted() {
         unsynced,
         no_anchor,
     ];
-    let report = compare_dirsync(&on_prem, &cloud, &PhoneOptions::default(), Default::default());
+    let report = compare_dirsync(
+        &on_prem,
+        &cloud,
+        &PhoneOptions::default(),
+        Default::default(),
+    );
     // Nothing differs among the matched users, yet cloud-2 is synced and AD has no match for it.
     assert!(bypass_preview(&report).is_empty());
     assert_eq!(synced_without_ad_match(&report.matching, &cloud), vec![1]);

@@ -745,5 +745,11 @@ fn a_custom_anchor_attribute_is_kept_as_entra_connect_encodes_it() {
         vec![None, None, Some("AP8=".to_owned())]
     );
     // Without an anchor nothing extra is kept.
-    assert!(read_users(input.as_bytes()).unwrap().users.iter().all(|u| u.custom_anchor.is_none()));
+    assert!(
+        read_users(input.as_bytes())
+            .unwrap()
+            .users
+            .iter()
+            .all(|u| u.custom_anchor.is_none())
+    );
 }

@@ -152,7 +152,7 @@ async fn set_ad_mobile(t: &WriteTargets, upn: &str, mobile: &str, journal: &Path
 async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let j = tmp.path().join("set.jsonl");
     set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
     assert_eq!(
@@ -174,7 +174,7 @@ async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byt
 
     undo(&t, &j2).await;
     drop(t);
-    let t2 = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t2 = snapshot_writers(&dir).unwrap();
     undo(&t2, &j).await;
     assert_eq!(read(&dir, "ad.ldif"), AD);
 }
@@ -184,7 +184,7 @@ async fn a_crlf_export_keeps_its_line_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let crlf = AD.replace('\n', "\r\n");
     let dir = snapshot(tmp.path(), &crlf);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let j = tmp.path().join("set.jsonl");
     set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
     assert_eq!(
@@ -199,7 +199,7 @@ async fn a_crlf_export_keeps_its_line_ends() {
 async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let planned = plan_entra_edit(
         cloud,
@@ -242,8 +242,8 @@ async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
 async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let first = snapshot_writers(&dir, &Default::default()).unwrap();
-    let err = snapshot_writers(&dir, &Default::default()).unwrap_err().to_string();
+    let first = snapshot_writers(&dir).unwrap();
+    let err = snapshot_writers(&dir).unwrap_err().to_string();
     assert!(err.contains(".idrift.lock"), "{err}");
     assert!(
         err.contains(&format!("PID {}", std::process::id())),
@@ -259,7 +259,7 @@ async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
     .await;
     drop(first);
     // The next run reads what the first wrote.
-    let second = snapshot_writers(&dir, &Default::default()).unwrap();
+    let second = snapshot_writers(&dir).unwrap();
     let ad: &dyn OnPremPhoneWriter = second.ad.as_deref().unwrap();
     let user = ad
         .find_user(&idrift_core::writes::UserKey::Upn(
@@ -277,12 +277,12 @@ async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     let dir = snapshot(tmp.path(), AD);
     let j = tmp.path().join("set.jsonl");
     {
-        let t = snapshot_writers(&dir, &Default::default()).unwrap();
+        let t = snapshot_writers(&dir).unwrap();
         set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
     }
     // The snapshot is replaced by a fresh copy: the journal's "applied" is no longer true.
     std::fs::write(dir.join("ad.ldif"), AD).unwrap();
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let report = journal::resume(
         &journal::read(&j).unwrap(),
         &t.executor(),
@@ -343,7 +343,7 @@ async fn two_user_plan(t: &WriteTargets) -> PlanSpec {
 async fn ad_writes_are_batched_with_every_before_value_journaled_before_the_file_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let spec = two_user_plan(&t).await;
     let j = tmp.path().join("persist.jsonl");
     run(&t, &spec, &j).await;
@@ -370,7 +370,7 @@ async fn ad_writes_are_batched_with_every_before_value_journaled_before_the_file
 async fn a_batch_whose_file_write_fails_fails_every_write_and_keeps_nothing_in_memory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let spec = two_user_plan(&t).await;
     // The export disappears under the run: the batch cannot be written.
     std::fs::remove_file(dir.join("ad.ldif")).unwrap();
@@ -409,7 +409,7 @@ async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte(
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
     std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let mut ops = Vec::new();
     for (upn, mobile) in [
@@ -461,7 +461,7 @@ async fn a_failed_entra_batch_fails_every_write_and_keeps_nothing_in_memory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
     std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     assert!(cloud.cloud_batch_limit() > 1);
     cloud
@@ -526,7 +526,7 @@ fn batches_grow_with_the_file_so_a_full_run_rewrites_it_a_few_times() {
 async fn clear_then_undo_restores_every_byte_of_the_rich_ldif() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
     for (n, edit) in [
         AdPhoneEdit {
@@ -560,7 +560,7 @@ async fn clear_then_undo_restores_every_byte_of_the_rich_ldif() {
 async fn a_persist_that_removes_a_number_is_undone_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
     let edit = AdPhoneEdit {
         mobile: Some(Some("+46 70 555 0110".to_owned())),
@@ -583,7 +583,7 @@ async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
     std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir, &Default::default()).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let planned = plan_entra_edit(cloud, "desk.two@fabrikam.test", None)
         .await
