@@ -112,7 +112,7 @@ pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
 pub(crate) enum SourceSpec {
     /// The demo snapshot compiled into the library (read-only).
     Demo,
-    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers rewrite its files: a
+    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers edit its files in place: a
     /// rehearsal of the repair.
     Snapshot {
         /// The directory, absolute (the host resolves relative paths against its own current location).
