@@ -49,6 +49,9 @@ pub(crate) struct Request {
     /// The operation's arguments (absent or `null` means `{}`).
     #[serde(default)]
     pub(crate) args: serde_json::Value,
+    /// A name the host chose for this call, to poll its progress with `idrift_progress` while it runs.
+    #[serde(default)]
+    pub(crate) progress: Option<String>,
 }
 
 /// The error object of a response.
