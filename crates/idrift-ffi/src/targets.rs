@@ -120,12 +120,12 @@ impl Names for WireNames {
 }
 
 /// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
-/// itself, as PSCredentials and SecureStrings).
+/// itself, as PSCredentials and SecureStrings) and the progress record of the call, when it has one.
 pub(crate) fn resolver() -> Resolver<'static> {
     Resolver {
         env: &host::env,
         prompt: None,
-        progress: Default::default(),
+        progress: crate::progress::hook(),
         names: &WireNames,
     }
 }

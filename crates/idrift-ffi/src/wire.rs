@@ -49,6 +49,9 @@ pub(crate) struct Request {
     /// The operation's arguments (absent or `null` means `{}`).
     #[serde(default)]
     pub(crate) args: serde_json::Value,
+    /// A name the host chose for this call, to poll its progress with `idrift_progress` while it runs.
+    #[serde(default)]
+    pub(crate) progress: Option<String>,
 }
 
 /// The error object of a response.
@@ -112,7 +115,7 @@ pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
 pub(crate) enum SourceSpec {
     /// The demo snapshot compiled into the library (read-only).
     Demo,
-    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers rewrite its files: a
+    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers edit its files in place: a
     /// rehearsal of the repair.
     Snapshot {
         /// The directory, absolute (the host resolves relative paths against its own current location).

@@ -7,7 +7,7 @@ use crate::remediate::RemediationTarget;
 use crate::targets::{self, WriteTargets};
 
 /// Opens the directories `spec` names for the dirsync writers (repairs, the bypass switch, undo). A
-/// snapshot directory or an export file is rewritten in place (a rehearsal of the repair); the demo is
+/// snapshot directory or an export file is edited in place (a rehearsal of the repair); the demo is
 /// read-only. Each file target holds its lock from here until it is dropped.
 ///
 /// # Errors
@@ -47,7 +47,7 @@ pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTa
     Ok(opened)
 }
 
-/// Opens what remediation steps act on: a snapshot directory, rehearsed on (its files are rewritten as the
+/// Opens what remediation steps act on: a snapshot directory, rehearsed on (its files are edited in place as the
 /// services would change), or the live services `spec` names. The demo is read-only and export files alone
 /// cannot be written. Returns the target and the warnings of its readers and settings.
 ///
@@ -94,7 +94,7 @@ pub async fn open_remediation_target(
 }
 
 /// Opens what `lint apply` (and its undo) writes to: the `ad.ldif` of a snapshot directory or an LDIF export,
-/// rewritten in place under its lock, or a domain controller (with the warnings of its settings). Entra ID
+/// edited in place under its lock, or a domain controller (with the warnings of its settings). Entra ID
 /// is never written by lint.
 ///
 /// # Errors
