@@ -1075,7 +1075,9 @@ pub fn plan_bypass(
     })
 }
 
+mod bypass;
 mod snapshot_target;
+pub use bypass::{BypassSet, bypass_set};
 pub use snapshot_target::{AD_BATCH, MAX_REWRITES, SnapshotTarget};
 
 #[cfg(test)]
