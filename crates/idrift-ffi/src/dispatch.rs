@@ -17,7 +17,7 @@ use crate::error::CallError;
 use crate::targets::Sides as _;
 use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
-use crate::{batch, host, lint, profile, remediation, runtime, trend, writes};
+use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
 /// The operations this library serves, in the order `Describe` lists them.
 #[cfg(not(feature = "test-ops"))]
@@ -91,6 +91,7 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
     if req.v != u64::from(WIRE_VERSION) {
         return Err(CallError::UnsupportedVersion(req.v));
     }
+    let _progress = progress::register(req.progress.as_deref()).map_err(CallError::Malformed)?;
     match req.op.as_str() {
         "Describe" => describe(),
         "Source.Check" => source_check(args("Source.Check", req.args)?),

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
-use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
+use idrift_app::journal::{self, PlanSpec, Planned, RunOptions, Stepped};
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -21,7 +21,7 @@ use idrift_core::phone::PhoneOptions;
 use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
+    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
     render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, write_table_with};

@@ -595,3 +595,88 @@ async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
     undo(&t, &j).await;
     assert_eq!(read(&dir, "entra-users.json"), ENTRA_CLOUD_ONLY);
 }
+
+/// Oskar's phone lines as `ldapsearch -LLL` may write them: `mobile` folded, `otherMobile` in base64 (the
+/// writer would put each on one plain line).
+fn folded_and_base64(ad: &str) -> String {
+    let odd = AD.replace(
+        "mobile: 0701234567\notherMobile: +46 70 555 0111\n",
+        "mobile: 07012\n 34567\notherMobile:: KzQ2IDcwIDU1NSAwMTEx\n",
+    );
+    assert_ne!(odd, AD);
+    if ad.contains('\r') {
+        odd.replace('\n', "\r\n")
+    } else {
+        odd
+    }
+}
+
+/// Clearing, changing or persisting over folded and base64 phone lines, then undo, gives back every byte of
+/// the LDIF, with LF and with CRLF line ends: the journal keeps the lines as the file had them (`LineText`).
+/// Before, undo wrote the values back in the writer's form (one plain line each).
+#[tokio::test]
+async fn folded_and_base64_phone_lines_come_back_byte_for_byte_after_undo() {
+    for ad in [
+        folded_and_base64(AD),
+        folded_and_base64(&AD.replace('\n', "\r\n")),
+    ] {
+        let edits = [
+            // dirsync clear of mobile, then of both.
+            AdPhoneEdit {
+                mobile: Some(None),
+                other_mobile: None,
+            },
+            AdPhoneEdit {
+                mobile: Some(None),
+                other_mobile: Some(Vec::new()),
+            },
+            // dirsync set of both.
+            AdPhoneEdit {
+                mobile: Some(Some("+46 70 555 0110".to_owned())),
+                other_mobile: Some(vec!["+46 70 555 0119".to_owned()]),
+            },
+            // A persist whose Entra side lacks the other number.
+            AdPhoneEdit {
+                mobile: Some(Some("+46 70 555 0110".to_owned())),
+                other_mobile: Some(Vec::new()),
+            },
+        ];
+        for (n, edit) in edits.into_iter().enumerate() {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = snapshot(tmp.path(), &ad);
+            let t = snapshot_writers(&dir).unwrap();
+            let ad_w: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+            let planned = plan_ad_edit(ad_w, "oskar.lindqvist@fabrikam.test", &edit)
+                .await
+                .unwrap()
+                .unwrap();
+            let j = tmp.path().join(format!("write-{n}.jsonl"));
+            run(&t, &single_spec("dirsync set", planned), &j).await;
+            assert_ne!(read(&dir, "ad.ldif"), ad, "edit {n}");
+            assert!(
+                std::fs::read_to_string(&j)
+                    .unwrap()
+                    .contains("\"LineText\""),
+                "edit {n}"
+            );
+            // Undo in a new run, as an administrator would.
+            drop(t);
+            let t = snapshot_writers(&dir).unwrap();
+            undo(&t, &j).await;
+            assert_eq!(read(&dir, "ad.ldif"), ad, "edit {n}");
+        }
+    }
+}
+
+/// Lines in the writer's form are not copied into the journal: its undo writes the same bytes anyway.
+#[tokio::test]
+async fn lines_in_the_writer_s_form_are_not_journaled_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let j = tmp.path().join("set.jsonl");
+    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    assert!(!std::fs::read_to_string(&j).unwrap().contains("LineText"));
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+}

@@ -94,6 +94,7 @@ pub(super) fn ad(path: &Path, old: &[OnPremUser], new: &[OnPremUser]) -> Result<
                         .map(|v| v.as_bytes().to_vec())
                         .collect(),
                     at: None,
+                    lines: Vec::new(),
                 }],
             };
             out = idrift_ldap::ldif_patch::patch(&out, &[edit])
