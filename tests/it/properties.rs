@@ -164,6 +164,7 @@ fn on_prem_users() -> impl Strategy<Value = Vec<OnPremUser>> {
                         recipient_display_type: rdt,
                         when_changed: when,
                         critical_system_object: i % 3 == 0,
+                        custom_anchor: None,
                     }
                 },
             )

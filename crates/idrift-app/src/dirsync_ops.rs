@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use idrift_core::Guid;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
+use idrift_core::matching::Anchor;
 use idrift_core::model::{CloudUser, OnPremUser, SyncFeatures, TenantSync};
 use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{
@@ -624,7 +625,7 @@ pub async fn compare_sources(
 ) -> Result<DirSyncReport, AppError> {
     let on_prem = ad.users().await?;
     let cloud_users = cloud.users().await?;
-    Ok(compare_dirsync(&on_prem, &cloud_users, phone))
+    Ok(compare_dirsync(&on_prem, &cloud_users, phone, ad.anchor()))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -935,8 +936,9 @@ pub fn bypass_preview(
     cloud: &[CloudUser],
     features: &SyncFeatures,
     phone: &PhoneOptions,
+    anchor: Anchor,
 ) -> BypassPreview {
-    let report = compare_dirsync(on_prem, cloud, phone);
+    let report = compare_dirsync(on_prem, cloud, phone, anchor);
     let mut synced_without_ad_match: Vec<UnseenUser> =
         sync_model::synced_without_ad_match(&report.matching, cloud)
             .into_iter()
@@ -964,10 +966,11 @@ pub fn bypass_preview(
             ad_read_incomplete,
         };
     }
-    let explanations: HashMap<String, String> = sync_model::predict_all(on_prem, cloud, features)
-        .into_iter()
-        .map(|p| (p.object_id, p.explanation))
-        .collect();
+    let explanations: HashMap<String, String> =
+        sync_model::predict_all(on_prem, cloud, features, anchor)
+            .into_iter()
+            .map(|p| (p.object_id, p.explanation))
+            .collect();
     let users = rows
         .into_iter()
         .map(|r| {
@@ -1008,7 +1011,7 @@ pub async fn bypass_preview_sources(
         .await?
         .map(|s| s.features)
         .unwrap_or_default();
-    let mut preview = bypass_preview(&on_prem, &users, &features, phone);
+    let mut preview = bypass_preview(&on_prem, &users, &features, phone, ad.anchor());
     preview.ad_read_incomplete.extend(ad.read_scope());
     Ok(preview)
 }

@@ -20,7 +20,7 @@ use crate::AppError;
 use crate::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
 use crate::live::{self, CloudConfig, LdapConfig};
 use crate::remediate::{LiveTarget, RehearsalTarget};
-use crate::source::{Missing, Names};
+use crate::source::{AnchorRead, Missing, Names};
 
 /// The directories a dirsync writer reads and writes.
 pub struct WriteTargets {
@@ -111,6 +111,17 @@ pub fn demo_writers() -> Result<WriteTargets, AppError> {
 /// # Errors
 /// As for [`crate::snapshot::load_dir`].
 pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
+    snapshot_writers_anchored(dir, &AnchorRead::default())
+}
+
+/// [`snapshot_writers`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_dir`].
+pub fn snapshot_writers_anchored(
+    dir: &Path,
+    anchor: &AnchorRead,
+) -> Result<WriteTargets, AppError> {
     if !dir.is_dir() {
         // The reader names what is missing; no lock file is created in a directory that is not there.
         crate::snapshot::load_dir(dir)?;
@@ -126,7 +137,8 @@ pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
         &files,
         crate::lock::LOCK_WAIT,
     )?;
-    let loaded = crate::snapshot::load_dir(dir)?;
+    let mut loaded = crate::snapshot::load_dir_anchored(dir, anchor.attribute.as_deref())?;
+    loaded.snapshot.anchor = anchor.anchor;
     let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot).with_lock(lock));
     Ok(WriteTargets {
         ad: Some(t.clone()),
@@ -160,13 +172,29 @@ pub async fn open_ad_writer(
 /// # Errors
 /// As for [`crate::snapshot::load_ad_file`].
 pub fn ad_file_writer(path: &Path) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
+    ad_file_writer_anchored(path, &AnchorRead::default())
+}
+
+/// [`ad_file_writer`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_ad_file`].
+pub fn ad_file_writer_anchored(
+    path: &Path,
+    anchor: &AnchorRead,
+) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
     if !path.is_file() {
         crate::snapshot::load_ad_file(path)?;
     }
     let lock = lock_file(path, &[path])?;
-    let (on_prem, warnings) = crate::snapshot::load_ad_file(path)?;
+    let (on_prem, warnings) = crate::snapshot::read_ad(
+        path,
+        crate::snapshot::LoadProfile::Full,
+        anchor.attribute.as_deref(),
+    )?;
     let snap = Snapshot {
         on_prem,
+        anchor: anchor.anchor,
         ..Snapshot::default()
     };
     Ok(Side {

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::matching::{MatchCounts, MatchReport, match_users};
+use crate::matching::{Anchor, MatchCounts, MatchReport, match_users_by};
 use crate::model::{CloudUser, OnPremUser};
 use crate::phone::{E164Cache, PhoneOptions};
 
@@ -99,13 +99,14 @@ pub struct DirSyncReport {
 /// Compares the phone values of every matched, synced user; see the module documentation.
 ///
 /// Ambiguous and unmatched users are not compared (they are counted in the summary); nor are matched users
-/// whose Entra user is not synced.
+/// whose Entra user is not synced. Users are matched by `anchor` (see [`crate::matching`]).
 pub fn compare_dirsync(
     on_prem: &[OnPremUser],
     cloud: &[CloudUser],
     opts: &PhoneOptions,
+    anchor: Anchor,
 ) -> DirSyncReport {
-    let matching = match_users(on_prem, cloud);
+    let matching = match_users_by(on_prem, cloud, anchor);
     let mut summary = DirSyncSummary {
         matching: matching.counts,
         ..DirSyncSummary::default()

@@ -3,7 +3,8 @@
 //! [`match_users`] follows Entra Connect's join rules (hybrid-identity.md §4.7):
 //!
 //! 1. **Hard match.** The AD user's source anchor ([`OnPremUser::source_anchor`]: `mS-DS-ConsistencyGuid`,
-//!    else `objectGUID`) equals the Entra user's `onPremisesImmutableId`. The ImmutableId is decoded to its
+//!    else `objectGUID`; or the [`Anchor`] given, such as a custom attribute's value) equals the Entra
+//!    user's `onPremisesImmutableId`. The ImmutableId is decoded to its
 //!    GUID before comparing, so padding or whitespace variants of the base64 text do not matter; an
 //!    ImmutableId that is not the base64 of 16 bytes is kept as text and can only equal the same text.
 //! 2. **Ambiguity.** Two AD users with one anchor, two Entra users with one ImmutableId, or two users of one
@@ -135,14 +136,42 @@ pub struct MatchReport {
     pub counts: MatchCounts,
 }
 
-/// Matches AD users with Entra users; see the module documentation for the rules.
+/// Which AD value hard matching compares with `onPremisesImmutableId`: the source anchor Entra Connect was
+/// installed with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    /// `mS-DS-ConsistencyGuid`, else `objectGUID` ([`OnPremUser::source_anchor`]): Entra Connect's default.
+    #[default]
+    ConsistencyGuid,
+    /// `objectGUID` alone (the default of Azure AD Connect before version 1.1.524).
+    ObjectGuid,
+    /// A custom attribute, whose value the reader kept in [`OnPremUser::custom_anchor`] (a string attribute
+    /// as it is, a binary one in base64). A user without it has no anchor.
+    Custom,
+}
+
+impl Anchor {
+    /// The `onPremisesImmutableId` sync gives `u` under this anchor (`None` when `u` has no anchor value).
+    pub fn immutable_id(self, u: &OnPremUser) -> Option<String> {
+        on_prem_anchor(u, self).map(AnchorKey::to_text)
+    }
+}
+
+/// Matches AD users with Entra users by Entra Connect's default anchor; see the module documentation for the
+/// rules.
 pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
+    match_users_by(on_prem, cloud, Anchor::default())
+}
+
+/// Matches AD users with Entra users, comparing `anchor` with `onPremisesImmutableId`; see the module
+/// documentation for the rules.
+pub fn match_users_by(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
     // The per-user index vectors hold `u32` when every user fits, which halves them (and the memory traffic
     // of building them); `usize` serves any larger input.
     if on_prem.len().saturating_add(cloud.len()) < u32::MAX as usize {
-        match_with::<u32>(on_prem, cloud)
+        match_with::<u32>(on_prem, cloud, anchor)
     } else {
-        match_with::<usize>(on_prem, cloud)
+        match_with::<usize>(on_prem, cloud, anchor)
     }
 }
 
@@ -194,7 +223,23 @@ fn cloud_anchor(u: &CloudUser) -> Option<AnchorKey<'_>> {
     Some(guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid))
 }
 
-fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
+/// The source anchor of an AD user as compared, under `anchor`. A custom value is read as an ImmutableId is
+/// (a base64 GUID becomes the GUID), so both sides compare alike.
+fn on_prem_anchor(u: &OnPremUser, anchor: Anchor) -> Option<AnchorKey<'_>> {
+    match anchor {
+        Anchor::ConsistencyGuid => u.source_anchor().map(AnchorKey::Guid),
+        Anchor::ObjectGuid => u.object_guid.map(AnchorKey::Guid),
+        Anchor::Custom => {
+            let text = u.custom_anchor.as_deref().map_or("", trim);
+            if text.is_empty() {
+                return None;
+            }
+            Some(guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid))
+        }
+    }
+}
+
+fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
     let mut groups = Groups::<I>::new(n_on, n_cl);
     let state = FastState::new();
@@ -207,7 +252,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
         let on_prem_keys = on_prem
             .iter()
             .enumerate()
-            .filter_map(|(i, u)| Some((AnchorKey::Guid(u.source_anchor()?), i)));
+            .filter_map(|(i, u)| Some((on_prem_anchor(u, anchor)?, i)));
         let cloud_keys = cloud
             .iter()
             .enumerate()
@@ -251,7 +296,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
                         AmbiguityReason::DuplicateImmutableIdInCloud
                     };
                     let key = if i < n_on {
-                        on_prem[i].source_anchor().map(AnchorKey::Guid)
+                        on_prem_anchor(&on_prem[i], anchor)
                     } else {
                         cloud.get(i - n_on).and_then(cloud_anchor)
                     };

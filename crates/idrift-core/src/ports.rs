@@ -62,6 +62,12 @@ pub trait OnPremDirectory: Send + Sync {
     fn read_scope(&self) -> Option<String> {
         None
     }
+
+    /// The source anchor [`OnPremDirectory::users`] are matched by: a custom one when the source was opened
+    /// with one (its values are in each user's `custom_anchor`), else Entra Connect's default.
+    fn anchor(&self) -> crate::matching::Anchor {
+        crate::matching::Anchor::default()
+    }
 }
 
 /// Read access to Entra ID (Microsoft Graph, or a Graph JSON snapshot).

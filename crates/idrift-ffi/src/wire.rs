@@ -133,6 +133,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
     /// Live directories, each part optional and each replaceable by an export file: the CLI's
     /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
@@ -171,6 +175,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
@@ -193,6 +201,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
 }
 
@@ -844,6 +856,9 @@ pub(crate) struct ProfileResult {
     /// The LDIF export (`Source.AdFile`), when the profile's `ad` is a file.
     pub(crate) ad_file: Option<PathBuf>,
     pub(crate) cloud: ProfileCloud,
+    /// The source anchor (`Source.SourceAnchor`), when the profile names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) source_anchor: Option<String>,
 }
 
 /// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).

@@ -496,6 +496,10 @@ impl OnPremDirectory for SnapshotTarget {
     async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
         OnPremDirectory::users(&self.inner).await
     }
+
+    fn anchor(&self) -> idrift_core::matching::Anchor {
+        OnPremDirectory::anchor(&self.inner)
+    }
 }
 
 #[async_trait]

@@ -57,7 +57,13 @@ fn tenant() -> InMemoryDirectory {
 
 fn rows(dir: &InMemoryDirectory) -> Vec<DirSyncOverrideRow> {
     let s = dir.snapshot();
-    compare_dirsync(&s.on_prem, &s.cloud, &PhoneOptions::default()).rows
+    compare_dirsync(
+        &s.on_prem,
+        &s.cloud,
+        &PhoneOptions::default(),
+        Default::default(),
+    )
+    .rows
 }
 
 fn phones(v: &Value) -> Phones {
@@ -159,7 +165,8 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
             &s.on_prem,
             &s.cloud,
             &SyncFeatures::default(),
-            &PhoneOptions::default()
+            &PhoneOptions::default(),
+            Default::default()
         )
         .users
         .is_empty()
@@ -421,6 +428,7 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     // cleared@ has a number in AD only: the switch writes it to the cloud, nothing is lost (R12).
     assert_eq!(preview.users.len(), 1);
@@ -467,6 +475,7 @@ async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     let spec = plan_bypass(&sync, true, Some(&preview)).unwrap();
     assert_eq!(spec.notes[0].0, NOTE_BYPASS_PREVIEW);
@@ -526,6 +535,7 @@ fn an_empty_ad_read_puts_every_synced_user_at_risk_and_blocks_enable() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(preview.users.is_empty());
     let unseen: Vec<&str> = preview
@@ -573,6 +583,7 @@ fn a_synced_user_missing_from_ad_blocks_enable_and_the_journal_notes_why() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(preview.users.is_empty());
     assert_eq!(preview.synced_without_ad_match.len(), 1);

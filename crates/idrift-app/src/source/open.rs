@@ -14,18 +14,20 @@ use crate::targets::{self, WriteTargets};
 /// [`AppError::Settings`] when nothing writable is named (worded by [`super::Names::missing`]) or a setting is
 /// wrong; the readers' and connectors' errors.
 pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTargets, AppError> {
+    let anchor = spec.anchor()?;
     match &spec.base {
         Some(Base::Demo) => return targets::demo_writers(),
-        Some(Base::Snapshot(dir)) => return targets::snapshot_writers(dir),
+        Some(Base::Snapshot(dir)) => return targets::snapshot_writers_anchored(dir, &anchor),
         None => {}
     }
     let mut warnings = Vec::new();
     let ad = match &spec.ad {
         Some(AdSource::Ldap(s)) => {
-            let cfg = super::ldap_config(s, r, &mut warnings)?;
+            let mut cfg = super::ldap_config(s, r, &mut warnings)?;
+            cfg.anchor.clone_from(&anchor.attribute);
             Some(targets::open_ad_writer(s.url.trim(), &cfg).await?)
         }
-        Some(AdSource::File(p)) => Some(targets::ad_file_writer(p)?),
+        Some(AdSource::File(p)) => Some(targets::ad_file_writer_anchored(p, &anchor)?),
         None => None,
     };
     let cloud = match &spec.entra {
