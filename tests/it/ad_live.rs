@@ -1039,3 +1039,126 @@ async fn cli_snapshot_take_since_applies_only_what_changed() {
     })
     .await;
 }
+
+/// A custom source anchor read from the DC: `employeeID` (a string attribute) as it is, `objectSid` (a
+/// binary one) in base64, as Entra Connect writes them to `onPremisesImmutableId`; the CLI matches an Entra
+/// export by either, and the default read keeps neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_source_anchor_is_read_from_the_dc_and_matched() {
+    let Some(env) = env() else { return };
+    with_ou(&env, "anchor", |env, ou| async move {
+        let a = add_user(&env, &ou, "anchor-a", Some("+1 555 0101"), &[]).await;
+        let b = add_user(&env, &ou, "anchor-b", Some("+1 555 0102"), &[]).await;
+        let mut admin = env.admin().await;
+        for (dn, id) in [(&a, "E-1001"), (&b, "E-1002")] {
+            admin
+                .modify(dn, vec![Mod::Replace("employeeID", HashSet::from([id]))])
+                .await
+                .unwrap()
+                .success()
+                .unwrap();
+        }
+        let read = |anchor: Option<&str>| {
+            let cfg = LdapConfig {
+                anchor: anchor.map(str::to_owned),
+                ..env.config(&ou)
+            };
+            async move {
+                let mut users = LdapDirectory::connect(&cfg)
+                    .await
+                    .unwrap()
+                    .read_users()
+                    .await
+                    .unwrap();
+                users.sort_by(|x, y| x.distinguished_name.cmp(&y.distinguished_name));
+                users
+            }
+        };
+        let plain = read(None).await;
+        assert!(plain.iter().all(|u| u.custom_anchor.is_none()), "{plain:?}");
+        let by_id = read(Some("employeeID")).await;
+        let ids: Vec<Option<&str>> = by_id.iter().map(|u| u.custom_anchor.as_deref()).collect();
+        assert_eq!(ids, [Some("E-1001"), Some("E-1002")]);
+        let by_sid = read(Some("objectSid")).await;
+        let sids: Vec<String> = by_sid
+            .iter()
+            .map(|u| u.custom_anchor.clone().unwrap())
+            .collect();
+        for sid in &sids {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(sid)
+                .unwrap();
+            assert_eq!((bytes.len(), bytes[0], bytes[1]), (28, 1, 5), "{sid}");
+        }
+
+        let upn = |cn: &str| format!("{cn}@{}", env.domain.to_ascii_lowercase());
+        let tmp = tempfile::tempdir().unwrap();
+        for (anchor, values) in [
+            ("employeeID", ["E-1001".to_owned(), "E-1002".to_owned()]),
+            ("objectSid", [sids[0].clone(), sids[1].clone()]),
+        ] {
+            let users: Vec<serde_json::Value> =
+                [("anchor-a", "+1 555 0199"), ("anchor-b", "+1 555 0102")]
+                    .iter()
+                    .zip(&values)
+                    .enumerate()
+                    .map(|(i, ((cn, mobile), id))| {
+                        serde_json::json!({
+                            "id": format!("00000000-0000-4000-8000-00000000000{i}"),
+                            "userPrincipalName": upn(cn),
+                            "onPremisesImmutableId": id,
+                            "onPremisesSyncEnabled": true,
+                            "mobilePhone": mobile,
+                        })
+                    })
+                    .collect();
+            let entra = tmp.path().join(format!("entra-{anchor}.json"));
+            std::fs::write(&entra, serde_json::json!({ "value": users }).to_string()).unwrap();
+            let args = |anchor: Option<&str>| {
+                let mut v: Vec<String> = [
+                    "dirsync",
+                    "compare",
+                    "--ad",
+                    &env.ldap_url,
+                    "--ad-base-dn",
+                    &ou,
+                    "--ad-bind",
+                    &env.bind_upn,
+                    "--ad-password-env",
+                    "AD_BIND_PASSWORD",
+                    "--ad-ca-file",
+                    &env.ca_file.display().to_string(),
+                    "--entra",
+                    &entra.display().to_string(),
+                    "--format",
+                    "json",
+                ]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+                if let Some(a) = anchor {
+                    v.extend(["--source-anchor".to_owned(), a.to_owned()]);
+                }
+                v
+            };
+            let (code, out, err) = idrift_blocking(args(Some(anchor))).await;
+            assert_eq!(code, std::process::ExitCode::SUCCESS, "{anchor}: {err}");
+            let out: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(out["Summary"]["Matched"], 2, "{anchor}: {out}");
+            assert_eq!(
+                out["Rows"][0]["UserPrincipalName"],
+                upn("anchor-a"),
+                "{out}"
+            );
+            assert_eq!(out["Rows"].as_array().unwrap().len(), 1, "{out}");
+            // Without the anchor nobody is matched, and the warning names the option.
+            let (code, out, err) = idrift_blocking(args(None)).await;
+            assert_eq!(code, std::process::ExitCode::SUCCESS, "{err}");
+            let out: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(out["Summary"]["Matched"], 0, "{out}");
+            assert!(err.contains("--source-anchor"), "{err}");
+        }
+    })
+    .await;
+}

@@ -100,7 +100,7 @@ pub(crate) async fn story<W: World>(w: &W, tmp: &Path) {
     assert!(!features.bypass_dir_sync_overrides_enabled);
     let on_prem = w.ad().users().await.unwrap();
     let cloud = CloudDirectory::users(w.cloud()).await.unwrap();
-    let p = predict_all(&on_prem, &cloud, &features);
+    let p = predict_all(&on_prem, &cloud, &features, Default::default());
     let mine = p
         .iter()
         .find(|p| p.user_principal_name.eq_ignore_ascii_case(upn))
@@ -200,7 +200,7 @@ pub(crate) async fn story<W: World>(w: &W, tmp: &Path) {
                     .is_some_and(|x| x.eq_ignore_ascii_case(upn))
             })
             .unwrap();
-        let p = predict_all(&on_prem, &cloud, &features)
+        let p = predict_all(&on_prem, &cloud, &features, Default::default())
             .into_iter()
             .find(|p| p.user_principal_name.eq_ignore_ascii_case(upn))
             .unwrap();

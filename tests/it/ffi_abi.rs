@@ -13,6 +13,7 @@ use crate::support::{assert_golden, root};
 
 use idrift_ffi::{
     ABI_VERSION, IdriftBuf, MAX_REQUEST_BYTES, idrift_abi_version, idrift_buf_free, idrift_call,
+    idrift_progress,
 };
 use serde_json::{Value, json};
 
@@ -65,9 +66,9 @@ fn compare_demo_request() -> Value {
 }
 
 #[test]
-fn abi_version_is_one() {
-    assert_eq!(idrift_abi_version(), 1);
-    assert_eq!(ABI_VERSION, 1);
+fn abi_version_is_two() {
+    assert_eq!(idrift_abi_version(), 2);
+    assert_eq!(ABI_VERSION, 2);
 }
 
 #[test]
@@ -492,4 +493,105 @@ fn eight_threads_at_once_get_their_own_answers() {
     for h in handles {
         h.join().expect("no thread panicked");
     }
+}
+
+/// Calls `idrift_progress` for `token` and returns the status and the parsed JSON, freeing the buffer.
+fn progress_of(token: &str) -> (i32, Value) {
+    let mut out = IdriftBuf::empty();
+    // SAFETY: `token` is a live slice for the whole call and `out` is a valid, writable IdriftBuf.
+    let status = unsafe { idrift_progress(token.as_ptr(), token.len(), &mut out) };
+    let v = serde_json::from_slice(out.as_bytes()).expect("progress is JSON");
+    // SAFETY: `out` was filled by idrift_progress and is released exactly once.
+    unsafe { idrift_buf_free(out) };
+    (status, v)
+}
+
+#[test]
+fn progress_of_an_unknown_call_is_null_and_null_pointers_are_handled() {
+    assert_eq!(progress_of("nobody"), (0, Value::Null));
+    assert_eq!(progress_of(""), (0, Value::Null));
+    let mut out = IdriftBuf::empty();
+    // SAFETY: a null token with length 0 is allowed; `out` is valid.
+    let status = unsafe { idrift_progress(std::ptr::null(), 0, &mut out) };
+    assert_eq!((status, out.as_bytes()), (0, &b"null"[..]));
+    // SAFETY: filled by idrift_progress, released once.
+    unsafe { idrift_buf_free(out) };
+    // SAFETY: a null `out` is refused without a write.
+    let status = unsafe { idrift_progress(b"x".as_ptr(), 1, std::ptr::null_mut()) };
+    assert_eq!(status, 2);
+}
+
+/// While a Graph read is throttled (Retry-After: 2 s on its second page), another thread polling
+/// `idrift_progress` sees the pages read and the wait; once the call has returned, the token is unknown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_call_reports_its_reads_and_waits_to_another_thread() {
+    use idrift_cloud_emulator::{Emulator, EmulatorConfig, Fault, FaultRule, RetryAfter};
+    let config = EmulatorConfig::default();
+    let secret = config.client_secret.clone().unwrap();
+    let e = Emulator::start(config.clone()).await.unwrap();
+    e.seed_users(2_500);
+    e.inject(FaultRule::new(
+        Fault::Throttle(RetryAfter::Seconds(2)),
+        "skiptoken",
+        1,
+    ));
+    let token = "progress-test-1";
+    let request = json!({
+        "V": 1,
+        "Op": "Source.Check",
+        "Progress": token,
+        "Args": {"Source": {
+            "Kind": "Live",
+            "AdFile": root().join("examples/demo/ad.ldif"),
+            "Graph": true,
+            "Cloud": {
+                "Tenant": config.tenant_id,
+                "ClientId": config.client_id,
+                "ClientSecret": secret,
+                "AuthorityUrl": e.authority_url(),
+                "GraphUrl": e.graph_url(),
+            },
+        }},
+    });
+    let running = std::thread::spawn(move || call(&request));
+    let mut seen = Vec::new();
+    while !running.is_finished() {
+        let (status, v) = progress_of(token);
+        assert_eq!(status, 0);
+        if !v.is_null() && seen.last() != Some(&v) {
+            seen.push(v);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (status, response) = running.join().unwrap();
+    assert_eq!(status, 0, "{response}");
+    assert_eq!(response["Ok"]["CloudUsers"], 2_500, "{response}");
+    let waited = seen.iter().find(|v| !v["Waiting"].is_null());
+    let waited = waited.unwrap_or_else(|| panic!("no wait seen in {seen:?}"));
+    assert_eq!(waited["Waiting"]["Seconds"], 2, "{waited}");
+    assert!(waited["Read"]["Items"].as_u64().unwrap() >= 1, "{waited}");
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0]["Seq"].as_u64() < w[1]["Seq"].as_u64()),
+        "{seen:?}"
+    );
+    assert_eq!(
+        progress_of(token),
+        (0, Value::Null),
+        "forgotten after the call"
+    );
+}
+
+#[test]
+fn a_progress_token_in_use_or_too_long_is_refused() {
+    let long = "x".repeat(200);
+    let (status, v) = call(&json!({"V": 1, "Op": "Describe", "Progress": long}));
+    assert_err(status, &v, 1, "BadRequest");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 128"),
+        "{v}"
+    );
 }

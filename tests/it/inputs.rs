@@ -343,6 +343,203 @@ fn immutable_ids_that_are_not_guids_are_named_as_a_custom_source_anchor() {
     assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
 }
 
+/// The AD users of [`AD_LDIF`] with a custom source anchor each: `employeeID` (a string attribute) and
+/// `objectSid` (a binary one), in the same records as their objectGUIDs.
+fn ad_with_anchors() -> String {
+    AD_LDIF
+        .replace(
+            "userPrincipalName: zoe@contoso.com\r\n",
+            "userPrincipalName: zoe@contoso.com\r\nemployeeID: E1001\r\n\
+             objectSid:: AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUQQAAA==\r\n",
+        )
+        .replace(
+            "userPrincipalName: jurgen@contoso.com\r\n",
+            "userPrincipalName: jurgen@contoso.com\r\nemployeeID:: RTEwMDI=\r\n\
+             objectSid:: AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUgQAAA==\r\n",
+        )
+}
+
+/// [`ENTRA_JSON`] synced with a custom anchor: the two immutable ids replaced.
+fn entra_anchored(zoe: &str, jurgen: &str) -> String {
+    ENTRA_JSON
+        .replace("AQEBAQEBAQEBAQEBAQEBAQ==", zoe)
+        .replace("AgICAgICAgICAgICAgICAg==", jurgen)
+}
+
+fn upns(rows: &serde_json::Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["UserPrincipalName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_custom_source_anchor_matches_by_the_attribute_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", ad_with_anchors().as_bytes());
+    let by_id = write(
+        dir.path(),
+        "by-id.json",
+        entra_anchored("E1001", "E1002").as_bytes(),
+    );
+
+    // Without the flag nobody is matched: the warning says why and the CLI names the flag.
+    let r = compare(&["--ad", &ad, "--entra", &by_id]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(upns(&out["Rows"]).is_empty(), "{out}");
+    assert!(
+        r.stderr.contains("custom source anchor") && r.stderr.contains("--source-anchor ATTRIBUTE"),
+        "{}",
+        r.stderr
+    );
+
+    // With it, employeeID (a string attribute; one value base64 in the LDIF) pairs both users, and the
+    // drifting mobile of Zoë is found, in every encoding of the export.
+    for enc in ALL {
+        let ad = write(dir.path(), "ad-enc.ldif", &encode(&ad_with_anchors(), enc));
+        let r = compare(&[
+            "--ad",
+            &ad,
+            "--entra",
+            &by_id,
+            "--source-anchor",
+            "employeeID",
+        ]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{enc:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("custom source anchor"), "{}", r.stderr);
+        let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{enc:?}: {out}");
+        assert_eq!(out["Summary"]["Matched"], 2, "{enc:?}: {out}");
+    }
+    // The value is compared as it is: another case is another anchor.
+    let lower = write(
+        dir.path(),
+        "lower.json",
+        entra_anchored("e1001", "E1002").as_bytes(),
+    );
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &lower,
+        "--source-anchor",
+        "employeeid",
+    ]);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(out["Summary"]["Matched"], 1, "{out}");
+
+    // A binary attribute is compared in base64, as Entra Connect writes it.
+    let by_sid = write(
+        dir.path(),
+        "by-sid.json",
+        entra_anchored(
+            "AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUQQAAA==",
+            "AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUgQAAA==",
+        )
+        .as_bytes(),
+    );
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_sid,
+        "--source-anchor",
+        "objectSid",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{out}");
+
+    // Naming an attribute no user has says so instead of a silent zero.
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeNumber",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no Active Directory user has a value of employeeNumber"),
+        "{}",
+        r.stderr
+    );
+    // A name that is no attribute is refused.
+    let r = compare(&[
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employee ID",
+    ]);
+    assert_ne!(r.code, ExitCode::SUCCESS);
+    assert!(r.stderr.contains("not an attribute name"), "{}", r.stderr);
+
+    // The scan, a snapshot directory, a profile and the dirsync writers match the same way.
+    let r = idrift(&[
+        "scan",
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeID",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(out["Summary"]["DirSyncOverride"], 1, "{out}");
+    let snap = dir.path().join("snap");
+    std::fs::create_dir(&snap).unwrap();
+    std::fs::write(snap.join("ad.ldif"), ad_with_anchors()).unwrap();
+    std::fs::write(
+        snap.join("entra-users.json"),
+        entra_anchored("E1001", "E1002"),
+    )
+    .unwrap();
+    let snap = snap.display().to_string();
+    let r = compare(&["--snapshot", &snap, "--source-anchor", "employeeID"]);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{}", r.stderr);
+    let config = write(
+        dir.path(),
+        "config.toml",
+        format!("[profiles.anchored]\nad = {ad:?}\nsource_anchor = \"employeeID\"\n",).as_bytes(),
+    );
+    let r = compare(&[
+        "--config",
+        &config,
+        "--profile",
+        "anchored",
+        "--entra",
+        &by_id,
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{out}");
+    let r = idrift(&[
+        "dirsync",
+        "persist",
+        "--ad",
+        &ad,
+        "--entra",
+        &by_id,
+        "--source-anchor",
+        "employeeID",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
+    assert!(r.stdout.contains("zoe@contoso.com"), "{}", r.stdout);
+    assert!(!r.stdout.contains("jurgen@contoso.com"), "{}", r.stdout);
+}
+
 /// Writes JSON items (an array, or the `value` of a page) as `Export-Clixml` writes custom objects:
 /// properties in `<MS>`, arrays as `System.Object[]` lists, strings with PowerShell's `_x` escape.
 fn clixml_of(json: &str) -> String {

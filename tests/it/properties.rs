@@ -164,6 +164,7 @@ fn on_prem_users() -> impl Strategy<Value = Vec<OnPremUser>> {
                         recipient_display_type: rdt,
                         when_changed: when,
                         critical_system_object: i % 3 == 0,
+                        custom_anchor: None,
                     }
                 },
             )
@@ -206,9 +207,9 @@ fn dirsync_rows() -> impl Strategy<Value = Vec<DirSyncOverrideRow>> {
 }
 
 fn cloud_users() -> impl Strategy<Value = Vec<CloudUser>> {
-    // A license needs a skuId (the reader refuses an empty one; the writer writes it: see the report).
+    // The sku id may be empty: the reader refuses such a license, so the writer must refuse it too.
     let license =
-        (non_empty(10), vec(text(8), 0..3)).prop_map(|(sku_id, disabled_plans)| AssignedLicense {
+        (text(10), vec(text(8), 0..3)).prop_map(|(sku_id, disabled_plans)| AssignedLicense {
             sku_id,
             disabled_plans,
         });
@@ -497,18 +498,99 @@ fn dirsync_csv_write_then_read_is_identity() {
     });
 }
 
+/// What the Graph users reader refuses in a user: no id, a license without a sku id, a NUL in any value.
+fn unreadable(u: &CloudUser) -> bool {
+    let nul = |s: &str| s.contains('\0');
+    let opt = |s: &Option<String>| s.as_deref().is_some_and(nul);
+    u.id.is_empty()
+        || u.assigned_licenses.iter().any(|l| {
+            l.sku_id.is_empty() || nul(&l.sku_id) || l.disabled_plans.iter().any(|p| nul(p))
+        })
+        || nul(&u.id)
+        || [
+            &u.user_principal_name,
+            &u.display_name,
+            &u.mail,
+            &u.on_premises_immutable_id,
+            &u.mobile_phone,
+        ]
+        .into_iter()
+        .any(opt)
+        || u.alternate_mobile_phones
+            .iter()
+            .flatten()
+            .chain(&u.business_phones)
+            .chain(&u.proxy_addresses)
+            .any(|s| nul(s))
+}
+
+/// Users for the Graph writer, some with what the reader refuses: an empty id, or a NUL put into one value.
+fn cloud_users_some_unreadable() -> impl Strategy<Value = Vec<CloudUser>> {
+    (cloud_users(), 0..12usize, any::<usize>()).prop_map(|(mut users, defect, at)| {
+        let n = users.len().max(1);
+        if let Some(u) = users.get_mut(at % n) {
+            let nul = |s: &mut String| {
+                let k = at % (s.chars().count() + 1);
+                let i = s.char_indices().nth(k).map_or(s.len(), |(i, _)| i);
+                s.insert(i, '\0');
+            };
+            let nul_opt = |s: &mut Option<String>| nul(s.get_or_insert_with(String::new));
+            match defect {
+                0 => u.id.clear(),
+                1 => nul(&mut u.id),
+                2 => nul_opt(&mut u.mobile_phone),
+                3 => nul_opt(&mut u.display_name),
+                4 => u.proxy_addresses.push("smtp:a\0b@x".to_owned()),
+                5 => u.business_phones.push("\0".to_owned()),
+                6 => {
+                    if let Some(l) = u.assigned_licenses.first_mut() {
+                        nul(&mut l.sku_id);
+                    }
+                }
+                // Most cases keep the users as generated.
+                _ => {}
+            }
+        }
+        users
+    })
+}
+
+/// The Graph users writer never writes a file its reader refuses: what it writes reads back to the same
+/// users, and users the reader could not read back (an empty sku id, no id, a NUL) are refused before a byte
+/// is written. Before, a license with an empty sku id was written and the file could not be read.
 #[test]
 fn graph_users_json_write_then_read_is_identity() {
     check(
         "graph_users_json_write_read_identity",
-        cloud_users(),
+        cloud_users_some_unreadable(),
         |users| {
             let mut bytes = Vec::new();
-            idrift_cloud::snapshot::write_users(&mut bytes, &users).unwrap();
-            let back = idrift_cloud::snapshot::read_users(bytes.as_slice()).map_err(|e| {
-                TestCaseError::fail(format!("written JSON does not read back: {e}"))
-            })?;
-            prop_assert_eq!(&back, &users);
+            match idrift_cloud::snapshot::write_users(&mut bytes, &users) {
+                Ok(()) => {
+                    prop_assert!(
+                        !users.iter().any(unreadable),
+                        "wrote what the reader refuses"
+                    );
+                    let back =
+                        idrift_cloud::snapshot::read_users(bytes.as_slice()).map_err(|e| {
+                            TestCaseError::fail(format!("written JSON does not read back: {e}"))
+                        })?;
+                    prop_assert_eq!(&back, &users);
+                }
+                Err(e) => {
+                    prop_assert!(
+                        users.iter().any(unreadable),
+                        "refused readable users: {}",
+                        e
+                    );
+                    prop_assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+                    prop_assert!(
+                        bytes.is_empty(),
+                        "a refused write left {} bytes",
+                        bytes.len()
+                    );
+                }
+            }
             Ok(())
         },
     );
@@ -557,6 +639,7 @@ fn ldif_readers_never_panic() {
                     name: "mobile".to_owned(),
                     values: vec![b"+1 555 0100".to_vec()],
                     at: None,
+                    lines: Vec::new(),
                 }],
             };
             if let Ok(patched) = idrift_ldap::ldif_patch::patch(&bytes, std::slice::from_ref(&edit))
@@ -602,6 +685,7 @@ fn json_readers_never_panic() {
                 id: "00000000-0000-0000-0000-000000000001".to_owned(),
                 path: vec!["mobilePhone".to_owned()],
                 value: serde_json::Value::String("+1 555 0100".to_owned()),
+                spelling: None,
             };
             let _ = idrift_cloud::snapshot::patch::patch(&bytes, &[edit]);
             Ok(())
@@ -856,6 +940,7 @@ fn long_ldif_folding_reads_linearly() {
                 name: "mobile".to_owned(),
                 values: vec![b"+1 555 0100".to_vec()],
                 at: None,
+                lines: Vec::new(),
             }],
         };
         let patched = idrift_ldap::ldif_patch::patch(bytes, &[edit]).unwrap();

@@ -893,9 +893,14 @@ fn dllimport_declarations_match_the_ffi_exports() {
     let names: BTreeSet<&str> = rust.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["idrift_abi_version", "idrift_buf_free", "idrift_call"]
-            .into_iter()
-            .collect(),
+        [
+            "idrift_abi_version",
+            "idrift_buf_free",
+            "idrift_call",
+            "idrift_progress"
+        ]
+        .into_iter()
+        .collect(),
         "abi.rs exports changed; update Native.ps1, docs/wire-protocol.md and this list"
     );
     let native = native_ps1();

@@ -47,6 +47,7 @@ pub fn load() -> Result<Loaded, AppError> {
             .iter()
             .map(|w| format!("<demo>/ad.ldif: line {}: {}", w.line, w.message))
             .collect(),
+        custom_anchor_suspected: false,
     })
 }
 

@@ -32,7 +32,7 @@ pub const CSV_COLUMNS: [&str; 9] = [
 
 /// Runs the comparison on a loaded snapshot.
 pub fn compare(snapshot: &Snapshot, phone: &PhoneOptions) -> DirSyncReport {
-    let mut report = compare_dirsync(&snapshot.on_prem, &snapshot.cloud, phone);
+    let mut report = compare_dirsync(&snapshot.on_prem, &snapshot.cloud, phone, snapshot.anchor);
     report.summary.not_synced_by_default = snapshot.not_synced_by_default;
     report
 }

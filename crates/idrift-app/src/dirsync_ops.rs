@@ -14,17 +14,20 @@
 //! [`enable_blocker`] stops it while the preview still lists users, and the preview is journaled before the
 //! switch is flipped. [`SnapshotTarget`] lets the whole sequence be rehearsed on a snapshot directory.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use idrift_core::Guid;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
+use idrift_core::matching::Anchor;
 use idrift_core::model::{CloudUser, OnPremUser, SyncFeatures, TenantSync};
 use idrift_core::phone::PhoneOptions;
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
 };
 use idrift_core::sync_model;
-use idrift_core::writes::{PhoneChange, Phones, SYNCED_PHONE_REFUSAL, UserKey};
+use idrift_core::writes::{
+    FileLine, PhoneChange, PhoneLines, Phones, SYNCED_PHONE_REFUSAL, UserKey, ValueSpelling,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -211,12 +214,22 @@ impl<'a> DirSyncExecutor<'a> {
         };
         let key = UserKey::Dn(user.distinguished_name.clone());
         let ad = self.ad()?;
-        if let Some(places) = op
+        let places: Option<BTreeMap<String, usize>> = op
             .after
             .get(LINES_KEY)
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-        {
-            ad.place_phones(&user.distinguished_name, &places);
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let lines: Option<BTreeMap<String, Vec<FileLine>>> = op
+            .after
+            .get(LINE_TEXT_KEY)
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        if places.is_some() || lines.is_some() {
+            ad.place_phones(
+                &user.distinguished_name,
+                &PhoneLines {
+                    places: places.unwrap_or_default(),
+                    lines: lines.unwrap_or_default(),
+                },
+            );
         }
         let change: PhoneChange = if held {
             ad.set_phones_held(&key, &new, Some(&expected)).await?
@@ -231,6 +244,11 @@ impl<'a> DirSyncExecutor<'a> {
         let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
         let new: EntraMobile = from_value(op, "After", &op.after)?;
         let cloud = self.cloud()?;
+        if op.after.get(ABSENT_KEY) == Some(&Value::Bool(true)) {
+            cloud.spell_mobile(&loc.id, &ValueSpelling::Absent);
+        } else if let Some(Value::String(t)) = op.after.get(VALUE_TEXT_KEY) {
+            cloud.spell_mobile(&loc.id, &ValueSpelling::Text(t.clone()));
+        }
         let mobile = blank_none(new.mobile_phone);
         if held {
             cloud
@@ -245,8 +263,10 @@ impl<'a> DirSyncExecutor<'a> {
         }))
     }
 
-    /// The phones of `user` as read; when `op` removes an attribute it has and the directory keeps them in
-    /// order (a file), with their places under [`LINES_KEY`], so that undo puts them back where they were.
+    /// The phones of `user` as read. When `op` changes them and the directory is a file, with where their
+    /// lines sat (under [`LINES_KEY`], when `op` removes an attribute) and the lines of the attributes it
+    /// changes that the file spells otherwise than its writer would (under [`LINE_TEXT_KEY`]), so that undo
+    /// puts back the same bytes at the same places.
     fn ad_value(&self, op: &Planned, user: &OnPremUser) -> Value {
         let now = Phones::of(user);
         let mut value = to_value(&now);
@@ -255,13 +275,52 @@ impl<'a> DirSyncExecutor<'a> {
         };
         let removes = (now.mobile.is_some() && after.mobile.is_none())
             || (!now.other_mobile.is_empty() && after.other_mobile.is_empty());
-        if removes
-            && let Some(places) = self
+        let (n, a) = (now.normalized(), after.normalized());
+        let changed: Vec<&str> = [
+            ("mobile", n.mobile != a.mobile),
+            ("othermobile", n.other_mobile != a.other_mobile),
+        ]
+        .into_iter()
+        .filter_map(|(name, changes)| changes.then_some(name))
+        .collect();
+        if (removes || !changed.is_empty())
+            && let Some(lines) = self
                 .ad
-                .and_then(|ad| ad.phone_places(&user.distinguished_name))
+                .and_then(|ad| ad.phone_lines(&user.distinguished_name))
             && let Value::Object(map) = &mut value
         {
-            map.insert(LINES_KEY.to_owned(), to_value(&places));
+            if removes {
+                map.insert(LINES_KEY.to_owned(), to_value(&lines.places));
+            }
+            let text: BTreeMap<&String, &Vec<FileLine>> = lines
+                .lines
+                .iter()
+                .filter(|(name, _)| changed.contains(&name.as_str()))
+                .collect();
+            if !text.is_empty() {
+                map.insert(LINE_TEXT_KEY.to_owned(), to_value(&text));
+            }
+        }
+        value
+    }
+
+    /// The `mobilePhone` of `user` as read. When `op` changes it and the users are a file that holds it
+    /// otherwise than its writer would, with how it held it ([`ABSENT_KEY`] or [`VALUE_TEXT_KEY`]), so that
+    /// undo puts back the same bytes.
+    fn entra_value(&self, op: &Planned, user: &CloudUser) -> Value {
+        let mut value = to_value(&EntraMobile {
+            mobile_phone: user.mobile_phone.clone(),
+        });
+        let changes = serde_json::from_value::<EntraMobile>(op.after.clone())
+            .is_ok_and(|a| blank_none(a.mobile_phone) != blank_none(user.mobile_phone.clone()));
+        if changes
+            && let Some(spelling) = self.cloud.and_then(|c| c.mobile_spelling(&user.id))
+            && let Value::Object(map) = &mut value
+        {
+            match spelling {
+                ValueSpelling::Absent => map.insert(ABSENT_KEY.to_owned(), Value::Bool(true)),
+                ValueSpelling::Text(t) => map.insert(VALUE_TEXT_KEY.to_owned(), Value::String(t)),
+            };
         }
         value
     }
@@ -283,11 +342,7 @@ impl OpExecutor for DirSyncExecutor<'_> {
             OP_ENTRA_MOBILE => {
                 let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
                 let user = self.cloud()?.find_cloud_user(&loc.id).await?;
-                Ok(user.map(|u| {
-                    to_value(&EntraMobile {
-                        mobile_phone: u.mobile_phone,
-                    })
-                }))
+                Ok(user.map(|u| self.entra_value(op, &u)))
             }
             OP_BYPASS => Ok(self.tenant(op).await?.map(|s| {
                 to_value(&BypassValue {
@@ -439,6 +494,22 @@ pub struct PersistPlan {
 /// the value undo writes back, which puts the lines back at their places.
 pub const LINES_KEY: &str = "Lines";
 
+/// The key of an [`OP_AD_PHONES`] value read from a file that holds the lines of the attributes the write
+/// changes as the file spells them (folded, base64, split, another spelling or line end; see
+/// [`OnPremPhoneWriter::phone_lines`]), by lower-cased attribute name: `[{"At": n, "Text": "..."}]`.
+/// Journaled with the value found, it is in the value undo writes back, which puts those lines back
+/// verbatim. Journals without it (older ones, or lines in the writer's form) are undone in the writer's
+/// form, which is the same bytes for the latter.
+pub const LINE_TEXT_KEY: &str = "LineText";
+
+/// The key of an [`OP_ENTRA_MOBILE`] value read from a file whose user had no `mobilePhone` property
+/// (`true`): journaled with the value found, undo removes the property again instead of writing `null`.
+pub const ABSENT_KEY: &str = "Absent";
+
+/// The key of an [`OP_ENTRA_MOBILE`] value read from a file that held `mobilePhone` otherwise than its
+/// writer would (escapes): the value's JSON text, which undo writes back verbatim.
+pub const VALUE_TEXT_KEY: &str = "ValueText";
+
 /// The command name journals of `persist` carry.
 pub const PERSIST_COMMAND: &str = "dirsync persist";
 
@@ -554,7 +625,7 @@ pub async fn compare_sources(
 ) -> Result<DirSyncReport, AppError> {
     let on_prem = ad.users().await?;
     let cloud_users = cloud.users().await?;
-    Ok(compare_dirsync(&on_prem, &cloud_users, phone))
+    Ok(compare_dirsync(&on_prem, &cloud_users, phone, ad.anchor()))
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -865,8 +936,9 @@ pub fn bypass_preview(
     cloud: &[CloudUser],
     features: &SyncFeatures,
     phone: &PhoneOptions,
+    anchor: Anchor,
 ) -> BypassPreview {
-    let report = compare_dirsync(on_prem, cloud, phone);
+    let report = compare_dirsync(on_prem, cloud, phone, anchor);
     let mut synced_without_ad_match: Vec<UnseenUser> =
         sync_model::synced_without_ad_match(&report.matching, cloud)
             .into_iter()
@@ -894,10 +966,11 @@ pub fn bypass_preview(
             ad_read_incomplete,
         };
     }
-    let explanations: HashMap<String, String> = sync_model::predict_all(on_prem, cloud, features)
-        .into_iter()
-        .map(|p| (p.object_id, p.explanation))
-        .collect();
+    let explanations: HashMap<String, String> =
+        sync_model::predict_all(on_prem, cloud, features, anchor)
+            .into_iter()
+            .map(|p| (p.object_id, p.explanation))
+            .collect();
     let users = rows
         .into_iter()
         .map(|r| {
@@ -938,7 +1011,7 @@ pub async fn bypass_preview_sources(
         .await?
         .map(|s| s.features)
         .unwrap_or_default();
-    let mut preview = bypass_preview(&on_prem, &users, &features, phone);
+    let mut preview = bypass_preview(&on_prem, &users, &features, phone, ad.anchor());
     preview.ad_read_incomplete.extend(ad.read_scope());
     Ok(preview)
 }
@@ -1032,7 +1105,11 @@ pub fn plan_bypass(
     })
 }
 
+mod bypass;
+mod persist;
 mod snapshot_target;
+pub use bypass::{BypassSet, bypass_set};
+pub use persist::{Persist, PersistRows, persist};
 pub use snapshot_target::{AD_BATCH, MAX_REWRITES, SnapshotTarget};
 
 #[cfg(test)]

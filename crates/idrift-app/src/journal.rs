@@ -52,12 +52,14 @@ use crate::AppError;
 use crate::timefmt::{adsynctools_stamp, iso8601};
 
 mod run;
+mod stepped;
 
 pub(crate) use run::run_one;
 pub use run::{
     Chain, OpExecutor, OpReport, REPLANNED, RunOptions, RunReport, apply, check_resumable, execute,
     number, resume,
 };
+pub use stepped::Stepped;
 
 /// The journal format version written in [`Header::v`].
 pub const JOURNAL_VERSION: u32 = 1;

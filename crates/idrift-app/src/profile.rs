@@ -11,6 +11,7 @@
 //! tenant = "contoso.onmicrosoft.com"
 //! client_id = "00000000-0000-0000-0000-000000000000"
 //! certificate = "/etc/idrift/app.pem"
+//! source_anchor = "employeeID"   # only when Entra Connect uses a custom source anchor
 //! ```
 //!
 //! A profile names where secrets are (an environment variable, a file), never the secrets themselves;
@@ -65,6 +66,9 @@ pub struct Profile {
     /// Hosts besides a request's own that a Graph or Exchange Online redirect may reach (https only).
     #[serde(default)]
     pub redirect_hosts: Vec<String>,
+    /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+    /// `employeeID` (see [`crate::source::SourceSpec::source_anchor`]).
+    pub source_anchor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

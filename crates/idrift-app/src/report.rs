@@ -169,7 +169,13 @@ pub fn build(
         .as_ref()
         .map(|s| s.features.clone())
         .unwrap_or_default();
-    let bypass = bypass_preview(&snapshot.on_prem, &snapshot.cloud, &features, &opts.phone);
+    let bypass = bypass_preview(
+        &snapshot.on_prem,
+        &snapshot.cloud,
+        &features,
+        &opts.phone,
+        snapshot.anchor,
+    );
     let fixes = plan_fixes(snapshot, &scan);
     let migration = if extras.migration.is_empty() {
         None

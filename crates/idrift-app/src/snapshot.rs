@@ -36,6 +36,10 @@ pub struct Loaded {
     pub snapshot: Snapshot,
     /// Human-readable warnings, each naming its file and line.
     pub warnings: Vec<String>,
+    /// No source anchor was named and most cloud users' `onPremisesImmutableId` values are not base64 GUIDs:
+    /// Entra Connect seems to use a custom source anchor. [`Loaded::warnings`] says so; a front end adds how
+    /// its user names the anchor.
+    pub custom_anchor_suspected: bool,
 }
 
 /// Which user attributes a command reads. A loader given a profile drops the others from each user as
@@ -156,6 +160,16 @@ pub fn load_ad_file_with(
     path: &Path,
     profile: LoadProfile,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+    read_ad(path, profile, None)
+}
+
+/// Reads an LDIF export of AD users, keeping what `profile` reads and, when `anchor` names a custom source
+/// anchor attribute, its value in each user's `custom_anchor`.
+pub(crate) fn read_ad(
+    path: &Path,
+    profile: LoadProfile,
+    anchor: Option<&str>,
+) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
     let parse_err = |e: &dyn std::fmt::Display| AppError::Parse {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -168,7 +182,7 @@ pub fn load_ad_file_with(
     let mut streamed = None;
     if let Some((reader, len)) = open_utf8_stream(path)? {
         users.reserve(capacity(usize::try_from(len).unwrap_or(0)));
-        match idrift_ldap::ldif::read_users_each_utf8(reader, |mut u| {
+        match idrift_ldap::ldif::read_users_each_utf8(reader, anchor, |mut u| {
             profile.project_on_prem(&mut u);
             users.push(u);
         }) {
@@ -182,7 +196,7 @@ pub fn load_ad_file_with(
         None => {
             let text = read_decoded(path)?;
             users.reserve(capacity(text.text().len()));
-            idrift_ldap::ldif::read_users_each_slice(text.text().as_bytes(), |mut u| {
+            idrift_ldap::ldif::read_users_each_slice(text.text().as_bytes(), anchor, |mut u| {
                 profile.project_on_prem(&mut u);
                 users.push(u);
             })
@@ -230,8 +244,8 @@ pub fn load_entra_file_checked(
     Ok((users, warnings))
 }
 
-/// Reads an LDIF export of AD users, keeping what `profile` reads, and checks that it holds users (see
-/// [`Completeness`]).
+/// Reads an LDIF export of AD users, keeping what `profile` reads (and the custom source anchor attribute
+/// `anchor` names), and checks that it holds users (see [`Completeness`]).
 ///
 /// # Errors
 /// As for [`load_ad_file_with`], and [`AppError::Parse`] naming the file when no user was read (unless
@@ -240,8 +254,9 @@ pub fn load_ad_file_checked(
     path: &Path,
     profile: LoadProfile,
     completeness: Completeness,
+    anchor: Option<&str>,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    let (users, mut warnings) = load_ad_file_with(path, profile)?;
+    let (users, mut warnings) = read_ad(path, profile, anchor)?;
     completeness.check_empty(path, "Active Directory", users.len(), &mut warnings)?;
     Ok((users, warnings))
 }
@@ -385,10 +400,11 @@ pub fn load_pair(ad: &Path, entra: &Path) -> Result<Loaded, AppError> {
 /// # Errors
 /// The first reader error, naming its file.
 pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
-    load_pair_and(ad, entra, profile, None, || Ok(())).map(|(loaded, ())| loaded)
+    load_pair_and(ad, entra, profile, None, None, || Ok(())).map(|(loaded, ())| loaded)
 }
 
-/// [`load_pair_with`], checking both sources as [`load_dir_checked`] does (see [`Completeness`]).
+/// [`load_pair_with`], checking both sources as [`load_dir_checked`] does (see [`Completeness`]) and
+/// keeping the custom source anchor attribute `anchor` names.
 ///
 /// # Errors
 /// The first reader error, naming its file; then the errors of [`Completeness::check_empty`] and
@@ -398,8 +414,10 @@ pub fn load_pair_checked(
     entra: &Path,
     profile: LoadProfile,
     completeness: Completeness,
+    anchor: Option<&str>,
 ) -> Result<Loaded, AppError> {
-    load_pair_and(ad, entra, profile, Some(completeness), || Ok(())).map(|(loaded, ())| loaded)
+    load_pair_and(ad, entra, profile, Some(completeness), anchor, || Ok(()))
+        .map(|(loaded, ())| loaded)
 }
 
 /// [`load_pair_with`], running `then` on the AD thread once the LDIF is read (the Entra JSON, the larger
@@ -409,10 +427,11 @@ fn load_pair_and<T: Send>(
     entra: &Path,
     profile: LoadProfile,
     completeness: Option<Completeness>,
+    anchor: Option<&str>,
     then: impl FnOnce() -> Result<T, AppError> + Send,
 ) -> Result<(Loaded, T), AppError> {
     let (ad_result, entra_result, then_result) = std::thread::scope(|s| {
-        let ad_thread = s.spawn(|| (load_ad_file_with(ad, profile), then()));
+        let ad_thread = s.spawn(|| (read_ad(ad, profile, anchor), then()));
         let entra_result = read_entra(entra, profile);
         let (ad_result, then_result) = ad_thread.join().unwrap_or_else(|_| {
             let stopped = || {
@@ -438,6 +457,7 @@ fn load_pair_and<T: Send>(
             cloud,
             ..Snapshot::default()
         },
+        custom_anchor_suspected: false,
         warnings,
     };
     Ok((loaded, then_value))
@@ -462,12 +482,20 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, AppError> {
 /// # Errors
 /// [`AppError::MissingFile`] when `ad.ldif` or `entra-users.json` is absent; reader errors naming the file.
 pub fn load_dir_with(dir: &Path, profile: LoadProfile) -> Result<Loaded, AppError> {
-    load_dir_inner(dir, profile, None)
+    load_dir_inner(dir, profile, None, None)
+}
+
+/// [`load_dir`], keeping the custom source anchor attribute `anchor` names.
+///
+/// # Errors
+/// As for [`load_dir`].
+pub(crate) fn load_dir_anchored(dir: &Path, anchor: Option<&str>) -> Result<Loaded, AppError> {
+    load_dir_inner(dir, LoadProfile::Full, None, anchor)
 }
 
 /// [`load_dir_with`], checking that `ad.ldif` and `entra-users.json` hold users and that the Entra export
 /// is complete (see [`Completeness`]); the warnings of what `completeness` let through are in
-/// [`Loaded::warnings`].
+/// [`Loaded::warnings`]. The custom source anchor attribute `anchor` names is kept.
 ///
 /// # Errors
 /// As for [`load_dir_with`], and the errors of [`Completeness::check_entra`] and
@@ -476,14 +504,16 @@ pub fn load_dir_checked(
     dir: &Path,
     profile: LoadProfile,
     completeness: Completeness,
+    anchor: Option<&str>,
 ) -> Result<Loaded, AppError> {
-    load_dir_inner(dir, profile, Some(completeness))
+    load_dir_inner(dir, profile, Some(completeness), anchor)
 }
 
 fn load_dir_inner(
     dir: &Path,
     profile: LoadProfile,
     completeness: Option<Completeness>,
+    anchor: Option<&str>,
 ) -> Result<Loaded, AppError> {
     if !dir.is_dir() {
         return Err(AppError::Read {
@@ -519,7 +549,8 @@ fn load_dir_inner(
         }
         Ok(extra)
     };
-    let (mut loaded, extra) = load_pair_and(&ad, &entra, profile, completeness, optional_files)?;
+    let (mut loaded, extra) =
+        load_pair_and(&ad, &entra, profile, completeness, anchor, optional_files)?;
     loaded.snapshot.tenant_sync = extra.tenant_sync;
     loaded.snapshot.exo_recipients = extra.exo_recipients;
     loaded.snapshot.exo_users = extra.exo_users;

@@ -6,7 +6,7 @@
 //!
 //! - dirsync writers: [`demo_writers`], [`snapshot_writers`], or one side at a time with [`open_ad_writer`] /
 //!   [`ad_file_writer`] and [`graph_writer`] / [`entra_file_writer`], put together by [`combine`]. A snapshot
-//!   directory or an export file is rewritten in place (a rehearsal of the repair); the demo is read-only.
+//!   directory or an export file is edited in place (a rehearsal of the repair); the demo is read-only.
 //! - remediation targets: [`rehearsal_target`] for a snapshot directory, [`live_remediation_target`] for the
 //!   services named.
 
@@ -20,7 +20,7 @@ use crate::AppError;
 use crate::dirsync_ops::{DirSyncExecutor, SnapshotTarget};
 use crate::live::{self, CloudConfig, LdapConfig};
 use crate::remediate::{LiveTarget, RehearsalTarget};
-use crate::source::{Missing, Names};
+use crate::source::{AnchorRead, Missing, Names};
 
 /// The directories a dirsync writer reads and writes.
 pub struct WriteTargets {
@@ -28,7 +28,7 @@ pub struct WriteTargets {
     pub ad: Option<Arc<dyn OnPremPhoneWriter>>,
     /// The Entra side, if the source names one.
     pub cloud: Option<Arc<dyn TenantSyncAdmin>>,
-    /// What the writes go to, in words ("the snapshot DIR (rehearsal: its files are rewritten)").
+    /// What the writes go to, in words ("the snapshot DIR (rehearsal: edited in place, only the values written change)").
     pub description: String,
     /// Reader warnings, each naming its file and line, in the order read.
     pub warnings: Vec<String>,
@@ -106,11 +106,22 @@ pub fn demo_writers() -> Result<WriteTargets, AppError> {
     })
 }
 
-/// A snapshot directory, both sides, rewritten in place.
+/// A snapshot directory, both sides, edited in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_dir`].
 pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
+    snapshot_writers_anchored(dir, &AnchorRead::default())
+}
+
+/// [`snapshot_writers`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_dir`].
+pub fn snapshot_writers_anchored(
+    dir: &Path,
+    anchor: &AnchorRead,
+) -> Result<WriteTargets, AppError> {
     if !dir.is_dir() {
         // The reader names what is missing; no lock file is created in a directory that is not there.
         crate::snapshot::load_dir(dir)?;
@@ -126,13 +137,14 @@ pub fn snapshot_writers(dir: &Path) -> Result<WriteTargets, AppError> {
         &files,
         crate::lock::LOCK_WAIT,
     )?;
-    let loaded = crate::snapshot::load_dir(dir)?;
+    let mut loaded = crate::snapshot::load_dir_anchored(dir, anchor.attribute.as_deref())?;
+    loaded.snapshot.anchor = anchor.anchor;
     let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot).with_lock(lock));
     Ok(WriteTargets {
         ad: Some(t.clone()),
         cloud: Some(t),
         description: format!(
-            "the snapshot {} (rehearsal: its files are rewritten)",
+            "the snapshot {} (rehearsal: edited in place, only the values written change)",
             dir.display()
         ),
         warnings: loaded.warnings,
@@ -155,24 +167,40 @@ pub async fn open_ad_writer(
     })
 }
 
-/// An AD LDIF export, rewritten in place.
+/// An AD LDIF export, edited in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_ad_file`].
 pub fn ad_file_writer(path: &Path) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
+    ad_file_writer_anchored(path, &AnchorRead::default())
+}
+
+/// [`ad_file_writer`], its users matched by `anchor`.
+///
+/// # Errors
+/// As for [`crate::snapshot::load_ad_file`].
+pub fn ad_file_writer_anchored(
+    path: &Path,
+    anchor: &AnchorRead,
+) -> Result<Side<dyn OnPremPhoneWriter>, AppError> {
     if !path.is_file() {
         crate::snapshot::load_ad_file(path)?;
     }
     let lock = lock_file(path, &[path])?;
-    let (on_prem, warnings) = crate::snapshot::load_ad_file(path)?;
+    let (on_prem, warnings) = crate::snapshot::read_ad(
+        path,
+        crate::snapshot::LoadProfile::Full,
+        anchor.attribute.as_deref(),
+    )?;
     let snap = Snapshot {
         on_prem,
+        anchor: anchor.anchor,
         ..Snapshot::default()
     };
     Ok(Side {
         target: Arc::new(SnapshotTarget::for_files(Some(path), None, snap).with_lock(lock)),
         description: format!(
-            "the AD export {} (rehearsal: it is rewritten)",
+            "the AD export {} (rehearsal: edited in place, only the values written change)",
             path.display()
         ),
         warnings,
@@ -192,7 +220,7 @@ pub fn graph_writer(cfg: &CloudConfig) -> Result<Side<dyn TenantSyncAdmin>, AppE
     })
 }
 
-/// A Graph user JSON export, rewritten in place.
+/// A Graph user JSON export, edited in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_entra_file`].
@@ -201,7 +229,7 @@ pub fn entra_file_writer(path: &Path) -> Result<Side<dyn TenantSyncAdmin>, AppEr
 }
 
 /// A Graph user JSON export and, when given, the tenant sync object beside it (`--entra-sync FILE`,
-/// the response of `GET /directory/onPremisesSynchronization`), both rewritten in place.
+/// the response of `GET /directory/onPremisesSynchronization`), both edited in place.
 ///
 /// # Errors
 /// As for [`crate::snapshot::load_entra_file`] and [`crate::snapshot::load_tenant_sync_file`].
@@ -228,12 +256,12 @@ pub fn entra_files_writer(
     };
     let description = match sync {
         Some(p) => format!(
-            "the Entra exports {} and {} (rehearsal: they are rewritten)",
+            "the Entra exports {} and {} (rehearsal: edited in place, only the values written change)",
             path.display(),
             p.display()
         ),
         None => format!(
-            "the Entra export {} (rehearsal: it is rewritten)",
+            "the Entra export {} (rehearsal: edited in place, only the values written change)",
             path.display()
         ),
     };

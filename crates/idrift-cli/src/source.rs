@@ -47,6 +47,9 @@ pub(crate) struct SourceArgs {
     /// Read an AD or Entra source that holds no user, with a warning, instead of refusing it.
     #[arg(long)]
     pub(crate) allow_empty: bool,
+    /// The source anchor Entra Connect matches users by, when it is not the default (mS-DS-ConsistencyGuid, else objectGUID): an AD attribute such as employeeID. A string attribute is compared with onPremisesImmutableId as it is, a binary one in base64, as Entra Connect writes it.
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub(crate) source_anchor: Option<String>,
     #[command(flatten)]
     pub(crate) conn: ConnArgs,
 }
@@ -390,6 +393,7 @@ impl SourceArgs {
                 allow_incomplete: self.allow_incomplete,
                 allow_empty: self.allow_empty,
             },
+            source_anchor: self.source_anchor.clone().or(p.source_anchor),
         })
     }
 
@@ -429,9 +433,16 @@ impl SourceArgs {
         let (loaded, sides) =
             runtime()?.block_on(source::load(&spec, &resolver(ctx), need, profile))?;
         warn_all(ctx, &loaded.warnings)?;
+        if loaded.custom_anchor_suspected {
+            ctx.warn(CUSTOM_ANCHOR_HINT.to_owned())?;
+        }
         Ok((loaded, sides))
     }
 }
+
+/// What the CLI adds when the cloud's immutable ids look like a custom source anchor.
+pub(crate) const CUSTOM_ANCHOR_HINT: &str = "if Entra Connect uses a custom source anchor, name its attribute with \
+     --source-anchor ATTRIBUTE (or source_anchor in the profile), e.g. --source-anchor employeeID";
 
 /// A runtime for the live adapters (the CLI is a composition root; commands stay synchronous).
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

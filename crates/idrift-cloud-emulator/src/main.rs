@@ -3,7 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use idrift_cloud_emulator::{Emulator, EmulatorConfig};
+use idrift_cloud_emulator::{Emulator, EmulatorConfig, Fault, FaultRule, RetryAfter};
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +28,10 @@ enum Command {
         /// The client secret the token endpoint accepts.
         #[arg(long)]
         client_secret: Option<String>,
+        /// Throttle the first request whose path and query contain PATH: HTTP 429 with `Retry-After:
+        /// SECONDS` (repeatable), e.g. `skiptoken=2` for the second page of a paged read.
+        #[arg(long, value_name = "PATH=SECONDS", value_parser = throttle_rule)]
+        throttle: Vec<FaultRule>,
     },
 }
 
@@ -39,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
             port,
             users,
             client_secret,
+            throttle,
         } => {
             let mut config = EmulatorConfig::default();
             if let Some(s) = client_secret {
@@ -48,6 +53,9 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .context("starting the emulator")?;
             emulator.seed_users(users);
+            for rule in throttle {
+                emulator.inject(rule);
+            }
             let line = serde_json::json!({
                 "uri": emulator.uri(),
                 "authority_url": emulator.authority_url(),
@@ -68,5 +76,38 @@ async fn main() -> anyhow::Result<()> {
             std::future::pending::<()>().await;
             Ok(())
         }
+    }
+}
+
+/// `PATH=SECONDS`: one 429 with `Retry-After: SECONDS` for the first request whose path contains PATH.
+fn throttle_rule(text: &str) -> Result<FaultRule, String> {
+    let (path, seconds) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("{text:?}: expected PATH=SECONDS"))?;
+    let seconds: u64 = seconds
+        .parse()
+        .map_err(|_| format!("{text:?}: SECONDS must be a whole number"))?;
+    if path.is_empty() {
+        return Err(format!("{text:?}: PATH is empty"));
+    }
+    Ok(FaultRule::new(
+        Fault::Throttle(RetryAfter::Seconds(seconds)),
+        path,
+        1,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_rules_parse() {
+        let r = throttle_rule("skiptoken=2").unwrap();
+        assert_eq!(r.fault, Fault::Throttle(RetryAfter::Seconds(2)));
+        assert_eq!((r.path_contains.as_str(), r.times), ("skiptoken", 1));
+        assert!(throttle_rule("skiptoken").is_err());
+        assert!(throttle_rule("=2").is_err());
+        assert!(throttle_rule("a=x").is_err());
     }
 }

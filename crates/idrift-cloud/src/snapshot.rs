@@ -222,13 +222,80 @@ pub fn read_exo_recipients_str(text: &str) -> Result<Vec<ExoRecipient>, Snapshot
 
 /// Writes users as one Graph page `{"value":[...]}` with Graph's camelCase property names.
 ///
-/// [`read_users`] reads the output back to the same users (a user needs a non-empty id to be read).
-/// `alternateMobilePhones` is written only when it is `Some`.
+/// [`read_users`] reads the output back to the same users. `alternateMobilePhones` is written only when it
+/// is `Some`. What the reader would refuse is refused before anything is written, so the writer never
+/// leaves a file its reader cannot read.
 ///
 /// # Errors
-/// Any I/O error of `w`.
+/// [`io::ErrorKind::InvalidData`] naming the user and the property, before anything is written, for a user
+/// without an id, a license without a `skuId`, or a NUL character in any value; any I/O error of `w`.
 pub fn write_users<W: Write>(w: W, users: &[CloudUser]) -> io::Result<()> {
+    for (i, u) in users.iter().enumerate() {
+        check_writable(i, u)?;
+    }
     write_page(w, users.iter().map(GraphUser))
+}
+
+/// Refuses a user [`read_users`] could not read back: no id, a license without a `skuId`, a NUL in a value.
+fn check_writable(index: usize, u: &CloudUser) -> io::Result<()> {
+    let refuse = |what: &str| {
+        let who = if u.id.is_empty() {
+            format!("user {} of the list", index + 1)
+        } else {
+            format!("user {:?}", u.id)
+        };
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("cannot write {who}: {what}, which the reader refuses"),
+        ))
+    };
+    if u.id.is_empty() {
+        return refuse("it has no \"id\"");
+    }
+    if u.assigned_licenses.iter().any(|l| l.sku_id.is_empty()) {
+        return refuse("a license in \"assignedLicenses\" has an empty \"skuId\"");
+    }
+    let opt = |v: &Option<String>| v.as_deref().is_some_and(|s| s.contains('\0'));
+    let any = |vs: &[String]| vs.iter().any(|s| s.contains('\0'));
+    let nul_in = [
+        ("id", u.id.contains('\0')),
+        ("userPrincipalName", opt(&u.user_principal_name)),
+        ("displayName", opt(&u.display_name)),
+        ("mail", opt(&u.mail)),
+        ("onPremisesImmutableId", opt(&u.on_premises_immutable_id)),
+        ("mobilePhone", opt(&u.mobile_phone)),
+        (
+            "alternateMobilePhones",
+            u.alternate_mobile_phones.as_deref().is_some_and(any),
+        ),
+        ("businessPhones", any(&u.business_phones)),
+        ("proxyAddresses", any(&u.proxy_addresses)),
+        (
+            "assignedLicenses",
+            u.assigned_licenses
+                .iter()
+                .any(|l| l.sku_id.contains('\0') || any(&l.disabled_plans)),
+        ),
+        (
+            "onPremisesProvisioningErrors",
+            u.on_premises_provisioning_errors.iter().any(|e| {
+                opt(&e.category)
+                    || opt(&e.property_causing_error)
+                    || opt(&e.value)
+                    || opt(&e.occurred_date_time)
+            }),
+        ),
+        (
+            "serviceProvisioningErrors",
+            u.service_provisioning_errors.iter().any(|e| {
+                opt(&e.created_date_time) || opt(&e.service_instance) || opt(&e.error_detail)
+            }),
+        ),
+    ];
+    if let Some((name, _)) = nul_in.iter().find(|(_, nul)| *nul) {
+        return refuse(&format!("its \"{name}\" holds a NUL character (U+0000)"));
+    }
+    Ok(())
 }
 
 /// Writes recipients as one InvokeCommand page `{"value":[...]}` with Exchange's PascalCase names.

@@ -79,6 +79,10 @@ impl OnPremDirectory for InMemoryDirectory {
     async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
         Ok(self.lock().on_prem.clone())
     }
+
+    fn anchor(&self) -> crate::matching::Anchor {
+        self.lock().anchor
+    }
 }
 
 #[async_trait]

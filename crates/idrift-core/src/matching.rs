@@ -3,7 +3,8 @@
 //! [`match_users`] follows Entra Connect's join rules (hybrid-identity.md §4.7):
 //!
 //! 1. **Hard match.** The AD user's source anchor ([`OnPremUser::source_anchor`]: `mS-DS-ConsistencyGuid`,
-//!    else `objectGUID`) equals the Entra user's `onPremisesImmutableId`. The ImmutableId is decoded to its
+//!    else `objectGUID`; or the [`Anchor`] given, such as a custom attribute's value) equals the Entra
+//!    user's `onPremisesImmutableId`. The ImmutableId is decoded to its
 //!    GUID before comparing, so padding or whitespace variants of the base64 text do not matter; an
 //!    ImmutableId that is not the base64 of 16 bytes is kept as text and can only equal the same text.
 //! 2. **Ambiguity.** Two AD users with one anchor, two Entra users with one ImmutableId, or two users of one
@@ -19,9 +20,10 @@
 //! The work is linear and sized for a million users per side: equal anchors and equal UPNs are found with
 //! hash maps over radix partitions small enough to stay in the CPU cache (see `classify`), keys borrow from
 //! the input or from one shared buffer of lower-cased UPNs (no per-user string is allocated), and the hash
-//! is a seeded folded multiply rather than SipHash. Memory beyond the report stays small next to the users
-//! themselves: each side's users are read once, per-user index vectors hold `u32`, and what one rule needs
-//! is dropped before the next rule builds its own.
+//! is a seeded folded multiply rather than SipHash. The three classifications (anchors, AD UPNs, Entra UPNs)
+//! do not depend on each other and run on three threads; the rules then read them in order. Memory beyond the
+//! report stays small next to the users themselves: each side's users are read once, per-user index vectors
+//! hold `u32`, and each classification is dropped once its rule is done.
 
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
@@ -135,19 +137,47 @@ pub struct MatchReport {
     pub counts: MatchCounts,
 }
 
-/// Matches AD users with Entra users; see the module documentation for the rules.
+/// Which AD value hard matching compares with `onPremisesImmutableId`: the source anchor Entra Connect was
+/// installed with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Anchor {
+    /// `mS-DS-ConsistencyGuid`, else `objectGUID` ([`OnPremUser::source_anchor`]): Entra Connect's default.
+    #[default]
+    ConsistencyGuid,
+    /// `objectGUID` alone (the default of Azure AD Connect before version 1.1.524).
+    ObjectGuid,
+    /// A custom attribute, whose value the reader kept in [`OnPremUser::custom_anchor`] (a string attribute
+    /// as it is, a binary one in base64). A user without it has no anchor.
+    Custom,
+}
+
+impl Anchor {
+    /// The `onPremisesImmutableId` sync gives `u` under this anchor (`None` when `u` has no anchor value).
+    pub fn immutable_id(self, u: &OnPremUser) -> Option<String> {
+        on_prem_anchor(u, self).map(AnchorKey::to_text)
+    }
+}
+
+/// Matches AD users with Entra users by Entra Connect's default anchor; see the module documentation for the
+/// rules.
 pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
+    match_users_by(on_prem, cloud, Anchor::default())
+}
+
+/// Matches AD users with Entra users, comparing `anchor` with `onPremisesImmutableId`; see the module
+/// documentation for the rules.
+pub fn match_users_by(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
     // The per-user index vectors hold `u32` when every user fits, which halves them (and the memory traffic
     // of building them); `usize` serves any larger input.
     if on_prem.len().saturating_add(cloud.len()) < u32::MAX as usize {
-        match_with::<u32>(on_prem, cloud)
+        match_with::<u32>(on_prem, cloud, anchor)
     } else {
-        match_with::<usize>(on_prem, cloud)
+        match_with::<usize>(on_prem, cloud, anchor)
     }
 }
 
 /// An index into the users: the element type of the per-user vectors.
-trait Ix: Copy + Eq + Ord + Hash {
+trait Ix: Copy + Eq + Ord + Hash + Send + Sync {
     /// "No index": the sentinel of the index vectors.
     const NONE: Self;
     /// The index `i`; callers only pass indices below the number of users, which fit.
@@ -194,31 +224,103 @@ fn cloud_anchor(u: &CloudUser) -> Option<AnchorKey<'_>> {
     Some(guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid))
 }
 
-fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
+/// The source anchor of an AD user as compared, under `anchor`. A custom value is read as an ImmutableId is
+/// (a base64 GUID becomes the GUID), so both sides compare alike.
+fn on_prem_anchor(u: &OnPremUser, anchor: Anchor) -> Option<AnchorKey<'_>> {
+    match anchor {
+        Anchor::ConsistencyGuid => u.source_anchor().map(AnchorKey::Guid),
+        Anchor::ObjectGuid => u.object_guid.map(AnchorKey::Guid),
+        Anchor::Custom => {
+            let text = u.custom_anchor.as_deref().map_or("", trim);
+            if text.is_empty() {
+                return None;
+            }
+            Some(guid_from_immutable_id_fast(text).map_or(AnchorKey::Text(text), AnchorKey::Guid))
+        }
+    }
+}
+
+/// Rule 1's classification: every AD user's source anchor (under `anchor`) and every Entra user's
+/// ImmutableId in one classification (cloud user j is item `on_prem.len() + j`).
+fn anchor_classes<'a, I: Ix>(
+    on_prem: &'a [OnPremUser],
+    cloud: &'a [CloudUser],
+    anchor: Anchor,
+    state: &FastState,
+) -> Classes<I> {
+    let n_on = on_prem.len();
+    let on_prem_keys = on_prem
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| Some((on_prem_anchor(u, anchor)?, i)));
+    let cloud_keys = cloud
+        .iter()
+        .enumerate()
+        .filter_map(|(j, u)| Some((cloud_anchor(u)?, n_on + j)));
+    classify::<AnchorKey<'_>, I>(
+        n_on + cloud.len(),
+        n_on,
+        state,
+        on_prem_keys.chain(cloud_keys),
+        SideCounts::is_ambiguous,
+    )
+}
+
+/// The classifications of rules 1 and 2b: anchors, then each side's UPN keys with their duplicates.
+type AllClasses<'a, I> = (
+    Classes<I>,
+    (FoldedKeys<'a>, Classes<I>),
+    (FoldedKeys<'a>, Classes<I>),
+);
+
+/// Computes [`AllClasses`]. The three do not depend on each other: the UPN ones run on threads of their own
+/// while this one classifies the anchors; the rules then read them in order.
+fn classifications<'a, I: Ix>(
+    on_prem: &'a [OnPremUser],
+    cloud: &'a [CloudUser],
+    anchor: Anchor,
+    state: &FastState,
+) -> AllClasses<'a, I> {
+    let op_work = || {
+        let keys = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
+        let dups = keys.classify::<I>(state);
+        (keys, dups)
+    };
+    let cl_work = || {
+        let keys = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
+        let dups = keys.classify::<I>(state);
+        (keys, dups)
+    };
+    std::thread::scope(|s| {
+        let op = std::thread::Builder::new().spawn_scoped(s, op_work).ok();
+        let cl = std::thread::Builder::new().spawn_scoped(s, cl_work).ok();
+        let anchors = anchor_classes::<I>(on_prem, cloud, anchor, state);
+        // A thread that could not be started leaves its work to this one; a panic on one is passed on.
+        let op = match op {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => op_work(),
+        };
+        let cl = match cl {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => cl_work(),
+        };
+        (anchors, op, cl)
+    })
+}
+
+fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
     let mut groups = Groups::<I>::new(n_on, n_cl);
     let state = FastState::new();
+
+    let (anchors, (op_upn, op_dups), (cl_upn, cl_dups)) =
+        classifications::<I>(on_prem, cloud, anchor, &state);
 
     // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one. One classification holds both
     // sides (cloud user j is item n_on + j), so each class counts the users of each side with one anchor.
     let mut op_partner = vec![I::NONE; n_on];
     let mut cl_partner = vec![I::NONE; n_cl];
     {
-        let on_prem_keys = on_prem
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| Some((AnchorKey::Guid(u.source_anchor()?), i)));
-        let cloud_keys = cloud
-            .iter()
-            .enumerate()
-            .filter_map(|(j, u)| Some((cloud_anchor(u)?, n_on + j)));
-        let anchors = classify::<AnchorKey<'_>, I>(
-            n_on + n_cl,
-            n_on,
-            &state,
-            on_prem_keys.chain(cloud_keys),
-            SideCounts::is_ambiguous,
-        );
         for c in &anchors.counts {
             let j = c.last_second.get().wrapping_sub(n_on);
             if c.first == 1
@@ -251,7 +353,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
                         AmbiguityReason::DuplicateImmutableIdInCloud
                     };
                     let key = if i < n_on {
-                        on_prem[i].source_anchor().map(AnchorKey::Guid)
+                        on_prem_anchor(&on_prem[i], anchor)
                     } else {
                         cloud.get(i - n_on).and_then(cloud_anchor)
                     };
@@ -269,15 +371,13 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
         }
     }
 
+    drop(anchors);
+
     // Rule 2b: duplicate UPNs within one side. The duplicates join a group with their hard-match partners
     // and with the unpaired users of the other side that carry the same UPN (looked up only when there are
     // duplicates, through a map of the duplicated UPNs alone).
-    let op_upn = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
-    let cl_upn = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
-
     let mut duplicated: FastMap<&str, usize> = fast_map(0);
     {
-        let op_dups = op_upn.classify::<I>(&state);
         let mut op_upn_group: FastMap<I, usize> = fast_map(0);
         for &(item, c) in &op_dups.repeated {
             let i = item.get();
@@ -312,9 +412,9 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
         }
     }
 
+    drop(op_dups);
     duplicated.clear();
     {
-        let cl_dups = cl_upn.classify::<I>(&state);
         let mut cl_upn_group: FastMap<I, usize> = fast_map(0);
         for &(item, c) in &cl_dups.repeated {
             let j = item.get();
@@ -349,6 +449,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport
         }
     }
     drop(duplicated);
+    drop(cl_dups);
 
     // Rule 1 again: the pairs whose users are in no group are the matches.
     let mut matched = Vec::with_capacity(n_on.min(n_cl));

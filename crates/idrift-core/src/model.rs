@@ -47,6 +47,11 @@ pub struct OnPremUser {
     /// default rules never sync the user (see [`crate::default_scope`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub critical_system_object: bool,
+    /// The value of a custom source anchor attribute (such as `employeeID`), as Entra Connect writes it to
+    /// `onPremisesImmutableId`: a string attribute as it is, a binary one in base64. Read only when a custom
+    /// anchor is named; hard matching compares it under [`crate::matching::Anchor::Custom`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_anchor: Option<String>,
 }
 
 impl OnPremUser {
@@ -261,6 +266,10 @@ pub struct Snapshot {
         skip_serializing_if = "crate::default_scope::NotSyncedCounts::is_empty"
     )]
     pub not_synced_by_default: crate::default_scope::NotSyncedCounts,
+    /// The source anchor hard matching compares with `onPremisesImmutableId` (a custom one is kept in each
+    /// user's [`OnPremUser::custom_anchor`] by the reader).
+    #[serde(skip)]
+    pub anchor: crate::matching::Anchor,
 }
 
 /// The `SMTP:` (upper-case prefix) address among proxy addresses, without its prefix.

@@ -19,7 +19,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::anchor::immutable_id_from_guid;
 use crate::exchange::{RecipientTypeDetails, addresses_in_domain, local_part, same_address};
 use crate::guid::Guid;
 use crate::model::{AssignedLicense, CloudUser, OnPremUser, Snapshot};
@@ -547,9 +546,7 @@ impl<'a> Subject<'a> {
     }
 
     fn immutable_id(&self) -> Option<String> {
-        self.ad
-            .and_then(OnPremUser::source_anchor)
-            .map(|g| immutable_id_from_guid(&g))
+        self.ad.and_then(|a| self.snapshot.anchor.immutable_id(a))
     }
 
     fn sync_step(&self, s: &mut Steps, why: &str) {

@@ -62,6 +62,12 @@ pub trait OnPremDirectory: Send + Sync {
     fn read_scope(&self) -> Option<String> {
         None
     }
+
+    /// The source anchor [`OnPremDirectory::users`] are matched by: a custom one when the source was opened
+    /// with one (its values are in each user's `custom_anchor`), else Entra Connect's default.
+    fn anchor(&self) -> crate::matching::Anchor {
+        crate::matching::Anchor::default()
+    }
 }
 
 /// Read access to Entra ID (Microsoft Graph, or a Graph JSON snapshot).
@@ -154,17 +160,18 @@ pub trait OnPremPhoneWriter: OnPremDirectory {
         Ok(())
     }
 
-    /// For a directory kept in a file: where `mobile` and `otherMobile` start in the entry `dn` (by
-    /// lower-cased attribute name, the number of the entry's lines before the attribute's first), recorded
-    /// before a write removes one so that undo can put it back at its place. `None` (the default): the
-    /// directory keeps no order.
-    fn phone_places(&self, _dn: &str) -> Option<std::collections::BTreeMap<String, usize>> {
+    /// For a directory kept in a file: where `mobile` and `otherMobile` sit in the entry `dn`, and their lines
+    /// where the file spells them otherwise than its writer would, recorded before a write changes them so
+    /// that undo can put back the same bytes at the same places. `None` (the default): the directory keeps
+    /// no order or spelling.
+    fn phone_lines(&self, _dn: &str) -> Option<crate::writes::PhoneLines> {
         None
     }
 
-    /// Where the next write of the entry `dn` puts an attribute the entry lacks (places as
-    /// [`OnPremPhoneWriter::phone_places`] gave them). The default ignores them.
-    fn place_phones(&self, _dn: &str, _places: &std::collections::BTreeMap<String, usize>) {}
+    /// Where, and in which spelling, the next write of the entry `dn` puts values back (as
+    /// [`OnPremPhoneWriter::phone_lines`] gave them): lines that hold exactly the values written go back
+    /// verbatim at their places, an attribute the entry lacks goes to its place. The default ignores them.
+    fn place_phones(&self, _dn: &str, _lines: &crate::writes::PhoneLines) {}
 }
 
 /// Write access to the Entra ID settings DirSyncOverrides repairs touch: the tenant's BypassDirSyncOverrides
@@ -198,6 +205,18 @@ pub trait TenantSyncAdmin: CloudDirectory {
         user_id: &str,
         mobile: Option<&str>,
     ) -> Result<(), SourceError>;
+
+    /// For users kept in a file: how the file holds `mobilePhone` of the user `user_id`, where its writer
+    /// would write it otherwise (absent, escaped), recorded before a write changes it so that undo can put
+    /// back the same bytes. `None` (the default): nothing to keep.
+    fn mobile_spelling(&self, _user_id: &str) -> Option<crate::writes::ValueSpelling> {
+        None
+    }
+
+    /// How the next write of `mobilePhone` of the user `user_id` spells the value (as
+    /// [`TenantSyncAdmin::mobile_spelling`] gave it) when it still means the value written. The default
+    /// ignores it.
+    fn spell_mobile(&self, _user_id: &str, _spelling: &crate::writes::ValueSpelling) {}
 
     /// How many changes [`TenantSyncAdmin::set_cloud_mobile_held`] may hold before
     /// [`TenantSyncAdmin::flush_cloud`]: 1 (the default) for a tenant that writes every change through.

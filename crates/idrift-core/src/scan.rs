@@ -308,7 +308,7 @@ const NONE: usize = usize::MAX;
 pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
     let on_prem = snapshot.on_prem.as_slice();
     let cloud = snapshot.cloud.as_slice();
-    let dirsync = compare_dirsync(on_prem, cloud, &opts.phone);
+    let dirsync = compare_dirsync(on_prem, cloud, &opts.phone, snapshot.anchor);
     let matching = &dirsync.matching;
     let mut notes = Vec::new();
 

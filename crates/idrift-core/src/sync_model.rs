@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dirsync::{DirSyncOverrideRow, DirSyncReport, non_blank, phone_set};
-use crate::matching::{MatchReport, match_users};
+use crate::matching::{Anchor, MatchReport, match_users_by};
 use crate::model::{CloudUser, OnPremUser, SyncFeatures};
 
 /// What is known of a user's DirSyncOverride (the per-user flag a cloud edit of a synced user's phone sets;
@@ -183,13 +183,14 @@ pub fn predict_user(
 }
 
 /// Predicts every matched, synced user (R1, R13), with [`OverrideState::Unknown`], sorted by UPN
-/// (case-insensitive), then DN, then object id.
+/// (case-insensitive), then DN, then object id. Users are matched by `anchor`.
 pub fn predict_all(
     on_prem: &[OnPremUser],
     cloud: &[CloudUser],
     features: &SyncFeatures,
+    anchor: Anchor,
 ) -> Vec<SyncPrediction> {
-    let matching = match_users(on_prem, cloud);
+    let matching = match_users_by(on_prem, cloud, anchor);
     let mut out: Vec<SyncPrediction> = matching
         .matched
         .iter()

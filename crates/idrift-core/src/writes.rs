@@ -56,6 +56,41 @@ impl fmt::Display for UserKey {
     }
 }
 
+/// Where a directory kept in a file holds the phone attributes of one entry, and their lines as the file
+/// spells them: journaled with the value found before a write changes them, so that undo puts back the same
+/// bytes at the same places.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhoneLines {
+    /// By lower-cased attribute name (`mobile`, `othermobile`): the number of the entry's lines before the
+    /// attribute's first line.
+    pub places: std::collections::BTreeMap<String, usize>,
+    /// By lower-cased attribute name: the attribute's lines as the file has them, only where the file's writer
+    /// would spell them differently (folded, base64, split, another spelling or line end).
+    pub lines: std::collections::BTreeMap<String, Vec<FileLine>>,
+}
+
+/// One line (with its continuation lines and line end) of an attribute in a file, and its place: the number
+/// of the entry's lines before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FileLine {
+    /// The number of the entry's lines before this one.
+    pub at: usize,
+    /// The line as the file has it.
+    pub text: String,
+}
+
+/// How a JSON file held a property before a write changed it, where its writer would write it otherwise:
+/// journaled with the value found, so that undo puts back the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueSpelling {
+    /// The object had no such property: undoing a write that added it as `null` removes it.
+    Absent,
+    /// The value's JSON text as the file had it (escapes, number form), written back verbatim when it still
+    /// means the value put back.
+    Text(String),
+}
+
 /// The two AD phone attributes DirSyncOverrides are about: `mobile` and `otherMobile`.
 ///
 /// Serialized as `{"Mobile": "..." | null, "OtherMobile": [...]}`, the shape journals record.

@@ -1,8 +1,9 @@
-//! The C ABI: the three exports and the buffer type they hand out. This is the only module with `unsafe`.
+//! The C ABI: the four exports and the buffer type they hand out. This is the only module with `unsafe`.
 //!
 //! ```c
 //! typedef struct { uint8_t *ptr; size_t len; size_t cap; } IdriftBuf;
 //! int32_t  idrift_call(const uint8_t *req, size_t req_len, IdriftBuf *out); /* 0 ok, 1 error, 2 internal */
+//! int32_t  idrift_progress(const uint8_t *token, size_t token_len, IdriftBuf *out); /* 0, or 2 */
 //! void     idrift_buf_free(IdriftBuf buf);
 //! uint32_t idrift_abi_version(void);
 //! ```
@@ -20,11 +21,12 @@ use std::panic::{self, AssertUnwindSafe};
 
 use crate::error::CallError;
 use crate::wire::{MAX_REQUEST_BYTES, Status};
-use crate::{dispatch, panics};
+use crate::{dispatch, panics, progress};
 
-/// The ABI version [`idrift_abi_version`] reports. It changes only when an export's signature or the
-/// ownership rules change; the JSON envelope has its own version (`"V"`).
-pub const ABI_VERSION: u32 = 1;
+/// The ABI version [`idrift_abi_version`] reports. It changes when an export is added or its signature or
+/// the ownership rules change; the JSON envelope has its own version (`"V"`). Version 2 added
+/// [`idrift_progress`].
+pub const ABI_VERSION: u32 = 2;
 
 /// Rust-owned response bytes (UTF-8 JSON), laid out as `{ptr, len, cap}`.
 ///
@@ -116,7 +118,47 @@ pub unsafe extern "C" fn idrift_call(req: *const u8, req_len: usize, out: *mut I
     status.code()
 }
 
-/// Releases a buffer filled by [`idrift_call`]. A buffer with a null pointer is ignored.
+/// Writes the progress of the running call whose request carried `"Progress": "<token>"` to `*out`: UTF-8
+/// JSON `{"Seq":n,"Read":{"Source","Pages","Items"}|null,"Waiting":{"What","Seconds","Cause"}|null,
+/// "Step":{"Done","Total","Target"}|null}`, or `null` when no running call has that token (it has not
+/// started, or it has returned). Returns 0, or 2 when `out` is null (nothing written) or the library failed.
+/// `*out` MUST be released with [`idrift_buf_free`]. Meant to be called from another thread than the call's,
+/// while [`idrift_call`] blocks that one.
+///
+/// # Safety
+/// `token` must point to `token_len` readable bytes (it may be null when `token_len` is 0); `out` must be
+/// null or valid for one write of an [`IdriftBuf`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn idrift_progress(
+    token: *const u8,
+    token_len: usize,
+    out: *mut IdriftBuf,
+) -> i32 {
+    if out.is_null() {
+        return Status::Internal.code();
+    }
+    let body = panic::catch_unwind(|| {
+        let bytes: &[u8] =
+            if token_len == 0 || token.is_null() || token_len > progress::MAX_TOKEN_LEN {
+                &[]
+            } else {
+                // SAFETY: the caller guarantees `token` points to `token_len` readable bytes for the call;
+                // `token_len` is at most MAX_TOKEN_LEN.
+                unsafe { std::slice::from_raw_parts(token, token_len) }
+            };
+        let snapshot = std::str::from_utf8(bytes).ok().and_then(progress::snapshot);
+        serde_json::to_vec(&snapshot).ok()
+    });
+    let (status, body) = match body {
+        Ok(Some(body)) => (Status::Ok, body),
+        _ => (Status::Internal, b"null".to_vec()),
+    };
+    // SAFETY: `out` is not null, and the caller guarantees it is valid for one write.
+    unsafe { out.write(IdriftBuf::from_vec(body)) };
+    status.code()
+}
+
+/// Releases a buffer filled by [`idrift_call`] or [`idrift_progress`]. A buffer with a null pointer is ignored.
 ///
 /// # Safety
 /// `buf` must be a buffer [`idrift_call`] wrote (or [`IdriftBuf::empty`]), unchanged, and not released

@@ -1,8 +1,9 @@
 //! The C ABI of IdentityDrift, for the PowerShell module `IdentityDrift` (and any other host that can call C).
 //!
-//! Three exports, all in [`abi`]: [`idrift_call`] takes one UTF-8 JSON request and writes one Rust-owned
-//! JSON response into an [`IdriftBuf`], [`idrift_buf_free`] releases that buffer, and [`idrift_abi_version`]
-//! says which ABI the library speaks. The request and response envelopes are in [`wire`] (`"V": 1`,
+//! Four exports, all in [`abi`]: [`idrift_call`] takes one UTF-8 JSON request and writes one Rust-owned
+//! JSON response into an [`IdriftBuf`], [`idrift_progress`] reports how far a running call has got (for a
+//! host's progress bar, from another thread), [`idrift_buf_free`] releases a buffer, and
+//! [`idrift_abi_version`] says which ABI the library speaks. The request and response envelopes are in [`wire`] (`"V": 1`,
 //! PascalCase, unknown fields ignored); `docs/wire-protocol.md` is their specification.
 //!
 //! This crate translates and nothing else: `dispatch` decodes a request, calls the operation in
@@ -25,6 +26,7 @@ mod host;
 mod lint;
 mod panics;
 mod profile;
+pub mod progress;
 mod remediation;
 mod runtime;
 mod targets;
@@ -32,5 +34,7 @@ mod trend;
 pub mod wire;
 mod writes;
 
-pub use abi::{ABI_VERSION, IdriftBuf, idrift_abi_version, idrift_buf_free, idrift_call};
+pub use abi::{
+    ABI_VERSION, IdriftBuf, idrift_abi_version, idrift_buf_free, idrift_call, idrift_progress,
+};
 pub use wire::{MAX_REQUEST_BYTES, Status, WIRE_VERSION};

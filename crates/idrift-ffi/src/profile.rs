@@ -23,6 +23,7 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let source_anchor = p.source_anchor;
     let (ad, ad_file) = match p.ad {
         Some(url) if profile::is_ldap_url(&url) => (
             Some(ProfileAd {
@@ -58,6 +59,7 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
         ad,
         ad_file,
         cloud,
+        source_anchor,
     }
 }
 

@@ -120,12 +120,12 @@ impl Names for WireNames {
 }
 
 /// What resolving a source may consult: the process environment (no prompt: the host asks for credentials
-/// itself, as PSCredentials and SecureStrings).
+/// itself, as PSCredentials and SecureStrings) and the progress record of the call, when it has one.
 pub(crate) fn resolver() -> Resolver<'static> {
     Resolver {
         env: &host::env,
         prompt: None,
-        progress: Default::default(),
+        progress: crate::progress::hook(),
         names: &WireNames,
     }
 }
@@ -237,8 +237,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users,
             allow_incomplete,
             allow_empty,
+            source_anchor,
         } => {
             spec.completeness = completeness(*allow_incomplete, *allow_empty);
+            spec.source_anchor.clone_from(source_anchor);
             spec.base = Some(Base::Snapshot(owned(op, "Source.Path", path)?));
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
             spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
@@ -250,8 +252,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users,
             allow_incomplete,
             allow_empty,
+            source_anchor,
         } => {
             spec.completeness = completeness(*allow_incomplete, *allow_empty);
+            spec.source_anchor.clone_from(source_anchor);
             spec.ad = optional(op, "Source.Ad", ad.as_ref())?.map(AdSource::File);
             spec.entra = optional(op, "Source.Entra", entra.as_ref())?.map(EntraSource::File);
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
@@ -269,8 +273,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             cloud,
             allow_incomplete,
             allow_empty,
+            source_anchor,
         } => {
             spec.completeness = completeness(*allow_incomplete, *allow_empty);
+            spec.source_anchor.clone_from(source_anchor);
             one_of(
                 op,
                 "Active Directory (Source.Ad, Source.AdFile)",
@@ -321,9 +327,17 @@ pub(crate) fn load(
     profile: LoadProfile,
 ) -> Result<Loaded, CallError> {
     let spec = spec(op, source)?;
-    let (loaded, _) = runtime::block_on(source::load(&spec, &resolver(), Need::Both, profile))??;
+    let (mut loaded, _) =
+        runtime::block_on(source::load(&spec, &resolver(), Need::Both, profile))??;
+    if loaded.custom_anchor_suspected {
+        loaded.warnings.push(CUSTOM_ANCHOR_HINT.to_owned());
+    }
     Ok(loaded)
 }
+
+/// What the module adds when the cloud's immutable ids look like a custom source anchor.
+pub(crate) const CUSTOM_ANCHOR_HINT: &str = "if Entra Connect uses a custom source anchor, name its \
+     attribute as the source's SourceAnchor: Connect-Drift -SourceAnchor ATTRIBUTE, e.g. -SourceAnchor employeeID";
 
 /// The directories a writer reads and writes.
 pub(crate) use idrift_app::targets::WriteTargets as Targets;

@@ -49,6 +49,9 @@ pub(crate) struct Request {
     /// The operation's arguments (absent or `null` means `{}`).
     #[serde(default)]
     pub(crate) args: serde_json::Value,
+    /// A name the host chose for this call, to poll its progress with `idrift_progress` while it runs.
+    #[serde(default)]
+    pub(crate) progress: Option<String>,
 }
 
 /// The error object of a response.
@@ -112,7 +115,7 @@ pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
 pub(crate) enum SourceSpec {
     /// The demo snapshot compiled into the library (read-only).
     Demo,
-    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers rewrite its files: a
+    /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers edit its files in place: a
     /// rehearsal of the repair.
     Snapshot {
         /// The directory, absolute (the host resolves relative paths against its own current location).
@@ -130,6 +133,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
     /// Live directories, each part optional and each replaceable by an export file: the CLI's
     /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
@@ -168,6 +175,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
@@ -190,6 +201,10 @@ pub(crate) enum SourceSpec {
         /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
         #[serde(default)]
         allow_empty: bool,
+        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+        /// `employeeID` (the CLI's `--source-anchor`).
+        #[serde(default)]
+        source_anchor: Option<String>,
     },
 }
 
@@ -841,6 +856,9 @@ pub(crate) struct ProfileResult {
     /// The LDIF export (`Source.AdFile`), when the profile's `ad` is a file.
     pub(crate) ad_file: Option<PathBuf>,
     pub(crate) cloud: ProfileCloud,
+    /// The source anchor (`Source.SourceAnchor`), when the profile names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) source_anchor: Option<String>,
 }
 
 /// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::journal::{self, Clock, PlanSpec, Planned, RunOptions};
+use idrift_app::journal::{self, Clock, PlanSpec, Planned, RunOptions, Stepped};
 
 use crate::error::CallError;
 use crate::targets::{Targets, absolute};
@@ -94,7 +94,8 @@ pub(crate) fn run(
         return Ok(out);
     }
     let path = journal_path(op, write, &spec.command)?;
-    let exec = targets.executor();
+    let hook = crate::progress::hook();
+    let exec = Stepped::new(targets.executor(), &hook, spec.ops.len());
     let report = runtime::block_on(journal::apply(&path, spec, &exec, clock(), opts))??;
     if report.writes > 0
         && let Some(reminder) = after_apply
@@ -140,7 +141,8 @@ pub(crate) fn resume(
     if out.planned.is_empty() || !write.apply {
         return Ok(out);
     }
-    let exec = targets.executor();
+    let hook = crate::progress::hook();
+    let exec = Stepped::new(targets.executor(), &hook, out.planned.len());
     let report = runtime::block_on(journal::resume(&log, &exec, clock(), opts))??;
     out.applied = true;
     out.report = Some(report);

@@ -48,6 +48,33 @@ pub(crate) const READ_ATTRIBUTES: [&str; 15] = [
     "isCriticalSystemObject",
 ];
 
+/// Attributes whose values are bytes, never text: as a custom source anchor they are always base64.
+const BINARY_ANCHORS: [&str; 5] = [
+    "objectGUID",
+    "mS-DS-ConsistencyGuid",
+    "objectSid",
+    "msExchMailboxGuid",
+    "msExchArchiveGUID",
+];
+
+/// The value of a custom source anchor attribute `name` as Entra Connect writes it to
+/// `onPremisesImmutableId`: a string attribute as it is, a binary attribute in base64. An attribute is
+/// binary when it is one of the known binary attributes, or when its value is not UTF-8 text or holds a
+/// control character (text attributes never do). An empty value gives `None` (no anchor).
+pub(crate) fn anchor_value(name: &str, value: &[u8]) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let known_binary = BINARY_ANCHORS.iter().any(|b| b.eq_ignore_ascii_case(name));
+    match std::str::from_utf8(value) {
+        Ok(text) if !known_binary && !text.chars().any(char::is_control) => Some(text.to_owned()),
+        _ => {
+            use base64::Engine as _;
+            Some(base64::engine::general_purpose::STANDARD.encode(value))
+        }
+    }
+}
+
 /// What applying one value did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Applied {

@@ -485,7 +485,7 @@ impl LdapDirectory {
                 filter,
                 &READ_ATTRIBUTES,
                 &mut |tag| {
-                    users.push(decode(tag)?.into_user()?);
+                    users.push(decode(tag)?.into_user(None)?);
                     Ok(())
                 },
             )

@@ -33,6 +33,9 @@ pub struct LdapConfig {
     pub op_timeout: Duration,
     /// Where paged reads report the entries read so far (nowhere by default).
     pub progress: idrift_core::ports::ProgressHook,
+    /// A custom source anchor attribute (such as `employeeID`) read with the core model's attributes into
+    /// each user's `custom_anchor`; users are then matched by it.
+    pub anchor: Option<String>,
 }
 
 impl LdapConfig {
@@ -51,6 +54,7 @@ impl LdapConfig {
             connect_timeout: Duration::from_secs(30),
             op_timeout: Duration::from_secs(120),
             progress: idrift_core::ports::ProgressHook::default(),
+            anchor: None,
         }
     }
 }

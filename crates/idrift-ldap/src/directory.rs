@@ -30,6 +30,8 @@ pub struct LdapDirectory {
     pub(crate) extra_filter: Option<String>,
     /// The full user filter of a read.
     pub(crate) filter: String,
+    /// The custom source anchor attribute read with the core model's ([`LdapConfig::anchor`]).
+    pub(crate) anchor: Option<String>,
 }
 
 impl std::fmt::Debug for LdapDirectory {
@@ -108,13 +110,31 @@ impl LdapDirectory {
             base_dns
         };
         let extra_filter = cfg.filter.clone().filter(|f| !f.trim().is_empty());
+        let anchor = cfg
+            .anchor
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned);
         Ok(LdapDirectory {
             session,
             naming_context,
             base_dns,
             extra_filter,
             filter,
+            anchor,
         })
+    }
+
+    /// The attributes a read requests: the core model's, and the custom source anchor.
+    fn read_attributes(&self) -> Vec<&str> {
+        let mut attrs = READ_ATTRIBUTES.to_vec();
+        if let Some(a) = &self.anchor
+            && !attrs.iter().any(|r| r.eq_ignore_ascii_case(a))
+        {
+            attrs.push(a);
+        }
+        attrs
     }
 
     /// The domain's naming context (`defaultNamingContext` of the rootDSE).
@@ -143,13 +163,19 @@ impl LdapDirectory {
         let dedupe = self.base_dns.len() > 1;
         for base in &self.base_dns {
             self.session
-                .search_paged(base, Scope::Subtree, filter, &READ_ATTRIBUTES, &mut |tag| {
-                    let user = decode(tag)?.into_user()?;
-                    if !dedupe || seen.insert(user.distinguished_name.to_ascii_lowercase()) {
-                        users.push(user);
-                    }
-                    Ok(())
-                })
+                .search_paged(
+                    base,
+                    Scope::Subtree,
+                    filter,
+                    &self.read_attributes(),
+                    &mut |tag| {
+                        let user = decode(tag)?.into_user(self.anchor.as_deref())?;
+                        if !dedupe || seen.insert(user.distinguished_name.to_ascii_lowercase()) {
+                            users.push(user);
+                        }
+                        Ok(())
+                    },
+                )
                 .await?;
         }
         Ok(users)
@@ -175,10 +201,10 @@ impl LdapDirectory {
                 for base in &self.base_dns {
                     for tag in self
                         .session
-                        .search_small(base, Scope::Subtree, &filter, &READ_ATTRIBUTES)
+                        .search_small(base, Scope::Subtree, &filter, &self.read_attributes())
                         .await?
                     {
-                        found.push(decode(tag)?.into_user()?);
+                        found.push(decode(tag)?.into_user(self.anchor.as_deref())?);
                     }
                 }
                 let mut seen = HashSet::new();
@@ -193,12 +219,17 @@ impl LdapDirectory {
                 }
                 match self
                     .session
-                    .search_small(dn.trim(), Scope::Base, &self.filter, &READ_ATTRIBUTES)
+                    .search_small(
+                        dn.trim(),
+                        Scope::Base,
+                        &self.filter,
+                        &self.read_attributes(),
+                    )
                     .await
                 {
                     Ok(tags) => tags
                         .into_iter()
-                        .map(|t| decode(t)?.into_user())
+                        .map(|t| decode(t)?.into_user(self.anchor.as_deref()))
                         .collect::<Result<Vec<_>, _>>()?,
                     Err(LdapError::Server { code: 32, .. }) => Vec::new(),
                     Err(LdapError::Server {
@@ -219,11 +250,11 @@ impl LdapDirectory {
                         &self.naming_context,
                         Scope::Subtree,
                         &filter,
-                        &READ_ATTRIBUTES,
+                        &self.read_attributes(),
                     )
                     .await?;
                 tags.into_iter()
-                    .map(|t| decode(t)?.into_user())
+                    .map(|t| decode(t)?.into_user(self.anchor.as_deref()))
                     .collect::<Result<Vec<_>, _>>()?
             }
         };
@@ -267,6 +298,14 @@ impl OnPremDirectory for LdapDirectory {
             &self.base_dns,
             self.extra_filter.as_deref(),
         )
+    }
+
+    fn anchor(&self) -> idrift_core::matching::Anchor {
+        if self.anchor.is_some() {
+            idrift_core::matching::Anchor::Custom
+        } else {
+            idrift_core::matching::Anchor::default()
+        }
     }
 }
 

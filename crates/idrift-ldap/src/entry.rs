@@ -100,12 +100,14 @@ impl Entry {
             .unwrap_or_default()
     }
 
-    /// The user this entry describes; attributes outside the core model are ignored.
+    /// The user this entry describes; attributes outside the core model are ignored, except the custom
+    /// source anchor `anchor` names, whose first value is kept as Entra Connect encodes it
+    /// ([`crate::attributes::anchor_value`]).
     ///
     /// # Errors
     /// [`LdapError::InvalidData`] naming the DN and attribute: a GUID that is not 16 bytes, a number that is
     /// not an integer, text that is not UTF-8, or a multi-valued attribute returned in ranges.
-    pub(crate) fn into_user(self) -> Result<OnPremUser, LdapError> {
+    pub(crate) fn into_user(self, anchor: Option<&str>) -> Result<OnPremUser, LdapError> {
         let Entry { dn, attrs } = self;
         let mut user = OnPremUser {
             distinguished_name: dn,
@@ -113,6 +115,14 @@ impl Entry {
         };
         for (full_name, values) in attrs {
             let (name, options) = full_name.split_once(';').unwrap_or((&full_name, ""));
+            if let Some(a) = anchor
+                && name.eq_ignore_ascii_case(a)
+                && user.custom_anchor.is_none()
+            {
+                user.custom_anchor = values
+                    .first()
+                    .and_then(|v| crate::attributes::anchor_value(a, v));
+            }
             let Some(attr) = Attr::from_name(name.as_bytes()) else {
                 continue;
             };

@@ -105,7 +105,7 @@ pub fn read_users_each<R: Read>(
     reader: R,
     each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
-    read_blocks(reader, false, each).map_err(ReadError::into_ldif)
+    read_blocks(reader, false, None, each).map_err(ReadError::into_ldif)
 }
 
 /// Why [`read_users_each_utf8`] stopped.
@@ -147,25 +147,30 @@ impl std::error::Error for ReadError {}
 /// UTF-8 files and decode only the others. `each` may have been called for some users before an error;
 /// discard what it collected then.
 ///
+/// `anchor` names a custom source anchor attribute (such as `employeeID`): its first value is kept in each
+/// user's `custom_anchor`, as Entra Connect encodes it ([`crate::attributes::anchor_value`]).
+///
 /// # Errors
 /// [`ReadError::NotUtf8`], or [`ReadError::Ldif`] as for [`read_users`].
 pub fn read_users_each_utf8<R: Read>(
     reader: R,
+    anchor: Option<&str>,
     each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, ReadError> {
-    read_blocks(reader, true, each)
+    read_blocks(reader, true, anchor, each)
 }
 
 /// [`read_users_each`] on input held in memory (decoded text, say): the bytes are cut into parts where
-/// they are, without the copy into blocks a [`Read`] needs.
+/// they are, without the copy into blocks a [`Read`] needs. `anchor` is as for [`read_users_each_utf8`].
 ///
 /// # Errors
 /// As for [`read_users`].
 pub fn read_users_each_slice(
     bytes: &[u8],
+    anchor: Option<&str>,
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
-    let mut state = ReadState::default();
+    let mut state = ReadState::new(anchor);
     let parts = blocks::split(bytes, PART, true);
     // A block's worth of parts at a time: the parsed records wait for their turn only that long.
     for (i, group) in parts.chunks(blocks::BLOCK / PART).enumerate() {
@@ -179,10 +184,11 @@ pub fn read_users_each_slice(
 fn read_blocks<R: Read>(
     reader: R,
     check_utf8: bool,
+    anchor: Option<&str>,
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, ReadError> {
     let mut blocks = blocks::Blocks::new(reader);
-    let mut state = ReadState::default();
+    let mut state = ReadState::new(anchor);
     loop {
         let block = blocks.next_block().map_err(|e| {
             ReadError::Ldif(LdifError {
@@ -210,9 +216,21 @@ struct ReadState {
     warnings: Vec<LdifWarning>,
     /// The number of lines before the current part.
     line_base: usize,
+    /// The custom source anchor attribute to keep, if any.
+    anchor: Option<Box<str>>,
 }
 
 impl ReadState {
+    fn new(anchor: Option<&str>) -> ReadState {
+        ReadState {
+            anchor: anchor
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(Box::from),
+            ..ReadState::default()
+        }
+    }
+
     /// Parses `parts` (consecutive, whole entries; the start of the input when `first`) on all cores and
     /// hands their users to `each` in input order, exactly as a serial read would.
     fn run(
@@ -229,7 +247,7 @@ impl ReadState {
                 if check_utf8 && std::str::from_utf8(bytes).is_err() {
                     return Part::not_utf8(bytes);
                 }
-                parse_part(bytes, first && i == 0)
+                parse_part(bytes, first && i == 0, self.anchor.as_deref())
             })
             .collect();
         for part in results {
@@ -332,9 +350,12 @@ impl Part {
 }
 
 /// Parses one part: whole entries, the start of the input when `first`.
-fn parse_part(bytes: &[u8], first: bool) -> Part {
+fn parse_part(bytes: &[u8], first: bool, anchor: Option<&str>) -> Part {
     let mut lines = SliceLines::new(bytes, first);
-    let mut parser = Parser::default();
+    let mut parser = Parser {
+        anchor,
+        ..Parser::default()
+    };
     let mut error = None;
     loop {
         match lines.next_line() {
@@ -371,7 +392,7 @@ fn parse_part(bytes: &[u8], first: bool) -> Part {
 /// As for [`read_users`].
 pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
     let mut users = Vec::new();
-    let warnings = read_users_each_slice(text.as_bytes(), |u| users.push(u))?;
+    let warnings = read_users_each_slice(text.as_bytes(), None, |u| users.push(u))?;
     Ok(LdifUsers { users, warnings })
 }
 
@@ -619,7 +640,9 @@ struct Record {
     class_computer: bool,
 }
 
-struct Parser {
+struct Parser<'a> {
+    /// The custom source anchor attribute to keep, if any.
+    anchor: Option<&'a str>,
     state: State,
     rec: Record,
     scratch: Vec<u8>,
@@ -628,9 +651,10 @@ struct Parser {
     warnings: Vec<LdifWarning>,
 }
 
-impl Default for Parser {
-    fn default() -> Parser {
+impl Default for Parser<'_> {
+    fn default() -> Self {
         Parser {
+            anchor: None,
             state: State::Start,
             rec: Record::default(),
             scratch: Vec::new(),
@@ -686,7 +710,7 @@ fn show(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(60)]).into_owned()
 }
 
-impl Parser {
+impl Parser<'_> {
     fn line(&mut self, line_no: usize, line: &[u8]) -> Result<(), LdifError> {
         if line.is_empty() {
             match self.state {
@@ -871,6 +895,13 @@ impl Parser {
                 self.rec.class_computer = true;
             }
             return Ok(());
+        }
+        if let Some(a) = self.anchor
+            && name.eq_ignore_ascii_case(a.as_bytes())
+            && self.rec.user.custom_anchor.is_none()
+        {
+            let value = decode(&mut self.scratch, line_no, kind, raw)?;
+            self.rec.user.custom_anchor = crate::attributes::anchor_value(a, &value);
         }
         let Some(attr) = Attr::from_name(name) else {
             if kind == ValueKind::Base64 {

@@ -28,6 +28,37 @@ pub struct AttrValues {
     /// undoing the removal puts the lines back where they were. `None`, or a place past the entry's end: at
     /// the end.
     pub at: Option<usize>,
+    /// The attribute's logical lines as a file held them, each with the number of the entry's logical lines
+    /// before it (see [`AttrPlace::lines`]). When they hold exactly `values`, in order, they are written back
+    /// verbatim (folding, base64, line ends) at those places instead of the writer's form, so undoing a
+    /// change gives back every byte; otherwise they are ignored.
+    pub lines: Vec<(usize, Vec<u8>)>,
+}
+
+impl AttrValues {
+    /// Sets the attribute `name` to `values`, in the writer's form, where its lines are or at the entry's end.
+    pub fn new(name: &str, values: Vec<Vec<u8>>) -> AttrValues {
+        AttrValues {
+            name: name.to_owned(),
+            values,
+            at: None,
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// Where an attribute sits in an entry of an LDIF file, as [`places`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttrPlace {
+    /// The attribute's name, lower-cased.
+    pub name: String,
+    /// The number of logical lines of the entry (its `dn:` line and comments included) before its first line.
+    pub at: usize,
+    /// Its logical lines as the file has them (continuation lines and line ends included), each with the
+    /// number of the entry's logical lines before it; empty when they are exactly what [`patch`] writes for
+    /// their values at `at` (one plain or base64 line per value, in a row, with the `dn:` line's line end and
+    /// the name spelled as it was asked for).
+    pub lines: Vec<(usize, Vec<u8>)>,
 }
 
 /// The attributes to set in one entry.
@@ -327,17 +358,15 @@ fn is_change_record(text: &[u8], start: usize, end: usize) -> bool {
     false
 }
 
-/// Where the attributes `names` (compared without regard to case) start in each content record of `text`:
-/// by lower-cased DN, each attribute's lower-cased name and the number of logical lines of its record before
-/// its first line (the [`AttrValues::at`] that puts it back there).
+/// Where the attributes `names` (compared without regard to case) sit in each content record of `text`, by
+/// lower-cased DN: each attribute's first place (the [`AttrValues::at`] that puts it back there) and, when
+/// [`patch`] would write them differently, its lines as the file has them (the [`AttrValues::lines`] that
+/// put back the same bytes).
 ///
 /// # Errors
 /// [`LdifError`] naming the line of a malformed `dn:` line.
-pub fn places(
-    text: &[u8],
-    names: &[&str],
-) -> Result<HashMap<String, Vec<(String, usize)>>, LdifError> {
-    let names: Vec<Vec<u8>> = names
+pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPlace>>, LdifError> {
+    let lowered: Vec<Vec<u8>> = names
         .iter()
         .map(|n| n.to_ascii_lowercase().into_bytes())
         .collect();
@@ -353,7 +382,9 @@ pub fn places(
             continue;
         }
         let dn_line = parse_logical(text, pos, next, line_no)?;
-        let mut at: Vec<(String, usize)> = Vec::new();
+        let eol = line_end(&text[pos..next]);
+        // Per attribute asked for (by its index in `names`): its lines' places and spans.
+        let mut at: Vec<(usize, Spans)> = Vec::new();
         let change = is_change_record(text, next, text.len());
         let (mut p, mut index) = (next, 1usize);
         line_no += lines;
@@ -368,10 +399,12 @@ pub fn places(
                 .next()
                 .unwrap_or_default()
                 .to_ascii_lowercase();
-            if line[0] != b'#' && names.contains(&name) {
-                let name = String::from_utf8_lossy(&name).into_owned();
-                if !at.iter().any(|(n, _)| *n == name) {
-                    at.push((name, index));
+            if line[0] != b'#'
+                && let Some(k) = lowered.iter().position(|w| *w == name)
+            {
+                match at.iter_mut().find(|(kk, _)| *kk == k) {
+                    Some((_, spans)) => spans.push((index, p, n)),
+                    None => at.push((k, vec![(index, p, n)])),
                 }
             }
             index += 1;
@@ -379,17 +412,76 @@ pub fn places(
             p = n;
         }
         if !change && !at.is_empty() {
-            found.insert(String::from_utf8_lossy(&dn_line.value).to_lowercase(), at);
+            let attrs = at
+                .into_iter()
+                .map(|(k, spans)| AttrPlace {
+                    name: String::from_utf8_lossy(&lowered[k]).into_owned(),
+                    at: spans[0].0,
+                    lines: if written_form(text, names[k], &spans, eol) {
+                        Vec::new()
+                    } else {
+                        spans
+                            .iter()
+                            .map(|&(i, s, e)| (i, text[s..e].to_vec()))
+                            .collect()
+                    },
+                })
+                .collect();
+            found.insert(
+                String::from_utf8_lossy(&dn_line.value).to_lowercase(),
+                attrs,
+            );
         }
         pos = p;
     }
     Ok(found)
 }
 
+/// Each logical line of an attribute in a record: its place (the number of the record's lines before it),
+/// start and end.
+type Spans = Vec<(usize, usize, usize)>;
+
+/// Whether the logical lines `spans` (place, start, end) of the attribute `name` are exactly what [`patch`]
+/// writes for their values: in a row, one line per value in the writer's form, each ending with `eol`.
+fn written_form(text: &[u8], name: &str, spans: &[(usize, usize, usize)], eol: &[u8]) -> bool {
+    let in_a_row = spans.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+    let mut values = Vec::with_capacity(spans.len());
+    for &(_, s, e) in spans {
+        match parse_logical(text, s, e, 0) {
+            Ok(l) => values.push(l.value),
+            Err(_) => return false,
+        }
+    }
+    let mut written = Vec::new();
+    write_lines(&mut written, name.as_bytes(), &values, eol, true);
+    let mut had = Vec::new();
+    for &(_, s, e) in spans {
+        had.extend_from_slice(&text[s..e]);
+    }
+    in_a_row && written == had
+}
+
+/// Whether `lines` (each one logical line) are lines of the attribute `name` (lower-cased) holding exactly
+/// `values`, in order.
+fn lines_hold(lines: &[(usize, Vec<u8>)], name: &[u8], values: &[Vec<u8>]) -> bool {
+    lines.len() == values.len()
+        && lines.iter().zip(values).all(|((_, raw), v)| {
+            let (first, next, _) = logical_line(raw, 0);
+            let content = strip_eol(&raw[..first]);
+            next == raw.len()
+                && !content.is_empty()
+                && content[0] != b'#'
+                && content[0] != b' '
+                && parse_logical(raw, 0, raw.len(), 0)
+                    .is_ok_and(|l| l.name == name && l.value == *v)
+        })
+}
+
 /// Writes the record `lines` with `edit` applied.
 fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEdit, eol: &[u8]) {
-    // Per attribute written: whether it changes, and whether its new lines were written yet.
-    let mut changes: Vec<(Vec<u8>, bool, bool)> = edit
+    // Per attribute written: its lower-cased name, whether it changes, whether its new lines were written
+    // yet, and whether they go back verbatim (the lines a file held for exactly these values).
+    let mut changes: Vec<(Vec<u8>, bool, bool, bool)> = edit
         .attrs
         .iter()
         .map(|a| {
@@ -402,54 +494,79 @@ fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEd
                 .collect();
             let same = old.len() == a.values.len()
                 && old.iter().zip(&a.values).all(|(o, n)| *o == n.as_slice());
-            (name, !same, false)
+            let verbatim = !same && !a.values.is_empty() && lines_hold(&a.lines, &name, &a.values);
+            (name, !same, false, verbatim)
         })
         .collect();
-    // Attributes the entry lacks that go back to a place: in the order of their places.
-    let mut placed: Vec<(usize, usize)> = edit
-        .attrs
-        .iter()
-        .enumerate()
-        .filter(|(k, a)| {
-            changes[*k].1
-                && !a.values.is_empty()
-                && !lines.iter().skip(1).any(|l| l.name == changes[*k].0)
-        })
-        .filter_map(|(k, a)| a.at.map(|at| (at, k)))
-        .collect();
+    // What goes in at a place, in the order of the places: a verbatim line (attribute, line), or the
+    // writer's lines of an attribute the entry lacks.
+    let mut placed: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    for (k, a) in edit.attrs.iter().enumerate() {
+        let (name, changed, _, verbatim) = &changes[k];
+        if *verbatim {
+            placed.extend(
+                a.lines
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (at, _))| (*at, k, Some(j))),
+            );
+        } else if *changed
+            && !a.values.is_empty()
+            && !lines.iter().skip(1).any(|l| l.name == *name)
+            && let Some(at) = a.at
+        {
+            placed.push((at, k, None));
+        }
+    }
     placed.sort_unstable();
     let mut placed = placed.into_iter().peekable();
     let mut emitted = 0usize;
+    let put = |out: &mut Vec<u8>,
+               k: usize,
+               line: Option<usize>,
+               changes: &mut [(Vec<u8>, bool, bool, bool)]| {
+        let a = &edit.attrs[k];
+        changes[k].2 = true;
+        if !out.ends_with(b"\n") {
+            out.extend_from_slice(eol);
+        }
+        match line {
+            Some(j) => {
+                out.extend_from_slice(&a.lines[j].1);
+                1
+            }
+            None => {
+                write_lines(out, a.name.as_bytes(), &a.values, eol, true);
+                a.values.len()
+            }
+        }
+    };
     for (i, l) in lines.iter().enumerate() {
         while i > 0
-            && let Some(&(at, k)) = placed.peek()
+            && let Some(&(at, k, line)) = placed.peek()
             && at <= emitted
         {
             placed.next();
-            changes[k].2 = true;
-            write_lines(
-                out,
-                edit.attrs[k].name.as_bytes(),
-                &edit.attrs[k].values,
-                eol,
-                true,
-            );
-            emitted += edit.attrs[k].values.len();
+            emitted += put(out, k, line, &mut changes);
         }
         let hit = if i == 0 {
             None
         } else {
             changes
                 .iter()
-                .position(|(n, changed, _)| *changed && *n == l.name)
+                .position(|(n, changed, _, _)| *changed && *n == l.name)
         };
         match hit {
             None => {
+                if i > 0 && !out.ends_with(b"\n") {
+                    out.extend_from_slice(eol);
+                }
                 out.extend_from_slice(&text[l.start..l.end]);
                 emitted += 1;
             }
             Some(k) => {
-                if !changes[k].2 {
+                // Verbatim lines go in at their places; otherwise the new lines take the first old one's.
+                if !changes[k].2 && !changes[k].3 {
                     changes[k].2 = true;
                     let ends_line = text[..l.end].ends_with(b"\n");
                     write_lines(out, &l.spelled, &edit.attrs[k].values, eol, ends_line);
@@ -458,7 +575,10 @@ fn edit_record(out: &mut Vec<u8>, text: &[u8], lines: &[Logical], edit: &EntryEd
             }
         }
     }
-    for (k, (_, changed, written)) in changes.iter().enumerate() {
+    for (_, k, line) in placed {
+        put(out, k, line, &mut changes);
+    }
+    for (k, (_, changed, written, _)) in changes.iter().enumerate() {
         let a = &edit.attrs[k];
         if *changed && !*written && !a.values.is_empty() {
             if !out.ends_with(b"\n") {

@@ -5,11 +5,13 @@
 # the ABI version, and offers Invoke-DriftNative: JSON request in, parsed JSON response out. Requests and
 # responses travel as UTF-8 byte buffers (pointer + length), which works the same on Windows PowerShell 5.1
 # (no Marshal.PtrToStringUTF8 there) and PowerShell 7. The response buffer belongs to the library and is
-# returned to it with idrift_buf_free in a finally block, whatever happens while it is read.
+# returned to it with idrift_buf_free in a finally block, whatever happens while it is read. The call runs on
+# a thread-pool thread (IdentityDrift.PendingCall) while the session's thread polls idrift_progress for the
+# call's token and shows Write-Progress, so long reads (LDAP and Graph paging, throttling waits) are visible.
 # docs/wire-protocol.md describes the envelope; crates/idrift-ffi/src/abi.rs the exports. The xtask check
 # `cargo test -p xtask` compares the declarations below with that file.
 
-$script:DriftAbiVersion = 1
+$script:DriftAbiVersion = 2
 $script:DriftWireVersion = 1
 
 function Get-DriftRuntimeIdentifier {
@@ -88,8 +90,33 @@ namespace IdentityDrift
         [DllImport(LibraryPath, EntryPoint = "idrift_buf_free", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void idrift_buf_free(IdriftBuf buf);
 
+        [DllImport(LibraryPath, EntryPoint = "idrift_progress", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int idrift_progress(byte[] token, UIntPtr tokenLen, out IdriftBuf buf);
+
         [DllImport(LibraryPath, EntryPoint = "idrift_abi_version", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern uint idrift_abi_version();
+    }
+
+    // One idrift_call on a thread-pool thread, so that the session's thread can poll idrift_progress and
+    // show Write-Progress while the call runs. Buffer and Status are set when the task has completed.
+    public sealed class PendingCall
+    {
+        private readonly byte[] request;
+        public IdriftBuf Buffer;
+        public int Status = -1;
+
+        public PendingCall(byte[] request)
+        {
+            this.request = request;
+        }
+
+        public System.Threading.Tasks.Task Start()
+        {
+            return System.Threading.Tasks.Task.Run(() =>
+            {
+                Status = Native.idrift_call(request, new UIntPtr((ulong)request.Length), out Buffer);
+            });
+        }
     }
 }
 "@
@@ -106,6 +133,64 @@ namespace IdentityDrift
     }
 }
 
+# A call that runs longer than this shows Write-Progress with what the library reports: pages and items read,
+# waits for throttling, writes handled (polled every DriftProgressPollMilliseconds).
+$script:DriftProgressDelayMilliseconds = 1000
+$script:DriftProgressPollMilliseconds = 200
+# The Write-Progress id of a native call's progress (per-item loops use 1 and 2).
+$script:DriftNativeProgressId = 3
+
+function Get-DriftNativeProgress {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Marshalling the byte buffers needs .NET methods; see docs/adr/0006-add-type-vs-signed-shim.md.')]
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Token
+    )
+
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($Token)
+    $buffer = New-Object -TypeName 'IdentityDrift.IdriftBuf'
+    $text = 'null'
+    try {
+        $null = [IdentityDrift.Native]::idrift_progress($bytes, [UIntPtr]::new([uint64] $bytes.Length), [ref] $buffer)
+        $length = $buffer.Len.ToUInt64()
+        if ($buffer.Ptr -ne [IntPtr]::Zero -and $length -gt 0 -and $length -le [uint64] [int]::MaxValue) {
+            $out = New-Object -TypeName 'byte[]' -ArgumentList ([int] $length)
+            [System.Runtime.InteropServices.Marshal]::Copy($buffer.Ptr, $out, 0, $out.Length)
+            $text = [System.Text.Encoding]::UTF8.GetString($out)
+        }
+    }
+    finally {
+        [IdentityDrift.Native]::idrift_buf_free($buffer)
+    }
+    ConvertFrom-Json -InputObject $text
+}
+
+function Format-DriftProgressStatus {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [pscustomobject] $Progress
+    )
+
+    if ($null -ne $Progress.Waiting) {
+        $w = $Progress.Waiting
+        return ('{0}: {1} (waiting {2} s)' -f $w.What, $w.Cause, $w.Seconds)
+    }
+    if ($null -ne $Progress.Step) {
+        $s = $Progress.Step
+        return ('Handled {0} of {1} operation(s): {2}' -f $s.Done, $s.Total, $s.Target)
+    }
+    if ($null -ne $Progress.Read) {
+        $r = $Progress.Read
+        $word = if ($r.Pages -eq 1) { 'page' } else { 'pages' }
+        return ('{0}: {1} read ({2} {3})' -f $r.Source, $r.Items, $r.Pages, $word)
+    }
+    'Working'
+}
+
 function Invoke-DriftNative {
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Marshalling the byte buffers needs .NET methods; see docs/adr/0006-add-type-vs-signed-shim.md.')]
     [CmdletBinding()]
@@ -119,14 +204,49 @@ function Invoke-DriftNative {
 
     Initialize-DriftNative
 
-    $request = [ordered]@{ V = $script:DriftWireVersion; Op = $Op; Args = $Arguments }
+    # A name for this call, so the session's thread can ask the library how far it has got.
+    $token = [guid]::NewGuid().ToString('N')
+    $request = [ordered]@{ V = $script:DriftWireVersion; Op = $Op; Args = $Arguments; Progress = $token }
     $json = ConvertTo-Json -InputObject $request -Depth 32 -Compress
     $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
-    $buffer = New-Object -TypeName 'IdentityDrift.IdriftBuf'
+    $call = New-Object -TypeName 'IdentityDrift.PendingCall' -ArgumentList (, $bytes)
+    $activity = "IdentityDrift: $Op"
     $status = -1
     $text = $null
+    $shown = $false
+    $task = $call.Start()
     try {
-        $status = [IdentityDrift.Native]::idrift_call($bytes, [UIntPtr]::new([uint64] $bytes.Length), [ref] $buffer)
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $seq = -1
+        while (-not $task.Wait($script:DriftProgressPollMilliseconds)) {
+            if ($clock.ElapsedMilliseconds -lt $script:DriftProgressDelayMilliseconds) {
+                continue
+            }
+            $progress = Get-DriftNativeProgress -Token $token
+            if ($null -eq $progress -or $progress.Seq -eq $seq) {
+                continue
+            }
+            $seq = $progress.Seq
+            $bar = @{ Activity = $activity; Id = $script:DriftNativeProgressId; Status = (Format-DriftProgressStatus -Progress $progress) }
+            if ($null -ne $progress.Step -and $progress.Step.Total -gt 0) {
+                $bar['PercentComplete'] = [int] (100 * $progress.Step.Done / $progress.Step.Total)
+            }
+            Write-Progress @bar
+            $shown = $true
+        }
+    }
+    finally {
+        # Stopping the command (Ctrl+C) cannot stop the library mid-call: wait for it, so that its response
+        # buffer is read and released, and a write in progress is journaled, never abandoned.
+        $null = $task.Wait([System.Threading.Timeout]::Infinite)
+        if ($shown) {
+            Write-Progress -Activity $activity -Id $script:DriftNativeProgressId -Completed
+        }
+    }
+
+    $buffer = $call.Buffer
+    try {
+        $status = $call.Status
         $length = $buffer.Len.ToUInt64()
         if ($buffer.Ptr -eq [IntPtr]::Zero -or $length -eq 0) {
             throw "The IdentityDrift native library returned no response to $Op (status $status)."

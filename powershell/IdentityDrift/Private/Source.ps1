@@ -265,5 +265,9 @@ function ConvertTo-DriftProfileSource {
     else {
         throw "Profile $($Found.Name) in $($Found.ConfigPath) names no Active Directory (ad = ""ldaps://..."" or an LDIF file)."
     }
+    $anchor = Get-DriftPropertyValue -InputObject $Found -Name 'SourceAnchor'
+    if (-not [string]::IsNullOrWhiteSpace([string] $anchor)) {
+        $source['SourceAnchor'] = [string] $anchor
+    }
     $source
 }

@@ -53,7 +53,7 @@ function Clear-DriftDirSyncOverridesUser {
     The journal to create: a file, or a directory for the default name. Defaults to the current directory.
 
     .PARAMETER SnapshotPath
-    A snapshot directory to write to (a rehearsal: its files are rewritten).
+    A snapshot directory to write to (a rehearsal: its files are edited in place, only the values written change).
 
     .PARAMETER AdPath
     An LDIF export to write to (a rehearsal).

@@ -125,6 +125,13 @@ function Connect-Drift {
     Reads an AD or Entra source that holds no user (an export or a live read), with a warning, instead of
     refusing it (the idrift CLI's --allow-empty).
 
+    .PARAMETER SourceAnchor
+    The source anchor Entra Connect matches users by, when it is not the default (mS-DS-ConsistencyGuid, else
+    objectGUID): an AD attribute such as employeeID (the idrift CLI's --source-anchor, a profile's
+    source_anchor). A string attribute is compared with onPremisesImmutableId as it is, a binary one in
+    base64, as Entra Connect writes it. Without it, a warning says when most cloud immutable ids are not
+    base64 GUIDs, which is the sign of a custom anchor.
+
     .PARAMETER ProfileName
     The name of a profile in the configuration file ([profiles.NAME]); -Profile works too.
 
@@ -153,13 +160,18 @@ function Connect-Drift {
     contoso' does.
 
     .EXAMPLE
+    Connect-Drift -AdPath .\ad.ldif -EntraPath .\entra-users.json -SourceAnchor employeeID
+
+    Matches AD and Entra users by employeeID, for a tenant whose Entra Connect uses it as the source anchor.
+
+    .EXAMPLE
     Connect-Drift -Demo; Compare-DriftDirSyncOverrides -NoCsv
 
     Tries the module on the built-in demo data.
 
     .OUTPUTS
     IdentityDrift.Connection: Kind, Path, AdPath, EntraPath, ExoPath, ExoUsersPath, Server, TenantId,
-    OnPremUsers, CloudUsers, HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt, Profile.
+    SourceAnchor, OnPremUsers, CloudUsers, HasTenantSync, ExoRecipients, ExoUsers, ConnectedAt, Profile.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The file source parameters are read through $PSBoundParameters by ConvertTo-DriftSource.')]
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Low', DefaultParameterSetName = 'Snapshot')]
@@ -279,6 +291,13 @@ function Connect-Drift {
         [Parameter(ParameterSetName = 'Profile')]
         [switch] $AllowEmpty,
 
+        [Parameter(ParameterSetName = 'Snapshot')]
+        [Parameter(ParameterSetName = 'Files')]
+        [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'Profile')]
+        [ValidateNotNullOrEmpty()]
+        [string] $SourceAnchor,
+
         [Parameter(Mandatory, ParameterSetName = 'Profile')]
         [Alias('Profile')]
         [ValidateNotNullOrEmpty()]
@@ -386,6 +405,9 @@ function Connect-Drift {
     }
     if ($source.Kind -ne 'Demo') {
         Add-DriftCompleteness -Source $source -BoundParameters $PSBoundParameters
+        if ($PSBoundParameters.ContainsKey('SourceAnchor')) {
+            $source['SourceAnchor'] = $SourceAnchor.Trim()
+        }
     }
     if (-not $PSCmdlet.ShouldProcess($description, 'Use as the IdentityDrift data source for this session')) {
         return
@@ -416,6 +438,7 @@ function Connect-Drift {
         ExoUsersPath  = if ($source.ContainsKey('ExoUsers')) { $source.ExoUsers } else { $null }
         Server        = if ($source.Kind -eq 'Live' -and $source.ContainsKey('Ad')) { $source.Ad.Url } else { $null }
         TenantId      = if ($source.Kind -eq 'Live' -and $source.Cloud.ContainsKey('Tenant')) { $source.Cloud.Tenant } else { $null }
+        SourceAnchor  = if ($source.ContainsKey('SourceAnchor')) { $source.SourceAnchor } else { $null }
         OnPremUsers   = Get-DriftPropertyValue -InputObject $ok -Name 'OnPremUsers'
         CloudUsers    = Get-DriftPropertyValue -InputObject $ok -Name 'CloudUsers'
         HasTenantSync = Get-DriftPropertyValue -InputObject $ok -Name 'HasTenantSync'

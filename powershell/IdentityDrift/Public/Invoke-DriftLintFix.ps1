@@ -27,7 +27,7 @@ function Invoke-DriftLintFix {
     The journal: a file, or a directory for the default name. Defaults to the current directory.
 
     .PARAMETER SnapshotPath
-    The snapshot directory whose ad.ldif is rewritten (a rehearsal).
+    The snapshot directory whose ad.ldif is edited in place (a rehearsal: only the values fixed change).
 
     .PARAMETER AdPath
     The LDIF export to rewrite (a rehearsal).

@@ -17,7 +17,7 @@ function Invoke-DriftRemediation {
     or a failure also stops the run, and the warning names the command that continues it. Nothing done is
     repeated on a resume.
 
-    On a snapshot directory (-SnapshotPath) the steps are rehearsed: its files are rewritten as the services
+    On a snapshot directory (-SnapshotPath) the steps are rehearsed: its files are edited in place as the services
     would change. Live services come from the Connect-Drift profile. The demo is read-only: it shows the
     steps and refuses to run them.
 
@@ -54,7 +54,7 @@ function Invoke-DriftRemediation {
     The region (ISO 3166 code) assumed for phone numbers without a country code.
 
     .PARAMETER SnapshotPath
-    A snapshot directory to rehearse on (its files are rewritten).
+    A snapshot directory to rehearse on (its files are edited in place).
 
     .PARAMETER ExoRecipientsPath
     Exchange Online recipients JSON, replacing the snapshot's exo-recipients.json for the plan.

@@ -33,7 +33,7 @@ function Set-DriftDirSyncFeature {
     The journal to create: a file, or a directory for the default name. Defaults to the current directory.
 
     .PARAMETER SnapshotPath
-    A snapshot directory to write to (a rehearsal: its entra-sync.json is rewritten).
+    A snapshot directory to write to (a rehearsal: only bypassDirSyncOverridesEnabled changes in its entra-sync.json).
 
     .PARAMETER AdPath
     An LDIF export (read for the preview).

@@ -26,7 +26,7 @@ function Set-DriftDirSyncOverridesUser {
     Nothing is written before the library has planned the change and ShouldProcess has approved it: -WhatIf
     shows each user's values before and after, -Confirm asks per user. Every write is journaled (the journal
     is named in the information stream and on each outcome); Undo-DriftChange -Journal JOURNAL restores the values found
-    before the writes. A snapshot source (-SnapshotPath, -AdPath / -EntraPath) is rewritten in place, which
+    before the writes. A snapshot source (-SnapshotPath, -AdPath / -EntraPath) is edited in place, which
     rehearses a repair offline; the demo is read-only.
 
     .PARAMETER Identity
@@ -66,7 +66,7 @@ function Set-DriftDirSyncOverridesUser {
     The journal to create: a file, or a directory for the default name. Defaults to the current directory.
 
     .PARAMETER SnapshotPath
-    A snapshot directory to write to (a rehearsal: its files are rewritten).
+    A snapshot directory to write to (a rehearsal: its files are edited in place, only the values written change).
 
     .PARAMETER AdPath
     An LDIF export to write to (a rehearsal).

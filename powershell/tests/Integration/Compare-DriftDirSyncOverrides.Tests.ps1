@@ -19,9 +19,9 @@ Describe 'Compare-DriftDirSyncOverrides against the native library' {
         InModuleScope IdentityDrift { $script:DriftSession = $null }
     }
 
-    It 'loads a library that speaks ABI version 1' {
+    It 'loads a library that speaks ABI version 2 (with idrift_progress)' {
         InModuleScope IdentityDrift { Initialize-DriftNative }
-        [IdentityDrift.Native]::idrift_abi_version() | Should -Be 1
+        [IdentityDrift.Native]::idrift_abi_version() | Should -Be 2
     }
 
     It 'returns the rows of the golden response for the demo' {

@@ -1,5 +1,5 @@
 # Integration tests of Invoke-DriftRemediation and Undo-DriftChange with the real native library, on a copy of
-# the demo snapshot in TestDrive (a rehearsal: the library rewrites the copy's files and journals every step).
+# the demo snapshot in TestDrive (a rehearsal: the library edits the copy's files in place and journals every step).
 
 BeforeAll {
     . (Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'TestHelpers.ps1')

@@ -107,3 +107,47 @@ Describe 'Live AD (Samba DC) and Graph (cloud emulator)' -Skip:$noLive {
         $entra.UserPrincipalName | Should -Be 'user0000001@contoso.onmicrosoft.com'
     }
 }
+
+Describe 'Write-Progress while the library reads' -Skip:$noLive {
+    BeforeAll {
+        # An emulator of its own: 2,500 users (several pages) and a 429 with Retry-After: 2 on the second page.
+        $start = New-Object -TypeName 'System.Diagnostics.ProcessStartInfo'
+        $start.FileName = $env:IDRIFT_CLOUD_EMULATOR
+        $start.Arguments = 'serve --port 0 --users 2500 --throttle skiptoken=2'
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $slow = [System.Diagnostics.Process]::Start($start)
+        $slowUrls = $slow.StandardOutput.ReadLine() | ConvertFrom-Json
+        $slowConnect = $connect.Clone()
+        $slowConnect['TenantId'] = $slowUrls.tenant_id
+        $slowConnect['ClientId'] = $slowUrls.client_id
+        $slowConnect['AuthorityUrl'] = $slowUrls.authority_url
+        $slowConnect['GraphUrl'] = $slowUrls.graph_url
+    }
+
+    AfterAll {
+        $null = Disconnect-Drift -Confirm:$false
+        if ($null -ne $slow -and -not $slow.HasExited) {
+            $slow.Kill()
+            $slow.WaitForExit()
+        }
+    }
+
+    It 'shows the pages read and the throttling wait of a long Graph read, then completes the bar' {
+        Mock -ModuleName IdentityDrift Write-Progress { return }
+        $connection = Connect-Drift @slowConnect
+        $connection.CloudUsers | Should -Be 2500
+        Should -Invoke -CommandName Write-Progress -ModuleName IdentityDrift -ParameterFilter {
+            $Activity -eq 'IdentityDrift: Source.Check' -and $Status -like '*waiting 2 s*'
+        }
+        Should -Invoke -CommandName Write-Progress -ModuleName IdentityDrift -ParameterFilter {
+            $Activity -eq 'IdentityDrift: Source.Check' -and $Completed
+        } -Times 1 -Exactly
+    }
+
+    It 'shows nothing for a call that returns within the delay' {
+        Mock -ModuleName IdentityDrift Write-Progress { return }
+        $null = Connect-Drift -Demo
+        Should -Invoke -CommandName Write-Progress -ModuleName IdentityDrift -Times 0 -Exactly
+    }
+}

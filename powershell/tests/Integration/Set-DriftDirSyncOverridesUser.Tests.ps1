@@ -1,5 +1,5 @@
 # Integration tests of the writers with the real native library, on a copy of the demo snapshot in TestDrive
-# (a rehearsal: the library rewrites the copy's files and journals every write).
+# (a rehearsal: the library edits the copy's files in place and journals every write).
 
 BeforeAll {
     . (Join-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -ChildPath 'TestHelpers.ps1')

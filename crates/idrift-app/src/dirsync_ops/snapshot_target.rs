@@ -2,7 +2,7 @@
 //! files in place, changing only the lines (LDIF) or property values (JSON) it writes, so every attribute,
 //! comment and byte idrift does not model stays as it was.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -12,8 +12,8 @@ use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
 };
-use idrift_core::writes::{PhoneChange, Phones, UserKey};
-use idrift_ldap::ldif_patch::{AttrValues, EntryEdit};
+use idrift_core::writes::{FileLine, PhoneChange, PhoneLines, Phones, UserKey, ValueSpelling};
+use idrift_ldap::ldif_patch::{AttrPlace, AttrValues, EntryEdit};
 use serde_json::Value;
 
 use crate::AppError;
@@ -54,14 +54,37 @@ pub struct SnapshotTarget {
     dn_index: HashMap<String, usize>,
     /// Each Entra user's position by lower-cased id.
     id_index: HashMap<String, usize>,
-    /// Where `mobile`/`otherMobile` sit in each entry of the LDIF, read once when first asked.
-    places: Mutex<Option<Places>>,
-    /// Places for the next write of an entry (by lower-cased DN), from the value an undo writes back.
-    pending_places: Mutex<HashMap<String, BTreeMap<String, usize>>>,
+    /// Where `mobile`/`otherMobile` sit in each entry of the LDIF, and how they are spelled: read when first
+    /// asked, and again when an entry this run wrote is asked about.
+    places: Mutex<PlaceCache>,
+    /// Places and lines for the next write of an entry (by lower-cased DN), from the value an undo writes
+    /// back.
+    pending_places: Mutex<HashMap<String, PhoneLines>>,
+    /// How `entra-users.json` holds each user's `mobilePhone` where its writer would write it otherwise
+    /// (by lower-cased id), read when first asked, and again when a user this run wrote is asked about.
+    spellings: Mutex<SpellingCache>,
+    /// Spellings for the next write of a user's `mobilePhone` (by lower-cased id), from the value an undo
+    /// writes back.
+    pending_spellings: Mutex<HashMap<String, ValueSpelling>>,
 }
 
-/// Where the phone attributes start in each entry of an LDIF: see [`idrift_ldap::ldif_patch::places`].
-type Places = HashMap<String, Vec<(String, usize)>>;
+/// The spellings of `mobilePhone` in the Entra users file: see [`idrift_cloud::snapshot::patch::spellings`].
+#[derive(Debug, Default)]
+struct SpellingCache {
+    /// By lower-cased id, as the file was when read.
+    all: Option<HashMap<String, ValueSpelling>>,
+    /// The users written since (lower-cased ids): asking about one reads the file again.
+    stale: HashSet<String>,
+}
+
+/// Where the phone attributes sit in each entry of an LDIF: see [`idrift_ldap::ldif_patch::places`].
+#[derive(Debug, Default)]
+struct PlaceCache {
+    /// By lower-cased DN, as the file was when read.
+    all: Option<HashMap<String, Vec<AttrPlace>>>,
+    /// The entries written since (lower-cased DNs): asking about one reads the file again.
+    stale: HashSet<String>,
+}
 
 /// One held Entra `mobilePhone` change.
 #[derive(Debug, Clone)]
@@ -83,8 +106,10 @@ impl SnapshotTarget {
             sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
             held: Mutex::new(Vec::new()),
             held_cloud: Mutex::new(Vec::new()),
-            places: Mutex::new(None),
+            places: Mutex::new(PlaceCache::default()),
             pending_places: Mutex::new(HashMap::new()),
+            spellings: Mutex::new(SpellingCache::default()),
+            pending_spellings: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -104,8 +129,10 @@ impl SnapshotTarget {
             sync_file: None,
             held: Mutex::new(Vec::new()),
             held_cloud: Mutex::new(Vec::new()),
-            places: Mutex::new(None),
+            places: Mutex::new(PlaceCache::default()),
             pending_places: Mutex::new(HashMap::new()),
+            spellings: Mutex::new(SpellingCache::default()),
+            pending_spellings: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -265,30 +292,40 @@ impl SnapshotTarget {
         let pending = std::mem::take(&mut *lock(&self.pending_places));
         for c in changes {
             let place = pending.get(&c.distinguished_name.trim().to_lowercase());
-            let at = |name: &str| place.and_then(|p| p.get(name).copied());
+            let attr = |name: &str, values: Vec<Vec<u8>>| {
+                let key = name.to_ascii_lowercase();
+                AttrValues {
+                    at: place.and_then(|p| p.places.get(&key).copied()),
+                    lines: place
+                        .and_then(|p| p.lines.get(&key))
+                        .map(|ls| {
+                            ls.iter()
+                                .map(|l| (l.at, l.text.as_bytes().to_vec()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    ..AttrValues::new(name, values)
+                }
+            };
             let edit = EntryEdit {
                 dn: c.distinguished_name.clone(),
                 attrs: vec![
-                    AttrValues {
-                        name: "mobile".to_owned(),
-                        values: c
-                            .after
+                    attr(
+                        "mobile",
+                        c.after
                             .mobile
                             .iter()
                             .map(|m| m.as_bytes().to_vec())
                             .collect(),
-                        at: at("mobile"),
-                    },
-                    AttrValues {
-                        name: "otherMobile".to_owned(),
-                        values: c
-                            .after
+                    ),
+                    attr(
+                        "otherMobile",
+                        c.after
                             .other_mobile
                             .iter()
                             .map(|m| m.as_bytes().to_vec())
                             .collect(),
-                        at: at("othermobile"),
-                    },
+                    ),
                 ],
             };
             // A user changed twice in one batch: the last change is what memory holds.
@@ -302,7 +339,15 @@ impl SnapshotTarget {
         }
         rewrite(path, |text| {
             idrift_ldap::ldif_patch::patch(text, &edits).map_err(|e| e.to_string())
-        })
+        })?;
+        // The places read before no longer hold for these entries.
+        let mut cache = lock(&self.places);
+        if cache.all.is_some() {
+            cache
+                .stale
+                .extend(edits.iter().map(|e| e.dn.trim().to_lowercase()));
+        }
+        Ok(())
     }
 
     /// Edits the `mobilePhone` values of the users changed (a user changed twice: its last value).
@@ -313,6 +358,7 @@ impl SnapshotTarget {
             .ok_or_else(|| read_only("Entra ID users"))?;
         let mut edits: Vec<idrift_cloud::snapshot::patch::JsonEdit> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
+        let mut pending = std::mem::take(&mut *lock(&self.pending_spellings));
         for c in changes {
             let edit = idrift_cloud::snapshot::patch::JsonEdit {
                 id: c.id.clone(),
@@ -321,6 +367,7 @@ impl SnapshotTarget {
                     .after
                     .as_ref()
                     .map_or(Value::Null, |m| Value::String(m.clone())),
+                spelling: pending.remove(&c.id.trim().to_lowercase()),
             };
             match index.entry(c.id.to_lowercase()) {
                 std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
@@ -332,7 +379,15 @@ impl SnapshotTarget {
         }
         rewrite(path, |text| {
             idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
-        })
+        })?;
+        // The spellings read before no longer hold for these users.
+        let mut cache = lock(&self.spellings);
+        if cache.all.is_some() {
+            cache
+                .stale
+                .extend(edits.iter().map(|e| e.id.trim().to_lowercase()));
+        }
+        Ok(())
     }
 
     fn save_sync(&self, sync: Option<&TenantSync>) -> Result<(), SourceError> {
@@ -355,6 +410,7 @@ impl SnapshotTarget {
                     "bypassDirSyncOverridesEnabled".to_owned(),
                 ],
                 value: Value::Bool(s.features.bypass_dir_sync_overrides_enabled),
+                spelling: None,
             })
             .into_iter()
             .collect();
@@ -440,6 +496,10 @@ impl OnPremDirectory for SnapshotTarget {
     async fn users(&self) -> Result<Vec<OnPremUser>, SourceError> {
         OnPremDirectory::users(&self.inner).await
     }
+
+    fn anchor(&self) -> idrift_core::matching::Anchor {
+        OnPremDirectory::anchor(&self.inner)
+    }
 }
 
 #[async_trait]
@@ -504,10 +564,15 @@ impl OnPremPhoneWriter for SnapshotTarget {
         Ok(change)
     }
 
-    fn phone_places(&self, dn: &str) -> Option<BTreeMap<String, usize>> {
+    fn phone_lines(&self, dn: &str) -> Option<PhoneLines> {
         let path = self.ad_file.as_deref()?;
+        let dn = dn.trim().to_lowercase();
         let mut cache = lock(&self.places);
-        let all = cache.get_or_insert_with(|| {
+        if cache.stale.contains(&dn) {
+            cache.all = None;
+            cache.stale.clear();
+        }
+        let all = cache.all.get_or_insert_with(|| {
             // Unreadable or malformed: no places, and removed lines come back at the end of their entry.
             std::fs::read(path)
                 .ok()
@@ -516,12 +581,31 @@ impl OnPremPhoneWriter for SnapshotTarget {
                 })
                 .unwrap_or_default()
         });
-        let found = all.get(&dn.trim().to_lowercase())?;
-        Some(found.iter().cloned().collect())
+        let found = all.get(&dn)?;
+        Some(PhoneLines {
+            places: found.iter().map(|p| (p.name.clone(), p.at)).collect(),
+            lines: found
+                .iter()
+                .filter(|p| !p.lines.is_empty())
+                .filter_map(|p| {
+                    // A line that is not UTF-8 cannot be journaled as text: it comes back in the writer's form.
+                    let lines = p
+                        .lines
+                        .iter()
+                        .map(|(at, text)| {
+                            String::from_utf8(text.clone())
+                                .ok()
+                                .map(|text| FileLine { at: *at, text })
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    Some((p.name.clone(), lines))
+                })
+                .collect(),
+        })
     }
 
-    fn place_phones(&self, dn: &str, places: &BTreeMap<String, usize>) {
-        lock(&self.pending_places).insert(dn.trim().to_lowercase(), places.clone());
+    fn place_phones(&self, dn: &str, lines: &PhoneLines) {
+        lock(&self.pending_places).insert(dn.trim().to_lowercase(), lines.clone());
     }
 
     async fn flush_phones(&self) -> Result<(), SourceError> {
@@ -578,6 +662,30 @@ impl TenantSyncAdmin for SnapshotTarget {
             return Err(e);
         }
         Ok(())
+    }
+
+    fn mobile_spelling(&self, user_id: &str) -> Option<ValueSpelling> {
+        let path = self.entra_file.as_deref()?;
+        let id = user_id.trim().to_lowercase();
+        let mut cache = lock(&self.spellings);
+        if cache.stale.contains(&id) {
+            cache.all = None;
+            cache.stale.clear();
+        }
+        let all = cache.all.get_or_insert_with(|| {
+            // Unreadable or malformed: no spellings, and values come back as the writer writes them.
+            std::fs::read(path)
+                .ok()
+                .and_then(|text| {
+                    idrift_cloud::snapshot::patch::spellings(&text, "mobilePhone").ok()
+                })
+                .unwrap_or_default()
+        });
+        all.get(&id).cloned()
+    }
+
+    fn spell_mobile(&self, user_id: &str, spelling: &ValueSpelling) {
+        lock(&self.pending_spellings).insert(user_id.trim().to_lowercase(), spelling.clone());
     }
 
     async fn set_cloud_mobile(

@@ -57,7 +57,13 @@ fn tenant() -> InMemoryDirectory {
 
 fn rows(dir: &InMemoryDirectory) -> Vec<DirSyncOverrideRow> {
     let s = dir.snapshot();
-    compare_dirsync(&s.on_prem, &s.cloud, &PhoneOptions::default()).rows
+    compare_dirsync(
+        &s.on_prem,
+        &s.cloud,
+        &PhoneOptions::default(),
+        Default::default(),
+    )
+    .rows
 }
 
 fn phones(v: &Value) -> Phones {
@@ -159,7 +165,8 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
             &s.on_prem,
             &s.cloud,
             &SyncFeatures::default(),
-            &PhoneOptions::default()
+            &PhoneOptions::default(),
+            Default::default()
         )
         .users
         .is_empty()
@@ -421,6 +428,7 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     // cleared@ has a number in AD only: the switch writes it to the cloud, nothing is lost (R12).
     assert_eq!(preview.users.len(), 1);
@@ -467,6 +475,7 @@ async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     let spec = plan_bypass(&sync, true, Some(&preview)).unwrap();
     assert_eq!(spec.notes[0].0, NOTE_BYPASS_PREVIEW);
@@ -526,6 +535,7 @@ fn an_empty_ad_read_puts_every_synced_user_at_risk_and_blocks_enable() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(preview.users.is_empty());
     let unseen: Vec<&str> = preview
@@ -573,6 +583,7 @@ fn a_synced_user_missing_from_ad_blocks_enable_and_the_journal_notes_why() {
         &s.cloud,
         &SyncFeatures::default(),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(preview.users.is_empty());
     assert_eq!(preview.synced_without_ad_match.len(), 1);
@@ -615,4 +626,90 @@ async fn a_scoped_ad_read_blocks_enable_even_when_everything_matches() {
     let blocker = enable_blocker(&preview, false).unwrap().describe("P", "A");
     assert!(blocker.contains("(department=Sales)"), "{blocker}");
     assert_eq!(enable_blocker(&preview, true), None);
+}
+
+#[tokio::test]
+async fn bypass_set_decides_the_switch_the_interlock_and_the_accepted_risks_once() {
+    let d = tenant();
+    let phone = PhoneOptions::default();
+    // testmobile's Entra number differs from AD's: enabling is refused unless the loss is accepted.
+    let refused = bypass_set(Some(&d), &d, true, false, &phone).await.unwrap();
+    assert!(refused.spec.is_some());
+    assert!(refused.blocker.is_some());
+    assert!(refused.accepted.is_empty());
+    assert_eq!(refused.sync_id, "sync-1");
+    let accepted = bypass_set(Some(&d), &d, true, true, &phone).await.unwrap();
+    assert!(accepted.blocker.is_none());
+    assert_eq!(
+        accepted.accepted,
+        accepted.preview.as_ref().unwrap().risks(),
+        "the accepted risks are the preview's"
+    );
+    // Disabling an already disabled switch plans nothing, needs no AD side and has no interlock.
+    let disable = bypass_set(None, &d, false, false, &phone).await.unwrap();
+    assert!(disable.spec.is_none() && disable.blocker.is_none() && disable.preview.is_none());
+    // Enabling without the AD side is refused: the preview needs it.
+    let e = bypass_set(None, &d, true, true, &phone).await.unwrap_err();
+    assert!(e.to_string().contains("needs the AD side"), "{e}");
+    // Already enabled: nothing to switch, so no interlock even with values at risk.
+    let mut s = d.snapshot();
+    s.tenant_sync
+        .as_mut()
+        .unwrap()
+        .features
+        .bypass_dir_sync_overrides_enabled = true;
+    let on = InMemoryDirectory::new(s);
+    let again = bypass_set(Some(&on), &on, true, false, &phone)
+        .await
+        .unwrap();
+    assert!(again.spec.is_none() && again.blocker.is_none());
+    assert!(again.preview.is_some());
+}
+
+#[tokio::test]
+async fn persist_plans_from_a_compare_leaves_out_skipped_users_and_names_removals() {
+    let d = tenant();
+    let phone = PhoneOptions::default();
+    let all = persist(
+        &d,
+        PersistRows::Compare {
+            cloud: &d,
+            phone: phone.clone(),
+        },
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let targets: Vec<&str> = all
+        .plan
+        .spec
+        .ops
+        .iter()
+        .map(|o| o.target.as_str())
+        .collect();
+    assert!(targets.contains(&"testmobile@example.com"), "{targets:?}");
+    assert_eq!(
+        all.removing,
+        vec!["cleared@example.com".to_owned()],
+        "Entra has no number there"
+    );
+    let skip = vec![" CLEARED@example.com ".to_owned()];
+    let skipped = persist(&d, PersistRows::Compare { cloud: &d, phone }, &[], &skip)
+        .await
+        .unwrap();
+    assert!(skipped.removing.is_empty());
+    assert!(
+        skipped
+            .plan
+            .spec
+            .ops
+            .iter()
+            .all(|o| o.target != "cleared@example.com")
+    );
+    // Rows the caller holds plan the same writes as a fresh compare.
+    let from_rows = persist(&d, PersistRows::Rows(rows(&d)), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(from_rows.plan.spec.ops, all.plan.spec.ops);
 }

@@ -185,7 +185,7 @@ fn rewrite(
     Ok(out)
 }
 
-/// An LDIF file rewritten in place by `lint apply` (a rehearsal).
+/// An LDIF file edited in place by `lint apply` (a rehearsal).
 #[derive(Debug)]
 pub struct LdifFileTarget {
     path: PathBuf,
@@ -296,7 +296,7 @@ impl LintTarget for LdifFileTarget {
 
     fn description(&self) -> String {
         format!(
-            "the AD export {} (rehearsal: it is rewritten)",
+            "the AD export {} (rehearsal: edited in place, only the values written change)",
             self.path.display()
         )
     }

@@ -255,7 +255,7 @@ fn request_guid(source: Guid, target: &str, n: usize) -> Guid {
 impl RemediationTarget for RehearsalTarget {
     fn description(&self) -> String {
         format!(
-            "the snapshot {} (rehearsal: its files are rewritten)",
+            "the snapshot {} (rehearsal: edited in place, only what the steps change changes)",
             self.dir.display()
         )
     }

@@ -40,6 +40,8 @@ struct FileParts {
     exo_users: Option<PathBuf>,
     profile: LoadProfile,
     completeness: Completeness,
+    /// The custom source anchor attribute the AD reader keeps.
+    anchor: Option<String>,
 }
 
 /// Loads the data `spec` names.
@@ -97,10 +99,13 @@ pub async fn load(
         return Err(AppError::Settings(r.names.missing(m)));
     }
 
+    let anchor = spec.anchor()?;
     let mut warnings = Vec::new();
     let mut live = LiveSpec::default();
     if let Some(AdSource::Ldap(s)) = ad {
-        live.ad = Some(super::ldap_config(s, r, &mut warnings)?);
+        let mut cfg = super::ldap_config(s, r, &mut warnings)?;
+        cfg.anchor.clone_from(&anchor.attribute);
+        live.ad = Some(cfg);
     }
     if spec.entra == Some(EntraSource::Graph) {
         live.graph = Some(super::cloud_config(&spec.cloud, r)?);
@@ -126,6 +131,7 @@ pub async fn load(
         exo_users: spec.exo_users.clone(),
         profile,
         completeness: spec.completeness,
+        anchor: anchor.attribute.clone(),
     };
 
     let (mut loaded, exo_users) = if live.ad.is_none() && live.graph.is_none() && live.exo.is_none()
@@ -153,7 +159,22 @@ pub async fn load(
         loaded.snapshot.on_prem = kept;
         loaded.snapshot.not_synced_by_default = counts;
     }
-    if let Some(w) = idrift_core::anchor::custom_anchor_warning(
+    loaded.snapshot.anchor = anchor.anchor;
+    if let Some(attribute) = &anchor.attribute {
+        if sides.ad
+            && !loaded.snapshot.on_prem.is_empty()
+            && loaded
+                .snapshot
+                .on_prem
+                .iter()
+                .all(|u| u.custom_anchor.is_none())
+        {
+            loaded.warnings.push(format!(
+                "no Active Directory user has a value of {attribute}, the source anchor: nobody can be \
+                 matched (check the attribute's name, and that the export includes it)"
+            ));
+        }
+    } else if let Some(w) = idrift_core::anchor::custom_anchor_warning(
         loaded
             .snapshot
             .cloud
@@ -161,6 +182,7 @@ pub async fn load(
             .filter_map(|u| u.on_premises_immutable_id.as_deref()),
     ) {
         loaded.warnings.push(w);
+        loaded.custom_anchor_suspected = true;
     }
     warnings.append(&mut loaded.warnings);
     loaded.warnings = warnings;
@@ -221,16 +243,20 @@ fn load_files(f: FileParts) -> Result<(Loaded, Option<Vec<ExoRecipient>>), AppEr
     let mut loaded = match (&f.base, &f.ad, &f.entra) {
         (Some(Base::Demo), _, _) => crate::demo::load()?,
         (Some(Base::Snapshot(dir)), _, _) => {
-            snapshot::load_dir_checked(dir, f.profile, f.completeness)?
+            snapshot::load_dir_checked(dir, f.profile, f.completeness, f.anchor.as_deref())?
         }
         (None, Some(ad), Some(entra)) => {
-            snapshot::load_pair_checked(ad, entra, f.profile, f.completeness)?
+            snapshot::load_pair_checked(ad, entra, f.profile, f.completeness, f.anchor.as_deref())?
         }
         (None, ad, entra) => {
             let mut loaded = Loaded::default();
             if let Some(p) = ad {
-                let (users, warnings) =
-                    snapshot::load_ad_file_checked(p, f.profile, f.completeness)?;
+                let (users, warnings) = snapshot::load_ad_file_checked(
+                    p,
+                    f.profile,
+                    f.completeness,
+                    f.anchor.as_deref(),
+                )?;
                 loaded.snapshot.on_prem = users;
                 loaded.warnings.extend(warnings);
             }

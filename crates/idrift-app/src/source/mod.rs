@@ -25,8 +25,11 @@ pub use credentials::{cloud_config, ldap_config};
 pub use load::{Need, Sides, load};
 pub use open::{open_lint_target, open_remediation_target, open_writers};
 
+use idrift_core::matching::Anchor;
 use idrift_core::ports::ProgressHook;
 use idrift_ldap::SecretString;
+
+use crate::AppError;
 
 pub use crate::snapshot::{Completeness, LoadProfile};
 
@@ -49,6 +52,55 @@ pub struct SourceSpec {
     pub cloud: CloudSettings,
     /// What file sources may lack and still be read.
     pub completeness: Completeness,
+    /// The source anchor Entra Connect matches users by: an AD attribute such as `employeeID` (a custom
+    /// anchor), `objectGUID` or `mS-DS-ConsistencyGuid`; `None` is Entra Connect's default
+    /// (`mS-DS-ConsistencyGuid`, else `objectGUID`). See [`SourceSpec::anchor`].
+    pub source_anchor: Option<String>,
+}
+
+/// A source anchor resolved: how users are matched, and the custom attribute the AD readers keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnchorRead {
+    /// What hard matching compares with `onPremisesImmutableId`.
+    pub anchor: Anchor,
+    /// The custom attribute the AD readers keep in each user's `custom_anchor` ([`Anchor::Custom`] only).
+    pub attribute: Option<String>,
+}
+
+impl AnchorRead {
+    /// The anchor named by `name`: `objectGUID` and `mS-DS-ConsistencyGuid` (any case) are the GUID anchors,
+    /// any other attribute is a custom anchor; `None` or blank is Entra Connect's default.
+    ///
+    /// # Errors
+    /// [`AppError::Settings`] when `name` is not an LDAP attribute name (a letter, then letters, digits
+    /// and hyphens).
+    pub fn named(name: Option<&str>) -> Result<AnchorRead, AppError> {
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(AnchorRead::default());
+        };
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !valid {
+            return Err(AppError::Settings(format!(
+                "the source anchor {name:?} is not an attribute name (a letter, then letters, digits and \
+                 hyphens, such as employeeID)"
+            )));
+        }
+        let anchor = if name.eq_ignore_ascii_case("objectGUID") {
+            Anchor::ObjectGuid
+        } else if name.eq_ignore_ascii_case("mS-DS-ConsistencyGuid") {
+            Anchor::ConsistencyGuid
+        } else {
+            return Ok(AnchorRead {
+                anchor: Anchor::Custom,
+                attribute: Some(name.to_owned()),
+            });
+        };
+        Ok(AnchorRead {
+            anchor,
+            attribute: None,
+        })
+    }
 }
 
 /// A source that holds both directories.
@@ -239,6 +291,14 @@ impl Resolver<'_> {
 }
 
 impl SourceSpec {
+    /// The source anchor [`SourceSpec::source_anchor`] names, resolved.
+    ///
+    /// # Errors
+    /// As for [`AnchorRead::named`].
+    pub fn anchor(&self) -> Result<AnchorRead, AppError> {
+        AnchorRead::named(self.source_anchor.as_deref())
+    }
+
     /// Whether any part is read from a live service.
     pub fn is_live(&self) -> bool {
         matches!(self.ad, Some(AdSource::Ldap(_)))

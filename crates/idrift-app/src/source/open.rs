@@ -7,25 +7,27 @@ use crate::remediate::RemediationTarget;
 use crate::targets::{self, WriteTargets};
 
 /// Opens the directories `spec` names for the dirsync writers (repairs, the bypass switch, undo). A
-/// snapshot directory or an export file is rewritten in place (a rehearsal of the repair); the demo is
+/// snapshot directory or an export file is edited in place (a rehearsal of the repair); the demo is
 /// read-only. Each file target holds its lock from here until it is dropped.
 ///
 /// # Errors
 /// [`AppError::Settings`] when nothing writable is named (worded by [`super::Names::missing`]) or a setting is
 /// wrong; the readers' and connectors' errors.
 pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTargets, AppError> {
+    let anchor = spec.anchor()?;
     match &spec.base {
         Some(Base::Demo) => return targets::demo_writers(),
-        Some(Base::Snapshot(dir)) => return targets::snapshot_writers(dir),
+        Some(Base::Snapshot(dir)) => return targets::snapshot_writers_anchored(dir, &anchor),
         None => {}
     }
     let mut warnings = Vec::new();
     let ad = match &spec.ad {
         Some(AdSource::Ldap(s)) => {
-            let cfg = super::ldap_config(s, r, &mut warnings)?;
+            let mut cfg = super::ldap_config(s, r, &mut warnings)?;
+            cfg.anchor.clone_from(&anchor.attribute);
             Some(targets::open_ad_writer(s.url.trim(), &cfg).await?)
         }
-        Some(AdSource::File(p)) => Some(targets::ad_file_writer(p)?),
+        Some(AdSource::File(p)) => Some(targets::ad_file_writer_anchored(p, &anchor)?),
         None => None,
     };
     let cloud = match &spec.entra {
@@ -45,7 +47,7 @@ pub async fn open_writers(spec: &SourceSpec, r: &Resolver<'_>) -> Result<WriteTa
     Ok(opened)
 }
 
-/// Opens what remediation steps act on: a snapshot directory, rehearsed on (its files are rewritten as the
+/// Opens what remediation steps act on: a snapshot directory, rehearsed on (its files are edited in place as the
 /// services would change), or the live services `spec` names. The demo is read-only and export files alone
 /// cannot be written. Returns the target and the warnings of its readers and settings.
 ///
@@ -92,7 +94,7 @@ pub async fn open_remediation_target(
 }
 
 /// Opens what `lint apply` (and its undo) writes to: the `ad.ldif` of a snapshot directory or an LDIF export,
-/// rewritten in place under its lock, or a domain controller (with the warnings of its settings). Entra ID
+/// edited in place under its lock, or a domain controller (with the warnings of its settings). Entra ID
 /// is never written by lint.
 ///
 /// # Errors

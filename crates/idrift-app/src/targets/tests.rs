@@ -34,7 +34,7 @@ fn the_demo_and_a_snapshot_open_both_sides() {
     assert_eq!(
         t.description,
         format!(
-            "the snapshot {} (rehearsal: its files are rewritten)",
+            "the snapshot {} (rehearsal: edited in place, only the values written change)",
             dir.display()
         )
     );

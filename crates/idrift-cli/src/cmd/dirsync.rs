@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
-use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
+use idrift_app::journal::{self, PlanSpec, Planned, RunOptions, Stepped};
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -21,10 +21,10 @@ use idrift_core::phone::PhoneOptions;
 use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    RunSpec, Stepped, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
+    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
     render_plan, run_plan, system_clock,
 };
-use crate::output::{Format, escape, fields, table};
+use crate::output::{Format, escape, fields, write_table_with};
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
@@ -163,34 +163,51 @@ fn csv_path(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-fn join(v: &[String]) -> String {
-    v.join(";")
+/// Writes `values` joined with `;` into `cell`.
+fn join_into(cell: &mut String, values: &[String]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            cell.push(';');
+        }
+        cell.push_str(v);
+    }
 }
 
-fn row_cells(r: &DirSyncOverrideRow, with_alt: bool) -> Vec<String> {
-    let mut cells = vec![
-        r.user_principal_name.clone(),
-        r.mobile_in_ad.clone().unwrap_or_default(),
-        r.mobile_in_entra.clone().unwrap_or_default(),
-        join(&r.other_mobile_in_ad),
-    ];
-    if with_alt {
-        cells.push(
+/// The table cells of a row, written into `cells` (its strings reused).
+fn row_cells(r: &DirSyncOverrideRow, with_alt: bool, cells: &mut Vec<String>) {
+    cells.resize_with(if with_alt { 6 } else { 5 }, String::new);
+    for c in cells.iter_mut() {
+        c.clear();
+    }
+    let mut it = cells.iter_mut();
+    let mut next = || it.next();
+    if let Some(c) = next() {
+        c.push_str(&r.user_principal_name);
+    }
+    if let Some(c) = next() {
+        c.push_str(r.mobile_in_ad.as_deref().unwrap_or_default());
+    }
+    if let Some(c) = next() {
+        c.push_str(r.mobile_in_entra.as_deref().unwrap_or_default());
+    }
+    if let Some(c) = next() {
+        join_into(c, &r.other_mobile_in_ad);
+    }
+    if with_alt && let Some(c) = next() {
+        join_into(
+            c,
             r.alternate_mobile_phones_in_entra
                 .as_deref()
-                .map(join)
                 .unwrap_or_default(),
         );
     }
-    cells.push(
-        if r.format_only {
+    if let Some(c) = next() {
+        c.push_str(if r.format_only {
             "format only"
         } else {
             "value"
-        }
-        .to_owned(),
-    );
-    cells
+        });
+    }
 }
 
 fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -208,14 +225,23 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         headers.push("AlternateMobilePhonesInEntra");
     }
     headers.push("Drift");
-    let rows: Vec<Vec<String>> = report.rows.iter().map(|r| row_cells(r, with_alt)).collect();
-    if rows.is_empty() {
+    if report.rows.is_empty() {
         writeln!(
             ctx.out,
             "No DirSyncOverrides: every matched synced user has the same mobile numbers in AD and Entra ID."
         )?;
     } else {
-        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
+        write_table_with(
+            ctx.out,
+            &headers,
+            report.rows.len(),
+            ctx.term.width,
+            &mut |i, cells| {
+                if let Some(r) = report.rows.get(i) {
+                    row_cells(r, with_alt, cells);
+                }
+            },
+        )?;
     }
     let s = &report.summary;
     let m = &s.matching;
@@ -558,24 +584,14 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     let phone = phone_options(args.default_region.as_ref())?;
     let targets = open_targets(&args.source, ctx).await?;
     let rows = match &args.from_csv {
-        Some(csv) => idrift_app::dirsync::read_csv(csv)?,
-        None => {
-            let ad = targets.ad()?;
-            let cloud = targets.cloud()?;
-            dirsync_ops::compare_sources(ad, cloud, &phone).await?.rows
-        }
+        Some(csv) => dirsync_ops::PersistRows::Csv(csv.clone()),
+        None => dirsync_ops::PersistRows::Compare {
+            cloud: targets.cloud()?,
+            phone,
+        },
     };
-    targets.ad()?;
-    let rows: Vec<DirSyncOverrideRow> = rows
-        .into_iter()
-        .filter(|r| {
-            !args
-                .skip
-                .iter()
-                .any(|s| s.trim().eq_ignore_ascii_case(r.user_principal_name.trim()))
-        })
-        .collect();
-    let plan = dirsync_ops::plan_persist(&rows, &args.only);
+    let persist = dirsync_ops::persist(targets.ad()?, rows, &args.only, &args.skip).await?;
+    let plan = persist.plan;
     for n in &plan.not_planned {
         writeln!(
             ctx.err,
@@ -583,21 +599,14 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             n.user_principal_name, n.reason
         )?;
     }
-    let removing: Vec<&str> = plan
-        .spec
-        .ops
-        .iter()
-        .filter(|o| dirsync_ops::removes_ad_value(o))
-        .map(|o| o.target.as_str())
-        .collect();
-    if !removing.is_empty() {
+    if !persist.removing.is_empty() {
         writeln!(
             ctx.err,
             "note: Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. \
              Where AD's number is the one to keep, leave the user out with --skip UPN (the switch then writes \
              AD's number to Entra ID).",
-            removing.len(),
-            removing.join(", ")
+            persist.removing.len(),
+            persist.removing.join(", ")
         )?;
     }
     let question = format!(

@@ -75,7 +75,7 @@ pub(crate) struct ApplyArgs {
     /// The CSV: lint's --format csv / --out, or IdFix's export (UTF-8, BOM and CRLF welcome).
     #[arg(long = "from-csv", value_name = "FILE")]
     from_csv: PathBuf,
-    /// Where to write: --ad ldaps://DC (live) or --ad FILE.ldif / --snapshot DIR (rehearsal: the LDIF is rewritten).
+    /// Where to write: --ad ldaps://DC (live) or --ad FILE.ldif / --snapshot DIR (rehearsal: the LDIF is edited in place).
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]

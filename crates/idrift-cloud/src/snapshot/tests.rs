@@ -842,3 +842,38 @@ fn windows_powershell_dates_read_as_iso_8601() {
     assert_eq!(de::ms_date("2023-11-14T22:13:20Z"), None);
     assert_eq!(de::ms_date("/Date(x)/"), None);
 }
+
+/// The writer refuses, before writing a byte, what the reader would refuse: a license with an empty sku id
+/// (once written and then unreadable), a user without an id, a NUL in a value; the error names the user and
+/// the property.
+#[test]
+fn write_users_refuses_what_read_users_refuses_and_writes_nothing() {
+    let mut users = generated(3);
+    users[1].assigned_licenses.push(AssignedLicense {
+        sku_id: String::new(),
+        disabled_plans: Vec::new(),
+    });
+    let mut out = Vec::new();
+    let e = write_users(&mut out, &users).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+    assert!(
+        e.to_string().contains("skuId") && e.to_string().contains(&users[1].id),
+        "{e}"
+    );
+    assert!(out.is_empty());
+
+    let mut users = generated(3);
+    users[2].mobile_phone = Some("+1 206\0 555".into());
+    let e = write_users(&mut out, &users).unwrap_err();
+    assert!(
+        e.to_string().contains("mobilePhone") && e.to_string().contains("NUL"),
+        "{e}"
+    );
+    assert!(out.is_empty());
+
+    let mut users = generated(3);
+    users[0].id.clear();
+    let e = write_users(&mut out, &users).unwrap_err();
+    assert!(e.to_string().contains("user 1 of the list"), "{e}");
+    assert!(out.is_empty());
+}

@@ -36,7 +36,7 @@ fn us() -> PhoneOptions {
 }
 
 fn one(a: OnPremUser, c: CloudUser) -> DirSyncReport {
-    compare_dirsync(&[a], &[c], &us())
+    compare_dirsync(&[a], &[c], &us(), Default::default())
 }
 
 #[test]
@@ -144,6 +144,7 @@ fn format_only_needs_the_region_for_national_numbers() {
         &[ad(1, "a@x", Some("(803) 555-1212"), &[])],
         &[entra(1, "a@x", Some("+1 803 555 1212"), None)],
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(
         !r.rows[0].format_only,
@@ -230,6 +231,7 @@ fn not_synced_matched_users_are_skipped() {
         &[ad(1, "a@x", Some("2"), &[]), ad(2, "b@x", Some("2"), &[])],
         &[was_synced, never_synced],
         &us(),
+        Default::default(),
     );
     assert!(r.rows.is_empty());
     assert_eq!(
@@ -256,7 +258,7 @@ fn ambiguous_and_unmatched_users_are_skipped() {
         entra(1, "a@x", Some("1"), None),
         entra(4, "d@x", Some("1"), None),
     ];
-    let r = compare_dirsync(&on_prem, &cloud, &us());
+    let r = compare_dirsync(&on_prem, &cloud, &us(), Default::default());
     assert!(r.rows.is_empty());
     let s = r.summary;
     assert_eq!(
@@ -300,7 +302,7 @@ fn rows_are_sorted_by_upn_case_insensitive_then_dn() {
         c.user_principal_name = cloud_upn.map(str::to_owned);
         cloud.push(c);
     }
-    let r = compare_dirsync(&on_prem, &cloud, &us());
+    let r = compare_dirsync(&on_prem, &cloud, &us(), Default::default());
     let order: Vec<(&str, &str)> = r
         .rows
         .iter()
@@ -323,7 +325,10 @@ fn rows_are_sorted_by_upn_case_insensitive_then_dn() {
     // The input order does not matter.
     on_prem.reverse();
     cloud.rotate_left(1);
-    assert_eq!(compare_dirsync(&on_prem, &cloud, &us()).rows, r.rows);
+    assert_eq!(
+        compare_dirsync(&on_prem, &cloud, &us(), Default::default()).rows,
+        r.rows
+    );
 }
 
 #[test]
@@ -336,7 +341,7 @@ fn json_contract() {
         entra(1, "a@x", Some("1234567890"), Some(&["111"])),
         entra(2, "b@x", Some("+18035551212"), None),
     ];
-    let r = compare_dirsync(&on_prem, &cloud, &us());
+    let r = compare_dirsync(&on_prem, &cloud, &us(), Default::default());
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(
         v,
@@ -377,4 +382,34 @@ fn rows_deserialize_with_missing_optional_columns() {
     assert_eq!(row.mobile_in_entra.as_deref(), Some("1"));
     assert_eq!(row.alternate_mobile_phones_in_entra, None);
     assert!(!row.format_only);
+}
+
+#[test]
+fn rows_sort_as_lowercased_upn_then_dn_then_object_id() {
+    let upns = ["b@x", "B@x", "a@x", "Ä@x", "ä@x", "a@X", "", "z@x", "b@x"];
+    let mut rows: Vec<DirSyncOverrideRow> = Vec::new();
+    for (i, upn) in upns.iter().enumerate() {
+        for dn in ["CN=2", "CN=1"] {
+            for id in ["id-b", "id-a"] {
+                rows.push(DirSyncOverrideRow {
+                    user_principal_name: (*upn).to_owned(),
+                    distinguished_name: dn.to_owned(),
+                    object_id: id.to_owned(),
+                    // Tells rows with equal keys apart: their input order must stay.
+                    on_premises_immutable_id: format!("{i}-{dn}-{id}"),
+                    ..DirSyncOverrideRow::default()
+                });
+            }
+        }
+    }
+    let mut expected = rows.clone();
+    expected.sort_by_cached_key(|r| {
+        (
+            r.user_principal_name.to_lowercase(),
+            r.distinguished_name.clone(),
+            r.object_id.clone(),
+        )
+    });
+    sort_rows(&mut rows);
+    assert_eq!(rows, expected);
 }

@@ -722,8 +722,86 @@ fn wide_indices_give_the_same_report() {
     for seed in 1..=200u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let (on_prem, cloud) = generate(&mut rng);
-        let narrow = match_with::<u32>(&on_prem, &cloud);
-        assert_eq!(match_with::<usize>(&on_prem, &cloud), narrow, "seed {seed}");
+        let narrow = match_with::<u32>(&on_prem, &cloud, Anchor::default());
+        assert_eq!(
+            match_with::<usize>(&on_prem, &cloud, Anchor::default()),
+            narrow,
+            "seed {seed}"
+        );
         assert_eq!(match_users(&on_prem, &cloud), narrow, "seed {seed}");
     }
+}
+
+#[test]
+fn a_custom_anchor_matches_the_attribute_value_and_nothing_else() {
+    let mut a = ad("CN=a", Some(g(1)), Some("a@x"));
+    a.custom_anchor = Some("E1001".to_owned());
+    // A binary custom attribute arrives in base64, as Entra Connect writes it; a GUID-sized one is compared
+    // as a GUID, like an ImmutableId.
+    let mut b = ad("CN=b", Some(g(2)), Some("b@x"));
+    b.custom_anchor = Some(iid(9));
+    // No value of the custom attribute: no anchor, even though its objectGUID is some cloud user's id.
+    let c = ad("CN=c", Some(g(3)), Some("c@x"));
+    let mut d = ad("CN=d", None, Some("d@x"));
+    d.custom_anchor = Some("  ".to_owned());
+    let on_prem = [a, b, c, d];
+    let cloud = [
+        entra("c1", Some("E1001"), Some("a@x")),
+        entra(
+            "c2",
+            Some(&format!(" {}", iid(9).trim_end_matches('='))),
+            Some("b@x"),
+        ),
+        entra("c3", Some(&iid(3)), Some("elsewhere@x")),
+        entra("c4", Some("e1001"), None),
+    ];
+    let r = match_users_by(&on_prem, &cloud, Anchor::Custom);
+    assert_eq!(
+        r.matched,
+        vec![
+            MatchedPair {
+                on_prem: 0,
+                cloud: 0
+            },
+            MatchedPair {
+                on_prem: 1,
+                cloud: 1
+            },
+        ]
+    );
+    // The value is compared exactly: another case is another anchor.
+    assert_eq!(r.unmatched_on_prem, vec![2, 3]);
+    assert_eq!(r.unmatched_cloud, vec![2, 3]);
+    assert_eq!(
+        Anchor::Custom.immutable_id(&on_prem[0]).as_deref(),
+        Some("E1001")
+    );
+    assert_eq!(Anchor::Custom.immutable_id(&on_prem[2]), None);
+
+    // The default anchor pairs only the objectGUID that is an ImmutableId.
+    let r = match_users(&on_prem, &cloud);
+    assert_eq!(
+        r.matched,
+        vec![MatchedPair {
+            on_prem: 2,
+            cloud: 2
+        }]
+    );
+}
+
+#[test]
+fn object_guid_anchor_ignores_the_consistency_guid() {
+    let mut a = ad("CN=a", Some(g(1)), Some("a@x"));
+    a.consistency_guid = Some(g(2));
+    let on_prem = [a];
+    let cloud = [entra("c1", Some(&iid(1)), None)];
+    assert!(match_users(&on_prem, &cloud).matched.is_empty());
+    assert_eq!(
+        match_users_by(&on_prem, &cloud, Anchor::ObjectGuid).matched,
+        vec![MatchedPair {
+            on_prem: 0,
+            cloud: 0
+        }]
+    );
+    assert_eq!(Anchor::default().immutable_id(&on_prem[0]), Some(iid(2)));
 }

@@ -302,28 +302,11 @@ impl Parser<'_> {
         }
         let qname = e.name();
         let tag = qname.as_ref();
-        let parent_is_skip = matches!(self.stack.last(), Some((Frame::Skip, _)));
-        if parent_is_skip {
-            if !empty {
-                self.stack.push((Frame::Skip, at));
-            }
-            return Ok(());
+        if matches!(self.stack.last(), Some((Frame::Skip, _))) {
+            return self.skip_body(at, empty);
         }
         if self.stack.is_empty() {
-            if tag != "Objs" {
-                return Err(self.syntax(
-                    at,
-                    format!("the root element is <{tag}>, expected <Objs> (PowerShell CLIXML)"),
-                ));
-            }
-            if self.seen_root {
-                return Err(self.syntax(at, "a second <Objs> root element"));
-            }
-            self.seen_root = true;
-            if !empty {
-                self.stack.push((Frame::Objs, at));
-            }
-            return Ok(());
+            return self.open_root(tag, at, empty);
         }
         let name = self.attr(e, "N", at)?;
         match tag {
@@ -353,69 +336,84 @@ impl Parser<'_> {
                     ));
                 };
                 self.deliver(name, Value::Obj(id), at)?;
-                if !empty {
-                    self.stack.push((Frame::Skip, at));
-                }
+                self.skip_body(at, empty)?;
             }
             "Nil" => {
                 self.deliver(name, Value::Nil, at)?;
-                if !empty {
-                    self.stack.push((Frame::Skip, at));
-                }
+                self.skip_body(at, empty)?;
             }
             "TN" => {
                 self.parent_obj(at, "TN")?;
                 let ref_id = self.attr(e, "RefId", at)?;
-                let frame = Frame::TypeNames {
-                    ref_id,
-                    names: Vec::new(),
-                };
-                if empty {
-                    self.finish(frame, at)?;
-                } else {
-                    self.stack.push((frame, at));
-                }
+                let names = Vec::new();
+                self.enter(Frame::TypeNames { ref_id, names }, at, empty)?;
             }
-            "TNRef" => {
-                let obj = self.parent_obj(at, "TNRef")?;
-                let ref_id = self.attr(e, "RefId", at)?.unwrap_or_default();
-                let Some(names) = self.type_names.get(&ref_id).cloned() else {
-                    return Err(self.syntax(
-                        at,
-                        format!("<TNRef RefId=\"{ref_id}\"> refers to no earlier <TN RefId=\"{ref_id}\">"),
-                    ));
-                };
-                if let Some(o) = self.doc.objs.get_mut(obj) {
-                    o.type_names = names;
-                }
-                if !empty {
-                    self.stack.push((Frame::Skip, at));
-                }
-            }
+            "TNRef" => self.open_type_name_ref(e, at, empty)?,
             "T" => {
                 if !matches!(self.stack.last(), Some((Frame::TypeNames { .. }, _))) {
                     return Err(self.syntax(at, "<T> outside <TN>"));
                 }
-                let frame = Frame::TypeName {
-                    text: String::new(),
-                };
-                if empty {
-                    self.finish(frame, at)?;
-                } else {
-                    self.stack.push((frame, at));
-                }
+                let text = String::new();
+                self.enter(Frame::TypeName { text }, at, empty)?;
             }
             "ToString" => {
                 self.parent_obj(at, "ToString")?;
-                let frame = Frame::ToString {
-                    text: String::new(),
-                };
-                if empty {
-                    self.finish(frame, at)?;
-                } else {
-                    self.stack.push((frame, at));
-                }
+                let text = String::new();
+                self.enter(Frame::ToString { text }, at, empty)?;
             }
+            _ => self.open_container(tag, name, at, empty)?,
+        }
+        Ok(())
+    }
+
+    /// The `<Objs>` root element.
+    fn open_root(&mut self, tag: &str, at: usize, empty: bool) -> Result<(), MigrationError> {
+        if tag != "Objs" {
+            return Err(self.syntax(
+                at,
+                format!("the root element is <{tag}>, expected <Objs> (PowerShell CLIXML)"),
+            ));
+        }
+        if self.seen_root {
+            return Err(self.syntax(at, "a second <Objs> root element"));
+        }
+        self.seen_root = true;
+        if !empty {
+            self.stack.push((Frame::Objs, at));
+        }
+        Ok(())
+    }
+
+    /// `<TNRef RefId="n"/>`: the type names of an earlier `<TN RefId="n">`.
+    fn open_type_name_ref(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: usize,
+        empty: bool,
+    ) -> Result<(), MigrationError> {
+        let obj = self.parent_obj(at, "TNRef")?;
+        let ref_id = self.attr(e, "RefId", at)?.unwrap_or_default();
+        let Some(names) = self.type_names.get(&ref_id).cloned() else {
+            return Err(self.syntax(
+                at,
+                format!("<TNRef RefId=\"{ref_id}\"> refers to no earlier <TN RefId=\"{ref_id}\">"),
+            ));
+        };
+        if let Some(o) = self.doc.objs.get_mut(obj) {
+            o.type_names = names;
+        }
+        self.skip_body(at, empty)
+    }
+
+    /// Member sets, lists, dictionaries, their entries and primitive values.
+    fn open_container(
+        &mut self,
+        tag: &str,
+        name: Option<String>,
+        at: usize,
+        empty: bool,
+    ) -> Result<(), MigrationError> {
+        match tag {
             "Props" | "MS" => {
                 let obj = self.parent_obj(at, tag)?;
                 if !empty {
@@ -441,16 +439,16 @@ impl Parser<'_> {
                 let Some((Frame::Dict { obj }, _)) = self.stack.last() else {
                     return Err(self.syntax(at, "<En> outside <DCT>"));
                 };
-                let frame = Frame::Entry {
-                    obj: *obj,
-                    key: None,
-                    value: None,
-                };
-                if empty {
-                    self.finish(frame, at)?;
-                } else {
-                    self.stack.push((frame, at));
-                }
+                let obj = *obj;
+                self.enter(
+                    Frame::Entry {
+                        obj,
+                        key: None,
+                        value: None,
+                    },
+                    at,
+                    empty,
+                )?;
             }
             t if PRIMITIVES.contains(&t) => {
                 let frame = Frame::Prim {
@@ -458,15 +456,29 @@ impl Parser<'_> {
                     name,
                     text: String::new(),
                 };
-                if empty {
-                    self.finish(frame, at)?;
-                } else {
-                    self.stack.push((frame, at));
-                }
+                self.enter(frame, at, empty)?;
             }
             other => {
                 return Err(self.syntax(at, format!("unknown CLIXML element <{other}>")));
             }
+        }
+        Ok(())
+    }
+
+    /// Opens `frame`, or for an empty element (`<X/>`) finishes it at once.
+    fn enter(&mut self, frame: Frame, at: usize, empty: bool) -> Result<(), MigrationError> {
+        if empty {
+            self.finish(frame, at)
+        } else {
+            self.stack.push((frame, at));
+            Ok(())
+        }
+    }
+
+    /// Skips the content of an element whose value is already taken (`<Ref>`, `<Nil>`, `<TNRef>`).
+    fn skip_body(&mut self, at: usize, empty: bool) -> Result<(), MigrationError> {
+        if !empty {
+            self.stack.push((Frame::Skip, at));
         }
         Ok(())
     }

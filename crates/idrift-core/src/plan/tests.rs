@@ -1,6 +1,7 @@
 //! Tests of the remediation plans: which options each finding gets, their steps and the values in them.
 
 use super::*;
+use crate::anchor::immutable_id_from_guid;
 use crate::exchange::RecipientTypeDetails as T;
 use crate::model::OnPremisesProvisioningError;
 use crate::scan::tests::{

@@ -96,6 +96,7 @@ fn r1_predict_all_leaves_out_unsynced_users() {
         &[ad(1, Some("1"), &[]), ad(2, Some("2"), &[])],
         &[entra(1, Some("1"), None), unsynced],
         &switch(false),
+        Default::default(),
     );
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].object_id, "cloud-1");
@@ -193,6 +194,7 @@ fn r3_format_only_rows_are_flagged_by_the_comparison() {
         &[ad(1, Some("(803) 555-1212"), &[])],
         &[entra(1, Some("+1 803 555 1212"), None)],
         &PhoneOptions::with_region("US"),
+        Default::default(),
     );
     assert_eq!(r.rows.len(), 1);
     assert!(r.rows[0].format_only);
@@ -502,7 +504,12 @@ fn r12_bypass_preview_lists_rows_whose_cloud_values_would_be_lost() {
         entra(5, Some("7"), Some(&["a"])),
         entra(6, Some("7"), None),
     ];
-    let report = compare_dirsync(&on_prem, &cloud, &PhoneOptions::with_region("US"));
+    let report = compare_dirsync(
+        &on_prem,
+        &cloud,
+        &PhoneOptions::with_region("US"),
+        Default::default(),
+    );
     assert_eq!(report.rows.len(), 5);
     let preview = bypass_preview(&report);
     let listed: Vec<(&str, bool)> = preview
@@ -514,7 +521,7 @@ fn r12_bypass_preview_lists_rows_whose_cloud_values_would_be_lost() {
         vec![("cloud-1", false), ("cloud-3", false), ("cloud-4", true)]
     );
     // The preview and the per-user predictions agree.
-    let at_risk: Vec<String> = predict_all(&on_prem, &cloud, &switch(false))
+    let at_risk: Vec<String> = predict_all(&on_prem, &cloud, &switch(false), Default::default())
         .into_iter()
         .filter(|p| p.at_risk)
         .map(|p| p.object_id)
@@ -555,7 +562,7 @@ fn r13_ambiguous_and_unmatched_users_are_not_predicted() {
     soft.on_premises_immutable_id = None;
     soft.user_principal_name = Some("user3@corp.example".to_owned());
     let cloud = [entra(1, Some("2"), None), soft, entra(4, Some("2"), None)];
-    let all = predict_all(&on_prem, &cloud, &switch(false));
+    let all = predict_all(&on_prem, &cloud, &switch(false), Default::default());
     let ids: Vec<&str> = all.iter().map(|p| p.object_id.as_str()).collect();
     assert_eq!(
         ids,
@@ -574,7 +581,7 @@ fn r13_predict_all_is_sorted_by_upn() {
     ca.user_principal_name = None;
     let mut cb = entra(2, Some("1"), None);
     cb.user_principal_name = None;
-    let all = predict_all(&[a, b], &[ca, cb], &switch(false));
+    let all = predict_all(&[a, b], &[ca, cb], &switch(false), Default::default());
     let upns: Vec<&str> = all.iter().map(|p| p.user_principal_name.as_str()).collect();
     assert_eq!(
         upns,
@@ -610,6 +617,7 @@ fn r14_article_000_story_persist_then_enable() {
         std::slice::from_ref(&a),
         std::slice::from_ref(&c),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert_eq!(report.rows.len(), 1);
     assert_eq!(
@@ -623,6 +631,7 @@ fn r14_article_000_story_persist_then_enable() {
         std::slice::from_ref(&a),
         std::slice::from_ref(&c),
         &PhoneOptions::default(),
+        Default::default(),
     );
     assert!(report.rows.is_empty());
     assert!(bypass_preview(&report).is_empty());
@@ -670,12 +679,17 @@ fn r12_synced_cloud_users_without_an_ad_match_are_counted() {
         unsynced,
         no_anchor,
     ];
-    let report = compare_dirsync(&on_prem, &cloud, &PhoneOptions::default());
+    let report = compare_dirsync(
+        &on_prem,
+        &cloud,
+        &PhoneOptions::default(),
+        Default::default(),
+    );
     // Nothing differs among the matched users, yet cloud-2 is synced and AD has no match for it.
     assert!(bypass_preview(&report).is_empty());
     assert_eq!(synced_without_ad_match(&report.matching, &cloud), vec![1]);
     // An empty AD read: every synced user is unseen.
-    let report = compare_dirsync(&[], &cloud, &PhoneOptions::default());
+    let report = compare_dirsync(&[], &cloud, &PhoneOptions::default(), Default::default());
     assert_eq!(
         synced_without_ad_match(&report.matching, &cloud),
         vec![0, 1]

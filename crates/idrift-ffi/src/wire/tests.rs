@@ -22,7 +22,7 @@ fn source_kinds_decode_with_pascal_case_fields_and_ignore_extras() {
     let s: SourceSpec =
         serde_json::from_str(r#"{"Kind":"Snapshot","Path":"/x","Label":"lab"}"#).unwrap();
     assert!(
-        matches!(s, SourceSpec::Snapshot { ref path, exo: None, exo_users: None, allow_incomplete: false, allow_empty: false } if path == std::path::Path::new("/x"))
+        matches!(s, SourceSpec::Snapshot { ref path, exo: None, exo_users: None, allow_incomplete: false, allow_empty: false, source_anchor: None } if path == std::path::Path::new("/x"))
     );
     let s: SourceSpec =
         serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif","Entra":"/e.json"}"#).unwrap();

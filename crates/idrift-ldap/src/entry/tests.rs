@@ -55,7 +55,7 @@ fn binary_values_are_bytes_whatever_they_look_like() {
             attr("cn", &[b"A"]),
         ],
     );
-    let user = decode(tag).unwrap().into_user().unwrap();
+    let user = decode(tag).unwrap().into_user(None).unwrap();
     assert_eq!(
         user.object_guid.unwrap().to_string(),
         "ce203dc6-ace5-4860-a8db-9418e384450c"
@@ -70,7 +70,7 @@ fn ranged_values_are_refused() {
         "CN=A,DC=x",
         vec![attr("proxyAddresses;range=0-1499", &[b"smtp:a@x"])],
     );
-    let err = decode(tag).unwrap().into_user().unwrap_err();
+    let err = decode(tag).unwrap().into_user(None).unwrap_err();
     assert!(
         matches!(&err, LdapError::InvalidData { message, .. } if message.contains("range retrieval")),
         "{err:?}"
@@ -98,5 +98,5 @@ fn malformed_entries_are_errors() {
     );
     assert!(decode(bad_value).is_err());
     let bad_guid = entry("CN=A", vec![attr("objectGUID", &[b"short"])]);
-    assert!(decode(bad_guid).unwrap().into_user().is_err());
+    assert!(decode(bad_guid).unwrap().into_user(None).is_err());
 }

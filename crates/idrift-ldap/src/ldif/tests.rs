@@ -71,6 +71,7 @@ fn alice() -> OnPremUser {
         recipient_display_type: Some(-2_147_483_642),
         when_changed: Some("20261125143005.0Z".into()),
         critical_system_object: false,
+        custom_anchor: None,
     }
 }
 
@@ -666,6 +667,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
             data: input.as_bytes(),
             n: 4093,
         },
+        None,
         |u| streamed.push(u),
     )
     .unwrap();
@@ -673,7 +675,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
     assert_eq!(streamed, want.users);
     assert_eq!(warnings, want.warnings);
     let mut sliced = Vec::new();
-    read_users_each_slice(input.as_bytes(), |u| sliced.push(u)).unwrap();
+    read_users_each_slice(input.as_bytes(), None, |u| sliced.push(u)).unwrap();
     assert_eq!(sliced, want.users);
     // A Windows-1252 byte in a comment deep in the input (where the parser looks at nothing) still stops
     // the read: the caller decodes the whole file.
@@ -681,7 +683,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
     let at = bytes.len() * 3 / 4;
     let comment = at + bytes[at..].windows(6).position(|w| w == b"# user").unwrap();
     bytes.splice(comment + 2..comment + 2, b"caf\xe9 ".iter().copied());
-    let got = read_users_each_utf8(bytes.as_slice(), |_| {});
+    let got = read_users_each_utf8(bytes.as_slice(), None, |_| {});
     assert!(matches!(got, Err(ReadError::NotUtf8 { .. })), "{got:?}");
     // The plain reader reads it (the comment is skipped), as it always did.
     assert_eq!(read_users(bytes.as_slice()).unwrap().users.len(), 12_000);
@@ -707,5 +709,47 @@ fn is_critical_system_object_is_read_and_written_back() {
         "dn: CN=x,DC=contoso,DC=test\nobjectClass: user\nisCriticalSystemObject: yes\n",
         3,
         "TRUE or FALSE",
+    );
+}
+
+#[test]
+fn a_custom_anchor_attribute_is_kept_as_entra_connect_encodes_it() {
+    use super::{read_users_each_slice, read_users_each_utf8};
+    // employeeID plain and base64-encoded (non-ASCII text), and a binary attribute.
+    let input = "dn: CN=a,DC=x\nobjectClass: user\nEmployeeId: E1001\nemployeeID: E9999\n\n\
+                 dn: CN=b,DC=x\nobjectClass: user\nemployeeID:: w6k3\nobjectSid:: AQUAAAAAAAUVAAAA\n\n\
+                 dn: CN=c,DC=x\nobjectClass: user\nemployeeID:\nmsDS-cloudExtensionAttribute1:: AP8=\n";
+    let read = |anchor: &str| {
+        let mut users = Vec::new();
+        read_users_each_utf8(input.as_bytes(), Some(anchor), |u| users.push(u)).unwrap();
+        let mut sliced = Vec::new();
+        read_users_each_slice(input.as_bytes(), Some(anchor), |u| sliced.push(u)).unwrap();
+        assert_eq!(users, sliced);
+        users
+            .into_iter()
+            .map(|u| u.custom_anchor)
+            .collect::<Vec<_>>()
+    };
+    // The first value is kept; a UTF-8 text value in base64 is text; an empty value is no anchor.
+    assert_eq!(
+        read("employeeID"),
+        vec![Some("E1001".to_owned()), Some("\u{e9}7".to_owned()), None]
+    );
+    // objectSid is binary by name; bytes that are not text are binary by value.
+    assert_eq!(
+        read("objectSid"),
+        vec![None, Some("AQUAAAAAAAUVAAAA".to_owned()), None]
+    );
+    assert_eq!(
+        read("msDS-cloudExtensionAttribute1"),
+        vec![None, None, Some("AP8=".to_owned())]
+    );
+    // Without an anchor nothing extra is kept.
+    assert!(
+        read_users(input.as_bytes())
+            .unwrap()
+            .users
+            .iter()
+            .all(|u| u.custom_anchor.is_none())
     );
 }

@@ -1,7 +1,7 @@
 //! Tests of the in-place LDIF editor: a real-world-shaped export (comments, folded lines, base64 values,
 //! groups and contacts, attributes idrift does not model) keeps every byte but the lines written.
 
-use super::{AttrValues, EntryEdit, patch, places, rename};
+use super::{AttrPlace, AttrValues, EntryEdit, patch, places, rename};
 use crate::ldif::parse_users;
 
 /// An export in the shape `ldifde -f` and `ldapsearch -LLL` give: a header comment, `version:`, users with
@@ -74,6 +74,7 @@ fn set(dn: &str, name: &str, values: &[&str]) -> EntryEdit {
             name: name.to_owned(),
             values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
             at: None,
+            lines: Vec::new(),
         }],
     }
 }
@@ -111,11 +112,13 @@ fn crlf_files_keep_their_line_ends_and_every_other_byte() {
                     name: "mobile".to_owned(),
                     values: vec![b"+46 70 555 0110".to_vec()],
                     at: None,
+                    lines: Vec::new(),
                 },
                 AttrValues {
                     name: "otherMobile".to_owned(),
                     values: vec![b"+46 70 555 0111".to_vec(), b"+46 70 555 0112".to_vec()],
                     at: None,
+                    lines: Vec::new(),
                 },
             ],
         }],
@@ -226,6 +229,7 @@ fn a_nul_in_an_edit_is_refused_and_nothing_is_written() {
             name: "mobile".to_owned(),
             values: vec![b"+1 555\0 0200".to_vec()],
             at: None,
+            lines: Vec::new(),
         }],
     };
     let e = patch(text, std::slice::from_ref(&edit)).unwrap_err();
@@ -241,15 +245,19 @@ fn a_nul_in_an_edit_is_refused_and_nothing_is_written() {
 fn a_removed_attribute_put_back_at_its_place_restores_every_byte() {
     let found = places(RICH.as_bytes(), &["mobile", "otherMobile"]).unwrap();
     let oskar = &found[&OSKAR.to_lowercase()];
-    assert_eq!(
-        oskar,
-        &vec![("mobile".to_owned(), 16), ("othermobile".to_owned(), 17)]
-    );
-    let at = |name: &str| oskar.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
+    // Lines in the writer's form need no copy.
+    let place = |name: &str, at: usize| AttrPlace {
+        name: name.to_owned(),
+        at,
+        lines: Vec::new(),
+    };
+    assert_eq!(oskar, &vec![place("mobile", 16), place("othermobile", 17)]);
+    let at = |name: &str| oskar.iter().find(|p| p.name == name).map(|p| p.at);
     let attr = |name: &str, values: &[&str], place: Option<usize>| AttrValues {
         name: name.to_owned(),
         values: values.iter().map(|v| v.as_bytes().to_vec()).collect(),
         at: place,
+        lines: Vec::new(),
     };
     // One attribute, then both.
     let cleared = patch(RICH.as_bytes(), &[set(OSKAR, "mobile", &[])]).unwrap();
@@ -289,6 +297,110 @@ fn a_removed_attribute_put_back_at_its_place_restores_every_byte() {
     };
     let text = String::from_utf8(patch(RICH.as_bytes(), &[far]).unwrap()).unwrap();
     assert!(text.contains("whenChanged: 20261120093000.0Z\nmobile: +46 70 555 0120\n\n# A group"));
+}
+
+/// An entry whose phone lines the writer would spell differently: `mobile` folded, `otherMobile` in base64
+/// (one of them folded too), split by another attribute, with a name spelled `MOBILE` and CRLF line ends,
+/// the last line of the file without one.
+const ODD: &str = "\
+# Folded and base64 phone lines, as ldapsearch -LLL writes long or non-ASCII values.\r
+dn: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test\r
+objectClass: user\r
+cn: Oskar Lindqvist\r
+MOBILE: +46 70 555\r
+  0110\r
+otherMobile:: KzQ2IDcwIDU1NSAwMTEx\r
+description: between the two otherMobile lines\r
+otherMobile:: KzQ2IDcwIDU1NSAwMTEy\r
+ IChub3J0aCBkZXBvdCk=\r
+comment: last line, no line end";
+
+/// Removing or changing phone lines the writer would spell differently, then writing the old values back with
+/// the lines [`places`] recorded, gives back every byte: folding, base64, the split, the spelling, the line
+/// ends. Without the lines (before) the values came back in the writer's form.
+#[test]
+fn removed_or_changed_folded_and_base64_lines_come_back_byte_for_byte() {
+    let found = places(ODD.as_bytes(), &["mobile", "otherMobile"]).unwrap();
+    let oskar = &found[&OSKAR.to_lowercase()];
+    assert_eq!(oskar.len(), 2, "{oskar:?}");
+    assert_eq!((oskar[0].at, oskar[1].at), (3, 4));
+    assert_eq!(
+        oskar[0].lines,
+        vec![(3, b"MOBILE: +46 70 555\r\n  0110\r\n".to_vec())]
+    );
+    assert_eq!(
+        oskar[1].lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        vec![4, 6]
+    );
+    let old = |name: &str| -> AttrValues {
+        let p = oskar
+            .iter()
+            .find(|p| p.name == name.to_lowercase())
+            .unwrap();
+        AttrValues {
+            name: name.to_owned(),
+            values: match name {
+                "mobile" => vec![b"+46 70 555 0110".to_vec()],
+                _ => vec![
+                    b"+46 70 555 0111".to_vec(),
+                    b"+46 70 555 0112 (north depot)".to_vec(),
+                ],
+            },
+            at: Some(p.at),
+            lines: p.lines.clone(),
+        }
+    };
+    let both = |m: AttrValues, o: AttrValues| EntryEdit {
+        dn: OSKAR.to_owned(),
+        attrs: vec![m, o],
+    };
+    let new = |name: &str, values: &[&str]| {
+        AttrValues::new(name, values.iter().map(|v| v.as_bytes().to_vec()).collect())
+    };
+    for (mobile, other) in [
+        (&[][..], &[][..]),
+        (&["+46 70 555 9999"][..], &["+46 70 555 9998"][..]),
+        (&[][..], &["+46 70 555 0111", "a", "b"][..]),
+        (&["+46 70 555 0110"][..], &[][..]),
+    ] {
+        let changed = patch(
+            ODD.as_bytes(),
+            &[both(new("mobile", mobile), new("otherMobile", other))],
+        )
+        .unwrap();
+        assert_ne!(changed, ODD.as_bytes());
+        let back = patch(&changed, &[both(old("mobile"), old("otherMobile"))]).unwrap();
+        assert_eq!(
+            String::from_utf8(back).unwrap(),
+            ODD,
+            "{mobile:?} {other:?}"
+        );
+        // Without the lines, the values come back in the writer's form.
+        let mut plain = both(old("mobile"), old("otherMobile"));
+        for a in &mut plain.attrs {
+            a.lines.clear();
+        }
+        assert_ne!(patch(&changed, &[plain]).unwrap(), ODD.as_bytes());
+    }
+    // Lines that do not hold the values written are not used: the values win, in the writer's form.
+    let mut other_values = old("mobile");
+    other_values.values = vec![b"+46 70 555 0119".to_vec()];
+    let out = patch(ODD.as_bytes(), &[both(other_values, old("otherMobile"))]).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("MOBILE: +46 70 555 0119\r\notherMobile::"),
+        "{text}"
+    );
+    // A line that is not one logical line of the attribute is not used either.
+    let mut two = old("mobile");
+    two.lines = vec![(3, b"mobile: +46 70 555 0110\r\n\r\ndn: CN=x\r\n".to_vec())];
+    let cleared = patch(
+        ODD.as_bytes(),
+        &[both(new("mobile", &[]), new("otherMobile", &[]))],
+    )
+    .unwrap();
+    let out = patch(&cleared, &[both(two, new("otherMobile", &[]))]).unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains("dn: CN=x"));
 }
 
 #[test]

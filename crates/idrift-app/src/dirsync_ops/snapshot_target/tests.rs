@@ -595,3 +595,134 @@ async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
     undo(&t, &j).await;
     assert_eq!(read(&dir, "entra-users.json"), ENTRA_CLOUD_ONLY);
 }
+
+/// Oskar's phone lines as `ldapsearch -LLL` may write them: `mobile` folded, `otherMobile` in base64 (the
+/// writer would put each on one plain line).
+fn folded_and_base64(ad: &str) -> String {
+    let odd = AD.replace(
+        "mobile: 0701234567\notherMobile: +46 70 555 0111\n",
+        "mobile: 07012\n 34567\notherMobile:: KzQ2IDcwIDU1NSAwMTEx\n",
+    );
+    assert_ne!(odd, AD);
+    if ad.contains('\r') {
+        odd.replace('\n', "\r\n")
+    } else {
+        odd
+    }
+}
+
+/// Clearing, changing or persisting over folded and base64 phone lines, then undo, gives back every byte of
+/// the LDIF, with LF and with CRLF line ends: the journal keeps the lines as the file had them (`LineText`).
+/// Before, undo wrote the values back in the writer's form (one plain line each).
+#[tokio::test]
+async fn folded_and_base64_phone_lines_come_back_byte_for_byte_after_undo() {
+    for ad in [
+        folded_and_base64(AD),
+        folded_and_base64(&AD.replace('\n', "\r\n")),
+    ] {
+        let edits = [
+            // dirsync clear of mobile, then of both.
+            AdPhoneEdit {
+                mobile: Some(None),
+                other_mobile: None,
+            },
+            AdPhoneEdit {
+                mobile: Some(None),
+                other_mobile: Some(Vec::new()),
+            },
+            // dirsync set of both.
+            AdPhoneEdit {
+                mobile: Some(Some("+46 70 555 0110".to_owned())),
+                other_mobile: Some(vec!["+46 70 555 0119".to_owned()]),
+            },
+            // A persist whose Entra side lacks the other number.
+            AdPhoneEdit {
+                mobile: Some(Some("+46 70 555 0110".to_owned())),
+                other_mobile: Some(Vec::new()),
+            },
+        ];
+        for (n, edit) in edits.into_iter().enumerate() {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = snapshot(tmp.path(), &ad);
+            let t = snapshot_writers(&dir).unwrap();
+            let ad_w: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+            let planned = plan_ad_edit(ad_w, "oskar.lindqvist@fabrikam.test", &edit)
+                .await
+                .unwrap()
+                .unwrap();
+            let j = tmp.path().join(format!("write-{n}.jsonl"));
+            run(&t, &single_spec("dirsync set", planned), &j).await;
+            assert_ne!(read(&dir, "ad.ldif"), ad, "edit {n}");
+            assert!(
+                std::fs::read_to_string(&j)
+                    .unwrap()
+                    .contains("\"LineText\""),
+                "edit {n}"
+            );
+            // Undo in a new run, as an administrator would.
+            drop(t);
+            let t = snapshot_writers(&dir).unwrap();
+            undo(&t, &j).await;
+            assert_eq!(read(&dir, "ad.ldif"), ad, "edit {n}");
+        }
+    }
+}
+
+/// Lines in the writer's form are not copied into the journal: its undo writes the same bytes anyway.
+#[tokio::test]
+async fn lines_in_the_writer_s_form_are_not_journaled_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = snapshot(tmp.path(), AD);
+    let t = snapshot_writers(&dir).unwrap();
+    let j = tmp.path().join("set.jsonl");
+    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    assert!(!std::fs::read_to_string(&j).unwrap().contains("LineText"));
+    undo(&t, &j).await;
+    assert_eq!(read(&dir, "ad.ldif"), AD);
+}
+
+/// Cloud-only users as a `ConvertTo-Json` export may hold them: one without a `mobilePhone` property, one
+/// whose number has an escaped character.
+const ENTRA_SPELLED: &str = r#"{"value": [
+  {"id": "c1", "userPrincipalName": "desk.one@fabrikam.test", "officeLocation": "Malmo"},
+  {"id": "c2", "userPrincipalName": "desk.two@fabrikam.test", "mobilePhone": "+46 46 555\u00200100"}
+]}
+"#;
+
+/// Setting or clearing `mobilePhone` in such a file, then undo, gives back every byte: the journal keeps how
+/// the file held the value (`Absent`, `ValueText`). Before, undo left `"mobilePhone": null` in the first
+/// user and wrote the second number without its escape.
+#[tokio::test]
+async fn entra_writes_over_absent_or_escaped_values_are_undone_byte_for_byte() {
+    for (upn, mobile) in [
+        ("desk.one@fabrikam.test", Some("+46 40 555 0199")),
+        ("desk.two@fabrikam.test", Some("+46 46 555 0101")),
+        ("desk.two@fabrikam.test", None),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = snapshot(tmp.path(), AD);
+        std::fs::write(dir.join("entra-users.json"), ENTRA_SPELLED).unwrap();
+        let t = snapshot_writers(&dir).unwrap();
+        let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
+        let planned = plan_entra_edit(cloud, upn, mobile.map(str::to_owned))
+            .await
+            .unwrap()
+            .unwrap();
+        let j = tmp.path().join("entra.jsonl");
+        run(&t, &single_spec("dirsync set", planned), &j).await;
+        assert_ne!(read(&dir, "entra-users.json"), ENTRA_SPELLED);
+        let journal = std::fs::read_to_string(&j).unwrap();
+        assert!(
+            journal.contains("\"Absent\":true") || journal.contains("\"ValueText\""),
+            "{journal}"
+        );
+        drop(t);
+        let t = snapshot_writers(&dir).unwrap();
+        undo(&t, &j).await;
+        assert_eq!(
+            read(&dir, "entra-users.json"),
+            ENTRA_SPELLED,
+            "{upn} {mobile:?}"
+        );
+    }
+}

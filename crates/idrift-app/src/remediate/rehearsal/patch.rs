@@ -94,6 +94,7 @@ pub(super) fn ad(path: &Path, old: &[OnPremUser], new: &[OnPremUser]) -> Result<
                         .map(|v| v.as_bytes().to_vec())
                         .collect(),
                     at: None,
+                    lines: Vec::new(),
                 }],
             };
             out = idrift_ldap::ldif_patch::patch(&out, &[edit])
@@ -194,6 +195,7 @@ pub(super) fn entra(
                 id: n.id.clone(),
                 path: vec!["assignedLicenses".to_owned()],
                 value: licenses(n),
+                spelling: None,
             });
         }
     }
@@ -363,6 +365,7 @@ pub(super) fn exo(path: &Path, old: &[ExoRecipient], new: &[ExoRecipient]) -> Re
                     id: k.clone(),
                     path: vec![(*name).to_owned()],
                     value: value.clone(),
+                    spelling: None,
                 })
             })
             .collect();

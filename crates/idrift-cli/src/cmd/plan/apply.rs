@@ -8,7 +8,7 @@
 //! say exactly how to continue: `idrift plan UPN --option ID --apply --resume JOURNAL` with the same source
 //! options. The exit code is 0 when the run completed or stopped at a manual step, 1 otherwise.
 //!
-//! On a snapshot directory the steps are rehearsed: its files are rewritten as the services would change
+//! On a snapshot directory the steps are rehearsed: its files are edited in place as the services would change
 //! (see [`idrift_app::remediate::RehearsalTarget`]).
 
 use std::path::{Path, PathBuf};

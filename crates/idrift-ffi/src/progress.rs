@@ -1,0 +1,230 @@
+//! Progress of running calls, for hosts that poll it (PowerShell's `Write-Progress`).
+//!
+//! A request may carry `"Progress": "<token>"`, a name the host chose for this call. While the call runs,
+//! the reads it makes (pages of LDAP and Graph), the waits it sits out (throttling, retries) and the writes
+//! it handles are recorded under that token, and [`crate::abi::idrift_progress`] returns the latest state
+//! from any other thread. The record is dropped when the call returns, so a token names one call only.
+//!
+//! The call's hook reaches the code that opens sources through a thread-local ([`hook`]): the dispatcher
+//! registers it on the host's thread before it decodes the arguments, and `targets::resolver` and the write
+//! tail read it there. Worker threads of the runtime get the hook through the configurations that carry it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use idrift_core::ports::{Progress, ProgressHook};
+use serde::Serialize;
+
+/// The longest token a host may choose.
+pub(crate) const MAX_TOKEN_LEN: usize = 128;
+
+/// The latest state of one call, as `idrift_progress` returns it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Snapshot {
+    /// Counts the events so far; a host redraws only when it changes.
+    pub seq: u64,
+    /// The latest read: what is read (`Active Directory`, `GET /users`), pages and items so far.
+    pub read: Option<Read>,
+    /// A wait in progress, cleared by the next read or step.
+    pub waiting: Option<Waiting>,
+    /// The latest write step.
+    pub step: Option<Step>,
+}
+
+/// Items read so far from one source.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Read {
+    /// What is read.
+    pub source: String,
+    /// Pages read.
+    pub pages: usize,
+    /// Items read.
+    pub items: usize,
+}
+
+/// A wait before trying again.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Waiting {
+    /// What is tried again.
+    pub what: String,
+    /// How long the wait is.
+    pub seconds: u64,
+    /// Why, in words.
+    pub cause: String,
+}
+
+/// Operations of a write run handled so far.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Step {
+    /// Handled.
+    pub done: usize,
+    /// In the run.
+    pub total: usize,
+    /// The object of the latest one.
+    pub target: String,
+}
+
+/// One call's record.
+#[derive(Debug, Default)]
+struct CallProgress(Mutex<Snapshot>);
+
+impl CallProgress {
+    fn update(&self, f: impl FnOnce(&mut Snapshot)) {
+        let mut s = lock(&self.0);
+        s.seq += 1;
+        f(&mut s);
+    }
+}
+
+impl Progress for CallProgress {
+    fn read(&self, source: &str, pages: usize, items: usize) {
+        self.update(|s| {
+            s.waiting = None;
+            s.read = Some(Read {
+                source: source.to_owned(),
+                pages,
+                items,
+            });
+        });
+    }
+
+    fn waiting(&self, what: &str, seconds: u64, cause: &str) {
+        self.update(|s| {
+            s.waiting = Some(Waiting {
+                what: what.to_owned(),
+                seconds,
+                cause: cause.to_owned(),
+            });
+        });
+    }
+
+    fn step(&self, done: usize, total: usize, target: &str) {
+        self.update(|s| {
+            s.waiting = None;
+            s.step = Some(Step {
+                done,
+                total,
+                target: target.to_owned(),
+            });
+        });
+    }
+}
+
+/// A poisoned lock only means another call panicked while it held it; the snapshot is still whole.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+type Calls = Mutex<HashMap<String, Arc<CallProgress>>>;
+
+fn calls() -> &'static Calls {
+    static CALLS: OnceLock<Calls> = OnceLock::new();
+    CALLS.get_or_init(Calls::default)
+}
+
+thread_local! {
+    static CURRENT: RefCell<ProgressHook> = RefCell::new(ProgressHook::default());
+}
+
+/// The hook of the call running on this thread (reports nowhere outside a call with a token).
+pub(crate) fn hook() -> ProgressHook {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// A call's registration; dropping it forgets the call's progress and the thread's hook.
+#[derive(Debug)]
+pub(crate) struct Registration {
+    token: Option<String>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        CURRENT.with(|c| *c.borrow_mut() = ProgressHook::default());
+        if let Some(token) = self.token.take() {
+            lock(calls()).remove(&token);
+        }
+    }
+}
+
+/// Records the progress of the call on this thread under `token` (nothing when `None` or empty).
+///
+/// # Errors
+/// A message when the token is longer than [`MAX_TOKEN_LEN`] or is already used by a running call.
+pub(crate) fn register(token: Option<&str>) -> Result<Registration, String> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(Registration { token: None });
+    };
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(format!(
+            "Progress: a token of {} bytes; at most {MAX_TOKEN_LEN}",
+            token.len()
+        ));
+    }
+    let record = Arc::new(CallProgress::default());
+    {
+        let mut map = lock(calls());
+        if map.contains_key(token) {
+            return Err(format!(
+                "Progress: the token {token:?} names a call that is still running; choose a new one per call"
+            ));
+        }
+        map.insert(token.to_owned(), Arc::clone(&record));
+    }
+    let hook = ProgressHook::new(record);
+    CURRENT.with(|c| *c.borrow_mut() = hook);
+    Ok(Registration {
+        token: Some(token.to_owned()),
+    })
+}
+
+/// The latest state of the running call named `token`, or `None` when no running call has that name.
+pub fn snapshot(token: &str) -> Option<Snapshot> {
+    let record = lock(calls()).get(token).cloned()?;
+    let s = lock(&record.0).clone();
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registered_call_reports_and_is_forgotten_when_it_ends() {
+        let reg = register(Some("t-1")).unwrap();
+        hook().get().read("GET /users", 2, 200);
+        hook()
+            .get()
+            .waiting("GET /users", 3, "Graph asked us to wait 3 s");
+        let s = snapshot("t-1").unwrap();
+        assert_eq!(s.seq, 2);
+        assert_eq!(s.read.as_ref().unwrap().items, 200);
+        assert_eq!(s.waiting.as_ref().unwrap().seconds, 3);
+        hook().get().step(1, 4, "a@contoso.test");
+        let s = snapshot("t-1").unwrap();
+        assert!(s.waiting.is_none(), "a step ends the wait");
+        assert_eq!(s.step.unwrap().total, 4);
+        drop(reg);
+        assert!(snapshot("t-1").is_none());
+        // The thread's hook reports nowhere again.
+        hook().get().read("x", 1, 1);
+        assert!(snapshot("t-1").is_none());
+    }
+
+    #[test]
+    fn tokens_are_checked() {
+        assert!(register(Some(&"x".repeat(MAX_TOKEN_LEN + 1))).is_err());
+        let _a = register(Some("t-2")).unwrap();
+        let e = std::thread::spawn(|| register(Some("t-2")).map(|_| ()))
+            .join()
+            .unwrap()
+            .unwrap_err();
+        assert!(e.contains("still running"), "{e}");
+        let none = register(None).unwrap();
+        drop(none);
+    }
+}
