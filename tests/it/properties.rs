@@ -685,6 +685,7 @@ fn json_readers_never_panic() {
                 id: "00000000-0000-0000-0000-000000000001".to_owned(),
                 path: vec!["mobilePhone".to_owned()],
                 value: serde_json::Value::String("+1 555 0100".to_owned()),
+                spelling: None,
             };
             let _ = idrift_cloud::snapshot::patch::patch(&bytes, &[edit]);
             Ok(())

@@ -26,7 +26,7 @@ use idrift_core::ports::{
 };
 use idrift_core::sync_model;
 use idrift_core::writes::{
-    FileLine, PhoneChange, PhoneLines, Phones, SYNCED_PHONE_REFUSAL, UserKey,
+    FileLine, PhoneChange, PhoneLines, Phones, SYNCED_PHONE_REFUSAL, UserKey, ValueSpelling,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -244,6 +244,11 @@ impl<'a> DirSyncExecutor<'a> {
         let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
         let new: EntraMobile = from_value(op, "After", &op.after)?;
         let cloud = self.cloud()?;
+        if op.after.get(ABSENT_KEY) == Some(&Value::Bool(true)) {
+            cloud.spell_mobile(&loc.id, &ValueSpelling::Absent);
+        } else if let Some(Value::String(t)) = op.after.get(VALUE_TEXT_KEY) {
+            cloud.spell_mobile(&loc.id, &ValueSpelling::Text(t.clone()));
+        }
         let mobile = blank_none(new.mobile_phone);
         if held {
             cloud
@@ -299,6 +304,27 @@ impl<'a> DirSyncExecutor<'a> {
         value
     }
 
+    /// The `mobilePhone` of `user` as read. When `op` changes it and the users are a file that holds it
+    /// otherwise than its writer would, with how it held it ([`ABSENT_KEY`] or [`VALUE_TEXT_KEY`]), so that
+    /// undo puts back the same bytes.
+    fn entra_value(&self, op: &Planned, user: &CloudUser) -> Value {
+        let mut value = to_value(&EntraMobile {
+            mobile_phone: user.mobile_phone.clone(),
+        });
+        let changes = serde_json::from_value::<EntraMobile>(op.after.clone())
+            .is_ok_and(|a| blank_none(a.mobile_phone) != blank_none(user.mobile_phone.clone()));
+        if changes
+            && let Some(spelling) = self.cloud.and_then(|c| c.mobile_spelling(&user.id))
+            && let Value::Object(map) = &mut value
+        {
+            match spelling {
+                ValueSpelling::Absent => map.insert(ABSENT_KEY.to_owned(), Value::Bool(true)),
+                ValueSpelling::Text(t) => map.insert(VALUE_TEXT_KEY.to_owned(), Value::String(t)),
+            };
+        }
+        value
+    }
+
     async fn tenant(&self, op: &Planned) -> Result<Option<TenantSync>, SourceError> {
         let loc: TenantLocator = from_value(op, "Locator", &op.locator)?;
         Ok(self
@@ -316,11 +342,7 @@ impl OpExecutor for DirSyncExecutor<'_> {
             OP_ENTRA_MOBILE => {
                 let loc: EntraLocator = from_value(op, "Locator", &op.locator)?;
                 let user = self.cloud()?.find_cloud_user(&loc.id).await?;
-                Ok(user.map(|u| {
-                    to_value(&EntraMobile {
-                        mobile_phone: u.mobile_phone,
-                    })
-                }))
+                Ok(user.map(|u| self.entra_value(op, &u)))
             }
             OP_BYPASS => Ok(self.tenant(op).await?.map(|s| {
                 to_value(&BypassValue {
@@ -479,6 +501,14 @@ pub const LINES_KEY: &str = "Lines";
 /// verbatim. Journals without it (older ones, or lines in the writer's form) are undone in the writer's
 /// form, which is the same bytes for the latter.
 pub const LINE_TEXT_KEY: &str = "LineText";
+
+/// The key of an [`OP_ENTRA_MOBILE`] value read from a file whose user had no `mobilePhone` property
+/// (`true`): journaled with the value found, undo removes the property again instead of writing `null`.
+pub const ABSENT_KEY: &str = "Absent";
+
+/// The key of an [`OP_ENTRA_MOBILE`] value read from a file that held `mobilePhone` otherwise than its
+/// writer would (escapes): the value's JSON text, which undo writes back verbatim.
+pub const VALUE_TEXT_KEY: &str = "ValueText";
 
 /// The command name journals of `persist` carry.
 pub const PERSIST_COMMAND: &str = "dirsync persist";
@@ -1075,7 +1105,9 @@ pub fn plan_bypass(
     })
 }
 
+mod bypass;
 mod snapshot_target;
+pub use bypass::{BypassSet, bypass_set};
 pub use snapshot_target::{AD_BATCH, MAX_REWRITES, SnapshotTarget};
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The `idrift` binary: everything lives in the library so that tests can drive it in-process.
 
 /// mimalloc: reading a large export allocates millions of small strings on several threads, where the
-/// system allocator spent a fifth of `dirsync compare`'s time (`perf`, 1M users).
+/// system allocator spent a fifth of `dirsync compare`'s time (`perf`, 1M users). Built without transparent
+/// huge pages (the workspace's `no_thp` feature): their page-fault compaction cost more system time than the
+/// larger pages saved.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -130,6 +130,62 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>], width: Option<usize>
     }
 }
 
+/// Writes a table of `n` rows to `out`, as [`table`] renders it, asking `fill` for the cells of row `i`
+/// (into a vector it reuses). Without a terminal width no row is held: the columns are measured in one pass
+/// and the lines written in a second, through a buffer, so a table of a million rows (every user of a tenant
+/// drifted) needs no more memory than one row.
+pub(crate) fn write_table_with(
+    out: &mut dyn std::io::Write,
+    headers: &[&str],
+    n: usize,
+    width: Option<usize>,
+    fill: &mut dyn FnMut(usize, &mut Vec<String>),
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut row = Vec::new();
+    if width.is_some() {
+        let rows: Vec<Vec<String>> = (0..n)
+            .map(|i| {
+                fill(i, &mut row);
+                std::mem::take(&mut row)
+            })
+            .collect();
+        return out.write_all(table(headers, &rows, width).as_bytes());
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for i in 0..n {
+        fill(i, &mut row);
+        for (w, c) in widths.iter_mut().zip(&row) {
+            *w = (*w).max(escape(c).width());
+        }
+    }
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut buf = String::new();
+    let mut emit = |buf: &mut String, items: &mut dyn Iterator<Item = &str>| {
+        buf.clear();
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                buf.push_str("  ");
+            }
+            buf.push_str(item);
+            for _ in item.width()..widths.get(i).copied().unwrap_or(0) {
+                buf.push(' ');
+            }
+        }
+        w.write_all(buf.trim_end().as_bytes())?;
+        w.write_all(b"\n")
+    };
+    emit(&mut buf, &mut headers.iter().copied())?;
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    emit(&mut buf, &mut rule.iter().map(String::as_str))?;
+    for i in 0..n {
+        fill(i, &mut row);
+        let cells: Vec<Cow<'_, str>> = row.iter().map(|c| escape(c)).collect();
+        emit(&mut buf, &mut cells.iter().map(AsRef::as_ref))?;
+    }
+    w.flush()
+}
+
 /// A table fitted to `width` terminal columns.
 fn fitted(headers: &[&str], cells: &[Vec<Cow<'_, str>>], width: usize) -> String {
     use comfy_table::{LineStyle, TableStyle};

@@ -125,13 +125,7 @@ pub fn compare_dirsync(
             rows.push(row);
         }
     }
-    rows.sort_by_cached_key(|r| {
-        (
-            r.user_principal_name.to_lowercase(),
-            r.distinguished_name.clone(),
-            r.object_id.clone(),
-        )
-    });
+    sort_rows(&mut rows);
     summary.rows = rows.len();
     summary.format_only = rows.iter().filter(|r| r.format_only).count();
     summary.real_drift = summary.rows - summary.format_only;
@@ -139,6 +133,50 @@ pub fn compare_dirsync(
         summary,
         rows,
         matching,
+    }
+}
+
+/// Sorts rows by UPN (case-insensitive), then DN, then object id; rows equal in all three keep their order.
+///
+/// Only the lower-cased UPN is computed ahead, and only for a UPN that is not already lower-case ASCII (the
+/// usual case borrows it); DN and object id are compared where they lie. A million drifted rows sort without
+/// three allocations each.
+fn sort_rows(rows: &mut [DirSyncOverrideRow]) {
+    use std::borrow::Cow;
+    fn folded(upn: &str) -> Cow<'_, str> {
+        if upn.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(upn)
+        } else {
+            Cow::Owned(upn.to_lowercase())
+        }
+    }
+    let mut order: Vec<usize> = {
+        let keys: Vec<Cow<'_, str>> = rows
+            .iter()
+            .map(|r| folded(&r.user_principal_name))
+            .collect();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| rows[a].distinguished_name.cmp(&rows[b].distinguished_name))
+                .then_with(|| rows[a].object_id.cmp(&rows[b].object_id))
+        });
+        order
+    };
+    // Position `i` takes the row at `order[i]`: applied in place, one cycle of the permutation at a time.
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut cur = start;
+        while order[cur] != DONE {
+            let next = order[cur];
+            order[cur] = DONE;
+            if next == start {
+                break;
+            }
+            rows.swap(cur, next);
+            cur = next;
+        }
     }
 }
 

@@ -20,9 +20,10 @@
 //! The work is linear and sized for a million users per side: equal anchors and equal UPNs are found with
 //! hash maps over radix partitions small enough to stay in the CPU cache (see `classify`), keys borrow from
 //! the input or from one shared buffer of lower-cased UPNs (no per-user string is allocated), and the hash
-//! is a seeded folded multiply rather than SipHash. Memory beyond the report stays small next to the users
-//! themselves: each side's users are read once, per-user index vectors hold `u32`, and what one rule needs
-//! is dropped before the next rule builds its own.
+//! is a seeded folded multiply rather than SipHash. The three classifications (anchors, AD UPNs, Entra UPNs)
+//! do not depend on each other and run on three threads; the rules then read them in order. Memory beyond the
+//! report stays small next to the users themselves: each side's users are read once, per-user index vectors
+//! hold `u32`, and each classification is dropped once its rule is done.
 
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
@@ -176,7 +177,7 @@ pub fn match_users_by(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Ancho
 }
 
 /// An index into the users: the element type of the per-user vectors.
-trait Ix: Copy + Eq + Ord + Hash {
+trait Ix: Copy + Eq + Ord + Hash + Send + Sync {
     /// "No index": the sentinel of the index vectors.
     const NONE: Self;
     /// The index `i`; callers only pass indices below the number of users, which fit.
@@ -239,31 +240,87 @@ fn on_prem_anchor(u: &OnPremUser, anchor: Anchor) -> Option<AnchorKey<'_>> {
     }
 }
 
+/// Rule 1's classification: every AD user's source anchor (under `anchor`) and every Entra user's
+/// ImmutableId in one classification (cloud user j is item `on_prem.len() + j`).
+fn anchor_classes<'a, I: Ix>(
+    on_prem: &'a [OnPremUser],
+    cloud: &'a [CloudUser],
+    anchor: Anchor,
+    state: &FastState,
+) -> Classes<I> {
+    let n_on = on_prem.len();
+    let on_prem_keys = on_prem
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| Some((on_prem_anchor(u, anchor)?, i)));
+    let cloud_keys = cloud
+        .iter()
+        .enumerate()
+        .filter_map(|(j, u)| Some((cloud_anchor(u)?, n_on + j)));
+    classify::<AnchorKey<'_>, I>(
+        n_on + cloud.len(),
+        n_on,
+        state,
+        on_prem_keys.chain(cloud_keys),
+        SideCounts::is_ambiguous,
+    )
+}
+
+/// The classifications of rules 1 and 2b: anchors, then each side's UPN keys with their duplicates.
+type AllClasses<'a, I> = (
+    Classes<I>,
+    (FoldedKeys<'a>, Classes<I>),
+    (FoldedKeys<'a>, Classes<I>),
+);
+
+/// Computes [`AllClasses`]. The three do not depend on each other: the UPN ones run on threads of their own
+/// while this one classifies the anchors; the rules then read them in order.
+fn classifications<'a, I: Ix>(
+    on_prem: &'a [OnPremUser],
+    cloud: &'a [CloudUser],
+    anchor: Anchor,
+    state: &FastState,
+) -> AllClasses<'a, I> {
+    let op_work = || {
+        let keys = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
+        let dups = keys.classify::<I>(state);
+        (keys, dups)
+    };
+    let cl_work = || {
+        let keys = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
+        let dups = keys.classify::<I>(state);
+        (keys, dups)
+    };
+    std::thread::scope(|s| {
+        let op = std::thread::Builder::new().spawn_scoped(s, op_work).ok();
+        let cl = std::thread::Builder::new().spawn_scoped(s, cl_work).ok();
+        let anchors = anchor_classes::<I>(on_prem, cloud, anchor, state);
+        // A thread that could not be started leaves its work to this one; a panic on one is passed on.
+        let op = match op {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => op_work(),
+        };
+        let cl = match cl {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => cl_work(),
+        };
+        (anchors, op, cl)
+    })
+}
+
 fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
     let mut groups = Groups::<I>::new(n_on, n_cl);
     let state = FastState::new();
+
+    let (anchors, (op_upn, op_dups), (cl_upn, cl_dups)) =
+        classifications::<I>(on_prem, cloud, anchor, &state);
 
     // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one. One classification holds both
     // sides (cloud user j is item n_on + j), so each class counts the users of each side with one anchor.
     let mut op_partner = vec![I::NONE; n_on];
     let mut cl_partner = vec![I::NONE; n_cl];
     {
-        let on_prem_keys = on_prem
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| Some((on_prem_anchor(u, anchor)?, i)));
-        let cloud_keys = cloud
-            .iter()
-            .enumerate()
-            .filter_map(|(j, u)| Some((cloud_anchor(u)?, n_on + j)));
-        let anchors = classify::<AnchorKey<'_>, I>(
-            n_on + n_cl,
-            n_on,
-            &state,
-            on_prem_keys.chain(cloud_keys),
-            SideCounts::is_ambiguous,
-        );
         for c in &anchors.counts {
             let j = c.last_second.get().wrapping_sub(n_on);
             if c.first == 1
@@ -314,15 +371,13 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
         }
     }
 
+    drop(anchors);
+
     // Rule 2b: duplicate UPNs within one side. The duplicates join a group with their hard-match partners
     // and with the unpaired users of the other side that carry the same UPN (looked up only when there are
     // duplicates, through a map of the duplicated UPNs alone).
-    let op_upn = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
-    let cl_upn = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
-
     let mut duplicated: FastMap<&str, usize> = fast_map(0);
     {
-        let op_dups = op_upn.classify::<I>(&state);
         let mut op_upn_group: FastMap<I, usize> = fast_map(0);
         for &(item, c) in &op_dups.repeated {
             let i = item.get();
@@ -357,9 +412,9 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
         }
     }
 
+    drop(op_dups);
     duplicated.clear();
     {
-        let cl_dups = cl_upn.classify::<I>(&state);
         let mut cl_upn_group: FastMap<I, usize> = fast_map(0);
         for &(item, c) in &cl_dups.repeated {
             let j = item.get();
@@ -394,6 +449,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
         }
     }
     drop(duplicated);
+    drop(cl_dups);
 
     // Rule 1 again: the pairs whose users are in no group are the matches.
     let mut matched = Vec::with_capacity(n_on.min(n_cl));

@@ -206,6 +206,18 @@ pub trait TenantSyncAdmin: CloudDirectory {
         mobile: Option<&str>,
     ) -> Result<(), SourceError>;
 
+    /// For users kept in a file: how the file holds `mobilePhone` of the user `user_id`, where its writer
+    /// would write it otherwise (absent, escaped), recorded before a write changes it so that undo can put
+    /// back the same bytes. `None` (the default): nothing to keep.
+    fn mobile_spelling(&self, _user_id: &str) -> Option<crate::writes::ValueSpelling> {
+        None
+    }
+
+    /// How the next write of `mobilePhone` of the user `user_id` spells the value (as
+    /// [`TenantSyncAdmin::mobile_spelling`] gave it) when it still means the value written. The default
+    /// ignores it.
+    fn spell_mobile(&self, _user_id: &str, _spelling: &crate::writes::ValueSpelling) {}
+
     /// How many changes [`TenantSyncAdmin::set_cloud_mobile_held`] may hold before
     /// [`TenantSyncAdmin::flush_cloud`]: 1 (the default) for a tenant that writes every change through.
     fn cloud_batch_limit(&self) -> usize {

@@ -80,6 +80,17 @@ pub struct FileLine {
     pub text: String,
 }
 
+/// How a JSON file held a property before a write changed it, where its writer would write it otherwise:
+/// journaled with the value found, so that undo puts back the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueSpelling {
+    /// The object had no such property: undoing a write that added it as `null` removes it.
+    Absent,
+    /// The value's JSON text as the file had it (escapes, number form), written back verbatim when it still
+    /// means the value put back.
+    Text(String),
+}
+
 /// The two AD phone attributes DirSyncOverrides are about: `mobile` and `otherMobile`.
 ///
 /// Serialized as `{"Mobile": "..." | null, "OtherMobile": [...]}`, the shape journals record.

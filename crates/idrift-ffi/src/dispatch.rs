@@ -423,46 +423,45 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Set";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
-    let command = if args.enable {
+    let ad = if args.enable { Some(t.ad()?) } else { None };
+    let set = runtime::block_on(dirsync_ops::bypass_set(
+        ad.map(|a| a as _),
+        t.cloud()?,
+        args.enable,
+        args.accept_overwrite,
+        &phone,
+    ))??;
+    let command = if set.enable {
         "dirsync bypass enable"
     } else {
         "dirsync bypass disable"
     };
     let mut out = writes::result(command, &t);
-    let preview = if args.enable {
-        Some(preview(&t, &phone)?)
-    } else {
-        None
-    };
-    let Some(spec) = dirsync_ops::plan_bypass(&sync, args.enable, preview.as_ref()) else {
+    out.preview = set.preview;
+    let Some(spec) = set.spec else {
         out.notes.push(format!(
             "BypassDirSyncOverrides is already {} (sync object {}).",
-            if args.enable { "enabled" } else { "disabled" },
-            sync.id
+            if set.enable { "enabled" } else { "disabled" },
+            set.sync_id
         ));
-        out.preview = preview;
         return ok(&out, &t.warnings);
     };
-    if let Some(p) = &preview {
-        if let Some(blocker) = dirsync_ops::enable_blocker(p, args.accept_overwrite) {
-            return Err(idrift_app::AppError::Invalid(
-                blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
-            )
-            .into());
-        }
-        let risks = p.risks();
-        if !risks.is_empty() {
-            out.notes.push(format!(
-                "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
-                risks.join("; ")
-            ));
-        }
-    } else {
+    if let Some(blocker) = set.blocker {
+        return Err(idrift_app::AppError::Invalid(
+            blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
+        )
+        .into());
+    }
+    if !set.accepted.is_empty() {
+        out.notes.push(format!(
+            "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
+            set.accepted.join("; ")
+        ));
+    }
+    if !set.enable {
         out.notes.push(dirsync_ops::DISABLE_CONSEQUENCE.to_owned());
     }
-    out.preview = preview;
-    let reminder = args.enable.then_some(INITIAL_SYNC_REMINDER);
+    let reminder = set.enable.then_some(INITIAL_SYNC_REMINDER);
     let out = writes::run(
         OP,
         &t,

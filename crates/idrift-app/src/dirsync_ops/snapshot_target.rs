@@ -12,7 +12,7 @@ use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
 };
-use idrift_core::writes::{FileLine, PhoneChange, PhoneLines, Phones, UserKey};
+use idrift_core::writes::{FileLine, PhoneChange, PhoneLines, Phones, UserKey, ValueSpelling};
 use idrift_ldap::ldif_patch::{AttrPlace, AttrValues, EntryEdit};
 use serde_json::Value;
 
@@ -60,6 +60,21 @@ pub struct SnapshotTarget {
     /// Places and lines for the next write of an entry (by lower-cased DN), from the value an undo writes
     /// back.
     pending_places: Mutex<HashMap<String, PhoneLines>>,
+    /// How `entra-users.json` holds each user's `mobilePhone` where its writer would write it otherwise
+    /// (by lower-cased id), read when first asked, and again when a user this run wrote is asked about.
+    spellings: Mutex<SpellingCache>,
+    /// Spellings for the next write of a user's `mobilePhone` (by lower-cased id), from the value an undo
+    /// writes back.
+    pending_spellings: Mutex<HashMap<String, ValueSpelling>>,
+}
+
+/// The spellings of `mobilePhone` in the Entra users file: see [`idrift_cloud::snapshot::patch::spellings`].
+#[derive(Debug, Default)]
+struct SpellingCache {
+    /// By lower-cased id, as the file was when read.
+    all: Option<HashMap<String, ValueSpelling>>,
+    /// The users written since (lower-cased ids): asking about one reads the file again.
+    stale: HashSet<String>,
 }
 
 /// Where the phone attributes sit in each entry of an LDIF: see [`idrift_ldap::ldif_patch::places`].
@@ -93,6 +108,8 @@ impl SnapshotTarget {
             held_cloud: Mutex::new(Vec::new()),
             places: Mutex::new(PlaceCache::default()),
             pending_places: Mutex::new(HashMap::new()),
+            spellings: Mutex::new(SpellingCache::default()),
+            pending_spellings: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -114,6 +131,8 @@ impl SnapshotTarget {
             held_cloud: Mutex::new(Vec::new()),
             places: Mutex::new(PlaceCache::default()),
             pending_places: Mutex::new(HashMap::new()),
+            spellings: Mutex::new(SpellingCache::default()),
+            pending_spellings: Mutex::new(HashMap::new()),
             lock: None,
         }
     }
@@ -339,6 +358,7 @@ impl SnapshotTarget {
             .ok_or_else(|| read_only("Entra ID users"))?;
         let mut edits: Vec<idrift_cloud::snapshot::patch::JsonEdit> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
+        let mut pending = std::mem::take(&mut *lock(&self.pending_spellings));
         for c in changes {
             let edit = idrift_cloud::snapshot::patch::JsonEdit {
                 id: c.id.clone(),
@@ -347,6 +367,7 @@ impl SnapshotTarget {
                     .after
                     .as_ref()
                     .map_or(Value::Null, |m| Value::String(m.clone())),
+                spelling: pending.remove(&c.id.trim().to_lowercase()),
             };
             match index.entry(c.id.to_lowercase()) {
                 std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
@@ -358,7 +379,15 @@ impl SnapshotTarget {
         }
         rewrite(path, |text| {
             idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
-        })
+        })?;
+        // The spellings read before no longer hold for these users.
+        let mut cache = lock(&self.spellings);
+        if cache.all.is_some() {
+            cache
+                .stale
+                .extend(edits.iter().map(|e| e.id.trim().to_lowercase()));
+        }
+        Ok(())
     }
 
     fn save_sync(&self, sync: Option<&TenantSync>) -> Result<(), SourceError> {
@@ -381,6 +410,7 @@ impl SnapshotTarget {
                     "bypassDirSyncOverridesEnabled".to_owned(),
                 ],
                 value: Value::Bool(s.features.bypass_dir_sync_overrides_enabled),
+                spelling: None,
             })
             .into_iter()
             .collect();
@@ -632,6 +662,30 @@ impl TenantSyncAdmin for SnapshotTarget {
             return Err(e);
         }
         Ok(())
+    }
+
+    fn mobile_spelling(&self, user_id: &str) -> Option<ValueSpelling> {
+        let path = self.entra_file.as_deref()?;
+        let id = user_id.trim().to_lowercase();
+        let mut cache = lock(&self.spellings);
+        if cache.stale.contains(&id) {
+            cache.all = None;
+            cache.stale.clear();
+        }
+        let all = cache.all.get_or_insert_with(|| {
+            // Unreadable or malformed: no spellings, and values come back as the writer writes them.
+            std::fs::read(path)
+                .ok()
+                .and_then(|text| {
+                    idrift_cloud::snapshot::patch::spellings(&text, "mobilePhone").ok()
+                })
+                .unwrap_or_default()
+        });
+        all.get(&id).cloned()
+    }
+
+    fn spell_mobile(&self, user_id: &str, spelling: &ValueSpelling) {
+        lock(&self.pending_spellings).insert(user_id.trim().to_lowercase(), spelling.clone());
     }
 
     async fn set_cloud_mobile(

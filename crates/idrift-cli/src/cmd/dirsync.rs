@@ -24,7 +24,7 @@ use crate::cmd::write::{
     RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
     render_plan, run_plan, system_clock,
 };
-use crate::output::{Format, escape, fields, table};
+use crate::output::{Format, escape, fields, write_table_with};
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
@@ -163,34 +163,51 @@ fn csv_path(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-fn join(v: &[String]) -> String {
-    v.join(";")
+/// Writes `values` joined with `;` into `cell`.
+fn join_into(cell: &mut String, values: &[String]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            cell.push(';');
+        }
+        cell.push_str(v);
+    }
 }
 
-fn row_cells(r: &DirSyncOverrideRow, with_alt: bool) -> Vec<String> {
-    let mut cells = vec![
-        r.user_principal_name.clone(),
-        r.mobile_in_ad.clone().unwrap_or_default(),
-        r.mobile_in_entra.clone().unwrap_or_default(),
-        join(&r.other_mobile_in_ad),
-    ];
-    if with_alt {
-        cells.push(
+/// The table cells of a row, written into `cells` (its strings reused).
+fn row_cells(r: &DirSyncOverrideRow, with_alt: bool, cells: &mut Vec<String>) {
+    cells.resize_with(if with_alt { 6 } else { 5 }, String::new);
+    for c in cells.iter_mut() {
+        c.clear();
+    }
+    let mut it = cells.iter_mut();
+    let mut next = || it.next();
+    if let Some(c) = next() {
+        c.push_str(&r.user_principal_name);
+    }
+    if let Some(c) = next() {
+        c.push_str(r.mobile_in_ad.as_deref().unwrap_or_default());
+    }
+    if let Some(c) = next() {
+        c.push_str(r.mobile_in_entra.as_deref().unwrap_or_default());
+    }
+    if let Some(c) = next() {
+        join_into(c, &r.other_mobile_in_ad);
+    }
+    if with_alt && let Some(c) = next() {
+        join_into(
+            c,
             r.alternate_mobile_phones_in_entra
                 .as_deref()
-                .map(join)
                 .unwrap_or_default(),
         );
     }
-    cells.push(
-        if r.format_only {
+    if let Some(c) = next() {
+        c.push_str(if r.format_only {
             "format only"
         } else {
             "value"
-        }
-        .to_owned(),
-    );
-    cells
+        });
+    }
 }
 
 fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -208,14 +225,23 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         headers.push("AlternateMobilePhonesInEntra");
     }
     headers.push("Drift");
-    let rows: Vec<Vec<String>> = report.rows.iter().map(|r| row_cells(r, with_alt)).collect();
-    if rows.is_empty() {
+    if report.rows.is_empty() {
         writeln!(
             ctx.out,
             "No DirSyncOverrides: every matched synced user has the same mobile numbers in AD and Entra ID."
         )?;
     } else {
-        write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
+        write_table_with(
+            ctx.out,
+            &headers,
+            report.rows.len(),
+            ctx.term.width,
+            &mut |i, cells| {
+                if let Some(r) = report.rows.get(i) {
+                    row_cells(r, with_alt, cells);
+                }
+            },
+        )?;
     }
     let s = &report.summary;
     let m = &s.matching;

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use idrift_core::writes::ValueSpelling;
 use serde_json::Value;
 
 use super::SnapshotError;
@@ -23,6 +24,22 @@ pub struct JsonEdit {
     pub path: Vec<String>,
     /// The new value.
     pub value: Value,
+    /// How a file held the property before (see [`spellings`]): its text is written verbatim when it means
+    /// `value`; when it was absent and `value` is null, the property is removed. `None`: the value as
+    /// `serde_json` writes it.
+    pub spelling: Option<ValueSpelling>,
+}
+
+impl JsonEdit {
+    /// Sets the property at `path` of the objects with id `id` to `value`, as `serde_json` writes it.
+    pub fn new(id: &str, path: &[&str], value: Value) -> JsonEdit {
+        JsonEdit {
+            id: id.to_owned(),
+            path: path.iter().map(|p| (*p).to_owned()).collect(),
+            value,
+            spelling: None,
+        }
+    }
 }
 
 /// The deepest nesting [`patch`] follows; the snapshot readers refuse deeper input first.
@@ -86,6 +103,25 @@ pub fn append(text: &[u8], objects: &[Vec<u8>]) -> Result<Vec<u8>, SnapshotError
     in_utf8(text, |t| append_utf8(t, objects))
 }
 
+/// How each object with an id (by lower-cased id) holds its property `name` (compared without regard to
+/// case), where [`patch`] would write it otherwise: [`ValueSpelling::Absent`] when the object lacks it,
+/// [`ValueSpelling::Text`] when its text differs from `serde_json`'s for the same value (escapes, number
+/// forms, whitespace inside arrays or objects). Objects whose property is in `serde_json`'s form are left
+/// out.
+///
+/// # Errors
+/// [`SnapshotError`] when `text` is not JSON.
+pub fn spellings(text: &[u8], name: &str) -> Result<HashMap<String, ValueSpelling>, SnapshotError> {
+    let spell = |t: &[u8]| Ok(scan(t, ID_KEYS, &[], &[], Some(name))?.spelled);
+    match utf16(text) {
+        Some((_, units)) => {
+            let decoded = String::from_utf16(&units).map_err(|_| error(0, "not UTF-16 text"))?;
+            spell(decoded.as_bytes())
+        }
+        None => spell(text),
+    }
+}
+
 /// The properties that hold an object's id for [`patch`].
 const ID_KEYS: &[&str] = &["id", "objectid"];
 
@@ -147,8 +183,11 @@ fn scan<'a>(
     keys: &[&str],
     edits: &'a [JsonEdit],
     remove: &[String],
+    spell: Option<&str>,
 ) -> Result<Scan<'a>, SnapshotError> {
     let mut scan = Scan {
+        spell: spell.map(str::to_owned),
+        spelled: HashMap::new(),
         text,
         edits,
         keys: keys.iter().map(|k| k.to_ascii_lowercase()).collect(),
@@ -198,7 +237,7 @@ fn replaced(text: &[u8], mut replacements: Vec<(usize, usize, Vec<u8>)>) -> Vec<
 }
 
 fn patch_utf8(text: &[u8], keys: &[&str], edits: &[JsonEdit]) -> Result<Vec<u8>, SnapshotError> {
-    let scan = scan(text, keys, edits, &[])?;
+    let scan = scan(text, keys, edits, &[], None)?;
     if let Some(i) = scan.done.iter().position(|d| !d) {
         return Err(error(
             0,
@@ -213,7 +252,7 @@ fn remove_utf8(
     keys: &[&str],
     ids: &[String],
 ) -> Result<(Vec<u8>, Vec<Vec<u8>>), SnapshotError> {
-    let scan = scan(text, keys, &[], ids)?;
+    let scan = scan(text, keys, &[], ids, None)?;
     let mut removed = scan.removed;
     removed.sort_by_key(|r| r.0);
     for id in ids {
@@ -230,7 +269,7 @@ fn remove_utf8(
 }
 
 fn append_utf8(text: &[u8], objects: &[Vec<u8>]) -> Result<Vec<u8>, SnapshotError> {
-    let scan = scan(text, ID_KEYS, &[], &[])?;
+    let scan = scan(text, ID_KEYS, &[], &[], None)?;
     let array = match scan.record_array {
         Some(a) => a,
         None => match &scan.top {
@@ -315,6 +354,9 @@ struct Scan<'a> {
     done: Vec<bool>,
     /// Byte ranges to replace, with their new text.
     replacements: Vec<(usize, usize, Vec<u8>)>,
+    /// The property whose spellings [`spellings`] collects, and what it found.
+    spell: Option<String>,
+    spelled: HashMap<String, ValueSpelling>,
 }
 
 impl Scan<'_> {
@@ -481,6 +523,8 @@ impl Scan<'_> {
             removed: Vec::new(),
             record_array: None,
             top: None,
+            spell: None,
+            spelled: HashMap::new(),
         };
         let mut p = probe.skip_ws(pos + 1);
         let mut last: Option<(usize, usize)> = None;
@@ -566,6 +610,28 @@ impl Scan<'_> {
 
     /// Records the edits of `object` when its id is one of those edited.
     fn check(&mut self, object: &Object) -> Result<(), SnapshotError> {
+        if let Some(name) = &self.spell
+            && let Some(id) = self.id_of(object)
+        {
+            let spelling = match object
+                .members
+                .iter()
+                .find(|m| m.key.eq_ignore_ascii_case(name))
+            {
+                None => Some(ValueSpelling::Absent),
+                Some(m) => {
+                    let raw = &self.text[m.value_start..m.value_end];
+                    let canonical = serde_json::from_slice::<Value>(raw)
+                        .ok()
+                        .and_then(|v| serde_json::to_vec(&v).ok());
+                    (canonical.as_deref() != Some(raw))
+                        .then(|| ValueSpelling::Text(String::from_utf8_lossy(raw).into_owned()))
+                }
+            };
+            if let Some(spelling) = spelling {
+                self.spelled.insert(id, spelling);
+            }
+        }
         if self.by_id.is_empty() {
             return Ok(());
         }
@@ -617,17 +683,46 @@ fn edit_object(
                 )
             })?;
     }
-    let new = serde_json::to_vec(&edit.value).map_err(|e| error(object.open, e.to_string()))?;
-    if let Some(m) = cur
+    // The text a file had for this value goes back verbatim; an absent property set to null is removed.
+    let spelled = match &edit.spelling {
+        Some(ValueSpelling::Text(t))
+            if t.trim() == t
+                && serde_json::from_str::<Value>(t).ok().as_ref() == Some(&edit.value) =>
+        {
+            Some(t.as_bytes().to_vec())
+        }
+        _ => None,
+    };
+    let remove = edit.value.is_null() && edit.spelling == Some(ValueSpelling::Absent);
+    let verbatim = spelled.is_some();
+    let new = match spelled {
+        Some(t) => t,
+        None => serde_json::to_vec(&edit.value).map_err(|e| error(object.open, e.to_string()))?,
+    };
+    if let Some(i) = cur
         .members
         .iter()
-        .find(|m| m.key.eq_ignore_ascii_case(last))
+        .position(|m| m.key.eq_ignore_ascii_case(last))
     {
-        let old: Option<Value> = serde_json::from_slice(&text[m.value_start..m.value_end]).ok();
-        if old.as_ref() == Some(&edit.value) {
+        let m = &cur.members[i];
+        if remove {
+            // The inverse of adding it: with the separator before it, or after it when it comes first.
+            let (start, end) = match (i.checked_sub(1), cur.members.get(i + 1)) {
+                (Some(before), _) => (cur.members[before].value_end, m.value_end),
+                (None, Some(next)) => (m.key_start, next.key_start),
+                (None, None) => (m.key_start, m.value_end),
+            };
+            return Ok(Some((start, end, Vec::new())));
+        }
+        let had = &text[m.value_start..m.value_end];
+        let old: Option<Value> = serde_json::from_slice(had).ok();
+        if old.as_ref() == Some(&edit.value) && (!verbatim || had == new) {
             return Ok(None);
         }
         return Ok(Some((m.value_start, m.value_end, new)));
+    }
+    if remove {
+        return Ok(None);
     }
     let key = if pascal {
         let mut k = last.clone();

@@ -71,3 +71,51 @@ proptest::proptest! {
         proptest::prop_assert!(!cell.starts_with(['=', '@', '\t', '\r']));
     }
 }
+
+/// The phone test before it stopped allocating: lower-cased copies, `rsplit_once` on them.
+fn phone_shape_lowercased(rest: &str) -> bool {
+    let lower = rest.to_ascii_lowercase();
+    let main = ["x", "ext.", "ext"]
+        .iter()
+        .find_map(|sep| {
+            let (head, tail) = lower.rsplit_once(sep)?;
+            let tail = tail.trim();
+            (!tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit())).then_some(head)
+        })
+        .unwrap_or(&lower);
+    main.bytes().any(|b| b.is_ascii_digit())
+        && main
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'/'))
+}
+
+#[test]
+fn extensions_are_recognised_in_any_case() {
+    for v in [
+        "+1 555 0100 X12",
+        "+1 555 0100 Ext.12",
+        "+1 555 0100 EXT 12",
+        "+1 555 0100;EXT=7",
+        "+1 555 0100;Ext=7",
+        "+1 555 0100 eXt.5",
+    ] {
+        assert_eq!(neutralise(v), v, "{v}");
+    }
+    for v in [
+        "+1 555 0100 X",
+        "+1 555 0100;EXT=",
+        "+1 555 0100;EXT=a",
+        "+1 E 5",
+        "+Xx",
+    ] {
+        assert_eq!(neutralise(v), format!("'{v}"), "{v}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #[test]
+    fn phone_shape_matches_the_lowercased_reading(v in "[0-9 xXeEtT.=;()/+-]{0,16}|[^\\x00]{0,12}") {
+        proptest::prop_assert_eq!(phone_shape(&v), phone_shape_lowercased(&v));
+    }
+}

@@ -383,3 +383,33 @@ fn rows_deserialize_with_missing_optional_columns() {
     assert_eq!(row.alternate_mobile_phones_in_entra, None);
     assert!(!row.format_only);
 }
+
+#[test]
+fn rows_sort_as_lowercased_upn_then_dn_then_object_id() {
+    let upns = ["b@x", "B@x", "a@x", "Ä@x", "ä@x", "a@X", "", "z@x", "b@x"];
+    let mut rows: Vec<DirSyncOverrideRow> = Vec::new();
+    for (i, upn) in upns.iter().enumerate() {
+        for dn in ["CN=2", "CN=1"] {
+            for id in ["id-b", "id-a"] {
+                rows.push(DirSyncOverrideRow {
+                    user_principal_name: (*upn).to_owned(),
+                    distinguished_name: dn.to_owned(),
+                    object_id: id.to_owned(),
+                    // Tells rows with equal keys apart: their input order must stay.
+                    on_premises_immutable_id: format!("{i}-{dn}-{id}"),
+                    ..DirSyncOverrideRow::default()
+                });
+            }
+        }
+    }
+    let mut expected = rows.clone();
+    expected.sort_by_cached_key(|r| {
+        (
+            r.user_principal_name.to_lowercase(),
+            r.distinguished_name.clone(),
+            r.object_id.clone(),
+        )
+    });
+    sort_rows(&mut rows);
+    assert_eq!(rows, expected);
+}

@@ -680,3 +680,49 @@ async fn lines_in_the_writer_s_form_are_not_journaled_as_text() {
     undo(&t, &j).await;
     assert_eq!(read(&dir, "ad.ldif"), AD);
 }
+
+/// Cloud-only users as a `ConvertTo-Json` export may hold them: one without a `mobilePhone` property, one
+/// whose number has an escaped character.
+const ENTRA_SPELLED: &str = r#"{"value": [
+  {"id": "c1", "userPrincipalName": "desk.one@fabrikam.test", "officeLocation": "Malmo"},
+  {"id": "c2", "userPrincipalName": "desk.two@fabrikam.test", "mobilePhone": "+46 46 555\u00200100"}
+]}
+"#;
+
+/// Setting or clearing `mobilePhone` in such a file, then undo, gives back every byte: the journal keeps how
+/// the file held the value (`Absent`, `ValueText`). Before, undo left `"mobilePhone": null` in the first
+/// user and wrote the second number without its escape.
+#[tokio::test]
+async fn entra_writes_over_absent_or_escaped_values_are_undone_byte_for_byte() {
+    for (upn, mobile) in [
+        ("desk.one@fabrikam.test", Some("+46 40 555 0199")),
+        ("desk.two@fabrikam.test", Some("+46 46 555 0101")),
+        ("desk.two@fabrikam.test", None),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = snapshot(tmp.path(), AD);
+        std::fs::write(dir.join("entra-users.json"), ENTRA_SPELLED).unwrap();
+        let t = snapshot_writers(&dir).unwrap();
+        let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
+        let planned = plan_entra_edit(cloud, upn, mobile.map(str::to_owned))
+            .await
+            .unwrap()
+            .unwrap();
+        let j = tmp.path().join("entra.jsonl");
+        run(&t, &single_spec("dirsync set", planned), &j).await;
+        assert_ne!(read(&dir, "entra-users.json"), ENTRA_SPELLED);
+        let journal = std::fs::read_to_string(&j).unwrap();
+        assert!(
+            journal.contains("\"Absent\":true") || journal.contains("\"ValueText\""),
+            "{journal}"
+        );
+        drop(t);
+        let t = snapshot_writers(&dir).unwrap();
+        undo(&t, &j).await;
+        assert_eq!(
+            read(&dir, "entra-users.json"),
+            ENTRA_SPELLED,
+            "{upn} {mobile:?}"
+        );
+    }
+}

@@ -195,6 +195,7 @@ pub(super) fn entra(
                 id: n.id.clone(),
                 path: vec!["assignedLicenses".to_owned()],
                 value: licenses(n),
+                spelling: None,
             });
         }
     }
@@ -364,6 +365,7 @@ pub(super) fn exo(path: &Path, old: &[ExoRecipient], new: &[ExoRecipient]) -> Re
                     id: k.clone(),
                     path: vec![(*name).to_owned()],
                     value: value.clone(),
+                    spelling: None,
                 })
             })
             .collect();

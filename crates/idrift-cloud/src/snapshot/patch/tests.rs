@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::{JsonEdit, append, patch, patch_by, remove};
+use idrift_core::writes::ValueSpelling;
+
+use super::{JsonEdit, append, patch, patch_by, remove, spellings};
 use crate::snapshot::{read_tenant_sync, read_users};
 
 /// A Graph page as an export script saves it: `@odata` keys, properties idrift does not model, nested
@@ -43,6 +45,7 @@ fn mobile(id: &str, value: Value) -> JsonEdit {
         id: id.to_owned(),
         path: vec!["mobilePhone".to_owned()],
         value,
+        spelling: None,
     }
 }
 
@@ -115,6 +118,7 @@ fn the_tenant_switch_is_set_inside_features_and_nothing_else_moves() {
             "bypassDirSyncOverridesEnabled".to_owned(),
         ],
         value: json!(true),
+        spelling: None,
     };
     let out = patch(sync.as_bytes(), std::slice::from_ref(&edit)).unwrap();
     let text = String::from_utf8(out).unwrap();
@@ -206,6 +210,7 @@ fn patch_by_finds_objects_by_another_key() {
         id: "x1".to_owned(),
         path: vec!["IsSoftDeleted".to_owned()],
         value: json!(true),
+        spelling: None,
     };
     let out = patch_by(
         exo.as_bytes(),
@@ -222,4 +227,96 @@ fn patch_by_finds_objects_by_another_key() {
     );
     // The id-keyed patch does not see it.
     assert!(patch(exo.as_bytes(), &[edit]).is_err());
+}
+
+/// A value a file spelled otherwise than `serde_json` (an escape), or a property it lacked, comes back byte
+/// for byte when the edit carries the spelling [`spellings`] found: the text verbatim, the property removed
+/// (after the last property, before others, or as the only one). Without it (before), undo wrote
+/// `serde_json`'s form and left `"mobilePhone": null` behind.
+#[test]
+fn spelled_values_and_absent_properties_come_back_byte_for_byte() {
+    let text = r#"{"value": [
+  {"id": "a", "userPrincipalName": "a@x.test", "mobilePhone": "+46\u002070 555 0110"},
+  {"id": "b", "userPrincipalName": "b@x.test"},
+  {"id": "c"},
+  {"id": "d", "mobilePhone": "+46 70 555 0111", "officeLocation": "Lund"}
+]}
+"#;
+    let found = spellings(text.as_bytes(), "mobilePhone").unwrap();
+    assert_eq!(
+        found.get("a"),
+        Some(&ValueSpelling::Text(r#""+46\u002070 555 0110""#.to_owned()))
+    );
+    assert_eq!(found.get("b"), Some(&ValueSpelling::Absent));
+    assert_eq!(found.get("c"), Some(&ValueSpelling::Absent));
+    assert_eq!(found.get("d"), None, "serde_json's form needs no spelling");
+    let edit = |id: &str, value: Value, spelling: Option<ValueSpelling>| JsonEdit {
+        spelling,
+        ..JsonEdit::new(id, &["mobilePhone"], value)
+    };
+    let changed = patch(
+        text.as_bytes(),
+        &[
+            edit("a", json!(null), None),
+            edit("b", json!("+1 555 0100"), None),
+            edit("c", json!("+1 555 0101"), None),
+        ],
+    )
+    .unwrap();
+    let changed = String::from_utf8(changed).unwrap();
+    assert!(
+        changed.contains(r#""userPrincipalName": "b@x.test", "mobilePhone": "+1 555 0100"}"#),
+        "{changed}"
+    );
+    assert!(
+        changed.contains(r#"{"id": "c","mobilePhone": "+1 555 0101"}"#),
+        "{changed}"
+    );
+    let back = |with: bool| {
+        let s = |id: &str| if with { found.get(id).cloned() } else { None };
+        String::from_utf8(
+            patch(
+                changed.as_bytes(),
+                &[
+                    edit("a", json!("+46 70 555 0110"), s("a")),
+                    edit("b", json!(null), s("b")),
+                    edit("c", json!(null), s("c")),
+                ],
+            )
+            .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(back(true), text);
+    assert_ne!(back(false), text);
+    // A property first in its object goes with the separator after it.
+    let first = r#"[{"mobilePhone": "1", "id": "e", "x": 1}]"#;
+    let out = patch(
+        first.as_bytes(),
+        &[edit("e", json!(null), Some(ValueSpelling::Absent))],
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), r#"[{"id": "e", "x": 1}]"#);
+    // A spelling that does not mean the value written is not used: the value wins.
+    let out = patch(
+        text.as_bytes(),
+        &[edit("a", json!("+46 70 555 0119"), found.get("a").cloned())],
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(r#""mobilePhone": "+46 70 555 0119""#)
+    );
+    // Absent, but a value is written: the value is written.
+    let out = patch(
+        text.as_bytes(),
+        &[edit("b", json!("2"), Some(ValueSpelling::Absent))],
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains(r#""b@x.test", "mobilePhone": "2"}"#)
+    );
 }
