@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
+use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES, PersistRows};
 use idrift_app::journal::RunOptions;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
@@ -352,34 +352,24 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
         return ok(&out, &t.warnings);
     }
     let rows = match (args.rows, &args.from_csv) {
-        // Rows from `Import-Csv` carry the CSV guard's apostrophes; parse_csv removes them for FromCsv.
-        (Some(rows), _) => rows
-            .into_iter()
-            .map(idrift_app::dirsync::restore_row)
-            .collect(),
-        (None, Some(csv)) => idrift_app::dirsync::read_csv(absolute(OP, "FromCsv", csv)?)?,
-        (None, None) => {
-            let (ad, cloud) = (t.ad()?, t.cloud()?);
-            runtime::block_on(dirsync_ops::compare_sources(ad, cloud, &phone))??.rows
-        }
+        // Rows from `Import-Csv` carry the CSV guard's apostrophes; the app removes them (and parse_csv for FromCsv).
+        (Some(rows), _) => PersistRows::Rows(rows),
+        (None, Some(csv)) => PersistRows::Csv(absolute(OP, "FromCsv", csv)?.to_path_buf()),
+        (None, None) => PersistRows::Compare {
+            cloud: t.cloud()?,
+            phone,
+        },
     };
-    t.ad()?;
-    let plan = dirsync_ops::plan_persist(&rows, &args.only);
+    let persist = runtime::block_on(dirsync_ops::persist(t.ad()?, rows, &args.only, &[]))??;
+    let plan = persist.plan;
     let mut out = writes::result(&plan.spec.command, &t);
     out.not_planned = plan.not_planned.clone();
-    let removing: Vec<&str> = plan
-        .spec
-        .ops
-        .iter()
-        .filter(|o| dirsync_ops::removes_ad_value(o))
-        .map(|o| o.target.as_str())
-        .collect();
-    if !removing.is_empty() {
+    if !persist.removing.is_empty() {
         out.notes.push(format!(
             "Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. Leave them \
              out if AD's number is the one to keep (the switch then writes it to Entra ID).",
-            removing.len(),
-            removing.join(", ")
+            persist.removing.len(),
+            persist.removing.join(", ")
         ));
     }
     let next = "Next: preview BypassDirSyncOverrides (it should list nobody now), then enable it.";

@@ -665,3 +665,51 @@ async fn bypass_set_decides_the_switch_the_interlock_and_the_accepted_risks_once
     assert!(again.spec.is_none() && again.blocker.is_none());
     assert!(again.preview.is_some());
 }
+
+#[tokio::test]
+async fn persist_plans_from_a_compare_leaves_out_skipped_users_and_names_removals() {
+    let d = tenant();
+    let phone = PhoneOptions::default();
+    let all = persist(
+        &d,
+        PersistRows::Compare {
+            cloud: &d,
+            phone: phone.clone(),
+        },
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let targets: Vec<&str> = all
+        .plan
+        .spec
+        .ops
+        .iter()
+        .map(|o| o.target.as_str())
+        .collect();
+    assert!(targets.contains(&"testmobile@example.com"), "{targets:?}");
+    assert_eq!(
+        all.removing,
+        vec!["cleared@example.com".to_owned()],
+        "Entra has no number there"
+    );
+    let skip = vec![" CLEARED@example.com ".to_owned()];
+    let skipped = persist(&d, PersistRows::Compare { cloud: &d, phone }, &[], &skip)
+        .await
+        .unwrap();
+    assert!(skipped.removing.is_empty());
+    assert!(
+        skipped
+            .plan
+            .spec
+            .ops
+            .iter()
+            .all(|o| o.target != "cleared@example.com")
+    );
+    // Rows the caller holds plan the same writes as a fresh compare.
+    let from_rows = persist(&d, PersistRows::Rows(rows(&d)), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(from_rows.plan.spec.ops, all.plan.spec.ops);
+}
