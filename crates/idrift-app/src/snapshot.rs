@@ -318,7 +318,9 @@ impl Completeness {
     ) -> Result<(), AppError> {
         if let Some(link) = &read.next_link {
             let what = format!(
-                "the export is incomplete: its last page carries @odata.nextLink {link} (the pages after it                  were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page                  carries one)"
+                "the export is incomplete: its last page carries @odata.nextLink {link} (the pages after it \
+                 were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page \
+                 carries one)"
             );
             if !self.allow_incomplete {
                 return Err(AppError::Parse {
