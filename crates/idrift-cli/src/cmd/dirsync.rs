@@ -645,17 +645,8 @@ async fn persist_resume(
     }
     journal::check_resumable(&log)?;
     let targets = open_targets(&args.source, ctx).await?;
-    let states = log.ops();
-    let remaining: Vec<Planned> = states
-        .iter()
-        .filter(|s| !s.status.is_final())
-        .map(|s| s.planned.clone())
-        .collect();
-    let spec = PlanSpec {
-        command: log.header.command.clone(),
-        ops: remaining,
-        ..PlanSpec::default()
-    };
+    let spec = log.remaining();
+    let total = log.planned().len();
     let run = RunSpec {
         spec: &spec,
         write: &args.write,
@@ -680,8 +671,8 @@ async fn persist_resume(
         writeln!(
             ctx.out,
             "{} of {} operation(s) already final; remaining:",
-            states.len() - spec.ops.len(),
-            states.len()
+            total.saturating_sub(spec.ops.len()),
+            total
         )?;
         if spec.ops.is_empty() {
             writeln!(ctx.out, "Nothing left to do.")?;
