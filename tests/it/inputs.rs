@@ -174,6 +174,8 @@ fn a_graph_export_ending_in_a_next_link_is_refused_as_incomplete() {
     ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }
+    // One sentence, not the source's indentation.
+    assert!(!r.stderr.contains("  "), "{}", r.stderr);
     assert_eq!(r.stdout, "");
 
     let r = compare(&["--ad", &ad, "--entra", &entra, "--allow-incomplete"]);

@@ -62,12 +62,15 @@ fn cloud_user(id: &str, upn: &str, proxies: &[&str], synced: bool) -> CloudUser 
 fn cloud_users() -> Vec<CloudUser> {
     vec![
         cloud_user("a1", "ann@contoso.com", &["SMTP:ann@contoso.com"], false),
-        cloud_user(
-            "s1",
-            "sales@contoso.onmicrosoft.com",
-            &["SMTP:sales@contoso.com"],
-            false,
-        ),
+        CloudUser {
+            display_name: Some("Sales".into()),
+            ..cloud_user(
+                "s1",
+                "sales@contoso.onmicrosoft.com",
+                &["SMTP:sales@contoso.com"],
+                false,
+            )
+        },
         cloud_user("e1", "ed@contoso.com", &["SMTP:ed@contoso.com"], true),
     ]
 }
@@ -133,6 +136,9 @@ fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// How a CloudDuplicate row names the cloud-only shared mailbox holding Bob's address.
+const SALES: &str = "Sales <sales@contoso.onmicrosoft.com> (id s1)";
+
 const BOB: (&str, &str, &str) = ("Bob", "proxyAddresses", "CloudDuplicate");
 const CY: (&str, &str, &str) = ("Cy", "userPrincipalName", "NotVerifiedDomain");
 
@@ -151,6 +157,28 @@ fn lint_with_entra_files_reports_cloud_duplicates_and_unverified_suffixes() {
     let run = idrift(&["lint", "--ad", &ad, "--entra", &users, "--format", "json"]);
     assert_eq!(run.code, ExitCode::from(3), "{}", run.stderr);
     assert_eq!(rows(&run), set(&[BOB]));
+    // The row names the cloud holder: in JSON, in the CSV's last column and in the table.
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["Errors"][0]["CloudHolder"], SALES);
+    let csv = idrift(&["lint", "--ad", &ad, "--entra", &users, "--format", "csv"]);
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION,CLOUDHOLDER",
+            &format!(
+                "\"CN=Bob,OU=Staff,DC=contoso,DC=com\",Bob,user,proxyAddresses,CloudDuplicate,\
+                 smtp:Sales@contoso.com,,COMPLETE,{SALES}"
+            ),
+        ]
+    );
+    let table = idrift(&["lint", "--ad", &ad, "--entra", &users]);
+    let header = table.stdout.lines().next().unwrap_or_default();
+    assert!(header.contains("CloudHolder"), "{}", table.stdout);
+    assert!(table.stdout.contains(SALES), "{}", table.stdout);
+    // Without a cloud row the table has no holder column.
+    let table = idrift(&["lint", "--ad", &ad, "--entra-domains", &doms]);
+    assert!(!table.stdout.contains("CloudHolder"), "{}", table.stdout);
 
     let run = idrift(&[
         "lint",
@@ -293,4 +321,71 @@ async fn lint_with_entra_graph_reads_users_and_domains_and_fails_whole_on_a_faul
     );
     assert!(run.stderr.contains("GET /domains"), "{}", run.stderr);
     assert!(!out.exists(), "no CSV from a run without the domains");
+}
+
+/// `snapshot take --ad FILE --entra graph` into `out`, with the emulator's app registration.
+fn take_args(e: &Emulator, ad: &str, cert: &str, out: &Path) -> Vec<String> {
+    let mut args = graph_args(e, ad, cert, "unused");
+    // The lint arguments up to `--out unused` are replaced by the take's.
+    args.drain(..args.iter().position(|a| a == "--tenant").unwrap());
+    let mut take: Vec<String> = ["snapshot", "take", "--ad", ad, "--entra", "graph"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    take.extend(args);
+    take.extend(["--out-dir".to_owned(), out.display().to_string()]);
+    take
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_take_from_graph_writes_the_domains_that_lint_of_the_snapshot_reads() {
+    let e = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    e.add_users(cloud_users());
+    for d in domains().into_iter().skip(1) {
+        e.add_domain(d);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(tmp.path(), false);
+    let cert = cert_file(tmp.path());
+    let ad = tmp.path().join("ad.ldif").display().to_string();
+
+    let snap = tmp.path().join("snap");
+    let run = run_blocking(take_args(&e, &ad, &cert, &snap)).await;
+    assert_eq!(run.code, ExitCode::SUCCESS, "{}", run.stderr);
+    assert!(run.stdout.contains("3 tenant domain(s)"), "{}", run.stdout);
+    let file = std::fs::File::open(snap.join("entra-domains.json")).unwrap();
+    assert_eq!(
+        idrift_cloud::snapshot::read_domains(file).unwrap(),
+        e.domains()
+    );
+    // Lint of the snapshot, offline, knows fabrikam.com is not verified.
+    let snap_arg = snap.display().to_string();
+    let lint: Vec<String> = ["lint", "--snapshot", &snap_arg, "--format", "json"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let run = run_blocking(lint).await;
+    assert_eq!(run.code, ExitCode::from(3), "{}", run.stderr);
+    assert_eq!(rows(&run), set(&[BOB, CY]));
+
+    // An app without Domain.Read.All still takes the snapshot, without the file, and says so.
+    e.inject(FaultRule::new(Fault::Forbidden, "/v1.0/domains", 1));
+    let snap = tmp.path().join("snap-403");
+    let run = run_blocking(take_args(&e, &ad, &cert, &snap)).await;
+    assert_eq!(run.code, ExitCode::SUCCESS, "{}", run.stderr);
+    assert!(run.stderr.contains("Domain.Read.All"), "{}", run.stderr);
+    assert!(snap.join("entra-users.json").is_file());
+    assert!(!snap.join("entra-domains.json").exists());
+
+    // GET /domains that stays unavailable fails the take: no snapshot directory is left.
+    e.inject(FaultRule::new(
+        Fault::Unavailable(RetryAfter::Seconds(0)),
+        "/v1.0/domains",
+        1_000,
+    ));
+    let snap = tmp.path().join("snap-503");
+    let run = run_blocking(take_args(&e, &ad, &cert, &snap)).await;
+    assert_eq!(run.code, ExitCode::from(1), "{}", run.stderr);
+    assert!(run.stderr.contains("GET /domains"), "{}", run.stderr);
+    assert!(!snap.exists());
 }

@@ -1105,7 +1105,11 @@ pub fn plan_bypass(
     })
 }
 
+mod bypass;
+mod persist;
 mod snapshot_target;
+pub use bypass::{BypassSet, bypass_set};
+pub use persist::{Persist, PersistRows, persist};
 pub use snapshot_target::{AD_BATCH, MAX_REWRITES, SnapshotTarget};
 
 #[cfg(test)]

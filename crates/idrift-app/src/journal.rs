@@ -558,6 +558,20 @@ impl JournalLog {
             .collect()
     }
 
+    /// What resuming continues: the operations that are not final yet, under the journal's command.
+    pub fn remaining(&self) -> PlanSpec {
+        PlanSpec {
+            command: self.header.command.clone(),
+            ops: self
+                .ops()
+                .into_iter()
+                .filter(|s| !s.status.is_final())
+                .map(|s| s.planned)
+                .collect(),
+            ..PlanSpec::default()
+        }
+    }
+
     /// Every planned operation with its latest `started` entry, latest outcome and status.
     pub fn ops(&self) -> Vec<OpState> {
         let mut ops: Vec<OpState> = self.planned().into_iter().map(OpState::pending).collect();

@@ -17,11 +17,11 @@ mod ldif_target;
 
 use std::path::Path;
 
-use idrift_core::lint::{LintError, LintOptions, LintReport, Linter};
+use idrift_core::lint::{Checked, LintError, LintObject, LintOptions, LintReport, Linter};
 
 use crate::AppError;
 
-pub use cloud::{CloudFacts, cloud_facts, load_domains_file};
+pub use cloud::{CloudFacts, cloud_facts, load_domains_file, snapshot_domains};
 pub use fix::{
     FixAction, FixPlan, FixRow, LintExecutor, LintTarget, LiveLintTarget, OP_LINT_VALUE, Refused,
     is_lint_journal, plan_fixes, read_fix_csv,
@@ -139,20 +139,21 @@ pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppErr
         source,
     };
     let mut file = std::fs::File::open(path).map_err(read_err)?;
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut head = [0u8; 2];
     let n = read_head(&mut file, &mut head).map_err(read_err)?;
     let utf16 = matches!(&head[..n], [0xFF, 0xFE] | [0xFE, 0xFF] | [_, 0] | [0, _]);
     if !utf16 {
         use std::io::Seek as _;
         file.rewind().map_err(read_err)?;
-        match lint_reader(path, std::io::BufReader::new(file), options.clone()) {
+        match lint_reader(path, std::io::BufReader::new(file), size, options.clone()) {
             Err(AppError::Parse { message, .. }) if message.ends_with(ldif::NOT_UTF8) => {}
             other => return other,
         }
     }
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
     let text = crate::files::read_decoded(path)?;
-    lint_reader(path, text.text().as_bytes(), options)
+    lint_reader(path, text.text().as_bytes(), size, options)
 }
 
 /// Reads up to `buf.len()` bytes from the start of `r`.
@@ -169,27 +170,54 @@ fn read_head(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usiz
     Ok(n)
 }
 
+/// The fewest bytes an export entry of a user, contact or group with the attributes lint reads usually takes
+/// (a DN, objectClass lines, cn, UPN, mail, proxy addresses...): the number of objects to make room for is
+/// guessed from the file's size with it.
+const BYTES_PER_ENTRY: u64 = 640;
+
 /// Lints the LDIF `reader` (the contents of `path`): the per-object checks run on all cores, on a linter of
-/// their own (they need only its options); their results join the duplicate index in input order.
+/// their own (they need only its options), one run of objects per part of the input; the runs join the
+/// duplicate index in input order on a thread of their own while the next block is parsed, and their emptied
+/// buffers serve later parts.
 fn lint_reader(
     path: &Path,
     reader: impl std::io::Read,
+    size: u64,
     options: LintOptions,
 ) -> Result<LintReport, AppError> {
     let checker = Linter::new(options.clone());
     let mut linter = Linter::new(options);
-    ldif::read_objects_map(reader, |o| checker.check(&o), |c| linter.absorb(c)).map_err(
-        |e| match e {
-            ldif::ReadError::Io(source) => AppError::Read {
-                path: path.to_owned(),
-                source,
-            },
-            ldif::ReadError::Parse { line, message } => AppError::Parse {
-                path: path.to_owned(),
-                message: format!("line {line}: {message}"),
-            },
+    linter.reserve(usize::try_from(size / BYTES_PER_ENTRY).unwrap_or(0));
+    // Runs go back to the parsing threads once absorbed, so their buffers are filled again rather than
+    // fresh memory being taken (and zeroed by the kernel) for every part.
+    let spent: std::sync::Mutex<Vec<Checked>> = std::sync::Mutex::new(Vec::new());
+    ldif::read_runs(
+        reader,
+        |bytes| {
+            spent
+                .lock()
+                .ok()
+                .and_then(|mut runs| runs.pop())
+                .unwrap_or_else(|| Checked::with_capacity(bytes))
         },
-    )?;
+        |run: &mut Checked, o: &LintObject| checker.check(o, run),
+        |mut run| {
+            linter.absorb(&mut run);
+            if let Ok(mut runs) = spent.lock() {
+                runs.push(run);
+            }
+        },
+    )
+    .map_err(|e| match e {
+        ldif::ReadError::Io(source) => AppError::Read {
+            path: path.to_owned(),
+            source,
+        },
+        ldif::ReadError::Parse { line, message } => AppError::Parse {
+            path: path.to_owned(),
+            message: format!("line {line}: {message}"),
+        },
+    })?;
     Ok(linter.finish())
 }
 
@@ -208,8 +236,9 @@ pub fn lint_snapshot(dir: &Path, options: LintOptions) -> Result<LintReport, App
 #[cfg(test)]
 mod tests;
 
-/// IdFix's export columns, in its order.
-pub const CSV_HEADER: [&str; 8] = [
+/// IdFix's export columns, in its order, then CLOUDHOLDER: the cloud object already holding the value of a
+/// CloudDuplicate row (empty on other rows; `lint apply` reads the first eight by name and ignores it).
+pub const CSV_HEADER: [&str; 9] = [
     "DISTINGUISHEDNAME",
     "COMMONNAME",
     "OBJECTCLASS",
@@ -218,9 +247,10 @@ pub const CSV_HEADER: [&str; 8] = [
     "VALUE",
     "UPDATE",
     "ACTION",
+    "CLOUDHOLDER",
 ];
 
-/// Writes the rows as IdFix's CSV export (`DISTINGUISHEDNAME,...,ACTION`).
+/// Writes the rows as IdFix's CSV export (`DISTINGUISHEDNAME,...,ACTION`, then `CLOUDHOLDER`).
 pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), AppError> {
     let io = |e: csv::Error| AppError::Write {
         path: "(output)".into(),
@@ -239,6 +269,7 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
             e.value.as_str(),
             e.update.as_str(),
             e.action.as_str(),
+            e.held_by.as_deref().unwrap_or(""),
         ]))
         .map_err(io)?;
     }
@@ -260,7 +291,8 @@ pub fn write_csv_file(
     crate::files::write_csv_atomic(path, encoding, |f| write_csv(f, errors))
 }
 
-/// One row as JSON, with IdFix's column names.
+/// One row as JSON, with IdFix's column names, then `CloudHolder` (the cloud object holding the value of a
+/// CloudDuplicate row, else null).
 pub fn error_json(e: &LintError) -> serde_json::Value {
     serde_json::json!({
         "DistinguishedName": e.dn,
@@ -271,6 +303,7 @@ pub fn error_json(e: &LintError) -> serde_json::Value {
         "Value": e.value,
         "Update": e.update,
         "Action": e.action.as_str(),
+        "CloudHolder": e.held_by,
     })
 }
 

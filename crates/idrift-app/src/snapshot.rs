@@ -318,7 +318,9 @@ impl Completeness {
     ) -> Result<(), AppError> {
         if let Some(link) = &read.next_link {
             let what = format!(
-                "the export is incomplete: its last page carries @odata.nextLink {link} (the pages after it                  were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page                  carries one)"
+                "the export is incomplete: its last page carries @odata.nextLink {link} (the pages after it \
+                 were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page \
+                 carries one)"
             );
             if !self.allow_incomplete {
                 return Err(AppError::Parse {
@@ -597,8 +599,8 @@ pub fn write_dir(dir: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(), Ap
     result
 }
 
-/// Writes into the directory `into` the files of `snapshot` that `parts` names, plus the tenant sync object
-/// and the Exchange Online files when the snapshot holds them; each file atomically (a synced temporary
+/// Writes into the directory `into` the files of `snapshot` that `parts` names, plus the tenant sync object,
+/// the tenant's domains and the Exchange Online files when the snapshot holds them; each file atomically (a synced temporary
 /// sibling renamed over it).
 ///
 /// # Errors
@@ -622,6 +624,12 @@ pub fn write_parts(into: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(),
             let body = serde_json::json!({ "value": [sync] });
             serde_json::to_writer_pretty(w, &body)
                 .map_err(|e| write_err(&p)(std::io::Error::other(e)))
+        })?;
+    }
+    if let Some(d) = &snapshot.domains {
+        let p = into.join(ENTRA_DOMAINS_FILE);
+        write_atomic(&p, |w| {
+            idrift_cloud::snapshot::write_domains(w, d).map_err(write_err(&p))
         })?;
     }
     if let Some(r) = &snapshot.exo_recipients {

@@ -23,6 +23,8 @@ pub enum Fault {
     Unavailable(RetryAfter),
     /// HTTP 504.
     GatewayTimeout,
+    /// HTTP 403 `Authorization_RequestDenied`: the app lacks the permission the request needs.
+    Forbidden,
     /// The connection is closed without any response.
     DropConnection,
     /// The response head and half the body are sent, then the connection is closed.

@@ -347,6 +347,7 @@ impl Respond for Router {
                 f @ (Fault::Throttle(_)
                 | Fault::Unavailable(_)
                 | Fault::GatewayTimeout
+                | Fault::Forbidden
                 | Fault::ExpireToken),
             ) => fault_reply(&mut st, f),
             Some(Fault::DropConnection) => Reply::no_content().header(FAULT_HEADER, "drop"),
@@ -442,6 +443,11 @@ fn fault_reply(st: &mut State, fault: Fault) -> Reply {
             ra,
         ),
         Fault::GatewayTimeout => Reply::graph_error(504, "UnknownError", "The gateway timed out."),
+        Fault::Forbidden => Reply::graph_error(
+            403,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        ),
         _ => {
             st.revoke_tokens();
             unauthorized("Lifetime validation failed, the token is expired.")

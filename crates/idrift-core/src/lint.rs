@@ -211,6 +211,9 @@ pub struct LintError {
     pub update: String,
     /// The suggested action.
     pub action: LintAction,
+    /// For CloudDuplicate: the cloud object already holding the value, named by its display name, UPN
+    /// and object id ([`CloudHolder::name`]).
+    pub held_by: Option<String>,
 }
 
 impl LintError {
@@ -270,30 +273,54 @@ pub struct LintReport {
     pub errors: Vec<LintError>,
 }
 
-/// What the checks of one object found, before it joins the duplicate index: made by [`Linter::check`]
-/// (which needs only `&Linter`, so objects can be checked on several threads) and taken in input order by
-/// [`Linter::absorb`].
-#[derive(Debug)]
-pub struct Checked(Outcome);
-
-#[derive(Debug)]
-enum Outcome {
-    /// Not a user, contact or group.
-    Ignored,
-    Excluded(Exclusion),
-    Checked {
-        class: LintClass,
-        /// The DN, the cn, then the values to index.
-        text: String,
-        dn_len: u32,
-        cn_len: u32,
-        rows: Vec<LintError>,
-        notes: Vec<Note>,
-    },
+/// What the checks of a run of consecutive objects found, before they join the duplicate index: filled by
+/// [`Linter::check`] (which needs only `&Linter`, so runs of objects can be checked on several threads) and
+/// taken in input order by [`Linter::absorb`]. The indexed text of every checked object of the run lives in
+/// one string, so a run costs a handful of allocations however many objects it holds.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Objects read (users, contacts and groups, excluded or not).
+    read: u64,
+    /// Why each excluded object was excluded.
+    excluded: Vec<Exclusion>,
+    /// The checked objects, in input order.
+    objects: Vec<index::Pending>,
+    /// Their DNs, cns and the values to index, one after the other.
+    text: String,
+    /// The values to index of every checked object (each object's are the ones up to its `notes_end`).
+    notes: Vec<Note>,
+    /// Their rows, in input order.
+    rows: Vec<LintError>,
 }
 
-/// Streams objects through the checks: [`Linter::push`] each object (or [`Linter::check`] it on any thread
-/// and [`Linter::absorb`] the results in input order), then [`Linter::finish`].
+impl Checked {
+    /// An empty run with room for the objects of about `bytes` bytes of an LDIF export, so that filling it
+    /// seldom grows its buffers.
+    pub fn with_capacity(bytes: usize) -> Checked {
+        Checked {
+            objects: Vec::with_capacity(bytes / 512),
+            text: String::with_capacity(bytes),
+            notes: Vec::with_capacity(bytes / 64),
+            ..Checked::default()
+        }
+    }
+
+    /// The number of objects taken (users, contacts and groups).
+    pub fn len(&self) -> u64 {
+        self.read
+    }
+
+    /// Whether no user, contact or group was taken.
+    pub fn is_empty(&self) -> bool {
+        self.read == 0
+    }
+}
+
+/// How many objects [`Linter::push`] checks before they join the index together.
+const PUSH_RUN: u64 = 1024;
+
+/// Streams objects through the checks: [`Linter::push`] each object (or [`Linter::check`] runs of objects on
+/// any thread and [`Linter::absorb`] the runs in input order), then [`Linter::finish`].
 #[derive(Debug)]
 pub struct Linter {
     options: LintOptions,
@@ -302,25 +329,30 @@ pub struct Linter {
     report: LintReport,
     index: Index,
     cloud: cloud::CloudIndex,
+    /// Objects [`Linter::push`] checked that have not joined the index yet.
+    pending: Checked,
 }
 
 fn len32(s: &str) -> u32 {
     u32::try_from(s.len()).unwrap_or(u32::MAX)
 }
 
-/// Collects the values of one object to index, in one string after its DN and cn.
-struct Notes {
-    text: String,
-    notes: Vec<Note>,
+/// Collects the values of one object to index into a [`Checked`] run: after the object's DN and cn in the
+/// run's text, each with its place counted from the object's start.
+struct Notes<'a> {
+    /// Where the object's text starts in the run's text.
+    base: usize,
+    text: &'a mut String,
+    notes: &'a mut Vec<Note>,
 }
 
-impl Notes {
+impl Notes<'_> {
     fn add(&mut self, space: Space, attr: u8, value: &str) {
         let key = index::key_of(space, attr, value);
         if key.is_empty() {
             return;
         }
-        let start = len32(&self.text);
+        let start = u32::try_from(self.text.len() - self.base).unwrap_or(u32::MAX);
         self.text.push_str(value);
         self.notes.push(Note {
             space,
@@ -353,73 +385,87 @@ impl Linter {
             report: LintReport::default(),
             index: Index::default(),
             cloud,
+            pending: Checked::default(),
         }
+    }
+
+    /// Makes room for about `objects` objects (a guess from the size of the input is fine: room not used
+    /// costs address space, not memory), so that a large directory does not grow the index step by step.
+    pub fn reserve(&mut self, objects: usize) {
+        self.index.reserve(objects);
     }
 
     /// Checks one object (objects without a lint class are ignored).
     pub fn push(&mut self, object: &LintObject) {
-        let checked = self.check(object);
-        self.absorb(checked);
+        let mut pending = std::mem::take(&mut self.pending);
+        self.check(object, &mut pending);
+        if pending.read >= PUSH_RUN {
+            self.absorb_run(&mut pending);
+        }
+        self.pending = pending;
     }
 
-    /// Runs the per-object checks of `object`; [`Linter::absorb`] then counts it, keeps its rows and indexes
-    /// its unique values.
-    pub fn check(&self, object: &LintObject) -> Checked {
+    /// Runs the per-object checks of `object` and adds what they found to the run `into`;
+    /// [`Linter::absorb`] then counts the run's objects, keeps their rows and indexes their unique values.
+    pub fn check(&self, object: &LintObject, into: &mut Checked) {
         let Some(class) = object.class else {
-            return Checked(Outcome::Ignored);
+            return;
         };
+        into.read += 1;
         if let Some(why) = rules::exclusion(object, class, &self.scope) {
-            return Checked(Outcome::Excluded(why));
+            into.excluded.push(why);
+            return;
         }
         let ctx = rules::Ctx {
             mode: self.options.mode,
             verified: &self.verified,
             cloud: &self.cloud,
         };
-        let mut rows = Vec::new();
-        rules::check_object(&ctx, object, class, &mut rows);
-        let mut text = String::with_capacity(object.dn.len() + object.cn.len() + 160);
-        text.push_str(&object.dn);
-        text.push_str(&object.cn);
+        rules::check_object(&ctx, object, class, &mut into.rows);
+        let base = into.text.len();
+        into.text.push_str(&object.dn);
+        into.text.push_str(&object.cn);
         let mut notes = Notes {
-            text,
-            notes: Vec::with_capacity(8),
+            base,
+            text: &mut into.text,
+            notes: &mut into.notes,
         };
         self.notes(object, &mut notes);
-        Checked(Outcome::Checked {
+        into.objects.push(index::Pending {
             class,
-            text: notes.text,
+            start: base,
             dn_len: len32(&object.dn),
             cn_len: len32(&object.cn),
-            rows,
-            notes: notes.notes,
-        })
+            notes_end: into.notes.len(),
+        });
     }
 
-    /// Takes the result of [`Linter::check`] for the next object in input order.
-    pub fn absorb(&mut self, checked: Checked) {
-        match checked.0 {
-            Outcome::Ignored => {}
-            Outcome::Excluded(why) => {
-                self.report.summary.objects_read += 1;
-                *self.report.summary.excluded.entry(why).or_insert(0) += 1;
-            }
-            Outcome::Checked {
-                class,
-                text,
-                dn_len,
-                cn_len,
-                rows,
-                notes,
-            } => {
-                self.report.summary.objects_read += 1;
-                self.report.summary.objects_checked += 1;
-                for row in rows {
-                    self.record(row);
-                }
-                self.index.add(text, dn_len, cn_len, class, &notes);
-            }
+    /// Takes the objects of a run [`Linter::check`] filled, the next ones in input order, and leaves the run
+    /// empty with its buffers, to be filled again.
+    pub fn absorb(&mut self, checked: &mut Checked) {
+        if !self.pending.is_empty() {
+            let mut pending = std::mem::take(&mut self.pending);
+            self.absorb_run(&mut pending);
         }
+        self.absorb_run(checked);
+    }
+
+    fn absorb_run(&mut self, checked: &mut Checked) {
+        let s = &mut self.report.summary;
+        s.objects_read += checked.read;
+        s.objects_checked += checked.objects.len() as u64;
+        for why in checked.excluded.drain(..) {
+            *s.excluded.entry(why).or_insert(0) += 1;
+        }
+        for row in checked.rows.drain(..) {
+            self.record(row);
+        }
+        self.index
+            .add_run(&checked.text, &checked.objects, &checked.notes);
+        checked.read = 0;
+        checked.objects.clear();
+        checked.text.clear();
+        checked.notes.clear();
     }
 
     fn record(&mut self, row: LintError) {
@@ -433,7 +479,7 @@ impl Linter {
     }
 
     /// The values of `o` that must be unique, with their namespaces.
-    fn notes(&self, o: &LintObject, n: &mut Notes) {
+    fn notes(&self, o: &LintObject, n: &mut Notes<'_>) {
         let multi = self.options.mode == LintMode::MultiTenant;
         if let Some(upn) = &o.upn {
             n.add(Space::Address, 0, upn);
@@ -466,6 +512,10 @@ impl Linter {
 
     /// Adds the duplicate rows and returns the report.
     pub fn finish(mut self) -> LintReport {
+        if !self.pending.is_empty() {
+            let mut pending = std::mem::take(&mut self.pending);
+            self.absorb_run(&mut pending);
+        }
         for (_, row) in self.index.duplicates() {
             self.record(row);
         }

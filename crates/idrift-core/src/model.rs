@@ -256,6 +256,9 @@ pub struct Snapshot {
     pub exo_recipients: Option<Vec<ExoRecipient>>,
     /// Exchange Online `Get-User` output (`exo-users.json`), when known.
     pub exo_users: Option<Vec<ExoRecipient>>,
+    /// The tenant's domains (`entra-domains.json`, what `GET /domains` returned), when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<TenantDomain>>,
     /// The AD users left out of `on_prem` because Entra Connect's default rules never sync them, per
     /// category (see [`crate::default_scope::split`]); empty when none were left out.
     #[serde(

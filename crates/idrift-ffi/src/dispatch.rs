@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES};
+use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES, PersistRows};
 use idrift_app::journal::RunOptions;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
@@ -352,34 +352,24 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
         return ok(&out, &t.warnings);
     }
     let rows = match (args.rows, &args.from_csv) {
-        // Rows from `Import-Csv` carry the CSV guard's apostrophes; parse_csv removes them for FromCsv.
-        (Some(rows), _) => rows
-            .into_iter()
-            .map(idrift_app::dirsync::restore_row)
-            .collect(),
-        (None, Some(csv)) => idrift_app::dirsync::read_csv(absolute(OP, "FromCsv", csv)?)?,
-        (None, None) => {
-            let (ad, cloud) = (t.ad()?, t.cloud()?);
-            runtime::block_on(dirsync_ops::compare_sources(ad, cloud, &phone))??.rows
-        }
+        // Rows from `Import-Csv` carry the CSV guard's apostrophes; the app removes them (and parse_csv for FromCsv).
+        (Some(rows), _) => PersistRows::Rows(rows),
+        (None, Some(csv)) => PersistRows::Csv(absolute(OP, "FromCsv", csv)?.to_path_buf()),
+        (None, None) => PersistRows::Compare {
+            cloud: t.cloud()?,
+            phone,
+        },
     };
-    t.ad()?;
-    let plan = dirsync_ops::plan_persist(&rows, &args.only);
+    let persist = runtime::block_on(dirsync_ops::persist(t.ad()?, rows, &args.only, &[]))??;
+    let plan = persist.plan;
     let mut out = writes::result(&plan.spec.command, &t);
     out.not_planned = plan.not_planned.clone();
-    let removing: Vec<&str> = plan
-        .spec
-        .ops
-        .iter()
-        .filter(|o| dirsync_ops::removes_ad_value(o))
-        .map(|o| o.target.as_str())
-        .collect();
-    if !removing.is_empty() {
+    if !persist.removing.is_empty() {
         out.notes.push(format!(
             "Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. Leave them \
              out if AD's number is the one to keep (the switch then writes it to Entra ID).",
-            removing.len(),
-            removing.join(", ")
+            persist.removing.len(),
+            persist.removing.join(", ")
         ));
     }
     let next = "Next: preview BypassDirSyncOverrides (it should list nobody now), then enable it.";
@@ -423,46 +413,45 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Set";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
-    let command = if args.enable {
+    let ad = if args.enable { Some(t.ad()?) } else { None };
+    let set = runtime::block_on(dirsync_ops::bypass_set(
+        ad.map(|a| a as _),
+        t.cloud()?,
+        args.enable,
+        args.accept_overwrite,
+        &phone,
+    ))??;
+    let command = if set.enable {
         "dirsync bypass enable"
     } else {
         "dirsync bypass disable"
     };
     let mut out = writes::result(command, &t);
-    let preview = if args.enable {
-        Some(preview(&t, &phone)?)
-    } else {
-        None
-    };
-    let Some(spec) = dirsync_ops::plan_bypass(&sync, args.enable, preview.as_ref()) else {
+    out.preview = set.preview;
+    let Some(spec) = set.spec else {
         out.notes.push(format!(
             "BypassDirSyncOverrides is already {} (sync object {}).",
-            if args.enable { "enabled" } else { "disabled" },
-            sync.id
+            if set.enable { "enabled" } else { "disabled" },
+            set.sync_id
         ));
-        out.preview = preview;
         return ok(&out, &t.warnings);
     };
-    if let Some(p) = &preview {
-        if let Some(blocker) = dirsync_ops::enable_blocker(p, args.accept_overwrite) {
-            return Err(idrift_app::AppError::Invalid(
-                blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
-            )
-            .into());
-        }
-        let risks = p.risks();
-        if !risks.is_empty() {
-            out.notes.push(format!(
-                "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
-                risks.join("; ")
-            ));
-        }
-    } else {
+    if let Some(blocker) = set.blocker {
+        return Err(idrift_app::AppError::Invalid(
+            blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
+        )
+        .into());
+    }
+    if !set.accepted.is_empty() {
+        out.notes.push(format!(
+            "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
+            set.accepted.join("; ")
+        ));
+    }
+    if !set.enable {
         out.notes.push(dirsync_ops::DISABLE_CONSEQUENCE.to_owned());
     }
-    out.preview = preview;
-    let reminder = args.enable.then_some(INITIAL_SYNC_REMINDER);
+    let reminder = set.enable.then_some(INITIAL_SYNC_REMINDER);
     let out = writes::run(
         OP,
         &t,

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::journal::{self, Clock, PlanSpec, Planned, RunOptions, Stepped};
+use idrift_app::journal::{self, Clock, PlanSpec, RunOptions, Stepped};
 
 use crate::error::CallError;
 use crate::targets::{Targets, absolute};
@@ -129,15 +129,10 @@ pub(crate) fn resume(
     let log = journal::read(absolute(op, "Resume", journal_file)?)?;
     out.notes.extend(log.warnings.iter().cloned());
     journal::check_resumable(&log)?;
-    let remaining: Vec<Planned> = log
-        .ops()
-        .into_iter()
-        .filter(|s| !s.status.is_final())
-        .map(|s| s.planned)
-        .collect();
-    out.command = log.header.command.clone();
+    let remaining = log.remaining();
+    out.command = remaining.command;
     out.journal_path = Some(log.path.clone());
-    out.planned = remaining;
+    out.planned = remaining.ops;
     if out.planned.is_empty() || !write.apply {
         return Ok(out);
     }

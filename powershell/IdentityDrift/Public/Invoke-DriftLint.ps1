@@ -16,8 +16,9 @@ function Invoke-DriftLint {
     critical system objects and objects outside -SyncScope are counted and never reported.
 
     Each error has IdFix's columns: DistinguishedName, CommonName, ObjectClass, Attribute, Error, Value,
-    Update (the suggested value) and Action (EDIT, REMOVE or COMPLETE). Edit Update and Action and pipe the
-    objects to Invoke-DriftLintFix, or write IdFix's CSV with -OutputPath.
+    Update (the suggested value) and Action (EDIT, REMOVE or COMPLETE), then CloudHolder: on a CloudDuplicate
+    error, the cloud object that already holds the value (display name, UPN and object id). Edit Update and
+    Action and pipe the objects to Invoke-DriftLintFix, or write IdFix's CSV with -OutputPath.
 
     .PARAMETER Mode
     IdFix's rule set: MultiTenant (default) or Dedicated.
@@ -69,7 +70,7 @@ function Invoke-DriftLint {
 
     .OUTPUTS
     IdentityDrift.LintError: DistinguishedName, CommonName, ObjectClass, Attribute, Error, Value, Update,
-    Action.
+    Action, CloudHolder.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '', Justification = 'The source parameters are read through $PSBoundParameters.')]
     [CmdletBinding(SupportsShouldProcess)]

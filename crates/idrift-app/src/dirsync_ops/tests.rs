@@ -627,3 +627,89 @@ async fn a_scoped_ad_read_blocks_enable_even_when_everything_matches() {
     assert!(blocker.contains("(department=Sales)"), "{blocker}");
     assert_eq!(enable_blocker(&preview, true), None);
 }
+
+#[tokio::test]
+async fn bypass_set_decides_the_switch_the_interlock_and_the_accepted_risks_once() {
+    let d = tenant();
+    let phone = PhoneOptions::default();
+    // testmobile's Entra number differs from AD's: enabling is refused unless the loss is accepted.
+    let refused = bypass_set(Some(&d), &d, true, false, &phone).await.unwrap();
+    assert!(refused.spec.is_some());
+    assert!(refused.blocker.is_some());
+    assert!(refused.accepted.is_empty());
+    assert_eq!(refused.sync_id, "sync-1");
+    let accepted = bypass_set(Some(&d), &d, true, true, &phone).await.unwrap();
+    assert!(accepted.blocker.is_none());
+    assert_eq!(
+        accepted.accepted,
+        accepted.preview.as_ref().unwrap().risks(),
+        "the accepted risks are the preview's"
+    );
+    // Disabling an already disabled switch plans nothing, needs no AD side and has no interlock.
+    let disable = bypass_set(None, &d, false, false, &phone).await.unwrap();
+    assert!(disable.spec.is_none() && disable.blocker.is_none() && disable.preview.is_none());
+    // Enabling without the AD side is refused: the preview needs it.
+    let e = bypass_set(None, &d, true, true, &phone).await.unwrap_err();
+    assert!(e.to_string().contains("needs the AD side"), "{e}");
+    // Already enabled: nothing to switch, so no interlock even with values at risk.
+    let mut s = d.snapshot();
+    s.tenant_sync
+        .as_mut()
+        .unwrap()
+        .features
+        .bypass_dir_sync_overrides_enabled = true;
+    let on = InMemoryDirectory::new(s);
+    let again = bypass_set(Some(&on), &on, true, false, &phone)
+        .await
+        .unwrap();
+    assert!(again.spec.is_none() && again.blocker.is_none());
+    assert!(again.preview.is_some());
+}
+
+#[tokio::test]
+async fn persist_plans_from_a_compare_leaves_out_skipped_users_and_names_removals() {
+    let d = tenant();
+    let phone = PhoneOptions::default();
+    let all = persist(
+        &d,
+        PersistRows::Compare {
+            cloud: &d,
+            phone: phone.clone(),
+        },
+        &[],
+        &[],
+    )
+    .await
+    .unwrap();
+    let targets: Vec<&str> = all
+        .plan
+        .spec
+        .ops
+        .iter()
+        .map(|o| o.target.as_str())
+        .collect();
+    assert!(targets.contains(&"testmobile@example.com"), "{targets:?}");
+    assert_eq!(
+        all.removing,
+        vec!["cleared@example.com".to_owned()],
+        "Entra has no number there"
+    );
+    let skip = vec![" CLEARED@example.com ".to_owned()];
+    let skipped = persist(&d, PersistRows::Compare { cloud: &d, phone }, &[], &skip)
+        .await
+        .unwrap();
+    assert!(skipped.removing.is_empty());
+    assert!(
+        skipped
+            .plan
+            .spec
+            .ops
+            .iter()
+            .all(|o| o.target != "cleared@example.com")
+    );
+    // Rows the caller holds plan the same writes as a fresh compare.
+    let from_rows = persist(&d, PersistRows::Rows(rows(&d)), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(from_rows.plan.spec.ops, all.plan.spec.ops);
+}

@@ -131,3 +131,36 @@ pub async fn cloud_facts(
     }
     Ok(facts)
 }
+
+/// The tenant's domains for a snapshot's `entra-domains.json`: read from Graph (`GET /domains`) when `spec`
+/// reads Entra ID from Graph, else `None`. A tenant that refuses the read (403: the app lacks
+/// `Domain.Read.All`) gives `None` and a warning saying the file is not written, so a snapshot that needs no
+/// domains is still taken; any other failure fails the read.
+///
+/// # Errors
+/// [`AppError::Live`] naming `GET /domains`; as for [`source::cloud_config`].
+pub async fn snapshot_domains(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+) -> Result<(Option<Vec<TenantDomain>>, Vec<String>), AppError> {
+    if spec.base.is_some() || spec.entra != Some(EntraSource::Graph) {
+        return Ok((None, Vec::new()));
+    }
+    let cfg = source::cloud_config(&spec.cloud, r)?;
+    let client = crate::live::open_graph(&cfg)?;
+    match client.list_domains().await {
+        Ok(domains) => Ok((Some(domains), Vec::new())),
+        Err(idrift_cloud::CloudError::Forbidden { status: 403, .. }) => Ok((
+            None,
+            vec![format!(
+                "Microsoft Graph (GET /domains): forbidden (the app needs Domain.Read.All); \
+                 {ENTRA_DOMAINS_FILE} is not written, so lint of this snapshot cannot tell \
+                 verified UPN suffixes from unverified ones"
+            )],
+        )),
+        Err(e) => Err(AppError::Live {
+            context: "Microsoft Graph (GET /domains)".to_owned(),
+            source: e.into(),
+        }),
+    }
+}

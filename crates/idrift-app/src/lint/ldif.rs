@@ -49,28 +49,88 @@ impl Classes {
     }
 }
 
-/// One entry being assembled.
+/// One entry being assembled. One builder reads every entry of a part: [`Builder::reset`] keeps the
+/// strings of the entry before for the next one, so reading an entry allocates nothing once the first few
+/// entries of the part are read.
 #[derive(Default)]
 struct Builder {
     object: LintObject,
     classes: Classes,
     has_cn: bool,
     started: bool,
+    /// Strings of earlier entries, cleared, for the values of the next ones.
+    spare: Vec<String>,
 }
 
 impl Builder {
-    fn finish(mut self) -> LintObject {
+    /// Completes the entry: its class, and its cn from the DN when it had none.
+    fn finish(&mut self) {
         self.object.class = self.classes.class();
         if !self.has_cn {
-            self.object.cn = first_rdn_value(&self.object.dn);
+            first_rdn_value(&self.object.dn, &mut self.object.cn);
         }
-        self.object
+    }
+
+    /// Empties the builder for the next entry, keeping the strings for its values.
+    fn reset(&mut self) {
+        let o = &mut self.object;
+        o.dn.clear();
+        o.cn.clear();
+        for slot in [
+            &mut o.upn,
+            &mut o.mail,
+            &mut o.mail_nickname,
+            &mut o.target_address,
+            &mut o.sam_account_name,
+            &mut o.display_name,
+            &mut o.consistency_guid,
+        ] {
+            if let Some(s) = slot.take() {
+                self.spare.push(s);
+            }
+        }
+        self.spare.append(&mut o.proxy_addresses);
+        let (dn, cn, proxies) = (
+            std::mem::take(&mut o.dn),
+            std::mem::take(&mut o.cn),
+            std::mem::take(&mut o.proxy_addresses),
+        );
+        *o = LintObject {
+            dn,
+            cn,
+            proxy_addresses: proxies,
+            ..LintObject::default()
+        };
+        self.classes = Classes::default();
+        self.has_cn = false;
+        self.started = false;
     }
 }
 
-/// The value of a DN's first RDN (`CN=Ann Smith,OU=...` gives `Ann Smith`), unescaping `\,`.
-fn first_rdn_value(dn: &str) -> String {
-    let mut out = String::new();
+/// A string for a value: a spare one of an earlier entry, or a new one.
+fn spare_string(spare: &mut Vec<String>) -> String {
+    spare.pop().unwrap_or_default()
+}
+
+/// Sets `slot` to `raw` as text (invalid UTF-8 replaced), reusing its buffer.
+fn put(slot: &mut String, raw: &[u8]) {
+    slot.clear();
+    match std::str::from_utf8(raw) {
+        Ok(s) => slot.push_str(s),
+        Err(_) => slot.push_str(&String::from_utf8_lossy(raw)),
+    }
+}
+
+/// Sets an optional attribute to `raw` as text, with its buffer or a spare one.
+fn set(slot: &mut Option<String>, raw: &[u8], spare: &mut Vec<String>) {
+    let mut s = slot.take().unwrap_or_else(|| spare_string(spare));
+    put(&mut s, raw);
+    *slot = Some(s);
+}
+
+/// The value of a DN's first RDN (`CN=Ann Smith,OU=...` gives `Ann Smith`), unescaping `\,`, into `out`.
+fn first_rdn_value(dn: &str, out: &mut String) {
+    out.clear();
     let mut chars = dn.chars();
     let mut seen_eq = false;
     while let Some(c) = chars.next() {
@@ -88,11 +148,6 @@ fn first_rdn_value(dn: &str) -> String {
             _ => {}
         }
     }
-    out
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn is_true(v: &[u8]) -> bool {
@@ -103,13 +158,16 @@ fn number(v: &[u8]) -> Option<i64> {
     std::str::from_utf8(v).ok()?.trim().parse().ok()
 }
 
-fn hex(v: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(v.len() * 2);
+/// Sets `slot` to the lower-case hex of `v`, with its buffer or a spare one.
+fn set_hex(slot: &mut Option<String>, v: &[u8], spare: &mut Vec<String>) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = slot.take().unwrap_or_else(|| spare_string(spare));
+    s.clear();
     for b in v {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
-    s
+    *slot = Some(s);
 }
 
 /// The attributes lint reads.
@@ -162,9 +220,14 @@ const ATTRS: [(&str, Attr); 19] = [
 /// Which attribute lint reads `name` as (options such as `;binary` do not change it), if any.
 fn attr_of(name: &str) -> Option<Attr> {
     let base = name.split(';').next().unwrap_or("");
+    let first = base.as_bytes().first()?.to_ascii_lowercase();
     ATTRS
         .iter()
-        .find(|(n, _)| n.len() == base.len() && n.eq_ignore_ascii_case(base))
+        .find(|(n, _)| {
+            n.len() == base.len()
+                && n.as_bytes().first() == Some(&first)
+                && n.eq_ignore_ascii_case(base)
+        })
         .map(|(_, a)| *a)
 }
 
@@ -172,10 +235,11 @@ fn attr_of(name: &str) -> Option<Attr> {
 /// kept as text are copied.
 fn apply(b: &mut Builder, attr: Attr, raw: &[u8]) {
     let o = &mut b.object;
+    let spare = &mut b.spare;
     match attr {
-        Attr::Dn => o.dn = text(raw),
+        Attr::Dn => put(&mut o.dn, raw),
         Attr::Cn => {
-            o.cn = text(raw);
+            put(&mut o.cn, raw);
             b.has_cn = true;
         }
         Attr::ObjectClass => {
@@ -190,13 +254,17 @@ fn apply(b: &mut Builder, attr: Attr, raw: &[u8]) {
                 b.classes.computer = true;
             }
         }
-        Attr::Upn => o.upn = Some(text(raw)),
-        Attr::Mail => o.mail = Some(text(raw)),
-        Attr::MailNickname => o.mail_nickname = Some(text(raw)),
-        Attr::ProxyAddresses => o.proxy_addresses.push(text(raw)),
-        Attr::TargetAddress => o.target_address = Some(text(raw)),
-        Attr::SamAccountName => o.sam_account_name = Some(text(raw)),
-        Attr::DisplayName => o.display_name = Some(text(raw)),
+        Attr::Upn => set(&mut o.upn, raw, spare),
+        Attr::Mail => set(&mut o.mail, raw, spare),
+        Attr::MailNickname => set(&mut o.mail_nickname, raw, spare),
+        Attr::ProxyAddresses => {
+            let mut s = spare_string(spare);
+            put(&mut s, raw);
+            o.proxy_addresses.push(s);
+        }
+        Attr::TargetAddress => set(&mut o.target_address, raw, spare),
+        Attr::SamAccountName => set(&mut o.sam_account_name, raw, spare),
+        Attr::DisplayName => set(&mut o.display_name, raw, spare),
         Attr::CriticalSystemObject => o.critical_system_object = is_true(raw),
         Attr::HideFromAddressLists => o.hidden_from_address_lists = is_true(raw),
         Attr::RecipientTypeDetails => o.recipient_type_details = number(raw),
@@ -205,7 +273,7 @@ fn apply(b: &mut Builder, attr: Attr, raw: &[u8]) {
         Attr::UserCertificate => o.user_certificates += 1,
         Attr::SmimeCertificate => o.smime_certificates += 1,
         Attr::ThumbnailPhoto => o.thumbnail_photo_bytes = raw.len(),
-        Attr::ConsistencyGuid => o.consistency_guid = Some(hex(raw)),
+        Attr::ConsistencyGuid => set_hex(&mut o.consistency_guid, raw, spare),
     }
 }
 
@@ -222,7 +290,8 @@ pub(super) fn object_of(dn: String, attrs: Vec<(String, Vec<Vec<u8>>)>) -> LintO
             apply(&mut b, attr, &v);
         }
     }
-    b.finish()
+    b.finish();
+    b.object
 }
 
 /// The attributes lint asks a live directory for.
@@ -292,8 +361,16 @@ fn logical_line(b: &mut Builder, line: &str, number: u64) -> Result<(), ReadErro
 ///
 /// # Errors
 /// [`ReadError::Io`] when the input cannot be read, [`ReadError::Parse`] naming the first bad line.
-pub fn read_objects<R: Read>(reader: R, each: impl FnMut(LintObject)) -> Result<u64, ReadError> {
-    read_objects_map(reader, |o| o, each)
+pub fn read_objects<R: Read>(
+    reader: R,
+    mut each: impl FnMut(LintObject) + Send,
+) -> Result<u64, ReadError> {
+    read_runs(
+        reader,
+        |_| Vec::new(),
+        |run: &mut Vec<LintObject>, o: &LintObject| run.push(o.clone()),
+        |run| run.into_iter().for_each(&mut each),
+    )
 }
 
 /// The message of a line that is not UTF-8 (the caller may then decode the file another way).
@@ -302,47 +379,79 @@ pub(super) const NOT_UTF8: &str = "not UTF-8";
 /// The size of the parts a block of the input is cut into for the threads.
 const PART: usize = 256 << 10;
 
-/// Reads every entry of `reader` in blocks of whole entries, parses the parts of each block and runs `map` on
-/// their objects on all cores, and hands the results to `each` in input order. Returns the number of entries.
+/// Reads every entry of `reader` in blocks of whole entries and parses the parts of each block on all cores,
+/// folding the objects of each part into a run (made by `new_run` for the part's size in bytes) with `add`
+/// (on the parsing thread, which lends the object only for the call). `each` takes the runs in input order on a thread of its own, while the next block is
+/// read and parsed. Returns the number of entries.
 ///
 /// # Errors
-/// As for [`read_objects`]; `each` has then been called for the entries before the bad line.
-pub(super) fn read_objects_map<R: Read, T: Send>(
+/// As for [`read_objects`]; `each` has then been called for the runs up to the one holding the bad line
+/// (which holds the entries before it).
+pub(super) fn read_runs<R: Read, A: Send>(
     reader: R,
-    map: impl Fn(LintObject) -> T + Sync,
-    mut each: impl FnMut(T),
+    new_run: impl Fn(usize) -> A + Sync,
+    add: impl Fn(&mut A, &LintObject) + Sync,
+    each: impl FnMut(A) + Send,
 ) -> Result<u64, ReadError> {
-    let mut blocks = idrift_ldap::ldif::blocks::Blocks::new(reader);
-    let mut count = 0u64;
-    let mut line_base = 0u64;
-    while let Some(block) = blocks.next_block().map_err(ReadError::Io)? {
-        let first = block.first;
-        let parts = idrift_ldap::ldif::blocks::split(block.bytes, PART, first);
-        let results: Vec<Part<T>> = parts
-            .par_iter()
-            .enumerate()
-            .map(|(i, bytes)| parse_part(bytes, first && i == 0, &map))
-            .collect();
-        for part in results {
-            count += part.objects.len() as u64;
-            for o in part.objects {
-                each(o);
+    // One block in flight: the one `each` takes while the next is parsed.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Part<A>>>(1);
+    std::thread::scope(|scope| {
+        let taker = scope.spawn(move || {
+            let mut each = each;
+            let mut count = 0u64;
+            let mut line_base = 0u64;
+            for parts in rx {
+                for part in parts {
+                    count += part.count;
+                    each(part.run);
+                    if let Some((line, message)) = part.error {
+                        return Err(ReadError::Parse {
+                            line: line_base + line,
+                            message,
+                        });
+                    }
+                    line_base += part.lines;
+                }
             }
-            if let Some((line, message)) = part.error {
-                return Err(ReadError::Parse {
-                    line: line_base + line,
-                    message,
-                });
+            Ok(count)
+        });
+        let read = (|| {
+            let mut blocks = idrift_ldap::ldif::blocks::Blocks::new(reader);
+            while let Some(block) = blocks.next_block().map_err(ReadError::Io)? {
+                let first = block.first;
+                let parts = idrift_ldap::ldif::blocks::split(block.bytes, PART, first);
+                let results: Vec<Part<A>> = parts
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, bytes)| {
+                        parse_part(bytes, first && i == 0, new_run(bytes.len()), &add)
+                    })
+                    .collect();
+                let bad = results.iter().any(|p| p.error.is_some());
+                // The taker stops at a bad line and hangs up: nothing more is read.
+                if tx.send(results).is_err() || bad {
+                    break;
+                }
             }
-            line_base += part.lines;
-        }
-    }
-    Ok(count)
+            Ok(())
+        })();
+        drop(tx);
+        let taken = match taker.join() {
+            Ok(taken) => taken,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        // A bad line the taker reached comes first; then a read that failed after it.
+        let count = taken?;
+        read.map(|()| count)
+    })
 }
 
 /// What one part of the input gave.
-struct Part<T> {
-    objects: Vec<T>,
+struct Part<A> {
+    /// Its objects, folded.
+    run: A,
+    /// The entries read.
+    count: u64,
     /// The first error: its line counted from the part's first line, and the message.
     error: Option<(u64, String)>,
     /// The lines the part spans.
@@ -350,11 +459,21 @@ struct Part<T> {
 }
 
 /// Parses one part of the input (whole entries; the start of the input when `first`).
-fn parse_part<T>(bytes: &[u8], first: bool, map: &impl Fn(LintObject) -> T) -> Part<T> {
-    let mut objects = Vec::new();
-    let error = parse_entries(bytes, first, &mut |o| objects.push(map(o))).err();
+fn parse_part<A>(
+    bytes: &[u8],
+    first: bool,
+    mut run: A,
+    add: &impl Fn(&mut A, &LintObject),
+) -> Part<A> {
+    let mut count = 0u64;
+    let error = parse_entries(bytes, first, &mut |o| {
+        count += 1;
+        add(&mut run, o);
+    })
+    .err();
     Part {
-        objects,
+        run,
+        count,
         error,
         lines: idrift_ldap::ldif::blocks::newlines(bytes) as u64,
     }
@@ -364,7 +483,7 @@ fn parse_part<T>(bytes: &[u8], first: bool, map: &impl Fn(LintObject) -> T) -> P
 fn parse_entries(
     bytes: &[u8],
     first: bool,
-    each: &mut dyn FnMut(LintObject),
+    each: &mut dyn FnMut(&LintObject),
 ) -> Result<(), (u64, String)> {
     let mut builder = Builder::default();
     // The logical line being read and its first line number: borrowed from `bytes` unless continued.
@@ -419,8 +538,9 @@ fn parse_entries(
         }
         if eof || line.is_empty() {
             if builder.started {
-                let done = std::mem::take(&mut builder);
-                each(done.finish());
+                builder.finish();
+                each(&builder.object);
+                builder.reset();
             }
             if eof {
                 return Ok(());

@@ -584,24 +584,14 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     let phone = phone_options(args.default_region.as_ref())?;
     let targets = open_targets(&args.source, ctx).await?;
     let rows = match &args.from_csv {
-        Some(csv) => idrift_app::dirsync::read_csv(csv)?,
-        None => {
-            let ad = targets.ad()?;
-            let cloud = targets.cloud()?;
-            dirsync_ops::compare_sources(ad, cloud, &phone).await?.rows
-        }
+        Some(csv) => dirsync_ops::PersistRows::Csv(csv.clone()),
+        None => dirsync_ops::PersistRows::Compare {
+            cloud: targets.cloud()?,
+            phone,
+        },
     };
-    targets.ad()?;
-    let rows: Vec<DirSyncOverrideRow> = rows
-        .into_iter()
-        .filter(|r| {
-            !args
-                .skip
-                .iter()
-                .any(|s| s.trim().eq_ignore_ascii_case(r.user_principal_name.trim()))
-        })
-        .collect();
-    let plan = dirsync_ops::plan_persist(&rows, &args.only);
+    let persist = dirsync_ops::persist(targets.ad()?, rows, &args.only, &args.skip).await?;
+    let plan = persist.plan;
     for n in &plan.not_planned {
         writeln!(
             ctx.err,
@@ -609,21 +599,14 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             n.user_principal_name, n.reason
         )?;
     }
-    let removing: Vec<&str> = plan
-        .spec
-        .ops
-        .iter()
-        .filter(|o| dirsync_ops::removes_ad_value(o))
-        .map(|o| o.target.as_str())
-        .collect();
-    if !removing.is_empty() {
+    if !persist.removing.is_empty() {
         writeln!(
             ctx.err,
             "note: Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. \
              Where AD's number is the one to keep, leave the user out with --skip UPN (the switch then writes \
              AD's number to Entra ID).",
-            removing.len(),
-            removing.join(", ")
+            persist.removing.len(),
+            persist.removing.join(", ")
         )?;
     }
     let question = format!(
@@ -662,17 +645,8 @@ async fn persist_resume(
     }
     journal::check_resumable(&log)?;
     let targets = open_targets(&args.source, ctx).await?;
-    let states = log.ops();
-    let remaining: Vec<Planned> = states
-        .iter()
-        .filter(|s| !s.status.is_final())
-        .map(|s| s.planned.clone())
-        .collect();
-    let spec = PlanSpec {
-        command: log.header.command.clone(),
-        ops: remaining,
-        ..PlanSpec::default()
-    };
+    let spec = log.remaining();
+    let total = log.planned().len();
     let run = RunSpec {
         spec: &spec,
         write: &args.write,
@@ -697,8 +671,8 @@ async fn persist_resume(
         writeln!(
             ctx.out,
             "{} of {} operation(s) already final; remaining:",
-            states.len() - spec.ops.len(),
-            states.len()
+            total.saturating_sub(spec.ops.len()),
+            total
         )?;
         if spec.ops.is_empty() {
             writeln!(ctx.out, "Nothing left to do.")?;

@@ -162,11 +162,13 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 }
 
 fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    // The cloud holder of CloudDuplicate rows gets a column when there is one to show.
+    let holders = report.errors.iter().any(|e| e.held_by.is_some());
     let rows: Vec<Vec<String>> = report
         .errors
         .iter()
         .map(|e| {
-            vec![
+            let mut row = vec![
                 e.cn.clone(),
                 e.class.as_str().to_owned(),
                 e.attribute.to_owned(),
@@ -174,11 +176,15 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 e.value.clone(),
                 e.update.clone(),
                 e.action.as_str().to_owned(),
-            ]
+            ];
+            if holders {
+                row.push(e.held_by.clone().unwrap_or_default());
+            }
+            row
         })
         .collect();
     if !rows.is_empty() {
-        let headers = [
+        let mut headers = vec![
             "CommonName",
             "Class",
             "Attribute",
@@ -187,6 +193,9 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             "Update",
             "Action",
         ];
+        if holders {
+            headers.push("CloudHolder");
+        }
         write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
         writeln!(ctx.out)?;
     }

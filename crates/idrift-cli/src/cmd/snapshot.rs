@@ -15,7 +15,7 @@ use crate::source::{SourceArgs, is_ldap_url, runtime};
 /// The `snapshot` subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SnapshotCommand {
-    /// Read the sources and write ad.ldif, entra-users.json (and the optional files) into a new directory.
+    /// Read the sources and write ad.ldif, entra-users.json (and the optional files: entra-domains.json when Entra ID is read from Graph) into a new directory.
     #[command(after_help = crate::examples::SNAPSHOT_TAKE)]
     Take(TakeArgs),
 }
@@ -51,7 +51,8 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if let Some(state) = &args.since {
         return take_since(&args, state, ctx);
     }
-    let (loaded, sides) = args.source.load_any(ctx)?;
+    let (mut loaded, sides) = args.source.load_any(ctx)?;
+    loaded.snapshot.domains = tenant_domains(&args.source, ctx)?;
     let parts = Parts {
         ad: sides.ad,
         entra: sides.entra,
@@ -64,6 +65,9 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     }
     if sides.entra {
         what.push(format!("{} Entra ID user(s)", s.cloud.len()));
+    }
+    if let Some(d) = &s.domains {
+        what.push(format!("{} tenant domain(s)", d.len()));
     }
     if let Some(r) = &s.exo_recipients {
         what.push(format!("{} Exchange Online recipient(s)", r.len()));
@@ -99,6 +103,22 @@ fn take(args: TakeArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The tenant's domains for `entra-domains.json`, when Entra ID is read from Graph (lint reads the file).
+fn tenant_domains(
+    source: &SourceArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<Option<Vec<idrift_core::model::TenantDomain>>> {
+    let spec = source.spec(ctx)?;
+    let (domains, warnings) = runtime()?.block_on(idrift_app::lint::snapshot_domains(
+        &spec,
+        &crate::source::resolver(ctx),
+    ))?;
+    for w in warnings {
+        ctx.warn(w)?;
+    }
+    Ok(domains)
+}
+
 fn take_since(args: &TakeArgs, state: &Path, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let Some(url) = args.source.ad_value(ctx)?.filter(|a| is_ldap_url(a)) else {
         return Err(UsageError(
@@ -109,7 +129,8 @@ fn take_since(args: &TakeArgs, state: &Path, ctx: &mut Ctx<'_>) -> anyhow::Resul
         .into());
     };
     let cfg = args.source.conn.ldap_config(&url, ctx)?;
-    let (others, sides) = args.source.load_without_ad(ctx)?;
+    let (mut others, sides) = args.source.load_without_ad(ctx)?;
+    others.snapshot.domains = tenant_domains(&args.source, ctx)?;
     let spec = SinceSpec {
         ad: &cfg,
         state,

@@ -13,7 +13,8 @@ use super::address::smtp_part;
 /// A cloud-only object (one that directory sync does not manage) and the addresses it holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CloudHolder {
-    /// How it is named: its UPN, else its object id.
+    /// How a CloudDuplicate row names it: its display name, UPN and object id, as far as they are known
+    /// (`Ann Smith <ann@contoso.com> (id 5f0c…)`).
     pub name: String,
     /// Its userPrincipalName: soft match joins an AD object with the same UPN to it.
     pub upn: Option<String>,
@@ -50,11 +51,7 @@ impl CloudHolder {
                     }
                 }
                 CloudHolder {
-                    name: u
-                        .user_principal_name
-                        .clone()
-                        .filter(|s| !s.trim().is_empty())
-                        .unwrap_or_else(|| u.id.clone()),
+                    name: holder_name(u),
                     upn: u.user_principal_name.clone(),
                     primary_smtp: u.primary_smtp().map(str::to_owned),
                     addresses,
@@ -62,6 +59,37 @@ impl CloudHolder {
             })
             .collect()
     }
+}
+
+/// A cloud user as a CloudDuplicate row names it: `Display Name <upn> (id ID)`, leaving out what it lacks.
+fn holder_name(u: &CloudUser) -> String {
+    let present = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut parts = Vec::new();
+    let upn = present(&u.user_principal_name);
+    if let Some(d) = present(&u.display_name) {
+        parts.push(d);
+    }
+    if let Some(upn) = upn {
+        parts.push(if parts.is_empty() {
+            upn
+        } else {
+            format!("<{upn}>")
+        });
+    }
+    let id = u.id.trim();
+    if !id.is_empty() {
+        parts.push(if parts.is_empty() {
+            format!("id {id}")
+        } else {
+            format!("(id {id})")
+        });
+    }
+    parts.join(" ")
 }
 
 /// Lower-case `s`, borrowing when it already is.
@@ -79,6 +107,8 @@ pub(super) struct CloudIndex {
     by_address: HashMap<String, u32>,
     by_upn: HashMap<String, u32>,
     by_smtp: HashMap<String, u32>,
+    /// The holders' names, by number.
+    names: Vec<String>,
     /// Soft match is blocked in the tenant (`blockSoftMatchEnabled`): no AD object joins a cloud one.
     soft_match_blocked: bool,
 }
@@ -90,6 +120,7 @@ impl CloudIndex {
             ..CloudIndex::default()
         };
         for (i, h) in holders.iter().enumerate() {
+            index.names.push(h.name.clone());
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             for a in &h.addresses {
                 index.by_address.entry(a.to_lowercase()).or_insert(i);
@@ -125,10 +156,11 @@ impl CloudIndex {
         [by(&self.by_smtp, smtp), by(&self.by_upn, o.upn.as_deref())]
     }
 
-    /// The holder of `address`, when it is not one of `partners`.
-    pub(super) fn held_by_other(&self, address: &str, partners: &[Option<u32>; 2]) -> bool {
+    /// The name of the holder of `address`, when it is not one of `partners`.
+    pub(super) fn held_by_other(&self, address: &str, partners: &[Option<u32>; 2]) -> Option<&str> {
         self.by_address
             .get(folded(address.trim()).as_ref())
-            .is_some_and(|h| !partners.contains(&Some(*h)))
+            .filter(|h| !partners.contains(&Some(**h)))
+            .map(|h| self.names.get(*h as usize).map_or("", String::as_str))
     }
 }

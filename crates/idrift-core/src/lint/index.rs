@@ -1,10 +1,10 @@
 //! The duplicate index: every value that must be unique (per namespace), with the objects that hold it.
 //!
-//! Built for a million objects with eight unique values each: the values of one object live in one string
-//! (its DN and cn first), an entry is 20 bytes pointing into it, and the hash table holds one `u32` and
-//! a 32-bit hash per distinct key. Keys are compared lower-cased without being stored lower-cased, so
-//! indexing a value allocates nothing beyond its object's string. The holders of one key form a chain, in
-//! the order they were noted.
+//! Built for a million objects with eight unique values each: the values of a run of objects live in one
+//! string (each object's DN and cn first, then its values), an entry is 20 bytes pointing into it, and the
+//! hash table holds one `u32` and a 32-bit hash per distinct key. Keys are compared lower-cased without
+//! being stored lower-cased, so indexing a value allocates nothing beyond its run's string. The holders of
+//! one key form a chain, in the order they were noted.
 
 use std::hash::BuildHasher as _;
 
@@ -51,10 +51,23 @@ pub(super) struct Note {
     pub(super) hash: u32,
 }
 
-/// A checked object: its class and its text (DN, then cn, then the noted values).
+/// A checked object of a run not indexed yet: where its text starts in the run's text (DN, then cn, then
+/// the noted values), and where its notes end in the run's notes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pending {
+    pub(super) class: LintClass,
+    pub(super) start: usize,
+    pub(super) dn_len: u32,
+    pub(super) cn_len: u32,
+    pub(super) notes_end: usize,
+}
+
+/// A checked object: its class and where its text (DN, then cn, then the noted values) starts.
 #[derive(Debug)]
 struct Object {
-    text: Box<str>,
+    /// The run's text in [`Index::texts`].
+    text: u32,
+    start: u32,
     dn_len: u32,
     cn_len: u32,
     class: LintClass,
@@ -73,12 +86,6 @@ struct Entry {
     next: u32,
     attr: u8,
     space: Space,
-}
-
-/// The value an entry points at.
-fn slice(text: &str, start: u32, len: u32) -> &str {
-    let start = start as usize;
-    text.get(start..start + len as usize).unwrap_or("")
 }
 
 /// The key of a value: an SMTP proxy address without its prefix, trimmed.
@@ -131,11 +138,16 @@ pub(super) fn key_hash(space: Space, key: &str) -> u32 {
 /// The index.
 #[derive(Debug, Default)]
 pub(super) struct Index {
+    /// The text of each run of objects added.
+    texts: Vec<Box<str>>,
     objects: Vec<Object>,
     entries: Vec<Entry>,
     /// The first holder of each key (in `entries`) and the key's hash, per namespace.
     table: HashTable<(u32, u32)>,
     scratch: String,
+    /// The first holder of each key held more than once (in `entries`): the only keys that can give
+    /// duplicate rows, so the end of a run need not walk the whole table.
+    shared: Vec<u32>,
 }
 
 /// A 64-bit hash from the 32 bits kept, with different bits for the bucket and the tag.
@@ -143,33 +155,63 @@ fn spread(h: u32) -> u64 {
     u64::from(h) | (u64::from(h) << 32)
 }
 
+/// The values a checked object is expected to index (UPN, mail, three proxy addresses, mailNickname,
+/// targetAddress, mS-DS-ConsistencyGuid), for [`Index::reserve`].
+const NOTES_PER_OBJECT: usize = 8;
+
 impl Index {
-    /// Adds a checked object and indexes its notes.
-    pub(super) fn add(
-        &mut self,
-        text: String,
-        dn_len: u32,
-        cn_len: u32,
-        class: LintClass,
-        notes: &[Note],
-    ) {
-        let object = u32::try_from(self.objects.len()).unwrap_or(u32::MAX);
-        self.objects.push(Object {
-            text: text.into_boxed_str(),
-            dn_len,
-            cn_len,
-            class,
-        });
-        for n in notes {
-            self.note(object, *n);
+    /// Makes room for about `objects` more checked objects, so that indexing a large directory does not
+    /// grow (and copy) the tables again and again. Room not used costs address space, not memory.
+    pub(super) fn reserve(&mut self, objects: usize) {
+        self.objects.reserve(objects);
+        let notes = objects.saturating_mul(NOTES_PER_OBJECT);
+        self.entries.reserve(notes);
+        // A UPN is mostly also the mail and the primary SMTP address: about three keys in four notes.
+        self.table.reserve(notes / 4 * 3, |&(_, fh)| spread(fh));
+    }
+
+    /// Adds a run of checked objects, whose text is `text`, and indexes their notes.
+    pub(super) fn add_run(&mut self, text: &str, objects: &[Pending], notes: &[Note]) {
+        if objects.is_empty() {
+            return;
         }
+        let run = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        // Copied to a string of its exact size: the run's own string has room to spare, and is used again.
+        self.texts.push(Box::from(text));
+        let mut from = 0;
+        for p in objects {
+            let object = u32::try_from(self.objects.len()).unwrap_or(u32::MAX);
+            self.objects.push(Object {
+                text: run,
+                start: u32::try_from(p.start).unwrap_or(u32::MAX),
+                dn_len: p.dn_len,
+                cn_len: p.cn_len,
+                class: p.class,
+            });
+            for n in notes.get(from..p.notes_end).unwrap_or(&[]) {
+                self.note(object, *n);
+            }
+            from = p.notes_end;
+        }
+    }
+
+    /// The text of object `o` from its `start`, `len` bytes.
+    fn text_of<'a>(texts: &'a [Box<str>], o: &Object, start: u32, len: u32) -> &'a str {
+        texts.get(o.text as usize).map_or("", |t| {
+            let at = o.start as usize + start as usize;
+            t.get(at..at + len as usize).unwrap_or("")
+        })
     }
 
     fn note(&mut self, object: u32, n: Note) {
         let Some(o) = self.objects.get(object as usize) else {
             return;
         };
-        let key = key_of(n.space, n.attr, slice(&o.text, n.start, n.len));
+        let key = key_of(
+            n.space,
+            n.attr,
+            Self::text_of(&self.texts, o, n.start, n.len),
+        );
         if key.is_empty() {
             return;
         }
@@ -179,7 +221,7 @@ impl Index {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let index = u32::try_from(self.entries.len()).unwrap_or(NONE);
-        let (objects, entries) = (&self.objects, &mut self.entries);
+        let (texts, objects, entries) = (&self.texts, &self.objects, &mut self.entries);
         let found = self.table.find(spread(h), |&(first, fh)| {
             fh == h
                 && entries.get(first as usize).is_some_and(|e| {
@@ -189,7 +231,7 @@ impl Index {
                     e.space == n.space
                         && objects.get(e.object as usize).is_some_and(|o| {
                             lower_eq(
-                                key_of(e.space, e.attr, slice(&o.text, e.start, e.len)),
+                                key_of(e.space, e.attr, Self::text_of(texts, o, e.start, e.len)),
                                 &scratch,
                             )
                         })
@@ -206,6 +248,9 @@ impl Index {
         match found {
             Some(&(first, _)) => {
                 if let Some(head) = entries.get_mut(first as usize) {
+                    if head.next == NONE {
+                        self.shared.push(first);
+                    }
                     entry.next = head.next;
                     head.next = index;
                 }
@@ -239,7 +284,7 @@ impl Index {
     /// and value, each with the object's index.
     pub(super) fn duplicates(&self) -> Vec<(u32, LintError)> {
         let mut rows: Vec<(u32, LintError)> = Vec::new();
-        for &(first, _) in &self.table {
+        for &first in &self.shared {
             let Some(head) = self.entries.get(first as usize) else {
                 continue;
             };
@@ -253,7 +298,7 @@ impl Index {
             let value = |h: &Entry| {
                 self.objects
                     .get(h.object as usize)
-                    .map_or("", |o| slice(&o.text, h.start, h.len))
+                    .map_or("", |o| Self::text_of(&self.texts, o, h.start, h.len))
             };
             let attr = |h: &Entry| ATTRS.get(usize::from(h.attr)).copied().unwrap_or("");
             holders.sort_by(|a, b| (a.object, attr(a)).cmp(&(b.object, attr(b))));
@@ -266,14 +311,15 @@ impl Index {
                 rows.push((
                     h.object,
                     LintError {
-                        dn: slice(&o.text, 0, o.dn_len).to_owned(),
-                        cn: slice(&o.text, o.dn_len, o.cn_len).to_owned(),
+                        dn: Self::text_of(&self.texts, o, 0, o.dn_len).to_owned(),
+                        cn: Self::text_of(&self.texts, o, o.dn_len, o.cn_len).to_owned(),
                         class: o.class,
                         attribute: attr(h),
                         errors: vec![LintErrorKind::Duplicate],
                         value: value(h).to_owned(),
                         update: String::new(),
                         action: LintAction::Complete,
+                        held_by: None,
                     },
                 ));
             }

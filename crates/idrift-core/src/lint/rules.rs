@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::address::AsciiSet;
 use super::{
     Exclusion, LintAction, LintClass, LintError, LintErrorKind, LintMode, LintObject, address,
 };
@@ -30,7 +31,7 @@ pub(super) fn exclusion(o: &LintObject, class: LintClass, scope: &[String]) -> O
     if cn.ends_with('$') || WELL_KNOWN_PREFIXES.iter().any(|p| starts_with_ci(cn, p)) {
         return Some(Exclusion::WellKnownName);
     }
-    if o.dn.to_ascii_uppercase().contains("\\0ACNF:") || o.dn.contains("\nCNF:") {
+    if is_conflict_dn(&o.dn) {
         return Some(Exclusion::ConflictObject);
     }
     if o.critical_system_object {
@@ -71,6 +72,18 @@ pub(super) fn exclusion(o: &LintObject, class: LintClass, scope: &[String]) -> O
         return Some(Exclusion::OutOfScope);
     }
     None
+}
+
+/// Whether `dn` is a replication conflict object's (`\0ACNF:` in any case, or a raw line feed before
+/// `CNF:`), found without copying the DN.
+fn is_conflict_dn(dn: &str) -> bool {
+    const MARK: &[u8] = b"\\0ACNF:";
+    let bytes = dn.as_bytes();
+    dn.match_indices('\\').any(|(i, _)| {
+        bytes
+            .get(i..i + MARK.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(MARK))
+    }) || dn.contains("\nCNF:")
 }
 
 fn in_scope(dn: &str, scope: &[String]) -> bool {
@@ -198,6 +211,7 @@ impl<'a> Chain<'a> {
             value: found.to_owned(),
             update,
             action,
+            held_by: None,
         })
     }
 }
@@ -209,36 +223,44 @@ fn is_space(c: char) -> bool {
 /// Characters Entra ID does not accept in a userPrincipalName (IdFix's list, without the apostrophe, which
 /// Entra ID accepts), and anything outside ASCII.
 fn bad_upn_char(c: char) -> bool {
-    is_space(c) || "\\%&*+/=?{}|<>();:,[]\"".contains(c) || !c.is_ascii()
+    const BAD: AsciiSet = AsciiSet::of("\\%&*+/=?{}|<>();:,[]\"");
+    is_space(c) || BAD.contains(c) || !c.is_ascii()
 }
 
 fn bad_smtp_proxy_char(c: char) -> bool {
-    is_space(c) || "<>();,[]\"".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("<>();,[]\"");
+    is_space(c) || BAD.contains(c)
 }
 
 fn bad_other_proxy_char(c: char) -> bool {
-    is_space(c) || "<>(),[]\"".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("<>(),[]\"");
+    is_space(c) || BAD.contains(c)
 }
 
 /// X400 and X500 addresses keep RFC 2253's rules: spaces and parentheses are fine.
 fn bad_x_proxy_char(c: char) -> bool {
-    "\u{c}\n\r\t\u{b}[]\"".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("\u{c}\n\r\t\u{b}[]\"");
+    BAD.contains(c)
 }
 
 fn bad_smtp_target_char(c: char) -> bool {
-    is_space(c) || "\\<>();,[]\"".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("\\<>();,[]\"");
+    is_space(c) || BAD.contains(c)
 }
 
 fn bad_other_target_char(c: char) -> bool {
-    is_space(c) || "\\<>(),[]\"".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("\\<>(),[]\"");
+    is_space(c) || BAD.contains(c)
 }
 
 fn bad_sam_char(c: char) -> bool {
-    "\\\"|,/[]:<>+=;?*".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("\\\"|,/[]:<>+=;?*");
+    BAD.contains(c)
 }
 
 fn bad_dedicated_nickname_char(c: char) -> bool {
-    is_space(c) || "\\!#$%&*+/=?^`{}|~<>()';:,[]\"@".contains(c)
+    const BAD: AsciiSet = AsciiSet::of("\\!#$%&*+/=?^`{}|~<>()';:,[]\"@");
+    is_space(c) || BAD.contains(c)
 }
 
 /// Replaces the umlauts IdFix names with their base letters so the suggestion stays readable.
@@ -493,10 +515,13 @@ fn check_large_and_mail(
     }
     let partners = ctx.cloud.partners(o);
     let mut cloud = |attribute: &'static str, value: &str, key: &str| {
-        if ctx.cloud.held_by_other(key, &partners) {
+        if let Some(holder) = ctx.cloud.held_by_other(key, &partners) {
             let mut c = Chain::new(value);
             c.flag(LintErrorKind::CloudDuplicate);
-            rows.extend(c.row(o, class, attribute, value));
+            rows.extend(c.row(o, class, attribute, value).map(|mut row| {
+                row.held_by = Some(holder.to_owned());
+                row
+            }));
         }
     };
     if let Some(upn) = &o.upn {

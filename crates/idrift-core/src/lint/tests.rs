@@ -352,11 +352,61 @@ fn cloud_holders_are_the_cloud_only_users_with_every_address() {
     assert_eq!(
         holders,
         vec![CloudHolder {
-            name: "ann@contoso.com".into(),
+            name: "ann@contoso.com (id 1)".into(),
             upn: Some("ann@contoso.com".into()),
             primary_smtp: Some("Ann.Smith@contoso.com".into()),
             addresses: vec!["ann@contoso.com".into(), "Ann.Smith@contoso.com".into()],
         }]
+    );
+}
+
+#[test]
+fn cloud_duplicate_rows_name_the_holder_by_display_name_upn_and_id() {
+    let named = |display: Option<&str>, upn: Option<&str>, id: &str| {
+        let u = crate::model::CloudUser {
+            display_name: display.map(str::to_owned),
+            user_principal_name: upn.map(str::to_owned),
+            mail: Some("shared@contoso.com".into()),
+            ..cloud_user(id, "", &[], false)
+        };
+        CloudHolder::of_users(&[u]).remove(0).name
+    };
+    assert_eq!(
+        named(Some("Shared Box"), Some("box@contoso.com"), "9a"),
+        "Shared Box <box@contoso.com> (id 9a)"
+    );
+    assert_eq!(
+        named(None, Some("box@contoso.com"), "9a"),
+        "box@contoso.com (id 9a)"
+    );
+    assert_eq!(named(Some("Shared Box"), None, "9a"), "Shared Box (id 9a)");
+    assert_eq!(named(None, None, "9a"), "id 9a");
+
+    let mut o = with_upn("Ann", "ann@contoso.com");
+    o.proxy_addresses = vec![
+        "SMTP:ann@contoso.com".into(),
+        "smtp:shared@contoso.com".into(),
+    ];
+    let opts = LintOptions {
+        cloud: CloudHolder::of_users(&[crate::model::CloudUser {
+            display_name: Some("Shared Box".into()),
+            mail: Some("shared@contoso.com".into()),
+            ..cloud_user("9a", "box@contoso.com", &[], false)
+        }]),
+        ..LintOptions::default()
+    };
+    let report = lint(&[o], &opts);
+    let held: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.value.as_str(), e.held_by.as_deref()))
+        .collect();
+    assert_eq!(
+        held,
+        [(
+            "smtp:shared@contoso.com",
+            Some("Shared Box <box@contoso.com> (id 9a)")
+        )]
     );
 }
 

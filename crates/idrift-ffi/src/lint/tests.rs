@@ -115,3 +115,30 @@ fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
         );
     }
 }
+
+#[test]
+fn lint_names_the_cloud_holder_of_a_cloud_duplicate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ldif = tmp.path().join("ad.ldif");
+    std::fs::write(
+        &ldif,
+        "dn: CN=Cy,OU=S,DC=x\nobjectClass: user\ncn: Cy\nuserPrincipalName: cy@contoso.com\n\n",
+    )
+    .unwrap();
+    let entra = tmp.path().join("entra.json");
+    std::fs::write(
+        &entra,
+        r#"{"value":[{"id":"c1","userPrincipalName":"shared@contoso.com","displayName":"Shared","mail":"shared@contoso.com","proxyAddresses":["SMTP:shared@contoso.com","smtp:cy@contoso.com"]}]}"#,
+    )
+    .unwrap();
+    let args = json!({"Source": {"Kind": "Files", "Ad": ldif, "Entra": entra}});
+    let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": args}));
+    assert_eq!(status, Status::Ok, "{body}");
+    let errors = body["Ok"]["Errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{body}");
+    assert_eq!(errors[0]["Error"], "CloudDuplicate");
+    assert_eq!(
+        errors[0]["CloudHolder"],
+        "Shared <shared@contoso.com> (id c1)"
+    );
+}

@@ -18,7 +18,8 @@ fn a_profile_becomes_source_parts() {
         &config,
         "[profiles.contoso]\nad = \"ldaps://dc1.contoso.com\"\nad_base_dn = [\"OU=Sync,DC=contoso,DC=com\"]\n\
          ad_bind = \"CONTOSO\\\\svc\"\nad_password_file = \"pw.txt\"\ntenant = \"contoso.onmicrosoft.com\"\n\
-         client_id = \"abc\"\ncertificate = \"/etc/idrift/app.pem\"\n\n[profiles.files]\nad = \"ad.ldif\"\n",
+         client_id = \"abc\"\ncertificate = \"/etc/idrift/app.pem\"\n\n[profiles.files]\nad = \"ad.ldif\"\n\
+         source_anchor = \"employeeID\"\n",
     )
     .unwrap();
     let (status, v) = call(
@@ -35,6 +36,7 @@ fn a_profile_becomes_source_parts() {
     assert_eq!(ok["AdFile"], Value::Null);
     assert_eq!(ok["Cloud"]["Tenant"], "contoso.onmicrosoft.com");
     assert_eq!(ok["Cloud"]["CertificatePath"], "/etc/idrift/app.pem");
+    assert!(ok.get("SourceAnchor").is_none(), "{ok}");
 
     let (status, v) = call(
         &json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "files", "ConfigPath": config}}),
@@ -42,6 +44,7 @@ fn a_profile_becomes_source_parts() {
     assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Ad"], Value::Null);
     assert_eq!(v["Ok"]["AdFile"], json!(tmp.path().join("ad.ldif")));
+    assert_eq!(v["Ok"]["SourceAnchor"], "employeeID");
 
     let (status, v) = call(
         &json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "fabrikam", "ConfigPath": config}}),

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use idrift_app::dirsync_ops::{self, BypassPreview};
+use idrift_app::dirsync_ops::{self, BypassPreview, BypassSet};
 use idrift_app::journal::{PlanSpec, RunOptions};
 use idrift_core::phone::PhoneOptions;
 
@@ -272,57 +272,80 @@ pub(crate) struct EnableArgs {
 
 async fn bypass_enable(args: EnableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let phone = phone_options(args.default_region.as_ref())?;
-    let text = args.format == Format::Table;
     let targets = open_targets(&args.source, ctx).await?;
-    let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
-    let preview = load_preview(&targets, &phone).await?;
-    let spec = match dirsync_ops::plan_bypass(&sync, true, Some(&preview)) {
-        Some(spec) => spec,
-        None if text => {
-            writeln!(
-                ctx.out,
-                "BypassDirSyncOverrides is already enabled (sync object {}).",
-                escape(&sync.id)
-            )?;
-            render_preview(ctx, &preview)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        None => PlanSpec {
-            command: "dirsync bypass enable".to_owned(),
-            ..PlanSpec::default()
-        },
+    let set = dirsync_ops::bypass_set(
+        Some(targets.ad()?),
+        targets.cloud()?,
+        true,
+        args.accept_overwrite,
+        &phone,
+    )
+    .await?;
+    switch(ctx, &targets, set, &args.write, args.format).await
+}
+
+/// What enable and disable share: the switch's state or the preview, the interlock, and the journaled run.
+async fn switch(
+    ctx: &mut Ctx<'_>,
+    targets: &Targets,
+    set: BypassSet,
+    write: &WriteArgs,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let text = format == Format::Table;
+    let (state, verb, command) = if set.enable {
+        ("enabled", "Enable", "dirsync bypass enable")
+    } else {
+        ("disabled", "Disable", "dirsync bypass disable")
     };
     if text {
-        render_preview(ctx, &preview)?;
+        if set.spec.is_none() {
+            writeln!(
+                ctx.out,
+                "BypassDirSyncOverrides is already {state} (sync object {}).",
+                escape(&set.sync_id)
+            )?;
+        }
+        if let Some(preview) = &set.preview {
+            render_preview(ctx, preview)?;
+        } else if set.spec.is_some() {
+            writeln!(ctx.out, "{}", dirsync_ops::DISABLE_CONSEQUENCE)?;
+        }
+        if set.spec.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
-    if let Some(blocker) = dirsync_ops::enable_blocker(&preview, args.accept_overwrite)
-        && !spec.ops.is_empty()
-    {
+    if let Some(blocker) = &set.blocker {
         let text = blocker.describe("idrift dirsync persist", "--accept-overwrite");
         writeln!(ctx.err, "idrift: {text}")?;
         return Ok(ExitCode::from(1));
     }
-    let risks = preview.risks();
-    if !risks.is_empty() && !spec.ops.is_empty() {
+    if !set.accepted.is_empty() {
         ctx.warn(format!(
             "--accept-overwrite: {}; the preview and these risks are journaled before the switch is \
              flipped",
-            risks.join("; ")
+            set.accepted.join("; ")
         ))?;
     }
     let mut extra = serde_json::Map::new();
-    extra.insert("Preview".to_owned(), serde_json::to_value(&preview)?);
+    if let Some(preview) = &set.preview {
+        extra.insert("Preview".to_owned(), serde_json::to_value(preview)?);
+    }
+    let spec = set.spec.unwrap_or_else(|| PlanSpec {
+        command: command.to_owned(),
+        ..PlanSpec::default()
+    });
     let run = RunSpec {
         spec: &spec,
-        write: &args.write,
-        question: "Enable BypassDirSyncOverrides for the whole tenant?".to_owned(),
+        write,
+        question: format!("{verb} BypassDirSyncOverrides for the whole tenant?"),
         opts: RunOptions::default(),
         after_apply: Some(dirsync_ops::INITIAL_SYNC_REMINDER),
-        format: args.format,
+        format,
         extra,
     };
-    let code = run_plan(ctx, &targets, run).await?;
-    if !args.write.apply && text {
+    let code = run_plan(ctx, targets, run).await?;
+    if !write.apply && text {
         writeln!(ctx.out, "{}", dirsync_ops::INITIAL_SYNC_REMINDER)?;
     }
     Ok(code)
@@ -341,39 +364,8 @@ pub(crate) struct DisableArgs {
 }
 
 async fn bypass_disable(args: DisableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let text = args.format == Format::Table;
     let targets = open_targets(&args.source, ctx).await?;
-    let sync = dirsync_ops::tenant_sync(targets.cloud()?).await?;
-    let spec = match dirsync_ops::plan_bypass(&sync, false, None) {
-        Some(spec) => spec,
-        None if text => {
-            writeln!(
-                ctx.out,
-                "BypassDirSyncOverrides is already disabled (sync object {}).",
-                escape(&sync.id)
-            )?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        None => PlanSpec {
-            command: "dirsync bypass disable".to_owned(),
-            ..PlanSpec::default()
-        },
-    };
-    if text {
-        writeln!(ctx.out, "{}", dirsync_ops::DISABLE_CONSEQUENCE)?;
-    }
-    let run = RunSpec {
-        spec: &spec,
-        write: &args.write,
-        question: "Disable BypassDirSyncOverrides for the whole tenant?".to_owned(),
-        opts: RunOptions::default(),
-        after_apply: Some(dirsync_ops::INITIAL_SYNC_REMINDER),
-        format: args.format,
-        extra: serde_json::Map::new(),
-    };
-    let code = run_plan(ctx, &targets, run).await?;
-    if !args.write.apply && text {
-        writeln!(ctx.out, "{}", dirsync_ops::INITIAL_SYNC_REMINDER)?;
-    }
-    Ok(code)
+    let phone = PhoneOptions::default();
+    let set = dirsync_ops::bypass_set(None, targets.cloud()?, false, false, &phone).await?;
+    switch(ctx, &targets, set, &args.write, args.format).await
 }
