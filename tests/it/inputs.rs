@@ -882,3 +882,48 @@ mobile: +41 44 555 0102\n";
         );
     }
 }
+
+/// `snapshot take` with a custom anchor writes the attribute into `ad.ldif`, so the snapshot matches by it
+/// later (string and binary attributes alike).
+#[test]
+fn a_snapshot_taken_with_a_custom_anchor_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = write(dir.path(), "ad.ldif", ad_with_anchors().as_bytes());
+    for (anchor, entra) in [
+        ("employeeID", entra_anchored("E1001", "E1002")),
+        (
+            "objectSid",
+            entra_anchored(
+                "AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUQQAAA==",
+                "AQUAAAAAAAUVAAAAAQIDBAUGBwgJCgsMUgQAAA==",
+            ),
+        ),
+    ] {
+        let entra = write(dir.path(), "entra.json", entra.as_bytes());
+        let snap = dir.path().join(format!("snap-{anchor}"));
+        let snap_text = snap.display().to_string();
+        let r = idrift(&[
+            "snapshot",
+            "take",
+            "--ad",
+            &ad,
+            "--entra",
+            &entra,
+            "--source-anchor",
+            anchor,
+            "--out",
+            &snap_text,
+        ]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{anchor}: {}", r.stderr);
+        let r = compare(&["--snapshot", &snap_text, "--source-anchor", anchor]);
+        assert_eq!(r.code, ExitCode::SUCCESS, "{anchor}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("no Active Directory user"),
+            "{}",
+            r.stderr
+        );
+        let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(upns(&out["Rows"]), ["zoe@contoso.com"], "{anchor}: {out}");
+        assert_eq!(out["Summary"]["Matched"], 2, "{anchor}: {out}");
+    }
+}

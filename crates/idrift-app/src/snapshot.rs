@@ -632,7 +632,12 @@ pub fn write_parts(into: &Path, snapshot: &Snapshot, parts: Parts) -> Result<(),
     if parts.ad {
         let p = into.join(AD_FILE);
         write_atomic(&p, |w| {
-            idrift_ldap::ldif::write_users(w, &snapshot.on_prem).map_err(write_err(&p))
+            idrift_ldap::ldif::write_users_anchored(
+                w,
+                &snapshot.on_prem,
+                snapshot.anchor_attribute.as_deref(),
+            )
+            .map_err(write_err(&p))
         })?;
     }
     if parts.entra {

@@ -270,6 +270,10 @@ pub struct Snapshot {
     /// user's [`OnPremUser::custom_anchor`] by the reader).
     #[serde(skip)]
     pub anchor: crate::matching::Anchor,
+    /// With a custom anchor: the AD attribute whose values the users' `custom_anchor` hold, so a snapshot
+    /// written from this one keeps them.
+    #[serde(skip)]
+    pub anchor_attribute: Option<String>,
 }
 
 /// The `SMTP:` (upper-case prefix) address among proxy addresses, without its prefix.

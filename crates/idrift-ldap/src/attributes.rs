@@ -57,6 +57,11 @@ const BINARY_ANCHORS: [&str; 5] = [
     "msExchArchiveGUID",
 ];
 
+/// Whether `name` is one of the attributes whose values are bytes (a custom anchor of it is base64).
+pub(crate) fn is_binary_anchor(name: &str) -> bool {
+    BINARY_ANCHORS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
 /// The value of a custom source anchor attribute `name` as Entra Connect writes it to
 /// `onPremisesImmutableId`: a string attribute as it is, a binary attribute in base64. An attribute is
 /// binary when it is one of the known binary attributes, or when its value is not UTF-8 text or holds a
@@ -65,7 +70,7 @@ pub(crate) fn anchor_value(name: &str, value: &[u8]) -> Option<String> {
     if value.is_empty() {
         return None;
     }
-    let known_binary = BINARY_ANCHORS.iter().any(|b| b.eq_ignore_ascii_case(name));
+    let known_binary = is_binary_anchor(name);
     match std::str::from_utf8(value) {
         Ok(text) if !known_binary && !text.chars().any(char::is_control) => Some(text.to_owned()),
         _ => {

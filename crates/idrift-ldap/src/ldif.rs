@@ -402,6 +402,22 @@ pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
 /// # Errors
 /// The writer's I/O errors; [`io::ErrorKind::InvalidData`] for a text value holding a NUL byte.
 pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
+    write_users_anchored(w, users, None)
+}
+
+/// [`write_users`], also writing each user's `custom_anchor` as the attribute `anchor` (a custom source
+/// anchor such as `employeeID`), so that reading the file with that anchor gives the same values: a binary
+/// attribute's base64 value as its bytes, any other as the text. An attribute the writer writes anyway
+/// (`mail`, `userPrincipalName`, ...) is not written twice.
+///
+/// # Errors
+/// As for [`write_users`].
+pub fn write_users_anchored<W: Write>(
+    w: W,
+    users: &[OnPremUser],
+    anchor: Option<&str>,
+) -> io::Result<()> {
+    let anchor = anchor.filter(|a| Attr::from_name(a.as_bytes()).is_none());
     let mut w = io::BufWriter::with_capacity(1 << 16, w);
     w.write_all(b"version: 1\n")?;
     for u in users {
@@ -451,6 +467,9 @@ pub fn write_users<W: Write>(w: W, users: &[OnPremUser]) -> io::Result<()> {
         if u.critical_system_object {
             writeln!(w, "{}: TRUE", Attr::CriticalSystemObject.ldap_name())?;
         }
+        if let (Some(name), Some(value)) = (anchor, &u.custom_anchor) {
+            write_anchor(&mut w, name, value)?;
+        }
     }
     w.flush()
 }
@@ -487,6 +506,16 @@ fn write_value<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> 
     w.write_all(b": ")?;
     w.write_all(value)?;
     w.write_all(b"\n")
+}
+
+/// A custom anchor value as the reader kept it: a binary attribute's base64 back to its bytes.
+fn write_anchor<W: Write>(w: &mut W, name: &str, value: &str) -> io::Result<()> {
+    if crate::attributes::is_binary_anchor(name)
+        && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(value)
+    {
+        return write_base64(w, name, &bytes);
+    }
+    write_value(w, name, value.as_bytes())
 }
 
 fn write_base64<W: Write>(w: &mut W, name: &str, value: &[u8]) -> io::Result<()> {

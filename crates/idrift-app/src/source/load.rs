@@ -167,6 +167,10 @@ pub async fn load(
         loaded.snapshot.not_synced_by_default = counts;
     }
     loaded.snapshot.anchor = anchor.anchor;
+    loaded
+        .snapshot
+        .anchor_attribute
+        .clone_from(&anchor.attribute);
     if let Some(attribute) = &anchor.attribute {
         if sides.ad
             && !loaded.snapshot.on_prem.is_empty()

@@ -753,3 +753,47 @@ fn a_custom_anchor_attribute_is_kept_as_entra_connect_encodes_it() {
             .all(|u| u.custom_anchor.is_none())
     );
 }
+
+/// A snapshot taken with a custom source anchor keeps it: written with the anchor's name, the file reads back
+/// to the same `custom_anchor` values, for a string attribute, a binary one and an attribute the writer
+/// writes anyway.
+#[test]
+fn custom_anchor_values_survive_a_write_and_a_read_with_the_anchor() {
+    let mut text_anchor = alice();
+    text_anchor.custom_anchor = Some("E-1042 ü".to_owned());
+    let mut plain = alice();
+    plain.distinguished_name = "CN=Bob,OU=Sync,DC=contoso,DC=test".to_owned();
+    plain.user_principal_name = Some("bob@contoso.test".to_owned());
+    plain.custom_anchor = None;
+    for (anchor, users) in [
+        ("employeeID", vec![text_anchor.clone(), plain.clone()]),
+        ("objectSid", {
+            let mut sid = alice();
+            sid.custom_anchor = Some("AQUAAAAAAAUVAAAA".to_owned());
+            vec![sid]
+        }),
+        ("userPrincipalName", {
+            let mut upn = alice();
+            upn.custom_anchor = upn.user_principal_name.clone();
+            vec![upn]
+        }),
+    ] {
+        let mut out = Vec::new();
+        super::write_users_anchored(&mut out, &users, Some(anchor)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.matches(&format!("\n{anchor}:")).count(),
+            users.iter().filter(|u| u.custom_anchor.is_some()).count(),
+            "{text}"
+        );
+        let mut back = Vec::new();
+        super::read_users_each_slice(text.as_bytes(), Some(anchor), |u| back.push(u)).unwrap();
+        let got: Vec<_> = back.iter().map(|u| u.custom_anchor.clone()).collect();
+        let want: Vec<_> = users.iter().map(|u| u.custom_anchor.clone()).collect();
+        assert_eq!(got, want, "{anchor}: {text}");
+    }
+    // Without the anchor's name, nothing extra is written.
+    let mut out = Vec::new();
+    write_users(&mut out, &[text_anchor]).unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains("employeeID"));
+}
