@@ -595,3 +595,32 @@ fn a_progress_token_in_use_or_too_long_is_refused() {
         "{v}"
     );
 }
+
+/// A refusal of an incomplete export names the PowerShell parameter that allows it, never a CLI flag.
+#[test]
+fn an_incomplete_snapshot_is_refused_naming_connect_drift_allow_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/demo/ad.ldif"),
+        dir.path().join("ad.ldif"),
+    )
+    .unwrap();
+    let users = std::fs::read_to_string(root().join("examples/demo/entra-users.json")).unwrap();
+    let mut page: Value = serde_json::from_str(&users).unwrap();
+    page["@odata.nextLink"] = json!("https://graph.microsoft.com/v1.0/users?$skiptoken=X");
+    std::fs::write(dir.path().join("entra-users.json"), page.to_string()).unwrap();
+    let request = json!({"V": 1, "Op": "Source.Check",
+        "Args": {"Source": {"Kind": "Snapshot", "Path": dir.path()}}});
+    let (status, v) = call(&request);
+    assert_eq!(status, 1, "{v}");
+    let message = v["Err"]["Message"].as_str().unwrap();
+    assert!(
+        message.contains("Connect-Drift -AllowIncomplete"),
+        "{message}"
+    );
+    assert!(!message.contains("--allow"), "{message}");
+    let mut allowed = request.clone();
+    allowed["Args"]["Source"]["AllowIncomplete"] = json!(true);
+    let (status, v) = call(&allowed);
+    assert_eq!(status, 0, "{v}");
+}

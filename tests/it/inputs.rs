@@ -170,7 +170,7 @@ fn a_graph_export_ending_in_a_next_link_is_refused_as_incomplete() {
         "entra-page1.json",
         "incomplete",
         NEXT,
-        "allow an incomplete export",
+        "or give --allow-incomplete to read it as it is",
     ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }
@@ -233,7 +233,7 @@ fn a_source_with_no_user_is_refused_unless_allowed() {
     ] {
         let r = compare(&["--ad", a, "--entra", e]);
         assert_eq!(r.code, ExitCode::from(1), "{}", r.stderr);
-        for needle in [named, side, "no user", "allow an empty source"] {
+        for needle in [named, side, "no user", "or give --allow-empty to read it"] {
             assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
         }
         assert_eq!(r.stdout, "");
@@ -265,6 +265,7 @@ fn a_snapshot_directory_is_checked_the_same_way() {
         "{}",
         r.stderr
     );
+    assert!(r.stderr.contains("--allow-incomplete"), "{}", r.stderr);
     let r = compare(&["--snapshot", &snap, "--allow-incomplete"]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.stderr);
 }

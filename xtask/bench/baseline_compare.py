@@ -3,9 +3,10 @@
 
 Standard library only. Reads a snapshot directory (`ad.ldif`, `entra-users.json`), joins each AD user to
 its Entra ID user by source anchor (mS-DS-ConsistencyGuid, else objectGUID, base64, against
-onPremisesImmutableId), compares the mobile number after reducing both sides to their digits (so
-"+1 425 555 0100" and "+14255550100" are the same number), and writes one CSV row per user whose numbers
-differ. Prints the number of drift rows on standard output.
+onPremisesImmutableId), compares the mobile numbers as `idrift dirsync compare` does (exact text, a blank
+value equal to an absent one), and writes one CSV row per user whose numbers differ, with whether they
+differ only in formatting (the same digits: "+1 425 555 0100" and "+14255550100"). Prints the number of
+drift rows on standard output.
 
 usage: baseline_compare.py SNAPSHOT_DIR OUT.csv
 """
@@ -73,15 +74,20 @@ def main():
     rows = 0
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["DistinguishedName", "OnPremMobile", "CloudMobile"])
+        w.writerow(["DistinguishedName", "OnPremMobile", "CloudMobile", "FormatOnly"])
         for u in cloud:
             match = ad.get(u.get("onPremisesImmutableId") or "")
             if match is None:
                 continue
+            if u.get("onPremisesSyncEnabled") is not True:
+                continue
             dn, mobile = match
+            mobile = mobile if mobile.strip() else ""
             cloud_mobile = u.get("mobilePhone") or ""
-            if digits(mobile) != digits(cloud_mobile):
-                w.writerow([dn, mobile, cloud_mobile])
+            cloud_mobile = cloud_mobile if cloud_mobile.strip() else ""
+            if mobile != cloud_mobile:
+                format_only = bool(mobile and cloud_mobile) and digits(mobile) == digits(cloud_mobile)
+                w.writerow([dn, mobile, cloud_mobile, format_only])
                 rows += 1
     print(rows)
 

@@ -109,14 +109,15 @@ fn supports(bin: &Path, sub: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// `cargo xtask bench [--quick] [--lint | --persist] [--no-ad]`.
+/// `cargo xtask bench [--quick] [--lint | --persist | --python] [--no-ad]`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     let quick = args.iter().any(|a| a == "--quick");
     let lint_only = args.iter().any(|a| a == "--lint");
     let persist_only = args.iter().any(|a| a == "--persist");
+    let python_only = args.iter().any(|a| a == "--python");
     let root = util::root();
     util::step("cargo build --release")?;
-    if lint_only || persist_only {
+    if lint_only || persist_only || python_only {
         util::cargo(
             &root,
             &["build", "--release", "-p", "idrift-cli", "--bins"],
@@ -129,6 +130,11 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<bool> {
     if persist_only {
         let text = persist_bench(&bin, if quick { 20_000 } else { 200_000 })?;
         println!("\n{TABLE_HEAD}{text}");
+        return Ok(true);
+    }
+    if python_only {
+        let (row, note) = python_ratio(&bin, 300_000)?;
+        println!("\n{TABLE_HEAD}{row}\n{note}");
         return Ok(true);
     }
     if lint_only {

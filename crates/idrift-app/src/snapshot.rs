@@ -303,6 +303,18 @@ pub struct Completeness {
     pub allow_incomplete: bool,
     /// `--allow-empty`: read a source with no user, with a warning.
     pub allow_empty: bool,
+    /// How the front end names the two allowances in a refusal; `None` words them plainly.
+    pub names: Option<AllowNames>,
+}
+
+/// The front end's names for [`Completeness::allow_incomplete`] and [`Completeness::allow_empty`]
+/// (`--allow-incomplete`, or the PowerShell parameter), so that a refusal says what to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllowNames {
+    /// Allowing an incomplete export.
+    pub incomplete: &'static str,
+    /// Allowing an empty source.
+    pub empty: &'static str,
 }
 
 impl Completeness {
@@ -325,7 +337,12 @@ impl Completeness {
             if !self.allow_incomplete {
                 return Err(AppError::Parse {
                     path: path.to_path_buf(),
-                    message: format!("{what}, or allow an incomplete export to read it as it is"),
+                    message: match self.names {
+                        Some(n) => format!("{what}, or give {} to read it as it is", n.incomplete),
+                        None => {
+                            format!("{what}, or allow an incomplete export to read it as it is")
+                        }
+                    },
                 });
             }
             warnings.push(format!(
@@ -354,9 +371,15 @@ impl Completeness {
         if !self.allow_empty {
             return Err(AppError::Parse {
                 path: path.to_path_buf(),
-                message: format!(
-                    "{what}; check the export (its filter, its base DN), or allow an empty source to read it"
-                ),
+                message: match self.names {
+                    Some(n) => format!(
+                        "{what}; check the export (its filter, its base DN), or give {} to read it",
+                        n.empty
+                    ),
+                    None => format!(
+                        "{what}; check the export (its filter, its base DN), or allow an empty source to read it"
+                    ),
+                },
             });
         }
         warnings.push(format!(

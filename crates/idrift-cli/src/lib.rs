@@ -332,7 +332,7 @@ where
                 .downcast_ref::<idrift_app::AppError>()
                 .is_some_and(idrift_app::AppError::is_usage)
                 || e.downcast_ref::<UsageError>().is_some();
-            let message = output::escape_lines(&format!("{e:#}"));
+            let message = output::escape_lines(&error_text(&e));
             let _ = writeln!(err, "idrift: {} {message}", term::error_label(color_err));
             ExitCode::from(if usage { 2 } else { 1 })
         }
@@ -357,6 +357,22 @@ fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The error and its causes, `: `-separated, each cause once: an error whose text already holds its cause's
+/// (`PATH: cannot write: REASON`, with REASON also its source) does not repeat it.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 /// Whether the error is standard output having been closed by its reader (`idrift ... | head -1`): the

@@ -279,6 +279,8 @@ impl Names for CliNames {
             // The CLI takes no secret as an argument: the default variable is the other way to give one.
             Setting::ClientSecret => "$AZURE_CLIENT_SECRET",
             Setting::Certificate => "--certificate",
+            Setting::AllowIncomplete => "--allow-incomplete",
+            Setting::AllowEmpty => "--allow-empty",
         }
     }
 
@@ -392,6 +394,7 @@ impl SourceArgs {
             completeness: snapshot::Completeness {
                 allow_incomplete: self.allow_incomplete,
                 allow_empty: self.allow_empty,
+                names: None,
             },
             source_anchor: self.source_anchor.clone().or(p.source_anchor),
         })

@@ -637,3 +637,26 @@ fn redirect_hosts_come_from_the_flag_or_the_profile() {
         ["a.example", "b.example"]
     );
 }
+
+/// An error whose text already holds its cause (every file error: `PATH: cannot write: REASON`) shows the
+/// cause once; before, standard error read `...: cannot write: REASON: REASON` (seen with the lock refusal).
+#[test]
+fn an_error_shows_each_cause_once() {
+    let e = anyhow::Error::new(idrift_app::AppError::Write {
+        path: "/snap/.idrift.lock".into(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "another idrift run holds it",
+        ),
+    });
+    assert_eq!(
+        error_text(&e),
+        "/snap/.idrift.lock: cannot write: another idrift run holds it"
+    );
+    // Context that adds something keeps every part.
+    let e = anyhow::Error::new(std::io::Error::other("disk full")).context("writing report.csv");
+    assert_eq!(error_text(&e), "writing report.csv: disk full");
+    let (code, _, err) = run_fixed(&["dirsync", "compare", "--snapshot", "/nonexistent-h48"], 0);
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(err.matches("not a snapshot directory").count(), 1, "{err}");
+}

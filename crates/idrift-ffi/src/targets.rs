@@ -86,6 +86,8 @@ impl Names for WireNames {
             Setting::ClientSecretEnv => "Source.Cloud.ClientSecretEnv",
             Setting::ClientSecret => "Source.Cloud.ClientSecret",
             Setting::Certificate => "Source.Cloud.CertificatePath",
+            Setting::AllowIncomplete => "Source.AllowIncomplete (Connect-Drift -AllowIncomplete)",
+            Setting::AllowEmpty => "Source.AllowEmpty (Connect-Drift -AllowEmpty)",
         }
     }
 
@@ -222,6 +224,7 @@ fn completeness(allow_incomplete: bool, allow_empty: bool) -> source::Completene
     source::Completeness {
         allow_incomplete,
         allow_empty,
+        names: None,
     }
 }
 

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use idrift_core::model::ExoRecipient;
 
-use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, SourceSpec};
+use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, Setting, SourceSpec};
 use crate::AppError;
 use crate::live::{self, LiveData, LiveSpec};
-use crate::snapshot::{self, Completeness, LoadProfile, Loaded};
+use crate::snapshot::{self, AllowNames, Completeness, LoadProfile, Loaded};
 
 /// Which directories a load needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +100,13 @@ pub async fn load(
     }
 
     let anchor = spec.anchor()?;
+    let completeness = Completeness {
+        names: Some(AllowNames {
+            incomplete: r.name(Setting::AllowIncomplete),
+            empty: r.name(Setting::AllowEmpty),
+        }),
+        ..spec.completeness
+    };
     let mut warnings = Vec::new();
     let mut live = LiveSpec::default();
     if let Some(AdSource::Ldap(s)) = ad {
@@ -130,7 +137,7 @@ pub async fn load(
         },
         exo_users: spec.exo_users.clone(),
         profile,
-        completeness: spec.completeness,
+        completeness,
         anchor: anchor.attribute.clone(),
     };
 
@@ -144,7 +151,7 @@ pub async fn load(
         let (mut loaded, exo_users) = files.map_err(|e| {
             AppError::Invalid(format!("the file reader stopped unexpectedly: {e}"))
         })??;
-        merge_live(&live, data?, spec.completeness, profile, &mut loaded)?;
+        merge_live(&live, data?, completeness, profile, &mut loaded)?;
         (loaded, exo_users)
     };
     if let Some(users) = exo_users {

@@ -31,7 +31,7 @@ use idrift_ldap::SecretString;
 
 use crate::AppError;
 
-pub use crate::snapshot::{Completeness, LoadProfile};
+pub use crate::snapshot::{AllowNames, Completeness, LoadProfile};
 
 /// Where a command's data comes from, and how to reach the live parts.
 #[derive(Debug, Clone, Default)]
@@ -225,6 +225,10 @@ pub enum Setting {
     ClientSecret,
     /// The certificate file.
     Certificate,
+    /// Reading an export that is visibly incomplete.
+    AllowIncomplete,
+    /// Reading a source that holds no user.
+    AllowEmpty,
 }
 
 /// What a load or an open found missing, for the front end to word with its own options.

@@ -21,6 +21,8 @@ impl Names for TestNames {
             Setting::ClientSecretEnv => "SECRETENV",
             Setting::ClientSecret => "SECRET",
             Setting::Certificate => "CERT",
+            Setting::AllowIncomplete => "INCOMPLETE",
+            Setting::AllowEmpty => "EMPTY",
         }
     }
     fn missing(&self, m: Missing) -> String {
