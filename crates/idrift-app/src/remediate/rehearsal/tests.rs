@@ -218,3 +218,20 @@ async fn a_restore_moves_the_object_back_byte_for_byte() {
         .unwrap();
     assert!(!dup.is_soft_deleted);
 }
+
+/// Undoing a rehearsed move (what `undo` of a reprovisioning does) gives the file back byte for byte.
+#[tokio::test]
+async fn a_move_and_its_undo_leave_the_ldif_byte_for_byte() {
+    let (_tmp, dir) = rich_dir();
+    let before = std::fs::read(dir.join(AD_FILE)).unwrap();
+    let (t, _) = RehearsalTarget::open(&dir).unwrap();
+    let moved = t
+        .move_user(ADA, "OU=Moved,DC=contoso,DC=com")
+        .await
+        .unwrap();
+    assert_ne!(std::fs::read(dir.join(AD_FILE)).unwrap(), before);
+    t.move_user(&moved, "OU=Sync,DC=contoso,DC=com")
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(dir.join(AD_FILE)).unwrap(), before);
+}
