@@ -1059,7 +1059,8 @@ fn the_built_library_exports_what_native_ps1_declares() {
     assert_eq!(
         symbols,
         declared,
-        "{} exports differ from the DllImport declarations",
+        "{} exports differ from the DllImport declarations (a library staged before an ABI change: run \
+         `cargo xtask dist` again)",
         lib.display()
     );
 }

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use idrift_core::ports::{Progress, ProgressHook};
 use serde::Serialize;
@@ -27,7 +28,7 @@ pub struct Snapshot {
     pub seq: u64,
     /// The latest read: what is read (`Active Directory`, `GET /users`), pages and items so far.
     pub read: Option<Read>,
-    /// A wait in progress, cleared by the next read or step.
+    /// A wait in progress (for its length; reads of other sources go on meanwhile).
     pub waiting: Option<Waiting>,
     /// The latest write step.
     pub step: Option<Step>,
@@ -69,22 +70,33 @@ pub struct Step {
     pub target: String,
 }
 
-/// One call's record.
+/// One call's record: the snapshot, and when its wait ends.
 #[derive(Debug, Default)]
-struct CallProgress(Mutex<Snapshot>);
+struct CallProgress(Mutex<(Snapshot, Option<Instant>)>);
 
 impl CallProgress {
-    fn update(&self, f: impl FnOnce(&mut Snapshot)) {
-        let mut s = lock(&self.0);
+    fn update(&self, f: impl FnOnce(&mut Snapshot, &mut Option<Instant>)) {
+        let mut guard = lock(&self.0);
+        let (s, until) = &mut *guard;
         s.seq += 1;
-        f(&mut s);
+        f(s, until);
+    }
+
+    /// The snapshot, without a wait that has ended.
+    fn now(&self) -> Snapshot {
+        let mut guard = lock(&self.0);
+        let (s, until) = &mut *guard;
+        if until.is_some_and(|t| Instant::now() >= t) {
+            *until = None;
+            s.waiting = None;
+        }
+        s.clone()
     }
 }
 
 impl Progress for CallProgress {
     fn read(&self, source: &str, pages: usize, items: usize) {
-        self.update(|s| {
-            s.waiting = None;
+        self.update(|s, _| {
             s.read = Some(Read {
                 source: source.to_owned(),
                 pages,
@@ -94,7 +106,8 @@ impl Progress for CallProgress {
     }
 
     fn waiting(&self, what: &str, seconds: u64, cause: &str) {
-        self.update(|s| {
+        self.update(|s, until| {
+            *until = Some(Instant::now() + Duration::from_secs(seconds));
             s.waiting = Some(Waiting {
                 what: what.to_owned(),
                 seconds,
@@ -104,8 +117,7 @@ impl Progress for CallProgress {
     }
 
     fn step(&self, done: usize, total: usize, target: &str) {
-        self.update(|s| {
-            s.waiting = None;
+        self.update(|s, _| {
             s.step = Some(Step {
                 done,
                 total,
@@ -185,8 +197,7 @@ pub(crate) fn register(token: Option<&str>) -> Result<Registration, String> {
 /// The latest state of the running call named `token`, or `None` when no running call has that name.
 pub fn snapshot(token: &str) -> Option<Snapshot> {
     let record = lock(calls()).get(token).cloned()?;
-    let s = lock(&record.0).clone();
-    Some(s)
+    Some(record.now())
 }
 
 #[cfg(test)]
@@ -204,9 +215,17 @@ mod tests {
         assert_eq!(s.seq, 2);
         assert_eq!(s.read.as_ref().unwrap().items, 200);
         assert_eq!(s.waiting.as_ref().unwrap().seconds, 3);
+        // Another source's read during the wait does not end it: the wait lasts its length.
+        hook().get().read("Active Directory", 1, 3);
+        let s = snapshot("t-1").unwrap();
+        assert_eq!(s.waiting.as_ref().unwrap().seconds, 3);
+        assert_eq!(s.read.as_ref().unwrap().source, "Active Directory");
+        hook()
+            .get()
+            .waiting("GET /users", 0, "Graph asked us to wait 0 s");
         hook().get().step(1, 4, "a@contoso.test");
         let s = snapshot("t-1").unwrap();
-        assert!(s.waiting.is_none(), "a step ends the wait");
+        assert!(s.waiting.is_none(), "a wait of 0 s is over");
         assert_eq!(s.step.unwrap().total, 4);
         drop(reg);
         assert!(snapshot("t-1").is_none());
