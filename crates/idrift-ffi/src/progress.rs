@@ -87,8 +87,10 @@ impl CallProgress {
         let mut guard = lock(&self.0);
         let (s, until) = &mut *guard;
         if until.is_some_and(|t| Instant::now() >= t) {
+            // The end of a wait is an event too: a host redraws on a new `Seq`.
             *until = None;
             s.waiting = None;
+            s.seq += 1;
         }
         s.clone()
     }
@@ -226,6 +228,7 @@ mod tests {
         hook().get().step(1, 4, "a@contoso.test");
         let s = snapshot("t-1").unwrap();
         assert!(s.waiting.is_none(), "a wait of 0 s is over");
+        assert_eq!(s.seq, 6, "its end counts as an event");
         assert_eq!(s.step.unwrap().total, 4);
         drop(reg);
         assert!(snapshot("t-1").is_none());
