@@ -270,8 +270,8 @@ fn lint_csv_has_idfix_columns_and_exit_codes_follow_the_result() {
     assert_eq!(run.code, ExitCode::from(3), "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION,CLOUDHOLDER\n\
-         \"CN=A,DC=contoso,DC=com\",A,user,userPrincipalName,Character,a b@contoso.com,ab@contoso.com,EDIT,\n"
+        "DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION\n\
+         \"CN=A,DC=contoso,DC=com\",A,user,userPrincipalName,Character,a b@contoso.com,ab@contoso.com,EDIT\n"
     );
     std::fs::write(
         &path,

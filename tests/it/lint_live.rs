@@ -319,8 +319,8 @@ fn round_trip(
         .lines()
         .map(|l| {
             if l.contains("TopLevelDomain") && l.contains("Carla") {
-                // ACTION is the last of IdFix's columns, before CLOUDHOLDER (empty here).
-                format!("{}REMOVE,\r\n", l.strip_suffix("COMPLETE,").unwrap())
+                // ACTION is the last of IdFix's columns.
+                format!("{}REMOVE\r\n", l.strip_suffix("COMPLETE").unwrap())
             } else {
                 format!("{l}\r\n")
             }

@@ -34,41 +34,88 @@ pub(crate) struct Measured {
 
 /// Runs `cmd` to completion and measures it (wall clock, and peak RSS from `wait4`); the exit codes in `ok`
 /// count as success (lint exits 3 when it finds errors).
-#[expect(
-    unsafe_code,
-    reason = "wait4 is the one way to read a child's peak RSS"
-)]
+///
+/// The command runs under `xtask measure-child`, a small fresh process that spawns it and reads its `wait4`:
+/// Linux counts the address space a child is spawned from into the child's `ru_maxrss`, so measured straight
+/// from the bench, every command after the bench had generated a large input looked at least as large as
+/// the bench itself (the 2026-12-04 run showed 1,173 MiB for the 300k compare and for Python alike).
 fn measure_codes(cmd: &mut Command, ok: &[i32]) -> anyhow::Result<Measured> {
+    let out = bench_dir().join(format!("measure-{}.txt", std::process::id()));
+    let _ = std::fs::remove_file(&out);
     let start = Instant::now();
-    let child = cmd
+    let child = Command::new(std::env::current_exe().context("cannot find the xtask binary")?)
+        .arg("measure-child")
+        .arg(&out)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .context("cannot start the benchmarked command")?;
+    let output = child
+        .wait_with_output()
+        .context("waiting for the benchmarked command")?;
+    let wall = start.elapsed();
+    let text = std::fs::read_to_string(&out).with_context(|| {
+        format!(
+            "measure-child wrote no result: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
+    let _ = std::fs::remove_file(&out);
+    let mut words = text.split_whitespace();
+    let code: i32 = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .context("no exit code")?;
+    let max_rss_kib: i64 = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .context("no peak RSS")?;
+    if !ok.contains(&code) {
+        bail!(
+            "benchmarked command failed (exit {code}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(Measured {
+        wall,
+        max_rss_kib,
+        median: wall,
+    })
+}
+
+/// `xtask measure-child OUT PROGRAM ARGS...`: runs PROGRAM (standard streams inherited) and writes its exit
+/// code (-1 when a signal ended it) and peak RSS in KiB to OUT. See [`measure_codes`] for why.
+#[expect(
+    unsafe_code,
+    reason = "wait4 is the one way to read a child's peak RSS"
+)]
+pub(crate) fn measure_child(args: &[String]) -> anyhow::Result<bool> {
+    let [out, program, rest @ ..] = args else {
+        bail!("usage: xtask measure-child OUT PROGRAM [ARGS...]");
+    };
+    let child = Command::new(program)
+        .args(rest)
+        .spawn()
+        .with_context(|| format!("cannot start {program}"))?;
     let pid = i32::try_from(child.id()).context("pid out of range")?;
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `pid` is our own child, not yet waited for; both pointers are valid for one write.
     let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
     if rc != pid {
         bail!("wait4 failed for pid {pid}");
     }
-    let exited_ok = libc::WIFEXITED(status) && ok.contains(&libc::WEXITSTATUS(status));
-    if !exited_ok {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr {
-            use std::io::Read as _;
-            let _ = e.read_to_string(&mut err);
-        }
-        bail!("benchmarked command failed (status {status}): {err}");
-    }
-    Ok(Measured {
-        wall,
-        max_rss_kib: usage.ru_maxrss,
-        median: wall,
-    })
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    std::fs::write(out, format!("{code} {}\n", usage.ru_maxrss))
+        .with_context(|| format!("cannot write {out}"))?;
+    Ok(true)
 }
 
 /// The best of `runs` measurements (smallest wall time; its RSS), with the median wall time.

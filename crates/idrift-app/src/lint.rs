@@ -236,9 +236,9 @@ pub fn lint_snapshot(dir: &Path, options: LintOptions) -> Result<LintReport, App
 #[cfg(test)]
 mod tests;
 
-/// IdFix's export columns, in its order, then CLOUDHOLDER: the cloud object already holding the value of a
-/// CloudDuplicate row (empty on other rows; `lint apply` reads the first eight by name and ignores it).
-pub const CSV_HEADER: [&str; 9] = [
+/// IdFix's export columns, in its order and no others, so the file is the one an IdFix user knows (the cloud
+/// holder of a CloudDuplicate row is in the JSON and the table; `lint apply` reads columns by name).
+pub const CSV_HEADER: [&str; 8] = [
     "DISTINGUISHEDNAME",
     "COMMONNAME",
     "OBJECTCLASS",
@@ -247,10 +247,9 @@ pub const CSV_HEADER: [&str; 9] = [
     "VALUE",
     "UPDATE",
     "ACTION",
-    "CLOUDHOLDER",
 ];
 
-/// Writes the rows as IdFix's CSV export (`DISTINGUISHEDNAME,...,ACTION`, then `CLOUDHOLDER`).
+/// Writes the rows as IdFix's CSV export (`DISTINGUISHEDNAME,...,ACTION`).
 pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), AppError> {
     let io = |e: csv::Error| AppError::Write {
         path: "(output)".into(),
@@ -269,7 +268,6 @@ pub fn write_csv<W: std::io::Write>(w: W, errors: &[LintError]) -> Result<(), Ap
             e.value.as_str(),
             e.update.as_str(),
             e.action.as_str(),
-            e.held_by.as_deref().unwrap_or(""),
         ]))
         .map_err(io)?;
     }

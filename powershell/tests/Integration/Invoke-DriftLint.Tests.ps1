@@ -38,7 +38,7 @@ Describe 'Invoke-DriftLint and Invoke-DriftLintFix' {
         $errors[0].PSObject.TypeNames[0] | Should -Be 'IdentityDrift.LintError'
         $errors[0].Update | Should -Be 'ann@contoso.com'
         $errors[1].Value | Should -Be 'smtp:b o2@contoso.com'
-        (Get-Content -LiteralPath $csv -First 1) | Should -Be 'DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION,CLOUDHOLDER'
+        (Get-Content -LiteralPath $csv -First 1) | Should -Be 'DISTINGUISHEDNAME,COMMONNAME,OBJECTCLASS,ATTRIBUTE,ERROR,VALUE,UPDATE,ACTION'
         (Get-FormatData -TypeName 'IdentityDrift.LintError') | Should -Not -BeNullOrEmpty
     }
 
