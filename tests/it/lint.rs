@@ -291,3 +291,35 @@ fn lint_csv_has_idfix_columns_and_exit_codes_follow_the_result() {
     assert_eq!(run.code, ExitCode::from(1));
     assert!(run.stderr.contains("missing.ldif"), "{}", run.stderr);
 }
+
+/// `lint` and `lint apply` open Active Directory through the source the front end resolved, so a profile's
+/// `ad` is read as `--ad` is (before, lint looked at `--ad` and `--snapshot` alone).
+#[test]
+fn lint_reads_the_profiles_active_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.ldif");
+    std::fs::write(&path, "dn: CN=A,DC=contoso,DC=com\nobjectClass: user\ncn: A\nuserPrincipalName: a b@contoso.com\n").unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[profiles.onprem]\nad = {:?}\n", path.display().to_string()),
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let by_flag = idrift(&["lint", "--ad", path.to_str().unwrap(), "--format", "csv"]);
+    let by_profile = idrift(&[
+        "lint",
+        "--config",
+        cfg,
+        "--profile",
+        "onprem",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(by_profile.code, ExitCode::from(3), "{}", by_profile.stderr);
+    assert_eq!(by_profile.stdout, by_flag.stdout);
+    // Without any AD source the message names the options.
+    let none = idrift(&["lint", "--format", "csv"]);
+    assert_eq!(none.code, ExitCode::from(2), "{}", none.stderr);
+    assert!(none.stderr.contains("--ad"), "{}", none.stderr);
+}

@@ -5,7 +5,7 @@
 //! PowerShell), plans through `idrift_app::lint::plan_fixes`, and either returns the plan (a dry run) or, with
 //! `Apply`, runs it through the journal with only the objects the host approved (`Only`, DNs).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use idrift_app::journal::{Planned, RunReport, number};
 use idrift_app::lint::{FixAction, FixRow, LintTarget, Refused};
@@ -13,7 +13,7 @@ use idrift_core::lint::{LintMode, LintOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CallError;
-use crate::targets::{absolute, ldap_config};
+use crate::targets::absolute;
 use crate::wire::{SourceSpec, WriteArgs};
 use crate::{runtime, writes};
 
@@ -47,27 +47,6 @@ pub(crate) struct LintArgs {
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
     #[serde(default)]
     encoding: idrift_app::files::CsvEncoding,
-}
-
-/// The AD side of a source, as `Lint` and `Lint.Fix` read or write it.
-enum AdSide<'a> {
-    File(&'a Path),
-    Dc(&'a crate::wire::LdapSpec),
-}
-
-fn ad_side<'a>(op: &'static str, source: &'a SourceSpec) -> Result<AdSide<'a>, CallError> {
-    match source {
-        SourceSpec::Snapshot { path, .. } => Ok(AdSide::File(absolute(op, "Source.Path", path)?)),
-        SourceSpec::Files { ad: Some(p), .. } => Ok(AdSide::File(absolute(op, "Source.Ad", p)?)),
-        SourceSpec::Live { ad: Some(spec), .. } => Ok(AdSide::Dc(spec)),
-        SourceSpec::Live {
-            ad_file: Some(p), ..
-        } => Ok(AdSide::File(absolute(op, "Source.AdFile", p)?)),
-        _ => Err(invalid(
-            op,
-            "lint reads Active Directory: a snapshot, an AD LDIF export, or a domain controller",
-        )),
-    }
 }
 
 pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
@@ -107,19 +86,12 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
     ))??;
     let mut warnings = facts.warnings.clone();
     facts.apply_to(&mut options);
-    let report = match ad_side(OP, &args.source)? {
-        AdSide::File(p) if p.is_dir() => idrift_app::lint::lint_snapshot(p, options)?,
-        AdSide::File(p) => idrift_app::lint::lint_ldif(p, options)?,
-        AdSide::Dc(spec) => {
-            let (cfg, warning) = ldap_config(OP, spec)?;
-            warnings.extend(warning);
-            let url = spec.url.trim();
-            runtime::block_on(async {
-                let dir = idrift_app::live::open_ad(&cfg).await?;
-                idrift_app::lint::lint_live(&dir, url, options).await
-            })??
-        }
-    };
+    let (report, settings_warnings) = runtime::block_on(idrift_app::source::lint_ad(
+        &spec,
+        &crate::targets::resolver(),
+        options,
+    ))??;
+    warnings.extend(settings_warnings);
     if let Some(path) = out {
         idrift_app::lint::write_csv_file(path, &report.errors, args.encoding)?;
     }

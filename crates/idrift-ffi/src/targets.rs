@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::live::{CloudConfig, LdapConfig, SecretString};
+use idrift_app::live::{CloudConfig, SecretString};
 use idrift_app::snapshot::{LoadProfile, Loaded};
 use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
@@ -181,16 +181,6 @@ fn cloud_settings(op: &'static str, spec: Option<&CloudSpec>) -> Result<CloudSet
         timeout: spec.timeout_seconds.map(std::time::Duration::from_secs),
         redirect_hosts: spec.redirect_hosts.clone(),
     })
-}
-
-/// The LDAP configuration of a live domain controller, and its warnings.
-pub(crate) fn ldap_config(
-    op: &'static str,
-    spec: &LdapSpec,
-) -> Result<(LdapConfig, Vec<String>), CallError> {
-    let mut warnings = Vec::new();
-    let cfg = source::ldap_config(&ldap_settings(op, spec)?, &resolver(), &mut warnings)?;
-    Ok((cfg, warnings))
 }
 
 /// The Graph / Exchange Online configuration.

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 pub use credentials::{cloud_config, ldap_config};
 pub use load::{Need, Sides, load};
-pub use open::{open_lint_target, open_remediation_target, open_writers};
+pub use open::{lint_ad, open_lint_target, open_remediation_target, open_writers};
 
 use idrift_core::matching::Anchor;
 use idrift_core::ports::ProgressHook;

@@ -119,3 +119,31 @@ pub async fn open_lint_target(
         }
     }
 }
+
+/// Lints the Active Directory side `spec` names: a snapshot's `ad.ldif`, an LDIF export, or a domain controller
+/// read live. The warnings are the settings' (a plaintext bind, say).
+///
+/// # Errors
+/// [`AppError::Settings`] when the spec names no AD side (the demo, or Entra alone); the readers' errors.
+pub async fn lint_ad(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+    options: idrift_core::lint::LintOptions,
+) -> Result<(idrift_core::lint::LintReport, Vec<String>), AppError> {
+    match (&spec.base, &spec.ad) {
+        (Some(Base::Snapshot(dir)), _) => {
+            Ok((crate::lint::lint_snapshot(dir, options)?, Vec::new()))
+        }
+        (None, Some(AdSource::File(p))) => Ok((crate::lint::lint_ldif(p, options)?, Vec::new())),
+        (None, Some(AdSource::Ldap(s))) => {
+            let mut warnings = Vec::new();
+            let cfg = super::ldap_config(s, r, &mut warnings)?;
+            let dir = crate::live::open_ad(&cfg).await?;
+            let report = crate::lint::lint_live(&dir, s.url.trim(), options).await?;
+            Ok((report, warnings))
+        }
+        (Some(Base::Demo), _) | (None, None) => {
+            Err(AppError::Settings(r.names.missing(Missing::AdSide)))
+        }
+    }
+}

@@ -15,7 +15,7 @@ use crate::cmd::write::{
     OpText, RunSpec, WriteArgs, block_on, confirm, print_machine_with, render_report, system_clock,
 };
 use crate::output::{Format, table};
-use crate::source::{SourceArgs, is_ldap_url};
+use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
 /// IdFix's two rule sets.
@@ -130,21 +130,11 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         ctx.warn(w.clone())?;
     }
     facts.apply_to(&mut options);
-    let report = match (&src.snapshot, src.ad.as_deref()) {
-        (Some(dir), _) => idrift_app::lint::lint_snapshot(dir, options)?,
-        (None, Some(url)) if is_ldap_url(url) => {
-            let cfg = src.conn.ldap_config(url, ctx)?;
-            let dir = idrift_app::live::open_ad(&cfg).await?;
-            idrift_app::lint::lint_live(&dir, url, options).await?
-        }
-        (None, Some(file)) => idrift_app::lint::lint_ldif(Path::new(file), options)?,
-        (None, None) => {
-            return Err(UsageError(
-                "give --ad FILE.ldif, --ad ldaps://DC or --snapshot DIR (--entra FILE|graph adds the cloud checks)".to_owned(),
-            )
-            .into());
-        }
-    };
+    let (report, warnings) =
+        idrift_app::source::lint_ad(&spec, &crate::source::resolver(ctx), options).await?;
+    for w in warnings {
+        ctx.warn(w)?;
+    }
     match args.format {
         Format::Json => {
             ctx.print_json(&idrift_app::lint::report_json(&report))?;
@@ -226,19 +216,13 @@ pub(crate) async fn open_lint_target(
             UsageError("lint apply writes Active Directory only: drop --entra".to_owned()).into(),
         );
     }
-    match (&src.snapshot, src.ad.as_deref()) {
-        (Some(dir), _) => Ok(Box::new(idrift_app::lint::file_target(dir)?)),
-        (None, Some(url)) if is_ldap_url(url) => {
-            let cfg = src.conn.ldap_config(url, ctx)?;
-            Ok(Box::new(idrift_app::lint::live_target(url, &cfg).await?))
-        }
-        (None, Some(file)) => Ok(Box::new(idrift_app::lint::file_target(Path::new(file))?)),
-        (None, None) => Err(UsageError(
-            "name the directory to write: --ad ldaps://DC, --ad FILE.ldif or --snapshot DIR"
-                .to_owned(),
-        )
-        .into()),
+    let spec = src.spec(ctx)?;
+    let (target, warnings) =
+        idrift_app::source::open_lint_target(&spec, &crate::source::resolver(ctx)).await?;
+    for w in warnings {
+        ctx.warn(w)?;
     }
+    Ok(target)
 }
 
 fn render_plan(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
