@@ -318,6 +318,12 @@ pub struct AllowNames {
 }
 
 impl Completeness {
+    /// What to do to read it anyway: give the front end's setting, or in words when it named none.
+    fn allowance(self, name: fn(AllowNames) -> &'static str, words: &str) -> String {
+        self.names
+            .map_or_else(|| words.to_owned(), |n| format!("give {}", name(n)))
+    }
+
     /// Checks an Entra export's last page and its user count.
     ///
     /// # Errors
@@ -337,12 +343,10 @@ impl Completeness {
             if !self.allow_incomplete {
                 return Err(AppError::Parse {
                     path: path.to_path_buf(),
-                    message: match self.names {
-                        Some(n) => format!("{what}, or give {} to read it as it is", n.incomplete),
-                        None => {
-                            format!("{what}, or allow an incomplete export to read it as it is")
-                        }
-                    },
+                    message: format!(
+                        "{what}, or {} to read it as it is",
+                        self.allowance(|n| n.incomplete, "allow an incomplete export")
+                    ),
                 });
             }
             warnings.push(format!(
@@ -371,15 +375,10 @@ impl Completeness {
         if !self.allow_empty {
             return Err(AppError::Parse {
                 path: path.to_path_buf(),
-                message: match self.names {
-                    Some(n) => format!(
-                        "{what}; check the export (its filter, its base DN), or give {} to read it",
-                        n.empty
-                    ),
-                    None => format!(
-                        "{what}; check the export (its filter, its base DN), or allow an empty source to read it"
-                    ),
-                },
+                message: format!(
+                    "{what}; check the export (its filter, its base DN), or {} to read it",
+                    self.allowance(|n| n.empty, "allow an empty source")
+                ),
             });
         }
         warnings.push(format!(
