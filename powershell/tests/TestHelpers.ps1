@@ -31,3 +31,33 @@ function ConvertTo-DriftTestResponse {
         Warnings   = $Warnings
     }
 }
+
+function Start-DriftTestEmulator {
+    # Starts the cloud emulator's server (IDRIFT_CLOUD_EMULATOR, built by cargo xtask pester) with the `serve`
+    # options given, and returns the process and the URLs it announces on its first line.
+    param(
+        [Parameter(Mandatory)]
+        [string] $Arguments
+    )
+    $start = New-Object -TypeName 'System.Diagnostics.ProcessStartInfo'
+    $start.FileName = $env:IDRIFT_CLOUD_EMULATOR
+    $start.Arguments = "serve --port 0 $Arguments"
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    [pscustomobject]@{
+        Process = $process
+        Urls    = $process.StandardOutput.ReadLine() | ConvertFrom-Json
+    }
+}
+
+function Stop-DriftTestEmulator {
+    param(
+        [AllowNull()]
+        [object] $Emulator
+    )
+    if ($null -ne $Emulator -and -not $Emulator.Process.HasExited) {
+        $Emulator.Process.Kill()
+        $Emulator.Process.WaitForExit()
+    }
+}

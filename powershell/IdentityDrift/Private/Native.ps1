@@ -140,6 +140,32 @@ $script:DriftProgressPollMilliseconds = 200
 # The Write-Progress id of a native call's progress (per-item loops use 1 and 2).
 $script:DriftNativeProgressId = 3
 
+function Read-DriftNativeBuffer {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Marshalling the byte buffers needs .NET methods; see docs/adr/0006-add-type-vs-signed-shim.md.')]
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        # A buffer the library filled; the caller releases it with idrift_buf_free.
+        [Parameter(Mandatory)]
+        [object] $Buffer,
+
+        [Parameter(Mandatory)]
+        [string] $Op
+    )
+
+    # The buffer's UTF-8 text, or $null when the library wrote nothing.
+    $length = $Buffer.Len.ToUInt64()
+    if ($Buffer.Ptr -eq [IntPtr]::Zero -or $length -eq 0) {
+        return $null
+    }
+    if ($length -gt [uint64] [int]::MaxValue) {
+        throw "The IdentityDrift native library returned a response of $length bytes to $Op, more than PowerShell can hold in one array."
+    }
+    $out = New-Object -TypeName 'byte[]' -ArgumentList ([int] $length)
+    [System.Runtime.InteropServices.Marshal]::Copy($Buffer.Ptr, $out, 0, $out.Length)
+    [System.Text.Encoding]::UTF8.GetString($out)
+}
+
 function Get-DriftNativeProgress {
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseConstrainedLanguageMode', '', Justification = 'Marshalling the byte buffers needs .NET methods; see docs/adr/0006-add-type-vs-signed-shim.md.')]
     [CmdletBinding()]
@@ -154,11 +180,9 @@ function Get-DriftNativeProgress {
     $text = 'null'
     try {
         $null = [IdentityDrift.Native]::idrift_progress($bytes, [UIntPtr]::new([uint64] $bytes.Length), [ref] $buffer)
-        $length = $buffer.Len.ToUInt64()
-        if ($buffer.Ptr -ne [IntPtr]::Zero -and $length -gt 0 -and $length -le [uint64] [int]::MaxValue) {
-            $out = New-Object -TypeName 'byte[]' -ArgumentList ([int] $length)
-            [System.Runtime.InteropServices.Marshal]::Copy($buffer.Ptr, $out, 0, $out.Length)
-            $text = [System.Text.Encoding]::UTF8.GetString($out)
+        $read = Read-DriftNativeBuffer -Buffer $buffer -Op 'idrift_progress'
+        if ($null -ne $read) {
+            $text = $read
         }
     }
     finally {
@@ -247,16 +271,10 @@ function Invoke-DriftNative {
     $buffer = $call.Buffer
     try {
         $status = $call.Status
-        $length = $buffer.Len.ToUInt64()
-        if ($buffer.Ptr -eq [IntPtr]::Zero -or $length -eq 0) {
+        $text = Read-DriftNativeBuffer -Buffer $buffer -Op $Op
+        if ($null -eq $text) {
             throw "The IdentityDrift native library returned no response to $Op (status $status)."
         }
-        if ($length -gt [uint64] [int]::MaxValue) {
-            throw "The IdentityDrift native library returned a response of $length bytes to $Op, more than PowerShell can hold in one array."
-        }
-        $out = New-Object -TypeName 'byte[]' -ArgumentList ([int] $length)
-        [System.Runtime.InteropServices.Marshal]::Copy($buffer.Ptr, $out, 0, $out.Length)
-        $text = [System.Text.Encoding]::UTF8.GetString($out)
     }
     finally {
         [IdentityDrift.Native]::idrift_buf_free($buffer)

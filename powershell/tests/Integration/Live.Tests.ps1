@@ -18,13 +18,8 @@ BeforeAll {
         if ($LASTEXITCODE -ne 0) { throw "seeding the test OU failed: $seed" }
         $ou = "OU=$ouName,$($env:AD_BASE_DN)"
         $dn = "CN=Seed User 000002,$ou"
-        $start = New-Object -TypeName 'System.Diagnostics.ProcessStartInfo'
-        $start.FileName = $env:IDRIFT_CLOUD_EMULATOR
-        $start.Arguments = 'serve --port 0 --users 20'
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $emulator = [System.Diagnostics.Process]::Start($start)
-        $urls = $emulator.StandardOutput.ReadLine() | ConvertFrom-Json
+        $emulator = Start-DriftTestEmulator -Arguments '--users 20'
+        $urls = $emulator.Urls
         $secret = ConvertTo-SecureString -String 'emulator-secret-Zq8~not-for-production' -AsPlainText -Force
         $password = ConvertTo-SecureString -String $env:AD_BIND_PASSWORD -AsPlainText -Force
         $connect = @{
@@ -42,10 +37,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($null -ne $emulator -and -not $emulator.HasExited) {
-        $emulator.Kill()
-        $emulator.WaitForExit()
-    }
+    Stop-DriftTestEmulator -Emulator $emulator
     Remove-Module -Name IdentityDrift -Force -ErrorAction SilentlyContinue
 }
 
@@ -111,13 +103,8 @@ Describe 'Live AD (Samba DC) and Graph (cloud emulator)' -Skip:$noLive {
 Describe 'Write-Progress while the library reads' -Skip:$noLive {
     BeforeAll {
         # An emulator of its own: 2,500 users (several pages) and a 429 with Retry-After: 2 on the second page.
-        $start = New-Object -TypeName 'System.Diagnostics.ProcessStartInfo'
-        $start.FileName = $env:IDRIFT_CLOUD_EMULATOR
-        $start.Arguments = 'serve --port 0 --users 2500 --throttle skiptoken=2'
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $slow = [System.Diagnostics.Process]::Start($start)
-        $slowUrls = $slow.StandardOutput.ReadLine() | ConvertFrom-Json
+        $slow = Start-DriftTestEmulator -Arguments '--users 2500 --throttle skiptoken=2'
+        $slowUrls = $slow.Urls
         $slowConnect = $connect.Clone()
         $slowConnect['TenantId'] = $slowUrls.tenant_id
         $slowConnect['ClientId'] = $slowUrls.client_id
@@ -127,10 +114,7 @@ Describe 'Write-Progress while the library reads' -Skip:$noLive {
 
     AfterAll {
         $null = Disconnect-Drift -Confirm:$false
-        if ($null -ne $slow -and -not $slow.HasExited) {
-            $slow.Kill()
-            $slow.WaitForExit()
-        }
+        Stop-DriftTestEmulator -Emulator $slow
     }
 
     It 'shows the pages read and the throttling wait of a long Graph read, then completes the bar' {
