@@ -951,29 +951,7 @@ async fn cli_snapshot_take_since_applies_only_what_changed() {
         add_user(&env, &ou, "snapsince-c", None, &[]).await;
         let tmp = tempfile::tempdir().unwrap();
         let (state, out) = (tmp.path().join("ad.state"), tmp.path().join("snap"));
-        let args = |ad: &str| -> Vec<String> {
-            [
-                "snapshot",
-                "take",
-                "--ad",
-                ad,
-                "--ad-base-dn",
-                &ou,
-                "--ad-bind",
-                &env.bind_upn,
-                "--ad-password-env",
-                "AD_BIND_PASSWORD",
-                "--ad-ca-file",
-                &env.ca_file.display().to_string(),
-                "--since",
-                &state.display().to_string(),
-                "--out-dir",
-                &out.display().to_string(),
-            ]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect()
-        };
+        let args = |ad: &str| since_args(&env, &ou, ad, &state, &out, &[]);
 
         let (code, stdout, stderr) = idrift_blocking(args(&env.ldap_url)).await;
         assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
@@ -1036,6 +1014,121 @@ async fn cli_snapshot_take_since_applies_only_what_changed() {
         let (code, _, stderr) = idrift_blocking(args("ad.ldif")).await;
         assert_eq!(code, std::process::ExitCode::from(2), "{stderr}");
         assert!(stderr.contains("--since"), "{stderr}");
+    })
+    .await;
+}
+
+/// The arguments of `idrift snapshot take --since STATE --out-dir OUT` against `ad` for the users under `ou`,
+/// followed by `extra`.
+fn since_args(env: &Env, ou: &str, ad: &str, state: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
+    let (ca, state, out) = (
+        env.ca_file.display().to_string(),
+        state.display().to_string(),
+        out.display().to_string(),
+    );
+    [
+        "snapshot",
+        "take",
+        "--ad",
+        ad,
+        "--ad-base-dn",
+        ou,
+        "--ad-bind",
+        &env.bind_upn,
+        "--ad-password-env",
+        "AD_BIND_PASSWORD",
+        "--ad-ca-file",
+        &ca,
+        "--since",
+        &state,
+        "--out-dir",
+        &out,
+    ]
+    .iter()
+    .chain(extra)
+    .map(|s| (*s).to_owned())
+    .collect()
+}
+
+/// `snapshot take --since` with a custom source anchor: the first run and every later run write each user's
+/// `employeeID` into `ad.ldif`, a changed `employeeID` is a change, and a user the run did not read keeps the
+/// value the file held (the incremental run once wrote the file without it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_snapshot_take_since_keeps_a_custom_source_anchor() {
+    let Some(env) = env() else { return };
+    with_ou(&env, "sinceanchor", |env, ou| async move {
+        let a = add_user(&env, &ou, "sinceanchor-a", Some("+1 555 0710"), &[]).await;
+        let b = add_user(&env, &ou, "sinceanchor-b", None, &[]).await;
+        let mut admin = env.admin().await;
+        for (dn, id) in [(&a, "E-2001"), (&b, "E-2002")] {
+            admin
+                .modify(dn, vec![Mod::Replace("employeeID", HashSet::from([id]))])
+                .await
+                .unwrap()
+                .success()
+                .unwrap();
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (state, out) = (tmp.path().join("ad.state"), tmp.path().join("snap"));
+        let args = since_args(
+            &env,
+            &ou,
+            &env.ldap_url,
+            &state,
+            &out,
+            &["--source-anchor", "employeeID"],
+        );
+        let anchors = || {
+            let text = std::fs::read_to_string(out.join("ad.ldif")).unwrap();
+            let mut ids: Vec<String> = text
+                .lines()
+                .filter(|l| l.starts_with("employeeID: "))
+                .map(str::to_owned)
+                .collect();
+            ids.sort();
+            ids
+        };
+
+        let (code, stdout, stderr) = idrift_blocking(args.clone()).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(stdout.contains("read every AD user (2)"), "{stdout}");
+        assert_eq!(anchors(), ["employeeID: E-2001", "employeeID: E-2002"]);
+
+        // a's mobile and b's employeeID change: both are read again; neither loses its anchor.
+        admin
+            .modify(
+                &a,
+                vec![Mod::Replace("mobile", HashSet::from(["+1 555 0711"]))],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        admin
+            .modify(&b, vec![Mod::Replace("employeeID", HashSet::from(["E-2102"]))])
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let (code, stdout, stderr) = idrift_blocking(args.clone()).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(stdout.contains("0 added, 2 updated, 0 removed"), "{stdout}");
+        assert_eq!(anchors(), ["employeeID: E-2001", "employeeID: E-2102"]);
+
+        // Only a changes: b is not read, and keeps the anchor the file held.
+        admin
+            .modify(
+                &a,
+                vec![Mod::Replace("mobile", HashSet::from(["+1 555 0712"]))],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let (code, stdout, stderr) = idrift_blocking(args).await;
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{stderr}");
+        assert!(stdout.contains("0 added, 1 updated, 0 removed"), "{stdout}");
+        assert_eq!(anchors(), ["employeeID: E-2001", "employeeID: E-2102"]);
     })
     .await;
 }

@@ -27,13 +27,14 @@ use crate::files::{write_atomic, write_err};
 use crate::lock::{self, DIR_LOCK_FILE, LOCK_WAIT};
 use crate::snapshot::{
     AD_FILE, ENTRA_SYNC_FILE, ENTRA_USERS_FILE, EXO_RECIPIENTS_FILE, EXO_USERS_FILE, LoadProfile,
-    Parts, load_ad_file_with, write_dir, write_parts,
+    Parts, read_ad, write_dir, write_parts,
 };
 
 /// What an incremental take reads and where it writes.
 #[derive(Debug, Clone, Copy)]
 pub struct SinceSpec<'a> {
-    /// The domain controller.
+    /// The domain controller. Its custom source anchor ([`LdapConfig::anchor`]) is read with the changes,
+    /// kept in the users the snapshot already holds, and written back as the `ad.ldif` attribute it names.
     pub ad: &'a LdapConfig,
     /// The change state file (created by the first run).
     pub state: &'a Path,
@@ -105,7 +106,14 @@ pub async fn take_since(
         .read_changes(&state)
         .await
         .map_err(ad_err(spec.ad))?;
+    let anchor = spec
+        .ad
+        .anchor
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
     let mut snapshot = others.clone();
+    snapshot.anchor_attribute = anchor.map(str::to_owned);
     let report = if changes.full {
         let ad_users = changes.changed.len();
         snapshot.on_prem = changes.changed;
@@ -116,14 +124,14 @@ pub async fn take_since(
             ..SinceReport::default()
         }
     } else {
-        let (mut users, _) = load_ad_file_with(&ad_path, LoadProfile::Full)?;
+        let (mut users, _) = read_ad(&ad_path, LoadProfile::Full, anchor)?;
         let mut report = apply_changes(&mut users, &changes);
         report.ad_users = users.len();
         snapshot.on_prem = users;
         report
     };
     let digest = if existing {
-        let digest = write_hashed(&ad_path, &snapshot.on_prem)?;
+        let digest = write_hashed(&ad_path, &snapshot.on_prem, anchor)?;
         write_parts(
             spec.dir,
             &snapshot,
@@ -273,8 +281,13 @@ fn hex_digest(hasher: Sha256) -> String {
     out
 }
 
-/// Writes the users to `path` atomically and returns the digest of the bytes written.
-fn write_hashed(path: &Path, users: &[OnPremUser]) -> Result<String, AppError> {
+/// Writes the users to `path` atomically (with the custom source anchor attribute `anchor`, when named) and
+/// returns the digest of the bytes written.
+fn write_hashed(
+    path: &Path,
+    users: &[OnPremUser],
+    anchor: Option<&str>,
+) -> Result<String, AppError> {
     struct Hashing<'a> {
         inner: &'a mut dyn Write,
         hasher: Sha256,
@@ -295,7 +308,7 @@ fn write_hashed(path: &Path, users: &[OnPremUser]) -> Result<String, AppError> {
             inner: w,
             hasher: Sha256::new(),
         };
-        idrift_ldap::ldif::write_users(&mut h, users).map_err(write_err(path))?;
+        idrift_ldap::ldif::write_users_anchored(&mut h, users, anchor).map_err(write_err(path))?;
         digest = hex_digest(h.hasher);
         Ok(())
     })?;

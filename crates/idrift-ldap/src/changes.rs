@@ -28,7 +28,6 @@ use ldap3::controls::RawControl;
 use idrift_core::guid::Guid;
 use idrift_core::model::OnPremUser;
 
-use crate::attributes::READ_ATTRIBUTES;
 use crate::connection::{ber_integer, parse_sequence};
 use crate::directory::{LdapDirectory, is_under};
 use crate::entry::decode;
@@ -368,7 +367,8 @@ impl LdapDirectory {
         mut cookie: Vec<u8>,
         filter: &str,
     ) -> Result<(Vec<u8>, Found), LdapError> {
-        let mut attrs: Vec<&str> = READ_ATTRIBUTES.to_vec();
+        // The custom source anchor counts as an attribute the model reads: a changed employeeID is a change.
+        let mut attrs: Vec<&str> = self.read_attributes();
         attrs.extend(["isDeleted", "lastKnownParent", "name"]);
         let mut found = Found::default();
         loop {
@@ -483,9 +483,9 @@ impl LdapDirectory {
                 &self.naming_context,
                 Scope::Subtree,
                 filter,
-                &READ_ATTRIBUTES,
+                &self.read_attributes(),
                 &mut |tag| {
-                    users.push(decode(tag)?.into_user(None)?);
+                    users.push(decode(tag)?.into_user(self.anchor.as_deref())?);
                     Ok(())
                 },
             )

@@ -127,7 +127,7 @@ impl LdapDirectory {
     }
 
     /// The attributes a read requests: the core model's, and the custom source anchor.
-    fn read_attributes(&self) -> Vec<&str> {
+    pub(crate) fn read_attributes(&self) -> Vec<&str> {
         let mut attrs = READ_ATTRIBUTES.to_vec();
         if let Some(a) = &self.anchor
             && !attrs.iter().any(|r| r.eq_ignore_ascii_case(a))

@@ -128,7 +128,8 @@ fn take_since(args: &TakeArgs, state: &Path, ctx: &mut Ctx<'_>) -> anyhow::Resul
         )
         .into());
     };
-    let cfg = args.source.conn.ldap_config(&url, ctx)?;
+    let mut cfg = args.source.conn.ldap_config(&url, ctx)?;
+    cfg.anchor = args.source.spec(ctx)?.anchor()?.attribute;
     let (mut others, sides) = args.source.load_without_ad(ctx)?;
     others.snapshot.domains = tenant_domains(&args.source, ctx)?;
     let spec = SinceSpec {
