@@ -11,8 +11,7 @@ const UPN: &str = "testduplicate@contoso.com";
 
 fn rows() -> Vec<StepRow> {
     let snap = crate::demo::load().unwrap().snapshot;
-    let planned =
-        crate::plan::plan(&snap, UPN, &Default::default(), &Default::default()).unwrap();
+    let planned = crate::plan::plan(&snap, UPN, &Default::default(), &Default::default()).unwrap();
     let plan = planned.plan.unwrap();
     let spec = crate::remediate::plan_spec(&plan, OptionId::DeleteAndMerge, &snap).unwrap();
     crate::remediate::pending_rows(&spec)
@@ -81,7 +80,13 @@ fn dry_run(option: OptionId) -> Result<super::RemediationRun, crate::AppError> {
     let run = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap()
-        .block_on(apply(&snap, &source, req, &mut gate, crate::journal::Clock::new(|| 0)))?;
+        .block_on(apply(
+            &snap,
+            &source,
+            req,
+            &mut gate,
+            crate::journal::Clock::new(|| 0),
+        ))?;
     assert!(run.1.is_empty());
     Ok(run.0)
 }
