@@ -631,12 +631,7 @@ pub(crate) struct PlanResult<'a> {
 /// dry run listed them. A write runs only when its step is approved with the same target; the run stops
 /// before the first one that is not (`Stop` `Declined`), so a plan that changed between the dry run and the
 /// apply is never run on the strength of an approval given for another object.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ApprovedStep {
-    pub(crate) order: usize,
-    pub(crate) target: String,
-}
+pub(crate) use idrift_app::ops::remediation::Approval as ApprovedStep;
 
 /// `Remediation.Apply`: runs one option of a user's plan step by step (`idrift plan UPN --option ID --apply`,
 /// and `--resume JOURNAL`). Without `Apply` it is a dry run: the steps and where they stand, nothing run.
@@ -669,61 +664,6 @@ pub(crate) struct RemediationApplyArgs {
     pub(crate) manual_done: Vec<usize>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
-}
-
-/// The result of `Remediation.Apply`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct RemediationResult {
-    /// The command recorded in the journal, e.g. `plan --option DeleteAndMerge user@contoso.com`.
-    pub(crate) command: String,
-    pub(crate) user_principal_name: String,
-    pub(crate) option: idrift_core::plan::OptionId,
-    pub(crate) recommended: bool,
-    pub(crate) data_at_risk: String,
-    pub(crate) preconditions: Vec<String>,
-    /// What the steps act on, in words (after an apply).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) acts_on: Option<String>,
-    /// Whether steps were run (false for a dry run).
-    pub(crate) applied: bool,
-    /// Every step in order, as it stands: pending on a dry run of a new run, from the journal on a resume.
-    pub(crate) steps: Vec<StepView>,
-    /// Why the run stopped: `Completed`, `Manual`, `CheckNotMet`, `Conflict`, `Failed` or `Declined`
-    /// (after an apply).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) stop: Option<&'static str>,
-    /// The step the run stopped at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) stopped_at: Option<usize>,
-    /// Writes made by this run.
-    pub(crate) writes: usize,
-    /// The journal written (after an apply), or resumed.
-    pub(crate) journal_path: Option<PathBuf>,
-    /// Sentences for the user: what the stop means and how to continue.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) notes: Vec<String>,
-}
-
-/// A step of a remediation run with its status in words (`Label`: pending, done, already done, passed, not
-/// met, recorded, waiting, done by hand, conflict, failed, in doubt).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct StepView {
-    #[serde(flatten)]
-    pub(crate) row: idrift_app::remediate::StepRow,
-    pub(crate) label: &'static str,
-}
-
-impl StepView {
-    pub(crate) fn all(rows: Vec<idrift_app::remediate::StepRow>) -> Vec<StepView> {
-        rows.into_iter()
-            .map(|row| StepView {
-                label: row.label(),
-                row,
-            })
-            .collect()
-    }
 }
 
 /// `Undo`: restores the values a journaled run found before its writes (`idrift undo JOURNAL`), for dirsync
