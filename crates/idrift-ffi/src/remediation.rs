@@ -12,14 +12,13 @@ use std::path::Path;
 
 use idrift_app::ops::remediation::{self as op, ApplyRequest, ApprovedGate, Source};
 use idrift_app::remediate;
-use idrift_app::undo;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::plan::PlanOptions;
 use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{self, RemediationApplyArgs, UndoArgs, UndoResult};
+use crate::wire::{self, RemediationApplyArgs, UndoArgs};
 use crate::{runtime, writes};
 
 /// `Remediation.Apply`: the request's fields as [`idrift_app::ops::remediation`]'s, its result as the wire's.
@@ -55,17 +54,8 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     // when the first one changed the data the plan is made from.
     let journal = if args.write.apply {
         let command = remediate::command(args.user_principal_name.trim(), args.option);
-        let path = writes::journal_path(OP, &args.write, &command)?;
-        if path.exists() {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: format!(
-                    "the journal {} already exists: name a new one, or continue that run with Resume",
-                    path.display()
-                ),
-            });
-        }
-        Some(path)
+        let hint = "name a new one, or continue that run with Resume";
+        Some(writes::new_journal(OP, &args.write, &command, hint)?)
     } else {
         None
     };
@@ -104,8 +94,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
 }
 
 /// `Undo`: one journal or several of one kind (dirsync, remediation or lint) reversed as one plan with one
-/// journal, through what the journals wrote to, opened from `Source` ([`idrift_app::undo`], as the CLI's
-/// `idrift undo`).
+/// journal, through what the journals wrote to, opened from `Source` ([`idrift_app::ops::undo`]).
 pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Undo";
     let paths = args
@@ -113,55 +102,21 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         .iter()
         .map(|p| absolute(OP, "Journal", p).map(Path::to_path_buf))
         .collect::<Result<Vec<_>, _>>()?;
-    let plan = undo::plan(&paths)?;
-    let mut warnings = plan.warnings.clone();
-    let mut write = wire::WriteResult {
-        command: plan.spec.command.clone(),
-        writes_to: String::new(),
-        applied: false,
-        planned: plan.spec.ops.clone(),
-        report: None,
-        journal_path: None,
-        notes: Vec::new(),
-        not_planned: Vec::new(),
-        preview: None,
-        item_errors: Vec::new(),
+    let spec = targets::spec(OP, &args.source)?;
+    let resolver = targets::resolver();
+    let source = Source {
+        spec: &spec,
+        resolver: &resolver,
     };
-    if !plan.spec.ops.is_empty() {
-        let spec = targets::spec(OP, &args.source)?;
-        let (target, w) =
-            runtime::block_on(undo::open_target(&plan, &spec, &targets::resolver()))??;
-        warnings.extend(w);
-        write.writes_to = target.description();
-        if args.write.apply {
-            let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
-            if path.exists() {
-                return Err(CallError::InvalidArgs {
-                    op: OP,
-                    message: format!(
-                        "the journal {} already exists: name a new one",
-                        path.display()
-                    ),
-                });
-            }
-            let report = runtime::block_on(undo::apply(&plan, &target, &path, writes::clock()))??;
-            if report.writes > 0 {
-                write.notes.extend(plan.after_apply().map(str::to_owned));
-            }
-            write.applied = true;
-            write.journal_path = Some(path);
-            write.report = Some(report);
-        }
-    }
-    let body = UndoResult {
-        kind: plan.kind.name(),
-        undoing: plan.journals.first().cloned().unwrap_or_default(),
-        journals: plan.journals.clone(),
-        undoing_command: plan.undoing_command(),
-        not_undone: plan.not_undone,
-        write,
-    };
-    ok(&body, &warnings)
+    let journal = |command: &str| writes::new_journal(OP, &args.write, command, "name a new one");
+    let (run, warnings) = runtime::block_on(idrift_app::ops::undo::run(
+        &paths,
+        &source,
+        args.write.apply,
+        journal,
+        writes::clock(),
+    ))??;
+    ok(&run, &warnings)
 }
 
 fn ok<T: serde::Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {

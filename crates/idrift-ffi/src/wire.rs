@@ -363,35 +363,7 @@ pub(crate) struct WriteArgs {
 }
 
 /// What a mutating operation did, or would do.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct WriteResult {
-    /// The command recorded in the journal, e.g. `dirsync set`.
-    pub(crate) command: String,
-    /// What the writes go to, in words.
-    pub(crate) writes_to: String,
-    /// Whether the writes were executed (false for a dry run, or when there was nothing to write).
-    pub(crate) applied: bool,
-    /// The planned writes, with the values before and after.
-    pub(crate) planned: Vec<idrift_app::journal::Planned>,
-    /// The outcome of each write, after an apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) report: Option<idrift_app::journal::RunReport>,
-    /// The journal written (after an apply, or the one resumed).
-    pub(crate) journal_path: Option<PathBuf>,
-    /// Sentences for the user: reminders, and notes about the plan.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) notes: Vec<String>,
-    /// Users named but not planned, and why (persist).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) not_planned: Vec<idrift_app::dirsync_ops::NotPlanned>,
-    /// The users whose Entra values enabling BypassDirSyncOverrides overwrites (bypass).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) preview: Option<idrift_app::dirsync_ops::BypassPreview>,
-    /// Users of a pipeline (`Items`, `Identities`) that could not be planned, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) item_errors: Vec<ItemError>,
-}
+pub(crate) use idrift_app::ops::dirsync_writes::WriteRun as WriteResult;
 
 /// Which directory a per-user DirSyncOverrides operation reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -459,16 +431,7 @@ pub(crate) struct DirSyncSetItem {
 }
 
 /// A user of a pipeline that could not be planned; the other users' writes go ahead.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ItemError {
-    /// The identity as the host sent it.
-    pub(crate) identity: String,
-    /// The wire kind, as an `Err` would carry it.
-    pub(crate) kind: &'static str,
-    /// What is wrong, in a sentence.
-    pub(crate) message: String,
-}
+pub(crate) use idrift_app::ops::dirsync_writes::ItemError;
 
 /// `DirSync.Clear`: clears one user's phone values (Clear-ADSyncToolsDirSyncOverridesUser).
 #[derive(Debug, Deserialize)]
@@ -705,24 +668,6 @@ impl UndoArgs {
         }
         Ok(out)
     }
-}
-
-/// The result of `Undo`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct UndoResult {
-    /// `DirSync`, `Remediation` or `Lint`: which kind of journal is undone.
-    pub(crate) kind: &'static str,
-    /// The journal undone (the first, when several are).
-    pub(crate) undoing: PathBuf,
-    /// Every journal undone by this one plan.
-    pub(crate) journals: Vec<PathBuf>,
-    /// The command of the run undone.
-    pub(crate) undoing_command: String,
-    /// Operations of that run that cannot be reversed, and why.
-    pub(crate) not_undone: Vec<idrift_app::journal::NotUndone>,
-    #[serde(flatten)]
-    pub(crate) write: WriteResult,
 }
 
 /// `Profile.Get`: one profile of the CLI's configuration file (`--profile NAME --config PATH`), for

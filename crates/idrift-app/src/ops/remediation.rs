@@ -200,7 +200,7 @@ pub struct Source<'s, 'r> {
 }
 
 impl Source<'_, '_> {
-    async fn open(
+    async fn open_for(
         &self,
         option: OptionId,
         ops: &[Planned],
@@ -266,7 +266,7 @@ pub async fn apply<G: Gate + ?Sized>(
     let Some(path) = req.journal else {
         return Ok((run, Vec::new()));
     };
-    let (target, warnings) = source.open(req.option, &spec.ops).await?;
+    let (target, warnings) = source.open_for(req.option, &spec.ops).await?;
     let report = remediate::apply(&path, &spec, target.as_ref(), clock, gate).await?;
     run.finish(target.as_ref(), report);
     Ok((run, warnings))
@@ -308,7 +308,7 @@ pub async fn resume<G: Gate + ?Sized>(
     if !apply {
         return Ok((run, warnings));
     }
-    let (target, w) = source.open(note.option, &log.planned()).await?;
+    let (target, w) = source.open_for(note.option, &log.planned()).await?;
     warnings.extend(w);
     let report = remediate::resume(&log, target.as_ref(), clock, gate).await?;
     run.finish(target.as_ref(), report);
