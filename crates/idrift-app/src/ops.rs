@@ -3,4 +3,5 @@
 
 pub mod dirsync_writes;
 pub mod remediation;
+pub mod trend;
 pub mod undo;
