@@ -617,6 +617,14 @@ pub struct Parts {
     pub entra: bool,
 }
 
+impl Parts {
+    /// Both sides: `ad.ldif` and `entra-users.json`.
+    pub const BOTH: Parts = Parts {
+        ad: true,
+        entra: true,
+    };
+}
+
 /// Writes a snapshot directory. The files are staged in a sibling directory that is renamed into place only
 /// when every file was written, so an interrupted run leaves no partial snapshot.
 ///
