@@ -5,4 +5,5 @@ pub mod dirsync_writes;
 pub mod plan;
 pub mod remediation;
 pub mod scan;
+pub mod trend;
 pub mod undo;

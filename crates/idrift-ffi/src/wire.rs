@@ -817,16 +817,6 @@ pub(crate) struct ReportArgs {
     pub(crate) default_region: Option<String>,
 }
 
-/// The result of `Report`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ReportResult {
-    /// The file written.
-    pub(crate) path: PathBuf,
-    /// How many findings the report holds.
-    pub(crate) findings: usize,
-}
-
 /// `Scan.Diff`: `idrift diff OLD NEW`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
