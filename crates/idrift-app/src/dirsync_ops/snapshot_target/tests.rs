@@ -2,6 +2,7 @@
 //! it writes, in a real-world-shaped export (comments, folded lines, base64, groups, contacts, attributes
 //! idrift does not model, CRLF), and undo restores every byte.
 
+use crate::journal::test_support::message_of;
 use std::path::{Path, PathBuf};
 
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
@@ -294,7 +295,7 @@ async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     assert_eq!(report.replanned(), 1, "{report:#?}");
     assert_eq!(report.writes, 1);
     assert_eq!(report.ops[0].status, OpStatus::Applied);
-    let msg = report.ops[0].message.as_deref().unwrap();
+    let msg = message_of(&report, 0);
     assert!(
         msg.starts_with("re-planned: the journal recorded it as applied"),
         "{msg}"
