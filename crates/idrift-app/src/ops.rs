@@ -2,6 +2,8 @@
 //! decision, and returns a typed result the front ends render (the FFI serializes it as its wire result).
 
 pub mod dirsync_writes;
+pub mod plan;
 pub mod remediation;
+pub mod scan;
 pub mod trend;
 pub mod undo;

@@ -331,8 +331,8 @@ pub(crate) struct DirSyncCompareArgs {
     /// Write the ADSyncTools CSV (default true).
     #[serde(default = "yes")]
     pub(crate) write_csv: bool,
-    /// Where to write it: an existing directory (the ADSyncTools file name is used inside it) or a file path.
-    /// Absent: the process's current directory.
+    /// Where to write it (absolute): an existing directory (the ADSyncTools file name is used inside it) or a
+    /// file path. Required when `write_csv` is true: the library's current directory is not the host's.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
