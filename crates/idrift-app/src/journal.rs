@@ -810,4 +810,6 @@ pub fn undo_spec(log: &JournalLog) -> (PlanSpec, Vec<NotUndone>) {
 }
 
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;

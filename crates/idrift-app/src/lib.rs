@@ -20,6 +20,7 @@ pub mod lint;
 pub mod live;
 pub mod lock;
 pub mod migration;
+pub mod ops;
 pub mod plan;
 pub mod profile;
 pub mod remediate;

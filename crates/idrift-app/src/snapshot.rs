@@ -82,6 +82,26 @@ impl LoadProfile {
         }
     }
 
+    /// What the LDIF reader keeps of each user for this profile: the attributes [`Self::project_on_prem`]
+    /// drops are not stored in the first place (and `proxyAddresses` only up to the primary address where
+    /// the profile keeps no more), so they cost no memory while the export is read.
+    fn ldif_keep(self) -> idrift_ldap::ldif::Keep {
+        use idrift_ldap::ldif::Keep;
+        match self {
+            LoadProfile::Full => Keep::ALL,
+            LoadProfile::Scan => Keep {
+                when_changed: false,
+                ..Keep::ALL
+            },
+            LoadProfile::Phones => Keep {
+                sam_account_name: false,
+                target_address: false,
+                when_changed: false,
+                all_proxy_addresses: false,
+            },
+        }
+    }
+
     /// Drops from an Entra ID user what this profile does not read.
     pub fn project_cloud(self, u: &mut CloudUser) {
         match self {
@@ -176,13 +196,15 @@ pub(crate) fn read_ad(
     };
     // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
     let capacity = |len: usize| len / 600;
+    // The reader stores only what the profile keeps; the projection then reduces the primary address.
+    let keep = profile.ldif_keep();
     let mut users = Vec::new();
     // UTF-8 (the usual export) is streamed, so the file is never held whole; UTF-16 (`ldifde -u`) and
     // Windows-1252 are decoded once by the shared decoder and parsed where the decoded text lies.
     let mut streamed = None;
     if let Some((reader, len)) = open_utf8_stream(path)? {
         users.reserve(capacity(usize::try_from(len).unwrap_or(0)));
-        match idrift_ldap::ldif::read_users_each_utf8(reader, anchor, |mut u| {
+        match idrift_ldap::ldif::read_users_each_utf8(reader, anchor, keep, |mut u| {
             profile.project_on_prem(&mut u);
             users.push(u);
         }) {
@@ -196,10 +218,15 @@ pub(crate) fn read_ad(
         None => {
             let text = read_decoded(path)?;
             users.reserve(capacity(text.text().len()));
-            idrift_ldap::ldif::read_users_each_slice(text.text().as_bytes(), anchor, |mut u| {
-                profile.project_on_prem(&mut u);
-                users.push(u);
-            })
+            idrift_ldap::ldif::read_users_each_slice(
+                text.text().as_bytes(),
+                anchor,
+                keep,
+                |mut u| {
+                    profile.project_on_prem(&mut u);
+                    users.push(u);
+                },
+            )
             .map_err(|e| parse_err(&e))?
         }
     };
@@ -588,6 +615,14 @@ pub struct Parts {
     pub ad: bool,
     /// Write `entra-users.json`.
     pub entra: bool,
+}
+
+impl Parts {
+    /// Both sides: `ad.ldif` and `entra-users.json`.
+    pub const BOTH: Parts = Parts {
+        ad: true,
+        entra: true,
+    };
 }
 
 /// Writes a snapshot directory. The files are staged in a sibling directory that is renamed into place only

@@ -441,4 +441,6 @@ fn init_tracing() {
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

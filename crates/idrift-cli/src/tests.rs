@@ -3,30 +3,8 @@
 use super::*;
 
 fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let env = |_: &str| None;
-    let mut retained = crate::Retained::default();
-    let ctx = Ctx {
-        out: &mut out,
-        err: &mut err,
-        stdin_is_terminal: false,
-        now_unix,
-        env: &env,
-        term: crate::term::Term::default(),
-        retained: &mut retained,
-        progress: None,
-        csv_bom: false,
-        warnings: Vec::new(),
-    };
-    let mut full = vec!["idrift"];
-    full.extend_from_slice(args);
-    let code = run_with(full, ctx);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    let o = crate::test_support::run(args, false, now_unix);
+    (o.code, o.out, o.err)
 }
 
 #[test]
@@ -596,22 +574,7 @@ fn redirect_hosts_come_from_the_flag_or_the_profile() {
     )
     .unwrap();
     let hosts = |args: &[&str]| {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
         let env = |k: &str| (k == "S").then(|| "secret".to_owned());
-        let mut retained = crate::Retained::default();
-        let mut ctx = Ctx {
-            out: &mut out,
-            err: &mut err,
-            stdin_is_terminal: false,
-            now_unix: 0,
-            env: &env,
-            term: crate::term::Term::default(),
-            retained: &mut retained,
-            progress: None,
-            csv_bom: false,
-            warnings: Vec::new(),
-        };
         let parsed = <Args as clap::Parser>::try_parse_from(
             [
                 "t",
@@ -624,7 +587,10 @@ fn redirect_hosts_come_from_the_flag_or_the_profile() {
             .chain(args),
         )
         .unwrap();
-        parsed.conn.cloud_config(&mut ctx).unwrap().redirect_hosts
+        let (config, _, _) = crate::test_support::with_ctx(&env, false, 0, |mut ctx| {
+            parsed.conn.cloud_config(&mut ctx).unwrap()
+        });
+        config.redirect_hosts
     };
     assert_eq!(hosts(&[]), ["graph.microsoft.us"]);
     assert_eq!(

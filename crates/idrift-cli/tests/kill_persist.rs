@@ -97,15 +97,7 @@ fn run_ok(args: &[&str]) -> String {
 fn kill_resume_undo() -> bool {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snap");
-    write_dir(
-        &dir,
-        &drifted(),
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &drifted(), Parts::BOTH).unwrap();
     // What idrift does not model stays: a comment and a description on every user.
     let ad_path = dir.join(AD_FILE);
     let text = std::fs::read_to_string(&ad_path).unwrap();

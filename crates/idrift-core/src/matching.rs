@@ -308,18 +308,20 @@ fn classifications<'a, I: Ix>(
     })
 }
 
-fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
-    let (n_on, n_cl) = (on_prem.len(), cloud.len());
-    let mut groups = Groups::<I>::new(n_on, n_cl);
-    let state = FastState::new();
-
-    let (anchors, (op_upn, op_dups), (cl_upn, cl_dups)) =
-        classifications::<I>(on_prem, cloud, anchor, &state);
-
+/// Rules 1 and 2a: which anchors pair up one-to-one (each user's partner on the other side, or `I::NONE`),
+/// and the groups of duplicate anchors or ImmutableIds.
+fn anchor_pairs<I: Ix>(
+    on_prem: &[OnPremUser],
+    cloud: &[CloudUser],
+    anchor: Anchor,
+    anchors: &Classes<I>,
+    groups: &mut Groups<I>,
+) -> (Vec<I>, Vec<I>) {
     // Rule 1: anchors and ImmutableIds, and which of them pair up one-to-one. One classification holds both
     // sides (cloud user j is item n_on + j), so each class counts the users of each side with one anchor.
+    let n_on = on_prem.len();
     let mut op_partner = vec![I::NONE; n_on];
-    let mut cl_partner = vec![I::NONE; n_cl];
+    let mut cl_partner = vec![I::NONE; cloud.len()];
     {
         for c in &anchors.counts {
             let j = c.last_second.get().wrapping_sub(n_on);
@@ -370,9 +372,17 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
             }
         }
     }
+    (op_partner, cl_partner)
+}
 
-    drop(anchors);
-
+/// Rule 2b: duplicate UPNs within one side (each side's UPN keys with their classification).
+fn upn_duplicates<'a, I: Ix>(
+    groups: &mut Groups<I>,
+    (op_upn, op_dups): (&'a FoldedKeys<'a>, Classes<I>),
+    (cl_upn, cl_dups): (&'a FoldedKeys<'a>, Classes<I>),
+    op_partner: &[I],
+    cl_partner: &[I],
+) {
     // Rule 2b: duplicate UPNs within one side. The duplicates join a group with their hard-match partners
     // and with the unpaired users of the other side that carry the same UPN (looked up only when there are
     // duplicates, through a map of the duplicated UPNs alone).
@@ -448,8 +458,26 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
             }
         }
     }
-    drop(duplicated);
-    drop(cl_dups);
+}
+
+fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
+    let (n_on, n_cl) = (on_prem.len(), cloud.len());
+    let mut groups = Groups::<I>::new(n_on, n_cl);
+    let state = FastState::new();
+
+    let (anchors, (op_upn, op_dups), (cl_upn, cl_dups)) =
+        classifications::<I>(on_prem, cloud, anchor, &state);
+
+    let (op_partner, cl_partner) = anchor_pairs::<I>(on_prem, cloud, anchor, &anchors, &mut groups);
+    drop(anchors);
+
+    upn_duplicates::<I>(
+        &mut groups,
+        (&op_upn, op_dups),
+        (&cl_upn, cl_dups),
+        &op_partner,
+        &cl_partner,
+    );
 
     // Rule 1 again: the pairs whose users are in no group are the matches.
     let mut matched = Vec::with_capacity(n_on.min(n_cl));

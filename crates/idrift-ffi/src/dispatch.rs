@@ -4,12 +4,14 @@
 
 use std::path::Path;
 
-use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES, PersistRows};
+use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
 use idrift_app::journal::RunOptions;
+use idrift_app::ops::dirsync_writes::Planning;
+use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
-use idrift_core::plan::{PlanOptions, RemediationPlan};
-use idrift_core::scan::{ScanOptions, Severity};
+use idrift_core::plan::PlanOptions;
+use idrift_core::scan::ScanOptions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -19,8 +21,8 @@ use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
-/// The operations this library serves, in the order `Describe` lists them.
-#[cfg(not(feature = "test-ops"))]
+/// The operations this library serves, in the order `Describe` lists them (with feature `test-ops`, the
+/// test-only `Test.Panic` last).
 pub(crate) const OPS: &[&str] = &[
     "Describe",
     "Source.Check",
@@ -42,30 +44,7 @@ pub(crate) const OPS: &[&str] = &[
     "Scan.Diff",
     "Lint",
     "Lint.Fix",
-];
-/// The operations this library serves, in the order `Describe` lists them (with the test-only one).
-#[cfg(feature = "test-ops")]
-pub(crate) const OPS: &[&str] = &[
-    "Describe",
-    "Source.Check",
-    "DirSync.Compare",
-    "DirSync.Get",
-    "DirSync.Set",
-    "DirSync.Clear",
-    "DirSync.Persist",
-    "DirSync.Bypass.Status",
-    "DirSync.Bypass.Preview",
-    "DirSync.Bypass.Set",
-    "Scan",
-    "Plan",
-    "Migration.Verify",
-    "Remediation.Apply",
-    "Undo",
-    "Profile.Get",
-    "Report",
-    "Scan.Diff",
-    "Lint",
-    "Lint.Fix",
+    #[cfg(feature = "test-ops")]
     "Test.Panic",
 ];
 
@@ -243,8 +222,8 @@ fn run_single(
         ));
         return ok(&out, &t.warnings);
     };
-    let reminder = (planned.op == OP_AD_PHONES).then_some(batch::AD_REMINDER);
     let spec = dirsync_ops::single_spec(command, planned);
+    let reminder = idrift_app::ops::dirsync_writes::reminder(&spec.ops);
     let out = writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)?;
     ok(&out, &t.warnings)
 }
@@ -280,11 +259,11 @@ fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
         let planned = batch::plan_set(OP, &t, &item)?;
         return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
     }
-    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    let mut planning = Planning::new(writes::result(COMMAND, &t));
     for item in &args.items {
-        planning.add(&item.identity, batch::plan_set(OP, &t, item))?;
+        batch::add(&mut planning, &item.identity, batch::plan_set(OP, &t, item))?;
     }
-    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
     ok(&out, &t.warnings)
 }
 
@@ -309,11 +288,15 @@ fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
         let planned = batch::plan_clear(&t, &args.identity, what)?;
         return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
     }
-    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    let mut planning = Planning::new(writes::result(COMMAND, &t));
     for identity in &args.identities {
-        planning.add(identity, batch::plan_clear(&t, identity, what))?;
+        batch::add(
+            &mut planning,
+            identity,
+            batch::plan_clear(&t, identity, what),
+        )?;
     }
-    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
     ok(&out, &t.warnings)
 }
 
@@ -480,13 +463,11 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
         routing_domain: args.routing_domain,
         sync_scope: args.sync_scope,
     };
-    let mut report = idrift_app::scan::scan(&loaded.snapshot, &opts);
-    if !args.kinds.is_empty() || args.min_severity.is_some() {
-        let min = args.min_severity.unwrap_or(Severity::Info);
-        report.retain(|f| {
-            (args.kinds.is_empty() || args.kinds.contains(&f.kind)) && f.severity >= min
-        });
-    }
+    let filter = ScanFilter {
+        kinds: args.kinds,
+        min_severity: args.min_severity,
+    };
+    let report = idrift_app::ops::scan::scan(&loaded.snapshot, &opts, &filter);
     if let Some(path) = csv {
         idrift_app::scan::write_csv_file(path, &report.findings, args.encoding)?;
     }
@@ -514,36 +495,16 @@ fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
         out_of_scope_ou: args.out_of_scope_ou,
         remote_host_name: args.remote_host,
     };
-    let planned = idrift_app::plan::plan(
+    let planned = idrift_app::ops::plan::plan(
         &loaded.snapshot,
         &args.user_principal_name,
         &scan_opts,
         &plan_opts,
+        args.option,
     )?;
-    let mut plan = planned.plan.unwrap_or_else(|| RemediationPlan {
-        user_principal_name: args.user_principal_name.trim().to_owned(),
-        findings: Vec::new(),
-        options: Vec::new(),
-    });
-    if let Some(id) = args.option {
-        if plan.option(id).is_none() {
-            let offered: Vec<&str> = plan.options.iter().map(|o| o.id.as_str()).collect();
-            return Err(idrift_app::AppError::Invalid(format!(
-                "{id} is not an option for {}: {}",
-                plan.user_principal_name,
-                if offered.is_empty() {
-                    "the user has no Exchange remediation option".to_owned()
-                } else {
-                    format!("the options are {}", offered.join(", "))
-                }
-            ))
-            .into());
-        }
-        plan.options.retain(|o| o.id == id);
-    }
     let body = wire::PlanResult {
-        plan: &plan,
-        notes: &planned.report.notes,
+        plan: &planned.plan,
+        notes: &planned.notes,
     };
     ok(&body, &loaded.warnings)
 }

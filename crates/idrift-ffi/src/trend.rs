@@ -3,17 +3,15 @@
 
 use std::path::PathBuf;
 
-use idrift_app::report::{Extras, Header, build, demo_extras, write_html};
+use idrift_app::ops::trend::{self as op, ReportRequest};
+use idrift_app::report::{Extras, Header};
 use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{ReportArgs, ReportResult, ScanDiffArgs, SourceSpec};
+use crate::wire::{ReportArgs, ScanDiffArgs, SourceSpec};
 use crate::{host, wire};
-
-/// The file name a report gets inside a directory, as the CLI's default `--out`.
-const REPORT_FILE: &str = "idrift-report.html";
 
 fn scan_options(
     routing_domain: Option<String>,
@@ -58,12 +56,7 @@ fn absolute_all(
 /// `idrift report`.
 pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Report";
-    let out = absolute(OP, "OutPath", &args.out_path)?;
-    let out = if out.is_dir() {
-        out.join(REPORT_FILE)
-    } else {
-        out.to_path_buf()
-    };
+    let out = op::report_path(absolute(OP, "OutPath", &args.out_path)?);
     let extras = Extras {
         migration: absolute_all(OP, "Migration", &args.migration)?,
         journals: absolute_all(OP, "Journals", &args.journals)?,
@@ -80,15 +73,13 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
         source: describe(&args.source),
         generated: idrift_app::timefmt::iso8601(host::now_unix()),
     };
-    let mut report = build(&loaded.snapshot, &opts, &extras, header)?;
-    if matches!(args.source, SourceSpec::Demo) {
-        demo_extras(&mut report)?;
-    }
-    write_html(&out, &report)?;
-    let body = ReportResult {
-        path: out,
-        findings: report.scan.summary.total,
+    let req = ReportRequest {
+        scan: &opts,
+        extras: &extras,
+        header,
+        demo: matches!(args.source, SourceSpec::Demo),
     };
+    let body = op::report(&loaded.snapshot, req, &out)?;
     wire::encode_ok(&body, &loaded.warnings)
         .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
@@ -99,9 +90,7 @@ pub(crate) fn diff(args: ScanDiffArgs) -> Result<Vec<u8>, CallError> {
     let old = absolute(OP, "Old", &args.old)?;
     let new = absolute(OP, "New", &args.new)?;
     let opts = scan_options(args.routing_domain, args.sync_scope, args.default_region);
-    let old = idrift_app::diff::load_scan(old, &opts)?;
-    let new = idrift_app::diff::load_scan(new, &opts)?;
-    let d = idrift_app::diff::diff(&old.findings, &new.findings);
+    let d = op::scan_diff(old, new, &opts)?;
     wire::encode_ok(&d, &[])
         .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }

@@ -331,8 +331,8 @@ pub(crate) struct DirSyncCompareArgs {
     /// Write the ADSyncTools CSV (default true).
     #[serde(default = "yes")]
     pub(crate) write_csv: bool,
-    /// Where to write it: an existing directory (the ADSyncTools file name is used inside it) or a file path.
-    /// Absent: the process's current directory.
+    /// Where to write it (absolute): an existing directory (the ADSyncTools file name is used inside it) or a
+    /// file path. Required when `write_csv` is true: the library's current directory is not the host's.
     #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
@@ -363,35 +363,7 @@ pub(crate) struct WriteArgs {
 }
 
 /// What a mutating operation did, or would do.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct WriteResult {
-    /// The command recorded in the journal, e.g. `dirsync set`.
-    pub(crate) command: String,
-    /// What the writes go to, in words.
-    pub(crate) writes_to: String,
-    /// Whether the writes were executed (false for a dry run, or when there was nothing to write).
-    pub(crate) applied: bool,
-    /// The planned writes, with the values before and after.
-    pub(crate) planned: Vec<idrift_app::journal::Planned>,
-    /// The outcome of each write, after an apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) report: Option<idrift_app::journal::RunReport>,
-    /// The journal written (after an apply, or the one resumed).
-    pub(crate) journal_path: Option<PathBuf>,
-    /// Sentences for the user: reminders, and notes about the plan.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) notes: Vec<String>,
-    /// Users named but not planned, and why (persist).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) not_planned: Vec<idrift_app::dirsync_ops::NotPlanned>,
-    /// The users whose Entra values enabling BypassDirSyncOverrides overwrites (bypass).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) preview: Option<idrift_app::dirsync_ops::BypassPreview>,
-    /// Users of a pipeline (`Items`, `Identities`) that could not be planned, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) item_errors: Vec<ItemError>,
-}
+pub(crate) use idrift_app::ops::dirsync_writes::WriteRun as WriteResult;
 
 /// Which directory a per-user DirSyncOverrides operation reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -456,18 +428,6 @@ pub(crate) struct DirSyncSetItem {
     /// New Entra `mobilePhone` of a cloud-only user.
     #[serde(default)]
     pub(crate) mobile_in_entra: Option<String>,
-}
-
-/// A user of a pipeline that could not be planned; the other users' writes go ahead.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ItemError {
-    /// The identity as the host sent it.
-    pub(crate) identity: String,
-    /// The wire kind, as an `Err` would carry it.
-    pub(crate) kind: &'static str,
-    /// What is wrong, in a sentence.
-    pub(crate) message: String,
 }
 
 /// `DirSync.Clear`: clears one user's phone values (Clear-ADSyncToolsDirSyncOverridesUser).
@@ -631,12 +591,7 @@ pub(crate) struct PlanResult<'a> {
 /// dry run listed them. A write runs only when its step is approved with the same target; the run stops
 /// before the first one that is not (`Stop` `Declined`), so a plan that changed between the dry run and the
 /// apply is never run on the strength of an approval given for another object.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ApprovedStep {
-    pub(crate) order: usize,
-    pub(crate) target: String,
-}
+pub(crate) use idrift_app::ops::remediation::Approval as ApprovedStep;
 
 /// `Remediation.Apply`: runs one option of a user's plan step by step (`idrift plan UPN --option ID --apply`,
 /// and `--resume JOURNAL`). Without `Apply` it is a dry run: the steps and where they stand, nothing run.
@@ -669,61 +624,6 @@ pub(crate) struct RemediationApplyArgs {
     pub(crate) manual_done: Vec<usize>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
-}
-
-/// The result of `Remediation.Apply`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct RemediationResult {
-    /// The command recorded in the journal, e.g. `plan --option DeleteAndMerge user@contoso.com`.
-    pub(crate) command: String,
-    pub(crate) user_principal_name: String,
-    pub(crate) option: idrift_core::plan::OptionId,
-    pub(crate) recommended: bool,
-    pub(crate) data_at_risk: String,
-    pub(crate) preconditions: Vec<String>,
-    /// What the steps act on, in words (after an apply).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) acts_on: Option<String>,
-    /// Whether steps were run (false for a dry run).
-    pub(crate) applied: bool,
-    /// Every step in order, as it stands: pending on a dry run of a new run, from the journal on a resume.
-    pub(crate) steps: Vec<StepView>,
-    /// Why the run stopped: `Completed`, `Manual`, `CheckNotMet`, `Conflict`, `Failed` or `Declined`
-    /// (after an apply).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) stop: Option<&'static str>,
-    /// The step the run stopped at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) stopped_at: Option<usize>,
-    /// Writes made by this run.
-    pub(crate) writes: usize,
-    /// The journal written (after an apply), or resumed.
-    pub(crate) journal_path: Option<PathBuf>,
-    /// Sentences for the user: what the stop means and how to continue.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) notes: Vec<String>,
-}
-
-/// A step of a remediation run with its status in words (`Label`: pending, done, already done, passed, not
-/// met, recorded, waiting, done by hand, conflict, failed, in doubt).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct StepView {
-    #[serde(flatten)]
-    pub(crate) row: idrift_app::remediate::StepRow,
-    pub(crate) label: &'static str,
-}
-
-impl StepView {
-    pub(crate) fn all(rows: Vec<idrift_app::remediate::StepRow>) -> Vec<StepView> {
-        rows.into_iter()
-            .map(|row| StepView {
-                label: row.label(),
-                row,
-            })
-            .collect()
-    }
 }
 
 /// `Undo`: restores the values a journaled run found before its writes (`idrift undo JOURNAL`), for dirsync
@@ -765,24 +665,6 @@ impl UndoArgs {
         }
         Ok(out)
     }
-}
-
-/// The result of `Undo`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct UndoResult {
-    /// `DirSync`, `Remediation` or `Lint`: which kind of journal is undone.
-    pub(crate) kind: &'static str,
-    /// The journal undone (the first, when several are).
-    pub(crate) undoing: PathBuf,
-    /// Every journal undone by this one plan.
-    pub(crate) journals: Vec<PathBuf>,
-    /// The command of the run undone.
-    pub(crate) undoing_command: String,
-    /// Operations of that run that cannot be reversed, and why.
-    pub(crate) not_undone: Vec<idrift_app::journal::NotUndone>,
-    #[serde(flatten)]
-    pub(crate) write: WriteResult,
 }
 
 /// `Profile.Get`: one profile of the CLI's configuration file (`--profile NAME --config PATH`), for
@@ -930,16 +812,6 @@ pub(crate) struct ReportArgs {
     pub(crate) sync_scope: Vec<String>,
     #[serde(default)]
     pub(crate) default_region: Option<String>,
-}
-
-/// The result of `Report`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct ReportResult {
-    /// The file written.
-    pub(crate) path: PathBuf,
-    /// How many findings the report holds.
-    pub(crate) findings: usize,
 }
 
 /// `Scan.Diff`: `idrift diff OLD NEW`.

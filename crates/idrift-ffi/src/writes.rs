@@ -1,11 +1,12 @@
-//! Writers: the dry-run-or-apply tail every mutating operation shares, as the CLI's `run_plan` does it
-//! (`idrift-cli/src/cmd/dirsync.rs`). A request without `Apply` returns the planned writes and writes
+//! Writers: the wire's side of the dry-run-or-apply tail every mutating operation shares
+//! ([`idrift_app::ops::dirsync_writes`]). A request without `Apply` returns the planned writes and writes
 //! nothing; with `Apply` (the host has asked for confirmation, e.g. PowerShell's ShouldProcess) the plan is
-//! journaled and executed through `idrift_app::journal`, and the per-operation outcome comes back.
+//! journaled and executed, and the per-operation outcome comes back.
 
 use std::path::{Path, PathBuf};
 
-use idrift_app::journal::{self, Clock, PlanSpec, RunOptions, Stepped};
+use idrift_app::journal::{Clock, PlanSpec, RunOptions};
+use idrift_app::ops::dirsync_writes::{self as op, Apply};
 
 use crate::error::CallError;
 use crate::targets::{Targets, absolute};
@@ -34,46 +35,32 @@ pub(crate) fn journal_path(
         });
     };
     let given = absolute(op, "JournalPath", given)?;
-    Ok(if given.is_dir() {
-        free_name(
-            given,
-            &journal::default_file_name(command, host::now_unix()),
-        )
-    } else {
-        given.to_path_buf()
-    })
+    Ok(op::journal_file(given, command, host::now_unix()))
 }
 
-/// `dir/name`, or when that exists (another run in the same second) the first free `…-N.journal.jsonl`.
-pub(crate) fn free_name(dir: &Path, name: &str) -> PathBuf {
-    let first = dir.join(name);
-    if !first.exists() {
-        return first;
+/// [`journal_path`], which must not exist yet; `hint` says what to do instead.
+///
+/// # Errors
+/// As [`journal_path`]; [`CallError::InvalidArgs`] when the journal exists.
+pub(crate) fn new_journal(
+    op: &'static str,
+    write: &WriteArgs,
+    command: &str,
+    hint: &str,
+) -> Result<PathBuf, CallError> {
+    let path = journal_path(op, write, command)?;
+    if path.exists() {
+        return Err(CallError::InvalidArgs {
+            op,
+            message: format!("the journal {} already exists: {hint}", path.display()),
+        });
     }
-    let stem = name.strip_suffix(".journal.jsonl").unwrap_or(name);
-    for n in 2_u32..10_000 {
-        let next = dir.join(format!("{stem}-{n}.journal.jsonl"));
-        if !next.exists() {
-            return next;
-        }
-    }
-    first
+    Ok(path)
 }
 
 /// An empty result for `command`, to be filled by the caller.
 pub(crate) fn result(command: &str, targets: &Targets) -> WriteResult {
-    WriteResult {
-        command: command.to_owned(),
-        writes_to: targets.description.clone(),
-        applied: false,
-        planned: Vec::new(),
-        report: None,
-        journal_path: None,
-        notes: Vec::new(),
-        not_planned: Vec::new(),
-        preview: None,
-        item_errors: Vec::new(),
-    }
+    WriteResult::new(command, &targets.description)
 }
 
 /// Runs `spec`: a dry run (the plan only) unless `write.apply`, else journaled execution.
@@ -87,25 +74,17 @@ pub(crate) fn run(
     write: &WriteArgs,
     opts: RunOptions,
     after_apply: Option<&str>,
-    mut out: WriteResult,
+    out: WriteResult,
 ) -> Result<WriteResult, CallError> {
-    out.planned = spec.ops.clone();
-    if spec.ops.is_empty() || !write.apply {
-        return Ok(out);
-    }
-    let path = journal_path(op, write, &spec.command)?;
     let hook = crate::progress::hook();
-    let exec = Stepped::new(targets.executor(), &hook, spec.ops.len());
-    let report = runtime::block_on(journal::apply(&path, spec, &exec, clock(), opts))??;
-    if report.writes > 0
-        && let Some(reminder) = after_apply
-    {
-        out.notes.push(reminder.to_owned());
-    }
-    out.applied = true;
-    out.journal_path = Some(path);
-    out.report = Some(report);
-    Ok(out)
+    let how = Apply {
+        apply: write.apply,
+        opts,
+        progress: &hook,
+        clock: clock(),
+    };
+    let journal = |command: &str| journal_path(op, write, command);
+    runtime::block_on(op::run(targets, spec, how, journal, after_apply, out))?
 }
 
 /// Continues a journal: the remaining operations (dry run), or their execution with `write.apply`.
@@ -118,7 +97,7 @@ pub(crate) fn resume(
     journal_file: &Path,
     write: &WriteArgs,
     opts: RunOptions,
-    mut out: WriteResult,
+    out: WriteResult,
 ) -> Result<WriteResult, CallError> {
     if write.journal_path.is_some() {
         return Err(CallError::InvalidArgs {
@@ -126,20 +105,18 @@ pub(crate) fn resume(
             message: "Resume continues its own journal; leave out JournalPath".to_owned(),
         });
     }
-    let log = journal::read(absolute(op, "Resume", journal_file)?)?;
-    out.notes.extend(log.warnings.iter().cloned());
-    journal::check_resumable(&log)?;
-    let remaining = log.remaining();
-    out.command = remaining.command;
-    out.journal_path = Some(log.path.clone());
-    out.planned = remaining.ops;
-    if out.planned.is_empty() || !write.apply {
-        return Ok(out);
-    }
+    let journal_file = absolute(op, "Resume", journal_file)?;
     let hook = crate::progress::hook();
-    let exec = Stepped::new(targets.executor(), &hook, out.planned.len());
-    let report = runtime::block_on(journal::resume(&log, &exec, clock(), opts))??;
-    out.applied = true;
-    out.report = Some(report);
-    Ok(out)
+    let how = Apply {
+        apply: write.apply,
+        opts,
+        progress: &hook,
+        clock: clock(),
+    };
+    Ok(runtime::block_on(op::resume(
+        targets,
+        journal_file,
+        how,
+        out,
+    ))??)
 }

@@ -200,8 +200,22 @@ pub(crate) fn apply(
     Ok(applied)
 }
 
+/// Checks a text value of `attr` as [`apply`] does, without storing it (for an attribute a read drops).
+///
+/// # Errors
+/// As for [`apply`]: text that is not UTF-8.
+pub(crate) fn check_text(attr: Attr, value: &[u8]) -> Result<(), String> {
+    std::str::from_utf8(value)
+        .map(|_| ())
+        .map_err(|_| not_utf8(attr))
+}
+
+fn not_utf8(attr: Attr) -> String {
+    format!("{} must be UTF-8 text", attr.ldap_name())
+}
+
 fn text(attr: Attr, value: Cow<'_, [u8]>) -> Result<String, String> {
-    let not_utf8 = || format!("{} must be UTF-8 text", attr.ldap_name());
+    let not_utf8 = || not_utf8(attr);
     match value {
         Cow::Borrowed(b) => std::str::from_utf8(b)
             .map(str::to_owned)

@@ -29,7 +29,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use idrift_core::model::OnPremUser;
 
-use crate::attributes::{Applied, Attr, apply};
+use crate::attributes::{Applied, Attr, apply, check_text};
 
 pub mod blocks;
 
@@ -74,6 +74,52 @@ impl fmt::Display for LdifError {
 
 impl std::error::Error for LdifError {}
 
+/// Which attributes of each user a read keeps ([`Keep::ALL`] by default). A dropped value is still checked
+/// as a kept one is (text must be UTF-8 without NUL bytes, a second value of a single-valued attribute is
+/// warned about, `sAMAccountName` still makes a record without `objectClass` a user), so a read gives the
+/// same errors and warnings whatever it keeps; it only allocates less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Keep {
+    /// Keep `sAMAccountName`.
+    pub sam_account_name: bool,
+    /// Keep `targetAddress`.
+    pub target_address: bool,
+    /// Keep `whenChanged`.
+    pub when_changed: bool,
+    /// Keep every `proxyAddresses` value; when false, only the first `SMTP:` value (the primary address) is
+    /// kept.
+    pub all_proxy_addresses: bool,
+}
+
+impl Keep {
+    /// Every attribute of [`OnPremUser`].
+    pub const ALL: Keep = Keep {
+        sam_account_name: true,
+        target_address: true,
+        when_changed: true,
+        all_proxy_addresses: true,
+    };
+
+    /// The bit in [`Record::dropped`] of `attr` when this read drops it.
+    fn dropped_bit(self, attr: Attr) -> Option<u8> {
+        match attr {
+            Attr::SamAccountName if !self.sam_account_name => Some(DROPPED_SAM),
+            Attr::TargetAddress if !self.target_address => Some(2),
+            Attr::WhenChanged if !self.when_changed => Some(4),
+            _ => None,
+        }
+    }
+}
+
+/// The bit of a dropped `sAMAccountName` in [`Record::dropped`].
+const DROPPED_SAM: u8 = 1;
+
+impl Default for Keep {
+    fn default() -> Keep {
+        Keep::ALL
+    }
+}
+
 /// Reads the users of an LDIF export, streaming.
 ///
 /// Memory grows with the users kept, not with the size of the input.
@@ -105,7 +151,7 @@ pub fn read_users_each<R: Read>(
     reader: R,
     each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
-    read_blocks(reader, false, None, each).map_err(ReadError::into_ldif)
+    read_blocks(reader, false, None, Keep::ALL, each).map_err(ReadError::into_ldif)
 }
 
 /// Why [`read_users_each_utf8`] stopped.
@@ -148,29 +194,33 @@ impl std::error::Error for ReadError {}
 /// discard what it collected then.
 ///
 /// `anchor` names a custom source anchor attribute (such as `employeeID`): its first value is kept in each
-/// user's `custom_anchor`, as Entra Connect encodes it ([`crate::attributes::anchor_value`]).
+/// user's `custom_anchor`, as Entra Connect encodes it ([`crate::attributes::anchor_value`]). `keep` says
+/// which attributes each user keeps.
 ///
 /// # Errors
 /// [`ReadError::NotUtf8`], or [`ReadError::Ldif`] as for [`read_users`].
 pub fn read_users_each_utf8<R: Read>(
     reader: R,
     anchor: Option<&str>,
+    keep: Keep,
     each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, ReadError> {
-    read_blocks(reader, true, anchor, each)
+    read_blocks(reader, true, anchor, keep, each)
 }
 
 /// [`read_users_each`] on input held in memory (decoded text, say): the bytes are cut into parts where
-/// they are, without the copy into blocks a [`Read`] needs. `anchor` is as for [`read_users_each_utf8`].
+/// they are, without the copy into blocks a [`Read`] needs. `anchor` and `keep` are as for
+/// [`read_users_each_utf8`].
 ///
 /// # Errors
 /// As for [`read_users`].
 pub fn read_users_each_slice(
     bytes: &[u8],
     anchor: Option<&str>,
+    keep: Keep,
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, LdifError> {
-    let mut state = ReadState::new(anchor);
+    let mut state = ReadState::new(anchor, keep);
     let parts = blocks::split(bytes, PART, true);
     // A block's worth of parts at a time: the parsed records wait for their turn only that long.
     for (i, group) in parts.chunks(blocks::BLOCK / PART).enumerate() {
@@ -185,10 +235,11 @@ fn read_blocks<R: Read>(
     reader: R,
     check_utf8: bool,
     anchor: Option<&str>,
+    keep: Keep,
     mut each: impl FnMut(OnPremUser),
 ) -> Result<Vec<LdifWarning>, ReadError> {
     let mut blocks = blocks::Blocks::new(reader);
-    let mut state = ReadState::new(anchor);
+    let mut state = ReadState::new(anchor, keep);
     loop {
         let block = blocks.next_block().map_err(|e| {
             ReadError::Ldif(LdifError {
@@ -218,15 +269,18 @@ struct ReadState {
     line_base: usize,
     /// The custom source anchor attribute to keep, if any.
     anchor: Option<Box<str>>,
+    /// The attributes each user keeps.
+    keep: Keep,
 }
 
 impl ReadState {
-    fn new(anchor: Option<&str>) -> ReadState {
+    fn new(anchor: Option<&str>, keep: Keep) -> ReadState {
         ReadState {
             anchor: anchor
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .map(Box::from),
+            keep,
             ..ReadState::default()
         }
     }
@@ -247,7 +301,7 @@ impl ReadState {
                 if check_utf8 && std::str::from_utf8(bytes).is_err() {
                     return Part::not_utf8(bytes);
                 }
-                parse_part(bytes, first && i == 0, self.anchor.as_deref())
+                parse_part(bytes, first && i == 0, self.anchor.as_deref(), self.keep)
             })
             .collect();
         for part in results {
@@ -350,10 +404,11 @@ impl Part {
 }
 
 /// Parses one part: whole entries, the start of the input when `first`.
-fn parse_part(bytes: &[u8], first: bool, anchor: Option<&str>) -> Part {
+fn parse_part(bytes: &[u8], first: bool, anchor: Option<&str>, keep: Keep) -> Part {
     let mut lines = SliceLines::new(bytes, first);
     let mut parser = Parser {
         anchor,
+        keep,
         ..Parser::default()
     };
     let mut error = None;
@@ -392,7 +447,7 @@ fn parse_part(bytes: &[u8], first: bool, anchor: Option<&str>) -> Part {
 /// As for [`read_users`].
 pub fn parse_users(text: &str) -> Result<LdifUsers, LdifError> {
     let mut users = Vec::new();
-    let warnings = read_users_each_slice(text.as_bytes(), None, |u| users.push(u))?;
+    let warnings = read_users_each_slice(text.as_bytes(), None, Keep::ALL, |u| users.push(u))?;
     Ok(LdifUsers { users, warnings })
 }
 
@@ -667,11 +722,15 @@ struct Record {
     has_object_class: bool,
     class_user: bool,
     class_computer: bool,
+    /// The attributes met that the read drops ([`Keep::dropped_bit`]).
+    dropped: u8,
 }
 
 struct Parser<'a> {
     /// The custom source anchor attribute to keep, if any.
     anchor: Option<&'a str>,
+    /// The attributes each user keeps.
+    keep: Keep,
     state: State,
     rec: Record,
     scratch: Vec<u8>,
@@ -684,6 +743,7 @@ impl Default for Parser<'_> {
     fn default() -> Self {
         Parser {
             anchor: None,
+            keep: Keep::ALL,
             state: State::Start,
             rec: Record::default(),
             scratch: Vec::new(),
@@ -947,7 +1007,26 @@ impl Parser<'_> {
         if !binary && value.contains(&0) {
             return Err(nul_error(line_no, name));
         }
-        match apply(&mut self.rec.user, attr, value) {
+        let applied = if let Some(bit) = self.keep.dropped_bit(attr) {
+            check_text(attr, &value).map(|()| {
+                let first = self.rec.dropped & bit == 0;
+                self.rec.dropped |= bit;
+                if first {
+                    Applied::Stored
+                } else {
+                    Applied::Repeated
+                }
+            })
+        } else if attr == Attr::ProxyAddresses
+            && !self.keep.all_proxy_addresses
+            && !(value.starts_with(b"SMTP:") && self.rec.user.proxy_addresses.is_empty())
+        {
+            // Only the first `SMTP:` value is kept, so the list is empty until it comes.
+            check_text(attr, &value).map(|()| Applied::Stored)
+        } else {
+            apply(&mut self.rec.user, attr, value)
+        };
+        match applied {
             Ok(Applied::Stored) => Ok(()),
             Ok(Applied::Repeated) => {
                 let message = format!(
@@ -972,7 +1051,9 @@ impl Parser<'_> {
         let is_user = if rec.has_object_class {
             rec.class_user && !rec.class_computer
         } else {
-            rec.user.user_principal_name.is_some() || rec.user.sam_account_name.is_some()
+            rec.user.user_principal_name.is_some()
+                || rec.user.sam_account_name.is_some()
+                || rec.dropped & DROPPED_SAM != 0
         };
         let object = if is_user {
             // Values were pushed one at a time; a million users should not keep the spare capacity.

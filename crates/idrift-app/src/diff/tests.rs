@@ -123,15 +123,7 @@ fn scan_json_round_trips_and_bad_json_names_the_file_and_line() {
 fn a_snapshot_directory_is_scanned_on_the_fly() {
     let dir = tempfile::tempdir().unwrap();
     let loaded = crate::demo::load().unwrap();
-    crate::snapshot::write_dir(
-        dir.path(),
-        &loaded.snapshot,
-        crate::snapshot::Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    crate::snapshot::write_dir(dir.path(), &loaded.snapshot, crate::snapshot::Parts::BOTH).unwrap();
     let from_dir = load_scan(dir.path(), &ScanOptions::default()).unwrap();
     assert_eq!(from_dir.summary.total, demo_report().summary.total);
     let err = load_scan(&dir.path().join("missing.json"), &ScanOptions::default())

@@ -1,11 +1,12 @@
 //! Tests of the DirSyncOverrides plans and executor against the in-memory directory.
 
+use crate::journal::test_support::{apply_at_zero, apply_limited, message_of, resume_at_zero};
 use idrift_core::anchor::immutable_id_from_guid;
 use idrift_core::in_memory::InMemoryDirectory;
 use idrift_core::model::{Snapshot, SyncFeatures};
 
 use super::*;
-use crate::journal::{Clock, OpStatus, RunOptions, apply, read, resume, undo_spec};
+use crate::journal::{OpStatus, read, undo_spec};
 
 fn guid(n: u8) -> Guid {
     Guid::from_bytes_le([n; 16])
@@ -64,6 +65,18 @@ fn rows(dir: &InMemoryDirectory) -> Vec<DirSyncOverrideRow> {
         Default::default(),
     )
     .rows
+}
+
+/// The bypass preview of the directory's users with the default features and phone options.
+fn preview_of(d: &InMemoryDirectory) -> BypassPreview {
+    let s = d.snapshot();
+    bypass_preview(
+        &s.on_prem,
+        &s.cloud,
+        &SyncFeatures::default(),
+        &PhoneOptions::default(),
+        Default::default(),
+    )
 }
 
 fn phones(v: &Value) -> Phones {
@@ -149,15 +162,7 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("persist.jsonl");
     let exec = DirSyncExecutor::new(Some(&d), Some(&d));
-    let report = apply(
-        &path,
-        &plan.spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&path, &plan.spec, &exec).await;
     assert_eq!(report.count(OpStatus::Applied), 2, "{report:#?}");
     let s = d.snapshot();
     assert!(
@@ -175,9 +180,7 @@ async fn persist_applies_then_the_preview_is_empty_and_undo_restores_exactly() {
 
     let (undo, _) = undo_spec(&read(&path).unwrap());
     let upath = dir.path().join("undo.jsonl");
-    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&upath, &undo, &exec).await;
     assert_eq!(report.count(OpStatus::Applied), 2);
     assert_eq!(d.snapshot(), before);
 }
@@ -189,15 +192,7 @@ async fn persist_skips_a_user_changed_in_ad_after_planning_as_a_conflict() {
     d.edit(|s| s.on_prem[0].mobile = Some("5550000".to_owned()));
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let report = apply(
-        &dir.path().join("j"),
-        &plan.spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("j"), &plan.spec, &exec).await;
     let t = report
         .ops
         .iter()
@@ -222,26 +217,9 @@ async fn persist_resumes_after_a_stop_without_writing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let first = apply(
-        &path,
-        &plan.spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions {
-            max_writes: Some(1),
-        },
-    )
-    .await
-    .unwrap();
+    let first = apply_limited(&path, &plan.spec, &exec, 1).await;
     assert_eq!(first.writes, 1);
-    let second = resume(
-        &read(&path).unwrap(),
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let second = resume_at_zero(&read(&path).unwrap(), &exec).await;
     assert_eq!(second.writes, 1);
     assert_eq!(second.count(OpStatus::Applied), 2);
 }
@@ -255,15 +233,7 @@ async fn an_ad_user_moved_since_planning_is_found_by_upn() {
     });
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(Some(&d), None);
-    let report = apply(
-        &dir.path().join("j"),
-        &plan.spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("j"), &plan.spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
 }
 
@@ -273,22 +243,10 @@ async fn an_operation_without_its_directory_fails_with_a_hint() {
     let plan = plan_persist(&rows(&d), &[]);
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(None, Some(&d));
-    let report = apply(
-        &dir.path().join("j"),
-        &plan.spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("j"), &plan.spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Failed);
     assert!(
-        report.ops[0]
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("writes to Active Directory, which this run was not given")
+        message_of(&report, 0).contains("writes to Active Directory, which this run was not given")
     );
 }
 
@@ -386,15 +344,7 @@ async fn entra_edits_work_for_cloud_only_users_and_are_refused_plainly_for_synce
     let dir = tempfile::tempdir().unwrap();
     let exec = DirSyncExecutor::new(None, Some(&d));
     let spec = single_spec("dirsync clear", op);
-    let report = apply(
-        &dir.path().join("j"),
-        &spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("j"), &spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert_eq!(
         describe_value(OP_ENTRA_MOBILE, &report.ops[0].before),
@@ -422,14 +372,7 @@ async fn entra_edits_work_for_cloud_only_users_and_are_refused_plainly_for_synce
 #[test]
 fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
     let d = tenant();
-    let s = d.snapshot();
-    let preview = bypass_preview(
-        &s.on_prem,
-        &s.cloud,
-        &SyncFeatures::default(),
-        &PhoneOptions::default(),
-        Default::default(),
-    );
+    let preview = preview_of(&d);
     // cleared@ has a number in AD only: the switch writes it to the cloud, nothing is lost (R12).
     assert_eq!(preview.users.len(), 1);
     let json = serde_json::to_value(&preview).unwrap();
@@ -469,14 +412,7 @@ fn the_preview_lists_the_data_at_risk_in_the_documented_json_shape() {
 async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
     let d = tenant();
     let sync = tenant_sync(&d).await.unwrap();
-    let s = d.snapshot();
-    let preview = bypass_preview(
-        &s.on_prem,
-        &s.cloud,
-        &SyncFeatures::default(),
-        &PhoneOptions::default(),
-        Default::default(),
-    );
+    let preview = preview_of(&d);
     let spec = plan_bypass(&sync, true, Some(&preview)).unwrap();
     assert_eq!(spec.notes[0].0, NOTE_BYPASS_PREVIEW);
     assert_eq!(spec.notes[0].1["Users"].as_array().unwrap().len(), 1);
@@ -484,9 +420,7 @@ async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
     let exec = DirSyncExecutor::new(None, Some(&d));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert!(
         tenant_sync(&d)
@@ -501,15 +435,7 @@ async fn bypass_plans_journal_the_preview_and_flip_the_switch() {
     );
     // Undo switches it back.
     let (undo, _) = undo_spec(&read(&path).unwrap());
-    apply(
-        &dir.path().join("u"),
-        &undo,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    apply_at_zero(&dir.path().join("u"), &undo, &exec).await;
     assert!(
         !tenant_sync(&d)
             .await

@@ -1,5 +1,6 @@
 //! Tests of the journal: its format, durability rules, resume after interruption, and undo.
 
+use crate::journal::test_support::{apply_at_zero, apply_limited, message_of, resume_at_zero};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -153,17 +154,9 @@ async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("b", json!(99));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[1].status, OpStatus::Conflict);
-    assert!(
-        report.ops[1]
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("planned from 2, found 99")
-    );
+    assert!(message_of(&report, 1).contains("planned from 2, found 99"));
     assert!(report.has_failures());
     assert_eq!(exec.get("b"), json!(99));
     assert_eq!(report.writes, 2);
@@ -181,9 +174,7 @@ async fn an_object_already_at_the_planned_value_is_skipped() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("c", json!(30));
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[2].status, OpStatus::Skipped);
     assert!(!report.has_failures());
     assert_eq!(exec.write_count(), 2);
@@ -195,24 +186,14 @@ async fn a_race_during_the_write_is_a_conflict_and_a_failure_is_failed() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     *exec.fail.lock().unwrap() = Some("a".to_owned());
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Failed);
-    assert!(
-        report.ops[0]
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("server went away")
-    );
+    assert!(message_of(&report, 0).contains("server went away"));
     assert!(report.has_failures());
     // The failed write is retried by a resume, once the server is back.
     *exec.fail.lock().unwrap() = None;
     let log = read(&path).unwrap();
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = resume_at_zero(&log, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert!(report.ops[0].this_run);
     assert!(!report.ops[1].this_run);
@@ -234,9 +215,7 @@ async fn a_run_stopped_after_n_writes_resumes_without_writing_anything_twice() {
     assert!(report.stopped_at_limit);
     assert_eq!(report.count(OpStatus::Pending), 2);
     let log = read(&path).unwrap();
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = resume_at_zero(&log, &exec).await;
     assert_eq!(report.count(OpStatus::Applied), 3);
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
     assert!(
@@ -253,17 +232,7 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(
-        &path,
-        &spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions {
-            max_writes: Some(2),
-        },
-    )
-    .await
-    .unwrap();
+    apply_limited(&path, &spec, &exec, 2).await;
     // Simulate a kill right after the second write reached the directory: drop its Outcome line and leave
     // half a line behind, as an interrupted append would.
     let text = std::fs::read_to_string(&path).unwrap();
@@ -276,17 +245,9 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
     assert_eq!(log.warnings.len(), 1, "{:?}", log.warnings);
     let states = log.ops();
     assert_eq!(states[1].status, OpStatus::InDoubt);
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = resume_at_zero(&log, &exec).await;
     assert_eq!(report.ops[1].status, OpStatus::Applied);
-    assert!(
-        report.ops[1]
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("interrupted or failed attempt had written it")
-    );
+    assert!(message_of(&report, 1).contains("interrupted or failed attempt had written it"));
     assert_eq!(report.ops[1].before, json!(2));
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
     // The torn bytes were cut before appending: every line parses.
@@ -300,17 +261,7 @@ async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume(
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(
-        &path,
-        &spec,
-        &exec,
-        Clock::fixed(0),
-        RunOptions {
-            max_writes: Some(1),
-        },
-    )
-    .await
-    .unwrap();
+    apply_limited(&path, &spec, &exec, 1).await;
     // Write a Started for op 2 by hand, as if the process died just after journaling it.
     let mut w = open_append(&path, Clock::fixed(0)).unwrap();
     w.append(&Entry::Started(Started {
@@ -321,9 +272,7 @@ async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume(
     .unwrap();
     let log = read(&path).unwrap();
     assert_eq!(log.ops()[1].status, OpStatus::InDoubt);
-    let report = resume(&log, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = resume_at_zero(&log, &exec).await;
     assert_eq!(report.count(OpStatus::Applied), 3);
     assert_eq!(*exec.writes.lock().unwrap(), ["a", "b", "c"]);
 }
@@ -334,9 +283,7 @@ async fn undo_restores_the_values_found_before_each_write() {
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
     exec.set("c", json!(30)); // skipped: nothing to undo for c
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    apply_at_zero(&path, &spec, &exec).await;
     let log = read(&path).unwrap();
     let (undo, not_undone) = undo_spec(&log);
     assert!(not_undone.is_empty());
@@ -355,9 +302,7 @@ async fn undo_restores_the_values_found_before_each_write() {
         (json!(20), json!(2))
     );
     let upath = dir.path().join("undo.jsonl");
-    let report = apply(&upath, &undo, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&upath, &undo, &exec).await;
     assert_eq!(report.count(OpStatus::Applied), 2);
     assert_eq!(
         (exec.get("a"), exec.get("b"), exec.get("c")),
@@ -371,20 +316,10 @@ async fn undo_skips_a_value_changed_since_the_write_as_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let (exec, spec) = three();
-    apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    apply_at_zero(&path, &spec, &exec).await;
     exec.set("a", json!(11));
     let (undo, _) = undo_spec(&read(&path).unwrap());
-    let report = apply(
-        &dir.path().join("u.jsonl"),
-        &undo,
-        &exec,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("u.jsonl"), &undo, &exec).await;
     let a = report.ops.iter().find(|o| o.target == "a").unwrap();
     assert_eq!(a.status, OpStatus::Conflict);
     assert_eq!(exec.get("a"), json!(11));
@@ -523,15 +458,7 @@ async fn a_chain_routes_each_operation_to_the_executor_that_handles_it() {
     let spec = spec(vec![other, op("a", json!(1), json!(10))]);
     let chain = Chain(first, second);
     assert!(chain.handles("other.value") && chain.handles("test.value"));
-    let report = apply(
-        &dir.path().join("j"),
-        &spec,
-        &chain,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_at_zero(&dir.path().join("j"), &spec, &chain).await;
     assert_eq!(report.count(OpStatus::Applied), 2);
     assert_eq!(chain.0.0.get("x"), json!(2));
     assert_eq!(chain.1.get("a"), json!(10));
@@ -562,18 +489,9 @@ async fn a_write_reported_failed_that_landed_is_applied_on_resume_and_undone_by_
     let path = dir.path().join("j.jsonl");
     let exec = LandsThenFails(MapExec::with(&[("a", json!(1))]));
     let spec = spec(vec![op("a", json!(1), json!(10))]);
-    let report = apply(&path, &spec, &exec, Clock::fixed(0), RunOptions::default())
-        .await
-        .unwrap();
+    let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Failed);
-    let report = resume(
-        &read(&path).unwrap(),
-        &exec.0,
-        Clock::fixed(0),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = resume_at_zero(&read(&path).unwrap(), &exec.0).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert_eq!(report.writes, 0);
     let (undo, _) = undo_spec(&read(&path).unwrap());

@@ -25,15 +25,7 @@ fn demo_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snap");
     let snap = crate::demo::load().unwrap().snapshot;
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     (tmp, dir)
 }
 

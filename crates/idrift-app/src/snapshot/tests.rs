@@ -155,10 +155,7 @@ fn cases() -> Snapshot {
 fn write_snapshot(snapshot: &Snapshot) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("snap");
-    let parts = Parts {
-        ad: true,
-        entra: true,
-    };
+    let parts = Parts::BOTH;
     write_dir(&dir, snapshot, parts).unwrap();
     (tmp, dir)
 }

@@ -238,15 +238,7 @@ fn rt() -> tokio::runtime::Runtime {
 
 fn demo_files(dir: &std::path::Path) -> (PathBuf, PathBuf) {
     let loaded = crate::demo::load().unwrap();
-    crate::snapshot::write_dir(
-        dir,
-        &loaded.snapshot,
-        crate::snapshot::Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    crate::snapshot::write_dir(dir, &loaded.snapshot, crate::snapshot::Parts::BOTH).unwrap();
     (
         dir.join(crate::snapshot::AD_FILE),
         dir.join(crate::snapshot::ENTRA_USERS_FILE),

@@ -9,15 +9,7 @@ use crate::snapshot::{Parts, load_dir, write_dir};
 fn demo_dir(tmp: &Path) -> std::path::PathBuf {
     let dir = tmp.join("snap");
     let snap = crate::demo::load().unwrap().snapshot;
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     dir
 }
 

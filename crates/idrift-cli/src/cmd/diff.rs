@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::diff::{ScanDiff, diff, load_scan};
+use idrift_app::diff::ScanDiff;
+use idrift_app::ops::trend::scan_diff;
 use idrift_core::scan::Finding;
 
 use crate::Ctx;
@@ -44,9 +45,7 @@ pub(crate) struct DiffArgs {
 /// Runs `idrift diff`: exit 3 when the new scan has findings the old one did not, else 0.
 pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let opts = args.scan.options();
-    let old = load_scan(&args.old, &opts)?;
-    let new = load_scan(&args.new, &opts)?;
-    let d = diff(&old.findings, &new.findings);
+    let d = scan_diff(&args.old, &args.new, &opts)?;
     match args.format {
         DiffFormat::Json => {
             ctx.print_json(&d)?;

@@ -71,33 +71,21 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         out_of_scope_ou: args.out_of_scope_ou.clone(),
         remote_host_name: args.remote_host.clone(),
     };
-    let planned = idrift_app::plan::plan(&loaded.snapshot, &args.upn, &scan_opts, &plan_opts)?;
-    for n in &planned.report.notes {
+    let planned = idrift_app::ops::plan::plan(
+        &loaded.snapshot,
+        &args.upn,
+        &scan_opts,
+        &plan_opts,
+        args.option,
+    )?;
+    for n in &planned.notes {
         writeln!(ctx.err, "note: {n}")?;
     }
-    let mut plan = planned.plan.unwrap_or_else(|| RemediationPlan {
-        user_principal_name: args.upn.trim().to_owned(),
-        findings: Vec::new(),
-        options: Vec::new(),
-    });
-    if let Some(id) = args.option {
-        if plan.option(id).is_none() {
-            let offered: Vec<&str> = plan.options.iter().map(|o| o.id.as_str()).collect();
-            return Err(UsageError(format!(
-                "{id} is not an option for {}: {}",
-                plan.user_principal_name,
-                if offered.is_empty() {
-                    "the user has no Exchange remediation option".to_owned()
-                } else {
-                    format!("the options are {}", offered.join(", "))
-                }
-            ))
-            .into());
-        }
-        if args.write.apply {
-            return apply::apply(&args, id, &plan, &loaded.snapshot, ctx);
-        }
-        plan.options.retain(|o| o.id == id);
+    let plan = planned.plan;
+    if let Some(id) = args.option
+        && args.write.apply
+    {
+        return apply::apply(&args, id, &plan, &loaded.snapshot, ctx);
     }
     match args.format {
         Format::Json => {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::report::{Extras, Header, LintSource, build, demo_extras, lint_source, write_html};
+use idrift_app::ops::trend::{ReportRequest, report};
+use idrift_app::report::{Extras, Header, LintSource, lint_source};
 use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
@@ -89,15 +90,17 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         source: describe(&args.source),
         generated: idrift_app::timefmt::iso8601(ctx.now_unix),
     };
-    let mut report = build(&loaded.snapshot, &opts, &extras, header)?;
-    if args.source.demo {
-        demo_extras(&mut report)?;
-    }
-    write_html(&args.out, &report)?;
+    let req = ReportRequest {
+        scan: &opts,
+        extras: &extras,
+        header,
+        demo: args.source.demo,
+    };
+    let written = report(&loaded.snapshot, req, &args.out)?;
     if args.format != Format::Table {
         let record = [
             ("Out", serde_json::json!(args.out)),
-            ("Findings", serde_json::json!(report.scan.summary.total)),
+            ("Findings", serde_json::json!(written.findings)),
         ];
         print_record(ctx, args.format, &record)?;
         return Ok(ExitCode::SUCCESS);
@@ -105,7 +108,7 @@ pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     writeln!(
         ctx.out,
         "Wrote the report ({} finding(s)) to {}",
-        report.scan.summary.total,
+        written.findings,
         args.out.display()
     )?;
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
+use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::{FindingKind, ScanOptions, ScanReport, Severity};
@@ -80,12 +81,11 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     // Only the attributes the checks read are kept: a million users fit in far less memory.
     let loaded = args.source.load_with(ctx, LoadProfile::Scan)?;
     let opts = args.scan.options();
-    let mut report = idrift_app::scan::scan(&loaded.snapshot, &opts);
-    if !args.kind.is_empty() || args.min_severity.is_some() {
-        let min = args.min_severity.unwrap_or(Severity::Info);
-        report
-            .retain(|f| (args.kind.is_empty() || args.kind.contains(&f.kind)) && f.severity >= min);
-    }
+    let filter = ScanFilter {
+        kinds: args.kind,
+        min_severity: args.min_severity,
+    };
+    let report = idrift_app::ops::scan::scan(&loaded.snapshot, &opts, &filter);
     for n in &report.notes {
         writeln!(ctx.err, "note: {n}")?;
     }

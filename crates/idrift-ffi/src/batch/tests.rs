@@ -140,18 +140,3 @@ fn identity_and_a_pipeline_together_or_neither_are_refused() {
         );
     }
 }
-
-#[test]
-fn two_runs_in_one_second_get_two_journals() {
-    let dir = tempfile::tempdir().unwrap();
-    let name = "idrift-undo_2026Dec03-153000.journal.jsonl";
-    let first = crate::writes::free_name(dir.path(), name);
-    assert_eq!(first, dir.path().join(name));
-    std::fs::write(&first, "").unwrap();
-    let second = crate::writes::free_name(dir.path(), name);
-    assert_eq!(
-        second,
-        dir.path()
-            .join("idrift-undo_2026Dec03-153000-2.journal.jsonl")
-    );
-}

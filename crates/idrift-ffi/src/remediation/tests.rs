@@ -67,64 +67,6 @@ fn step(v: &Value, order: u64) -> &Value {
 }
 
 #[test]
-fn the_gate_runs_only_approved_steps_with_their_target() {
-    use idrift_app::remediate::Gate;
-    let dry = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
-        "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "DeleteAndMerge"}}));
-    assert_eq!(dry.0, Status::Ok, "{}", dry.1);
-    let rows: Vec<idrift_app::remediate::StepRow> = {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = demo_dir(tmp.path());
-        let loaded = idrift_app::snapshot::load_dir(&dir).unwrap();
-        let planned = idrift_app::plan::plan(
-            &loaded.snapshot,
-            UPN,
-            &Default::default(),
-            &Default::default(),
-        )
-        .unwrap();
-        let plan = planned.plan.unwrap();
-        let spec = idrift_app::remediate::plan_spec(
-            &plan,
-            idrift_core::plan::OptionId::DeleteAndMerge,
-            &loaded.snapshot,
-        )
-        .unwrap();
-        idrift_app::remediate::pending_rows(&spec)
-    };
-    let write = rows
-        .iter()
-        .find(|r| r.kind == idrift_app::remediate::StepKind::Write)
-        .unwrap();
-    let mut gate = super::ApprovedGate::new(
-        vec![crate::wire::ApprovedStep {
-            order: write.order,
-            target: write.target.clone(),
-        }],
-        vec![6],
-    );
-    assert!(gate.ask(idrift_app::remediate::Ask::Write(write)).unwrap());
-    let mut other = write.clone();
-    other.target = "someone-else@contoso.com".to_owned();
-    assert!(!gate.ask(idrift_app::remediate::Ask::Write(&other)).unwrap());
-    other = write.clone();
-    other.order += 1;
-    assert!(!gate.ask(idrift_app::remediate::Ask::Write(&other)).unwrap());
-    let mut manual = write.clone();
-    manual.order = 6;
-    assert!(
-        gate.ask(idrift_app::remediate::Ask::ManualDone(&manual))
-            .unwrap()
-    );
-    manual.order = 9;
-    assert!(
-        !gate
-            .ask(idrift_app::remediate::Ask::ManualDone(&manual))
-            .unwrap()
-    );
-}
-
-#[test]
 fn the_dry_run_lists_the_steps_and_the_demo_refuses_the_apply() {
     let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
         "Source": {"Kind": "Demo"}, "UserPrincipalName": UPN, "Option": "DeleteAndMerge"}}));

@@ -668,6 +668,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
             n: 4093,
         },
         None,
+        super::Keep::ALL,
         |u| streamed.push(u),
     )
     .unwrap();
@@ -675,7 +676,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
     assert_eq!(streamed, want.users);
     assert_eq!(warnings, want.warnings);
     let mut sliced = Vec::new();
-    read_users_each_slice(input.as_bytes(), None, |u| sliced.push(u)).unwrap();
+    read_users_each_slice(input.as_bytes(), None, super::Keep::ALL, |u| sliced.push(u)).unwrap();
     assert_eq!(sliced, want.users);
     // A Windows-1252 byte in a comment deep in the input (where the parser looks at nothing) still stops
     // the read: the caller decodes the whole file.
@@ -683,7 +684,7 @@ fn the_utf8_read_gives_the_same_users_and_stops_at_any_byte_that_is_not_utf8() {
     let at = bytes.len() * 3 / 4;
     let comment = at + bytes[at..].windows(6).position(|w| w == b"# user").unwrap();
     bytes.splice(comment + 2..comment + 2, b"caf\xe9 ".iter().copied());
-    let got = read_users_each_utf8(bytes.as_slice(), None, |_| {});
+    let got = read_users_each_utf8(bytes.as_slice(), None, super::Keep::ALL, |_| {});
     assert!(matches!(got, Err(ReadError::NotUtf8 { .. })), "{got:?}");
     // The plain reader reads it (the comment is skipped), as it always did.
     assert_eq!(read_users(bytes.as_slice()).unwrap().users.len(), 12_000);
@@ -721,9 +722,15 @@ fn a_custom_anchor_attribute_is_kept_as_entra_connect_encodes_it() {
                  dn: CN=c,DC=x\nobjectClass: user\nemployeeID:\nmsDS-cloudExtensionAttribute1:: AP8=\n";
     let read = |anchor: &str| {
         let mut users = Vec::new();
-        read_users_each_utf8(input.as_bytes(), Some(anchor), |u| users.push(u)).unwrap();
+        read_users_each_utf8(input.as_bytes(), Some(anchor), super::Keep::ALL, |u| {
+            users.push(u)
+        })
+        .unwrap();
         let mut sliced = Vec::new();
-        read_users_each_slice(input.as_bytes(), Some(anchor), |u| sliced.push(u)).unwrap();
+        read_users_each_slice(input.as_bytes(), Some(anchor), super::Keep::ALL, |u| {
+            sliced.push(u)
+        })
+        .unwrap();
         assert_eq!(users, sliced);
         users
             .into_iter()
@@ -787,7 +794,10 @@ fn custom_anchor_values_survive_a_write_and_a_read_with_the_anchor() {
             "{text}"
         );
         let mut back = Vec::new();
-        super::read_users_each_slice(text.as_bytes(), Some(anchor), |u| back.push(u)).unwrap();
+        super::read_users_each_slice(text.as_bytes(), Some(anchor), super::Keep::ALL, |u| {
+            back.push(u)
+        })
+        .unwrap();
         let got: Vec<_> = back.iter().map(|u| u.custom_anchor.clone()).collect();
         let want: Vec<_> = users.iter().map(|u| u.custom_anchor.clone()).collect();
         assert_eq!(got, want, "{anchor}: {text}");
@@ -796,4 +806,57 @@ fn custom_anchor_values_survive_a_write_and_a_read_with_the_anchor() {
     let mut out = Vec::new();
     write_users(&mut out, &[text_anchor]).unwrap();
     assert!(!String::from_utf8(out).unwrap().contains("employeeID"));
+}
+
+#[test]
+fn dropped_attributes_are_not_stored_but_still_checked() {
+    use super::{Keep, read_users_each_slice};
+    let lean = Keep {
+        sam_account_name: false,
+        target_address: false,
+        when_changed: false,
+        all_proxy_addresses: false,
+    };
+    let read = |input: &str, keep: Keep| {
+        let mut users = Vec::new();
+        read_users_each_slice(input.as_bytes(), None, keep, |u| users.push(u)).map(|w| (users, w))
+    };
+    // The primary address is the first `SMTP:` value wherever it comes; the others are not stored.
+    let input = "dn: CN=A,DC=t\nobjectClass: user\nsAMAccountName: a\nsAMAccountName: b\n\
+        proxyAddresses: smtp:x@t\nproxyAddresses: SMTP:a@t\nproxyAddresses: SMTP:b@t\n\
+        targetAddress: SMTP:a@m\nwhenChanged: 20261125143005.0Z\nmail: a@t\n\n\
+        dn: CN=B,DC=t\nsAMAccountName: b\n";
+    let (full, full_warnings) = read(input, Keep::ALL).unwrap();
+    let (kept, warnings) = read(input, lean).unwrap();
+    assert_eq!(full[0].proxy_addresses.len(), 3);
+    assert_eq!(kept[0].proxy_addresses, ["SMTP:a@t"]);
+    assert_eq!(
+        (
+            &kept[0].sam_account_name,
+            &kept[0].target_address,
+            &kept[0].when_changed
+        ),
+        (&None, &None, &None)
+    );
+    assert_eq!(kept[0].mail, full[0].mail);
+    // A record without objectClass is still a user by its (dropped) sAMAccountName, and the second
+    // sAMAccountName is still warned about.
+    assert_eq!(kept.len(), 2);
+    assert_eq!(full.len(), 2);
+    assert_eq!(warnings, full_warnings);
+    assert_eq!(warnings.len(), 1);
+    // A dropped value that is not text is the same error as a kept one.
+    for attr in [
+        "sAMAccountName",
+        "targetAddress",
+        "whenChanged",
+        "proxyAddresses",
+    ] {
+        let bad = format!("dn: CN=A,DC=t\nobjectClass: user\n{attr}:: /w==\n");
+        assert_eq!(
+            read(&bad, lean).unwrap_err(),
+            read(&bad, Keep::ALL).unwrap_err(),
+            "{attr}"
+        );
+    }
 }

@@ -10,39 +10,10 @@ use idrift_core::Guid;
 use idrift_core::anchor::immutable_id_from_guid;
 use idrift_core::model::{CloudUser, OnPremUser, Snapshot, SyncFeatures, TenantSync};
 
-use crate::{Ctx, run_with};
-
-struct Out {
-    code: ExitCode,
-    out: String,
-    err: String,
-}
+use crate::test_support::Out;
 
 fn idrift(args: &[&str], terminal: bool) -> Out {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let env = |_: &str| None;
-    let mut retained = crate::Retained::default();
-    let ctx = Ctx {
-        out: &mut out,
-        err: &mut err,
-        stdin_is_terminal: terminal,
-        now_unix: 1_795_617_005,
-        env: &env,
-        term: crate::term::Term::default(),
-        retained: &mut retained,
-        progress: None,
-        csv_bom: false,
-        warnings: Vec::new(),
-    };
-    let mut argv = vec!["idrift"];
-    argv.extend_from_slice(args);
-    let code = run_with(argv, ctx);
-    Out {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+    crate::test_support::run(args, terminal, 1_795_617_005)
 }
 
 fn ok(o: &Out) {
@@ -97,15 +68,7 @@ fn story() -> Snapshot {
 
 fn snapshot_dir(root: &Path) -> PathBuf {
     let dir = root.join("snap");
-    write_dir(
-        &dir,
-        &story(),
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &story(), Parts::BOTH).unwrap();
     dir
 }
 
@@ -398,15 +361,7 @@ fn a_limited_persist_resumes_from_its_journal() {
     let mut snap = story();
     // Two differing users.
     snap.cloud[1].mobile_phone = Some("+1 803 555 1212".to_owned());
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     let journal = tmp.path().join("p.jsonl");
     let o = idrift(
         &[
@@ -624,15 +579,7 @@ fn disable_explains_what_it_re_enables_and_needs_confirmation() {
     if let Some(t) = snap.tenant_sync.as_mut() {
         t.features.bypass_dir_sync_overrides_enabled = true;
     }
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     let o = idrift(
         &["dirsync", "bypass", "disable", "--snapshot", s(&dir)],
         false,
@@ -887,15 +834,7 @@ fn compare_fail_on_drift_exits_3_only_when_there_is_drift() {
     let agreed = tmp.path().join("agreed");
     let mut snap = story();
     snap.on_prem[0].mobile = Some("1234567890".to_owned());
-    write_dir(
-        &agreed,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&agreed, &snap, Parts::BOTH).unwrap();
     let o = idrift(
         &[
             "dirsync",
@@ -1028,15 +967,7 @@ fn escape_sequences_in_directory_values_never_reach_the_terminal_raw() {
     let dir = tmp.path().join("hostile");
     let mut snap = story();
     snap.cloud[0].mobile_phone = Some("\u{1b}]0;pwned\u{7}\u{1b}[2J".to_owned());
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     let csv = tmp.path().join("c.csv");
     let runs: Vec<Vec<&str>> = vec![
         vec![

@@ -6,53 +6,26 @@ use std::process::ExitCode;
 
 use idrift_app::snapshot::{Parts, load_dir, write_dir};
 
-use crate::{Ctx, run_with};
+use crate::test_support::Out;
 
-struct Out {
-    code: ExitCode,
-    out: String,
-    err: String,
-}
-
-fn idrift(args: &[&str]) -> Out {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let env = |_: &str| None;
-    let mut retained = crate::Retained::default();
-    let ctx = Ctx {
-        out: &mut out,
-        err: &mut err,
-        stdin_is_terminal: false,
-        now_unix: 1_795_617_005,
-        env: &env,
-        term: crate::term::Term::default(),
-        retained: &mut retained,
-        progress: None,
-        csv_bom: false,
-        warnings: Vec::new(),
-    };
-    let mut argv = vec!["idrift"];
-    argv.extend_from_slice(args);
-    let code = run_with(argv, ctx);
-    Out {
-        code,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+/// Runs `idrift plan testduplicate@contoso.com --snapshot DIR --option DeleteAndMerge EXTRA...`.
+fn plan_delete_and_merge(dir: &str, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "plan",
+        "testduplicate@contoso.com",
+        "--snapshot",
+        dir,
+        "--option",
+        "DeleteAndMerge",
+    ];
+    args.extend_from_slice(extra);
+    crate::test_support::run(&args, false, 1_795_617_005)
 }
 
 fn demo_dir(tmp: &Path) -> String {
     let dir = tmp.join("snap");
     let snap = idrift_app::demo::load().unwrap().snapshot;
-    write_dir(
-        &dir,
-        &snap,
-        Parts {
-            ad: true,
-            entra: true,
-        },
-    )
-    .unwrap();
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     dir.display().to_string()
 }
 
@@ -62,17 +35,7 @@ fn without_a_terminal_apply_needs_yes_and_changes_nothing() {
     let dir = demo_dir(tmp.path());
     let before = load_dir(Path::new(&dir)).unwrap().snapshot;
     let j = tmp.path().join("j.jsonl").display().to_string();
-    let r = idrift(&[
-        "plan",
-        "testduplicate@contoso.com",
-        "--snapshot",
-        &dir,
-        "--option",
-        "DeleteAndMerge",
-        "--apply",
-        "--journal",
-        &j,
-    ]);
+    let r = plan_delete_and_merge(&dir, &["--apply", "--journal", &j]);
     assert_eq!(r.code, ExitCode::from(2), "{}\n{}", r.out, r.err);
     assert!(r.err.contains("pass --yes"), "{}", r.err);
     assert!(
@@ -86,14 +49,7 @@ fn without_a_terminal_apply_needs_yes_and_changes_nothing() {
 fn the_dry_run_names_the_journal_from_the_clock() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = demo_dir(tmp.path());
-    let r = idrift(&[
-        "plan",
-        "testduplicate@contoso.com",
-        "--snapshot",
-        &dir,
-        "--option",
-        "DeleteAndMerge",
-    ]);
+    let r = plan_delete_and_merge(&dir, &[]);
     assert_eq!(r.code, ExitCode::SUCCESS, "{}", r.err);
     assert!(
         r.out.contains(
