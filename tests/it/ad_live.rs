@@ -1020,7 +1020,14 @@ async fn cli_snapshot_take_since_applies_only_what_changed() {
 
 /// The arguments of `idrift snapshot take --since STATE --out-dir OUT` against `ad` for the users under `ou`,
 /// followed by `extra`.
-fn since_args(env: &Env, ou: &str, ad: &str, state: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
+fn since_args(
+    env: &Env,
+    ou: &str,
+    ad: &str,
+    state: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> Vec<String> {
     let (ca, state, out) = (
         env.ca_file.display().to_string(),
         state.display().to_string(),
@@ -1105,7 +1112,10 @@ async fn cli_snapshot_take_since_keeps_a_custom_source_anchor() {
             .success()
             .unwrap();
         admin
-            .modify(&b, vec![Mod::Replace("employeeID", HashSet::from(["E-2102"]))])
+            .modify(
+                &b,
+                vec![Mod::Replace("employeeID", HashSet::from(["E-2102"]))],
+            )
             .await
             .unwrap()
             .success()

@@ -61,7 +61,7 @@ fn a_user_without_object_guid_is_kept_and_nothing_changes_for_no_changes() {
 fn the_state_must_be_bound_to_the_file_it_is_used_with() {
     let dir = tempfile::tempdir().unwrap();
     let ad = dir.path().join("ad.ldif");
-    let digest = write_hashed(&ad, &[user(1, "+1")]).unwrap();
+    let digest = write_hashed(&ad, &[user(1, "+1")], None).unwrap();
     assert_eq!(
         digest,
         file_digest(&ad).unwrap(),
