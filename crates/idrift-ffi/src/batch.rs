@@ -6,22 +6,17 @@
 //! Errors about the call itself (no AD data in the source, an unreachable or refusing directory) still fail
 //! the whole request. Planning one user is the same code as the single-user call (`Identity`).
 
-use std::collections::BTreeSet;
-
 use idrift_app::AppError;
-use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
-use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
+use idrift_app::dirsync_ops::{self, AdPhoneEdit};
+use idrift_app::journal::{Planned, RunOptions};
+use idrift_app::ops::dirsync_writes::{self, Planning};
 use idrift_core::ports::SourceError;
 
 use crate::error::CallError;
 use crate::targets::Sides as _;
 use crate::targets::Targets;
-use crate::wire::{DirSyncSetItem, ItemError, WriteArgs, WriteResult};
+use crate::wire::{DirSyncSetItem, WriteArgs, WriteResult};
 use crate::{runtime, writes};
-
-/// The reminder after AD writes.
-pub(crate) const AD_REMINDER: &str = "AD changes reach Entra ID at the next sync cycle, unless the user carries a \
-DirSyncOverride: then only with BypassDirSyncOverrides enabled (see the BypassDirSyncOverrides preview).";
 
 /// Plans one user's new values (`idrift dirsync set`); `None` when the user already has them.
 ///
@@ -140,96 +135,38 @@ fn is_call_level(e: &CallError) -> bool {
     }
 }
 
-/// The users of a pipeline, planned: one write each at most, in the order given.
-pub(crate) struct Planning {
-    out: WriteResult,
-    ops: Vec<Planned>,
-    seen: BTreeSet<String>,
+/// Records what planning `identity` gave in `planning`.
+///
+/// # Errors
+/// An error about the call itself (see [`is_call_level`]) ends the whole request.
+pub(crate) fn add(
+    planning: &mut Planning,
+    identity: &str,
+    planned: Result<Option<Planned>, CallError>,
+) -> Result<(), CallError> {
+    match planned {
+        Ok(p) => planning.planned(identity, p),
+        Err(e) if is_call_level(&e) => return Err(e),
+        Err(e) => planning.failed(identity, e.kind(), e.to_string()),
+    }
+    Ok(())
 }
 
-impl Planning {
-    pub(crate) fn new(out: WriteResult) -> Planning {
-        Planning {
-            out,
-            ops: Vec::new(),
-            seen: BTreeSet::new(),
-        }
-    }
-
-    /// Records what planning `identity` gave.
-    ///
-    /// # Errors
-    /// An error about the call itself (see [`is_call_level`]) ends the whole request.
-    pub(crate) fn add(
-        &mut self,
-        identity: &str,
-        planned: Result<Option<Planned>, CallError>,
-    ) -> Result<(), CallError> {
-        match planned {
-            Ok(Some(p)) => {
-                if self.seen.insert(p.target.to_lowercase()) {
-                    self.ops.push(p);
-                } else {
-                    self.out.item_errors.push(ItemError {
-                        identity: identity.to_owned(),
-                        kind: "Invalid",
-                        message: format!(
-                            "{identity} ({}) is named more than once in this pipeline; only its first values are planned",
-                            p.target
-                        ),
-                    });
-                }
-            }
-            Ok(None) => self.out.notes.push(format!(
-                "{identity} already has these values: nothing to write."
-            )),
-            Err(e) if is_call_level(&e) => return Err(e),
-            Err(e) => self.out.item_errors.push(ItemError {
-                identity: identity.to_owned(),
-                kind: e.kind(),
-                message: e.to_string(),
-            }),
-        }
-        Ok(())
-    }
-
-    /// Runs the planned writes (those in `only` when it is not empty) as one plan with one journal.
-    ///
-    /// # Errors
-    /// As [`writes::run`].
-    pub(crate) fn run(
-        self,
-        op: &'static str,
-        command: &str,
-        t: &Targets,
-        only: &[String],
-        write: &WriteArgs,
-    ) -> Result<WriteResult, CallError> {
-        let mut ops = self.ops;
-        if !only.is_empty() {
-            ops.retain(|o| only.iter().any(|x| x.eq_ignore_ascii_case(&o.target)));
-        }
-        journal::number(&mut ops);
-        let reminder = ops
-            .iter()
-            .any(|o| o.op == OP_AD_PHONES)
-            .then_some(AD_REMINDER);
-        let spec = PlanSpec {
-            command: command.to_owned(),
-            ops,
-            notes: Vec::new(),
-            undoes: None,
-        };
-        writes::run(
-            op,
-            t,
-            &spec,
-            write,
-            RunOptions::default(),
-            reminder,
-            self.out,
-        )
-    }
+/// Runs the planned writes (those in `only` when it is not empty) as one plan with one journal.
+///
+/// # Errors
+/// As [`writes::run`].
+pub(crate) fn run(
+    planning: Planning,
+    op: &'static str,
+    command: &str,
+    t: &Targets,
+    only: &[String],
+    write: &WriteArgs,
+) -> Result<WriteResult, CallError> {
+    let (spec, out) = planning.into_spec(command, only);
+    let reminder = dirsync_writes::reminder(&spec.ops);
+    writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, OP_AD_PHONES, PersistRows};
+use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
 use idrift_app::journal::RunOptions;
+use idrift_app::ops::dirsync_writes::Planning;
 use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
@@ -221,8 +222,8 @@ fn run_single(
         ));
         return ok(&out, &t.warnings);
     };
-    let reminder = (planned.op == OP_AD_PHONES).then_some(batch::AD_REMINDER);
     let spec = dirsync_ops::single_spec(command, planned);
+    let reminder = idrift_app::ops::dirsync_writes::reminder(&spec.ops);
     let out = writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)?;
     ok(&out, &t.warnings)
 }
@@ -258,11 +259,11 @@ fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
         let planned = batch::plan_set(OP, &t, &item)?;
         return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
     }
-    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    let mut planning = Planning::new(writes::result(COMMAND, &t));
     for item in &args.items {
-        planning.add(&item.identity, batch::plan_set(OP, &t, item))?;
+        batch::add(&mut planning, &item.identity, batch::plan_set(OP, &t, item))?;
     }
-    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
     ok(&out, &t.warnings)
 }
 
@@ -287,11 +288,15 @@ fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
         let planned = batch::plan_clear(&t, &args.identity, what)?;
         return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
     }
-    let mut planning = batch::Planning::new(writes::result(COMMAND, &t));
+    let mut planning = Planning::new(writes::result(COMMAND, &t));
     for identity in &args.identities {
-        planning.add(identity, batch::plan_clear(&t, identity, what))?;
+        batch::add(
+            &mut planning,
+            identity,
+            batch::plan_clear(&t, identity, what),
+        )?;
     }
-    let out = planning.run(OP, COMMAND, &t, &args.only, &args.write)?;
+    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
     ok(&out, &t.warnings)
 }
 

@@ -430,9 +430,6 @@ pub(crate) struct DirSyncSetItem {
     pub(crate) mobile_in_entra: Option<String>,
 }
 
-/// A user of a pipeline that could not be planned; the other users' writes go ahead.
-pub(crate) use idrift_app::ops::dirsync_writes::ItemError;
-
 /// `DirSync.Clear`: clears one user's phone values (Clear-ADSyncToolsDirSyncOverridesUser).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]

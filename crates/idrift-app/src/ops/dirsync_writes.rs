@@ -3,13 +3,14 @@
 //! one (the host has asked its user) the plan is journaled and run through [`crate::journal`], and the
 //! outcome of each operation comes back in a [`WriteRun`]. Also where such a run's journal goes.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use idrift_core::ports::ProgressHook;
 use serde::Serialize;
 
 use crate::AppError;
-use crate::dirsync_ops::{BypassPreview, NotPlanned};
+use crate::dirsync_ops::{BypassPreview, NotPlanned, OP_AD_PHONES};
 use crate::journal::{self, Clock, PlanSpec, Planned, RunOptions, RunReport, Stepped};
 use crate::targets::WriteTargets;
 
@@ -173,6 +174,84 @@ pub async fn resume(
     out.applied = true;
     out.report = Some(report);
     Ok(out)
+}
+
+/// The reminder after AD writes.
+pub const AD_REMINDER: &str = "AD changes reach Entra ID at the next sync cycle, unless the user carries a \
+DirSyncOverride: then only with BypassDirSyncOverrides enabled (see the BypassDirSyncOverrides preview).";
+
+/// The reminder a run of `ops` ends with once it has written: [`AD_REMINDER`] when it writes AD phones.
+#[must_use]
+pub fn reminder(ops: &[Planned]) -> Option<&'static str> {
+    ops.iter()
+        .any(|o| o.op == OP_AD_PHONES)
+        .then_some(AD_REMINDER)
+}
+
+/// The users of a pipeline (set or clear), planned as one run: one write each at most, in the order given; a
+/// user named twice, or already holding the values, is reported and not planned again.
+#[derive(Debug)]
+pub struct Planning {
+    out: WriteRun,
+    ops: Vec<Planned>,
+    seen: BTreeSet<String>,
+}
+
+impl Planning {
+    /// An empty pipeline whose result is `out`.
+    #[must_use]
+    pub fn new(out: WriteRun) -> Planning {
+        Planning {
+            out,
+            ops: Vec::new(),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Records what planning `identity` gave: its write, or `None` when it already has the values.
+    pub fn planned(&mut self, identity: &str, planned: Option<Planned>) {
+        match planned {
+            Some(p) if self.seen.insert(p.target.to_lowercase()) => self.ops.push(p),
+            Some(p) => self.out.item_errors.push(ItemError {
+                identity: identity.to_owned(),
+                kind: "Invalid",
+                message: format!(
+                    "{identity} ({}) is named more than once in this pipeline; only its first values are planned",
+                    p.target
+                ),
+            }),
+            None => self.out.notes.push(format!(
+                "{identity} already has these values: nothing to write."
+            )),
+        }
+    }
+
+    /// Records that `identity` could not be planned (`kind` in the front end's vocabulary); the others go on.
+    pub fn failed(&mut self, identity: &str, kind: &'static str, message: String) {
+        self.out.item_errors.push(ItemError {
+            identity: identity.to_owned(),
+            kind,
+            message,
+        });
+    }
+
+    /// The planned writes (those of the targets in `only` when it is not empty) as one numbered plan of
+    /// `command`, with the result to fill.
+    #[must_use]
+    pub fn into_spec(self, command: &str, only: &[String]) -> (PlanSpec, WriteRun) {
+        let mut ops = self.ops;
+        if !only.is_empty() {
+            ops.retain(|o| only.iter().any(|x| x.eq_ignore_ascii_case(&o.target)));
+        }
+        journal::number(&mut ops);
+        let spec = PlanSpec {
+            command: command.to_owned(),
+            ops,
+            notes: Vec::new(),
+            undoes: None,
+        };
+        (spec, self.out)
+    }
 }
 
 #[cfg(test)]

@@ -117,8 +117,17 @@ fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
 }
 
-async fn run(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
-    let report = journal::apply(
+/// The rich AD export with the two cloud-only users as `entra-users.json`, and its writers.
+fn cloud_only_snapshot(tmp: &Path) -> (PathBuf, WriteTargets) {
+    let dir = snapshot(tmp, AD);
+    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
+    let t = snapshot_writers(&dir).unwrap();
+    (dir, t)
+}
+
+/// Runs `spec` on the snapshot files, journaled to `journal`; panics when the run cannot start.
+async fn apply_report(t: &WriteTargets, spec: &PlanSpec, journal: &Path) -> journal::RunReport {
+    journal::apply(
         journal,
         spec,
         &t.executor(),
@@ -126,7 +135,21 @@ async fn run(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
         RunOptions::default(),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// The kind of each journal entry after the header and the plan.
+fn entry_kinds(journal: &Path, spec: &PlanSpec) -> Vec<String> {
+    std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .skip(1 + spec.ops.len())
+        .map(|l| l.split('"').nth(3).unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn run(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
+    let report = apply_report(t, spec, journal).await;
     assert!(
         report.ops.iter().all(|o| o.status == OpStatus::Applied),
         "{report:#?}"
@@ -349,12 +372,7 @@ async fn ad_writes_are_batched_with_every_before_value_journaled_before_the_file
     let j = tmp.path().join("persist.jsonl");
     run(&t, &spec, &j).await;
     // Both `started` entries come before both outcomes: one file rewrite for the batch.
-    let kinds: Vec<String> = std::fs::read_to_string(&j)
-        .unwrap()
-        .lines()
-        .skip(1 + spec.ops.len())
-        .map(|l| l.split('"').nth(3).unwrap_or_default().to_owned())
-        .collect();
+    let kinds = entry_kinds(&j, &spec);
     assert_eq!(
         kinds,
         ["Started", "Started", "Outcome", "Outcome"],
@@ -376,15 +394,7 @@ async fn a_batch_whose_file_write_fails_fails_every_write_and_keeps_nothing_in_m
     // The export disappears under the run: the batch cannot be written.
     std::fs::remove_file(dir.join("ad.ldif")).unwrap();
     std::fs::create_dir(dir.join("ad.ldif")).unwrap();
-    let report = journal::apply(
-        &tmp.path().join("p.jsonl"),
-        &spec,
-        &t.executor(),
-        Clock::fixed(1_764_000_000),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = apply_report(&t, &spec, &tmp.path().join("p.jsonl")).await;
     assert_eq!(report.count(OpStatus::Failed), 2, "{report:#?}");
     assert_eq!(report.writes, 0);
     let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
@@ -408,9 +418,7 @@ const ENTRA_CLOUD_ONLY: &str = r#"{"value": [
 #[tokio::test]
 async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir).unwrap();
+    let (dir, t) = cloud_only_snapshot(tmp.path());
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let mut ops = Vec::new();
     for (upn, mobile) in [
@@ -433,12 +441,7 @@ async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte(
     };
     let j = tmp.path().join("entra.jsonl");
     run(&t, &spec, &j).await;
-    let kinds: Vec<String> = std::fs::read_to_string(&j)
-        .unwrap()
-        .lines()
-        .skip(1 + spec.ops.len())
-        .map(|l| l.split('"').nth(3).unwrap_or_default().to_owned())
-        .collect();
+    let kinds = entry_kinds(&j, &spec);
     assert_eq!(
         kinds,
         ["Started", "Started", "Outcome", "Outcome"],
@@ -460,9 +463,7 @@ async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte(
 #[tokio::test]
 async fn a_failed_entra_batch_fails_every_write_and_keeps_nothing_in_memory() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir).unwrap();
+    let (dir, t) = cloud_only_snapshot(tmp.path());
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     assert!(cloud.cloud_batch_limit() > 1);
     cloud
@@ -582,9 +583,7 @@ async fn a_persist_that_removes_a_number_is_undone_byte_for_byte() {
 #[tokio::test]
 async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
-    let t = snapshot_writers(&dir).unwrap();
+    let (dir, t) = cloud_only_snapshot(tmp.path());
     let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let planned = plan_entra_edit(cloud, "desk.two@fabrikam.test", None)
         .await

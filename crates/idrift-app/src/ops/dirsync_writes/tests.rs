@@ -1,6 +1,57 @@
 //! Tests of the journal naming and the result's wire shape.
 
-use super::{WriteRun, free_name, journal_file};
+use serde_json::Value;
+
+use super::{AD_REMINDER, Planning, WriteRun, free_name, journal_file, reminder};
+use crate::dirsync_ops::{OP_AD_PHONES, OP_ENTRA_MOBILE};
+use crate::journal::Planned;
+
+fn write(op: &str, target: &str) -> Planned {
+    Planned {
+        seq: 0,
+        op: op.to_owned(),
+        target: target.to_owned(),
+        locator: Value::Null,
+        before: Value::Null,
+        after: Value::Null,
+    }
+}
+
+#[test]
+fn a_pipeline_plans_each_user_once_keeps_the_named_ones_and_numbers_them() {
+    let mut p = Planning::new(WriteRun::new("dirsync set", "x"));
+    p.planned("a", Some(write(OP_ENTRA_MOBILE, "a@contoso.com")));
+    p.planned("b", None);
+    p.planned("A again", Some(write(OP_ENTRA_MOBILE, "A@contoso.com")));
+    p.failed("c", "NotFound", "no such user".to_owned());
+    p.planned("d", Some(write(OP_AD_PHONES, "d@contoso.com")));
+    let (spec, out) = p.into_spec("dirsync set", &[]);
+    let targets: Vec<(u64, &str)> = spec
+        .ops
+        .iter()
+        .map(|o| (o.seq, o.target.as_str()))
+        .collect();
+    assert_eq!(targets, [(1, "a@contoso.com"), (2, "d@contoso.com")]);
+    assert_eq!(out.notes, ["b already has these values: nothing to write."]);
+    let errors: Vec<(&str, &str)> = out
+        .item_errors
+        .iter()
+        .map(|e| (e.identity.as_str(), e.kind))
+        .collect();
+    assert_eq!(errors, [("A again", "Invalid"), ("c", "NotFound")]);
+    assert_eq!(reminder(&spec.ops), Some(AD_REMINDER));
+
+    let mut p = Planning::new(WriteRun::new("dirsync set", "x"));
+    p.planned("a", Some(write(OP_ENTRA_MOBILE, "a@contoso.com")));
+    p.planned("d", Some(write(OP_AD_PHONES, "d@contoso.com")));
+    let (spec, _) = p.into_spec("dirsync set", &["A@CONTOSO.COM".to_owned()]);
+    assert_eq!(spec.ops.len(), 1);
+    assert_eq!(
+        (spec.ops[0].seq, spec.ops[0].target.as_str()),
+        (1, "a@contoso.com")
+    );
+    assert_eq!(reminder(&spec.ops), None);
+}
 
 #[test]
 fn two_runs_in_one_second_get_two_journals() {
