@@ -7,3 +7,4 @@ pub mod remediation;
 pub mod scan;
 pub mod trend;
 pub mod undo;
+pub mod verify;

@@ -524,27 +524,13 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
     for p in &args.paths {
         absolute(OP, "Paths", p)?;
     }
-    let mut outcome = idrift_app::migration::verify_paths(&args.paths);
-    let mut warnings = Vec::new();
-    if !args.identities.is_empty() {
-        let config = targets::cloud_config(OP, args.cloud.as_ref())?;
-        match runtime::block_on(idrift_app::migration::verify_live(
-            &config,
-            &args.identities,
-        ))? {
-            Ok(live) => {
-                warnings.extend(
-                    live.warnings
-                        .iter()
-                        .map(|w| format!("Exchange Online: {w}")),
-                );
-                let mut users = std::mem::take(&mut outcome.report.users);
-                users.extend(live.users);
-                outcome.report = idrift_core::migration::VerificationReport::new(users);
-            }
-            Err(e) => outcome.errors.push(e),
-        }
-    }
+    let config = if args.identities.is_empty() {
+        None
+    } else {
+        Some(targets::cloud_config(OP, args.cloud.as_ref())?)
+    };
+    let live = config.as_ref().map(|c| (c, args.identities.as_slice()));
+    let outcome = runtime::block_on(idrift_app::ops::verify::verify(&args.paths, live))?;
     let errors = outcome
         .errors
         .iter()
@@ -558,7 +544,7 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
         summary: &outcome.report.summary,
         errors,
     };
-    ok(&body, &warnings)
+    ok(&body, &outcome.warnings)
 }
 
 /// `Test.Panic` (feature `test-ops` only): panics on purpose, so tests can prove the panic comes back as

@@ -9,18 +9,24 @@ fn demo() -> Snapshot {
     crate::demo::load().unwrap().snapshot
 }
 
-#[test]
-fn the_demo_duplicate_records_the_cloud_mailbox_guid_of_article_002() {
-    let s = demo();
-    let p = plan(
-        &s,
-        " TestDuplicate@contoso.com ",
+/// Plans for `upn` in the demo with the default options.
+fn plan_in_demo(upn: &str) -> Result<Planned, crate::AppError> {
+    plan(
+        &demo(),
+        upn,
         &ScanOptions::default(),
         &PlanOptions::default(),
     )
-    .unwrap()
-    .plan
-    .unwrap();
+}
+
+/// The plan for `upn` in the demo with the default options.
+fn demo_plan(upn: &str) -> idrift_core::plan::RemediationPlan {
+    plan_in_demo(upn).unwrap().plan.unwrap()
+}
+
+#[test]
+fn the_demo_duplicate_records_the_cloud_mailbox_guid_of_article_002() {
+    let p = demo_plan(" TestDuplicate@contoso.com ");
     let o = p.option(OptionId::DeleteAndMerge).unwrap();
     assert!(o.recommended);
     let cloud: Guid = "17d89853-ec3e-4bb3-9bf8-a7d022818fb0".parse().unwrap();
@@ -31,16 +37,7 @@ fn the_demo_duplicate_records_the_cloud_mailbox_guid_of_article_002() {
 
 #[test]
 fn the_demo_option_3_case_recommends_remove_license() {
-    let s = demo();
-    let p = plan(
-        &s,
-        "testlicense@contoso.com",
-        &ScanOptions::default(),
-        &PlanOptions::default(),
-    )
-    .unwrap()
-    .plan
-    .unwrap();
+    let p = demo_plan("testlicense@contoso.com");
     let recommended: Vec<OptionId> = p
         .options
         .iter()
@@ -52,40 +49,18 @@ fn the_demo_option_3_case_recommends_remove_license() {
 
 #[test]
 fn unknown_users_are_not_found_and_healthy_users_have_no_plan() {
-    let s = demo();
-    let e = plan(
-        &s,
-        "nobody@contoso.com",
-        &ScanOptions::default(),
-        &PlanOptions::default(),
-    )
-    .unwrap_err();
+    let e = plan_in_demo("nobody@contoso.com").unwrap_err();
     // Failed input (exit 1), not a usage error (exit 2).
     assert!(matches!(e, crate::AppError::NotFound(_)), "{e:?}");
     assert!(!e.is_usage());
     assert!(e.to_string().contains("nobody@contoso.com"), "{e}");
-    let healthy = plan(
-        &s,
-        "ken.thompson@contoso.com",
-        &ScanOptions::default(),
-        &PlanOptions::default(),
-    )
-    .unwrap();
+    let healthy = plan_in_demo("ken.thompson@contoso.com").unwrap();
     assert!(healthy.plan.is_none());
 }
 
 #[test]
 fn steps_csv_has_a_row_per_step() {
-    let s = demo();
-    let p = plan(
-        &s,
-        "radia.perlman@contoso.com",
-        &ScanOptions::default(),
-        &PlanOptions::default(),
-    )
-    .unwrap()
-    .plan
-    .unwrap();
+    let p = demo_plan("radia.perlman@contoso.com");
     let mut buf = Vec::new();
     write_steps_csv(&mut buf, &p).unwrap();
     let text = String::from_utf8(buf).unwrap();

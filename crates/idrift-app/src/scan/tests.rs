@@ -52,41 +52,46 @@ fn the_demo_cases_have_the_expected_kinds() {
     let kinds = |upn: &str| -> Vec<(FindingKind, Severity)> {
         r.findings_for(upn).map(|f| (f.kind, f.severity)).collect()
     };
-    assert_eq!(
-        kinds("testduplicate@contoso.com"),
-        [(FindingKind::DuplicateMailbox, Severity::Critical)]
-    );
-    assert_eq!(
-        kinds("recipienttest@contoso.com"),
-        [(FindingKind::DuplicateMailboxRisk, Severity::High)]
-    );
-    assert_eq!(
-        kinds("hedy.lamarr@contoso.com"),
-        [(FindingKind::ExchangeGuidMismatch, Severity::High)]
-    );
-    assert_eq!(
-        kinds("claude.shannon@contoso.com"),
-        [(FindingKind::SoftMatchCollision, Severity::Critical)]
-    );
-    assert_eq!(
-        kinds("margaret.hamilton@contoso.com"),
-        [(FindingKind::SoftMatchCollision, Severity::Medium)]
-    );
-    assert_eq!(
-        kinds("frances.allen@contoso.com"),
-        [(FindingKind::MissingRoutingAddress, Severity::Medium)]
-    );
-    assert_eq!(
-        kinds("radia.perlman@contoso.com"),
-        [(FindingKind::MissingRoutingAddress, Severity::High)]
-    );
-    assert_eq!(
-        kinds("testlicense@contoso.com"),
-        [
-            (FindingKind::DuplicateMailbox, Severity::Critical),
-            (FindingKind::ProvisioningError, Severity::High)
-        ]
-    );
+    let expected: [(&str, &[(FindingKind, Severity)]); 8] = [
+        (
+            "testduplicate@contoso.com",
+            &[(FindingKind::DuplicateMailbox, Severity::Critical)],
+        ),
+        (
+            "recipienttest@contoso.com",
+            &[(FindingKind::DuplicateMailboxRisk, Severity::High)],
+        ),
+        (
+            "hedy.lamarr@contoso.com",
+            &[(FindingKind::ExchangeGuidMismatch, Severity::High)],
+        ),
+        (
+            "claude.shannon@contoso.com",
+            &[(FindingKind::SoftMatchCollision, Severity::Critical)],
+        ),
+        (
+            "margaret.hamilton@contoso.com",
+            &[(FindingKind::SoftMatchCollision, Severity::Medium)],
+        ),
+        (
+            "frances.allen@contoso.com",
+            &[(FindingKind::MissingRoutingAddress, Severity::Medium)],
+        ),
+        (
+            "radia.perlman@contoso.com",
+            &[(FindingKind::MissingRoutingAddress, Severity::High)],
+        ),
+        (
+            "testlicense@contoso.com",
+            &[
+                (FindingKind::DuplicateMailbox, Severity::Critical),
+                (FindingKind::ProvisioningError, Severity::High),
+            ],
+        ),
+    ];
+    for (upn, expected) in expected {
+        assert_eq!(kinds(upn), expected, "{upn}");
+    }
 }
 
 #[test]

@@ -95,23 +95,17 @@ pub(crate) fn run(cmd: MigrationCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
 }
 
 fn verify(args: &VerifyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let mut outcome = idrift_app::migration::verify_paths(&args.files);
-    if args.exo.is_some() {
-        let config = args.conn.cloud_config(ctx)?;
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        match rt.block_on(idrift_app::migration::verify_live(&config, &args.identity)) {
-            Ok(live) => {
-                for w in &live.warnings {
-                    ctx.warn(format!("Exchange Online: {w}"))?;
-                }
-                let mut users = std::mem::take(&mut outcome.report.users);
-                users.extend(live.users);
-                outcome.report = VerificationReport::new(users);
-            }
-            Err(e) => outcome.errors.push(e),
-        }
+    let config = match args.exo {
+        Some(_) => Some(args.conn.cloud_config(ctx)?),
+        None => None,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let live = config.as_ref().map(|c| (c, args.identity.as_slice()));
+    let outcome = rt.block_on(idrift_app::ops::verify::verify(&args.files, live));
+    for w in &outcome.warnings {
+        ctx.warn(w.clone())?;
     }
     let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
     match args.format {

@@ -20,36 +20,22 @@ fn auto_colours_only_a_terminal() {
 
 #[test]
 fn no_color_wins_over_a_terminal_and_clicolor_force_over_a_pipe() {
-    assert!(!use_color(
-        ColorChoice::Auto,
-        true,
-        &env_of(&[("NO_COLOR", "1")])
-    ));
-    assert!(use_color(
-        ColorChoice::Auto,
-        true,
-        &env_of(&[("NO_COLOR", "")])
-    ));
-    assert!(use_color(
-        ColorChoice::Auto,
-        false,
-        &env_of(&[("CLICOLOR_FORCE", "1")])
-    ));
-    assert!(!use_color(
-        ColorChoice::Auto,
-        false,
-        &env_of(&[("CLICOLOR_FORCE", "0")])
-    ));
-    assert!(!use_color(
-        ColorChoice::Auto,
-        true,
-        &env_of(&[("CLICOLOR", "0")])
-    ));
-    assert!(!use_color(
-        ColorChoice::Auto,
-        true,
-        &env_of(&[("TERM", "dumb")])
-    ));
+    // (stdout is a terminal, the one variable set, its value, coloured)
+    for (terminal, name, value, coloured) in [
+        (true, "NO_COLOR", "1", false),
+        (true, "NO_COLOR", "", true),
+        (false, "CLICOLOR_FORCE", "1", true),
+        (false, "CLICOLOR_FORCE", "0", false),
+        (true, "CLICOLOR", "0", false),
+        (true, "TERM", "dumb", false),
+    ] {
+        let env = |n: &str| (n == name).then(|| value.to_owned());
+        assert_eq!(
+            use_color(ColorChoice::Auto, terminal, &env),
+            coloured,
+            "{name}={value:?}, terminal {terminal}"
+        );
+    }
 }
 
 #[test]

@@ -81,24 +81,24 @@ fn unknown_names_are_errors_naming_the_part() {
 #[test]
 fn mailbox_classes() {
     use RecipientTypeDetails as T;
-    for t in [
+    let local = [
         T::USER_MAILBOX,
         T::LINKED_MAILBOX,
         T::SHARED_MAILBOX,
         T::ROOM_MAILBOX,
         T::EQUIPMENT_MAILBOX,
-    ] {
-        assert!(t.is_mailbox(), "{t}");
-        assert!(!t.is_remote_mailbox(), "{t}");
-    }
-    for t in [
+    ];
+    let remote = [
         T::REMOTE_USER_MAILBOX,
         T::REMOTE_SHARED_MAILBOX,
         T::REMOTE_ROOM_MAILBOX,
         T::REMOTE_EQUIPMENT_MAILBOX,
-    ] {
-        assert!(t.is_remote_mailbox(), "{t}");
-        assert!(!t.is_mailbox(), "{t}");
+    ];
+    for (types, is_local) in [(&local[..], true), (&remote[..], false)] {
+        for t in types {
+            assert_eq!(t.is_mailbox(), is_local, "{t}");
+            assert_eq!(t.is_remote_mailbox(), !is_local, "{t}");
+        }
     }
     assert!(T::USER_MAILBOX.is_user_mailbox());
     assert!(
