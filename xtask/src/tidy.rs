@@ -31,9 +31,37 @@ fn all_sources() -> Vec<PathBuf> {
     files
 }
 
+/// Test code: `tests.rs` modules, `test_support.rs` modules (shared test fixtures; compiled only for tests, see
+/// [`test_support_modules_are_compiled_only_for_tests`]), and the `tests/` and `benches/` folders.
 fn is_test_file(p: &Path) -> bool {
     let s = p.to_string_lossy();
-    s.ends_with("/tests.rs") || s.contains("/tests/") || s.contains("/benches/")
+    s.ends_with("/tests.rs")
+        || s.ends_with("/test_support.rs")
+        || s.contains("/tests/")
+        || s.contains("/benches/")
+}
+
+/// A `test_support` module is exempt from the library rules only because it is compiled for tests alone:
+/// its declaration must follow `#[cfg(test)]`.
+#[test]
+fn test_support_modules_are_compiled_only_for_tests() {
+    let mut bad = Vec::new();
+    for f in all_sources() {
+        let text = fs::read_to_string(&f).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim();
+            let declares = t.starts_with("mod test_support")
+                || (t.starts_with("pub") && t.contains(" mod test_support"));
+            if declares && (i == 0 || lines[i - 1].trim() != "#[cfg(test)]") {
+                bad.push(format!("{}:{}", f.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "a test_support module must be declared under #[cfg(test)]: {bad:?}"
+    );
 }
 
 #[test]
