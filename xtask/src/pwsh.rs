@@ -984,23 +984,47 @@ fn native_ps1_speaks_the_library_versions() {
     );
 }
 
-/// The operations `dispatch.rs` serves in a release build (`OPS` without the `test-ops` feature).
+/// The operations `dispatch.rs` serves in a release build: its `OPS` list without the entries behind
+/// `#[cfg(feature = "test-ops")]`.
 fn served_ops() -> BTreeSet<String> {
-    let src = read(&ffi_src().join("dispatch.rs"));
-    let marker = "#[cfg(not(feature = \"test-ops\"))]";
-    let after = src
-        .split(marker)
+    release_ops(&read(&ffi_src().join("dispatch.rs")))
+}
+
+/// The entries of the `OPS` list in `src`, leaving out each one the line before marks test-only.
+fn release_ops(src: &str) -> BTreeSet<String> {
+    let list = src
+        .split("const OPS: &[&str] = &[")
         .nth(1)
-        .expect("dispatch.rs has the release OPS list");
-    let list = after
-        .split("= &[")
-        .nth(1)
-        .and_then(|r| r.split(']').next())
+        .and_then(|r| r.split("];").next())
         .unwrap_or("");
-    list.split(',')
-        .map(|s| unquote(s.trim()).to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
+    let mut ops = BTreeSet::new();
+    let mut test_only = false;
+    for line in list.lines().map(str::trim) {
+        if line.starts_with("#[cfg(feature = \"test-ops\")]") {
+            test_only = true;
+            continue;
+        }
+        let op = unquote(line.trim_end_matches(',').trim());
+        if !op.is_empty() && !test_only {
+            ops.insert(op.to_owned());
+        }
+        if !line.is_empty() {
+            test_only = false;
+        }
+    }
+    ops
+}
+
+#[test]
+fn the_release_op_list_leaves_out_test_only_entries() {
+    let src = "pub(crate) const OPS: &[&str] = &[\n    \"Describe\",\n    \"Scan\",\n    #[cfg(feature = \"test-ops\")]\n    \"Test.Panic\",\n    \"Lint\",\n];\n";
+    let ops: Vec<String> = release_ops(src).into_iter().collect();
+    assert_eq!(ops, ["Describe", "Lint", "Scan"]);
+    let served = served_ops();
+    assert!(
+        served.contains("Lint.Fix") && !served.contains("Test.Panic"),
+        "{served:?}"
+    );
 }
 
 #[test]
