@@ -6,6 +6,7 @@ use std::path::Path;
 
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
 use idrift_app::journal::RunOptions;
+use idrift_app::ops::compare;
 use idrift_app::ops::dirsync_writes::Planning;
 use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
@@ -159,33 +160,24 @@ fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
 /// `idrift dirsync compare`.
 fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Compare";
-    let out = match (&args.out_path, args.write_csv) {
-        (Some(p), true) => {
-            let out = absolute(OP, "OutPath", p)?;
-            Some(idrift_app::dirsync::csv_target(Some(out), None, host::now_unix()).0)
-        }
-        (None, true) => {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: "OutPath is required when WriteCsv is true".to_owned(),
-            });
-        }
-        (_, false) => None,
+    let out = match args.out_path.as_deref() {
+        Some(p) if args.write_csv => Some(absolute(OP, "OutPath", p)?),
+        _ => None,
     };
+    let csv = compare::csv_out(args.write_csv, out, args.encoding, host::now_unix()).map_err(
+        |compare::CsvPathMissing| CallError::InvalidArgs {
+            op: OP,
+            message: "OutPath is required when WriteCsv is true".to_owned(),
+        },
+    )?;
     let loaded = targets::load(OP, &args.source, LoadProfile::Phones)?;
     let phone = PhoneOptions {
         default_region: args.default_region,
     };
-    let report = idrift_app::dirsync::compare(&loaded.snapshot, &phone);
-    if let Some(path) = &out {
-        idrift_app::dirsync::write_csv_file(path, &report.rows, args.encoding)?;
-    }
-    let body = wire::DirSyncCompareResult {
-        summary: &report.summary,
-        rows: &report.rows,
-        csv_path: out,
-    };
-    ok(&body, &loaded.warnings)
+    ok(
+        &compare::compare(&loaded.snapshot, &phone, csv)?,
+        &loaded.warnings,
+    )
 }
 
 /// `idrift dirsync get`.

@@ -340,15 +340,6 @@ pub(crate) struct DirSyncCompareArgs {
     pub(crate) encoding: idrift_app::files::CsvEncoding,
 }
 
-/// The result of `DirSync.Compare`: the report (`Summary`, `Rows`) and the CSV written, if any.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct DirSyncCompareResult<'a> {
-    pub(crate) summary: &'a idrift_core::dirsync::DirSyncSummary,
-    pub(crate) rows: &'a [idrift_core::dirsync::DirSyncOverrideRow],
-    pub(crate) csv_path: Option<PathBuf>,
-}
-
 /// The write options every mutating operation shares (the CLI's `--apply` and `--journal`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
 use idrift_app::journal::{self, PlanSpec, Planned, RunOptions, Stepped};
+use idrift_app::ops::compare::CsvOut;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -110,28 +111,35 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let phone = PhoneOptions {
         default_region: args.default_region.clone(),
     };
-    let report = idrift_app::dirsync::compare(&loaded.snapshot, &phone);
-    match args.format {
-        Format::Json => {
+    // The table view writes the CSV too; the other formats print the rows instead.
+    let csv = match args.format {
+        Format::Table => Some(CsvOut {
+            path: csv_path(&args, ctx)?,
+            encoding: ctx.csv_encoding(),
+        }),
+        Format::Json | Format::Csv => None,
+    };
+    let compared = idrift_app::ops::compare::compare(&loaded.snapshot, &phone, csv)?;
+    let report = compared.report;
+    match (args.format, compared.csv_path) {
+        (Format::Json, _) => {
             // `DirSyncReport` serializes as {"Summary":{...},"Rows":[...]}, rows in the CSV's column order.
             ctx.print_json(&report)?;
         }
-        Format::Csv => {
+        (Format::Csv, _) => {
             crate::output::csv_start(ctx.out, ctx.csv_bom)?;
             idrift_app::dirsync::write_csv(ctx.out, &report.rows)?;
         }
-        Format::Table => {
-            let path = csv_path(&args, ctx)?;
-            crate::output::write_csv_file(&path, ctx.csv_bom, |w| {
-                idrift_app::dirsync::write_csv(w, &report.rows)
-            })?;
+        (Format::Table, path) => {
             render_table(&report, ctx)?;
-            writeln!(
-                ctx.out,
-                "\nWrote {} row(s) to {}",
-                report.rows.len(),
-                path.display()
-            )?;
+            if let Some(path) = path {
+                writeln!(
+                    ctx.out,
+                    "\nWrote {} row(s) to {}",
+                    report.rows.len(),
+                    path.display()
+                )?;
+            }
         }
     }
     let alert = match args.fail_on {
