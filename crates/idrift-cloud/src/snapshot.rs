@@ -143,7 +143,8 @@ pub enum UsersKeep {
     /// Every property the reader knows.
     #[default]
     All,
-    /// What the DirSyncOverrides comparison reads: `displayName` and `businessPhones` are dropped, and
+    /// What the DirSyncOverrides comparison reads: `displayName`, `businessPhones` and `assignedLicenses`
+    /// are dropped, and
     /// `proxyAddresses` holds only its first `SMTP:` value (else its first value, so that it is empty
     /// exactly when the full list is).
     Compare,

@@ -191,6 +191,9 @@ impl Item for CloudUser {
                 };
                 u.proxy_addresses = map.next_value_seed(StringListKeep(t, keep))?;
             }
+            UserField::Licenses if acc.lean => {
+                map.next_value_seed(ObjList::<LicenseCheck>::new(t))?;
+            }
             UserField::Licenses => {
                 u.assigned_licenses = map.next_value_seed(ObjList::<AssignedLicense>::new(t))?;
             }
@@ -277,7 +280,8 @@ impl<'de> Visitor<'de> for Additional<'_> {
     }
 }
 
-/// A user read for the DirSyncOverrides comparison: `displayName` and `businessPhones` are not kept and
+/// A user read for the DirSyncOverrides comparison: `displayName`, `businessPhones` and `assignedLicenses`
+/// are not kept and
 /// `proxyAddresses` only up to the primary (`SMTP:`) address, so they are never allocated; every property
 /// is still checked exactly as [`CloudUser`] checks it, so the same input is refused. What the comparison
 /// reads of the user is what a full read holds once the comparison's load profile has dropped the rest.
@@ -360,6 +364,61 @@ impl SubObject for AssignedLicense {
             return Err(E::custom("a license object needs a \"skuId\""));
         }
         Ok(self)
+    }
+}
+
+/// A license object checked as [`AssignedLicense`] is and not kept (for [`LeanUser`]).
+#[derive(Debug, Default)]
+struct LicenseCheck {
+    sku_id: bool,
+}
+
+impl SubObject for LicenseCheck {
+    const WHAT: &'static str = AssignedLicense::WHAT;
+
+    fn key(k: &str) -> Option<(u8, &'static str)> {
+        AssignedLicense::key(k)
+    }
+
+    fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
+        match which {
+            0 => self.sku_id = map.next_value::<Option<NonEmpty>>()?.is_some_and(|n| n.0),
+            _ => map.next_value_seed(PlainListCheck)?,
+        }
+        Ok(())
+    }
+
+    fn check<E: de::Error>(self) -> Result<Self, E> {
+        if !self.sku_id {
+            return Err(E::custom("a license object needs a \"skuId\""));
+        }
+        Ok(self)
+    }
+}
+
+/// A string checked as [`opt_string`] checks it (no NUL character) and dropped: whether it is empty.
+struct NonEmpty(bool);
+
+impl<'de> de::Deserialize<'de> for NonEmpty {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NonEmpty, D::Error> {
+        d.deserialize_str(NonEmptyVisitor)
+    }
+}
+
+struct NonEmptyVisitor;
+
+impl<'de> Visitor<'de> for NonEmptyVisitor {
+    type Value = NonEmpty;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NonEmpty, E> {
+        if v.contains('\0') {
+            return Err(E::custom(idrift_core::strict::NUL_MESSAGE));
+        }
+        Ok(NonEmpty(!v.is_empty()))
     }
 }
 
@@ -466,6 +525,75 @@ impl<'de> Visitor<'de> for PlainList {
             }
         }
         out.ok_or_else(|| de::Error::custom("expected an array of strings"))
+    }
+}
+
+/// [`PlainList`] checked and dropped.
+struct PlainListCheck;
+
+impl<'de> DeserializeSeed<'de> for PlainListCheck {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlainListCheck {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<AnyStr>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
+        let mut found = false;
+        while let Some(k) = map.next_key::<String>()? {
+            if is(&k, "value") {
+                map.next_value_seed(PlainListCheck)?;
+                found = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(de::Error::custom("expected an array of strings"))
+        }
+    }
+}
+
+/// Any string, dropped (a [`PlainList`] element: no other check).
+struct AnyStr;
+
+impl<'de> de::Deserialize<'de> for AnyStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AnyStr, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 

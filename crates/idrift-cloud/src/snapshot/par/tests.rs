@@ -124,7 +124,7 @@ fn lean(text: &str) -> Option<Vec<CloudUser>> {
 /// A page of two users, the second with `second` as its extra properties.
 fn two_users(second: &str) -> String {
     format!(
-        r#"{{"value":[{{"id":"a","displayName":"A","businessPhones":["+1 1"],"proxyAddresses":["smtp:x@a","SMTP:a@a","SMTP:b@a"]}},{{"id":"b"{second}}}]}}"#
+        r#"{{"value":[{{"id":"a","displayName":"A","businessPhones":["+1 1"],"proxyAddresses":["smtp:x@a","SMTP:a@a","SMTP:b@a"],"assignedLicenses":[{{"skuId":"s"}}]}},{{"id":"b"{second}}}]}}"#
     )
 }
 
@@ -138,10 +138,12 @@ fn the_lean_read_keeps_only_what_the_comparison_reads() {
     assert_eq!(full.len(), 2);
     assert_eq!(full[1].display_name.as_deref(), Some("B"));
     assert_eq!(full[1].business_phones, ["+1 2"]);
+    assert_eq!(full[0].assigned_licenses.len(), 1);
     let mut want = full.clone();
     for u in &mut want {
         u.display_name = None;
         u.business_phones = Vec::new();
+        u.assigned_licenses = Vec::new();
         // The first `SMTP:` value, else the first value (so the list is not empty and the one under
         // AdditionalProperties does not take its place).
         let keep = u
@@ -175,6 +177,18 @@ fn the_lean_read_refuses_what_the_full_read_refuses() {
         r#","proxyAddresses":{"value":["a"],"value":["b"]}"#,
         r#","AdditionalProperties":{"displayName":1}"#,
         r#","AdditionalProperties":{"businessPhones":[{}]}"#,
+        r#","assignedLicenses":[{"skuId":""}]"#,
+        r#","assignedLicenses":[{"skuId":null}]"#,
+        r#","assignedLicenses":[{"disabledPlans":[]}]"#,
+        r#","assignedLicenses":[{"skuId":"s\u0000"}]"#,
+        r#","assignedLicenses":[{"skuId":5}]"#,
+        r#","assignedLicenses":[{"skuId":"s","skuId":"t"}]"#,
+        r#","assignedLicenses":[{"skuId":"s","disabledPlans":[1]}]"#,
+        r#","assignedLicenses":[{"skuId":"s","disabledPlans":{"Count":0}}]"#,
+        r#","assignedLicenses":[{"skuId":"s","disabledPlans":true}]"#,
+        r#","assignedLicenses":["System.Collections.Hashtable"]"#,
+        r#","assignedLicenses":"x""#,
+        r#","assignedLicenses":[5]"#,
     ];
     for second in bad {
         let text = two_users(second);
@@ -188,6 +202,9 @@ fn the_lean_read_refuses_what_the_full_read_refuses() {
     let good = [
         r#","displayName":null,"businessPhones":null,"proxyAddresses":null"#,
         r#","displayName":"B \"\\ \u00e9","businessPhones":[],"proxyAddresses":"SMTP:b@b""#,
+        r#","assignedLicenses":[{"skuId":"s","disabledPlans":["p\u0000",""],"x":[1]},{"SKUID":"t","disabledPlans":"p"}]"#,
+        r#","assignedLicenses":{"skuId":"s","disabledPlans":{"value":["p"],"Count":1}}"#,
+        r#","assignedLicenses":null"#,
     ];
     for second in good {
         let text = two_users(second);
