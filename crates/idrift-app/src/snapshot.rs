@@ -102,6 +102,16 @@ impl LoadProfile {
         }
     }
 
+    /// What the streamed Graph users reader keeps of each user for this profile: attributes
+    /// [`Self::project_cloud`] drops that it can leave out are not stored in the first place.
+    fn users_keep(self) -> idrift_cloud::snapshot::UsersKeep {
+        use idrift_cloud::snapshot::UsersKeep;
+        match self {
+            LoadProfile::Full | LoadProfile::Scan => UsersKeep::All,
+            LoadProfile::Phones => UsersKeep::Compare,
+        }
+    }
+
     /// Drops from an Entra ID user what this profile does not read.
     pub fn project_cloud(self, u: &mut CloudUser) {
         match self {
@@ -299,10 +309,14 @@ fn read_entra(
     if let Some((reader, len)) = open_utf8_stream(path)? {
         // Graph writes about 500 bytes per user with the default properties, more with `$select`.
         users.reserve(usize::try_from(len).unwrap_or(0) / 450);
-        let read = idrift_cloud::snapshot::read_users_each_stream(reader, |mut u| {
-            profile.project_cloud(&mut u);
-            users.push(u);
-        });
+        let read = idrift_cloud::snapshot::read_users_each_stream(
+            reader,
+            profile.users_keep(),
+            |mut u| {
+                profile.project_cloud(&mut u);
+                users.push(u);
+            },
+        );
         if let Some(read) = read {
             users.shrink_to_fit();
             return Ok((users, read));

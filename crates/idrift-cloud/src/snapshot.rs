@@ -136,6 +136,19 @@ pub fn read_users_each_str(
     })
 }
 
+/// What [`read_users_each_stream`] keeps of each user. Whatever is kept, every property is checked alike,
+/// so an input is accepted or refused the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UsersKeep {
+    /// Every property the reader knows.
+    #[default]
+    All,
+    /// What the DirSyncOverrides comparison reads: `displayName` and `businessPhones` are dropped, and
+    /// `proxyAddresses` holds only its first `SMTP:` value (else its first value, so that it is empty
+    /// exactly when the full list is).
+    Compare,
+}
+
 /// [`read_users_each_str`] on a stream of UTF-8 text (a file, say), read a block at a time on all cores:
 /// the common shape of a large export, one page object `{"value":[...]}`, is read without holding the whole
 /// input, and gives the same users, in the same order, as [`read_users_each_str`].
@@ -143,15 +156,24 @@ pub fn read_users_each_str(
 /// `None` when the input is of another shape, is not UTF-8, or is not valid: `each` may have been called
 /// for some users then; discard them and read the whole text with [`read_users_each_str`], which gives the
 /// users or the error with its line and JSON path.
+///
+/// With [`UsersKeep::Compare`], what the DirSyncOverrides comparison does not read is checked but not kept.
 pub fn read_users_each_stream<R: Read>(
     reader: R,
+    keep: UsersKeep,
     mut each: impl FnMut(CloudUser),
 ) -> Option<UsersRead> {
     let mut count = 0usize;
-    let meta = par::read_stream::<CloudUser, R>(reader, &mut |u| {
-        count += 1;
-        each(u);
-    })?;
+    let meta = match keep {
+        UsersKeep::All => par::read_stream::<CloudUser, R>(reader, &mut |u| {
+            count += 1;
+            each(u);
+        })?,
+        UsersKeep::Compare => par::read_stream::<users::LeanUser, R>(reader, &mut |u| {
+            count += 1;
+            each(u.0);
+        })?,
+    };
     Some(UsersRead {
         count,
         next_link: meta.next_link,

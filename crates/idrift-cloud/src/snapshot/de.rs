@@ -12,7 +12,9 @@ use std::fmt::{self, Write as _};
 use std::io::{self, BufReader, Read};
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::SnapshotError;
 
@@ -770,11 +772,51 @@ impl<'de> DeserializeSeed<'de> for StringList<'_> {
     type Value = Vec<String>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        StringListKeep(self.0, ListKeep::All).deserialize(d)
+    }
+}
+
+/// Which values of a string collection a reader keeps. Every value is checked alike whatever is kept, so
+/// a collection is refused or accepted the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ListKeep {
+    /// Every value.
+    All,
+    /// None (the collection reads as empty).
+    Nothing,
+    /// The first `SMTP:` value (the primary address), else the first value: a list kept this way is
+    /// empty exactly when the full list is, and holds the same primary address.
+    PrimarySmtp,
+}
+
+/// A [`StringList`] keeping what [`ListKeep`] says; values not kept are never allocated.
+pub(super) struct StringListKeep<'a>(pub(super) &'a Tracker, pub(super) ListKeep);
+
+impl<'de> DeserializeSeed<'de> for StringListKeep<'_> {
+    type Value = Vec<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for StringList<'_> {
+/// Adds `v` to `out` if `keep` keeps it (`v` is already checked).
+fn keep_value(out: &mut Vec<String>, keep: ListKeep, v: &str) {
+    match keep {
+        ListKeep::All => out.push(v.to_owned()),
+        ListKeep::Nothing => {}
+        ListKeep::PrimarySmtp => {
+            let have_primary = out.first().is_some_and(|p| p.starts_with("SMTP:"));
+            if out.is_empty() {
+                out.push(v.to_owned());
+            } else if !have_primary && v.starts_with("SMTP:") {
+                *out = vec![v.to_owned()];
+            }
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for StringListKeep<'_> {
     type Value = Vec<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -789,21 +831,29 @@ impl<'de> Visitor<'de> for StringList<'_> {
         if let Some(e) = truncated_by_depth(v) {
             return Err(e);
         }
-        Ok(no_nul(Some(v.to_owned()))?.into_iter().collect())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<String>, E> {
-        self.visit_str(&v)
+        check_nul(v)?;
+        let mut out = Vec::new();
+        keep_value(&mut out, self.1, v);
+        Ok(out)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut out = if self.1 == ListKeep::All {
+            Vec::with_capacity(seq.size_hint().unwrap_or(0))
+        } else {
+            Vec::new()
+        };
+        let mut i = 0usize;
         loop {
-            self.0.elem(out.len());
-            match no_nul(seq.next_element::<String>()?)? {
-                Some(s) => out.push(s),
-                None => break,
+            self.0.elem(i);
+            let elem = ListElem {
+                out: &mut out,
+                keep: self.1,
+            };
+            if seq.next_element_seed(elem)?.is_none() {
+                break;
             }
+            i += 1;
         }
         // Exact capacity: a million users keep millions of these lists.
         out.shrink_to_fit();
@@ -815,7 +865,7 @@ impl<'de> Visitor<'de> for StringList<'_> {
         let mut out = None;
         while let Some(k) = map.next_key::<String>()? {
             if is(&k, "value") {
-                out = Some(map.next_value_seed(StringList(self.0))?);
+                out = Some(map.next_value_seed(StringListKeep(self.0, self.1))?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -825,6 +875,72 @@ impl<'de> Visitor<'de> for StringList<'_> {
                 "expected an array of strings, found an object without a \"value\" array",
             )
         })
+    }
+}
+
+/// Refuses a text holding a NUL character, as [`no_nul`] does.
+fn check_nul<E: de::Error>(v: &str) -> Result<(), E> {
+    if v.contains('\0') {
+        return Err(E::custom(idrift_core::strict::NUL_MESSAGE));
+    }
+    Ok(())
+}
+
+/// One element of a string array: a string (no other type), checked, added to `out` if kept.
+struct ListElem<'a> {
+    out: &'a mut Vec<String>,
+    keep: ListKeep,
+}
+
+impl<'de> DeserializeSeed<'de> for ListElem<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListElem<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        check_nul(v)?;
+        keep_value(self.out, self.keep, v);
+        Ok(())
+    }
+}
+
+/// A string property that is checked as [`opt_string`] checks it (a string or `null`, no NUL character)
+/// but not kept, so it is never allocated.
+pub(super) fn skip_opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<Option<SkipStr>>().map(drop)
+}
+
+/// A string checked and dropped (see [`skip_opt_string`]).
+struct SkipStr;
+
+impl<'de> Deserialize<'de> for SkipStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SkipStr, D::Error> {
+        d.deserialize_str(SkipStrVisitor)
+    }
+}
+
+struct SkipStrVisitor;
+
+impl<'de> Visitor<'de> for SkipStrVisitor {
+    type Value = SkipStr;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<SkipStr, E> {
+        check_nul(v)?;
+        Ok(SkipStr)
     }
 }
 

@@ -13,7 +13,10 @@ use idrift_core::model::{
 };
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::de::{Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string};
+use super::de::{
+    Item, Key, ListKeep, StringList, StringListKeep, Text, Tracker, is, opt_bool, opt_string,
+    skip_opt_string,
+};
 
 /// The user properties the reader keeps.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +72,8 @@ pub(crate) struct UserAcc {
     removed: bool,
     /// What `AdditionalProperties` carried.
     extra: Option<Box<UserAcc>>,
+    /// Read for [`LeanUser`]: the properties it drops are checked but not kept.
+    lean: bool,
 }
 
 impl UserAcc {
@@ -161,6 +166,7 @@ impl Item for CloudUser {
         match f {
             UserField::Id => u.id = opt_string(map)?.unwrap_or_default(),
             UserField::Upn => u.user_principal_name = opt_string(map)?,
+            UserField::DisplayName if acc.lean => skip_opt_string(map)?,
             UserField::DisplayName => u.display_name = opt_string(map)?,
             UserField::Mail => u.mail = opt_string(map)?,
             UserField::ImmutableId => u.on_premises_immutable_id = opt_string(map)?,
@@ -169,8 +175,22 @@ impl Item for CloudUser {
             UserField::AltMobile => {
                 u.alternate_mobile_phones = Some(map.next_value_seed(StringList(t))?);
             }
-            UserField::BusinessPhones => u.business_phones = map.next_value_seed(StringList(t))?,
-            UserField::ProxyAddresses => u.proxy_addresses = map.next_value_seed(StringList(t))?,
+            UserField::BusinessPhones => {
+                let keep = if acc.lean {
+                    ListKeep::Nothing
+                } else {
+                    ListKeep::All
+                };
+                u.business_phones = map.next_value_seed(StringListKeep(t, keep))?;
+            }
+            UserField::ProxyAddresses => {
+                let keep = if acc.lean {
+                    ListKeep::PrimarySmtp
+                } else {
+                    ListKeep::All
+                };
+                u.proxy_addresses = map.next_value_seed(StringListKeep(t, keep))?;
+            }
             UserField::Licenses => {
                 u.assigned_licenses = map.next_value_seed(ObjList::<AssignedLicense>::new(t))?;
             }
@@ -184,7 +204,7 @@ impl Item for CloudUser {
             }
             UserField::Additional => {
                 t.nested(Some("AdditionalProperties"));
-                acc.extra = map.next_value_seed(Additional(t))?.map(Box::new);
+                acc.extra = map.next_value_seed(Additional(t, acc.lean))?.map(Box::new);
                 t.nested(None);
             }
             UserField::Removed => {
@@ -217,8 +237,8 @@ impl Item for CloudUser {
     }
 }
 
-/// The `AdditionalProperties` dictionary of `Get-MgUser` output.
-struct Additional<'a>(&'a Tracker);
+/// The `AdditionalProperties` dictionary of `Get-MgUser` output (read lean when the user is).
+struct Additional<'a>(&'a Tracker, bool);
 
 impl<'de> DeserializeSeed<'de> for Additional<'_> {
     type Value = Option<UserAcc>;
@@ -241,7 +261,10 @@ impl<'de> Visitor<'de> for Additional<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<UserAcc>, A::Error> {
         let mut map = idrift_core::strict::UniqueKeys::new(map, true);
-        let mut acc = UserAcc::default();
+        let mut acc = UserAcc {
+            lean: self.1,
+            ..UserAcc::default()
+        };
         while let Some(k) = map.next_key::<String>()? {
             match CloudUser::classify(&k) {
                 Key::Field(UserField::Additional) | Key::Page | Key::Ignore => {
@@ -251,6 +274,49 @@ impl<'de> Visitor<'de> for Additional<'_> {
             }
         }
         Ok(Some(acc))
+    }
+}
+
+/// A user read for the DirSyncOverrides comparison: `displayName` and `businessPhones` are not kept and
+/// `proxyAddresses` only up to the primary (`SMTP:`) address, so they are never allocated; every property
+/// is still checked exactly as [`CloudUser`] checks it, so the same input is refused. What the comparison
+/// reads of the user is what a full read holds once the comparison's load profile has dropped the rest.
+#[derive(Debug)]
+pub(crate) struct LeanUser(pub(crate) CloudUser);
+
+/// [`UserAcc`] for a [`LeanUser`].
+#[derive(Debug)]
+pub(crate) struct LeanAcc(UserAcc);
+
+impl Default for LeanAcc {
+    fn default() -> Self {
+        LeanAcc(UserAcc {
+            lean: true,
+            ..UserAcc::default()
+        })
+    }
+}
+
+impl Item for LeanUser {
+    type Field = UserField;
+    type Acc = LeanAcc;
+    const WHAT: &'static str = CloudUser::WHAT;
+
+    fn classify(k: &str) -> Key<UserField> {
+        CloudUser::classify(k)
+    }
+
+    fn field<'de, A: MapAccess<'de>>(
+        acc: &mut LeanAcc,
+        f: UserField,
+        map: &mut A,
+        t: &Tracker,
+    ) -> Result<(), A::Error> {
+        CloudUser::field(&mut acc.0, f, map, t)
+    }
+
+    fn finish<E: de::Error>(acc: LeanAcc) -> Result<Option<LeanUser>, E> {
+        Ok(CloudUser::finish(acc.0)?.map(LeanUser))
     }
 }
 

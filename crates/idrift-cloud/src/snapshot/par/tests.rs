@@ -113,3 +113,85 @@ fn a_windows_1252_byte_anywhere_goes_to_the_decoder() {
         assert!(blocks(&bytes, block).is_none(), "block {block}");
     }
 }
+
+/// The users of `text` read by the block reader as the comparison reads them ([`super::super::users::LeanUser`]).
+fn lean(text: &str) -> Option<Vec<CloudUser>> {
+    let mut out = Vec::new();
+    read_blocks::<super::super::users::LeanUser, _>(text.as_bytes(), 97, &mut |u| out.push(u.0))?;
+    Some(out)
+}
+
+/// A page of two users, the second with `second` as its extra properties.
+fn two_users(second: &str) -> String {
+    format!(
+        r#"{{"value":[{{"id":"a","displayName":"A","businessPhones":["+1 1"],"proxyAddresses":["smtp:x@a","SMTP:a@a","SMTP:b@a"]}},{{"id":"b"{second}}}]}}"#
+    )
+}
+
+#[test]
+fn the_lean_read_keeps_only_what_the_comparison_reads() {
+    let text = two_users(
+        r#","displayName":"B","businessPhones":"+1 2","proxyAddresses":{"value":["x500:/o=b","smtp:b@b"],"Count":2},"AdditionalProperties":{"displayName":"C","proxyAddresses":["SMTP:c@c"]}"#,
+    );
+    let full = serial(&text).0;
+    let got = lean(&text).expect("the lean read gives up");
+    assert_eq!(full.len(), 2);
+    assert_eq!(full[1].display_name.as_deref(), Some("B"));
+    assert_eq!(full[1].business_phones, ["+1 2"]);
+    let mut want = full.clone();
+    for u in &mut want {
+        u.display_name = None;
+        u.business_phones = Vec::new();
+        // The first `SMTP:` value, else the first value (so the list is not empty and the one under
+        // AdditionalProperties does not take its place).
+        let keep = u
+            .proxy_addresses
+            .iter()
+            .find(|p| p.starts_with("SMTP:"))
+            .or(u.proxy_addresses.first())
+            .cloned();
+        u.proxy_addresses = keep.into_iter().collect();
+    }
+    assert_eq!(want[0].proxy_addresses, ["SMTP:a@a"]);
+    assert_eq!(want[1].proxy_addresses, ["x500:/o=b"]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_lean_read_refuses_what_the_full_read_refuses() {
+    let bad = [
+        r#","displayName":5"#,
+        r#","displayName":["B"]"#,
+        r#","displayName":{"a":1}"#,
+        r#","displayName":"B\u0000""#,
+        r#","businessPhones":[5]"#,
+        r#","businessPhones":[null]"#,
+        r#","businessPhones":"System.Object[]""#,
+        r#","businessPhones":["+1\u0000"]"#,
+        r#","businessPhones":{"Count":1}"#,
+        r#","businessPhones":true"#,
+        r#","proxyAddresses":["SMTP:b@b",7]"#,
+        r#","proxyAddresses":["smtp:b@b","x\u0000"]"#,
+        r#","proxyAddresses":{"value":["a"],"value":["b"]}"#,
+        r#","AdditionalProperties":{"displayName":1}"#,
+        r#","AdditionalProperties":{"businessPhones":[{}]}"#,
+    ];
+    for second in bad {
+        let text = two_users(second);
+        assert!(
+            read_users_each_str(&text, |_| {}).is_err(),
+            "the serial reader accepts {second}"
+        );
+        assert!(blocks(text.as_bytes(), 97).is_none(), "full: {second}");
+        assert!(lean(&text).is_none(), "lean: {second}");
+    }
+    let good = [
+        r#","displayName":null,"businessPhones":null,"proxyAddresses":null"#,
+        r#","displayName":"B \"\\ \u00e9","businessPhones":[],"proxyAddresses":"SMTP:b@b""#,
+    ];
+    for second in good {
+        let text = two_users(second);
+        assert!(read_users_each_str(&text, |_| {}).is_ok(), "{second}");
+        assert_eq!(lean(&text).map(|u| u.len()), Some(2), "{second}");
+    }
+}
