@@ -209,9 +209,8 @@ fn run_single(
 ) -> Result<Vec<u8>, CallError> {
     let mut out = writes::result(command, t);
     let Some(planned) = planned else {
-        out.notes.push(format!(
-            "{identity} already has these values: nothing to write."
-        ));
+        out.notes
+            .push(idrift_app::ops::dirsync_writes::unchanged_note(identity));
         return ok(&out, &t.warnings);
     };
     let spec = dirsync_ops::single_spec(command, planned);
@@ -389,7 +388,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
     let ad = if args.enable { Some(t.ad()?) } else { None };
-    let set = runtime::block_on(dirsync_ops::bypass_set(
+    let mut set = runtime::block_on(dirsync_ops::bypass_set(
         ad.map(|a| a as _),
         t.cloud()?,
         args.enable,
@@ -402,26 +401,19 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
         "dirsync bypass disable"
     };
     let mut out = writes::result(command, &t);
-    out.preview = set.preview;
-    let Some(spec) = set.spec else {
-        out.notes.push(format!(
-            "BypassDirSyncOverrides is already {} (sync object {}).",
-            if set.enable { "enabled" } else { "disabled" },
-            set.sync_id
-        ));
+    out.preview = set.preview.take();
+    let Some(spec) = set.spec.take() else {
+        out.notes.push(set.unchanged_note());
         return ok(&out, &t.warnings);
     };
-    if let Some(blocker) = set.blocker {
+    if let Some(blocker) = &set.blocker {
         return Err(idrift_app::AppError::Invalid(
             blocker.describe("Set-DriftDirSyncOverridesUser", "-AcceptOverwrite"),
         )
         .into());
     }
-    if !set.accepted.is_empty() {
-        out.notes.push(format!(
-            "AcceptOverwrite: {}; the preview and these risks are journaled before the switch is flipped.",
-            set.accepted.join("; ")
-        ));
+    if let Some(note) = set.accepted_note("AcceptOverwrite") {
+        out.notes.push(format!("{note}."));
     }
     if !set.enable {
         out.notes.push(dirsync_ops::DISABLE_CONSEQUENCE.to_owned());
@@ -494,11 +486,7 @@ fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
         &plan_opts,
         args.option,
     )?;
-    let body = wire::PlanResult {
-        plan: &planned.plan,
-        notes: &planned.notes,
-    };
-    ok(&body, &loaded.warnings)
+    ok(&planned, &loaded.warnings)
 }
 
 /// `idrift migration verify` (files, and with `Identities` a live fetch from Exchange Online): unreadable

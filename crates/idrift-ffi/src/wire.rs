@@ -568,16 +568,6 @@ pub(crate) struct PlanArgs {
     pub(crate) default_region: Option<String>,
 }
 
-/// The result of `Plan`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct PlanResult<'a> {
-    #[serde(flatten)]
-    pub(crate) plan: &'a idrift_core::plan::RemediationPlan,
-    /// Checks of the scan behind the plan that were skipped or ran on assumptions.
-    pub(crate) notes: &'a [String],
-}
-
 /// A step the host approved (PowerShell's ShouldProcess said yes): its number and its target, both as the
 /// dry run listed them. A write runs only when its step is approved with the same target; the run stops
 /// before the first one that is not (`Stop` `Declined`), so a plan that changed between the dry run and the

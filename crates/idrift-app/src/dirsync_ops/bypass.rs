@@ -27,6 +27,30 @@ pub struct BypassSet {
     pub accepted: Vec<String>,
 }
 
+impl BypassSet {
+    /// The note when the switch is already in the state asked for (`spec` is `None`).
+    #[must_use]
+    pub fn unchanged_note(&self) -> String {
+        let state = if self.enable { "enabled" } else { "disabled" };
+        format!(
+            "BypassDirSyncOverrides is already {state} (sync object {}).",
+            self.sync_id
+        )
+    }
+
+    /// The note naming the accepted risks, after `flag` (the front end's name for accepting them); `None`
+    /// when none were accepted.
+    #[must_use]
+    pub fn accepted_note(&self, flag: &str) -> Option<String> {
+        (!self.accepted.is_empty()).then(|| {
+            format!(
+                "{flag}: {}; the preview and these risks are journaled before the switch is flipped",
+                self.accepted.join("; ")
+            )
+        })
+    }
+}
+
 /// Reads the tenant switch (and, to enable, both directories for the preview) and decides the run.
 ///
 /// `ad` is needed only to enable; the interlock (`blocker`) applies only when there is something to switch.

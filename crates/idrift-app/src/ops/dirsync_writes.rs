@@ -197,6 +197,12 @@ pub struct Planning {
     seen: BTreeSet<String>,
 }
 
+/// The note for a user who already has the values asked for.
+#[must_use]
+pub fn unchanged_note(identity: &str) -> String {
+    format!("{identity} already has these values: nothing to write.")
+}
+
 impl Planning {
     /// An empty pipeline whose result is `out`.
     #[must_use]
@@ -220,9 +226,7 @@ impl Planning {
                     p.target
                 ),
             }),
-            None => self.out.notes.push(format!(
-                "{identity} already has these values: nothing to write."
-            )),
+            None => self.out.notes.push(unchanged_note(identity)),
         }
     }
 

@@ -7,10 +7,13 @@ use idrift_core::scan::ScanOptions;
 
 use crate::AppError;
 
-/// A user's plan and the scan's notes (which checks were skipped).
-#[derive(Debug)]
+/// A user's plan and the scan's notes (which checks were skipped). Serializes as the plan's fields followed by
+/// `Notes` (the FFI's `Plan` result).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct UserPlan {
     /// The plan: empty (no finding, no option) for a healthy user; with an option asked for, only that one.
+    #[serde(flatten)]
     pub plan: RemediationPlan,
     /// The scan's notes.
     pub notes: Vec<String>,

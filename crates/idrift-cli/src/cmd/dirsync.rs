@@ -511,8 +511,8 @@ async fn run_single(
         if format == Format::Table {
             writeln!(
                 ctx.out,
-                "{} already has these values: nothing to write.",
-                escape(identity)
+                "{}",
+                escape(&idrift_app::ops::dirsync_writes::unchanged_note(identity))
             )?;
             return Ok(ExitCode::SUCCESS);
         }

@@ -698,3 +698,39 @@ fn undo_of_several_journals_is_one_plan_with_one_journal() {
         "Journal",
     );
 }
+
+/// The order of a body's top-level keys, as sent (a `serde_json::Value` would sort them).
+fn top_level_keys(op_and_args: &str) -> Vec<String> {
+    let (status, body) = handle(format!(r#"{{"V":1,{op_and_args}}}"#).as_bytes());
+    assert_eq!(status, Status::Ok, "{}", String::from_utf8_lossy(&body));
+    let text = String::from_utf8(body).unwrap();
+    let ok: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut keys: Vec<(usize, String)> = ok["Ok"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| (text.find(&format!("\"{k}\":")).unwrap(), k.clone()))
+        .collect();
+    keys.sort();
+    keys.into_iter().map(|(_, k)| k).collect()
+}
+
+#[test]
+fn app_results_serialized_directly_keep_the_wire_key_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = serde_json::to_string(dir.path()).unwrap();
+    assert_eq!(
+        top_level_keys(&format!(
+            r#""Op":"DirSync.Compare","Args":{{"Source":{{"Kind":"Demo"}},"OutPath":{out}}}"#
+        )),
+        ["Summary", "Rows", "CsvPath"]
+    );
+    assert_eq!(
+        top_level_keys(
+            r#""Op":"Plan","Args":{"Source":{"Kind":"Demo"},"UserPrincipalName":"tim.mcmichael@contoso.com"}"#
+        )
+        .last()
+        .map(String::as_str),
+        Some("Notes")
+    );
+}

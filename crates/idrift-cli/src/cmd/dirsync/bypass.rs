@@ -293,18 +293,14 @@ async fn switch(
     format: Format,
 ) -> anyhow::Result<ExitCode> {
     let text = format == Format::Table;
-    let (state, verb, command) = if set.enable {
-        ("enabled", "Enable", "dirsync bypass enable")
+    let (verb, command) = if set.enable {
+        ("Enable", "dirsync bypass enable")
     } else {
-        ("disabled", "Disable", "dirsync bypass disable")
+        ("Disable", "dirsync bypass disable")
     };
     if text {
         if set.spec.is_none() {
-            writeln!(
-                ctx.out,
-                "BypassDirSyncOverrides is already {state} (sync object {}).",
-                escape(&set.sync_id)
-            )?;
+            writeln!(ctx.out, "{}", escape(&set.unchanged_note()))?;
         }
         if let Some(preview) = &set.preview {
             render_preview(ctx, preview)?;
@@ -320,12 +316,8 @@ async fn switch(
         writeln!(ctx.err, "idrift: {text}")?;
         return Ok(ExitCode::from(1));
     }
-    if !set.accepted.is_empty() {
-        ctx.warn(format!(
-            "--accept-overwrite: {}; the preview and these risks are journaled before the switch is \
-             flipped",
-            set.accepted.join("; ")
-        ))?;
+    if let Some(note) = set.accepted_note("--accept-overwrite") {
+        ctx.warn(note)?;
     }
     let mut extra = serde_json::Map::new();
     if let Some(preview) = &set.preview {
