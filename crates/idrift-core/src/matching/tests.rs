@@ -609,26 +609,38 @@ fn property_every_user_lands_in_exactly_one_bucket() {
             r.ambiguous.iter().flat_map(|g| g.on_prem.clone()).collect();
         let ambiguous_cl: HashSet<usize> =
             r.ambiguous.iter().flat_map(|g| g.cloud.clone()).collect();
-        for (i, u) in on_prem.iter().enumerate() {
-            let dup_anchor = ad_key(u)
-                .is_some_and(|k| op_anchor[&k] > 1 || cl_anchor.get(&k).is_some_and(|&n| n > 1));
-            let dup_upn = lower(u.user_principal_name.as_deref()).is_some_and(|k| op_upn[&k] > 1);
-            if dup_anchor || dup_upn {
-                assert!(
-                    ambiguous_op.contains(&i),
-                    "{ctx}: AD {i} should be ambiguous"
-                );
-            }
-        }
-        for (j, u) in cloud.iter().enumerate() {
-            let dup_anchor = cloud_key(u)
-                .is_some_and(|k| cl_anchor[&k] > 1 || op_anchor.get(&k).is_some_and(|&n| n > 1));
-            let dup_upn = lower(u.user_principal_name.as_deref()).is_some_and(|k| cl_upn[&k] > 1);
-            if dup_anchor || dup_upn {
-                assert!(
-                    ambiguous_cl.contains(&j),
-                    "{ctx}: cloud {j} should be ambiguous"
-                );
+        // A user whose anchor is on more than one user (either side) or whose UPN is on more than one user
+        // of its side is ambiguous.
+        let sides = [
+            (
+                "AD",
+                on_prem
+                    .iter()
+                    .map(|u| (ad_key(u), lower(u.user_principal_name.as_deref())))
+                    .collect::<Vec<_>>(),
+                (&op_anchor, &cl_anchor, &op_upn, &ambiguous_op),
+            ),
+            (
+                "cloud",
+                cloud
+                    .iter()
+                    .map(|u| (cloud_key(u), lower(u.user_principal_name.as_deref())))
+                    .collect(),
+                (&cl_anchor, &op_anchor, &cl_upn, &ambiguous_cl),
+            ),
+        ];
+        for (side, keys, (anchors, other_anchors, upns, ambiguous)) in sides {
+            for (i, (anchor, upn)) in keys.into_iter().enumerate() {
+                let dup_anchor = anchor.is_some_and(|k| {
+                    anchors[&k] > 1 || other_anchors.get(&k).is_some_and(|&n| n > 1)
+                });
+                let dup_upn = upn.is_some_and(|k| upns[&k] > 1);
+                if dup_anchor || dup_upn {
+                    assert!(
+                        ambiguous.contains(&i),
+                        "{ctx}: {side} {i} should be ambiguous"
+                    );
+                }
             }
         }
 
