@@ -180,7 +180,7 @@ where
         Users::One(identity, item) => {
             let Some(planned) = plan(&t, &item)? else {
                 out.notes.push(dirsync_writes::unchanged_note(identity));
-                return crate::dispatch::ok(&out, &t.warnings);
+                return crate::wire::ok(&out, &t.warnings);
             };
             dirsync_ops::single_spec(command, planned)
         }
@@ -200,7 +200,7 @@ where
     };
     let reminder = dirsync_writes::reminder(&spec.ops);
     let out = writes::run(op, &t, &spec, write, RunOptions::default(), reminder, out)?;
-    crate::dispatch::ok(&out, &t.warnings)
+    crate::wire::ok(&out, &t.warnings)
 }
 
 #[cfg(test)]

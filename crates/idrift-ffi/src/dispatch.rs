@@ -10,13 +10,12 @@ use idrift_app::ops::compare;
 use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
 use crate::targets::Sides as _;
 use crate::targets::{self, absolute};
-use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
+use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
 /// The operations this library serves: [`OPS`], in the order `Describe` lists them (with feature
@@ -94,11 +93,6 @@ fn decode<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Re
         value
     };
     serde_json::from_value(value).map_err(|e| CallError::invalid(op, e.to_string()))
-}
-
-pub(crate) fn ok<T: Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
-    wire::encode_ok(body, warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
 /// Phone options with the region checked, as the CLI's `phone_options` does.
@@ -404,18 +398,13 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
         .transpose()?;
     let live = config.as_ref().map(|c| (c, args.identities.as_slice()));
     let outcome = runtime::block_on(idrift_app::ops::verify::verify(&args.paths, live))?;
-    let errors = outcome
-        .errors
-        .iter()
-        .map(|e| wire::InputError {
-            kind: crate::error::app_kind(e),
-            message: e.to_string(),
-        })
-        .collect();
+    let errors = outcome.errors.iter().map(|e| wire::ErrorBody {
+        kind: crate::error::app_kind(e),
+        message: e.to_string().into(),
+    });
     let body = wire::MigrationVerifyResult {
-        users: &outcome.report.users,
-        summary: &outcome.report.summary,
-        errors,
+        report: &outcome.report,
+        errors: errors.collect(),
     };
     ok(&body, &outcome.warnings)
 }

@@ -12,8 +12,8 @@ use idrift_app::ops::remediation::{self as op, ApplyRequest, ApprovedGate, Sourc
 use idrift_app::remediate;
 
 use crate::error::CallError;
-use crate::targets::{self, absolute};
-use crate::wire::{self, RemediationApplyArgs, UndoArgs};
+use crate::targets;
+use crate::wire::{RemediationApplyArgs, UndoArgs, ok};
 use crate::{runtime, writes};
 
 /// `Remediation.Apply`: the request's fields as [`idrift_app::ops::remediation`]'s, its result as the wire's.
@@ -22,13 +22,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     let resolver = targets::resolver();
     let mut gate = ApprovedGate::new(args.approve, args.manual_done);
     if let Some(journal_file) = &args.resume {
-        if args.write.journal_path.is_some() {
-            return Err(CallError::invalid(
-                OP,
-                "Resume continues its own journal; leave out JournalPath",
-            ));
-        }
-        let journal = absolute(OP, "Resume", journal_file)?;
+        let journal = writes::resumed(OP, &args.write, journal_file)?;
         let spec = targets::spec(OP, &args.source)?;
         let source = Source {
             spec: &spec,
@@ -99,11 +93,6 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         writes::clock(),
     ))??;
     ok(&run, &warnings)
-}
-
-fn ok<T: serde::Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
-    wire::encode_ok(body, warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
 #[cfg(test)]
