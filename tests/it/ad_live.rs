@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use idrift_core::guid::Guid;
 use idrift_core::model::OnPremUser;
+use idrift_core::writes::Phones;
 use idrift_ldap::ldif::{parse_users, write_users};
 use idrift_ldap::{
-    AdChanges, ChangeState, LdapConfig, LdapDirectory, LdapError, PhoneValues, SecretString,
-    UserRef,
+    AdChanges, ChangeState, LdapConfig, LdapDirectory, LdapError, SecretString, UserRef,
 };
 use ldap3::controls::RawControl;
 use ldap3::{LdapConnAsync, Mod};
@@ -520,61 +520,58 @@ async fn set_and_clear_mobile_and_other_mobile() {
         let by_upn = UserRef::Upn(user.user_principal_name.clone().unwrap());
         assert_eq!(dir.find_user(&by_guid).await.unwrap().as_ref(), Some(&user));
         assert_eq!(dir.find_user(&by_upn).await.unwrap().as_ref(), Some(&user));
-        let original = PhoneValues::of(&user);
+        let original = Phones::of(&user);
 
-        let new = PhoneValues {
-            mobile: Some("+1 555 0200".into()),
-            other_mobile: vec!["+1 555 0203".into()],
-        };
+        let new = Phones::new(Some("+1 555 0200"), &["+1 555 0203"]);
         let w = dir.set_phones(&by_upn, &new, None).await.unwrap();
-        assert_eq!(w.dn, dn);
-        assert!(w.before.same_as(&original), "{w:?}");
-        assert!(w.after.same_as(&new), "{w:?}");
+        assert_eq!(w.distinguished_name, dn);
+        assert!(w.before.same_values(&original), "{w:?}");
+        assert!(w.after.same_values(&new), "{w:?}");
 
         // A stale expectation writes nothing.
-        let other = PhoneValues {
-            mobile: Some("+1 555 0300".into()),
-            other_mobile: vec![],
-        };
+        let other = Phones::new(Some("+1 555 0300"), &[]);
         let err = dir
             .set_phones(&by_guid, &other, Some(&original))
             .await
             .unwrap_err();
         assert!(err.is_conflict(), "{err:?}");
-        let now = PhoneValues::of(&dir.find_user(&by_guid).await.unwrap().unwrap());
-        assert!(now.same_as(&new), "{now:?}");
+        let now = Phones::of(&dir.find_user(&by_guid).await.unwrap().unwrap());
+        assert!(now.same_values(&new), "{now:?}");
 
         // A matching expectation writes (value-level delete + add).
         let w = dir.set_phones(&by_guid, &other, Some(&new)).await.unwrap();
-        assert!(w.before.same_as(&new) && w.after.same_as(&other), "{w:?}");
+        assert!(
+            w.before.same_values(&new) && w.after.same_values(&other),
+            "{w:?}"
+        );
 
         // Clear both; clearing again is a no-op that still reports the values.
         let w = dir
-            .set_phones(&UserRef::Dn(dn.clone()), &PhoneValues::default(), None)
+            .set_phones(&UserRef::Dn(dn.clone()), &Phones::default(), None)
             .await
             .unwrap();
         assert!(
-            w.before.same_as(&other) && w.after.same_as(&PhoneValues::default()),
+            w.before.same_values(&other) && w.after.same_values(&Phones::default()),
             "{w:?}"
         );
         let w = dir
             .set_phones(
                 &UserRef::Dn(dn.clone()),
-                &PhoneValues::default(),
-                Some(&PhoneValues::default()),
+                &Phones::default(),
+                Some(&Phones::default()),
             )
             .await
             .unwrap();
-        assert_eq!(w.before, PhoneValues::default());
+        assert_eq!(w.before, Phones::default());
         let cleared = dir.find_user(&by_upn).await.unwrap().unwrap();
         assert_eq!((cleared.mobile, cleared.other_mobile), (None, vec![]));
 
         // Set from nothing, conditionally.
         let w = dir
-            .set_phones(&by_upn, &original, Some(&PhoneValues::default()))
+            .set_phones(&by_upn, &original, Some(&Phones::default()))
             .await
             .unwrap();
-        assert!(w.after.same_as(&original), "{w:?}");
+        assert!(w.after.same_values(&original), "{w:?}");
     })
     .await;
 }
@@ -606,7 +603,7 @@ async fn a_filter_injection_upn_finds_nothing_and_changes_nothing() {
             let who = UserRef::Upn(evil.to_owned());
             assert_eq!(dir.find_user(&who).await.unwrap(), None, "{evil}");
             let err = dir
-                .set_phones(&who, &PhoneValues::default(), None)
+                .set_phones(&who, &Phones::default(), None)
                 .await
                 .unwrap_err();
             assert!(matches!(err, LdapError::NotFound(_)), "{evil}: {err:?}");
@@ -643,7 +640,7 @@ async fn the_ad_filter_scopes_lookups_and_writes_by_upn_dn_and_guid() {
         for who in &refs {
             assert_eq!(filtered.find_user(who).await.unwrap(), None, "{who}");
             let err = filtered
-                .set_phones(who, &PhoneValues::default(), None)
+                .set_phones(who, &Phones::default(), None)
                 .await
                 .unwrap_err();
             assert!(matches!(err, LdapError::NotFound(_)), "{who}: {err:?}");

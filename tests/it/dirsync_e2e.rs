@@ -313,10 +313,7 @@ pub(crate) async fn changed_after_planning_is_a_conflict<W: World>(w: &W, tmp: &
     let plan = plan_persist(&compare_rows(w).await, &upns);
     // Another administrator changes the first user's mobile after the plan was made.
     let key = UserKey::Upn(upns[0].clone());
-    let other = Phones {
-        mobile: Some("5550000".to_owned()),
-        other_mobile: Vec::new(),
-    };
+    let other = Phones::new(Some("5550000"), &[]);
     w.ad().set_phones(&key, &other, None).await.unwrap();
     let report = journal::apply(
         &tmp.join("p.jsonl"),

@@ -26,10 +26,7 @@ pub(crate) struct InvokeRequest<'a> {
 
 impl InvokeRequest<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::find_pair(self.headers, name)
     }
 }
 

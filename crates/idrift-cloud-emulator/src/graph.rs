@@ -26,10 +26,7 @@ pub(crate) struct GraphRequest<'a> {
 
 impl GraphRequest<'_> {
     fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::find_pair(&self.query, name)
     }
 }
 
@@ -148,6 +145,53 @@ fn bad_token() -> Reply {
     )
 }
 
+/// A list request's `$select`, `$top` and `$skiptoken` (the id its page starts after).
+struct ListQuery {
+    sel: Selection,
+    size: usize,
+    after: Option<String>,
+}
+
+fn list_query(state: &State, req: &GraphRequest<'_>) -> Result<ListQuery, Reply> {
+    let sel = selection(req)?;
+    let size = page_size(
+        req,
+        state.config.graph_default_page,
+        state.config.graph_max_page,
+    )?;
+    let after = match req.param("$skiptoken") {
+        None => None,
+        Some(t) => Some(decode_token::<String>(t).ok_or_else(bad_token)?),
+    };
+    Ok(ListQuery { sel, size, after })
+}
+
+/// A list's page, `(@odata.context, value)`, with an `@odata.nextLink` to the page after `next` when
+/// more follow.
+fn list_page(
+    state: &State,
+    path: &str,
+    sel: &Selection,
+    size: usize,
+    (context, value): (String, Vec<Value>),
+    next: Option<&String>,
+) -> Reply {
+    let mut page = json!({ "@odata.context": context, "value": value });
+    if let (Some(last), Some(obj)) = (next, page.as_object_mut()) {
+        let next = link(
+            state,
+            path,
+            &[
+                ("$select", &sel.text()),
+                ("$top", &size.to_string()),
+                ("$skiptoken", &encode_token(last)),
+            ],
+        );
+        obj.insert("@odata.nextLink".to_owned(), json!(next));
+    }
+    Reply::json(200, &page)
+}
+
 /// A page over `ids` (sorted), starting after `after`.
 fn page_of<'a>(
     ids: impl Iterator<Item = &'a String>,
@@ -170,24 +214,9 @@ fn page_of<'a>(
 }
 
 fn list_users(state: &mut State, req: &GraphRequest<'_>) -> Reply {
-    let sel = match selection(req) {
-        Ok(s) => s,
+    let ListQuery { sel, size, after } = match list_query(state, req) {
+        Ok(q) => q,
         Err(r) => return r,
-    };
-    let size = match page_size(
-        req,
-        state.config.graph_default_page,
-        state.config.graph_max_page,
-    ) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    let after = match req.param("$skiptoken") {
-        None => None,
-        Some(t) => match decode_token::<String>(t) {
-            Some(a) => Some(a),
-            None => return bad_token(),
-        },
     };
     let range = match &after {
         Some(a) => state
@@ -206,23 +235,9 @@ fn list_users(state: &mut State, req: &GraphRequest<'_>) -> Reply {
         value.push(render::user(&rec.user, &sel));
         last = Some(id.clone());
     }
-    let mut page = json!({
-        "@odata.context": format!("{}/v1.0/$metadata#users({})", state.base, sel.text()),
-        "value": value,
-    });
-    if more && let (Some(last), Some(obj)) = (last, page.as_object_mut()) {
-        let next = link(
-            state,
-            "users",
-            &[
-                ("$select", &sel.text()),
-                ("$top", &size.to_string()),
-                ("$skiptoken", &encode_token(&last)),
-            ],
-        );
-        obj.insert("@odata.nextLink".to_owned(), json!(next));
-    }
-    Reply::json(200, &page)
+    let context = format!("{}/v1.0/$metadata#users({})", state.base, sel.text());
+    let next = last.filter(|_| more);
+    list_page(state, "users", &sel, size, (context, value), next.as_ref())
 }
 
 #[derive(Serialize, Deserialize)]
@@ -584,24 +599,9 @@ fn patch_sync(state: &mut State, req: &GraphRequest<'_>, id: &str) -> Reply {
 }
 
 fn list_deleted(state: &mut State, req: &GraphRequest<'_>) -> Reply {
-    let sel = match selection(req) {
-        Ok(s) => s,
+    let ListQuery { sel, size, after } = match list_query(state, req) {
+        Ok(q) => q,
         Err(r) => return r,
-    };
-    let size = match page_size(
-        req,
-        state.config.graph_default_page,
-        state.config.graph_max_page,
-    ) {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    let after = match req.param("$skiptoken") {
-        None => None,
-        Some(t) => match decode_token::<String>(t) {
-            Some(a) => Some(a),
-            None => return bad_token(),
-        },
     };
     let (ids, more) = page_of(state.deleted.keys(), after.as_deref(), size);
     let value: Vec<Value> = ids
@@ -616,23 +616,13 @@ fn list_deleted(state: &mut State, req: &GraphRequest<'_>) -> Reply {
             v
         })
         .collect();
-    let mut page = json!({
-        "@odata.context": format!("{}/v1.0/$metadata#directoryObjects/microsoft.graph.user", state.base),
-        "value": value,
-    });
-    if let (true, Some(last), Some(obj)) = (more, ids.last(), page.as_object_mut()) {
-        let next = link(
-            state,
-            "directory/deletedItems/microsoft.graph.user",
-            &[
-                ("$select", &sel.text()),
-                ("$top", &size.to_string()),
-                ("$skiptoken", &encode_token(last)),
-            ],
-        );
-        obj.insert("@odata.nextLink".to_owned(), json!(next));
-    }
-    Reply::json(200, &page)
+    let context = format!(
+        "{}/v1.0/$metadata#directoryObjects/microsoft.graph.user",
+        state.base
+    );
+    let path = "directory/deletedItems/microsoft.graph.user";
+    let next = ids.last().filter(|_| more);
+    list_page(state, path, &sel, size, (context, value), next)
 }
 
 fn get_deleted(state: &mut State, id: &str) -> Reply {

@@ -9,8 +9,6 @@
 //! `@odata.nextLink`. `@adminapi.warnings` come back with the results, and error text is taken from
 //! `error.details.message` or `error.innererror.internalException.message`.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use idrift_core::model::ExoRecipient;
 use idrift_core::ports::{ExchangeDirectory, SourceError};
@@ -18,11 +16,10 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use crate::auth::TokenSource;
 use crate::config::CloudConfig;
 use crate::error::CloudError;
-use crate::graph::{parse_base, scope_for};
-use crate::http::{Body, Kind, NextPage, Request, Session, Transport};
+use crate::graph::parse_base;
+use crate::http::{Body, Kind, NextPage, Request, Session};
 use crate::snapshot::de::{Item, Key, Tracker};
 
 /// The mailbox Exchange Online routes app-only requests through (`SystemMailbox{bb558c35-…}`).
@@ -101,7 +98,6 @@ impl ExoClient {
     /// it).
     pub fn new(config: &CloudConfig) -> Result<ExoClient, CloudError> {
         let base = parse_base(&config.exo_url, "Exchange Online URL")?;
-        let authority = parse_base(&config.authority_url, "authority URL")?;
         let organization = config
             .exo_organization
             .clone()
@@ -127,24 +123,8 @@ impl ExoClient {
             })?
             .pop_if_empty()
             .extend(["adminapi", "beta", config.tenant.as_str(), "InvokeCommand"]);
-        let tokens = TokenSource::new(
-            &authority,
-            &config.tenant,
-            &config.client_id,
-            &config.credential,
-        )?;
-        let transport = Transport::new(
-            config.retry.clone(),
-            config.danger_accept_invalid_certs,
-            &config.redirect_hosts,
-        )?
-        .with_progress(config.progress.clone(), "Exchange Online");
         Ok(ExoClient {
-            session: Session {
-                transport,
-                tokens: Arc::new(tokens),
-                scope: scope_for(&base),
-            },
+            session: Session::open(config, &base, "Exchange Online")?,
             invoke_url,
             anchor: format!("UPN:{APP_ONLY_ANCHOR}@{organization}"),
             connection_id: uuid::Uuid::new_v4().to_string(),
@@ -236,9 +216,7 @@ impl ExoClient {
         include_soft_deleted: bool,
     ) -> Result<ExoOutput<ExoRecipient>, CloudError> {
         let mut p = unlimited();
-        if include_soft_deleted {
-            p.insert("IncludeSoftDeletedRecipients".to_owned(), json!(true));
-        }
+        switch(&mut p, "IncludeSoftDeletedRecipients", include_soft_deleted);
         self.run("Get-Recipient", p, true).await
     }
 
@@ -251,9 +229,7 @@ impl ExoClient {
         soft_deleted: bool,
     ) -> Result<ExoOutput<ExoRecipient>, CloudError> {
         let mut p = unlimited();
-        if soft_deleted {
-            p.insert("SoftDeletedMailbox".to_owned(), json!(true));
-        }
+        switch(&mut p, "SoftDeletedMailbox", soft_deleted);
         let mut out = self.run::<ExoRecipient>("Get-Mailbox", p, true).await?;
         if soft_deleted {
             for r in &mut out.items {
@@ -305,9 +281,7 @@ impl ExoClient {
         let mut p = Map::new();
         p.insert("SourceMailbox".to_owned(), json!(source_mailbox));
         p.insert("TargetMailbox".to_owned(), json!(target_mailbox));
-        if allow_legacy_dn_mismatch {
-            p.insert("AllowLegacyDNMismatch".to_owned(), json!(true));
-        }
+        switch(&mut p, "AllowLegacyDNMismatch", allow_legacy_dn_mismatch);
         let out = self.invoke("New-MailboxRestoreRequest", p).await?;
         if out.items.is_empty() {
             return Err(CloudError::InvalidResponse {
@@ -315,14 +289,7 @@ impl ExoClient {
                 detail: "Exchange returned no restore request".to_owned(),
             });
         }
-        Ok(ExoOutput {
-            items: out
-                .items
-                .iter()
-                .map(MailboxRestoreRequest::from_value)
-                .collect(),
-            warnings: out.warnings,
-        })
+        Ok(restore_requests(out))
     }
 
     /// `Get-MailboxRestoreRequest`, all of them or those of one `identity`.
@@ -340,14 +307,7 @@ impl ExoClient {
             p.insert("ResultSize".to_owned(), json!("Unlimited"));
         }
         let out = self.invoke("Get-MailboxRestoreRequest", p).await?;
-        Ok(ExoOutput {
-            items: out
-                .items
-                .iter()
-                .map(MailboxRestoreRequest::from_value)
-                .collect(),
-            warnings: out.warnings,
-        })
+        Ok(restore_requests(out))
     }
 
     /// `Get-MigrationUserStatistics -Identity …` (with `-IncludeReport` when asked), as raw JSON for the
@@ -362,10 +322,27 @@ impl ExoClient {
     ) -> Result<ExoOutput<Value>, CloudError> {
         let mut p = Map::new();
         p.insert("Identity".to_owned(), json!(identity));
-        if include_report {
-            p.insert("IncludeReport".to_owned(), json!(true));
-        }
+        switch(&mut p, "IncludeReport", include_report);
         self.invoke("Get-MigrationUserStatistics", p).await
+    }
+}
+
+/// The restore requests a `*-MailboxRestoreRequest` cmdlet returned.
+fn restore_requests(out: ExoOutput<Value>) -> ExoOutput<MailboxRestoreRequest> {
+    ExoOutput {
+        items: out
+            .items
+            .iter()
+            .map(MailboxRestoreRequest::from_value)
+            .collect(),
+        warnings: out.warnings,
+    }
+}
+
+/// Sets a cmdlet's switch parameter (`-Name:$true`) when `on`; leaves it out otherwise.
+fn switch(p: &mut Map<String, Value>, name: &str, on: bool) {
+    if on {
+        p.insert(name.to_owned(), json!(true));
     }
 }
 

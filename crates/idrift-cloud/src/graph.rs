@@ -8,8 +8,6 @@
 //! mobile phone of cloud-only users complete the set. Graph refuses phone edits of synced users; that
 //! refusal comes back as [`CloudError::SyncedPhoneBlocked`] with the AD-side fix.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use idrift_core::model::{CloudUser, TenantDomain, TenantSync};
 use idrift_core::ports::{CloudDirectory, SourceError};
@@ -17,10 +15,10 @@ use reqwest::Method;
 use serde_json::json;
 use url::Url;
 
-use crate::auth::TokenSource;
 use crate::config::CloudConfig;
 use crate::error::CloudError;
-use crate::http::{Body, Kind, NextPage, Request, Session, Transport};
+use crate::http::{Body, Kind, NextPage, Request, Session};
+use crate::snapshot::de::Item;
 use crate::snapshot::sync::feature_name;
 use crate::snapshot::users::DeltaEntry;
 use crate::snapshot::{self, SnapshotError};
@@ -59,25 +57,8 @@ impl GraphClient {
     /// [`CloudError::Config`] for a URL that does not parse or is not http(s), or an unusable certificate.
     pub fn new(config: &CloudConfig) -> Result<GraphClient, CloudError> {
         let base = parse_base(&config.graph_url, "Graph URL")?;
-        let authority = parse_base(&config.authority_url, "authority URL")?;
-        let tokens = TokenSource::new(
-            &authority,
-            &config.tenant,
-            &config.client_id,
-            &config.credential,
-        )?;
-        let transport = Transport::new(
-            config.retry.clone(),
-            config.danger_accept_invalid_certs,
-            &config.redirect_hosts,
-        )?
-        .with_progress(config.progress.clone(), "Graph");
         Ok(GraphClient {
-            session: Session {
-                transport,
-                tokens: Arc::new(tokens),
-                scope: scope_for(&base),
-            },
+            session: Session::open(config, &base, "Graph")?,
             base,
         })
     }
@@ -208,11 +189,7 @@ impl GraphClient {
     pub async fn list_domains(&self) -> Result<Vec<TenantDomain>, CloudError> {
         let url = self.url(&["domains"])?;
         let req = self.request(Method::GET, url, Body::None, true);
-        let mut all = Vec::new();
-        self.session
-            .read_pages::<TenantDomain>(req, NextPage::Get, &mut |page| all.extend(page))
-            .await?;
-        Ok(all)
+        self.read_all(req).await
     }
 
     /// The tenant's directory synchronization object (`GET /directory/onPremisesSynchronization`), or
@@ -288,11 +265,7 @@ impl GraphClient {
             .append_pair("$select", USER_SELECT)
             .append_pair("$top", &USER_PAGE_SIZE.to_string());
         let req = self.request(Method::GET, url, Body::None, true);
-        let mut all = Vec::new();
-        self.session
-            .read_pages::<CloudUser>(req, NextPage::Get, &mut |page| all.extend(page))
-            .await?;
-        Ok(all)
+        self.read_all(req).await
     }
 
     /// Restores a deleted user (`POST /directory/deletedItems/{id}/restore`) and returns it.
@@ -370,6 +343,15 @@ impl GraphClient {
             }),
             other => other,
         }
+    }
+
+    /// Every item of every page of a paged GET.
+    async fn read_all<T: Item + Send>(&self, req: Request) -> Result<Vec<T>, CloudError> {
+        let mut all = Vec::new();
+        self.session
+            .read_pages::<T>(req, NextPage::Get, &mut |page| all.extend(page))
+            .await?;
+        Ok(all)
     }
 
     async fn no_content(

@@ -28,8 +28,9 @@ use url::Url;
 
 use crate::auth::TokenSource;
 use crate::clock;
-use crate::config::RetryPolicy;
+use crate::config::{CloudConfig, RetryPolicy};
 use crate::error::CloudError;
+use crate::graph::{parse_base, scope_for};
 use crate::snapshot::de::{Item, PageMeta, read_slice};
 
 /// A request body.
@@ -679,6 +680,33 @@ pub(crate) struct Session {
 }
 
 impl Session {
+    /// The session a client of the service at `base` opens from `config`: its token source (from the
+    /// authority URL), its transport (progress reported as `service`) and the scope the service's tokens are asked for.
+    pub(crate) fn open(
+        config: &CloudConfig,
+        base: &Url,
+        service: &'static str,
+    ) -> Result<Session, CloudError> {
+        let authority = parse_base(&config.authority_url, "authority URL")?;
+        let tokens = TokenSource::new(
+            &authority,
+            &config.tenant,
+            &config.client_id,
+            &config.credential,
+        )?;
+        let transport = Transport::new(
+            config.retry.clone(),
+            config.danger_accept_invalid_certs,
+            &config.redirect_hosts,
+        )?
+        .with_progress(config.progress.clone(), service);
+        Ok(Session {
+            transport,
+            tokens: Arc::new(tokens),
+            scope: scope_for(base),
+        })
+    }
+
     /// Sends one authorized request.
     pub(crate) async fn send<T>(
         &self,

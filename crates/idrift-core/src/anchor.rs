@@ -22,6 +22,17 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The bytes of base64 text (trimmed, padding optional); when it is not base64, `error` is told the
+/// text as shown in messages and why.
+fn decode_lenient(
+    text: &str,
+    error: impl FnOnce(String, String) -> AnchorError,
+) -> Result<Vec<u8>, AnchorError> {
+    LENIENT
+        .decode(text.trim())
+        .map_err(|e| error(shown(text), e.to_string()))
+}
+
 /// The prefix of the string a user's CloudAnchor holds.
 const CLOUD_ANCHOR_USER_PREFIX: &str = "User_";
 
@@ -141,12 +152,10 @@ pub fn immutable_id_from_guid(g: &Guid) -> String {
 /// [`AnchorError::ImmutableIdBase64`] when the text is not base64, [`AnchorError::ImmutableIdLength`] when it
 /// does not decode to exactly 16 bytes.
 pub fn guid_from_immutable_id(s: &str) -> Result<Guid, AnchorError> {
-    let bytes = LENIENT
-        .decode(s.trim())
-        .map_err(|e| AnchorError::ImmutableIdBase64 {
-            value: shown(s),
-            reason: e.to_string(),
-        })?;
+    let bytes = decode_lenient(s, |value, reason| AnchorError::ImmutableIdBase64 {
+        value,
+        reason,
+    })?;
     let len = bytes.len();
     Guid::from_slice_le(&bytes).map_err(|_| AnchorError::ImmutableIdLength {
         value: shown(s),
@@ -265,12 +274,10 @@ pub fn cloud_anchor(object_id: &str) -> String {
 /// the bytes that follow; [`AnchorError::CloudAnchorText`] when they are not NUL-terminated UTF-16LE; and
 /// [`AnchorError::CloudAnchorNotUser`] when the string is not `User_` followed by an id.
 pub fn object_id_from_cloud_anchor(b64: &str) -> Result<String, AnchorError> {
-    let blob = LENIENT
-        .decode(b64.trim())
-        .map_err(|e| AnchorError::CloudAnchorBase64 {
-            value: shown(b64),
-            reason: e.to_string(),
-        })?;
+    let blob = decode_lenient(b64, |value, reason| AnchorError::CloudAnchorBase64 {
+        value,
+        reason,
+    })?;
     let (prefix, body) = match blob.split_first_chunk::<4>() {
         Some(split) => split,
         None => {

@@ -188,6 +188,27 @@ pub struct MigrationStats {
     pub log: Vec<String>,
 }
 
+impl MigrationStats {
+    /// A user known by its folder verification and log alone: no status and no transfer statistics.
+    pub fn verification_only(
+        identity: Option<String>,
+        verification: Verification,
+        log: Vec<String>,
+    ) -> MigrationStats {
+        MigrationStats {
+            identity,
+            status: None,
+            bytes_transferred: None,
+            estimated_transfer_size: None,
+            estimated_transfer_count: None,
+            total_mailbox_size: None,
+            stalled_duration: None,
+            verification,
+            log,
+        }
+    }
+}
+
 /// Guesses the form of a saved report from its first characters: `<` is CLIXML, `{` or a JSON array is
 /// JSON, anything else is Format-List text (which may itself start with `[PS] C:\>`).
 pub fn detect_format(text: &str) -> InputFormat {

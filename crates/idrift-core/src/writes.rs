@@ -106,6 +106,14 @@ pub struct Phones {
 }
 
 impl Phones {
+    /// The values given, as they are (not normalized).
+    pub fn new(mobile: Option<&str>, other_mobile: &[&str]) -> Phones {
+        Phones {
+            mobile: mobile.map(str::to_owned),
+            other_mobile: other_mobile.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
     /// The values of a user as read.
     pub fn of(user: &OnPremUser) -> Phones {
         Phones {

@@ -13,13 +13,12 @@ use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
 use idrift_core::plan::PlanOptions;
 use idrift_core::scan::ScanOptions;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
 use crate::targets::Sides as _;
 use crate::targets::{self, absolute};
-use crate::wire::{self, Request, Side, Status, WIRE_VERSION};
+use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
 /// The operations this library serves, in the order `Describe` lists them (with feature `test-ops`, the
@@ -113,11 +112,6 @@ fn args<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Resu
         op,
         message: e.to_string(),
     })
-}
-
-fn ok<T: Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
-    wire::encode_ok(body, warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
 /// Phone options with the region checked, as the CLI's `phone_options` does.
@@ -511,18 +505,13 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
     };
     let live = config.as_ref().map(|c| (c, args.identities.as_slice()));
     let outcome = runtime::block_on(idrift_app::ops::verify::verify(&args.paths, live))?;
-    let errors = outcome
-        .errors
-        .iter()
-        .map(|e| wire::InputError {
-            kind: crate::error::app_kind(e),
-            message: e.to_string(),
-        })
-        .collect();
+    let errors = outcome.errors.iter().map(|e| wire::ErrorBody {
+        kind: crate::error::app_kind(e),
+        message: e.to_string().into(),
+    });
     let body = wire::MigrationVerifyResult {
-        users: &outcome.report.users,
-        summary: &outcome.report.summary,
-        errors,
+        report: &outcome.report,
+        errors: errors.collect(),
     };
     ok(&body, &outcome.warnings)
 }

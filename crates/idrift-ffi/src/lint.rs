@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use idrift_app::journal::{Planned, RunReport, number};
-use idrift_app::lint::{FixAction, FixRow, LintTarget, Refused};
+use idrift_app::lint::{FixRow, LintTarget, Refused};
 use idrift_core::lint::{LintMode, LintOptions};
 use serde::{Deserialize, Serialize};
 
@@ -95,28 +95,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
     if let Some(path) = out {
         idrift_app::lint::write_csv_file(path, &report.errors, args.encoding)?;
     }
-    crate::wire::encode_ok(&idrift_app::lint::report_json(&report), &warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
-}
-
-/// One error object as `Lint` returns it (IdFix's columns), edited by the host.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct WireRow {
-    distinguished_name: String,
-    #[serde(default)]
-    common_name: String,
-    #[serde(default)]
-    object_class: String,
-    attribute: String,
-    #[serde(default)]
-    error: String,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    update: String,
-    #[serde(default)]
-    action: String,
+    crate::wire::ok(&idrift_app::lint::report_json(&report), &warnings)
 }
 
 /// `Lint.Fix`: lint apply.
@@ -127,9 +106,9 @@ pub(crate) struct LintFixArgs {
     /// Lint's CSV or IdFix's export.
     #[serde(default)]
     from_csv: Option<PathBuf>,
-    /// Or the error objects.
+    /// Or the error objects (`Lint`'s, edited).
     #[serde(default)]
-    rows: Option<Vec<WireRow>>,
+    rows: Option<Vec<serde_json::Value>>,
     /// Apply only the writes to these objects (DNs), as the host approved them.
     #[serde(default)]
     only: Vec<String>,
@@ -156,34 +135,14 @@ struct LintFixResult {
     undo_ldif_path: Option<PathBuf>,
 }
 
-fn rows_of(op: &'static str, rows: Vec<WireRow>) -> Result<Vec<FixRow>, CallError> {
+/// `Rows`, numbered from 1 as the lines of a CSV would be; a bad row is named by its index.
+fn rows_of(op: &'static str, rows: Vec<serde_json::Value>) -> Result<Vec<FixRow>, CallError> {
     rows.into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let action = match r.action.trim().to_ascii_uppercase().as_str() {
-                "EDIT" => FixAction::Edit,
-                "REMOVE" => FixAction::Remove,
-                "COMPLETE" | "" => FixAction::Complete,
-                other => {
-                    return Err(invalid(
-                        op,
-                        format!(
-                            "Rows[{i}].Action {other:?} is not EDIT, REMOVE, COMPLETE or blank"
-                        ),
-                    ));
-                }
-            };
-            Ok(FixRow {
-                line: u64::try_from(i).unwrap_or(u64::MAX) + 1,
-                distinguished_name: r.distinguished_name.trim().to_owned(),
-                common_name: r.common_name,
-                object_class: r.object_class,
-                attribute: r.attribute.trim().to_owned(),
-                error: r.error,
-                value: r.value,
-                update: r.update,
-                action,
-            })
+        .zip(1..)
+        .map(|(v, line)| {
+            let row: FixRow = serde_json::from_value(v)
+                .map_err(|e| invalid(op, format!("Rows[{}]: {e}", line - 1)))?;
+            Ok(FixRow { line, ..row })
         })
         .collect()
 }
@@ -247,8 +206,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
         out.undo_ldif_path = run.undo_ldif;
         out.report = Some(run.report);
     }
-    crate::wire::encode_ok(&out, &warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+    crate::wire::ok(&out, &warnings)
 }
 
 #[cfg(test)]

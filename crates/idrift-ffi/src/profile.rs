@@ -77,8 +77,7 @@ pub(crate) fn get(args: ProfileGetArgs) -> Result<Vec<u8>, CallError> {
     };
     let p = profile::load(&path, &args.name)?;
     let body = to_result(args.name, path, p);
-    wire::encode_ok(&body, &[])
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+    wire::ok(&body, &[])
 }
 
 #[cfg(test)]

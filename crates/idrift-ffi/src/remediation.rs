@@ -18,7 +18,7 @@ use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{self, RemediationApplyArgs, UndoArgs};
+use crate::wire::{RemediationApplyArgs, UndoArgs, ok};
 use crate::{runtime, writes};
 
 /// `Remediation.Apply`: the request's fields as [`idrift_app::ops::remediation`]'s, its result as the wire's.
@@ -27,13 +27,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     let resolver = targets::resolver();
     let mut gate = ApprovedGate::new(args.approve, args.manual_done);
     if let Some(journal_file) = &args.resume {
-        if args.write.journal_path.is_some() {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: "Resume continues its own journal; leave out JournalPath".to_owned(),
-            });
-        }
-        let journal = absolute(OP, "Resume", journal_file)?;
+        let journal = writes::resumed(OP, &args.write, journal_file)?;
         let spec = targets::spec(OP, &args.source)?;
         let source = Source {
             spec: &spec,
@@ -119,11 +113,6 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         &hook,
     ))??;
     ok(&run, &warnings)
-}
-
-fn ok<T: serde::Serialize>(body: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
-    wire::encode_ok(body, warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
 #[cfg(test)]

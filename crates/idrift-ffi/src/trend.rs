@@ -80,8 +80,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
         demo: matches!(args.source, SourceSpec::Demo),
     };
     let body = op::report(&loaded.snapshot, req, &out)?;
-    wire::encode_ok(&body, &loaded.warnings)
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+    wire::ok(&body, &loaded.warnings)
 }
 
 /// `idrift diff OLD NEW`.
@@ -91,8 +90,7 @@ pub(crate) fn diff(args: ScanDiffArgs) -> Result<Vec<u8>, CallError> {
     let new = absolute(OP, "New", &args.new)?;
     let opts = scan_options(args.routing_domain, args.sync_scope, args.default_region);
     let d = op::scan_diff(old, new, &opts)?;
-    wire::encode_ok(&d, &[])
-        .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
+    wire::ok(&d, &[])
 }
 
 #[cfg(test)]

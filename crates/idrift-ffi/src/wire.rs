@@ -12,6 +12,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::CallError;
+
 /// The envelope version this library reads and writes.
 pub const WIRE_VERSION: u32 = 1;
 
@@ -61,7 +63,7 @@ pub(crate) struct ErrorBody<'a> {
     /// A stable, machine-readable kind, e.g. `Parse`, `MissingFile`, `Source.Unauthorized`.
     pub(crate) kind: &'a str,
     /// A sentence for the user naming the file, line or field involved. Never holds a secret.
-    pub(crate) message: &'a str,
+    pub(crate) message: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -87,23 +89,25 @@ pub(crate) const ENCODING_FAILED: &[u8] =
 /// Encodes a success response.
 ///
 /// # Errors
-/// The serializer's error (only for values that cannot be JSON, such as a map with non-string keys).
-pub(crate) fn encode_ok<T: Serialize>(
-    ok: &T,
-    warnings: &[String],
-) -> Result<Vec<u8>, serde_json::Error> {
+/// [`CallError::Internal`] when the serializer fails (only for values that cannot be JSON, such as a map with
+/// non-string keys).
+pub(crate) fn ok<T: Serialize>(ok: &T, warnings: &[String]) -> Result<Vec<u8>, CallError> {
     serde_json::to_vec(&OkEnvelope {
         v: WIRE_VERSION,
         ok,
         warnings,
     })
+    .map_err(|e| CallError::Internal(format!("the response could not be encoded: {e}")))
 }
 
 /// Encodes an error response.
 pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
     serde_json::to_vec(&ErrEnvelope {
         v: WIRE_VERSION,
-        err: ErrorBody { kind, message },
+        err: ErrorBody {
+            kind,
+            message: message.into(),
+        },
     })
     .unwrap_or_else(|_| ENCODING_FAILED.to_vec())
 }
@@ -630,7 +634,7 @@ impl UndoArgs {
     ///
     /// # Errors
     /// [`CallError::InvalidArgs`] when neither names one.
-    pub(crate) fn paths(&self, op: &'static str) -> Result<Vec<PathBuf>, crate::error::CallError> {
+    pub(crate) fn paths(&self, op: &'static str) -> Result<Vec<PathBuf>, CallError> {
         let mut out: Vec<PathBuf> = Vec::new();
         for p in self.journal.iter().chain(&self.journals) {
             if !out.contains(p) {
@@ -638,7 +642,7 @@ impl UndoArgs {
             }
         }
         if out.is_empty() {
-            return Err(crate::error::CallError::InvalidArgs {
+            return Err(CallError::InvalidArgs {
                 op,
                 message: "Journal (or Journals) is required: the journal of the run to undo"
                     .to_owned(),
@@ -740,22 +744,14 @@ pub(crate) struct MigrationVerifyArgs {
     pub(crate) cloud: Option<CloudSpec>,
 }
 
-/// An input that could not be read, within an otherwise successful result.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct InputError {
-    pub(crate) kind: &'static str,
-    pub(crate) message: String,
-}
-
 /// The result of `Migration.Verify`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct MigrationVerifyResult<'a> {
-    pub(crate) users: &'a [idrift_core::migration::UserVerification],
-    pub(crate) summary: &'a idrift_core::migration::Summary,
-    /// The inputs that could not be read (the others are still verified).
-    pub(crate) errors: Vec<InputError>,
+    #[serde(flatten)]
+    pub(crate) report: &'a idrift_core::migration::VerificationReport,
+    /// The inputs that could not be read (the others are still verified), each as an `Err` would be.
+    pub(crate) errors: Vec<ErrorBody<'a>>,
 }
 
 /// The result of `Describe`: what this library is and which operations it serves.

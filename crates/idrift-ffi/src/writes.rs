@@ -87,6 +87,24 @@ pub(crate) fn run(
     runtime::block_on(op::run(targets, spec, how, journal, after_apply, out))?
 }
 
+/// The journal `Resume` names, absolute; a run that resumes writes to it, so `JournalPath` must be left out.
+///
+/// # Errors
+/// [`CallError::InvalidArgs`] when `JournalPath` is also given or the path is relative.
+pub(crate) fn resumed<'a>(
+    op: &'static str,
+    write: &WriteArgs,
+    journal_file: &'a Path,
+) -> Result<&'a Path, CallError> {
+    if write.journal_path.is_some() {
+        return Err(CallError::InvalidArgs {
+            op,
+            message: "Resume continues its own journal; leave out JournalPath".to_owned(),
+        });
+    }
+    absolute(op, "Resume", journal_file)
+}
+
 /// Continues a journal: the remaining operations (dry run), or their execution with `write.apply`.
 ///
 /// # Errors
@@ -99,13 +117,7 @@ pub(crate) fn resume(
     opts: RunOptions,
     out: WriteResult,
 ) -> Result<WriteResult, CallError> {
-    if write.journal_path.is_some() {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: "Resume continues its own journal; leave out JournalPath".to_owned(),
-        });
-    }
-    let journal_file = absolute(op, "Resume", journal_file)?;
+    let journal_file = resumed(op, write, journal_file)?;
     let hook = crate::progress::hook();
     let how = Apply {
         apply: write.apply,

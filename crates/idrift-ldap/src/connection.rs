@@ -473,6 +473,28 @@ impl Session {
         Ok(found)
     }
 
+    /// The entry at `dn` if it matches `filter` (a base search): none when there is no such object
+    /// (noSuchObject, 32); a DN the server cannot parse (invalidDNSyntax, 34) is bad input.
+    ///
+    /// # Errors
+    /// [`LdapError::InvalidInput`] for a malformed DN; otherwise as for [`Session::search_once`].
+    pub(crate) async fn search_base(
+        &self,
+        dn: &str,
+        filter: &str,
+        attrs: &[&str],
+    ) -> Result<Vec<StructureTag>, LdapError> {
+        match self.search_small(dn, Scope::Base, filter, attrs).await {
+            Err(LdapError::Server { code: 32, .. }) => Ok(Vec::new()),
+            Err(LdapError::Server {
+                code: 34, message, ..
+            }) => Err(LdapError::InvalidInput(format!(
+                "{dn:?} is not a valid DN ({message})"
+            ))),
+            found => found,
+        }
+    }
+
     /// A clone of the connection handle with the operation timeout set, for writes.
     pub(crate) fn writer(&self) -> Ldap {
         self.handle()

@@ -217,30 +217,12 @@ impl LdapDirectory {
                         "an empty DN names no user".to_owned(),
                     ));
                 }
-                match self
-                    .session
-                    .search_small(
-                        dn.trim(),
-                        Scope::Base,
-                        &self.filter,
-                        &self.read_attributes(),
-                    )
-                    .await
-                {
-                    Ok(tags) => tags
-                        .into_iter()
-                        .map(|t| decode(t)?.into_user(self.anchor.as_deref()))
-                        .collect::<Result<Vec<_>, _>>()?,
-                    Err(LdapError::Server { code: 32, .. }) => Vec::new(),
-                    Err(LdapError::Server {
-                        code: 34, message, ..
-                    }) => {
-                        return Err(LdapError::InvalidInput(format!(
-                            "{dn:?} is not a valid DN ({message})"
-                        )));
-                    }
-                    Err(e) => return Err(e),
-                }
+                self.session
+                    .search_base(dn.trim(), &self.filter, &self.read_attributes())
+                    .await?
+                    .into_iter()
+                    .map(|t| decode(t)?.into_user(self.anchor.as_deref()))
+                    .collect::<Result<Vec<_>, _>>()?
             }
             UserRef::ObjectGuid(guid) => {
                 let filter = format!("(&{}{})", self.filter, guid_filter(guid));

@@ -112,46 +112,19 @@ pub fn patch(text: &[u8], edits: &[EntryEdit]) -> Result<Vec<u8>, LdifError> {
     let mut done = vec![false; edits.len()];
     let mut out = Vec::with_capacity(text.len() + edits.len() * 32);
     let mut copied = 0usize;
-    let mut pos = 0usize;
-    let mut line_no = 1usize;
-    if text.starts_with(b"\xEF\xBB\xBF") {
-        pos = 3;
-    }
-    while pos < text.len() {
-        let (first, next, lines) = logical_line(text, pos);
-        let content = strip_eol(&text[pos..first]);
-        if content.is_empty() || content[0] == b'#' || !starts_with_ignore_case(content, b"dn:") {
-            pos = next;
-            line_no += lines;
-            continue;
-        }
-        // A record: from this `dn:` line to the empty line that closes it.
-        let record_start = pos;
-        let record_line = line_no;
-        let mut end = next;
-        let mut end_line = line_no + lines;
-        while end < text.len() {
-            let (f, n, l) = logical_line(text, end);
-            if strip_eol(&text[end..f]).is_empty() {
-                break;
-            }
-            end = n;
-            end_line += l;
-        }
-        let dn_line = parse_logical(text, record_start, next, record_line)?;
+    for r in records(text) {
+        let dn_line = parse_logical(text, r.start, r.dn_end, r.line)?;
         let dn = String::from_utf8_lossy(&dn_line.value).to_lowercase();
         if let Some(&i) = wanted.get(&dn)
-            && !is_change_record(text, next, end)
+            && !is_change_record(text, r.dn_end, r.end)
         {
-            let lines = record_lines(text, record_start, end, record_line)?;
-            out.extend_from_slice(&text[copied..record_start]);
-            let eol = line_end(&text[record_start..next]);
+            let lines = record_lines(text, r.start, r.end, r.line)?;
+            out.extend_from_slice(&text[copied..r.start]);
+            let eol = line_end(&text[r.start..r.dn_end]);
             edit_record(&mut out, text, &lines, &edits[i], eol);
-            copied = end;
+            copied = r.end;
             done[i] = true;
         }
-        pos = end;
-        line_no = end_line;
     }
     if let Some(i) = done.iter().position(|d| !d) {
         return Err(LdifError {
@@ -178,49 +151,92 @@ pub fn rename(text: &[u8], dn: &str, new_dn: &str) -> Result<Vec<u8>, LdifError>
         });
     }
     let wanted = dn.to_lowercase();
-    let mut pos = if text.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    let mut line_no = 1usize;
-    while pos < text.len() {
-        let (first, next, lines) = logical_line(text, pos);
-        let content = strip_eol(&text[pos..first]);
-        if !content.is_empty() && content[0] != b'#' && starts_with_ignore_case(content, b"dn:") {
-            let dn_line = parse_logical(text, pos, next, line_no)?;
-            let mut end = next;
-            while end < text.len() {
-                let (f, n, _) = logical_line(text, end);
-                if strip_eol(&text[end..f]).is_empty() {
-                    break;
-                }
-                end = n;
-            }
-            if String::from_utf8_lossy(&dn_line.value).to_lowercase() == wanted
-                && !is_change_record(text, next, end)
-            {
-                let old = &text[pos..next];
-                let mut out = Vec::with_capacity(text.len() + new_dn.len());
-                out.extend_from_slice(&text[..pos]);
-                write_lines(
-                    &mut out,
-                    b"dn",
-                    &[new_dn.as_bytes().to_vec()],
-                    line_end(old),
-                    old.ends_with(b"\n"),
-                );
-                out.extend_from_slice(&text[next..]);
-                return Ok(out);
-            }
+    for r in records(text) {
+        let dn_line = parse_logical(text, r.start, r.dn_end, r.line)?;
+        if String::from_utf8_lossy(&dn_line.value).to_lowercase() == wanted
+            && !is_change_record(text, r.dn_end, r.end)
+        {
+            let old = &text[r.start..r.dn_end];
+            let mut out = Vec::with_capacity(text.len() + new_dn.len());
+            out.extend_from_slice(&text[..r.start]);
+            write_lines(
+                &mut out,
+                b"dn",
+                &[new_dn.as_bytes().to_vec()],
+                line_end(old),
+                old.ends_with(b"\n"),
+            );
+            out.extend_from_slice(&text[r.dn_end..]);
+            return Ok(out);
         }
-        pos = next;
-        line_no += lines;
     }
     Err(LdifError {
         line: 0,
         message: format!("no entry {dn:?} to rename"),
     })
+}
+
+/// Where one record of a file stands: its `dn:` logical line `start..dn_end`, on physical line `line`, and
+/// the record's end (the empty line that closes it, or the end of the text).
+struct RecordSpan {
+    start: usize,
+    dn_end: usize,
+    end: usize,
+    line: usize,
+}
+
+/// The records of an LDIF text in file order, past a byte-order mark, and the comments, `version:` line and
+/// empty lines between records.
+struct Records<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line_no: usize,
+}
+
+fn records(text: &[u8]) -> Records<'_> {
+    let pos = usize::from(text.starts_with(b"\xEF\xBB\xBF")) * 3;
+    Records {
+        text,
+        pos,
+        line_no: 1,
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = RecordSpan;
+
+    fn next(&mut self) -> Option<RecordSpan> {
+        let text = self.text;
+        while self.pos < text.len() {
+            let (first, next, lines) = logical_line(text, self.pos);
+            let content = strip_eol(&text[self.pos..first]);
+            if content.is_empty() || content[0] == b'#' || !starts_with_ignore_case(content, b"dn:")
+            {
+                self.pos = next;
+                self.line_no += lines;
+                continue;
+            }
+            let (start, line) = (self.pos, self.line_no);
+            let (mut end, mut end_line) = (next, line + lines);
+            while end < text.len() {
+                let (f, n, l) = logical_line(text, end);
+                if strip_eol(&text[end..f]).is_empty() {
+                    break;
+                }
+                end = n;
+                end_line += l;
+            }
+            self.pos = end;
+            self.line_no = end_line;
+            return Some(RecordSpan {
+                start,
+                dn_end: next,
+                end,
+                line,
+            });
+        }
+        None
+    }
 }
 
 fn starts_with_ignore_case(s: &[u8], prefix: &[u8]) -> bool {
@@ -371,29 +387,16 @@ pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPla
         .map(|n| n.to_ascii_lowercase().into_bytes())
         .collect();
     let mut found = HashMap::new();
-    let mut pos = usize::from(text.starts_with(b"\xEF\xBB\xBF")) * 3;
-    let mut line_no = 1usize;
-    while pos < text.len() {
-        let (first, next, lines) = logical_line(text, pos);
-        let content = strip_eol(&text[pos..first]);
-        if content.is_empty() || content[0] == b'#' || !starts_with_ignore_case(content, b"dn:") {
-            pos = next;
-            line_no += lines;
-            continue;
-        }
-        let dn_line = parse_logical(text, pos, next, line_no)?;
-        let eol = line_end(&text[pos..next]);
+    for r in records(text) {
+        let dn_line = parse_logical(text, r.start, r.dn_end, r.line)?;
+        let eol = line_end(&text[r.start..r.dn_end]);
         // Per attribute asked for (by its index in `names`): its lines' places and spans.
         let mut at: Vec<(usize, Spans)> = Vec::new();
-        let change = is_change_record(text, next, text.len());
-        let (mut p, mut index) = (next, 1usize);
-        line_no += lines;
-        while p < text.len() {
-            let (f, n, l) = logical_line(text, p);
+        let change = is_change_record(text, r.dn_end, r.end);
+        let (mut p, mut index) = (r.dn_end, 1usize);
+        while p < r.end {
+            let (f, n, _) = logical_line(text, p);
             let line = strip_eol(&text[p..f]);
-            if line.is_empty() {
-                break;
-            }
             let name = line
                 .split(|&b| b == b':' || b == b';')
                 .next()
@@ -408,7 +411,6 @@ pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPla
                 }
             }
             index += 1;
-            line_no += l;
             p = n;
         }
         if !change && !at.is_empty() {
@@ -432,7 +434,6 @@ pub fn places(text: &[u8], names: &[&str]) -> Result<HashMap<String, Vec<AttrPla
                 attrs,
             );
         }
-        pos = p;
     }
     Ok(found)
 }

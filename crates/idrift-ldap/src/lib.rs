@@ -9,7 +9,7 @@
 //!   [`LdapConfig`] (`ldaps://`, or `ldap://` upgraded with StartTLS, certificates verified with rustls; plain
 //!   LDAP only when allowed), binds once (DN, UPN or `DOMAIN\user`), then reads users in pages
 //!   ([`LdapDirectory::read_users`]), looks one up ([`LdapDirectory::find_user`] with a [`UserRef`]), writes
-//!   phones ([`LdapDirectory::set_phones`] with [`PhoneValues`]), adds a proxy address, moves a user, and
+//!   phones ([`LdapDirectory::set_phones`] with the core's [`idrift_core::writes::Phones`]), adds a proxy address, moves a user, and
 //!   reads any objects with the attributes asked for ([`LdapDirectory::read_objects`]) and rewrites single
 //!   values of one attribute conditionally ([`LdapDirectory::replace_values`]), and
 //!   reads what changed since the previous run ([`LdapDirectory::read_changes`], [`AdChanges`], with the
@@ -41,4 +41,3 @@ pub use error::LdapError;
 pub use objects::RawObject;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use user_ref::UserRef;
-pub use write::{PhoneValues, PhoneWrite};

@@ -103,22 +103,10 @@ impl LdapDirectory {
                 "an empty DN names no object".to_owned(),
             ));
         }
-        let tags = match self
+        let tags = self
             .session
-            .search_small(dn, Scope::Base, "(objectClass=*)", &[attr])
-            .await
-        {
-            Ok(tags) => tags,
-            Err(LdapError::Server { code: 32, .. }) => return Ok(None),
-            Err(LdapError::Server {
-                code: 34, message, ..
-            }) => {
-                return Err(LdapError::InvalidInput(format!(
-                    "{dn:?} is not a valid DN ({message})"
-                )));
-            }
-            Err(e) => return Err(e),
-        };
+            .search_base(dn, "(objectClass=*)", &[attr])
+            .await?;
         let Some(tag) = tags.into_iter().next() else {
             return Ok(None);
         };

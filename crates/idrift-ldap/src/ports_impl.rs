@@ -13,28 +13,12 @@ use idrift_core::writes::{PhoneChange, Phones, UserKey};
 use crate::directory::LdapDirectory;
 use crate::error::LdapError;
 use crate::user_ref::UserRef;
-use crate::write::PhoneValues;
 
 fn user_ref(key: &UserKey) -> UserRef {
     match key {
         UserKey::Upn(upn) => UserRef::Upn(upn.clone()),
         UserKey::Dn(dn) => UserRef::Dn(dn.clone()),
         UserKey::ObjectGuid(g) => UserRef::ObjectGuid(*g),
-    }
-}
-
-fn values(p: &Phones) -> PhoneValues {
-    let n = p.normalized();
-    PhoneValues {
-        mobile: n.mobile,
-        other_mobile: n.other_mobile,
-    }
-}
-
-fn phones(v: PhoneValues) -> Phones {
-    Phones {
-        mobile: v.mobile,
-        other_mobile: v.other_mobile,
     }
 }
 
@@ -59,16 +43,10 @@ impl OnPremPhoneWriter for LdapDirectory {
         new: &Phones,
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
-        let expected = expected.map(values);
-        let write =
-            LdapDirectory::set_phones(self, &user_ref(user), &values(new), expected.as_ref())
-                .await
-                .map_err(port_error)?;
-        Ok(PhoneChange {
-            distinguished_name: write.dn,
-            before: phones(write.before),
-            after: phones(write.after),
-        })
+        let expected = expected.map(Phones::normalized);
+        LdapDirectory::set_phones(self, &user_ref(user), &new.normalized(), expected.as_ref())
+            .await
+            .map_err(port_error)
     }
 }
 

@@ -10,54 +10,25 @@ use std::collections::HashSet;
 
 use ldap3::Mod;
 
-use idrift_core::model::OnPremUser;
+use idrift_core::writes::{PhoneChange, Phones};
 
 use crate::connection::{op_error, result_error};
 use crate::directory::LdapDirectory;
 use crate::error::LdapError;
 use crate::user_ref::UserRef;
 
-/// A user's `mobile` and `otherMobile`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PhoneValues {
-    /// `mobile` (`None`: absent, or clear it).
-    pub mobile: Option<String>,
-    /// `otherMobile` (empty: absent, or clear it).
-    pub other_mobile: Vec<String>,
-}
-
-impl PhoneValues {
-    /// The phone values of `user`.
-    pub fn of(user: &OnPremUser) -> PhoneValues {
-        PhoneValues {
-            mobile: user.mobile.clone(),
-            other_mobile: user.other_mobile.clone(),
-        }
+/// Same `mobile`, and the same `otherMobile` values in any order (AD does not keep value order); unlike
+/// [`Phones::same_values`], blank and repeated values count, as given.
+fn unchanged(found: &Phones, expected: &Phones) -> bool {
+    fn sorted(v: &[String]) -> Vec<&str> {
+        let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
     }
-
-    /// Same `mobile`, and the same `otherMobile` values in any order (AD does not keep value order).
-    pub fn same_as(&self, other: &PhoneValues) -> bool {
-        fn sorted(v: &[String]) -> Vec<&str> {
-            let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
-            v.sort_unstable();
-            v
-        }
-        self.mobile == other.mobile && sorted(&self.other_mobile) == sorted(&other.other_mobile)
-    }
+    found.mobile == expected.mobile && sorted(&found.other_mobile) == sorted(&expected.other_mobile)
 }
 
-/// What a phone write did: the values before and after (read back), and the user's DN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhoneWrite {
-    /// The values read just before writing.
-    pub before: PhoneValues,
-    /// The values read back after writing (equal to `before` when nothing had to change).
-    pub after: PhoneValues,
-    /// The user's distinguished name.
-    pub dn: String,
-}
-
-fn check_values(new: &PhoneValues) -> Result<(), LdapError> {
+fn check_values(new: &Phones) -> Result<(), LdapError> {
     if new.mobile.as_deref().is_some_and(|m| m.trim().is_empty()) {
         return Err(LdapError::InvalidInput(
             "mobile must not be empty; pass no value to clear it".to_owned(),
@@ -108,15 +79,15 @@ impl LdapDirectory {
     pub async fn set_phones(
         &self,
         who: &UserRef,
-        new: &PhoneValues,
-        expected: Option<&PhoneValues>,
-    ) -> Result<PhoneWrite, LdapError> {
+        new: &Phones,
+        expected: Option<&Phones>,
+    ) -> Result<PhoneChange, LdapError> {
         check_values(new)?;
         let user = self.require_user(who).await?;
         let dn = user.distinguished_name.clone();
-        let before = PhoneValues::of(&user);
+        let before = Phones::of(&user);
         if let Some(exp) = expected
-            && !before.same_as(exp)
+            && !unchanged(&before, exp)
         {
             return Err(LdapError::Conflict {
                 dn,
@@ -159,10 +130,10 @@ impl LdapDirectory {
             }
         }
         if mods.is_empty() {
-            return Ok(PhoneWrite {
+            return Ok(PhoneChange {
                 after: before.clone(),
                 before,
-                dn,
+                distinguished_name: dn,
             });
         }
         let mut ldap = self.session.writer();
@@ -184,14 +155,18 @@ impl LdapDirectory {
             _ => return Err(result_error("modify", &dn, &res)),
         }
         let after = match self.find_user(&UserRef::Dn(dn.clone())).await? {
-            Some(u) => PhoneValues::of(&u),
+            Some(u) => Phones::of(&u),
             None => {
                 return Err(LdapError::NotFound(format!(
                     "{dn:?} after writing its phones"
                 )));
             }
         };
-        Ok(PhoneWrite { before, after, dn })
+        Ok(PhoneChange {
+            distinguished_name: dn,
+            before,
+            after,
+        })
     }
 
     /// Adds one `proxyAddresses` value (e.g. `smtp:alias@tenant.mail.onmicrosoft.com`) to a user. Adding a

@@ -96,13 +96,7 @@ fn persist_plans_the_entra_values_over_the_ad_values() {
     assert_eq!(phones(&t.after).mobile.as_deref(), Some("1234567890"));
     // Graph carries no AlternateMobilePhones: otherMobile is kept, and a cleared cloud mobile clears AD's.
     let c = &plan.spec.ops[0];
-    assert_eq!(
-        phones(&c.after),
-        Phones {
-            mobile: None,
-            other_mobile: vec!["111".to_owned()]
-        }
-    );
+    assert_eq!(phones(&c.after), Phones::new(None, &["111"]));
     let loc: AdLocator = serde_json::from_value(t.locator.clone()).unwrap();
     assert_eq!(
         loc.dn.as_deref(),
@@ -291,17 +285,11 @@ async fn ad_edits_change_only_the_named_attributes() {
         .unwrap();
     assert_eq!(
         phones(&op.before),
-        Phones {
-            mobile: Some("8035551212".to_owned()),
-            other_mobile: vec!["111".to_owned()]
-        }
+        Phones::new(Some("8035551212"), &["111"])
     );
     assert_eq!(
         phones(&op.after),
-        Phones {
-            mobile: Some("8035551212".to_owned()),
-            other_mobile: vec!["a".to_owned(), "b".to_owned()]
-        }
+        Phones::new(Some("8035551212"), &["a", "b"])
     );
     let clear = AdPhoneEdit {
         mobile: Some(None),

@@ -41,37 +41,77 @@ const WRITABLE: [(&str, bool); 7] = [
 ];
 
 /// What a row asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum FixAction {
     /// Set the value to UPDATE.
     Edit,
     /// Remove the value.
     Remove,
     /// Nothing (COMPLETE, or a blank ACTION).
+    #[default]
     Complete,
 }
 
-/// One row of the CSV.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl FixAction {
+    /// ACTION's text: EDIT, REMOVE, COMPLETE or blank, in any case, spaces around ignored.
+    ///
+    /// # Errors
+    /// Why the text is none of them (the text, upper-cased).
+    pub fn parse(text: &str) -> Result<FixAction, String> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "EDIT" => Ok(FixAction::Edit),
+            "REMOVE" => Ok(FixAction::Remove),
+            "COMPLETE" | "" => Ok(FixAction::Complete),
+            other => Err(format!("{other:?} is not EDIT, REMOVE, COMPLETE or blank")),
+        }
+    }
+}
+
+/// The row objects of a front end (lint's error objects, edited) carry ACTION as text, read as [`FixAction::parse`]
+/// reads the CSV's.
+impl<'de> Deserialize<'de> for FixAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        FixAction::parse(&text).map_err(|e| serde::de::Error::custom(format!("Action {e}")))
+    }
+}
+
+fn trimmed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(d)?.trim().to_owned())
+}
+
+/// One row of the CSV, or one of lint's error objects (`Lint`'s wire result, `error_json`) sent back edited:
+/// the object's keys are the CSV's columns in PascalCase, and only `DistinguishedName` and `Attribute` are
+/// required.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FixRow {
-    /// The CSV line the row starts on (the header is line 1).
+    /// The CSV line the row starts on (the header is line 1); for objects, the caller numbers them.
+    #[serde(default)]
     pub line: u64,
     /// DISTINGUISHEDNAME.
+    #[serde(deserialize_with = "trimmed")]
     pub distinguished_name: String,
     /// COMMONNAME.
+    #[serde(default)]
     pub common_name: String,
     /// OBJECTCLASS.
+    #[serde(default)]
     pub object_class: String,
     /// ATTRIBUTE.
+    #[serde(deserialize_with = "trimmed")]
     pub attribute: String,
     /// ERROR (one or more categories, comma-separated).
+    #[serde(default)]
     pub error: String,
     /// VALUE: the value lint found.
+    #[serde(default)]
     pub value: String,
     /// UPDATE: the value to write for EDIT.
+    #[serde(default)]
     pub update: String,
     /// ACTION.
+    #[serde(default)]
     pub action: FixAction,
 }
 
@@ -143,17 +183,7 @@ pub fn parse_fix_csv(bytes: &[u8]) -> Result<Vec<FixRow>, String> {
             String::from_utf8(raw.to_vec())
                 .map_err(|_| format!("line {line}: the {} cell is not UTF-8", COLUMNS[i]))
         };
-        let action_text = cell(7)?;
-        let action = match action_text.trim().to_ascii_uppercase().as_str() {
-            "EDIT" => FixAction::Edit,
-            "REMOVE" => FixAction::Remove,
-            "COMPLETE" | "" => FixAction::Complete,
-            other => {
-                return Err(format!(
-                    "line {line}: ACTION {other:?} is not EDIT, REMOVE, COMPLETE or blank"
-                ));
-            }
-        };
+        let action = FixAction::parse(&cell(7)?).map_err(|e| format!("line {line}: ACTION {e}"))?;
         rows.push(FixRow {
             line,
             distinguished_name: cell(0)?.trim().to_owned(),

@@ -13,17 +13,23 @@ const CERT_AND_KEY: &str =
 const CERT_AND_PKCS1: &str =
     include_str!("../../../idrift-cloud-emulator/fixtures/test-app-cert-and-pkcs1-key.pem");
 
-fn source(pem: &str) -> TokenSource {
+fn source_with(tenant: &str, client_id: &str, credential: &Credential) -> TokenSource {
     let authority = Url::parse("https://login.microsoftonline.com").unwrap();
-    TokenSource::new(
-        &authority,
+    TokenSource::new(&authority, tenant, client_id, credential).unwrap()
+}
+
+fn source(pem: &str) -> TokenSource {
+    let pem = SecretString::from(pem);
+    source_with(
         "contoso.onmicrosoft.com",
         "app-id",
-        &Credential::Certificate {
-            pem: SecretString::from(pem),
-        },
+        &Credential::Certificate { pem },
     )
-    .unwrap()
+}
+
+/// A source for tenant `t` and application `c` with a client secret.
+fn secret_source(secret: &str) -> TokenSource {
+    source_with("t", "c", &Credential::Secret(SecretString::from(secret)))
 }
 
 #[derive(serde::Deserialize, Debug)]
@@ -120,14 +126,7 @@ fn a_key_that_is_not_rsa_is_refused() {
 
 #[test]
 fn debug_never_shows_the_secret_or_the_key() {
-    let authority = Url::parse("https://login.microsoftonline.com").unwrap();
-    let s = TokenSource::new(
-        &authority,
-        "t",
-        "c",
-        &Credential::Secret(SecretString::from("s3cr3t-value-xyz")),
-    )
-    .unwrap();
+    let s = secret_source("s3cr3t-value-xyz");
     let text = format!("{s:?}");
     assert!(!text.contains("s3cr3t-value-xyz"), "{text}");
     assert!(text.contains("REDACTED"), "{text}");
@@ -137,14 +136,7 @@ fn debug_never_shows_the_secret_or_the_key() {
 
 #[test]
 fn the_token_form_carries_the_credential_and_scope() {
-    let authority = Url::parse("https://login.microsoftonline.com").unwrap();
-    let s = TokenSource::new(
-        &authority,
-        "t",
-        "c",
-        &Credential::Secret(SecretString::from("a&b=c")),
-    )
-    .unwrap();
+    let s = secret_source("a&b=c");
     let form = s.form("https://graph.microsoft.com/.default").unwrap();
     assert_eq!(
         form.expose_secret(),

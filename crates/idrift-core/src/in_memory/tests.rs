@@ -67,10 +67,7 @@ fn upn(s: &str) -> UserKey {
 #[test]
 fn set_phones_writes_and_returns_before_and_after() {
     let d = dir();
-    let new = Phones {
-        mobile: Some("0987654321".to_owned()),
-        other_mobile: vec![],
-    };
+    let new = Phones::new(Some("0987654321"), &[]);
     let change = now(d.set_phones(&upn("TestMobile@example.com"), &new, None)).unwrap();
     assert_eq!(change.before.mobile.as_deref(), Some("9991112222"));
     assert_eq!(change.before.other_mobile, vec!["111".to_owned()]);
@@ -87,24 +84,15 @@ fn set_phones_writes_and_returns_before_and_after() {
 #[test]
 fn set_phones_with_a_stale_expectation_is_a_conflict_and_writes_nothing() {
     let d = dir();
-    let stale = Phones {
-        mobile: Some("8035551212".to_owned()),
-        other_mobile: vec!["111".to_owned()],
-    };
-    let new = Phones {
-        mobile: Some("1".to_owned()),
-        other_mobile: vec![],
-    };
+    let stale = Phones::new(Some("8035551212"), &["111"]);
+    let new = Phones::new(Some("1"), &[]);
     let err = now(d.set_phones(&upn("testmobile@example.com"), &new, Some(&stale))).unwrap_err();
     assert!(matches!(err, SourceError::Conflict(_)), "{err:?}");
     assert_eq!(
         d.snapshot().on_prem[0].mobile.as_deref(),
         Some("9991112222")
     );
-    let fresh = Phones {
-        mobile: Some("9991112222".to_owned()),
-        other_mobile: vec!["111".to_owned()],
-    };
+    let fresh = Phones::new(Some("9991112222"), &["111"]);
     now(d.set_phones(&upn("testmobile@example.com"), &new, Some(&fresh))).unwrap();
     assert_eq!(d.snapshot().on_prem[0].mobile.as_deref(), Some("1"));
 }

@@ -6,6 +6,10 @@ use std::collections::{HashMap, HashSet};
 use super::*;
 use crate::anchor::immutable_id_from_guid;
 
+fn pair(on_prem: usize, cloud: usize) -> MatchedPair {
+    MatchedPair { on_prem, cloud }
+}
+
 fn g(n: u8) -> Guid {
     let mut b = [0x11u8; 16];
     b[15] = n;
@@ -53,19 +57,7 @@ fn hard_match_on_object_guid() {
         entra("c1", Some(&iid(1)), Some("a@x")),
     ];
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(
-        r.matched,
-        vec![
-            MatchedPair {
-                on_prem: 0,
-                cloud: 1
-            },
-            MatchedPair {
-                on_prem: 1,
-                cloud: 0
-            }
-        ]
-    );
+    assert_eq!(r.matched, vec![pair(0, 1), pair(1, 0)]);
     assert!(
         r.unmatched_on_prem.is_empty() && r.unmatched_cloud.is_empty() && r.ambiguous.is_empty()
     );
@@ -90,13 +82,7 @@ fn consistency_guid_is_the_anchor_when_set() {
         entra("by-consistency", Some(&iid(9)), None),
     ];
     let r = match_users(&[u], &cloud);
-    assert_eq!(
-        r.matched,
-        vec![MatchedPair {
-            on_prem: 0,
-            cloud: 1
-        }]
-    );
+    assert_eq!(r.matched, vec![pair(0, 1)]);
     assert_eq!(r.unmatched_cloud, vec![0]);
 }
 
@@ -113,14 +99,7 @@ fn published_vector_matches_by_decoded_guid_whatever_the_text_form() {
             &[ad("CN=a", Some(anchor), None)],
             &[entra("c", Some(text), None)],
         );
-        assert_eq!(
-            r.matched,
-            vec![MatchedPair {
-                on_prem: 0,
-                cloud: 0
-            }],
-            "{text:?}"
-        );
+        assert_eq!(r.matched, vec![pair(0, 0)], "{text:?}");
     }
 }
 
@@ -186,13 +165,7 @@ fn duplicate_anchor_on_prem_is_ambiguous_with_its_cloud_user() {
         entra("c2", Some(&iid(2)), None),
     ];
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(
-        r.matched,
-        vec![MatchedPair {
-            on_prem: 1,
-            cloud: 1
-        }]
-    );
+    assert_eq!(r.matched, vec![pair(1, 1)]);
     assert_eq!(
         r.ambiguous,
         vec![AmbiguousGroup {
@@ -285,13 +258,7 @@ fn duplicate_upn_on_prem_is_case_insensitive_and_takes_partners_along() {
             },
         ]
     );
-    assert_eq!(
-        r.matched,
-        vec![MatchedPair {
-            on_prem: 2,
-            cloud: 1
-        }]
-    );
+    assert_eq!(r.matched, vec![pair(2, 1)]);
     assert!(r.unmatched_on_prem.is_empty() && r.unmatched_cloud.is_empty());
 }
 
@@ -317,13 +284,7 @@ fn duplicate_upn_in_cloud_takes_partners_and_unpaired_ad_users_along() {
             cloud: vec![0, 1],
         }]
     );
-    assert_eq!(
-        r.matched,
-        vec![MatchedPair {
-            on_prem: 2,
-            cloud: 2
-        }]
-    );
+    assert_eq!(r.matched, vec![pair(2, 2)]);
 }
 
 #[test]
@@ -357,10 +318,7 @@ fn soft_match_candidates_by_upn_and_smtp_stay_unmatched() {
     let r = match_users(&on_prem, &cloud);
     assert_eq!(
         r.matched,
-        vec![MatchedPair {
-            on_prem: 2,
-            cloud: 2
-        }],
+        vec![pair(2, 2)],
         "carol is hard-matched, never a candidate"
     );
     assert_eq!(r.unmatched_on_prem, vec![0, 1]);
@@ -756,19 +714,7 @@ fn a_custom_anchor_matches_the_attribute_value_and_nothing_else() {
         entra("c4", Some("e1001"), None),
     ];
     let r = match_users_by(&on_prem, &cloud, Anchor::Custom);
-    assert_eq!(
-        r.matched,
-        vec![
-            MatchedPair {
-                on_prem: 0,
-                cloud: 0
-            },
-            MatchedPair {
-                on_prem: 1,
-                cloud: 1
-            },
-        ]
-    );
+    assert_eq!(r.matched, vec![pair(0, 0), pair(1, 1),]);
     // The value is compared exactly: another case is another anchor.
     assert_eq!(r.unmatched_on_prem, vec![2, 3]);
     assert_eq!(r.unmatched_cloud, vec![2, 3]);
@@ -780,13 +726,7 @@ fn a_custom_anchor_matches_the_attribute_value_and_nothing_else() {
 
     // The default anchor pairs only the objectGUID that is an ImmutableId.
     let r = match_users(&on_prem, &cloud);
-    assert_eq!(
-        r.matched,
-        vec![MatchedPair {
-            on_prem: 2,
-            cloud: 2
-        }]
-    );
+    assert_eq!(r.matched, vec![pair(2, 2)]);
 }
 
 #[test]
@@ -798,10 +738,7 @@ fn object_guid_anchor_ignores_the_consistency_guid() {
     assert!(match_users(&on_prem, &cloud).matched.is_empty());
     assert_eq!(
         match_users_by(&on_prem, &cloud, Anchor::ObjectGuid).matched,
-        vec![MatchedPair {
-            on_prem: 0,
-            cloud: 0
-        }]
+        vec![pair(0, 0)]
     );
     assert_eq!(Anchor::default().immutable_id(&on_prem[0]), Some(iid(2)));
 }

@@ -70,17 +70,12 @@ pub(crate) fn extract(
         mut users, loose, ..
     } = x;
     if !loose.is_empty() {
-        users.push(MigrationStats {
-            identity: loose.iter().find_map(|f| f.mailbox_guid.clone()),
-            status: None,
-            bytes_transferred: None,
-            estimated_transfer_size: None,
-            estimated_transfer_count: None,
-            total_mailbox_size: None,
-            stalled_duration: None,
-            verification: Verification::Folders(loose),
-            log: Vec::new(),
-        });
+        let identity = loose.iter().find_map(|f| f.mailbox_guid.clone());
+        users.push(MigrationStats::verification_only(
+            identity,
+            Verification::Folders(loose),
+            Vec::new(),
+        ));
     }
     if users.is_empty() {
         return Err(MigrationError::NotRecognized {
@@ -139,17 +134,8 @@ impl<'d> Extractor<'d> {
                     self.users.push(stats);
                 } else if is_report(doc, o) {
                     let (verification, log) = self.report(o, path)?;
-                    self.users.push(MigrationStats {
-                        identity: None,
-                        status: None,
-                        bytes_transferred: None,
-                        estimated_transfer_size: None,
-                        estimated_transfer_count: None,
-                        total_mailbox_size: None,
-                        stalled_duration: None,
-                        verification,
-                        log,
-                    });
+                    let stats = MigrationStats::verification_only(None, verification, log);
+                    self.users.push(stats);
                 } else if is_folder(doc, o) {
                     let f = self.folder(v, path)?;
                     self.loose.push(f);

@@ -2,52 +2,48 @@
 
 use super::*;
 
-fn phones(mobile: Option<&str>, other: &[&str]) -> Phones {
-    Phones {
-        mobile: mobile.map(str::to_owned),
-        other_mobile: other.iter().map(|s| (*s).to_owned()).collect(),
-    }
-}
-
 #[test]
 fn blank_mobile_is_absent() {
-    assert!(phones(Some("  "), &[]).same_values(&phones(None, &[])));
-    assert!(phones(Some(""), &[""]).is_empty());
-    assert!(!phones(Some("1"), &[]).same_values(&phones(None, &[])));
+    assert!(Phones::new(Some("  "), &[]).same_values(&Phones::new(None, &[])));
+    assert!(Phones::new(Some(""), &[""]).is_empty());
+    assert!(!Phones::new(Some("1"), &[]).same_values(&Phones::new(None, &[])));
 }
 
 #[test]
 fn other_mobile_is_a_set() {
-    assert!(phones(None, &["a", "b"]).same_values(&phones(None, &["b", "a", "a", " "])));
-    assert!(!phones(None, &["a", "b"]).same_values(&phones(None, &["a"])));
+    assert!(Phones::new(None, &["a", "b"]).same_values(&Phones::new(None, &["b", "a", "a", " "])));
+    assert!(!Phones::new(None, &["a", "b"]).same_values(&Phones::new(None, &["a"])));
 }
 
 #[test]
 fn mobile_is_exact_text() {
-    assert!(!phones(Some("+1 803 555 1212"), &[]).same_values(&phones(Some("8035551212"), &[])));
+    assert!(
+        !Phones::new(Some("+1 803 555 1212"), &[])
+            .same_values(&Phones::new(Some("8035551212"), &[]))
+    );
 }
 
 #[test]
 fn normalized_drops_blanks_and_repeats_keeping_order() {
-    let n = phones(Some(" "), &["b", "", "a", "b"]).normalized();
-    assert_eq!(n, phones(None, &["b", "a"]));
+    let n = Phones::new(Some(" "), &["b", "", "a", "b"]).normalized();
+    assert_eq!(n, Phones::new(None, &["b", "a"]));
 }
 
 #[test]
 fn display_names_both_attributes() {
     assert_eq!(
-        phones(Some("1"), &["2", "3"]).to_string(),
+        Phones::new(Some("1"), &["2", "3"]).to_string(),
         "mobile=1 otherMobile=2;3"
     );
     assert_eq!(
-        phones(None, &[]).to_string(),
+        Phones::new(None, &[]).to_string(),
         "mobile=(none) otherMobile=(none)"
     );
 }
 
 #[test]
 fn phones_serialize_in_journal_shape() {
-    let json = serde_json::to_value(phones(Some("1"), &["2"])).unwrap();
+    let json = serde_json::to_value(Phones::new(Some("1"), &["2"])).unwrap();
     assert_eq!(
         json,
         serde_json::json!({"Mobile": "1", "OtherMobile": ["2"]})

@@ -63,6 +63,29 @@ fn lint_fix_says_what_is_missing() {
 }
 
 #[test]
+fn lint_fix_names_the_row_with_a_bad_action_or_no_distinguished_name() {
+    let row = json!({"DistinguishedName": " CN=Ann,OU=S,DC=x ", "Attribute": "userPrincipalName", "Action": " edit "});
+    let bad =
+        json!({"DistinguishedName": "CN=Bo,OU=S,DC=x", "Attribute": "mail", "Action": "Frob"});
+    let args = json!({"Source": {"Kind": "Demo"}, "Rows": [row, bad]});
+    let (status, body) = call(&json!({"V": 1, "Op": "Lint.Fix", "Args": args}));
+    assert_eq!(status, Status::Error, "{body}");
+    let message = body["Err"]["Message"].as_str().unwrap();
+    assert!(
+        message.contains(r#"Rows[1]: Action "FROB" is not EDIT, REMOVE, COMPLETE or blank"#),
+        "{message}"
+    );
+    let args = json!({"Source": {"Kind": "Demo"}, "Rows": [{"Attribute": "mail"}]});
+    let (status, body) = call(&json!({"V": 1, "Op": "Lint.Fix", "Args": args}));
+    assert_eq!(status, Status::Error, "{body}");
+    let message = body["Err"]["Message"].as_str().unwrap();
+    assert!(
+        message.contains("Rows[0]: missing field `DistinguishedName`"),
+        "{message}"
+    );
+}
+
+#[test]
 fn undo_of_a_lint_fix_journal_restores_the_values() {
     let tmp = tempfile::tempdir().unwrap();
     let ldif = tmp.path().join("ad.ldif");

@@ -43,9 +43,9 @@ fn compare_args_default_to_writing_the_csv() {
 
 #[test]
 fn ok_envelope_omits_empty_warnings() {
-    let body = encode_ok(&serde_json::json!({"A": 1}), &[]).unwrap();
+    let body = ok(&serde_json::json!({"A": 1}), &[]).unwrap();
     assert_eq!(String::from_utf8(body).unwrap(), r#"{"V":1,"Ok":{"A":1}}"#);
-    let body = encode_ok(&serde_json::json!(null), &["w".to_owned()]).unwrap();
+    let body = ok(&serde_json::json!(null), &["w".to_owned()]).unwrap();
     assert_eq!(
         String::from_utf8(body).unwrap(),
         r#"{"V":1,"Ok":null,"Warnings":["w"]}"#

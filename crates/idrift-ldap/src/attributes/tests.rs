@@ -51,44 +51,21 @@ fn binary_guid_is_little_endian() {
 
 #[test]
 fn large_and_32_bit_integers() {
-    let mut u = OnPremUser::default();
-    apply(
-        &mut u,
-        Attr::RecipientTypeDetails,
-        Cow::Borrowed(b"8589934592"),
-    )
-    .unwrap();
+    let read = |attr: Attr, text: &[u8]| {
+        let mut u = OnPremUser::default();
+        apply(&mut u, attr, Cow::Borrowed(text)).map(|_| u)
+    };
+    let u = read(Attr::RecipientTypeDetails, b"8589934592").unwrap();
     assert_eq!(u.recipient_type_details, Some(8_589_934_592));
-    apply(
-        &mut u,
-        Attr::RecipientDisplayType,
-        Cow::Borrowed(b"2147483654"),
-    )
-    .unwrap();
-    assert_eq!(u.recipient_display_type, Some(-2_147_483_642));
-    let mut v = OnPremUser::default();
-    apply(
-        &mut v,
-        Attr::RecipientDisplayType,
-        Cow::Borrowed(b"-2147483642"),
-    )
-    .unwrap();
-    assert_eq!(v.recipient_display_type, Some(-2_147_483_642));
-    assert!(
-        apply(&mut v, Attr::RemoteRecipientType, Cow::Borrowed(b"four"))
-            .unwrap_err()
-            .contains("decimal integer")
-    );
-    let mut w = OnPremUser::default();
-    assert!(
-        apply(
-            &mut w,
-            Attr::RecipientDisplayType,
-            Cow::Borrowed(b"4294967296")
-        )
-        .unwrap_err()
-        .contains("32 bits")
-    );
+    // The unsigned and the signed spelling of the same 32-bit value.
+    for text in [&b"2147483654"[..], b"-2147483642"] {
+        let u = read(Attr::RecipientDisplayType, text).unwrap();
+        assert_eq!(u.recipient_display_type, Some(-2_147_483_642), "{text:?}");
+    }
+    let err = read(Attr::RemoteRecipientType, b"four").unwrap_err();
+    assert!(err.contains("decimal integer"), "{err}");
+    let err = read(Attr::RecipientDisplayType, b"4294967296").unwrap_err();
+    assert!(err.contains("32 bits"), "{err}");
 }
 
 #[test]

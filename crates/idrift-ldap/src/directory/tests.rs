@@ -34,6 +34,12 @@ fn ad(users: usize) -> Behaviour {
     }
 }
 
+/// A reader connected (pages of 1000) to a fake AD that behaves as `behaviour` says.
+async fn connected(behaviour: Behaviour) -> LdapDirectory {
+    let (url, _) = fake_ad::start(behaviour).await;
+    LdapDirectory::connect(&config(&url, 1000)).await.unwrap()
+}
+
 #[tokio::test]
 async fn pages_through_more_users_than_ads_max_page_size() {
     let (url, seen) = fake_ad::start(Behaviour {
@@ -65,12 +71,11 @@ async fn pages_through_more_users_than_ads_max_page_size() {
 
 #[tokio::test]
 async fn a_failed_page_fails_the_whole_read() {
-    let (url, _) = fake_ad::start(Behaviour {
+    let dir = connected(Behaviour {
         fail_page_at: Some((1000, 51)),
         ..ad(2500)
     })
     .await;
-    let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(matches!(err, LdapError::Server { code: 51, .. }), "{err:?}");
     assert!(matches!(
@@ -81,24 +86,22 @@ async fn a_failed_page_fails_the_whole_read() {
 
 #[tokio::test]
 async fn an_unpaged_size_limit_is_an_error_not_a_short_list() {
-    let (url, _) = fake_ad::start(Behaviour {
+    let dir = connected(Behaviour {
         fail_page_at: Some((0, 4)),
         ..ad(10)
     })
     .await;
-    let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = OnPremDirectory::users(&dir).await.unwrap_err();
     assert!(matches!(err, SourceError::Incomplete(_)), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_dropped_connection_fails_the_read() {
-    let (url, _) = fake_ad::start(Behaviour {
+    let dir = connected(Behaviour {
         cut_after_entries: Some(1500),
         ..ad(2500)
     })
     .await;
-    let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(matches!(err, LdapError::ConnectionLost { .. }), "{err:?}");
     assert!(matches!(SourceError::from(err), SourceError::Incomplete(_)));
@@ -106,12 +109,11 @@ async fn a_dropped_connection_fails_the_read() {
 
 #[tokio::test]
 async fn a_malformed_entry_is_an_error() {
-    let (url, _) = fake_ad::start(Behaviour {
+    let dir = connected(Behaviour {
         malformed_at: Some(3),
         ..ad(10)
     })
     .await;
-    let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
     let err = dir.read_users().await.unwrap_err();
     assert!(
         matches!(&err, LdapError::InvalidData { dn, .. } if dn == "CN=broken"),
@@ -203,8 +205,7 @@ async fn unreachable_server_is_a_connect_error() {
 
 #[tokio::test]
 async fn find_user_escapes_and_reports_ambiguity() {
-    let (url, _) = fake_ad::start(ad(3)).await;
-    let dir = LdapDirectory::connect(&config(&url, 1000)).await.unwrap();
+    let dir = connected(ad(3)).await;
     // The fake ignores filters and returns all 3 users: a UPN lookup must not pick one of them.
     let err = dir
         .find_user(&UserRef::Upn("user1@fake.test".into()))

@@ -19,29 +19,6 @@ fn keys_become_the_same_lookups() {
 }
 
 #[test]
-fn values_are_what_a_directory_can_store() {
-    let p = Phones {
-        mobile: Some("  ".to_owned()),
-        other_mobile: vec![
-            "1".to_owned(),
-            String::new(),
-            "1".to_owned(),
-            "2".to_owned(),
-        ],
-    };
-    let v = values(&p);
-    assert_eq!(v.mobile, None);
-    assert_eq!(v.other_mobile, ["1", "2"]);
-    assert_eq!(
-        phones(v),
-        Phones {
-            mobile: None,
-            other_mobile: vec!["1".to_owned(), "2".to_owned()]
-        }
-    );
-}
-
-#[test]
 fn an_ambiguous_upn_is_invalid_data_and_a_conflict_stays_a_conflict() {
     let e = port_error(LdapError::Ambiguous {
         who: "with UPN \"a\"".to_owned(),

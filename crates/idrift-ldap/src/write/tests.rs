@@ -1,36 +1,38 @@
 //! Tests of phone value comparison and RDN splitting.
 
-use super::{PhoneValues, check_values, split_rdn};
-use crate::error::LdapError;
+use idrift_core::writes::Phones;
 
-fn phones(mobile: Option<&str>, other: &[&str]) -> PhoneValues {
-    PhoneValues {
-        mobile: mobile.map(str::to_owned),
-        other_mobile: other.iter().map(|s| (*s).to_owned()).collect(),
-    }
-}
+use super::{check_values, split_rdn, unchanged};
+use crate::error::LdapError;
 
 #[test]
 fn other_mobile_compares_as_a_set() {
-    assert!(phones(Some("1"), &["a", "b"]).same_as(&phones(Some("1"), &["b", "a"])));
-    assert!(!phones(Some("1"), &["a"]).same_as(&phones(Some("1"), &["a", "a"])));
-    assert!(!phones(Some("1"), &[]).same_as(&phones(None, &[])));
-    assert!(phones(None, &[]).same_as(&PhoneValues::default()));
+    let same = |a: Phones, b: Phones| unchanged(&a, &b);
+    assert!(same(
+        Phones::new(Some("1"), &["a", "b"]),
+        Phones::new(Some("1"), &["b", "a"])
+    ));
+    assert!(!same(
+        Phones::new(Some("1"), &["a"]),
+        Phones::new(Some("1"), &["a", "a"])
+    ));
+    assert!(!same(Phones::new(Some("1"), &[]), Phones::new(None, &[])));
+    assert!(same(Phones::new(None, &[]), Phones::default()));
 }
 
 #[test]
 fn empty_and_repeated_values_are_refused() {
-    assert!(check_values(&phones(None, &[])).is_ok());
+    assert!(check_values(&Phones::new(None, &[])).is_ok());
     assert!(matches!(
-        check_values(&phones(Some(" "), &[])),
+        check_values(&Phones::new(Some(" "), &[])),
         Err(LdapError::InvalidInput(_))
     ));
     assert!(matches!(
-        check_values(&phones(None, &["a", ""])),
+        check_values(&Phones::new(None, &["a", ""])),
         Err(LdapError::InvalidInput(_))
     ));
     assert!(matches!(
-        check_values(&phones(None, &["a", "a"])),
+        check_values(&Phones::new(None, &["a", "a"])),
         Err(LdapError::InvalidInput(_))
     ));
 }

@@ -239,3 +239,31 @@ dn:: Q049Wm/DqyxEQz14\nchangetype: modify\nreplace: userPrincipalName\nuserPrinc
 dn: CN=A,DC=x\nchangetype: modify\ndelete: proxyAddresses\nproxyAddresses: smtp:ab@x.com\n-\nadd: proxyAddresses\nproxyAddresses: smtp:a b@x.com\n-\n\n";
     assert_eq!(text, expected);
 }
+
+#[test]
+fn row_objects_read_like_csv_rows() {
+    let row: FixRow = serde_json::from_value(serde_json::json!({
+        "DistinguishedName": " CN=Ann,OU=S,DC=x ", "Attribute": " mail", "Value": "a b@x", "Action": " edit ",
+        "CloudHolder": null
+    }))
+    .unwrap();
+    assert_eq!(row.distinguished_name, "CN=Ann,OU=S,DC=x");
+    assert_eq!(row.attribute, "mail");
+    assert_eq!(row.value, "a b@x");
+    assert_eq!(row.action, FixAction::Edit);
+    assert_eq!(row.line, 0);
+    let blank: FixRow = serde_json::from_value(
+        serde_json::json!({"DistinguishedName": "CN=B", "Attribute": "mail"}),
+    )
+    .unwrap();
+    assert_eq!(blank.action, FixAction::Complete);
+    let e = serde_json::from_value::<FixRow>(
+        serde_json::json!({"DistinguishedName": "CN=B", "Attribute": "mail", "Action": "x"}),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(r#"Action "X" is not EDIT, REMOVE, COMPLETE or blank"#),
+        "{e}"
+    );
+}

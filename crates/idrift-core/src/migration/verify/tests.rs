@@ -17,16 +17,10 @@ fn folder(path: &str, source: u64, target: u64) -> FolderVerification {
 }
 
 fn stats(verification: Verification) -> MigrationStats {
+    let identity = Some("user@domain.com".to_owned());
     MigrationStats {
-        identity: Some("user@domain.com".to_owned()),
         status: Some("Completed".to_owned()),
-        bytes_transferred: None,
-        estimated_transfer_size: None,
-        estimated_transfer_count: None,
-        total_mailbox_size: None,
-        stalled_duration: None,
-        verification,
-        log: Vec::new(),
+        ..MigrationStats::verification_only(identity, verification, Vec::new())
     }
 }
 
