@@ -15,7 +15,7 @@ use idrift_core::ports::SourceError;
 use crate::error::CallError;
 use crate::targets::Sides as _;
 use crate::targets::Targets;
-use crate::wire::{DirSyncSetItem, WriteArgs, WriteResult};
+use crate::wire::{ClearWhat, DirSyncSetItem, SourceSpec, WriteArgs};
 use crate::{runtime, writes};
 
 /// Plans one user's new values (`idrift dirsync set`); `None` when the user already has them.
@@ -30,11 +30,10 @@ pub(crate) fn plan_set(
 ) -> Result<Option<Planned>, CallError> {
     if let Some(m) = &item.mobile_in_entra {
         if item.mobile_in_ad.is_some() || item.other_mobile_in_ad.is_some() {
-            return Err(CallError::InvalidArgs {
+            return Err(CallError::invalid(
                 op,
-                message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
-                    .to_owned(),
-            });
+                "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD",
+            ));
         }
         return Ok(runtime::block_on(dirsync_ops::plan_entra_edit(
             t.cloud()?,
@@ -47,24 +46,16 @@ pub(crate) fn plan_set(
         other_mobile: item.other_mobile_in_ad.clone().filter(|v| !v.is_empty()),
     };
     if edit == AdPhoneEdit::default() {
-        return Err(CallError::InvalidArgs {
+        return Err(CallError::invalid(
             op,
-            message: "name the new value: MobileInAD, OtherMobileInAD or MobileInEntra".to_owned(),
-        });
+            "name the new value: MobileInAD, OtherMobileInAD or MobileInEntra",
+        ));
     }
     Ok(runtime::block_on(dirsync_ops::plan_ad_edit(
         t.ad()?,
         &item.identity,
         &edit,
     ))??)
-}
-
-/// What `DirSync.Clear` clears.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ClearWhat {
-    pub(crate) mobile_in_ad: bool,
-    pub(crate) other_mobile_in_ad: bool,
-    pub(crate) mobile_in_entra: bool,
 }
 
 impl ClearWhat {
@@ -74,18 +65,16 @@ impl ClearWhat {
     /// [`CallError::InvalidArgs`].
     pub(crate) fn check(self, op: &'static str) -> Result<(), CallError> {
         if !(self.mobile_in_ad || self.other_mobile_in_ad || self.mobile_in_entra) {
-            return Err(CallError::InvalidArgs {
+            return Err(CallError::invalid(
                 op,
-                message: "name what to clear: MobileInAD, OtherMobileInAD or MobileInEntra"
-                    .to_owned(),
-            });
+                "name what to clear: MobileInAD, OtherMobileInAD or MobileInEntra",
+            ));
         }
         if self.mobile_in_entra && (self.mobile_in_ad || self.other_mobile_in_ad) {
-            return Err(CallError::InvalidArgs {
+            return Err(CallError::invalid(
                 op,
-                message: "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD"
-                    .to_owned(),
-            });
+                "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD",
+            ));
         }
         Ok(())
     }
@@ -129,44 +118,89 @@ fn is_call_level(e: &CallError) -> bool {
                 | SourceError::Tls(_)
                 | SourceError::Throttled(_)
         ),
-        CallError::App(_) => false,
-        CallError::InvalidArgs { message, .. } => message.starts_with("the source names no"),
+        // A source naming no AD (or no Entra ID) data: the other users lack it as well.
+        CallError::App(AppError::Settings(_)) => true,
+        CallError::App(_) | CallError::InvalidArgs { .. } => false,
         _ => true,
     }
 }
 
-/// Records what planning `identity` gave in `planning`.
-///
-/// # Errors
-/// An error about the call itself (see [`is_call_level`]) ends the whole request.
-pub(crate) fn add(
-    planning: &mut Planning,
-    identity: &str,
-    planned: Result<Option<Planned>, CallError>,
-) -> Result<(), CallError> {
-    match planned {
-        Ok(p) => planning.planned(identity, p),
-        Err(e) if is_call_level(&e) => return Err(e),
-        Err(e) => planning.failed(identity, e.kind(), e.to_string()),
-    }
-    Ok(())
+/// The users of `DirSync.Set` and `DirSync.Clear`: one (`Identity`), or a pipeline's (`Items`, `Identities`)
+/// with the targets the host confirmed (`Only`).
+pub(crate) enum Users<'a, T> {
+    One(&'a str, T),
+    Many(&'a [T], &'a [String]),
 }
 
-/// Runs the planned writes (those in `only` when it is not empty) as one plan with one journal.
+/// The users a request names: `Identity` (with `one`, its values), or `many` (the wire's `field`) for a
+/// pipeline. Both or neither is refused.
 ///
 /// # Errors
-/// As [`writes::run`].
-pub(crate) fn run(
-    planning: Planning,
+/// [`CallError::InvalidArgs`].
+pub(crate) fn users<'a, T>(
     op: &'static str,
-    command: &str,
-    t: &Targets,
-    only: &[String],
+    identity: &'a str,
+    one: T,
+    many: &'a [T],
+    only: &'a [String],
+    field: &str,
+) -> Result<Users<'a, T>, CallError> {
+    let message = match (identity.trim().is_empty(), many.is_empty()) {
+        (false, true) => return Ok(Users::One(identity, one)),
+        (true, false) => return Ok(Users::Many(many, only)),
+        (true, true) => format!("name the user: Identity, or {field} for several"),
+        (false, false) => format!("give Identity or {field}, not both"),
+    };
+    Err(CallError::InvalidArgs { op, message })
+}
+
+/// How one user is planned (`None` when nothing changes) and what it is called in `ItemErrors`.
+type Planner<P, I> = (P, I);
+
+/// `idrift dirsync set` and `clear`: one user, or a pipeline's users planned against the same source as one
+/// plan with one journal, where a user that cannot be planned is an item error and an error about the call
+/// itself (see [`is_call_level`]) ends the whole request.
+///
+/// # Errors
+/// Opening the source, planning the single user, [`writes::run`].
+pub(crate) fn per_user<T, P, I>(
+    (op, command): (&'static str, &str),
+    source: &SourceSpec,
+    users: Users<'_, T>,
     write: &WriteArgs,
-) -> Result<WriteResult, CallError> {
-    let (spec, out) = planning.into_spec(command, only);
+    (plan, id): Planner<P, I>,
+) -> Result<Vec<u8>, CallError>
+where
+    P: Fn(&Targets, &T) -> Result<Option<Planned>, CallError>,
+    I: Fn(&T) -> String,
+{
+    let t = crate::targets::open(op, source)?;
+    let mut out = writes::result(command, &t);
+    let spec = match users {
+        Users::One(identity, item) => {
+            let Some(planned) = plan(&t, &item)? else {
+                out.notes.push(dirsync_writes::unchanged_note(identity));
+                return crate::wire::ok(&out, &t.warnings);
+            };
+            dirsync_ops::single_spec(command, planned)
+        }
+        Users::Many(items, only) => {
+            let mut planning = Planning::new(out);
+            for item in items {
+                match plan(&t, item) {
+                    Ok(p) => planning.planned(&id(item), p),
+                    Err(e) if is_call_level(&e) => return Err(e),
+                    Err(e) => planning.failed(&id(item), e.kind(), e.to_string()),
+                }
+            }
+            let spec;
+            (spec, out) = planning.into_spec(command, only);
+            spec
+        }
+    };
     let reminder = dirsync_writes::reminder(&spec.ops);
-    writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)
+    let out = writes::run(op, &t, &spec, write, RunOptions::default(), reminder, out)?;
+    crate::wire::ok(&out, &t.warnings)
 }
 
 #[cfg(test)]

@@ -7,12 +7,9 @@ use std::path::Path;
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
 use idrift_app::journal::RunOptions;
 use idrift_app::ops::compare;
-use idrift_app::ops::dirsync_writes::Planning;
 use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
-use idrift_core::plan::PlanOptions;
-use idrift_core::scan::ScanOptions;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
@@ -21,32 +18,46 @@ use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
-/// The operations this library serves, in the order `Describe` lists them (with feature `test-ops`, the
-/// test-only `Test.Panic` last).
-pub(crate) const OPS: &[&str] = &[
-    "Describe",
-    "Source.Check",
-    "DirSync.Compare",
-    "DirSync.Get",
-    "DirSync.Set",
-    "DirSync.Clear",
-    "DirSync.Persist",
-    "DirSync.Bypass.Status",
-    "DirSync.Bypass.Preview",
-    "DirSync.Bypass.Set",
-    "Scan",
-    "Plan",
-    "Migration.Verify",
-    "Remediation.Apply",
-    "Undo",
-    "Profile.Get",
-    "Report",
-    "Scan.Diff",
-    "Lint",
-    "Lint.Fix",
+/// The operations this library serves: [`OPS`], in the order `Describe` lists them (with feature
+/// `test-ops`, the test-only `Test.Panic` last), and `call`, which decodes `Args` for the operation named
+/// and runs it.
+macro_rules! ops {
+    ($($(#[$cfg:meta])* $name:literal => $run:path,)*) => {
+        pub(crate) const OPS: &[&str] = &[$($(#[$cfg])* $name,)*];
+
+        fn call(op: String, args: serde_json::Value) -> Result<Vec<u8>, CallError> {
+            match op.as_str() {
+                $($(#[$cfg])* $name => $run(decode($name, args)?),)*
+                _ => Err(CallError::UnknownOp { op, known: OPS.join(", ") }),
+            }
+        }
+    };
+}
+
+ops! {
+    "Describe" => describe,
+    "Source.Check" => source_check,
+    "DirSync.Compare" => dirsync_compare,
+    "DirSync.Get" => dirsync_get,
+    "DirSync.Set" => dirsync_set,
+    "DirSync.Clear" => dirsync_clear,
+    "DirSync.Persist" => dirsync_persist,
+    "DirSync.Bypass.Status" => bypass_status,
+    "DirSync.Bypass.Preview" => bypass_preview,
+    "DirSync.Bypass.Set" => bypass_set,
+    "Scan" => scan,
+    "Plan" => plan,
+    "Migration.Verify" => migration_verify,
+    "Remediation.Apply" => remediation::apply,
+    "Undo" => remediation::undo,
+    "Profile.Get" => profile::get,
+    "Report" => trend::report,
+    "Scan.Diff" => trend::diff,
+    "Lint" => lint::lint,
+    "Lint.Fix" => lint::fix,
     #[cfg(feature = "test-ops")]
-    "Test.Panic",
-];
+    "Test.Panic" => test_panic,
+}
 
 /// Handles one request (the bytes `idrift_call` was given) and returns the status and the response body.
 pub(crate) fn handle(bytes: &[u8]) -> (Status, Vec<u8>) {
@@ -71,47 +82,17 @@ fn run(bytes: &[u8]) -> Result<Vec<u8>, CallError> {
         return Err(CallError::UnsupportedVersion(req.v));
     }
     let _progress = progress::register(req.progress.as_deref()).map_err(CallError::Malformed)?;
-    match req.op.as_str() {
-        "Describe" => describe(),
-        "Source.Check" => source_check(args("Source.Check", req.args)?),
-        "DirSync.Compare" => dirsync_compare(args("DirSync.Compare", req.args)?),
-        "DirSync.Get" => dirsync_get(args("DirSync.Get", req.args)?),
-        "DirSync.Set" => dirsync_set(args("DirSync.Set", req.args)?),
-        "DirSync.Clear" => dirsync_clear(args("DirSync.Clear", req.args)?),
-        "DirSync.Persist" => dirsync_persist(args("DirSync.Persist", req.args)?),
-        "DirSync.Bypass.Status" => bypass_status(args("DirSync.Bypass.Status", req.args)?),
-        "DirSync.Bypass.Preview" => bypass_preview(args("DirSync.Bypass.Preview", req.args)?),
-        "DirSync.Bypass.Set" => bypass_set(args("DirSync.Bypass.Set", req.args)?),
-        "Scan" => scan(args("Scan", req.args)?),
-        "Plan" => plan(args("Plan", req.args)?),
-        "Migration.Verify" => migration_verify(args("Migration.Verify", req.args)?),
-        "Remediation.Apply" => remediation::apply(args("Remediation.Apply", req.args)?),
-        "Undo" => remediation::undo(args("Undo", req.args)?),
-        "Profile.Get" => profile::get(args("Profile.Get", req.args)?),
-        "Report" => trend::report(args("Report", req.args)?),
-        "Scan.Diff" => trend::diff(args("Scan.Diff", req.args)?),
-        "Lint" => lint::lint(args("Lint", req.args)?),
-        "Lint.Fix" => lint::fix(args("Lint.Fix", req.args)?),
-        #[cfg(feature = "test-ops")]
-        "Test.Panic" => test_panic(args("Test.Panic", req.args)?),
-        _ => Err(CallError::UnknownOp {
-            op: req.op,
-            known: OPS.join(", "),
-        }),
-    }
+    call(req.op, req.args)
 }
 
 /// Decodes `Args` for `op`; absent or `null` means `{}`.
-fn args<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Result<T, CallError> {
+fn decode<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Result<T, CallError> {
     let value = if value.is_null() {
         serde_json::Value::Object(serde_json::Map::new())
     } else {
         value
     };
-    serde_json::from_value(value).map_err(|e| CallError::InvalidArgs {
-        op,
-        message: e.to_string(),
-    })
+    serde_json::from_value(value).map_err(|e| CallError::invalid(op, e.to_string()))
 }
 
 /// Phone options with the region checked, as the CLI's `phone_options` does.
@@ -119,14 +100,14 @@ fn phone_options(op: &'static str, region: Option<String>) -> Result<PhoneOption
     let phone = PhoneOptions {
         default_region: region,
     };
-    phone.validate().map_err(|e| CallError::InvalidArgs {
-        op,
-        message: e.to_string(),
-    })?;
+    phone
+        .validate()
+        .map_err(|e| CallError::invalid(op, e.to_string()))?;
     Ok(phone)
 }
 
-fn describe() -> Result<Vec<u8>, CallError> {
+/// `Describe` (its `Args`, if any, are ignored).
+fn describe(_: serde::de::IgnoredAny) -> Result<Vec<u8>, CallError> {
     let body = wire::Description {
         abi_version: crate::abi::ABI_VERSION,
         wire_version: WIRE_VERSION,
@@ -137,7 +118,7 @@ fn describe() -> Result<Vec<u8>, CallError> {
 }
 
 /// What `Connect-Drift` shows: the source loaded once and counted.
-fn source_check(args: wire::SourceCheckArgs) -> Result<Vec<u8>, CallError> {
+fn source_check(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
     let loaded = targets::load("Source.Check", &args.source, LoadProfile::Full)?;
     let s = &loaded.snapshot;
     let body = wire::SourceSummary {
@@ -159,9 +140,8 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
         _ => None,
     };
     let csv = compare::csv_out(args.write_csv, out, args.encoding, host::now_unix()).map_err(
-        |compare::CsvPathMissing| CallError::InvalidArgs {
-            op: OP,
-            message: "OutPath is required when WriteCsv is true".to_owned(),
+        |compare::CsvPathMissing| {
+            CallError::invalid(OP, "OutPath is required when WriteCsv is true")
         },
     )?;
     let loaded = targets::load(OP, &args.source, LoadProfile::Phones)?;
@@ -192,97 +172,41 @@ fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
     }
 }
 
-/// The tail of `idrift dirsync set` and `clear`: one planned write, or none.
-fn run_single(
-    op: &'static str,
-    command: &str,
-    t: &targets::Targets,
-    planned: Option<idrift_app::journal::Planned>,
-    write: &wire::WriteArgs,
-    identity: &str,
-) -> Result<Vec<u8>, CallError> {
-    let mut out = writes::result(command, t);
-    let Some(planned) = planned else {
-        out.notes
-            .push(idrift_app::ops::dirsync_writes::unchanged_note(identity));
-        return ok(&out, &t.warnings);
-    };
-    let spec = dirsync_ops::single_spec(command, planned);
-    let reminder = idrift_app::ops::dirsync_writes::reminder(&spec.ops);
-    let out = writes::run(op, t, &spec, write, RunOptions::default(), reminder, out)?;
-    ok(&out, &t.warnings)
-}
-
-/// Refuses a request that names both one user and a pipeline of users, or neither.
-fn one_or_many(op: &'static str, identity: &str, many: bool, field: &str) -> Result<(), CallError> {
-    match (identity.trim().is_empty(), many) {
-        (true, false) => Err(CallError::InvalidArgs {
-            op,
-            message: format!("name the user: Identity, or {field} for several"),
-        }),
-        (false, true) => Err(CallError::InvalidArgs {
-            op,
-            message: format!("give Identity or {field}, not both"),
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// `idrift dirsync set` (with `Items`, a pipeline of users as one plan).
 fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Set";
-    const COMMAND: &str = "dirsync set";
-    one_or_many(OP, &args.identity, !args.items.is_empty(), "Items")?;
-    let t = targets::open(OP, &args.source)?;
-    if args.items.is_empty() {
-        let item = wire::DirSyncSetItem {
-            identity: args.identity.clone(),
-            mobile_in_ad: args.mobile_in_ad,
-            other_mobile_in_ad: args.other_mobile_in_ad,
-            mobile_in_entra: args.mobile_in_entra,
-        };
-        let planned = batch::plan_set(OP, &t, &item)?;
-        return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
+    if let Some(i) = args.items.iter().position(|i| i.identity.trim().is_empty()) {
+        let message = format!("Items[{i}].Identity is required");
+        return Err(CallError::InvalidArgs { op: OP, message });
     }
-    let mut planning = Planning::new(writes::result(COMMAND, &t));
-    for item in &args.items {
-        batch::add(&mut planning, &item.identity, batch::plan_set(OP, &t, item))?;
-    }
-    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
-    ok(&out, &t.warnings)
+    let (one, item) = (&args.item.identity, args.item.clone());
+    let users = batch::users(OP, one, item, &args.items, &args.only, "Items")?;
+    let plan = |t: &_, item: &_| batch::plan_set(OP, t, item);
+    let id = |item: &wire::DirSyncSetItem| item.identity.clone();
+    batch::per_user(
+        (OP, "dirsync set"),
+        &args.source,
+        users,
+        &args.write,
+        (plan, id),
+    )
 }
 
 /// `idrift dirsync clear` (with `Identities`, a pipeline of users as one plan).
 fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Clear";
-    const COMMAND: &str = "dirsync clear";
-    let what = batch::ClearWhat {
-        mobile_in_ad: args.mobile_in_ad,
-        other_mobile_in_ad: args.other_mobile_in_ad,
-        mobile_in_entra: args.mobile_in_entra,
-    };
-    what.check(OP)?;
-    one_or_many(
-        OP,
-        &args.identity,
-        !args.identities.is_empty(),
-        "Identities",
-    )?;
-    let t = targets::open(OP, &args.source)?;
-    if args.identities.is_empty() {
-        let planned = batch::plan_clear(&t, &args.identity, what)?;
-        return run_single(OP, COMMAND, &t, planned, &args.write, &args.identity);
-    }
-    let mut planning = Planning::new(writes::result(COMMAND, &t));
-    for identity in &args.identities {
-        batch::add(
-            &mut planning,
-            identity,
-            batch::plan_clear(&t, identity, what),
-        )?;
-    }
-    let out = batch::run(planning, OP, COMMAND, &t, &args.only, &args.write)?;
-    ok(&out, &t.warnings)
+    args.what.check(OP)?;
+    let (one, many) = (&args.identity, &args.identities);
+    let users = batch::users(OP, one, one.clone(), many, &args.only, "Identities")?;
+    let plan = |t: &_, identity: &String| batch::plan_clear(t, identity, args.what);
+    let id = String::clone;
+    batch::per_user(
+        (OP, "dirsync clear"),
+        &args.source,
+        users,
+        &args.write,
+        (plan, id),
+    )
 }
 
 /// `idrift dirsync persist` (with `Rows` as well as the CLI's `--from-csv`, for objects from the pipeline).
@@ -291,23 +215,21 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
     let opts = RunOptions {
         max_writes: args.limit,
     };
-    let sources = usize::from(args.rows.is_some())
-        + usize::from(args.from_csv.is_some())
-        + usize::from(args.resume.is_some());
-    if sources > 1 {
-        return Err(CallError::InvalidArgs {
-            op: OP,
-            message: "give at most one of Rows, FromCsv and Resume".to_owned(),
-        });
+    let given = [
+        args.rows.is_some(),
+        args.from_csv.is_some(),
+        args.resume.is_some(),
+    ];
+    if given.into_iter().filter(|g| *g).count() > 1 {
+        let message = "give at most one of Rows, FromCsv and Resume";
+        return Err(CallError::invalid(OP, message));
     }
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
     if let Some(journal) = &args.resume {
         if !args.only.is_empty() {
-            return Err(CallError::InvalidArgs {
-                op: OP,
-                message: "Resume continues the journal's own plan; leave out Only".to_owned(),
-            });
+            let message = "Resume continues the journal's own plan; leave out Only";
+            return Err(CallError::invalid(OP, message));
         }
         let out = writes::resume(
             OP,
@@ -346,7 +268,7 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
 }
 
 /// `idrift dirsync bypass status`.
-fn bypass_status(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
+fn bypass_status(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Status";
     let t = targets::open(OP, &args.source)?;
     let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
@@ -357,22 +279,13 @@ fn bypass_status(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
     ok(&body, &t.warnings)
 }
 
-fn preview(
-    t: &targets::Targets,
-    phone: &PhoneOptions,
-) -> Result<dirsync_ops::BypassPreview, CallError> {
-    let (ad, cloud) = (t.ad()?, t.cloud()?);
-    Ok(runtime::block_on(dirsync_ops::bypass_preview_sources(
-        ad, cloud, phone,
-    ))??)
-}
-
 /// `idrift dirsync bypass preview`.
-fn bypass_preview(args: wire::BypassReadArgs) -> Result<Vec<u8>, CallError> {
+fn bypass_preview(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Preview";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let body = preview(&t, &phone)?;
+    let (ad, cloud) = (t.ad()?, t.cloud()?);
+    let body = runtime::block_on(dirsync_ops::bypass_preview_sources(ad, cloud, &phone))??;
     ok(&body, &t.warnings)
 }
 
@@ -434,13 +347,7 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
         .map(|p| absolute(OP, "OutPath", p))
         .transpose()?;
     let loaded = targets::load(OP, &args.source, LoadProfile::Scan)?;
-    let opts = ScanOptions {
-        phone: PhoneOptions {
-            default_region: args.default_region,
-        },
-        routing_domain: args.routing_domain,
-        sync_scope: args.sync_scope,
-    };
+    let opts = args.scope.options();
     let filter = ScanFilter {
         kinds: args.kinds,
         min_severity: args.min_severity,
@@ -462,22 +369,11 @@ fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
 fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Plan";
     let loaded = targets::load(OP, &args.source, LoadProfile::Full)?;
-    let scan_opts = ScanOptions {
-        phone: PhoneOptions {
-            default_region: args.default_region,
-        },
-        routing_domain: args.routing_domain,
-        sync_scope: args.sync_scope,
-    };
-    let plan_opts = PlanOptions {
-        out_of_scope_ou: args.out_of_scope_ou,
-        remote_host_name: args.remote_host,
-    };
     let planned = idrift_app::ops::plan::plan(
         &loaded.snapshot,
-        &args.user_principal_name,
-        &scan_opts,
-        &plan_opts,
+        &args.user.user_principal_name,
+        &args.user.scope.options(),
+        &args.user.plan_options(),
         args.option,
     )?;
     ok(&planned, &loaded.warnings)
@@ -488,21 +384,18 @@ fn plan(args: wire::PlanArgs) -> Result<Vec<u8>, CallError> {
 fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Migration.Verify";
     if args.paths.is_empty() && args.identities.is_empty() {
-        return Err(CallError::InvalidArgs {
-            op: OP,
-            message:
-                "Paths and Identities are empty: name at least one file, folder or migration user"
-                    .to_owned(),
-        });
+        return Err(CallError::invalid(
+            OP,
+            "Paths and Identities are empty: name at least one file, folder or migration user",
+        ));
     }
     for p in &args.paths {
         absolute(OP, "Paths", p)?;
     }
-    let config = if args.identities.is_empty() {
-        None
-    } else {
-        Some(targets::cloud_config(OP, args.cloud.as_ref())?)
-    };
+    let live = !args.identities.is_empty();
+    let config = live
+        .then(|| targets::cloud_config(OP, args.cloud.as_ref()))
+        .transpose()?;
     let live = config.as_ref().map(|c| (c, args.identities.as_slice()));
     let outcome = runtime::block_on(idrift_app::ops::verify::verify(&args.paths, live))?;
     let errors = outcome.errors.iter().map(|e| wire::ErrorBody {

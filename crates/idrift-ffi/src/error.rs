@@ -45,6 +45,14 @@ pub(crate) enum CallError {
 }
 
 impl CallError {
+    /// [`CallError::InvalidArgs`] for `op`, with a message naming the field.
+    pub(crate) fn invalid(op: &'static str, message: impl Into<String>) -> Self {
+        CallError::InvalidArgs {
+            op,
+            message: message.into(),
+        }
+    }
+
     /// The wire `Kind`.
     pub(crate) fn kind(&self) -> &'static str {
         match self {

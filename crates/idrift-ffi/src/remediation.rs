@@ -8,16 +8,11 @@
 //! [`ApprovedGate`] (in `idrift_app::ops::remediation`, with the workflow itself) answers the runner's
 //! questions from those lists.
 
-use std::path::Path;
-
 use idrift_app::ops::remediation::{self as op, ApplyRequest, ApprovedGate, Source};
 use idrift_app::remediate;
-use idrift_core::phone::PhoneOptions;
-use idrift_core::plan::PlanOptions;
-use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
-use crate::targets::{self, absolute};
+use crate::targets;
 use crate::wire::{RemediationApplyArgs, UndoArgs, ok};
 use crate::{runtime, writes};
 
@@ -35,7 +30,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
         };
         let (run, warnings) = runtime::block_on(op::resume(
             journal,
-            &args.user_principal_name,
+            &args.user.user_principal_name,
             args.option,
             args.write.apply,
             &source,
@@ -47,7 +42,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     // The journal is checked before anything is read: a second apply into the same journal is refused even
     // when the first one changed the data the plan is made from.
     let journal = if args.write.apply {
-        let command = remediate::command(args.user_principal_name.trim(), args.option);
+        let command = remediate::command(args.user.user_principal_name.trim(), args.option);
         let hint = "name a new one, or continue that run with Resume";
         Some(writes::new_journal(OP, &args.write, &command, hint)?)
     } else {
@@ -60,19 +55,10 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
         resolver: &resolver,
     };
     let req = ApplyRequest {
-        user_principal_name: &args.user_principal_name,
+        user_principal_name: &args.user.user_principal_name,
         option: args.option,
-        scan: &ScanOptions {
-            phone: PhoneOptions {
-                default_region: args.default_region,
-            },
-            routing_domain: args.routing_domain,
-            sync_scope: args.sync_scope,
-        },
-        plan: &PlanOptions {
-            out_of_scope_ou: args.out_of_scope_ou,
-            remote_host_name: args.remote_host,
-        },
+        scan: &args.user.scope.options(),
+        plan: &args.user.plan_options(),
         journal,
     };
     let (run, w) = runtime::block_on(op::apply(
@@ -91,11 +77,7 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
 /// journal, through what the journals wrote to, opened from `Source` ([`idrift_app::ops::undo`]).
 pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Undo";
-    let paths = args
-        .paths(OP)?
-        .iter()
-        .map(|p| absolute(OP, "Journal", p).map(Path::to_path_buf))
-        .collect::<Result<Vec<_>, _>>()?;
+    let paths = args.paths(OP)?;
     let spec = targets::spec(OP, &args.source)?;
     let resolver = targets::resolver();
     let source = Source {

@@ -17,7 +17,7 @@ use idrift_app::source::{
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
-use crate::wire::{CloudSpec, LdapSpec, SourceSpec};
+use crate::wire::{CloudSpec, LdapSpec, SourceKind, SourceSpec};
 use crate::{host, runtime};
 
 /// Checks that a path from the request is absolute. Paths arrive from a host whose current directory is not
@@ -30,13 +30,13 @@ pub(crate) fn absolute<'a>(
     if path.is_absolute() {
         Ok(path)
     } else {
-        Err(CallError::InvalidArgs {
+        Err(CallError::invalid(
             op,
-            message: format!(
+            format!(
                 "{field} must be an absolute path (the host resolves relative paths), got {}",
                 path.display()
             ),
-        })
+        ))
     }
 }
 
@@ -54,18 +54,11 @@ fn optional(
 
 /// The name of a source's kind, as the wire spells it.
 pub(crate) fn kind(source: &SourceSpec) -> &'static str {
-    match source {
-        SourceSpec::Demo => "Demo",
-        SourceSpec::Snapshot { .. } => "Snapshot",
-        SourceSpec::Files { .. } => "Files",
-        SourceSpec::Live { .. } => "Live",
-    }
-}
-
-fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
-    CallError::InvalidArgs {
-        op,
-        message: message.into(),
+    match source.kind {
+        SourceKind::Demo => "Demo",
+        SourceKind::Snapshot { .. } => "Snapshot",
+        SourceKind::Files { .. } => "Files",
+        SourceKind::Live { .. } => "Live",
     }
 }
 
@@ -194,67 +187,62 @@ pub(crate) fn cloud_config(
     )?)
 }
 
-/// Either a live part or its file, never both.
-fn one_of<L>(
+/// Either a live part or its file, never both: the part as the application's source.
+fn live_or_file<T>(
     op: &'static str,
     what: &str,
-    live: Option<L>,
-    file: Option<&PathBuf>,
-) -> Result<(), CallError> {
+    live: Option<T>,
+    (field, file): (&str, Option<&PathBuf>),
+    from_file: fn(PathBuf) -> T,
+) -> Result<Option<T>, CallError> {
     if live.is_some() && file.is_some() {
-        return Err(invalid(
-            op,
-            format!("{what}: name the live source or the file, not both"),
-        ));
+        let message = format!("{what}: name the live source or the file, not both");
+        return Err(CallError::invalid(op, message));
     }
-    Ok(())
-}
-
-fn completeness(allow_incomplete: bool, allow_empty: bool) -> source::Completeness {
-    source::Completeness {
-        allow_incomplete,
-        allow_empty,
-        names: None,
-    }
+    Ok(live.or(optional(op, field, file)?.map(from_file)))
 }
 
 /// The request's `Source` as the application's [`source::SourceSpec`]: paths checked to be absolute, a live
 /// part and its file never both.
 pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::SourceSpec, CallError> {
-    let mut spec = source::SourceSpec::default();
-    match source {
-        SourceSpec::Demo => spec.base = Some(Base::Demo),
-        SourceSpec::Snapshot {
+    let mut spec = source::SourceSpec {
+        completeness: source::Completeness {
+            allow_incomplete: source.allow_incomplete,
+            allow_empty: source.allow_empty,
+            names: None,
+        },
+        source_anchor: source.source_anchor.clone(),
+        ..source::SourceSpec::default()
+    };
+    match &source.kind {
+        SourceKind::Demo => {
+            let base = Some(Base::Demo);
+            return Ok(source::SourceSpec {
+                base,
+                ..source::SourceSpec::default()
+            });
+        }
+        SourceKind::Snapshot {
             path,
             exo,
             exo_users,
-            allow_incomplete,
-            allow_empty,
-            source_anchor,
         } => {
-            spec.completeness = completeness(*allow_incomplete, *allow_empty);
-            spec.source_anchor.clone_from(source_anchor);
             spec.base = Some(Base::Snapshot(owned(op, "Source.Path", path)?));
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
             spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
         }
-        SourceSpec::Files {
+        SourceKind::Files {
             ad,
             entra,
             exo,
             exo_users,
-            allow_incomplete,
-            allow_empty,
-            source_anchor,
         } => {
-            spec.completeness = completeness(*allow_incomplete, *allow_empty);
-            spec.source_anchor.clone_from(source_anchor);
             spec.ad = optional(op, "Source.Ad", ad.as_ref())?.map(AdSource::File);
             spec.entra = optional(op, "Source.Entra", entra.as_ref())?.map(EntraSource::File);
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
             spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
         }
-        SourceSpec::Live {
+        SourceKind::Live {
             ad,
             ad_file,
             graph,
@@ -264,45 +252,21 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_file,
             exo_users_file,
             cloud,
-            allow_incomplete,
-            allow_empty,
-            source_anchor,
         } => {
-            spec.completeness = completeness(*allow_incomplete, *allow_empty);
-            spec.source_anchor.clone_from(source_anchor);
-            one_of(
-                op,
-                "Active Directory (Source.Ad, Source.AdFile)",
-                ad.as_ref(),
-                ad_file.as_ref(),
-            )?;
-            one_of(
-                op,
-                "Entra ID (Source.Graph, Source.EntraFile)",
-                graph.then_some(()),
-                entra_file.as_ref(),
-            )?;
-            one_of(
-                op,
-                "Exchange Online (Source.Exo, Source.ExoFile)",
-                exo.then_some(()),
-                exo_file.as_ref(),
-            )?;
-            spec.ad = match (ad, ad_file) {
-                (Some(l), _) => Some(AdSource::Ldap(Box::new(ldap_settings(op, l)?))),
-                (None, f) => optional(op, "Source.AdFile", f.as_ref())?.map(AdSource::File),
-            };
-            spec.entra = if *graph {
-                Some(EntraSource::Graph)
-            } else {
-                optional(op, "Source.EntraFile", entra_file.as_ref())?.map(EntraSource::File)
-            };
+            let ldap = ad.as_deref().map(|l| ldap_settings(op, l)).transpose()?;
+            let ldap = ldap.map(|l| AdSource::Ldap(Box::new(l)));
+            let ad_file = ("Source.AdFile", ad_file.as_ref());
+            let what = "Active Directory (Source.Ad, Source.AdFile)";
+            spec.ad = live_or_file(op, what, ldap, ad_file, AdSource::File)?;
+            let graph = graph.then_some(EntraSource::Graph);
+            let entra_file = ("Source.EntraFile", entra_file.as_ref());
+            let what = "Entra ID (Source.Graph, Source.EntraFile)";
+            spec.entra = live_or_file(op, what, graph, entra_file, EntraSource::File)?;
             spec.entra_sync = optional(op, "Source.EntraSyncFile", entra_sync_file.as_ref())?;
-            spec.exo = if *exo {
-                Some(ExoSource::Live)
-            } else {
-                optional(op, "Source.ExoFile", exo_file.as_ref())?.map(ExoSource::File)
-            };
+            let exo = exo.then_some(ExoSource::Live);
+            let exo_file = ("Source.ExoFile", exo_file.as_ref());
+            let what = "Exchange Online (Source.Exo, Source.ExoFile)";
+            spec.exo = live_or_file(op, what, exo, exo_file, ExoSource::File)?;
             spec.exo_users = optional(op, "Source.ExoUsersFile", exo_users_file.as_ref())?;
             spec.cloud = cloud_settings(op, cloud.as_deref())?;
         }

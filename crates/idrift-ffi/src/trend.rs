@@ -5,32 +5,18 @@ use std::path::PathBuf;
 
 use idrift_app::ops::trend::{self as op, ReportRequest};
 use idrift_app::report::{Extras, Header};
-use idrift_core::phone::PhoneOptions;
-use idrift_core::scan::ScanOptions;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{ReportArgs, ScanDiffArgs, SourceSpec};
+use crate::wire::{ReportArgs, ScanDiffArgs, SourceKind, SourceSpec};
 use crate::{host, wire};
-
-fn scan_options(
-    routing_domain: Option<String>,
-    sync_scope: Vec<String>,
-    default_region: Option<String>,
-) -> ScanOptions {
-    ScanOptions {
-        phone: PhoneOptions { default_region },
-        routing_domain,
-        sync_scope,
-    }
-}
 
 /// What the report's header says was read.
 fn describe(source: &SourceSpec) -> String {
-    match source {
-        SourceSpec::Demo => "demo snapshot".to_owned(),
-        SourceSpec::Snapshot { path, .. } => format!("snapshot {}", path.display()),
-        SourceSpec::Files { ad, entra, .. } => {
+    match &source.kind {
+        SourceKind::Demo => "demo snapshot".to_owned(),
+        SourceKind::Snapshot { path, .. } => format!("snapshot {}", path.display()),
+        SourceKind::Files { ad, entra, .. } => {
             let names: Vec<String> = [ad, entra]
                 .into_iter()
                 .flatten()
@@ -38,7 +24,7 @@ fn describe(source: &SourceSpec) -> String {
                 .collect();
             format!("files {}", names.join(", "))
         }
-        SourceSpec::Live { .. } => "live directories".to_owned(),
+        SourceKind::Live { .. } => "live directories".to_owned(),
     }
 }
 
@@ -68,7 +54,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
         lint: None,
     };
     let loaded = targets::load(OP, &args.source, idrift_app::snapshot::LoadProfile::Full)?;
-    let opts = scan_options(args.routing_domain, args.sync_scope, args.default_region);
+    let opts = args.scope.options();
     let header = Header {
         source: describe(&args.source),
         generated: idrift_app::timefmt::iso8601(host::now_unix()),
@@ -77,7 +63,7 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
         scan: &opts,
         extras: &extras,
         header,
-        demo: matches!(args.source, SourceSpec::Demo),
+        demo: matches!(args.source.kind, SourceKind::Demo),
     };
     let body = op::report(&loaded.snapshot, req, &out)?;
     wire::ok(&body, &loaded.warnings)
@@ -88,7 +74,7 @@ pub(crate) fn diff(args: ScanDiffArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Scan.Diff";
     let old = absolute(OP, "Old", &args.old)?;
     let new = absolute(OP, "New", &args.new)?;
-    let opts = scan_options(args.routing_domain, args.sync_scope, args.default_region);
+    let opts = args.scope.options();
     let d = op::scan_diff(old, new, &opts)?;
     wire::ok(&d, &[])
 }

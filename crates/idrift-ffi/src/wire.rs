@@ -6,7 +6,8 @@
 //! `ConvertFrom-Json` look native in PowerShell. Unknown fields are ignored everywhere (no
 //! `deny_unknown_fields`), so a newer module can talk to an older library and the reverse; `V` changes only
 //! when a change would be misread by the other side. `docs/wire-protocol.md` is the specification; the golden
-//! tests in `tests/it/ffi_abi.rs` make every change of a response visible.
+//! tests in `tests/it/ffi_abi.rs` make every change of a response visible. A missing `Option` field is `None`
+//! (serde's rule for `Option`), so only the other optional fields carry `#[serde(default)]`.
 
 use std::path::PathBuf;
 
@@ -52,7 +53,6 @@ pub(crate) struct Request {
     #[serde(default)]
     pub(crate) args: serde_json::Value,
     /// A name the host chose for this call, to poll its progress with `idrift_progress` while it runs.
-    #[serde(default)]
     pub(crate) progress: Option<String>,
 }
 
@@ -115,8 +115,27 @@ pub(crate) fn encode_err(kind: &str, message: &str) -> Vec<u8> {
 /// Where an operation reads (and, for writers, writes) its data: the connection profile of `Connect-Drift`,
 /// sent with every request. The same choices as the CLI's `--demo`, `--snapshot` and `--ad/--entra/--exo`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SourceSpec {
+    /// `Kind` and the fields of that kind.
+    #[serde(flatten)]
+    pub(crate) kind: SourceKind,
+    /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
+    /// refusing it as incomplete (the CLI's `--allow-incomplete`). Ignored for the demo, as the two below.
+    #[serde(default)]
+    pub(crate) allow_incomplete: bool,
+    /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
+    #[serde(default)]
+    pub(crate) allow_empty: bool,
+    /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
+    /// `employeeID` (the CLI's `--source-anchor`).
+    pub(crate) source_anchor: Option<String>,
+}
+
+/// The kinds of [`SourceSpec`], by `Kind`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "Kind", rename_all_fields = "PascalCase")]
-pub(crate) enum SourceSpec {
+pub(crate) enum SourceKind {
     /// The demo snapshot compiled into the library (read-only).
     Demo,
     /// A snapshot directory (`ad.ldif`, `entra-users.json`, optional files). Writers edit its files in place: a
@@ -125,90 +144,44 @@ pub(crate) enum SourceSpec {
         /// The directory, absolute (the host resolves relative paths against its own current location).
         path: PathBuf,
         /// Exchange Online recipients JSON, replacing the directory's `exo-recipients.json`.
-        #[serde(default)]
         exo: Option<PathBuf>,
         /// Exchange Online `Get-User` JSON, replacing the directory's `exo-users.json`.
-        #[serde(default)]
         exo_users: Option<PathBuf>,
-        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
-        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
-        #[serde(default)]
-        allow_incomplete: bool,
-        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
-        #[serde(default)]
-        allow_empty: bool,
-        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
-        /// `employeeID` (the CLI's `--source-anchor`).
-        #[serde(default)]
-        source_anchor: Option<String>,
     },
     /// Live directories, each part optional and each replaceable by an export file: the CLI's
     /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
     Live {
         /// A domain controller.
-        #[serde(default)]
         ad: Option<Box<LdapSpec>>,
         /// Or an AD LDIF export.
-        #[serde(default)]
         ad_file: Option<PathBuf>,
         /// Read Entra ID from Microsoft Graph.
         #[serde(default)]
         graph: bool,
         /// Or a Graph user JSON export.
-        #[serde(default)]
         entra_file: Option<PathBuf>,
         /// The tenant sync object JSON to go with `EntraFile`.
-        #[serde(default)]
         entra_sync_file: Option<PathBuf>,
         /// Read Exchange Online (Get-Recipient and Get-User).
         #[serde(default)]
         exo: bool,
         /// Or Exchange Online recipients JSON.
-        #[serde(default)]
         exo_file: Option<PathBuf>,
         /// Exchange Online Get-User JSON.
-        #[serde(default)]
         exo_users_file: Option<PathBuf>,
         /// The app registration for Graph and Exchange Online.
-        #[serde(default)]
         cloud: Option<Box<CloudSpec>>,
-        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
-        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
-        #[serde(default)]
-        allow_incomplete: bool,
-        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
-        #[serde(default)]
-        allow_empty: bool,
-        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
-        /// `employeeID` (the CLI's `--source-anchor`).
-        #[serde(default)]
-        source_anchor: Option<String>,
     },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
         /// The LDIF file.
-        #[serde(default)]
         ad: Option<PathBuf>,
         /// The Graph user JSON file.
-        #[serde(default)]
         entra: Option<PathBuf>,
         /// Exchange Online recipients JSON.
-        #[serde(default)]
         exo: Option<PathBuf>,
         /// Exchange Online `Get-User` JSON.
-        #[serde(default)]
         exo_users: Option<PathBuf>,
-        /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
-        /// refusing it as incomplete (the CLI's `--allow-incomplete`).
-        #[serde(default)]
-        allow_incomplete: bool,
-        /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).
-        #[serde(default)]
-        allow_empty: bool,
-        /// The source anchor Entra Connect matches users by, when not its default: an AD attribute such as
-        /// `employeeID` (the CLI's `--source-anchor`).
-        #[serde(default)]
-        source_anchor: Option<String>,
     },
 }
 
@@ -234,28 +207,21 @@ pub(crate) struct LdapSpec {
     #[serde(default)]
     pub(crate) base_dn: Vec<String>,
     /// An extra LDAP filter ANDed with the user filter.
-    #[serde(default)]
     pub(crate) filter: Option<String>,
     /// The account to bind as (DN, UPN or DOMAIN\user); without it, an anonymous bind.
-    #[serde(default)]
     pub(crate) bind: Option<String>,
     /// The environment variable holding the bind password.
-    #[serde(default)]
     pub(crate) password_env: Option<String>,
     /// The bind password itself (from a PSCredential).
-    #[serde(default)]
     pub(crate) password: Option<Secret>,
     /// A file whose first line is the bind password (a profile's `ad_password_file`).
-    #[serde(default)]
     pub(crate) password_file: Option<PathBuf>,
     /// CA certificates (PEM) to trust instead of the system store.
-    #[serde(default)]
     pub(crate) ca_file: Option<PathBuf>,
     /// Allow `ldap://` without TLS.
     #[serde(default)]
     pub(crate) allow_plaintext: bool,
     /// Entries per page.
-    #[serde(default)]
     pub(crate) page_size: Option<i32>,
 }
 
@@ -263,43 +229,25 @@ pub(crate) struct LdapSpec {
 /// `--client-secret-env`, `--certificate` and URL options. Unset values fall back to `AZURE_TENANT_ID`,
 /// `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and `AZURE_CLIENT_CERTIFICATE_PATH`, as in the CLI.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub(crate) struct CloudSpec {
-    #[serde(default)]
     pub(crate) tenant: Option<String>,
-    #[serde(default)]
     pub(crate) client_id: Option<String>,
     /// The environment variable holding the client secret.
-    #[serde(default)]
     pub(crate) client_secret_env: Option<String>,
     /// The client secret itself (from a SecureString).
-    #[serde(default)]
     pub(crate) client_secret: Option<Secret>,
     /// A PEM file with the certificate and its private key.
-    #[serde(default)]
     pub(crate) certificate_path: Option<PathBuf>,
-    #[serde(default)]
     pub(crate) authority_url: Option<String>,
-    #[serde(default)]
     pub(crate) graph_url: Option<String>,
-    #[serde(default)]
     pub(crate) exo_url: Option<String>,
-    #[serde(default)]
     pub(crate) exo_organization: Option<String>,
     /// The longest one Graph or Exchange Online request may take, retries and waits included (the CLI's
     /// `--timeout`; default 60).
-    #[serde(default)]
     pub(crate) timeout_seconds: Option<u64>,
     /// Hosts a redirect may also reach, over https (the CLI's `--redirect-host`).
-    #[serde(default)]
     pub(crate) redirect_hosts: Vec<String>,
-}
-
-/// `Source.Check`: load the source once and describe it (what `Connect-Drift` shows).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct SourceCheckArgs {
-    pub(crate) source: SourceSpec,
 }
 
 /// The result of `Source.Check`.
@@ -330,14 +278,12 @@ fn yes() -> bool {
 pub(crate) struct DirSyncCompareArgs {
     pub(crate) source: SourceSpec,
     /// Region for numbers without a country code (ISO 3166, e.g. `DE`), for the formatting-only test.
-    #[serde(default)]
     pub(crate) default_region: Option<String>,
     /// Write the ADSyncTools CSV (default true).
     #[serde(default = "yes")]
     pub(crate) write_csv: bool,
     /// Where to write it (absolute): an existing directory (the ADSyncTools file name is used inside it) or a
     /// file path. Required when `write_csv` is true: the library's current directory is not the host's.
-    #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
     #[serde(default)]
@@ -346,14 +292,12 @@ pub(crate) struct DirSyncCompareArgs {
 
 /// The write options every mutating operation shares (the CLI's `--apply` and `--journal`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(default, rename_all = "PascalCase")]
 pub(crate) struct WriteArgs {
     /// Execute the writes (the host has confirmed). Without it, the planned writes come back and nothing is
     /// written.
-    #[serde(default)]
     pub(crate) apply: bool,
     /// The journal to create: a file, or an existing directory for the default name. Required with `Apply`.
-    #[serde(default)]
     pub(crate) journal_path: Option<PathBuf>,
 }
 
@@ -386,42 +330,32 @@ pub(crate) struct DirSyncGetArgs {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DirSyncSetArgs {
     pub(crate) source: SourceSpec,
-    /// The user (one user per call); empty when `Items` names the users.
-    #[serde(default)]
-    pub(crate) identity: String,
+    /// The user (one user per call; `Identity` empty when `Items` names the users) and its new values.
+    #[serde(flatten)]
+    pub(crate) item: DirSyncSetItem,
     /// A pipeline's users, each with its own new values: planned together as one plan with one journal.
     #[serde(default)]
     pub(crate) items: Vec<DirSyncSetItem>,
     /// With `Items`: apply only the writes to these targets (the ones the host confirmed).
     #[serde(default)]
     pub(crate) only: Vec<String>,
-    /// New AD `mobile`.
-    #[serde(default, rename = "MobileInAD")]
-    pub(crate) mobile_in_ad: Option<String>,
-    /// New AD `otherMobile` (replaces the current values).
-    #[serde(default, rename = "OtherMobileInAD")]
-    pub(crate) other_mobile_in_ad: Option<Vec<String>>,
-    /// New Entra `mobilePhone` of a cloud-only user (refused for synced users).
-    #[serde(default)]
-    pub(crate) mobile_in_entra: Option<String>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
 }
 
-/// One user of a `DirSync.Set` pipeline and its new values.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// One user of `DirSync.Set` and its new values.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 pub(crate) struct DirSyncSetItem {
     /// The user.
     pub(crate) identity: String,
     /// New AD `mobile`.
-    #[serde(default, rename = "MobileInAD")]
+    #[serde(rename = "MobileInAD")]
     pub(crate) mobile_in_ad: Option<String>,
     /// New AD `otherMobile` (replaces the current values).
-    #[serde(default, rename = "OtherMobileInAD")]
+    #[serde(rename = "OtherMobileInAD")]
     pub(crate) other_mobile_in_ad: Option<Vec<String>>,
-    /// New Entra `mobilePhone` of a cloud-only user.
-    #[serde(default)]
+    /// New Entra `mobilePhone` of a cloud-only user (refused for synced users).
     pub(crate) mobile_in_entra: Option<String>,
 }
 
@@ -439,17 +373,24 @@ pub(crate) struct DirSyncClearArgs {
     /// With `Identities`: apply only the writes to these targets (the ones the host confirmed).
     #[serde(default)]
     pub(crate) only: Vec<String>,
-    /// Clear AD `mobile`.
-    #[serde(default, rename = "MobileInAD")]
-    pub(crate) mobile_in_ad: bool,
-    /// Clear AD `otherMobile`.
-    #[serde(default, rename = "OtherMobileInAD")]
-    pub(crate) other_mobile_in_ad: bool,
-    /// Clear the Entra `mobilePhone` of a cloud-only user.
-    #[serde(default)]
-    pub(crate) mobile_in_entra: bool,
+    #[serde(flatten)]
+    pub(crate) what: ClearWhat,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
+}
+
+/// What `DirSync.Clear` clears.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub(crate) struct ClearWhat {
+    /// Clear AD `mobile`.
+    #[serde(rename = "MobileInAD")]
+    pub(crate) mobile_in_ad: bool,
+    /// Clear AD `otherMobile`.
+    #[serde(rename = "OtherMobileInAD")]
+    pub(crate) other_mobile_in_ad: bool,
+    /// Clear the Entra `mobilePhone` of a cloud-only user.
+    pub(crate) mobile_in_entra: bool,
 }
 
 /// `DirSync.Persist`: copies the Entra values of differing users into AD.
@@ -458,32 +399,27 @@ pub(crate) struct DirSyncClearArgs {
 pub(crate) struct DirSyncPersistArgs {
     pub(crate) source: SourceSpec,
     /// The comparison rows to persist (objects of `DirSync.Compare`, or rows of its CSV).
-    #[serde(default)]
     pub(crate) rows: Option<Vec<idrift_core::dirsync::DirSyncOverrideRow>>,
     /// Or a CSV written by `DirSync.Compare` (or ADSyncTools).
-    #[serde(default)]
     pub(crate) from_csv: Option<PathBuf>,
     /// Or continue this journal.
-    #[serde(default)]
     pub(crate) resume: Option<PathBuf>,
     /// Only these UPNs.
     #[serde(default)]
     pub(crate) only: Vec<String>,
     /// Write at most this many users in this run.
-    #[serde(default)]
     pub(crate) limit: Option<usize>,
-    #[serde(default)]
     pub(crate) default_region: Option<String>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
 }
 
-/// `DirSync.Bypass.Status` and `DirSync.Bypass.Preview`.
+/// `Source.Check` (load the source once and describe it: what `Connect-Drift` shows), `DirSync.Bypass.Status`
+/// and `DirSync.Bypass.Preview` (which also reads `DefaultRegion`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct BypassReadArgs {
+pub(crate) struct SourceArgs {
     pub(crate) source: SourceSpec,
-    #[serde(default)]
     pub(crate) default_region: Option<String>,
 }
 
@@ -506,7 +442,6 @@ pub(crate) struct BypassSetArgs {
     /// Enable even though the preview lists users whose Entra values are overwritten.
     #[serde(default)]
     pub(crate) accept_overwrite: bool,
-    #[serde(default)]
     pub(crate) default_region: Option<String>,
     #[serde(flatten)]
     pub(crate) write: WriteArgs,
@@ -517,20 +452,14 @@ pub(crate) struct BypassSetArgs {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct ScanArgs {
     pub(crate) source: SourceSpec,
-    #[serde(default)]
-    pub(crate) routing_domain: Option<String>,
-    #[serde(default)]
-    pub(crate) sync_scope: Vec<String>,
+    #[serde(flatten)]
+    pub(crate) scope: ScopeArgs,
     /// Report only these kinds.
     #[serde(default)]
     pub(crate) kinds: Vec<idrift_core::scan::FindingKind>,
     /// Report only findings at least this severe.
-    #[serde(default)]
     pub(crate) min_severity: Option<idrift_core::scan::Severity>,
-    #[serde(default)]
-    pub(crate) default_region: Option<String>,
     /// Also write the findings CSV to this file.
-    #[serde(default)]
     pub(crate) out_path: Option<PathBuf>,
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
     #[serde(default)]
@@ -556,20 +485,55 @@ pub(crate) struct ScanResult<'a> {
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct PlanArgs {
     pub(crate) source: SourceSpec,
-    pub(crate) user_principal_name: String,
     /// Only this option.
-    #[serde(default)]
     pub(crate) option: Option<idrift_core::plan::OptionId>,
-    #[serde(default)]
-    pub(crate) routing_domain: Option<String>,
-    #[serde(default)]
-    pub(crate) sync_scope: Vec<String>,
-    #[serde(default)]
+    #[serde(flatten)]
+    pub(crate) user: PlanUserArgs,
+}
+
+/// The user and the planning settings `Plan` and `Remediation.Apply` share (the CLI's `idrift plan UPN` and its
+/// options).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PlanUserArgs {
+    pub(crate) user_principal_name: String,
     pub(crate) out_of_scope_ou: Option<String>,
-    #[serde(default)]
     pub(crate) remote_host: Option<String>,
-    #[serde(default)]
+    #[serde(flatten)]
+    pub(crate) scope: ScopeArgs,
+}
+
+impl PlanUserArgs {
+    /// The plan options these settings name.
+    pub(crate) fn plan_options(&self) -> idrift_core::plan::PlanOptions {
+        idrift_core::plan::PlanOptions {
+            out_of_scope_ou: self.out_of_scope_ou.clone(),
+            remote_host_name: self.remote_host.clone(),
+        }
+    }
+}
+
+/// The scan settings of `Scan`, `Plan`, `Remediation.Apply`, `Report` and `Scan.Diff` (the CLI's
+/// `--routing-domain`, `--sync-scope` and `--default-region`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub(crate) struct ScopeArgs {
+    pub(crate) routing_domain: Option<String>,
+    pub(crate) sync_scope: Vec<String>,
     pub(crate) default_region: Option<String>,
+}
+
+impl ScopeArgs {
+    /// The scan options these settings name.
+    pub(crate) fn options(&self) -> idrift_core::scan::ScanOptions {
+        idrift_core::scan::ScanOptions {
+            phone: idrift_core::phone::PhoneOptions {
+                default_region: self.default_region.clone(),
+            },
+            routing_domain: self.routing_domain.clone(),
+            sync_scope: self.sync_scope.clone(),
+        }
+    }
 }
 
 /// A step the host approved (PowerShell's ShouldProcess said yes): its number and its target, both as the
@@ -584,21 +548,11 @@ pub(crate) use idrift_app::ops::remediation::Approval as ApprovedStep;
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct RemediationApplyArgs {
     pub(crate) source: SourceSpec,
-    pub(crate) user_principal_name: String,
     /// The option to run.
     pub(crate) option: idrift_core::plan::OptionId,
-    #[serde(default)]
-    pub(crate) routing_domain: Option<String>,
-    #[serde(default)]
-    pub(crate) sync_scope: Vec<String>,
-    #[serde(default)]
-    pub(crate) out_of_scope_ou: Option<String>,
-    #[serde(default)]
-    pub(crate) remote_host: Option<String>,
-    #[serde(default)]
-    pub(crate) default_region: Option<String>,
+    #[serde(flatten)]
+    pub(crate) user: PlanUserArgs,
     /// Continue the run this journal records (the steps already done are not repeated).
-    #[serde(default)]
     pub(crate) resume: Option<PathBuf>,
     /// The writes the host approved; every other write stops the run before it.
     #[serde(default)]
@@ -619,7 +573,6 @@ pub(crate) struct UndoArgs {
     /// The directories the run wrote to (the same source it was given).
     pub(crate) source: SourceSpec,
     /// The journal of the run to undo.
-    #[serde(default)]
     pub(crate) journal: Option<PathBuf>,
     /// Several dirsync journals undone as one plan with one journal (a pipeline of `Undo-DriftChange`),
     /// newest last as given.
@@ -630,23 +583,21 @@ pub(crate) struct UndoArgs {
 }
 
 impl UndoArgs {
-    /// The journals to undo: `Journal` and `Journals`, each once, in order.
+    /// The journals to undo: `Journal` and `Journals`, each once, in order, checked to be absolute.
     ///
     /// # Errors
-    /// [`CallError::InvalidArgs`] when neither names one.
+    /// [`CallError::InvalidArgs`] when neither names one, or for a relative path.
     pub(crate) fn paths(&self, op: &'static str) -> Result<Vec<PathBuf>, CallError> {
         let mut out: Vec<PathBuf> = Vec::new();
         for p in self.journal.iter().chain(&self.journals) {
-            if !out.contains(p) {
-                out.push(p.clone());
+            let p = crate::targets::absolute(op, "Journal", p)?;
+            if !out.iter().any(|o| o == p) {
+                out.push(p.to_path_buf());
             }
         }
         if out.is_empty() {
-            return Err(CallError::InvalidArgs {
-                op,
-                message: "Journal (or Journals) is required: the journal of the run to undo"
-                    .to_owned(),
-            });
+            let message = "Journal (or Journals) is required: the journal of the run to undo";
+            return Err(CallError::invalid(op, message));
         }
         Ok(out)
     }
@@ -660,7 +611,6 @@ pub(crate) struct ProfileGetArgs {
     pub(crate) name: String,
     /// The configuration file, absolute; default `$IDRIFT_CONFIG`, else `%APPDATA%\idrift\config.toml`, else
     /// `~/.config/idrift/config.toml`.
-    #[serde(default)]
     pub(crate) config_path: Option<PathBuf>,
 }
 
@@ -729,18 +679,15 @@ pub(crate) struct ProfileResult {
 }
 
 /// `Migration.Verify`: judges mailbox moves by their MailboxVerification (`idrift migration verify`).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
 pub(crate) struct MigrationVerifyArgs {
     /// Saved `Get-MigrationUserStatistics -IncludeReport` files, or folders of them.
-    #[serde(default)]
     pub(crate) paths: Vec<PathBuf>,
     /// Migration users whose statistics are fetched live from Exchange Online (the CLI's `--exo exo
     /// --identity UPN`).
-    #[serde(default)]
     pub(crate) identities: Vec<String>,
     /// The app registration for the live fetch (unset values fall back to the `AZURE_*` variables).
-    #[serde(default)]
     pub(crate) cloud: Option<CloudSpec>,
 }
 
@@ -781,14 +728,9 @@ pub(crate) struct ReportArgs {
     #[serde(default)]
     pub(crate) journals: Vec<PathBuf>,
     /// The previous scan (scan JSON or a snapshot directory) for the trend.
-    #[serde(default)]
     pub(crate) previous: Option<PathBuf>,
-    #[serde(default)]
-    pub(crate) routing_domain: Option<String>,
-    #[serde(default)]
-    pub(crate) sync_scope: Vec<String>,
-    #[serde(default)]
-    pub(crate) default_region: Option<String>,
+    #[serde(flatten)]
+    pub(crate) scope: ScopeArgs,
 }
 
 /// `Scan.Diff`: `idrift diff OLD NEW`.
@@ -799,10 +741,6 @@ pub(crate) struct ScanDiffArgs {
     pub(crate) old: PathBuf,
     /// The later scan, in the same forms.
     pub(crate) new: PathBuf,
-    #[serde(default)]
-    pub(crate) routing_domain: Option<String>,
-    #[serde(default)]
-    pub(crate) sync_scope: Vec<String>,
-    #[serde(default)]
-    pub(crate) default_region: Option<String>,
+    #[serde(flatten)]
+    pub(crate) scope: ScopeArgs,
 }

@@ -140,3 +140,36 @@ fn identity_and_a_pipeline_together_or_neither_are_refused() {
         );
     }
 }
+
+#[test]
+fn a_source_without_the_side_written_fails_the_whole_pipeline() {
+    let dir = demo_copy();
+    let entra = dir.path().join("entra-users.json");
+    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+        "Source":{"Kind":"Files","Entra":entra},
+        "Items":[{"Identity": USERS[0], "MobileInAD": "+1 1"}, {"Identity": USERS[1], "MobileInAD": "+1 2"}]}}));
+    assert_eq!(status, Status::Error, "{v}");
+    assert_eq!(v["Err"]["Kind"], "InvalidArgs", "{v}");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("names no Active Directory data"),
+        "{v}"
+    );
+}
+
+#[test]
+fn an_item_without_identity_is_refused_naming_it() {
+    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
+        "Source":{"Kind":"Demo"},
+        "Items":[{"Identity": USERS[0], "MobileInAD": "+1 1"}, {"MobileInAD": "+1 2"}]}}));
+    assert_eq!(status, Status::Error, "{v}");
+    assert!(
+        v["Err"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("Items[1].Identity"),
+        "{v}"
+    );
+}

@@ -22,13 +22,14 @@ fn source_kinds_decode_with_pascal_case_fields_and_ignore_extras() {
     let s: SourceSpec =
         serde_json::from_str(r#"{"Kind":"Snapshot","Path":"/x","Label":"lab"}"#).unwrap();
     assert!(
-        matches!(s, SourceSpec::Snapshot { ref path, exo: None, exo_users: None, allow_incomplete: false, allow_empty: false, source_anchor: None } if path == std::path::Path::new("/x"))
+        matches!(s.kind, SourceKind::Snapshot { ref path, exo: None, exo_users: None } if path == std::path::Path::new("/x"))
     );
+    assert!(!s.allow_incomplete && !s.allow_empty && s.source_anchor.is_none());
     let s: SourceSpec =
         serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif","Entra":"/e.json"}"#).unwrap();
-    assert!(matches!(s, SourceSpec::Files { .. }));
+    assert!(matches!(s.kind, SourceKind::Files { .. }));
     let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Demo"}"#).unwrap();
-    assert!(matches!(s, SourceSpec::Demo));
+    assert!(matches!(s.kind, SourceKind::Demo));
     let e = serde_json::from_str::<SourceSpec>(r#"{"Kind":"Ldap"}"#).unwrap_err();
     assert!(e.to_string().contains("unknown variant `Ldap`"), "{e}");
 }
@@ -79,8 +80,8 @@ fn status_codes_are_the_documented_integers() {
 fn files_sources_may_name_one_side() {
     let s: SourceSpec = serde_json::from_str(r#"{"Kind":"Files","Ad":"/a.ldif"}"#).unwrap();
     assert!(matches!(
-        s,
-        SourceSpec::Files {
+        s.kind,
+        SourceKind::Files {
             ad: Some(_),
             entra: None,
             ..
@@ -99,13 +100,13 @@ fn write_args_are_flattened_into_the_operation_args() {
         a.write.journal_path.as_deref(),
         Some(std::path::Path::new("/j"))
     );
-    assert_eq!(a.mobile_in_ad.as_deref(), Some("1"));
-    assert!(a.other_mobile_in_ad.is_none());
+    assert_eq!(a.item.mobile_in_ad.as_deref(), Some("1"));
+    assert!(a.item.other_mobile_in_ad.is_none());
     let b: DirSyncClearArgs = serde_json::from_str(
         r#"{"Source":{"Kind":"Demo"},"Identity":"a@b","OtherMobileInAD":true}"#,
     )
     .unwrap();
-    assert!(!b.write.apply && b.other_mobile_in_ad && !b.mobile_in_ad);
+    assert!(!b.write.apply && b.what.other_mobile_in_ad && !b.what.mobile_in_ad);
 }
 
 #[test]
@@ -160,14 +161,64 @@ fn live_sources_decode_and_secrets_are_redacted() {
         "{debug}"
     );
     assert!(debug.contains("[REDACTED]"), "{debug}");
-    let SourceSpec::Live {
+    let SourceKind::Live {
         ad: Some(ad),
         graph,
         ..
-    } = s
+    } = s.kind
     else {
         panic!("not a live source")
     };
     assert!(graph);
     assert_eq!(ad.url, "ldaps://dc1");
+}
+
+#[test]
+fn shared_fields_are_read_at_the_top_level_of_args_and_source() {
+    let a: RemediationApplyArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Files","Ad":"/a.ldif","AllowEmpty":true,"SourceAnchor":"employeeID"},
+            "UserPrincipalName":"a@b","Option":"DeleteAndMerge","RoutingDomain":"r.mail.onmicrosoft.com",
+            "SyncScope":["OU=x"],"DefaultRegion":"DE","RemoteHost":"mail.contoso.com","Apply":true}"#,
+    )
+    .unwrap();
+    assert!(a.source.allow_empty && !a.source.allow_incomplete);
+    assert_eq!(a.source.source_anchor.as_deref(), Some("employeeID"));
+    assert_eq!(a.user.user_principal_name, "a@b");
+    let scan = a.user.scope.options();
+    assert_eq!(
+        scan.routing_domain.as_deref(),
+        Some("r.mail.onmicrosoft.com")
+    );
+    assert_eq!(scan.sync_scope, ["OU=x"]);
+    assert_eq!(scan.phone.default_region.as_deref(), Some("DE"));
+    assert_eq!(
+        a.user.plan_options().remote_host_name.as_deref(),
+        Some("mail.contoso.com")
+    );
+    assert!(a.write.apply);
+    let e = serde_json::from_str::<PlanArgs>(r#"{"Source":{"Kind":"Demo"}}"#).unwrap_err();
+    assert!(
+        e.to_string().contains("missing field `UserPrincipalName`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn clear_and_set_values_sit_beside_identity() {
+    let a: DirSyncClearArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Identity":"a@b","OtherMobileInAD":true}"#,
+    )
+    .unwrap();
+    assert!(a.what.other_mobile_in_ad && !a.what.mobile_in_ad && !a.what.mobile_in_entra);
+    let a: DirSyncSetArgs = serde_json::from_str(
+        r#"{"Source":{"Kind":"Demo"},"Identity":"a@b","OtherMobileInAD":["1","2"],"Items":[{"MobileInEntra":"3"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(a.item.identity, "a@b");
+    assert_eq!(
+        a.item.other_mobile_in_ad.as_deref(),
+        Some(&["1".to_owned(), "2".to_owned()][..])
+    );
+    assert_eq!(a.items[0].identity, "");
+    assert_eq!(a.items[0].mobile_in_entra.as_deref(), Some("3"));
 }
