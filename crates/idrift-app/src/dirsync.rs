@@ -83,12 +83,7 @@ fn opt(cell: &str) -> Option<String> {
 /// # Errors
 /// The writer's I/O error.
 pub fn write_csv(w: &mut dyn Write, rows: &[DirSyncOverrideRow]) -> std::io::Result<()> {
-    let mut csv = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w);
-    csv.write_record(CSV_COLUMNS)
-        .map_err(std::io::Error::other)?;
+    let mut csv = crate::files::csv_writer(w, &CSV_COLUMNS)?;
     for r in rows {
         let alt = r
             .alternate_mobile_phones_in_entra
@@ -120,12 +115,7 @@ pub fn write_csv_file(
     rows: &[DirSyncOverrideRow],
     encoding: crate::files::CsvEncoding,
 ) -> Result<(), AppError> {
-    crate::files::write_csv_atomic(path, encoding, |w| {
-        write_csv(w, rows).map_err(|source| AppError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    })
+    crate::files::write_csv_file(path, encoding, |w| write_csv(w, rows))
 }
 
 /// Parses the CSV written by [`write_csv`] (or by ADSyncTools: a file with `UserPrincipalName` and

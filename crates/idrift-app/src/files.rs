@@ -74,6 +74,36 @@ where
     })
 }
 
+/// A CSV writer as idrift writes its CSV files (every field quoted, CRLF line ends), `columns` written
+/// first.
+///
+/// # Errors
+/// The writer's I/O error.
+pub fn csv_writer<'w>(
+    w: &'w mut dyn Write,
+    columns: &[&str],
+) -> std::io::Result<csv::Writer<&'w mut dyn Write>> {
+    let mut csv = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    csv.write_record(columns).map_err(std::io::Error::other)?;
+    Ok(csv)
+}
+
+/// Writes a CSV file atomically in `encoding` through `write` (see [`write_csv_atomic`]), an I/O error
+/// naming the file.
+///
+/// # Errors
+/// [`AppError::Write`] naming `path`.
+pub fn write_csv_file(
+    path: &Path,
+    encoding: CsvEncoding,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), AppError> {
+    write_csv_atomic(path, encoding, |w| write(w).map_err(write_err(path)))
+}
+
 /// Maps an I/O error while writing `path` into [`AppError::Write`].
 pub fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
     move |source| AppError::Write {

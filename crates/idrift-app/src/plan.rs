@@ -70,12 +70,7 @@ pub fn plan(
 /// # Errors
 /// The writer's I/O error.
 pub fn write_steps_csv(w: &mut dyn Write, plan: &RemediationPlan) -> std::io::Result<()> {
-    let mut csv = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w);
-    csv.write_record(CSV_COLUMNS)
-        .map_err(std::io::Error::other)?;
+    let mut csv = crate::files::csv_writer(w, &CSV_COLUMNS)?;
     for o in &plan.options {
         for s in &o.steps {
             csv.write_record(idrift_core::csv_cell::cells(&[

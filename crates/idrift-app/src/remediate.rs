@@ -32,6 +32,7 @@ mod dn;
 mod executor;
 mod rehearsal;
 mod run;
+pub(crate) use run::gate_err;
 mod session;
 mod spec;
 mod target;

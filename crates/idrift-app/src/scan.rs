@@ -34,12 +34,7 @@ pub fn scan(snapshot: &Snapshot, opts: &ScanOptions) -> ScanReport {
 /// # Errors
 /// The writer's I/O error.
 pub fn write_csv(w: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
-    let mut csv = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(w);
-    csv.write_record(CSV_COLUMNS)
-        .map_err(std::io::Error::other)?;
+    let mut csv = crate::files::csv_writer(w, &CSV_COLUMNS)?;
     for f in findings {
         let evidence = serde_json::to_string(&f.evidence).map_err(std::io::Error::other)?;
         csv.write_record(idrift_core::csv_cell::cells(&[
@@ -65,12 +60,7 @@ pub fn write_csv_file(
     findings: &[Finding],
     encoding: crate::files::CsvEncoding,
 ) -> Result<(), AppError> {
-    crate::files::write_csv_atomic(path, encoding, |w| {
-        write_csv(w, findings).map_err(|source| AppError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    })
+    crate::files::write_csv_file(path, encoding, |w| write_csv(w, findings))
 }
 
 fn s<'a>(f: &'a Finding, key: &str) -> &'a str {

@@ -15,7 +15,11 @@ use std::path::{Path, PathBuf};
 
 use crate::AppError;
 use crate::dirsync_ops::{INITIAL_SYNC_REMINDER, OP_AD_PHONES, OP_BYPASS};
-use crate::journal::{self, Clock, JournalLog, NotUndone, PlanSpec, RunOptions, RunReport};
+use idrift_core::ports::ProgressHook;
+
+use crate::journal::{
+    self, Clock, JournalLog, NotUndone, PlanSpec, RunOptions, RunReport, Stepped,
+};
 use crate::lint::{LintExecutor, LintTarget};
 use crate::remediate::{self, RemediationExecutor, RemediationTarget};
 use crate::source::{Resolver, SourceSpec};
@@ -212,7 +216,8 @@ pub async fn open_target(
     }
 }
 
-/// Runs `plan` into a new journal at `journal_path` through `target`.
+/// Runs `plan` into a new journal at `journal_path` through `target`, reporting each operation to
+/// `progress` (every kind alike).
 ///
 /// # Errors
 /// [`AppError::Invalid`] when `target` is not of the plan's kind; as for [`journal::apply`].
@@ -221,18 +226,21 @@ pub async fn apply(
     target: &UndoTarget,
     journal_path: &Path,
     clock: Clock,
+    progress: &ProgressHook,
 ) -> Result<RunReport, AppError> {
     let opts = RunOptions::default();
+    let total = plan.spec.ops.len();
     match (plan.kind, target) {
         (UndoKind::DirSync, UndoTarget::DirSync(t)) => {
-            journal::apply(journal_path, &plan.spec, &t.executor(), clock, opts).await
+            let exec = Stepped::new(t.executor(), progress, total);
+            journal::apply(journal_path, &plan.spec, &exec, clock, opts).await
         }
         (UndoKind::Remediation, UndoTarget::Remediation(t)) => {
-            let exec = RemediationExecutor::new(t.as_ref());
+            let exec = Stepped::new(RemediationExecutor::new(t.as_ref()), progress, total);
             journal::apply(journal_path, &plan.spec, &exec, clock, opts).await
         }
         (UndoKind::Lint, UndoTarget::Lint(t)) => {
-            let exec = LintExecutor::new(t.as_ref());
+            let exec = Stepped::new(LintExecutor::new(t.as_ref()), progress, total);
             journal::apply(journal_path, &plan.spec, &exec, clock, opts).await
         }
         (kind, t) => Err(AppError::Invalid(format!(

@@ -85,12 +85,14 @@ pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
         resolver: &resolver,
     };
     let journal = |command: &str| writes::new_journal(OP, &args.write, command, "name a new one");
+    let hook = crate::progress::hook();
     let (run, warnings) = runtime::block_on(idrift_app::ops::undo::run(
         &paths,
         &source,
         args.write.apply,
         journal,
         writes::clock(),
+        &hook,
     ))??;
     ok(&run, &warnings)
 }

@@ -56,34 +56,67 @@ pub struct SnapshotTarget {
     id_index: HashMap<String, usize>,
     /// Where `mobile`/`otherMobile` sit in each entry of the LDIF, and how they are spelled: read when first
     /// asked, and again when an entry this run wrote is asked about.
-    places: Mutex<PlaceCache>,
+    places: Mutex<FileCache<Vec<AttrPlace>>>,
     /// Places and lines for the next write of an entry (by lower-cased DN), from the value an undo writes
     /// back.
     pending_places: Mutex<HashMap<String, PhoneLines>>,
     /// How `entra-users.json` holds each user's `mobilePhone` where its writer would write it otherwise
     /// (by lower-cased id), read when first asked, and again when a user this run wrote is asked about.
-    spellings: Mutex<SpellingCache>,
+    spellings: Mutex<FileCache<ValueSpelling>>,
     /// Spellings for the next write of a user's `mobilePhone` (by lower-cased id), from the value an undo
     /// writes back.
     pending_spellings: Mutex<HashMap<String, ValueSpelling>>,
 }
 
-/// The spellings of `mobilePhone` in the Entra users file: see [`idrift_cloud::snapshot::patch::spellings`].
-#[derive(Debug, Default)]
-struct SpellingCache {
-    /// By lower-cased id, as the file was when read.
-    all: Option<HashMap<String, ValueSpelling>>,
-    /// The users written since (lower-cased ids): asking about one reads the file again.
+/// What a file says about each of its entries or users (by lower-cased key), read when first asked and again
+/// when an entry written since is asked about: the places of the phone attributes in an LDIF (see
+/// [`idrift_ldap::ldif_patch::places`]), the spellings of `mobilePhone` in the Entra users file (see
+/// [`idrift_cloud::snapshot::patch::spellings`]).
+#[derive(Debug)]
+struct FileCache<T> {
+    /// By lower-cased key, as the file was when read.
+    all: Option<HashMap<String, T>>,
+    /// The keys written since (lower-cased): asking about one reads the file again.
     stale: HashSet<String>,
 }
 
-/// Where the phone attributes sit in each entry of an LDIF: see [`idrift_ldap::ldif_patch::places`].
-#[derive(Debug, Default)]
-struct PlaceCache {
-    /// By lower-cased DN, as the file was when read.
-    all: Option<HashMap<String, Vec<AttrPlace>>>,
-    /// The entries written since (lower-cased DNs): asking about one reads the file again.
-    stale: HashSet<String>,
+impl<T> Default for FileCache<T> {
+    fn default() -> Self {
+        FileCache {
+            all: None,
+            stale: HashSet::new(),
+        }
+    }
+}
+
+impl<T> FileCache<T> {
+    /// The entry of `key` (lower-cased), reading the file at `path` with `read` when it was not read yet or
+    /// `key` was written since. Unreadable or malformed: nothing.
+    fn get<E>(
+        &mut self,
+        key: &str,
+        path: &Path,
+        read: impl FnOnce(&[u8]) -> Result<HashMap<String, T>, E>,
+    ) -> Option<&T> {
+        if self.stale.contains(key) {
+            self.all = None;
+            self.stale.clear();
+        }
+        let all = self.all.get_or_insert_with(|| {
+            std::fs::read(path)
+                .ok()
+                .and_then(|text| read(&text).ok())
+                .unwrap_or_default()
+        });
+        all.get(key)
+    }
+
+    /// Records that the entries of `keys` were written: what was read of them no longer holds.
+    fn written(&mut self, keys: impl Iterator<Item = String>) {
+        if self.all.is_some() {
+            self.stale.extend(keys);
+        }
+    }
 }
 
 /// One held Entra `mobilePhone` change.
@@ -97,21 +130,13 @@ struct CloudChange {
 impl SnapshotTarget {
     /// Writes to the files of a snapshot directory (`ad.ldif`, `entra-users.json`, `entra-sync.json`).
     pub fn for_dir(dir: &Path, snapshot: Snapshot) -> SnapshotTarget {
-        SnapshotTarget {
-            dn_index: dn_index(&snapshot),
-            id_index: id_index(&snapshot),
-            inner: InMemoryDirectory::new(snapshot),
-            ad_file: Some(dir.join(crate::snapshot::AD_FILE)),
-            entra_file: Some(dir.join(crate::snapshot::ENTRA_USERS_FILE)),
-            sync_file: Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE)),
-            held: Mutex::new(Vec::new()),
-            held_cloud: Mutex::new(Vec::new()),
-            places: Mutex::new(PlaceCache::default()),
-            pending_places: Mutex::new(HashMap::new()),
-            spellings: Mutex::new(SpellingCache::default()),
-            pending_spellings: Mutex::new(HashMap::new()),
-            lock: None,
-        }
+        let mut target = SnapshotTarget::for_files(
+            Some(&dir.join(crate::snapshot::AD_FILE)),
+            Some(&dir.join(crate::snapshot::ENTRA_USERS_FILE)),
+            snapshot,
+        );
+        target.sync_file = Some(dir.join(crate::snapshot::ENTRA_SYNC_FILE));
+        target
     }
 
     /// Writes to single export files; a write to a side without a file is refused.
@@ -129,9 +154,9 @@ impl SnapshotTarget {
             sync_file: None,
             held: Mutex::new(Vec::new()),
             held_cloud: Mutex::new(Vec::new()),
-            places: Mutex::new(PlaceCache::default()),
+            places: Mutex::new(FileCache::default()),
             pending_places: Mutex::new(HashMap::new()),
-            spellings: Mutex::new(SpellingCache::default()),
+            spellings: Mutex::new(FileCache::default()),
             pending_spellings: Mutex::new(HashMap::new()),
             lock: None,
         }
@@ -341,12 +366,7 @@ impl SnapshotTarget {
             idrift_ldap::ldif_patch::patch(text, &edits).map_err(|e| e.to_string())
         })?;
         // The places read before no longer hold for these entries.
-        let mut cache = lock(&self.places);
-        if cache.all.is_some() {
-            cache
-                .stale
-                .extend(edits.iter().map(|e| e.dn.trim().to_lowercase()));
-        }
+        lock(&self.places).written(edits.iter().map(|e| e.dn.trim().to_lowercase()));
         Ok(())
     }
 
@@ -381,12 +401,7 @@ impl SnapshotTarget {
             idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
         })?;
         // The spellings read before no longer hold for these users.
-        let mut cache = lock(&self.spellings);
-        if cache.all.is_some() {
-            cache
-                .stale
-                .extend(edits.iter().map(|e| e.id.trim().to_lowercase()));
-        }
+        lock(&self.spellings).written(edits.iter().map(|e| e.id.trim().to_lowercase()));
         Ok(())
     }
 
@@ -568,20 +583,10 @@ impl OnPremPhoneWriter for SnapshotTarget {
         let path = self.ad_file.as_deref()?;
         let dn = dn.trim().to_lowercase();
         let mut cache = lock(&self.places);
-        if cache.stale.contains(&dn) {
-            cache.all = None;
-            cache.stale.clear();
-        }
-        let all = cache.all.get_or_insert_with(|| {
-            // Unreadable or malformed: no places, and removed lines come back at the end of their entry.
-            std::fs::read(path)
-                .ok()
-                .and_then(|text| {
-                    idrift_ldap::ldif_patch::places(&text, &["mobile", "otherMobile"]).ok()
-                })
-                .unwrap_or_default()
-        });
-        let found = all.get(&dn)?;
+        // Unreadable or malformed: no places, and removed lines come back at the end of their entry.
+        let found = cache.get(&dn, path, |text| {
+            idrift_ldap::ldif_patch::places(text, &["mobile", "otherMobile"])
+        })?;
         Some(PhoneLines {
             places: found.iter().map(|p| (p.name.clone(), p.at)).collect(),
             lines: found
@@ -667,21 +672,12 @@ impl TenantSyncAdmin for SnapshotTarget {
     fn mobile_spelling(&self, user_id: &str) -> Option<ValueSpelling> {
         let path = self.entra_file.as_deref()?;
         let id = user_id.trim().to_lowercase();
-        let mut cache = lock(&self.spellings);
-        if cache.stale.contains(&id) {
-            cache.all = None;
-            cache.stale.clear();
-        }
-        let all = cache.all.get_or_insert_with(|| {
-            // Unreadable or malformed: no spellings, and values come back as the writer writes them.
-            std::fs::read(path)
-                .ok()
-                .and_then(|text| {
-                    idrift_cloud::snapshot::patch::spellings(&text, "mobilePhone").ok()
-                })
-                .unwrap_or_default()
-        });
-        all.get(&id).cloned()
+        // Unreadable or malformed: no spellings, and values come back as the writer writes them.
+        lock(&self.spellings)
+            .get(&id, path, |text| {
+                idrift_cloud::snapshot::patch::spellings(text, "mobilePhone")
+            })
+            .cloned()
     }
 
     fn spell_mobile(&self, user_id: &str, spelling: &ValueSpelling) {

@@ -115,16 +115,8 @@ pub struct FixRow {
     pub action: FixAction,
 }
 
-const COLUMNS: [&str; 8] = [
-    "DISTINGUISHEDNAME",
-    "COMMONNAME",
-    "OBJECTCLASS",
-    "ATTRIBUTE",
-    "ERROR",
-    "VALUE",
-    "UPDATE",
-    "ACTION",
-];
+/// The columns read: those lint writes, IdFix's export columns.
+const COLUMNS: [&str; 8] = crate::lint::CSV_HEADER;
 
 /// Reads lint's CSV or IdFix's export: a UTF-8 BOM, CRLF line ends, quoted cells and any column order are
 /// accepted; the eight columns must all be there.
@@ -635,6 +627,16 @@ pub(crate) fn ldif_line(name: &str, value: &str) -> String {
     }
 }
 
+/// One modification of a `changetype: modify` record: `kind: attr`, a line per value, and `-`.
+fn modification(out: &mut String, kind: &str, attr: &str, values: &[&String]) {
+    out.push_str(&format!("{kind}: {attr}\n"));
+    for v in values {
+        out.push_str(&ldif_line(attr, v));
+        out.push('\n');
+    }
+    out.push_str("-\n");
+}
+
 /// The undo LDIF of a run, as IdFix writes one for `ldifde -i`: for each write applied, a `changetype:
 /// modify` record restoring the values found just before it (a single-valued attribute is replaced; the
 /// values of a multi-valued one that the write added are deleted and those it removed added back).
@@ -659,30 +661,20 @@ pub fn undo_ldif(spec: &PlanSpec, report: &RunReport) -> String {
             let added: Vec<&String> = after.iter().filter(|v| !before.contains(v)).collect();
             let removed: Vec<&String> = before.iter().filter(|v| !after.contains(v)).collect();
             if !added.is_empty() {
-                out.push_str(&format!("delete: {attr}\n"));
-                for v in added {
-                    out.push_str(&ldif_line(attr, v));
-                    out.push('\n');
-                }
-                out.push_str("-\n");
+                modification(&mut out, "delete", attr, &added);
             }
             if !removed.is_empty() {
-                out.push_str(&format!("add: {attr}\n"));
-                for v in removed {
-                    out.push_str(&ldif_line(attr, v));
-                    out.push('\n');
-                }
-                out.push_str("-\n");
+                modification(&mut out, "add", attr, &removed);
             }
         } else if before.is_empty() {
-            out.push_str(&format!("delete: {attr}\n-\n"));
+            modification(&mut out, "delete", attr, &[]);
         } else {
-            out.push_str(&format!("replace: {attr}\n"));
-            for v in &before {
-                out.push_str(&ldif_line(attr, v));
-                out.push('\n');
-            }
-            out.push_str("-\n");
+            modification(
+                &mut out,
+                "replace",
+                attr,
+                &before.iter().collect::<Vec<_>>(),
+            );
         }
         out.push('\n');
     }

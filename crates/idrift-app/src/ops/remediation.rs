@@ -108,10 +108,13 @@ pub struct RemediationRun {
     pub applied: bool,
     /// Every step in order, as it stands: pending on a dry run of a new run, from the journal on a resume.
     pub steps: Vec<StepView>,
-    /// Why the run stopped: `Completed`, `Manual`, `CheckNotMet`, `Conflict`, `Failed` or `Declined`
-    /// (after an apply).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop: Option<&'static str>,
+    /// Why the run stopped (after an apply), serialized by name: `Completed`, `Manual`, `CheckNotMet`,
+    /// `Conflict`, `Failed` or `Declined`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_stop"
+    )]
+    pub stop: Option<Stop>,
     /// The step the run stopped at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped_at: Option<usize>,
@@ -124,12 +127,26 @@ pub struct RemediationRun {
     pub notes: Vec<String>,
 }
 
+fn serialize_stop<S: serde::Serializer>(stop: &Option<Stop>, s: S) -> Result<S::Ok, S::Error> {
+    match stop {
+        Some(stop) => s.serialize_str(stop_name(*stop)),
+        None => s.serialize_none(),
+    }
+}
+
 impl RemediationRun {
+    /// The step the run stopped at.
+    #[must_use]
+    pub fn stopped_at_step(&self) -> Option<&StepRow> {
+        let order = self.stopped_at?;
+        self.steps.iter().map(|v| &v.row).find(|r| r.order == order)
+    }
+
     fn finish(&mut self, target: &dyn RemediationTarget, report: RemediationReport) {
         self.acts_on = Some(target.description());
         self.applied = true;
         self.notes.push(stop_note(&report, self.option));
-        self.stop = Some(stop_name(report.stop));
+        self.stop = Some(report.stop);
         self.stopped_at = report.stop.order();
         self.writes = report.writes;
         self.journal_path = Some(report.journal);
@@ -267,6 +284,9 @@ pub async fn apply<G: Gate + ?Sized>(
         return Ok((run, Vec::new()));
     };
     let (target, warnings) = source.open_for(req.option, &spec.ops).await?;
+    let steps = remediate::pending_rows(&spec);
+    gate.opened(&target.description(), &steps, &warnings)
+        .map_err(remediate::gate_err)?;
     let report = remediate::apply(&path, &spec, target.as_ref(), clock, gate).await?;
     run.finish(target.as_ref(), report);
     Ok((run, warnings))
@@ -309,6 +329,8 @@ pub async fn resume<G: Gate + ?Sized>(
         return Ok((run, warnings));
     }
     let (target, w) = source.open_for(note.option, &log.planned()).await?;
+    gate.opened(&target.description(), &remediate::rows(&log), &w)
+        .map_err(remediate::gate_err)?;
     warnings.extend(w);
     let report = remediate::resume(&log, target.as_ref(), clock, gate).await?;
     run.finish(target.as_ref(), report);

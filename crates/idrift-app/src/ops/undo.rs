@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use idrift_core::ports::ProgressHook;
 use serde::Serialize;
 
 use crate::AppError;
@@ -31,8 +32,8 @@ pub struct UndoRun {
 }
 
 /// Plans undoing `paths` and, when it writes anything, opens what the journals wrote to from `source`; with
-/// `apply` runs the plan into the journal `journal` names for the command. Returns the run and the warnings
-/// of reading the journals and opening the target.
+/// `apply` runs the plan into the journal `journal` names for the command, each operation reported to
+/// `progress`. Returns the run and the warnings of reading the journals and opening the target.
 ///
 /// # Errors
 /// The journals' read errors and refusals, `journal`'s error, the target's and the run's errors.
@@ -42,6 +43,7 @@ pub async fn run<E: From<AppError>>(
     apply: bool,
     journal: impl FnOnce(&str) -> Result<PathBuf, E>,
     clock: Clock,
+    progress: &ProgressHook,
 ) -> Result<(UndoRun, Vec<String>), E> {
     let plan = undo::plan(paths)?;
     let mut warnings = plan.warnings.clone();
@@ -53,7 +55,7 @@ pub async fn run<E: From<AppError>>(
         write.writes_to = target.description();
         if apply {
             let path = journal(&plan.spec.command)?;
-            let report = undo::apply(&plan, &target, &path, clock).await?;
+            let report = undo::apply(&plan, &target, &path, clock, progress).await?;
             if report.writes > 0 {
                 write.notes.extend(plan.after_apply().map(str::to_owned));
             }

@@ -296,21 +296,7 @@ impl RemediationTarget for RehearsalTarget {
             let user = s.snapshot.cloud.remove(i);
             let uid = user.id.clone();
             s.deleted.push(user);
-            let mut t = Touched {
-                entra: true,
-                deleted: true,
-                ..Touched::default()
-            };
-            if let Some(rs) = &mut s.snapshot.exo_recipients {
-                for r in rs
-                    .iter_mut()
-                    .filter(|r| r.external_directory_object_id.as_deref() == Some(uid.as_str()))
-                {
-                    r.is_soft_deleted = true;
-                    t.recipients = true;
-                }
-            }
-            Ok(((), t))
+            Ok(((), moved_between_bins(s, &uid, true)))
         })
     }
 
@@ -368,21 +354,7 @@ impl RemediationTarget for RehearsalTarget {
             let user = s.deleted.remove(i);
             let uid = user.id.clone();
             s.snapshot.cloud.push(user);
-            let mut t = Touched {
-                entra: true,
-                deleted: true,
-                ..Touched::default()
-            };
-            if let Some(rs) = &mut s.snapshot.exo_recipients {
-                for r in rs
-                    .iter_mut()
-                    .filter(|r| r.external_directory_object_id.as_deref() == Some(uid.as_str()))
-                {
-                    r.is_soft_deleted = false;
-                    t.recipients = true;
-                }
-            }
-            Ok(((), t))
+            Ok(((), moved_between_bins(s, &uid, false)))
         })
     }
 
@@ -686,6 +658,25 @@ impl RemediationTarget for RehearsalTarget {
             ))
         })
     }
+}
+
+/// A user moved to the recycle bin (`soft_deleted`) or back: its mailboxes follow; what the move touched.
+fn moved_between_bins(s: &mut State, uid: &str, soft_deleted: bool) -> Touched {
+    let mut t = Touched {
+        entra: true,
+        deleted: true,
+        ..Touched::default()
+    };
+    if let Some(rs) = &mut s.snapshot.exo_recipients {
+        for r in rs
+            .iter_mut()
+            .filter(|r| r.external_directory_object_id.as_deref() == Some(uid))
+        {
+            r.is_soft_deleted = soft_deleted;
+            t.recipients = true;
+        }
+    }
+    t
 }
 
 #[cfg(test)]

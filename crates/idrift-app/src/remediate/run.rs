@@ -198,6 +198,20 @@ pub trait Gate {
     /// An I/O error reading the answer; the run stops.
     fn ask(&mut self, ask: Ask<'_>) -> std::io::Result<bool>;
 
+    /// Called once what the steps act on is open, before the first step: its description, every step as it
+    /// stands, and the warnings of opening it (which the operation also returns).
+    ///
+    /// # Errors
+    /// An I/O error writing them; the run does not start.
+    fn opened(
+        &mut self,
+        _acts_on: &str,
+        _steps: &[StepRow],
+        _warnings: &[String],
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
+
     /// Called after each step this run decided.
     ///
     /// # Errors
@@ -217,7 +231,7 @@ impl Gate for Yes {
     }
 }
 
-fn gate_err(e: std::io::Error) -> AppError {
+pub(crate) fn gate_err(e: std::io::Error) -> AppError {
     AppError::Invalid(format!("confirmation: {e}"))
 }
 

@@ -61,11 +61,7 @@ pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         }
         DiffFormat::Table => render(&d, ctx)?,
     }
-    Ok(if d.has_new() {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::found_code(d.has_new()))
 }
 
 fn rows(findings: &[&Finding], change: impl Fn(&Finding) -> String) -> Vec<Vec<String>> {

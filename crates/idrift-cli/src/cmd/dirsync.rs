@@ -13,8 +13,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
-use idrift_app::journal::{self, PlanSpec, Planned, RunOptions, Stepped};
+use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
 use idrift_app::ops::compare::CsvOut;
+use idrift_app::ops::dirsync_writes::{self, Apply, WriteRun};
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -22,8 +23,8 @@ use idrift_core::phone::PhoneOptions;
 use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    RunSpec, Targets, WriteArgs, confirm, finish, op_label, open_targets, print_machine,
-    render_plan, run_plan, system_clock,
+    DIRSYNC_TEXT, RunArgs, RunSpec, Targets, WriteArgs, conclude, confirm_writes, op_label,
+    open_targets, print_machine, render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, write_table_with};
 use crate::source::SourceArgs;
@@ -150,11 +151,7 @@ fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
     ctx.retained.keep(report);
     ctx.retained.keep(loaded);
-    Ok(if alert {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::found_code(alert))
 }
 
 /// The CSV file compare writes: `--out FILE`, or the ADSyncTools file name in `--out-dir` (default: here).
@@ -181,41 +178,77 @@ fn join_into(cell: &mut String, values: &[String]) {
     }
 }
 
+/// A user's phone numbers as a table row: the comparison's and the bypass preview's.
+pub(super) struct PhoneRow<'a> {
+    pub(super) upn: &'a str,
+    pub(super) mobile_in_ad: Option<&'a str>,
+    pub(super) mobile_in_entra: Option<&'a str>,
+    pub(super) other_mobile_in_ad: &'a [String],
+    pub(super) alternate_in_entra: Option<&'a [String]>,
+    /// The last column (the drift, or what the switch does).
+    pub(super) last: &'a str,
+}
+
+impl PhoneRow<'_> {
+    /// The headers of such rows, with Entra's AlternateMobilePhones when `with_alt`, and `last`.
+    pub(super) fn headers(with_alt: bool, last: &'static str) -> Vec<&'static str> {
+        let mut headers = vec![
+            "UserPrincipalName",
+            "MobileInAD",
+            "MobileInEntra",
+            "OtherMobileInAD",
+        ];
+        if with_alt {
+            headers.push("AlternateMobilePhonesInEntra");
+        }
+        headers.push(last);
+        headers
+    }
+
+    /// The cells, written into `cells` (its strings reused).
+    pub(super) fn cells(&self, with_alt: bool, cells: &mut Vec<String>) {
+        cells.resize_with(if with_alt { 6 } else { 5 }, String::new);
+        for c in cells.iter_mut() {
+            c.clear();
+        }
+        let mut it = cells.iter_mut();
+        let mut next = || it.next();
+        if let Some(c) = next() {
+            c.push_str(self.upn);
+        }
+        if let Some(c) = next() {
+            c.push_str(self.mobile_in_ad.unwrap_or_default());
+        }
+        if let Some(c) = next() {
+            c.push_str(self.mobile_in_entra.unwrap_or_default());
+        }
+        if let Some(c) = next() {
+            join_into(c, self.other_mobile_in_ad);
+        }
+        if with_alt && let Some(c) = next() {
+            join_into(c, self.alternate_in_entra.unwrap_or_default());
+        }
+        if let Some(c) = next() {
+            c.push_str(self.last);
+        }
+    }
+}
+
 /// The table cells of a row, written into `cells` (its strings reused).
 fn row_cells(r: &DirSyncOverrideRow, with_alt: bool, cells: &mut Vec<String>) {
-    cells.resize_with(if with_alt { 6 } else { 5 }, String::new);
-    for c in cells.iter_mut() {
-        c.clear();
-    }
-    let mut it = cells.iter_mut();
-    let mut next = || it.next();
-    if let Some(c) = next() {
-        c.push_str(&r.user_principal_name);
-    }
-    if let Some(c) = next() {
-        c.push_str(r.mobile_in_ad.as_deref().unwrap_or_default());
-    }
-    if let Some(c) = next() {
-        c.push_str(r.mobile_in_entra.as_deref().unwrap_or_default());
-    }
-    if let Some(c) = next() {
-        join_into(c, &r.other_mobile_in_ad);
-    }
-    if with_alt && let Some(c) = next() {
-        join_into(
-            c,
-            r.alternate_mobile_phones_in_entra
-                .as_deref()
-                .unwrap_or_default(),
-        );
-    }
-    if let Some(c) = next() {
-        c.push_str(if r.format_only {
+    let row = PhoneRow {
+        upn: &r.user_principal_name,
+        mobile_in_ad: r.mobile_in_ad.as_deref(),
+        mobile_in_entra: r.mobile_in_entra.as_deref(),
+        other_mobile_in_ad: &r.other_mobile_in_ad,
+        alternate_in_entra: r.alternate_mobile_phones_in_entra.as_deref(),
+        last: if r.format_only {
             "format only"
         } else {
             "value"
-        });
-    }
+        },
+    };
+    row.cells(with_alt, cells);
 }
 
 fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -223,16 +256,7 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         .rows
         .iter()
         .any(|r| r.alternate_mobile_phones_in_entra.is_some());
-    let mut headers = vec![
-        "UserPrincipalName",
-        "MobileInAD",
-        "MobileInEntra",
-        "OtherMobileInAD",
-    ];
-    if with_alt {
-        headers.push("AlternateMobilePhonesInEntra");
-    }
-    headers.push("Drift");
+    let headers = PhoneRow::headers(with_alt, "Drift");
     if report.rows.is_empty() {
         writeln!(
             ctx.out,
@@ -403,10 +427,7 @@ pub(crate) struct SetArgs {
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
-    write: WriteArgs,
-    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    run: RunArgs,
 }
 
 async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -429,9 +450,9 @@ async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     };
     let single = Single {
         command: "dirsync set",
-        write: &args.write,
+        write: &args.run.write,
         identity: &args.identity,
-        format: args.format,
+        format: args.run.format,
     };
     run_single(ctx, &targets, op, single).await
 }
@@ -454,10 +475,7 @@ pub(crate) struct ClearArgs {
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
-    write: WriteArgs,
-    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    run: RunArgs,
 }
 
 async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -480,9 +498,9 @@ async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     };
     let single = Single {
         command: "dirsync clear",
-        write: &args.write,
+        write: &args.run.write,
         identity: &args.identity,
-        format: args.format,
+        format: args.run.format,
     };
     run_single(ctx, &targets, op, single).await
 }
@@ -576,10 +594,7 @@ pub(crate) struct PersistArgs {
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
-    write: WriteArgs,
-    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    run: RunArgs,
 }
 
 async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -623,13 +638,13 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     );
     let run = RunSpec {
         spec: &plan.spec,
-        write: &args.write,
+        write: &args.run.write,
         question,
         opts,
         after_apply: Some(
             "Next: idrift dirsync bypass preview (it should list nobody now), then idrift dirsync bypass enable.",
         ),
-        format: args.format,
+        format: args.run.format,
         extra: serde_json::Map::new(),
     };
     run_plan(ctx, &targets, run).await
@@ -641,7 +656,7 @@ async fn persist_resume(
     opts: RunOptions,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
-    if args.write.journal.is_some() {
+    if args.run.write.journal.is_some() {
         return Err(UsageError(
             "--resume continues its own journal; leave out --journal".to_owned(),
         )
@@ -657,7 +672,7 @@ async fn persist_resume(
     let total = log.planned().len();
     let run = RunSpec {
         spec: &spec,
-        write: &args.write,
+        write: &args.run.write,
         question: format!(
             "Continue {} operation(s) of {}?",
             spec.ops.len(),
@@ -665,10 +680,10 @@ async fn persist_resume(
         ),
         opts,
         after_apply: None,
-        format: args.format,
+        format: args.run.format,
         extra: serde_json::Map::new(),
     };
-    let text = args.format == Format::Table;
+    let text = args.run.format == Format::Table;
     if text {
         writeln!(
             ctx.out,
@@ -689,7 +704,7 @@ async fn persist_resume(
         writeln!(ctx.out, "Writes to {}:", escape(&targets.description))?;
         render_plan(ctx, &spec.ops)?;
     }
-    if !args.write.apply || spec.ops.is_empty() {
+    if !args.run.write.apply || spec.ops.is_empty() {
         if text {
             writeln!(
                 ctx.out,
@@ -697,34 +712,36 @@ async fn persist_resume(
                 spec.ops.len()
             )?;
         } else {
-            print_machine(ctx, &run, path, &targets.description, &spec.ops, None)?;
+            let ops = &spec.ops;
+            print_machine(
+                ctx,
+                &run,
+                path,
+                &targets.description,
+                ops,
+                None,
+                DIRSYNC_TEXT,
+            )?;
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !confirm(ctx, args.write.yes, &run.question)? {
-        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
+    if !confirm_writes(ctx, args.run.write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
     }
+    // The run itself is the FFI's too: `dirsync_writes::resume` re-reads the journal and continues it.
     let hook = ctx.progress_hook();
-    let exec = Stepped::new(targets.executor(), &hook, spec.ops.len());
-    let report = journal::resume(&log, &exec, system_clock(), opts).await?;
-    ctx.settle_progress();
-    if !text {
-        print_machine(
-            ctx,
-            &run,
-            path,
-            &targets.description,
-            &spec.ops,
-            Some(&report),
-        )?;
-        return Ok(if report.has_failures() {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
+    let how = Apply {
+        apply: true,
+        opts,
+        progress: &hook,
+        clock: system_clock(),
+    };
+    let out = WriteRun::new(&spec.command, &targets.description);
+    let done = dirsync_writes::resume(&targets, path, how, out).await?;
+    match &done.report {
+        Some(report) => conclude(ctx, &targets.description, &run, report),
+        None => Ok(ExitCode::SUCCESS),
     }
-    finish(ctx, &report, None)
 }
 
 #[cfg(test)]

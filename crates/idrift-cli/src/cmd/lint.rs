@@ -12,7 +12,8 @@ use idrift_app::lint::{FixPlan, LintTarget};
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
 use crate::cmd::write::{
-    OpText, RunSpec, WriteArgs, block_on, confirm, print_machine_with, render_report, system_clock,
+    OpText, RunSpec, WriteArgs, block_on, confirm_writes, print_machine, render_report,
+    system_clock,
 };
 use crate::output::{Format, table};
 use crate::source::SourceArgs;
@@ -205,17 +206,12 @@ fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens what `lint apply` (or its undo) writes to: a live DC, an LDIF file, or a snapshot's ad.ldif.
-pub(crate) async fn open_lint_target(
+/// Opens what `lint apply` writes to: a live DC, an LDIF file, or a snapshot's ad.ldif.
+async fn open_lint_target(
     src: &SourceArgs,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<Box<dyn LintTarget>> {
-    refuse_other_sources(src)?;
-    if src.entra.is_some() {
-        return Err(
-            UsageError("lint apply writes Active Directory only: drop --entra".to_owned()).into(),
-        );
-    }
+    check_lint_target(src)?;
     let spec = src.spec(ctx)?;
     let (target, warnings) =
         idrift_app::source::open_lint_target(&spec, &crate::source::resolver(ctx)).await?;
@@ -223,6 +219,17 @@ pub(crate) async fn open_lint_target(
         ctx.warn(w)?;
     }
     Ok(target)
+}
+
+/// Refuses the source options a lint write cannot use.
+pub(crate) fn check_lint_target(src: &SourceArgs) -> anyhow::Result<()> {
+    refuse_other_sources(src)?;
+    if src.entra.is_some() {
+        return Err(
+            UsageError("lint apply writes Active Directory only: drop --entra".to_owned()).into(),
+        );
+    }
+    Ok(())
 }
 
 fn render_plan(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
@@ -365,8 +372,7 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         ))
         .into());
     }
-    if !confirm(ctx, args.write.yes, &run.question)? {
-        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
+    if !confirm_writes(ctx, args.write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
     }
     let fixes = idrift_app::lint::apply_fixes(
@@ -377,26 +383,11 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         args.undo_ldif.as_deref(),
     )
     .await?;
-    let code = if fixes.report.has_failures() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+    run.extra = apply_extra(&plan, fixes.undo_ldif.as_deref());
+    let code = outcome(ctx, &run, &writes_to, &fixes.report)?;
     if !text {
-        run.extra = apply_extra(&plan, fixes.undo_ldif.as_deref());
-        print_machine_with(
-            ctx,
-            &run,
-            &path,
-            &writes_to,
-            &plan.spec.ops,
-            Some(&fixes.report),
-            LINT_TEXT,
-        )?;
         return Ok(code);
     }
-    render_report(ctx, &fixes.report)?;
-    writeln!(ctx.out, "Journal: {}", fixes.report.journal.display())?;
     if let Some(u) = &fixes.undo_ldif {
         writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
     }
@@ -420,7 +411,7 @@ fn dry_run(
     writes_to: &str,
 ) -> anyhow::Result<ExitCode> {
     if run.format != Format::Table {
-        print_machine_with(ctx, run, path, writes_to, &plan.spec.ops, None, LINT_TEXT)?;
+        print_machine(ctx, run, path, writes_to, &plan.spec.ops, None, LINT_TEXT)?;
         return Ok(ExitCode::SUCCESS);
     }
     if plan.spec.ops.is_empty() {
@@ -454,22 +445,8 @@ pub(crate) async fn undo(
 ) -> anyhow::Result<ExitCode> {
     let spec = undo_plan.spec.clone();
     let text = format == Format::Table;
-    if text {
-        writeln!(
-            ctx.out,
-            "{}: {} write(s) to restore, newest first.",
-            crate::cmd::undo::undoing_line(undo_plan),
-            spec.ops.len()
-        )?;
-    }
-    if spec.ops.is_empty() && text {
-        writeln!(
-            ctx.out,
-            "The journal records no applied write: nothing to undo."
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let target = open_lint_target(src, ctx).await?;
+    check_lint_target(src)?;
+    let target = crate::cmd::undo::open_target(undo_plan, src, ctx).await?;
     let writes_to = target.description();
     let plan = FixPlan {
         spec,
@@ -499,30 +476,39 @@ pub(crate) async fn undo(
         writeln!(ctx.out, "Writes to {writes_to}:")?;
         render_plan(ctx, &plan)?;
     }
-    if !confirm(ctx, write.yes, &run.question)? {
-        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
+    if !confirm_writes(ctx, write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
     }
-    let target = idrift_app::undo::UndoTarget::Lint(target);
-    let report = idrift_app::undo::apply(undo_plan, &target, &path, system_clock()).await?;
+    let report = crate::cmd::undo::apply(undo_plan, &target, &path, ctx).await?;
+    outcome(ctx, &run, &writes_to, &report)
+}
+
+/// The outcome of a lint run (`lint apply` or its undo): the run envelope, or the table and the journal.
+fn outcome(
+    ctx: &mut Ctx<'_>,
+    run: &RunSpec<'_>,
+    writes_to: &str,
+    report: &journal::RunReport,
+) -> anyhow::Result<ExitCode> {
     let code = if report.has_failures() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     };
-    if !text {
-        print_machine_with(
+    if run.format != Format::Table {
+        let journal = &report.journal;
+        print_machine(
             ctx,
-            &run,
-            &path,
-            &writes_to,
-            &plan.spec.ops,
-            Some(&report),
+            run,
+            journal,
+            writes_to,
+            &run.spec.ops,
+            Some(report),
             LINT_TEXT,
         )?;
         return Ok(code);
     }
-    render_report(ctx, &report)?;
+    render_report(ctx, report)?;
     writeln!(ctx.out, "Journal: {}", report.journal.display())?;
     Ok(code)
 }

@@ -85,7 +85,14 @@ pub(crate) fn run(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     if let Some(id) = args.option
         && args.write.apply
     {
-        return apply::apply(&args, id, &plan, &loaded.snapshot, ctx);
+        return apply::apply(
+            &args,
+            id,
+            &plan,
+            &loaded.snapshot,
+            (&scan_opts, &plan_opts),
+            ctx,
+        );
     }
     match args.format {
         Format::Json => {

@@ -118,11 +118,7 @@ pub(crate) fn run(args: ScanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     // Freed (or, in the binary, forgotten) by whoever runs the command; see `Retained`.
     ctx.retained.keep(report);
     ctx.retained.keep(loaded);
-    Ok(if alert {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::found_code(alert))
 }
 
 pub(crate) use idrift_app::scan::detail;

@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use idrift_app::journal::RunOptions;
-use idrift_app::undo::{self, UndoKind, UndoPlan};
+use idrift_app::journal::{RunOptions, RunReport};
+use idrift_app::undo::{self, UndoKind, UndoPlan, UndoTarget};
 
 use crate::Ctx;
-use crate::cmd::write::{RunSpec, WriteArgs, block_on, open_targets, run_plan};
+use crate::cmd::write::{Go, RunArgs, RunSpec, block_on, conclude, present, system_clock};
 use crate::output::Format;
 use crate::source::SourceArgs;
 
@@ -27,10 +27,7 @@ pub(crate) struct UndoArgs {
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
-    write: WriteArgs,
-    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    run: RunArgs,
 }
 
 /// Runs `idrift undo`.
@@ -43,15 +40,8 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     for w in &plan.warnings {
         ctx.warn(w.clone())?;
     }
-    match plan.kind {
-        UndoKind::Remediation => {
-            return crate::cmd::plan::undo_remediation(&plan, &args.source, &args.write, ctx).await;
-        }
-        UndoKind::Lint => {
-            return crate::cmd::lint::undo(&plan, &args.source, &args.write, args.format, ctx)
-                .await;
-        }
-        UndoKind::DirSync => {}
+    if plan.kind == UndoKind::Remediation {
+        return crate::cmd::plan::undo_remediation(&plan, &args.source, &args.run.write, ctx).await;
     }
     for n in &plan.not_undone {
         ctx.warn(format!(
@@ -59,7 +49,7 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             n.seq, n.target, n.reason
         ))?;
     }
-    let text = args.format == Format::Table;
+    let text = args.run.format == Format::Table;
     if text {
         writeln!(
             ctx.out,
@@ -75,10 +65,15 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let targets = open_targets(&args.source, ctx).await?;
+    if plan.kind == UndoKind::Lint {
+        return crate::cmd::lint::undo(&plan, &args.source, &args.run.write, args.run.format, ctx)
+            .await;
+    }
+    let target = open_target(&plan, &args.source, ctx).await?;
+    let writes_to = target.description();
     let run = RunSpec {
         spec: &plan.spec,
-        write: &args.write,
+        write: &args.run.write,
         question: format!(
             "Restore the {} value(s) recorded in {}?",
             plan.spec.ops.len(),
@@ -86,10 +81,42 @@ async fn undo(args: UndoArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         ),
         opts: RunOptions::default(),
         after_apply: plan.after_apply(),
-        format: args.format,
+        format: args.run.format,
         extra: serde_json::Map::new(),
     };
-    run_plan(ctx, &targets, run).await
+    let path = match present(ctx, &writes_to, &run)? {
+        Go::Apply(path) => path,
+        Go::Done(code) => return Ok(code),
+    };
+    let report = apply(&plan, &target, &path, ctx).await?;
+    conclude(ctx, &writes_to, &run, &report)
+}
+
+/// Opens what `plan`'s journals wrote to ([`undo::open_target`], for every kind), printing its warnings.
+pub(crate) async fn open_target(
+    plan: &UndoPlan,
+    src: &SourceArgs,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<UndoTarget> {
+    let spec = src.spec(ctx)?;
+    let (target, warnings) = undo::open_target(plan, &spec, &crate::source::resolver(ctx)).await?;
+    for w in warnings {
+        ctx.warn(w)?;
+    }
+    Ok(target)
+}
+
+/// Runs `plan` into the new journal `path` ([`undo::apply`], for every kind), with progress.
+pub(crate) async fn apply(
+    plan: &UndoPlan,
+    target: &UndoTarget,
+    path: &std::path::Path,
+    ctx: &mut Ctx<'_>,
+) -> anyhow::Result<RunReport> {
+    let hook = ctx.progress_hook();
+    let report = undo::apply(plan, target, path, system_clock(), &hook).await?;
+    ctx.settle_progress();
+    Ok(report)
 }
 
 /// The journals undone, as one line.

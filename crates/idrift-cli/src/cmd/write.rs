@@ -24,9 +24,9 @@ use std::process::ExitCode;
 use clap::Args;
 use idrift_app::dirsync_ops::{self, OP_AD_PHONES, OP_BYPASS, OP_ENTRA_MOBILE};
 
-use idrift_app::journal::{
-    self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport, Stepped,
-};
+use idrift_app::AppError;
+use idrift_app::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions, RunReport};
+use idrift_app::ops::dirsync_writes::{self, Apply, WriteRun};
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 use serde_json::{Map, Value, json};
 
@@ -48,10 +48,18 @@ pub(crate) struct WriteArgs {
     pub(crate) journal: Option<PathBuf>,
 }
 
+/// The write options with the output of the run envelope, as the dirsync writers and `undo` take them.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) write: WriteArgs,
+    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
 /// Runs a command body on a single-threaded runtime (the CLI is a composition root).
-pub(crate) fn block_on<F: Future<Output = anyhow::Result<ExitCode>>>(
-    f: F,
-) -> anyhow::Result<ExitCode> {
+pub(crate) fn block_on<T, F: Future<Output = anyhow::Result<T>>>(f: F) -> anyhow::Result<T> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -131,6 +139,15 @@ pub(crate) fn confirm(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::R
     std::io::stdin().lock().read_line(&mut answer)?;
     let a = answer.trim().to_ascii_lowercase();
     Ok(a == "y" || a == "yes")
+}
+
+/// [`confirm`] for the writes of a run: declined, it says that nothing was written.
+pub(crate) fn confirm_writes(ctx: &mut Ctx<'_>, yes: bool, question: &str) -> anyhow::Result<bool> {
+    let confirmed = confirm(ctx, yes, question)?;
+    if !confirmed {
+        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
+    }
+    Ok(confirmed)
 }
 
 /// The attribute an operation writes, in words.
@@ -275,20 +292,8 @@ pub(crate) const DIRSYNC_TEXT: OpText = OpText {
     value: dirsync_ops::describe_value,
 };
 
-/// Prints a run (or a dry run, `outcome` absent) as JSON or CSV.
+/// Prints a run (or a dry run, `outcome` absent) as JSON or CSV, its operations worded by `text`.
 pub(crate) fn print_machine(
-    ctx: &mut Ctx<'_>,
-    run: &RunSpec<'_>,
-    journal: &Path,
-    writes_to: &str,
-    planned: &[Planned],
-    outcome: Option<&RunReport>,
-) -> anyhow::Result<()> {
-    print_machine_with(ctx, run, journal, writes_to, planned, outcome, DIRSYNC_TEXT)
-}
-
-/// Like [`print_machine`], for operations worded by `text`.
-pub(crate) fn print_machine_with(
     ctx: &mut Ctx<'_>,
     run: &RunSpec<'_>,
     journal: &Path,
@@ -357,22 +362,26 @@ pub(crate) fn print_machine_with(
     Ok(())
 }
 
-/// The common tail of every mutating command: journal path, plan, dry run or confirmation, apply, outcome
-/// table (or envelope), journal path again, exit code.
-pub(crate) async fn run_plan(
-    ctx: &mut Ctx<'_>,
-    targets: &Targets,
-    run: RunSpec<'_>,
-) -> anyhow::Result<ExitCode> {
+/// What the front half of a write ([`present`]) decided.
+pub(crate) enum Go {
+    /// Confirmed: write, into this new journal.
+    Apply(PathBuf),
+    /// Nothing (more) to do: nothing to write, a dry run, or not confirmed.
+    Done(ExitCode),
+}
+
+/// The front half of every mutating command: the journal path, the plan (table) or the dry run (envelope),
+/// the refusal of an existing journal, and the confirmation.
+pub(crate) fn present(ctx: &mut Ctx<'_>, writes_to: &str, run: &RunSpec<'_>) -> anyhow::Result<Go> {
     let path = journal_path(run.write, &run.spec.command, ctx.now_unix);
     let text = run.format == Format::Table;
     if run.spec.ops.is_empty() {
         if text {
             writeln!(ctx.out, "Nothing to write.")?;
         } else {
-            print_machine(ctx, &run, &path, &targets.description, &[], None)?;
+            print_machine(ctx, run, &path, writes_to, &[], None, DIRSYNC_TEXT)?;
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Go::Done(ExitCode::SUCCESS));
     }
     if text {
         if run.write.apply {
@@ -384,7 +393,7 @@ pub(crate) async fn run_plan(
                 escape(&path.display().to_string())
             )?;
         }
-        writeln!(ctx.out, "Writes to {}:", escape(&targets.description))?;
+        writeln!(ctx.out, "Writes to {}:", escape(writes_to))?;
         render_plan(ctx, &run.spec.ops)?;
     }
     if !run.write.apply {
@@ -395,9 +404,17 @@ pub(crate) async fn run_plan(
                 run.spec.ops.len()
             )?;
         } else {
-            print_machine(ctx, &run, &path, &targets.description, &run.spec.ops, None)?;
+            print_machine(
+                ctx,
+                run,
+                &path,
+                writes_to,
+                &run.spec.ops,
+                None,
+                DIRSYNC_TEXT,
+            )?;
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Go::Done(ExitCode::SUCCESS));
     }
     if path.exists() {
         return Err(UsageError(format!(
@@ -406,26 +423,61 @@ pub(crate) async fn run_plan(
         ))
         .into());
     }
-    if !confirm(ctx, run.write.yes, &run.question)? {
-        writeln!(ctx.err, "Not confirmed: nothing was written.")?;
-        return Ok(ExitCode::from(1));
+    if !confirm_writes(ctx, run.write.yes, &run.question)? {
+        return Ok(Go::Done(ExitCode::from(1)));
     }
-    let hook = ctx.progress_hook();
-    let exec = Stepped::new(targets.executor(), &hook, run.spec.ops.len());
-    let report = journal::apply(&path, run.spec, &exec, system_clock(), run.opts).await?;
+    Ok(Go::Apply(path))
+}
+
+/// The back half: the outcome of a run as a table (with how to undo) or as the run envelope.
+pub(crate) fn conclude(
+    ctx: &mut Ctx<'_>,
+    writes_to: &str,
+    run: &RunSpec<'_>,
+    report: &RunReport,
+) -> anyhow::Result<ExitCode> {
     ctx.settle_progress();
-    if !text {
+    if run.format != Format::Table {
+        let journal = &report.journal;
         print_machine(
             ctx,
-            &run,
-            &path,
-            &targets.description,
+            run,
+            journal,
+            writes_to,
             &run.spec.ops,
-            Some(&report),
+            Some(report),
+            DIRSYNC_TEXT,
         )?;
-        return Ok(exit_code(&report));
+        return Ok(exit_code(report));
     }
-    finish(ctx, &report, run.after_apply)
+    finish(ctx, report, run.after_apply)
+}
+
+/// The common tail of every mutating command: [`present`], the journaled run of
+/// [`idrift_app::ops::dirsync_writes::run`] (the one the FFI's writers run), and [`conclude`].
+pub(crate) async fn run_plan(
+    ctx: &mut Ctx<'_>,
+    targets: &Targets,
+    run: RunSpec<'_>,
+) -> anyhow::Result<ExitCode> {
+    let path = match present(ctx, &targets.description, &run)? {
+        Go::Apply(path) => path,
+        Go::Done(code) => return Ok(code),
+    };
+    let hook = ctx.progress_hook();
+    let how = Apply {
+        apply: true,
+        opts: run.opts,
+        progress: &hook,
+        clock: system_clock(),
+    };
+    let out = WriteRun::new(&run.spec.command, &targets.description);
+    let journal = |_: &str| Ok::<_, AppError>(path);
+    let done = dirsync_writes::run(targets, run.spec, how, journal, None, out).await?;
+    match &done.report {
+        Some(report) => conclude(ctx, &targets.description, &run, report),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn exit_code(report: &RunReport) -> ExitCode {

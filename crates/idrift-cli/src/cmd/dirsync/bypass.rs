@@ -8,10 +8,11 @@ use idrift_app::dirsync_ops::{self, BypassPreview, BypassSet};
 use idrift_app::journal::{PlanSpec, RunOptions};
 use idrift_core::phone::PhoneOptions;
 
+use super::PhoneRow;
 use super::phone_options;
 use crate::Ctx;
 use crate::cmd::write::Sides as _;
-use crate::cmd::write::{RunSpec, Targets, WriteArgs, block_on, open_targets, run_plan};
+use crate::cmd::write::{RunArgs, RunSpec, Targets, WriteArgs, block_on, open_targets, run_plan};
 use crate::output::{Format, escape, table};
 use crate::source::SourceArgs;
 
@@ -197,36 +198,22 @@ fn render_preview_users(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::R
         .users
         .iter()
         .any(|u| u.alternate_mobile_phones_in_entra.is_some());
-    let mut headers = vec![
-        "UserPrincipalName",
-        "MobileInAD",
-        "MobileInEntra",
-        "OtherMobileInAD",
-    ];
-    if with_alt {
-        headers.push("AlternateMobilePhonesInEntra");
-    }
-    headers.push("What the switch does");
+    let headers = PhoneRow::headers(with_alt, "What the switch does");
     let rows: Vec<Vec<String>> = preview
         .users
         .iter()
         .map(|u| {
-            let mut r = vec![
-                u.user_principal_name.clone(),
-                u.mobile_in_ad.clone().unwrap_or_default(),
-                u.mobile_in_entra.clone().unwrap_or_default(),
-                u.other_mobile_in_ad.join(";"),
-            ];
-            if with_alt {
-                r.push(
-                    u.alternate_mobile_phones_in_entra
-                        .as_deref()
-                        .map(|a| a.join(";"))
-                        .unwrap_or_default(),
-                );
-            }
-            r.push(u.explanation.clone());
-            r
+            let mut cells = Vec::new();
+            let row = PhoneRow {
+                upn: &u.user_principal_name,
+                mobile_in_ad: u.mobile_in_ad.as_deref(),
+                mobile_in_entra: u.mobile_in_entra.as_deref(),
+                other_mobile_in_ad: &u.other_mobile_in_ad,
+                alternate_in_entra: u.alternate_mobile_phones_in_entra.as_deref(),
+                last: &u.explanation,
+            };
+            row.cells(with_alt, &mut cells);
+            cells
         })
         .collect();
     write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
@@ -349,15 +336,12 @@ pub(crate) struct DisableArgs {
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
-    write: WriteArgs,
-    /// Output: table, json (the run envelope: Command, DryRun, Journal, Planned, Outcome), csv (one row per write).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    run: RunArgs,
 }
 
 async fn bypass_disable(args: DisableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let targets = open_targets(&args.source, ctx).await?;
     let phone = PhoneOptions::default();
     let set = dirsync_ops::bypass_set(None, targets.cloud()?, false, false, &phone).await?;
-    switch(ctx, &targets, set, &args.write, args.format).await
+    switch(ctx, &targets, set, &args.run.write, args.run.format).await
 }

@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use idrift_app::journal;
-use idrift_app::remediate::{
-    self, Ask, Gate, RemediationReport, RemediationTarget, StepKind, StepRow, Stop,
-};
+use idrift_app::ops::remediation::{self as ops, ApplyRequest, RemediationRun, Source};
+use idrift_app::remediate::{self, Ask, Gate, StepKind, StepRow, Stop};
 use idrift_core::model::Snapshot;
-use idrift_core::plan::{OptionId, RemediationPlan};
+use idrift_core::plan::{OptionId, PlanOptions, RemediationPlan};
+use idrift_core::scan::ScanOptions;
 
 use super::PlanArgs;
 use crate::cmd::write::{block_on, confirm, system_clock};
@@ -31,9 +31,31 @@ use crate::{Ctx, UsageError};
 struct CliGate<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
     yes: bool,
+    /// For a new run, the journal it writes: printed with every step before the first one runs.
+    new_journal: Option<PathBuf>,
 }
 
 impl Gate for CliGate<'_, '_> {
+    fn opened(
+        &mut self,
+        acts_on: &str,
+        steps: &[StepRow],
+        warnings: &[String],
+    ) -> std::io::Result<()> {
+        let io = |e: anyhow::Error| std::io::Error::other(e.to_string());
+        for w in warnings {
+            self.ctx.warn(w.clone())?;
+        }
+        let Some(journal) = &self.new_journal else {
+            return writeln!(self.ctx.out, "Acts on: {acts_on}\n");
+        };
+        writeln!(self.ctx.out, "Acts on: {acts_on}")?;
+        writeln!(self.ctx.out, "Journal: {}", journal.display())?;
+        writeln!(self.ctx.out, "{}:", counts(steps))?;
+        render_steps(steps, self.ctx).map_err(io)?;
+        writeln!(self.ctx.out)
+    }
+
     fn ask(&mut self, ask: Ask<'_>) -> std::io::Result<bool> {
         let (row, question) = match ask {
             Ask::Write(row) => (row, format!("Run step {}?", row.order)),
@@ -118,23 +140,6 @@ fn resume_command(upn: &str, id: OptionId, journal: &Path, src: &SourceArgs) -> 
     )
     .trim_end()
     .to_owned()
-}
-
-/// Opens what the steps act on (a snapshot directory to rehearse on, or the live services named), refusing
-/// when a step needs a service the options do not name; prints the warnings.
-async fn open_target(
-    what: &str,
-    ops: &[journal::Planned],
-    src: &SourceArgs,
-    ctx: &mut Ctx<'_>,
-) -> anyhow::Result<Box<dyn RemediationTarget>> {
-    let spec = src.spec(ctx)?;
-    let (target, warnings) =
-        remediate::open_target_for(what, ops, &spec, &crate::source::resolver(ctx)).await?;
-    for w in &warnings {
-        ctx.warn(w.clone())?;
-    }
-    Ok(target)
 }
 
 fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -238,16 +243,17 @@ fn refuse_without_terminal(args: &PlanArgs, ctx: &Ctx<'_>) -> anyhow::Result<()>
     .into())
 }
 
-/// `--apply`: journals the plan of option `id`, then runs it.
+/// `--apply`: journals the plan of option `id`, then runs it ([`idrift_app::ops::remediation::apply`], the
+/// run the FFI's `Remediation.Apply` makes), asking through the terminal.
 pub(super) fn apply(
     args: &PlanArgs,
     id: OptionId,
     plan: &RemediationPlan,
     snapshot: &Snapshot,
+    opts: (&ScanOptions, &PlanOptions),
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     let spec = remediate::plan_spec(plan, id, snapshot)?;
-    let rows = remediate::pending_rows(&spec);
     let path = journal_path(args, &spec.command, ctx.now_unix);
     if let Some(opt) = plan.option(id) {
         writeln!(
@@ -269,24 +275,29 @@ pub(super) fn apply(
         return Err(journal_exists(&path));
     }
     refuse_without_terminal(args, ctx)?;
-    block_on(async {
-        let what = format!("the steps of {id}");
-        let target = open_target(&what, &spec.ops, &args.source, ctx).await?;
-        writeln!(ctx.out, "Acts on: {}", target.description())?;
-        writeln!(ctx.out, "Journal: {}", path.display())?;
-        writeln!(ctx.out, "{}:", counts(&rows))?;
-        render_steps(&rows, ctx)?;
-        writeln!(ctx.out)?;
-        let yes = args.write.yes;
-        let report = {
-            let mut gate = CliGate {
-                ctx: &mut *ctx,
-                yes,
-            };
-            remediate::apply(&path, &spec, target.as_ref(), system_clock(), &mut gate).await?
+    let source_spec = args.source.spec(ctx)?;
+    let resolver = crate::source::resolver(ctx);
+    let source = Source {
+        spec: &source_spec,
+        resolver: &resolver,
+    };
+    let req = ApplyRequest {
+        user_principal_name: &args.upn,
+        option: id,
+        scan: opts.0,
+        plan: opts.1,
+        journal: Some(path.clone()),
+    };
+    let yes = args.write.yes;
+    let (run, _) = block_on(async {
+        let mut gate = CliGate {
+            ctx: &mut *ctx,
+            yes,
+            new_journal: Some(path),
         };
-        finish(args, id, &plan.user_principal_name, &report, ctx)
-    })
+        Ok(ops::apply(snapshot, &source, req, &mut gate, system_clock()).await?)
+    })?;
+    finish(args, id, &plan.user_principal_name, &run, ctx)
 }
 
 /// `--resume JOURNAL`: continues a run from its journal (without `--apply`, shows what is left).
@@ -348,21 +359,31 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     refuse_without_terminal(args, ctx)?;
-    let planned = log.planned();
-    block_on(async {
-        let what = format!("the steps of {id}");
-        let target = open_target(&what, &planned, &args.source, ctx).await?;
-        writeln!(ctx.out, "Acts on: {}\n", target.description())?;
-        let yes = args.write.yes;
-        let report = {
-            let mut gate = CliGate {
-                ctx: &mut *ctx,
-                yes,
-            };
-            remediate::resume(&log, target.as_ref(), system_clock(), &mut gate).await?
+    let source_spec = args.source.spec(ctx)?;
+    let resolver = crate::source::resolver(ctx);
+    let source = Source {
+        spec: &source_spec,
+        resolver: &resolver,
+    };
+    let yes = args.write.yes;
+    let (run, _) = block_on(async {
+        let mut gate = CliGate {
+            ctx: &mut *ctx,
+            yes,
+            new_journal: None,
         };
-        finish(args, id, &note.user_principal_name, &report, ctx)
-    })
+        Ok(ops::resume(
+            path,
+            &args.upn,
+            id,
+            true,
+            &source,
+            &mut gate,
+            system_clock(),
+        )
+        .await?)
+    })?;
+    finish(args, id, &note.user_principal_name, &run, ctx)
 }
 
 /// The outcome table, what the stop means, and how to continue.
@@ -370,14 +391,15 @@ fn finish(
     args: &PlanArgs,
     id: OptionId,
     upn: &str,
-    report: &RemediationReport,
+    run: &RemediationRun,
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     writeln!(ctx.out)?;
-    let cells: Vec<Vec<String>> = report
+    let cells: Vec<Vec<String>> = run
         .steps
         .iter()
-        .map(|r| {
+        .map(|v| {
+            let r = &v.row;
             let mut note = r.message.clone().unwrap_or_default();
             if !r.this_run && r.status != idrift_app::journal::OpStatus::Pending {
                 note = format!("(earlier run) {note}").trim_end().to_owned();
@@ -401,15 +423,16 @@ fn finish(
         )
     )?;
     writeln!(ctx.out)?;
-    let again = resume_command(upn, id, &report.journal, &args.source);
-    let at = report.stopped_at();
-    match (report.stop, at) {
+    let journal = run.journal_path.clone().unwrap_or_default();
+    let again = resume_command(upn, id, &journal, &args.source);
+    let stop = run.stop.unwrap_or(Stop::Completed);
+    match (stop, run.stopped_at_step()) {
         (Stop::Completed, _) => {
             writeln!(
                 ctx.out,
                 "All {} steps of {id} are done ({} write(s) in this run).",
-                report.steps.len(),
-                report.writes
+                run.steps.len(),
+                run.writes
             )?;
         }
         (Stop::Manual { order }, Some(row)) => {
@@ -465,8 +488,8 @@ fn finish(
             writeln!(ctx.out, "Stopped: {stop:?}. Continue with:\n    {again}")?;
         }
     }
-    writeln!(ctx.out, "Journal: {}", report.journal.display())?;
-    Ok(if report.stop.is_ok() {
+    writeln!(ctx.out, "Journal: {}", journal.display())?;
+    Ok(if stop.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -498,12 +521,7 @@ pub(crate) async fn undo(
         writeln!(ctx.out, "Nothing idrift can reverse.")?;
         return Ok(ExitCode::SUCCESS);
     }
-    let source_spec = source.spec(ctx)?;
-    let (target, warnings) =
-        idrift_app::undo::open_target(plan, &source_spec, &crate::source::resolver(ctx)).await?;
-    for w in &warnings {
-        ctx.warn(w.clone())?;
-    }
+    let target = crate::cmd::undo::open_target(plan, source, ctx).await?;
     let cells: Vec<Vec<String>> = spec
         .ops
         .iter()
@@ -552,7 +570,7 @@ pub(crate) async fn undo(
         writeln!(ctx.out, "Not confirmed: nothing was changed.")?;
         return Ok(ExitCode::from(1));
     }
-    let report = idrift_app::undo::apply(plan, &target, &path, system_clock()).await?;
+    let report = crate::cmd::undo::apply(plan, &target, &path, ctx).await?;
     let cells: Vec<Vec<String>> = report
         .ops
         .iter()
