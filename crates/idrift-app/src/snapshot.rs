@@ -60,7 +60,9 @@ pub enum LoadProfile {
     /// and `onPremisesImmutableId`, UPN, the primary SMTP address), the phone attributes, the sync flag,
     /// and the names its rows show (DN, object id). `proxyAddresses` and `mail` are reduced to what
     /// [`OnPremUser::primary_smtp`] and [`CloudUser::primary_smtp`] read (the first `SMTP:` address, else
-    /// `mail`); licenses, provisioning errors and the other text attributes are dropped.
+    /// `mail`); `sAMAccountName` is kept only for the users Entra Connect's default rules leave out
+    /// ([`idrift_core::default_scope::classify`] reads it); licenses, provisioning errors and the other
+    /// text attributes are dropped.
     Phones,
 }
 
@@ -75,7 +77,11 @@ impl LoadProfile {
             }
             LoadProfile::Phones => {
                 keep_primary_smtp(&mut u.proxy_addresses, &mut u.mail);
-                u.sam_account_name = None;
+                // `sAMAccountName` tells Entra Connect's own service accounts (`AAD_`, `MSOL_`), which the
+                // analyses leave out ([`idrift_core::default_scope`]): kept only where it does that.
+                if idrift_core::default_scope::classify(u).is_none() {
+                    u.sam_account_name = None;
+                }
                 u.target_address = None;
                 u.when_changed = None;
             }
@@ -94,7 +100,7 @@ impl LoadProfile {
                 ..Keep::ALL
             },
             LoadProfile::Phones => Keep {
-                sam_account_name: false,
+                sam_account_name: true,
                 target_address: false,
                 when_changed: false,
                 all_proxy_addresses: false,

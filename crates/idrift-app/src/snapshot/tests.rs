@@ -272,6 +272,35 @@ fn compare_with_the_phones_profile_equals_compare_of_the_full_read() {
 }
 
 #[test]
+fn the_phones_profile_still_tells_the_sync_service_accounts_default_rules_leave_out() {
+    // Entra Connect's own account has no UPN; only its sAMAccountName says what it is.
+    let mut snapshot = cases();
+    let mut service = ad(40, "x@contoso.com", None, &[], "+1 425 555 0140");
+    service.user_principal_name = None;
+    service.sam_account_name = Some("AAD_0123456789ab".to_owned());
+    snapshot.on_prem.push(service);
+    let (_tmp, dir) = write_snapshot(&snapshot);
+    let split = |profile| {
+        let on_prem = load_dir_with(&dir, profile).unwrap().snapshot.on_prem;
+        let (kept, counts) = idrift_core::default_scope::split(on_prem);
+        (kept.len(), counts)
+    };
+    let full = split(LoadProfile::Full);
+    assert_eq!(full.1.sync_service_account, 1, "{full:?}");
+    assert_eq!(split(LoadProfile::Phones), full);
+    // The others' sAMAccountName is not kept.
+    let phones = load_dir_with(&dir, LoadProfile::Phones).unwrap().snapshot;
+    assert_eq!(
+        phones
+            .on_prem
+            .iter()
+            .filter(|u| u.sam_account_name.is_some())
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn compare_of_the_demo_is_the_same_with_either_profile() {
     let full = load_dir(&demo_dir()).unwrap();
     let phones = load_dir_with(&demo_dir(), LoadProfile::Phones).unwrap();
