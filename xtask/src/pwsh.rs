@@ -990,12 +990,13 @@ fn served_ops() -> BTreeSet<String> {
     release_ops(&read(&ffi_src().join("dispatch.rs")))
 }
 
-/// The entries of the `OPS` list in `src`, leaving out each one the line before marks test-only.
+/// The operations of the `ops! { "Name" => handler, ... }` table in `src` (dispatch.rs builds `OPS` and its
+/// `call` from it), leaving out each one the line before marks test-only.
 fn release_ops(src: &str) -> BTreeSet<String> {
     let list = src
-        .split("const OPS: &[&str] = &[")
+        .split("\nops! {")
         .nth(1)
-        .and_then(|r| r.split("];").next())
+        .and_then(|r| r.split("\n}").next())
         .unwrap_or("");
     let mut ops = BTreeSet::new();
     let mut test_only = false;
@@ -1004,8 +1005,9 @@ fn release_ops(src: &str) -> BTreeSet<String> {
             test_only = true;
             continue;
         }
-        let op = unquote(line.trim_end_matches(',').trim());
-        if !op.is_empty() && !test_only {
+        let name = line.split("=>").next().unwrap_or("").trim();
+        let op = unquote(name);
+        if name.starts_with('"') && !op.is_empty() && !test_only {
             ops.insert(op.to_owned());
         }
         if !line.is_empty() {
@@ -1017,7 +1019,7 @@ fn release_ops(src: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_release_op_list_leaves_out_test_only_entries() {
-    let src = "pub(crate) const OPS: &[&str] = &[\n    \"Describe\",\n    \"Scan\",\n    #[cfg(feature = \"test-ops\")]\n    \"Test.Panic\",\n    \"Lint\",\n];\n";
+    let src = "macro_rules! ops {\n    () => {};\n}\n\nops! {\n    \"Describe\" => describe,\n    \"Scan\" => scan,\n    #[cfg(feature = \"test-ops\")]\n    \"Test.Panic\" => test_panic,\n    \"Lint\" => lint::lint,\n}\n";
     let ops: Vec<String> = release_ops(src).into_iter().collect();
     assert_eq!(ops, ["Describe", "Lint", "Scan"]);
     let served = served_ops();

@@ -18,63 +18,45 @@ use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
-/// The operations this library serves, in the order `Describe` lists them (with feature `test-ops`, the
-/// test-only `Test.Panic` last). `xtask` reads this list from the source: keep it a plain literal.
-pub(crate) const OPS: &[&str] = &[
-    "Describe",
-    "Source.Check",
-    "DirSync.Compare",
-    "DirSync.Get",
-    "DirSync.Set",
-    "DirSync.Clear",
-    "DirSync.Persist",
-    "DirSync.Bypass.Status",
-    "DirSync.Bypass.Preview",
-    "DirSync.Bypass.Set",
-    "Scan",
-    "Plan",
-    "Migration.Verify",
-    "Remediation.Apply",
-    "Undo",
-    "Profile.Get",
-    "Report",
-    "Scan.Diff",
-    "Lint",
-    "Lint.Fix",
-    #[cfg(feature = "test-ops")]
-    "Test.Panic",
-];
+/// The operations this library serves: [`OPS`], in the order `Describe` lists them (with feature
+/// `test-ops`, the test-only `Test.Panic` last), and `call`, which decodes `Args` for the operation named
+/// and runs it.
+macro_rules! ops {
+    ($($(#[$cfg:meta])* $name:literal => $run:path,)*) => {
+        pub(crate) const OPS: &[&str] = &[$($(#[$cfg])* $name,)*];
 
-/// Decodes `Args` for the operation named and runs it.
-fn call(op: String, args: serde_json::Value) -> Result<Vec<u8>, CallError> {
-    match op.as_str() {
-        "Describe" => describe(decode("Describe", args)?),
-        "Source.Check" => source_check(decode("Source.Check", args)?),
-        "DirSync.Compare" => dirsync_compare(decode("DirSync.Compare", args)?),
-        "DirSync.Get" => dirsync_get(decode("DirSync.Get", args)?),
-        "DirSync.Set" => dirsync_set(decode("DirSync.Set", args)?),
-        "DirSync.Clear" => dirsync_clear(decode("DirSync.Clear", args)?),
-        "DirSync.Persist" => dirsync_persist(decode("DirSync.Persist", args)?),
-        "DirSync.Bypass.Status" => bypass_status(decode("DirSync.Bypass.Status", args)?),
-        "DirSync.Bypass.Preview" => bypass_preview(decode("DirSync.Bypass.Preview", args)?),
-        "DirSync.Bypass.Set" => bypass_set(decode("DirSync.Bypass.Set", args)?),
-        "Scan" => scan(decode("Scan", args)?),
-        "Plan" => plan(decode("Plan", args)?),
-        "Migration.Verify" => migration_verify(decode("Migration.Verify", args)?),
-        "Remediation.Apply" => remediation::apply(decode("Remediation.Apply", args)?),
-        "Undo" => remediation::undo(decode("Undo", args)?),
-        "Profile.Get" => profile::get(decode("Profile.Get", args)?),
-        "Report" => trend::report(decode("Report", args)?),
-        "Scan.Diff" => trend::diff(decode("Scan.Diff", args)?),
-        "Lint" => lint::lint(decode("Lint", args)?),
-        "Lint.Fix" => lint::fix(decode("Lint.Fix", args)?),
-        #[cfg(feature = "test-ops")]
-        "Test.Panic" => test_panic(decode("Test.Panic", args)?),
-        _ => Err(CallError::UnknownOp {
-            op,
-            known: OPS.join(", "),
-        }),
-    }
+        fn call(op: String, args: serde_json::Value) -> Result<Vec<u8>, CallError> {
+            match op.as_str() {
+                $($(#[$cfg])* $name => $run(decode($name, args)?),)*
+                _ => Err(CallError::UnknownOp { op, known: OPS.join(", ") }),
+            }
+        }
+    };
+}
+
+ops! {
+    "Describe" => describe,
+    "Source.Check" => source_check,
+    "DirSync.Compare" => dirsync_compare,
+    "DirSync.Get" => dirsync_get,
+    "DirSync.Set" => dirsync_set,
+    "DirSync.Clear" => dirsync_clear,
+    "DirSync.Persist" => dirsync_persist,
+    "DirSync.Bypass.Status" => bypass_status,
+    "DirSync.Bypass.Preview" => bypass_preview,
+    "DirSync.Bypass.Set" => bypass_set,
+    "Scan" => scan,
+    "Plan" => plan,
+    "Migration.Verify" => migration_verify,
+    "Remediation.Apply" => remediation::apply,
+    "Undo" => remediation::undo,
+    "Profile.Get" => profile::get,
+    "Report" => trend::report,
+    "Scan.Diff" => trend::diff,
+    "Lint" => lint::lint,
+    "Lint.Fix" => lint::fix,
+    #[cfg(feature = "test-ops")]
+    "Test.Panic" => test_panic,
 }
 
 /// Handles one request (the bytes `idrift_call` was given) and returns the status and the response body.
