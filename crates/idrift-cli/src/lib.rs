@@ -395,7 +395,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[error("{0}")]
 pub(crate) struct UsageError(pub(crate) String);
 
-fn now_unix() -> i64 {
+/// The system clock in seconds since 1970: the run's start time and the journals' timestamps.
+pub(crate) fn now_unix() -> i64 {
     #[expect(
         clippy::disallowed_methods,
         reason = "composition root: the only place the CLI reads the clock"
