@@ -398,8 +398,7 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             ctx.print_json(&json)?;
         }
         Format::Csv => {
-            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            let mut w = ctx.csv_writer()?;
             w.write_record(pairs.iter().map(|(k, _)| *k))?;
             w.write_record(idrift_core::csv_cell::cells(pairs.iter().map(|(_, v)| v)))?;
             w.flush()?;

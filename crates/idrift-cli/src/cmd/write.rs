@@ -298,8 +298,7 @@ pub(crate) fn print_machine(
         ctx.print_json(&body)?;
         return Ok(());
     }
-    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-    let mut w = csv::Writer::from_writer(&mut *ctx.out);
+    let mut w = ctx.csv_writer()?;
     w.write_record(idrift_core::csv_cell::cells(&[
         "Seq",
         "Target",
