@@ -123,10 +123,7 @@ pub fn read_decoded(path: &Path) -> Result<idrift_core::text::Decoded, AppError>
         path: path.to_path_buf(),
         source,
     })?;
-    idrift_core::text::decode_vec(bytes).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.message,
-    })
+    idrift_core::text::decode_vec(bytes).map_err(|e| AppError::parse(path, e.message))
 }
 
 /// Opens a text file to be read as a stream when it may be UTF-8 (see [`idrift_core::text::maybe_utf8`]),

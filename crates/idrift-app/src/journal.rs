@@ -656,10 +656,8 @@ pub fn read(path: &Path) -> Result<JournalLog, AppError> {
 /// # Errors
 /// As [`read`].
 pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
-    let perr = |line: usize, message: String| AppError::Parse {
-        path: path.to_path_buf(),
-        message: format!("line {line}: {message}"),
-    };
+    let perr =
+        |line: usize, message: String| AppError::parse(path, format!("line {line}: {message}"));
     let mut header = None;
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
@@ -748,10 +746,10 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
         }
     }
     let Some(header) = header else {
-        return Err(AppError::Parse {
-            path: path.to_path_buf(),
-            message: "empty journal: no Header entry".to_owned(),
-        });
+        return Err(AppError::parse(
+            path,
+            "empty journal: no Header entry".to_owned(),
+        ));
     };
     let planned: Vec<Planned> = entries
         .iter()
