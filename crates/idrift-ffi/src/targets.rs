@@ -40,11 +40,11 @@ pub(crate) fn absolute<'a>(
     }
 }
 
-fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
+pub(crate) fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
     absolute(op, field, path).map(Path::to_path_buf)
 }
 
-fn optional(
+pub(crate) fn optional(
     op: &'static str,
     field: &str,
     path: Option<&PathBuf>,
