@@ -570,13 +570,7 @@ pub struct JournalLog {
 impl JournalLog {
     /// The planned operations, in order.
     pub fn planned(&self) -> Vec<Planned> {
-        self.entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Planned(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect()
+        planned_of(&self.entries)
     }
 
     /// The notes, in order.
@@ -751,13 +745,7 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
             "empty journal: no Header entry".to_owned(),
         ));
     };
-    let planned: Vec<Planned> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Planned(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
+    let planned = planned_of(&entries);
     let plan_complete =
         planned.len() == header.operations && plan_hash(&planned) == header.plan_hash;
     Ok(JournalLog {
@@ -837,6 +825,17 @@ pub fn undo_spec(log: &JournalLog) -> (PlanSpec, Vec<NotUndone>) {
         )),
     };
     (spec, not_undone)
+}
+
+/// The planned operations among `entries`, in order.
+fn planned_of(entries: &[Entry]) -> Vec<Planned> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Planned(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
