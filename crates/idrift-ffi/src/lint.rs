@@ -13,7 +13,7 @@ use idrift_core::lint::{LintMode, LintOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CallError;
-use crate::targets::absolute;
+use crate::targets::{absolute, absolute_opt};
 use crate::wire::{SourceSpec, WriteArgs};
 use crate::{runtime, writes};
 
@@ -57,16 +57,8 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
         sync_scope: args.sync_scope,
         ..LintOptions::default()
     };
-    let out = args
-        .out_path
-        .as_ref()
-        .map(|p| absolute(OP, "OutPath", p))
-        .transpose()?;
-    let domains = args
-        .entra_domains
-        .as_ref()
-        .map(|p| absolute(OP, "EntraDomains", p))
-        .transpose()?;
+    let out = absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
+    let domains = absolute_opt(OP, "EntraDomains", args.entra_domains.as_deref())?;
     // The Entra side the source names (an Entra export, Graph, or a snapshot's Entra files) and the domains.
     let spec = crate::targets::spec(OP, &args.source)?;
     let facts = runtime::block_on(idrift_app::lint::cloud_facts(
@@ -176,11 +168,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     };
     if args.write.apply && !plan.spec.ops.is_empty() {
         let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
-        let undo = args
-            .undo_ldif_path
-            .as_ref()
-            .map(|p| absolute(OP, "UndoLdifPath", p))
-            .transpose()?;
+        let undo = absolute_opt(OP, "UndoLdifPath", args.undo_ldif_path.as_deref())?;
         let run = runtime::block_on(idrift_app::lint::apply_fixes(
             &path,
             &plan.spec,
