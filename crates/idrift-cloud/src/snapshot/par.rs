@@ -3,7 +3,9 @@
 //! The common shape of a big export is one page object, `{"@odata.context":...,"value":[{...},{...},...]}`
 //! (what Graph returns, what `snapshot take` writes). [`read_stream`] reads it in blocks of about
 //! [`BLOCK`] bytes, cuts each block's part of the `value` array into runs of items and parses the runs on
-//! all cores, each item exactly as the serial driver ([`super::de`]) parses an item of a page. The object
+//! all cores, each item exactly as the serial driver ([`super::de`]) parses an item of a page: by the item
+//! type's byte scanner where it has one and is sure of the result ([`Item::scan`]; the comparison's users,
+//! [`super::fast`]), else by serde. The object
 //! around the array (its `@odata.*` annotations, anything after the array) is read by the serial driver
 //! itself, from a copy with an empty `value` array, so paging annotations and checks stay the same.
 //!
@@ -248,25 +250,32 @@ impl<T: Item> Run<T> {
         };
         let mut pos = start;
         while pos < bound {
-            let Some(rest) = data.get(pos..) else {
-                run.failed = true;
-                return run;
+            let end = if let Some((item, end)) = T::scan(data, pos) {
+                run.items.push(item);
+                end
+            } else {
+                let Some(rest) = data.get(pos..) else {
+                    run.failed = true;
+                    return run;
+                };
+                let mut stream =
+                    serde_json::Deserializer::from_slice(rest).into_iter::<ParItem<T>>();
+                match stream.next() {
+                    Some(Ok(ParItem(item))) => run.items.push(item),
+                    Some(Err(e)) => {
+                        run.failed = true;
+                        run.truncated = e.is_eof();
+                        return run;
+                    }
+                    None => {
+                        run.failed = true;
+                        run.truncated = true;
+                        return run;
+                    }
+                }
+                pos + stream.byte_offset()
             };
-            let mut stream = serde_json::Deserializer::from_slice(rest).into_iter::<ParItem<T>>();
-            match stream.next() {
-                Some(Ok(ParItem(item))) => run.items.push(item),
-                Some(Err(e)) => {
-                    run.failed = true;
-                    run.truncated = e.is_eof();
-                    return run;
-                }
-                None => {
-                    run.failed = true;
-                    run.truncated = true;
-                    return run;
-                }
-            }
-            pos = skip_ws(data, pos + stream.byte_offset());
+            pos = skip_ws(data, end);
             match data.get(pos) {
                 Some(b',') => {
                     pos = skip_ws(data, pos + 1);
