@@ -156,13 +156,15 @@ pub fn diff(old: &[Finding], new: &[Finding]) -> ScanDiff {
 pub fn parse_scan_json(path: &Path, text: &str) -> Result<ScanReport, AppError> {
     let text = text.trim_start_matches('\u{feff}');
     crate::strict::check_json(path, text, 1)?;
-    let parse_err = |e: serde_json::Error| AppError::Parse {
-        path: path.to_path_buf(),
-        message: format!(
-            "line {} column {}: not scan JSON ({{\"Summary\":...,\"Findings\":[...]}}, the JSON report of a scan): {e}",
-            e.line(),
-            e.column()
-        ),
+    let parse_err = |e: serde_json::Error| {
+        AppError::parse(
+            path,
+            format!(
+                "line {} column {}: not scan JSON ({{\"Summary\":...,\"Findings\":[...]}}, the JSON report of a scan): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
     };
     if text.trim_start().starts_with('[') {
         let findings: Vec<Finding> = serde_json::from_str(text).map_err(parse_err)?;

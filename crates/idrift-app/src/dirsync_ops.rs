@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppError;
-use crate::journal::{OpExecutor, PlanSpec, Planned, number};
+use crate::journal::{OpExecutor, PlanSpec, Planned, from_value, number, to_value};
 
 /// The operation writing AD `mobile` and `otherMobile` of one user.
 pub const OP_AD_PHONES: &str = "ad.phones";
@@ -129,23 +129,6 @@ pub struct BypassValue {
 #[serde(rename_all = "PascalCase")]
 struct TenantLocator {
     id: String,
-}
-
-fn to_value<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-fn from_value<T: for<'de> Deserialize<'de>>(
-    op: &Planned,
-    what: &str,
-    v: &Value,
-) -> Result<T, SourceError> {
-    serde_json::from_value(v.clone()).map_err(|e| {
-        SourceError::InvalidData(format!(
-            "journal operation {} ({}): {what} is not valid: {e}",
-            op.seq, op.op
-        ))
-    })
 }
 
 /// Reads, compares and writes the DirSyncOverrides operations, against whichever directories it was given.

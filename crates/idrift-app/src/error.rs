@@ -1,6 +1,6 @@
 //! `AppError`: why an operation of the application layer failed, naming the file, line or field involved.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use idrift_core::ports::SourceError;
 
@@ -67,6 +67,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// [`AppError::Parse`]: `message` says where in `path` and what is wrong.
+    pub fn parse(path: &Path, message: impl Into<String>) -> AppError {
+        AppError::Parse {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+
     /// Whether this error is the user's request being wrong (exit code 2) rather than input or a source failing.
     pub fn is_usage(&self) -> bool {
         matches!(self, AppError::Invalid(_) | AppError::Settings(_))

@@ -123,10 +123,7 @@ pub fn read_decoded(path: &Path) -> Result<idrift_core::text::Decoded, AppError>
         path: path.to_path_buf(),
         source,
     })?;
-    idrift_core::text::decode_vec(bytes).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.message,
-    })
+    idrift_core::text::decode_vec(bytes).map_err(|e| AppError::parse(path, e.message))
 }
 
 /// Opens a text file to be read as a stream when it may be UTF-8 (see [`idrift_core::text::maybe_utf8`]),
@@ -145,20 +142,26 @@ pub fn open_utf8_stream(path: &Path) -> Result<Option<(impl std::io::Read, u64)>
     let mut file = File::open(path).map_err(read_err)?;
     let len = file.metadata().map_err(read_err)?.len();
     let mut head = [0u8; 2];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(read_err(e)),
-        }
-    }
+    let n = read_head(&mut file, &mut head).map_err(read_err)?;
     let head = head.get(..n).unwrap_or_default().to_vec();
     if !idrift_core::text::maybe_utf8(&head) {
         return Ok(None);
     }
     Ok(Some((std::io::Cursor::new(head).chain(file), len)))
+}
+
+/// Reads up to `buf.len()` bytes from the start of `r`.
+pub(crate) fn read_head(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Reads a whole text file as a string ([`read_decoded`]: any encoding an export comes in, BOM removed).

@@ -42,8 +42,5 @@ pub(crate) fn read_exo_text(path: &Path, text: &str) -> Result<Vec<ExoRecipient>
 }
 
 fn parse_error(path: &Path, e: &snapshot::SnapshotError) -> AppError {
-    AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    }
+    AppError::parse(path, e.to_string())
 }

@@ -136,6 +136,26 @@ pub struct Planned {
     pub after: Value,
 }
 
+/// A journal value of any type: `Null` in the impossible case that it does not serialise.
+pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Decodes `v`, the value of `op` that `what` names (`Before`, `After`, the value read), as `T`; an error names
+/// the operation.
+pub(crate) fn from_value<T: for<'de> Deserialize<'de>>(
+    op: &Planned,
+    what: &str,
+    v: &Value,
+) -> Result<T, idrift_core::ports::SourceError> {
+    serde_json::from_value(v.clone()).map_err(|e| {
+        idrift_core::ports::SourceError::InvalidData(format!(
+            "journal operation {} ({}): {what} is not valid: {e}",
+            op.seq, op.op
+        ))
+    })
+}
+
 /// Data recorded with a plan before anything is written, such as the users a tenant switch will overwrite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -341,6 +361,18 @@ pub struct PlanSpec {
     pub undoes: Option<String>,
 }
 
+impl PlanSpec {
+    /// The plan of `command` running `ops` in order (numbered here from 1), with no notes.
+    pub fn numbered(command: &str, mut ops: Vec<Planned>) -> PlanSpec {
+        number(&mut ops);
+        PlanSpec {
+            command: command.to_owned(),
+            ops,
+            ..PlanSpec::default()
+        }
+    }
+}
+
 /// Creates a new journal at `path` (it must not exist) and writes the header, the plan and the notes, synced
 /// to disk as one block, together with the directory entry of the new file.
 ///
@@ -538,13 +570,7 @@ pub struct JournalLog {
 impl JournalLog {
     /// The planned operations, in order.
     pub fn planned(&self) -> Vec<Planned> {
-        self.entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Planned(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect()
+        planned_of(&self.entries)
     }
 
     /// The notes, in order.
@@ -624,10 +650,8 @@ pub fn read(path: &Path) -> Result<JournalLog, AppError> {
 /// # Errors
 /// As [`read`].
 pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
-    let perr = |line: usize, message: String| AppError::Parse {
-        path: path.to_path_buf(),
-        message: format!("line {line}: {message}"),
-    };
+    let perr =
+        |line: usize, message: String| AppError::parse(path, format!("line {line}: {message}"));
     let mut header = None;
     let mut entries = Vec::new();
     let mut warnings = Vec::new();
@@ -716,18 +740,12 @@ pub fn parse(path: &Path, text: &str) -> Result<JournalLog, AppError> {
         }
     }
     let Some(header) = header else {
-        return Err(AppError::Parse {
-            path: path.to_path_buf(),
-            message: "empty journal: no Header entry".to_owned(),
-        });
+        return Err(AppError::parse(
+            path,
+            "empty journal: no Header entry".to_owned(),
+        ));
     };
-    let planned: Vec<Planned> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Planned(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
+    let planned = planned_of(&entries);
     let plan_complete =
         planned.len() == header.operations && plan_hash(&planned) == header.plan_hash;
     Ok(JournalLog {
@@ -807,6 +825,17 @@ pub fn undo_spec(log: &JournalLog) -> (PlanSpec, Vec<NotUndone>) {
         )),
     };
     (spec, not_undone)
+}
+
+/// The planned operations among `entries`, in order.
+fn planned_of(entries: &[Entry]) -> Vec<Planned> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Planned(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

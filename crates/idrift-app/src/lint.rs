@@ -72,11 +72,7 @@ pub fn file_target(path: &Path) -> Result<LdifFileTarget, AppError> {
             });
         }
         // The snapshot's lock, the one every writer of the directory takes.
-        let lock = crate::lock::acquire(
-            &path.join(crate::lock::DIR_LOCK_FILE),
-            std::slice::from_ref(&file),
-            crate::lock::LOCK_WAIT,
-        )?;
+        let lock = crate::lock::acquire_dir(path, std::slice::from_ref(&file))?;
         return LdifFileTarget::open_locked(&file, lock);
     }
     LdifFileTarget::open(path)
@@ -141,7 +137,7 @@ pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppErr
     let mut file = std::fs::File::open(path).map_err(read_err)?;
     let size = file.metadata().map_or(0, |m| m.len());
     let mut head = [0u8; 2];
-    let n = read_head(&mut file, &mut head).map_err(read_err)?;
+    let n = crate::files::read_head(&mut file, &mut head).map_err(read_err)?;
     let utf16 = matches!(&head[..n], [0xFF, 0xFE] | [0xFE, 0xFF] | [_, 0] | [0, _]);
     if !utf16 {
         use std::io::Seek as _;
@@ -154,20 +150,6 @@ pub fn lint_ldif(path: &Path, options: LintOptions) -> Result<LintReport, AppErr
     // Decoded once by the shared decoder: UTF-16 (`ldifde -u`), Windows-1252 and BOMs are read.
     let text = crate::files::read_decoded(path)?;
     lint_reader(path, text.text().as_bytes(), size, options)
-}
-
-/// Reads up to `buf.len()` bytes from the start of `r`.
-fn read_head(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// The fewest bytes an export entry of a user, contact or group with the attributes lint reads usually takes

@@ -45,6 +45,24 @@ pub fn file_lock_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.lock"))
 }
 
+/// Locks the snapshot directory `dir` (its [`DIR_LOCK_FILE`], the lock every writer of the directory takes),
+/// waiting up to [`LOCK_WAIT`]; then removes the stale temporary files of `files` (its files).
+///
+/// # Errors
+/// As for [`acquire`].
+pub fn acquire_dir(dir: &Path, files: &[PathBuf]) -> Result<TargetLock, AppError> {
+    acquire(&dir.join(DIR_LOCK_FILE), files, LOCK_WAIT)
+}
+
+/// Locks the export file `target` (its [`file_lock_path`]), waiting up to [`LOCK_WAIT`]; then removes the stale
+/// temporary files of `files`.
+///
+/// # Errors
+/// As for [`acquire`].
+pub fn acquire_file(target: &Path, files: &[PathBuf]) -> Result<TargetLock, AppError> {
+    acquire(&file_lock_path(target), files, LOCK_WAIT)
+}
+
 /// Locks the target whose lock file is `lock`, waiting up to `wait` for another holder; then removes the
 /// stale temporary files of `files` (the target's files).
 ///

@@ -93,10 +93,10 @@ pub fn input_files(path: &Path) -> Result<Vec<PathBuf>, AppError> {
     }
     files.sort();
     if files.is_empty() {
-        return Err(AppError::Parse {
-            path: path.to_path_buf(),
-            message: "the folder holds no files to verify".to_owned(),
-        });
+        return Err(AppError::parse(
+            path,
+            "the folder holds no files to verify".to_owned(),
+        ));
     }
     Ok(files)
 }
@@ -119,10 +119,8 @@ pub fn verify_file(path: &Path) -> Result<VerifiedFile, AppError> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let (format, mut users) = verify_text(&name, &text).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let (format, mut users) =
+        verify_text(&name, &text).map_err(|e| AppError::parse(path, e.to_string()))?;
     for u in &mut users {
         u.source_file = Some(path.display().to_string());
     }

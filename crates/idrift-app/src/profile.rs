@@ -107,10 +107,7 @@ pub fn parse(path: &Path, text: &str, name: &str) -> Result<Profile, AppError> {
                     + 1
             })
             .unwrap_or(0);
-        AppError::Parse {
-            path: path.to_path_buf(),
-            message: format!("line {line}: {}", e.message()),
-        }
+        AppError::parse(path, format!("line {line}: {}", e.message()))
     })?;
     file.profiles.get(name).cloned().ok_or_else(|| {
         let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();

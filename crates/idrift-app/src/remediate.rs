@@ -28,7 +28,6 @@
 //! in conflict, or was interrupted during its write is read again on resume, so nothing is written twice.
 
 mod check;
-mod dn;
 mod executor;
 mod rehearsal;
 mod run;

@@ -206,10 +206,7 @@ pub(crate) fn read_ad(
     profile: LoadProfile,
     anchor: Option<&str>,
 ) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
-    let parse_err = |e: &dyn std::fmt::Display| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let parse_err = |e: &dyn std::fmt::Display| AppError::parse(path, e.to_string());
     // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
     let capacity = |len: usize| len / 600;
     // The reader stores only what the profile keeps; the projection then reduces the primary address.
@@ -388,13 +385,13 @@ impl Completeness {
                  carries one)"
             );
             if !self.allow_incomplete {
-                return Err(AppError::Parse {
-                    path: path.to_path_buf(),
-                    message: format!(
+                return Err(AppError::parse(
+                    path,
+                    format!(
                         "{what}, or {} to read it as it is",
                         self.allowance(|n| n.incomplete, "allow an incomplete export")
                     ),
-                });
+                ));
             }
             warnings.push(format!(
                 "{}: {what}; read as it is (incomplete exports allowed), so drift may be under-reported",
@@ -420,13 +417,13 @@ impl Completeness {
         }
         let what = format!("the {side} source holds no user, so every result would be empty");
         if !self.allow_empty {
-            return Err(AppError::Parse {
-                path: path.to_path_buf(),
-                message: format!(
+            return Err(AppError::parse(
+                path,
+                format!(
                     "{what}; check the export (its filter, its base DN), or {} to read it",
                     self.allowance(|n| n.empty, "allow an empty source")
                 ),
-            });
+            ));
         }
         warnings.push(format!(
             "{}: {what} (empty sources allowed)",
@@ -442,10 +439,8 @@ impl Completeness {
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file.
 pub fn load_tenant_sync_file(path: &Path) -> Result<Option<TenantSync>, AppError> {
     let text = read_text(path)?;
-    idrift_cloud::snapshot::read_tenant_sync(&text).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    idrift_cloud::snapshot::read_tenant_sync(&text)
+        .map_err(|e| AppError::parse(path, e.to_string()))
 }
 
 /// Reads Exchange Online recipients or `Get-User` output (JSON or `Export-Clixml`).

@@ -11,15 +11,17 @@ use crate::AppError;
 /// # Errors
 /// [`AppError::Parse`] naming the file, line, column and JSON path of a duplicate key or a NUL.
 pub fn check_json(path: &Path, text: &str, first_line: usize) -> Result<(), AppError> {
-    idrift_core::strict::check_json(text).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: format!(
-            "line {} column {}, at {}: {}",
-            e.line + first_line.saturating_sub(1),
-            e.column,
-            e.path,
-            e.message
-        ),
+    idrift_core::strict::check_json(text).map_err(|e| {
+        AppError::parse(
+            path,
+            format!(
+                "line {} column {}, at {}: {}",
+                e.line + first_line.saturating_sub(1),
+                e.column,
+                e.path,
+                e.message
+            ),
+        )
     })
 }
 
@@ -29,10 +31,10 @@ pub fn check_json(path: &Path, text: &str, first_line: usize) -> Result<(), AppE
 /// [`AppError::Parse`] naming the file and line.
 pub fn check_no_nul(path: &Path, text: &str) -> Result<(), AppError> {
     match idrift_core::strict::nul_line(text) {
-        Some(line) => Err(AppError::Parse {
-            path: path.to_path_buf(),
-            message: format!("line {line}: {}", idrift_core::strict::NUL_MESSAGE),
-        }),
+        Some(line) => Err(AppError::parse(
+            path,
+            format!("line {line}: {}", idrift_core::strict::NUL_MESSAGE),
+        )),
         None => Ok(()),
     }
 }

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppError;
 use crate::files::{write_atomic, write_err};
-use crate::lock::{self, DIR_LOCK_FILE, LOCK_WAIT};
+use crate::lock;
 use crate::snapshot::{
     AD_FILE, ENTRA_SYNC_FILE, ENTRA_USERS_FILE, EXO_RECIPIENTS_FILE, EXO_USERS_FILE, LoadProfile,
     Parts, read_ad, write_dir, write_parts,
@@ -93,11 +93,7 @@ pub async fn take_since(
     }
     let _lock = if existing {
         let files = snapshot_files(spec.dir);
-        Some(lock::acquire(
-            &spec.dir.join(DIR_LOCK_FILE),
-            &files,
-            LOCK_WAIT,
-        )?)
+        Some(lock::acquire_dir(spec.dir, &files)?)
     } else {
         None
     };

@@ -132,11 +132,7 @@ pub fn snapshot_writers_anchored(
         crate::snapshot::ENTRA_SYNC_FILE,
     ]
     .map(|f| dir.join(f));
-    let lock = crate::lock::acquire(
-        &dir.join(crate::lock::DIR_LOCK_FILE),
-        &files,
-        crate::lock::LOCK_WAIT,
-    )?;
+    let lock = crate::lock::acquire_dir(dir, &files)?;
     let mut loaded = crate::snapshot::load_dir_anchored(dir, anchor.attribute.as_deref())?;
     loaded.snapshot.anchor = anchor.anchor;
     let t = Arc::new(SnapshotTarget::for_dir(dir, loaded.snapshot).with_lock(lock));
@@ -280,11 +276,7 @@ pub fn entra_files_writer(
 /// `files`; a file that is not there is left to its reader to report.
 fn lock_file(path: &Path, files: &[&Path]) -> Result<crate::lock::TargetLock, AppError> {
     let files: Vec<_> = files.iter().map(|f| f.to_path_buf()).collect();
-    crate::lock::acquire(
-        &crate::lock::file_lock_path(path),
-        &files,
-        crate::lock::LOCK_WAIT,
-    )
+    crate::lock::acquire_file(path, &files)
 }
 
 /// The two sides as one set of targets; `None` when neither is named (each front end says so its own way).

@@ -87,6 +87,13 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Starts a CSV result on standard output (the byte order mark with `--encoding utf8bom`) and returns the
+    /// writer of its records.
+    pub(crate) fn csv_writer(&mut self) -> std::io::Result<csv::Writer<&mut dyn Write>> {
+        output::csv_start(self.out, self.csv_bom)?;
+        Ok(csv::Writer::from_writer(&mut *self.out))
+    }
+
     /// Ends the live progress bars, leaving their summary lines (before a prompt or a result).
     pub(crate) fn settle_progress(&self) {
         if let Some(bars) = &self.progress {
@@ -395,7 +402,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[error("{0}")]
 pub(crate) struct UsageError(pub(crate) String);
 
-fn now_unix() -> i64 {
+/// The system clock in seconds since 1970: the run's start time and the journals' timestamps.
+pub(crate) fn now_unix() -> i64 {
     #[expect(
         clippy::disallowed_methods,
         reason = "composition root: the only place the CLI reads the clock"

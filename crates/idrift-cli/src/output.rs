@@ -267,8 +267,7 @@ pub(crate) fn print_record(
             ctx.print_json(&body)?;
         }
         Format::Csv => {
-            csv_start(ctx.out, ctx.csv_bom)?;
-            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            let mut w = ctx.csv_writer()?;
             w.write_record(record.iter().map(|(k, _)| *k))?;
             w.write_record(record.iter().map(|(_, v)| match v {
                 serde_json::Value::String(s) => s.clone(),

@@ -41,30 +41,24 @@ mod tests {
         let p = parse(Path::new("c.toml"), text, "contoso").unwrap();
         assert_eq!(p.ad.as_deref(), Some("ldaps://dc1"));
         assert_eq!(p.ad_base_dn, vec!["OU=Sync,DC=c".to_owned()]);
-        let err = parse(Path::new("c.toml"), text, "fabrikam").unwrap_err();
-        assert!(
-            err.downcast_ref::<UsageError>().is_some(),
-            "a usage error: {err}"
-        );
-        let err = err.to_string();
-        assert!(
-            err.contains("no profile \"fabrikam\"") && err.contains("contoso"),
-            "{err}"
-        );
         let typo = "[profiles.x]\nclient_secret = \"s3cret\"\n";
-        let err = parse(Path::new("c.toml"), typo, "x").unwrap_err();
-        assert!(
-            err.downcast_ref::<UsageError>().is_some(),
-            "a usage error: {err}"
-        );
-        let err = err.to_string();
-        assert!(
-            err.contains("c.toml") && err.contains("client_secret"),
-            "{err}"
-        );
-        assert!(
-            !err.contains("s3cret"),
-            "a secret value must not be echoed: {err}"
-        );
+        // (file text, profile name, what the message names): an unknown name, then a key with a typo.
+        let cases = [
+            (text, "fabrikam", &["no profile \"fabrikam\"", "contoso"]),
+            (typo, "x", &["c.toml", "client_secret"]),
+        ];
+        for (text, name, names) in cases {
+            let err = parse(Path::new("c.toml"), text, name).unwrap_err();
+            assert!(
+                err.downcast_ref::<UsageError>().is_some(),
+                "a usage error: {err}"
+            );
+            let err = err.to_string();
+            assert!(names.iter().all(|n| err.contains(n)), "{err}");
+            assert!(
+                !err.contains("s3cret"),
+                "a secret value must not be echoed: {err}"
+            );
+        }
     }
 }

@@ -169,21 +169,6 @@ fn not_found(identity: &str) -> Reply {
     )
 }
 
-/// Whether `identity` names the recipient (Identity, Name, ExternalDirectoryObjectId, UPN, primary SMTP
-/// address or ExchangeGuid).
-fn names(r: &ExoRecipient, identity: &str) -> bool {
-    let eq = |v: Option<&str>| v.is_some_and(|x| !x.is_empty() && x.eq_ignore_ascii_case(identity));
-    eq(r.identity.as_deref())
-        || eq(r
-            .identity
-            .as_deref()
-            .and_then(|i| i.rsplit(['/', '\\']).next()))
-        || eq(r.external_directory_object_id.as_deref())
-        || eq(r.user_principal_name.as_deref())
-        || eq(r.primary_smtp_address.as_deref())
-        || eq(r.exchange_guid.map(|g| g.to_string()).as_deref())
-}
-
 /// Applies `-Identity` and `-ResultSize` to a listing.
 fn listing(
     list: Vec<&ExoRecipient>,
@@ -193,7 +178,8 @@ fn listing(
     let mut warnings = Vec::new();
     let mut selected: Vec<&ExoRecipient> = match text(params, "Identity") {
         Some(id) => {
-            let hits: Vec<&ExoRecipient> = list.into_iter().filter(|r| names(r, &id)).collect();
+            let hits: Vec<&ExoRecipient> =
+                list.into_iter().filter(|r| r.is_named_by(&id)).collect();
             if hits.is_empty() {
                 return Err(not_found(&id));
             }
@@ -349,7 +335,7 @@ fn set_user(state: &mut State, params: &Map<String, Value>) -> Result<Output, Re
             "Cannot process command because of one or more missing mandatory parameters: Identity.",
         ));
     };
-    let Some(user) = state.exo_users.iter_mut().find(|r| names(r, &id)) else {
+    let Some(user) = state.exo_users.iter_mut().find(|r| r.is_named_by(&id)) else {
         return Err(not_found(&id));
     };
     let clear = switch(params, "PermanentlyClearPreviousMailboxInfo");
@@ -392,12 +378,12 @@ fn new_restore(state: &mut State, params: &Map<String, Value>) -> Result<Output,
     let source = state
         .exo_recipients
         .iter()
-        .find(|r| r.is_soft_deleted && names(r, &source_id))
+        .find(|r| r.is_soft_deleted && r.is_named_by(&source_id))
         .ok_or_else(|| not_found(&source_id))?;
     let target = state
         .exo_recipients
         .iter()
-        .find(|r| !r.is_soft_deleted && names(r, &target_id))
+        .find(|r| !r.is_soft_deleted && r.is_named_by(&target_id))
         .ok_or_else(|| not_found(&target_id))?;
     let target_identity = target.identity.clone().unwrap_or_else(|| target_id.clone());
     let source_identity = source.identity.clone().unwrap_or_else(|| source_id.clone());

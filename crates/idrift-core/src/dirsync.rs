@@ -237,7 +237,7 @@ pub(crate) fn phone_set(values: &[String]) -> BTreeSet<&str> {
 }
 
 /// A multi-valued phone attribute with blanks left out, order kept.
-fn phone_list(values: &[String]) -> Vec<String> {
+pub(crate) fn phone_list(values: &[String]) -> Vec<String> {
     values
         .iter()
         .filter(|s| !s.trim().is_empty())

@@ -58,6 +58,52 @@ impl InMemoryDirectory {
     }
 }
 
+/// Writes `new` to the phones of `target` when they still hold `expected` (compare-and-set; no expectation:
+/// whatever they hold); returns the values before and after. Every in-memory directory writes this way.
+///
+/// # Errors
+/// [`SourceError::Conflict`], having written nothing, when the phones differ from `expected`.
+pub fn set_user_phones(
+    target: &mut OnPremUser,
+    new: &Phones,
+    expected: Option<&Phones>,
+) -> Result<PhoneChange, SourceError> {
+    let before = Phones::of(target);
+    if let Some(expected) = expected
+        && !before.same_values(expected)
+    {
+        return Err(SourceError::Conflict(format!(
+            "{}: expected {expected}, found {before}",
+            target.distinguished_name
+        )));
+    }
+    let new = new.normalized();
+    target.mobile = new.mobile;
+    target.other_mobile = new.other_mobile;
+    Ok(PhoneChange {
+        distinguished_name: target.distinguished_name.clone(),
+        before,
+        after: Phones::of(target),
+    })
+}
+
+/// Sets the `mobilePhone` of the Entra user `user` (a blank value clears it), refusing a synced user as
+/// Graph does; returns the value before.
+///
+/// # Errors
+/// [`SourceError::Refused`] ([`SYNCED_PHONE_REFUSAL`]) for a synced user.
+pub fn set_user_mobile(
+    user: &mut CloudUser,
+    mobile: Option<&str>,
+) -> Result<Option<String>, SourceError> {
+    if user.is_synced() {
+        return Err(SourceError::Refused(SYNCED_PHONE_REFUSAL.to_owned()));
+    }
+    let before = user.mobile_phone.take();
+    user.mobile_phone = mobile.map(str::to_owned).filter(|m| !m.trim().is_empty());
+    Ok(before)
+}
+
 /// The index of the one on-premises user `key` names.
 fn find_index(users: &[OnPremUser], key: &UserKey) -> Result<Option<usize>, SourceError> {
     let mut found = users
@@ -125,23 +171,7 @@ impl OnPremPhoneWriter for InMemoryDirectory {
         else {
             return Err(SourceError::NotFound(format!("no AD user with {user}")));
         };
-        let before = Phones::of(target);
-        if let Some(expected) = expected
-            && !before.same_values(expected)
-        {
-            return Err(SourceError::Conflict(format!(
-                "{}: expected {expected}, found {before}",
-                target.distinguished_name
-            )));
-        }
-        let new = new.normalized();
-        target.mobile = new.mobile.clone();
-        target.other_mobile = new.other_mobile.clone();
-        Ok(PhoneChange {
-            distinguished_name: target.distinguished_name.clone(),
-            before,
-            after: Phones::of(target),
-        })
+        set_user_phones(target, new, expected)
     }
 }
 
@@ -193,11 +223,7 @@ impl TenantSyncAdmin for InMemoryDirectory {
                 "no Entra user with id {user_id}"
             )));
         };
-        if user.is_synced() {
-            return Err(SourceError::Refused(SYNCED_PHONE_REFUSAL.to_owned()));
-        }
-        user.mobile_phone = mobile.map(str::to_owned).filter(|m| !m.trim().is_empty());
-        Ok(())
+        set_user_mobile(user, mobile).map(|_| ())
     }
 }
 

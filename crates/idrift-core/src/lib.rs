@@ -14,6 +14,7 @@ pub mod clixml;
 pub mod csv_cell;
 pub mod default_scope;
 pub mod dirsync;
+pub mod dn;
 pub mod exchange;
 pub mod guid;
 pub mod in_memory;

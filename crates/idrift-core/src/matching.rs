@@ -385,76 +385,69 @@ fn upn_duplicates<'a, I: Ix>(
 ) {
     // Rule 2b: duplicate UPNs within one side. The duplicates join a group with their hard-match partners
     // and with the unpaired users of the other side that carry the same UPN (looked up only when there are
-    // duplicates, through a map of the duplicated UPNs alone).
+    // duplicates, through a map of the duplicated UPNs alone). AD's duplicates are grouped first.
+    side_upn_duplicates(
+        groups,
+        Side::OnPrem,
+        (op_upn, op_dups),
+        op_partner,
+        (cl_upn, cl_partner),
+    );
+    side_upn_duplicates(
+        groups,
+        Side::Cloud,
+        (cl_upn, cl_dups),
+        cl_partner,
+        (op_upn, op_partner),
+    );
+}
+
+/// Rule 2b for the users of `side`: each duplicated UPN (`upn` keys, `dups` classes) makes a group of its
+/// users not grouped yet, joined by their hard-match partners (`partner`) and by the unpaired users of the
+/// other side (`other_upn` keys, `other_partner`) with the same UPN.
+fn side_upn_duplicates<'a, I: Ix>(
+    groups: &mut Groups<I>,
+    side: Side,
+    (upn, dups): (&'a FoldedKeys<'a>, Classes<I>),
+    partner: &[I],
+    (other_upn, other_partner): (&'a FoldedKeys<'a>, &[I]),
+) {
+    let (reason, other) = match side {
+        Side::OnPrem => (AmbiguityReason::DuplicateUpnOnPrem, Side::Cloud),
+        Side::Cloud => (AmbiguityReason::DuplicateUpnInCloud, Side::OnPrem),
+    };
     let mut duplicated: FastMap<&str, usize> = fast_map(0);
     {
-        let mut op_upn_group: FastMap<I, usize> = fast_map(0);
-        for &(item, c) in &op_dups.repeated {
+        let mut upn_group: FastMap<I, usize> = fast_map(0);
+        for &(item, c) in &dups.repeated {
             let i = item.get();
-            if groups.on_prem_of[i] != I::NONE {
+            if groups.of(side)[i] != I::NONE {
                 continue;
             }
-            let g = match op_upn_group.get(&c) {
+            let g = match upn_group.get(&c) {
                 Some(&g) => g,
                 None => {
-                    let key = op_upn.get(i).unwrap_or_default();
-                    let g = groups.create(AmbiguityReason::DuplicateUpnOnPrem, key.to_owned());
-                    op_upn_group.insert(c, g);
+                    let key = upn.get(i).unwrap_or_default();
+                    let g = groups.create(reason, key.to_owned());
+                    upn_group.insert(c, g);
                     duplicated.insert(key, g);
                     g
                 }
             };
-            groups.add_on_prem(g, i);
-            let partner = op_partner[i];
-            if partner != I::NONE && groups.cloud_of[partner.get()] == I::NONE {
-                groups.add_cloud(g, partner.get());
+            groups.add(side, g, i);
+            let p = partner[i];
+            if p != I::NONE && groups.of(other)[p.get()] == I::NONE {
+                groups.add(other, g, p.get());
             }
         }
     }
     if !duplicated.is_empty() {
-        for (j, &partner) in cl_partner.iter().enumerate() {
-            if partner == I::NONE
-                && groups.cloud_of[j] == I::NONE
-                && let Some(&g) = cl_upn.get(j).and_then(|k| duplicated.get(k))
+        for (j, &p) in other_partner.iter().enumerate() {
+            if p == I::NONE
+                && groups.of(other)[j] == I::NONE
+                && let Some(&g) = other_upn.get(j).and_then(|k| duplicated.get(k))
             {
-                groups.add_cloud(g, j);
-            }
-        }
-    }
-
-    drop(op_dups);
-    duplicated.clear();
-    {
-        let mut cl_upn_group: FastMap<I, usize> = fast_map(0);
-        for &(item, c) in &cl_dups.repeated {
-            let j = item.get();
-            if groups.cloud_of[j] != I::NONE {
-                continue;
-            }
-            let g = match cl_upn_group.get(&c) {
-                Some(&g) => g,
-                None => {
-                    let key = cl_upn.get(j).unwrap_or_default();
-                    let g = groups.create(AmbiguityReason::DuplicateUpnInCloud, key.to_owned());
-                    cl_upn_group.insert(c, g);
-                    duplicated.insert(key, g);
-                    g
-                }
-            };
-            groups.add_cloud(g, j);
-            let partner = cl_partner[j];
-            if partner != I::NONE && groups.on_prem_of[partner.get()] == I::NONE {
-                groups.add_on_prem(g, partner.get());
-            }
-        }
-    }
-    if !duplicated.is_empty() {
-        for (i, &partner) in op_partner.iter().enumerate() {
-            if partner == I::NONE
-                && groups.on_prem_of[i] == I::NONE
-                && let Some(&g) = op_upn.get(i).and_then(|k| duplicated.get(k))
-            {
-                groups.add_on_prem(g, i);
+                groups.add(other, g, j);
             }
         }
     }
@@ -614,6 +607,13 @@ fn trim(s: &str) -> &str {
     }
 }
 
+/// One of the two directories.
+#[derive(Clone, Copy)]
+enum Side {
+    OnPrem,
+    Cloud,
+}
+
 /// The ambiguous groups under construction, and which group (if any) each user belongs to.
 struct Groups<I> {
     groups: Vec<AmbiguousGroup>,
@@ -648,6 +648,21 @@ impl<I: Ix> Groups<I> {
     fn add_cloud(&mut self, g: usize, j: usize) {
         self.cloud_of[j] = I::at(g);
         self.groups[g].cloud.push(j);
+    }
+
+    /// The group of each user of `side`.
+    fn of(&self, side: Side) -> &[I] {
+        match side {
+            Side::OnPrem => &self.on_prem_of,
+            Side::Cloud => &self.cloud_of,
+        }
+    }
+
+    fn add(&mut self, side: Side, g: usize, i: usize) {
+        match side {
+            Side::OnPrem => self.add_on_prem(g, i),
+            Side::Cloud => self.add_cloud(g, i),
+        }
     }
 
     fn finish(mut self) -> Vec<AmbiguousGroup> {

@@ -242,6 +242,31 @@ pub struct ExoRecipient {
     pub is_soft_deleted: bool,
 }
 
+impl ExoRecipient {
+    /// Whether `identity` names this recipient the way Exchange resolves `-Identity`: its Identity (or the
+    /// last segment of it), ExternalDirectoryObjectId, UPN, primary SMTP address or ExchangeGuid, ignoring
+    /// case and surrounding white space. An empty `identity` names nothing.
+    pub fn is_named_by(&self, identity: &str) -> bool {
+        let identity = identity.trim();
+        if identity.is_empty() {
+            return false;
+        }
+        let eq =
+            |v: Option<&str>| v.is_some_and(|x| !x.is_empty() && x.eq_ignore_ascii_case(identity));
+        eq(self.identity.as_deref())
+            || eq(self
+                .identity
+                .as_deref()
+                .and_then(|i| i.rsplit(['/', '\\']).next()))
+            || eq(self.external_directory_object_id.as_deref())
+            || eq(self.user_principal_name.as_deref())
+            || eq(self.primary_smtp_address.as_deref())
+            || self
+                .exchange_guid
+                .is_some_and(|g| identity.parse::<Guid>().is_ok_and(|i| i == g))
+    }
+}
+
 /// Everything read from the two directories for one run: what a snapshot directory holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -354,21 +354,10 @@ fn guid_or(g: Option<Guid>, fallback: &str) -> String {
 
 /// The parent of a DN (everything after the first unescaped comma).
 fn parent_dn(dn: &str) -> Option<&str> {
-    let bytes = dn.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b',' => {
-                return dn
-                    .get(i + 1..)
-                    .map(str::trim_start)
-                    .filter(|p| !p.is_empty());
-            }
-            _ => i += 1,
-        }
-    }
-    None
+    let i = crate::dn::rdn_end(dn)?;
+    dn.get(i + 1..)
+        .map(str::trim_start)
+        .filter(|p| !p.is_empty())
 }
 
 /// The first RDN of a DN.

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dirsync::{DirSyncOverrideRow, DirSyncReport, non_blank, phone_set};
+use crate::dirsync::{DirSyncOverrideRow, DirSyncReport, non_blank, phone_list, phone_set};
 use crate::matching::{Anchor, MatchReport, match_users_by};
 use crate::model::{CloudUser, OnPremUser, SyncFeatures};
 
@@ -89,7 +89,7 @@ pub fn predict_user(
         distinguished_name: ad.distinguished_name.clone(),
         outcome: SyncOutcome::InSync,
         predicted_mobile: v.cloud_mobile.map(str::to_owned),
-        predicted_alternate_mobile_phones: v.cloud_alternates.map(list),
+        predicted_alternate_mobile_phones: v.cloud_alternates.map(phone_list),
         explanation: String::new(),
         at_risk: false,
     };
@@ -123,7 +123,7 @@ pub fn predict_user(
         let predicted_alternate_mobile_phones = match &base.predicted_alternate_mobile_phones {
             Some(alt) => Some(alt.clone()),
             None if bypass || override_state == OverrideState::Absent => {
-                Some(list(&ad.other_mobile))
+                Some(phone_list(&ad.other_mobile))
             }
             None => None,
         };
@@ -155,7 +155,10 @@ pub fn predict_user(
     };
     let (predicted_mobile, predicted_alternate_mobile_phones) = if ad_wins {
         // R8/R10: sync writes AD's values, including AD's otherMobile where the cloud value is not known.
-        (v.ad_mobile.map(str::to_owned), Some(list(&ad.other_mobile)))
+        (
+            v.ad_mobile.map(str::to_owned),
+            Some(phone_list(&ad.other_mobile)),
+        )
     } else {
         (
             base.predicted_mobile.clone(),
@@ -306,8 +309,8 @@ fn explain_difference(
     outcome: SyncOutcome,
     override_state: OverrideState,
 ) -> String {
-    let ad_other = list(&ad.other_mobile);
-    let cloud_other = v.cloud_alternates.map(list).unwrap_or_default();
+    let ad_other = phone_list(&ad.other_mobile);
+    let cloud_other = v.cloud_alternates.map(phone_list).unwrap_or_default();
     let verb = match outcome {
         SyncOutcome::OverrideKeepsCloud => "keeps",
         SyncOutcome::SyncWritesAd => "still has",
@@ -357,15 +360,6 @@ fn explain_difference(
         ),
     };
     format!("{values}: {reason}")
-}
-
-/// A phone list with blanks left out, order kept.
-fn list(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .filter(|s| !s.trim().is_empty())
-        .cloned()
-        .collect()
 }
 
 fn shown(v: Option<&str>) -> String {

@@ -341,11 +341,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
 /// `idrift scan`.
 fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Scan";
-    let csv = args
-        .out_path
-        .as_deref()
-        .map(|p| absolute(OP, "OutPath", p))
-        .transpose()?;
+    let csv = targets::absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
     let loaded = targets::load(OP, &args.source, LoadProfile::Scan)?;
     let opts = args.scope.options();
     let filter = ScanFilter {

@@ -13,16 +13,9 @@ use idrift_core::lint::{LintMode, LintOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CallError;
-use crate::targets::absolute;
+use crate::targets::{absolute, absolute_opt};
 use crate::wire::{SourceSpec, WriteArgs};
 use crate::{runtime, writes};
-
-fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
-    CallError::InvalidArgs {
-        op,
-        message: message.into(),
-    }
-}
 
 /// `Lint`: IdFix's checks over the AD side of the source.
 #[derive(Debug, Deserialize)]
@@ -30,7 +23,6 @@ fn invalid(op: &'static str, message: impl Into<String>) -> CallError {
 pub(crate) struct LintArgs {
     source: SourceSpec,
     /// `MultiTenant` (default) or `Dedicated`.
-    #[serde(default)]
     mode: Option<String>,
     /// Verified domains of the tenant.
     #[serde(default)]
@@ -39,10 +31,8 @@ pub(crate) struct LintArgs {
     #[serde(default)]
     sync_scope: Vec<String>,
     /// The tenant's domains (`GET /domains` JSON); its verified ones count as verified domains.
-    #[serde(default)]
     entra_domains: Option<PathBuf>,
     /// Also write IdFix's CSV here.
-    #[serde(default)]
     out_path: Option<PathBuf>,
     /// The CSV's encoding: `Utf8` (default) or `Utf8Bom` (for Excel).
     #[serde(default)]
@@ -55,7 +45,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
         None | Some("multitenant" | "multi-tenant") => LintMode::MultiTenant,
         Some("dedicated") => LintMode::Dedicated,
         Some(other) => {
-            return Err(invalid(
+            return Err(CallError::invalid(
                 OP,
                 format!("Mode {other:?} is not MultiTenant or Dedicated"),
             ));
@@ -67,16 +57,8 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
         sync_scope: args.sync_scope,
         ..LintOptions::default()
     };
-    let out = args
-        .out_path
-        .as_ref()
-        .map(|p| absolute(OP, "OutPath", p))
-        .transpose()?;
-    let domains = args
-        .entra_domains
-        .as_ref()
-        .map(|p| absolute(OP, "EntraDomains", p))
-        .transpose()?;
+    let out = absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
+    let domains = absolute_opt(OP, "EntraDomains", args.entra_domains.as_deref())?;
     // The Entra side the source names (an Entra export, Graph, or a snapshot's Entra files) and the domains.
     let spec = crate::targets::spec(OP, &args.source)?;
     let facts = runtime::block_on(idrift_app::lint::cloud_facts(
@@ -104,16 +86,13 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
 pub(crate) struct LintFixArgs {
     source: SourceSpec,
     /// Lint's CSV or IdFix's export.
-    #[serde(default)]
     from_csv: Option<PathBuf>,
     /// Or the error objects (`Lint`'s, edited).
-    #[serde(default)]
     rows: Option<Vec<serde_json::Value>>,
     /// Apply only the writes to these objects (DNs), as the host approved them.
     #[serde(default)]
     only: Vec<String>,
     /// The undo LDIF (default: beside the journal).
-    #[serde(default)]
     undo_ldif_path: Option<PathBuf>,
     #[serde(flatten)]
     write: WriteArgs,
@@ -141,7 +120,7 @@ fn rows_of(op: &'static str, rows: Vec<serde_json::Value>) -> Result<Vec<FixRow>
         .zip(1..)
         .map(|(v, line)| {
             let row: FixRow = serde_json::from_value(v)
-                .map_err(|e| invalid(op, format!("Rows[{}]: {e}", line - 1)))?;
+                .map_err(|e| CallError::invalid(op, format!("Rows[{}]: {e}", line - 1)))?;
             Ok(FixRow { line, ..row })
         })
         .collect()
@@ -163,10 +142,10 @@ pub(crate) fn open_target(
 pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Lint.Fix";
     let rows = match (args.rows, &args.from_csv) {
-        (Some(_), Some(_)) => return Err(invalid(OP, "give Rows or FromCsv, not both")),
+        (Some(_), Some(_)) => return Err(CallError::invalid(OP, "give Rows or FromCsv, not both")),
         (Some(rows), None) => rows_of(OP, rows)?,
         (None, Some(csv)) => idrift_app::lint::read_fix_csv(absolute(OP, "FromCsv", csv)?)?,
-        (None, None) => return Err(invalid(OP, "give FromCsv or Rows")),
+        (None, None) => return Err(CallError::invalid(OP, "give FromCsv or Rows")),
     };
     let mut plan = idrift_app::lint::plan_fixes(&rows);
     let (target, warnings) = open_target(OP, &args.source)?;
@@ -189,11 +168,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     };
     if args.write.apply && !plan.spec.ops.is_empty() {
         let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
-        let undo = args
-            .undo_ldif_path
-            .as_ref()
-            .map(|p| absolute(OP, "UndoLdifPath", p))
-            .transpose()?;
+        let undo = absolute_opt(OP, "UndoLdifPath", args.undo_ldif_path.as_deref())?;
         let run = runtime::block_on(idrift_app::lint::apply_fixes(
             &path,
             &plan.spec,

@@ -9,7 +9,7 @@ use idrift_app::profile::{self, Profile};
 use crate::error::CallError;
 use crate::host;
 use crate::targets::absolute;
-use crate::wire::{self, ProfileAd, ProfileCloud, ProfileGetArgs, ProfileResult};
+use crate::wire::{self, CloudSpec, LdapSpec, ProfileGetArgs, ProfileResult};
 
 /// A path from the file: as written when absolute, else relative to the file's directory (the host's
 /// current directory means nothing to the library).
@@ -26,12 +26,13 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
     let source_anchor = p.source_anchor;
     let (ad, ad_file) = match p.ad {
         Some(url) if profile::is_ldap_url(&url) => (
-            Some(ProfileAd {
+            Some(LdapSpec {
                 url: url.trim().to_owned(),
                 base_dn: p.ad_base_dn,
                 filter: p.ad_filter,
                 bind: p.ad_bind,
                 password_env: p.ad_password_env,
+                password: None,
                 password_file: resolve(&dir, p.ad_password_file),
                 ca_file: resolve(&dir, p.ad_ca_file),
                 allow_plaintext: p.ad_allow_plaintext.unwrap_or(false),
@@ -42,15 +43,17 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
         Some(file) => (None, resolve(&dir, Some(PathBuf::from(file)))),
         None => (None, None),
     };
-    let cloud = ProfileCloud {
+    let cloud = CloudSpec {
         tenant: p.tenant,
         client_id: p.client_id,
         client_secret_env: p.client_secret_env,
+        client_secret: None,
         certificate_path: resolve(&dir, p.certificate),
         authority_url: p.authority_url,
         graph_url: p.graph_url,
         exo_url: p.exo_url,
         exo_organization: p.exo_organization,
+        timeout_seconds: None,
         redirect_hosts: p.redirect_hosts,
     };
     ProfileResult {

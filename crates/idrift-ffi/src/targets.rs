@@ -40,11 +40,20 @@ pub(crate) fn absolute<'a>(
     }
 }
 
-fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
+/// [`absolute`] for an optional field.
+pub(crate) fn absolute_opt<'a>(
+    op: &'static str,
+    field: &str,
+    path: Option<&'a Path>,
+) -> Result<Option<&'a Path>, CallError> {
+    path.map(|p| absolute(op, field, p)).transpose()
+}
+
+pub(crate) fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
     absolute(op, field, path).map(Path::to_path_buf)
 }
 
-fn optional(
+pub(crate) fn optional(
     op: &'static str,
     field: &str,
     path: Option<&PathBuf>,

@@ -4,39 +4,19 @@
 use std::path::PathBuf;
 
 use idrift_app::ops::trend::{self as op, ReportRequest};
-use idrift_app::report::{Extras, Header};
+use idrift_app::report::Extras;
 
 use crate::error::CallError;
 use crate::targets::{self, absolute};
-use crate::wire::{ReportArgs, ScanDiffArgs, SourceKind, SourceSpec};
+use crate::wire::{ReportArgs, ScanDiffArgs};
 use crate::{host, wire};
-
-/// What the report's header says was read.
-fn describe(source: &SourceSpec) -> String {
-    match &source.kind {
-        SourceKind::Demo => "demo snapshot".to_owned(),
-        SourceKind::Snapshot { path, .. } => format!("snapshot {}", path.display()),
-        SourceKind::Files { ad, entra, .. } => {
-            let names: Vec<String> = [ad, entra]
-                .into_iter()
-                .flatten()
-                .map(|p| p.display().to_string())
-                .collect();
-            format!("files {}", names.join(", "))
-        }
-        SourceKind::Live { .. } => "live directories".to_owned(),
-    }
-}
 
 fn absolute_all(
     op: &'static str,
     field: &str,
     paths: &[PathBuf],
 ) -> Result<Vec<PathBuf>, CallError> {
-    paths
-        .iter()
-        .map(|p| absolute(op, field, p).map(std::path::Path::to_path_buf))
-        .collect()
+    paths.iter().map(|p| targets::owned(op, field, p)).collect()
 }
 
 /// `idrift report`.
@@ -46,24 +26,16 @@ pub(crate) fn report(args: ReportArgs) -> Result<Vec<u8>, CallError> {
     let extras = Extras {
         migration: absolute_all(OP, "Migration", &args.migration)?,
         journals: absolute_all(OP, "Journals", &args.journals)?,
-        previous: args
-            .previous
-            .as_deref()
-            .map(|p| absolute(OP, "Previous", p).map(std::path::Path::to_path_buf))
-            .transpose()?,
+        previous: targets::optional(OP, "Previous", args.previous.as_ref())?,
         lint: None,
     };
+    let spec = targets::spec(OP, &args.source)?;
     let loaded = targets::load(OP, &args.source, idrift_app::snapshot::LoadProfile::Full)?;
-    let opts = args.scope.options();
-    let header = Header {
-        source: describe(&args.source),
-        generated: idrift_app::timefmt::iso8601(host::now_unix()),
-    };
     let req = ReportRequest {
-        scan: &opts,
-        extras: &extras,
-        header,
-        demo: matches!(args.source.kind, SourceKind::Demo),
+        scan: &args.scope.options(),
+        extras,
+        source: &spec,
+        generated: idrift_app::timefmt::iso8601(host::now_unix()),
     };
     let body = op::report(&loaded.snapshot, req, &out)?;
     wire::ok(&body, &loaded.warnings)

@@ -144,7 +144,7 @@ pub(crate) fn request_control(cookie: &[u8]) -> RawControl {
 }
 
 /// A BER tag-length-value with a definite length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use idrift_core::in_memory::InMemoryDirectory;
+use idrift_core::in_memory::{InMemoryDirectory, set_user_mobile, set_user_phones};
 use idrift_core::model::{CloudUser, OnPremUser, Snapshot, TenantSync};
 use idrift_core::ports::{
     CloudDirectory, OnPremDirectory, OnPremPhoneWriter, SourceError, TenantSyncAdmin,
@@ -209,23 +209,7 @@ impl SnapshotTarget {
         if let Some(&i) = dn_key(key).and_then(|dn| self.dn_index.get(&dn)) {
             let done = self.inner.edit(|s| {
                 let target = s.on_prem.get_mut(i).filter(|u| key.matches(u))?;
-                let before = Phones::of(target);
-                if let Some(expected) = expected
-                    && !before.same_values(expected)
-                {
-                    return Some(Err(SourceError::Conflict(format!(
-                        "{}: expected {expected}, found {before}",
-                        target.distinguished_name
-                    ))));
-                }
-                let new = new.normalized();
-                target.mobile = new.mobile;
-                target.other_mobile = new.other_mobile;
-                Some(Ok(PhoneChange {
-                    distinguished_name: target.distinguished_name.clone(),
-                    before,
-                    after: Phones::of(target),
-                }))
+                Some(set_user_phones(target, new, expected))
             });
             if let Some(result) = done {
                 return result;
@@ -259,14 +243,7 @@ impl SnapshotTarget {
                     .cloud
                     .get_mut(i)
                     .filter(|u| u.id.eq_ignore_ascii_case(id.trim()))?;
-                if user.is_synced() {
-                    return Some(Err(SourceError::Refused(
-                        idrift_core::writes::SYNCED_PHONE_REFUSAL.to_owned(),
-                    )));
-                }
-                let before = user.mobile_phone.clone();
-                user.mobile_phone = mobile.map(str::to_owned).filter(|m| !m.trim().is_empty());
-                Some(Ok(CloudChange {
+                Some(set_user_mobile(user, mobile).map(|before| CloudChange {
                     id: user.id.clone(),
                     before,
                     after: user.mobile_phone.clone(),

@@ -49,10 +49,8 @@ impl CloudFacts {
 /// [`AppError::Read`] or [`AppError::Parse`] naming the file (and the line and JSON path).
 pub fn load_domains_file(path: &Path) -> Result<Vec<TenantDomain>, AppError> {
     let text = crate::files::read_decoded(path)?;
-    idrift_cloud::snapshot::read_domains(text.text().as_bytes()).map_err(|e| AppError::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+    idrift_cloud::snapshot::read_domains(text.text().as_bytes())
+        .map_err(|e| AppError::parse(path, e.to_string()))
 }
 
 /// The Entra parts of `spec` that lint reads, as a spec of their own: a snapshot's Entra files, an Entra

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::AppError;
-use crate::journal::{JournalLog, OpExecutor, OpStatus, PlanSpec, Planned, RunReport, number};
+use crate::journal::{JournalLog, OpExecutor, OpStatus, PlanSpec, Planned, RunReport};
 
 /// The operation that rewrites values of one attribute of one AD object.
 pub const OP_LINT_VALUE: &str = "ad.lintValue";
@@ -389,14 +389,8 @@ pub fn plan_fixes(rows: &[FixRow]) -> FixPlan {
             after: strings(&after),
         });
     }
-    number(&mut ops);
     FixPlan {
-        spec: PlanSpec {
-            command: COMMAND.to_owned(),
-            ops,
-            notes: Vec::new(),
-            undoes: None,
-        },
+        spec: PlanSpec::numbered(COMMAND, ops),
         refused,
         complete,
     }

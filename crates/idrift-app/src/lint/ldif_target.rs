@@ -207,11 +207,7 @@ impl LdifFileTarget {
             // The reader names what is missing; no lock file is made beside a file that is not there.
             crate::files::read_text(path)?;
         }
-        let lock = crate::lock::acquire(
-            &crate::lock::file_lock_path(path),
-            &[path.to_path_buf()],
-            crate::lock::LOCK_WAIT,
-        )?;
+        let lock = crate::lock::acquire_file(path, &[path.to_path_buf()])?;
         Self::open_locked(path, lock)
     }
 

@@ -10,7 +10,6 @@ use idrift_core::ports::SourceError;
 use idrift_core::writes::UserKey;
 use serde_json::Value;
 
-use super::dn::{same_dn, split_dn};
 use super::spec::{licenses_among, user_value};
 use super::target::{RemediationTarget, RestoreRequest, names};
 use super::values::{
@@ -23,6 +22,7 @@ use super::{
     step_kind,
 };
 use crate::journal::{OpExecutor, Planned};
+use idrift_core::dn::{same_dn, split_dn};
 
 /// Reads, compares and writes the objects remediation steps act on, through a [`RemediationTarget`].
 /// It is an [`OpExecutor`] for the write and record operations; checks go through

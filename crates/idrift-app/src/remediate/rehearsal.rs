@@ -31,11 +31,11 @@ use idrift_core::ports::SourceError;
 use idrift_core::writes::UserKey;
 use sha2::{Digest, Sha256};
 
-use super::dn::{same_dn, split_dn};
 use super::target::{RemediationTarget, RestoreRequest, Side, names};
 use crate::AppError;
 use crate::files::{read_text, write_atomic, write_err};
 use crate::snapshot::{AD_FILE, ENTRA_USERS_FILE, EXO_RECIPIENTS_FILE, EXO_USERS_FILE};
+use idrift_core::dn::{same_dn, split_dn};
 
 mod patch;
 
@@ -93,11 +93,7 @@ impl RehearsalTarget {
             RESTORE_REQUESTS_FILE,
         ]
         .map(|f| dir.join(f));
-        let lock = crate::lock::acquire(
-            &dir.join(crate::lock::DIR_LOCK_FILE),
-            &files,
-            crate::lock::LOCK_WAIT,
-        )?;
+        let lock = crate::lock::acquire_dir(dir, &files)?;
         let loaded = crate::snapshot::load_dir(dir)?;
         let deleted_path = dir.join(DELETED_USERS_FILE);
         let deleted = if deleted_path.is_file() {
@@ -222,6 +218,29 @@ fn cloud_index(s: &State, id: &str) -> Result<usize, SourceError> {
         .ok_or_else(|| SourceError::NotFound(format!("Entra user {id}")))
 }
 
+/// The Exchange recipients (`exo-recipients.json`); without them, Exchange Online steps are refused.
+fn recipients(s: &State) -> Result<&[ExoRecipient], SourceError> {
+    s.snapshot
+        .exo_recipients
+        .as_deref()
+        .ok_or_else(|| RehearsalTarget::no_exo("exo-recipients.json"))
+}
+
+/// The Exchange users (`exo-users.json`); without them, Exchange Online steps are refused.
+fn exo_users(s: &State) -> Result<&[ExoRecipient], SourceError> {
+    s.snapshot
+        .exo_users
+        .as_deref()
+        .ok_or_else(|| RehearsalTarget::no_exo("exo-users.json"))
+}
+
+fn deleted_index(s: &State, id: &str) -> Result<usize, SourceError> {
+    s.deleted
+        .iter()
+        .position(|u| u.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| SourceError::NotFound(format!("Entra user {id} in the recycle bin")))
+}
+
 fn ad_index(s: &State, dn: &str) -> Result<usize, SourceError> {
     s.snapshot
         .on_prem
@@ -302,13 +321,7 @@ impl RemediationTarget for RehearsalTarget {
 
     async fn purge_deleted_user(&self, id: &str) -> Result<(), SourceError> {
         self.change(|s| {
-            let i = s
-                .deleted
-                .iter()
-                .position(|u| u.id.eq_ignore_ascii_case(id))
-                .ok_or_else(|| {
-                    SourceError::NotFound(format!("Entra user {id} in the recycle bin"))
-                })?;
+            let i = deleted_index(s, id)?;
             let uid = s.deleted.remove(i).id;
             let mut t = Touched {
                 deleted: true,
@@ -333,13 +346,7 @@ impl RemediationTarget for RehearsalTarget {
 
     async fn restore_deleted_user(&self, id: &str) -> Result<(), SourceError> {
         self.change(|s| {
-            let i = s
-                .deleted
-                .iter()
-                .position(|u| u.id.eq_ignore_ascii_case(id))
-                .ok_or_else(|| {
-                    SourceError::NotFound(format!("Entra user {id} in the recycle bin"))
-                })?;
+            let i = deleted_index(s, id)?;
             if let Some(upn) = &s.deleted[i].user_principal_name
                 && s.snapshot.cloud.iter().any(|u| {
                     u.user_principal_name
@@ -432,11 +439,7 @@ impl RemediationTarget for RehearsalTarget {
 
     async fn exo_recipient(&self, identity: &str) -> Result<Option<ExoRecipient>, SourceError> {
         let s = self.lock();
-        let rs = s
-            .snapshot
-            .exo_recipients
-            .as_ref()
-            .ok_or_else(|| RehearsalTarget::no_exo("exo-recipients.json"))?;
+        let rs = recipients(&s)?;
         let hits: Vec<&ExoRecipient> = rs
             .iter()
             .filter(|r| !r.is_soft_deleted && names(r, identity))
@@ -453,11 +456,7 @@ impl RemediationTarget for RehearsalTarget {
 
     async fn exo_user(&self, identity: &str) -> Result<Option<ExoRecipient>, SourceError> {
         let s = self.lock();
-        let us = s
-            .snapshot
-            .exo_users
-            .as_ref()
-            .ok_or_else(|| RehearsalTarget::no_exo("exo-users.json"))?;
+        let us = exo_users(&s)?;
         Ok(us
             .iter()
             .find(|r| {
@@ -471,11 +470,7 @@ impl RemediationTarget for RehearsalTarget {
         exchange_guid: Guid,
     ) -> Result<Option<ExoRecipient>, SourceError> {
         let s = self.lock();
-        let rs = s
-            .snapshot
-            .exo_recipients
-            .as_ref()
-            .ok_or_else(|| RehearsalTarget::no_exo("exo-recipients.json"))?;
+        let rs = recipients(&s)?;
         Ok(rs
             .iter()
             .find(|r| r.is_soft_deleted && r.exchange_guid == Some(exchange_guid))
@@ -529,11 +524,7 @@ impl RemediationTarget for RehearsalTarget {
         target: &str,
     ) -> Result<RestoreRequest, SourceError> {
         self.change(|s| {
-            let rs = s
-                .snapshot
-                .exo_recipients
-                .as_ref()
-                .ok_or_else(|| RehearsalTarget::no_exo("exo-recipients.json"))?;
+            let rs = recipients(s)?;
             let src = rs
                 .iter()
                 .find(|r| r.is_soft_deleted && r.exchange_guid == Some(source))

@@ -297,6 +297,31 @@ fn outcome(
     Ok(())
 }
 
+/// Journals `message` as the step's failure (nothing read); the run stops there.
+fn failed(
+    journal: &mut JournalWriter,
+    row: &mut StepRow,
+    seq: u64,
+    message: String,
+) -> Result<StepEnd, AppError> {
+    let order = row.order;
+    outcome(journal, row, seq, Outcome::Failed, None, Some(message))?;
+    Ok(StepEnd::Stop(Stop::Failed { order }))
+}
+
+/// Journals `message` as the step's conflict with what was read (`found`); the run stops there.
+fn conflict(
+    journal: &mut JournalWriter,
+    row: &mut StepRow,
+    seq: u64,
+    found: Option<Value>,
+    message: String,
+) -> Result<StepEnd, AppError> {
+    let order = row.order;
+    outcome(journal, row, seq, Outcome::Conflict, found, Some(message))?;
+    Ok(StepEnd::Stop(Stop::Conflict { order }))
+}
+
 fn started(journal: &mut JournalWriter, seq: u64, before: Value) -> Result<(), AppError> {
     let at = journal.clock().now_iso();
     journal.append(&Entry::Started(Started { seq, before, at }))
@@ -360,8 +385,7 @@ async fn run_step<G: Gate + ?Sized>(
                 "operation {:?} is not a remediation step; this idrift cannot run it",
                 p.op
             );
-            outcome(journal, row, p.seq, Outcome::Failed, None, Some(msg))?;
-            Ok(StepEnd::Stop(Stop::Failed { order }))
+            failed(journal, row, p.seq, msg)
         }
         Some(StepKind::Manual) => run_manual(journal, state, gate, row),
         Some(StepKind::Check) => run_check(journal, p, exec, row).await,
@@ -410,8 +434,7 @@ async fn run_check(
     let order = row.order;
     let Ok(Operation::Check(check)) = operation(p) else {
         let msg = "the journal's check is not readable".to_owned();
-        outcome(journal, row, p.seq, Outcome::Failed, None, Some(msg))?;
-        return Ok(StepEnd::Stop(Stop::Failed { order }));
+        return failed(journal, row, p.seq, msg);
     };
     match exec.check(&check).await {
         Ok(r) if r.passed => {
@@ -439,8 +462,7 @@ async fn run_check(
         }
         Err(e) => {
             let msg = format!("the check could not read the state: {e}");
-            outcome(journal, row, p.seq, Outcome::Failed, None, Some(msg))?;
-            Ok(StepEnd::Stop(Stop::Failed { order }))
+            failed(journal, row, p.seq, msg)
         }
     }
 }
@@ -452,7 +474,6 @@ async fn run_record(
     exec: &RemediationExecutor<'_>,
     row: &mut StepRow,
 ) -> Result<StepEnd, AppError> {
-    let order = row.order;
     match exec.read(p).await {
         Ok(Some(v)) if exec.same(p, &v, &p.after) => {
             let msg = format!("recorded {}", describe_value(&p.op, &v));
@@ -466,18 +487,15 @@ async fn run_record(
                 describe_value(&p.op, &p.after),
                 describe_value(&p.op, &v)
             );
-            outcome(journal, row, p.seq, Outcome::Conflict, Some(v), Some(msg))?;
-            Ok(StepEnd::Stop(Stop::Conflict { order }))
+            conflict(journal, row, p.seq, Some(v), msg)
         }
         Ok(None) => {
             let msg = format!("{}: no mailbox found", p.target);
-            outcome(journal, row, p.seq, Outcome::Conflict, None, Some(msg))?;
-            Ok(StepEnd::Stop(Stop::Conflict { order }))
+            conflict(journal, row, p.seq, None, msg)
         }
         Err(e) => {
             let msg = format!("read failed: {e}");
-            outcome(journal, row, p.seq, Outcome::Failed, None, Some(msg))?;
-            Ok(StepEnd::Stop(Stop::Failed { order }))
+            failed(journal, row, p.seq, msg)
         }
     }
 }

@@ -6,7 +6,6 @@ use idrift_core::model::{AssignedLicense, CloudUser, Snapshot};
 use idrift_core::plan::{Check, Operation, OptionId, RemediationPlan};
 use serde_json::Value;
 
-use super::dn::{same_dn, split_dn};
 use super::target::{RemediationTarget, Side};
 use super::values::{
     ClearedValue, DnValue, EntraState, GuidValue, LicenseValue, ProxyValue, RestoreValue,
@@ -19,6 +18,7 @@ use super::{
 };
 use crate::AppError;
 use crate::journal::{self, JournalLog, PlanSpec, Planned};
+use idrift_core::dn::{same_dn, split_dn};
 
 /// The service an operation talks to.
 fn side_of(op: &Operation) -> Side {

@@ -195,21 +195,7 @@ pub trait RemediationTarget: Send + Sync {
 /// Whether `identity` names the recipient the way Exchange resolves `-Identity`: its Identity (or the
 /// last segment of it), ExternalDirectoryObjectId, UPN, primary SMTP address or ExchangeGuid.
 pub fn names(r: &ExoRecipient, identity: &str) -> bool {
-    let identity = identity.trim();
-    if identity.is_empty() {
-        return false;
-    }
-    let eq = |v: Option<&str>| v.is_some_and(|x| !x.is_empty() && x.eq_ignore_ascii_case(identity));
-    eq(r.identity.as_deref())
-        || eq(r
-            .identity
-            .as_deref()
-            .and_then(|i| i.rsplit(['/', '\\']).next()))
-        || eq(r.external_directory_object_id.as_deref())
-        || eq(r.user_principal_name.as_deref())
-        || eq(r.primary_smtp_address.as_deref())
-        || r.exchange_guid
-            .is_some_and(|g| identity.parse::<Guid>().is_ok_and(|i| i == g))
+    r.is_named_by(identity)
 }
 
 /// The live directories: any of AD over LDAP, Microsoft Graph and Exchange Online.

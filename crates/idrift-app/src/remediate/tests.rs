@@ -748,20 +748,6 @@ fn the_spec_journals_the_plan_and_what_the_runner_needs() {
 }
 
 #[test]
-fn distinguished_names_split_and_compare_like_ad() {
-    assert_eq!(
-        dn::split_dn("CN=Doe\\, Jane,OU=Sync,DC=contoso,DC=com"),
-        ("CN=Doe\\, Jane", "OU=Sync,DC=contoso,DC=com")
-    );
-    assert_eq!(dn::split_dn("DC=com"), ("DC=com", ""));
-    assert!(dn::same_dn(
-        "CN=A, OU=Sync,DC=Contoso,DC=com",
-        "cn=a,ou=sync,dc=contoso,dc=com"
-    ));
-    assert!(!dn::same_dn("CN=A,OU=Sync,DC=x", "CN=A,OU=NoSync,DC=x"));
-}
-
-#[test]
 fn values_are_described_in_words() {
     assert_eq!(
         describe_value(OP_GRAPH_PURGE, &json!({ "State": "Deleted" })),

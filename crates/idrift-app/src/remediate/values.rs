@@ -2,7 +2,6 @@
 
 use idrift_core::Guid;
 use idrift_core::model::AssignedLicense;
-use idrift_core::ports::SourceError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -11,6 +10,7 @@ use super::{
     OP_GRAPH_PURGE, OP_GRAPH_RESTORE, OP_RECORD_GUID,
 };
 use crate::journal::Planned;
+pub(super) use crate::journal::{from_value, to_value};
 
 /// The state of an Entra user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,10 +72,6 @@ pub(super) struct GuidValue {
     pub(super) exchange_guid: Option<Guid>,
 }
 
-pub(super) fn to_value<T: Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
 /// Compares two journaled values of `op` by what matters for it (`same`), or as JSON when either does not
 /// decode as `T`.
 pub(super) fn same_as<T: for<'de> Deserialize<'de>>(
@@ -102,19 +98,6 @@ pub(super) fn sorted_skus(v: &LicenseValue) -> Vec<String> {
         .collect();
     s.sort();
     s
-}
-
-pub(super) fn from_value<T: for<'de> Deserialize<'de>>(
-    op: &Planned,
-    what: &str,
-    v: &Value,
-) -> Result<T, SourceError> {
-    serde_json::from_value(v.clone()).map_err(|e| {
-        SourceError::InvalidData(format!(
-            "journal operation {} ({}): {what} is not valid: {e}",
-            op.seq, op.op
-        ))
-    })
 }
 
 /// A value of a remediation operation in words.

@@ -320,17 +320,24 @@ fn findings_table(h: &mut String, findings: &[Finding]) {
     );
     let body = h.len();
     for f in findings {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            sev(f.severity),
-            f.kind,
-            esc(&f.user_principal_name),
-            esc(&detail(f))
-        );
+        h.push_str("<tr>");
+        finding_cells(h, f);
+        h.push_str("</tr>");
     }
     end_table(h, body);
     close(h);
+}
+
+/// The cells of a finding's row: severity, kind, user and detail.
+fn finding_cells(h: &mut String, f: &Finding) {
+    let _ = write!(
+        h,
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        sev(f.severity),
+        f.kind,
+        esc(&f.user_principal_name),
+        esc(&detail(f))
+    );
 }
 
 fn opt(v: Option<&String>) -> String {
@@ -611,14 +618,9 @@ fn trend(h: &mut String, name: &str, d: &crate::diff::ScanDiff) {
     );
     let body = h.len();
     let row = |h: &mut String, what: &str, f: &Finding| {
-        let _ = write!(
-            h,
-            "<tr><td>{what}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            sev(f.severity),
-            f.kind,
-            esc(&f.user_principal_name),
-            esc(&detail(f))
-        );
+        let _ = write!(h, "<tr><td>{what}</td>");
+        finding_cells(h, f);
+        h.push_str("</tr>");
     };
     for f in &d.new {
         row(h, "<span class=\"tag bad\">new</span>", f);

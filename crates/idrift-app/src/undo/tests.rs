@@ -31,7 +31,7 @@ impl OpExecutor for Map {
 
 fn run(path: &Path, command: &str, op_name: &str, targets: &[&str]) {
     let map = Map::default();
-    let mut ops: Vec<Planned> = targets
+    let ops: Vec<Planned> = targets
         .iter()
         .map(|t| {
             map.0.lock().unwrap().insert((*t).to_owned(), json!("old"));
@@ -45,13 +45,7 @@ fn run(path: &Path, command: &str, op_name: &str, targets: &[&str]) {
             }
         })
         .collect();
-    journal::number(&mut ops);
-    let spec = PlanSpec {
-        command: command.to_owned(),
-        ops,
-        notes: Vec::new(),
-        undoes: None,
-    };
+    let spec = PlanSpec::numbered(command, ops);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

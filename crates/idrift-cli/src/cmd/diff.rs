@@ -51,8 +51,7 @@ pub(crate) fn run(args: DiffArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             ctx.print_json(&d)?;
         }
         DiffFormat::Csv => {
-            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            let mut w = ctx.csv_writer()?;
             w.write_record(HEADERS)?;
             for r in all_rows(&d) {
                 w.write_record(&r)?;

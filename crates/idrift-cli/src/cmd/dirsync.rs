@@ -398,8 +398,7 @@ async fn get(args: GetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             ctx.print_json(&json)?;
         }
         Format::Csv => {
-            crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-            let mut w = csv::Writer::from_writer(&mut *ctx.out);
+            let mut w = ctx.csv_writer()?;
             w.write_record(pairs.iter().map(|(k, _)| *k))?;
             w.write_record(idrift_core::csv_cell::cells(pairs.iter().map(|(_, v)| v)))?;
             w.flush()?;
@@ -448,12 +447,7 @@ async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         }
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    let single = Single {
-        command: "dirsync set",
-        write: &args.run.write,
-        identity: &args.identity,
-        format: args.run.format,
-    };
+    let single = Single::new("dirsync set", &args.identity, &args.run);
     run_single(ctx, &targets, op, single).await
 }
 
@@ -496,12 +490,7 @@ async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         };
         dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
     };
-    let single = Single {
-        command: "dirsync clear",
-        write: &args.run.write,
-        identity: &args.identity,
-        format: args.run.format,
-    };
+    let single = Single::new("dirsync clear", &args.identity, &args.run);
     run_single(ctx, &targets, op, single).await
 }
 
@@ -511,6 +500,18 @@ struct Single<'a> {
     write: &'a WriteArgs,
     identity: &'a str,
     format: Format,
+}
+
+impl<'a> Single<'a> {
+    /// The single write of `command` to the user `identity`, run as `run` says.
+    fn new(command: &'a str, identity: &'a str, run: &'a RunArgs) -> Self {
+        Single {
+            command,
+            write: &run.write,
+            identity,
+            format: run.format,
+        }
+    }
 }
 
 async fn run_single(

@@ -12,8 +12,8 @@ use idrift_app::lint::{FixPlan, LintTarget};
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
 use crate::cmd::write::{
-    OpText, RunSpec, WriteArgs, block_on, confirm_writes, print_machine, render_report,
-    system_clock,
+    OpText, RunSpec, WriteArgs, block_on, confirm_writes, exit_code, journal_exists, print_machine,
+    print_outcome, render_report, system_clock,
 };
 use crate::output::{Format, table};
 use crate::source::SourceArgs;
@@ -366,11 +366,7 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         render_refused(ctx, &plan)?;
     }
     if path.exists() {
-        return Err(UsageError(format!(
-            "{}: journal already exists; name a new one with --journal",
-            path.display()
-        ))
-        .into());
+        return Err(journal_exists(&path, false));
     }
     if !confirm_writes(ctx, args.write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
@@ -490,22 +486,9 @@ fn outcome(
     writes_to: &str,
     report: &journal::RunReport,
 ) -> anyhow::Result<ExitCode> {
-    let code = if report.has_failures() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = exit_code(report);
     if run.format != Format::Table {
-        let journal = &report.journal;
-        print_machine(
-            ctx,
-            run,
-            journal,
-            writes_to,
-            &run.spec.ops,
-            Some(report),
-            LINT_TEXT,
-        )?;
+        print_outcome(ctx, run, writes_to, report, LINT_TEXT)?;
         return Ok(code);
     }
     render_report(ctx, report)?;

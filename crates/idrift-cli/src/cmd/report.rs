@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use idrift_app::ops::trend::{ReportRequest, report};
-use idrift_app::report::{Extras, Header, LintSource, lint_source};
+use idrift_app::report::Extras;
 use idrift_app::snapshot::LoadProfile;
 
 use crate::Ctx;
@@ -38,63 +38,21 @@ pub(crate) struct ReportArgs {
     format: Format,
 }
 
-fn describe(source: &SourceArgs) -> String {
-    if source.demo {
-        return "demo snapshot".to_owned();
-    }
-    if let Some(dir) = &source.snapshot {
-        return format!("snapshot {}", dir.display());
-    }
-    let mut parts = Vec::new();
-    if let Some(ad) = &source.ad {
-        parts.push(format!("AD {ad}"));
-    }
-    if let Some(e) = &source.entra {
-        parts.push(format!("Entra {e}"));
-    }
-    if let Some(x) = &source.exo {
-        parts.push(format!("Exchange {}", x.display()));
-    }
-    parts.join(", ")
-}
-
-/// The AD source lint can read: the demo, a snapshot's `ad.ldif` or an LDIF file (a live read carries only
-/// the attributes compare needs, so a live report leaves the lint section out; `idrift lint` covers it).
-fn lint_of(source: &SourceArgs) -> Option<LintSource<'_>> {
-    if source.demo {
-        return Some(LintSource::Demo);
-    }
-    if let Some(dir) = &source.snapshot {
-        return Some(LintSource::Snapshot(dir));
-    }
-    source
-        .ad
-        .as_deref()
-        .filter(|ad| !ad.starts_with("ldap://") && !ad.starts_with("ldaps://"))
-        .map(|ad| LintSource::Ldif(std::path::Path::new(ad)))
-}
-
 /// Runs `idrift report`.
 pub(crate) fn run(args: ReportArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let loaded = args.source.load_with(ctx, LoadProfile::Full)?;
     let opts = args.scan.options();
-    let extras = Extras {
-        migration: args.migration,
-        journals: args.journal,
-        previous: args.previous,
-        lint: lint_of(&args.source)
-            .map(|src| lint_source(src, &args.scan.sync_scope))
-            .transpose()?,
-    };
-    let header = Header {
-        source: describe(&args.source),
-        generated: idrift_app::timefmt::iso8601(ctx.now_unix),
-    };
+    let spec = args.source.spec(ctx)?;
     let req = ReportRequest {
         scan: &opts,
-        extras: &extras,
-        header,
-        demo: args.source.demo,
+        extras: Extras {
+            migration: args.migration,
+            journals: args.journal,
+            previous: args.previous,
+            lint: None,
+        },
+        source: &spec,
+        generated: idrift_app::timefmt::iso8601(ctx.now_unix),
     };
     let written = report(&loaded.snapshot, req, &args.out)?;
     if args.format != Format::Table {

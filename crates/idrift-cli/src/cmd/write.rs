@@ -68,16 +68,7 @@ pub(crate) fn block_on<T, F: Future<Output = anyhow::Result<T>>>(f: F) -> anyhow
 
 /// The clock journal entries are stamped with.
 pub(crate) fn system_clock() -> Clock {
-    Clock::new(|| {
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "composition root: journal timestamps read the system clock"
-        )]
-        let now = std::time::SystemTime::now();
-        now.duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0)
-    })
+    Clock::new(crate::now_unix)
 }
 
 /// The directories a command writes to (and reads from): live directories, or a snapshot being rehearsed on.
@@ -307,8 +298,7 @@ pub(crate) fn print_machine(
         ctx.print_json(&body)?;
         return Ok(());
     }
-    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-    let mut w = csv::Writer::from_writer(&mut *ctx.out);
+    let mut w = ctx.csv_writer()?;
     w.write_record(idrift_core::csv_cell::cells(&[
         "Seq",
         "Target",
@@ -417,16 +407,27 @@ pub(crate) fn present(ctx: &mut Ctx<'_>, writes_to: &str, run: &RunSpec<'_>) -> 
         return Ok(Go::Done(ExitCode::SUCCESS));
     }
     if path.exists() {
-        return Err(UsageError(format!(
-            "{}: journal already exists; continue it with --resume, or name a new one with --journal",
-            path.display()
-        ))
-        .into());
+        return Err(journal_exists(&path, true));
     }
     if !confirm_writes(ctx, run.write.yes, &run.question)? {
         return Ok(Go::Done(ExitCode::from(1)));
     }
     Ok(Go::Apply(path))
+}
+
+/// The refusal of a journal that exists: a new run never writes into an old journal (`resumable`: the
+/// command continues one with `--resume`).
+pub(crate) fn journal_exists(path: &Path, resumable: bool) -> anyhow::Error {
+    let continue_it = if resumable {
+        "continue it with --resume, or "
+    } else {
+        ""
+    };
+    UsageError(format!(
+        "{}: journal already exists; {continue_it}name a new one with --journal",
+        path.display()
+    ))
+    .into()
 }
 
 /// The back half: the outcome of a run as a table (with how to undo) or as the run envelope.
@@ -438,19 +439,29 @@ pub(crate) fn conclude(
 ) -> anyhow::Result<ExitCode> {
     ctx.settle_progress();
     if run.format != Format::Table {
-        let journal = &report.journal;
-        print_machine(
-            ctx,
-            run,
-            journal,
-            writes_to,
-            &run.spec.ops,
-            Some(report),
-            DIRSYNC_TEXT,
-        )?;
+        print_outcome(ctx, run, writes_to, report, DIRSYNC_TEXT)?;
         return Ok(exit_code(report));
     }
     finish(ctx, report, run.after_apply)
+}
+
+/// The run envelope of `report`, the outcome of `run` (for a format other than the table).
+pub(crate) fn print_outcome(
+    ctx: &mut Ctx<'_>,
+    run: &RunSpec<'_>,
+    writes_to: &str,
+    report: &RunReport,
+    text: OpText,
+) -> anyhow::Result<()> {
+    print_machine(
+        ctx,
+        run,
+        &report.journal,
+        writes_to,
+        &run.spec.ops,
+        Some(report),
+        text,
+    )
 }
 
 /// The common tail of every mutating command: [`present`], the journaled run of
@@ -480,7 +491,7 @@ pub(crate) async fn run_plan(
     }
 }
 
-fn exit_code(report: &RunReport) -> ExitCode {
+pub(crate) fn exit_code(report: &RunReport) -> ExitCode {
     if report.has_failures() {
         ExitCode::from(1)
     } else {

@@ -26,6 +26,8 @@ fn report_writes_the_html_file_into_a_directory() {
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
     assert!(html.contains("demo snapshot"));
+    // The lint section, as in the CLI's report of the same source.
+    assert!(html.contains("<section id=\"lint\">"), "the lint section");
     let findings = demo_scan()["Findings"].as_array().unwrap().len();
     assert_eq!(v["Ok"]["Findings"].as_u64(), Some(findings as u64));
 }

@@ -354,13 +354,7 @@ async fn two_user_plan(t: &WriteTargets) -> PlanSpec {
         };
         ops.push(plan_ad_edit(ad, upn, &edit).await.unwrap().unwrap());
     }
-    journal::number(&mut ops);
-    PlanSpec {
-        command: "dirsync persist".to_owned(),
-        ops,
-        notes: Vec::new(),
-        undoes: None,
-    }
+    PlanSpec::numbered("dirsync persist", ops)
 }
 
 #[tokio::test]
@@ -432,13 +426,7 @@ async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte(
                 .unwrap(),
         );
     }
-    journal::number(&mut ops);
-    let spec = PlanSpec {
-        command: "dirsync set".to_owned(),
-        ops,
-        notes: Vec::new(),
-        undoes: None,
-    };
+    let spec = PlanSpec::numbered("dirsync set", ops);
     let j = tmp.path().join("entra.jsonl");
     run(&t, &spec, &j).await;
     let kinds = entry_kinds(&j, &spec);

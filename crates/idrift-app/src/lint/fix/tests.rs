@@ -44,59 +44,38 @@ fn bad_csvs_name_the_line_and_the_problem() {
     assert!(e.contains("line 2"), "{e}");
 }
 
-fn row(
-    line: u64,
-    dn: &str,
-    attr: &str,
-    error: &str,
-    value: &str,
-    update: &str,
-    action: FixAction,
-) -> FixRow {
-    FixRow {
-        line,
-        distinguished_name: dn.to_owned(),
-        common_name: String::new(),
-        object_class: "user".to_owned(),
-        attribute: attr.to_owned(),
-        error: error.to_owned(),
-        value: value.to_owned(),
-        update: update.to_owned(),
-        action,
-    }
+/// The rows of a table, one a line: `line | DN | attribute | error | value | update | action`.
+fn rows(table: &str) -> Vec<FixRow> {
+    table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('|').map(str::trim).collect();
+            FixRow {
+                line: c[0].parse().unwrap(),
+                distinguished_name: c[1].to_owned(),
+                common_name: String::new(),
+                object_class: "user".to_owned(),
+                attribute: c[2].to_owned(),
+                error: c[3].to_owned(),
+                value: c[4].to_owned(),
+                update: c[5].to_owned(),
+                action: FixAction::parse(c[6]).unwrap(),
+            }
+        })
+        .collect()
 }
 
 #[test]
 fn duplicates_are_refused_and_every_holder_is_named() {
-    let rows = vec![
-        row(
-            2,
-            "CN=A,DC=x",
-            "proxyAddresses",
-            "Duplicate",
-            "smtp:Shared@x.com",
-            "",
-            FixAction::Remove,
-        ),
-        row(
-            3,
-            "CN=B,DC=x",
-            "mail",
-            "Duplicate",
-            "shared@x.com",
-            "",
-            FixAction::Complete,
-        ),
-        row(
-            4,
-            "CN=C,DC=x",
-            "mail",
-            "Format",
-            "c@x",
-            "c@x.com",
-            FixAction::Edit,
-        ),
-    ];
+    let rows = rows(
+        "
+        2 | CN=A,DC=x | proxyAddresses | Duplicate | smtp:Shared@x.com |  | REMOVE
+        3 | CN=B,DC=x | mail | Duplicate | shared@x.com |  | COMPLETE
+        4 | CN=C,DC=x | mail | Format | c@x | c@x.com | EDIT
+        ",
+    );
     let plan = plan_fixes(&rows);
     assert_eq!(plan.spec.ops.len(), 1);
     assert_eq!(plan.spec.ops[0].target, "CN=C,DC=x");
@@ -112,54 +91,16 @@ fn duplicates_are_refused_and_every_holder_is_named() {
 
 #[test]
 fn the_plan_holds_the_found_and_the_wanted_values() {
-    let rows = vec![
-        row(
-            2,
-            "CN=A,DC=x",
-            "proxyaddresses",
-            "Character",
-            "smtp:a b@x.com",
-            "smtp:ab@x.com",
-            FixAction::Edit,
-        ),
-        row(
-            3,
-            "CN=A,DC=x",
-            "displayName",
-            "Blank",
-            "",
-            "A",
-            FixAction::Edit,
-        ),
-        row(
-            4,
-            "CN=A,DC=x",
-            "mailNickname",
-            "Character",
-            ".a",
-            "",
-            FixAction::Remove,
-        ),
-        row(
-            5,
-            "CN=A,DC=x",
-            "userCertificate",
-            "LargeObject",
-            "16 values",
-            "",
-            FixAction::Remove,
-        ),
-        row(6, "CN=A,DC=x", "mail", "Format", "a@x", "", FixAction::Edit),
-        row(
-            7,
-            "CN=A,DC=x",
-            "mailNickname",
-            "Length",
-            ".a",
-            "b",
-            FixAction::Edit,
-        ),
-    ];
+    let rows = rows(
+        "
+        2 | CN=A,DC=x | proxyaddresses | Character | smtp:a b@x.com | smtp:ab@x.com | EDIT
+        3 | CN=A,DC=x | displayName | Blank |  | A | EDIT
+        4 | CN=A,DC=x | mailNickname | Character | .a |  | REMOVE
+        5 | CN=A,DC=x | userCertificate | LargeObject | 16 values |  | REMOVE
+        6 | CN=A,DC=x | mail | Format | a@x |  | EDIT
+        7 | CN=A,DC=x | mailNickname | Length | .a | b | EDIT
+        ",
+    );
     let plan = plan_fixes(&rows);
     let ops = &plan.spec.ops;
     assert_eq!(ops.len(), 3);
@@ -183,35 +124,13 @@ fn the_plan_holds_the_found_and_the_wanted_values() {
 
 #[test]
 fn the_undo_ldif_restores_what_each_applied_write_found() {
-    let rows = vec![
-        row(
-            2,
-            "CN=A,DC=x",
-            "proxyAddresses",
-            "Character",
-            "smtp:a b@x.com",
-            "smtp:ab@x.com",
-            FixAction::Edit,
-        ),
-        row(
-            3,
-            "CN=Zoë,DC=x",
-            "userPrincipalName",
-            "Character",
-            "zoë@x.com",
-            "zoe@x.com",
-            FixAction::Edit,
-        ),
-        row(
-            4,
-            "CN=A,DC=x",
-            "displayName",
-            "Blank",
-            "",
-            "A",
-            FixAction::Edit,
-        ),
-    ];
+    let rows = rows(
+        "
+        2 | CN=A,DC=x | proxyAddresses | Character | smtp:a b@x.com | smtp:ab@x.com | EDIT
+        3 | CN=Zoë,DC=x | userPrincipalName | Character | zoë@x.com | zoe@x.com | EDIT
+        4 | CN=A,DC=x | displayName | Blank |  | A | EDIT
+        ",
+    );
     let plan = plan_fixes(&rows);
     let report = RunReport {
         journal: "j".into(),

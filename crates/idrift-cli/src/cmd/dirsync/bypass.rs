@@ -61,8 +61,7 @@ async fn bypass_status(args: StatusArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<Ex
         let body = serde_json::json!({ "Id": sync.id, "BypassDirSyncOverridesEnabled": enabled });
         ctx.print_json(&body)?;
     } else if args.format == Format::Csv {
-        crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-        let mut w = csv::Writer::from_writer(&mut *ctx.out);
+        let mut w = ctx.csv_writer()?;
         w.write_record(idrift_core::csv_cell::cells(&[
             "Id",
             "BypassDirSyncOverridesEnabled",
@@ -108,8 +107,7 @@ async fn load_preview(targets: &Targets, phone: &PhoneOptions) -> anyhow::Result
 
 /// The preview as CSV: the users the switch overwrites, then the synced users the AD read did not see.
 fn preview_csv(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<()> {
-    crate::output::csv_start(ctx.out, ctx.csv_bom)?;
-    let mut w = csv::Writer::from_writer(&mut *ctx.out);
+    let mut w = ctx.csv_writer()?;
     w.write_record(idrift_core::csv_cell::cells(&[
         "UserPrincipalName",
         "MobileInAD",

@@ -17,12 +17,13 @@ use std::process::ExitCode;
 use idrift_app::journal;
 use idrift_app::ops::remediation::{self as ops, ApplyRequest, RemediationRun, Source};
 use idrift_app::remediate::{self, Ask, Gate, StepKind, StepRow, Stop};
+use idrift_app::source::{Resolver, SourceSpec};
 use idrift_core::model::Snapshot;
 use idrift_core::plan::{OptionId, PlanOptions, RemediationPlan};
 use idrift_core::scan::ScanOptions;
 
 use super::PlanArgs;
-use crate::cmd::write::{block_on, confirm, system_clock};
+use crate::cmd::write::{block_on, confirm, journal_exists, system_clock};
 use crate::output::table;
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
@@ -185,18 +186,10 @@ fn journal_path(args: &PlanArgs, command: &str, now_unix: i64) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(journal::default_file_name(command, now_unix)))
 }
 
-fn journal_exists(path: &Path) -> anyhow::Error {
-    UsageError(format!(
-        "{}: journal already exists; continue it with --resume, or name a new one with --journal",
-        path.display()
-    ))
-    .into()
-}
-
 /// Refuses `--journal PATH` when the file exists, before anything is read.
 pub(super) fn check_new_journal(args: &PlanArgs) -> anyhow::Result<()> {
     match &args.write.journal {
-        Some(p) if p.exists() => Err(journal_exists(p)),
+        Some(p) if p.exists() => Err(journal_exists(p, true)),
         _ => Ok(()),
     }
 }
@@ -243,6 +236,13 @@ fn refuse_without_terminal(args: &PlanArgs, ctx: &Ctx<'_>) -> anyhow::Result<()>
     .into())
 }
 
+/// What a run of the steps reads and writes: the source the command line names and how its credentials are
+/// resolved; refused first when the steps would ask for confirmations nobody can give.
+fn run_source<'a>(args: &PlanArgs, ctx: &Ctx<'a>) -> anyhow::Result<(SourceSpec, Resolver<'a>)> {
+    refuse_without_terminal(args, ctx)?;
+    Ok((args.source.spec(ctx)?, crate::source::resolver(ctx)))
+}
+
 /// `--apply`: journals the plan of option `id`, then runs it ([`idrift_app::ops::remediation::apply`], the
 /// run the FFI's `Remediation.Apply` makes), asking through the terminal.
 pub(super) fn apply(
@@ -272,11 +272,9 @@ pub(super) fn apply(
         }
     }
     if path.exists() {
-        return Err(journal_exists(&path));
+        return Err(journal_exists(&path, true));
     }
-    refuse_without_terminal(args, ctx)?;
-    let source_spec = args.source.spec(ctx)?;
-    let resolver = crate::source::resolver(ctx);
+    let (source_spec, resolver) = run_source(args, ctx)?;
     let source = Source {
         spec: &source_spec,
         resolver: &resolver,
@@ -358,9 +356,7 @@ pub(super) fn resume(args: &PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitC
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    refuse_without_terminal(args, ctx)?;
-    let source_spec = args.source.spec(ctx)?;
-    let resolver = crate::source::resolver(ctx);
+    let (source_spec, resolver) = run_source(args, ctx)?;
     let source = Source {
         spec: &source_spec,
         resolver: &resolver,
@@ -559,7 +555,7 @@ pub(crate) async fn undo(
         return Ok(ExitCode::SUCCESS);
     }
     if path.exists() {
-        return Err(journal_exists(&path));
+        return Err(journal_exists(&path, true));
     }
     let question = format!(
         "Reverse the {} step(s) recorded in {}?",

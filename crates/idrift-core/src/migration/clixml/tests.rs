@@ -123,15 +123,16 @@ fn entities_character_references_and_cdata_are_resolved() {
 
 #[test]
 fn powershell_escapes_decode_including_surrogate_pairs() {
-    assert_eq!(decode_ps_escapes("plain"), "plain");
-    assert_eq!(decode_ps_escapes("a_x000D__x000A_b"), "a\r\nb");
-    assert_eq!(decode_ps_escapes("_x005F_x0041_"), "_x0041_");
-    assert_eq!(decode_ps_escapes("_xD83D__xDE00_"), "\u{1F600}");
-    assert_eq!(decode_ps_escapes("_xD83D_ lone"), "\u{fffd} lone");
-    assert_eq!(
-        decode_ps_escapes("_x12_ _xZZZZ_ é_x0041_"),
-        "_x12_ _xZZZZ_ éA"
-    );
+    for (escaped, text) in [
+        ("plain", "plain"),
+        ("a_x000D__x000A_b", "a\r\nb"),
+        ("_x005F_x0041_", "_x0041_"),
+        ("_xD83D__xDE00_", "\u{1F600}"),
+        ("_xD83D_ lone", "\u{fffd} lone"),
+        ("_x12_ _xZZZZ_ é_x0041_", "_x12_ _xZZZZ_ éA"),
+    ] {
+        assert_eq!(decode_ps_escapes(escaped), text, "{escaped:?}");
+    }
 }
 
 #[test]

@@ -9,6 +9,8 @@ use ldap3::asn1::{PL, StructureTag};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::changes::tlv;
+
 /// How the fake server misbehaves.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Behaviour {
@@ -49,20 +51,6 @@ pub(super) async fn start(behaviour: Behaviour) -> (String, Arc<Seen>) {
         }
     });
     (url, seen)
-}
-
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = (len as u32).to_be_bytes();
-        out.push(0x84);
-        out.extend_from_slice(&bytes);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 fn int(v: u32) -> Vec<u8> {

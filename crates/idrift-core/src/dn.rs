@@ -1,25 +1,33 @@
 //! Distinguished-name helpers (escape-aware).
 
-/// The first RDN and the parent of a DN (split at the first unescaped comma).
-pub(super) fn split_dn(dn: &str) -> (&str, &str) {
+/// The byte offset of the first unescaped comma of `dn`, where its first RDN ends; `None` for a DN of one
+/// RDN.
+pub fn rdn_end(dn: &str) -> Option<usize> {
     let b = dn.as_bytes();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'\\' => i += 2,
-            b',' => {
-                let rdn = dn.get(..i).unwrap_or(dn).trim();
-                let parent = dn.get(i + 1..).unwrap_or("").trim();
-                return (rdn, parent);
-            }
+            b',' => return Some(i),
             _ => i += 1,
         }
     }
-    (dn.trim(), "")
+    None
+}
+
+/// The first RDN and the parent of a DN (split at the first unescaped comma), trimmed.
+pub fn split_dn(dn: &str) -> (&str, &str) {
+    match rdn_end(dn) {
+        Some(i) => (
+            dn.get(..i).unwrap_or(dn).trim(),
+            dn.get(i + 1..).unwrap_or("").trim(),
+        ),
+        None => (dn.trim(), ""),
+    }
 }
 
 /// A DN compared the way AD does for our purposes: case-insensitive, ignoring spaces around commas.
-pub(super) fn normalize(dn: &str) -> String {
+pub fn normalize(dn: &str) -> String {
     let mut out = String::with_capacity(dn.len());
     let mut rest = dn.trim();
     loop {
@@ -34,6 +42,9 @@ pub(super) fn normalize(dn: &str) -> String {
 }
 
 /// Whether two DNs name the same object.
-pub(super) fn same_dn(a: &str, b: &str) -> bool {
+pub fn same_dn(a: &str, b: &str) -> bool {
     normalize(a) == normalize(b)
 }
+
+#[cfg(test)]
+mod tests;
