@@ -43,7 +43,7 @@ type Scan<T> = Result<T, Unsure>;
 /// [`Unsure`] for anything this path does not read (see the module documentation).
 pub(crate) fn lean_user(data: &[u8], pos: usize) -> Scan<(LeanUser, usize)> {
     let mut c = Cursor { d: data, i: pos };
-    c.expect(b'{')?;
+    c.eat(b'{')?;
     let mut user = CloudUser::default();
     let mut keys: [&[u8]; MAX_KEYS] = [&[]; MAX_KEYS];
     let mut n = 0usize;
@@ -60,7 +60,7 @@ pub(crate) fn lean_user(data: &[u8], pos: usize) -> Scan<(LeanUser, usize)> {
         keys[n] = key;
         n += 1;
         c.ws();
-        c.expect(b':')?;
+        c.eat(b':')?;
         c.ws();
         let name = std::str::from_utf8(key).map_err(|_| Unsure)?;
         match LeanUser::item_key(name) {
@@ -128,7 +128,8 @@ impl<'a> Cursor<'a> {
         Ok(b)
     }
 
-    fn expect(&mut self, b: u8) -> Scan<()> {
+    /// Consumes the byte `b`; [`Unsure`] when another byte (or the end) is there.
+    fn eat(&mut self, b: u8) -> Scan<()> {
         if self.next()? == b {
             Ok(())
         } else {
@@ -165,7 +166,7 @@ impl<'a> Cursor<'a> {
 
     /// A property name: a string without escapes or control characters, borrowed.
     fn plain_key(&mut self) -> Scan<&'a [u8]> {
-        self.expect(b'"')?;
+        self.eat(b'"')?;
         let start = self.i;
         let end = self.plain_end(start)?;
         if self.d.get(end) != Some(&b'"') {
@@ -177,7 +178,7 @@ impl<'a> Cursor<'a> {
 
     /// The string whose `"` is at the cursor, as text: borrowed when it holds no escape.
     fn text(&mut self) -> Scan<Cow<'a, str>> {
-        self.expect(b'"')?;
+        self.eat(b'"')?;
         let start = self.i;
         let mut end = self.plain_end(start)?;
         if self.d.get(end) == Some(&b'"') {
@@ -352,7 +353,7 @@ impl<'a> Cursor<'a> {
             b'[' => {
                 self.i += 1;
                 self.ws();
-                self.expect(b']')
+                self.eat(b']')
             }
             _ => Err(Unsure),
         }
@@ -382,7 +383,7 @@ impl<'a> Cursor<'a> {
     /// One license object: a non-empty `skuId` without NUL, `disabledPlans` a string collection (its
     /// strings not checked further, as the lean reading does not), anything else skipped.
     fn license(&mut self) -> Scan<()> {
-        self.expect(b'{')?;
+        self.eat(b'{')?;
         let mut keys: [&[u8]; MAX_LICENSE_KEYS] = [&[]; MAX_LICENSE_KEYS];
         let mut n = 0usize;
         let mut sku = false;
@@ -398,7 +399,7 @@ impl<'a> Cursor<'a> {
             keys[n] = key;
             n += 1;
             self.ws();
-            self.expect(b':')?;
+            self.eat(b':')?;
             self.ws();
             if key.eq_ignore_ascii_case(b"skuid") {
                 sku = match self.peek()? {
@@ -492,7 +493,7 @@ impl<'a> Cursor<'a> {
                     }
                     self.text()?;
                     self.ws();
-                    self.expect(b':')?;
+                    self.eat(b':')?;
                     self.ws();
                     self.skip(depth + 1)?;
                     self.ws();

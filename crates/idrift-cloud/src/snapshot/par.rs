@@ -88,6 +88,15 @@ pub(crate) fn read_blocks<T: Item + Send, R: Read>(
         let sep = match &sep {
             Some(s) => s,
             None => {
+                // A page of one item has no separator to find: it is read whole.
+                let first = Run::<T>::parse(data, pos, pos + 1);
+                if !first.failed && first.array_end {
+                    let end = first.end;
+                    for item in first.items.into_iter().flatten() {
+                        sink(item);
+                    }
+                    return finish(input, end, prefix, sink);
+                }
                 let found = separator::<T>(data, pos)?;
                 sep.insert(found)
             }
