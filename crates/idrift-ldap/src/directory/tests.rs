@@ -34,6 +34,13 @@ fn ad(users: usize) -> Behaviour {
     }
 }
 
+/// The error of a read of `users` users from a fake AD with the fault `fault` sets.
+async fn failed_read(users: usize, fault: fn(&mut Behaviour)) -> LdapError {
+    let mut behaviour = ad(users);
+    fault(&mut behaviour);
+    connected(behaviour).await.read_users().await.unwrap_err()
+}
+
 /// A reader connected (pages of 1000) to a fake AD that behaves as `behaviour` says.
 async fn connected(behaviour: Behaviour) -> LdapDirectory {
     let (url, _) = fake_ad::start(behaviour).await;
@@ -71,12 +78,7 @@ async fn pages_through_more_users_than_ads_max_page_size() {
 
 #[tokio::test]
 async fn a_failed_page_fails_the_whole_read() {
-    let dir = connected(Behaviour {
-        fail_page_at: Some((1000, 51)),
-        ..ad(2500)
-    })
-    .await;
-    let err = dir.read_users().await.unwrap_err();
+    let err = failed_read(2500, |b| b.fail_page_at = Some((1000, 51))).await;
     assert!(matches!(err, LdapError::Server { code: 51, .. }), "{err:?}");
     assert!(matches!(
         SourceError::from(err),
@@ -97,24 +99,14 @@ async fn an_unpaged_size_limit_is_an_error_not_a_short_list() {
 
 #[tokio::test]
 async fn a_dropped_connection_fails_the_read() {
-    let dir = connected(Behaviour {
-        cut_after_entries: Some(1500),
-        ..ad(2500)
-    })
-    .await;
-    let err = dir.read_users().await.unwrap_err();
+    let err = failed_read(2500, |b| b.cut_after_entries = Some(1500)).await;
     assert!(matches!(err, LdapError::ConnectionLost { .. }), "{err:?}");
     assert!(matches!(SourceError::from(err), SourceError::Incomplete(_)));
 }
 
 #[tokio::test]
 async fn a_malformed_entry_is_an_error() {
-    let dir = connected(Behaviour {
-        malformed_at: Some(3),
-        ..ad(10)
-    })
-    .await;
-    let err = dir.read_users().await.unwrap_err();
+    let err = failed_read(10, |b| b.malformed_at = Some(3)).await;
     assert!(
         matches!(&err, LdapError::InvalidData { dn, .. } if dn == "CN=broken"),
         "{err:?}"
@@ -144,33 +136,18 @@ async fn a_wrong_password_is_one_bind_attempt_and_a_clear_error() {
 #[tokio::test]
 async fn configuration_mistakes_are_refused_before_connecting() {
     let (url, seen) = fake_ad::start(ad(1)).await;
-    let cases = [
-        LdapConfig {
-            password: None,
-            ..config(&url, 1000)
-        },
-        LdapConfig {
-            password: Some("".into()),
-            ..config(&url, 1000)
-        },
-        LdapConfig {
-            bind: None,
-            ..config(&url, 1000)
-        },
-        LdapConfig {
-            filter: Some("(broken".into()),
-            ..config(&url, 1000)
-        },
-        LdapConfig {
-            page_size: 0,
-            ..config(&url, 1000)
-        },
-        LdapConfig {
-            url: "http://127.0.0.1".into(),
-            ..config(&url, 1000)
-        },
+    // Each case changes one setting of a good configuration.
+    let cases: [fn(&mut LdapConfig); 6] = [
+        |c| c.password = None,
+        |c| c.password = Some("".into()),
+        |c| c.bind = None,
+        |c| c.filter = Some("(broken".into()),
+        |c| c.page_size = 0,
+        |c| c.url = "http://127.0.0.1".into(),
     ];
-    for cfg in cases {
+    for change in cases {
+        let mut cfg = config(&url, 1000);
+        change(&mut cfg);
         let err = LdapDirectory::connect(&cfg).await.unwrap_err();
         assert!(matches!(err, LdapError::InvalidConfig(_)), "{err:?}");
     }

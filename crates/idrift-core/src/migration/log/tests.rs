@@ -23,29 +23,75 @@ fn article_log_has_two_stalls_and_two_restarts() {
     assert_eq!(s.interruptions(), 4);
 }
 
-#[test]
-fn clean_log_has_one_pass_and_no_restart() {
-    let log = [
-        "11/19/2018 9:03:05 AM [X] Stage: CreatingFolderHierarchy. Percent complete: 10.",
-        "11/19/2018 9:03:18 AM [X] Stage: LoadingMessages. Percent complete: 20.",
-        "11/19/2018 9:05:51 AM [X] Stage: CopyingMessages. Percent complete: 25.",
-        "11/19/2018 9:41:30 AM [X] Stage: FinalIncrementalSync. Percent complete: 95.",
-    ];
-    let s = analyze_log(&log);
-    assert_eq!((s.stalls, s.restarts, s.copy_passes), (0, 0, 1));
-    assert!(s.stall_states.is_empty());
-}
+/// What a log counts: (stalls, restarts, copy passes, failures).
+type Counts = (u32, u32, u32, usize);
+
+/// Short logs and what they count: (what the case shows, the log, its counts).
+const CASES: &[(&str, &[&str], Counts)] = &[
+    (
+        "a clean log has one pass and no restart",
+        &[
+            "11/19/2018 9:03:05 AM [X] Stage: CreatingFolderHierarchy. Percent complete: 10.",
+            "11/19/2018 9:03:18 AM [X] Stage: LoadingMessages. Percent complete: 20.",
+            "11/19/2018 9:05:51 AM [X] Stage: CopyingMessages. Percent complete: 25.",
+            "11/19/2018 9:41:30 AM [X] Stage: FinalIncrementalSync. Percent complete: 95.",
+        ],
+        (0, 0, 1, 0),
+    ),
+    (
+        "loading again after copying is a restart even without a stall entry",
+        &[
+            "1/2/2024 10:00:00 AM [X] Stage: LoadingMessages. Percent complete: 20.",
+            "1/2/2024 10:10:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
+            "1/2/2024 11:00:00 AM [X] Stage: LoadingMessages. Percent complete: 20.",
+            "1/2/2024 11:10:00 AM [X] Stage: CopyingMessages. Percent complete: 70.",
+        ],
+        (0, 1, 2, 0),
+    ),
+    (
+        "relinquishing after a failure is the failure, not a stall",
+        &[
+            "1/2/2024 10:00:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
+            "1/2/2024 10:01:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
+            "1/2/2024 10:01:05 AM [X] Relinquishing job.",
+        ],
+        (0, 0, 1, 1),
+    ),
+    (
+        "relinquishing after a retried transient error, once the copy resumed, is a stall",
+        &[
+            "1/2/2024 10:00:00 AM [X] Transient error TimeoutErrorTransientException has occurred. The system will retry (1/60).",
+            "1/2/2024 10:01:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
+            "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
+        ],
+        (1, 0, 1, 0),
+    ),
+    (
+        "throttling after a fatal error is a stall",
+        &[
+            "1/2/2024 10:00:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
+            "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
+        ],
+        (1, 0, 0, 1),
+    ),
+];
 
 #[test]
-fn loading_again_after_copying_is_a_restart_even_without_a_stall_entry() {
-    let log = [
-        "1/2/2024 10:00:00 AM [X] Stage: LoadingMessages. Percent complete: 20.",
-        "1/2/2024 10:10:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
-        "1/2/2024 11:00:00 AM [X] Stage: LoadingMessages. Percent complete: 20.",
-        "1/2/2024 11:10:00 AM [X] Stage: CopyingMessages. Percent complete: 70.",
-    ];
-    let s = analyze_log(&log);
-    assert_eq!((s.stalls, s.restarts, s.copy_passes), (0, 1, 2));
+fn short_logs_count_stalls_restarts_passes_and_failures() {
+    for (what, log, expected) in CASES {
+        let s = analyze_log(log);
+        let found = (s.stalls, s.restarts, s.copy_passes, s.failures.len());
+        assert_eq!(found, *expected, "{what}: {s:?}");
+        if found.0 == 0 {
+            assert!(s.stall_states.is_empty(), "{what}: {s:?}");
+        }
+        if found.3 == 1 {
+            assert!(
+                s.failures[0].contains("MapiExceptionLogonFailed"),
+                "{what}: {s:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -73,43 +119,4 @@ fn each_stall_entry_counts_once_and_names_its_state() {
 fn empty_log_counts_nothing() {
     let s = analyze_log::<&str>(&[]);
     assert_eq!(s, LogSummary::default());
-}
-
-#[test]
-fn relinquishing_after_a_failure_is_the_failure_not_a_stall() {
-    let log = [
-        "1/2/2024 10:00:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
-        "1/2/2024 10:01:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
-        "1/2/2024 10:01:05 AM [X] Relinquishing job.",
-    ];
-    let s = analyze_log(&log);
-    assert_eq!(s.stalls, 0, "{s:?}");
-    assert_eq!(s.failures.len(), 1, "{s:?}");
-    assert!(s.failures[0].contains("MapiExceptionLogonFailed"), "{s:?}");
-    assert_eq!(s.interruptions(), 0);
-}
-
-#[test]
-fn relinquishing_without_a_failure_and_after_the_copy_resumed_is_a_stall() {
-    let log = [
-        "1/2/2024 10:00:00 AM [X] Transient error TimeoutErrorTransientException has occurred. The system will retry (1/60).",
-        "1/2/2024 10:01:00 AM [X] Stage: CopyingMessages. Percent complete: 40.",
-        "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
-    ];
-    let s = analyze_log(&log);
-    assert_eq!(s.stalls, 1, "{s:?}");
-    assert!(
-        s.failures.is_empty(),
-        "a retried transient error is not a failure: {s:?}"
-    );
-    let after_fatal = [
-        "1/2/2024 10:00:00 AM [X] Fatal error MapiExceptionLogonFailed has occurred.",
-        "1/2/2024 10:02:00 AM [X] Relinquishing job because of large delays due to unfavorable server health or budget limitations with a backoff time of 00:00:30.",
-    ];
-    let s = analyze_log(&after_fatal);
-    assert_eq!(
-        (s.stalls, s.failures.len()),
-        (1, 1),
-        "throttling is a stall: {s:?}"
-    );
 }

@@ -10,6 +10,25 @@ fn report(d: &Doc) -> &Obj {
     d.obj(d.prop(root(d), "Report").unwrap()).unwrap()
 }
 
+/// The string value of `obj`'s property `name` (`None` when it is absent or not a string).
+fn str_prop<'d>(d: &'d Doc, obj: &'d Obj, name: &str) -> Option<&'d str> {
+    match d.prop(obj, name)? {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The strings of a list (a value that is not a string fails the test).
+fn texts(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .map(|v| match v {
+            Value::Str(s) => s.as_str(),
+            other => panic!("not a string: {other:?}"),
+        })
+        .collect()
+}
+
 #[test]
 fn verification_records_become_a_list_with_their_lines() {
     let text = "PS C:\\> $stats.Report.MailboxVerification\n\n\
@@ -27,12 +46,12 @@ FolderSourcePath  : /Top of Information Store/Drafts\n";
     let second = d.obj(&items[1]).unwrap();
     assert_eq!(second.line, Some(9));
     assert_eq!(
-        d.prop(second, "FolderSourcePath"),
-        Some(&Value::Str("/Top of Information Store/Drafts".to_owned()))
+        str_prop(&d, second, "FolderSourcePath"),
+        Some("/Top of Information Store/Drafts")
     );
     assert_eq!(
-        d.prop(second, "Target"),
-        Some(&Value::Str("2 [2 KB (2,048 bytes)]".to_owned()))
+        str_prop(&d, second, "Target"),
+        Some("2 [2 KB (2,048 bytes)]")
     );
 }
 
@@ -55,20 +74,18 @@ PS C:\\> $stats.EstimatedTotalTransferSize\n\n1.501 GB (1,612,092,317 bytes)\n\n
     let d = parse(text).unwrap();
     let o = root(&d);
     let s = |n: &str| d.prop(o, n).and_then(|v| d.text(v));
-    assert_eq!(s("Identity").as_deref(), Some("user@domain.com"));
-    assert_eq!(s("Status").as_deref(), Some("Completed"));
-    assert_eq!(
-        s("BytesTransferred").as_deref(),
-        Some("2.485 GB (2,668,722,884 bytes)")
-    );
-    assert_eq!(
-        s("TotalStalledDuration").as_deref(),
-        Some("01:21:09.3851867")
-    );
-    assert_eq!(
-        s("EstimatedTotalTransferSize").as_deref(),
-        Some("1.501 GB (1,612,092,317 bytes)")
-    );
+    for (name, value) in [
+        ("Identity", "user@domain.com"),
+        ("Status", "Completed"),
+        ("BytesTransferred", "2.485 GB (2,668,722,884 bytes)"),
+        ("TotalStalledDuration", "01:21:09.3851867"),
+        (
+            "EstimatedTotalTransferSize",
+            "1.501 GB (1,612,092,317 bytes)",
+        ),
+    ] {
+        assert_eq!(s(name).as_deref(), Some(value), "{name}");
+    }
     let entries = d.items(d.prop(report(&d), "Entries").unwrap()).unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(d.prop(report(&d), "MailboxVerification"), None);
@@ -84,19 +101,13 @@ Report   : 7/3/2018 2:22:35 PM [X] 'user' created move request.
 Status   : InProgress
 "#;
     let d = parse(text).unwrap();
-    let entries = d.items(d.prop(report(&d), "Entries").unwrap()).unwrap();
+    let entries = texts(d.items(d.prop(report(&d), "Entries").unwrap()).unwrap());
     assert_eq!(entries.len(), 3);
     assert_eq!(
         entries[1],
-        Value::Str(
-            "7/3/2018 2:41:04 PM [X] The job has been paused temporarily due to unfavorable server health, with request throttling state: 'StalledDueToTarget_DiskLatency'."
-                .to_owned()
-        )
+        "7/3/2018 2:41:04 PM [X] The job has been paused temporarily due to unfavorable server health, with request throttling state: 'StalledDueToTarget_DiskLatency'."
     );
-    assert_eq!(
-        d.prop(root(&d), "Status"),
-        Some(&Value::Str("InProgress".to_owned()))
-    );
+    assert_eq!(str_prop(&d, root(&d), "Status"), Some("InProgress"));
 }
 
 #[test]
@@ -104,18 +115,11 @@ fn folder_tostring_lines_and_common_indentation() {
     let text = "    Identity : u@x.com\n\n    /Top of Information Store/Inbox: Source: 5 [5 B (5 bytes)], Target 5 [5 B (5 bytes)]\n";
     let d = parse(text).unwrap();
     let mv = d.prop(report(&d), "MailboxVerification").unwrap();
-    let items = d.items(mv).unwrap();
     assert_eq!(
-        items,
-        [Value::Str(
-            "/Top of Information Store/Inbox: Source: 5 [5 B (5 bytes)], Target 5 [5 B (5 bytes)]"
-                .to_owned()
-        )]
+        texts(d.items(mv).unwrap()),
+        ["/Top of Information Store/Inbox: Source: 5 [5 B (5 bytes)], Target 5 [5 B (5 bytes)]"]
     );
-    assert_eq!(
-        d.prop(root(&d), "Identity"),
-        Some(&Value::Str("u@x.com".to_owned()))
-    );
+    assert_eq!(str_prop(&d, root(&d), "Identity"), Some("u@x.com"));
 }
 
 #[test]
@@ -123,10 +127,8 @@ fn summarized_mailbox_verification_is_kept_as_text() {
     let text = "Entries             : {7/3/2018 2:22:35 PM [X] created move request.…}\nMailboxVerification : {/Top of Information Store/Inbox, /Top of Information Store/Sent Items…}\n";
     let d = parse(text).unwrap();
     assert_eq!(
-        d.prop(report(&d), "MailboxVerification"),
-        Some(&Value::Str(
-            "{/Top of Information Store/Inbox, /Top of Information Store/Sent Items…}".to_owned()
-        ))
+        str_prop(&d, report(&d), "MailboxVerification"),
+        Some("{/Top of Information Store/Inbox, /Top of Information Store/Sent Items…}")
     );
 }
 
