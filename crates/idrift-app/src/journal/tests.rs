@@ -84,6 +84,13 @@ fn spec(ops: Vec<Planned>) -> PlanSpec {
     }
 }
 
+/// A journal path `j.jsonl` in a new temporary directory, which lives as long as the directory returned.
+fn temp_journal() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    (dir, path)
+}
+
 fn three() -> (MapExec, PlanSpec) {
     let exec = MapExec::with(&[("a", json!(1)), ("b", json!(2)), ("c", json!(3))]);
     let spec = spec(vec![
@@ -104,8 +111,7 @@ fn lines(path: &Path) -> Vec<Value> {
 
 #[tokio::test]
 async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     let report = apply(
         &path,
@@ -150,8 +156,7 @@ async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
 
 #[tokio::test]
 async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     exec.set("b", json!(99));
     let report = apply_at_zero(&path, &spec, &exec).await;
@@ -170,8 +175,7 @@ async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
 
 #[tokio::test]
 async fn an_object_already_at_the_planned_value_is_skipped() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     exec.set("c", json!(30));
     let report = apply_at_zero(&path, &spec, &exec).await;
@@ -182,8 +186,7 @@ async fn an_object_already_at_the_planned_value_is_skipped() {
 
 #[tokio::test]
 async fn a_race_during_the_write_is_a_conflict_and_a_failure_is_failed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     *exec.fail.lock().unwrap() = Some("a".to_owned());
     let report = apply_at_zero(&path, &spec, &exec).await;
@@ -203,8 +206,7 @@ async fn a_race_during_the_write_is_a_conflict_and_a_failure_is_failed() {
 
 #[tokio::test]
 async fn a_run_stopped_after_n_writes_resumes_without_writing_anything_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     let opts = RunOptions {
         max_writes: Some(1),
@@ -229,8 +231,7 @@ async fn a_run_stopped_after_n_writes_resumes_without_writing_anything_twice() {
 
 #[tokio::test]
 async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     apply_limited(&path, &spec, &exec, 2).await;
     // Simulate a kill right after the second write reached the directory: drop its Outcome line and leave
@@ -258,8 +259,7 @@ async fn a_kill_between_write_and_outcome_is_resolved_by_rereading_not_rewriting
 
 #[tokio::test]
 async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (exec, spec) = three();
     apply_limited(&path, &spec, &exec, 1).await;
     // Write a Started for op 2 by hand, as if the process died just after journaling it.
@@ -279,8 +279,7 @@ async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume(
 
 #[tokio::test]
 async fn undo_restores_the_values_found_before_each_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (dir, path) = temp_journal();
     let (exec, spec) = three();
     exec.set("c", json!(30)); // skipped: nothing to undo for c
     apply_at_zero(&path, &spec, &exec).await;
@@ -313,8 +312,7 @@ async fn undo_restores_the_values_found_before_each_write() {
 
 #[tokio::test]
 async fn undo_skips_a_value_changed_since_the_write_as_a_conflict() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (dir, path) = temp_journal();
     let (exec, spec) = three();
     apply_at_zero(&path, &spec, &exec).await;
     exec.set("a", json!(11));
@@ -328,8 +326,7 @@ async fn undo_skips_a_value_changed_since_the_write_as_a_conflict() {
 
 #[tokio::test]
 async fn start_refuses_to_overwrite_an_existing_journal() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let (_, spec) = three();
     start(&path, &spec, Clock::fixed(0)).unwrap();
     let err = start(&path, &spec, Clock::fixed(0)).unwrap_err();
@@ -339,8 +336,7 @@ async fn start_refuses_to_overwrite_an_existing_journal() {
 #[test]
 fn a_plan_cut_short_cannot_be_resumed() {
     let (_, spec) = three();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     start(&path, &spec, Clock::fixed(0)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let cut: Vec<&str> = text.lines().take(3).collect(); // header + 2 of 3 planned
@@ -354,8 +350,7 @@ fn a_plan_cut_short_cannot_be_resumed() {
 #[test]
 fn an_altered_plan_is_detected() {
     let (_, spec) = three();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     start(&path, &spec, Clock::fixed(0)).unwrap();
     let text = std::fs::read_to_string(&path)
         .unwrap()
@@ -485,8 +480,7 @@ impl OpExecutor for LandsThenFails {
 
 #[tokio::test]
 async fn a_write_reported_failed_that_landed_is_applied_on_resume_and_undone_by_undo() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
+    let (_dir, path) = temp_journal();
     let exec = LandsThenFails(MapExec::with(&[("a", json!(1))]));
     let spec = spec(vec![op("a", json!(1), json!(10))]);
     let report = apply_at_zero(&path, &spec, &exec).await;

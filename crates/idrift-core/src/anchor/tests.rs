@@ -139,11 +139,24 @@ const DN_VECTOR: (&str, &str) = (
     "CN={514635484D4B376E38307176645973555049486139513D3D}",
 );
 
+/// A published vector checked both ways: `encode(plain)` is `encoded`, `decode(encoded)` is `plain`.
+#[track_caller]
+fn assert_vector(
+    encode: fn(&str) -> String,
+    decode: fn(&str) -> Result<String, AnchorError>,
+    (plain, encoded): (&str, &str),
+) {
+    assert_eq!(encode(plain), encoded);
+    assert_eq!(decode(encoded).as_deref(), Ok(plain));
+}
+
 #[test]
 fn connector_space_dn_vector_both_directions() {
-    let (id, dn) = DN_VECTOR;
-    assert_eq!(connector_space_dn(id), dn);
-    assert_eq!(immutable_id_from_connector_space_dn(dn).unwrap(), id);
+    assert_vector(
+        connector_space_dn,
+        immutable_id_from_connector_space_dn,
+        DN_VECTOR,
+    );
 }
 
 #[test]
@@ -193,31 +206,35 @@ fn connector_space_dn_rejects_missing_braces_and_prefix() {
 }
 
 #[test]
-fn connector_space_dn_rejects_odd_hex() {
-    let bad = "CN={514635484D4B376E38307176645973555049486139513D3}";
-    let err = immutable_id_from_connector_space_dn(bad).unwrap_err();
-    assert_eq!(
-        err,
-        AnchorError::DnOddHex {
-            value: bad.to_owned(),
-            digits: 47
-        }
-    );
+fn connector_space_dn_rejects_odd_and_non_hex_digits() {
+    let odd = "CN={514635484D4B376E38307176645973555049486139513D3}";
+    let non_hex = "CN={5146354G}";
+    let cases = [
+        (
+            odd,
+            AnchorError::DnOddHex {
+                value: odd.to_owned(),
+                digits: 47,
+            },
+        ),
+        (
+            non_hex,
+            AnchorError::DnNotHex {
+                value: non_hex.to_owned(),
+                found: 'G',
+                position: 7,
+            },
+        ),
+    ];
+    for (bad, expected) in cases {
+        assert_eq!(
+            immutable_id_from_connector_space_dn(bad),
+            Err(expected),
+            "{bad}"
+        );
+    }
+    let err = immutable_id_from_connector_space_dn(odd).unwrap_err();
     assert!(err.to_string().contains("odd number (47)"), "{err}");
-}
-
-#[test]
-fn connector_space_dn_rejects_non_hex() {
-    let bad = "CN={5146354G}";
-    let err = immutable_id_from_connector_space_dn(bad).unwrap_err();
-    assert_eq!(
-        err,
-        AnchorError::DnNotHex {
-            value: bad.to_owned(),
-            found: 'G',
-            position: 7
-        }
-    );
 }
 
 #[test]
@@ -239,9 +256,11 @@ const CLOUD_ANCHOR_VECTOR: (&str, &str) = (
 
 #[test]
 fn cloud_anchor_vector_both_directions() {
-    let (id, b64) = CLOUD_ANCHOR_VECTOR;
-    assert_eq!(cloud_anchor(id), b64);
-    assert_eq!(object_id_from_cloud_anchor(b64).unwrap(), id);
+    assert_vector(
+        cloud_anchor,
+        object_id_from_cloud_anchor,
+        CLOUD_ANCHOR_VECTOR,
+    );
 }
 
 #[test]
@@ -340,26 +359,15 @@ fn cloud_anchor_rejects_odd_bytes_missing_nul_and_bad_utf16() {
         Err(AnchorError::CloudAnchorText { .. })
     ));
 
-    let no_nul = utf16("User_abc");
-    let no_nul = encode_blob(16, &no_nul);
-    let err = object_id_from_cloud_anchor(&no_nul).unwrap_err();
-    assert_eq!(
-        err,
-        AnchorError::CloudAnchorText {
-            value: no_nul,
-            reason: "the NUL terminator is missing"
-        }
-    );
-
+    let no_nul = encode_blob(16, &utf16("User_abc"));
     let lone_surrogate = encode_blob(4, &[0xD800, 0]);
-    let err = object_id_from_cloud_anchor(&lone_surrogate).unwrap_err();
-    assert_eq!(
-        err,
-        AnchorError::CloudAnchorText {
-            value: lone_surrogate,
-            reason: "invalid UTF-16"
-        }
-    );
+    for (value, reason) in [
+        (no_nul, "the NUL terminator is missing"),
+        (lone_surrogate, "invalid UTF-16"),
+    ] {
+        let found = object_id_from_cloud_anchor(&value);
+        assert_eq!(found, Err(AnchorError::CloudAnchorText { value, reason }));
+    }
 
     let empty = encode_blob(0, &[]);
     assert!(matches!(
