@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use idrift_core::Guid;
 use idrift_core::anchor::immutable_id_from_guid;
-use idrift_core::model::{CloudUser, ExoRecipient, Snapshot};
+use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot};
 use idrift_core::plan::{OptionId, PlanOptions};
 use idrift_core::scan::ScanOptions;
 
@@ -29,10 +29,22 @@ fn demo_dir() -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
+/// A copy of the demo snapshot, as [`demo_dir`], and a journal path `name` beside it.
+fn demo_with_journal(name: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (tmp, dir) = demo_dir();
+    let journal = dir.with_file_name(name);
+    (tmp, dir, journal)
+}
+
 fn spec_for(dir: &Path, upn: &str, option: OptionId, opts: &PlanOptions) -> PlanSpec {
     let snap = load_dir(dir).unwrap().snapshot;
     let planned = crate::plan::plan(&snap, upn, &ScanOptions::default(), opts).unwrap();
     plan_spec(&planned.plan.unwrap(), option, &snap).unwrap()
+}
+
+/// The plan of `option` for `upn` with the default plan options.
+fn default_spec(dir: &Path, upn: &str, option: OptionId) -> PlanSpec {
+    spec_for(dir, upn, option, &PlanOptions::default())
 }
 
 async fn start(dir: &Path, spec: &PlanSpec, journal: &Path) -> RemediationReport {
@@ -74,8 +86,12 @@ fn edit(dir: &Path, f: impl FnOnce(&mut Snapshot, &mut Vec<CloudUser>, &mut Vec<
     serde_json::to_writer(w(RESTORE_REQUESTS_FILE), &requests).unwrap();
 }
 
-fn statuses(r: &RemediationReport) -> Vec<(usize, &'static str)> {
-    r.steps.iter().map(|s| (s.order, s.label())).collect()
+/// Each step's status, in step order (the steps are numbered from 1 without gaps).
+fn statuses(r: &RemediationReport) -> Vec<&'static str> {
+    for (i, s) in r.steps.iter().enumerate() {
+        assert_eq!(s.order, i + 1, "{r:#?}");
+    }
+    r.steps.iter().map(StepRow::label).collect()
 }
 
 fn row(r: &RemediationReport, order: usize) -> &StepRow {
@@ -100,6 +116,30 @@ fn guid(s: &str) -> Guid {
     s.parse().unwrap()
 }
 
+/// The AD user `upn` (spelled exactly) of a snapshot.
+fn ad_by_upn<'a>(s: &'a Snapshot, upn: &str) -> &'a OnPremUser {
+    s.on_prem
+        .iter()
+        .find(|a| a.user_principal_name.as_deref() == Some(upn))
+        .unwrap_or_else(|| panic!("no AD user {upn}"))
+}
+
+/// The AD user `upn` (spelled exactly) of a snapshot, to change.
+fn ad_mut<'a>(s: &'a mut Snapshot, upn: &str) -> &'a mut OnPremUser {
+    s.on_prem
+        .iter_mut()
+        .find(|a| a.user_principal_name.as_deref() == Some(upn))
+        .unwrap_or_else(|| panic!("no AD user {upn}"))
+}
+
+/// The Entra user `upn` (spelled exactly) of a snapshot, to change.
+fn cloud_mut<'a>(s: &'a mut Snapshot, upn: &str) -> &'a mut CloudUser {
+    s.cloud
+        .iter_mut()
+        .find(|c| c.user_principal_name.as_deref() == Some(upn))
+        .unwrap_or_else(|| panic!("no Entra user {upn}"))
+}
+
 fn cloud_by_upn<'a>(s: &'a Snapshot, upn: &str) -> Option<&'a CloudUser> {
     s.cloud.iter().find(|u| {
         u.user_principal_name
@@ -117,12 +157,7 @@ const DUP_AD_GUID: &str = "064e1a94-3199-49a7-9cb3-3ce3412424d6";
 /// on-premises ExchangeGuid.
 fn sync_recreates_duplicate(dir: &Path) {
     edit(dir, |s, _, _| {
-        let ad = s
-            .on_prem
-            .iter()
-            .find(|a| a.user_principal_name.as_deref() == Some(DUP))
-            .unwrap()
-            .clone();
+        let ad = ad_by_upn(s, DUP).clone();
         let new_id = "c10d0000-0000-4000-8000-0000000000aa".to_owned();
         s.cloud.push(CloudUser {
             id: new_id.clone(),
@@ -166,9 +201,8 @@ fn migration_completes(dir: &Path, upn: &str) {
 
 #[tokio::test]
 async fn delete_and_merge_rehearsed_end_to_end_repeats_nothing() {
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("dm.jsonl");
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let (_tmp, dir, j) = demo_with_journal("dm.jsonl");
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     assert_eq!(
         spec.command,
         "plan DeleteAndMerge testduplicate@contoso.com"
@@ -179,13 +213,7 @@ async fn delete_and_merge_rehearsed_end_to_end_repeats_nothing() {
     assert_eq!(
         statuses(&first)[..7],
         [
-            (1, "recorded"),
-            (2, "done"),
-            (3, "passed"),
-            (4, "done"),
-            (5, "passed"),
-            (6, "waiting"),
-            (7, "pending")
+            "recorded", "done", "passed", "done", "passed", "waiting", "pending"
         ]
     );
     assert_eq!(first.writes, 2);
@@ -275,9 +303,8 @@ async fn delete_and_merge_rehearsed_end_to_end_repeats_nothing() {
 
 #[tokio::test]
 async fn a_different_live_guid_stops_before_anything_is_deleted() {
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("dm.jsonl");
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let (_tmp, dir, j) = demo_with_journal("dm.jsonl");
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     edit(&dir, |s, _, _| {
         for r in s.exo_recipients.as_mut().unwrap() {
             if r.exchange_guid == Some(guid(DUP_CLOUD_GUID)) {
@@ -301,7 +328,7 @@ async fn a_different_live_guid_stops_before_anything_is_deleted() {
 #[tokio::test]
 async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_conflict() {
     let (_tmp, dir) = demo_dir();
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     // Another administrator deleted the user after the plan was made.
     let (t, _) = RehearsalTarget::open(&dir).unwrap();
     t.delete_user(DUP_ID).await.unwrap();
@@ -314,12 +341,7 @@ async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_c
 
     // Purged before the run: the delete step finds neither the user nor the recycle bin entry.
     let (_tmp2, dir2) = demo_dir();
-    let spec2 = spec_for(
-        &dir2,
-        DUP,
-        OptionId::DeleteAndMerge,
-        &PlanOptions::default(),
-    );
+    let spec2 = default_spec(&dir2, DUP, OptionId::DeleteAndMerge);
     let (t2, _) = RehearsalTarget::open(&dir2).unwrap();
     t2.delete_user(DUP_ID).await.unwrap();
     t2.purge_deleted_user(DUP_ID).await.unwrap();
@@ -337,9 +359,8 @@ async fn a_step_already_done_by_someone_else_is_skipped_and_a_purged_user_is_a_c
 
 #[tokio::test]
 async fn an_interrupted_write_is_not_repeated_on_resume() {
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("dm.jsonl");
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let (_tmp, dir, j) = demo_with_journal("dm.jsonl");
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     start(&dir, &spec, &j).await;
     // The kill: the purge reached the directory, its outcome (and everything after) did not reach the disk.
     let text = std::fs::read_to_string(&j).unwrap();
@@ -376,9 +397,8 @@ impl Gate for NoTo {
 
 #[tokio::test]
 async fn a_declined_step_writes_nothing_and_resumes_there() {
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("dm.jsonl");
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let (_tmp, dir, j) = demo_with_journal("dm.jsonl");
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     let (target, _) = RehearsalTarget::open(&dir).unwrap();
     let r = apply(&j, &spec, &target, clock(), &mut NoTo(4))
         .await
@@ -403,26 +423,19 @@ async fn a_declined_step_writes_nothing_and_resumes_there() {
 async fn remove_license_rehearsed_turns_the_mailbox_into_a_mail_user_and_licenses_again() {
     const UPN: &str = "recipienttest@contoso.com";
     const ID: &str = "c10d0000-0000-4000-8000-000000000015";
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("rl.jsonl");
+    let (_tmp, dir, j) = demo_with_journal("rl.jsonl");
     let before = load_dir(&dir).unwrap().snapshot;
     let licenses = cloud_by_upn(&before, UPN)
         .unwrap()
         .assigned_licenses
         .clone();
     assert!(!licenses.is_empty());
-    let spec = spec_for(&dir, UPN, OptionId::RemoveLicense, &PlanOptions::default());
+    let spec = default_spec(&dir, UPN, OptionId::RemoveLicense);
     let r = start(&dir, &spec, &j).await;
     assert_eq!(r.stop, Stop::Manual { order: 5 }, "{r:#?}");
     assert_eq!(
         statuses(&r)[..5],
-        [
-            (1, "done"),
-            (2, "passed"),
-            (3, "done"),
-            (4, "passed"),
-            (5, "waiting")
-        ]
+        ["done", "passed", "done", "passed", "waiting"]
     );
     let snap = load_dir(&dir).unwrap().snapshot;
     assert!(
@@ -486,14 +499,8 @@ async fn removing_the_last_license_converts_a_duplicate_mailbox_in_the_rehearsal
 #[tokio::test]
 async fn keep_cloud_mailbox_is_manual_steps_and_checks() {
     const UPN: &str = "hedy.lamarr@contoso.com";
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("k.jsonl");
-    let spec = spec_for(
-        &dir,
-        UPN,
-        OptionId::KeepCloudMailbox,
-        &PlanOptions::default(),
-    );
+    let (_tmp, dir, j) = demo_with_journal("k.jsonl");
+    let spec = default_spec(&dir, UPN, OptionId::KeepCloudMailbox);
     assert!(
         spec.ops
             .iter()
@@ -507,11 +514,7 @@ async fn keep_cloud_mailbox_is_manual_steps_and_checks() {
     assert_eq!(r.stop, Stop::CheckNotMet { order: 3 }, "{r:#?}");
     // Set-RemoteMailbox -ExchangeGuid, as the administrator ran it.
     edit(&dir, |s, _, _| {
-        let a = s
-            .on_prem
-            .iter_mut()
-            .find(|a| a.user_principal_name.as_deref() == Some(UPN))
-            .unwrap();
+        let a = ad_mut(s, UPN);
         a.mailbox_guid = Some(guid("c4d40000-0000-4000-8000-000000000016"));
     });
     let r = again(&dir, &j).await;
@@ -523,21 +526,11 @@ async fn keep_cloud_mailbox_is_manual_steps_and_checks() {
 async fn add_routing_address_rehearsed_writes_ad_then_checks_the_cloud() {
     const UPN: &str = "frances.allen@contoso.com";
     const PROXY: &str = "smtp:frances.allen@contoso.mail.onmicrosoft.com";
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("ar.jsonl");
-    let spec = spec_for(
-        &dir,
-        UPN,
-        OptionId::AddRoutingAddressOnPrem,
-        &PlanOptions::default(),
-    );
+    let (_tmp, dir, j) = demo_with_journal("ar.jsonl");
+    let spec = default_spec(&dir, UPN, OptionId::AddRoutingAddressOnPrem);
     // The cloud lacks the address too (the demo's Entra user already has it).
     edit(&dir, |s, _, _| {
-        let c = s
-            .cloud
-            .iter_mut()
-            .find(|c| c.user_principal_name.as_deref() == Some(UPN))
-            .unwrap();
+        let c = cloud_mut(s, UPN);
         c.proxy_addresses.retain(|p| !p.eq_ignore_ascii_case(PROXY));
     });
     let r = start(&dir, &spec, &j).await;
@@ -547,21 +540,13 @@ async fn add_routing_address_rehearsed_writes_ad_then_checks_the_cloud() {
         Some(format!("was {PROXY} absent, now {PROXY} present").as_str())
     );
     let snap = load_dir(&dir).unwrap().snapshot;
-    let ad = snap
-        .on_prem
-        .iter()
-        .find(|a| a.user_principal_name.as_deref() == Some(UPN))
-        .unwrap();
+    let ad = ad_by_upn(&snap, UPN);
     assert!(ad.proxy_addresses.iter().any(|p| p == PROXY), "{ad:?}");
     let r = again(&dir, &j).await;
     assert_eq!(r.stop, Stop::CheckNotMet { order: 3 });
     // The sync cycle carries the address to Entra ID.
     edit(&dir, |s, _, _| {
-        let c = s
-            .cloud
-            .iter_mut()
-            .find(|c| c.user_principal_name.as_deref() == Some(UPN))
-            .unwrap();
+        let c = cloud_mut(s, UPN);
         c.proxy_addresses.push(PROXY.to_owned());
     });
     let r = again(&dir, &j).await;
@@ -576,8 +561,7 @@ async fn reprovision_cloud_alias_rehearsed_moves_out_restores_and_moves_back() {
     const HOME: &str = "CN=Radia Perlman,OU=Sync,DC=contoso,DC=com";
     const AWAY: &str = "CN=Radia Perlman,OU=NoSync,DC=contoso,DC=com";
     const ALIAS: &str = "smtp:radia.perlman@contoso.mail.onmicrosoft.com";
-    let (_tmp, dir) = demo_dir();
-    let j = dir.with_file_name("rc.jsonl");
+    let (_tmp, dir, j) = demo_with_journal("rc.jsonl");
     let opts = PlanOptions {
         out_of_scope_ou: Some("OU=NoSync,DC=contoso,DC=com".to_owned()),
         remote_host_name: None,
@@ -626,12 +610,12 @@ async fn reprovision_cloud_alias_rehearsed_moves_out_restores_and_moves_back() {
     assert_eq!(
         statuses(&r)[3..9],
         [
-            (4, "passed"),
-            (5, "done"),
-            (6, "passed"),
-            (7, "already done"),
-            (8, "passed"),
-            (9, "waiting")
+            "passed",
+            "done",
+            "passed",
+            "already done",
+            "passed",
+            "waiting"
         ]
     );
     // Set-Mailbox -EmailAddresses @{add=...}: the cloud-only user takes the alias.
@@ -644,13 +628,7 @@ async fn reprovision_cloud_alias_rehearsed_moves_out_restores_and_moves_back() {
     assert_eq!(dn_of(&dir), HOME);
     // The sync cycle soft-matches the user again.
     edit(&dir, |s, _, _| {
-        let anchor = s
-            .on_prem
-            .iter()
-            .find(|a| a.user_principal_name.as_deref() == Some(UPN))
-            .unwrap()
-            .source_anchor()
-            .unwrap();
+        let anchor = ad_by_upn(s, UPN).source_anchor().unwrap();
         let c = s.cloud.iter_mut().find(|c| c.id == ID).unwrap();
         c.on_premises_sync_enabled = Some(true);
         c.on_premises_immutable_id = Some(immutable_id_from_guid(&anchor));
@@ -777,7 +755,7 @@ fn values_are_described_in_words() {
 #[tokio::test]
 async fn undo_restores_a_deleted_user_and_lists_what_cannot_be_reversed() {
     let (_tmp, dir) = demo_dir();
-    let spec = spec_for(&dir, DUP, OptionId::DeleteAndMerge, &PlanOptions::default());
+    let spec = default_spec(&dir, DUP, OptionId::DeleteAndMerge);
     // Stopped before the purge: the delete can be reversed.
     let j = dir.with_file_name("dm.jsonl");
     let (target, _) = RehearsalTarget::open(&dir).unwrap();
@@ -814,12 +792,7 @@ async fn undo_restores_a_deleted_user_and_lists_what_cannot_be_reversed() {
     let j2 = dir2.with_file_name("dm.jsonl");
     start(
         &dir2,
-        &spec_for(
-            &dir2,
-            DUP,
-            OptionId::DeleteAndMerge,
-            &PlanOptions::default(),
-        ),
+        &default_spec(&dir2, DUP, OptionId::DeleteAndMerge),
         &j2,
     )
     .await;
