@@ -161,24 +161,24 @@ fn demo_snapshot() -> tempfile::TempDir {
     tmp
 }
 
+/// `dirsync persist --apply --yes` of the snapshot [`demo_snapshot`] made in `tmp`, journaled to `journal`
+/// there, the global options `global` first.
+#[cfg(unix)]
+fn persist_args(tmp: &tempfile::TempDir, global: &[&str], journal: &str) -> Vec<String> {
+    let path = |name: &str| tmp.path().join(name).to_string_lossy().into_owned();
+    let mut args: Vec<String> = global.iter().map(|g| (*g).to_owned()).collect();
+    args.extend(["dirsync", "persist", "--snapshot"].map(String::from));
+    args.push(path("s"));
+    args.extend(["--apply", "--yes", "--journal"].map(String::from));
+    args.push(path(journal));
+    args
+}
+
 #[cfg(unix)]
 #[test]
 fn a_write_shows_progress_on_a_terminal_and_none_in_a_pipe() {
     let tmp = demo_snapshot();
-    let dir = tmp.path().join("s");
-    let args = |journal: &str| -> Vec<String> {
-        vec![
-            "dirsync".into(),
-            "persist".into(),
-            "--snapshot".into(),
-            dir.to_string_lossy().into_owned(),
-            "--apply".into(),
-            "--yes".into(),
-            "--journal".into(),
-            tmp.path().join(journal).to_string_lossy().into_owned(),
-        ]
-    };
-    let on_pipe = args("pipe.jsonl");
+    let on_pipe = persist_args(&tmp, &[], "pipe.jsonl");
     let on_pipe: Vec<&str> = on_pipe.iter().map(String::as_str).collect();
     let out = piped(&on_pipe, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -193,40 +193,20 @@ fn a_write_shows_progress_on_a_terminal_and_none_in_a_pipe() {
         text(&out.stderr)
     );
 
-    // The pipe run wrote everything; a fresh snapshot for the terminal run.
-    let tmp2 = demo_snapshot();
-    let dir2 = tmp2.path().join("s").to_string_lossy().into_owned();
-    let journal = tmp2.path().join("tty.jsonl").to_string_lossy().into_owned();
-    let tty = [
-        "dirsync",
-        "persist",
-        "--snapshot",
-        &dir2,
-        "--apply",
-        "--yes",
-        "--journal",
-        &journal,
-    ];
-    let (shown, code) = on_terminal(&tty, &[]);
-    assert_eq!(code, Some(0), "{shown}");
-    assert!(shown.contains("Handled 6 of 6 operation(s)"), "{shown}");
-    let tmp3 = demo_snapshot();
-    let dir3 = tmp3.path().join("s").to_string_lossy().into_owned();
-    let j3 = tmp3.path().join("q.jsonl").to_string_lossy().into_owned();
-    let quiet = [
-        "--quiet",
-        "dirsync",
-        "persist",
-        "--snapshot",
-        &dir3,
-        "--apply",
-        "--yes",
-        "--journal",
-        &j3,
-    ];
-    let (shown, code) = on_terminal(&quiet, &[]);
-    assert_eq!(code, Some(0), "{shown}");
-    assert!(!shown.contains("operation(s)"), "{shown}");
+    // The pipe run wrote everything: a fresh snapshot for each terminal run, which shows the progress unless
+    // --quiet.
+    for (global, progress) in [(&[][..], true), (&["--quiet"][..], false)] {
+        let tmp = demo_snapshot();
+        let args = persist_args(&tmp, global, "tty.jsonl");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (shown, code) = on_terminal(&args, &[]);
+        assert_eq!(code, Some(0), "{shown}");
+        if progress {
+            assert!(shown.contains("Handled 6 of 6 operation(s)"), "{shown}");
+        } else {
+            assert!(!shown.contains("operation(s)"), "{shown}");
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -23,6 +23,7 @@ pub mod clixml;
 pub(crate) mod de;
 pub(crate) mod domains;
 pub(crate) mod exo;
+pub(crate) mod fast;
 pub(crate) mod par;
 pub mod patch;
 pub(crate) mod sync;

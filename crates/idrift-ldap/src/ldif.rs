@@ -18,8 +18,8 @@
 //! reads back to the same users.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher as _;
 use std::io::{self, Read, Write};
 
 use rayon::prelude::*;
@@ -264,6 +264,7 @@ fn read_blocks<R: Read>(
 #[derive(Default)]
 struct ReadState {
     seen_dns: SeenDns,
+    hashers: DnHashers,
     warnings: Vec<LdifWarning>,
     /// The number of lines before the current part.
     line_base: usize,
@@ -301,7 +302,13 @@ impl ReadState {
                 if check_utf8 && std::str::from_utf8(bytes).is_err() {
                     return Part::not_utf8(bytes);
                 }
-                parse_part(bytes, first && i == 0, self.anchor.as_deref(), self.keep)
+                parse_part(
+                    bytes,
+                    first && i == 0,
+                    self.anchor.as_deref(),
+                    self.keep,
+                    &self.hashers,
+                )
             })
             .collect();
         for part in results {
@@ -340,32 +347,60 @@ impl ReadState {
 /// The size of the parts a block is cut into for the threads.
 const PART: usize = 256 << 10;
 
-/// The DN (lower-cased) of every content record read so far, with its line.
+/// The identity of a DN in the duplicate check: two independently seeded 64-bit hashes of the DN lower-cased
+/// ([`DnHashers::key`]), computed where the record is parsed, on the part's thread.
+///
+/// A table of these instead of the lower-cased DNs saves a string per object (about 100 MB at a million
+/// users) and the serial insert never reads a string. Two different DNs share a key with a probability of
+/// about n²/2¹²⁹ (10⁻²⁷ for a million objects) and the seeds are random per read, so no export can aim at
+/// it; a clash would be refused loudly as a duplicate naming both lines, never let through.
+type DnKey = [u64; 2];
+
+/// The two hash functions of [`DnKey`], seeded once per read and shared by its parts.
+#[derive(Clone, Default)]
+struct DnHashers([foldhash::fast::RandomState; 2]);
+
+impl DnHashers {
+    /// The key of `dn` (compared without regard to case, as `str::to_lowercase` folds it); `scratch` holds
+    /// the lower-cased text, so an ASCII DN costs no allocation.
+    fn key(&self, dn: &str, scratch: &mut String) -> DnKey {
+        scratch.clear();
+        if dn.is_ascii() {
+            scratch.extend(dn.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            scratch.push_str(&dn.to_lowercase());
+        }
+        let text = scratch.as_str();
+        [self.0[0].hash_one(text), self.0[1].hash_one(text)]
+    }
+}
+
+/// The DN key of every content record read so far, with its line.
 #[derive(Default)]
-struct SeenDns(HashMap<Box<str>, usize, foldhash::fast::RandomState>);
+struct SeenDns(hashbrown::HashTable<(DnKey, usize)>);
 
 impl SeenDns {
-    fn check(&mut self, key: Box<str>, line: usize, dn: &str) -> Result<(), LdifError> {
-        match self.0.entry(key) {
-            std::collections::hash_map::Entry::Occupied(first) => Err(err(
+    fn check(&mut self, key: DnKey, line: usize, dn: &str) -> Result<(), LdifError> {
+        match self.0.entry(key[0], |(k, _)| *k == key, |(k, _)| k[0]) {
+            hashbrown::hash_table::Entry::Occupied(first) => Err(err(
                 line,
                 format!(
                     "duplicate DN {dn:?} (first at line {}): one entry per object",
-                    first.get()
+                    first.get().1
                 ),
             )),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(line);
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert((key, line));
                 Ok(())
             }
         }
     }
 }
 
-/// A content record of a part: its line, its DN lower-cased, and the user or the DN of another object.
+/// A content record of a part: its line, its DN's key, and the user or the DN of another object.
 struct PartRecord {
     line: usize,
-    dn_key: Box<str>,
+    dn_key: DnKey,
     object: Object,
 }
 
@@ -404,11 +439,20 @@ impl Part {
 }
 
 /// Parses one part: whole entries, the start of the input when `first`.
-fn parse_part(bytes: &[u8], first: bool, anchor: Option<&str>, keep: Keep) -> Part {
+fn parse_part(
+    bytes: &[u8],
+    first: bool,
+    anchor: Option<&str>,
+    keep: Keep,
+    hashers: &DnHashers,
+) -> Part {
     let mut lines = SliceLines::new(bytes, first);
     let mut parser = Parser {
         anchor,
         keep,
+        hashers: hashers.clone(),
+        // A user takes a few hundred bytes of LDIF at the least: the records rarely outgrow this.
+        records: Vec::with_capacity(bytes.len() / 400 + 1),
         ..Parser::default()
     };
     let mut error = None;
@@ -734,6 +778,10 @@ struct Parser<'a> {
     state: State,
     rec: Record,
     scratch: Vec<u8>,
+    /// The hash functions of the DN keys (the read's, shared by its parts).
+    hashers: DnHashers,
+    /// The lower-cased DN of the record being ended.
+    dn_scratch: String,
     /// The content records ended so far.
     records: Vec<PartRecord>,
     warnings: Vec<LdifWarning>,
@@ -747,6 +795,8 @@ impl Default for Parser<'_> {
             state: State::Start,
             rec: Record::default(),
             scratch: Vec::new(),
+            hashers: DnHashers::default(),
+            dn_scratch: String::new(),
             records: Vec::new(),
             warnings: Vec::new(),
         }
@@ -1047,7 +1097,9 @@ impl Parser<'_> {
     fn end_record(&mut self) -> Result<(), LdifError> {
         self.state = State::Between;
         let mut rec = std::mem::take(&mut self.rec);
-        let dn_key: Box<str> = rec.user.distinguished_name.to_lowercase().into();
+        let dn_key = self
+            .hashers
+            .key(&rec.user.distinguished_name, &mut self.dn_scratch);
         let is_user = if rec.has_object_class {
             rec.class_user && !rec.class_computer
         } else {

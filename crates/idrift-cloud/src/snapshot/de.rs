@@ -214,6 +214,14 @@ pub(crate) trait Item: Sized {
     /// # Errors
     /// When the object lacks what identifies an item.
     fn finish<E: de::Error>(acc: Self::Acc) -> Result<Option<Self>, E>;
+
+    /// Reads the item object whose `{` is at `data[pos]` without serde, where the type has such a reader and
+    /// it is certain to give exactly what [`ItemSeed`] gives: the item and the offset just after its `}`.
+    /// `None` (the default) leaves the object to [`ItemSeed`], which also names every error.
+    fn scan(data: &[u8], pos: usize) -> Option<(Option<Self>, usize)> {
+        let _ = (data, pos);
+        None
+    }
 }
 
 /// Case-insensitive ASCII comparison of a property name with a lower-case candidate.
@@ -801,7 +809,7 @@ impl<'de> DeserializeSeed<'de> for StringListKeep<'_> {
 }
 
 /// Adds `v` to `out` if `keep` keeps it (`v` is already checked).
-fn keep_value(out: &mut Vec<String>, keep: ListKeep, v: &str) {
+pub(super) fn keep_value(out: &mut Vec<String>, keep: ListKeep, v: &str) {
     match keep {
         ListKeep::All => out.push(v.to_owned()),
         ListKeep::Nothing => {}

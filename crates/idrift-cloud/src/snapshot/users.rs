@@ -322,6 +322,12 @@ impl Item for LeanUser {
     fn finish<E: de::Error>(acc: LeanAcc) -> Result<Option<LeanUser>, E> {
         Ok(CloudUser::finish(acc.0)?.map(LeanUser))
     }
+
+    fn scan(data: &[u8], pos: usize) -> Option<(Option<LeanUser>, usize)> {
+        super::fast::lean_user(data, pos)
+            .ok()
+            .map(|(u, end)| (Some(u), end))
+    }
 }
 
 /// An object inside a user property array (a license, a provisioning error).

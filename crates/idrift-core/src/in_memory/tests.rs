@@ -16,6 +16,15 @@ fn now<F: Future>(f: F) -> F::Output {
     }
 }
 
+/// Asserts that `result` is [`SourceError::NotFound`].
+#[track_caller]
+fn assert_not_found<T: std::fmt::Debug>(result: Result<T, SourceError>) {
+    assert!(
+        matches!(result, Err(SourceError::NotFound(_))),
+        "{result:?}"
+    );
+}
+
 fn dir() -> InMemoryDirectory {
     InMemoryDirectory::new(Snapshot {
         on_prem: vec![
@@ -101,8 +110,11 @@ fn set_phones_with_a_stale_expectation_is_a_conflict_and_writes_nothing() {
 fn unknown_and_duplicate_users_are_errors_not_guesses() {
     let d = dir();
     assert_eq!(now(d.find_user(&upn("nobody@example.com"))).unwrap(), None);
-    let err = now(d.set_phones(&upn("nobody@example.com"), &Phones::default(), None)).unwrap_err();
-    assert!(matches!(err, SourceError::NotFound(_)), "{err:?}");
+    assert_not_found(now(d.set_phones(
+        &upn("nobody@example.com"),
+        &Phones::default(),
+        None,
+    )));
     let err = now(d.find_user(&upn("dup@example.com"))).unwrap_err();
     assert!(matches!(err, SourceError::InvalidData(_)), "{err:?}");
     let by_dn = now(d.find_user(&UserKey::Dn("cn=dup b,dc=example,dc=com".to_owned()))).unwrap();
@@ -130,10 +142,7 @@ fn cloud_mobile_is_refused_for_synced_users_and_written_for_cloud_only_users() {
             .mobile_phone,
         None
     );
-    assert!(matches!(
-        now(d.set_cloud_mobile("nope", None)),
-        Err(SourceError::NotFound(_))
-    ));
+    assert_not_found(now(d.set_cloud_mobile("nope", None)));
 }
 
 #[test]
@@ -142,10 +151,7 @@ fn bypass_flag_is_set_on_the_named_sync_object_only() {
     now(d.set_bypass_dir_sync_overrides("sync-1", true)).unwrap();
     let sync = now(d.tenant_sync()).unwrap().unwrap();
     assert!(sync.features.bypass_dir_sync_overrides_enabled);
-    assert!(matches!(
-        now(d.set_bypass_dir_sync_overrides("other", false)),
-        Err(SourceError::NotFound(_))
-    ));
+    assert_not_found(now(d.set_bypass_dir_sync_overrides("other", false)));
 }
 
 #[test]

@@ -5,8 +5,8 @@ use crate::anchor::immutable_id_from_guid;
 use crate::exchange::RecipientTypeDetails as T;
 use crate::model::OnPremisesProvisioningError;
 use crate::scan::tests::{
-    RD, SKU, ad, cloud_mailbox_guid, cloud_only, entra, exo_user, features, mailbox_guid,
-    object_id, rec, snap,
+    RD, SKU, ad, article_003, assert_mentions, cloud_mailbox_guid, cloud_only, duplicate, entra,
+    exo_user, features, mailbox_guid, object_id, rec, snap, synced,
 };
 use crate::scan::{ScanOptions, Severity, scan};
 
@@ -24,6 +24,14 @@ fn ops(o: &RemediationOption) -> Vec<&Operation> {
         .iter()
         .filter_map(|s| s.operation.as_ref())
         .collect()
+}
+
+/// The step of `o` whose command contains `text`.
+fn step<'o>(o: &'o RemediationOption, text: &str) -> &'o Step {
+    o.steps
+        .iter()
+        .find(|s| s.command.contains(text))
+        .unwrap_or_else(|| panic!("no step runs {text:?} in {:#?}", o.steps))
 }
 
 /// Steps are numbered from 1 without gaps, and a step is automated exactly when it has an operation.
@@ -54,20 +62,6 @@ fn assert_well_formed(p: &RemediationPlan) {
     }
 }
 
-fn duplicate() -> Snapshot {
-    snap(
-        vec![ad(1, "dup", T::USER_MAILBOX)],
-        vec![entra(1, "dup")],
-        vec![rec(
-            1,
-            "dup@contoso.com",
-            "UserMailbox",
-            cloud_mailbox_guid(1),
-        )],
-        vec![exo_user(1, "dup@contoso.com", "UserMailbox", None, true)],
-    )
-}
-
 #[test]
 fn a_duplicate_gets_the_three_mailbox_options_with_delete_and_merge_recommended() {
     let p = plan_for(&duplicate(), "DUP@contoso.com");
@@ -95,22 +89,11 @@ fn delete_and_merge_records_the_cloud_mailbox_guid_before_deleting_anything() {
         "the GUID recorded is the cloud mailbox's"
     );
     let ops = ops(o);
-    let record = ops
-        .iter()
-        .position(|op| matches!(op, Operation::RecordExchangeGuid { .. }))
-        .unwrap();
-    let delete = ops
-        .iter()
-        .position(|op| matches!(op, Operation::GraphDeleteUser { .. }))
-        .unwrap();
-    let purge = ops
-        .iter()
-        .position(|op| matches!(op, Operation::GraphPurgeDeletedUser { .. }))
-        .unwrap();
-    let restore = ops
-        .iter()
-        .position(|op| matches!(op, Operation::ExoNewMailboxRestoreRequest { .. }))
-        .unwrap();
+    let at = |is: fn(&&Operation) -> bool| ops.iter().position(is).unwrap();
+    let record = at(|op| matches!(op, Operation::RecordExchangeGuid { .. }));
+    let delete = at(|op| matches!(op, Operation::GraphDeleteUser { .. }));
+    let purge = at(|op| matches!(op, Operation::GraphPurgeDeletedUser { .. }));
+    let restore = at(|op| matches!(op, Operation::ExoNewMailboxRestoreRequest { .. }));
     assert!(record < delete && delete < purge && purge < restore);
     assert_eq!(
         ops[restore],
@@ -156,11 +139,8 @@ fn delete_and_merge_records_the_cloud_mailbox_guid_before_deleting_anything() {
         &format!("New-MailboxRestoreRequest -SourceMailbox {cloud} -TargetMailbox {} -AllowLegacyDNMismatch", mailbox_guid(1))
             .as_str()
     ));
-    let migrate = o
-        .steps
-        .iter()
-        .find(|s| s.command.starts_with("New-MoveRequest"))
-        .unwrap();
+    let migrate = step(o, "New-MoveRequest");
+    assert!(migrate.command.starts_with("New-MoveRequest"));
     assert!(!migrate.automated, "the migration is manual");
     assert!(
         migrate
@@ -192,11 +172,7 @@ fn remove_license_removes_the_assigned_skus_and_licenses_again_after_the_move() 
             object_id(1)
         )
     );
-    let clear = o
-        .steps
-        .iter()
-        .find(|s| s.command.contains("-PermanentlyClearPreviousMailboxInfo"))
-        .unwrap();
+    let clear = step(o, "-PermanentlyClearPreviousMailboxInfo");
     assert!(
         clear.action.starts_with("Optional:"),
         "optional for a duplicate: {}",
@@ -293,11 +269,7 @@ fn provisioning_errors_make_remove_license_the_recommendation() {
         ]
     );
     let o = p.option(OptionId::RemoveLicense).unwrap();
-    assert!(
-        o.preconditions.iter().any(|c| c.contains("Option #3")),
-        "{:?}",
-        o.preconditions
-    );
+    assert_mentions(&o.preconditions, "Option #3");
 }
 
 #[test]
@@ -336,17 +308,9 @@ fn a_duplicate_risk_gets_remove_license_with_a_required_clear() {
             .any(|op| matches!(op, Operation::GraphAssignLicense { .. })),
         "nothing to remove or re-add"
     );
-    let clear = o
-        .steps
-        .iter()
-        .find(|s| s.command.contains("PermanentlyClearPreviousMailboxInfo"))
-        .unwrap();
+    let clear = step(o, "PermanentlyClearPreviousMailboxInfo");
     assert!(!clear.action.starts_with("Optional"), "{}", clear.action);
-    assert!(
-        o.preconditions
-            .iter()
-            .any(|c| c.contains("No license is assigned"))
-    );
+    assert_mentions(&o.preconditions, "No license is assigned");
     assert_well_formed(&p);
 }
 
@@ -380,19 +344,9 @@ fn a_critical_soft_match_collision_is_fixed_before_the_sync() {
     );
     let dm = p.option(OptionId::DeleteAndMerge).unwrap();
     assert_eq!(dm.recorded_exchange_guid(), Some(cloud_mailbox_guid(5)));
-    assert!(
-        dm.preconditions
-            .iter()
-            .any(|c| c.contains("before the next sync")),
-        "{:?}",
-        dm.preconditions
-    );
+    assert_mentions(&dm.preconditions, "before the next sync");
     let rl = p.option(OptionId::RemoveLicense).unwrap();
-    let clear = rl
-        .steps
-        .iter()
-        .find(|s| s.command.contains("PermanentlyClearPreviousMailboxInfo"))
-        .unwrap();
+    let clear = step(rl, "PermanentlyClearPreviousMailboxInfo");
     assert!(
         !clear.action.starts_with("Optional"),
         "required before a soft match: {}",
@@ -422,16 +376,12 @@ fn a_soft_match_collision_without_mailboxes_has_no_options() {
 
 #[test]
 fn a_remote_mailbox_pointing_at_the_wrong_guid_gets_keep_cloud_mailbox_without_deletions() {
-    let s = snap(
-        vec![ad(6, "wrongguid", T::REMOTE_USER_MAILBOX)],
-        vec![entra(6, "wrongguid")],
-        vec![rec(
-            6,
-            "wrongguid@contoso.com",
-            "UserMailbox",
-            cloud_mailbox_guid(6),
-        )],
-        vec![],
+    let s = synced(
+        6,
+        "wrongguid",
+        T::REMOTE_USER_MAILBOX,
+        "UserMailbox",
+        cloud_mailbox_guid(6),
     );
     let p = plan_for(&s, "wrongguid@contoso.com");
     assert_eq!(ids(&p), [(OptionId::KeepCloudMailbox, true)]);
@@ -457,21 +407,22 @@ fn a_remote_mailbox_pointing_at_the_wrong_guid_gets_keep_cloud_mailbox_without_d
     assert_well_formed(&p);
 }
 
+/// noroute@contoso.com's remote mailbox lacks the routing address in AD.
+fn no_routing_address(n: u8) -> Snapshot {
+    let mut s = synced(
+        n,
+        "noroute",
+        T::REMOTE_USER_MAILBOX,
+        "UserMailbox",
+        mailbox_guid(n),
+    );
+    s.on_prem[0].proxy_addresses.retain(|p| !p.contains(RD));
+    s
+}
+
 #[test]
 fn a_routing_address_missing_in_ad_is_added_on_premises_first() {
-    let mut a = ad(7, "noroute", T::REMOTE_USER_MAILBOX);
-    a.proxy_addresses.retain(|p| !p.contains(RD));
-    let s = snap(
-        vec![a],
-        vec![entra(7, "noroute")],
-        vec![rec(
-            7,
-            "noroute@contoso.com",
-            "UserMailbox",
-            mailbox_guid(7),
-        )],
-        vec![],
-    );
+    let s = no_routing_address(7);
     let p = plan_for(&s, "noroute@contoso.com");
     assert_eq!(
         ids(&p),
@@ -502,65 +453,20 @@ fn a_routing_address_missing_in_ad_is_added_on_premises_first() {
             address: format!("noroute@{RD}")
         }))
     );
-    assert!(
-        o.preconditions
-            .iter()
-            .any(|c| c.contains("No other object")),
-        "{:?}",
-        o.preconditions
-    );
-    assert!(
-        p.options[1]
-            .preconditions
-            .iter()
-            .any(|c| c.contains("did not reach the cloud"))
-    );
+    assert_mentions(&o.preconditions, "No other object");
+    assert_mentions(&p.options[1].preconditions, "did not reach the cloud");
     assert_well_formed(&p);
 }
 
 #[test]
 fn an_address_used_by_another_object_is_flagged() {
-    let mut a = ad(8, "noroute", T::REMOTE_USER_MAILBOX);
-    a.proxy_addresses.retain(|p| !p.contains(RD));
+    let mut s = no_routing_address(8);
     let mut squatter = ad(9, "someone", T::NONE);
     squatter.proxy_addresses.push(format!("smtp:NOROUTE@{RD}"));
-    let s = snap(
-        vec![a, squatter],
-        vec![entra(8, "noroute")],
-        vec![rec(
-            8,
-            "noroute@contoso.com",
-            "UserMailbox",
-            mailbox_guid(8),
-        )],
-        vec![],
-    );
+    s.on_prem.push(squatter);
     let p = plan_for(&s, "noroute@contoso.com");
     let o = p.option(OptionId::AddRoutingAddressOnPrem).unwrap();
-    assert!(
-        o.preconditions
-            .iter()
-            .any(|c| c.contains("already used by CN=someone")),
-        "{:?}",
-        o.preconditions
-    );
-}
-
-fn article_003() -> Snapshot {
-    let a = ad(10, "bounced", T::REMOTE_USER_MAILBOX);
-    let mut c = entra(10, "bounced");
-    c.proxy_addresses.retain(|p| !p.contains(RD));
-    snap(
-        vec![a],
-        vec![c],
-        vec![rec(
-            10,
-            "bounced@contoso.com",
-            "UserMailbox",
-            mailbox_guid(10),
-        )],
-        vec![],
-    )
+    assert_mentions(&o.preconditions, "already used by CN=someone");
 }
 
 #[test]
@@ -574,7 +480,7 @@ fn article_003s_case_gets_the_reprovision_sequence_with_checks_between_steps() {
     let p = plan_with("bounced@contoso.com", &report, &s, &opts).unwrap();
     assert_eq!(ids(&p), [(OptionId::ReprovisionCloudAlias, true)]);
     let o = &p.options[0];
-    let id = object_id(10);
+    let id = object_id(18);
     let dn = "CN=bounced,OU=Sync,DC=contoso,DC=com".to_owned();
     let expected: Vec<Option<Operation>> = vec![
         Some(Operation::Check(Check::CloudUserState {
@@ -604,7 +510,7 @@ fn article_003s_case_gets_the_reprovision_sequence_with_checks_between_steps() {
         }),
         Some(Operation::Check(Check::MailboxWithGuid {
             identity: id.clone(),
-            exchange_guid: Some(mailbox_guid(10)),
+            exchange_guid: Some(mailbox_guid(18)),
         })),
         None,
         Some(Operation::Check(Check::CloudHasAddress {
@@ -637,12 +543,9 @@ fn article_003s_case_gets_the_reprovision_sequence_with_checks_between_steps() {
         o.steps[2].command,
         "Start-ADSyncSyncCycle -PolicyType Delta"
     );
-    assert!(
-        o.preconditions
-            .iter()
-            .any(|c| c.contains("blockSoftMatchEnabled must be off (it is off)")),
-        "{:?}",
-        o.preconditions
+    assert_mentions(
+        &o.preconditions,
+        "blockSoftMatchEnabled must be off (it is off)",
     );
     assert_well_formed(&p);
 }
@@ -663,10 +566,9 @@ fn without_an_out_of_scope_ou_the_moves_are_manual_placeholders() {
             .iter()
             .all(|m| !m.automated && m.command.contains("<an OU outside the sync scope>"))
     );
-    assert!(
-        o.preconditions
-            .iter()
-            .any(|c| c.contains("give it as an input (the out-of-scope OU)"))
+    assert_mentions(
+        &o.preconditions,
+        "give it as an input (the out-of-scope OU)",
     );
 }
 
@@ -678,11 +580,9 @@ fn reprovision_warns_when_hard_match_takeover_is_blocked() {
         .block_cloud_object_takeover_through_hard_match_enabled = true;
     s.tenant_sync = Some(t);
     let p = plan_for(&s, "bounced@contoso.com");
-    assert!(
-        p.options[0]
-            .preconditions
-            .iter()
-            .any(|c| c.contains("blockCloudObjectTakeoverThroughHardMatchEnabled"))
+    assert_mentions(
+        &p.options[0].preconditions,
+        "blockCloudObjectTakeoverThroughHardMatchEnabled",
     );
 }
 

@@ -6,6 +6,8 @@ use crate::model::{
     AssignedLicense, OnPremisesProvisioningError, ServiceProvisioningError, TenantSync,
 };
 
+use RecipientTypeDetails as T;
+
 pub(crate) const RD: &str = "contoso.mail.onmicrosoft.com";
 pub(crate) const SKU: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 
@@ -154,6 +156,57 @@ pub(crate) fn snap(
     }
 }
 
+/// One synced user `name@contoso.com`: in AD as `ad_type`, its Entra twin, and its Exchange Online recipient
+/// of type `details` holding the ExchangeGuid `guid`; no `Get-User` rows.
+pub(crate) fn synced(
+    n: u8,
+    name: &str,
+    ad_type: RecipientTypeDetails,
+    details: &str,
+    guid: Guid,
+) -> Snapshot {
+    let upn = format!("{name}@contoso.com");
+    snap(
+        vec![ad(n, name, ad_type)],
+        vec![entra(n, name)],
+        vec![rec(n, &upn, details, guid)],
+        vec![],
+    )
+}
+
+/// A duplicate mailbox: dup@contoso.com has a mailbox on-premises and another in the cloud.
+pub(crate) fn duplicate() -> Snapshot {
+    Snapshot {
+        exo_users: Some(vec![exo_user(
+            1,
+            "dup@contoso.com",
+            "UserMailbox",
+            None,
+            true,
+        )]),
+        ..synced(
+            1,
+            "dup",
+            T::USER_MAILBOX,
+            "UserMailbox",
+            cloud_mailbox_guid(1),
+        )
+    }
+}
+
+/// Article 003: bounced@contoso.com's remote mailbox targets the routing address, which the cloud lost.
+pub(crate) fn article_003() -> Snapshot {
+    let mut s = synced(
+        18,
+        "bounced",
+        T::REMOTE_USER_MAILBOX,
+        "UserMailbox",
+        mailbox_guid(18),
+    );
+    s.cloud[0].proxy_addresses.retain(|p| !p.contains(RD));
+    s
+}
+
 fn run(s: &Snapshot) -> ScanReport {
     scan(s, &ScanOptions::default())
 }
@@ -163,6 +216,34 @@ fn kinds(r: &ScanReport) -> Vec<(FindingKind, Severity, &str)> {
         .iter()
         .map(|f| (f.kind, f.severity, f.user_principal_name.as_str()))
         .collect()
+}
+
+/// The report's one finding, which must be of `kind` and `severity` for `upn`.
+fn the_one<'r>(r: &'r ScanReport, kind: FindingKind, severity: Severity, upn: &str) -> &'r Finding {
+    assert_eq!(kinds(r), [(kind, severity, upn)]);
+    &r.findings[0]
+}
+
+/// Asserts that one of `lines` (notes, preconditions) contains `text`.
+#[track_caller]
+pub(crate) fn assert_mentions(lines: &[String], text: &str) {
+    assert!(
+        lines.iter().any(|l| l.contains(text)),
+        "nothing says {text:?} in {lines:#?}"
+    );
+}
+
+/// Asserts the ExchangeGuids the evidence gives for both sides.
+#[track_caller]
+fn assert_guids(f: &Finding, on_prem: Guid, cloud: Guid) {
+    assert_eq!(*ev(f, "OnPremExchangeGuid"), on_prem.to_string());
+    assert_eq!(*ev(f, "CloudExchangeGuid"), cloud.to_string());
+}
+
+/// Asserts that the finding's recommendation names `option`.
+#[track_caller]
+fn assert_recommends(f: &Finding, option: &str) {
+    assert!(f.recommendation.contains(option), "{}", f.recommendation);
 }
 
 fn only(r: &ScanReport, kind: FindingKind) -> &Finding {
@@ -177,39 +258,16 @@ fn ev<'a>(f: &'a Finding, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {key} in {}", f.evidence))
 }
 
-use RecipientTypeDetails as T;
-
 #[test]
 fn duplicate_mailbox_shows_both_guids_and_types() {
-    let s = snap(
-        vec![ad(1, "dup", T::USER_MAILBOX)],
-        vec![entra(1, "dup")],
-        vec![rec(
-            1,
-            "dup@contoso.com",
-            "UserMailbox",
-            cloud_mailbox_guid(1),
-        )],
-        vec![exo_user(1, "dup@contoso.com", "UserMailbox", None, true)],
+    let r = run(&duplicate());
+    let f = the_one(
+        &r,
+        FindingKind::DuplicateMailbox,
+        Severity::Critical,
+        "dup@contoso.com",
     );
-    let r = run(&s);
-    assert_eq!(
-        kinds(&r),
-        [(
-            FindingKind::DuplicateMailbox,
-            Severity::Critical,
-            "dup@contoso.com"
-        )]
-    );
-    let f = &r.findings[0];
-    assert_eq!(
-        ev(f, "OnPremExchangeGuid"),
-        &json!(mailbox_guid(1).to_string())
-    );
-    assert_eq!(
-        ev(f, "CloudExchangeGuid"),
-        &json!(cloud_mailbox_guid(1).to_string())
-    );
+    assert_guids(f, mailbox_guid(1), cloud_mailbox_guid(1));
     assert_eq!(ev(f, "OnPremRecipientTypeDetails"), "UserMailbox");
     assert_eq!(ev(f, "CloudRecipientTypeDetails"), "UserMailbox");
     assert_eq!(f.object_id, object_id(1));
@@ -223,16 +281,12 @@ fn duplicate_mailbox_shows_both_guids_and_types() {
 
 #[test]
 fn a_duplicate_shared_mailbox_is_reported_as_shared_not_as_a_user_mailbox() {
-    let s = snap(
-        vec![ad(2, "team", T::SHARED_MAILBOX)],
-        vec![entra(2, "team")],
-        vec![rec(
-            2,
-            "team@contoso.com",
-            "SharedMailbox",
-            cloud_mailbox_guid(2),
-        )],
-        vec![],
+    let s = synced(
+        2,
+        "team",
+        T::SHARED_MAILBOX,
+        "SharedMailbox",
+        cloud_mailbox_guid(2),
     );
     let r = run(&s);
     let f = only(&r, FindingKind::DuplicateMailbox);
@@ -247,12 +301,22 @@ fn a_duplicate_shared_mailbox_is_reported_as_shared_not_as_a_user_mailbox() {
 
 #[test]
 fn guard_a_correctly_migrated_remote_mailbox_raises_nothing() {
-    let s = snap(
-        vec![ad(3, "moved", T::REMOTE_USER_MAILBOX)],
-        vec![entra(3, "moved")],
-        vec![rec(3, "moved@contoso.com", "UserMailbox", mailbox_guid(3))],
-        vec![exo_user(3, "moved@contoso.com", "UserMailbox", None, true)],
-    );
+    let s = Snapshot {
+        exo_users: Some(vec![exo_user(
+            3,
+            "moved@contoso.com",
+            "UserMailbox",
+            None,
+            true,
+        )]),
+        ..synced(
+            3,
+            "moved",
+            T::REMOTE_USER_MAILBOX,
+            "UserMailbox",
+            mailbox_guid(3),
+        )
+    };
     let r = run(&s);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     assert_eq!(r.routing_domain.as_deref(), Some(RD));
@@ -322,21 +386,15 @@ fn risk_snapshot(licensed: bool, sku: bool, previous: Option<&str>) -> Snapshot 
 #[test]
 fn duplicate_mailbox_risk_without_a_license_is_medium() {
     let r = run(&risk_snapshot(false, false, Some("UserMailbox")));
-    assert_eq!(
-        kinds(&r),
-        [(
-            FindingKind::DuplicateMailboxRisk,
-            Severity::Medium,
-            "risky@contoso.com"
-        )]
+    let f = the_one(
+        &r,
+        FindingKind::DuplicateMailboxRisk,
+        Severity::Medium,
+        "risky@contoso.com",
     );
-    let f = &r.findings[0];
     assert_eq!(ev(f, "PreviousRecipientTypeDetails"), "UserMailbox");
     assert_eq!(ev(f, "LicenseState"), "NotAssigned");
-    assert_eq!(
-        ev(f, "CloudExchangeGuid"),
-        &json!(mailbox_guid(8).to_string())
-    );
+    assert_eq!(*ev(f, "CloudExchangeGuid"), mailbox_guid(8).to_string());
 }
 
 #[test]
@@ -362,51 +420,28 @@ fn no_risk_without_a_mailbox_previous_type() {
 
 #[test]
 fn exchange_guid_mismatch_for_a_remote_mailbox() {
-    let s = snap(
-        vec![ad(9, "wrongguid", T::REMOTE_USER_MAILBOX)],
-        vec![entra(9, "wrongguid")],
-        vec![rec(
-            9,
-            "wrongguid@contoso.com",
-            "UserMailbox",
-            cloud_mailbox_guid(9),
-        )],
-        vec![],
+    let s = synced(
+        9,
+        "wrongguid",
+        T::REMOTE_USER_MAILBOX,
+        "UserMailbox",
+        cloud_mailbox_guid(9),
     );
     let r = run(&s);
-    assert_eq!(
-        kinds(&r),
-        [(
-            FindingKind::ExchangeGuidMismatch,
-            Severity::High,
-            "wrongguid@contoso.com"
-        )]
+    let f = the_one(
+        &r,
+        FindingKind::ExchangeGuidMismatch,
+        Severity::High,
+        "wrongguid@contoso.com",
     );
-    let f = &r.findings[0];
-    assert_eq!(
-        ev(f, "OnPremExchangeGuid"),
-        &json!(mailbox_guid(9).to_string())
-    );
-    assert_eq!(
-        ev(f, "CloudExchangeGuid"),
-        &json!(cloud_mailbox_guid(9).to_string())
-    );
+    assert_guids(f, mailbox_guid(9), cloud_mailbox_guid(9));
     assert_eq!(ev(f, "CloudExchangeGuidIsNil"), false);
-    assert!(
-        f.recommendation.contains("KeepCloudMailbox"),
-        "{}",
-        f.recommendation
-    );
+    assert_recommends(f, "KeepCloudMailbox");
 }
 
 #[test]
 fn exchange_guid_mismatch_when_the_cloud_guid_is_all_zeros() {
-    let s = snap(
-        vec![ad(10, "nilguid", T::USER_MAILBOX)],
-        vec![entra(10, "nilguid")],
-        vec![rec(10, "nilguid@contoso.com", "MailUser", Guid::NIL)],
-        vec![],
-    );
+    let s = synced(10, "nilguid", T::USER_MAILBOX, "MailUser", Guid::NIL);
     let r = run(&s);
     let f = only(&r, FindingKind::ExchangeGuidMismatch);
     assert_eq!(ev(f, "CloudExchangeGuidIsNil"), true);
@@ -471,15 +506,12 @@ fn collision(
 #[test]
 fn soft_match_collision_is_critical_when_both_sides_have_a_mailbox() {
     let r = run(&collision(T::USER_MAILBOX, Some("UserMailbox"), None));
-    assert_eq!(
-        kinds(&r),
-        [(
-            FindingKind::SoftMatchCollision,
-            Severity::Critical,
-            "test.duplicate@contoso.com"
-        )]
+    let f = the_one(
+        &r,
+        FindingKind::SoftMatchCollision,
+        Severity::Critical,
+        "test.duplicate@contoso.com",
     );
-    let f = &r.findings[0];
     assert_eq!(f.object_id, object_id(14));
     assert_eq!(
         f.distinguished_name,
@@ -487,8 +519,8 @@ fn soft_match_collision_is_critical_when_both_sides_have_a_mailbox() {
     );
     assert_eq!(ev(f, "Basis"), "UserPrincipalName");
     assert_eq!(
-        ev(f, "CloudExchangeGuid"),
-        &json!(cloud_mailbox_guid(14).to_string())
+        *ev(f, "CloudExchangeGuid"),
+        cloud_mailbox_guid(14).to_string()
     );
 }
 
@@ -531,11 +563,7 @@ fn soft_match_follows_the_tenant_features() {
     s.tenant_sync = Some(features(true, true));
     let r = run(&s);
     assert!(r.findings.is_empty());
-    assert!(
-        r.notes.iter().any(|n| n.contains("blockSoftMatchEnabled")),
-        "{:?}",
-        r.notes
-    );
+    assert_mentions(&r.notes, "blockSoftMatchEnabled");
     // Features unknown: the defaults are assumed, and a note says so.
     let mut s = collision(T::USER_MAILBOX, Some("UserMailbox"), None);
     s.tenant_sync = None;
@@ -547,13 +575,7 @@ fn soft_match_follows_the_tenant_features() {
         ),
         false
     );
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.contains("Tenant sync features unknown")),
-        "{:?}",
-        r.notes
-    );
+    assert_mentions(&r.notes, "Tenant sync features unknown");
 }
 
 #[test]
@@ -591,15 +613,12 @@ fn missing_routing_address_in_ad() {
         vec![],
     );
     let r = run(&s);
-    assert_eq!(
-        kinds(&r),
-        [(
-            FindingKind::MissingRoutingAddress,
-            Severity::Medium,
-            "noroute@contoso.com"
-        )]
+    let f = the_one(
+        &r,
+        FindingKind::MissingRoutingAddress,
+        Severity::Medium,
+        "noroute@contoso.com",
     );
-    let f = &r.findings[0];
     assert_eq!(ev(f, "Problems"), &json!(["NoRoutingAddressInAD"]));
     assert_eq!(
         ev(f, "ExpectedRoutingAddress"),
@@ -639,21 +658,7 @@ fn missing_routing_address_for_an_on_premises_mailbox_to_be_migrated() {
 #[test]
 fn target_address_missing_in_the_cloud_is_high_and_article_003s_case_is_named() {
     // AD has the routing address and targets it, but the cloud lost it (article 003).
-    let a = ad(18, "bounced", T::REMOTE_USER_MAILBOX);
-    let mut c = entra(18, "bounced");
-    c.proxy_addresses.retain(|p| !p.contains(RD));
-    let s = snap(
-        vec![a],
-        vec![c],
-        vec![rec(
-            18,
-            "bounced@contoso.com",
-            "UserMailbox",
-            mailbox_guid(18),
-        )],
-        vec![],
-    );
-    let r = run(&s);
+    let r = run(&article_003());
     let f = only(&r, FindingKind::MissingRoutingAddress);
     assert_eq!(f.severity, Severity::High);
     assert_eq!(
@@ -665,11 +670,7 @@ fn target_address_missing_in_the_cloud_is_high_and_article_003s_case_is_named() 
         &json!([format!("bounced@{RD}")])
     );
     assert_eq!(ev(f, "RoutingAddressesInCloud"), &json!([]));
-    assert!(
-        f.recommendation.contains("ReprovisionCloudAlias"),
-        "{}",
-        f.recommendation
-    );
+    assert_recommends(f, "ReprovisionCloudAlias");
 }
 
 #[test]
@@ -703,13 +704,7 @@ fn routing_check_for_an_unsynced_remote_mailbox_and_without_a_routing_domain() {
     let s = snap(vec![a], vec![], vec![], vec![]);
     let r = run(&s);
     assert!(r.findings.is_empty());
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.contains("give the routing domain as an input")),
-        "{:?}",
-        r.notes
-    );
+    assert_mentions(&r.notes, "give the routing domain as an input");
     let r = scan(
         &s,
         &ScanOptions {
@@ -829,13 +824,7 @@ fn without_exchange_data_the_exchange_checks_are_skipped_and_said_so() {
     };
     let r = run(&s);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.contains("No Exchange Online data")),
-        "{:?}",
-        r.notes
-    );
+    assert_mentions(&r.notes, "No Exchange Online data");
 }
 
 #[test]
@@ -854,36 +843,22 @@ fn exchange_rows_join_by_upn_when_the_object_id_is_missing_and_soft_deleted_rows
         vec![],
     );
     assert_eq!(run(&s).summary.duplicate_mailbox, 1);
-    let mut deleted = rec(
+    let mut s = synced(
         30,
-        "gone@contoso.com",
+        "gone",
+        T::USER_MAILBOX,
         "UserMailbox",
         cloud_mailbox_guid(30),
     );
-    deleted.is_soft_deleted = true;
-    let s = snap(
-        vec![ad(30, "gone", T::USER_MAILBOX)],
-        vec![entra(30, "gone")],
-        vec![deleted],
-        vec![],
-    );
+    for r in s.exo_recipients.iter_mut().flatten() {
+        r.is_soft_deleted = true;
+    }
     assert!(run(&s).findings.is_empty());
 }
 
 #[test]
 fn json_shape_matches_the_contract() {
-    let s = snap(
-        vec![ad(1, "dup", T::USER_MAILBOX)],
-        vec![entra(1, "dup")],
-        vec![rec(
-            1,
-            "dup@contoso.com",
-            "UserMailbox",
-            cloud_mailbox_guid(1),
-        )],
-        vec![],
-    );
-    let v = serde_json::to_value(run(&s)).unwrap();
+    let v = serde_json::to_value(run(&duplicate())).unwrap();
     let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(top, ["Findings", "Summary"]);
     let summary: Vec<&str> = v["Summary"]

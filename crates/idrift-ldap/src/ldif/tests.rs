@@ -521,6 +521,13 @@ fn a_duplicate_dn_is_an_error_naming_both_lines() {
         e.message.contains("duplicate DN") && e.message.contains("first at line 1"),
         "{e}"
     );
+    // Case is folded beyond ASCII too; DNs that differ only past ASCII are not duplicates.
+    let text = "dn: CN=Ümit Öz,DC=example,DC=com\nobjectClass: user\n\n\
+                dn: CN=Ümit Oz,DC=example,DC=com\nobjectClass: user\n\n\
+                dn: cn=ümit öz,dc=example,dc=com\nobjectClass: user\n";
+    let e = parse_users(text).unwrap_err();
+    assert_eq!(e.line, 7, "{e}");
+    assert!(e.message.contains("first at line 1"), "{e}");
 }
 
 #[test]

@@ -36,22 +36,21 @@ fn a_write_changes_only_its_values_and_keeps_the_rest_byte_for_byte() {
                 .unwrap()
                 .is_none()
         );
-        t.replace_values(
-            "CN=Ann,OU=S,DC=x",
-            "proxyAddresses",
-            &["smtp:ann b@x.com".to_owned()],
-            &["smtp:annb@x.com".to_owned()],
-        )
-        .await
-        .unwrap();
-        t.replace_values(
-            "CN=Bo,OU=S,DC=x",
-            "mail",
-            &["bo@x".to_owned()],
-            &["bö@x.com".to_owned()],
-        )
-        .await
-        .unwrap();
+        // (entry, attribute, the value removed, the value added)
+        let writes = [
+            (
+                "CN=Ann,OU=S,DC=x",
+                "proxyAddresses",
+                "smtp:ann b@x.com",
+                "smtp:annb@x.com",
+            ),
+            ("CN=Bo,OU=S,DC=x", "mail", "bo@x", "bö@x.com"),
+        ];
+        for (dn, attribute, remove, add) in writes {
+            t.replace_values(dn, attribute, &[remove.to_owned()], &[add.to_owned()])
+                .await
+                .unwrap();
+        }
         let e = t
             .replace_values("CN=Bo,OU=S,DC=x", "mail", &["bo@x".to_owned()], &[])
             .await
