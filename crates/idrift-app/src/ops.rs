@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod dirsync_writes;
+pub mod lint;
 pub mod plan;
 pub mod remediation;
 pub mod scan;

@@ -7,104 +7,44 @@
 //! the whole request. Planning one user is the same code as the single-user call (`Identity`).
 
 use idrift_app::AppError;
-use idrift_app::dirsync_ops::{self, AdPhoneEdit};
+use idrift_app::dirsync_ops;
 use idrift_app::journal::{Planned, RunOptions};
-use idrift_app::ops::dirsync_writes::{self, Planning};
+use idrift_app::ops::dirsync_writes::{self, EditProblem, PhoneEdit, Planning};
 use idrift_core::ports::SourceError;
 
 use crate::error::CallError;
-use crate::targets::Sides as _;
-use crate::targets::Targets;
-use crate::wire::{ClearWhat, DirSyncSetItem, SourceSpec, WriteArgs};
+use crate::targets::{Targets, WireNames};
+use crate::wire::{SourceSpec, WriteArgs};
 use crate::{runtime, writes};
 
-/// Plans one user's new values (`idrift dirsync set`); `None` when the user already has them.
-///
-/// # Errors
-/// [`CallError::InvalidArgs`] for a request naming no value or mixing sides; the planning errors of
-/// `idrift_app::dirsync_ops` (unknown user, a synced user's Entra phone).
-pub(crate) fn plan_set(
+/// One user of a request: who, and the edit asked for (or why the request names none).
+pub(crate) type Edit = (String, Result<PhoneEdit, CallError>);
+
+/// The wire's words for an [`EditProblem`]; `nothing` says what is missing (`the new value`, `what to clear`).
+pub(crate) fn edit(
     op: &'static str,
-    t: &Targets,
-    item: &DirSyncSetItem,
-) -> Result<Option<Planned>, CallError> {
-    if let Some(m) = &item.mobile_in_entra {
-        if item.mobile_in_ad.is_some() || item.other_mobile_in_ad.is_some() {
-            return Err(CallError::invalid(
-                op,
-                "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD",
-            ));
-        }
-        return Ok(runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud()?,
-            &item.identity,
-            Some(m.clone()),
-        ))??);
-    }
-    let edit = AdPhoneEdit {
-        mobile: item.mobile_in_ad.clone().map(Some),
-        other_mobile: item.other_mobile_in_ad.clone().filter(|v| !v.is_empty()),
-    };
-    if edit == AdPhoneEdit::default() {
-        return Err(CallError::invalid(
+    edit: Result<PhoneEdit, EditProblem>,
+    nothing: &str,
+) -> Result<PhoneEdit, CallError> {
+    edit.map_err(|p| {
+        CallError::invalid(
             op,
-            "name the new value: MobileInAD, OtherMobileInAD or MobileInEntra",
-        ));
-    }
-    Ok(runtime::block_on(dirsync_ops::plan_ad_edit(
-        t.ad()?,
-        &item.identity,
-        &edit,
-    ))??)
+            match p {
+                EditProblem::Nothing => {
+                    format!("name {nothing}: MobileInAD, OtherMobileInAD or MobileInEntra")
+                }
+                EditProblem::Mixed => {
+                    "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD".to_owned()
+                }
+            },
+        )
+    })
 }
 
-impl ClearWhat {
-    /// Refuses a request that clears nothing or mixes sides.
-    ///
-    /// # Errors
-    /// [`CallError::InvalidArgs`].
-    pub(crate) fn check(self, op: &'static str) -> Result<(), CallError> {
-        if !(self.mobile_in_ad || self.other_mobile_in_ad || self.mobile_in_entra) {
-            return Err(CallError::invalid(
-                op,
-                "name what to clear: MobileInAD, OtherMobileInAD or MobileInEntra",
-            ));
-        }
-        if self.mobile_in_entra && (self.mobile_in_ad || self.other_mobile_in_ad) {
-            return Err(CallError::invalid(
-                op,
-                "MobileInEntra cannot be combined with MobileInAD or OtherMobileInAD",
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// Plans clearing one user's values (`idrift dirsync clear`); `None` when they are already empty.
-///
-/// # Errors
-/// The planning errors of `idrift_app::dirsync_ops`.
-pub(crate) fn plan_clear(
-    t: &Targets,
-    identity: &str,
-    what: ClearWhat,
-) -> Result<Option<Planned>, CallError> {
-    if what.mobile_in_entra {
-        return Ok(runtime::block_on(dirsync_ops::plan_entra_edit(
-            t.cloud()?,
-            identity,
-            None,
-        ))??);
-    }
-    let edit = AdPhoneEdit {
-        mobile: what.mobile_in_ad.then_some(None),
-        other_mobile: what.other_mobile_in_ad.then(Vec::new),
-    };
-    Ok(runtime::block_on(dirsync_ops::plan_ad_edit(
-        t.ad()?,
-        identity,
-        &edit,
-    ))??)
+/// Plans one user's edit (`idrift dirsync set` and `clear`); `None` when the user already has the values.
+fn plan(t: &Targets, identity: &str, edit: PhoneEdit) -> Result<Option<Planned>, CallError> {
+    let planned = dirsync_writes::plan_edit(t, &WireNames, identity, edit);
+    Ok(runtime::block_on(planned)??)
 }
 
 /// Whether an error planning one user is about the whole call (the directory cannot be used at all), so the
@@ -125,78 +65,54 @@ fn is_call_level(e: &CallError) -> bool {
     }
 }
 
-/// The users of `DirSync.Set` and `DirSync.Clear`: one (`Identity`), or a pipeline's (`Items`, `Identities`)
-/// with the targets the host confirmed (`Only`).
-pub(crate) enum Users<'a, T> {
-    One(&'a str, T),
-    Many(&'a [T], &'a [String]),
-}
-
-/// The users a request names: `Identity` (with `one`, its values), or `many` (the wire's `field`) for a
-/// pipeline. Both or neither is refused.
+/// `idrift dirsync set` and `clear`: one user (`one`, by `Identity`), or a pipeline's users (`many`, the
+/// wire's `field`) planned against the same source as one plan with one journal, where a user that cannot be
+/// planned is an item error and an error about the call itself (see [`is_call_level`]) ends the whole
+/// request. With `many`, only the writes to the targets in `only` (the ones the host confirmed) are run.
 ///
 /// # Errors
-/// [`CallError::InvalidArgs`].
-pub(crate) fn users<'a, T>(
-    op: &'static str,
-    identity: &'a str,
-    one: T,
-    many: &'a [T],
-    only: &'a [String],
-    field: &str,
-) -> Result<Users<'a, T>, CallError> {
-    let message = match (identity.trim().is_empty(), many.is_empty()) {
-        (false, true) => return Ok(Users::One(identity, one)),
-        (true, false) => return Ok(Users::Many(many, only)),
-        (true, true) => format!("name the user: Identity, or {field} for several"),
-        (false, false) => format!("give Identity or {field}, not both"),
-    };
-    Err(CallError::InvalidArgs { op, message })
-}
-
-/// How one user is planned (`None` when nothing changes) and what it is called in `ItemErrors`.
-type Planner<P, I> = (P, I);
-
-/// `idrift dirsync set` and `clear`: one user, or a pipeline's users planned against the same source as one
-/// plan with one journal, where a user that cannot be planned is an item error and an error about the call
-/// itself (see [`is_call_level`]) ends the whole request.
-///
-/// # Errors
-/// Opening the source, planning the single user, [`writes::run`].
-pub(crate) fn per_user<T, P, I>(
-    (op, command): (&'static str, &str),
+/// [`CallError::InvalidArgs`] when the request names no user, or both `Identity` and `field`; opening the
+/// source, planning the single user, [`writes::run`].
+pub(crate) fn per_user(
+    (op, command, field): (&'static str, &str, &str),
     source: &SourceSpec,
-    users: Users<'_, T>,
     write: &WriteArgs,
-    (plan, id): Planner<P, I>,
-) -> Result<Vec<u8>, CallError>
-where
-    P: Fn(&Targets, &T) -> Result<Option<Planned>, CallError>,
-    I: Fn(&T) -> String,
-{
+    (one, many, only): (Edit, Vec<Edit>, &[String]),
+) -> Result<Vec<u8>, CallError> {
+    match (one.0.trim().is_empty(), many.is_empty()) {
+        (true, true) => {
+            let message = format!("name the user: Identity, or {field} for several");
+            return Err(CallError::invalid(op, message));
+        }
+        (false, false) => {
+            return Err(CallError::invalid(
+                op,
+                format!("give Identity or {field}, not both"),
+            ));
+        }
+        _ => {}
+    }
     let t = crate::targets::open(op, source)?;
     let mut out = writes::result(command, &t);
-    let spec = match users {
-        Users::One(identity, item) => {
-            let Some(planned) = plan(&t, &item)? else {
-                out.notes.push(dirsync_writes::unchanged_note(identity));
-                return crate::wire::ok(&out, &t.warnings);
-            };
-            dirsync_ops::single_spec(command, planned)
-        }
-        Users::Many(items, only) => {
-            let mut planning = Planning::new(out);
-            for item in items {
-                match plan(&t, item) {
-                    Ok(p) => planning.planned(&id(item), p),
-                    Err(e) if is_call_level(&e) => return Err(e),
-                    Err(e) => planning.failed(&id(item), e.kind(), e.to_string()),
-                }
+    let spec = if many.is_empty() {
+        let (identity, edit) = one;
+        let Some(planned) = plan(&t, &identity, edit?)? else {
+            out.notes.push(dirsync_writes::unchanged_note(&identity));
+            return crate::wire::ok(&out, &t.warnings);
+        };
+        dirsync_ops::single_spec(command, planned)
+    } else {
+        let mut planning = Planning::new(out);
+        for (identity, edit) in many {
+            match edit.and_then(|e| plan(&t, &identity, e)) {
+                Ok(p) => planning.planned(&identity, p),
+                Err(e) if is_call_level(&e) => return Err(e),
+                Err(e) => planning.failed(&identity, e.kind(), e.to_string()),
             }
-            let spec;
-            (spec, out) = planning.into_spec(command, only);
-            spec
         }
+        let spec;
+        (spec, out) = planning.into_spec(command, only);
+        spec
     };
     let reminder = dirsync_writes::reminder(&spec.ops);
     let out = writes::run(op, &t, &spec, write, RunOptions::default(), reminder, out)?;

@@ -7,6 +7,7 @@ use std::path::Path;
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
 use idrift_app::journal::RunOptions;
 use idrift_app::ops::compare;
+use idrift_app::ops::dirsync_writes::PhoneEdit;
 use idrift_app::ops::scan::ScanFilter;
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::phone::PhoneOptions;
@@ -176,36 +177,46 @@ fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
 fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Set";
     if let Some(i) = args.items.iter().position(|i| i.identity.trim().is_empty()) {
-        let message = format!("Items[{i}].Identity is required");
-        return Err(CallError::InvalidArgs { op: OP, message });
+        return Err(CallError::invalid(
+            OP,
+            format!("Items[{i}].Identity is required"),
+        ));
     }
-    let (one, item) = (&args.item.identity, args.item.clone());
-    let users = batch::users(OP, one, item, &args.items, &args.only, "Items")?;
-    let plan = |t: &_, item: &_| batch::plan_set(OP, t, item);
-    let id = |item: &wire::DirSyncSetItem| item.identity.clone();
+    let edit = |i: &wire::DirSyncSetItem| {
+        let (ad, other, entra) = (&i.mobile_in_ad, &i.other_mobile_in_ad, &i.mobile_in_entra);
+        let e = PhoneEdit::set(ad.clone(), other.clone(), entra.clone());
+        (i.identity.clone(), batch::edit(OP, e, "the new value"))
+    };
+    let users = (
+        edit(&args.item),
+        args.items.iter().map(edit).collect(),
+        &*args.only,
+    );
     batch::per_user(
-        (OP, "dirsync set"),
+        (OP, "dirsync set", "Items"),
         &args.source,
-        users,
         &args.write,
-        (plan, id),
+        users,
     )
 }
 
 /// `idrift dirsync clear` (with `Identities`, a pipeline of users as one plan).
 fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Clear";
-    args.what.check(OP)?;
-    let (one, many) = (&args.identity, &args.identities);
-    let users = batch::users(OP, one, one.clone(), many, &args.only, "Identities")?;
-    let plan = |t: &_, identity: &String| batch::plan_clear(t, identity, args.what);
-    let id = String::clone;
+    let w = args.what;
+    let e = PhoneEdit::clear(w.mobile_in_ad, w.other_mobile_in_ad, w.mobile_in_entra);
+    let e = batch::edit(OP, e, "what to clear")?;
+    let edit = |identity: &String| (identity.clone(), Ok(e.clone()));
+    let users = (
+        edit(&args.identity),
+        args.identities.iter().map(edit).collect(),
+        &*args.only,
+    );
     batch::per_user(
-        (OP, "dirsync clear"),
+        (OP, "dirsync clear", "Identities"),
         &args.source,
-        users,
         &args.write,
-        (plan, id),
+        users,
     )
 }
 

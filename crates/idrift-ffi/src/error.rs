@@ -62,8 +62,6 @@ impl CallError {
             CallError::UnknownOp { .. } => "UnknownOp",
             CallError::InvalidArgs { .. } => "InvalidArgs",
             CallError::Internal(_) => "Internal",
-            // Wrong source settings are wrong arguments, as the wire has always said.
-            CallError::App(AppError::Settings(_)) => "InvalidArgs",
             CallError::App(e) => app_kind(e),
         }
     }
@@ -86,6 +84,7 @@ pub(crate) fn app_kind(e: &AppError) -> &'static str {
         AppError::MissingFile { .. } => "MissingFile",
         // An unknown user keeps the kind PowerShell callers have always seen.
         AppError::Invalid(_) | AppError::NotFound(_) => "Invalid",
+        // Wrong source settings are wrong arguments, as the wire has always said.
         AppError::Settings(_) => "InvalidArgs",
         AppError::Source(s) | AppError::Live { source: s, .. } => source_kind(s),
     }

@@ -51,7 +51,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
             ));
         }
     };
-    let mut options = LintOptions {
+    let options = LintOptions {
         mode,
         verified_domains: args.verified_domain,
         sync_scope: args.sync_scope,
@@ -59,21 +59,10 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
     };
     let out = absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
     let domains = absolute_opt(OP, "EntraDomains", args.entra_domains.as_deref())?;
-    // The Entra side the source names (an Entra export, Graph, or a snapshot's Entra files) and the domains.
     let spec = crate::targets::spec(OP, &args.source)?;
-    let facts = runtime::block_on(idrift_app::lint::cloud_facts(
-        &spec,
-        &crate::targets::resolver(),
-        domains,
-    ))??;
-    let mut warnings = facts.warnings.clone();
-    facts.apply_to(&mut options);
-    let (report, settings_warnings) = runtime::block_on(idrift_app::source::lint_ad(
-        &spec,
-        &crate::targets::resolver(),
-        options,
-    ))??;
-    warnings.extend(settings_warnings);
+    let r = crate::targets::resolver();
+    let (report, warnings) =
+        runtime::block_on(idrift_app::ops::lint::check(&spec, &r, domains, options))??;
     if let Some(path) = out {
         idrift_app::lint::write_csv_file(path, &report.errors, args.encoding)?;
     }

@@ -71,11 +71,10 @@ pub(crate) fn get(args: ProfileGetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Profile.Get";
     let path = match &args.config_path {
         Some(p) => absolute(OP, "ConfigPath", p)?.to_path_buf(),
-        None => profile::default_path(&host::env).ok_or_else(|| CallError::InvalidArgs {
-            op: OP,
-            message: "no configuration file: give ConfigPath (no $IDRIFT_CONFIG, %APPDATA% or $HOME to find \
-                      config.toml)"
-                .to_owned(),
+        None => profile::default_path(&host::env).ok_or_else(|| {
+            let message = "no configuration file: give ConfigPath (no $IDRIFT_CONFIG, %APPDATA% or $HOME \
+                           to find config.toml)";
+            CallError::invalid(OP, message)
         })?,
     };
     let p = profile::load(&path, &args.name)?;

@@ -19,55 +19,39 @@ use crate::{runtime, writes};
 /// `Remediation.Apply`: the request's fields as [`idrift_app::ops::remediation`]'s, its result as the wire's.
 pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Remediation.Apply";
-    let resolver = targets::resolver();
+    let (spec, resolver) = (targets::spec(OP, &args.source)?, targets::resolver());
+    let source = Source {
+        spec: &spec,
+        resolver: &resolver,
+    };
     let mut gate = ApprovedGate::new(args.approve, args.manual_done);
+    let upn = &args.user.user_principal_name;
+    let (option, apply, clock) = (args.option, args.write.apply, writes::clock());
     if let Some(journal_file) = &args.resume {
         let journal = writes::resumed(OP, &args.write, journal_file)?;
-        let spec = targets::spec(OP, &args.source)?;
-        let source = Source {
-            spec: &spec,
-            resolver: &resolver,
-        };
-        let (run, warnings) = runtime::block_on(op::resume(
-            journal,
-            &args.user.user_principal_name,
-            args.option,
-            args.write.apply,
-            &source,
-            &mut gate,
-            writes::clock(),
-        ))??;
+        let run = op::resume(journal, upn, option, apply, &source, &mut gate, clock);
+        let (run, warnings) = runtime::block_on(run)??;
         return ok(&run, &warnings);
     }
     // The journal is checked before anything is read: a second apply into the same journal is refused even
     // when the first one changed the data the plan is made from.
-    let journal = if args.write.apply {
-        let command = remediate::command(args.user.user_principal_name.trim(), args.option);
+    let journal = if apply {
+        let command = remediate::command(upn.trim(), option);
         let hint = "name a new one, or continue that run with Resume";
         Some(writes::new_journal(OP, &args.write, &command, hint)?)
     } else {
         None
     };
     let loaded = targets::load(OP, &args.source, idrift_app::snapshot::LoadProfile::Full)?;
-    let spec = targets::spec(OP, &args.source)?;
-    let source = Source {
-        spec: &spec,
-        resolver: &resolver,
-    };
     let req = ApplyRequest {
-        user_principal_name: &args.user.user_principal_name,
-        option: args.option,
+        user_principal_name: upn,
+        option,
         scan: &args.user.scope.options(),
         plan: &args.user.plan_options(),
         journal,
     };
-    let (run, w) = runtime::block_on(op::apply(
-        &loaded.snapshot,
-        &source,
-        req,
-        &mut gate,
-        writes::clock(),
-    ))??;
+    let run = op::apply(&loaded.snapshot, &source, req, &mut gate, clock);
+    let (run, w) = runtime::block_on(run)??;
     let mut warnings = loaded.warnings;
     warnings.extend(w);
     ok(&run, &warnings)
@@ -78,22 +62,16 @@ pub(crate) fn apply(args: RemediationApplyArgs) -> Result<Vec<u8>, CallError> {
 pub(crate) fn undo(args: UndoArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Undo";
     let paths = args.paths(OP)?;
-    let spec = targets::spec(OP, &args.source)?;
-    let resolver = targets::resolver();
+    let (spec, resolver) = (targets::spec(OP, &args.source)?, targets::resolver());
     let source = Source {
         spec: &spec,
         resolver: &resolver,
     };
     let journal = |command: &str| writes::new_journal(OP, &args.write, command, "name a new one");
     let hook = crate::progress::hook();
-    let (run, warnings) = runtime::block_on(idrift_app::ops::undo::run(
-        &paths,
-        &source,
-        args.write.apply,
-        journal,
-        writes::clock(),
-        &hook,
-    ))??;
+    let apply = args.write.apply;
+    let run = idrift_app::ops::undo::run(&paths, &source, apply, journal, writes::clock(), &hook);
+    let (run, warnings) = runtime::block_on(run)??;
     ok(&run, &warnings)
 }
 

@@ -49,16 +49,12 @@ pub(crate) fn absolute_opt<'a>(
     path.map(|p| absolute(op, field, p)).transpose()
 }
 
-pub(crate) fn owned(op: &'static str, field: &str, path: &Path) -> Result<PathBuf, CallError> {
-    absolute(op, field, path).map(Path::to_path_buf)
-}
-
 pub(crate) fn optional(
     op: &'static str,
     field: &str,
     path: Option<&PathBuf>,
 ) -> Result<Option<PathBuf>, CallError> {
-    path.map(|p| owned(op, field, p)).transpose()
+    Ok(absolute_opt(op, field, path.map(PathBuf::as_path))?.map(Path::to_path_buf))
 }
 
 /// The name of a source's kind, as the wire spells it.
@@ -72,7 +68,7 @@ pub(crate) fn kind(source: &SourceSpec) -> &'static str {
 }
 
 /// How the wire names its fields in the messages of [`idrift_app::source`].
-struct WireNames;
+pub(crate) struct WireNames;
 
 impl Names for WireNames {
     fn setting(&self, s: Setting) -> &'static str {
@@ -236,7 +232,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo,
             exo_users,
         } => {
-            spec.base = Some(Base::Snapshot(owned(op, "Source.Path", path)?));
+            spec.base = Some(Base::Snapshot(absolute(op, "Source.Path", path)?.into()));
             spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
             spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
         }

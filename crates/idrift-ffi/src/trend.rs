@@ -16,7 +16,8 @@ fn absolute_all(
     field: &str,
     paths: &[PathBuf],
 ) -> Result<Vec<PathBuf>, CallError> {
-    paths.iter().map(|p| targets::owned(op, field, p)).collect()
+    let own = |p: &PathBuf| Ok(absolute(op, field, p)?.to_path_buf());
+    paths.iter().map(own).collect()
 }
 
 /// `idrift report`.

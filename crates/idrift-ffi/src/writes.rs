@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use idrift_app::journal::{Clock, PlanSpec, RunOptions};
 use idrift_app::ops::dirsync_writes::{self as op, Apply};
+use idrift_core::ports::ProgressHook;
 
 use crate::error::CallError;
 use crate::targets::{Targets, absolute};
@@ -16,6 +17,17 @@ use crate::{host, runtime};
 /// The clock journal entries are stamped with.
 pub(crate) fn clock() -> Clock {
     Clock::new(host::now_unix)
+}
+
+/// How `write` says to carry a run out, reporting to `hook`.
+fn how<'a>(write: &WriteArgs, opts: RunOptions, hook: &'a ProgressHook) -> Apply<'a> {
+    let (apply, clock) = (write.apply, clock());
+    Apply {
+        apply,
+        opts,
+        progress: hook,
+        clock,
+    }
 }
 
 /// Where the journal goes: `JournalPath` itself, or the default file name inside it when it is a directory.
@@ -28,11 +40,8 @@ pub(crate) fn journal_path(
     command: &str,
 ) -> Result<PathBuf, CallError> {
     let Some(given) = &write.journal_path else {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: "JournalPath is required when Apply is true (a file, or a directory for the default name)"
-                .to_owned(),
-        });
+        let message = "JournalPath is required when Apply is true (a file, or a directory for the default name)";
+        return Err(CallError::invalid(op, message));
     };
     let given = absolute(op, "JournalPath", given)?;
     Ok(op::journal_file(given, command, host::now_unix()))
@@ -50,10 +59,8 @@ pub(crate) fn new_journal(
 ) -> Result<PathBuf, CallError> {
     let path = journal_path(op, write, command)?;
     if path.exists() {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: format!("the journal {} already exists: {hint}", path.display()),
-        });
+        let message = format!("the journal {} already exists: {hint}", path.display());
+        return Err(CallError::invalid(op, message));
     }
     Ok(path)
 }
@@ -77,13 +84,8 @@ pub(crate) fn run(
     out: WriteResult,
 ) -> Result<WriteResult, CallError> {
     let hook = crate::progress::hook();
-    let how = Apply {
-        apply: write.apply,
-        opts,
-        progress: &hook,
-        clock: clock(),
-    };
     let journal = |command: &str| journal_path(op, write, command);
+    let how = how(write, opts, &hook);
     runtime::block_on(op::run(targets, spec, how, journal, after_apply, out))?
 }
 
@@ -97,10 +99,8 @@ pub(crate) fn resumed<'a>(
     journal_file: &'a Path,
 ) -> Result<&'a Path, CallError> {
     if write.journal_path.is_some() {
-        return Err(CallError::InvalidArgs {
-            op,
-            message: "Resume continues its own journal; leave out JournalPath".to_owned(),
-        });
+        let message = "Resume continues its own journal; leave out JournalPath";
+        return Err(CallError::invalid(op, message));
     }
     absolute(op, "Resume", journal_file)
 }
@@ -119,12 +119,7 @@ pub(crate) fn resume(
 ) -> Result<WriteResult, CallError> {
     let journal_file = resumed(op, write, journal_file)?;
     let hook = crate::progress::hook();
-    let how = Apply {
-        apply: write.apply,
-        opts,
-        progress: &hook,
-        clock: clock(),
-    };
+    let how = how(write, opts, &hook);
     Ok(runtime::block_on(op::resume(
         targets,
         journal_file,

@@ -10,8 +10,9 @@ use idrift_core::ports::ProgressHook;
 use serde::Serialize;
 
 use crate::AppError;
-use crate::dirsync_ops::{BypassPreview, NotPlanned, OP_AD_PHONES};
+use crate::dirsync_ops::{self, AdPhoneEdit, BypassPreview, NotPlanned, OP_AD_PHONES};
 use crate::journal::{self, Clock, PlanSpec, Planned, RunOptions, RunReport, Stepped};
+use crate::source::Names;
 use crate::targets::WriteTargets;
 
 /// What a mutating operation did, or would do.
@@ -186,6 +187,88 @@ pub fn reminder(ops: &[Planned]) -> Option<&'static str> {
     ops.iter()
         .any(|o| o.op == OP_AD_PHONES)
         .then_some(AD_REMINDER)
+}
+
+/// A change of one user's phone values (`dirsync set` and `clear`): AD's, or a cloud-only user's Entra
+/// `mobilePhone` (`None` clears it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneEdit {
+    /// New AD `mobile` and `otherMobile` values.
+    Ad(AdPhoneEdit),
+    /// A new Entra `mobilePhone`, or `None` to clear it.
+    Entra(Option<String>),
+}
+
+/// Why the values a front end was given name no [`PhoneEdit`]; it words this with its own options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditProblem {
+    /// No value is named.
+    Nothing,
+    /// Entra's `mobilePhone` is named together with AD values.
+    Mixed,
+}
+
+impl PhoneEdit {
+    /// `dirsync set`: new AD `mobile` and `otherMobile` (an empty list names nothing), or Entra's `mobilePhone`.
+    ///
+    /// # Errors
+    /// [`EditProblem`] when nothing is named, or Entra's value with AD's.
+    pub fn set(
+        mobile_in_ad: Option<String>,
+        other_mobile_in_ad: Option<Vec<String>>,
+        mobile_in_entra: Option<String>,
+    ) -> Result<PhoneEdit, EditProblem> {
+        let mixed = mobile_in_ad.is_some() || other_mobile_in_ad.is_some();
+        let ad = AdPhoneEdit {
+            mobile: mobile_in_ad.map(Some),
+            other_mobile: other_mobile_in_ad.filter(|v| !v.is_empty()),
+        };
+        match mobile_in_entra {
+            Some(_) if mixed => Err(EditProblem::Mixed),
+            Some(m) => Ok(PhoneEdit::Entra(Some(m))),
+            None if ad == AdPhoneEdit::default() => Err(EditProblem::Nothing),
+            None => Ok(PhoneEdit::Ad(ad)),
+        }
+    }
+
+    /// `dirsync clear`: AD's `mobile` and/or `otherMobile`, or Entra's `mobilePhone`.
+    ///
+    /// # Errors
+    /// [`EditProblem`] when nothing is named, or Entra's value with AD's.
+    pub fn clear(
+        mobile_in_ad: bool,
+        other_mobile_in_ad: bool,
+        mobile_in_entra: bool,
+    ) -> Result<PhoneEdit, EditProblem> {
+        match (mobile_in_entra, mobile_in_ad || other_mobile_in_ad) {
+            (true, true) => Err(EditProblem::Mixed),
+            (true, false) => Ok(PhoneEdit::Entra(None)),
+            (false, false) => Err(EditProblem::Nothing),
+            (false, true) => Ok(PhoneEdit::Ad(AdPhoneEdit {
+                mobile: mobile_in_ad.then_some(None),
+                other_mobile: other_mobile_in_ad.then(Vec::new),
+            })),
+        }
+    }
+}
+
+/// Plans `edit` of the user `identity` on the side it names (`None` when the user already has the values).
+///
+/// # Errors
+/// [`AppError::Settings`] when `targets` lacks that side (worded by `names`); the planning errors of
+/// [`dirsync_ops::plan_ad_edit`] and [`dirsync_ops::plan_entra_edit`].
+pub async fn plan_edit(
+    targets: &WriteTargets,
+    names: &dyn Names,
+    identity: &str,
+    edit: PhoneEdit,
+) -> Result<Option<Planned>, AppError> {
+    match edit {
+        PhoneEdit::Ad(e) => dirsync_ops::plan_ad_edit(targets.ad_side(names)?, identity, &e).await,
+        PhoneEdit::Entra(m) => {
+            dirsync_ops::plan_entra_edit(targets.cloud_side(names)?, identity, m).await
+        }
+    }
 }
 
 /// The users of a pipeline (set or clear), planned as one run: one write each at most, in the order given; a

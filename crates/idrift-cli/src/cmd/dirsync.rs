@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use idrift_app::dirsync_ops::{self, AdPhoneEdit, OP_AD_PHONES};
+use idrift_app::dirsync_ops::{self, OP_AD_PHONES};
 use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
 use idrift_app::ops::compare::CsvOut;
-use idrift_app::ops::dirsync_writes::{self, Apply, WriteRun};
+use idrift_app::ops::dirsync_writes::{self, Apply, PhoneEdit, WriteRun};
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -27,7 +27,7 @@ use crate::cmd::write::{
     open_targets, print_machine, render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, write_table_with};
-use crate::source::SourceArgs;
+use crate::source::{CliNames, SourceArgs};
 use crate::{Ctx, UsageError};
 
 /// The `dirsync` subcommands.
@@ -430,23 +430,15 @@ pub(crate) struct SetArgs {
 }
 
 async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let other = (!args.other_mobile_in_ad.is_empty()).then_some(args.other_mobile_in_ad);
+    let edit = PhoneEdit::set(args.mobile_in_ad, other, args.mobile_in_entra).map_err(|_| {
+        UsageError(
+            "name the new value: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
+                .to_owned(),
+        )
+    })?;
     let targets = open_targets(&args.source, ctx).await?;
-    let op = if let Some(m) = args.mobile_in_entra {
-        dirsync_ops::plan_entra_edit(targets.cloud()?, &args.identity, Some(m)).await?
-    } else {
-        let edit = AdPhoneEdit {
-            mobile: args.mobile_in_ad.map(Some),
-            other_mobile: (!args.other_mobile_in_ad.is_empty()).then_some(args.other_mobile_in_ad),
-        };
-        if edit == AdPhoneEdit::default() {
-            return Err(UsageError(
-                "name the new value: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
-                    .to_owned(),
-            )
-            .into());
-        }
-        dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
-    };
+    let op = dirsync_writes::plan_edit(&targets, &CliNames, &args.identity, edit).await?;
     let single = Single::new("dirsync set", &args.identity, &args.run);
     run_single(ctx, &targets, op, single).await
 }
@@ -473,23 +465,19 @@ pub(crate) struct ClearArgs {
 }
 
 async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    if !(args.mobile_in_ad || args.other_mobile_in_ad || args.mobile_in_entra) {
-        return Err(UsageError(
+    let edit = PhoneEdit::clear(
+        args.mobile_in_ad,
+        args.other_mobile_in_ad,
+        args.mobile_in_entra,
+    )
+    .map_err(|_| {
+        UsageError(
             "name what to clear: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
                 .to_owned(),
         )
-        .into());
-    }
+    })?;
     let targets = open_targets(&args.source, ctx).await?;
-    let op = if args.mobile_in_entra {
-        dirsync_ops::plan_entra_edit(targets.cloud()?, &args.identity, None).await?
-    } else {
-        let edit = AdPhoneEdit {
-            mobile: args.mobile_in_ad.then_some(None),
-            other_mobile: args.other_mobile_in_ad.then(Vec::new),
-        };
-        dirsync_ops::plan_ad_edit(targets.ad()?, &args.identity, &edit).await?
-    };
+    let op = dirsync_writes::plan_edit(&targets, &CliNames, &args.identity, edit).await?;
     let single = Single::new("dirsync clear", &args.identity, &args.run);
     run_single(ctx, &targets, op, single).await
 }

@@ -109,7 +109,7 @@ fn refuse_other_sources(src: &SourceArgs) -> anyhow::Result<()> {
 
 async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     refuse_other_sources(&args.source)?;
-    let mut options = LintOptions {
+    let options = LintOptions {
         mode: match args.mode {
             ModeArg::MultiTenant => LintMode::MultiTenant,
             ModeArg::Dedicated => LintMode::Dedicated,
@@ -118,21 +118,12 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         sync_scope: args.sync_scope.clone(),
         ..LintOptions::default()
     };
-    let src = &args.source;
     // The Entra side (--entra FILE|graph, or a snapshot's Entra files) and the tenant's domains.
-    let spec = src.spec(ctx)?;
-    let facts = idrift_app::lint::cloud_facts(
-        &spec,
-        &crate::source::resolver(ctx),
-        args.entra_domains.as_deref(),
-    )
-    .await?;
-    for w in &facts.warnings {
-        ctx.warn(w.clone())?;
-    }
-    facts.apply_to(&mut options);
+    let spec = args.source.spec(ctx)?;
+    let domains = args.entra_domains.as_deref();
     let (report, warnings) =
-        idrift_app::source::lint_ad(&spec, &crate::source::resolver(ctx), options).await?;
+        idrift_app::ops::lint::check(&spec, &crate::source::resolver(ctx), domains, options)
+            .await?;
     for w in warnings {
         ctx.warn(w)?;
     }
