@@ -43,37 +43,15 @@ type Scan<T> = Result<T, Unsure>;
 /// [`Unsure`] for anything this path does not read (see the module documentation).
 pub(crate) fn lean_user(data: &[u8], pos: usize) -> Scan<(LeanUser, usize)> {
     let mut c = Cursor { d: data, i: pos };
-    c.eat(b'{')?;
     let mut user = CloudUser::default();
-    let mut keys: [&[u8]; MAX_KEYS] = [&[]; MAX_KEYS];
-    let mut n = 0usize;
-    c.ws();
-    if c.peek()? == b'}' {
-        // No id: serde names the error.
-        return Err(Unsure);
-    }
-    loop {
-        let key = c.plain_key()?;
-        if n == MAX_KEYS || keys[..n].iter().any(|k| k.eq_ignore_ascii_case(key)) {
-            return Err(Unsure);
-        }
-        keys[n] = key;
-        n += 1;
-        c.ws();
-        c.eat(b':')?;
-        c.ws();
+    // An object without properties has no id: serde names the error.
+    c.object::<MAX_KEYS>(|c, key| {
         let name = std::str::from_utf8(key).map_err(|_| Unsure)?;
         match LeanUser::item_key(name) {
-            Key::Page | Key::Ignore => c.skip(0)?,
-            Key::Field(f) => field(&mut c, &mut user, f)?,
+            Key::Page | Key::Ignore => c.skip(0),
+            Key::Field(f) => field(c, &mut user, f),
         }
-        c.ws();
-        match c.next()? {
-            b',' => c.ws(),
-            b'}' => break,
-            _ => return Err(Unsure),
-        }
-    }
+    })?;
     if user.id.is_empty() {
         return Err(Unsure);
     }
@@ -380,20 +358,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// One license object: a non-empty `skuId` without NUL, `disabledPlans` a string collection (its
-    /// strings not checked further, as the lean reading does not), anything else skipped.
-    fn license(&mut self) -> Scan<()> {
+    /// Walks the object whose `{` is here, handing each property's name to `value` with the cursor at its
+    /// value, which `value` reads. [`Unsure`] for an empty object, a property name with an escape, more than
+    /// `N` properties or one named twice (in any case), and anything but `,` or `}` after a value.
+    fn object<const N: usize>(
+        &mut self,
+        mut value: impl FnMut(&mut Self, &'a [u8]) -> Scan<()>,
+    ) -> Scan<()> {
         self.eat(b'{')?;
-        let mut keys: [&[u8]; MAX_LICENSE_KEYS] = [&[]; MAX_LICENSE_KEYS];
+        let mut keys: [&[u8]; N] = [&[]; N];
         let mut n = 0usize;
-        let mut sku = false;
         self.ws();
         if self.peek()? == b'}' {
             return Err(Unsure);
         }
         loop {
             let key = self.plain_key()?;
-            if n == MAX_LICENSE_KEYS || keys[..n].iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            if n == N || keys[..n].iter().any(|k| k.eq_ignore_ascii_case(key)) {
                 return Err(Unsure);
             }
             keys[n] = key;
@@ -401,14 +382,29 @@ impl<'a> Cursor<'a> {
             self.ws();
             self.eat(b':')?;
             self.ws();
+            value(self, key)?;
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => return Ok(()),
+                _ => return Err(Unsure),
+            }
+        }
+    }
+
+    /// One license object: a non-empty `skuId` without NUL, `disabledPlans` a string collection (its
+    /// strings not checked further, as the lean reading does not), anything else skipped.
+    fn license(&mut self) -> Scan<()> {
+        let mut sku = false;
+        self.object::<MAX_LICENSE_KEYS>(|c, key| {
             if key.eq_ignore_ascii_case(b"skuid") {
-                sku = match self.peek()? {
+                sku = match c.peek()? {
                     b'n' => {
-                        self.literal(b"null")?;
+                        c.literal(b"null")?;
                         false
                     }
                     b'"' => {
-                        let s = self.text()?;
+                        let s = c.text()?;
                         if s.contains('\0') {
                             return Err(Unsure);
                         }
@@ -416,18 +412,13 @@ impl<'a> Cursor<'a> {
                     }
                     _ => return Err(Unsure),
                 };
+                Ok(())
             } else if key.eq_ignore_ascii_case(b"disabledplans") {
-                self.plain_list()?;
+                c.plain_list()
             } else {
-                self.skip(1)?;
+                c.skip(1)
             }
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => break,
-                _ => return Err(Unsure),
-            }
-        }
+        })?;
         if sku { Ok(()) } else { Err(Unsure) }
     }
 
