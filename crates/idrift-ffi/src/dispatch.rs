@@ -14,8 +14,8 @@ use idrift_core::phone::PhoneOptions;
 use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
+use crate::targets;
 use crate::targets::Sides as _;
-use crate::targets::{self, absolute};
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
@@ -93,7 +93,71 @@ fn decode<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Re
     } else {
         value
     };
+    check_paths(op, &value, "")?;
     serde_json::from_value(value).map_err(|e| CallError::invalid(op, e.to_string()))
+}
+
+/// The argument keys that hold a path (a string or an array of strings) wherever they appear, `Source`'s
+/// included.
+const PATH_KEYS: &[&str] = &[
+    "Path",
+    "Paths",
+    "OutPath",
+    "JournalPath",
+    "Journal",
+    "Journals",
+    "Resume",
+    "FromCsv",
+    "ConfigPath",
+    "Old",
+    "New",
+    "Previous",
+    "Migration",
+    "EntraDomains",
+    "UndoLdifPath",
+    "Ad",
+    "AdFile",
+    "Entra",
+    "EntraFile",
+    "EntraSyncFile",
+    "Exo",
+    "ExoFile",
+    "ExoUsers",
+    "ExoUsersFile",
+    "PasswordFile",
+    "CaFile",
+    "CertificatePath",
+];
+
+/// Checks that every path in the arguments (objects nested in objects included, e.g. `Source.Ad.CaFile`) is
+/// absolute: paths arrive from a host whose current directory is not the library's (PowerShell's `$PWD`), so
+/// a relative one would silently mean something else here.
+fn check_paths(op: &'static str, value: &serde_json::Value, at: &str) -> Result<(), CallError> {
+    let serde_json::Value::Object(map) = value else {
+        return Ok(());
+    };
+    for (key, v) in map {
+        let field = if at.is_empty() {
+            key.clone()
+        } else {
+            format!("{at}.{key}")
+        };
+        if !PATH_KEYS.contains(&key.as_str()) {
+            check_paths(op, v, &field)?;
+            continue;
+        }
+        let paths = v.as_array().map_or_else(|| vec![v], |a| a.iter().collect());
+        for path in paths.into_iter().filter_map(serde_json::Value::as_str) {
+            if !Path::new(path).is_absolute() {
+                let message = format!(
+                    "{field} must be an absolute path (the host resolves relative paths), got {path}"
+                );
+                return Err(CallError::invalid(op, message));
+            }
+        }
+        check_paths(op, v, &field)?;
+    }
+    Ok(())
 }
 
 /// Phone options with the region checked, as the CLI's `phone_options` does.
@@ -136,10 +200,7 @@ fn source_check(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
 /// `idrift dirsync compare`.
 fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Compare";
-    let out = match args.out_path.as_deref() {
-        Some(p) if args.write_csv => Some(absolute(OP, "OutPath", p)?),
-        _ => None,
-    };
+    let out = args.out_path.as_deref().filter(|_| args.write_csv);
     let csv = compare::csv_out(args.write_csv, out, args.encoding, host::now_unix()).map_err(
         |compare::CsvPathMissing| {
             CallError::invalid(OP, "OutPath is required when WriteCsv is true")
@@ -255,7 +316,7 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
     let rows = match (args.rows, &args.from_csv) {
         // Rows from `Import-Csv` carry the CSV guard's apostrophes; the app removes them (and parse_csv for FromCsv).
         (Some(rows), _) => PersistRows::Rows(rows),
-        (None, Some(csv)) => PersistRows::Csv(absolute(OP, "FromCsv", csv)?.to_path_buf()),
+        (None, Some(csv)) => PersistRows::Csv(csv.clone()),
         (None, None) => PersistRows::Compare {
             cloud: t.cloud()?,
             phone,
@@ -352,7 +413,7 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
 /// `idrift scan`.
 fn scan(args: wire::ScanArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Scan";
-    let csv = targets::absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
+    let csv = args.out_path.as_deref();
     let loaded = targets::load(OP, &args.source, LoadProfile::Scan)?;
     let opts = args.scope.options();
     let filter = ScanFilter {
@@ -396,12 +457,9 @@ fn migration_verify(args: wire::MigrationVerifyArgs) -> Result<Vec<u8>, CallErro
             "Paths and Identities are empty: name at least one file, folder or migration user",
         ));
     }
-    for p in &args.paths {
-        absolute(OP, "Paths", p)?;
-    }
     let live = !args.identities.is_empty();
     let config = live
-        .then(|| targets::cloud_config(OP, args.cloud.as_ref()))
+        .then(|| targets::cloud_config(args.cloud.as_ref()))
         .transpose()?;
     let live = config.as_ref().map(|c| (c, args.identities.as_slice()));
     let outcome = runtime::block_on(idrift_app::ops::verify::verify(&args.paths, live))?;

@@ -13,7 +13,6 @@ use idrift_core::lint::{LintMode, LintOptions};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CallError;
-use crate::targets::{absolute, absolute_opt};
 use crate::wire::{SourceSpec, WriteArgs};
 use crate::{runtime, writes};
 
@@ -57,8 +56,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
         sync_scope: args.sync_scope,
         ..LintOptions::default()
     };
-    let out = absolute_opt(OP, "OutPath", args.out_path.as_deref())?;
-    let domains = absolute_opt(OP, "EntraDomains", args.entra_domains.as_deref())?;
+    let (out, domains) = (args.out_path.as_deref(), args.entra_domains.as_deref());
     let spec = crate::targets::spec(OP, &args.source)?;
     let r = crate::targets::resolver();
     let (report, warnings) =
@@ -133,7 +131,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     let rows = match (args.rows, &args.from_csv) {
         (Some(_), Some(_)) => return Err(CallError::invalid(OP, "give Rows or FromCsv, not both")),
         (Some(rows), None) => rows_of(OP, rows)?,
-        (None, Some(csv)) => idrift_app::lint::read_fix_csv(absolute(OP, "FromCsv", csv)?)?,
+        (None, Some(csv)) => idrift_app::lint::read_fix_csv(csv)?,
         (None, None) => return Err(CallError::invalid(OP, "give FromCsv or Rows")),
     };
     let mut plan = idrift_app::lint::plan_fixes(&rows);
@@ -157,7 +155,7 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     };
     if args.write.apply && !plan.spec.ops.is_empty() {
         let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
-        let undo = absolute_opt(OP, "UndoLdifPath", args.undo_ldif_path.as_deref())?;
+        let undo = args.undo_ldif_path.as_deref();
         let run = runtime::block_on(idrift_app::lint::apply_fixes(
             &path,
             &plan.spec,

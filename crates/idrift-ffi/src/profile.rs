@@ -8,7 +8,6 @@ use idrift_app::profile::{self, Profile};
 
 use crate::error::CallError;
 use crate::host;
-use crate::targets::absolute;
 use crate::wire::{self, CloudSpec, LdapSpec, ProfileGetArgs, ProfileResult};
 
 /// A path from the file: as written when absolute, else relative to the file's directory (the host's
@@ -70,7 +69,7 @@ pub(crate) fn to_result(name: String, config_path: PathBuf, p: Profile) -> Profi
 pub(crate) fn get(args: ProfileGetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Profile.Get";
     let path = match &args.config_path {
-        Some(p) => absolute(OP, "ConfigPath", p)?.to_path_buf(),
+        Some(p) => p.clone(),
         None => profile::default_path(&host::env).ok_or_else(|| {
             let message = "no configuration file: give ConfigPath (no $IDRIFT_CONFIG, %APPDATA% or $HOME \
                            to find config.toml)";

@@ -6,7 +6,7 @@
 //! environment variables the request names, or from the request itself; they go straight into
 //! `SecretString`s and are never echoed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use idrift_app::live::{CloudConfig, SecretString};
 use idrift_app::snapshot::{LoadProfile, Loaded};
@@ -19,43 +19,6 @@ use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 use crate::error::CallError;
 use crate::wire::{CloudSpec, LdapSpec, SourceKind, SourceSpec};
 use crate::{host, runtime};
-
-/// Checks that a path from the request is absolute. Paths arrive from a host whose current directory is not
-/// the process's (PowerShell's `$PWD`), so a relative path would silently mean something else here.
-pub(crate) fn absolute<'a>(
-    op: &'static str,
-    field: &str,
-    path: &'a Path,
-) -> Result<&'a Path, CallError> {
-    if path.is_absolute() {
-        Ok(path)
-    } else {
-        Err(CallError::invalid(
-            op,
-            format!(
-                "{field} must be an absolute path (the host resolves relative paths), got {}",
-                path.display()
-            ),
-        ))
-    }
-}
-
-/// [`absolute`] for an optional field.
-pub(crate) fn absolute_opt<'a>(
-    op: &'static str,
-    field: &str,
-    path: Option<&'a Path>,
-) -> Result<Option<&'a Path>, CallError> {
-    path.map(|p| absolute(op, field, p)).transpose()
-}
-
-pub(crate) fn optional(
-    op: &'static str,
-    field: &str,
-    path: Option<&PathBuf>,
-) -> Result<Option<PathBuf>, CallError> {
-    Ok(absolute_opt(op, field, path.map(PathBuf::as_path))?.map(Path::to_path_buf))
-}
 
 /// The name of a source's kind, as the wire spells it.
 pub(crate) fn kind(source: &SourceSpec) -> &'static str {
@@ -131,32 +94,32 @@ pub(crate) fn resolver() -> Resolver<'static> {
 }
 
 /// The wire's domain controller as the application's settings.
-fn ldap_settings(op: &'static str, spec: &LdapSpec) -> Result<LdapSettings, CallError> {
-    Ok(LdapSettings {
+fn ldap_settings(spec: &LdapSpec) -> LdapSettings {
+    LdapSettings {
         url: spec.url.clone(),
         base_dns: spec.base_dn.clone(),
         filter: spec.filter.clone(),
         bind: spec.bind.clone(),
         password: SecretSources {
             env: spec.password_env.clone(),
-            file: optional(op, "Source.Ad.PasswordFile", spec.password_file.as_ref())?,
+            file: spec.password_file.clone(),
             value: spec
                 .password
                 .as_ref()
                 .map(|p| SecretString::from(p.0.clone())),
             value_exposed: false,
         },
-        ca_file: optional(op, "Source.Ad.CaFile", spec.ca_file.as_ref())?,
+        ca_file: spec.ca_file.clone(),
         allow_plaintext: spec.allow_plaintext,
         page_size: spec.page_size,
-    })
+    }
 }
 
 /// The wire's app registration as the application's settings.
-fn cloud_settings(op: &'static str, spec: Option<&CloudSpec>) -> Result<CloudSettings, CallError> {
+fn cloud_settings(spec: Option<&CloudSpec>) -> CloudSettings {
     let default = CloudSpec::default();
     let spec = spec.unwrap_or(&default);
-    Ok(CloudSettings {
+    CloudSettings {
         tenant: spec.tenant.clone(),
         client_id: spec.client_id.clone(),
         secret: SecretSources {
@@ -167,29 +130,19 @@ fn cloud_settings(op: &'static str, spec: Option<&CloudSpec>) -> Result<CloudSet
                 .map(|p| SecretString::from(p.0.clone())),
             ..SecretSources::default()
         },
-        certificate: optional(
-            op,
-            "Source.Cloud.CertificatePath",
-            spec.certificate_path.as_ref(),
-        )?,
+        certificate: spec.certificate_path.clone(),
         authority_url: spec.authority_url.clone(),
         graph_url: spec.graph_url.clone(),
         exo_url: spec.exo_url.clone(),
         exo_organization: spec.exo_organization.clone(),
         timeout: spec.timeout_seconds.map(std::time::Duration::from_secs),
         redirect_hosts: spec.redirect_hosts.clone(),
-    })
+    }
 }
 
 /// The Graph / Exchange Online configuration.
-pub(crate) fn cloud_config(
-    op: &'static str,
-    spec: Option<&CloudSpec>,
-) -> Result<CloudConfig, CallError> {
-    Ok(source::cloud_config(
-        &cloud_settings(op, spec)?,
-        &resolver(),
-    )?)
+pub(crate) fn cloud_config(spec: Option<&CloudSpec>) -> Result<CloudConfig, CallError> {
+    Ok(source::cloud_config(&cloud_settings(spec), &resolver())?)
 }
 
 /// Either a live part or its file, never both: the part as the application's source.
@@ -197,14 +150,14 @@ fn live_or_file<T>(
     op: &'static str,
     what: &str,
     live: Option<T>,
-    (field, file): (&str, Option<&PathBuf>),
+    file: Option<&PathBuf>,
     from_file: fn(PathBuf) -> T,
 ) -> Result<Option<T>, CallError> {
     if live.is_some() && file.is_some() {
         let message = format!("{what}: name the live source or the file, not both");
         return Err(CallError::invalid(op, message));
     }
-    Ok(live.or(optional(op, field, file)?.map(from_file)))
+    Ok(live.or(file.cloned().map(from_file)))
 }
 
 /// The request's `Source` as the application's [`source::SourceSpec`]: paths checked to be absolute, a live
@@ -232,9 +185,9 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo,
             exo_users,
         } => {
-            spec.base = Some(Base::Snapshot(absolute(op, "Source.Path", path)?.into()));
-            spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
-            spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
+            spec.base = Some(Base::Snapshot(path.clone()));
+            spec.exo = exo.clone().map(ExoSource::File);
+            spec.exo_users = exo_users.clone();
         }
         SourceKind::Files {
             ad,
@@ -242,10 +195,10 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo,
             exo_users,
         } => {
-            spec.ad = optional(op, "Source.Ad", ad.as_ref())?.map(AdSource::File);
-            spec.entra = optional(op, "Source.Entra", entra.as_ref())?.map(EntraSource::File);
-            spec.exo = optional(op, "Source.Exo", exo.as_ref())?.map(ExoSource::File);
-            spec.exo_users = optional(op, "Source.ExoUsers", exo_users.as_ref())?;
+            spec.ad = ad.clone().map(AdSource::File);
+            spec.entra = entra.clone().map(EntraSource::File);
+            spec.exo = exo.clone().map(ExoSource::File);
+            spec.exo_users = exo_users.clone();
         }
         SourceKind::Live {
             ad,
@@ -258,22 +211,20 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users_file,
             cloud,
         } => {
-            let ldap = ad.as_deref().map(|l| ldap_settings(op, l)).transpose()?;
-            let ldap = ldap.map(|l| AdSource::Ldap(Box::new(l)));
-            let ad_file = ("Source.AdFile", ad_file.as_ref());
+            let ldap = ad
+                .as_deref()
+                .map(|l| AdSource::Ldap(Box::new(ldap_settings(l))));
             let what = "Active Directory (Source.Ad, Source.AdFile)";
-            spec.ad = live_or_file(op, what, ldap, ad_file, AdSource::File)?;
+            spec.ad = live_or_file(op, what, ldap, ad_file.as_ref(), AdSource::File)?;
             let graph = graph.then_some(EntraSource::Graph);
-            let entra_file = ("Source.EntraFile", entra_file.as_ref());
             let what = "Entra ID (Source.Graph, Source.EntraFile)";
-            spec.entra = live_or_file(op, what, graph, entra_file, EntraSource::File)?;
-            spec.entra_sync = optional(op, "Source.EntraSyncFile", entra_sync_file.as_ref())?;
+            spec.entra = live_or_file(op, what, graph, entra_file.as_ref(), EntraSource::File)?;
+            spec.entra_sync = entra_sync_file.clone();
             let exo = exo.then_some(ExoSource::Live);
-            let exo_file = ("Source.ExoFile", exo_file.as_ref());
             let what = "Exchange Online (Source.Exo, Source.ExoFile)";
-            spec.exo = live_or_file(op, what, exo, exo_file, ExoSource::File)?;
-            spec.exo_users = optional(op, "Source.ExoUsersFile", exo_users_file.as_ref())?;
-            spec.cloud = cloud_settings(op, cloud.as_deref())?;
+            spec.exo = live_or_file(op, what, exo, exo_file.as_ref(), ExoSource::File)?;
+            spec.exo_users = exo_users_file.clone();
+            spec.cloud = cloud_settings(cloud.as_deref());
         }
     }
     Ok(spec)

@@ -610,9 +610,8 @@ impl UndoArgs {
     pub(crate) fn paths(&self, op: &'static str) -> Result<Vec<PathBuf>, CallError> {
         let mut out: Vec<PathBuf> = Vec::new();
         for p in self.journal.iter().chain(&self.journals) {
-            let p = crate::targets::absolute(op, "Journal", p)?;
             if !out.iter().any(|o| o == p) {
-                out.push(p.to_path_buf());
+                out.push(p.clone());
             }
         }
         if out.is_empty() {

@@ -10,7 +10,7 @@ use idrift_app::ops::dirsync_writes::{self as op, Apply};
 use idrift_core::ports::ProgressHook;
 
 use crate::error::CallError;
-use crate::targets::{Targets, absolute};
+use crate::targets::Targets;
 use crate::wire::{WriteArgs, WriteResult};
 use crate::{host, runtime};
 
@@ -43,7 +43,6 @@ pub(crate) fn journal_path(
         let message = "JournalPath is required when Apply is true (a file, or a directory for the default name)";
         return Err(CallError::invalid(op, message));
     };
-    let given = absolute(op, "JournalPath", given)?;
     Ok(op::journal_file(given, command, host::now_unix()))
 }
 
@@ -102,7 +101,7 @@ pub(crate) fn resumed<'a>(
         let message = "Resume continues its own journal; leave out JournalPath";
         return Err(CallError::invalid(op, message));
     }
-    absolute(op, "Resume", journal_file)
+    Ok(journal_file)
 }
 
 /// Continues a journal: the remaining operations (dry run), or their execution with `write.apply`.

@@ -88,6 +88,16 @@ fn relative_paths_are_refused() {
         "InvalidArgs",
         "OutPath must be an absolute path",
     );
+    check_err(
+        r#"{"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc","CaFile":"ca.pem"}}}}"#,
+        "InvalidArgs",
+        "Source.Ad.CaFile must be an absolute path (the host resolves relative paths), got ca.pem",
+    );
+    check_err(
+        r#"{"V":1,"Op":"Report","Args":{"Source":{"Kind":"Demo"},"OutPath":"/tmp/r.html","Journals":["/j/a.jsonl","b.jsonl"]}}"#,
+        "InvalidArgs",
+        "Journals must be an absolute path (the host resolves relative paths), got b.jsonl",
+    );
 }
 
 #[test]
