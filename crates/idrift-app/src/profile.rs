@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::source::{CloudSettings, LdapSettings, SecretSources};
 
 /// One profile's settings; every field is optional and an explicit option of the front end overrides it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -90,7 +91,8 @@ pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     env("HOME").map(|h| Path::new(&h).join(".config/idrift/config.toml"))
 }
 
-/// Parses a configuration file's text and returns the profile `name`.
+/// Parses a configuration file's text and returns the profile `name`, its relative paths taken relative to the
+/// file's directory ([`Profile::relative_to`]).
 ///
 /// # Errors
 /// [`AppError::Parse`] naming the file and line (never quoting it: the line could hold a secret);
@@ -109,7 +111,7 @@ pub fn parse(path: &Path, text: &str, name: &str) -> Result<Profile, AppError> {
             .unwrap_or(0);
         AppError::parse(path, format!("line {line}: {}", e.message()))
     })?;
-    file.profiles.get(name).cloned().ok_or_else(|| {
+    let profile = file.profiles.get(name).cloned().ok_or_else(|| {
         let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
         AppError::Invalid(format!(
             "{}: no profile {name:?} (profiles: {})",
@@ -120,7 +122,73 @@ pub fn parse(path: &Path, text: &str, name: &str) -> Result<Profile, AppError> {
                 known.join(", ")
             }
         ))
-    })
+    })?;
+    Ok(profile.relative_to(path.parent().unwrap_or(Path::new(""))))
+}
+
+impl Profile {
+    /// The profile's domain controller as a source's settings, when its `ad` is an LDAP URL.
+    #[must_use]
+    pub fn ldap_settings(&self) -> Option<LdapSettings> {
+        let url = self.ad.as_deref().filter(|a| is_ldap_url(a))?;
+        Some(LdapSettings {
+            url: url.trim().to_owned(),
+            base_dns: self.ad_base_dn.clone(),
+            filter: self.ad_filter.clone(),
+            bind: self.ad_bind.clone(),
+            password: SecretSources {
+                env: self.ad_password_env.clone(),
+                file: self.ad_password_file.clone(),
+                ..SecretSources::default()
+            },
+            ca_file: self.ad_ca_file.clone(),
+            allow_plaintext: self.ad_allow_plaintext.unwrap_or(false),
+            page_size: self.ad_page_size,
+        })
+    }
+
+    /// The profile's app registration as a source's settings.
+    #[must_use]
+    pub fn cloud_settings(&self) -> CloudSettings {
+        CloudSettings {
+            tenant: self.tenant.clone(),
+            client_id: self.client_id.clone(),
+            secret: SecretSources {
+                env: self.client_secret_env.clone(),
+                ..SecretSources::default()
+            },
+            certificate: self.certificate.clone(),
+            authority_url: self.authority_url.clone(),
+            graph_url: self.graph_url.clone(),
+            exo_url: self.exo_url.clone(),
+            exo_organization: self.exo_organization.clone(),
+            timeout: None,
+            redirect_hosts: self.redirect_hosts.clone(),
+        }
+    }
+
+    /// The profile with each relative path in it (an LDIF `ad`, `ad_password_file`, `ad_ca_file`,
+    /// `certificate`) taken relative to `dir`, the configuration file's directory: a profile means the same
+    /// files whichever directory the CLI or PowerShell runs in.
+    #[must_use]
+    pub fn relative_to(mut self, dir: &Path) -> Profile {
+        let join = |p: &mut Option<PathBuf>| {
+            if let Some(p) = p.as_mut().filter(|p| p.is_relative()) {
+                *p = dir.join(&*p);
+            }
+        };
+        join(&mut self.ad_password_file);
+        join(&mut self.ad_ca_file);
+        join(&mut self.certificate);
+        if let Some(ad) = self
+            .ad
+            .as_mut()
+            .filter(|a| !is_ldap_url(a) && Path::new(a).is_relative())
+        {
+            *ad = dir.join(&*ad).display().to_string();
+        }
+        self
+    }
 }
 
 /// Reads the configuration file at `path` and returns the profile `name`.

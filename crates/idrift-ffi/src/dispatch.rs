@@ -99,33 +99,11 @@ fn decode<T: DeserializeOwned>(op: &'static str, value: serde_json::Value) -> Re
 
 /// The argument keys that hold a path (a string or an array of strings) wherever they appear, `Source`'s
 /// included.
+#[rustfmt::skip]
 const PATH_KEYS: &[&str] = &[
-    "Path",
-    "Paths",
-    "OutPath",
-    "JournalPath",
-    "Journal",
-    "Journals",
-    "Resume",
-    "FromCsv",
-    "ConfigPath",
-    "Old",
-    "New",
-    "Previous",
-    "Migration",
-    "EntraDomains",
-    "UndoLdifPath",
-    "Ad",
-    "AdFile",
-    "Entra",
-    "EntraFile",
-    "EntraSyncFile",
-    "Exo",
-    "ExoFile",
-    "ExoUsers",
-    "ExoUsersFile",
-    "PasswordFile",
-    "CaFile",
+    "Path", "Paths", "OutPath", "JournalPath", "Journal", "Journals", "Resume", "FromCsv", "ConfigPath",
+    "Old", "New", "Previous", "Migration", "EntraDomains", "UndoLdifPath", "Ad", "AdFile", "Entra",
+    "EntraFile", "EntraSyncFile", "Exo", "ExoFile", "ExoUsers", "ExoUsersFile", "PasswordFile", "CaFile",
     "CertificatePath",
 ];
 

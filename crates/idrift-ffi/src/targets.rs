@@ -8,16 +8,16 @@
 
 use std::path::PathBuf;
 
-use idrift_app::live::{CloudConfig, SecretString};
+use idrift_app::live::CloudConfig;
 use idrift_app::snapshot::{LoadProfile, Loaded};
 use idrift_app::source::{
-    self, AdSource, Base, CloudSettings, EntraSource, ExoSource, LdapSettings, Missing, Names,
-    Need, Resolver, SecretSources, Setting,
+    self, AdSource, Base, CloudSettings, EntraSource, ExoSource, Missing, Names, Need, Resolver,
+    Setting,
 };
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
-use crate::wire::{CloudSpec, LdapSpec, SourceKind, SourceSpec};
+use crate::wire::{SourceKind, SourceSpec};
 use crate::{host, runtime};
 
 /// The name of a source's kind, as the wire spells it.
@@ -93,56 +93,10 @@ pub(crate) fn resolver() -> Resolver<'static> {
     }
 }
 
-/// The wire's domain controller as the application's settings.
-fn ldap_settings(spec: &LdapSpec) -> LdapSettings {
-    LdapSettings {
-        url: spec.url.clone(),
-        base_dns: spec.base_dn.clone(),
-        filter: spec.filter.clone(),
-        bind: spec.bind.clone(),
-        password: SecretSources {
-            env: spec.password_env.clone(),
-            file: spec.password_file.clone(),
-            value: spec
-                .password
-                .as_ref()
-                .map(|p| SecretString::from(p.0.clone())),
-            value_exposed: false,
-        },
-        ca_file: spec.ca_file.clone(),
-        allow_plaintext: spec.allow_plaintext,
-        page_size: spec.page_size,
-    }
-}
-
-/// The wire's app registration as the application's settings.
-fn cloud_settings(spec: Option<&CloudSpec>) -> CloudSettings {
-    let default = CloudSpec::default();
-    let spec = spec.unwrap_or(&default);
-    CloudSettings {
-        tenant: spec.tenant.clone(),
-        client_id: spec.client_id.clone(),
-        secret: SecretSources {
-            env: spec.client_secret_env.clone(),
-            value: spec
-                .client_secret
-                .as_ref()
-                .map(|p| SecretString::from(p.0.clone())),
-            ..SecretSources::default()
-        },
-        certificate: spec.certificate_path.clone(),
-        authority_url: spec.authority_url.clone(),
-        graph_url: spec.graph_url.clone(),
-        exo_url: spec.exo_url.clone(),
-        exo_organization: spec.exo_organization.clone(),
-        timeout: spec.timeout_seconds.map(std::time::Duration::from_secs),
-        redirect_hosts: spec.redirect_hosts.clone(),
-    }
-}
-
 /// The Graph / Exchange Online configuration.
-pub(crate) fn cloud_config(spec: Option<&CloudSpec>) -> Result<CloudConfig, CallError> {
-    Ok(source::cloud_config(&cloud_settings(spec), &resolver())?)
+pub(crate) fn cloud_config(spec: Option<&CloudSettings>) -> Result<CloudConfig, CallError> {
+    let settings = spec.cloned().unwrap_or_default();
+    Ok(source::cloud_config(&settings, &resolver())?)
 }
 
 /// Either a live part or its file, never both: the part as the application's source.
@@ -211,9 +165,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users_file,
             cloud,
         } => {
-            let ldap = ad
-                .as_deref()
-                .map(|l| AdSource::Ldap(Box::new(ldap_settings(l))));
+            let ldap = ad.clone().map(AdSource::Ldap);
             let what = "Active Directory (Source.Ad, Source.AdFile)";
             spec.ad = live_or_file(op, what, ldap, ad_file.as_ref(), AdSource::File)?;
             let graph = graph.then_some(EntraSource::Graph);
@@ -224,7 +176,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             let what = "Exchange Online (Source.Exo, Source.ExoFile)";
             spec.exo = live_or_file(op, what, exo, exo_file.as_ref(), ExoSource::File)?;
             spec.exo_users = exo_users_file.clone();
-            spec.cloud = cloud_settings(cloud.as_deref());
+            spec.cloud = cloud.as_deref().cloned().unwrap_or_default();
         }
     }
     Ok(spec)

@@ -11,6 +11,7 @@
 
 use std::path::PathBuf;
 
+use idrift_app::source::{CloudSettings, LdapSettings};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CallError;
@@ -152,7 +153,7 @@ pub(crate) enum SourceKind {
     /// `--ad ldaps://DC|FILE --entra graph|FILE --exo exo|FILE` with the connection options.
     Live {
         /// A domain controller.
-        ad: Option<Box<LdapSpec>>,
+        ad: Option<Box<LdapSettings>>,
         /// Or an AD LDIF export.
         ad_file: Option<PathBuf>,
         /// Read Entra ID from Microsoft Graph.
@@ -170,7 +171,7 @@ pub(crate) enum SourceKind {
         /// Exchange Online Get-User JSON.
         exo_users_file: Option<PathBuf>,
         /// The app registration for Graph and Exchange Online.
-        cloud: Option<Box<CloudSpec>>,
+        cloud: Option<Box<CloudSettings>>,
     },
     /// Export files: an AD LDIF and a Graph user JSON (readers need both; a writer may name one side).
     Files {
@@ -183,91 +184,6 @@ pub(crate) enum SourceKind {
         /// Exchange Online `Get-User` JSON.
         exo_users: Option<PathBuf>,
     },
-}
-
-/// A secret sent by the host (decrypted from a PowerShell SecureString only to build the request). Its
-/// `Debug` form is redacted; it becomes a `SecretString` as soon as it is used and is never echoed.
-#[derive(Clone, Deserialize)]
-#[serde(transparent)]
-pub(crate) struct Secret(pub(crate) String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
-/// A domain controller to read (and write) live: the CLI's `--ad ldaps://...` and `--ad-*` options. `Profile.Get`
-/// returns a profile's in this shape too, without the unset fields (and never a secret).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct LdapSpec {
-    /// `ldaps://host[:port]`, or `ldap://host` (StartTLS).
-    pub(crate) url: String,
-    /// Subtrees to read users from (default: the whole domain).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) base_dn: Vec<String>,
-    /// An extra LDAP filter ANDed with the user filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) filter: Option<String>,
-    /// The account to bind as (DN, UPN or DOMAIN\user); without it, an anonymous bind.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) bind: Option<String>,
-    /// The environment variable holding the bind password.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) password_env: Option<String>,
-    /// The bind password itself (from a PSCredential).
-    #[serde(skip_serializing)]
-    pub(crate) password: Option<Secret>,
-    /// A file whose first line is the bind password (a profile's `ad_password_file`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) password_file: Option<PathBuf>,
-    /// CA certificates (PEM) to trust instead of the system store.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) ca_file: Option<PathBuf>,
-    /// Allow `ldap://` without TLS.
-    #[serde(default)]
-    pub(crate) allow_plaintext: bool,
-    /// Entries per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) page_size: Option<i32>,
-}
-
-/// The app registration used for Microsoft Graph and Exchange Online: the CLI's `--tenant`, `--client-id`,
-/// `--client-secret-env`, `--certificate` and URL options. Unset values fall back to `AZURE_TENANT_ID`,
-/// `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and `AZURE_CLIENT_CERTIFICATE_PATH`, as in the CLI. `Profile.Get`
-/// returns a profile's in this shape too, without the unset fields (and never a secret).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, rename_all = "PascalCase")]
-pub(crate) struct CloudSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) tenant: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) client_id: Option<String>,
-    /// The environment variable holding the client secret.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) client_secret_env: Option<String>,
-    /// The client secret itself (from a SecureString).
-    #[serde(skip_serializing)]
-    pub(crate) client_secret: Option<Secret>,
-    /// A PEM file with the certificate and its private key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) certificate_path: Option<PathBuf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) authority_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) graph_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) exo_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) exo_organization: Option<String>,
-    /// The longest one Graph or Exchange Online request may take, retries and waits included (the CLI's
-    /// `--timeout`; default 60).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) timeout_seconds: Option<u64>,
-    /// Hosts a redirect may also reach, over https (the CLI's `--redirect-host`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) redirect_hosts: Vec<String>,
 }
 
 /// The result of `Source.Check`.
@@ -641,10 +557,10 @@ pub(crate) struct ProfileResult {
     pub(crate) name: String,
     pub(crate) config_path: PathBuf,
     /// The domain controller (`Source.Ad`), when the profile's `ad` is an LDAP URL.
-    pub(crate) ad: Option<LdapSpec>,
+    pub(crate) ad: Option<LdapSettings>,
     /// The LDIF export (`Source.AdFile`), when the profile's `ad` is a file.
     pub(crate) ad_file: Option<PathBuf>,
-    pub(crate) cloud: CloudSpec,
+    pub(crate) cloud: CloudSettings,
     /// The source anchor (`Source.SourceAnchor`), when the profile names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) source_anchor: Option<String>,
@@ -660,7 +576,7 @@ pub(crate) struct MigrationVerifyArgs {
     /// --identity UPN`).
     pub(crate) identities: Vec<String>,
     /// The app registration for the live fetch (unset values fall back to the `AZURE_*` variables).
-    pub(crate) cloud: Option<CloudSpec>,
+    pub(crate) cloud: Option<CloudSettings>,
 }
 
 /// The result of `Migration.Verify`.

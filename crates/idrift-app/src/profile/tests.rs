@@ -72,3 +72,16 @@ fn ldap_urls_are_told_from_files() {
     assert!(is_ldap_url(" LDAP://dc1"));
     assert!(!is_ldap_url("ad.ldif"));
 }
+
+#[test]
+fn relative_paths_are_taken_relative_to_the_file() {
+    let text = "[profiles.a]\nad = \"exports/ad.ldif\"\nad_ca_file = \"ca.pem\"\ncertificate = \"/etc/app.pem\"\n\
+                [profiles.b]\nad = \"ldaps://dc1\"\nad_password_file = \"pw\"\n";
+    let a = parse(Path::new("/etc/idrift/config.toml"), text, "a").unwrap();
+    assert_eq!(a.ad.as_deref(), Some("/etc/idrift/exports/ad.ldif"));
+    assert_eq!(a.ad_ca_file, Some(PathBuf::from("/etc/idrift/ca.pem")));
+    assert_eq!(a.certificate, Some(PathBuf::from("/etc/app.pem")));
+    let b = parse(Path::new("/etc/idrift/config.toml"), text, "b").unwrap();
+    assert_eq!(b.ad.as_deref(), Some("ldaps://dc1"));
+    assert_eq!(b.ad_password_file, Some(PathBuf::from("/etc/idrift/pw")));
+}

@@ -16,10 +16,13 @@
 //! `Source.Ad.PasswordEnv` (or a parameter) where a CLI user reads the flag; nothing here spells either.
 
 mod credentials;
+mod keys;
 mod load;
 mod open;
 
 use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
 
 pub use credentials::{cloud_config, ldap_config};
 pub use load::{Need, Sides, load};
@@ -154,49 +157,80 @@ pub struct SecretSources {
 }
 
 /// A domain controller and how to bind to it.
-#[derive(Debug, Clone, Default)]
+///
+/// A host speaking JSON (the PowerShell module's `Source.Ad`, `docs/wire-protocol.md`) sends it in this
+/// shape: PascalCase keys (`Url`, `BaseDn`, `Filter`, `Bind`, `PasswordEnv`, `Password`, `PasswordFile`,
+/// `CaFile`, `AllowPlaintext`, `PageSize`), `Url` required. Serialized, it never holds the password itself.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct LdapSettings {
     /// `ldaps://host[:port]`, `ldap://host` (StartTLS) or a bare host name (LDAPS).
     pub url: String,
     /// Subtrees to read users from (empty: the whole domain).
+    #[serde(default, rename = "BaseDn", skip_serializing_if = "Vec::is_empty")]
     pub base_dns: Vec<String>,
     /// An extra LDAP filter ANDed with the user filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
     /// The account to bind as (DN, UPN or `DOMAIN\user`); `None` binds anonymously.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind: Option<String>,
     /// Where the bind password is.
+    #[serde(flatten, with = "keys::password")]
     pub password: SecretSources,
     /// CA certificates (PEM) to trust instead of the system store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
     /// Allow `ldap://` without TLS.
+    #[serde(default)]
     pub allow_plaintext: bool,
     /// Entries per page of the paged search (1 to 100,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 }
 
 /// The app registration used for Microsoft Graph and Exchange Online. Unset values fall back to
 /// `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` and `AZURE_CLIENT_CERTIFICATE_PATH`.
-#[derive(Debug, Clone, Default)]
+///
+/// A host speaking JSON (the module's `Source.Cloud`) sends it in this shape, every key optional: `Tenant`,
+/// `ClientId`, `ClientSecretEnv`, `ClientSecret`, `CertificatePath`, `AuthorityUrl`, `GraphUrl`, `ExoUrl`,
+/// `ExoOrganization`, `TimeoutSeconds`, `RedirectHosts`. Serialized, it never holds the secret itself.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, rename_all = "PascalCase")]
 pub struct CloudSettings {
     /// The tenant id or a verified domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
     /// The application (client) id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Where the client secret is (its `file` is not used: a secret file is a certificate).
+    #[serde(flatten, with = "keys::client_secret")]
     pub secret: SecretSources,
     /// A PEM file with the certificate and its private key.
+    #[serde(rename = "CertificatePath", skip_serializing_if = "Option::is_none")]
     pub certificate: Option<PathBuf>,
     /// The login authority (national clouds).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authority_url: Option<String>,
     /// Microsoft Graph with its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub graph_url: Option<String>,
     /// Exchange Online.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exo_url: Option<String>,
     /// The tenant's initial domain, for Exchange Online when the tenant is a GUID.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exo_organization: Option<String>,
     /// The longest one request may take, retries and waits included (default: [`idrift_cloud::RetryPolicy`]'s).
+    #[serde(
+        rename = "TimeoutSeconds",
+        with = "keys::seconds",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout: Option<std::time::Duration>,
     /// Hosts a redirect may also reach, over https.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub redirect_hosts: Vec<String>,
 }
 
