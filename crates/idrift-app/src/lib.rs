@@ -23,6 +23,7 @@ pub mod migration;
 pub mod ops;
 pub mod plan;
 pub mod profile;
+pub mod progress;
 pub mod remediate;
 pub mod report;
 pub mod scan;
