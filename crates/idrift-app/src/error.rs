@@ -79,4 +79,21 @@ impl AppError {
     pub fn is_usage(&self) -> bool {
         matches!(self, AppError::Invalid(_) | AppError::Settings(_))
     }
+
+    /// Whether this error stops a run over several users rather than failing only the user it came from:
+    /// the settings are wrong, or a source cannot be reached or refuses the credentials (the next user would
+    /// fail the same way).
+    pub fn stops_batch(&self) -> bool {
+        match self {
+            AppError::Source(s) | AppError::Live { source: s, .. } => matches!(
+                s,
+                SourceError::Unauthorized(_)
+                    | SourceError::Unavailable(_)
+                    | SourceError::Tls(_)
+                    | SourceError::Throttled(_)
+            ),
+            AppError::Settings(_) => true,
+            _ => false,
+        }
+    }
 }

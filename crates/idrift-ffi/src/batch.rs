@@ -6,11 +6,9 @@
 //! Errors about the call itself (no AD data in the source, an unreachable or refusing directory) still fail
 //! the whole request. Planning one user is the same code as the single-user call (`Identity`).
 
-use idrift_app::AppError;
 use idrift_app::dirsync_ops;
 use idrift_app::journal::{Planned, RunOptions};
 use idrift_app::ops::dirsync_writes::{self, EditProblem, PhoneEdit, Planning};
-use idrift_core::ports::SourceError;
 
 use crate::error::CallError;
 use crate::targets::{Targets, WireNames};
@@ -47,20 +45,12 @@ fn plan(t: &Targets, identity: &str, edit: PhoneEdit) -> Result<Option<Planned>,
     Ok(runtime::block_on(planned)??)
 }
 
-/// Whether an error planning one user is about the whole call (the directory cannot be used at all), so the
-/// other users would fail the same way.
+/// Whether an error stops the whole call rather than failing one user: the envelope's own errors, and the
+/// application's [`idrift_app::AppError::stops_batch`].
 fn is_call_level(e: &CallError) -> bool {
     match e {
-        CallError::App(AppError::Source(s) | AppError::Live { source: s, .. }) => matches!(
-            s,
-            SourceError::Unauthorized(_)
-                | SourceError::Unavailable(_)
-                | SourceError::Tls(_)
-                | SourceError::Throttled(_)
-        ),
-        // A source naming no AD (or no Entra ID) data: the other users lack it as well.
-        CallError::App(AppError::Settings(_)) => true,
-        CallError::App(_) | CallError::InvalidArgs { .. } => false,
+        CallError::App(e) => e.stops_batch(),
+        CallError::InvalidArgs { .. } => false,
         _ => true,
     }
 }

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::CallError;
 use crate::targets;
-use crate::targets::Sides as _;
+use crate::targets::WireNames as W;
 use crate::wire::{self, Request, Side, Status, WIRE_VERSION, ok};
 use crate::{batch, host, lint, profile, progress, remediation, runtime, trend, writes};
 
@@ -200,12 +200,12 @@ fn dirsync_get(args: wire::DirSyncGetArgs) -> Result<Vec<u8>, CallError> {
     let t = targets::open(OP, &args.source)?;
     match args.from {
         Side::Ad => {
-            let ad = t.ad()?;
+            let ad = t.ad_side(&W)?;
             let view = runtime::block_on(dirsync_ops::get_ad(ad, &args.identity))??;
             ok(&view, &t.warnings)
         }
         Side::Entra => {
-            let cloud = t.cloud()?;
+            let cloud = t.cloud_side(&W)?;
             let view = runtime::block_on(dirsync_ops::get_entra(cloud, &args.identity))??;
             ok(&view, &t.warnings)
         }
@@ -277,8 +277,8 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
     if let Some(journal) = &args.resume {
-        if !args.only.is_empty() {
-            let message = "Resume continues the journal's own plan; leave out Only";
+        if !args.only.is_empty() || !args.skip.is_empty() {
+            let message = "Resume continues the journal's own plan; leave out Only and Skip";
             return Err(CallError::invalid(OP, message));
         }
         let out = writes::resume(
@@ -296,22 +296,21 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
         (Some(rows), _) => PersistRows::Rows(rows),
         (None, Some(csv)) => PersistRows::Csv(csv.clone()),
         (None, None) => PersistRows::Compare {
-            cloud: t.cloud()?,
+            cloud: t.cloud_side(&W)?,
             phone,
         },
     };
-    let persist = runtime::block_on(dirsync_ops::persist(t.ad()?, rows, &args.only, &[]))??;
+    let persist = runtime::block_on(dirsync_ops::persist(
+        t.ad_side(&W)?,
+        rows,
+        &args.only,
+        &args.skip,
+    ))??;
+    let mut out = writes::result(&persist.plan.spec.command, &t);
+    out.notes
+        .extend(persist.removing_note("Skip (or Where-Object on the rows)"));
     let plan = persist.plan;
-    let mut out = writes::result(&plan.spec.command, &t);
     out.not_planned = plan.not_planned.clone();
-    if !persist.removing.is_empty() {
-        out.notes.push(format!(
-            "Entra ID has no value where AD has one for {} user(s) ({}): persisting clears AD's value. Leave them \
-             out if AD's number is the one to keep (the switch then writes it to Entra ID).",
-            persist.removing.len(),
-            persist.removing.join(", ")
-        ));
-    }
     let next = "Next: preview BypassDirSyncOverrides (it should list nobody now), then enable it.";
     let out = writes::run(OP, &t, &plan.spec, &args.write, opts, Some(next), out)?;
     ok(&out, &t.warnings)
@@ -321,7 +320,7 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
 fn bypass_status(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Status";
     let t = targets::open(OP, &args.source)?;
-    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud()?))??;
+    let sync = runtime::block_on(dirsync_ops::tenant_sync(t.cloud_side(&W)?))??;
     let body = wire::BypassStatus {
         bypass_dir_sync_overrides_enabled: sync.features.bypass_dir_sync_overrides_enabled,
         id: sync.id,
@@ -334,7 +333,7 @@ fn bypass_preview(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Preview";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let (ad, cloud) = (t.ad()?, t.cloud()?);
+    let (ad, cloud) = (t.ad_side(&W)?, t.cloud_side(&W)?);
     let body = runtime::block_on(dirsync_ops::bypass_preview_sources(ad, cloud, &phone))??;
     ok(&body, &t.warnings)
 }
@@ -344,10 +343,14 @@ fn bypass_set(args: wire::BypassSetArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "DirSync.Bypass.Set";
     let phone = phone_options(OP, args.default_region)?;
     let t = targets::open(OP, &args.source)?;
-    let ad = if args.enable { Some(t.ad()?) } else { None };
+    let ad = if args.enable {
+        Some(t.ad_side(&W)?)
+    } else {
+        None
+    };
     let mut set = runtime::block_on(dirsync_ops::bypass_set(
         ad.map(|a| a as _),
-        t.cloud()?,
+        t.cloud_side(&W)?,
         args.enable,
         args.accept_overwrite,
         &phone,

@@ -14,7 +14,6 @@ use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, Missing, Names, Need, Resolver,
     Setting,
 };
-use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::error::CallError;
 use crate::wire::{SourceKind, SourceSpec};
@@ -206,30 +205,6 @@ pub(crate) const CUSTOM_ANCHOR_HINT: &str = "if Entra Connect uses a custom sour
 
 /// The directories a writer reads and writes.
 pub(crate) use idrift_app::targets::WriteTargets as Targets;
-
-/// The sides of [`Targets`], with the wire's words for a missing one.
-pub(crate) trait Sides {
-    /// The AD side.
-    ///
-    /// # Errors
-    /// `InvalidArgs` when the source names no AD data.
-    fn ad(&self) -> Result<&dyn OnPremPhoneWriter, CallError>;
-    /// The Entra side.
-    ///
-    /// # Errors
-    /// `InvalidArgs` when the source names no Entra data.
-    fn cloud(&self) -> Result<&dyn TenantSyncAdmin, CallError>;
-}
-
-impl Sides for Targets {
-    fn ad(&self) -> Result<&dyn OnPremPhoneWriter, CallError> {
-        Ok(self.ad_side(&WireNames)?)
-    }
-
-    fn cloud(&self) -> Result<&dyn TenantSyncAdmin, CallError> {
-        Ok(self.cloud_side(&WireNames)?)
-    }
-}
 
 /// Opens the directories a source names for reading and writing, through [`source::open_writers`] (as
 /// the CLI does). A snapshot directory (or single export files) is written in place; the demo is read-only.

@@ -343,6 +343,9 @@ pub(crate) struct DirSyncPersistArgs {
     /// Only these UPNs.
     #[serde(default)]
     pub(crate) only: Vec<String>,
+    /// Leave these UPNs out (where AD's number is the one to keep; the CLI's `--skip`).
+    #[serde(default)]
+    pub(crate) skip: Vec<String>,
     /// Write at most this many users in this run.
     pub(crate) limit: Option<usize>,
     pub(crate) default_region: Option<String>,

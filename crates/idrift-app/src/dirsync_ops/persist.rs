@@ -35,6 +35,23 @@ pub struct Persist {
     pub removing: Vec<String>,
 }
 
+impl Persist {
+    /// The note when persisting clears AD values (`None` when it clears none); `leave_out` is how the front
+    /// end leaves a user out (`--skip UPN`, the `Skip` argument).
+    #[must_use]
+    pub fn removing_note(&self, leave_out: &str) -> Option<String> {
+        (!self.removing.is_empty()).then(|| {
+            format!(
+                "Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. Where AD's \
+                 number is the one to keep, leave the user out with {leave_out} (the switch then writes AD's \
+                 number to Entra ID).",
+                self.removing.len(),
+                self.removing.join(", ")
+            )
+        })
+    }
+}
+
 /// Plans persist: the rows from `rows`, less the users in `skip`, restricted to `only` when it names any
 /// (UPNs, compared trimmed and case-insensitively).
 ///

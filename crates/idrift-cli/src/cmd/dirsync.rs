@@ -603,6 +603,7 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         },
     };
     let persist = dirsync_ops::persist(targets.ad()?, rows, &args.only, &args.skip).await?;
+    let note = persist.removing_note("--skip UPN");
     let plan = persist.plan;
     for n in &plan.not_planned {
         writeln!(
@@ -611,15 +612,8 @@ async fn persist(args: PersistArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             n.user_principal_name, n.reason
         )?;
     }
-    if !persist.removing.is_empty() {
-        writeln!(
-            ctx.err,
-            "note: Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. \
-             Where AD's number is the one to keep, leave the user out with --skip UPN (the switch then writes \
-             AD's number to Entra ID).",
-            persist.removing.len(),
-            persist.removing.join(", ")
-        )?;
+    if let Some(note) = note {
+        writeln!(ctx.err, "note: {note}")?;
     }
     let question = format!(
         "Write the Entra mobile numbers of {} user(s) into AD?",
