@@ -101,6 +101,19 @@ pub enum LintMode {
     Dedicated,
 }
 
+impl std::str::FromStr for LintMode {
+    type Err = String;
+
+    /// `MultiTenant` (or `multi-tenant`) and `Dedicated`, in any case.
+    fn from_str(s: &str) -> Result<LintMode, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "multitenant" | "multi-tenant" => Ok(LintMode::MultiTenant),
+            "dedicated" => Ok(LintMode::Dedicated),
+            _ => Err(format!("Mode {s:?} is not MultiTenant or Dedicated")),
+        }
+    }
+}
+
 /// What lint checks beyond the object itself.
 #[derive(Debug, Clone, Default)]
 pub struct LintOptions {

@@ -44,6 +44,16 @@ impl PhoneOptions {
         }
     }
 
+    /// The options for `default_region`, checked ([`PhoneOptions::validate`]).
+    ///
+    /// # Errors
+    /// [`UnknownRegion`] when the region is set and not a known ISO 3166 alpha-2 code.
+    pub fn for_region(default_region: Option<String>) -> Result<PhoneOptions, UnknownRegion> {
+        let phone = PhoneOptions { default_region };
+        phone.validate()?;
+        Ok(phone)
+    }
+
     fn region(&self) -> Option<Id> {
         self.default_region.as_deref().and_then(region_id)
     }

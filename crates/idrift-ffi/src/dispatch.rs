@@ -115,23 +115,14 @@ fn check_paths(op: &'static str, value: &serde_json::Value, at: &str) -> Result<
         return Ok(());
     };
     for (key, v) in map {
-        let field = if at.is_empty() {
-            key.clone()
-        } else {
-            format!("{at}.{key}")
-        };
-        if !PATH_KEYS.contains(&key.as_str()) {
-            check_paths(op, v, &field)?;
-            continue;
-        }
+        let field = [at, key].join(if at.is_empty() { "" } else { "." });
         let paths = v.as_array().map_or_else(|| vec![v], |a| a.iter().collect());
-        for path in paths.into_iter().filter_map(serde_json::Value::as_str) {
-            if !Path::new(path).is_absolute() {
-                let message = format!(
-                    "{field} must be an absolute path (the host resolves relative paths), got {path}"
-                );
-                return Err(CallError::invalid(op, message));
-            }
+        let relative = |p: &&str| PATH_KEYS.contains(&key.as_str()) && !Path::new(p).is_absolute();
+        if let Some(path) = paths.into_iter().filter_map(|p| p.as_str()).find(relative) {
+            let message = format!(
+                "{field} must be an absolute path (the host resolves relative paths), got {path}"
+            );
+            return Err(CallError::invalid(op, message));
         }
         check_paths(op, v, &field)?;
     }
@@ -140,13 +131,7 @@ fn check_paths(op: &'static str, value: &serde_json::Value, at: &str) -> Result<
 
 /// Phone options with the region checked, as the CLI's `phone_options` does.
 fn phone_options(op: &'static str, region: Option<String>) -> Result<PhoneOptions, CallError> {
-    let phone = PhoneOptions {
-        default_region: region,
-    };
-    phone
-        .validate()
-        .map_err(|e| CallError::invalid(op, e.to_string()))?;
-    Ok(phone)
+    PhoneOptions::for_region(region).map_err(|e| CallError::invalid(op, e.to_string()))
 }
 
 /// `Describe` (its `Args`, if any, are ignored).

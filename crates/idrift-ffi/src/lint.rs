@@ -40,16 +40,10 @@ pub(crate) struct LintArgs {
 
 pub(crate) fn lint(args: LintArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Lint";
-    let mode = match args.mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("multitenant" | "multi-tenant") => LintMode::MultiTenant,
-        Some("dedicated") => LintMode::Dedicated,
-        Some(other) => {
-            return Err(CallError::invalid(
-                OP,
-                format!("Mode {other:?} is not MultiTenant or Dedicated"),
-            ));
-        }
-    };
+    let mode = args.mode.as_deref().map(str::parse::<LintMode>).transpose();
+    let mode = mode
+        .map_err(|e| CallError::invalid(OP, e))?
+        .unwrap_or_default();
     let options = LintOptions {
         mode,
         verified_domains: args.verified_domain,

@@ -315,11 +315,7 @@ fn render_table(report: &DirSyncReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
 }
 
 fn phone_options(region: Option<&String>) -> anyhow::Result<PhoneOptions> {
-    let phone = PhoneOptions {
-        default_region: region.cloned(),
-    };
-    phone.validate().map_err(|e| UsageError(e.to_string()))?;
-    Ok(phone)
+    Ok(PhoneOptions::for_region(region.cloned()).map_err(|e| UsageError(e.to_string()))?)
 }
 
 // ---------------------------------------------------------------------------------------------------------
