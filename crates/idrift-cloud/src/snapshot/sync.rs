@@ -7,9 +7,9 @@
 use std::fmt;
 
 use idrift_core::model::{SyncFeatures, TenantSync};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
-use super::de::{Item, Key, Tracker, is, opt_bool, opt_string};
+use super::de::{Item, Key, Tracker, is, opt_bool, opt_string, visitor_seed};
 
 /// The properties of the sync object the reader keeps.
 #[derive(Debug, Clone, Copy)]
@@ -184,13 +184,7 @@ pub(crate) fn feature_name(name: &str) -> Option<&'static str> {
 
 struct Features<'a>(&'a Tracker);
 
-impl<'de> DeserializeSeed<'de> for Features<'_> {
-    type Value = SyncFeatures;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<SyncFeatures, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: Features<'_>);
 
 impl<'de> Visitor<'de> for Features<'_> {
     type Value = SyncFeatures;
