@@ -824,24 +824,16 @@ fn the_last_pages_next_link_tells_an_incomplete_export() {
 
 #[test]
 fn windows_powershell_dates_read_as_iso_8601() {
-    assert_eq!(
-        de::ms_date("/Date(1700000000000)/").as_deref(),
-        Some("2023-11-14T22:13:20Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(1700000000000+0100)/").as_deref(),
-        Some("2023-11-14T22:13:20Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(-86400000)/").as_deref(),
-        Some("1969-12-31T00:00:00Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(951782400000)/").as_deref(),
-        Some("2000-02-29T00:00:00Z")
-    );
-    assert_eq!(de::ms_date("2023-11-14T22:13:20Z"), None);
-    assert_eq!(de::ms_date("/Date(x)/"), None);
+    for (text, iso) in [
+        ("/Date(1700000000000)/", Some("2023-11-14T22:13:20Z")),
+        ("/Date(1700000000000+0100)/", Some("2023-11-14T22:13:20Z")),
+        ("/Date(-86400000)/", Some("1969-12-31T00:00:00Z")),
+        ("/Date(951782400000)/", Some("2000-02-29T00:00:00Z")),
+        ("2023-11-14T22:13:20Z", None),
+        ("/Date(x)/", None),
+    ] {
+        assert_eq!(de::ms_date(text).as_deref(), iso, "{text}");
+    }
 }
 
 /// The writer refuses, before writing a byte, what the reader would refuse: a license with an empty sku id
