@@ -345,15 +345,23 @@ async fn start_refuses_to_overwrite_an_existing_journal() {
     assert!(err.to_string().contains("already exists"), "{err}");
 }
 
-#[test]
-fn a_plan_cut_short_cannot_be_resumed() {
+/// A journal started for [`three`], its text then rewritten by `edit`, read back.
+fn three_started_then_edited(edit: impl FnOnce(&str) -> String) -> JournalLog {
     let (_, spec) = three();
     let (_dir, path) = temp_journal();
     start(&path, &spec, Clock::fixed(0)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    let cut: Vec<&str> = text.lines().take(3).collect(); // header + 2 of 3 planned
-    std::fs::write(&path, cut.join("\n") + "\n").unwrap();
-    let log = read(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    read(&path).unwrap()
+}
+
+#[test]
+fn a_plan_cut_short_cannot_be_resumed() {
+    // The header and 2 of the 3 planned operations.
+    let log = three_started_then_edited(|text| {
+        let cut: Vec<&str> = text.lines().take(3).collect();
+        cut.join("\n") + "\n"
+    });
     assert!(!log.plan_complete);
     let err = check_resumable(&log).unwrap_err();
     assert!(err.to_string().contains("incomplete"), "{err}");
@@ -361,14 +369,8 @@ fn a_plan_cut_short_cannot_be_resumed() {
 
 #[test]
 fn an_altered_plan_is_detected() {
-    let (_, spec) = three();
-    let (_dir, path) = temp_journal();
-    start(&path, &spec, Clock::fixed(0)).unwrap();
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"After\":20", "\"After\":21");
-    std::fs::write(&path, text).unwrap();
-    assert!(!read(&path).unwrap().plan_complete);
+    let log = three_started_then_edited(|text| text.replace("\"After\":20", "\"After\":21"));
+    assert!(!log.plan_complete);
 }
 
 #[test]

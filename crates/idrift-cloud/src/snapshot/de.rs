@@ -243,6 +243,13 @@ pub(crate) trait Item: Sized {
     }
 }
 
+/// The field of `all` whose `name` is `k` in any case, else [`Key::Ignore`].
+pub(super) fn named<F: Copy>(k: &str, all: &[F], name: fn(F) -> &'static str) -> Key<F> {
+    all.iter()
+        .find(|f| name(**f).eq_ignore_ascii_case(k))
+        .map_or(Key::Ignore, |f| Key::Field(*f))
+}
+
 /// Case-insensitive ASCII comparison of a property name with a lower-case candidate.
 pub(super) fn is(key: &str, lower: &str) -> bool {
     key.len() == lower.len() && key.eq_ignore_ascii_case(lower)
