@@ -32,7 +32,8 @@ pub mod source;
 pub mod strict;
 pub mod take;
 pub mod targets;
-pub mod timefmt;
 pub mod undo;
 
 pub use error::AppError;
+/// Civil-time formatting lives in idrift-core (the snapshot reader needs it too); this is its old path.
+pub use idrift_core::timefmt;

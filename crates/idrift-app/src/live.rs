@@ -96,60 +96,57 @@ pub fn open_exo(cfg: &CloudConfig) -> Result<ExoClient, AppError> {
     ExoClient::new(cfg).map_err(|e| source("Exchange Online", e))
 }
 
+/// What `read` reads with the configuration when there is one; `None` when there is none.
+async fn when_set<'a, C, T, F>(
+    cfg: &'a Option<C>,
+    read: impl FnOnce(&'a C) -> F,
+) -> Result<Option<T>, AppError>
+where
+    F: Future<Output = Result<T, AppError>>,
+{
+    match cfg {
+        Some(c) => read(c).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Reads every part of `spec` concurrently.
 ///
 /// # Errors
 /// The first failure, naming the service; nothing partial is returned.
 pub async fn read(spec: &LiveSpec) -> Result<LiveData, AppError> {
-    let ad = async {
-        match &spec.ad {
-            Some(cfg) => {
-                let dir = open_ad(cfg).await?;
-                let users = dir
-                    .read_users()
-                    .await
-                    .map_err(|e| source(&format!("Active Directory {}", cfg.url), e))?;
-                Ok::<_, AppError>(Some(users))
-            }
-            None => Ok(None),
-        }
-    };
-    let graph = async {
-        match &spec.graph {
-            Some(cfg) => {
-                let client = open_graph(cfg)?;
-                let users = client
-                    .list_users()
-                    .await
-                    .map_err(|e| source("Microsoft Graph users", e))?;
-                let sync = client
-                    .tenant_sync()
-                    .await
-                    .map_err(|e| source("Microsoft Graph onPremisesSynchronization", e))?;
-                Ok::<_, AppError>(Some((users, sync)))
-            }
-            None => Ok(None),
-        }
-    };
-    let exo = async {
-        match &spec.exo {
-            Some(cfg) => {
-                let client = open_exo(cfg)?;
-                let recipients = client
-                    .get_recipients(false)
-                    .await
-                    .map_err(|e| source("Exchange Online Get-Recipient", e))?;
-                let users = client
-                    .get_users()
-                    .await
-                    .map_err(|e| source("Exchange Online Get-User", e))?;
-                let mut warnings = recipients.warnings.clone();
-                warnings.extend(users.warnings.iter().cloned());
-                Ok::<_, AppError>(Some((recipients.items, users.items, warnings)))
-            }
-            None => Ok(None),
-        }
-    };
+    let ad = when_set(&spec.ad, |cfg| async move {
+        let dir = open_ad(cfg).await?;
+        dir.read_users()
+            .await
+            .map_err(|e| source(&format!("Active Directory {}", cfg.url), e))
+    });
+    let graph = when_set(&spec.graph, |cfg| async move {
+        let client = open_graph(cfg)?;
+        let users = client
+            .list_users()
+            .await
+            .map_err(|e| source("Microsoft Graph users", e))?;
+        let sync = client
+            .tenant_sync()
+            .await
+            .map_err(|e| source("Microsoft Graph onPremisesSynchronization", e))?;
+        Ok((users, sync))
+    });
+    let exo = when_set(&spec.exo, |cfg| async move {
+        let client = open_exo(cfg)?;
+        let recipients = client
+            .get_recipients(false)
+            .await
+            .map_err(|e| source("Exchange Online Get-Recipient", e))?;
+        let users = client
+            .get_users()
+            .await
+            .map_err(|e| source("Exchange Online Get-User", e))?;
+        let mut warnings = recipients.warnings.clone();
+        warnings.extend(users.warnings.iter().cloned());
+        Ok((recipients.items, users.items, warnings))
+    });
     let (ad, graph, exo) = tokio::join!(ad, graph, exo);
     let mut data = LiveData {
         on_prem: ad?,

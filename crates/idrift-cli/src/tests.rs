@@ -7,10 +7,17 @@ fn run_fixed(args: &[&str], now_unix: i64) -> (ExitCode, String, String) {
     (o.code, o.out, o.err)
 }
 
+/// Runs a command that must succeed; its stdout and stderr.
+fn succeeds(args: &[&str], now_unix: i64) -> (String, String) {
+    let (code, out, err) = run_fixed(args, now_unix);
+    assert_eq!(code, ExitCode::SUCCESS, "{args:?}: {err}");
+    (out, err)
+}
+
 #[test]
 fn compare_uses_the_adsynctools_file_name_from_the_given_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run_fixed(
+    let (out, err) = succeeds(
         &[
             "dirsync",
             "compare",
@@ -20,7 +27,6 @@ fn compare_uses_the_adsynctools_file_name_from_the_given_clock() {
         ],
         1_795_617_005,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert_eq!(err, "");
     let expected = dir
         .path()
@@ -34,8 +40,7 @@ fn out_is_a_file_out_dir_a_folder_and_the_old_spellings_still_work_for_a_release
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     // compare --out DIR: the earlier spelling works, with a warning naming --out-dir.
-    let (code, _, err) = run_fixed(&["dirsync", "compare", "--demo", "--out", d], 1_795_617_005);
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let (_, err) = succeeds(&["dirsync", "compare", "--demo", "--out", d], 1_795_617_005);
     assert!(err.contains("use --out-dir"), "{err}");
     assert!(
         dir.path()
@@ -43,7 +48,7 @@ fn out_is_a_file_out_dir_a_folder_and_the_old_spellings_still_work_for_a_release
             .is_file()
     );
     let file = dir.path().join("named.csv");
-    let (code, _, err) = run_fixed(
+    succeeds(
         &[
             "dirsync",
             "compare",
@@ -53,7 +58,6 @@ fn out_is_a_file_out_dir_a_folder_and_the_old_spellings_still_work_for_a_release
         ],
         0,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(file.is_file());
     let (code, _, _) = run_fixed(
         &[
@@ -313,14 +317,13 @@ fn encoding_utf8bom_starts_csv_with_a_byte_order_mark() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("o.csv");
     let f = file.to_str().unwrap();
-    let (code, _, err) = run_fixed(&["dirsync", "compare", "--demo", "--out", f], 0);
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    succeeds(&["dirsync", "compare", "--demo", "--out", f], 0);
     assert!(
         std::fs::read(&file)
             .unwrap()
             .starts_with(b"\"UserPrincipalName\"")
     );
-    let (code, _, err) = run_fixed(
+    succeeds(
         &[
             "dirsync",
             "compare",
@@ -332,7 +335,6 @@ fn encoding_utf8bom_starts_csv_with_a_byte_order_mark() {
         ],
         0,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(
         std::fs::read(&file)
             .unwrap()
@@ -417,7 +419,7 @@ fn every_command_takes_format_table_json_csv() {
 /// A snapshot of the demo whose ad.ldif also holds a change record: the reader skips it with a warning.
 fn snapshot_with_a_warning(root: &std::path::Path) -> std::path::PathBuf {
     let snap = root.join("warned");
-    let (code, _, err) = run_fixed(
+    succeeds(
         &[
             "snapshot",
             "take",
@@ -427,7 +429,6 @@ fn snapshot_with_a_warning(root: &std::path::Path) -> std::path::PathBuf {
         ],
         0,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     let ldif = snap.join("ad.ldif");
     let mut text = std::fs::read_to_string(&ldif).unwrap();
     text.push_str(
@@ -495,8 +496,7 @@ fn every_json_result_carries_the_runs_warnings() {
         }
     }
     // A run without warnings says so with an empty array.
-    let (code, out, err) = run_fixed(&["dirsync", "compare", "--demo", "--format", "json"], 0);
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let (out, _) = succeeds(&["dirsync", "compare", "--demo", "--format", "json"], 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["Warnings"], serde_json::json!([]), "{out}");
 }
@@ -505,7 +505,7 @@ fn every_json_result_carries_the_runs_warnings() {
 fn snapshot_take_and_report_print_a_record_as_json_or_csv() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("s");
-    let (code, out, err) = run_fixed(
+    let (out, _) = succeeds(
         &[
             "snapshot",
             "take",
@@ -517,11 +517,10 @@ fn snapshot_take_and_report_print_a_record_as_json_or_csv() {
         ],
         0,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["AdUsers"], 24, "{out}");
     let html = dir.path().join("r.html");
-    let (code, out, err) = run_fixed(
+    let (out, _) = succeeds(
         &[
             "report",
             "--demo",
@@ -532,7 +531,6 @@ fn snapshot_take_and_report_print_a_record_as_json_or_csv() {
         ],
         0,
     );
-    assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(out.starts_with("Out,Findings\n"), "{out}");
 }
 

@@ -29,6 +29,7 @@ pub mod scan;
 pub mod strict;
 pub mod sync_model;
 pub mod text;
+pub mod timefmt;
 pub mod writes;
 
 pub use guid::Guid;

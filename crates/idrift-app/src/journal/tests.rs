@@ -15,6 +15,10 @@ struct MapExec {
     values: Mutex<HashMap<String, Value>>,
     writes: Mutex<Vec<String>>,
     fail: Mutex<Option<String>>,
+    /// The one operation name it runs (for a [`Chain`]); every one when `None`.
+    only: Option<&'static str>,
+    /// Reports every write failed after it landed, as a timeout after the server applied the change does.
+    lands_then_fails: bool,
 }
 
 impl MapExec {
@@ -58,7 +62,15 @@ impl OpExecutor for MapExec {
         }
         values.insert(op.target.clone(), op.after.clone());
         self.writes.lock().unwrap().push(op.target.clone());
+        if self.lands_then_fails {
+            return Err(SourceError::Unavailable(
+                "timed out waiting for the reply".to_owned(),
+            ));
+        }
         Ok(op.after.clone())
+    }
+    fn handles(&self, op: &str) -> bool {
+        self.only.is_none_or(|only| only == op)
     }
 }
 
@@ -333,15 +345,23 @@ async fn start_refuses_to_overwrite_an_existing_journal() {
     assert!(err.to_string().contains("already exists"), "{err}");
 }
 
-#[test]
-fn a_plan_cut_short_cannot_be_resumed() {
+/// A journal started for [`three`], its text then rewritten by `edit`, read back.
+fn three_started_then_edited(edit: impl FnOnce(&str) -> String) -> JournalLog {
     let (_, spec) = three();
     let (_dir, path) = temp_journal();
     start(&path, &spec, Clock::fixed(0)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    let cut: Vec<&str> = text.lines().take(3).collect(); // header + 2 of 3 planned
-    std::fs::write(&path, cut.join("\n") + "\n").unwrap();
-    let log = read(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    read(&path).unwrap()
+}
+
+#[test]
+fn a_plan_cut_short_cannot_be_resumed() {
+    // The header and 2 of the 3 planned operations.
+    let log = three_started_then_edited(|text| {
+        let cut: Vec<&str> = text.lines().take(3).collect();
+        cut.join("\n") + "\n"
+    });
     assert!(!log.plan_complete);
     let err = check_resumable(&log).unwrap_err();
     assert!(err.to_string().contains("incomplete"), "{err}");
@@ -349,14 +369,8 @@ fn a_plan_cut_short_cannot_be_resumed() {
 
 #[test]
 fn an_altered_plan_is_detected() {
-    let (_, spec) = three();
-    let (_dir, path) = temp_journal();
-    start(&path, &spec, Clock::fixed(0)).unwrap();
-    let text = std::fs::read_to_string(&path)
-        .unwrap()
-        .replace("\"After\":20", "\"After\":21");
-    std::fs::write(&path, text).unwrap();
-    assert!(!read(&path).unwrap().plan_complete);
+    let log = three_started_then_edited(|text| text.replace("\"After\":20", "\"After\":21"));
+    assert!(!log.plan_complete);
 }
 
 #[test]
@@ -425,28 +439,13 @@ fn plan_hash_depends_on_every_field() {
     assert_eq!(plan_hash(&spec.ops).len(), 64);
 }
 
-/// Runs only operations named `other.value`, doubling every value it writes.
-struct Doubler(MapExec);
-
-impl OpExecutor for Doubler {
-    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
-        self.0.read(op).await
-    }
-    fn same(&self, _op: &Planned, a: &Value, b: &Value) -> bool {
-        a == b
-    }
-    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
-        self.0.write(op, current).await
-    }
-    fn handles(&self, op: &str) -> bool {
-        op == "other.value"
-    }
-}
-
 #[tokio::test]
 async fn a_chain_routes_each_operation_to_the_executor_that_handles_it() {
     let dir = tempfile::tempdir().unwrap();
-    let first = Doubler(MapExec::with(&[("x", json!(1))]));
+    let first = MapExec {
+        only: Some("other.value"),
+        ..MapExec::with(&[("x", json!(1))])
+    };
     let second = MapExec::with(&[("a", json!(1))]);
     let mut other = op("x", json!(1), json!(2));
     other.op = "other.value".to_owned();
@@ -455,37 +454,23 @@ async fn a_chain_routes_each_operation_to_the_executor_that_handles_it() {
     assert!(chain.handles("other.value") && chain.handles("test.value"));
     let report = apply_at_zero(&dir.path().join("j"), &spec, &chain).await;
     assert_eq!(report.count(OpStatus::Applied), 2);
-    assert_eq!(chain.0.0.get("x"), json!(2));
+    assert_eq!(chain.0.get("x"), json!(2));
     assert_eq!(chain.1.get("a"), json!(10));
-    assert_eq!(chain.0.0.write_count() + chain.1.write_count(), 2);
-}
-
-/// Reports a failure after the value was written, as a timeout after the server applied the change does.
-struct LandsThenFails(MapExec);
-
-impl OpExecutor for LandsThenFails {
-    async fn read(&self, op: &Planned) -> Result<Option<Value>, SourceError> {
-        self.0.read(op).await
-    }
-    fn same(&self, _op: &Planned, a: &Value, b: &Value) -> bool {
-        a == b
-    }
-    async fn write(&self, op: &Planned, current: &Value) -> Result<Value, SourceError> {
-        self.0.write(op, current).await?;
-        Err(SourceError::Unavailable(
-            "timed out waiting for the reply".to_owned(),
-        ))
-    }
+    assert_eq!(chain.0.write_count() + chain.1.write_count(), 2);
 }
 
 #[tokio::test]
 async fn a_write_reported_failed_that_landed_is_applied_on_resume_and_undone_by_undo() {
     let (_dir, path) = temp_journal();
-    let exec = LandsThenFails(MapExec::with(&[("a", json!(1))]));
+    let mut exec = MapExec {
+        lands_then_fails: true,
+        ..MapExec::with(&[("a", json!(1))])
+    };
     let spec = spec(vec![op("a", json!(1), json!(10))]);
     let report = apply_at_zero(&path, &spec, &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Failed);
-    let report = resume_at_zero(&read(&path).unwrap(), &exec.0).await;
+    exec.lands_then_fails = false;
+    let report = resume_at_zero(&read(&path).unwrap(), &exec).await;
     assert_eq!(report.ops[0].status, OpStatus::Applied);
     assert_eq!(report.writes, 0);
     let (undo, _) = undo_spec(&read(&path).unwrap());

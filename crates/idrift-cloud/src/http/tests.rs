@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use idrift_core::ports::SourceError;
 use reqwest::header::{HeaderMap, HeaderValue};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
@@ -93,19 +93,19 @@ fn error_text_reads_every_documented_shape() {
     );
 }
 
+/// Short delays, so the retry tests run fast.
+fn policy(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        total_budget: Duration::from_secs(10),
+        request_timeout: Duration::from_secs(5),
+    }
+}
+
 fn transport(max_attempts: u32) -> Transport {
-    Transport::new(
-        RetryPolicy {
-            max_attempts,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            total_budget: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(5),
-        },
-        false,
-        &[],
-    )
-    .unwrap()
+    Transport::new(policy(max_attempts), false, &[]).unwrap()
 }
 
 fn get_to(url: &str) -> Request {
@@ -132,28 +132,65 @@ fn get(server: &MockServer, p: &str, idempotent: bool) -> Request {
     }
 }
 
+/// Answers `GET p` with `response`.
+fn get_at(p: &str, response: ResponseTemplate) -> Mock {
+    Mock::given(method("GET"))
+        .and(path(p))
+        .respond_with(response)
+}
+
+/// A server that answers every request with `response`.
+async fn serving(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Sends `req` through `t` and returns the body as text.
+async fn text(t: &Transport, req: &Request) -> Result<String, CloudError> {
+    t.send(
+        req,
+        None,
+        |b, _| Ok(String::from_utf8_lossy(b).into_owned()),
+    )
+    .await
+}
+
+/// Sends `req` through `t`, which must fail, and returns the error.
+async fn fails(t: &Transport, req: &Request) -> CloudError {
+    match t.send(req, None, |_, _| Ok(())).await {
+        Ok(()) => panic!("{} succeeded", req.what),
+        Err(e) => e,
+    }
+}
+
+/// A local port nobody listens on (a listener bound and dropped).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 #[tokio::test]
 async fn throttled_then_ok_is_retried_with_the_same_request() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/x"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-        .up_to_n_times(2)
+    get_at(
+        "/x",
+        ResponseTemplate::new(429).insert_header("retry-after", "0"),
+    )
+    .up_to_n_times(2)
+    .mount(&server)
+    .await;
+    get_at("/x", ResponseTemplate::new(200).set_body_string("ok"))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/x"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
-        .mount(&server)
-        .await;
-    let t = transport(5);
-    let body = t
-        .send(&get(&server, "/x", true), None, |b, _| {
-            Ok(String::from_utf8_lossy(b).into_owned())
-        })
-        .await
-        .unwrap();
-    assert_eq!(body, "ok");
+    let body = text(&transport(5), &get(&server, "/x", true)).await;
+    assert_eq!(body.unwrap(), "ok");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
@@ -174,51 +211,33 @@ async fn statuses_map_to_errors_without_retrying() {
             .await;
     }
     let t = transport(5);
-    let e = t
-        .send(&get(&server, "/nf", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&t, &get(&server, "/nf", true)).await;
     assert!(matches!(e, CloudError::NotFound { .. }), "{e}");
-    let e = t
-        .send(&get(&server, "/fb", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&t, &get(&server, "/fb", true)).await;
     assert!(
         matches!(e, CloudError::Forbidden { status: 403, .. }),
         "{e}"
     );
     assert!(matches!(SourceError::from(e), SourceError::Unauthorized(_)));
-    let e = t
-        .send(&get(&server, "/bad", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&t, &get(&server, "/bad", true)).await;
     assert_eq!(
         e.to_string(),
         "GET /bad: HTTP 400 Some_Code: the service's words"
     );
     assert!(matches!(SourceError::from(e), SourceError::Refused(_)));
-    let e = t
-        .send(&get(&server, "/conflict", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&t, &get(&server, "/conflict", true)).await;
     assert!(matches!(SourceError::from(e), SourceError::Conflict(_)));
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
 
 #[tokio::test]
 async fn attempts_are_bounded_and_the_last_cause_is_reported() {
-    let server = MockServer::start().await;
-    Mock::given(path("/busy"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_string(r#"{"error":{"code":"x","message":"down for maintenance"}}"#),
-        )
-        .mount(&server)
-        .await;
-    let e = transport(3)
-        .send(&get(&server, "/busy", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let server = serving(
+        ResponseTemplate::new(503)
+            .set_body_string(r#"{"error":{"code":"x","message":"down for maintenance"}}"#),
+    )
+    .await;
+    let e = fails(&transport(3), &get(&server, "/busy", true)).await;
     assert_eq!(
         e.to_string(),
         "GET /busy failed after 3 attempts: HTTP 503: down for maintenance"
@@ -229,11 +248,7 @@ async fn attempts_are_bounded_and_the_last_cause_is_reported() {
 
 #[tokio::test]
 async fn a_broken_body_is_retried_only_when_the_request_is_idempotent() {
-    let server = MockServer::start().await;
-    Mock::given(path("/j"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{\"value\":["))
-        .mount(&server)
-        .await;
+    let server = serving(ResponseTemplate::new(200).set_body_string("{\"value\":[")).await;
     let t = transport(3);
     let parse = |b: &[u8], _: &HeaderMap| {
         serde_json::from_slice::<serde_json::Value>(b).map_err(|e| e.to_string())
@@ -254,12 +269,7 @@ async fn a_broken_body_is_retried_only_when_the_request_is_idempotent() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_then_reported_as_unavailable() {
-    // Bind and drop a listener to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = closed_port();
     let req = Request {
         method: Method::POST,
         url: Url::parse(&format!("http://127.0.0.1:{port}/x")).unwrap(),
@@ -269,10 +279,7 @@ async fn a_refused_connection_is_retried_then_reported_as_unavailable() {
         what: "POST /x".to_owned(),
         kind: Kind::Graph,
     };
-    let e = transport(2)
-        .send(&req, None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&transport(2), &req).await;
     let text = e.to_string();
     assert!(
         matches!(e, CloudError::Unavailable { attempts: 2, .. }),
@@ -335,23 +342,12 @@ fn token_request(server: &MockServer) -> Request {
 
 #[tokio::test]
 async fn the_token_request_never_follows_a_redirect() {
-    let hostile = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
-        .mount(&hostile)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/steal", hostile.uri())),
-        )
-        .mount(&server)
-        .await;
-    let err = transport(1)
-        .send(&token_request(&server), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let hostile = serving(ResponseTemplate::new(200).set_body_string("{}")).await;
+    let server = serving(
+        ResponseTemplate::new(307).insert_header("location", format!("{}/steal", hostile.uri())),
+    )
+    .await;
+    let err = fails(&transport(1), &token_request(&server)).await;
     assert!(
         matches!(err, CloudError::Redirected { status: 307, .. }),
         "{err}"
@@ -373,17 +369,12 @@ async fn the_token_request_never_follows_a_redirect() {
 
 #[tokio::test]
 async fn an_echoing_token_server_cannot_put_the_secret_into_the_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_string(
-            r#"{"error":"invalid_request","error_description":"you sent client_secret=Hunter2-Very-Secret and Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig plus Hunter2-Very-Secret"}"#,
-        ))
-        .mount(&server)
-        .await;
-    let err = transport(1)
-        .send(&token_request(&server), None, |_, _| Ok(()))
+    let server = serving(ResponseTemplate::new(400).set_body_string(
+        r#"{"error":"invalid_request","error_description":"you sent client_secret=Hunter2-Very-Secret and Authorization: Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig plus Hunter2-Very-Secret"}"#,
+    ))
+    .await;
+    let err = fails(&transport(1), &token_request(&server))
         .await
-        .unwrap_err()
         .to_string();
     assert!(!err.contains("Hunter2"), "{err}");
     assert!(!err.contains("eyJhbGci"), "{err}");
@@ -392,22 +383,11 @@ async fn an_echoing_token_server_cannot_put_the_secret_into_the_error() {
 
 #[tokio::test]
 async fn graph_follows_no_redirect_to_another_host_or_to_plain_http() {
-    let other = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("stolen"))
-        .mount(&other)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(302).insert_header("location", format!("{}/x", other.uri())),
-        )
-        .mount(&server)
-        .await;
-    let err = transport(1)
-        .send(&get(&server, "/x", true), None, |b, _| {
-            Ok(String::from_utf8_lossy(b).into_owned())
-        })
+    let other = serving(ResponseTemplate::new(200).set_body_string("stolen")).await;
+    let server =
+        serving(ResponseTemplate::new(302).insert_header("location", format!("{}/x", other.uri())))
+            .await;
+    let err = text(&transport(1), &get(&server, "/x", true))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("302"), "{err}");
@@ -436,23 +416,17 @@ fn redirects_are_allowed_only_to_https_on_the_same_host_or_a_named_host() {
 #[tokio::test]
 async fn graph_follows_a_redirect_within_its_own_origin() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/old"))
-        .respond_with(ResponseTemplate::new(301).insert_header("location", "/new"))
+    get_at(
+        "/old",
+        ResponseTemplate::new(301).insert_header("location", "/new"),
+    )
+    .mount(&server)
+    .await;
+    get_at("/new", ResponseTemplate::new(200).set_body_string("moved"))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/new"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("moved"))
-        .mount(&server)
-        .await;
-    let body = transport(1)
-        .send(&get(&server, "/old", true), None, |b, _| {
-            Ok(String::from_utf8_lossy(b).into_owned())
-        })
-        .await
-        .unwrap();
-    assert_eq!(body, "moved");
+    let body = text(&transport(1), &get(&server, "/old", true)).await;
+    assert_eq!(body.unwrap(), "moved");
 }
 
 #[test]
@@ -492,17 +466,9 @@ fn every_delay_is_capped_at_its_documented_maximum() {
 
 #[tokio::test]
 async fn a_refused_connection_fails_after_three_tries() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let req = get_to(&format!("http://127.0.0.1:{port}/x"));
+    let req = get_to(&format!("http://127.0.0.1:{}/x", closed_port()));
     let started = std::time::Instant::now();
-    let e = transport(8)
-        .send(&req, None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&transport(8), &req).await;
     assert!(
         matches!(e, CloudError::Unavailable { attempts: 3, .. }),
         "{e}"
@@ -513,32 +479,20 @@ async fn a_refused_connection_fails_after_three_tries() {
 
 #[tokio::test]
 async fn the_total_deadline_bounds_a_hanging_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("late")
-                .set_delay(Duration::from_secs(3)),
-        )
-        .mount(&server)
-        .await;
-    let t = Transport::new(
-        RetryPolicy {
-            max_attempts: 1,
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            total_budget: Duration::from_millis(500),
-            request_timeout: Duration::from_secs(30),
-        },
-        false,
-        &[],
+    let server = serving(
+        ResponseTemplate::new(200)
+            .set_body_string("late")
+            .set_delay(Duration::from_secs(3)),
     )
-    .unwrap();
+    .await;
+    let policy = RetryPolicy {
+        total_budget: Duration::from_millis(500),
+        request_timeout: Duration::from_secs(30),
+        ..policy(1)
+    };
+    let t = Transport::new(policy, false, &[]).unwrap();
     let started = std::time::Instant::now();
-    let e = t
-        .send(&get(&server, "/x", true), None, |_, _| Ok(()))
-        .await
-        .unwrap_err();
+    let e = fails(&t, &get(&server, "/x", true)).await;
     assert!(matches!(e, CloudError::Unavailable { .. }), "{e}");
     assert!(started.elapsed() < Duration::from_secs(3), "{e}");
 }

@@ -18,6 +18,25 @@ use serde::de::{
 
 use super::SnapshotError;
 
+/// Makes a visitor its own [`DeserializeSeed`]: `visitor_seed!(deserialize_any: Text)` hands the visitor
+/// to `deserialize_any` and gives what it gives; a generic parameter and its bound follow the type
+/// (`visitor_seed!(deserialize_map: ItemSeed<'_, T>, T: Item)`).
+macro_rules! visitor_seed {
+    ($how:ident: $ty:ty $(, $param:ident: $bound:path)?) => {
+        impl<'de $(, $param: $bound)?> serde::de::DeserializeSeed<'de> for $ty {
+            type Value = <Self as serde::de::Visitor<'de>>::Value;
+
+            fn deserialize<D: serde::de::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.$how(self)
+            }
+        }
+    };
+}
+pub(super) use visitor_seed;
+
 /// Where the walk is: enough to render a JSON path when an error surfaces.
 #[derive(Debug, Clone, Copy, Default)]
 struct PathState {
@@ -222,6 +241,13 @@ pub(crate) trait Item: Sized {
         let _ = (data, pos);
         None
     }
+}
+
+/// The field of `all` whose `name` is `k` in any case, else [`Key::Ignore`].
+pub(super) fn named<F: Copy>(k: &str, all: &[F], name: fn(F) -> &'static str) -> Key<F> {
+    all.iter()
+        .find(|f| name(**f).eq_ignore_ascii_case(k))
+        .map_or(Key::Ignore, |f| Key::Field(*f))
 }
 
 /// Case-insensitive ASCII comparison of a property name with a lower-case candidate.
@@ -433,13 +459,7 @@ impl<R: Read> Read for Utf16Reader<R> {
 /// Deserializes a property name into a [`Key`].
 struct KeySeed<T>(PhantomData<T>);
 
-impl<'de, T: Item> DeserializeSeed<'de> for KeySeed<T> {
-    type Value = Key<T::Field>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
+visitor_seed!(deserialize_identifier: KeySeed<T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for KeySeed<T> {
     type Value = Key<T::Field>;
@@ -463,13 +483,7 @@ enum TopKey<F> {
 
 struct TopKeySeed<T>(PhantomData<T>);
 
-impl<'de, T: Item> DeserializeSeed<'de> for TopKeySeed<T> {
-    type Value = TopKey<T::Field>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
+visitor_seed!(deserialize_identifier: TopKeySeed<T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for TopKeySeed<T> {
     type Value = TopKey<T::Field>;
@@ -497,13 +511,7 @@ struct TopSeed<'a, T> {
     t: &'a Tracker,
 }
 
-impl<'de, T: Item> DeserializeSeed<'de> for TopSeed<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: TopSeed<'_, T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for TopSeed<'_, T> {
     type Value = ();
@@ -552,13 +560,7 @@ struct ObjectSeed<'a, T> {
     outer: Option<usize>,
 }
 
-impl<'de, T: Item> DeserializeSeed<'de> for ObjectSeed<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
+visitor_seed!(deserialize_map: ObjectSeed<'_, T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for ObjectSeed<'_, T> {
     type Value = ();
@@ -635,13 +637,7 @@ struct PageSeed<'a, T> {
     outer: Option<usize>,
 }
 
-impl<'de, T: Item> DeserializeSeed<'de> for PageSeed<'_, T> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
+visitor_seed!(deserialize_seq: PageSeed<'_, T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for PageSeed<'_, T> {
     type Value = ();
@@ -668,13 +664,7 @@ impl<'de, T: Item> Visitor<'de> for PageSeed<'_, T> {
 /// One item object inside a page.
 pub(crate) struct ItemSeed<'a, T>(pub(crate) PhantomData<T>, pub(crate) &'a Tracker);
 
-impl<'de, T: Item> DeserializeSeed<'de> for ItemSeed<'_, T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
+visitor_seed!(deserialize_map: ItemSeed<'_, T>, T: Item);
 
 impl<'de, T: Item> Visitor<'de> for ItemSeed<'_, T> {
     type Value = Option<T>;
@@ -735,25 +725,7 @@ pub(super) fn ms_date(v: &str) -> Option<String> {
         .find(|(_, c)| *c == '+' || *c == '-')
         .map_or(inner.len(), |(i, _)| i);
     let ms: i64 = inner.get(..digits_end)?.parse().ok()?;
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    ))
+    Some(idrift_core::timefmt::iso8601(ms.div_euclid(1000)))
 }
 
 /// The error for a value `ConvertTo-Json` cut off at its default `-Depth` (2): where an array or object
@@ -800,13 +772,7 @@ pub(super) enum ListKeep {
 /// A [`StringList`] keeping what [`ListKeep`] says; values not kept are never allocated.
 pub(super) struct StringListKeep<'a>(pub(super) &'a Tracker, pub(super) ListKeep);
 
-impl<'de> DeserializeSeed<'de> for StringListKeep<'_> {
-    type Value = Vec<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: StringListKeep<'_>);
 
 /// Adds `v` to `out` if `keep` keeps it (`v` is already checked).
 pub(super) fn keep_value(out: &mut Vec<String>, keep: ListKeep, v: &str) {
@@ -869,21 +835,36 @@ impl<'de> Visitor<'de> for StringListKeep<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
-        let mut map = idrift_core::strict::UniqueKeys::new(map, false); // PowerShell's wrapper: names as written.
-        let mut out = None;
-        while let Some(k) = map.next_key::<String>()? {
-            if is(&k, "value") {
-                out = Some(map.next_value_seed(StringListKeep(self.0, self.1))?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        out.ok_or_else(|| {
+        // PowerShell's wrapper: names as written.
+        wrapped_value(map, false, || StringListKeep(self.0, self.1))?.ok_or_else(|| {
             de::Error::custom(
                 "expected an array of strings, found an object without a \"value\" array",
             )
         })
     }
+}
+
+/// The `"value"` property (named in any case) of the object Windows PowerShell 5.1's `ConvertTo-Json`
+/// writes around some values (`{"value":...,"Count":n}`), each read with a fresh `seed()`; the other
+/// properties are skipped. `None` when there is none. `fold_case` is [`UniqueKeys::new`]'s: whether names
+/// differing only in case count as the same name.
+///
+/// [`UniqueKeys::new`]: idrift_core::strict::UniqueKeys::new
+pub(super) fn wrapped_value<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: A,
+    fold_case: bool,
+    seed: impl Fn() -> S,
+) -> Result<Option<S::Value>, A::Error> {
+    let mut map = idrift_core::strict::UniqueKeys::new(map, fold_case);
+    let mut out = None;
+    while let Some(k) = map.next_key::<String>()? {
+        if is(&k, "value") {
+            out = Some(map.next_value_seed(seed())?);
+        } else {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(out)
 }
 
 /// Refuses a text holding a NUL character, as [`no_nul`] does.
@@ -900,13 +881,7 @@ struct ListElem<'a> {
     keep: ListKeep,
 }
 
-impl<'de> DeserializeSeed<'de> for ListElem<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_str(self)
-    }
-}
+visitor_seed!(deserialize_str: ListElem<'_>);
 
 impl<'de> Visitor<'de> for ListElem<'_> {
     type Value = ();
@@ -928,8 +903,11 @@ pub(super) fn skip_opt_string<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(),
     map.next_value::<Option<SkipStr>>().map(drop)
 }
 
-/// A string checked and dropped (see [`skip_opt_string`]).
-struct SkipStr;
+/// A string checked as [`opt_string`] checks it (no NUL character) and dropped: only whether it was
+/// empty is kept (see [`skip_opt_string`]).
+pub(super) struct SkipStr {
+    pub(super) empty: bool,
+}
 
 impl<'de> Deserialize<'de> for SkipStr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SkipStr, D::Error> {
@@ -948,7 +926,9 @@ impl<'de> Visitor<'de> for SkipStrVisitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<SkipStr, E> {
         check_nul(v)?;
-        Ok(SkipStr)
+        Ok(SkipStr {
+            empty: v.is_empty(),
+        })
     }
 }
 
@@ -956,13 +936,7 @@ impl<'de> Visitor<'de> for SkipStrVisitor {
 /// `{"value":...,"DateTime":...}` object Windows PowerShell 5.1 writes for dates.
 pub(super) struct Text;
 
-impl<'de> DeserializeSeed<'de> for Text {
-    type Value = Option<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: Text);
 
 impl<'de> Visitor<'de> for Text {
     type Value = Option<String>;

@@ -6,7 +6,7 @@
 use idrift_core::model::TenantDomain;
 use serde::de::{self, MapAccess};
 
-use super::de::{Item, Key, Tracker, is, opt_bool, opt_string};
+use super::de::{Item, Key, Tracker, is, named, opt_bool, opt_string};
 
 /// The properties of a domain the reader keeps.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +15,25 @@ pub(crate) enum DomainField {
     IsVerified,
     IsDefault,
     IsInitial,
+}
+
+impl DomainField {
+    const ALL: [DomainField; 4] = [
+        DomainField::Id,
+        DomainField::IsVerified,
+        DomainField::IsDefault,
+        DomainField::IsInitial,
+    ];
+
+    /// The property's name as Graph writes it (matched in any case).
+    fn name(self) -> &'static str {
+        match self {
+            DomainField::Id => "id",
+            DomainField::IsVerified => "isVerified",
+            DomainField::IsDefault => "isDefault",
+            DomainField::IsInitial => "isInitial",
+        }
+    }
 }
 
 /// A domain while its properties arrive.
@@ -40,17 +59,7 @@ impl Item for TenantDomain {
     }
 
     fn item_key(k: &str) -> Key<DomainField> {
-        if is(k, "id") {
-            Key::Field(DomainField::Id)
-        } else if is(k, "isverified") {
-            Key::Field(DomainField::IsVerified)
-        } else if is(k, "isdefault") {
-            Key::Field(DomainField::IsDefault)
-        } else if is(k, "isinitial") {
-            Key::Field(DomainField::IsInitial)
-        } else {
-            Key::Ignore
-        }
+        named(k, &DomainField::ALL, DomainField::name)
     }
 
     fn field<'de, A: MapAccess<'de>>(
@@ -59,23 +68,12 @@ impl Item for TenantDomain {
         map: &mut A,
         t: &Tracker,
     ) -> Result<(), A::Error> {
+        t.field(f.name());
         match f {
-            DomainField::Id => {
-                t.field("id");
-                acc.id = opt_string(map)?;
-            }
-            DomainField::IsVerified => {
-                t.field("isVerified");
-                acc.is_verified = opt_bool(map)?;
-            }
-            DomainField::IsDefault => {
-                t.field("isDefault");
-                acc.is_default = opt_bool(map)?;
-            }
-            DomainField::IsInitial => {
-                t.field("isInitial");
-                acc.is_initial = opt_bool(map)?;
-            }
+            DomainField::Id => acc.id = opt_string(map)?,
+            DomainField::IsVerified => acc.is_verified = opt_bool(map)?,
+            DomainField::IsDefault => acc.is_default = opt_bool(map)?,
+            DomainField::IsInitial => acc.is_initial = opt_bool(map)?,
         }
         t.end_field();
         Ok(())

@@ -13,9 +13,11 @@ use std::str::FromStr;
 use idrift_core::Guid;
 use idrift_core::exchange::RecipientTypeDetails;
 use idrift_core::model::ExoRecipient;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
-use super::de::{Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string};
+use super::de::{
+    Item, Key, StringList, Text, Tracker, is, opt_bool, opt_string, visitor_seed, wrapped_value,
+};
 
 /// The name Exchange prints for a `RecipientTypeDetails` value: `None` for 0, flag names joined with
 /// `", "` (as .NET prints a flags enumeration) when several bits are set, `None` for an unknown bit.
@@ -272,13 +274,7 @@ enum EnumText {
 
 struct EnumValue;
 
-impl<'de> DeserializeSeed<'de> for EnumValue {
-    type Value = EnumText;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<EnumText, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: EnumValue);
 
 impl<'de> Visitor<'de> for EnumValue {
     type Value = EnumText;
@@ -308,30 +304,16 @@ impl<'de> Visitor<'de> for EnumValue {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EnumText, A::Error> {
-        let mut map = idrift_core::strict::UniqueKeys::new(map, false);
         // Windows PowerShell 5.1 sometimes writes {"value": 1, ...} for enumerations.
-        let mut out = None;
-        while let Some(k) = map.next_key::<String>()? {
-            if is(&k, "value") {
-                out = Some(map.next_value_seed(EnumValue)?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        out.ok_or_else(|| de::Error::custom("expected an enumeration name or integer"))
+        wrapped_value(map, false, || EnumValue)?
+            .ok_or_else(|| de::Error::custom("expected an enumeration name or integer"))
     }
 }
 
 /// A GUID: a string (empty reads as `None`), `null`, or `{"Guid":"..."}`.
 struct GuidValue;
 
-impl<'de> DeserializeSeed<'de> for GuidValue {
-    type Value = Option<Guid>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Guid>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: GuidValue);
 
 impl<'de> Visitor<'de> for GuidValue {
     type Value = Option<Guid>;

@@ -284,42 +284,50 @@ impl<'a> Cursor<'a> {
                 }
                 keep_value(&mut out, keep, &s);
             }
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(out);
+            b'[' => self.array(|c| {
+                if c.peek()? != b'"' {
+                    return Err(Unsure);
                 }
-                loop {
-                    if self.peek()? != b'"' {
-                        return Err(Unsure);
-                    }
-                    let s = self.text()?;
-                    if s.contains('\0') {
-                        return Err(Unsure);
-                    }
-                    keep_value(&mut out, keep, &s);
-                    if !self.array_next()? {
-                        break;
-                    }
+                let s = c.text()?;
+                if s.contains('\0') {
+                    return Err(Unsure);
                 }
-            }
+                keep_value(&mut out, keep, &s);
+                Ok(())
+            })?,
             _ => return Err(Unsure),
         }
         out.shrink_to_fit();
         Ok(out)
     }
 
-    /// After an array element: `true` when another follows (past the `,`), `false` at the `]` (past it).
-    fn array_next(&mut self) -> Scan<bool> {
+    /// Walks the array whose `[` is here, `elem` reading each element with the cursor at it, and goes
+    /// past its `]`. [`Unsure`] for anything but `,` or `]` after an element.
+    fn array(&mut self, mut elem: impl FnMut(&mut Self) -> Scan<()>) -> Scan<()> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            elem(self)?;
+            if !self.more(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// After an array element or an object's value: `true` when another follows (past the `,`), `false`
+    /// at `close` (past it), [`Unsure`] at anything else.
+    fn more(&mut self, close: u8) -> Scan<bool> {
         self.ws();
         match self.next()? {
             b',' => {
                 self.ws();
                 Ok(true)
             }
-            b']' => Ok(false),
+            b if b == close => Ok(false),
             _ => Err(Unsure),
         }
     }
@@ -341,20 +349,9 @@ impl<'a> Cursor<'a> {
     /// objects, each with a non-empty `skuId`.
     fn licenses(&mut self) -> Scan<()> {
         match self.peek()? {
-            b'n' => return self.literal(b"null"),
-            b'[' => self.i += 1,
-            _ => return Err(Unsure),
-        }
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Ok(());
-        }
-        loop {
-            self.license()?;
-            if !self.array_next()? {
-                return Ok(());
-            }
+            b'n' => self.literal(b"null"),
+            b'[' => self.array(Self::license),
+            _ => Err(Unsure),
         }
     }
 
@@ -383,11 +380,8 @@ impl<'a> Cursor<'a> {
             self.eat(b':')?;
             self.ws();
             value(self, key)?;
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => return Ok(()),
-                _ => return Err(Unsure),
+            if !self.more(b'}')? {
+                return Ok(());
             }
         }
     }
@@ -427,23 +421,12 @@ impl<'a> Cursor<'a> {
         match self.peek()? {
             b'n' => self.literal(b"null"),
             b'"' => self.text().map(drop),
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(());
+            b'[' => self.array(|c| {
+                if c.peek()? != b'"' {
+                    return Err(Unsure);
                 }
-                loop {
-                    if self.peek()? != b'"' {
-                        return Err(Unsure);
-                    }
-                    self.text()?;
-                    if !self.array_next()? {
-                        return Ok(());
-                    }
-                }
-            }
+                c.text().map(drop)
+            }),
             _ => Err(Unsure),
         }
     }
@@ -457,20 +440,7 @@ impl<'a> Cursor<'a> {
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'-' | b'0'..=b'9' => self.number(),
-            b'[' if depth < MAX_DEPTH => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    if !self.array_next()? {
-                        return Ok(());
-                    }
-                }
-            }
+            b'[' if depth < MAX_DEPTH => self.array(|c| c.skip(depth + 1)),
             b'{' if depth < MAX_DEPTH => {
                 self.i += 1;
                 self.ws();
@@ -487,11 +457,8 @@ impl<'a> Cursor<'a> {
                     self.eat(b':')?;
                     self.ws();
                     self.skip(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => self.ws(),
-                        b'}' => return Ok(()),
-                        _ => return Err(Unsure),
+                    if !self.more(b'}')? {
+                        return Ok(());
                     }
                 }
             }

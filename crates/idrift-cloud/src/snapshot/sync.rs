@@ -7,15 +7,27 @@
 use std::fmt;
 
 use idrift_core::model::{SyncFeatures, TenantSync};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
-use super::de::{Item, Key, Tracker, is, opt_bool, opt_string};
+use super::de::{Item, Key, Tracker, is, named, opt_bool, opt_string, visitor_seed};
 
 /// The properties of the sync object the reader keeps.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SyncField {
     Id,
     Features,
+}
+
+impl SyncField {
+    const ALL: [SyncField; 2] = [SyncField::Id, SyncField::Features];
+
+    /// The property's name as Graph writes it (matched in any case).
+    fn name(self) -> &'static str {
+        match self {
+            SyncField::Id => "id",
+            SyncField::Features => "features",
+        }
+    }
 }
 
 /// The sync object while its properties arrive.
@@ -33,12 +45,8 @@ impl Item for TenantSync {
     fn classify(k: &str) -> Key<SyncField> {
         if is(k, "value") {
             Key::Page
-        } else if is(k, "id") {
-            Key::Field(SyncField::Id)
-        } else if is(k, "features") {
-            Key::Field(SyncField::Features)
         } else {
-            Key::Ignore
+            named(k, &SyncField::ALL, SyncField::name)
         }
     }
 
@@ -48,15 +56,10 @@ impl Item for TenantSync {
         map: &mut A,
         t: &Tracker,
     ) -> Result<(), A::Error> {
+        t.field(f.name());
         match f {
-            SyncField::Id => {
-                t.field("id");
-                acc.id = opt_string(map)?;
-            }
-            SyncField::Features => {
-                t.field("features");
-                acc.features = Some(map.next_value_seed(Features(t))?);
-            }
+            SyncField::Id => acc.id = opt_string(map)?,
+            SyncField::Features => acc.features = Some(map.next_value_seed(Features(t))?),
         }
         t.end_field();
         Ok(())
@@ -184,13 +187,7 @@ pub(crate) fn feature_name(name: &str) -> Option<&'static str> {
 
 struct Features<'a>(&'a Tracker);
 
-impl<'de> DeserializeSeed<'de> for Features<'_> {
-    type Value = SyncFeatures;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<SyncFeatures, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: Features<'_>);
 
 impl<'de> Visitor<'de> for Features<'_> {
     type Value = SyncFeatures;

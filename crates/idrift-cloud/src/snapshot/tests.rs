@@ -9,32 +9,33 @@ use idrift_core::model::{
 
 use super::*;
 
-fn users(text: &str) -> Vec<CloudUser> {
-    match read_users(text.as_bytes()) {
-        Ok(u) => u,
-        Err(e) => panic!("read_users failed: {e}"),
+/// What a reader read, or the test fails naming the error.
+fn read_ok<T>(read: Result<Vec<T>, SnapshotError>) -> Vec<T> {
+    read.unwrap_or_else(|e| panic!("the read failed: {e}"))
+}
+
+/// The error a reader returned, or the test fails saying how many items it read.
+fn read_err<T>(read: Result<Vec<T>, SnapshotError>) -> SnapshotError {
+    match read {
+        Ok(items) => panic!("expected an error, read {} items", items.len()),
+        Err(e) => e,
     }
+}
+
+fn users(text: &str) -> Vec<CloudUser> {
+    read_ok(read_users(text.as_bytes()))
 }
 
 fn users_err(text: &str) -> SnapshotError {
-    match read_users(text.as_bytes()) {
-        Ok(u) => panic!("expected an error, read {} users", u.len()),
-        Err(e) => e,
-    }
+    read_err(read_users(text.as_bytes()))
 }
 
 fn exo(text: &str) -> Vec<ExoRecipient> {
-    match read_exo_recipients(text.as_bytes()) {
-        Ok(r) => r,
-        Err(e) => panic!("read_exo_recipients failed: {e}"),
-    }
+    read_ok(read_exo_recipients(text.as_bytes()))
 }
 
 fn exo_err(text: &str) -> SnapshotError {
-    match read_exo_recipients(text.as_bytes()) {
-        Ok(r) => panic!("expected an error, read {} recipients", r.len()),
-        Err(e) => e,
-    }
+    read_err(read_exo_recipients(text.as_bytes()))
 }
 
 fn ids(u: &[CloudUser]) -> Vec<&str> {
@@ -823,24 +824,16 @@ fn the_last_pages_next_link_tells_an_incomplete_export() {
 
 #[test]
 fn windows_powershell_dates_read_as_iso_8601() {
-    assert_eq!(
-        de::ms_date("/Date(1700000000000)/").as_deref(),
-        Some("2023-11-14T22:13:20Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(1700000000000+0100)/").as_deref(),
-        Some("2023-11-14T22:13:20Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(-86400000)/").as_deref(),
-        Some("1969-12-31T00:00:00Z")
-    );
-    assert_eq!(
-        de::ms_date("/Date(951782400000)/").as_deref(),
-        Some("2000-02-29T00:00:00Z")
-    );
-    assert_eq!(de::ms_date("2023-11-14T22:13:20Z"), None);
-    assert_eq!(de::ms_date("/Date(x)/"), None);
+    for (text, iso) in [
+        ("/Date(1700000000000)/", Some("2023-11-14T22:13:20Z")),
+        ("/Date(1700000000000+0100)/", Some("2023-11-14T22:13:20Z")),
+        ("/Date(-86400000)/", Some("1969-12-31T00:00:00Z")),
+        ("/Date(951782400000)/", Some("2000-02-29T00:00:00Z")),
+        ("2023-11-14T22:13:20Z", None),
+        ("/Date(x)/", None),
+    ] {
+        assert_eq!(de::ms_date(text).as_deref(), iso, "{text}");
+    }
 }
 
 /// The writer refuses, before writing a byte, what the reader would refuse: a license with an empty sku id

@@ -11,11 +11,11 @@ use std::marker::PhantomData;
 use idrift_core::model::{
     AssignedLicense, CloudUser, OnPremisesProvisioningError, ServiceProvisioningError,
 };
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::de::{
-    Item, Key, ListKeep, StringList, StringListKeep, Text, Tracker, is, opt_bool, opt_string,
-    skip_opt_string,
+    Item, Key, ListKeep, SkipStr, StringList, StringListKeep, Text, Tracker, is, opt_bool,
+    opt_string, skip_opt_string, visitor_seed, wrapped_value,
 };
 
 /// The user properties the reader keeps.
@@ -176,19 +176,11 @@ impl Item for CloudUser {
                 u.alternate_mobile_phones = Some(map.next_value_seed(StringList(t))?);
             }
             UserField::BusinessPhones => {
-                let keep = if acc.lean {
-                    ListKeep::Nothing
-                } else {
-                    ListKeep::All
-                };
+                let keep = lean_keeps(acc.lean, ListKeep::Nothing);
                 u.business_phones = map.next_value_seed(StringListKeep(t, keep))?;
             }
             UserField::ProxyAddresses => {
-                let keep = if acc.lean {
-                    ListKeep::PrimarySmtp
-                } else {
-                    ListKeep::All
-                };
+                let keep = lean_keeps(acc.lean, ListKeep::PrimarySmtp);
                 u.proxy_addresses = map.next_value_seed(StringListKeep(t, keep))?;
             }
             UserField::Licenses if acc.lean => {
@@ -240,16 +232,15 @@ impl Item for CloudUser {
     }
 }
 
+/// What a string list keeps: `when_lean` when the user is read lean, else all of it.
+fn lean_keeps(lean: bool, when_lean: ListKeep) -> ListKeep {
+    if lean { when_lean } else { ListKeep::All }
+}
+
 /// The `AdditionalProperties` dictionary of `Get-MgUser` output (read lean when the user is).
 struct Additional<'a>(&'a Tracker, bool);
 
-impl<'de> DeserializeSeed<'de> for Additional<'_> {
-    type Value = Option<UserAcc>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<UserAcc>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: Additional<'_>);
 
 impl<'de> Visitor<'de> for Additional<'_> {
     type Value = Option<UserAcc>;
@@ -334,8 +325,16 @@ impl Item for LeanUser {
 trait SubObject: Default {
     /// What the element is, for messages.
     const WHAT: &'static str;
-    /// Classifies a property name: its index and canonical name.
-    fn key(k: &str) -> Option<(u8, &'static str)>;
+    /// The canonical property names read, in the order of the index [`SubObject::set`] takes.
+    const KEYS: &'static [&'static str];
+    /// Classifies a property name (in any case): its index in [`SubObject::KEYS`] and canonical name.
+    fn key(k: &str) -> Option<(u8, &'static str)> {
+        let (i, name) = Self::KEYS
+            .iter()
+            .enumerate()
+            .find(|(_, n)| n.eq_ignore_ascii_case(k))?;
+        Some((u8::try_from(i).ok()?, *name))
+    }
     /// Reads property `which`.
     fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error>;
     /// Checks the finished element.
@@ -346,16 +345,7 @@ trait SubObject: Default {
 
 impl SubObject for AssignedLicense {
     const WHAT: &'static str = "a license object {\"skuId\":...,\"disabledPlans\":[...]}";
-
-    fn key(k: &str) -> Option<(u8, &'static str)> {
-        if is(k, "skuid") {
-            Some((0, "skuId"))
-        } else if is(k, "disabledplans") {
-            Some((1, "disabledPlans"))
-        } else {
-            None
-        }
-    }
+    const KEYS: &'static [&'static str] = &["skuId", "disabledPlans"];
 
     fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
         match which {
@@ -381,14 +371,15 @@ struct LicenseCheck {
 
 impl SubObject for LicenseCheck {
     const WHAT: &'static str = AssignedLicense::WHAT;
-
-    fn key(k: &str) -> Option<(u8, &'static str)> {
-        AssignedLicense::key(k)
-    }
+    const KEYS: &'static [&'static str] = AssignedLicense::KEYS;
 
     fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
         match which {
-            0 => self.sku_id = map.next_value::<Option<NonEmpty>>()?.is_some_and(|n| n.0),
+            0 => {
+                self.sku_id = map
+                    .next_value::<Option<SkipStr>>()?
+                    .is_some_and(|s| !s.empty)
+            }
             _ => map.next_value_seed(PlainListCheck)?,
         }
         Ok(())
@@ -402,49 +393,15 @@ impl SubObject for LicenseCheck {
     }
 }
 
-/// A string checked as [`opt_string`] checks it (no NUL character) and dropped: whether it is empty.
-struct NonEmpty(bool);
-
-impl<'de> de::Deserialize<'de> for NonEmpty {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NonEmpty, D::Error> {
-        d.deserialize_str(NonEmptyVisitor)
-    }
-}
-
-struct NonEmptyVisitor;
-
-impl<'de> Visitor<'de> for NonEmptyVisitor {
-    type Value = NonEmpty;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<NonEmpty, E> {
-        if v.contains('\0') {
-            return Err(E::custom(idrift_core::strict::NUL_MESSAGE));
-        }
-        Ok(NonEmpty(!v.is_empty()))
-    }
-}
-
 impl SubObject for OnPremisesProvisioningError {
     const WHAT: &'static str =
         "a provisioning error object {\"category\":...,\"propertyCausingError\":...}";
-
-    fn key(k: &str) -> Option<(u8, &'static str)> {
-        if is(k, "category") {
-            Some((0, "category"))
-        } else if is(k, "propertycausingerror") {
-            Some((1, "propertyCausingError"))
-        } else if is(k, "value") {
-            Some((2, "value"))
-        } else if is(k, "occurreddatetime") {
-            Some((3, "occurredDateTime"))
-        } else {
-            None
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "category",
+        "propertyCausingError",
+        "value",
+        "occurredDateTime",
+    ];
 
     fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
         match which {
@@ -459,20 +416,12 @@ impl SubObject for OnPremisesProvisioningError {
 
 impl SubObject for ServiceProvisioningError {
     const WHAT: &'static str = "a service provisioning error object {\"serviceInstance\":...}";
-
-    fn key(k: &str) -> Option<(u8, &'static str)> {
-        if is(k, "createddatetime") {
-            Some((0, "createdDateTime"))
-        } else if is(k, "isresolved") {
-            Some((1, "isResolved"))
-        } else if is(k, "serviceinstance") {
-            Some((2, "serviceInstance"))
-        } else if is(k, "errordetail") {
-            Some((3, "errorDetail"))
-        } else {
-            None
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "createdDateTime",
+        "isResolved",
+        "serviceInstance",
+        "errorDetail",
+    ];
 
     fn set<'de, A: MapAccess<'de>>(&mut self, which: u8, map: &mut A) -> Result<(), A::Error> {
         match which {
@@ -488,13 +437,7 @@ impl SubObject for ServiceProvisioningError {
 /// A string array inside an array element: an array, `null`, a lone string, or the PowerShell 5.1 wrapper.
 struct PlainList;
 
-impl<'de> DeserializeSeed<'de> for PlainList {
-    type Value = Vec<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: PlainList);
 
 impl<'de> Visitor<'de> for PlainList {
     type Value = Vec<String>;
@@ -521,29 +464,15 @@ impl<'de> Visitor<'de> for PlainList {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
-        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
-        let mut out = None;
-        while let Some(k) = map.next_key::<String>()? {
-            if is(&k, "value") {
-                out = Some(map.next_value_seed(PlainList)?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        out.ok_or_else(|| de::Error::custom("expected an array of strings"))
+        wrapped_value(map, true, || PlainList)?
+            .ok_or_else(|| de::Error::custom("expected an array of strings"))
     }
 }
 
 /// [`PlainList`] checked and dropped.
 struct PlainListCheck;
 
-impl<'de> DeserializeSeed<'de> for PlainListCheck {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: PlainListCheck);
 
 impl<'de> Visitor<'de> for PlainListCheck {
     type Value = ();
@@ -566,21 +495,8 @@ impl<'de> Visitor<'de> for PlainListCheck {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let mut map = idrift_core::strict::UniqueKeys::new(map, true);
-        let mut found = false;
-        while let Some(k) = map.next_key::<String>()? {
-            if is(&k, "value") {
-                map.next_value_seed(PlainListCheck)?;
-                found = true;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        if found {
-            Ok(())
-        } else {
-            Err(de::Error::custom("expected an array of strings"))
-        }
+        wrapped_value(map, true, || PlainListCheck)?
+            .ok_or_else(|| de::Error::custom("expected an array of strings"))
     }
 }
 
@@ -612,13 +528,7 @@ impl<'a, O> ObjList<'a, O> {
     }
 }
 
-impl<'de, O: SubObject> DeserializeSeed<'de> for ObjList<'_, O> {
-    type Value = Vec<O>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<O>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: ObjList<'_, O>, O: SubObject);
 
 impl<'de, O: SubObject> Visitor<'de> for ObjList<'_, O> {
     type Value = Vec<O>;
@@ -662,13 +572,7 @@ impl<'de, O: SubObject> Visitor<'de> for ObjList<'_, O> {
 
 struct ObjElem<'a, O>(&'a Tracker, PhantomData<O>);
 
-impl<'de, O: SubObject> DeserializeSeed<'de> for ObjElem<'_, O> {
-    type Value = O;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<O, D::Error> {
-        d.deserialize_any(self)
-    }
-}
+visitor_seed!(deserialize_any: ObjElem<'_, O>, O: SubObject);
 
 impl<'de, O: SubObject> Visitor<'de> for ObjElem<'_, O> {
     type Value = O;
@@ -707,13 +611,7 @@ impl<'de, O: SubObject> Visitor<'de> for ObjElem<'_, O> {
 /// A property name of a [`SubObject`], classified without allocating.
 struct SubKey<O>(PhantomData<O>);
 
-impl<'de, O: SubObject> DeserializeSeed<'de> for SubKey<O> {
-    type Value = Option<(u8, &'static str)>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
+visitor_seed!(deserialize_identifier: SubKey<O>, O: SubObject);
 
 impl<'de, O: SubObject> Visitor<'de> for SubKey<O> {
     type Value = Option<(u8, &'static str)>;

@@ -136,13 +136,13 @@ impl<'a> Chain<'a> {
     }
 
     /// Characters for which `bad` holds: flagged and removed.
-    fn chars(&mut self, bad: impl Fn(char) -> bool) {
-        if self.value.chars().any(&bad) {
+    fn chars(&mut self, bad: BadChars) {
+        if self.value.chars().any(|c| bad.has(c)) {
             self.flag(LintErrorKind::Character);
             self.value = self
                 .value
                 .chars()
-                .filter(|c| !bad(*c))
+                .filter(|c| !bad.has(*c))
                 .collect::<String>()
                 .into();
         }
@@ -216,51 +216,53 @@ impl<'a> Chain<'a> {
     }
 }
 
-fn is_space(c: char) -> bool {
-    c.is_whitespace()
+/// The characters a rule refuses: those of an ASCII set, and white space (any Unicode space) unless the
+/// rule allows it.
+#[derive(Debug, Clone, Copy)]
+struct BadChars {
+    set: AsciiSet,
+    space: bool,
+}
+
+impl BadChars {
+    /// The characters of `chars` and white space.
+    const fn of(chars: &str) -> BadChars {
+        BadChars {
+            set: AsciiSet::of(chars),
+            space: true,
+        }
+    }
+
+    /// The characters of `chars` only.
+    const fn only(chars: &str) -> BadChars {
+        BadChars {
+            set: AsciiSet::of(chars),
+            space: false,
+        }
+    }
+
+    fn has(self, c: char) -> bool {
+        (self.space && c.is_whitespace()) || self.set.contains(c)
+    }
 }
 
 /// Characters Entra ID does not accept in a userPrincipalName (IdFix's list, without the apostrophe, which
-/// Entra ID accepts), and anything outside ASCII.
-fn bad_upn_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\\%&*+/=?{}|<>();:,[]\"");
-    is_space(c) || BAD.contains(c) || !c.is_ascii()
-}
-
-fn bad_smtp_proxy_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("<>();,[]\"");
-    is_space(c) || BAD.contains(c)
-}
-
-fn bad_other_proxy_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("<>(),[]\"");
-    is_space(c) || BAD.contains(c)
-}
-
+/// Entra ID accepts); anything outside ASCII is refused too (see [`bad_upn_char`]).
+const UPN: BadChars = BadChars::of("\\%&*+/=?{}|<>();:,[]\"");
+/// White space only (in `mail`).
+const SPACE: BadChars = BadChars::of("");
+const SMTP_PROXY: BadChars = BadChars::of("<>();,[]\"");
+const OTHER_PROXY: BadChars = BadChars::of("<>(),[]\"");
 /// X400 and X500 addresses keep RFC 2253's rules: spaces and parentheses are fine.
-fn bad_x_proxy_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\u{c}\n\r\t\u{b}[]\"");
-    BAD.contains(c)
-}
+const X_PROXY: BadChars = BadChars::only("\u{c}\n\r\t\u{b}[]\"");
+const SMTP_TARGET: BadChars = BadChars::of("\\<>();,[]\"");
+const OTHER_TARGET: BadChars = BadChars::of("\\<>(),[]\"");
+const SAM: BadChars = BadChars::only("\\\"|,/[]:<>+=;?*");
+const DEDICATED_NICKNAME: BadChars = BadChars::of("\\!#$%&*+/=?^`{}|~<>()';:,[]\"@");
 
-fn bad_smtp_target_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\\<>();,[]\"");
-    is_space(c) || BAD.contains(c)
-}
-
-fn bad_other_target_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\\<>(),[]\"");
-    is_space(c) || BAD.contains(c)
-}
-
-fn bad_sam_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\\\"|,/[]:<>+=;?*");
-    BAD.contains(c)
-}
-
-fn bad_dedicated_nickname_char(c: char) -> bool {
-    const BAD: AsciiSet = AsciiSet::of("\\!#$%&*+/=?^`{}|~<>()';:,[]\"@");
-    is_space(c) || BAD.contains(c)
+/// A character Entra ID does not accept in a userPrincipalName.
+fn bad_upn_char(c: char) -> bool {
+    UPN.has(c) || !c.is_ascii()
 }
 
 /// Replaces the umlauts IdFix names with their base letters so the suggestion stays readable.
@@ -301,13 +303,13 @@ pub(super) fn check_object(
     } else if !dedicated && let Some(sam) = &o.sam_account_name {
         let mut c = Chain::new(sam);
         c.max_len(20);
-        c.chars(bad_sam_char);
+        c.chars(SAM);
         rows.extend(c.row(o, class, "sAMAccountName", sam));
     }
     if let Some(mail) = &o.mail {
         let mut c = Chain::new(mail);
         c.max_len(256);
-        c.chars(is_space);
+        c.chars(SPACE);
         c.address(None);
         rows.extend(c.row(o, class, "mail", mail));
     }
@@ -319,13 +321,13 @@ pub(super) fn check_object(
         match prefix {
             Some(x) if x.eq_ignore_ascii_case("smtp") => {
                 c.colon_after_prefix();
-                c.chars(bad_smtp_proxy_char);
+                c.chars(SMTP_PROXY);
                 c.address(Some(x));
             }
-            Some(x) if is_x400_or_x500(x) => c.chars(bad_x_proxy_char),
+            Some(x) if is_x400_or_x500(x) => c.chars(X_PROXY),
             Some(_) => {
                 c.colon_after_prefix();
-                c.chars(bad_other_proxy_char);
+                c.chars(OTHER_PROXY);
             }
             None => c.flag(LintErrorKind::Format),
         }
@@ -420,7 +422,7 @@ fn check_nickname(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut 
                 if n.trim().is_empty() {
                     c.flag(LintErrorKind::Blank);
                 }
-                c.chars(bad_dedicated_nickname_char);
+                c.chars(DEDICATED_NICKNAME);
                 if c.value.starts_with('.') || c.value.ends_with('.') {
                     c.flag(LintErrorKind::Character);
                     c.value = c.value.trim_matches('.').to_owned().into();
@@ -449,12 +451,12 @@ fn check_target(o: &LintObject, class: LintClass, dedicated: bool, rows: &mut Ve
             match prefix {
                 Some(x) if x.eq_ignore_ascii_case("smtp") => {
                     c.colon_after_prefix();
-                    c.chars(bad_smtp_target_char);
+                    c.chars(SMTP_TARGET);
                     c.address(Some(x));
                 }
                 Some(_) => {
                     c.colon_after_prefix();
-                    c.chars(bad_other_target_char);
+                    c.chars(OTHER_TARGET);
                 }
                 None => c.flag(LintErrorKind::Format),
             }

@@ -15,8 +15,18 @@ fn plan_for(s: &Snapshot, upn: &str) -> RemediationPlan {
     plan(upn, &report, s).unwrap_or_else(|| panic!("no plan for {upn}: {:#?}", report.findings))
 }
 
-fn ids(p: &RemediationPlan) -> Vec<(OptionId, bool)> {
-    p.options.iter().map(|o| (o.id, o.recommended)).collect()
+/// The options a mailbox duplicate is offered, in order.
+const MAILBOX_OPTIONS: [OptionId; 3] = [
+    OptionId::DeleteAndMerge,
+    OptionId::RemoveLicense,
+    OptionId::KeepCloudMailbox,
+];
+
+/// Checks that `p` offers exactly `ids`, in order, and recommends `recommended` alone.
+fn assert_offered(p: &RemediationPlan, ids: &[OptionId], recommended: OptionId) {
+    let offered: Vec<(OptionId, bool)> = p.options.iter().map(|o| (o.id, o.recommended)).collect();
+    let expected: Vec<(OptionId, bool)> = ids.iter().map(|&id| (id, id == recommended)).collect();
+    assert_eq!(offered, expected);
 }
 
 fn ops(o: &RemediationOption) -> Vec<&Operation> {
@@ -67,14 +77,7 @@ fn a_duplicate_gets_the_three_mailbox_options_with_delete_and_merge_recommended(
     let p = plan_for(&duplicate(), "DUP@contoso.com");
     assert_eq!(p.user_principal_name, "dup@contoso.com");
     assert_eq!(p.findings.len(), 1);
-    assert_eq!(
-        ids(&p),
-        [
-            (OptionId::DeleteAndMerge, true),
-            (OptionId::RemoveLicense, false),
-            (OptionId::KeepCloudMailbox, false)
-        ]
-    );
+    assert_offered(&p, &MAILBOX_OPTIONS, OptionId::DeleteAndMerge);
     assert_well_formed(&p);
 }
 
@@ -260,14 +263,7 @@ fn provisioning_errors_make_remove_license_the_recommendation() {
         });
     let p = plan_for(&s, "dup@contoso.com");
     assert_eq!(p.findings.len(), 2);
-    assert_eq!(
-        ids(&p),
-        [
-            (OptionId::DeleteAndMerge, false),
-            (OptionId::RemoveLicense, true),
-            (OptionId::KeepCloudMailbox, false)
-        ]
-    );
+    assert_offered(&p, &MAILBOX_OPTIONS, OptionId::RemoveLicense);
     let o = p.option(OptionId::RemoveLicense).unwrap();
     assert_mentions(&o.preconditions, "Option #3");
 }
@@ -300,7 +296,7 @@ fn a_duplicate_risk_gets_remove_license_with_a_required_clear() {
         )],
     );
     let p = plan_for(&s, "risky@contoso.com");
-    assert_eq!(ids(&p), [(OptionId::RemoveLicense, true)]);
+    assert_offered(&p, &[OptionId::RemoveLicense], OptionId::RemoveLicense);
     let o = &p.options[0];
     assert!(
         !ops(o)
@@ -335,12 +331,10 @@ fn a_critical_soft_match_collision_is_fixed_before_the_sync() {
     let s = collision();
     let p = plan_for(&s, "test.duplicate@contoso.com");
     assert_eq!(p.findings[0].severity, Severity::Critical);
-    assert_eq!(
-        ids(&p),
-        [
-            (OptionId::DeleteAndMerge, true),
-            (OptionId::RemoveLicense, false)
-        ]
+    assert_offered(
+        &p,
+        &[OptionId::DeleteAndMerge, OptionId::RemoveLicense],
+        OptionId::DeleteAndMerge,
     );
     let dm = p.option(OptionId::DeleteAndMerge).unwrap();
     assert_eq!(dm.recorded_exchange_guid(), Some(cloud_mailbox_guid(5)));
@@ -384,7 +378,11 @@ fn a_remote_mailbox_pointing_at_the_wrong_guid_gets_keep_cloud_mailbox_without_d
         cloud_mailbox_guid(6),
     );
     let p = plan_for(&s, "wrongguid@contoso.com");
-    assert_eq!(ids(&p), [(OptionId::KeepCloudMailbox, true)]);
+    assert_offered(
+        &p,
+        &[OptionId::KeepCloudMailbox],
+        OptionId::KeepCloudMailbox,
+    );
     let o = &p.options[0];
     assert_eq!(
         o.steps[0].command,
@@ -424,12 +422,13 @@ fn no_routing_address(n: u8) -> Snapshot {
 fn a_routing_address_missing_in_ad_is_added_on_premises_first() {
     let s = no_routing_address(7);
     let p = plan_for(&s, "noroute@contoso.com");
-    assert_eq!(
-        ids(&p),
-        [
-            (OptionId::AddRoutingAddressOnPrem, true),
-            (OptionId::ReprovisionCloudAlias, false)
-        ]
+    assert_offered(
+        &p,
+        &[
+            OptionId::AddRoutingAddressOnPrem,
+            OptionId::ReprovisionCloudAlias,
+        ],
+        OptionId::AddRoutingAddressOnPrem,
     );
     let o = &p.options[0];
     let proxy = format!("smtp:noroute@{RD}");
@@ -478,7 +477,11 @@ fn article_003s_case_gets_the_reprovision_sequence_with_checks_between_steps() {
         remote_host_name: None,
     };
     let p = plan_with("bounced@contoso.com", &report, &s, &opts).unwrap();
-    assert_eq!(ids(&p), [(OptionId::ReprovisionCloudAlias, true)]);
+    assert_offered(
+        &p,
+        &[OptionId::ReprovisionCloudAlias],
+        OptionId::ReprovisionCloudAlias,
+    );
     let o = &p.options[0];
     let id = object_id(18);
     let dn = "CN=bounced,OU=Sync,DC=contoso,DC=com".to_owned();

@@ -185,54 +185,58 @@ fn guid_text_and_printable_binary_guid() {
 
 #[test]
 fn malformed_input_names_the_line() {
-    check_err(
-        "dn: CN=A,DC=x\nobjectClass: user\njpegPhoto:< file:///tmp/a.jpg\n",
-        3,
-        "URL",
-    );
-    check_err(
-        "dn: CN=A,DC=x\nobjectGUID:: !!!notbase64\n",
-        2,
-        "bad base64",
-    );
-    check_err("dn: CN=A,DC=x\nobjectSid:: AQ=x\n", 2, "bad base64");
-    check_err(" continued\ndn: CN=A,DC=x\n", 1, "no line to continue");
-    check_err(
-        "dn: CN=A,DC=x\nmail: a\n\n continued\n",
-        4,
-        "follows an empty line",
-    );
-    check_err("dn: CN=A,DC=x\nobjectGUID:: AAEC\n", 2, "16-byte GUID");
-    check_err(
-        "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: lots\n",
-        2,
-        "decimal integer",
-    );
-    check_err(
-        "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: 99999999999999999999\n",
-        2,
-        "decimal integer",
-    );
-    check_err("mail: a@x\n", 1, "expected `dn:`");
-    check_err("version: 2\n", 1, "unsupported LDIF version");
-    check_err(
-        "dn: CN=A,DC=x\nno colon here\n",
-        2,
-        "expected `attribute: value`",
-    );
-    check_err("dn: CN=A,DC=x\nbad name: x\n", 2, "invalid attribute name");
-    check_err("dn: CN=A,DC=x\nmail:: /w==\n", 2, "UTF-8");
-    check_err(
-        "dn: CN=A,DC=x\nobjectClass: user\ndn: CN=B,DC=x\n",
-        3,
-        "second `dn:`",
-    );
-    check_err(
-        "dn: CN=A,DC=x\nmail: a\nchangetype: add\n",
-        3,
-        "directly follow",
-    );
-    check_err("dn:: //79\n", 1, "UTF-8");
+    for (input, line, needle) in [
+        (
+            "dn: CN=A,DC=x\nobjectClass: user\njpegPhoto:< file:///tmp/a.jpg\n",
+            3,
+            "URL",
+        ),
+        (
+            "dn: CN=A,DC=x\nobjectGUID:: !!!notbase64\n",
+            2,
+            "bad base64",
+        ),
+        ("dn: CN=A,DC=x\nobjectSid:: AQ=x\n", 2, "bad base64"),
+        (" continued\ndn: CN=A,DC=x\n", 1, "no line to continue"),
+        (
+            "dn: CN=A,DC=x\nmail: a\n\n continued\n",
+            4,
+            "follows an empty line",
+        ),
+        ("dn: CN=A,DC=x\nobjectGUID:: AAEC\n", 2, "16-byte GUID"),
+        (
+            "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: lots\n",
+            2,
+            "decimal integer",
+        ),
+        (
+            "dn: CN=A,DC=x\nmsExchRecipientTypeDetails: 99999999999999999999\n",
+            2,
+            "decimal integer",
+        ),
+        ("mail: a@x\n", 1, "expected `dn:`"),
+        ("version: 2\n", 1, "unsupported LDIF version"),
+        (
+            "dn: CN=A,DC=x\nno colon here\n",
+            2,
+            "expected `attribute: value`",
+        ),
+        ("dn: CN=A,DC=x\nbad name: x\n", 2, "invalid attribute name"),
+        ("dn: CN=A,DC=x\nmail:: /w==\n", 2, "UTF-8"),
+        (
+            "dn: CN=A,DC=x\nobjectClass: user\ndn: CN=B,DC=x\n",
+            3,
+            "second `dn:`",
+        ),
+        (
+            "dn: CN=A,DC=x\nmail: a\nchangetype: add\n",
+            3,
+            "directly follow",
+        ),
+        ("dn:: //79\n", 1, "UTF-8"),
+    ] {
+        check_err(input, line, needle);
+    }
 }
 
 #[test]

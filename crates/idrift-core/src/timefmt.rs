@@ -1,4 +1,5 @@
-//! Civil-time formatting of a Unix timestamp, for file names such as `ADSyncTools-DirSyncOverrides_2026Nov25-143005.csv`.
+//! Civil-time formatting of a Unix timestamp, for file names such as `ADSyncTools-DirSyncOverrides_2026Nov25-143005.csv`,
+//! journals and reports, and the `/Date(...)/` values Windows PowerShell writes in snapshots.
 //!
 //! The clock is read by the front ends; this module only formats the seconds it is given (UTC).
 
