@@ -131,8 +131,15 @@ impl Profile {
     #[must_use]
     pub fn ldap_settings(&self) -> Option<LdapSettings> {
         let url = self.ad.as_deref().filter(|a| is_ldap_url(a))?;
-        Some(LdapSettings {
-            url: url.trim().to_owned(),
+        Some(self.ldap_at(url.trim()))
+    }
+
+    /// The domain controller at `url` with the profile's bind and search settings (a front end's `--ad URL`
+    /// over the profile's `ad`).
+    #[must_use]
+    pub fn ldap_at(&self, url: &str) -> LdapSettings {
+        LdapSettings {
+            url: url.to_owned(),
             base_dns: self.ad_base_dn.clone(),
             filter: self.ad_filter.clone(),
             bind: self.ad_bind.clone(),
@@ -144,7 +151,7 @@ impl Profile {
             ca_file: self.ad_ca_file.clone(),
             allow_plaintext: self.ad_allow_plaintext.unwrap_or(false),
             page_size: self.ad_page_size,
-        })
+        }
     }
 
     /// The profile's app registration as a source's settings.

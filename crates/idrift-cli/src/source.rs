@@ -197,47 +197,46 @@ impl ConnArgs {
 
     /// The domain controller at `url` and how to bind to it: each flag over the profile's value.
     fn ldap_settings(&self, url: &str, p: &Profile) -> LdapSettings {
+        let s = p.ldap_at(url);
         LdapSettings {
-            url: url.to_owned(),
             base_dns: if self.ad_base_dn.is_empty() {
-                p.ad_base_dn.clone()
+                s.base_dns
             } else {
                 self.ad_base_dn.clone()
             },
-            filter: self.ad_filter.clone().or(p.ad_filter.clone()),
-            bind: self.ad_bind.clone().or(p.ad_bind.clone()),
+            filter: self.ad_filter.clone().or(s.filter),
+            bind: self.ad_bind.clone().or(s.bind),
             password: SecretSources {
-                env: self.ad_password_env.clone().or(p.ad_password_env.clone()),
-                file: self.ad_password_file.clone().or(p.ad_password_file.clone()),
+                env: self.ad_password_env.clone().or(s.password.env),
+                file: self.ad_password_file.clone().or(s.password.file),
                 value: self.ad_password.clone().map(SecretString::from),
                 value_exposed: true,
             },
-            ca_file: self.ad_ca_file.clone().or(p.ad_ca_file.clone()),
-            allow_plaintext: self.ad_allow_plaintext || p.ad_allow_plaintext.unwrap_or(false),
-            page_size: self.ad_page_size.or(p.ad_page_size),
+            ca_file: self.ad_ca_file.clone().or(s.ca_file),
+            allow_plaintext: self.ad_allow_plaintext || s.allow_plaintext,
+            page_size: self.ad_page_size.or(s.page_size),
+            url: s.url,
         }
     }
 
     /// The app registration: each flag over the profile's value.
     fn cloud_settings(&self, p: &Profile) -> CloudSettings {
+        let s = p.cloud_settings();
         CloudSettings {
-            tenant: self.tenant.clone().or(p.tenant.clone()),
-            client_id: self.client_id.clone().or(p.client_id.clone()),
+            tenant: self.tenant.clone().or(s.tenant),
+            client_id: self.client_id.clone().or(s.client_id),
             secret: SecretSources {
-                env: self
-                    .client_secret_env
-                    .clone()
-                    .or(p.client_secret_env.clone()),
+                env: self.client_secret_env.clone().or(s.secret.env),
                 ..SecretSources::default()
             },
-            certificate: self.certificate.clone().or(p.certificate.clone()),
-            authority_url: self.authority_url.clone().or(p.authority_url.clone()),
-            graph_url: self.graph_url.clone().or(p.graph_url.clone()),
-            exo_url: self.exo_url.clone().or(p.exo_url.clone()),
-            exo_organization: self.exo_organization.clone().or(p.exo_organization.clone()),
+            certificate: self.certificate.clone().or(s.certificate),
+            authority_url: self.authority_url.clone().or(s.authority_url),
+            graph_url: self.graph_url.clone().or(s.graph_url),
+            exo_url: self.exo_url.clone().or(s.exo_url),
+            exo_organization: self.exo_organization.clone().or(s.exo_organization),
             timeout: self.timeout.map(std::time::Duration::from_secs),
             redirect_hosts: if self.redirect_host.is_empty() {
-                p.redirect_hosts.clone()
+                s.redirect_hosts
             } else {
                 self.redirect_host.clone()
             },

@@ -115,14 +115,20 @@ fn check_paths(op: &'static str, value: &serde_json::Value, at: &str) -> Result<
         return Ok(());
     };
     for (key, v) in map {
-        let field = [at, key].join(if at.is_empty() { "" } else { "." });
-        let paths = v.as_array().map_or_else(|| vec![v], |a| a.iter().collect());
-        let relative = |p: &&str| PATH_KEYS.contains(&key.as_str()) && !Path::new(p).is_absolute();
-        if let Some(path) = paths.into_iter().filter_map(|p| p.as_str()).find(relative) {
-            let message = format!(
-                "{field} must be an absolute path (the host resolves relative paths), got {path}"
-            );
-            return Err(CallError::invalid(op, message));
+        let field = if at.is_empty() {
+            key.clone()
+        } else {
+            format!("{at}.{key}")
+        };
+        if PATH_KEYS.contains(&key.as_str()) {
+            let paths = v.as_array().map_or_else(|| vec![v], |a| a.iter().collect());
+            let mut strings = paths.into_iter().filter_map(serde_json::Value::as_str);
+            if let Some(path) = strings.find(|p| !Path::new(p).is_absolute()) {
+                let message = format!(
+                    "{field} must be an absolute path (the host resolves relative paths), got {path}"
+                );
+                return Err(CallError::invalid(op, message));
+            }
         }
         check_paths(op, v, &field)?;
     }

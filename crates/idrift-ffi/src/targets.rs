@@ -113,8 +113,8 @@ fn live_or_file<T>(
     Ok(live.or(file.cloned().map(from_file)))
 }
 
-/// The request's `Source` as the application's [`source::SourceSpec`]: paths checked to be absolute, a live
-/// part and its file never both.
+/// The request's `Source` as the application's [`source::SourceSpec`] (its paths were checked to be absolute
+/// by the dispatcher), a live part and its file never both.
 pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::SourceSpec, CallError> {
     let mut spec = source::SourceSpec {
         completeness: source::Completeness {

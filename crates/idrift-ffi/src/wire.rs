@@ -522,7 +522,7 @@ pub(crate) struct UndoArgs {
 }
 
 impl UndoArgs {
-    /// The journals to undo: `Journal` and `Journals`, each once, in order, checked to be absolute.
+    /// The journals to undo: `Journal` and `Journals`, each once, in order (the dispatcher checked them to be absolute).
     ///
     /// # Errors
     /// [`CallError::InvalidArgs`] when neither names one, or for a relative path.
