@@ -299,7 +299,7 @@ fn dirsync_persist(args: wire::DirSyncPersistArgs) -> Result<Vec<u8>, CallError>
     ))??;
     let mut out = writes::result(&persist.plan.spec.command, &t);
     out.notes
-        .extend(persist.removing_note("Skip (or Where-Object on the rows)"));
+        .extend(persist.removing_note("Skip, or filter the rows with Where-Object"));
     let plan = persist.plan;
     out.not_planned = plan.not_planned.clone();
     let next = "Next: preview BypassDirSyncOverrides (it should list nobody now), then enable it.";

@@ -43,8 +43,8 @@ impl Persist {
         (!self.removing.is_empty()).then(|| {
             format!(
                 "Entra ID lacks a number AD has for {} user(s) ({}): persisting removes it from AD. Where AD's \
-                 number is the one to keep, leave the user out with {leave_out} (the switch then writes AD's \
-                 number to Entra ID).",
+                 number is the one to keep, leave the user out with {leave_out}; the switch then writes AD's \
+                 number to Entra ID.",
                 self.removing.len(),
                 self.removing.join(", ")
             )
