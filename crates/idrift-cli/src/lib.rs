@@ -11,6 +11,7 @@
 
 mod cmd;
 mod examples;
+pub mod huge_pages;
 mod output;
 mod profile;
 mod progress;
