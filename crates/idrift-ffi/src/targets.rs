@@ -108,7 +108,8 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
         source_anchor: source.source_anchor.clone(),
         ..source::SourceSpec::default()
     };
-    match &source.kind {
+    // Of the file kinds, Exchange Online's two files are named alike; the live kind names its own.
+    let (exo, exo_users) = match &source.kind {
         SourceKind::Demo => {
             let base = Some(Base::Demo);
             return Ok(source::SourceSpec {
@@ -122,8 +123,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users,
         } => {
             spec.base = Some(Base::Snapshot(path.clone()));
-            spec.exo = exo.clone().map(ExoSource::File);
-            spec.exo_users = exo_users.clone();
+            (exo, exo_users)
         }
         SourceKind::Files {
             ad,
@@ -133,8 +133,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
         } => {
             spec.ad = ad.clone().map(AdSource::File);
             spec.entra = entra.clone().map(EntraSource::File);
-            spec.exo = exo.clone().map(ExoSource::File);
-            spec.exo_users = exo_users.clone();
+            (exo, exo_users)
         }
         SourceKind::Live {
             ad,
@@ -163,8 +162,11 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
                 .map_err(|_| both("Exchange Online (Source.Exo, Source.ExoFile)"))?;
             spec.exo_users = exo_users_file.clone();
             spec.cloud = cloud.as_deref().cloned().unwrap_or_default();
+            return Ok(spec);
         }
-    }
+    };
+    spec.exo = exo.clone().map(ExoSource::File);
+    spec.exo_users = exo_users.clone();
     Ok(spec)
 }
 
