@@ -217,17 +217,9 @@ fn dirsync_set(args: wire::DirSyncSetArgs) -> Result<Vec<u8>, CallError> {
         let e = PhoneEdit::set(ad.clone(), other.clone(), entra.clone());
         (i.identity.clone(), batch::edit(OP, e, "the new value"))
     };
-    let users = (
-        edit(&args.item),
-        args.items.iter().map(edit).collect(),
-        &*args.only,
-    );
-    batch::per_user(
-        (OP, "dirsync set", "Items"),
-        &args.source,
-        &args.write,
-        users,
-    )
+    let users = (&args.item, &*args.items, &*args.only);
+    let names = (OP, "dirsync set", "Items");
+    batch::per_user(names, &args.source, &args.write, users, edit)
 }
 
 /// `idrift dirsync clear` (with `Identities`, a pipeline of users as one plan).
@@ -237,17 +229,9 @@ fn dirsync_clear(args: wire::DirSyncClearArgs) -> Result<Vec<u8>, CallError> {
     let e = PhoneEdit::clear(w.mobile_in_ad, w.other_mobile_in_ad, w.mobile_in_entra);
     let e = batch::edit(OP, e, "what to clear")?;
     let edit = |identity: &String| (identity.clone(), Ok(e.clone()));
-    let users = (
-        edit(&args.identity),
-        args.identities.iter().map(edit).collect(),
-        &*args.only,
-    );
-    batch::per_user(
-        (OP, "dirsync clear", "Identities"),
-        &args.source,
-        &args.write,
-        users,
-    )
+    let users = (&args.identity, &*args.identities, &*args.only);
+    let names = (OP, "dirsync clear", "Identities");
+    batch::per_user(names, &args.source, &args.write, users, edit)
 }
 
 /// `idrift dirsync persist` (with `Rows` as well as the CLI's `--from-csv`, for objects from the pipeline).

@@ -2,15 +2,15 @@
 //! `Invoke-DriftLintFix`, calling the same `idrift_app::lint` functions as the CLI.
 //!
 //! `Lint.Fix` takes the CSV (`FromCsv`) or the error objects `Lint` returned (`Rows`, e.g. piped and edited in
-//! PowerShell), plans through `idrift_app::lint::plan_fixes`, and either returns the plan (a dry run) or, with
+//! PowerShell) and hands them to `idrift_app::ops::lint::fix`, which returns the plan (a dry run) or, with
 //! `Apply`, runs it through the journal with only the objects the host approved (`Only`, DNs).
 
 use std::path::PathBuf;
 
-use idrift_app::journal::{Planned, RunReport, number};
-use idrift_app::lint::{FixRow, LintTarget, Refused};
+use idrift_app::lint::LintTarget;
+use idrift_app::ops::lint::FixRequest;
 use idrift_core::lint::{LintMode, LintOptions};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::CallError;
 use crate::wire::{SourceSpec, WriteArgs};
@@ -79,34 +79,6 @@ pub(crate) struct LintFixArgs {
     write: WriteArgs,
 }
 
-/// What `Lint.Fix` did or would do.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct LintFixResult {
-    command: String,
-    writes_to: String,
-    applied: bool,
-    planned: Vec<Planned>,
-    refused: Vec<Refused>,
-    complete: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<RunReport>,
-    journal_path: Option<PathBuf>,
-    undo_ldif_path: Option<PathBuf>,
-}
-
-/// `Rows`, numbered from 1 as the lines of a CSV would be; a bad row is named by its index.
-fn rows_of(op: &'static str, rows: Vec<serde_json::Value>) -> Result<Vec<FixRow>, CallError> {
-    rows.into_iter()
-        .zip(1..)
-        .map(|(v, line)| {
-            let row: FixRow = serde_json::from_value(v)
-                .map_err(|e| CallError::invalid(op, format!("Rows[{}]: {e}", line - 1)))?;
-            Ok(FixRow { line, ..row })
-        })
-        .collect()
-}
-
 /// Opens what `Lint.Fix` (and the undo of its journal) writes to, through
 /// [`idrift_app::source::open_lint_target`] (as the CLI does), with the warnings of its settings.
 pub(crate) fn open_target(
@@ -124,44 +96,21 @@ pub(crate) fn fix(args: LintFixArgs) -> Result<Vec<u8>, CallError> {
     const OP: &str = "Lint.Fix";
     let rows = match (args.rows, &args.from_csv) {
         (Some(_), Some(_)) => return Err(CallError::invalid(OP, "give Rows or FromCsv, not both")),
-        (Some(rows), None) => rows_of(OP, rows)?,
+        (Some(rows), None) => idrift_app::ops::lint::rows_of(rows)
+            .map_err(|(i, e)| CallError::invalid(OP, format!("Rows[{i}]: {e}")))?,
         (None, Some(csv)) => idrift_app::lint::read_fix_csv(csv)?,
         (None, None) => return Err(CallError::invalid(OP, "give FromCsv or Rows")),
     };
-    let mut plan = idrift_app::lint::plan_fixes(&rows);
     let (target, warnings) = open_target(OP, &args.source)?;
-    if args.write.apply && !args.only.is_empty() {
-        plan.spec
-            .ops
-            .retain(|o| args.only.iter().any(|d| d.eq_ignore_ascii_case(&o.target)));
-        number(&mut plan.spec.ops);
-    }
-    let mut out = LintFixResult {
-        command: plan.spec.command.clone(),
-        writes_to: target.description(),
-        applied: false,
-        planned: plan.spec.ops.clone(),
-        refused: plan.refused,
-        complete: plan.complete,
-        report: None,
-        journal_path: None,
-        undo_ldif_path: None,
+    let req = FixRequest {
+        rows: &rows,
+        only: &args.only,
+        apply: args.write.apply,
+        clock: writes::clock(),
+        undo_ldif: args.undo_ldif_path.as_deref(),
     };
-    if args.write.apply && !plan.spec.ops.is_empty() {
-        let path = writes::journal_path(OP, &args.write, &plan.spec.command)?;
-        let undo = args.undo_ldif_path.as_deref();
-        let run = runtime::block_on(idrift_app::lint::apply_fixes(
-            &path,
-            &plan.spec,
-            target.as_ref(),
-            writes::clock(),
-            undo,
-        ))??;
-        out.applied = true;
-        out.journal_path = Some(path);
-        out.undo_ldif_path = run.undo_ldif;
-        out.report = Some(run.report);
-    }
+    let journal = |command: &str| writes::journal_path(OP, &args.write, command);
+    let out = runtime::block_on(idrift_app::ops::lint::fix(req, target.as_ref(), journal))??;
     crate::wire::ok(&out, &warnings)
 }
 

@@ -6,8 +6,6 @@
 //! environment variables the request names, or from the request itself; they go straight into
 //! `SecretString`s and are never echoed.
 
-use std::path::PathBuf;
-
 use idrift_app::live::CloudConfig;
 use idrift_app::snapshot::{LoadProfile, Loaded};
 use idrift_app::source::{
@@ -98,23 +96,8 @@ pub(crate) fn cloud_config(spec: Option<&CloudSettings>) -> Result<CloudConfig, 
     Ok(source::cloud_config(&settings, &resolver())?)
 }
 
-/// Either a live part or its file, never both: the part as the application's source.
-fn live_or_file<T>(
-    op: &'static str,
-    what: &str,
-    live: Option<T>,
-    file: Option<&PathBuf>,
-    from_file: fn(PathBuf) -> T,
-) -> Result<Option<T>, CallError> {
-    if live.is_some() && file.is_some() {
-        let message = format!("{what}: name the live source or the file, not both");
-        return Err(CallError::invalid(op, message));
-    }
-    Ok(live.or(file.cloned().map(from_file)))
-}
-
 /// The request's `Source` as the application's [`source::SourceSpec`] (its paths were checked to be absolute
-/// by the dispatcher), a live part and its file never both.
+/// by the dispatcher), a live part and its file never both ([`source::live_or_file`]).
 pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::SourceSpec, CallError> {
     let mut spec = source::SourceSpec {
         completeness: source::Completeness {
@@ -125,7 +108,8 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
         source_anchor: source.source_anchor.clone(),
         ..source::SourceSpec::default()
     };
-    match &source.kind {
+    // Of the file kinds, Exchange Online's two files are named alike; the live kind names its own.
+    let (exo, exo_users) = match &source.kind {
         SourceKind::Demo => {
             let base = Some(Base::Demo);
             return Ok(source::SourceSpec {
@@ -139,8 +123,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users,
         } => {
             spec.base = Some(Base::Snapshot(path.clone()));
-            spec.exo = exo.clone().map(ExoSource::File);
-            spec.exo_users = exo_users.clone();
+            (exo, exo_users)
         }
         SourceKind::Files {
             ad,
@@ -150,8 +133,7 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
         } => {
             spec.ad = ad.clone().map(AdSource::File);
             spec.entra = entra.clone().map(EntraSource::File);
-            spec.exo = exo.clone().map(ExoSource::File);
-            spec.exo_users = exo_users.clone();
+            (exo, exo_users)
         }
         SourceKind::Live {
             ad,
@@ -164,20 +146,27 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
             exo_users_file,
             cloud,
         } => {
+            let both = |what: &str| {
+                let message = format!("{what}: name the live source or the file, not both");
+                CallError::invalid(op, message)
+            };
             let ldap = ad.clone().map(AdSource::Ldap);
-            let what = "Active Directory (Source.Ad, Source.AdFile)";
-            spec.ad = live_or_file(op, what, ldap, ad_file.as_ref(), AdSource::File)?;
+            spec.ad = source::live_or_file(ldap, ad_file.as_ref(), AdSource::File)
+                .map_err(|_| both("Active Directory (Source.Ad, Source.AdFile)"))?;
             let graph = graph.then_some(EntraSource::Graph);
-            let what = "Entra ID (Source.Graph, Source.EntraFile)";
-            spec.entra = live_or_file(op, what, graph, entra_file.as_ref(), EntraSource::File)?;
+            spec.entra = source::live_or_file(graph, entra_file.as_ref(), EntraSource::File)
+                .map_err(|_| both("Entra ID (Source.Graph, Source.EntraFile)"))?;
             spec.entra_sync = entra_sync_file.clone();
             let exo = exo.then_some(ExoSource::Live);
-            let what = "Exchange Online (Source.Exo, Source.ExoFile)";
-            spec.exo = live_or_file(op, what, exo, exo_file.as_ref(), ExoSource::File)?;
+            spec.exo = source::live_or_file(exo, exo_file.as_ref(), ExoSource::File)
+                .map_err(|_| both("Exchange Online (Source.Exo, Source.ExoFile)"))?;
             spec.exo_users = exo_users_file.clone();
             spec.cloud = cloud.as_deref().cloned().unwrap_or_default();
+            return Ok(spec);
         }
-    }
+    };
+    spec.exo = exo.clone().map(ExoSource::File);
+    spec.exo_users = exo_users.clone();
     Ok(spec)
 }
 

@@ -341,5 +341,91 @@ impl Planning {
     }
 }
 
+/// One user of a `dirsync set` or `clear` and the edit asked for, or why the request names none (in the front
+/// end's error type, worded with its options).
+pub type UserEdit<E> = (String, Result<PhoneEdit, E>);
+
+/// The users a `dirsync set` or `clear` names: one, or a pipeline's.
+#[derive(Debug)]
+pub enum Users<E> {
+    /// One user: its errors are the call's.
+    One(UserEdit<E>),
+    /// A pipeline's users, planned as one run ([`Planning`]).
+    Many(Vec<UserEdit<E>>),
+}
+
+/// Why a request names no users to edit; the front end words it with its own fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsersProblem {
+    /// Neither the one user nor several.
+    Nobody,
+    /// Both the one user and several.
+    Both,
+}
+
+impl<E> Users<E> {
+    /// The one user `one` (whose identity is empty when the request names none) or the pipeline `many`.
+    ///
+    /// # Errors
+    /// [`UsersProblem`] when neither or both name users.
+    pub fn of(one: UserEdit<E>, many: Vec<UserEdit<E>>) -> Result<Users<E>, UsersProblem> {
+        match (one.0.trim().is_empty(), many.is_empty()) {
+            (true, true) => Err(UsersProblem::Nobody),
+            (false, false) => Err(UsersProblem::Both),
+            (false, true) => Ok(Users::One(one)),
+            (true, false) => Ok(Users::Many(many)),
+        }
+    }
+}
+
+/// Plans `dirsync set` or `clear` (`out.command`) for `users` on `targets` as one plan: one user's write (none
+/// when it already has the values, with a note), or a pipeline's, where a user that cannot be planned is an
+/// item error of kind `kind` (the front end's word for the error) and the others go ahead, unless the error
+/// stops the whole run ([`AppError::stops_batch`]). Of a pipeline, only the writes to the targets in `only`
+/// are kept when it is not empty.
+///
+/// # Errors
+/// The one user's edit and planning errors; for a pipeline, the errors that stop it.
+pub async fn plan_users<E: From<AppError> + std::fmt::Display>(
+    targets: &WriteTargets,
+    names: &dyn Names,
+    users: Users<E>,
+    (only, mut out): (&[String], WriteRun),
+    kind: impl Fn(&E) -> &'static str,
+) -> Result<(PlanSpec, WriteRun), E> {
+    let command = out.command.clone();
+    let many = match users {
+        Users::One((identity, edit)) => {
+            let spec = match plan_edit(targets, names, &identity, edit?).await? {
+                Some(planned) => dirsync_ops::single_spec(&command, planned),
+                None => {
+                    out.notes.push(unchanged_note(&identity));
+                    PlanSpec {
+                        command: command.clone(),
+                        ..PlanSpec::default()
+                    }
+                }
+            };
+            return Ok((spec, out));
+        }
+        Users::Many(many) => many,
+    };
+    let mut planning = Planning::new(out);
+    for (identity, edit) in many {
+        let planned = match edit {
+            Ok(e) => match plan_edit(targets, names, &identity, e).await {
+                Err(e) if e.stops_batch() => return Err(e.into()),
+                planned => planned.map_err(E::from),
+            },
+            Err(e) => Err(e),
+        };
+        match planned {
+            Ok(p) => planning.planned(&identity, p),
+            Err(e) => planning.failed(&identity, kind(&e), e.to_string()),
+        }
+    }
+    Ok(planning.into_spec(&command, only))
+}
+
 #[cfg(test)]
 mod tests;

@@ -345,5 +345,25 @@ impl SourceSpec {
     }
 }
 
+/// A part of a source named both live and by an export file; the front end names the two settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BothNamed;
+
+/// A part of a source (AD, Entra ID, Exchange Online) from a front end that names the live service and the
+/// export file apart: the live one, or the file made a source by `from_file`, never both.
+///
+/// # Errors
+/// [`BothNamed`] when both are named.
+pub fn live_or_file<T>(
+    live: Option<T>,
+    file: Option<&PathBuf>,
+    from_file: fn(PathBuf) -> T,
+) -> Result<Option<T>, BothNamed> {
+    if live.is_some() && file.is_some() {
+        return Err(BothNamed);
+    }
+    Ok(live.or(file.cloned().map(from_file)))
+}
+
 #[cfg(test)]
 mod tests;

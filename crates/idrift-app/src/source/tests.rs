@@ -376,3 +376,21 @@ fn writers_need_something_writable_and_the_demo_is_no_remediation_target() {
     let t = rt.block_on(open_writers(&demo, &r)).unwrap();
     assert!(t.ad.is_some() && t.cloud.is_some());
 }
+
+#[test]
+fn a_part_is_named_live_or_by_its_file_never_both() {
+    let file = PathBuf::from("/x/ad.ldif");
+    let ldap = || Some(AdSource::Ldap(Box::default()));
+    assert!(matches!(
+        live_or_file(ldap(), Some(&file), AdSource::File),
+        Err(BothNamed)
+    ));
+    assert!(
+        matches!(live_or_file(None, Some(&file), AdSource::File), Ok(Some(AdSource::File(p))) if p == file)
+    );
+    assert!(matches!(
+        live_or_file(ldap(), None, AdSource::File),
+        Ok(Some(AdSource::Ldap(_)))
+    ));
+    assert!(matches!(live_or_file(None, None, AdSource::File), Ok(None)));
+}

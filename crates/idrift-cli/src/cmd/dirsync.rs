@@ -13,9 +13,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::dirsync_ops::{self, OP_AD_PHONES};
-use idrift_app::journal::{self, PlanSpec, Planned, RunOptions};
+use idrift_app::journal::{self, RunOptions};
 use idrift_app::ops::compare::CsvOut;
-use idrift_app::ops::dirsync_writes::{self, Apply, PhoneEdit, WriteRun};
+use idrift_app::ops::dirsync_writes::{self, Apply, EditProblem, PhoneEdit, Users, WriteRun};
 use idrift_app::snapshot::LoadProfile;
 use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport};
 use idrift_core::phone::PhoneOptions;
@@ -23,8 +23,8 @@ use idrift_core::phone::PhoneOptions;
 use crate::cmd::write::Sides as _;
 pub(crate) use crate::cmd::write::block_on;
 use crate::cmd::write::{
-    DIRSYNC_TEXT, RunArgs, RunSpec, Targets, WriteArgs, conclude, confirm_writes, op_label,
-    open_targets, print_machine, render_plan, run_plan, system_clock,
+    DIRSYNC_TEXT, RunArgs, RunSpec, WriteArgs, conclude, confirm_writes, op_label, open_targets,
+    print_machine, render_plan, run_plan, system_clock,
 };
 use crate::output::{Format, escape, fields, write_table_with};
 use crate::source::{CliNames, SourceArgs};
@@ -427,16 +427,9 @@ pub(crate) struct SetArgs {
 
 async fn set(args: SetArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let other = (!args.other_mobile_in_ad.is_empty()).then_some(args.other_mobile_in_ad);
-    let edit = PhoneEdit::set(args.mobile_in_ad, other, args.mobile_in_entra).map_err(|_| {
-        UsageError(
-            "name the new value: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
-                .to_owned(),
-        )
-    })?;
-    let targets = open_targets(&args.source, ctx).await?;
-    let op = dirsync_writes::plan_edit(&targets, &CliNames, &args.identity, edit).await?;
+    let edit = PhoneEdit::set(args.mobile_in_ad, other, args.mobile_in_entra);
     let single = Single::new("dirsync set", &args.identity, &args.run);
-    run_single(ctx, &targets, op, single).await
+    run_single(ctx, &args.source, (edit, "the new value"), single).await
 }
 
 /// Arguments of `idrift dirsync clear`.
@@ -461,21 +454,14 @@ pub(crate) struct ClearArgs {
 }
 
 async fn clear(args: ClearArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let edit = PhoneEdit::clear(
+    let (ad, other, entra) = (
         args.mobile_in_ad,
         args.other_mobile_in_ad,
         args.mobile_in_entra,
-    )
-    .map_err(|_| {
-        UsageError(
-            "name what to clear: --mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra"
-                .to_owned(),
-        )
-    })?;
-    let targets = open_targets(&args.source, ctx).await?;
-    let op = dirsync_writes::plan_edit(&targets, &CliNames, &args.identity, edit).await?;
+    );
+    let edit = PhoneEdit::clear(ad, other, entra);
     let single = Single::new("dirsync clear", &args.identity, &args.run);
-    run_single(ctx, &targets, op, single).await
+    run_single(ctx, &args.source, (edit, "what to clear"), single).await
 }
 
 /// What `set` and `clear` share.
@@ -498,58 +484,56 @@ impl<'a> Single<'a> {
     }
 }
 
+/// Plans `edit` of the one user as the FFI's `DirSync.Set` and `Clear` do ([`dirsync_writes::plan_users`]) and
+/// runs it as `single` says; `nothing` says what an edit naming nothing lacks (`the new value`).
 async fn run_single(
     ctx: &mut Ctx<'_>,
-    targets: &Targets,
-    op: Option<Planned>,
+    source: &SourceArgs,
+    (edit, nothing): (Result<PhoneEdit, EditProblem>, &str),
     single: Single<'_>,
 ) -> anyhow::Result<ExitCode> {
+    // Clap refuses Entra's value with AD's, so naming nothing is the one problem left.
+    let edit = edit.map_err(|_| {
+        let flags = "--mobile-in-ad, --other-mobile-in-ad or --mobile-in-entra";
+        UsageError(format!("name {nothing}: {flags}"))
+    })?;
     let Single {
         command,
         write,
         identity,
         format,
     } = single;
-    let Some(op) = op else {
-        if format == Format::Table {
-            writeln!(
-                ctx.out,
-                "{}",
-                escape(&idrift_app::ops::dirsync_writes::unchanged_note(identity))
-            )?;
+    let targets = open_targets(source, ctx).await?;
+    let out = WriteRun::new(command, &targets.description);
+    let users = Users::One((identity.to_owned(), Ok(edit)));
+    let no_items = |_: &idrift_app::AppError| "Invalid";
+    let planned = dirsync_writes::plan_users(&targets, &CliNames, users, (&[], out), no_items);
+    let (spec, _) = planned.await?;
+    let (question, after_apply) = match spec.ops.first() {
+        None if format == Format::Table => {
+            let note = dirsync_writes::unchanged_note(identity);
+            writeln!(ctx.out, "{}", escape(&note))?;
             return Ok(ExitCode::SUCCESS);
         }
-        let spec = PlanSpec {
-            command: command.to_owned(),
-            ..PlanSpec::default()
-        };
-        let run = RunSpec {
-            spec: &spec,
-            write,
-            question: String::new(),
-            opts: RunOptions::default(),
-            after_apply: None,
-            format,
-            extra: serde_json::Map::new(),
-        };
-        return run_plan(ctx, targets, run).await;
+        None => (String::new(), None),
+        Some(op) => (
+            format!("Write {} of {}?", op_label(&op.op), op.target),
+            (op.op == OP_AD_PHONES).then_some(
+                "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: \
+                 then only with BypassDirSyncOverrides enabled (see idrift dirsync bypass preview).",
+            ),
+        ),
     };
-    let reminder = (op.op == OP_AD_PHONES).then_some(
-        "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: then only \
-         with BypassDirSyncOverrides enabled (see idrift dirsync bypass preview).",
-    );
-    let question = format!("Write {} of {}?", op_label(&op.op), op.target);
-    let spec = dirsync_ops::single_spec(command, op);
     let run = RunSpec {
         spec: &spec,
         write,
         question,
         opts: RunOptions::default(),
-        after_apply: reminder,
+        after_apply,
         format,
         extra: serde_json::Map::new(),
     };
-    run_plan(ctx, targets, run).await
+    run_plan(ctx, &targets, run).await
 }
 
 // ---------------------------------------------------------------------------------------------------------

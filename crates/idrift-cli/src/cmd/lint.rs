@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::journal;
 use idrift_app::lint::{FixPlan, LintTarget};
+use idrift_app::ops::lint::FixRequest;
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
 use crate::cmd::write::{
@@ -311,7 +312,7 @@ fn apply_extra(
 
 async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let rows = idrift_app::lint::read_fix_csv(&args.from_csv)?;
-    let plan = idrift_app::lint::plan_fixes(&rows);
+    let plan = idrift_app::ops::lint::plan(&rows, &[]);
     let target = open_lint_target(&args.source, ctx).await?;
     let path = args.write.journal.clone().unwrap_or_else(|| {
         PathBuf::from(journal::default_file_name(
@@ -362,27 +363,32 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if !confirm_writes(ctx, args.write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
     }
-    let fixes = idrift_app::lint::apply_fixes(
-        &path,
-        &plan.spec,
-        target.as_ref(),
-        system_clock(),
-        args.undo_ldif.as_deref(),
-    )
-    .await?;
-    run.extra = apply_extra(&plan, fixes.undo_ldif.as_deref());
-    let code = outcome(ctx, &run, &writes_to, &fixes.report)?;
+    // The run is the FFI's `Lint.Fix` too: the same plan, written through the journal with the undo LDIF.
+    let req = FixRequest {
+        rows: &rows,
+        only: &[],
+        apply: true,
+        clock: system_clock(),
+        undo_ldif: args.undo_ldif.as_deref(),
+    };
+    let journal = |_: &str| Ok::<_, idrift_app::AppError>(path.clone());
+    let fixes = idrift_app::ops::lint::fix(req, target.as_ref(), journal).await?;
+    let Some(report) = &fixes.report else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    run.extra = apply_extra(&plan, fixes.undo_ldif_path.as_deref());
+    let code = outcome(ctx, &run, &writes_to, report)?;
     if !text {
         return Ok(code);
     }
-    if let Some(u) = &fixes.undo_ldif {
+    if let Some(u) = &fixes.undo_ldif_path {
         writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
     }
-    if fixes.report.writes > 0 {
+    if report.writes > 0 {
         writeln!(
             ctx.out,
             "Undo with: idrift undo {} --apply (plus the same --ad/--snapshot option)",
-            fixes.report.journal.display()
+            report.journal.display()
         )?;
     }
     Ok(code)

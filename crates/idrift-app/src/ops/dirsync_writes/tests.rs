@@ -87,3 +87,23 @@ fn an_empty_result_has_the_wire_fields_in_order() {
         r#"{"Command":"dirsync set","WritesTo":"snapshot x","Applied":false,"Planned":[],"JournalPath":null}"#
     );
 }
+
+#[test]
+fn a_request_names_one_user_or_a_pipeline_never_neither_or_both() {
+    use super::{PhoneEdit, Users, UsersProblem};
+    let edit = |who: &str| (who.to_owned(), Ok::<_, String>(PhoneEdit::Entra(None)));
+    let problem = |r: Result<Users<String>, UsersProblem>| r.err();
+    assert_eq!(
+        problem(Users::of(edit(" "), Vec::new())),
+        Some(UsersProblem::Nobody)
+    );
+    assert_eq!(
+        problem(Users::of(edit("a"), vec![edit("b")])),
+        Some(UsersProblem::Both)
+    );
+    assert!(matches!(
+        Users::of(edit("a"), Vec::new()),
+        Ok(Users::One(_))
+    ));
+    assert!(matches!(Users::of(edit(""), vec![edit("b")]), Ok(Users::Many(v)) if v.len() == 1));
+}
