@@ -40,3 +40,11 @@ pub(crate) fn error_message(status: Status, v: &Value) -> &str {
     assert_eq!(status, Status::Error, "{v}");
     text(&v["Err"]["Message"])
 }
+
+/// A new temporary directory holding the file `name` with `contents`, and the file's path.
+#[track_caller]
+pub(crate) fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_file(dir.path(), name, contents);
+    (dir, path)
+}

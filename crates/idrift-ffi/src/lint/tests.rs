@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::test_util::{call, write_file};
+use crate::test_util::{call, temp_file, text, write_file};
 use crate::wire::Status;
 
 const LDIF: &str = "dn: CN=Ann,OU=S,DC=x\nobjectClass: user\ncn: Ann\nuserPrincipalName: a nn@contoso.com\n\n\
@@ -11,8 +11,7 @@ dn: CN=Bo,OU=S,DC=x\nobjectClass: user\ncn: Bo\nuserPrincipalName: b o@contoso.c
 
 #[test]
 fn lint_rows_piped_back_are_planned_then_applied_for_the_approved_objects_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = write_file(tmp.path(), "ad.ldif", LDIF);
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
     assert_eq!(status, Status::Ok, "{body}");
@@ -40,12 +39,7 @@ fn lint_rows_piped_back_are_planned_then_applied_for_the_approved_objects_only()
         now.contains("userPrincipalName: a nn@contoso.com\n"),
         "{now}"
     );
-    assert!(
-        done["Ok"]["UndoLdifPath"]
-            .as_str()
-            .unwrap()
-            .ends_with(".undo.ldif")
-    );
+    assert!(text(&done["Ok"]["UndoLdifPath"]).ends_with(".undo.ldif"));
 }
 
 #[test]
@@ -81,8 +75,7 @@ fn lint_fix_names_the_row_with_a_bad_action_or_no_distinguished_name() {
 
 #[test]
 fn undo_of_a_lint_fix_journal_restores_the_values() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = write_file(tmp.path(), "ad.ldif", LDIF);
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     let (_, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
     let errors = body["Ok"]["Errors"].clone();
@@ -102,8 +95,7 @@ fn undo_of_a_lint_fix_journal_restores_the_values() {
 
 #[test]
 fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = write_file(tmp.path(), "ad.ldif", LDIF);
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     for (encoding, bom) in [
         (None, false),
@@ -133,9 +125,7 @@ fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
 
 #[test]
 fn lint_names_the_cloud_holder_of_a_cloud_duplicate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = write_file(
-        tmp.path(),
+    let (tmp, ldif) = temp_file(
         "ad.ldif",
         "dn: CN=Cy,OU=S,DC=x\nobjectClass: user\ncn: Cy\nuserPrincipalName: cy@contoso.com\n\n",
     );

@@ -2,14 +2,12 @@
 
 use serde_json::{Value, json};
 
-use crate::test_util::{call, error_message, write_file};
+use crate::test_util::{call, error_message, temp_file};
 use crate::wire::Status;
 
 #[test]
 fn a_profile_becomes_source_parts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = write_file(
-        tmp.path(),
+    let (tmp, config) = temp_file(
         "config.toml",
         "[profiles.contoso]\nad = \"ldaps://dc1.contoso.com\"\nad_base_dn = [\"OU=Sync,DC=contoso,DC=com\"]\n\
          ad_bind = \"CONTOSO\\\\svc\"\nad_password_file = \"pw.txt\"\ntenant = \"contoso.onmicrosoft.com\"\n\
@@ -53,12 +51,7 @@ fn a_profile_becomes_source_parts() {
 
 #[test]
 fn bad_files_are_errors_naming_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = write_file(
-        tmp.path(),
-        "bad.toml",
-        "[profiles.x]\nclient_secret = \"s3cret\"\n",
-    );
+    let (tmp, config) = temp_file("bad.toml", "[profiles.x]\nclient_secret = \"s3cret\"\n");
     let (status, v) =
         call(&json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "x", "ConfigPath": config}}));
     assert_eq!(status, Status::Error, "{v}");

@@ -144,10 +144,7 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
     assert_eq!(v["Ok"]["JournalPath"], json!(j));
     assert!(v["Ok"]["ActsOn"].as_str().unwrap().contains("snap"), "{v}");
     assert!(
-        v["Ok"]["Notes"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("Stopped at step 6, which is manual"),
+        text(&v["Ok"]["Notes"][0]).starts_with("Stopped at step 6, which is manual"),
         "{v}"
     );
     let users = std::fs::read_to_string(dir.join("entra-users.json")).unwrap();

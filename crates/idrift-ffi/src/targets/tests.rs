@@ -1,6 +1,6 @@
 //! Tests of the wire `Source` translated into the application's `SourceSpec`.
 
-use crate::test_util::write_file;
+use crate::test_util::{temp_file, write_file};
 use std::path::Path;
 
 use super::*;
@@ -65,8 +65,7 @@ fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
 
 #[test]
 fn an_empty_export_is_refused_unless_the_source_allows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let ad = write_file(dir.path(), "ad.ldif", "");
+    let (dir, ad) = temp_file("ad.ldif", "");
     let entra = write_file(
         dir.path(),
         "entra.json",

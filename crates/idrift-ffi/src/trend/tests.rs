@@ -1,6 +1,6 @@
 //! Tests of `Report` and `Scan.Diff`: what `idrift report` and `idrift diff` produce, through the wire.
 
-use crate::test_util::{call, write_file};
+use crate::test_util::{call, temp_file};
 use crate::wire::Status;
 
 fn demo_scan() -> serde_json::Value {
@@ -72,8 +72,7 @@ fn diff_reports_one_fixed_and_one_added() {
 
 #[test]
 fn diff_names_the_file_it_cannot_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = write_file(dir.path(), "bad.json", "{not json");
+    let (_dir, bad) = temp_file("bad.json", "{not json");
     let (status, v) =
         call(&serde_json::json!({"V":1,"Op":"Scan.Diff","Args":{"Old": bad, "New": bad}}));
     assert_eq!(status, Status::Error, "{v}");
