@@ -88,6 +88,13 @@ impl Clock {
     pub fn now_unix(&self) -> i64 {
         (self.0)()
     }
+
+    /// A time the front end read as seconds since the Unix epoch: 0 before 1970, [`i64::MAX`] past its range.
+    pub fn unix_seconds(time: std::time::SystemTime) -> i64 {
+        time.duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
+    }
 }
 
 impl fmt::Debug for Clock {

@@ -361,6 +361,22 @@ pub struct AllowNames {
     pub empty: &'static str,
 }
 
+/// Refuses the file at `path` with the message `refusal` makes unless `allowed`; when allowed, notes
+/// `warning` about it.
+fn refuse_unless(
+    allowed: bool,
+    path: &Path,
+    refusal: impl FnOnce() -> String,
+    warning: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(), AppError> {
+    if !allowed {
+        return Err(AppError::parse(path, refusal()));
+    }
+    warnings.push(format!("{}: {warning}", path.display()));
+    Ok(())
+}
+
 impl Completeness {
     /// What to do to read it anyway: give the front end's setting, or in words when it named none.
     fn allowance(self, name: fn(AllowNames) -> &'static str, words: &str) -> String {
@@ -384,19 +400,18 @@ impl Completeness {
                  were not saved); export every page (Get-MgUser -All, or follow @odata.nextLink until no page \
                  carries one)"
             );
-            if !self.allow_incomplete {
-                return Err(AppError::parse(
-                    path,
-                    format!(
-                        "{what}, or {} to read it as it is",
-                        self.allowance(|n| n.incomplete, "allow an incomplete export")
-                    ),
-                ));
-            }
-            warnings.push(format!(
-                "{}: {what}; read as it is (incomplete exports allowed), so drift may be under-reported",
-                path.display()
-            ));
+            refuse_unless(
+                self.allow_incomplete,
+                path,
+                || {
+                    let allow = self.allowance(|n| n.incomplete, "allow an incomplete export");
+                    format!("{what}, or {allow} to read it as it is")
+                },
+                &format!(
+                    "{what}; read as it is (incomplete exports allowed), so drift may be under-reported"
+                ),
+                warnings,
+            )?;
         }
         self.check_empty(path, "Entra ID", read.count, warnings)
     }
@@ -416,20 +431,16 @@ impl Completeness {
             return Ok(());
         }
         let what = format!("the {side} source holds no user, so every result would be empty");
-        if !self.allow_empty {
-            return Err(AppError::parse(
-                path,
-                format!(
-                    "{what}; check the export (its filter, its base DN), or {} to read it",
-                    self.allowance(|n| n.empty, "allow an empty source")
-                ),
-            ));
-        }
-        warnings.push(format!(
-            "{}: {what} (empty sources allowed)",
-            path.display()
-        ));
-        Ok(())
+        refuse_unless(
+            self.allow_empty,
+            path,
+            || {
+                let allow = self.allowance(|n| n.empty, "allow an empty source");
+                format!("{what}; check the export (its filter, its base DN), or {allow} to read it")
+            },
+            &format!("{what} (empty sources allowed)"),
+            warnings,
+        )
     }
 }
 

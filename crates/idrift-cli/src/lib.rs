@@ -410,9 +410,7 @@ pub(crate) fn now_unix() -> i64 {
         reason = "composition root: the only place the CLI reads the clock"
     )]
     let now = std::time::SystemTime::now();
-    now.duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    idrift_app::journal::Clock::unix_seconds(now)
 }
 
 /// The binary's entry point: runs the process's command line on stdout and stderr; large results go to

@@ -115,6 +115,11 @@ impl std::io::Write for Escaping<'_> {
     }
 }
 
+/// The cells of a table: one row of `row`'s strings for each item.
+pub(crate) fn table_rows<T>(items: &[T], row: impl FnMut(&T) -> Vec<String>) -> Vec<Vec<String>> {
+    items.iter().map(row).collect()
+}
+
 /// Renders rows as a table. `width` is the terminal's width when standard output is a terminal: the table
 /// is fitted to it, long cells wrapped. Without one (a file or a pipe) every value is printed whole in
 /// left-aligned columns under a header rule. Cells are escaped (see [`escape`]) and measured in display

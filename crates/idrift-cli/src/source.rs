@@ -17,6 +17,10 @@ pub(crate) use idrift_app::source::{Need, Sides};
 use crate::profile::Profile;
 use crate::{Ctx, UsageError};
 
+/// The help headings of the connection settings.
+const AD: &str = "Active Directory";
+const CLOUD: &str = "Entra ID and Exchange Online";
+
 /// Where the on-premises and cloud data come from.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct SourceArgs {
@@ -58,100 +62,68 @@ pub(crate) struct SourceArgs {
 #[derive(Debug, Clone, Args, Default)]
 pub(crate) struct ConnArgs {
     /// Subtree to read AD users from (repeatable; default: the whole domain).
-    #[arg(long, value_name = "DN", help_heading = "Active Directory")]
+    #[arg(long, value_name = "DN", help_heading = AD)]
     pub(crate) ad_base_dn: Vec<String>,
     /// Extra LDAP filter ANDed with the user filter, e.g. "(department=Sales)".
-    #[arg(long, value_name = "FILTER", help_heading = "Active Directory")]
+    #[arg(long, value_name = "FILTER", help_heading = AD)]
     pub(crate) ad_filter: Option<String>,
     /// Bind as this account: a DN, a UPN or DOMAIN\user (read rights for compare; write on mobile/otherMobile for repairs).
-    #[arg(long, value_name = "WHO", help_heading = "Active Directory")]
+    #[arg(long, value_name = "WHO", help_heading = AD)]
     pub(crate) ad_bind: Option<String>,
     /// Read the bind password from this environment variable.
-    #[arg(long, value_name = "VAR", help_heading = "Active Directory")]
+    #[arg(long, value_name = "VAR", help_heading = AD)]
     pub(crate) ad_password_env: Option<String>,
     /// Read the bind password from this file (first line).
-    #[arg(long, value_name = "PATH", help_heading = "Active Directory")]
+    #[arg(long, value_name = "PATH", help_heading = AD)]
     pub(crate) ad_password_file: Option<PathBuf>,
     /// The bind password itself (discouraged: it is visible in the process list and shell history).
-    #[arg(long, value_name = "PASSWORD", help_heading = "Active Directory")]
+    #[arg(long, value_name = "PASSWORD", help_heading = AD)]
     pub(crate) ad_password: Option<String>,
     /// Trust these CA certificates (PEM) instead of the system store.
-    #[arg(long, value_name = "PATH", help_heading = "Active Directory")]
+    #[arg(long, value_name = "PATH", help_heading = AD)]
     pub(crate) ad_ca_file: Option<PathBuf>,
     /// Allow ldap:// without TLS (passwords cross the network in clear text).
-    #[arg(long, help_heading = "Active Directory")]
+    #[arg(long, help_heading = AD)]
     pub(crate) ad_allow_plaintext: bool,
     /// Entries per page of the paged search.
-    #[arg(long, value_name = "N", help_heading = "Active Directory")]
+    #[arg(long, value_name = "N", help_heading = AD)]
     pub(crate) ad_page_size: Option<i32>,
 
     /// The tenant: its id or a verified domain (default: $AZURE_TENANT_ID).
-    #[arg(
-        long,
-        value_name = "TENANT",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "TENANT", help_heading = CLOUD)]
     pub(crate) tenant: Option<String>,
     /// The longest one Graph or Exchange Online request may take, retries and waits included (default 60).
     #[arg(
         long,
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..=3600),
-        help_heading = "Entra ID and Exchange Online"
+        help_heading = CLOUD
     )]
     pub(crate) timeout: Option<u64>,
     /// Let a Graph or Exchange Online redirect reach this host too, over https (repeatable; by default a
     /// redirect may only stay on the request's own host).
-    #[arg(
-        long = "redirect-host",
-        value_name = "HOST",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long = "redirect-host", value_name = "HOST", help_heading = CLOUD)]
     pub(crate) redirect_host: Vec<String>,
     /// The application (client) id (default: $AZURE_CLIENT_ID).
-    #[arg(long, value_name = "ID", help_heading = "Entra ID and Exchange Online")]
+    #[arg(long, value_name = "ID", help_heading = CLOUD)]
     pub(crate) client_id: Option<String>,
     /// Read the client secret from this environment variable (default: AZURE_CLIENT_SECRET when set).
-    #[arg(
-        long,
-        value_name = "VAR",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "VAR", help_heading = CLOUD)]
     pub(crate) client_secret_env: Option<String>,
     /// Authenticate with this certificate: a PEM file with the certificate and its private key (default: $AZURE_CLIENT_CERTIFICATE_PATH).
-    #[arg(
-        long,
-        value_name = "PATH",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "PATH", help_heading = CLOUD)]
     pub(crate) certificate: Option<PathBuf>,
     /// The login authority (US Government: https://login.microsoftonline.us; China: https://login.chinacloudapi.cn).
-    #[arg(
-        long,
-        value_name = "URL",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "URL", help_heading = CLOUD)]
     pub(crate) authority_url: Option<String>,
     /// Microsoft Graph with its version (https://graph.microsoft.us/v1.0, https://microsoftgraph.chinacloudapi.cn/v1.0).
-    #[arg(
-        long,
-        value_name = "URL",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "URL", help_heading = CLOUD)]
     pub(crate) graph_url: Option<String>,
     /// Exchange Online (https://outlook.office365.us, https://outlook.office365.cn).
-    #[arg(
-        long,
-        value_name = "URL",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "URL", help_heading = CLOUD)]
     pub(crate) exo_url: Option<String>,
     /// The tenant's initial domain (contoso.onmicrosoft.com), for Exchange Online when --tenant is a GUID.
-    #[arg(
-        long,
-        value_name = "DOMAIN",
-        help_heading = "Entra ID and Exchange Online"
-    )]
+    #[arg(long, value_name = "DOMAIN", help_heading = CLOUD)]
     pub(crate) exo_organization: Option<String>,
 
     /// Take connection settings from this profile of the configuration file.

@@ -7,9 +7,7 @@ pub(crate) fn now_unix() -> i64 {
         reason = "composition root: the only place idrift-ffi reads the clock"
     )]
     let now = std::time::SystemTime::now();
-    now.duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    idrift_app::journal::Clock::unix_seconds(now)
 }
 
 /// Reads an environment variable: secrets named by the host (`PasswordEnv`, `ClientSecretEnv`) and the

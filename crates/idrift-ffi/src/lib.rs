@@ -30,6 +30,8 @@ pub mod progress;
 mod remediation;
 mod runtime;
 mod targets;
+#[cfg(test)]
+mod test_util;
 mod trend;
 pub mod wire;
 mod writes;

@@ -31,6 +31,11 @@ fn batch_size(users: usize) -> usize {
     users.div_ceil(MAX_REWRITES).max(AD_BATCH)
 }
 
+/// How many writes may be held for a side: a batch when the side has a file, else one at a time.
+fn batch_limit(file: Option<&PathBuf>, users: usize) -> usize {
+    if file.is_some() { batch_size(users) } else { 1 }
+}
+
 /// A snapshot (a directory, or an LDIF and a Graph JSON file) that writes go to, so the whole repair can be
 /// rehearsed offline. Reads and writes go to an [`InMemoryDirectory`]; a write edits the changed file in place
 /// (the `mobile`/`otherMobile` lines of one entry of `ad.ldif`, the `mobilePhone` of one user of
@@ -186,17 +191,33 @@ impl SnapshotTarget {
         self.inner.snapshot()
     }
 
+    /// Runs `f` on the data with the index the user `key` names, when it is a DN in the index; `None` when
+    /// it is not, or when `f` finds no match at that index.
+    fn at_dn<R>(
+        &self,
+        key: &UserKey,
+        f: impl FnOnce(&mut Snapshot, usize) -> Option<R>,
+    ) -> Option<R> {
+        let &i = dn_key(key).and_then(|dn| self.dn_index.get(&dn))?;
+        self.inner.edit(|s| f(s, i))
+    }
+
+    /// Runs `f` on the data with the index of the Entra user `id`, when it is in the index; `None` when it
+    /// is not, or when `f` finds no match at that index.
+    fn at_id<R>(&self, id: &str, f: impl FnOnce(&mut Snapshot, usize) -> Option<R>) -> Option<R> {
+        let &i = self.id_index.get(&id.trim().to_lowercase())?;
+        self.inner.edit(|s| f(s, i))
+    }
+
     /// The user `key` names, by index when it is a DN.
     async fn find(&self, key: &UserKey) -> Result<Option<OnPremUser>, SourceError> {
-        if let Some(&i) = dn_key(key).and_then(|dn| self.dn_index.get(&dn)) {
-            let found = self
-                .inner
-                .edit(|s| s.on_prem.get(i).filter(|u| key.matches(u)).cloned());
-            if found.is_some() {
-                return Ok(found);
-            }
+        let found = self.at_dn(key, |s, i| {
+            s.on_prem.get(i).filter(|u| key.matches(u)).cloned()
+        });
+        match found {
+            Some(user) => Ok(Some(user)),
+            None => self.inner.find_user(key).await,
         }
-        self.inner.find_user(key).await
     }
 
     /// Sets the phones of the user `key` names in memory: compare-and-set, as [`InMemoryDirectory`] does.
@@ -206,28 +227,14 @@ impl SnapshotTarget {
         new: &Phones,
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
-        if let Some(&i) = dn_key(key).and_then(|dn| self.dn_index.get(&dn)) {
-            let done = self.inner.edit(|s| {
-                let target = s.on_prem.get_mut(i).filter(|u| key.matches(u))?;
-                Some(set_user_phones(target, new, expected))
-            });
-            if let Some(result) = done {
-                return result;
-            }
+        let done = self.at_dn(key, |s, i| {
+            let target = s.on_prem.get_mut(i).filter(|u| key.matches(u))?;
+            Some(set_user_phones(target, new, expected))
+        });
+        match done {
+            Some(result) => result,
+            None => self.inner.set_phones(key, new, expected).await,
         }
-        self.inner.set_phones(key, new, expected).await
-    }
-
-    fn held(&self) -> MutexGuard<'_, Vec<PhoneChange>> {
-        self.held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn held_cloud(&self) -> MutexGuard<'_, Vec<CloudChange>> {
-        self.held_cloud
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Sets `mobilePhone` of the Entra user `id` in memory, found by index, with the refusals of
@@ -237,21 +244,19 @@ impl SnapshotTarget {
         id: &str,
         mobile: Option<&str>,
     ) -> Result<CloudChange, SourceError> {
-        if let Some(&i) = self.id_index.get(&id.trim().to_lowercase()) {
-            let done = self.inner.edit(|s| {
-                let user = s
-                    .cloud
-                    .get_mut(i)
-                    .filter(|u| u.id.eq_ignore_ascii_case(id.trim()))?;
-                Some(set_user_mobile(user, mobile).map(|before| CloudChange {
-                    id: user.id.clone(),
-                    before,
-                    after: user.mobile_phone.clone(),
-                }))
-            });
-            if let Some(result) = done {
-                return result;
-            }
+        let done = self.at_id(id, |s, i| {
+            let user = s
+                .cloud
+                .get_mut(i)
+                .filter(|u| u.id.eq_ignore_ascii_case(id.trim()))?;
+            Some(set_user_mobile(user, mobile).map(|before| CloudChange {
+                id: user.id.clone(),
+                before,
+                after: user.mobile_phone.clone(),
+            }))
+        });
+        if let Some(result) = done {
+            return result;
         }
         let before = self
             .inner
@@ -272,7 +277,7 @@ impl SnapshotTarget {
     /// Writes the held Entra changes and `more` to the file; on failure memory goes back to the values before
     /// all of them.
     async fn flush_cloud_with(&self, more: Option<CloudChange>) -> Result<(), SourceError> {
-        let mut changes = std::mem::take(&mut *self.held_cloud());
+        let mut changes = std::mem::take(&mut *lock(&self.held_cloud));
         changes.extend(more);
         if changes.is_empty() {
             return Ok(());
@@ -519,11 +524,11 @@ impl OnPremPhoneWriter for SnapshotTarget {
     ) -> Result<PhoneChange, SourceError> {
         SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
         // Anything held goes out with this change, so the file never lags behind a write reported done.
-        let mut changes = std::mem::take(&mut *self.held());
+        let mut changes = std::mem::take(&mut *lock(&self.held));
         let change = match self.set_in_memory(user, new, expected).await {
             Ok(c) => c,
             Err(e) => {
-                self.held().extend(changes);
+                lock(&self.held).extend(changes);
                 return Err(e);
             }
         };
@@ -537,11 +542,7 @@ impl OnPremPhoneWriter for SnapshotTarget {
     }
 
     fn phone_batch_limit(&self) -> usize {
-        if self.ad_file.is_some() {
-            batch_size(self.dn_index.len())
-        } else {
-            1
-        }
+        batch_limit(self.ad_file.as_ref(), self.dn_index.len())
     }
 
     async fn set_phones_held(
@@ -552,7 +553,7 @@ impl OnPremPhoneWriter for SnapshotTarget {
     ) -> Result<PhoneChange, SourceError> {
         SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
         let change = self.set_in_memory(user, new, expected).await?;
-        self.held().push(change.clone());
+        lock(&self.held).push(change.clone());
         Ok(change)
     }
 
@@ -591,7 +592,7 @@ impl OnPremPhoneWriter for SnapshotTarget {
     }
 
     async fn flush_phones(&self) -> Result<(), SourceError> {
-        let changes = std::mem::take(&mut *self.held());
+        let changes = std::mem::take(&mut *lock(&self.held));
         if changes.is_empty() {
             return Ok(());
         }
@@ -606,18 +607,16 @@ impl OnPremPhoneWriter for SnapshotTarget {
 #[async_trait]
 impl TenantSyncAdmin for SnapshotTarget {
     async fn find_cloud_user(&self, upn_or_id: &str) -> Result<Option<CloudUser>, SourceError> {
-        if let Some(&i) = self.id_index.get(&upn_or_id.trim().to_lowercase()) {
-            let found = self.inner.edit(|s| {
-                s.cloud
-                    .get(i)
-                    .filter(|u| u.id.eq_ignore_ascii_case(upn_or_id.trim()))
-                    .cloned()
-            });
-            if found.is_some() {
-                return Ok(found);
-            }
+        let found = self.at_id(upn_or_id, |s, i| {
+            s.cloud
+                .get(i)
+                .filter(|u| u.id.eq_ignore_ascii_case(upn_or_id.trim()))
+                .cloned()
+        });
+        match found {
+            Some(user) => Ok(Some(user)),
+            None => self.inner.find_cloud_user(upn_or_id).await,
         }
-        self.inner.find_cloud_user(upn_or_id).await
     }
 
     async fn set_bypass_dir_sync_overrides(
@@ -673,11 +672,7 @@ impl TenantSyncAdmin for SnapshotTarget {
     }
 
     fn cloud_batch_limit(&self) -> usize {
-        if self.entra_file.is_some() {
-            batch_size(self.id_index.len())
-        } else {
-            1
-        }
+        batch_limit(self.entra_file.as_ref(), self.id_index.len())
     }
 
     async fn set_cloud_mobile_held(
@@ -687,7 +682,7 @@ impl TenantSyncAdmin for SnapshotTarget {
     ) -> Result<(), SourceError> {
         SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
         let change = self.set_cloud_in_memory(user_id, mobile).await?;
-        self.held_cloud().push(change);
+        lock(&self.held_cloud).push(change);
         Ok(())
     }
 

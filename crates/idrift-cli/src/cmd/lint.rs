@@ -16,7 +16,7 @@ use crate::cmd::write::{
     OpText, RunSpec, WriteArgs, block_on, confirm_writes, exit_code, journal_exists, print_machine,
     print_outcome, render_report, system_clock,
 };
-use crate::output::{Format, table};
+use crate::output::{Format, table, table_rows};
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
@@ -147,25 +147,21 @@ async fn check(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 fn render_table(report: &LintReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     // The cloud holder of CloudDuplicate rows gets a column when there is one to show.
     let holders = report.errors.iter().any(|e| e.held_by.is_some());
-    let rows: Vec<Vec<String>> = report
-        .errors
-        .iter()
-        .map(|e| {
-            let mut row = vec![
-                e.cn.clone(),
-                e.class.as_str().to_owned(),
-                e.attribute.to_owned(),
-                e.error_text(),
-                e.value.clone(),
-                e.update.clone(),
-                e.action.as_str().to_owned(),
-            ];
-            if holders {
-                row.push(e.held_by.clone().unwrap_or_default());
-            }
-            row
-        })
-        .collect();
+    let rows = table_rows(&report.errors, |e| {
+        let mut row = vec![
+            e.cn.clone(),
+            e.class.as_str().to_owned(),
+            e.attribute.to_owned(),
+            e.error_text(),
+            e.value.clone(),
+            e.update.clone(),
+            e.action.as_str().to_owned(),
+        ];
+        if holders {
+            row.push(e.held_by.clone().unwrap_or_default());
+        }
+        row
+    });
     if !rows.is_empty() {
         let mut headers = vec![
             "CommonName",
@@ -225,22 +221,17 @@ pub(crate) fn check_lint_target(src: &SourceArgs) -> anyhow::Result<()> {
 }
 
 fn render_plan(ctx: &mut Ctx<'_>, plan: &FixPlan) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = plan
-        .spec
-        .ops
-        .iter()
-        .map(|o| {
-            let attribute = idrift_app::lint::fix::locator(o)
-                .map(|l| l.attribute)
-                .unwrap_or_default();
-            vec![
-                o.target.clone(),
-                attribute,
-                idrift_app::lint::fix::describe_value(&o.before),
-                idrift_app::lint::fix::describe_value(&o.after),
-            ]
-        })
-        .collect();
+    let rows = table_rows(&plan.spec.ops, |o| {
+        let attribute = idrift_app::lint::fix::locator(o)
+            .map(|l| l.attribute)
+            .unwrap_or_default();
+        vec![
+            o.target.clone(),
+            attribute,
+            idrift_app::lint::fix::describe_value(&o.before),
+            idrift_app::lint::fix::describe_value(&o.after),
+        ]
+    });
     if !rows.is_empty() {
         write!(
             ctx.out,

@@ -17,7 +17,7 @@ use idrift_core::migration::{ByteSize, Summary, UserVerification, Verdict, Verif
 use serde::Serialize;
 
 use crate::Ctx;
-use crate::output::{escape, table};
+use crate::output::{escape, table, table_rows};
 
 /// The `migration` subcommands.
 #[derive(Debug, Subcommand)]
@@ -232,26 +232,23 @@ fn render_user(
                 u.folders.len(),
                 u.missing_items
             )?;
-            let rows: Vec<Vec<String>> = failing
-                .iter()
-                .map(|f| {
-                    let mut notes = Vec::new();
-                    if f.folder_is_missing {
-                        notes.push("folder missing in target");
-                    }
-                    if f.folder_is_misplaced {
-                        notes.push("folder misplaced in target");
-                    }
-                    vec![
-                        f.folder_path.clone(),
-                        f.source_count.to_string(),
-                        f.target_count.to_string(),
-                        f.items_short.to_string(),
-                        f.missing_count.to_string(),
-                        notes.join(", "),
-                    ]
-                })
-                .collect();
+            let rows = table_rows(&failing, |f| {
+                let mut notes = Vec::new();
+                if f.folder_is_missing {
+                    notes.push("folder missing in target");
+                }
+                if f.folder_is_misplaced {
+                    notes.push("folder misplaced in target");
+                }
+                vec![
+                    f.folder_path.clone(),
+                    f.source_count.to_string(),
+                    f.target_count.to_string(),
+                    f.items_short.to_string(),
+                    f.missing_count.to_string(),
+                    notes.join(", "),
+                ]
+            });
             let t = table(
                 &["Folder", "Source", "Target", "Short", "Missing", "Notes"],
                 &rows,

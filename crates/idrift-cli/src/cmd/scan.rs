@@ -11,7 +11,7 @@ use idrift_core::phone::PhoneOptions;
 use idrift_core::scan::{FindingKind, ScanOptions, ScanReport, Severity};
 
 use crate::Ctx;
-use crate::output::{Format, escape, table};
+use crate::output::{Format, escape, table, table_rows};
 use crate::source::SourceArgs;
 
 /// Arguments of `idrift scan`.
@@ -127,18 +127,14 @@ fn render_table(report: &ScanReport, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     if report.findings.is_empty() {
         writeln!(ctx.out, "No findings.")?;
     } else {
-        let rows: Vec<Vec<String>> = report
-            .findings
-            .iter()
-            .map(|f| {
-                vec![
-                    f.severity.to_string(),
-                    f.kind.to_string(),
-                    f.user_principal_name.clone(),
-                    detail(f),
-                ]
-            })
-            .collect();
+        let rows = table_rows(&report.findings, |f| {
+            vec![
+                f.severity.to_string(),
+                f.kind.to_string(),
+                f.user_principal_name.clone(),
+                detail(f),
+            ]
+        });
         write!(
             ctx.out,
             "{}",

@@ -30,7 +30,7 @@ use idrift_app::ops::dirsync_writes::{self, Apply, WriteRun};
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 use serde_json::{Map, Value, json};
 
-use crate::output::{Format, escape, table};
+use crate::output::{Format, escape, table, table_rows};
 use crate::source::SourceArgs;
 use crate::{Ctx, UsageError};
 
@@ -153,17 +153,14 @@ pub(crate) fn op_label(op: &str) -> &str {
 
 /// Prints planned operations with their before and after values.
 pub(crate) fn render_plan(ctx: &mut Ctx<'_>, ops: &[Planned]) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = ops
-        .iter()
-        .map(|o| {
-            vec![
-                o.target.clone(),
-                op_label(&o.op).to_owned(),
-                dirsync_ops::describe_value(&o.op, &o.before),
-                dirsync_ops::describe_value(&o.op, &o.after),
-            ]
-        })
-        .collect();
+    let rows = table_rows(ops, |o| {
+        vec![
+            o.target.clone(),
+            op_label(&o.op).to_owned(),
+            dirsync_ops::describe_value(&o.op, &o.before),
+            dirsync_ops::describe_value(&o.op, &o.after),
+        ]
+    });
     write!(
         ctx.out,
         "{}",
@@ -189,20 +186,16 @@ fn outcome_note(o: &journal::OpReport) -> String {
 
 /// Prints the per-user outcome table and the totals.
 pub(crate) fn render_report(ctx: &mut Ctx<'_>, report: &RunReport) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = report
-        .ops
-        .iter()
-        .map(|o| {
-            vec![
-                o.target.clone(),
-                op_label(&o.op).to_owned(),
-                o.status.label().to_owned(),
-                dirsync_ops::describe_value(&o.op, &o.before),
-                dirsync_ops::describe_value(&o.op, &o.after),
-                outcome_note(o),
-            ]
-        })
-        .collect();
+    let rows = table_rows(&report.ops, |o| {
+        vec![
+            o.target.clone(),
+            op_label(&o.op).to_owned(),
+            o.status.label().to_owned(),
+            dirsync_ops::describe_value(&o.op, &o.before),
+            dirsync_ops::describe_value(&o.op, &o.after),
+            outcome_note(o),
+        ]
+    });
     writeln!(ctx.out)?;
     write!(
         ctx.out,

@@ -1,23 +1,26 @@
 //! Tests of dispatch: every rejection names what was wrong, and operations return what idrift-app returns.
 
 use super::*;
-
-fn call(request: &str) -> (Status, serde_json::Value) {
-    let (status, body) = handle(request.as_bytes());
-    (status, serde_json::from_slice(&body).unwrap())
-}
+use crate::test_util::{call_text as call, error_message, text};
 
 #[track_caller]
 fn check_err(request: &str, kind: &str, needle: &str) {
     let (status, v) = call(request);
-    assert_eq!(status, Status::Error, "{v}");
-    assert_eq!(v["V"], 1);
-    assert_eq!(v["Err"]["Kind"], kind, "{v}");
-    let message = v["Err"]["Message"].as_str().unwrap();
+    let message = error_message(status, &v);
+    assert_eq!(v["V"], 1, "{request}");
+    assert_eq!(v["Err"]["Kind"], kind, "{request}: {v}");
     assert!(
         message.contains(needle),
-        "{message:?} does not contain {needle:?}"
+        "{request}: {message:?} does not contain {needle:?}"
     );
+}
+
+/// [`check_err`] for each case of a table of requests, the kinds of error and what their messages say.
+#[track_caller]
+fn check_errs(cases: &[(&str, &str, &str)]) {
+    for &(request, kind, needle) in cases {
+        check_err(request, kind, needle);
+    }
 }
 
 #[test]
@@ -40,16 +43,18 @@ fn malformed_requests_are_bad_requests() {
 
 #[test]
 fn other_versions_are_refused() {
-    check_err(
-        r#"{"V":2,"Op":"Describe"}"#,
-        "UnsupportedVersion",
-        "wire version 2",
-    );
-    check_err(
-        r#"{"V":0,"Op":"Describe"}"#,
-        "UnsupportedVersion",
-        "speaks V 1",
-    );
+    check_errs(&[
+        (
+            r#"{"V":2,"Op":"Describe"}"#,
+            "UnsupportedVersion",
+            "wire version 2",
+        ),
+        (
+            r#"{"V":0,"Op":"Describe"}"#,
+            "UnsupportedVersion",
+            "speaks V 1",
+        ),
+    ]);
 }
 
 #[test]
@@ -59,45 +64,49 @@ fn unknown_operations_list_the_known_ones() {
 
 #[test]
 fn invalid_args_name_the_field() {
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Compare"}"#,
-        "InvalidArgs",
-        "missing field `Source`",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Nowhere"}}}"#,
-        "InvalidArgs",
-        "unknown variant `Nowhere`",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"}}}"#,
-        "InvalidArgs",
-        "OutPath is required",
-    );
+    check_errs(&[
+        (
+            r#"{"V":1,"Op":"DirSync.Compare"}"#,
+            "InvalidArgs",
+            "missing field `Source`",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Nowhere"}}}"#,
+            "InvalidArgs",
+            "unknown variant `Nowhere`",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"}}}"#,
+            "InvalidArgs",
+            "OutPath is required",
+        ),
+    ]);
 }
 
 #[test]
 fn relative_paths_are_refused() {
-    check_err(
-        r#"{"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Snapshot","Path":"snap"}}}"#,
-        "InvalidArgs",
-        "Source.Path must be an absolute path",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"OutPath":"out"}}"#,
-        "InvalidArgs",
-        "OutPath must be an absolute path",
-    );
-    check_err(
-        r#"{"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc","CaFile":"ca.pem"}}}}"#,
-        "InvalidArgs",
-        "Source.Ad.CaFile must be an absolute path (the host resolves relative paths), got ca.pem",
-    );
-    check_err(
-        r#"{"V":1,"Op":"Report","Args":{"Source":{"Kind":"Demo"},"OutPath":"/tmp/r.html","Journals":["/j/a.jsonl","b.jsonl"]}}"#,
-        "InvalidArgs",
-        "Journals must be an absolute path (the host resolves relative paths), got b.jsonl",
-    );
+    check_errs(&[
+        (
+            r#"{"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Snapshot","Path":"snap"}}}"#,
+            "InvalidArgs",
+            "Source.Path must be an absolute path",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"OutPath":"out"}}"#,
+            "InvalidArgs",
+            "OutPath must be an absolute path",
+        ),
+        (
+            r#"{"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc","CaFile":"ca.pem"}}}}"#,
+            "InvalidArgs",
+            "Source.Ad.CaFile must be an absolute path (the host resolves relative paths), got ca.pem",
+        ),
+        (
+            r#"{"V":1,"Op":"Report","Args":{"Source":{"Kind":"Demo"},"OutPath":"/tmp/r.html","Journals":["/j/a.jsonl","b.jsonl"]}}"#,
+            "InvalidArgs",
+            "Journals must be an absolute path (the host resolves relative paths), got b.jsonl",
+        ),
+    ]);
 }
 
 #[test]
@@ -196,26 +205,23 @@ fn compare_to_a_named_file_writes_that_file() {
 #[test]
 fn encoding_utf8bom_starts_each_csv_with_a_byte_order_mark() {
     let dir = tempfile::tempdir().unwrap();
-    let compare = dir.path().join("overrides.csv");
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Compare","Args":{"Source":{"Kind":"Demo"},"OutPath":compare,"Encoding":"Utf8Bom"}}),
-    );
-    assert_eq!(status, Status::Ok, "{v}");
-    assert!(
-        std::fs::read(&compare)
-            .unwrap()
-            .starts_with(b"\xef\xbb\xbf\"UserPrincipalName\"")
-    );
+    let cases: [(&str, &str, &[u8]); 2] = [
+        (
+            "DirSync.Compare",
+            "overrides.csv",
+            b"\xef\xbb\xbf\"UserPrincipalName\"",
+        ),
+        ("Scan", "findings.csv", b"\xef\xbb\xbf\"Kind\""),
+    ];
+    for (op, file, start) in cases {
+        let out = dir.path().join(file);
+        let (status, v) = call_json(
+            serde_json::json!({"V":1,"Op":op,"Args":{"Source":{"Kind":"Demo"},"OutPath":out,"Encoding":"Utf8Bom"}}),
+        );
+        assert_eq!(status, Status::Ok, "{op}: {v}");
+        assert!(std::fs::read(&out).unwrap().starts_with(start), "{op}");
+    }
     let scan = dir.path().join("findings.csv");
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Utf8Bom"}}),
-    );
-    assert_eq!(status, Status::Ok, "{v}");
-    assert!(
-        std::fs::read(&scan)
-            .unwrap()
-            .starts_with(b"\xef\xbb\xbf\"Kind\"")
-    );
     check_err(
         &serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"OutPath":scan,"Encoding":"Latin1"}}).to_string(),
         "InvalidArgs",
@@ -270,15 +276,9 @@ fn get_reads_either_side_of_the_demo() {
     let (status, v) = call_json(
         serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"nobody@contoso.com","From":"AD"}}),
     );
-    assert_eq!(status, Status::Error);
+    let message = error_message(status, &v);
     assert_eq!(v["Err"]["Kind"], "Invalid");
-    assert!(
-        v["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("nobody@contoso.com"),
-        "{v}"
-    );
+    assert!(message.contains("nobody@contoso.com"), "{v}");
 }
 
 #[test]
@@ -313,10 +313,7 @@ fn set_plans_without_apply_and_writes_with_it() {
     assert_eq!(journal.parent(), Some(journals.path()));
     assert!(journal.is_file());
     assert!(
-        v["Ok"]["Notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("next sync cycle"),
+        text(&v["Ok"]["Notes"][0]).contains("next sync cycle"),
         "{v}"
     );
 
@@ -328,41 +325,40 @@ fn set_plans_without_apply_and_writes_with_it() {
     let (_, v) = call_json(args(false));
     assert_eq!(v["Ok"]["Planned"].as_array().unwrap().len(), 0);
     assert!(
-        v["Ok"]["Notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("already has these values"),
+        text(&v["Ok"]["Notes"][0]).contains("already has these values"),
         "{v}"
     );
 }
 
 #[test]
 fn writers_refuse_bad_combinations() {
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
-        "InvalidArgs",
-        "name the new value",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Clear","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
-        "InvalidArgs",
-        "name what to clear",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInAD":"1","Apply":true}}"#,
-        "InvalidArgs",
-        "JournalPath is required",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Persist","Args":{"Source":{"Kind":"Demo"},"Rows":[],"FromCsv":"/x.csv"}}"#,
-        "InvalidArgs",
-        "at most one of Rows, FromCsv and Resume",
-    );
-    check_err(
-        r#"{"V":1,"Op":"DirSync.Bypass.Preview","Args":{"Source":{"Kind":"Demo"},"DefaultRegion":"XX"}}"#,
-        "InvalidArgs",
-        "XX",
-    );
+    check_errs(&[
+        (
+            r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
+            "InvalidArgs",
+            "name the new value",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Clear","Args":{"Source":{"Kind":"Demo"},"Identity":"a@b"}}"#,
+            "InvalidArgs",
+            "name what to clear",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInAD":"1","Apply":true}}"#,
+            "InvalidArgs",
+            "JournalPath is required",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Persist","Args":{"Source":{"Kind":"Demo"},"Rows":[],"FromCsv":"/x.csv"}}"#,
+            "InvalidArgs",
+            "at most one of Rows, FromCsv and Resume",
+        ),
+        (
+            r#"{"V":1,"Op":"DirSync.Bypass.Preview","Args":{"Source":{"Kind":"Demo"},"DefaultRegion":"XX"}}"#,
+            "InvalidArgs",
+            "XX",
+        ),
+    ]);
 }
 
 #[test]
@@ -444,13 +440,10 @@ fn bypass_status_preview_and_switch() {
         r#"{"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source":{"Kind":"Demo"},"Enable":true}}"#,
     );
     if at_risk > 0 {
-        assert_eq!(status, Status::Error, "{v}");
+        let message = error_message(status, &v);
         assert_eq!(v["Err"]["Kind"], "Invalid");
         assert!(
-            v["Err"]["Message"]
-                .as_str()
-                .unwrap()
-                .contains("give -AcceptOverwrite"),
+            message.contains("give -AcceptOverwrite"),
             "the message names the PowerShell parameter: {v}"
         );
     }
@@ -469,10 +462,7 @@ fn bypass_status_preview_and_switch() {
     );
     assert_eq!(status, Status::Ok, "{v}");
     assert!(
-        v["Ok"]["Notes"][0]
-            .as_str()
-            .unwrap()
-            .contains("already disabled"),
+        text(&v["Ok"]["Notes"][0]).contains("already disabled"),
         "{v}"
     );
 }
@@ -573,27 +563,24 @@ fn migration_verify_reports_users_and_unreadable_inputs() {
         serde_json::to_value(outcome.report.summary).unwrap()
     );
     assert_eq!(v["Ok"]["Errors"][0]["Kind"], "Read");
-    assert!(
-        v["Ok"]["Errors"][0]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("/nonexistent/stats.xml")
-    );
-    check_err(
-        r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":[]}}"#,
-        "InvalidArgs",
-        "Paths and Identities are empty",
-    );
-    check_err(
-        r#"{"V":1,"Op":"Migration.Verify","Args":{"Identities":["a@b"],"Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}}"#,
-        "InvalidArgs",
-        "IDRIFT_FFI_TEST_UNSET_VARIABLE",
-    );
-    check_err(
-        r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":["rel.xml"]}}"#,
-        "InvalidArgs",
-        "absolute",
-    );
+    assert!(text(&v["Ok"]["Errors"][0]["Message"]).contains("/nonexistent/stats.xml"));
+    check_errs(&[
+        (
+            r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":[]}}"#,
+            "InvalidArgs",
+            "Paths and Identities are empty",
+        ),
+        (
+            r#"{"V":1,"Op":"Migration.Verify","Args":{"Identities":["a@b"],"Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}}"#,
+            "InvalidArgs",
+            "IDRIFT_FFI_TEST_UNSET_VARIABLE",
+        ),
+        (
+            r#"{"V":1,"Op":"Migration.Verify","Args":{"Paths":["rel.xml"]}}"#,
+            "InvalidArgs",
+            "absolute",
+        ),
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -603,27 +590,29 @@ fn migration_verify_reports_users_and_unreadable_inputs() {
 fn live_sources_check_their_configuration() {
     let ad = repo_file("examples/demo/ad.ldif");
     let entra = repo_file("examples/demo/entra-users.json");
-    check_err(
-        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc"},"AdFile":ad,"EntraFile":entra}}}).to_string(),
-        "InvalidArgs",
-        "not both",
-    );
-    check_err(
-        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad}}}).to_string(),
-        "InvalidArgs",
-        "needs Active Directory",
-    );
-    check_err(
-        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","Ad":{"Url":"ldaps://dc","Bind":"svc"},"EntraFile":entra}}}).to_string(),
-        "InvalidArgs",
-        "Source.Ad.Bind needs a password",
-    );
-    check_err(
-        &serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad,"Graph":true,
-            "Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}}}).to_string(),
-        "InvalidArgs",
-        "IDRIFT_FFI_TEST_UNSET_VARIABLE: the variable is not set",
-    );
+    let cases = [
+        (
+            serde_json::json!({"Kind":"Live","Ad":{"Url":"ldaps://dc"},"AdFile":ad,"EntraFile":entra}),
+            "not both",
+        ),
+        (
+            serde_json::json!({"Kind":"Live","AdFile":ad}),
+            "needs Active Directory",
+        ),
+        (
+            serde_json::json!({"Kind":"Live","Ad":{"Url":"ldaps://dc","Bind":"svc"},"EntraFile":entra}),
+            "Source.Ad.Bind needs a password",
+        ),
+        (
+            serde_json::json!({"Kind":"Live","AdFile":ad,"Graph":true,
+                "Cloud":{"Tenant":"t","ClientId":"c","ClientSecretEnv":"IDRIFT_FFI_TEST_UNSET_VARIABLE"}}),
+            "IDRIFT_FFI_TEST_UNSET_VARIABLE: the variable is not set",
+        ),
+    ];
+    for (source, needle) in cases {
+        let request = serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":source}});
+        check_err(&request.to_string(), "InvalidArgs", needle);
+    }
 }
 
 #[test]

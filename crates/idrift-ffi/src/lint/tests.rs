@@ -1,24 +1,17 @@
 //! Tests of `Lint` and `Lint.Fix` through the dispatcher: the rows come back with IdFix's columns, and the
 //! edited rows go through the journal (a dry run first, then only the approved objects).
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::dispatch::handle;
+use crate::test_util::{call, temp_file, text, write_file};
 use crate::wire::Status;
-
-fn call(request: &Value) -> (Status, Value) {
-    let (status, body) = handle(request.to_string().as_bytes());
-    (status, serde_json::from_slice(&body).unwrap())
-}
 
 const LDIF: &str = "dn: CN=Ann,OU=S,DC=x\nobjectClass: user\ncn: Ann\nuserPrincipalName: a nn@contoso.com\n\n\
 dn: CN=Bo,OU=S,DC=x\nobjectClass: user\ncn: Bo\nuserPrincipalName: b o@contoso.com\n\n";
 
 #[test]
 fn lint_rows_piped_back_are_planned_then_applied_for_the_approved_objects_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = tmp.path().join("ad.ldif");
-    std::fs::write(&ldif, LDIF).unwrap();
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
     assert_eq!(status, Status::Ok, "{body}");
@@ -46,12 +39,7 @@ fn lint_rows_piped_back_are_planned_then_applied_for_the_approved_objects_only()
         now.contains("userPrincipalName: a nn@contoso.com\n"),
         "{now}"
     );
-    assert!(
-        done["Ok"]["UndoLdifPath"]
-            .as_str()
-            .unwrap()
-            .ends_with(".undo.ldif")
-    );
+    assert!(text(&done["Ok"]["UndoLdifPath"]).ends_with(".undo.ldif"));
 }
 
 #[test]
@@ -87,9 +75,7 @@ fn lint_fix_names_the_row_with_a_bad_action_or_no_distinguished_name() {
 
 #[test]
 fn undo_of_a_lint_fix_journal_restores_the_values() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = tmp.path().join("ad.ldif");
-    std::fs::write(&ldif, LDIF).unwrap();
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     let (_, body) = call(&json!({"V": 1, "Op": "Lint", "Args": {"Source": source}}));
     let errors = body["Ok"]["Errors"].clone();
@@ -109,9 +95,7 @@ fn undo_of_a_lint_fix_journal_restores_the_values() {
 
 #[test]
 fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = tmp.path().join("ad.ldif");
-    std::fs::write(&ldif, LDIF).unwrap();
+    let (tmp, ldif) = temp_file("ad.ldif", LDIF);
     let source = json!({"Kind": "Files", "Ad": ldif});
     for (encoding, bom) in [
         (None, false),
@@ -141,19 +125,15 @@ fn lint_writes_idfix_csv_with_a_byte_order_mark_for_utf8bom() {
 
 #[test]
 fn lint_names_the_cloud_holder_of_a_cloud_duplicate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let ldif = tmp.path().join("ad.ldif");
-    std::fs::write(
-        &ldif,
+    let (tmp, ldif) = temp_file(
+        "ad.ldif",
         "dn: CN=Cy,OU=S,DC=x\nobjectClass: user\ncn: Cy\nuserPrincipalName: cy@contoso.com\n\n",
-    )
-    .unwrap();
-    let entra = tmp.path().join("entra.json");
-    std::fs::write(
-        &entra,
+    );
+    let entra = write_file(
+        tmp.path(),
+        "entra.json",
         r#"{"value":[{"id":"c1","userPrincipalName":"shared@contoso.com","displayName":"Shared","mail":"shared@contoso.com","proxyAddresses":["SMTP:shared@contoso.com","smtp:cy@contoso.com"]}]}"#,
-    )
-    .unwrap();
+    );
     let args = json!({"Source": {"Kind": "Files", "Ad": ldif, "Entra": entra}});
     let (status, body) = call(&json!({"V": 1, "Op": "Lint", "Args": args}));
     assert_eq!(status, Status::Ok, "{body}");

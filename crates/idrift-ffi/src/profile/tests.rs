@@ -2,26 +2,18 @@
 
 use serde_json::{Value, json};
 
-use crate::dispatch::handle;
+use crate::test_util::{call, error_message, temp_file};
 use crate::wire::Status;
-
-fn call(request: &Value) -> (Status, Value) {
-    let (status, body) = handle(request.to_string().as_bytes());
-    (status, serde_json::from_slice(&body).unwrap())
-}
 
 #[test]
 fn a_profile_becomes_source_parts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = tmp.path().join("config.toml");
-    std::fs::write(
-        &config,
+    let (tmp, config) = temp_file(
+        "config.toml",
         "[profiles.contoso]\nad = \"ldaps://dc1.contoso.com\"\nad_base_dn = [\"OU=Sync,DC=contoso,DC=com\"]\n\
          ad_bind = \"CONTOSO\\\\svc\"\nad_password_file = \"pw.txt\"\ntenant = \"contoso.onmicrosoft.com\"\n\
          client_id = \"abc\"\ncertificate = \"/etc/idrift/app.pem\"\n\n[profiles.files]\nad = \"ad.ldif\"\n\
          source_anchor = \"employeeID\"\n",
-    )
-    .unwrap();
+    );
     let (status, v) = call(
         &json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "contoso", "ConfigPath": config}}),
     );
@@ -49,22 +41,17 @@ fn a_profile_becomes_source_parts() {
     let (status, v) = call(
         &json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "fabrikam", "ConfigPath": config}}),
     );
-    assert_eq!(status, Status::Error, "{v}");
+    let message = error_message(status, &v);
     assert_eq!(v["Err"]["Kind"], "Invalid");
     assert!(
-        v["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("no profile \"fabrikam\" (profiles: contoso, files)"),
+        message.contains("no profile \"fabrikam\" (profiles: contoso, files)"),
         "{v}"
     );
 }
 
 #[test]
 fn bad_files_are_errors_naming_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let config = tmp.path().join("bad.toml");
-    std::fs::write(&config, "[profiles.x]\nclient_secret = \"s3cret\"\n").unwrap();
+    let (tmp, config) = temp_file("bad.toml", "[profiles.x]\nclient_secret = \"s3cret\"\n");
     let (status, v) =
         call(&json!({"V": 1, "Op": "Profile.Get", "Args": {"Name": "x", "ConfigPath": config}}));
     assert_eq!(status, Status::Error, "{v}");

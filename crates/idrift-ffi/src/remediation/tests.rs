@@ -7,15 +7,10 @@ use std::path::{Path, PathBuf};
 use idrift_app::snapshot::{Parts, load_dir, write_dir};
 use serde_json::{Value, json};
 
-use crate::dispatch::handle;
+use crate::test_util::{call, error_message, text};
 use crate::wire::Status;
 
 const UPN: &str = "testduplicate@contoso.com";
-
-fn call(request: &Value) -> (Status, Value) {
-    let (status, body) = handle(request.to_string().as_bytes());
-    (status, serde_json::from_slice(&body).unwrap())
-}
 
 fn demo_dir(tmp: &Path) -> PathBuf {
     let dir = tmp.join("snap");
@@ -102,12 +97,9 @@ fn the_dry_run_lists_the_steps_and_the_demo_refuses_the_apply() {
     );
     let (status, v) = call(&json!({"V": 1, "Op": "Remediation.Apply", "Args": {
         "Source": {"Kind": "Demo"}, "UserPrincipalName": "nobody@contoso.com", "Option": "DeleteAndMerge"}}));
-    assert_eq!(status, Status::Error, "{v}");
+    let message = error_message(status, &v);
     assert!(
-        v["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("no user with the UPN \"nobody@contoso.com\""),
+        message.contains("no user with the UPN \"nobody@contoso.com\""),
         "{v}"
     );
 }
@@ -152,10 +144,7 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
     assert_eq!(v["Ok"]["JournalPath"], json!(j));
     assert!(v["Ok"]["ActsOn"].as_str().unwrap().contains("snap"), "{v}");
     assert!(
-        v["Ok"]["Notes"][0]
-            .as_str()
-            .unwrap()
-            .starts_with("Stopped at step 6, which is manual"),
+        text(&v["Ok"]["Notes"][0]).starts_with("Stopped at step 6, which is manual"),
         "{v}"
     );
     let users = std::fs::read_to_string(dir.join("entra-users.json")).unwrap();
@@ -166,14 +155,8 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
         &dir,
         json!({"Apply": true, "JournalPath": j, "Approve": approve}),
     ));
-    assert_eq!(status, Status::Error, "{again}");
-    assert!(
-        again["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("already exists"),
-        "{again}"
-    );
+    let message = error_message(status, &again);
+    assert!(message.contains("already exists"), "{again}");
 
     // A resume dry run shows where the run stands.
     let (status, r) = call(&apply_request(&dir, json!({"Resume": j})));
@@ -205,14 +188,8 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
     let mut other = apply_request(&dir, json!({"Resume": j}));
     other["Args"]["Option"] = json!("RemoveLicense");
     let (status, e) = call(&other);
-    assert_eq!(status, Status::Error, "{e}");
-    assert!(
-        e["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("runs DeleteAndMerge"),
-        "{e}"
-    );
+    let message = error_message(status, &e);
+    assert!(message.contains("runs DeleteAndMerge"), "{e}");
 
     // Undo: a purge cannot be reversed, and the delete before it is purged afterwards.
     let (status, u) = undo_call(&dir, &j, json!({}));
@@ -222,10 +199,7 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
     assert!(u["Ok"]["Planned"].as_array().unwrap().is_empty(), "{u}");
     assert_eq!(u["Ok"]["NotUndone"].as_array().unwrap().len(), 2, "{u}");
     assert!(
-        u["Ok"]["NotUndone"][0]["Reason"]
-            .as_str()
-            .unwrap()
-            .contains("purged"),
+        text(&u["Ok"]["NotUndone"][0]["Reason"]).contains("purged"),
         "{u}"
     );
 }
@@ -306,14 +280,8 @@ fn a_dirsync_journal_is_undone_through_the_snapshot() {
     assert_eq!(u["Ok"]["Applied"], false);
 
     let (status, u) = call(&request(json!({"Apply": true})));
-    assert_eq!(status, Status::Error, "{u}");
-    assert!(
-        u["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("JournalPath is required"),
-        "{u}"
-    );
+    let message = error_message(status, &u);
+    assert!(message.contains("JournalPath is required"), "{u}");
     let (status, u) = call(&request(
         json!({"Apply": true, "JournalPath": tmp.path().join("undo.jsonl")}),
     ));
@@ -323,12 +291,6 @@ fn a_dirsync_journal_is_undone_through_the_snapshot() {
 
     let (status, u) = call(&json!({"V": 1, "Op": "Undo", "Args": {
         "Source": {"Kind": "Demo"}, "Journal": "relative.jsonl"}}));
-    assert_eq!(status, Status::Error, "{u}");
-    assert!(
-        u["Err"]["Message"]
-            .as_str()
-            .unwrap()
-            .contains("must be an absolute path"),
-        "{u}"
-    );
+    let message = error_message(status, &u);
+    assert!(message.contains("must be an absolute path"), "{u}");
 }

@@ -1,5 +1,6 @@
 //! Tests of the wire `Source` translated into the application's `SourceSpec`.
 
+use crate::test_util::{temp_file, write_file};
 use std::path::Path;
 
 use super::*;
@@ -64,15 +65,12 @@ fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
 
 #[test]
 fn an_empty_export_is_refused_unless_the_source_allows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let ad = dir.path().join("ad.ldif");
-    std::fs::write(&ad, "").unwrap();
-    let entra = dir.path().join("entra.json");
-    std::fs::write(
-        &entra,
+    let (dir, ad) = temp_file("ad.ldif", "");
+    let entra = write_file(
+        dir.path(),
+        "entra.json",
         r#"{"value":[{"id":"1","userPrincipalName":"a@x"}]}"#,
-    )
-    .unwrap();
+    );
     let json = |allow: bool| {
         format!(
             r#"{{"Kind":"Files","Ad":{:?},"Entra":{:?},"AllowEmpty":{allow}}}"#,

@@ -1,12 +1,7 @@
 //! Tests of `Report` and `Scan.Diff`: what `idrift report` and `idrift diff` produce, through the wire.
 
-use crate::dispatch::handle;
+use crate::test_util::{call, temp_file};
 use crate::wire::Status;
-
-fn call(request: &serde_json::Value) -> (Status, serde_json::Value) {
-    let (status, body) = handle(request.to_string().as_bytes());
-    (status, serde_json::from_slice(&body).unwrap())
-}
 
 fn demo_scan() -> serde_json::Value {
     let (status, v) =
@@ -77,9 +72,7 @@ fn diff_reports_one_fixed_and_one_added() {
 
 #[test]
 fn diff_names_the_file_it_cannot_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, "{not json").unwrap();
+    let (_dir, bad) = temp_file("bad.json", "{not json");
     let (status, v) =
         call(&serde_json::json!({"V":1,"Op":"Scan.Diff","Args":{"Old": bad, "New": bad}}));
     assert_eq!(status, Status::Error, "{v}");

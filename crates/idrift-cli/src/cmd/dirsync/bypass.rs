@@ -13,7 +13,7 @@ use super::phone_options;
 use crate::Ctx;
 use crate::cmd::write::Sides as _;
 use crate::cmd::write::{RunArgs, RunSpec, Targets, WriteArgs, block_on, open_targets, run_plan};
-use crate::output::{Format, escape, table};
+use crate::output::{Format, escape, table, table_rows};
 use crate::source::SourceArgs;
 
 /// The `dirsync bypass` subcommands.
@@ -157,16 +157,12 @@ fn render_preview(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::Result<
         render_preview_users(ctx, preview)?;
     }
     if !preview.synced_without_ad_match.is_empty() {
-        let rows: Vec<Vec<String>> = preview
-            .synced_without_ad_match
-            .iter()
-            .map(|u| {
-                vec![
-                    u.user_principal_name.clone(),
-                    u.mobile_in_entra.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
+        let rows = table_rows(&preview.synced_without_ad_match, |u| {
+            vec![
+                u.user_principal_name.clone(),
+                u.mobile_in_entra.clone().unwrap_or_default(),
+            ]
+        });
         writeln!(
             ctx.out,
             "\nSynced Entra users with no match in the AD read (their AD values are unknown):"
@@ -197,23 +193,19 @@ fn render_preview_users(ctx: &mut Ctx<'_>, preview: &BypassPreview) -> anyhow::R
         .iter()
         .any(|u| u.alternate_mobile_phones_in_entra.is_some());
     let headers = PhoneRow::headers(with_alt, "What the switch does");
-    let rows: Vec<Vec<String>> = preview
-        .users
-        .iter()
-        .map(|u| {
-            let mut cells = Vec::new();
-            let row = PhoneRow {
-                upn: &u.user_principal_name,
-                mobile_in_ad: u.mobile_in_ad.as_deref(),
-                mobile_in_entra: u.mobile_in_entra.as_deref(),
-                other_mobile_in_ad: &u.other_mobile_in_ad,
-                alternate_in_entra: u.alternate_mobile_phones_in_entra.as_deref(),
-                last: &u.explanation,
-            };
-            row.cells(with_alt, &mut cells);
-            cells
-        })
-        .collect();
+    let rows = table_rows(&preview.users, |u| {
+        let mut cells = Vec::new();
+        let row = PhoneRow {
+            upn: &u.user_principal_name,
+            mobile_in_ad: u.mobile_in_ad.as_deref(),
+            mobile_in_entra: u.mobile_in_entra.as_deref(),
+            other_mobile_in_ad: &u.other_mobile_in_ad,
+            alternate_in_entra: u.alternate_mobile_phones_in_entra.as_deref(),
+            last: &u.explanation,
+        };
+        row.cells(with_alt, &mut cells);
+        cells
+    });
     write!(ctx.out, "{}", table(&headers, &rows, ctx.term.width))?;
     writeln!(
         ctx.out,

@@ -24,7 +24,7 @@ use idrift_core::scan::ScanOptions;
 
 use super::PlanArgs;
 use crate::cmd::write::{block_on, confirm, journal_exists, system_clock};
-use crate::output::table;
+use crate::output::{table, table_rows};
 use crate::source::{SourceArgs, is_exo, is_graph, is_ldap_url};
 use crate::{Ctx, UsageError};
 
@@ -144,17 +144,14 @@ fn resume_command(upn: &str, id: OptionId, journal: &Path, src: &SourceArgs) -> 
 }
 
 fn render_steps(rows: &[StepRow], ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.order.to_string(),
-                kind_label(r.kind).to_owned(),
-                r.label().to_owned(),
-                r.action.clone(),
-            ]
-        })
-        .collect();
+    let cells = table_rows(rows, |r| {
+        vec![
+            r.order.to_string(),
+            kind_label(r.kind).to_owned(),
+            r.label().to_owned(),
+            r.action.clone(),
+        ]
+    });
     write!(
         ctx.out,
         "{}",
@@ -391,24 +388,20 @@ fn finish(
     ctx: &mut Ctx<'_>,
 ) -> anyhow::Result<ExitCode> {
     writeln!(ctx.out)?;
-    let cells: Vec<Vec<String>> = run
-        .steps
-        .iter()
-        .map(|v| {
-            let r = &v.row;
-            let mut note = r.message.clone().unwrap_or_default();
-            if !r.this_run && r.status != idrift_app::journal::OpStatus::Pending {
-                note = format!("(earlier run) {note}").trim_end().to_owned();
-            }
-            vec![
-                r.order.to_string(),
-                kind_label(r.kind).to_owned(),
-                r.label().to_owned(),
-                r.target.clone(),
-                note,
-            ]
-        })
-        .collect();
+    let cells = table_rows(&run.steps, |v| {
+        let r = &v.row;
+        let mut note = r.message.clone().unwrap_or_default();
+        if !r.this_run && r.status != idrift_app::journal::OpStatus::Pending {
+            note = format!("(earlier run) {note}").trim_end().to_owned();
+        }
+        vec![
+            r.order.to_string(),
+            kind_label(r.kind).to_owned(),
+            r.label().to_owned(),
+            r.target.clone(),
+            note,
+        ]
+    });
     write!(
         ctx.out,
         "{}",
@@ -518,20 +511,16 @@ pub(crate) async fn undo(
         return Ok(ExitCode::SUCCESS);
     }
     let target = crate::cmd::undo::open_target(plan, source, ctx).await?;
-    let cells: Vec<Vec<String>> = spec
-        .ops
-        .iter()
-        .map(|o| {
-            vec![
-                remediate::locator(o)
-                    .map(|l| l.order.to_string())
-                    .unwrap_or_default(),
-                o.target.clone(),
-                remediate::describe_value(&o.op, &o.before),
-                remediate::describe_value(&o.op, &o.after),
-            ]
-        })
-        .collect();
+    let cells = table_rows(&spec.ops, |o| {
+        vec![
+            remediate::locator(o)
+                .map(|l| l.order.to_string())
+                .unwrap_or_default(),
+            o.target.clone(),
+            remediate::describe_value(&o.op, &o.before),
+            remediate::describe_value(&o.op, &o.after),
+        ]
+    });
     writeln!(ctx.out, "Acts on: {}", target.description())?;
     write!(
         ctx.out,
@@ -567,19 +556,15 @@ pub(crate) async fn undo(
         return Ok(ExitCode::from(1));
     }
     let report = crate::cmd::undo::apply(plan, &target, &path, ctx).await?;
-    let cells: Vec<Vec<String>> = report
-        .ops
-        .iter()
-        .map(|o| {
-            vec![
-                o.target.clone(),
-                o.status.label().to_owned(),
-                remediate::describe_value(&o.op, &o.before),
-                remediate::describe_value(&o.op, &o.after),
-                o.message.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
+    let cells = table_rows(&report.ops, |o| {
+        vec![
+            o.target.clone(),
+            o.status.label().to_owned(),
+            remediate::describe_value(&o.op, &o.before),
+            remediate::describe_value(&o.op, &o.after),
+            o.message.clone().unwrap_or_default(),
+        ]
+    });
     writeln!(ctx.out)?;
     write!(
         ctx.out,
