@@ -31,7 +31,7 @@ mod remediation;
 mod runtime;
 mod targets;
 #[cfg(test)]
-mod test_util;
+mod test_support;
 mod trend;
 pub mod wire;
 mod writes;

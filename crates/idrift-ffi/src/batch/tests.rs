@@ -1,6 +1,6 @@
 //! Tests of pipelines: many users, one plan, one journal; a bad user does not stop the others.
 
-use crate::test_util::{call, error_message, text};
+use crate::test_support::{call, error_message, text};
 use crate::wire::Status;
 
 fn demo_copy() -> tempfile::TempDir {

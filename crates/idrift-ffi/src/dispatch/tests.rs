@@ -1,7 +1,7 @@
 //! Tests of dispatch: every rejection names what was wrong, and operations return what idrift-app returns.
 
 use super::*;
-use crate::test_util::{call_text as call, error_message, text};
+use crate::test_support::{call_text as call, error_message, text};
 
 #[track_caller]
 fn check_err(request: &str, kind: &str, needle: &str) {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::test_util::{call, temp_file, text, write_file};
+use crate::test_support::{call, temp_file, text, write_file};
 use crate::wire::Status;
 
 const LDIF: &str = "dn: CN=Ann,OU=S,DC=x\nobjectClass: user\ncn: Ann\nuserPrincipalName: a nn@contoso.com\n\n\

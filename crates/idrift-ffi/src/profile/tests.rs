@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::test_util::{call, error_message, temp_file};
+use crate::test_support::{call, error_message, temp_file};
 use crate::wire::Status;
 
 #[test]

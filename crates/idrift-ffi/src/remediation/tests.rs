@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use idrift_app::snapshot::{Parts, load_dir, write_dir};
 use serde_json::{Value, json};
 
-use crate::test_util::{call, error_message, text};
+use crate::test_support::{call, error_message, text};
 use crate::wire::Status;
 
 const UPN: &str = "testduplicate@contoso.com";

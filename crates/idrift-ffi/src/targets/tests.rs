@@ -1,6 +1,6 @@
 //! Tests of the wire `Source` translated into the application's `SourceSpec`.
 
-use crate::test_util::{temp_file, write_file};
+use crate::test_support::{temp_file, write_file};
 use std::path::Path;
 
 use super::*;

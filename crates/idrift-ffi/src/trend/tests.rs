@@ -1,6 +1,6 @@
 //! Tests of `Report` and `Scan.Diff`: what `idrift report` and `idrift diff` produce, through the wire.
 
-use crate::test_util::{call, temp_file};
+use crate::test_support::{call, temp_file};
 use crate::wire::Status;
 
 fn demo_scan() -> serde_json::Value {
