@@ -111,11 +111,8 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
     // Of the file kinds, Exchange Online's two files are named alike; the live kind names its own.
     let (exo, exo_users) = match &source.kind {
         SourceKind::Demo => {
-            let base = Some(Base::Demo);
-            return Ok(source::SourceSpec {
-                base,
-                ..source::SourceSpec::default()
-            });
+            spec.base = Some(Base::Demo);
+            return Ok(spec);
         }
         SourceKind::Snapshot {
             path,

@@ -122,7 +122,7 @@ pub(crate) struct SourceSpec {
     #[serde(flatten)]
     pub(crate) kind: SourceKind,
     /// Read a Graph export whose last page still carries `@odata.nextLink`, with a warning, instead of
-    /// refusing it as incomplete (the CLI's `--allow-incomplete`). Ignored for the demo, as the two below.
+    /// refusing it as incomplete (the CLI's `--allow-incomplete`). The demo takes it and the two below as the CLI's `--demo` does.
     #[serde(default)]
     pub(crate) allow_incomplete: bool,
     /// Read a source that holds no user, with a warning, instead of refusing it (`--allow-empty`).

@@ -91,3 +91,13 @@ fn an_empty_export_is_refused_unless_the_source_allows_it() {
         loaded.warnings
     );
 }
+
+#[test]
+fn the_demo_takes_the_source_anchor_and_the_allowances_as_the_cli_does() {
+    let s = source(r#"{"Kind":"Demo","SourceAnchor":"employeeID","AllowEmpty":true}"#);
+    let spec = spec("Test", &s).unwrap();
+    assert!(matches!(spec.base, Some(Base::Demo)));
+    assert_eq!(spec.source_anchor.as_deref(), Some("employeeID"));
+    assert!(spec.completeness.allow_empty);
+    assert!(!spec.completeness.allow_incomplete);
+}
