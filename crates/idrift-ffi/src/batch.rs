@@ -65,8 +65,10 @@ pub(crate) fn per_user<T>(
     let out = writes::result(command, &t);
     let planned = dirsync_writes::plan_users(&t, &WireNames, users, (only, out), CallError::kind);
     let (spec, out) = runtime::block_on(planned)??;
-    let reminder = dirsync_writes::reminder(&spec.ops);
-    let out = writes::run(op, &t, &spec, write, RunOptions::default(), reminder, out)?;
+    let preview = "Set-DriftDirSyncFeature -Feature BypassDirSyncOverrides -Enable -WhatIf";
+    let reminder = dirsync_writes::reminder(&spec.ops, preview);
+    let run = RunOptions::default();
+    let out = writes::run(op, &t, &spec, write, run, reminder.as_deref(), out)?;
     crate::wire::ok(&out, &t.warnings)
 }
 

@@ -177,16 +177,17 @@ pub async fn resume(
     Ok(out)
 }
 
-/// The reminder after AD writes.
-pub const AD_REMINDER: &str = "AD changes reach Entra ID at the next sync cycle, unless the user carries a \
-DirSyncOverride: then only with BypassDirSyncOverrides enabled (see the BypassDirSyncOverrides preview).";
-
-/// The reminder a run of `ops` ends with once it has written: [`AD_REMINDER`] when it writes AD phones.
+/// The reminder a run of `ops` ends with once it has written AD phones: AD's values reach Entra ID at the next
+/// sync cycle, or, for a user with a DirSyncOverride, only with the switch on. `preview` is how the front end
+/// names the BypassDirSyncOverrides preview (a command line, a cmdlet call).
 #[must_use]
-pub fn reminder(ops: &[Planned]) -> Option<&'static str> {
-    ops.iter()
-        .any(|o| o.op == OP_AD_PHONES)
-        .then_some(AD_REMINDER)
+pub fn reminder(ops: &[Planned], preview: &str) -> Option<String> {
+    ops.iter().any(|o| o.op == OP_AD_PHONES).then(|| {
+        format!(
+            "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: then \
+             only with BypassDirSyncOverrides enabled (see {preview})."
+        )
+    })
 }
 
 /// A change of one user's phone values (`dirsync set` and `clear`): AD's, or a cloud-only user's Entra

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use idrift_app::dirsync_ops::{self, OP_AD_PHONES};
+use idrift_app::dirsync_ops;
 use idrift_app::journal::{self, RunOptions};
 use idrift_app::ops::compare::CsvOut;
 use idrift_app::ops::dirsync_writes::{self, Apply, EditProblem, PhoneEdit, Users, WriteRun};
@@ -509,27 +509,22 @@ async fn run_single(
     let no_items = |_: &idrift_app::AppError| "Invalid";
     let planned = dirsync_writes::plan_users(&targets, &CliNames, users, (&[], out), no_items);
     let (spec, _) = planned.await?;
-    let (question, after_apply) = match spec.ops.first() {
+    let question = match spec.ops.first() {
         None if format == Format::Table => {
             let note = dirsync_writes::unchanged_note(identity);
             writeln!(ctx.out, "{}", escape(&note))?;
             return Ok(ExitCode::SUCCESS);
         }
-        None => (String::new(), None),
-        Some(op) => (
-            format!("Write {} of {}?", op_label(&op.op), op.target),
-            (op.op == OP_AD_PHONES).then_some(
-                "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: \
-                 then only with BypassDirSyncOverrides enabled (see idrift dirsync bypass preview).",
-            ),
-        ),
+        None => String::new(),
+        Some(op) => format!("Write {} of {}?", op_label(&op.op), op.target),
     };
+    let reminder = dirsync_writes::reminder(&spec.ops, "idrift dirsync bypass preview");
     let run = RunSpec {
         spec: &spec,
         write,
         question,
         opts: RunOptions::default(),
-        after_apply,
+        after_apply: reminder.as_deref(),
         format,
         extra: serde_json::Map::new(),
     };

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{AD_REMINDER, Planning, WriteRun, free_name, journal_file, reminder};
+use super::{Planning, WriteRun, free_name, journal_file, reminder};
 use crate::dirsync_ops::{OP_AD_PHONES, OP_ENTRA_MOBILE};
 use crate::journal::Planned;
 
@@ -39,7 +39,13 @@ fn a_pipeline_plans_each_user_once_keeps_the_named_ones_and_numbers_them() {
         .map(|e| (e.identity.as_str(), e.kind))
         .collect();
     assert_eq!(errors, [("A again", "Invalid"), ("c", "NotFound")]);
-    assert_eq!(reminder(&spec.ops), Some(AD_REMINDER));
+    assert_eq!(
+        reminder(&spec.ops, "the preview").as_deref(),
+        Some(
+            "AD changes reach Entra ID at the next sync cycle, unless the user carries a DirSyncOverride: \
+             then only with BypassDirSyncOverrides enabled (see the preview)."
+        )
+    );
 
     let mut p = Planning::new(WriteRun::new("dirsync set", "x"));
     p.planned("a", Some(write(OP_ENTRA_MOBILE, "a@contoso.com")));
@@ -50,7 +56,7 @@ fn a_pipeline_plans_each_user_once_keeps_the_named_ones_and_numbers_them() {
         (spec.ops[0].seq, spec.ops[0].target.as_str()),
         (1, "a@contoso.com")
     );
-    assert_eq!(reminder(&spec.ops), None);
+    assert_eq!(reminder(&spec.ops, "the preview"), None);
 }
 
 #[test]
