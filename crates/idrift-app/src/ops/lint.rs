@@ -1,6 +1,7 @@
 //! `lint`: IdFix's checks over the AD side of a source, completed by what the Entra side says about the tenant
 //! (its users and verified domains). The CLI's `idrift lint` and the FFI's `Lint` both call [`check`]; `lint
-//! apply` and `Lint.Fix` both plan with [`plan`] and write with [`fix`].
+//! apply` and `Lint.Fix` both plan with [`plan`] and write with [`crate::lint::apply_fixes`], which [`fix`]
+//! runs for `Lint.Fix` and turns into its result.
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,7 @@ pub async fn check(
     Ok((report, warnings))
 }
 
-/// What `lint apply` did, or would do: the FFI's `Lint.Fix` result, and what the CLI's `lint apply` runs.
+/// What `lint apply` did, or would do, as the FFI's `Lint.Fix` returns it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct FixRun {

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use idrift_app::journal;
 use idrift_app::lint::{FixPlan, LintTarget};
-use idrift_app::ops::lint::FixRequest;
 use idrift_core::lint::{LintMode, LintOptions, LintReport};
 
 use crate::cmd::write::{
@@ -354,32 +353,28 @@ async fn apply(args: ApplyArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     if !confirm_writes(ctx, args.write.yes, &run.question)? {
         return Ok(ExitCode::from(1));
     }
-    // The run is the FFI's `Lint.Fix` too: the same plan, written through the journal with the undo LDIF.
-    let req = FixRequest {
-        rows: &rows,
-        only: &[],
-        apply: true,
-        clock: system_clock(),
-        undo_ldif: args.undo_ldif.as_deref(),
-    };
-    let journal = |_: &str| Ok::<_, idrift_app::AppError>(path.clone());
-    let fixes = idrift_app::ops::lint::fix(req, target.as_ref(), journal).await?;
-    let Some(report) = &fixes.report else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    run.extra = apply_extra(&plan, fixes.undo_ldif_path.as_deref());
-    let code = outcome(ctx, &run, &writes_to, report)?;
+    // The same plan the FFI's `Lint.Fix` makes (`ops::lint::plan`), written by the same journaled apply.
+    let fixes = idrift_app::lint::apply_fixes(
+        &path,
+        &plan.spec,
+        target.as_ref(),
+        system_clock(),
+        args.undo_ldif.as_deref(),
+    )
+    .await?;
+    run.extra = apply_extra(&plan, fixes.undo_ldif.as_deref());
+    let code = outcome(ctx, &run, &writes_to, &fixes.report)?;
     if !text {
         return Ok(code);
     }
-    if let Some(u) = &fixes.undo_ldif_path {
+    if let Some(u) = &fixes.undo_ldif {
         writeln!(ctx.out, "Undo LDIF (ldifde -i -f): {}", u.display())?;
     }
-    if report.writes > 0 {
+    if fixes.report.writes > 0 {
         writeln!(
             ctx.out,
             "Undo with: idrift undo {} --apply (plus the same --ad/--snapshot option)",
-            report.journal.display()
+            fixes.report.journal.display()
         )?;
     }
     Ok(code)
