@@ -1,9 +1,10 @@
-//! A byte-scanning reader of one Graph user object for the DirSyncOverrides comparison ([`LeanUser`]).
+//! A byte-scanning reader of one Graph user object: every property [`CloudUser`] reads ([`full_user`]), or
+//! what the DirSyncOverrides comparison keeps ([`lean_user`], a [`LeanUser`]).
 //!
-//! serde_json reads a user at about 220 MB/s per core, most of it spent on properties the comparison drops.
-//! This reader walks the object's bytes once: it borrows the property names and classifies them as
-//! [`LeanUser`]'s serde reading does, skips the values it does not keep with a scan that checks them as
-//! serde_json would, and copies only the strings the comparison keeps, unescaping only those holding a `\`.
+//! serde_json reads a user at about 220 MB/s per core. This reader walks the object's bytes once: it
+//! borrows the property names and classifies them as the serde reading does, skips the values it does not
+//! keep with a scan that checks them as serde_json would, and copies only the strings it keeps, unescaping
+//! only those holding a `\`.
 //!
 //! It gives a user only where it is certain to give exactly what the serde reading gives. Anything else
 //! makes it answer [`Unsure`], and the caller reads that object with serde, which accepts it or names the
@@ -17,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use idrift_core::model::CloudUser;
+use idrift_core::model::{AssignedLicense, CloudUser};
 
 use super::de::{Item as _, Key, ListKeep, keep_value, truncated_by_depth};
 use super::users::{LeanUser, UserField};
@@ -37,11 +38,26 @@ pub(crate) struct Unsure;
 
 type Scan<T> = Result<T, Unsure>;
 
-/// Reads the user object whose `{` is at `data[pos]`: the user and the offset just after its `}`.
+/// Reads the user object whose `{` is at `data[pos]` for the comparison: the user and the offset just after
+/// its `}`.
 ///
 /// # Errors
 /// [`Unsure`] for anything this path does not read (see the module documentation).
 pub(crate) fn lean_user(data: &[u8], pos: usize) -> Scan<(LeanUser, usize)> {
+    user(data, pos, false).map(|(u, end)| (LeanUser(u), end))
+}
+
+/// Reads the user object whose `{` is at `data[pos]` as [`CloudUser`]'s serde reading reads it, keeping
+/// every property: the user and the offset just after its `}`.
+///
+/// # Errors
+/// [`Unsure`] for anything this path does not read (see the module documentation).
+pub(crate) fn full_user(data: &[u8], pos: usize) -> Scan<(CloudUser, usize)> {
+    user(data, pos, true)
+}
+
+/// The user at `data[pos]`, with every property (`full`) or what [`LeanUser`] keeps.
+fn user(data: &[u8], pos: usize, full: bool) -> Scan<(CloudUser, usize)> {
     let mut c = Cursor { d: data, i: pos };
     let mut user = CloudUser::default();
     // An object without properties has no id: serde names the error.
@@ -49,20 +65,22 @@ pub(crate) fn lean_user(data: &[u8], pos: usize) -> Scan<(LeanUser, usize)> {
         let name = std::str::from_utf8(key).map_err(|_| Unsure)?;
         match LeanUser::item_key(name) {
             Key::Page | Key::Ignore => c.skip(0),
-            Key::Field(f) => field(c, &mut user, f),
+            Key::Field(f) => field(c, &mut user, f, full),
         }
     })?;
     if user.id.is_empty() {
         return Err(Unsure);
     }
-    Ok((LeanUser(user), c.i))
+    Ok((user, c.i))
 }
 
-/// Reads the value of property `f` as [`LeanUser`] reads it.
-fn field(c: &mut Cursor<'_>, u: &mut CloudUser, f: UserField) -> Scan<()> {
+/// Reads the value of property `f` as [`CloudUser`] (`full`) or [`LeanUser`] reads it.
+fn field(c: &mut Cursor<'_>, u: &mut CloudUser, f: UserField, full: bool) -> Scan<()> {
+    let lean_keeps = |when_lean: ListKeep| if full { ListKeep::All } else { when_lean };
     match f {
         UserField::Id => u.id = c.opt_string()?.unwrap_or_default(),
         UserField::Upn => u.user_principal_name = c.opt_string()?,
+        UserField::DisplayName if full => u.display_name = c.opt_string()?,
         UserField::DisplayName => {
             c.opt_string_checked()?;
         }
@@ -71,9 +89,11 @@ fn field(c: &mut Cursor<'_>, u: &mut CloudUser, f: UserField) -> Scan<()> {
         UserField::SyncEnabled => u.on_premises_sync_enabled = c.opt_bool()?,
         UserField::Mobile => u.mobile_phone = c.opt_string()?,
         UserField::AltMobile => u.alternate_mobile_phones = Some(c.list(ListKeep::All)?),
-        UserField::BusinessPhones => u.business_phones = c.list(ListKeep::Nothing)?,
-        UserField::ProxyAddresses => u.proxy_addresses = c.list(ListKeep::PrimarySmtp)?,
-        UserField::Licenses => c.licenses()?,
+        UserField::BusinessPhones => u.business_phones = c.list(lean_keeps(ListKeep::Nothing))?,
+        UserField::ProxyAddresses => {
+            u.proxy_addresses = c.list(lean_keeps(ListKeep::PrimarySmtp))?;
+        }
+        UserField::Licenses => u.assigned_licenses = c.licenses(full)?,
         UserField::OnPremErrors => {
             c.empty_list()?;
             u.on_premises_provisioning_errors = Vec::new();
@@ -345,14 +365,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// `assignedLicenses` checked as the lean reading checks it and dropped: `null` or an array of license
-    /// objects, each with a non-empty `skuId`.
-    fn licenses(&mut self) -> Scan<()> {
+    /// `assignedLicenses`: `null` or an array of license objects, each with a non-empty `skuId`; kept when
+    /// `keep`, else checked as the lean reading checks it and dropped.
+    fn licenses(&mut self, keep: bool) -> Scan<Vec<AssignedLicense>> {
+        let mut out = Vec::new();
         match self.peek()? {
-            b'n' => self.literal(b"null"),
-            b'[' => self.array(Self::license),
-            _ => Err(Unsure),
+            b'n' => self.literal(b"null")?,
+            b'[' => self.array(|c| {
+                let license = c.license(keep)?;
+                if keep {
+                    out.push(license);
+                }
+                Ok(())
+            })?,
+            _ => return Err(Unsure),
         }
+        out.shrink_to_fit();
+        Ok(out)
     }
 
     /// Walks the object whose `{` is here, handing each property's name to `value` with the cursor at its
@@ -387,8 +416,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// One license object: a non-empty `skuId` without NUL, `disabledPlans` a string collection (its
-    /// strings not checked further, as the lean reading does not), anything else skipped.
-    fn license(&mut self) -> Scan<()> {
+    /// strings not checked further, as neither serde reading does), anything else skipped. Its values are
+    /// kept when `keep`.
+    fn license(&mut self, keep: bool) -> Scan<AssignedLicense> {
+        let mut license = AssignedLicense::default();
         let mut sku = false;
         self.object::<MAX_LICENSE_KEYS>(|c, key| {
             if key.eq_ignore_ascii_case(b"skuid") {
@@ -402,33 +433,47 @@ impl<'a> Cursor<'a> {
                         if s.contains('\0') {
                             return Err(Unsure);
                         }
-                        !s.is_empty()
+                        let set = !s.is_empty();
+                        if keep {
+                            license.sku_id = s.into_owned();
+                        }
+                        set
                     }
                     _ => return Err(Unsure),
                 };
                 Ok(())
             } else if key.eq_ignore_ascii_case(b"disabledplans") {
-                c.plain_list()
+                license.disabled_plans = c.plain_list(keep)?;
+                Ok(())
             } else {
                 c.skip(1)
             }
         })?;
-        if sku { Ok(()) } else { Err(Unsure) }
+        if sku { Ok(license) } else { Err(Unsure) }
     }
 
-    /// `disabledPlans`: `null`, a string, or an array of strings.
-    fn plain_list(&mut self) -> Scan<()> {
+    /// `disabledPlans`: `null`, a string, or an array of strings; the strings are kept when `keep`.
+    fn plain_list(&mut self, keep: bool) -> Scan<Vec<String>> {
+        let mut out = Vec::new();
+        let mut take = |s: Cow<'a, str>| {
+            if keep {
+                out.push(s.into_owned());
+            }
+        };
         match self.peek()? {
-            b'n' => self.literal(b"null"),
-            b'"' => self.text().map(drop),
+            b'n' => self.literal(b"null")?,
+            b'"' => take(self.text()?),
             b'[' => self.array(|c| {
                 if c.peek()? != b'"' {
                     return Err(Unsure);
                 }
-                c.text().map(drop)
-            }),
-            _ => Err(Unsure),
+                take(c.text()?);
+                Ok(())
+            })?,
+            _ => return Err(Unsure),
         }
+        out.shrink_to_fit();
+        Ok(out)
     }
 
     /// Skips any JSON value, checked as serde_json checks what it ignores (more strictly: see the module

@@ -230,6 +230,12 @@ impl Item for CloudUser {
         }
         Ok(Some(acc.user))
     }
+
+    fn scan(data: &[u8], pos: usize) -> Option<(Option<CloudUser>, usize)> {
+        super::fast::full_user(data, pos)
+            .ok()
+            .map(|(u, end)| (Some(u), end))
+    }
 }
 
 /// What a string list keeps: `when_lean` when the user is read lean, else all of it.

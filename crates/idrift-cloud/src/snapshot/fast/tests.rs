@@ -1,6 +1,6 @@
 //! The byte-scanning user reader against the serde reading of the same object ([`ItemSeed`] of
-//! [`LeanUser`]): wherever it gives a user, serde gives the same user and ends at the same byte; what it is
-//! not sure of, it leaves to serde.
+//! [`CloudUser`], and of [`LeanUser`] for the lean reading): wherever it gives a user, serde gives the same
+//! user and ends at the same byte; what it is not sure of, it leaves to serde.
 
 use std::cell::Cell;
 use std::marker::PhantomData;
@@ -10,53 +10,88 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::de::{Deserialize, DeserializeSeed, Deserializer};
 
-use super::super::de::{ItemSeed, Tracker};
+use super::super::de::{Item, ItemSeed, Tracker};
 use super::*;
 
 /// One item read by serde as the block reader's fallback reads it.
-struct Serde(Option<LeanUser>);
+struct Serde<T>(Option<T>);
 
-impl<'de> Deserialize<'de> for Serde {
+impl<'de, T: Item> Deserialize<'de> for Serde<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let t = Tracker::default();
-        ItemSeed::<LeanUser>(PhantomData, &t)
-            .deserialize(d)
-            .map(Serde)
+        ItemSeed::<T>(PhantomData, &t).deserialize(d).map(Serde)
     }
 }
 
-/// What serde gives for the object at the start of `data`: the user (`None`: dropped) and the offset just
-/// after it.
-fn serde(data: &[u8]) -> Result<(Option<CloudUser>, usize), String> {
-    let mut s = serde_json::Deserializer::from_slice(data).into_iter::<Serde>();
+/// The two readings: every property, or the comparison's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Full,
+    Lean,
+}
+
+fn first<T: Item>(data: &[u8]) -> Result<(Option<T>, usize), String> {
+    let mut s = serde_json::Deserializer::from_slice(data).into_iter::<Serde<T>>();
     match s.next() {
-        Some(Ok(Serde(u))) => Ok((u.map(|u| u.0), s.byte_offset())),
+        Some(Ok(Serde(u))) => Ok((u, s.byte_offset())),
         Some(Err(e)) => Err(e.to_string()),
         None => Err("no value".to_owned()),
     }
 }
 
+/// What serde gives for the object at the start of `data`: the user (`None`: dropped) and the offset just
+/// after it.
+fn serde_as(mode: Mode, data: &[u8]) -> Result<(Option<CloudUser>, usize), String> {
+    match mode {
+        Mode::Full => first::<CloudUser>(data),
+        Mode::Lean => first::<LeanUser>(data).map(|(u, end)| (u.map(|u| u.0), end)),
+    }
+}
+
+fn serde(data: &[u8]) -> Result<(Option<CloudUser>, usize), String> {
+    serde_as(Mode::Lean, data)
+}
+
+fn fast_as(mode: Mode, data: &[u8]) -> Option<(CloudUser, usize)> {
+    match mode {
+        Mode::Full => full_user(data, 0).ok(),
+        Mode::Lean => lean_user(data, 0).ok().map(|(u, end)| (u.0, end)),
+    }
+}
+
 fn fast(data: &[u8]) -> Option<(CloudUser, usize)> {
-    lean_user(data, 0).ok().map(|(u, end)| (u.0, end))
+    fast_as(Mode::Lean, data)
 }
 
 /// The property: a user from this path is serde's user, ending where serde ends. Text that is not UTF-8 is
 /// refused by the block reader's check of the whole run, whatever either reader says.
-fn agrees(data: &[u8]) -> Result<bool, TestCaseError> {
-    let Some((user, end)) = fast(data) else {
+fn agrees(mode: Mode, data: &[u8]) -> Result<bool, TestCaseError> {
+    let Some((user, end)) = fast_as(mode, data) else {
         return Ok(false);
     };
     if std::str::from_utf8(&data[..end]).is_err() {
         return Ok(true);
     }
-    match serde(data) {
+    match serde_as(mode, data) {
         Ok((Some(want), want_end)) => {
-            prop_assert_eq!(&user, &want, "{}", String::from_utf8_lossy(data));
-            prop_assert_eq!(end, want_end, "{}", String::from_utf8_lossy(data));
+            prop_assert_eq!(
+                &user,
+                &want,
+                "{:?}: {}",
+                mode,
+                String::from_utf8_lossy(data)
+            );
+            prop_assert_eq!(
+                end,
+                want_end,
+                "{:?}: {}",
+                mode,
+                String::from_utf8_lossy(data)
+            );
         }
         other => {
             return Err(TestCaseError::fail(format!(
-                "the scan read {user:?} where serde gives {other:?}: {}",
+                "the {mode:?} scan read {user:?} where serde gives {other:?}: {}",
                 String::from_utf8_lossy(data)
             )));
         }
@@ -321,10 +356,12 @@ fn the_scan_gives_what_serde_gives_or_leaves_the_object_to_serde() {
         failure_persistence: None,
         ..Config::default()
     });
-    let read = Cell::new(0u32);
+    let read = [Cell::new(0u32), Cell::new(0u32)];
     let result = runner.run(&inputs(), |data| {
-        if agrees(&data)? {
-            read.set(read.get() + 1);
+        for (i, mode) in [Mode::Full, Mode::Lean].into_iter().enumerate() {
+            if agrees(mode, &data)? {
+                read[i].set(read[i].get() + 1);
+            }
         }
         Ok(())
     });
@@ -332,11 +369,13 @@ fn the_scan_gives_what_serde_gives_or_leaves_the_object_to_serde() {
         panic!("{e}");
     }
     // The property means little if the scan gives up on everything.
-    assert!(
-        read.get() > cases / 20,
-        "the scan read only {} of {cases} objects",
-        read.get()
-    );
+    for (read, mode) in read.iter().zip([Mode::Full, Mode::Lean]) {
+        assert!(
+            read.get() > cases / 20,
+            "the {mode:?} scan read only {} of {cases} objects",
+            read.get()
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -353,6 +392,45 @@ fn a_typical_graph_user_is_read_here_as_serde_reads_it() {
     assert_eq!(u.display_name, None);
     assert!(u.business_phones.is_empty());
     assert_eq!(serde(TYPICAL.as_bytes()), Ok((Some(u), end)));
+}
+
+#[test]
+fn a_typical_graph_user_is_read_whole_here_as_serde_reads_it() {
+    let (u, end) =
+        fast_as(Mode::Full, TYPICAL.as_bytes()).expect("the scan gives up on a typical user");
+    assert_eq!(end, TYPICAL.len());
+    assert_eq!(
+        u.proxy_addresses,
+        ["smtp:z@contoso.onmicrosoft.com", "SMTP:zoe@contoso.com"]
+    );
+    assert_eq!(u.display_name.as_deref(), Some("Zoë \"Q\" \\ /"));
+    assert_eq!(u.business_phones, ["+1 425 555 0100"]);
+    assert_eq!(u.assigned_licenses.len(), 1);
+    assert_eq!(
+        u.assigned_licenses[0].sku_id,
+        "c7df2760-2c81-4ef7-b578-5b5392b571df"
+    );
+    assert_eq!(serde_as(Mode::Full, TYPICAL.as_bytes()), Ok((Some(u), end)));
+    let plans = r#"{"id":"a","assignedLicenses":[{"skuId":"s","disabledPlans":["p1","p\u0000"]},{"SKUID":"t","DisabledPlans":"q","servicePlans":[1]},{"skuId":"u","disabledPlans":null}]}"#;
+    let (u, _) = fast_as(Mode::Full, plans.as_bytes()).expect("the scan gives up on licenses");
+    let got: Vec<(&str, Vec<&str>)> = u
+        .assigned_licenses
+        .iter()
+        .map(|l| {
+            (
+                l.sku_id.as_str(),
+                l.disabled_plans.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("s", vec!["p1", "p\0"]), ("t", vec!["q"]), ("u", vec![])]
+    );
+    assert_eq!(
+        serde_as(Mode::Full, plans.as_bytes()).map(|(u, _)| u),
+        Ok(Some(u))
+    );
 }
 
 #[test]
@@ -411,6 +489,11 @@ fn what_the_scan_is_not_sure_of_goes_to_serde() {
             Some(Unsure),
             "the scan read {text}"
         );
+        assert_eq!(
+            full_user(text.as_bytes(), 0).err(),
+            Some(Unsure),
+            "the full scan read {text}"
+        );
     }
     let deep = format!(r#"{{"id":"a","x":{}1{}}}"#, "[".repeat(70), "]".repeat(70));
     assert!(lean_user(deep.as_bytes(), 0).is_err());
@@ -424,8 +507,9 @@ fn what_the_scan_is_not_sure_of_goes_to_serde() {
 #[test]
 fn an_object_cut_anywhere_is_never_read() {
     for cut in 0..TYPICAL.len() {
+        let part = &TYPICAL.as_bytes()[..cut];
         assert!(
-            lean_user(&TYPICAL.as_bytes()[..cut], 0).is_err(),
+            lean_user(part, 0).is_err() && full_user(part, 0).is_err(),
             "read {:?}",
             &TYPICAL[..cut]
         );
