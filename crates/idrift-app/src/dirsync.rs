@@ -9,7 +9,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use idrift_core::dirsync::{DirSyncOverrideRow, DirSyncReport, compare_dirsync};
+use idrift_core::dirsync::{
+    AdPhones, CloudPhones, DirSyncOverrideRow, DirSyncReport, compare_dirsync,
+};
 use idrift_core::model::Snapshot;
 use idrift_core::phone::PhoneOptions;
 
@@ -30,8 +32,11 @@ pub const CSV_COLUMNS: [&str; 9] = [
     "FormatOnly",
 ];
 
-/// Runs the comparison on a loaded snapshot.
-pub fn compare(snapshot: &Snapshot, phone: &PhoneOptions) -> DirSyncReport {
+/// Runs the comparison on a loaded snapshot (of full or lean users).
+pub fn compare<A: AdPhones + Sync, C: CloudPhones + Sync>(
+    snapshot: &Snapshot<A, C>,
+    phone: &PhoneOptions,
+) -> DirSyncReport {
     let mut report = compare_dirsync(&snapshot.on_prem, &snapshot.cloud, phone, snapshot.anchor);
     report.summary.not_synced_by_default = snapshot.not_synced_by_default;
     report

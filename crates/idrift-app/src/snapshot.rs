@@ -11,6 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use idrift_core::lean::{KeepAd, KeepCloud};
 use idrift_core::model::{CloudUser, ExoRecipient, OnPremUser, Snapshot, TenantSync, primary_smtp};
 
 use crate::AppError;
@@ -29,11 +30,13 @@ pub const EXO_USERS_FILE: &str = "exo-users.json";
 /// The tenant's domains (`GET /domains` JSON) in a snapshot directory (optional; lint reads it).
 pub const ENTRA_DOMAINS_FILE: &str = "entra-domains.json";
 
-/// A loaded snapshot and the warnings its readers raised (skipped change records and the like).
+/// A loaded snapshot and the warnings its readers raised (skipped change records and the like). The users
+/// are kept as [`OnPremUser`] and [`CloudUser`], or as the comparison's lean users
+/// ([`idrift_core::lean`]).
 #[derive(Debug, Clone, Default)]
-pub struct Loaded {
+pub struct Loaded<A = OnPremUser, C = CloudUser> {
     /// The data.
-    pub snapshot: Snapshot,
+    pub snapshot: Snapshot<A, C>,
     /// Human-readable warnings, each naming its file and line.
     pub warnings: Vec<String>,
     /// No source anchor was named and most cloud users' `onPremisesImmutableId` values are not base64 GUIDs:
@@ -200,18 +203,19 @@ pub fn load_ad_file_with(
 }
 
 /// Reads an LDIF export of AD users, keeping what `profile` reads and, when `anchor` names a custom source
-/// anchor attribute, its value in each user's `custom_anchor`.
-pub(crate) fn read_ad(
+/// anchor attribute, its value in each user's `custom_anchor`; each user is kept as `A` as it is read.
+pub(crate) fn read_ad<A: KeepAd>(
     path: &Path,
     profile: LoadProfile,
     anchor: Option<&str>,
-) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+) -> Result<(Vec<A>, Vec<String>), AppError> {
     let parse_err = |e: &dyn std::fmt::Display| AppError::parse(path, e.to_string());
     // `ldifde` writes 1-3 KB per user, a trimmed `ldapsearch` export a few hundred bytes.
     let capacity = |len: usize| len / 600;
     // The reader stores only what the profile keeps; the projection then reduces the primary address.
     let keep = profile.ldif_keep();
     let mut users = Vec::new();
+    let mut kept = Keeper::default();
     // UTF-8 (the usual export) is streamed, so the file is never held whole; UTF-16 (`ldifde -u`) and
     // Windows-1252 are decoded once by the shared decoder and parsed where the decoded text lies.
     let mut streamed = None;
@@ -219,7 +223,7 @@ pub(crate) fn read_ad(
         users.reserve(capacity(usize::try_from(len).unwrap_or(0)));
         match idrift_ldap::ldif::read_users_each_utf8(reader, anchor, keep, |mut u| {
             profile.project_on_prem(&mut u);
-            users.push(u);
+            kept.push(&mut users, A::keep(u));
         }) {
             Ok(warnings) => streamed = Some(warnings),
             Err(idrift_ldap::ldif::ReadError::NotUtf8 { .. }) => users.clear(),
@@ -237,12 +241,13 @@ pub(crate) fn read_ad(
                 keep,
                 |mut u| {
                     profile.project_on_prem(&mut u);
-                    users.push(u);
+                    kept.push(&mut users, A::keep(u));
                 },
             )
             .map_err(|e| parse_err(&e))?
         }
     };
+    kept.check(path)?;
     users.shrink_to_fit();
     let warnings = warnings
         .iter()
@@ -273,11 +278,11 @@ pub fn load_entra_file_with(path: &Path, profile: LoadProfile) -> Result<Vec<Clo
 /// # Errors
 /// As for [`load_entra_file_with`], and [`AppError::Parse`] naming the file when the last page carries
 /// `@odata.nextLink` or no user was read (unless `completeness` allows it).
-pub fn load_entra_file_checked(
+pub fn load_entra_file_checked<C: KeepCloud>(
     path: &Path,
     profile: LoadProfile,
     completeness: Completeness,
-) -> Result<(Vec<CloudUser>, Vec<String>), AppError> {
+) -> Result<(Vec<C>, Vec<String>), AppError> {
     let (users, read) = read_entra(path, profile)?;
     let mut warnings = Vec::new();
     completeness.check_entra(path, &read, &mut warnings)?;
@@ -290,22 +295,23 @@ pub fn load_entra_file_checked(
 /// # Errors
 /// As for [`load_ad_file_with`], and [`AppError::Parse`] naming the file when no user was read (unless
 /// `completeness` allows it).
-pub fn load_ad_file_checked(
+pub fn load_ad_file_checked<A: KeepAd>(
     path: &Path,
     profile: LoadProfile,
     completeness: Completeness,
     anchor: Option<&str>,
-) -> Result<(Vec<OnPremUser>, Vec<String>), AppError> {
+) -> Result<(Vec<A>, Vec<String>), AppError> {
     let (users, mut warnings) = read_ad(path, profile, anchor)?;
     completeness.check_empty(path, "Active Directory", users.len(), &mut warnings)?;
     Ok((users, warnings))
 }
 
-fn read_entra(
+fn read_entra<C: KeepCloud>(
     path: &Path,
     profile: LoadProfile,
-) -> Result<(Vec<CloudUser>, idrift_cloud::snapshot::UsersRead), AppError> {
+) -> Result<(Vec<C>, idrift_cloud::snapshot::UsersRead), AppError> {
     let mut users = Vec::new();
+    let mut kept = Keeper::default();
     // UTF-8 (the usual export) is streamed and read on all cores, so the file is never held whole; other
     // shapes, other encodings (UTF-16 from Windows PowerShell's `Out-File`, Windows-1252) and invalid
     // input are decoded once by the shared decoder and read by the serial reader, which names errors.
@@ -317,10 +323,11 @@ fn read_entra(
             profile.users_keep(),
             |mut u| {
                 profile.project_cloud(&mut u);
-                users.push(u);
+                kept.push(&mut users, C::keep(u));
             },
         );
         if let Some(read) = read {
+            kept.check(path)?;
             users.shrink_to_fit();
             return Ok((users, read));
         }
@@ -331,10 +338,37 @@ fn read_entra(
     // JSON or Export-Clixml, told apart by content.
     let read = crate::inputs::read_entra_text(path, text.text(), |mut u| {
         profile.project_cloud(&mut u);
-        users.push(u);
+        kept.push(&mut users, C::keep(u));
     })?;
+    kept.check(path)?;
     users.shrink_to_fit();
     Ok((users, read))
+}
+
+/// Keeps the users a reader hands over, and remembers whether one could not be kept.
+#[derive(Default)]
+struct Keeper {
+    refused: bool,
+}
+
+impl Keeper {
+    fn push<T>(&mut self, users: &mut Vec<T>, user: Option<T>) {
+        match user {
+            Some(u) => users.push(u),
+            None => self.refused = true,
+        }
+    }
+
+    /// Refuses the read when a user could not be kept.
+    fn check(&self, path: &Path) -> Result<(), AppError> {
+        if self.refused {
+            return Err(AppError::parse(
+                path,
+                "a user's values together exceed 4 GiB, more than the comparison holds for one user",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// What a source may lack and still be read: by default an export whose last Graph page still carries
@@ -486,27 +520,27 @@ pub fn load_pair_with(ad: &Path, entra: &Path, profile: LoadProfile) -> Result<L
 /// # Errors
 /// The first reader error, naming its file; then the errors of [`Completeness::check_empty`] and
 /// [`Completeness::check_entra`].
-pub fn load_pair_checked(
+pub fn load_pair_checked<A: KeepAd, C: KeepCloud>(
     ad: &Path,
     entra: &Path,
     profile: LoadProfile,
     completeness: Completeness,
     anchor: Option<&str>,
-) -> Result<Loaded, AppError> {
+) -> Result<Loaded<A, C>, AppError> {
     load_pair_and(ad, entra, profile, Some(completeness), anchor, || Ok(()))
         .map(|(loaded, ())| loaded)
 }
 
 /// [`load_pair_with`], running `then` on the AD thread once the LDIF is read (the Entra JSON, the larger
 /// parse, is usually still being read then). Errors come in the order AD, Entra, `then`.
-fn load_pair_and<T: Send>(
+fn load_pair_and<A: KeepAd, C: KeepCloud, T: Send>(
     ad: &Path,
     entra: &Path,
     profile: LoadProfile,
     completeness: Option<Completeness>,
     anchor: Option<&str>,
     then: impl FnOnce() -> Result<T, AppError> + Send,
-) -> Result<(Loaded, T), AppError> {
+) -> Result<(Loaded<A, C>, T), AppError> {
     let (ad_result, entra_result, then_result) = std::thread::scope(|s| {
         let ad_thread = s.spawn(|| (read_ad(ad, profile, anchor), then()));
         let entra_result = read_entra(entra, profile);
@@ -577,21 +611,21 @@ pub(crate) fn load_dir_anchored(dir: &Path, anchor: Option<&str>) -> Result<Load
 /// # Errors
 /// As for [`load_dir_with`], and the errors of [`Completeness::check_entra`] and
 /// [`Completeness::check_empty`].
-pub fn load_dir_checked(
+pub fn load_dir_checked<A: KeepAd, C: KeepCloud>(
     dir: &Path,
     profile: LoadProfile,
     completeness: Completeness,
     anchor: Option<&str>,
-) -> Result<Loaded, AppError> {
+) -> Result<Loaded<A, C>, AppError> {
     load_dir_inner(dir, profile, Some(completeness), anchor)
 }
 
-fn load_dir_inner(
+fn load_dir_inner<A: KeepAd, C: KeepCloud>(
     dir: &Path,
     profile: LoadProfile,
     completeness: Option<Completeness>,
     anchor: Option<&str>,
-) -> Result<Loaded, AppError> {
+) -> Result<Loaded<A, C>, AppError> {
     if !dir.is_dir() {
         return Err(AppError::Read {
             path: dir.to_path_buf(),

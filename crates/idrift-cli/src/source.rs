@@ -1,6 +1,7 @@
 //! Source selection: a snapshot directory, single export files, the bundled demo, or live directories
 //! (`--ad ldaps://…`, `--entra graph`, `--exo exo`), with connection settings from flags or a profile.
 
+use idrift_core::lean::{KeepAd, KeepCloud};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -377,11 +378,11 @@ impl SourceArgs {
     }
 
     /// Like [`SourceArgs::load`], keeping of each user what `profile` reads.
-    pub(crate) fn load_with(
+    pub(crate) fn load_with<A: KeepAd, C: KeepCloud>(
         &self,
         ctx: &mut Ctx<'_>,
         profile: LoadProfile,
-    ) -> anyhow::Result<Loaded> {
+    ) -> anyhow::Result<Loaded<A, C>> {
         self.load_inner(ctx, Need::Both, profile)
             .map(|(loaded, _)| loaded)
     }
@@ -397,15 +398,15 @@ impl SourceArgs {
         self.load_inner(ctx, Need::NotAd, LoadProfile::Full)
     }
 
-    fn load_inner(
+    fn load_inner<A: KeepAd, C: KeepCloud>(
         &self,
         ctx: &mut Ctx<'_>,
         need: Need,
         profile: LoadProfile,
-    ) -> anyhow::Result<(Loaded, Sides)> {
+    ) -> anyhow::Result<(Loaded<A, C>, Sides)> {
         let spec = self.spec(ctx)?;
         let (loaded, sides) =
-            runtime()?.block_on(source::load(&spec, &resolver(ctx), need, profile))?;
+            runtime()?.block_on(source::load_as(&spec, &resolver(ctx), need, profile))?;
         warn_all(ctx, &loaded.warnings)?;
         if loaded.custom_anchor_suspected {
             ctx.warn(CUSTOM_ANCHOR_HINT.to_owned())?;

@@ -237,11 +237,24 @@ pub fn classify(u: &OnPremUser) -> Option<NotSynced> {
     None
 }
 
+/// An AD user whose category under the default rules is known ([`classify`]): [`OnPremUser`], and the
+/// comparison's compact [`crate::lean::LeanAd`], which classifies the user it was made from.
+pub trait Scoped {
+    /// Why the default rules do not export the user; `None` when they do.
+    fn not_synced(&self) -> Option<NotSynced>;
+}
+
+impl Scoped for OnPremUser {
+    fn not_synced(&self) -> Option<NotSynced> {
+        classify(self)
+    }
+}
+
 /// Splits AD users into those the default rules export and the counts of those they do not.
-pub fn split(users: Vec<OnPremUser>) -> (Vec<OnPremUser>, NotSyncedCounts) {
+pub fn split<U: Scoped>(users: Vec<U>) -> (Vec<U>, NotSyncedCounts) {
     let mut counts = NotSyncedCounts::default();
     let mut kept = users;
-    kept.retain(|u| match classify(u) {
+    kept.retain(|u| match u.not_synced() {
         Some(c) => {
             counts.add(c);
             false

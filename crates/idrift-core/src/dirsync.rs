@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::matching::{Anchor, MatchCounts, MatchReport, match_users_by};
+use crate::matching::{AdKeys, Anchor, CloudKeys, MatchCounts, MatchReport, match_users_by};
 use crate::model::{CloudUser, OnPremUser};
 use crate::phone::{E164Cache, PhoneOptions};
 
@@ -96,13 +96,64 @@ pub struct DirSyncReport {
     pub matching: MatchReport,
 }
 
+/// What the comparison reads of an AD user besides its matching keys. [`OnPremUser`] and the compact
+/// [`crate::lean::LeanAd`] implement it.
+pub trait AdPhones: AdKeys {
+    /// `distinguishedName`.
+    fn dn(&self) -> &str;
+    /// `mobile`.
+    fn mobile(&self) -> Option<&str>;
+    /// `otherMobile`, in directory order.
+    fn other_mobile(&self) -> &[String];
+}
+
+/// What the comparison reads of an Entra ID user besides its matching keys. [`CloudUser`] and the compact
+/// [`crate::lean::LeanCloud`] implement it.
+pub trait CloudPhones: CloudKeys {
+    /// The object id.
+    fn id(&self) -> &str;
+    /// `mobilePhone`.
+    fn mobile(&self) -> Option<&str>;
+    /// `AlternateMobilePhones`, where the source carries it.
+    fn alternate_mobile_phones(&self) -> Option<&[String]>;
+    /// Whether sync manages the user ([`CloudUser::is_synced`]).
+    fn is_synced(&self) -> bool;
+}
+
+impl AdPhones for OnPremUser {
+    fn dn(&self) -> &str {
+        &self.distinguished_name
+    }
+    fn mobile(&self) -> Option<&str> {
+        self.mobile.as_deref()
+    }
+    fn other_mobile(&self) -> &[String] {
+        &self.other_mobile
+    }
+}
+
+impl CloudPhones for CloudUser {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn mobile(&self) -> Option<&str> {
+        self.mobile_phone.as_deref()
+    }
+    fn alternate_mobile_phones(&self) -> Option<&[String]> {
+        self.alternate_mobile_phones.as_deref()
+    }
+    fn is_synced(&self) -> bool {
+        CloudUser::is_synced(self)
+    }
+}
+
 /// Compares the phone values of every matched, synced user; see the module documentation.
 ///
 /// Ambiguous and unmatched users are not compared (they are counted in the summary); nor are matched users
 /// whose Entra user is not synced. Users are matched by `anchor` (see [`crate::matching`]).
-pub fn compare_dirsync(
-    on_prem: &[OnPremUser],
-    cloud: &[CloudUser],
+pub fn compare_dirsync<A: AdPhones + Sync, C: CloudPhones + Sync>(
+    on_prem: &[A],
+    cloud: &[C],
     opts: &PhoneOptions,
     anchor: Anchor,
 ) -> DirSyncReport {
@@ -120,7 +171,7 @@ pub fn compare_dirsync(
             continue;
         }
         summary.synced_matched += 1;
-        summary.alternate_mobile_compared |= entra.alternate_mobile_phones.is_some();
+        summary.alternate_mobile_compared |= entra.alternate_mobile_phones().is_some();
         if let Some(row) = compare_pair(ad, entra, &mut e164) {
             rows.push(row);
         }
@@ -182,17 +233,16 @@ fn sort_rows(rows: &mut [DirSyncOverrideRow]) {
 
 /// The row for one matched pair, or `None` when its values agree.
 pub(crate) fn compare_pair<'a>(
-    ad: &'a OnPremUser,
-    entra: &'a CloudUser,
+    ad: &'a impl AdPhones,
+    entra: &'a impl CloudPhones,
     e164: &mut E164Cache<'a>,
 ) -> Option<DirSyncOverrideRow> {
-    let ad_mobile = non_blank(ad.mobile.as_deref());
-    let entra_mobile = non_blank(entra.mobile_phone.as_deref());
+    let ad_mobile = non_blank(ad.mobile());
+    let entra_mobile = non_blank(entra.mobile());
     let mobile_differs = ad_mobile != entra_mobile;
     let other_differs = entra
-        .alternate_mobile_phones
-        .as_deref()
-        .is_some_and(|alt| phone_set(&ad.other_mobile) != phone_set(alt));
+        .alternate_mobile_phones()
+        .is_some_and(|alt| phone_set(ad.other_mobile()) != phone_set(alt));
     if !mobile_differs && !other_differs {
         return None;
     }
@@ -202,22 +252,21 @@ pub(crate) fn compare_pair<'a>(
             _ => false,
         };
     let other_format_only = !other_differs
-        || entra
-            .alternate_mobile_phones
-            .as_deref()
-            .is_some_and(|alt| normalized_set(&ad.other_mobile, e164) == normalized_set(alt, e164));
+        || entra.alternate_mobile_phones().is_some_and(|alt| {
+            normalized_set(ad.other_mobile(), e164) == normalized_set(alt, e164)
+        });
     Some(DirSyncOverrideRow {
-        user_principal_name: non_blank(entra.user_principal_name.as_deref())
-            .or(non_blank(ad.user_principal_name.as_deref()))
+        user_principal_name: non_blank(CloudKeys::upn(entra))
+            .or(non_blank(AdKeys::upn(ad)))
             .unwrap_or_default()
             .to_owned(),
         mobile_in_ad: ad_mobile.map(str::to_owned),
         mobile_in_entra: entra_mobile.map(str::to_owned),
-        other_mobile_in_ad: phone_list(&ad.other_mobile),
-        alternate_mobile_phones_in_entra: entra.alternate_mobile_phones.as_deref().map(phone_list),
-        on_premises_immutable_id: entra.on_premises_immutable_id.clone().unwrap_or_default(),
-        object_id: entra.id.clone(),
-        distinguished_name: ad.distinguished_name.clone(),
+        other_mobile_in_ad: phone_list(ad.other_mobile()),
+        alternate_mobile_phones_in_entra: entra.alternate_mobile_phones().map(phone_list),
+        on_premises_immutable_id: entra.immutable_id().unwrap_or_default().to_owned(),
+        object_id: entra.id().to_owned(),
+        distinguished_name: ad.dn().to_owned(),
         format_only: mobile_format_only && other_format_only,
     })
 }

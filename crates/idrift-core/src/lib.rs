@@ -18,6 +18,7 @@ pub mod dn;
 pub mod exchange;
 pub mod guid;
 pub mod in_memory;
+pub mod lean;
 pub mod lint;
 pub mod matching;
 pub mod migration;

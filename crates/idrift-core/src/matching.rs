@@ -33,6 +33,66 @@ use crate::anchor::{guid_from_immutable_id_fast, immutable_id_from_guid};
 use crate::guid::Guid;
 use crate::model::{CloudUser, OnPremUser};
 
+/// What matching reads of an AD user: its anchors, UPN and primary SMTP address. [`OnPremUser`] and the
+/// comparison's compact [`crate::lean::LeanAd`] implement it.
+pub trait AdKeys {
+    /// `objectGUID`.
+    fn object_guid(&self) -> Option<Guid>;
+    /// `mS-DS-ConsistencyGuid`.
+    fn consistency_guid(&self) -> Option<Guid>;
+    /// The custom source anchor's value, when one was read.
+    fn custom_anchor(&self) -> Option<&str>;
+    /// `userPrincipalName`.
+    fn upn(&self) -> Option<&str>;
+    /// The primary SMTP address ([`OnPremUser::primary_smtp`]).
+    fn primary_smtp(&self) -> Option<&str>;
+    /// `mS-DS-ConsistencyGuid`, else `objectGUID` ([`OnPremUser::source_anchor`]).
+    fn source_anchor(&self) -> Option<Guid> {
+        self.consistency_guid().or(self.object_guid())
+    }
+}
+
+/// What matching reads of an Entra ID user: its ImmutableId, UPN and primary SMTP address. [`CloudUser`] and
+/// the comparison's compact [`crate::lean::LeanCloud`] implement it.
+pub trait CloudKeys {
+    /// `onPremisesImmutableId`.
+    fn immutable_id(&self) -> Option<&str>;
+    /// `userPrincipalName`.
+    fn upn(&self) -> Option<&str>;
+    /// The primary SMTP address ([`CloudUser::primary_smtp`]).
+    fn primary_smtp(&self) -> Option<&str>;
+}
+
+impl AdKeys for OnPremUser {
+    fn object_guid(&self) -> Option<Guid> {
+        self.object_guid
+    }
+    fn consistency_guid(&self) -> Option<Guid> {
+        self.consistency_guid
+    }
+    fn custom_anchor(&self) -> Option<&str> {
+        self.custom_anchor.as_deref()
+    }
+    fn upn(&self) -> Option<&str> {
+        self.user_principal_name.as_deref()
+    }
+    fn primary_smtp(&self) -> Option<&str> {
+        OnPremUser::primary_smtp(self)
+    }
+}
+
+impl CloudKeys for CloudUser {
+    fn immutable_id(&self) -> Option<&str> {
+        self.on_premises_immutable_id.as_deref()
+    }
+    fn upn(&self) -> Option<&str> {
+        self.user_principal_name.as_deref()
+    }
+    fn primary_smtp(&self) -> Option<&str> {
+        CloudUser::primary_smtp(self)
+    }
+}
+
 /// An AD user and the Entra user it is hard-matched to (indices into the input slices).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -153,7 +213,7 @@ pub enum Anchor {
 
 impl Anchor {
     /// The `onPremisesImmutableId` sync gives `u` under this anchor (`None` when `u` has no anchor value).
-    pub fn immutable_id(self, u: &OnPremUser) -> Option<String> {
+    pub fn immutable_id(self, u: &impl AdKeys) -> Option<String> {
         on_prem_anchor(u, self).map(AnchorKey::to_text)
     }
 }
@@ -166,13 +226,17 @@ pub fn match_users(on_prem: &[OnPremUser], cloud: &[CloudUser]) -> MatchReport {
 
 /// Matches AD users with Entra users, comparing `anchor` with `onPremisesImmutableId`; see the module
 /// documentation for the rules.
-pub fn match_users_by(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
+pub fn match_users_by<A: AdKeys + Sync, C: CloudKeys + Sync>(
+    on_prem: &[A],
+    cloud: &[C],
+    anchor: Anchor,
+) -> MatchReport {
     // The per-user index vectors hold `u32` when every user fits, which halves them (and the memory traffic
     // of building them); `usize` serves any larger input.
     if on_prem.len().saturating_add(cloud.len()) < u32::MAX as usize {
-        match_with::<u32>(on_prem, cloud, anchor)
+        match_with::<u32, A, C>(on_prem, cloud, anchor)
     } else {
-        match_with::<usize>(on_prem, cloud, anchor)
+        match_with::<usize, A, C>(on_prem, cloud, anchor)
     }
 }
 
@@ -216,8 +280,8 @@ impl Ix for usize {
 
 /// The source anchor of an Entra user as compared: its `onPremisesImmutableId` decoded to a GUID, else the
 /// trimmed text; `None` when absent or blank.
-fn cloud_anchor(u: &CloudUser) -> Option<AnchorKey<'_>> {
-    let text = u.on_premises_immutable_id.as_deref().map_or("", trim);
+fn cloud_anchor(u: &impl CloudKeys) -> Option<AnchorKey<'_>> {
+    let text = u.immutable_id().map_or("", trim);
     if text.is_empty() {
         return None;
     }
@@ -226,12 +290,12 @@ fn cloud_anchor(u: &CloudUser) -> Option<AnchorKey<'_>> {
 
 /// The source anchor of an AD user as compared, under `anchor`. A custom value is read as an ImmutableId is
 /// (a base64 GUID becomes the GUID), so both sides compare alike.
-fn on_prem_anchor(u: &OnPremUser, anchor: Anchor) -> Option<AnchorKey<'_>> {
+fn on_prem_anchor(u: &impl AdKeys, anchor: Anchor) -> Option<AnchorKey<'_>> {
     match anchor {
         Anchor::ConsistencyGuid => u.source_anchor().map(AnchorKey::Guid),
-        Anchor::ObjectGuid => u.object_guid.map(AnchorKey::Guid),
+        Anchor::ObjectGuid => u.object_guid().map(AnchorKey::Guid),
         Anchor::Custom => {
-            let text = u.custom_anchor.as_deref().map_or("", trim);
+            let text = u.custom_anchor().map_or("", trim);
             if text.is_empty() {
                 return None;
             }
@@ -242,9 +306,9 @@ fn on_prem_anchor(u: &OnPremUser, anchor: Anchor) -> Option<AnchorKey<'_>> {
 
 /// Rule 1's classification: every AD user's source anchor (under `anchor`) and every Entra user's
 /// ImmutableId in one classification (cloud user j is item `on_prem.len() + j`).
-fn anchor_classes<'a, I: Ix>(
-    on_prem: &'a [OnPremUser],
-    cloud: &'a [CloudUser],
+fn anchor_classes<'a, I: Ix, A: AdKeys, C: CloudKeys>(
+    on_prem: &'a [A],
+    cloud: &'a [C],
     anchor: Anchor,
     state: &FastState,
 ) -> Classes<I> {
@@ -275,26 +339,26 @@ type AllClasses<'a, I> = (
 
 /// Computes [`AllClasses`]. The three do not depend on each other: the UPN ones run on threads of their own
 /// while this one classifies the anchors; the rules then read them in order.
-fn classifications<'a, I: Ix>(
-    on_prem: &'a [OnPremUser],
-    cloud: &'a [CloudUser],
+fn classifications<'a, I: Ix, A: AdKeys + Sync, C: CloudKeys + Sync>(
+    on_prem: &'a [A],
+    cloud: &'a [C],
     anchor: Anchor,
     state: &FastState,
 ) -> AllClasses<'a, I> {
     let op_work = || {
-        let keys = FoldedKeys::build(on_prem.iter().map(|u| u.user_principal_name.as_deref()));
+        let keys = FoldedKeys::build(on_prem.iter().map(AdKeys::upn));
         let dups = keys.classify::<I>(state);
         (keys, dups)
     };
     let cl_work = || {
-        let keys = FoldedKeys::build(cloud.iter().map(|u| u.user_principal_name.as_deref()));
+        let keys = FoldedKeys::build(cloud.iter().map(CloudKeys::upn));
         let dups = keys.classify::<I>(state);
         (keys, dups)
     };
     std::thread::scope(|s| {
         let op = std::thread::Builder::new().spawn_scoped(s, op_work).ok();
         let cl = std::thread::Builder::new().spawn_scoped(s, cl_work).ok();
-        let anchors = anchor_classes::<I>(on_prem, cloud, anchor, state);
+        let anchors = anchor_classes::<I, A, C>(on_prem, cloud, anchor, state);
         // A thread that could not be started leaves its work to this one; a panic on one is passed on.
         let op = match op {
             Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
@@ -310,9 +374,9 @@ fn classifications<'a, I: Ix>(
 
 /// Rules 1 and 2a: which anchors pair up one-to-one (each user's partner on the other side, or `I::NONE`),
 /// and the groups of duplicate anchors or ImmutableIds.
-fn anchor_pairs<I: Ix>(
-    on_prem: &[OnPremUser],
-    cloud: &[CloudUser],
+fn anchor_pairs<I: Ix, A: AdKeys, C: CloudKeys>(
+    on_prem: &[A],
+    cloud: &[C],
     anchor: Anchor,
     anchors: &Classes<I>,
     groups: &mut Groups<I>,
@@ -453,15 +517,20 @@ fn side_upn_duplicates<'a, I: Ix>(
     }
 }
 
-fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor) -> MatchReport {
+fn match_with<I: Ix, A: AdKeys + Sync, C: CloudKeys + Sync>(
+    on_prem: &[A],
+    cloud: &[C],
+    anchor: Anchor,
+) -> MatchReport {
     let (n_on, n_cl) = (on_prem.len(), cloud.len());
     let mut groups = Groups::<I>::new(n_on, n_cl);
     let state = FastState::new();
 
     let (anchors, (op_upn, op_dups), (cl_upn, cl_dups)) =
-        classifications::<I>(on_prem, cloud, anchor, &state);
+        classifications::<I, A, C>(on_prem, cloud, anchor, &state);
 
-    let (op_partner, cl_partner) = anchor_pairs::<I>(on_prem, cloud, anchor, &anchors, &mut groups);
+    let (op_partner, cl_partner) =
+        anchor_pairs::<I, A, C>(on_prem, cloud, anchor, &anchors, &mut groups);
     drop(anchors);
 
     upn_duplicates::<I>(
@@ -499,7 +568,7 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
     drop(cl_matched);
 
     // Rule 3: soft-match candidates among the unmatched.
-    let soft_match_candidates = soft_match::<I>(
+    let soft_match_candidates = soft_match::<I, A, C>(
         on_prem,
         cloud,
         &unmatched_on_prem,
@@ -530,9 +599,9 @@ fn match_with<I: Ix>(on_prem: &[OnPremUser], cloud: &[CloudUser], anchor: Anchor
 }
 
 /// UPN and primary-SMTP equalities between unmatched users, each pair once (UPN preferred).
-fn soft_match<I: Ix>(
-    on_prem: &[OnPremUser],
-    cloud: &[CloudUser],
+fn soft_match<I: Ix, A: AdKeys, C: CloudKeys>(
+    on_prem: &[A],
+    cloud: &[C],
     unmatched_on_prem: &[usize],
     unmatched_cloud: &[usize],
     op_upn: &FoldedKeys<'_>,
@@ -581,15 +650,12 @@ fn soft_match<I: Ix>(
 }
 
 fn candidate(
-    cloud: &[CloudUser],
+    cloud: &[impl CloudKeys],
     on_prem: usize,
     j: usize,
     basis: SoftMatchBasis,
 ) -> SoftMatchCandidate {
-    let cloud_has_other_anchor = cloud[j]
-        .on_premises_immutable_id
-        .as_deref()
-        .is_some_and(|s| !trim(s).is_empty());
+    let cloud_has_other_anchor = cloud[j].immutable_id().is_some_and(|s| !trim(s).is_empty());
     SoftMatchCandidate {
         on_prem,
         cloud: j,

@@ -268,13 +268,16 @@ impl ExoRecipient {
 }
 
 /// Everything read from the two directories for one run: what a snapshot directory holds.
+///
+/// The users are [`OnPremUser`] and [`CloudUser`]; a comparison that reads only a few of their attributes
+/// holds them as the compact [`crate::lean::LeanAd`] and [`crate::lean::LeanCloud`] instead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Snapshot {
+pub struct Snapshot<A = OnPremUser, C = CloudUser> {
     /// Active Directory users.
-    pub on_prem: Vec<OnPremUser>,
+    pub on_prem: Vec<A>,
     /// Entra ID users.
-    pub cloud: Vec<CloudUser>,
+    pub cloud: Vec<C>,
     /// The tenant sync object, when known.
     pub tenant_sync: Option<TenantSync>,
     /// Exchange Online recipients (`exo-recipients.json`), when known.

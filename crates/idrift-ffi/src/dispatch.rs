@@ -2,6 +2,8 @@
 //! its result. No decision about directories is made here; each function below mirrors the CLI command named
 //! in its documentation, minus the rendering.
 
+use idrift_app::snapshot::Loaded;
+use idrift_core::lean::{LeanAd, LeanCloud};
 use std::path::Path;
 
 use idrift_app::dirsync_ops::{self, INITIAL_SYNC_REMINDER, PersistRows};
@@ -153,7 +155,7 @@ fn describe(_: serde::de::IgnoredAny) -> Result<Vec<u8>, CallError> {
 
 /// What `Connect-Drift` shows: the source loaded once and counted.
 fn source_check(args: wire::SourceArgs) -> Result<Vec<u8>, CallError> {
-    let loaded = targets::load("Source.Check", &args.source, LoadProfile::Full)?;
+    let loaded: Loaded = targets::load("Source.Check", &args.source, LoadProfile::Full)?;
     let s = &loaded.snapshot;
     let body = wire::SourceSummary {
         kind: targets::kind(&args.source),
@@ -175,7 +177,7 @@ fn dirsync_compare(args: wire::DirSyncCompareArgs) -> Result<Vec<u8>, CallError>
             CallError::invalid(OP, "OutPath is required when WriteCsv is true")
         },
     )?;
-    let loaded = targets::load(OP, &args.source, LoadProfile::Phones)?;
+    let loaded: Loaded<LeanAd, LeanCloud> = targets::load(OP, &args.source, LoadProfile::Phones)?;
     let phone = PhoneOptions {
         default_region: args.default_region,
     };

@@ -12,6 +12,7 @@ use idrift_app::source::{
     self, AdSource, Base, CloudSettings, EntraSource, ExoSource, Missing, Names, Need, Resolver,
     Setting,
 };
+use idrift_core::lean::{KeepAd, KeepCloud};
 
 use crate::error::CallError;
 use crate::wire::{SourceKind, SourceSpec};
@@ -171,14 +172,14 @@ pub(crate) fn spec(op: &'static str, source: &SourceSpec) -> Result<source::Sour
 ///
 /// # Errors
 /// [`CallError::InvalidArgs`] for a relative path or a source naming too little; the loaders' errors.
-pub(crate) fn load(
+pub(crate) fn load<A: KeepAd, C: KeepCloud>(
     op: &'static str,
     source: &SourceSpec,
     profile: LoadProfile,
-) -> Result<Loaded, CallError> {
+) -> Result<Loaded<A, C>, CallError> {
     let spec = spec(op, source)?;
     let (mut loaded, _) =
-        runtime::block_on(source::load(&spec, &resolver(), Need::Both, profile))??;
+        runtime::block_on(source::load_as(&spec, &resolver(), Need::Both, profile))??;
     if loaded.custom_anchor_suspected {
         loaded.warnings.push(CUSTOM_ANCHOR_HINT.to_owned());
     }

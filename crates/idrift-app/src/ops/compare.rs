@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_core::dirsync::DirSyncReport;
+use idrift_core::dirsync::{AdPhones, CloudPhones, DirSyncReport};
 use idrift_core::model::Snapshot;
 use idrift_core::phone::PhoneOptions;
 use serde::Serialize;
@@ -62,8 +62,8 @@ pub struct Compared {
 ///
 /// # Errors
 /// [`AppError::Write`] naming the CSV file.
-pub fn compare(
-    snapshot: &Snapshot,
+pub fn compare<A: AdPhones + Sync, C: CloudPhones + Sync>(
+    snapshot: &Snapshot<A, C>,
     phone: &PhoneOptions,
     csv: Option<CsvOut>,
 ) -> Result<Compared, AppError> {
@@ -80,6 +80,7 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use idrift_core::model::{CloudUser, OnPremUser};
 
     #[test]
     fn the_csv_needs_a_path_only_when_asked_for() {
@@ -117,7 +118,12 @@ mod tests {
             path: path.clone(),
             encoding: CsvEncoding::Utf8Bom,
         };
-        let got = compare(&Snapshot::default(), &PhoneOptions::default(), Some(csv)).unwrap();
+        let got = compare(
+            &Snapshot::<OnPremUser, CloudUser>::default(),
+            &PhoneOptions::default(),
+            Some(csv),
+        )
+        .unwrap();
         assert_eq!(got.csv_path.as_deref(), Some(path.as_path()));
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.starts_with("\u{feff}\"UserPrincipalName\"".as_bytes()));

@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use idrift_core::model::ExoRecipient;
+use idrift_core::lean::{KeepAd, KeepCloud};
+use idrift_core::matching::CloudKeys;
+use idrift_core::model::{ExoRecipient, Snapshot};
 
 use super::{AdSource, Base, EntraSource, ExoSource, Missing, Resolver, Setting, SourceSpec};
 use crate::AppError;
@@ -64,6 +66,20 @@ pub async fn load(
     need: Need,
     profile: LoadProfile,
 ) -> Result<(Loaded, Sides), AppError> {
+    load_as(spec, r, need, profile).await
+}
+
+/// [`load`], keeping the users as `A` and `C`: the full users, or the comparison's lean ones
+/// ([`idrift_core::lean`]), each made as its reader hands the full user over.
+///
+/// # Errors
+/// As for [`load`], and [`AppError::Parse`] naming the source when a user cannot be kept as `A` or `C`.
+pub async fn load_as<A: KeepAd, C: KeepCloud>(
+    spec: &SourceSpec,
+    r: &Resolver<'_>,
+    need: Need,
+    profile: LoadProfile,
+) -> Result<(Loaded<A, C>, Sides), AppError> {
     let ad = match need {
         Need::NotAd => None,
         Need::Both | Need::Any => spec.ad.as_ref(),
@@ -143,10 +159,10 @@ pub async fn load(
 
     let (mut loaded, exo_users) = if live.ad.is_none() && live.graph.is_none() && live.exo.is_none()
     {
-        load_files(files)?
+        load_files::<A, C>(files)?
     } else {
         // The files are parsed on a blocking thread while the services answer.
-        let files = tokio::task::spawn_blocking(move || load_files(files));
+        let files = tokio::task::spawn_blocking(move || load_files::<A, C>(files));
         let (files, data) = tokio::join!(files, live::read(&live));
         let (mut loaded, exo_users) = files.map_err(|e| {
             AppError::Invalid(format!("the file reader stopped unexpectedly: {e}"))
@@ -178,7 +194,7 @@ pub async fn load(
                 .snapshot
                 .on_prem
                 .iter()
-                .all(|u| u.custom_anchor.is_none())
+                .all(|u| u.custom_anchor().is_none())
         {
             loaded.warnings.push(format!(
                 "no Active Directory user has a value of {attribute}, the source anchor: nobody can be \
@@ -190,7 +206,7 @@ pub async fn load(
             .snapshot
             .cloud
             .iter()
-            .filter_map(|u| u.on_premises_immutable_id.as_deref()),
+            .filter_map(CloudKeys::immutable_id),
     ) {
         loaded.warnings.push(w);
         loaded.custom_anchor_suspected = true;
@@ -201,12 +217,12 @@ pub async fn load(
 }
 
 /// Merges a live read into `loaded`, checking that each live directory read holds users.
-fn merge_live(
+fn merge_live<A: KeepAd, C: KeepCloud>(
     live: &LiveSpec,
     data: LiveData,
     completeness: Completeness,
     profile: LoadProfile,
-    loaded: &mut Loaded,
+    loaded: &mut Loaded<A, C>,
 ) -> Result<(), AppError> {
     if let (Some(cfg), Some(users)) = (&live.ad, &data.on_prem) {
         let url = format!("Active Directory {}", cfg.url);
@@ -230,15 +246,22 @@ fn merge_live(
             .iter()
             .map(|w| format!("Exchange Online: {w}")),
     );
-    let mut read = idrift_core::model::Snapshot::default();
+    let mut read = Snapshot::default();
     let (had_ad, had_cloud) = (data.on_prem.is_some(), data.cloud.is_some());
     data.merge_into(&mut read);
     profile.project(&mut read);
+    let services = |side| {
+        Path::new(if side {
+            "Active Directory"
+        } else {
+            "Microsoft Graph"
+        })
+    };
     if had_ad {
-        loaded.snapshot.on_prem = read.on_prem;
+        loaded.snapshot.on_prem = keep_all(services(true), read.on_prem, A::keep)?;
     }
     if had_cloud {
-        loaded.snapshot.cloud = read.cloud;
+        loaded.snapshot.cloud = keep_all(services(false), read.cloud, C::keep)?;
         loaded.snapshot.tenant_sync = read.tenant_sync;
     }
     if read.exo_recipients.is_some() {
@@ -248,11 +271,33 @@ fn merge_live(
     Ok(())
 }
 
+/// What [`load_files`] read: the load, and a `Get-User` export given on its own.
+type FilesRead<A, C> = (Loaded<A, C>, Option<Vec<ExoRecipient>>);
+
 /// Reads the file parts: the base, or the AD and Entra exports (two at once on two threads), then the
 /// optional files. The `Get-User` export comes back apart, to replace a live read's.
-fn load_files(f: FileParts) -> Result<(Loaded, Option<Vec<ExoRecipient>>), AppError> {
+fn load_files<A: KeepAd, C: KeepCloud>(f: FileParts) -> Result<FilesRead<A, C>, AppError> {
     let mut loaded = match (&f.base, &f.ad, &f.entra) {
-        (Some(Base::Demo), _, _) => crate::demo::load()?,
+        (Some(Base::Demo), _, _) => {
+            let demo = crate::demo::load()?;
+            let s = demo.snapshot;
+            let demo_file = Path::new("the demo snapshot");
+            Loaded {
+                snapshot: Snapshot {
+                    on_prem: keep_all(demo_file, s.on_prem, A::keep)?,
+                    cloud: keep_all(demo_file, s.cloud, C::keep)?,
+                    tenant_sync: s.tenant_sync,
+                    exo_recipients: s.exo_recipients,
+                    exo_users: s.exo_users,
+                    domains: s.domains,
+                    not_synced_by_default: s.not_synced_by_default,
+                    anchor: s.anchor,
+                    anchor_attribute: s.anchor_attribute,
+                },
+                warnings: demo.warnings,
+                custom_anchor_suspected: demo.custom_anchor_suspected,
+            }
+        }
         (Some(Base::Snapshot(dir)), _, _) => {
             snapshot::load_dir_checked(dir, f.profile, f.completeness, f.anchor.as_deref())?
         }
@@ -292,4 +337,23 @@ fn load_files(f: FileParts) -> Result<(Loaded, Option<Vec<ExoRecipient>>), AppEr
         .map(snapshot::load_exo_file)
         .transpose()?;
     Ok((loaded, exo_users))
+}
+
+/// Keeps each user of `users` as `keep` makes it; refused, naming `source`, when one cannot be kept.
+fn keep_all<U, K>(
+    source: &Path,
+    users: Vec<U>,
+    keep: fn(U) -> Option<K>,
+) -> Result<Vec<K>, AppError> {
+    users
+        .into_iter()
+        .map(|u| {
+            keep(u).ok_or_else(|| {
+                AppError::parse(
+                    source,
+                    "a user's values together exceed 4 GiB, more than the comparison holds for one user",
+                )
+            })
+        })
+        .collect()
 }

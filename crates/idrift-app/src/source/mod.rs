@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use credentials::{cloud_config, ldap_config};
-pub use load::{Need, Sides, load};
+pub use load::{Need, Sides, load, load_as};
 pub use open::{lint_ad, open_lint_target, open_remediation_target, open_writers};
 
 use idrift_core::matching::Anchor;

@@ -8,6 +8,8 @@
 
 mod bypass;
 
+use idrift_app::snapshot::Loaded;
+use idrift_core::lean::{LeanAd, LeanCloud};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -107,8 +109,9 @@ pub(crate) fn run(cmd: DirsyncCommand, ctx: &mut Ctx<'_>) -> anyhow::Result<Exit
 }
 
 fn compare(args: CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    // Only the attributes the comparison reads are kept: a million users fit in far less memory.
-    let loaded = args.source.load_with(ctx, LoadProfile::Phones)?;
+    // Only the attributes the comparison reads are kept, each user in one compact value: a million users
+    // fit in far less memory.
+    let loaded: Loaded<LeanAd, LeanCloud> = args.source.load_with(ctx, LoadProfile::Phones)?;
     let phone = PhoneOptions {
         default_region: args.default_region.clone(),
     };

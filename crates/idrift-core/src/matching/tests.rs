@@ -692,9 +692,9 @@ fn wide_indices_give_the_same_report() {
     for seed in 1..=200u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let (on_prem, cloud) = generate(&mut rng);
-        let narrow = match_with::<u32>(&on_prem, &cloud, Anchor::default());
+        let narrow = match_with::<u32, _, _>(&on_prem, &cloud, Anchor::default());
         assert_eq!(
-            match_with::<usize>(&on_prem, &cloud, Anchor::default()),
+            match_with::<usize, _, _>(&on_prem, &cloud, Anchor::default()),
             narrow,
             "seed {seed}"
         );

@@ -689,7 +689,8 @@ fn r12_synced_cloud_users_without_an_ad_match_are_counted() {
     assert!(bypass_preview(&report).is_empty());
     assert_eq!(synced_without_ad_match(&report.matching, &cloud), vec![1]);
     // An empty AD read: every synced user is unseen.
-    let report = compare_dirsync(&[], &cloud, &PhoneOptions::default(), Default::default());
+    let report =
+        compare_dirsync::<OnPremUser, _>(&[], &cloud, &PhoneOptions::default(), Default::default());
     assert_eq!(
         synced_without_ad_match(&report.matching, &cloud),
         vec![0, 1]

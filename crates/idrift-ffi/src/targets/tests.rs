@@ -40,7 +40,7 @@ fn a_live_part_with_its_file_is_invalid_args() {
 
 #[test]
 fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
-    let err = load(
+    let err = load_full(
         "Test",
         &source(r#"{"Kind":"Files","Ad":"/nonexistent/ad.ldif"}"#),
         LoadProfile::Full,
@@ -48,7 +48,7 @@ fn a_source_naming_too_little_is_invalid_args_worded_with_the_wire_fields() {
     .unwrap_err();
     assert_eq!(err.kind(), "InvalidArgs");
     assert!(err.to_string().contains("Source.EntraFile"), "{err}");
-    let err = load(
+    let err = load_full(
         "Test",
         &source(
             r#"{"Kind":"Live","Ad":{"Url":"ldaps://dc","Bind":"svc"},"EntraFile":"/x/e.json"}"#,
@@ -78,9 +78,9 @@ fn an_empty_export_is_refused_unless_the_source_allows_it() {
             entra.display().to_string()
         )
     };
-    let err = load("Test", &source(&json(false)), LoadProfile::Full).unwrap_err();
+    let err = load_full("Test", &source(&json(false)), LoadProfile::Full).unwrap_err();
     assert!(err.to_string().contains("holds no user"), "{err}");
-    let loaded = load("Test", &source(&json(true)), LoadProfile::Full).unwrap();
+    let loaded = load_full("Test", &source(&json(true)), LoadProfile::Full).unwrap();
     assert_eq!(loaded.snapshot.cloud.len(), 1);
     assert!(
         loaded
@@ -100,4 +100,13 @@ fn the_demo_takes_the_source_anchor_and_the_allowances_as_the_cli_does() {
     assert_eq!(spec.source_anchor.as_deref(), Some("employeeID"));
     assert!(spec.completeness.allow_empty);
     assert!(!spec.completeness.allow_incomplete);
+}
+
+/// [`load`] keeping the full users.
+fn load_full(
+    op: &'static str,
+    source: &SourceSpec,
+    profile: LoadProfile,
+) -> Result<Loaded, CallError> {
+    load(op, source, profile)
 }
