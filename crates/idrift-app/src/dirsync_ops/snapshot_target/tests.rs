@@ -197,12 +197,18 @@ async fn set_ad_mobile(t: &WriteTargets, upn: &str, mobile: &str, journal: &Path
     run_one(t, "dirsync set", planned, journal).await;
 }
 
+/// Sets Oskar's `mobile` to +46 70 555 0110, journaled to `set.jsonl` in `tmp`; returns the journal.
+async fn set_oskar(t: &WriteTargets, tmp: &Path) -> PathBuf {
+    let j = tmp.join("set.jsonl");
+    set_ad_mobile(t, OSKAR, "+46 70 555 0110", &j).await;
+    j
+}
+
 #[tokio::test]
 async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, t) = writers(tmp.path(), AD);
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, OSKAR, "+46 70 555 0110", &j).await;
+    let j = set_oskar(&t, tmp.path()).await;
     assert_eq!(
         read(&dir, "ad.ldif"),
         AD.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n")
@@ -231,8 +237,7 @@ async fn a_crlf_export_keeps_its_line_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let crlf = AD.replace('\n', "\r\n");
     let (dir, t) = writers(tmp.path(), &crlf);
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, OSKAR, "+46 70 555 0110", &j).await;
+    let j = set_oskar(&t, tmp.path()).await;
     assert_eq!(
         read(&dir, "ad.ldif"),
         crlf.replace("mobile: 0701234567\r\n", "mobile: +46 70 555 0110\r\n")
@@ -285,8 +290,7 @@ async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
         err.contains(&format!("PID {}", std::process::id())),
         "{err}"
     );
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&first, OSKAR, "+46 70 555 0110", &j).await;
+    set_oskar(&first, tmp.path()).await;
     drop(first);
     // The next run reads what the first wrote.
     let second = snapshot_writers(&dir).unwrap();
@@ -298,11 +302,7 @@ async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
 async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let j = tmp.path().join("set.jsonl");
-    {
-        let t = snapshot_writers(&dir).unwrap();
-        set_ad_mobile(&t, OSKAR, "+46 70 555 0110", &j).await;
-    }
+    let j = set_oskar(&snapshot_writers(&dir).unwrap(), tmp.path()).await;
     // The snapshot is replaced by a fresh copy: the journal's "applied" is no longer true.
     std::fs::write(dir.join("ad.ldif"), AD).unwrap();
     let t = snapshot_writers(&dir).unwrap();
@@ -562,8 +562,7 @@ async fn folded_and_base64_phone_lines_come_back_byte_for_byte_after_undo() {
 async fn lines_in_the_writer_s_form_are_not_journaled_as_text() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, t) = writers(tmp.path(), AD);
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, OSKAR, "+46 70 555 0110", &j).await;
+    let j = set_oskar(&t, tmp.path()).await;
     assert!(!std::fs::read_to_string(&j).unwrap().contains("LineText"));
     undo_to(&t, &j, &dir, "ad.ldif", AD).await;
 }
