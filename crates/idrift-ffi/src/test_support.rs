@@ -26,6 +26,11 @@ pub(crate) fn text(field: &Value) -> &str {
         .unwrap_or_else(|| panic!("not a string: {field}"))
 }
 
+/// Whether `v` is an array of which every element satisfies `f`.
+pub(crate) fn every(v: &Value, f: impl Fn(&Value) -> bool) -> bool {
+    v.as_array().is_some_and(|a| a.iter().all(f))
+}
+
 /// Writes `contents` to `dir/name` and returns the file's path.
 #[track_caller]
 pub(crate) fn write_file(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {

@@ -151,8 +151,8 @@ impl SnapshotTarget {
         snapshot: Snapshot,
     ) -> SnapshotTarget {
         SnapshotTarget {
-            dn_index: dn_index(&snapshot),
-            id_index: id_index(&snapshot),
+            dn_index: index_by(&snapshot.on_prem, |u| &u.distinguished_name),
+            id_index: index_by(&snapshot.cloud, |u| &u.id),
             inner: InMemoryDirectory::new(snapshot),
             ad_file: ad.map(Path::to_path_buf),
             entra_file: entra.map(Path::to_path_buf),
@@ -214,27 +214,7 @@ impl SnapshotTarget {
         let found = self.at_dn(key, |s, i| {
             s.on_prem.get(i).filter(|u| key.matches(u)).cloned()
         });
-        match found {
-            Some(user) => Ok(Some(user)),
-            None => self.inner.find_user(key).await,
-        }
-    }
-
-    /// Sets the phones of the user `key` names in memory: compare-and-set, as [`InMemoryDirectory`] does.
-    async fn set_in_memory(
-        &self,
-        key: &UserKey,
-        new: &Phones,
-        expected: Option<&Phones>,
-    ) -> Result<PhoneChange, SourceError> {
-        let done = self.at_dn(key, |s, i| {
-            let target = s.on_prem.get_mut(i).filter(|u| key.matches(u))?;
-            Some(set_user_phones(target, new, expected))
-        });
-        match done {
-            Some(result) => result,
-            None => self.inner.set_phones(key, new, expected).await,
-        }
+        or_scan(found.map(|u| Ok(Some(u))), || self.inner.find_user(key)).await
     }
 
     /// Sets `mobilePhone` of the Entra user `id` in memory, found by index, with the refusals of
@@ -255,9 +235,15 @@ impl SnapshotTarget {
                 after: user.mobile_phone.clone(),
             }))
         });
-        if let Some(result) = done {
-            return result;
-        }
+        or_scan(done, || self.set_cloud_by_scan(id, mobile)).await
+    }
+
+    /// [`SnapshotTarget::set_cloud_in_memory`] for a user not in the index.
+    async fn set_cloud_by_scan(
+        &self,
+        id: &str,
+        mobile: Option<&str>,
+    ) -> Result<CloudChange, SourceError> {
         let before = self
             .inner
             .find_cloud_user(id)
@@ -274,26 +260,9 @@ impl SnapshotTarget {
         })
     }
 
-    /// Writes the held Entra changes and `more` to the file; on failure memory goes back to the values before
-    /// all of them.
-    async fn flush_cloud_with(&self, more: Option<CloudChange>) -> Result<(), SourceError> {
-        let mut changes = std::mem::take(&mut *lock(&self.held_cloud));
-        changes.extend(more);
-        if changes.is_empty() {
-            return Ok(());
-        }
-        if let Err(e) = self.save_entra(&changes) {
-            for c in changes.iter().rev() {
-                let _ = self.set_cloud_in_memory(&c.id, c.before.as_deref()).await;
-            }
-            return Err(e);
-        }
-        Ok(())
-    }
-
     /// Edits the `mobile` and `otherMobile` lines of the entries changed.
     fn save_ad(&self, changes: &[PhoneChange]) -> Result<(), SourceError> {
-        let path = self.ad_file.as_deref().ok_or_else(|| read_only("AD"))?;
+        let path = writable(self.ad_file.as_ref(), "AD")?;
         let mut edits: Vec<EntryEdit> = Vec::with_capacity(changes.len());
         let mut index = HashMap::with_capacity(changes.len());
         let pending = std::mem::take(&mut *lock(&self.pending_places));
@@ -336,13 +305,12 @@ impl SnapshotTarget {
                 ],
             };
             // A user changed twice in one batch: the last change is what memory holds.
-            match index.entry(c.distinguished_name.to_lowercase()) {
-                std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(edits.len());
-                    edits.push(edit);
-                }
-            }
+            put_last(
+                &mut edits,
+                &mut index,
+                c.distinguished_name.to_lowercase(),
+                edit,
+            );
         }
         rewrite(path, |text| {
             idrift_ldap::ldif_patch::patch(text, &edits).map_err(|e| e.to_string())
@@ -354,10 +322,7 @@ impl SnapshotTarget {
 
     /// Edits the `mobilePhone` values of the users changed (a user changed twice: its last value).
     fn save_entra(&self, changes: &[CloudChange]) -> Result<(), SourceError> {
-        let path = self
-            .entra_file
-            .as_deref()
-            .ok_or_else(|| read_only("Entra ID users"))?;
+        let path = writable(self.entra_file.as_ref(), "Entra ID users")?;
         let mut edits: Vec<idrift_cloud::snapshot::patch::JsonEdit> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
         let mut pending = std::mem::take(&mut *lock(&self.pending_spellings));
@@ -371,27 +336,16 @@ impl SnapshotTarget {
                     .map_or(Value::Null, |m| Value::String(m.clone())),
                 spelling: pending.remove(&c.id.trim().to_lowercase()),
             };
-            match index.entry(c.id.to_lowercase()) {
-                std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(edits.len());
-                    edits.push(edit);
-                }
-            }
+            put_last(&mut edits, &mut index, c.id.to_lowercase(), edit);
         }
-        rewrite(path, |text| {
-            idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
-        })?;
+        patch_json(path, &edits)?;
         // The spellings read before no longer hold for these users.
         lock(&self.spellings).written(edits.iter().map(|e| e.id.trim().to_lowercase()));
         Ok(())
     }
 
     fn save_sync(&self, sync: Option<&TenantSync>) -> Result<(), SourceError> {
-        let path = self
-            .sync_file
-            .as_deref()
-            .ok_or_else(|| read_only("tenant sync object"))?;
+        let path = writable(self.sync_file.as_ref(), "tenant sync object")?;
         if !path.exists() {
             // Nothing to keep: write the object as Graph returns it.
             return write_atomic(path, |w| {
@@ -411,13 +365,21 @@ impl SnapshotTarget {
             })
             .into_iter()
             .collect();
-        rewrite(path, |text| {
-            idrift_cloud::snapshot::patch::patch(text, &edits).map_err(|e| e.to_string())
-        })
+        patch_json(path, &edits)
     }
 
     fn check_writable(file: Option<&PathBuf>, what: &str) -> Result<(), SourceError> {
-        file.map(|_| ()).ok_or_else(|| read_only(what))
+        writable(file, what).map(|_| ())
+    }
+
+    /// Writes `changes` to the AD file; when that fails, the file keeps the old values and memory is put back
+    /// to them, so both agree.
+    async fn save_ad_or_roll_back(&self, changes: &[PhoneChange]) -> Result<(), SourceError> {
+        let saved = self.save_ad(changes);
+        if saved.is_err() {
+            self.roll_back(changes).await;
+        }
+        saved
     }
 
     /// Puts memory back to the values before `changes` (newest first), after their file write failed.
@@ -453,25 +415,46 @@ fn rewrite(
     write_atomic(path, |w| w.write_all(&new).map_err(write_err(path))).map_err(unavailable)
 }
 
+/// What the index `found`, else what `scan` (the search of all the data) gives.
+async fn or_scan<T, F: Future<Output = T>>(found: Option<T>, scan: impl FnOnce() -> F) -> T {
+    match found {
+        Some(t) => t,
+        None => scan().await,
+    }
+}
+
+/// Adds `edit` of the object `key` to `edits`, or replaces the edit of that object already there (indexed in
+/// `index`): an object changed twice in one batch is written with its last change, at its first place.
+fn put_last<E>(edits: &mut Vec<E>, index: &mut HashMap<String, usize>, key: String, edit: E) {
+    match index.entry(key) {
+        std::collections::hash_map::Entry::Occupied(e) => edits[*e.get()] = edit,
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(edits.len());
+            edits.push(edit);
+        }
+    }
+}
+
+/// Applies the JSON `edits` to the file at `path` in place.
+fn patch_json(
+    path: &Path,
+    edits: &[idrift_cloud::snapshot::patch::JsonEdit],
+) -> Result<(), SourceError> {
+    rewrite(path, |text| {
+        idrift_cloud::snapshot::patch::patch(text, edits).map_err(|e| e.to_string())
+    })
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn dn_index(snapshot: &Snapshot) -> HashMap<String, usize> {
-    snapshot
-        .on_prem
+/// Each user's position by its lower-cased `key` (the DN of an AD user, the id of an Entra one).
+fn index_by<U>(users: &[U], key: impl Fn(&U) -> &str) -> HashMap<String, usize> {
+    users
         .iter()
         .enumerate()
-        .map(|(i, u)| (u.distinguished_name.trim().to_lowercase(), i))
-        .collect()
-}
-
-fn id_index(snapshot: &Snapshot) -> HashMap<String, usize> {
-    snapshot
-        .cloud
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.trim().to_lowercase(), i))
+        .map(|(i, u)| (key(u).trim().to_lowercase(), i))
         .collect()
 }
 
@@ -482,10 +465,13 @@ fn dn_key(key: &UserKey) -> Option<String> {
     }
 }
 
-fn read_only(what: &str) -> SourceError {
-    SourceError::Refused(format!(
-        "the {what} source is not a file this run can write"
-    ))
+/// The file of the `what` source, refused when the source is not a file this run writes.
+fn writable<'a>(file: Option<&'a PathBuf>, what: &str) -> Result<&'a Path, SourceError> {
+    file.map(PathBuf::as_path).ok_or_else(|| {
+        SourceError::Refused(format!(
+            "the {what} source is not a file this run can write"
+        ))
+    })
 }
 
 #[async_trait]
@@ -522,22 +508,9 @@ impl OnPremPhoneWriter for SnapshotTarget {
         new: &Phones,
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
-        SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
         // Anything held goes out with this change, so the file never lags behind a write reported done.
-        let mut changes = std::mem::take(&mut *lock(&self.held));
-        let change = match self.set_in_memory(user, new, expected).await {
-            Ok(c) => c,
-            Err(e) => {
-                lock(&self.held).extend(changes);
-                return Err(e);
-            }
-        };
-        changes.push(change.clone());
-        if let Err(e) = self.save_ad(&changes) {
-            // The file keeps the old values: put memory back so both agree.
-            self.roll_back(&changes).await;
-            return Err(e);
-        }
+        let change = self.set_phones_held(user, new, expected).await?;
+        self.flush_phones().await?;
         Ok(change)
     }
 
@@ -552,7 +525,12 @@ impl OnPremPhoneWriter for SnapshotTarget {
         expected: Option<&Phones>,
     ) -> Result<PhoneChange, SourceError> {
         SnapshotTarget::check_writable(self.ad_file.as_ref(), "AD")?;
-        let change = self.set_in_memory(user, new, expected).await?;
+        // Compare-and-set in memory, as [`InMemoryDirectory`] does; by index when `user` is a DN.
+        let done = self.at_dn(user, |s, i| {
+            let target = s.on_prem.get_mut(i).filter(|u| user.matches(u))?;
+            Some(set_user_phones(target, new, expected))
+        });
+        let change = or_scan(done, || self.inner.set_phones(user, new, expected)).await?;
         lock(&self.held).push(change.clone());
         Ok(change)
     }
@@ -596,11 +574,7 @@ impl OnPremPhoneWriter for SnapshotTarget {
         if changes.is_empty() {
             return Ok(());
         }
-        if let Err(e) = self.save_ad(&changes) {
-            self.roll_back(&changes).await;
-            return Err(e);
-        }
-        Ok(())
+        self.save_ad_or_roll_back(&changes).await
     }
 }
 
@@ -613,10 +587,10 @@ impl TenantSyncAdmin for SnapshotTarget {
                 .filter(|u| u.id.eq_ignore_ascii_case(upn_or_id.trim()))
                 .cloned()
         });
-        match found {
-            Some(user) => Ok(Some(user)),
-            None => self.inner.find_cloud_user(upn_or_id).await,
-        }
+        or_scan(found.map(|u| Ok(Some(u))), || {
+            self.inner.find_cloud_user(upn_or_id)
+        })
+        .await
     }
 
     async fn set_bypass_dir_sync_overrides(
@@ -665,10 +639,9 @@ impl TenantSyncAdmin for SnapshotTarget {
         user_id: &str,
         mobile: Option<&str>,
     ) -> Result<(), SourceError> {
-        SnapshotTarget::check_writable(self.entra_file.as_ref(), "Entra ID users")?;
         // Anything held goes out with this change, so the file never lags behind a write reported done.
-        let change = self.set_cloud_in_memory(user_id, mobile).await?;
-        self.flush_cloud_with(Some(change)).await
+        self.set_cloud_mobile_held(user_id, mobile).await?;
+        self.flush_cloud().await
     }
 
     fn cloud_batch_limit(&self) -> usize {
@@ -686,8 +659,20 @@ impl TenantSyncAdmin for SnapshotTarget {
         Ok(())
     }
 
+    /// Writes the held Entra changes to the file; on failure memory goes back to the values before all of
+    /// them.
     async fn flush_cloud(&self) -> Result<(), SourceError> {
-        self.flush_cloud_with(None).await
+        let changes = std::mem::take(&mut *lock(&self.held_cloud));
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let saved = self.save_entra(&changes);
+        if saved.is_err() {
+            for c in changes.iter().rev() {
+                let _ = self.set_cloud_in_memory(&c.id, c.before.as_deref()).await;
+            }
+        }
+        saved
     }
 }
 

@@ -113,6 +113,14 @@ fn three() -> (MapExec, PlanSpec) {
     (exec, spec)
 }
 
+/// [`three`] applied at time zero to the journal `path` after `key` was set to `value` behind the plan's back.
+async fn three_applied_after(path: &Path, key: &str, value: Value) -> (MapExec, RunReport) {
+    let (exec, spec) = three();
+    exec.set(key, value);
+    let report = apply_at_zero(path, &spec, &exec).await;
+    (exec, report)
+}
+
 fn lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -169,9 +177,7 @@ async fn apply_journals_header_plan_notes_then_started_and_outcome_per_write() {
 #[tokio::test]
 async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
     let (_dir, path) = temp_journal();
-    let (exec, spec) = three();
-    exec.set("b", json!(99));
-    let report = apply_at_zero(&path, &spec, &exec).await;
+    let (exec, report) = three_applied_after(&path, "b", json!(99)).await;
     assert_eq!(report.ops[1].status, OpStatus::Conflict);
     assert!(message_of(&report, 1).contains("planned from 2, found 99"));
     assert!(report.has_failures());
@@ -188,9 +194,7 @@ async fn a_value_changed_after_planning_is_a_conflict_and_is_not_written() {
 #[tokio::test]
 async fn an_object_already_at_the_planned_value_is_skipped() {
     let (_dir, path) = temp_journal();
-    let (exec, spec) = three();
-    exec.set("c", json!(30));
-    let report = apply_at_zero(&path, &spec, &exec).await;
+    let (exec, report) = three_applied_after(&path, "c", json!(30)).await;
     assert_eq!(report.ops[2].status, OpStatus::Skipped);
     assert!(!report.has_failures());
     assert_eq!(exec.write_count(), 2);
@@ -292,9 +296,8 @@ async fn a_kill_before_the_write_reached_the_directory_writes_it_once_on_resume(
 #[tokio::test]
 async fn undo_restores_the_values_found_before_each_write() {
     let (dir, path) = temp_journal();
-    let (exec, spec) = three();
-    exec.set("c", json!(30)); // skipped: nothing to undo for c
-    apply_at_zero(&path, &spec, &exec).await;
+    // c is skipped: nothing to undo for it.
+    let (exec, _) = three_applied_after(&path, "c", json!(30)).await;
     let log = read(&path).unwrap();
     let (undo, not_undone) = undo_spec(&log);
     assert!(not_undone.is_empty());

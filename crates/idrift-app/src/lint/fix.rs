@@ -430,6 +430,20 @@ pub fn is_lint_journal(log: &JournalLog) -> bool {
     !ops.is_empty() && ops.iter().all(|o| o.planned.op == OP_LINT_VALUE)
 }
 
+/// One change of an attribute's values that [`LintTarget::replace_values`] makes: the exact values to remove
+/// and those to add.
+#[derive(Debug, Clone, Copy)]
+pub struct ValuesEdit<'a> {
+    /// The DN of the object changed.
+    pub dn: &'a str,
+    /// The attribute changed.
+    pub attribute: &'a str,
+    /// The values to remove, exactly as the object holds them.
+    pub remove: &'a [String],
+    /// The values to add.
+    pub add: &'a [String],
+}
+
 /// A directory `lint apply` writes to: a live domain controller, or an LDIF file rewritten as a rehearsal.
 #[async_trait]
 pub trait LintTarget: Send + Sync {
@@ -440,15 +454,9 @@ pub trait LintTarget: Send + Sync {
         attribute: &str,
     ) -> Result<Option<Vec<String>>, SourceError>;
 
-    /// Removes the exact values `remove` and adds `add`, refusing with [`SourceError::Conflict`] when a value
-    /// to remove is gone or a value to add already there.
-    async fn replace_values(
-        &self,
-        dn: &str,
-        attribute: &str,
-        remove: &[String],
-        add: &[String],
-    ) -> Result<(), SourceError>;
+    /// Makes the change `edit`, refusing with [`SourceError::Conflict`] when a value to remove is gone or a
+    /// value to add already there.
+    async fn replace_values(&self, edit: &ValuesEdit<'_>) -> Result<(), SourceError>;
 
     /// What it is, in words ("Active Directory at ldaps://dc1").
     fn description(&self) -> String;
@@ -486,14 +494,12 @@ impl LintTarget for LiveLintTarget {
         Ok(self.dir.read_values(dn, attribute).await?)
     }
 
-    async fn replace_values(
-        &self,
-        dn: &str,
-        attribute: &str,
-        remove: &[String],
-        add: &[String],
-    ) -> Result<(), SourceError> {
-        Ok(self.dir.replace_values(dn, attribute, remove, add).await?)
+    async fn replace_values(&self, edit: &ValuesEdit<'_>) -> Result<(), SourceError> {
+        let (dn, attribute) = (edit.dn, edit.attribute);
+        Ok(self
+            .dir
+            .replace_values(dn, attribute, edit.remove, edit.add)
+            .await?)
     }
 
     fn description(&self) -> String {
@@ -573,9 +579,13 @@ impl OpExecutor for LintExecutor<'_> {
                     .any(|v| !now.contains(v) && v.eq_ignore_ascii_case(a))
             });
         }
-        self.target
-            .replace_values(&loc.distinguished_name, &loc.attribute, &remove, &add)
-            .await?;
+        let edit = ValuesEdit {
+            dn: &loc.distinguished_name,
+            attribute: &loc.attribute,
+            remove: &remove,
+            add: &add,
+        };
+        self.target.replace_values(&edit).await?;
         match self.current(op).await? {
             Some(v) => Ok(strings(&v)),
             None => Err(SourceError::NotFound(format!(

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use idrift_core::ports::SourceError;
 
-use super::fix::{LintTarget, ldif_line};
+use super::fix::{LintTarget, ValuesEdit, ldif_line};
 use crate::AppError;
 
 /// One entry (or the text before the first one): its text, with the blank lines after it.
@@ -260,18 +260,13 @@ impl LintTarget for LdifFileTarget {
         ))
     }
 
-    async fn replace_values(
-        &self,
-        dn: &str,
-        attribute: &str,
-        remove: &[String],
-        add: &[String],
-    ) -> Result<(), SourceError> {
+    async fn replace_values(&self, edit: &ValuesEdit<'_>) -> Result<(), SourceError> {
+        let dn = edit.dn;
         let mut blocks = self.blocks.lock().map_err(|_| poisoned())?;
         let i = Self::find(&blocks, dn)
             .ok_or_else(|| SourceError::NotFound(format!("{dn} in {}", self.path.display())))?;
         let old = blocks.get(i).map(|b| b.text.clone()).unwrap_or_default();
-        let new = rewrite(&old, attribute, remove, add, self.eol)
+        let new = rewrite(&old, edit.attribute, edit.remove, edit.add, self.eol)
             .map_err(|m| SourceError::Conflict(format!("{dn}: {m}")))?;
         if let Some(b) = blocks.get_mut(i) {
             b.text = new;

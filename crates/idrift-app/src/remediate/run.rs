@@ -14,7 +14,7 @@ use super::{StepKind, locator, operation, remediation_note, step_kind};
 use crate::AppError;
 use crate::journal::{
     self, Clock, Entry, JournalLog, JournalWriter, OpExecutor, OpState, OpStatus, Outcome,
-    OutcomeEntry, PlanSpec, Planned, Resumed, Started,
+    OutcomeEntry, PlanSpec, Resumed, Started,
 };
 
 /// Why a run stopped.
@@ -274,59 +274,6 @@ pub async fn resume<G: Gate + ?Sized>(
     run(&mut journal, log.ops(), target, gate).await
 }
 
-fn outcome(
-    journal: &mut JournalWriter,
-    row: &mut StepRow,
-    seq: u64,
-    outcome: Outcome,
-    after: Option<Value>,
-    message: Option<String>,
-) -> Result<(), AppError> {
-    let at = journal.clock().now_iso();
-    journal.append(&Entry::Outcome(OutcomeEntry {
-        seq,
-        outcome,
-        after: after.clone(),
-        message: message.clone(),
-        at,
-    }))?;
-    row.status = outcome.into();
-    row.found = after.unwrap_or(Value::Null);
-    row.message = message;
-    row.this_run = true;
-    Ok(())
-}
-
-/// Journals `message` as the step's failure (nothing read); the run stops there.
-fn failed(
-    journal: &mut JournalWriter,
-    row: &mut StepRow,
-    seq: u64,
-    message: String,
-) -> Result<StepEnd, AppError> {
-    let order = row.order;
-    outcome(journal, row, seq, Outcome::Failed, None, Some(message))?;
-    Ok(StepEnd::Stop(Stop::Failed { order }))
-}
-
-/// Journals `message` as the step's conflict with what was read (`found`); the run stops there.
-fn conflict(
-    journal: &mut JournalWriter,
-    row: &mut StepRow,
-    seq: u64,
-    found: Option<Value>,
-    message: String,
-) -> Result<StepEnd, AppError> {
-    let order = row.order;
-    outcome(journal, row, seq, Outcome::Conflict, found, Some(message))?;
-    Ok(StepEnd::Stop(Stop::Conflict { order }))
-}
-
-fn started(journal: &mut JournalWriter, seq: u64, before: Value) -> Result<(), AppError> {
-    let at = journal.clock().now_iso();
-    journal.append(&Entry::Started(Started { seq, before, at }))
-}
-
 /// What one step did.
 enum StepEnd {
     /// Carry on with the next step.
@@ -369,6 +316,152 @@ async fn run<G: Gate + ?Sized>(
     Ok(report)
 }
 
+/// The step being run: the journal its outcome goes to, the row that reports it, and the operation.
+struct Step<'a> {
+    journal: &'a mut JournalWriter,
+    row: &'a mut StepRow,
+    state: &'a OpState,
+}
+
+impl Step<'_> {
+    /// Journals the step's `outcome` with what was read (`after`) and `message`, and reports them in the row.
+    fn outcome(
+        &mut self,
+        outcome: Outcome,
+        after: Option<Value>,
+        message: Option<String>,
+    ) -> Result<(), AppError> {
+        let at = self.journal.clock().now_iso();
+        self.journal.append(&Entry::Outcome(OutcomeEntry {
+            seq: self.state.planned.seq,
+            outcome,
+            after: after.clone(),
+            message: message.clone(),
+            at,
+        }))?;
+        self.row.status = outcome.into();
+        self.row.found = after.unwrap_or(Value::Null);
+        self.row.message = message;
+        self.row.this_run = true;
+        Ok(())
+    }
+
+    /// Journals `message` as the step's failure (nothing read); the run stops there.
+    fn failed(&mut self, message: String) -> Result<StepEnd, AppError> {
+        let order = self.row.order;
+        self.outcome(Outcome::Failed, None, Some(message))?;
+        Ok(StepEnd::Stop(Stop::Failed { order }))
+    }
+
+    /// Journals `message` as the step's conflict with what was read (`found`); the run stops there.
+    fn conflict(&mut self, found: Option<Value>, message: String) -> Result<StepEnd, AppError> {
+        let order = self.row.order;
+        self.outcome(Outcome::Conflict, found, Some(message))?;
+        Ok(StepEnd::Stop(Stop::Conflict { order }))
+    }
+
+    /// A manual step: handed to the administrator (the run stops), or, when a resumed run reaches the step
+    /// it stopped at, confirmed done through the gate.
+    fn manual<G: Gate + ?Sized>(&mut self, gate: &mut G) -> Result<StepEnd, AppError> {
+        let order = self.row.order;
+        if self.state.status == OpStatus::InDoubt {
+            if !gate.ask(Ask::ManualDone(self.row)).map_err(gate_err)? {
+                return Ok(StepEnd::Stop(Stop::Declined { order }));
+            }
+            let msg = "done by the administrator (confirmed when the run was resumed)".to_owned();
+            self.outcome(Outcome::Skipped, None, Some(msg))?;
+            return Ok(StepEnd::Next);
+        }
+        let at = self.journal.clock().now_iso();
+        let seq = self.state.planned.seq;
+        self.journal.append(&Entry::Started(Started {
+            seq,
+            before: Value::Null,
+            at,
+        }))?;
+        self.row.status = OpStatus::InDoubt;
+        self.row.this_run = true;
+        self.row.message = Some("handed to the administrator: do it, then resume".to_owned());
+        Ok(StepEnd::Stop(Stop::Manual { order }))
+    }
+
+    /// A check: journals what it read; a check that does not hold stops the run.
+    async fn check(&mut self, exec: &RemediationExecutor<'_>) -> Result<StepEnd, AppError> {
+        let order = self.row.order;
+        let Ok(Operation::Check(check)) = operation(&self.state.planned) else {
+            return self.failed("the journal's check is not readable".to_owned());
+        };
+        match exec.check(&check).await {
+            Ok(r) if r.passed => {
+                self.outcome(Outcome::Skipped, Some(r.found), Some(r.message))?;
+                Ok(StepEnd::Next)
+            }
+            Ok(r) => {
+                let msg = format!("not met: {}", r.message);
+                self.outcome(Outcome::Failed, Some(r.found), Some(msg))?;
+                Ok(StepEnd::Stop(Stop::CheckNotMet { order }))
+            }
+            Err(e) => self.failed(format!("the check could not read the state: {e}")),
+        }
+    }
+
+    /// Recording a value (the ExchangeGuid): a live value other than the planned one stops the run.
+    async fn record(&mut self, exec: &RemediationExecutor<'_>) -> Result<StepEnd, AppError> {
+        let p = &self.state.planned;
+        match exec.read(p).await {
+            Ok(Some(v)) if exec.same(p, &v, &p.after) => {
+                let msg = format!("recorded {}", describe_value(&p.op, &v));
+                self.outcome(Outcome::Skipped, Some(v), Some(msg))?;
+                Ok(StepEnd::Next)
+            }
+            Ok(Some(v)) => {
+                let msg = format!(
+                    "the live value differs from the plan: planned {}, found {}; nothing was changed. Plan \
+                     again from fresh data",
+                    describe_value(&p.op, &p.after),
+                    describe_value(&p.op, &v)
+                );
+                self.conflict(Some(v), msg)
+            }
+            Ok(None) => self.conflict(None, format!("{}: no mailbox found", p.target)),
+            Err(e) => self.failed(format!("read failed: {e}")),
+        }
+    }
+
+    /// A write, through the one journaled write of every command ([`journal::run_one`]): re-read, skip when
+    /// already done, conflict when changed since the plan, else journal the value read, write, journal the
+    /// outcome.
+    async fn write(
+        &mut self,
+        exec: &RemediationExecutor<'_>,
+        writes: &mut usize,
+    ) -> Result<StepEnd, AppError> {
+        let (row, p) = (&mut *self.row, &self.state.planned);
+        let order = row.order;
+        let ran = journal::run_one(self.journal, self.state, exec, writes).await?;
+        row.status = ran.row.status;
+        row.before = ran.row.before;
+        row.found = ran.found.unwrap_or(Value::Null);
+        row.this_run = true;
+        row.message = ran.row.message.or_else(|| {
+            (row.status == OpStatus::Applied).then(|| {
+                format!(
+                    "was {}, now {}",
+                    describe_value(&p.op, &row.before),
+                    describe_value(&p.op, &row.found)
+                )
+            })
+        });
+        Ok(match row.status {
+            OpStatus::Applied | OpStatus::Skipped => StepEnd::Next,
+            OpStatus::Conflict => StepEnd::Stop(Stop::Conflict { order }),
+            OpStatus::Pending | OpStatus::InDoubt | OpStatus::Failed => {
+                StepEnd::Stop(Stop::Failed { order })
+            }
+        })
+    }
+}
+
 async fn run_step<G: Gate + ?Sized>(
     journal: &mut JournalWriter,
     state: &OpState,
@@ -377,160 +470,28 @@ async fn run_step<G: Gate + ?Sized>(
     row: &mut StepRow,
     writes: &mut usize,
 ) -> Result<StepEnd, AppError> {
-    let p = &state.planned;
     let order = row.order;
-    match step_kind(&p.op) {
+    let mut step = Step {
+        journal,
+        row,
+        state,
+    };
+    match step_kind(&state.planned.op) {
         None => {
             let msg = format!(
                 "operation {:?} is not a remediation step; this idrift cannot run it",
-                p.op
+                state.planned.op
             );
-            failed(journal, row, p.seq, msg)
+            step.failed(msg)
         }
-        Some(StepKind::Manual) => run_manual(journal, state, gate, row),
-        Some(StepKind::Check) => run_check(journal, p, exec, row).await,
-        Some(StepKind::Record) => run_record(journal, p, exec, row).await,
+        Some(StepKind::Manual) => step.manual(gate),
+        Some(StepKind::Check) => step.check(exec).await,
+        Some(StepKind::Record) => step.record(exec).await,
         Some(StepKind::Write) => {
-            if !gate.ask(Ask::Write(row)).map_err(gate_err)? {
+            if !gate.ask(Ask::Write(step.row)).map_err(gate_err)? {
                 return Ok(StepEnd::Stop(Stop::Declined { order }));
             }
-            run_write(journal, state, exec, row, writes).await
+            step.write(exec, writes).await
         }
     }
-}
-
-/// A manual step: handed to the administrator (the run stops), or, when a resumed run reaches the step it
-/// stopped at, confirmed done through the gate.
-fn run_manual<G: Gate + ?Sized>(
-    journal: &mut JournalWriter,
-    state: &OpState,
-    gate: &mut G,
-    row: &mut StepRow,
-) -> Result<StepEnd, AppError> {
-    let p = &state.planned;
-    let order = row.order;
-    if state.status == OpStatus::InDoubt {
-        if !gate.ask(Ask::ManualDone(row)).map_err(gate_err)? {
-            return Ok(StepEnd::Stop(Stop::Declined { order }));
-        }
-        let msg = "done by the administrator (confirmed when the run was resumed)".to_owned();
-        outcome(journal, row, p.seq, Outcome::Skipped, None, Some(msg))?;
-        return Ok(StepEnd::Next);
-    }
-    started(journal, p.seq, Value::Null)?;
-    row.status = OpStatus::InDoubt;
-    row.this_run = true;
-    row.message = Some("handed to the administrator: do it, then resume".to_owned());
-    Ok(StepEnd::Stop(Stop::Manual { order }))
-}
-
-/// A check: journals what it read; a check that does not hold stops the run.
-async fn run_check(
-    journal: &mut JournalWriter,
-    p: &Planned,
-    exec: &RemediationExecutor<'_>,
-    row: &mut StepRow,
-) -> Result<StepEnd, AppError> {
-    let order = row.order;
-    let Ok(Operation::Check(check)) = operation(p) else {
-        let msg = "the journal's check is not readable".to_owned();
-        return failed(journal, row, p.seq, msg);
-    };
-    match exec.check(&check).await {
-        Ok(r) if r.passed => {
-            outcome(
-                journal,
-                row,
-                p.seq,
-                Outcome::Skipped,
-                Some(r.found),
-                Some(r.message),
-            )?;
-            Ok(StepEnd::Next)
-        }
-        Ok(r) => {
-            let msg = format!("not met: {}", r.message);
-            outcome(
-                journal,
-                row,
-                p.seq,
-                Outcome::Failed,
-                Some(r.found),
-                Some(msg),
-            )?;
-            Ok(StepEnd::Stop(Stop::CheckNotMet { order }))
-        }
-        Err(e) => {
-            let msg = format!("the check could not read the state: {e}");
-            failed(journal, row, p.seq, msg)
-        }
-    }
-}
-
-/// Recording a value (the ExchangeGuid): a live value other than the planned one stops the run.
-async fn run_record(
-    journal: &mut JournalWriter,
-    p: &Planned,
-    exec: &RemediationExecutor<'_>,
-    row: &mut StepRow,
-) -> Result<StepEnd, AppError> {
-    match exec.read(p).await {
-        Ok(Some(v)) if exec.same(p, &v, &p.after) => {
-            let msg = format!("recorded {}", describe_value(&p.op, &v));
-            outcome(journal, row, p.seq, Outcome::Skipped, Some(v), Some(msg))?;
-            Ok(StepEnd::Next)
-        }
-        Ok(Some(v)) => {
-            let msg = format!(
-                "the live value differs from the plan: planned {}, found {}; nothing was changed. Plan \
-                 again from fresh data",
-                describe_value(&p.op, &p.after),
-                describe_value(&p.op, &v)
-            );
-            conflict(journal, row, p.seq, Some(v), msg)
-        }
-        Ok(None) => {
-            let msg = format!("{}: no mailbox found", p.target);
-            conflict(journal, row, p.seq, None, msg)
-        }
-        Err(e) => {
-            let msg = format!("read failed: {e}");
-            failed(journal, row, p.seq, msg)
-        }
-    }
-}
-
-/// A write, through the one journaled write of every command ([`journal::run_one`]): re-read, skip when
-/// already done, conflict when changed since the plan, else journal the value read, write, journal the
-/// outcome.
-async fn run_write(
-    journal: &mut JournalWriter,
-    state: &OpState,
-    exec: &RemediationExecutor<'_>,
-    row: &mut StepRow,
-    writes: &mut usize,
-) -> Result<StepEnd, AppError> {
-    let order = row.order;
-    let ran = journal::run_one(journal, state, exec, writes).await?;
-    let p = &state.planned;
-    row.status = ran.row.status;
-    row.before = ran.row.before;
-    row.found = ran.found.unwrap_or(Value::Null);
-    row.this_run = true;
-    row.message = ran.row.message.or_else(|| {
-        (row.status == OpStatus::Applied).then(|| {
-            format!(
-                "was {}, now {}",
-                describe_value(&p.op, &row.before),
-                describe_value(&p.op, &row.found)
-            )
-        })
-    });
-    Ok(match row.status {
-        OpStatus::Applied | OpStatus::Skipped => StepEnd::Next,
-        OpStatus::Conflict => StepEnd::Stop(Stop::Conflict { order }),
-        OpStatus::Pending | OpStatus::InDoubt | OpStatus::Failed => {
-            StepEnd::Stop(Stop::Failed { order })
-        }
-    })
 }

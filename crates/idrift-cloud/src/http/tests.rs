@@ -139,6 +139,20 @@ fn get_at(p: &str, response: ResponseTemplate) -> Mock {
         .respond_with(response)
 }
 
+/// Mounts on `server` the answer `response` to `GET p`, at most `times` times when given.
+async fn mount_get(server: &MockServer, p: &str, response: ResponseTemplate, times: Option<u64>) {
+    let mock = get_at(p, response);
+    match times {
+        Some(n) => mock.up_to_n_times(n).mount(server).await,
+        None => mock.mount(server).await,
+    }
+}
+
+/// A 200 answer with the body `body`.
+fn ok_with(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_string(body)
+}
+
 /// A server that answers every request with `response`.
 async fn serving(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
@@ -179,16 +193,9 @@ fn closed_port() -> u16 {
 #[tokio::test]
 async fn throttled_then_ok_is_retried_with_the_same_request() {
     let server = MockServer::start().await;
-    get_at(
-        "/x",
-        ResponseTemplate::new(429).insert_header("retry-after", "0"),
-    )
-    .up_to_n_times(2)
-    .mount(&server)
-    .await;
-    get_at("/x", ResponseTemplate::new(200).set_body_string("ok"))
-        .mount(&server)
-        .await;
+    let throttled = ResponseTemplate::new(429).insert_header("retry-after", "0");
+    mount_get(&server, "/x", throttled, Some(2)).await;
+    mount_get(&server, "/x", ok_with("ok"), None).await;
     let body = text(&transport(5), &get(&server, "/x", true)).await;
     assert_eq!(body.unwrap(), "ok");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -248,7 +255,7 @@ async fn attempts_are_bounded_and_the_last_cause_is_reported() {
 
 #[tokio::test]
 async fn a_broken_body_is_retried_only_when_the_request_is_idempotent() {
-    let server = serving(ResponseTemplate::new(200).set_body_string("{\"value\":[")).await;
+    let server = serving(ok_with("{\"value\":[")).await;
     let t = transport(3);
     let parse = |b: &[u8], _: &HeaderMap| {
         serde_json::from_slice::<serde_json::Value>(b).map_err(|e| e.to_string())
@@ -288,18 +295,24 @@ async fn a_refused_connection_is_retried_then_reported_as_unavailable() {
     assert!(!text.contains("http://"), "no URL in the message: {text}");
 }
 
+/// The error of the read `what` whose page `page` failed with `source` after `items` items.
+fn incomplete(what: &str, page: usize, items: usize, source: CloudError) -> CloudError {
+    CloudError::Incomplete {
+        what: what.into(),
+        page,
+        items,
+        source: Box::new(source),
+    }
+}
+
 #[test]
 fn incomplete_maps_to_throttled_or_incomplete() {
-    let throttled = CloudError::Incomplete {
+    let source = CloudError::Throttled {
         what: "GET /v1.0/users".into(),
-        page: 3,
-        items: 1998,
-        source: Box::new(CloudError::Throttled {
-            what: "GET /v1.0/users".into(),
-            attempts: 8,
-            retry_after_secs: Some(30),
-        }),
+        attempts: 8,
+        retry_after_secs: Some(30),
     };
+    let throttled = incomplete("GET /v1.0/users", 3, 1998, source);
     assert_eq!(
         throttled.to_string(),
         "GET /v1.0/users is incomplete: page 3 failed after 1998 items had been read, so nothing is returned: \
@@ -309,16 +322,12 @@ fn incomplete_maps_to_throttled_or_incomplete() {
         SourceError::from(throttled),
         SourceError::Throttled(_)
     ));
-    let broken = CloudError::Incomplete {
+    let source = CloudError::Unavailable {
         what: "w".into(),
-        page: 2,
-        items: 999,
-        source: Box::new(CloudError::Unavailable {
-            what: "w".into(),
-            attempts: 8,
-            detail: "connection reset".into(),
-        }),
+        attempts: 8,
+        detail: "connection reset".into(),
     };
+    let broken = incomplete("w", 2, 999, source);
     assert!(matches!(
         SourceError::from(broken),
         SourceError::Incomplete(_)
@@ -342,7 +351,7 @@ fn token_request(server: &MockServer) -> Request {
 
 #[tokio::test]
 async fn the_token_request_never_follows_a_redirect() {
-    let hostile = serving(ResponseTemplate::new(200).set_body_string("{}")).await;
+    let hostile = serving(ok_with("{}")).await;
     let server = serving(
         ResponseTemplate::new(307).insert_header("location", format!("{}/steal", hostile.uri())),
     )
@@ -383,7 +392,7 @@ async fn an_echoing_token_server_cannot_put_the_secret_into_the_error() {
 
 #[tokio::test]
 async fn graph_follows_no_redirect_to_another_host_or_to_plain_http() {
-    let other = serving(ResponseTemplate::new(200).set_body_string("stolen")).await;
+    let other = serving(ok_with("stolen")).await;
     let server =
         serving(ResponseTemplate::new(302).insert_header("location", format!("{}/x", other.uri())))
             .await;
@@ -416,15 +425,9 @@ fn redirects_are_allowed_only_to_https_on_the_same_host_or_a_named_host() {
 #[tokio::test]
 async fn graph_follows_a_redirect_within_its_own_origin() {
     let server = MockServer::start().await;
-    get_at(
-        "/old",
-        ResponseTemplate::new(301).insert_header("location", "/new"),
-    )
-    .mount(&server)
-    .await;
-    get_at("/new", ResponseTemplate::new(200).set_body_string("moved"))
-        .mount(&server)
-        .await;
+    let moved = ResponseTemplate::new(301).insert_header("location", "/new");
+    mount_get(&server, "/old", moved, None).await;
+    mount_get(&server, "/new", ok_with("moved"), None).await;
     let body = text(&transport(1), &get(&server, "/old", true)).await;
     assert_eq!(body.unwrap(), "moved");
 }

@@ -174,6 +174,11 @@ pub(crate) fn synced(
     )
 }
 
+/// [`synced`], the cloud recipient holding its own mailbox ([`cloud_mailbox_guid`]).
+fn synced_in_cloud(n: u8, name: &str, ad_type: RecipientTypeDetails, details: &str) -> Snapshot {
+    synced(n, name, ad_type, details, cloud_mailbox_guid(n))
+}
+
 /// A duplicate mailbox: dup@contoso.com has a mailbox on-premises and another in the cloud.
 pub(crate) fn duplicate() -> Snapshot {
     Snapshot {
@@ -184,13 +189,7 @@ pub(crate) fn duplicate() -> Snapshot {
             None,
             true,
         )]),
-        ..synced(
-            1,
-            "dup",
-            T::USER_MAILBOX,
-            "UserMailbox",
-            cloud_mailbox_guid(1),
-        )
+        ..synced_in_cloud(1, "dup", T::USER_MAILBOX, "UserMailbox")
     }
 }
 
@@ -281,13 +280,7 @@ fn duplicate_mailbox_shows_both_guids_and_types() {
 
 #[test]
 fn a_duplicate_shared_mailbox_is_reported_as_shared_not_as_a_user_mailbox() {
-    let s = synced(
-        2,
-        "team",
-        T::SHARED_MAILBOX,
-        "SharedMailbox",
-        cloud_mailbox_guid(2),
-    );
+    let s = synced_in_cloud(2, "team", T::SHARED_MAILBOX, "SharedMailbox");
     let r = run(&s);
     let f = only(&r, FindingKind::DuplicateMailbox);
     assert_eq!(ev(f, "OnPremRecipientTypeDetails"), "SharedMailbox");
@@ -420,13 +413,7 @@ fn no_risk_without_a_mailbox_previous_type() {
 
 #[test]
 fn exchange_guid_mismatch_for_a_remote_mailbox() {
-    let s = synced(
-        9,
-        "wrongguid",
-        T::REMOTE_USER_MAILBOX,
-        "UserMailbox",
-        cloud_mailbox_guid(9),
-    );
+    let s = synced_in_cloud(9, "wrongguid", T::REMOTE_USER_MAILBOX, "UserMailbox");
     let r = run(&s);
     let f = the_one(
         &r,
@@ -843,13 +830,7 @@ fn exchange_rows_join_by_upn_when_the_object_id_is_missing_and_soft_deleted_rows
         vec![],
     );
     assert_eq!(run(&s).summary.duplicate_mailbox, 1);
-    let mut s = synced(
-        30,
-        "gone",
-        T::USER_MAILBOX,
-        "UserMailbox",
-        cloud_mailbox_guid(30),
-    );
+    let mut s = synced_in_cloud(30, "gone", T::USER_MAILBOX, "UserMailbox");
     for r in s.exo_recipients.iter_mut().flatten() {
         r.is_soft_deleted = true;
     }

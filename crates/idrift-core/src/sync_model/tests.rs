@@ -33,6 +33,25 @@ fn entra(n: u8, mobile: Option<&str>, alternates: Option<&[&str]>) -> CloudUser 
     }
 }
 
+/// The prediction in the usual state: BypassDirSyncOverrides off, the user's override not known.
+fn usual(a: &OnPremUser, c: &CloudUser) -> SyncPrediction {
+    predict_user(a, c, &switch(false), OverrideState::Unknown)
+}
+
+/// The prediction once BypassDirSyncOverrides is on, the user's override not known.
+fn bypassed(a: &OnPremUser, c: &CloudUser) -> SyncPrediction {
+    predict_user(a, c, &switch(true), OverrideState::Unknown)
+}
+
+/// Article 000's user: Entra's mobilePhone was edited to 1234567890 in the cloud, then AD's mobile changed
+/// to 0987654321.
+fn article_000() -> (OnPremUser, CloudUser) {
+    (
+        ad(1, Some("0987654321"), &[]),
+        entra(1, Some("1234567890"), None),
+    )
+}
+
 fn switch(on: bool) -> SyncFeatures {
     SyncFeatures {
         bypass_dir_sync_overrides_enabled: on,
@@ -51,12 +70,8 @@ fn r1_no_longer_synced_user_keeps_cloud_values() {
     let mut c = entra(1, Some("1234567890"), Some(&["5"]));
     c.on_premises_sync_enabled = Some(false);
     for on in [false, true] {
-        let p = predict_user(
-            &ad(1, Some("0987654321"), &[]),
-            &c,
-            &switch(on),
-            OverrideState::Unknown,
-        );
+        let a = ad(1, Some("0987654321"), &[]);
+        let p = predict_user(&a, &c, &switch(on), OverrideState::Unknown);
         assert_eq!(p.outcome, SyncOutcome::NotSynced);
         assert_eq!(p.predicted_mobile.as_deref(), Some("1234567890"));
         assert_eq!(p.predicted_alternate_mobile_phones, Some(strings(&["5"])));
@@ -73,12 +88,8 @@ fn r1_no_longer_synced_user_keeps_cloud_values() {
 fn r1_never_synced_user_keeps_cloud_values() {
     let mut c = entra(1, None, None);
     c.on_premises_sync_enabled = None;
-    let p = predict_user(
-        &ad(1, Some("0987654321"), &[]),
-        &c,
-        &switch(true),
-        OverrideState::Absent,
-    );
+    let a = ad(1, Some("0987654321"), &[]);
+    let p = predict_user(&a, &c, &switch(true), OverrideState::Absent);
     assert_eq!(p.outcome, SyncOutcome::NotSynced);
     assert_eq!(p.predicted_mobile, None);
     assert!(
@@ -106,11 +117,9 @@ fn r1_predict_all_leaves_out_unsynced_users() {
 
 #[test]
 fn r2_mobile_maps_to_mobile_phone_and_other_mobile_to_alternates() {
-    let p = predict_user(
+    let p = bypassed(
         &ad(1, Some("111"), &["222", "333"]),
         &entra(1, Some("999"), Some(&["888"])),
-        &switch(true),
-        OverrideState::Unknown,
     );
     assert_eq!(p.predicted_mobile.as_deref(), Some("111"));
     assert_eq!(
@@ -123,34 +132,22 @@ fn r2_mobile_maps_to_mobile_phone_and_other_mobile_to_alternates() {
 
 #[test]
 fn r3_blank_equals_absent() {
-    let p = predict_user(
-        &ad(1, Some("  "), &[""]),
-        &entra(1, None, Some(&[])),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("  "), &[""]), &entra(1, None, Some(&[])));
     assert_eq!(p.outcome, SyncOutcome::InSync);
     assert_eq!(p.predicted_mobile, None);
 }
 
 #[test]
 fn r3_one_side_empty_is_a_difference() {
-    let p = predict_user(
-        &ad(1, None, &[]),
-        &entra(1, Some("1234567890"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, None, &[]), &entra(1, Some("1234567890"), None));
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
 }
 
 #[test]
 fn r3_mobile_is_compared_as_exact_text() {
-    let p = predict_user(
+    let p = usual(
         &ad(1, Some("(803) 555-1212"), &[]),
         &entra(1, Some("+18035551212"), None),
-        &switch(false),
-        OverrideState::Unknown,
     );
     assert_eq!(
         p.outcome,
@@ -161,30 +158,18 @@ fn r3_mobile_is_compared_as_exact_text() {
 
 #[test]
 fn r3_other_mobile_is_compared_as_a_set() {
-    let p = predict_user(
+    let p = usual(
         &ad(1, Some("1"), &["b", "a", "a"]),
         &entra(1, Some("1"), Some(&["a", "b"])),
-        &switch(false),
-        OverrideState::Unknown,
     );
     assert_eq!(p.outcome, SyncOutcome::InSync);
 }
 
 #[test]
 fn r3_alternates_are_compared_only_when_carried() {
-    let p = predict_user(
-        &ad(1, Some("1"), &["a"]),
-        &entra(1, Some("1"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("1"), &["a"]), &entra(1, Some("1"), None));
     assert_eq!(p.outcome, SyncOutcome::InSync);
-    let p = predict_user(
-        &ad(1, Some("1"), &["a"]),
-        &entra(1, Some("1"), Some(&[])),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("1"), &["a"]), &entra(1, Some("1"), Some(&[])));
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
 }
 
@@ -210,12 +195,9 @@ fn r4_in_sync_under_every_switch_and_override_state() {
             OverrideState::Present,
             OverrideState::Absent,
         ] {
-            let p = predict_user(
-                &ad(1, Some("8035551212"), &["1"]),
-                &entra(1, Some("8035551212"), Some(&["1"])),
-                &switch(on),
-                state,
-            );
+            let a = ad(1, Some("8035551212"), &["1"]);
+            let c = entra(1, Some("8035551212"), Some(&["1"]));
+            let p = predict_user(&a, &c, &switch(on), state);
             assert_eq!(p.outcome, SyncOutcome::InSync, "{on} {state:?}");
             assert_eq!(p.predicted_mobile.as_deref(), Some("8035551212"));
             assert_eq!(p.predicted_alternate_mobile_phones, Some(strings(&["1"])));
@@ -233,12 +215,8 @@ fn r4_in_sync_under_every_switch_and_override_state() {
 
 #[test]
 fn r5_present_override_keeps_the_cloud_value() {
-    let p = predict_user(
-        &ad(1, Some("0987654321"), &[]),
-        &entra(1, Some("1234567890"), None),
-        &switch(false),
-        OverrideState::Present,
-    );
+    let (a, c) = article_000();
+    let p = predict_user(&a, &c, &switch(false), OverrideState::Present);
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
     assert_eq!(p.predicted_mobile.as_deref(), Some("1234567890"));
     assert_eq!(
@@ -257,12 +235,8 @@ fn r5_present_override_keeps_the_cloud_value() {
 
 #[test]
 fn r6_differing_user_is_presumed_to_carry_an_override() {
-    let p = predict_user(
-        &ad(1, Some("0987654321"), &[]),
-        &entra(1, Some("1234567890"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let (a, c) = article_000();
+    let p = usual(&a, &c);
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
     assert_eq!(p.predicted_mobile.as_deref(), Some("1234567890"));
     assert!(p.at_risk);
@@ -275,12 +249,7 @@ fn r6_differing_user_is_presumed_to_carry_an_override() {
 
 #[test]
 fn r6_empty_ad_value_would_be_cleared() {
-    let p = predict_user(
-        &ad(1, None, &[]),
-        &entra(1, Some("1234567890"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, None, &[]), &entra(1, Some("1234567890"), None));
     assert_eq!(
         p.explanation,
         "AD mobile is empty but Entra keeps 1234567890: a cloud edit created a DirSyncOverride; \
@@ -292,12 +261,9 @@ fn r6_empty_ad_value_would_be_cleared() {
 
 #[test]
 fn r7_absent_override_lets_ad_flow() {
-    let p = predict_user(
-        &ad(1, Some("0987654321"), &["2"]),
-        &entra(1, Some("1234567890"), None),
-        &switch(false),
-        OverrideState::Absent,
-    );
+    let a = ad(1, Some("0987654321"), &["2"]);
+    let c = entra(1, Some("1234567890"), None);
+    let p = predict_user(&a, &c, &switch(false), OverrideState::Absent);
     assert_eq!(p.outcome, SyncOutcome::SyncWritesAd);
     assert_eq!(p.predicted_mobile.as_deref(), Some("0987654321"));
     assert_eq!(
@@ -322,12 +288,8 @@ fn r8_bypass_overwrites_the_cloud_whatever_the_override() {
         OverrideState::Present,
         OverrideState::Absent,
     ] {
-        let p = predict_user(
-            &ad(1, Some("0987654321"), &[]),
-            &entra(1, Some("1234567890"), None),
-            &switch(true),
-            state,
-        );
+        let (a, c) = article_000();
+        let p = predict_user(&a, &c, &switch(true), state);
         assert_eq!(p.outcome, SyncOutcome::BypassOverwritesCloud, "{state:?}");
         assert_eq!(p.predicted_mobile.as_deref(), Some("0987654321"));
         assert_eq!(
@@ -341,11 +303,9 @@ fn r8_bypass_overwrites_the_cloud_whatever_the_override() {
 
 #[test]
 fn r8_bypass_with_empty_ad_clears_the_cloud() {
-    let p = predict_user(
+    let p = bypassed(
         &ad(1, None, &[]),
         &entra(1, Some("1234567890"), Some(&["5"])),
-        &switch(true),
-        OverrideState::Unknown,
     );
     assert_eq!(p.predicted_mobile, None);
     assert_eq!(p.predicted_alternate_mobile_phones, Some(vec![]));
@@ -358,11 +318,9 @@ fn r8_bypass_with_empty_ad_clears_the_cloud() {
 
 #[test]
 fn r8_other_mobile_difference_alone() {
-    let p = predict_user(
+    let p = bypassed(
         &ad(1, Some("1"), &["2", "3"]),
         &entra(1, Some("1"), Some(&["4"])),
-        &switch(true),
-        OverrideState::Unknown,
     );
     assert_eq!(p.outcome, SyncOutcome::BypassOverwritesCloud);
     assert_eq!(
@@ -384,19 +342,13 @@ fn r9_the_switch_is_read_from_the_tenant_features() {
         r#"{"bypassDirSyncOverridesEnabled":true,"softMatchOnUpnEnabled":true}"#,
     )
     .unwrap();
-    let p = predict_user(
-        &ad(1, Some("1"), &[]),
-        &entra(1, Some("2"), None),
-        &features,
-        OverrideState::Unknown,
-    );
+    let a = ad(1, Some("1"), &[]);
+    let c = entra(1, Some("2"), None);
+    let p = predict_user(&a, &c, &features, OverrideState::Unknown);
     assert_eq!(p.outcome, SyncOutcome::BypassOverwritesCloud);
-    let p = predict_user(
-        &ad(1, Some("1"), &[]),
-        &entra(1, Some("2"), None),
-        &SyncFeatures::default(),
-        OverrideState::Unknown,
-    );
+    let a = ad(1, Some("1"), &[]);
+    let c = entra(1, Some("2"), None);
+    let p = predict_user(&a, &c, &SyncFeatures::default(), OverrideState::Unknown);
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
 }
 
@@ -414,12 +366,9 @@ fn r10_unknown_alternates_are_known_only_when_ad_wins() {
     assert_eq!(p.predicted_alternate_mobile_phones, Some(strings(&["7"])));
     let p = predict_user(&a, &c, &switch(true), OverrideState::Unknown);
     assert_eq!(p.predicted_alternate_mobile_phones, Some(strings(&["7"])));
-    let p = predict_user(
-        &ad(1, Some("1"), &["7"]),
-        &entra(1, Some("2"), None),
-        &switch(false),
-        OverrideState::Present,
-    );
+    let a = ad(1, Some("1"), &["7"]);
+    let c = entra(1, Some("2"), None);
+    let p = predict_user(&a, &c, &switch(false), OverrideState::Present);
     assert_eq!(p.predicted_alternate_mobile_phones, None);
 }
 
@@ -429,7 +378,7 @@ fn r10_unknown_alternates_are_known_only_when_ad_wins() {
 fn r11_one_override_covers_both_attributes() {
     let a = ad(1, Some("1"), &["a"]);
     let c = entra(1, Some("2"), Some(&["b"]));
-    let p = predict_user(&a, &c, &switch(false), OverrideState::Unknown);
+    let p = usual(&a, &c);
     assert_eq!(p.predicted_mobile.as_deref(), Some("2"));
     assert_eq!(p.predicted_alternate_mobile_phones, Some(strings(&["b"])));
     assert_eq!(
@@ -446,42 +395,28 @@ fn r11_one_override_covers_both_attributes() {
 
 #[test]
 fn r12_cloud_value_missing_from_ad_is_at_risk() {
-    let p = predict_user(
-        &ad(1, Some("1"), &[]),
-        &entra(1, Some("2"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("1"), &[]), &entra(1, Some("2"), None));
     assert!(p.at_risk);
 }
 
 #[test]
 fn r12_empty_cloud_side_loses_nothing() {
-    let p = predict_user(
-        &ad(1, Some("1"), &["a"]),
-        &entra(1, None, Some(&[])),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("1"), &["a"]), &entra(1, None, Some(&[])));
     assert_eq!(p.outcome, SyncOutcome::OverrideKeepsCloud);
     assert!(!p.at_risk);
 }
 
 #[test]
 fn r12_cloud_alternates_contained_in_ad_lose_nothing() {
-    let p = predict_user(
+    let p = bypassed(
         &ad(1, Some("1"), &["a", "b"]),
         &entra(1, Some("1"), Some(&["a"])),
-        &switch(true),
-        OverrideState::Unknown,
     );
     assert_eq!(p.outcome, SyncOutcome::BypassOverwritesCloud);
     assert!(!p.at_risk);
-    let p = predict_user(
+    let p = bypassed(
         &ad(1, Some("1"), &["a"]),
         &entra(1, Some("1"), Some(&["a", "c"])),
-        &switch(true),
-        OverrideState::Unknown,
     );
     assert!(p.at_risk);
 }
@@ -650,12 +585,7 @@ fn r14_article_000_story_persist_then_enable() {
 
 #[test]
 fn predictions_serialize_in_pascal_case() {
-    let p = predict_user(
-        &ad(1, Some("1"), &[]),
-        &entra(1, Some("2"), None),
-        &switch(false),
-        OverrideState::Unknown,
-    );
+    let p = usual(&ad(1, Some("1"), &[]), &entra(1, Some("2"), None));
     let v = serde_json::to_value(&p).unwrap();
     assert_eq!(v["Outcome"], "OverrideKeepsCloud");
     assert_eq!(v["PredictedMobile"], "2");

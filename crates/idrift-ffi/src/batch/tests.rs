@@ -19,6 +19,22 @@ fn ad_mobile(dir: &std::path::Path, upn: &str) -> serde_json::Value {
     v["Ok"]["Mobile"].clone()
 }
 
+/// Calls `op` with `args` on the snapshot in `dir`, applied and journaled in `journals`; asserts that the call
+/// succeeded and returns its answer.
+fn apply_on(
+    dir: &std::path::Path,
+    journals: &std::path::Path,
+    op: &str,
+    mut args: serde_json::Value,
+) -> serde_json::Value {
+    args["Source"] = serde_json::json!({"Kind": "Snapshot", "Path": dir});
+    args["Apply"] = serde_json::json!(true);
+    args["JournalPath"] = serde_json::json!(journals);
+    let (status, v) = call(&serde_json::json!({"V": 1, "Op": op, "Args": args}));
+    assert_eq!(status, Status::Ok, "{v}");
+    v
+}
+
 const USERS: [&str; 3] = [
     "ada.lovelace@contoso.com",
     "tim.mcmichael@contoso.com",
@@ -65,17 +81,14 @@ fn a_pipeline_of_users_is_one_plan_with_one_journal() {
 fn a_bad_user_is_an_item_error_and_the_others_are_written() {
     let dir = demo_copy();
     let journals = tempfile::tempdir().unwrap();
-    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{
-        "Source":{"Kind":"Snapshot","Path":dir.path()},
-        "Items": [
-            {"Identity": USERS[0], "MobileInAD": "+1 1"},
-            {"Identity": "nobody@contoso.com", "MobileInAD": "+1 2"},
-            {"Identity": USERS[1], "MobileInEntra": "+1 3"},
-            {"Identity": USERS[0], "MobileInAD": "+1 4"},
-            {"Identity": USERS[2]}
-        ],
-        "Apply": true, "JournalPath": journals.path()}}));
-    assert_eq!(status, Status::Ok, "{v}");
+    let items = serde_json::json!({"Items": [
+        {"Identity": USERS[0], "MobileInAD": "+1 1"},
+        {"Identity": "nobody@contoso.com", "MobileInAD": "+1 2"},
+        {"Identity": USERS[1], "MobileInEntra": "+1 3"},
+        {"Identity": USERS[0], "MobileInAD": "+1 4"},
+        {"Identity": USERS[2]}
+    ]});
+    let v = apply_on(dir.path(), journals.path(), "DirSync.Set", items);
     let errors = v["Ok"]["ItemErrors"].as_array().unwrap();
     let by: Vec<(&str, &str)> = errors
         .iter()
@@ -100,11 +113,8 @@ fn a_bad_user_is_an_item_error_and_the_others_are_written() {
 fn clear_takes_identities_and_applies_only_the_confirmed_ones() {
     let dir = demo_copy();
     let journals = tempfile::tempdir().unwrap();
-    let (status, v) = call(&serde_json::json!({"V":1,"Op":"DirSync.Clear","Args":{
-        "Source":{"Kind":"Snapshot","Path":dir.path()},
-        "Identities": USERS, "MobileInAD": true, "Only": [USERS[1]],
-        "Apply": true, "JournalPath": journals.path()}}));
-    assert_eq!(status, Status::Ok, "{v}");
+    let args = serde_json::json!({"Identities": USERS, "MobileInAD": true, "Only": [USERS[1]]});
+    let v = apply_on(dir.path(), journals.path(), "DirSync.Clear", args);
     assert_eq!(v["Ok"]["Report"]["Writes"], 1, "{v}");
     assert!(ad_mobile(dir.path(), USERS[1]).is_null());
     assert_eq!(ad_mobile(dir.path(), USERS[0]), "+1 425 555 0101");

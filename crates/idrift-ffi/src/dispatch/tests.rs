@@ -1,7 +1,7 @@
 //! Tests of dispatch: every rejection names what was wrong, and operations return what idrift-app returns.
 
 use super::*;
-use crate::test_support::{call_text as call, error_message, text};
+use crate::test_support::{call_text as call, error_message, every, text};
 
 #[track_caller]
 fn check_err(request: &str, kind: &str, needle: &str) {
@@ -256,25 +256,41 @@ fn call_json(request: serde_json::Value) -> (Status, serde_json::Value) {
     call(&request.to_string())
 }
 
+/// Calls the operation `op` with the object `args`, whose `Source` is the demo unless it names one.
+fn op_call(op: &str, mut args: serde_json::Value) -> (Status, serde_json::Value) {
+    if args.get("Source").is_none() {
+        args["Source"] = serde_json::json!({"Kind": "Demo"});
+    }
+    call_json(serde_json::json!({"V": 1, "Op": op, "Args": args}))
+}
+
+/// [`op_call`], asserting that the call succeeded; the whole answer.
+fn ok_of(op: &str, args: serde_json::Value) -> serde_json::Value {
+    let (status, v) = op_call(op, args);
+    assert_eq!(status, Status::Ok, "{op}: {v}");
+    v
+}
+
 #[test]
 fn get_reads_either_side_of_the_demo() {
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","From":"AD"}}),
+    let v = ok_of(
+        "DirSync.Get",
+        serde_json::json!({"Identity":"tim.mcmichael@contoso.com","From":"AD"}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Mobile"], "0987654321");
     assert_eq!(
         v["Ok"]["DistinguishedName"],
         "CN=Tim McMichael,OU=Sync,DC=contoso,DC=com"
     );
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","From":"Entra"}}),
+    let v = ok_of(
+        "DirSync.Get",
+        serde_json::json!({"Identity":"tim.mcmichael@contoso.com","From":"Entra"}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["MobilePhone"], "1234567890");
     assert_eq!(v["Ok"]["Synced"], true);
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Get","Args":{"Source":{"Kind":"Demo"},"Identity":"nobody@contoso.com","From":"AD"}}),
+    let (status, v) = op_call(
+        "DirSync.Get",
+        serde_json::json!({"Identity":"nobody@contoso.com","From":"AD"}),
     );
     let message = error_message(status, &v);
     assert_eq!(v["Err"]["Kind"], "Invalid");
@@ -363,8 +379,9 @@ fn writers_refuse_bad_combinations() {
 
 #[test]
 fn a_synced_users_entra_phone_is_refused() {
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Set","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInEntra":"1"}}),
+    let (status, v) = op_call(
+        "DirSync.Set",
+        serde_json::json!({"Identity":"tim.mcmichael@contoso.com","MobileInEntra":"1"}),
     );
     assert_eq!(status, Status::Error, "{v}");
     assert_eq!(v["Err"]["Kind"], "Source.Refused");
@@ -372,10 +389,10 @@ fn a_synced_users_entra_phone_is_refused() {
 
 #[test]
 fn clear_plans_an_empty_mobile() {
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Clear","Args":{"Source":{"Kind":"Demo"},"Identity":"tim.mcmichael@contoso.com","MobileInAD":true}}),
+    let v = ok_of(
+        "DirSync.Clear",
+        serde_json::json!({"Identity":"tim.mcmichael@contoso.com","MobileInAD":true}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Command"], "dirsync clear");
     assert!(v["Ok"]["Planned"][0]["After"]["Mobile"].is_null(), "{v}");
 }
@@ -392,17 +409,17 @@ fn persist_copies_entra_values_into_ad_and_the_comparison_empties() {
     };
     let before = compare(dir.path());
     assert!(before > 0);
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source": snapshot_source(dir.path())}}),
+    let v = ok_of(
+        "DirSync.Persist",
+        serde_json::json!({"Source": snapshot_source(dir.path())}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     let planned = v["Ok"]["Planned"].as_array().unwrap().len();
     assert!(planned > 0, "{v}");
     assert_eq!(v["Ok"]["Applied"], false);
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source": snapshot_source(dir.path()),"Apply":true,"JournalPath":journals.path()}}),
+    let v = ok_of(
+        "DirSync.Persist",
+        serde_json::json!({"Source": snapshot_source(dir.path()),"Apply":true,"JournalPath":journals.path()}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Report"]["Writes"], planned, "{v}");
     assert!(compare(dir.path()) < before);
 }
@@ -414,10 +431,10 @@ fn persist_takes_rows_and_only() {
     );
     let rows = compared["Ok"]["Rows"].clone();
     let first = rows[0]["UserPrincipalName"].clone();
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Persist","Args":{"Source":{"Kind":"Demo"},"Rows":rows,"Only":[first]}}),
+    let v = ok_of(
+        "DirSync.Persist",
+        serde_json::json!({"Rows":rows,"Only":[first]}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     let planned = v["Ok"]["Planned"].as_array().unwrap();
     assert!(planned.len() <= 1, "{v}");
     assert!(planned.iter().all(|p| p["Target"] == first));
@@ -471,10 +488,10 @@ fn bypass_status_preview_and_switch() {
 fn bypass_enable_applies_to_a_snapshot() {
     let dir = demo_copy();
     let journals = tempfile::tempdir().unwrap();
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"DirSync.Bypass.Set","Args":{"Source": snapshot_source(dir.path()),"Enable":true,"AcceptOverwrite":true,"Apply":true,"JournalPath":journals.path()}}),
+    let v = ok_of(
+        "DirSync.Bypass.Set",
+        serde_json::json!({"Source": snapshot_source(dir.path()),"Enable":true,"AcceptOverwrite":true,"Apply":true,"JournalPath":journals.path()}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Report"]["Ops"][0]["Status"], "Applied", "{v}");
     let (_, v) = call_json(
         serde_json::json!({"V":1,"Op":"DirSync.Bypass.Status","Args":{"Source": snapshot_source(dir.path())}}),
@@ -529,16 +546,12 @@ fn scan_and_plan_return_what_idrift_app_returns() {
 fn scan_filters_and_writes_its_csv() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("findings.csv");
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"Scan","Args":{"Source":{"Kind":"Demo"},"MinSeverity":"Critical","OutPath":csv}}),
+    let v = ok_of(
+        "Scan",
+        serde_json::json!({"MinSeverity":"Critical","OutPath":csv}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert!(
-        v["Ok"]["Findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|f| f["Severity"] == "Critical"),
+        every(&v["Ok"]["Findings"], |f| f["Severity"] == "Critical"),
         "{v}"
     );
     assert_eq!(v["Ok"]["CsvPath"], serde_json::json!(csv));
@@ -549,10 +562,10 @@ fn scan_filters_and_writes_its_csv() {
 #[test]
 fn migration_verify_reports_users_and_unreadable_inputs() {
     let article = repo_file("examples/migration/article-user.xml");
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"Migration.Verify","Args":{"Paths":[article, "/nonexistent/stats.xml"]}}),
+    let v = ok_of(
+        "Migration.Verify",
+        serde_json::json!({"Paths":[article, "/nonexistent/stats.xml"]}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     let outcome = idrift_app::migration::verify_paths(&[article]);
     assert_eq!(
         v["Ok"]["Users"],
@@ -620,10 +633,10 @@ fn a_live_source_of_files_reads_like_files() {
     let ad = repo_file("examples/demo/ad.ldif");
     let entra = repo_file("examples/demo/entra-users.json");
     let sync = repo_file("examples/demo/entra-sync.json");
-    let (status, v) = call_json(
-        serde_json::json!({"V":1,"Op":"Source.Check","Args":{"Source":{"Kind":"Live","AdFile":ad,"EntraFile":entra,"EntraSyncFile":sync}}}),
+    let v = ok_of(
+        "Source.Check",
+        serde_json::json!({"Source":{"Kind":"Live","AdFile":ad,"EntraFile":entra,"EntraSyncFile":sync}}),
     );
-    assert_eq!(status, Status::Ok, "{v}");
     assert_eq!(v["Ok"]["Kind"], "Live");
     assert_eq!(v["Ok"]["HasTenantSync"], true);
     let (_, files) = call_json(

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use idrift_app::snapshot::{Parts, load_dir, write_dir};
 use serde_json::{Value, json};
 
-use crate::test_support::{call, error_message, text};
+use crate::test_support::{call, error_message, every, text};
 use crate::wire::Status;
 
 const UPN: &str = "testduplicate@contoso.com";
@@ -27,6 +27,13 @@ fn demo_dir(tmp: &Path) -> PathBuf {
     dir
 }
 
+/// A new temporary directory holding a copy of the demo snapshot as `snap`.
+fn temp_demo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_dir(tmp.path());
+    (tmp, dir)
+}
+
 fn apply_request(dir: &Path, extra: Value) -> Value {
     let mut args = json!({
         "Source": {"Kind": "Snapshot", "Path": dir},
@@ -37,6 +44,13 @@ fn apply_request(dir: &Path, extra: Value) -> Value {
         args[k] = v.clone();
     }
     json!({"V": 1, "Op": "Remediation.Apply", "Args": args})
+}
+
+/// Calls [`apply_request`] with `extra`, asserting that the call succeeded; the whole answer.
+fn apply_ok(dir: &Path, extra: Value) -> Value {
+    let (status, v) = call(&apply_request(dir, extra));
+    assert_eq!(status, Status::Ok, "{v}");
+    v
 }
 
 /// Every write step of a dry run, approved with its target.
@@ -69,11 +83,7 @@ fn the_dry_run_lists_the_steps_and_the_demo_refuses_the_apply() {
     assert_eq!(v["Ok"]["Applied"], false);
     assert_eq!(v["Ok"]["Steps"].as_array().unwrap().len(), 11, "{v}");
     assert!(
-        v["Ok"]["Steps"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["Status"] == "Pending"),
+        every(&v["Ok"]["Steps"], |s| s["Status"] == "Pending"),
         "{v}"
     );
     assert_eq!(v["Ok"]["JournalPath"], Value::Null);
@@ -106,15 +116,10 @@ fn the_dry_run_lists_the_steps_and_the_demo_refuses_the_apply() {
 
 #[test]
 fn without_approval_the_run_stops_before_the_first_write() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
+    let (tmp, dir) = temp_demo();
     let before = load_dir(&dir).unwrap().snapshot;
     let j = tmp.path().join("dm.jsonl");
-    let (status, v) = call(&apply_request(
-        &dir,
-        json!({"Apply": true, "JournalPath": j}),
-    ));
-    assert_eq!(status, Status::Ok, "{v}");
+    let v = apply_ok(&dir, json!({"Apply": true, "JournalPath": j}));
     assert_eq!(v["Ok"]["Applied"], true);
     assert_eq!(v["Ok"]["Stop"], "Declined", "{v}");
     assert_eq!(v["Ok"]["StoppedAt"], 2, "{v}");
@@ -125,19 +130,16 @@ fn without_approval_the_run_stops_before_the_first_write() {
 
 #[test]
 fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
-    let (status, dry) = call(&apply_request(&dir, json!({})));
-    assert_eq!(status, Status::Ok, "{dry}");
+    let (tmp, dir) = temp_demo();
+    let dry = apply_ok(&dir, json!({}));
     let approve = approve_all_writes(&dry["Ok"]["Steps"]);
     assert_eq!(approve.as_array().unwrap().len(), 3, "{dry}");
 
     let j = tmp.path().join("dm.jsonl");
-    let (status, v) = call(&apply_request(
+    let v = apply_ok(
         &dir,
         json!({"Apply": true, "JournalPath": j, "Approve": approve}),
-    ));
-    assert_eq!(status, Status::Ok, "{v}");
+    );
     assert_eq!(v["Ok"]["Stop"], "Manual", "{v}");
     assert_eq!(v["Ok"]["StoppedAt"], 6);
     assert_eq!(v["Ok"]["Writes"], 2);
@@ -159,27 +161,24 @@ fn an_approved_run_stops_at_the_manual_step_resumes_and_is_undone() {
     assert!(message.contains("already exists"), "{again}");
 
     // A resume dry run shows where the run stands.
-    let (status, r) = call(&apply_request(&dir, json!({"Resume": j})));
-    assert_eq!(status, Status::Ok, "{r}");
+    let r = apply_ok(&dir, json!({"Resume": j}));
     assert_eq!(r["Ok"]["Applied"], false);
     assert_eq!(step(&r, 2)["Status"], "Applied", "{r}");
     assert_eq!(step(&r, 6)["Status"], "InDoubt", "{r}");
 
     // Resumed without confirming the manual step: it stops there again.
-    let (status, r) = call(&apply_request(
+    let r = apply_ok(
         &dir,
         json!({"Resume": j, "Apply": true, "Approve": approve}),
-    ));
-    assert_eq!(status, Status::Ok, "{r}");
+    );
     assert_eq!(r["Ok"]["Stop"], "Declined", "{r}");
     assert_eq!(r["Ok"]["StoppedAt"], 6);
 
     // Confirmed: step 6 counts as done; step 7 waits for the sync.
-    let (status, r) = call(&apply_request(
+    let r = apply_ok(
         &dir,
         json!({"Resume": j, "Apply": true, "Approve": approve, "ManualDone": [6]}),
-    ));
-    assert_eq!(status, Status::Ok, "{r}");
+    );
     assert_eq!(r["Ok"]["Stop"], "CheckNotMet", "{r}");
     assert_eq!(r["Ok"]["StoppedAt"], 7);
     assert_eq!(step(&r, 6)["Status"], "Skipped", "{r}");
@@ -214,17 +213,15 @@ fn undo_call(dir: &Path, journal: &Path, extra: Value) -> (Status, Value) {
 
 #[test]
 fn a_remediation_that_stopped_before_the_purge_is_undone() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
+    let (tmp, dir) = temp_demo();
     let before = load_dir(&dir).unwrap().snapshot;
     let (_, dry) = call(&apply_request(&dir, json!({})));
     let first_write = approve_all_writes(&dry["Ok"]["Steps"])[0].clone();
     let j = tmp.path().join("dm.jsonl");
-    let (status, v) = call(&apply_request(
+    let v = apply_ok(
         &dir,
         json!({"Apply": true, "JournalPath": j, "Approve": [first_write]}),
-    ));
-    assert_eq!(status, Status::Ok, "{v}");
+    );
     assert_eq!(v["Ok"]["Stop"], "Declined", "{v}");
     assert_eq!(v["Ok"]["Writes"], 1, "{v}");
     assert_ne!(load_dir(&dir).unwrap().snapshot.cloud, before.cloud);
@@ -252,8 +249,7 @@ fn a_remediation_that_stopped_before_the_purge_is_undone() {
 
 #[test]
 fn a_dirsync_journal_is_undone_through_the_snapshot() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = demo_dir(tmp.path());
+    let (tmp, dir) = temp_demo();
     let before = load_dir(&dir).unwrap().snapshot;
     let j = tmp.path().join("set.jsonl");
     let first = &before.on_prem[0];

@@ -6,63 +6,7 @@ use crate::ldif::parse_users;
 
 /// An export in the shape `ldifde -f` and `ldapsearch -LLL` give: a header comment, `version:`, users with
 /// the attributes idrift ignores, a folded `description`, a base64 `cn` and DN, a group and a contact.
-const RICH: &str = "\
-# Export of OU=Staff,DC=fabrikam,DC=test for the rehearsal of a phone repair.
-# Written by hand for IdentityDrift's tests; every value is made up.
-version: 1
-
-# Oskar Lindqvist, Staff, fabrikam.test
-dn: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
-objectClass: top
-objectClass: person
-objectClass: organizationalPerson
-objectClass: user
-cn: Oskar Lindqvist
-description: Runs the night shift at the Malmo depot; call the desk phone fir
- st, the mobile only after 22:00.
-telephoneNumber: +46 40 555 0110
-department: Logistics
-manager: CN=Ingrid Berg,OU=Staff,DC=fabrikam,DC=test
-memberOf: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
-memberOf: CN=All Staff,OU=Groups,DC=fabrikam,DC=test
-objectGUID:: 8mQ3oFZbXkWcrg8pOmD0nQ==
-sAMAccountName: oskar.lindqvist
-userPrincipalName: oskar.lindqvist@fabrikam.test
-mail: oskar.lindqvist@fabrikam.test
-mobile: 0701234567
-otherMobile: +46 70 555 0111
-otherMobile: +46 70 555 0112
-comment: moved from the old depot in 2024
-whenChanged: 20261120093000.0Z
-
-dn:: Q049SsO2cmcgw4VrZXJtYW4sT1U9U3RhZmYsREM9ZmFicmlrYW0sREM9dGVzdA==
-objectClass: top
-objectClass: person
-objectClass: organizationalPerson
-objectClass: user
-cn:: SsO2cmcgw4VrZXJtYW4=
-department: Finance
-sAMAccountName: jorg.akerman
-userPrincipalName: jorg.akerman@fabrikam.test
-telephoneNumber: +46 8 555 0120
-whenChanged: 20261120093000.0Z
-
-# A group: idrift reads it for nothing and must leave it alone.
-dn: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
-objectClass: top
-objectClass: group
-cn: Night Shift
-member: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
-mobile: not a user's number
-
-dn: CN=Harbour Pilot Desk,OU=Contacts,DC=fabrikam,DC=test
-objectClass: top
-objectClass: person
-objectClass: organizationalPerson
-objectClass: contact
-cn: Harbour Pilot Desk
-mail: pilots@harbour.example
-";
+const RICH: &str = include_str!("../../../../tests/fixtures/ldif/fabrikam-staff.ldif");
 
 const OSKAR: &str = "CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test";
 const JORG: &str = "CN=Jörg Åkerman,OU=Staff,DC=fabrikam,DC=test";

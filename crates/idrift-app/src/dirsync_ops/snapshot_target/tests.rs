@@ -8,62 +8,12 @@ use std::path::{Path, PathBuf};
 use idrift_core::ports::{OnPremPhoneWriter, TenantSyncAdmin};
 
 use crate::dirsync_ops::{AdPhoneEdit, plan_ad_edit, plan_bypass, plan_entra_edit, single_spec};
-use crate::journal::{self, Clock, OpStatus, PlanSpec, RunOptions};
+use crate::journal::{self, Clock, OpStatus, PlanSpec, Planned, RunOptions};
 use crate::targets::{WriteTargets, snapshot_writers};
 
-/// An AD export of a small office, in the shape `ldifde -f` and `ldapsearch -LLL` give.
-const AD: &str = "\
-# Staff of fabrikam.test, exported for a rehearsal of the phone repair.
-version: 1
-
-# Oskar Lindqvist, Staff, fabrikam.test
-dn: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
-objectClass: top
-objectClass: person
-objectClass: organizationalPerson
-objectClass: user
-cn: Oskar Lindqvist
-description: Runs the night shift at the Malmo depot; call the desk phone fir
- st, the mobile only after 22:00.
-telephoneNumber: +46 40 555 0110
-department: Logistics
-manager: CN=Ingrid Berg,OU=Staff,DC=fabrikam,DC=test
-memberOf: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
-objectGUID:: 8mQ3oFZbXkWcrg8pOmD0nQ==
-sAMAccountName: oskar.lindqvist
-userPrincipalName: oskar.lindqvist@fabrikam.test
-mail: oskar.lindqvist@fabrikam.test
-mobile: 0701234567
-otherMobile: +46 70 555 0111
-comment: moved from the old depot in 2024
-whenChanged: 20261120093000.0Z
-
-dn:: Q049SsO2cmcgw4VrZXJtYW4sT1U9U3RhZmYsREM9ZmFicmlrYW0sREM9dGVzdA==
-objectClass: top
-objectClass: person
-objectClass: organizationalPerson
-objectClass: user
-cn:: SsO2cmcgw4VrZXJtYW4=
-department: Finance
-objectGUID:: 8mQ3oFZbXkWcrg8pOmD0ng==
-sAMAccountName: jorg.akerman
-userPrincipalName: jorg.akerman@fabrikam.test
-telephoneNumber: +46 8 555 0120
-whenChanged: 20261120093000.0Z
-
-# A group and a contact: idrift reads neither and must leave both alone.
-dn: CN=Night Shift,OU=Groups,DC=fabrikam,DC=test
-objectClass: top
-objectClass: group
-cn: Night Shift
-member: CN=Oskar Lindqvist,OU=Staff,DC=fabrikam,DC=test
-
-dn: CN=Harbour Pilot Desk,OU=Contacts,DC=fabrikam,DC=test
-objectClass: top
-objectClass: contact
-cn: Harbour Pilot Desk
-mobile: +46 31 555 0130
-";
+/// An AD export of a small office, in the shape `ldifde -f` and `ldapsearch -LLL` give (the in-place LDIF
+/// editor's tests use it too).
+const AD: &str = include_str!("../../../../../tests/fixtures/ldif/fabrikam-staff.ldif");
 
 /// Entra's side as a Graph export script saves it.
 const ENTRA: &str = r#"{
@@ -113,14 +63,71 @@ fn snapshot(tmp: &Path, ad: &str) -> PathBuf {
     dir
 }
 
+/// The snapshot of `ad` with the usual Entra files in `tmp`, and its writers.
+fn writers(tmp: &Path, ad: &str) -> (PathBuf, WriteTargets) {
+    let dir = snapshot(tmp, ad);
+    let t = snapshot_writers(&dir).unwrap();
+    (dir, t)
+}
+
 fn read(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap()
 }
 
+/// The user most tests write: Oskar, who has `mobile` and `otherMobile` in AD.
+const OSKAR: &str = "oskar.lindqvist@fabrikam.test";
+
+/// An AD phone edit: `mobile` as `AdPhoneEdit` takes it, `otherMobile` replaced by `other` when given.
+fn edit(mobile: Option<Option<&str>>, other: Option<&[&str]>) -> AdPhoneEdit {
+    AdPhoneEdit {
+        mobile: mobile.map(|m| m.map(str::to_owned)),
+        other_mobile: other.map(|o| o.iter().map(|v| (*v).to_owned()).collect()),
+    }
+}
+
+/// Plans `edit` of the AD user `upn` on the snapshot's AD file; panics when there is nothing to write.
+async fn plan_ad(t: &WriteTargets, upn: &str, edit: &AdPhoneEdit) -> Planned {
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    plan_ad_edit(ad, upn, edit).await.unwrap().unwrap()
+}
+
+/// Plans setting (or with `None` clearing) the Entra `mobilePhone` of `upn`; panics when there is nothing
+/// to write.
+async fn plan_entra(t: &WriteTargets, upn: &str, mobile: Option<&str>) -> Planned {
+    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
+    plan_entra_edit(cloud, upn, mobile.map(str::to_owned))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The AD user `upn` as the snapshot's AD writer reads it now.
+async fn ad_user(t: &WriteTargets, upn: &str) -> idrift_core::model::OnPremUser {
+    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
+    ad.find_user(&idrift_core::writes::UserKey::Upn(upn.to_owned()))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Resumes the journal `j` on the snapshot's writers at the time `at`; panics when it cannot start.
+async fn resume(t: &WriteTargets, j: &Path, at: i64) -> journal::RunReport {
+    let log = journal::read(j).unwrap();
+    let options = RunOptions::default();
+    journal::resume(&log, &t.executor(), Clock::fixed(at), options)
+        .await
+        .unwrap()
+}
+
 /// The rich AD export with the two cloud-only users as `entra-users.json`, and its writers.
 fn cloud_only_snapshot(tmp: &Path) -> (PathBuf, WriteTargets) {
+    entra_snapshot(tmp, ENTRA_CLOUD_ONLY)
+}
+
+/// The rich AD export with `entra` as `entra-users.json`, and its writers.
+fn entra_snapshot(tmp: &Path, entra: &str) -> (PathBuf, WriteTargets) {
     let dir = snapshot(tmp, AD);
-    std::fs::write(dir.join("entra-users.json"), ENTRA_CLOUD_ONLY).unwrap();
+    std::fs::write(dir.join("entra-users.json"), entra).unwrap();
     let t = snapshot_writers(&dir).unwrap();
     (dir, t)
 }
@@ -148,6 +155,24 @@ fn entry_kinds(journal: &Path, spec: &PlanSpec) -> Vec<String> {
         .collect()
 }
 
+/// Runs the two-write `spec` like [`run`] and asserts that both `started` entries come before both
+/// outcomes: one file rewrite for the batch.
+async fn run_as_one_batch(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
+    run(t, spec, journal).await;
+    let kinds = entry_kinds(journal, spec);
+    assert_eq!(
+        kinds,
+        ["Started", "Started", "Outcome", "Outcome"],
+        "{kinds:?}"
+    );
+}
+
+/// Undoes `journal` and asserts that `file` in `dir` is `want` again, byte for byte.
+async fn undo_to(t: &WriteTargets, journal: &Path, dir: &Path, file: &str, want: &str) {
+    undo(t, journal).await;
+    assert_eq!(read(dir, file), want, "{file} after undo");
+}
+
 async fn run(t: &WriteTargets, spec: &PlanSpec, journal: &Path) {
     let report = apply_report(t, spec, journal).await;
     assert!(
@@ -162,23 +187,28 @@ async fn undo(t: &WriteTargets, journal: &Path) {
     run(t, &spec, &journal.with_extension("undo.jsonl")).await;
 }
 
+/// Runs the single write `planned` as `command`, journaled to `journal`; panics unless it is applied.
+async fn run_one(t: &WriteTargets, command: &str, planned: Planned, journal: &Path) {
+    run(t, &single_spec(command, planned), journal).await;
+}
+
 async fn set_ad_mobile(t: &WriteTargets, upn: &str, mobile: &str, journal: &Path) {
-    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
-    let edit = AdPhoneEdit {
-        mobile: Some(Some(mobile.to_owned())),
-        other_mobile: None,
-    };
-    let planned = plan_ad_edit(ad, upn, &edit).await.unwrap().unwrap();
-    run(t, &single_spec("dirsync set", planned), journal).await;
+    let planned = plan_ad(t, upn, &edit(Some(Some(mobile)), None)).await;
+    run_one(t, "dirsync set", planned, journal).await;
+}
+
+/// Sets Oskar's `mobile` to +46 70 555 0110, journaled to `set.jsonl` in `tmp`; returns the journal.
+async fn set_oskar(t: &WriteTargets, tmp: &Path) -> PathBuf {
+    let j = tmp.join("set.jsonl");
+    set_ad_mobile(t, OSKAR, "+46 70 555 0110", &j).await;
+    j
 }
 
 #[tokio::test]
 async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    let (dir, t) = writers(tmp.path(), AD);
+    let j = set_oskar(&t, tmp.path()).await;
     assert_eq!(
         read(&dir, "ad.ldif"),
         AD.replace("mobile: 0701234567\n", "mobile: +46 70 555 0110\n")
@@ -199,42 +229,29 @@ async fn an_ad_write_changes_one_line_of_a_rich_ldif_and_undo_restores_every_byt
     undo(&t, &j2).await;
     drop(t);
     let t2 = snapshot_writers(&dir).unwrap();
-    undo(&t2, &j).await;
-    assert_eq!(read(&dir, "ad.ldif"), AD);
+    undo_to(&t2, &j, &dir, "ad.ldif", AD).await;
 }
 
 #[tokio::test]
 async fn a_crlf_export_keeps_its_line_ends() {
     let tmp = tempfile::tempdir().unwrap();
     let crlf = AD.replace('\n', "\r\n");
-    let dir = snapshot(tmp.path(), &crlf);
-    let t = snapshot_writers(&dir).unwrap();
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    let (dir, t) = writers(tmp.path(), &crlf);
+    let j = set_oskar(&t, tmp.path()).await;
     assert_eq!(
         read(&dir, "ad.ldif"),
         crlf.replace("mobile: 0701234567\r\n", "mobile: +46 70 555 0110\r\n")
     );
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "ad.ldif"), crlf);
+    undo_to(&t, &j, &dir, "ad.ldif", &crlf).await;
 }
 
 #[tokio::test]
 async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
-    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
-    let planned = plan_entra_edit(
-        cloud,
-        "guest.desk@fabrikam.test",
-        Some("+46 40 555 0199".to_owned()),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let (dir, t) = writers(tmp.path(), AD);
+    let planned = plan_entra(&t, "guest.desk@fabrikam.test", Some("+46 40 555 0199")).await;
     let j = tmp.path().join("entra.jsonl");
-    run(&t, &single_spec("dirsync set", planned), &j).await;
+    run_one(&t, "dirsync set", planned, &j).await;
     assert_eq!(
         read(&dir, "entra-users.json"),
         ENTRA.replace(
@@ -243,6 +260,7 @@ async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
         )
     );
 
+    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let sync = crate::dirsync_ops::tenant_sync(cloud).await.unwrap();
     let spec = plan_bypass(&sync, true, None).unwrap();
     let jb = tmp.path().join("bypass.jsonl");
@@ -257,8 +275,7 @@ async fn entra_writes_change_one_json_value_and_undo_restores_every_byte() {
     assert_eq!(read(&dir, "ad.ldif"), AD);
 
     undo(&t, &jb).await;
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "entra-users.json"), ENTRA);
+    undo_to(&t, &j, &dir, "entra-users.json", ENTRA).await;
     assert_eq!(read(&dir, "entra-sync.json"), SYNC);
 }
 
@@ -273,25 +290,11 @@ async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
         err.contains(&format!("PID {}", std::process::id())),
         "{err}"
     );
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(
-        &first,
-        "oskar.lindqvist@fabrikam.test",
-        "+46 70 555 0110",
-        &j,
-    )
-    .await;
+    set_oskar(&first, tmp.path()).await;
     drop(first);
     // The next run reads what the first wrote.
     let second = snapshot_writers(&dir).unwrap();
-    let ad: &dyn OnPremPhoneWriter = second.ad.as_deref().unwrap();
-    let user = ad
-        .find_user(&idrift_core::writes::UserKey::Upn(
-            "oskar.lindqvist@fabrikam.test".to_owned(),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
+    let user = ad_user(&second, OSKAR).await;
     assert_eq!(user.mobile.as_deref(), Some("+46 70 555 0110"));
 }
 
@@ -299,22 +302,11 @@ async fn a_second_writer_of_one_snapshot_is_refused_and_no_update_is_lost() {
 async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = snapshot(tmp.path(), AD);
-    let j = tmp.path().join("set.jsonl");
-    {
-        let t = snapshot_writers(&dir).unwrap();
-        set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
-    }
+    let j = set_oskar(&snapshot_writers(&dir).unwrap(), tmp.path()).await;
     // The snapshot is replaced by a fresh copy: the journal's "applied" is no longer true.
     std::fs::write(dir.join("ad.ldif"), AD).unwrap();
     let t = snapshot_writers(&dir).unwrap();
-    let report = journal::resume(
-        &journal::read(&j).unwrap(),
-        &t.executor(),
-        Clock::fixed(1_764_000_100),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let report = resume(&t, &j, 1_764_000_100).await;
     assert_eq!(report.replanned(), 1, "{report:#?}");
     assert_eq!(report.writes, 1);
     assert_eq!(report.ops[0].status, OpStatus::Applied);
@@ -329,30 +321,18 @@ async fn resume_against_a_fresh_copy_trusts_the_files_and_writes_again() {
     );
 
     // Resumed again, nothing is re-planned: the file holds the value.
-    let again = journal::resume(
-        &journal::read(&j).unwrap(),
-        &t.executor(),
-        Clock::fixed(1_764_000_200),
-        RunOptions::default(),
-    )
-    .await
-    .unwrap();
+    let again = resume(&t, &j, 1_764_000_200).await;
     assert_eq!((again.replanned(), again.writes), (0, 0));
 }
 
 /// A plan setting both AD users' mobile numbers (two operations).
 async fn two_user_plan(t: &WriteTargets) -> PlanSpec {
-    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
     let mut ops = Vec::new();
     for (upn, mobile) in [
-        ("oskar.lindqvist@fabrikam.test", "+46 70 555 0110"),
+        (OSKAR, "+46 70 555 0110"),
         ("jorg.akerman@fabrikam.test", "+46 70 555 0120"),
     ] {
-        let edit = AdPhoneEdit {
-            mobile: Some(Some(mobile.to_owned())),
-            other_mobile: None,
-        };
-        ops.push(plan_ad_edit(ad, upn, &edit).await.unwrap().unwrap());
+        ops.push(plan_ad(t, upn, &edit(Some(Some(mobile)), None)).await);
     }
     PlanSpec::numbered("dirsync persist", ops)
 }
@@ -360,30 +340,20 @@ async fn two_user_plan(t: &WriteTargets) -> PlanSpec {
 #[tokio::test]
 async fn ad_writes_are_batched_with_every_before_value_journaled_before_the_file_changes() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
+    let (dir, t) = writers(tmp.path(), AD);
     let spec = two_user_plan(&t).await;
     let j = tmp.path().join("persist.jsonl");
-    run(&t, &spec, &j).await;
-    // Both `started` entries come before both outcomes: one file rewrite for the batch.
-    let kinds = entry_kinds(&j, &spec);
-    assert_eq!(
-        kinds,
-        ["Started", "Started", "Outcome", "Outcome"],
-        "{kinds:?}"
-    );
+    run_as_one_batch(&t, &spec, &j).await;
     let text = read(&dir, "ad.ldif");
     assert!(text.contains("mobile: +46 70 555 0110\n"), "{text}");
     assert!(text.contains("mobile: +46 70 555 0120\n"), "{text}");
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "ad.ldif"), AD);
+    undo_to(&t, &j, &dir, "ad.ldif", AD).await;
 }
 
 #[tokio::test]
 async fn a_batch_whose_file_write_fails_fails_every_write_and_keeps_nothing_in_memory() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
+    let (dir, t) = writers(tmp.path(), AD);
     let spec = two_user_plan(&t).await;
     // The export disappears under the run: the batch cannot be written.
     std::fs::remove_file(dir.join("ad.ldif")).unwrap();
@@ -391,14 +361,7 @@ async fn a_batch_whose_file_write_fails_fails_every_write_and_keeps_nothing_in_m
     let report = apply_report(&t, &spec, &tmp.path().join("p.jsonl")).await;
     assert_eq!(report.count(OpStatus::Failed), 2, "{report:#?}");
     assert_eq!(report.writes, 0);
-    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
-    let oskar = ad
-        .find_user(&idrift_core::writes::UserKey::Upn(
-            "oskar.lindqvist@fabrikam.test".to_owned(),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
+    let oskar = ad_user(&t, OSKAR).await;
     assert_eq!(oskar.mobile.as_deref(), Some("0701234567"));
 }
 
@@ -413,28 +376,16 @@ const ENTRA_CLOUD_ONLY: &str = r#"{"value": [
 async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, t) = cloud_only_snapshot(tmp.path());
-    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
     let mut ops = Vec::new();
     for (upn, mobile) in [
         ("desk.one@fabrikam.test", "+46 40 555 0199"),
         ("desk.two@fabrikam.test", "+46 46 555 0101"),
     ] {
-        ops.push(
-            plan_entra_edit(cloud, upn, Some(mobile.to_owned()))
-                .await
-                .unwrap()
-                .unwrap(),
-        );
+        ops.push(plan_entra(&t, upn, Some(mobile)).await);
     }
     let spec = PlanSpec::numbered("dirsync set", ops);
     let j = tmp.path().join("entra.jsonl");
-    run(&t, &spec, &j).await;
-    let kinds = entry_kinds(&j, &spec);
-    assert_eq!(
-        kinds,
-        ["Started", "Started", "Outcome", "Outcome"],
-        "{kinds:?}"
-    );
+    run_as_one_batch(&t, &spec, &j).await;
     assert_eq!(
         read(&dir, "entra-users.json"),
         ENTRA_CLOUD_ONLY
@@ -444,8 +395,7 @@ async fn entra_writes_are_batched_into_one_rewrite_and_undo_restores_every_byte(
             )
             .replace("+46 46 555 0100", "+46 46 555 0101")
     );
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "entra-users.json"), ENTRA_CLOUD_ONLY);
+    undo_to(&t, &j, &dir, "entra-users.json", ENTRA_CLOUD_ONLY).await;
 }
 
 #[tokio::test]
@@ -515,33 +465,16 @@ fn batches_grow_with_the_file_so_a_full_run_rewrites_it_a_few_times() {
 #[tokio::test]
 async fn clear_then_undo_restores_every_byte_of_the_rich_ldif() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
-    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
-    for (n, edit) in [
-        AdPhoneEdit {
-            mobile: Some(None),
-            other_mobile: None,
-        },
-        AdPhoneEdit {
-            mobile: Some(None),
-            other_mobile: Some(Vec::new()),
-        },
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let planned = plan_ad_edit(ad, "oskar.lindqvist@fabrikam.test", &edit)
-            .await
-            .unwrap()
-            .unwrap();
+    let (dir, t) = writers(tmp.path(), AD);
+    let edits = [edit(Some(None), None), edit(Some(None), Some(&[]))];
+    for (n, edit) in edits.iter().enumerate() {
+        let planned = plan_ad(&t, OSKAR, edit).await;
         let j = tmp.path().join(format!("clear-{n}.jsonl"));
-        run(&t, &single_spec("dirsync clear", planned), &j).await;
+        run_one(&t, "dirsync clear", planned, &j).await;
         let text = read(&dir, "ad.ldif");
         assert!(!text.contains("mobile: 0701234567"), "{text}");
         assert!(std::fs::read_to_string(&j).unwrap().contains("\"Lines\""));
-        undo(&t, &j).await;
-        assert_eq!(read(&dir, "ad.ldif"), AD);
+        undo_to(&t, &j, &dir, "ad.ldif", AD).await;
     }
 }
 
@@ -549,22 +482,12 @@ async fn clear_then_undo_restores_every_byte_of_the_rich_ldif() {
 #[tokio::test]
 async fn a_persist_that_removes_a_number_is_undone_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
-    let ad: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
-    let edit = AdPhoneEdit {
-        mobile: Some(Some("+46 70 555 0110".to_owned())),
-        other_mobile: Some(Vec::new()),
-    };
-    let planned = plan_ad_edit(ad, "oskar.lindqvist@fabrikam.test", &edit)
-        .await
-        .unwrap()
-        .unwrap();
+    let (dir, t) = writers(tmp.path(), AD);
+    let planned = plan_ad(&t, OSKAR, &edit(Some(Some("+46 70 555 0110")), Some(&[]))).await;
     let j = tmp.path().join("persist.jsonl");
-    run(&t, &single_spec("dirsync persist", planned), &j).await;
+    run_one(&t, "dirsync persist", planned, &j).await;
     assert!(!read(&dir, "ad.ldif").contains("otherMobile"));
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "ad.ldif"), AD);
+    undo_to(&t, &j, &dir, "ad.ldif", AD).await;
 }
 
 /// `dirsync clear --mobile-in-entra` on a JSON snapshot, then undo: every byte comes back.
@@ -572,16 +495,11 @@ async fn a_persist_that_removes_a_number_is_undone_byte_for_byte() {
 async fn clearing_an_entra_mobile_then_undo_restores_every_byte_of_the_json() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, t) = cloud_only_snapshot(tmp.path());
-    let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
-    let planned = plan_entra_edit(cloud, "desk.two@fabrikam.test", None)
-        .await
-        .unwrap()
-        .unwrap();
+    let planned = plan_entra(&t, "desk.two@fabrikam.test", None).await;
     let j = tmp.path().join("clear.jsonl");
-    run(&t, &single_spec("dirsync clear", planned), &j).await;
+    run_one(&t, "dirsync clear", planned, &j).await;
     assert!(!read(&dir, "entra-users.json").contains("+46 46 555 0100"));
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "entra-users.json"), ENTRA_CLOUD_ONLY);
+    undo_to(&t, &j, &dir, "entra-users.json", ENTRA_CLOUD_ONLY).await;
 }
 
 /// Oskar's phone lines as `ldapsearch -LLL` may write them: `mobile` folded, `otherMobile` in base64 (the
@@ -610,36 +528,19 @@ async fn folded_and_base64_phone_lines_come_back_byte_for_byte_after_undo() {
     ] {
         let edits = [
             // dirsync clear of mobile, then of both.
-            AdPhoneEdit {
-                mobile: Some(None),
-                other_mobile: None,
-            },
-            AdPhoneEdit {
-                mobile: Some(None),
-                other_mobile: Some(Vec::new()),
-            },
+            edit(Some(None), None),
+            edit(Some(None), Some(&[])),
             // dirsync set of both.
-            AdPhoneEdit {
-                mobile: Some(Some("+46 70 555 0110".to_owned())),
-                other_mobile: Some(vec!["+46 70 555 0119".to_owned()]),
-            },
+            edit(Some(Some("+46 70 555 0110")), Some(&["+46 70 555 0119"])),
             // A persist whose Entra side lacks the other number.
-            AdPhoneEdit {
-                mobile: Some(Some("+46 70 555 0110".to_owned())),
-                other_mobile: Some(Vec::new()),
-            },
+            edit(Some(Some("+46 70 555 0110")), Some(&[])),
         ];
-        for (n, edit) in edits.into_iter().enumerate() {
+        for (n, edit) in edits.iter().enumerate() {
             let tmp = tempfile::tempdir().unwrap();
-            let dir = snapshot(tmp.path(), &ad);
-            let t = snapshot_writers(&dir).unwrap();
-            let ad_w: &dyn OnPremPhoneWriter = t.ad.as_deref().unwrap();
-            let planned = plan_ad_edit(ad_w, "oskar.lindqvist@fabrikam.test", &edit)
-                .await
-                .unwrap()
-                .unwrap();
+            let (dir, t) = writers(tmp.path(), &ad);
+            let planned = plan_ad(&t, OSKAR, edit).await;
             let j = tmp.path().join(format!("write-{n}.jsonl"));
-            run(&t, &single_spec("dirsync set", planned), &j).await;
+            run_one(&t, "dirsync set", planned, &j).await;
             assert_ne!(read(&dir, "ad.ldif"), ad, "edit {n}");
             assert!(
                 std::fs::read_to_string(&j)
@@ -660,13 +561,10 @@ async fn folded_and_base64_phone_lines_come_back_byte_for_byte_after_undo() {
 #[tokio::test]
 async fn lines_in_the_writer_s_form_are_not_journaled_as_text() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot(tmp.path(), AD);
-    let t = snapshot_writers(&dir).unwrap();
-    let j = tmp.path().join("set.jsonl");
-    set_ad_mobile(&t, "oskar.lindqvist@fabrikam.test", "+46 70 555 0110", &j).await;
+    let (dir, t) = writers(tmp.path(), AD);
+    let j = set_oskar(&t, tmp.path()).await;
     assert!(!std::fs::read_to_string(&j).unwrap().contains("LineText"));
-    undo(&t, &j).await;
-    assert_eq!(read(&dir, "ad.ldif"), AD);
+    undo_to(&t, &j, &dir, "ad.ldif", AD).await;
 }
 
 /// Cloud-only users as a `ConvertTo-Json` export may hold them: one without a `mobilePhone` property, one
@@ -688,16 +586,10 @@ async fn entra_writes_over_absent_or_escaped_values_are_undone_byte_for_byte() {
         ("desk.two@fabrikam.test", None),
     ] {
         let tmp = tempfile::tempdir().unwrap();
-        let dir = snapshot(tmp.path(), AD);
-        std::fs::write(dir.join("entra-users.json"), ENTRA_SPELLED).unwrap();
-        let t = snapshot_writers(&dir).unwrap();
-        let cloud: &dyn TenantSyncAdmin = t.cloud.as_deref().unwrap();
-        let planned = plan_entra_edit(cloud, upn, mobile.map(str::to_owned))
-            .await
-            .unwrap()
-            .unwrap();
+        let (dir, t) = entra_snapshot(tmp.path(), ENTRA_SPELLED);
+        let planned = plan_entra(&t, upn, mobile).await;
         let j = tmp.path().join("entra.jsonl");
-        run(&t, &single_spec("dirsync set", planned), &j).await;
+        run_one(&t, "dirsync set", planned, &j).await;
         assert_ne!(read(&dir, "entra-users.json"), ENTRA_SPELLED);
         let journal = std::fs::read_to_string(&j).unwrap();
         assert!(

@@ -47,14 +47,23 @@ fn a_write_changes_only_its_values_and_keeps_the_rest_byte_for_byte() {
             ("CN=Bo,OU=S,DC=x", "mail", "bo@x", "bö@x.com"),
         ];
         for (dn, attribute, remove, add) in writes {
-            t.replace_values(dn, attribute, &[remove.to_owned()], &[add.to_owned()])
-                .await
-                .unwrap();
+            let (remove, add) = ([remove.to_owned()], [add.to_owned()]);
+            let edit = ValuesEdit {
+                dn,
+                attribute,
+                remove: &remove,
+                add: &add,
+            };
+            t.replace_values(&edit).await.unwrap();
         }
-        let e = t
-            .replace_values("CN=Bo,OU=S,DC=x", "mail", &["bo@x".to_owned()], &[])
-            .await
-            .unwrap_err();
+        let gone = ["bo@x".to_owned()];
+        let edit = ValuesEdit {
+            dn: "CN=Bo,OU=S,DC=x",
+            attribute: "mail",
+            remove: &gone,
+            add: &[],
+        };
+        let e = t.replace_values(&edit).await.unwrap_err();
         assert!(matches!(e, SourceError::Conflict(_)), "{e}");
     });
     let after = std::fs::read_to_string(&path).unwrap();

@@ -45,6 +45,20 @@ fn cannot(path: &Path, what: String) -> AppError {
     ))
 }
 
+/// Refuses a user of the file at `path` of which more changed than the rehearsal writes (`rest_same` is
+/// false): `other` names what else changed.
+fn only_these_changed(
+    path: &Path,
+    rest_same: bool,
+    other: impl FnOnce() -> String,
+) -> Result<(), AppError> {
+    if rest_same {
+        Ok(())
+    } else {
+        Err(cannot(path, format!("{} changed", other())))
+    }
+}
+
 /// Replaces `path` atomically with `new` when it differs from `old`.
 fn write_if_changed(path: &Path, old: &[u8], new: &[u8]) -> Result<(), AppError> {
     if new == old {
@@ -69,15 +83,12 @@ pub(super) fn ad(path: &Path, old: &[OnPremUser], new: &[OnPremUser]) -> Result<
             proxy_addresses: n.proxy_addresses.clone(),
             ..o.clone()
         } == *n;
-        if !rest_same {
-            return Err(cannot(
-                path,
-                format!(
-                    "an attribute of {:?} other than its DN and proxy addresses changed",
-                    o.distinguished_name
-                ),
-            ));
-        }
+        only_these_changed(path, rest_same, || {
+            format!(
+                "an attribute of {:?} other than its DN and proxy addresses",
+                o.distinguished_name
+            )
+        })?;
         if o.distinguished_name != n.distinguished_name {
             out =
                 idrift_ldap::ldif_patch::rename(&out, &o.distinguished_name, &n.distinguished_name)
@@ -181,15 +192,9 @@ pub(super) fn entra(
             assigned_licenses: n.assigned_licenses.clone(),
             ..(*o).clone()
         } == *n;
-        if !rest_same {
-            return Err(cannot(
-                users_path,
-                format!(
-                    "a property of user {} other than its licenses changed",
-                    n.id
-                ),
-            ));
-        }
+        only_these_changed(users_path, rest_same, || {
+            format!("a property of user {} other than its licenses", n.id)
+        })?;
         if o.assigned_licenses != n.assigned_licenses {
             edits.push(JsonEdit {
                 id: n.id.clone(),

@@ -51,11 +51,11 @@ fn story() -> Snapshot {
     Snapshot {
         on_prem: vec![
             ad(1, "testmobile@example.com", "0987654321"),
-            ad(2, "agrees@example.com", "8035551212"),
+            ad(2, AGREES, "8035551212"),
         ],
         cloud: vec![
             cloud(1, "testmobile@example.com", "1234567890", true),
-            cloud(2, "agrees@example.com", "8035551212", true),
+            cloud(2, AGREES, "8035551212", true),
             cloud(3, "cloudonly@example.com", "555", false),
         ],
         tenant_sync: Some(TenantSync {
@@ -66,9 +66,19 @@ fn story() -> Snapshot {
     }
 }
 
-fn snapshot_dir(root: &Path) -> PathBuf {
-    let dir = root.join("snap");
-    write_dir(&dir, &story(), Parts::BOTH).unwrap();
+/// A new temporary directory holding the story, changed by `edit`, as the snapshot directory `snap`.
+fn temp_story(edit: impl FnOnce(&mut Snapshot)) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = story_dir(tmp.path(), "snap", edit);
+    (tmp, dir)
+}
+
+/// The story, changed by `edit`, written to the snapshot directory `root/name`.
+fn story_dir(root: &Path, name: &str, edit: impl FnOnce(&mut Snapshot)) -> PathBuf {
+    let dir = root.join(name);
+    let mut snap = story();
+    edit(&mut snap);
+    write_dir(&dir, &snap, Parts::BOTH).unwrap();
     dir
 }
 
@@ -84,100 +94,101 @@ fn ad_mobile(dir: &Path, upn: &str) -> Option<String> {
         .and_then(|u| u.mobile)
 }
 
+/// `idrift dirsync ARGS --snapshot DIR THEN` with no terminal: the shape of nearly every run here.
+fn dirsync(args: &[&str], dir: &Path, then: &[&str]) -> Out {
+    dirsync_with(&[], false, args, dir, then)
+}
+
+/// `idrift GLOBAL dirsync ARGS --snapshot DIR THEN`, standard input a terminal or not.
+fn dirsync_with(global: &[&str], terminal: bool, args: &[&str], dir: &Path, then: &[&str]) -> Out {
+    let mut argv = global.to_vec();
+    argv.push("dirsync");
+    argv.extend_from_slice(args);
+    argv.extend(["--snapshot", s(dir)]);
+    argv.extend_from_slice(then);
+    idrift(&argv, terminal)
+}
+
+/// `idrift undo JOURNALS --snapshot DIR THEN` with no terminal.
+fn undo(journals: &[&Path], dir: &Path, then: &[&str]) -> Out {
+    let mut argv = vec!["undo"];
+    argv.extend(journals.iter().map(|j| s(j)));
+    argv.extend(["--snapshot", s(dir)]);
+    argv.extend_from_slice(then);
+    idrift(&argv, false)
+}
+
+/// The flags of a confirmed write journaled to `journal`.
+fn apply_to(journal: &Path) -> [&str; 4] {
+    ["--apply", "--yes", "--journal", s(journal)]
+}
+
+/// Asserts that `o` succeeded and that its stdout holds each of `needles`.
+fn ok_has(o: &Out, needles: &[&str]) {
+    ok(o);
+    for needle in needles {
+        has(&o.out, needle);
+    }
+}
+
+/// Asserts that `text` (a run's stdout or stderr) holds `needle`, showing the text when not.
+fn has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+}
+
+/// Asserts the `mobile` the snapshot in `dir` holds for `upn` in AD.
+fn assert_ad_mobile(dir: &Path, upn: &str, want: &str) {
+    assert_eq!(ad_mobile(dir, upn).as_deref(), Some(want), "{upn}");
+}
+
+const TESTMOBILE: &str = "testmobile@example.com";
+const AGREES: &str = "agrees@example.com";
+
 #[test]
 fn the_article_000_repair_runs_end_to_end_on_a_snapshot() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let csv = tmp.path().join("overrides.csv");
     let journal = tmp.path().join("persist.jsonl");
 
     // compare shows the row and writes the CSV.
-    let o = idrift(
-        &[
-            "dirsync",
-            "compare",
-            "--snapshot",
-            s(&dir),
-            "--out",
-            s(&csv),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("testmobile@example.com"), "{}", o.out);
+    let o = dirsync(&["compare"], &dir, &["--out", s(&csv)]);
+    ok_has(&o, &[TESTMOBILE]);
 
     // The preview lists the data at risk, so enable refuses.
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "preview",
-            "--snapshot",
-            s(&dir),
-            "--format",
-            "json",
-        ],
-        false,
-    );
+    let o = dirsync(&["bypass", "preview"], &dir, &["--format", "json"]);
     ok(&o);
     let preview: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(preview["Users"][0]["MobileInEntra"], "1234567890");
     assert_eq!(preview["Users"][0]["MobileInAD"], "0987654321");
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "enable",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-        ],
-        false,
-    );
+    let o = dirsync(&["bypass", "enable"], &dir, &["--apply", "--yes"]);
     assert_eq!(o.code, ExitCode::from(1), "{}", o.out);
-    assert!(
-        o.err.contains("refusing to enable BypassDirSyncOverrides"),
-        "{}",
-        o.err
-    );
+    has(&o.err, "refusing to enable BypassDirSyncOverrides");
 
     // persist from the CSV, unchanged: a dry run first, which writes nothing.
-    let args = [
-        "dirsync",
-        "persist",
-        "--from-csv",
-        s(&csv),
-        "--snapshot",
-        s(&dir),
-        "--journal",
-        s(&journal),
-    ];
-    let o = idrift(&args, false);
-    ok(&o);
-    assert!(o.out.contains("Dry run"), "{}", o.out);
-    assert!(o.out.contains(s(&journal)), "{}", o.out);
-    assert!(
-        o.out.contains("mobile=0987654321") && o.out.contains("mobile=1234567890"),
-        "{}",
-        o.out
+    let persist = ["persist", "--from-csv", s(&csv)];
+    let mut then = vec!["--journal", s(&journal)];
+    let o = dirsync(&persist, &dir, &then);
+    ok_has(
+        &o,
+        &[
+            "Dry run",
+            s(&journal),
+            "mobile=0987654321",
+            "mobile=1234567890",
+        ],
     );
     assert!(!journal.exists());
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("0987654321")
-    );
+    assert_ad_mobile(&dir, TESTMOBILE, "0987654321");
 
     // --apply without --yes and without a terminal refuses instead of waiting.
-    let mut apply = args.to_vec();
-    apply.push("--apply");
-    let o = idrift(&apply, false);
+    then.push("--apply");
+    let o = dirsync(&persist, &dir, &then);
     assert_eq!(o.code, ExitCode::from(2), "{}", o.err);
-    assert!(o.err.contains("pass --yes"), "{}", o.err);
+    has(&o.err, "pass --yes");
     assert!(!journal.exists());
 
-    apply.push("--yes");
-    let o = idrift(&apply, false);
+    then.push("--yes");
+    let o = dirsync(&persist, &dir, &then);
     ok(&o);
     assert_eq!(
         o.out.matches(s(&journal)).count(),
@@ -185,474 +196,162 @@ fn the_article_000_repair_runs_end_to_end_on_a_snapshot() {
         "start, end, undo hint:\n{}",
         o.out
     );
-    assert!(o.out.contains("applied"), "{}", o.out);
-    assert!(
-        o.out
-            .contains("1 applied, 0 skipped, 0 conflict, 0 failed, 0 pending"),
-        "{}",
-        o.out
+    has(&o.out, "applied");
+    has(
+        &o.out,
+        "1 applied, 0 skipped, 0 conflict, 0 failed, 0 pending",
     );
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("1234567890")
-    );
+    assert_ad_mobile(&dir, TESTMOBILE, "1234567890");
 
     // The preview is now empty; enable succeeds and reminds about the initial sync.
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "preview",
-            "--snapshot",
-            s(&dir),
-            "--format",
-            "json",
-        ],
-        false,
-    );
+    let o = dirsync(&["bypass", "preview"], &dir, &["--format", "json"]);
     ok(&o);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&o.out).unwrap(),
         serde_json::json!({"Users": [], "Warnings": []})
     );
     let bypass_journal = tmp.path().join("enable.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "enable",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&bypass_journal),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("Start-ADSyncSyncCycle -PolicyType Initial"),
-        "{}",
-        o.out
-    );
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "status",
-            "--snapshot",
-            s(&dir),
-            "--format",
-            "json",
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("\"BypassDirSyncOverridesEnabled\": true"),
-        "{}",
-        o.out
-    );
+    let o = dirsync(&["bypass", "enable"], &dir, &apply_to(&bypass_journal));
+    ok_has(&o, &["Start-ADSyncSyncCycle -PolicyType Initial"]);
+    let o = dirsync(&["bypass", "status"], &dir, &["--format", "json"]);
+    ok_has(&o, &["\"BypassDirSyncOverridesEnabled\": true"]);
     let enable_log = idrift_app::journal::read(&bypass_journal).unwrap();
     assert_eq!(enable_log.notes()[0].kind, "BypassPreview");
 
     // undo restores exactly: a dry run first, then --apply.
     let undo_journal = tmp.path().join("undo.jsonl");
-    let o = idrift(&["undo", s(&journal), "--snapshot", s(&dir)], false);
-    ok(&o);
-    assert!(o.out.contains("Dry run"), "{}", o.out);
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("1234567890")
-    );
-    let o = idrift(
-        &[
-            "undo",
-            s(&journal),
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&undo_journal),
-        ],
-        false,
-    );
-    ok(&o);
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("0987654321")
-    );
+    let o = undo(&[&journal], &dir, &[]);
+    ok_has(&o, &["Dry run"]);
+    assert_ad_mobile(&dir, TESTMOBILE, "1234567890");
+    ok(&undo(&[&journal], &dir, &apply_to(&undo_journal)));
+    assert_ad_mobile(&dir, TESTMOBILE, "0987654321");
 }
 
 #[test]
 fn persist_skips_a_user_changed_in_ad_after_the_csv_and_exits_1() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let csv = tmp.path().join("overrides.csv");
-    ok(&idrift(
-        &[
-            "dirsync",
-            "compare",
-            "--snapshot",
-            s(&dir),
-            "--out",
-            s(&csv),
-        ],
-        false,
-    ));
-    let o = idrift(
-        &[
-            "dirsync",
-            "set",
-            "testmobile@example.com",
-            "--mobile-in-ad",
-            "5550000",
-            "--snapshot",
-            s(&dir),
-        ]
-        .iter()
-        .copied()
-        .chain([
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&tmp.path().join("set.jsonl")),
-        ])
-        .collect::<Vec<_>>(),
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("mobile=0987654321") && o.out.contains("mobile=5550000"),
-        "{}",
-        o.out
-    );
+    ok(&dirsync(&["compare"], &dir, &["--out", s(&csv)]));
+    let set_journal = tmp.path().join("set.jsonl");
+    let set = ["set", TESTMOBILE, "--mobile-in-ad", "5550000"];
+    let o = dirsync(&set, &dir, &apply_to(&set_journal));
+    ok_has(&o, &["mobile=0987654321", "mobile=5550000"]);
     let journal = tmp.path().join("p.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--from-csv",
-            s(&csv),
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&journal),
-        ],
-        false,
-    );
+    let persist = ["persist", "--from-csv", s(&csv)];
+    let o = dirsync(&persist, &dir, &apply_to(&journal));
     assert_eq!(o.code, ExitCode::from(1), "{}", o.out);
-    assert!(o.out.contains("conflict"), "{}", o.out);
-    assert!(o.out.contains("changed since the plan"), "{}", o.out);
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("5550000")
-    );
+    has(&o.out, "conflict");
+    has(&o.out, "changed since the plan");
+    assert_ad_mobile(&dir, TESTMOBILE, "5550000");
 }
 
 #[test]
 fn a_limited_persist_resumes_from_its_journal() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("snap");
-    let mut snap = story();
     // Two differing users.
-    snap.cloud[1].mobile_phone = Some("+1 803 555 1212".to_owned());
-    write_dir(&dir, &snap, Parts::BOTH).unwrap();
+    let (tmp, dir) = temp_story(|snap| {
+        snap.cloud[1].mobile_phone = Some("+1 803 555 1212".to_owned());
+    });
     let journal = tmp.path().join("p.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--snapshot",
-            s(&dir),
-            "--limit",
-            "1",
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&journal),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("--resume"), "{}", o.out);
-    assert!(o.out.contains("1 pending"), "{}", o.out);
-    assert!(o.out.contains("not written yet"), "{}", o.out);
+    let mut then = vec!["--limit", "1"];
+    then.extend(apply_to(&journal));
+    let o = dirsync(&["persist"], &dir, &then);
+    ok_has(&o, &["--resume", "1 pending", "not written yet"]);
     assert!(
         !o.out.contains("Next: idrift dirsync bypass preview"),
         "{}",
         o.out
     );
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--resume",
-            s(&journal),
-            "--snapshot",
-            s(&dir),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("1 of 2 operation(s) already final"),
-        "{}",
-        o.out
-    );
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--resume",
-            s(&journal),
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("2 applied"), "{}", o.out);
-    assert!(o.out.contains("(earlier run)"), "{}", o.out);
-    assert_eq!(
-        ad_mobile(&dir, "agrees@example.com").as_deref(),
-        Some("+1 803 555 1212")
-    );
+    let resume = ["persist", "--resume", s(&journal)];
+    let o = dirsync(&resume, &dir, &[]);
+    ok_has(&o, &["1 of 2 operation(s) already final"]);
+    let o = dirsync(&resume, &dir, &["--apply", "--yes"]);
+    ok_has(&o, &["2 applied", "(earlier run)"]);
+    assert_ad_mobile(&dir, AGREES, "+1 803 555 1212");
 }
 
 #[test]
 fn get_set_and_clear_mirror_adsynctools() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
-    let o = idrift(
-        &[
-            "dirsync",
-            "get",
-            "testmobile@example.com",
-            "--from",
-            "entra",
-            "--snapshot",
-            s(&dir),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("MobilePhone           : 1234567890"),
-        "{}",
-        o.out
-    );
-    let o = idrift(
-        &[
-            "dirsync",
-            "get",
-            "CN=u1,OU=Users,DC=example,DC=com",
-            "--from",
-            "ad",
-            "--snapshot",
-            s(&dir),
-            "--format",
-            "json",
-        ],
-        false,
-    );
+    let (tmp, dir) = temp_story(|_| {});
+    let o = dirsync(&["get", TESTMOBILE, "--from", "entra"], &dir, &[]);
+    ok_has(&o, &["MobilePhone           : 1234567890"]);
+    let get = ["get", "CN=u1,OU=Users,DC=example,DC=com", "--from", "ad"];
+    let o = dirsync(&get, &dir, &["--format", "json"]);
     ok(&o);
     let v: serde_json::Value = serde_json::from_str(&o.out).unwrap();
     assert_eq!(v["Mobile"], "0987654321");
 
     // A synced user's Entra number cannot be set: the plain explanation, exit 1, nothing written.
-    let o = idrift(
-        &[
-            "dirsync",
-            "set",
-            "testmobile@example.com",
-            "--mobile-in-entra",
-            "1",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-        ],
-        false,
-    );
+    let set = ["set", TESTMOBILE, "--mobile-in-entra", "1"];
+    let o = dirsync(&set, &dir, &["--apply", "--yes"]);
     assert_eq!(o.code, ExitCode::from(1));
-    assert!(
-        o.err
-            .contains("does not accept phone-number changes for users synchronized"),
-        "{}",
-        o.err
+    has(
+        &o.err,
+        "does not accept phone-number changes for users synchronized",
     );
 
     // A cloud-only user's can be cleared.
     let j = tmp.path().join("c.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "clear",
-            "cloudonly@example.com",
-            "--mobile-in-entra",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("mobilePhone=555") && o.out.contains("mobilePhone=(none)"),
-        "{}",
-        o.out
-    );
+    let clear = ["clear", "cloudonly@example.com", "--mobile-in-entra"];
+    let o = dirsync(&clear, &dir, &apply_to(&j));
+    ok_has(&o, &["mobilePhone=555", "mobilePhone=(none)"]);
     let snap = load_dir(&dir).unwrap().snapshot;
     assert_eq!(snap.cloud[2].mobile_phone, None);
 
     // AD otherMobile set, then cleared.
     let j = tmp.path().join("s.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "set",
-            "agrees@example.com",
-            "--other-mobile-in-ad",
-            "1",
-            "--other-mobile-in-ad",
-            "2",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("otherMobile=1;2"), "{}", o.out);
+    let set = [
+        "set",
+        AGREES,
+        "--other-mobile-in-ad",
+        "1",
+        "--other-mobile-in-ad",
+        "2",
+    ];
+    let o = dirsync(&set, &dir, &apply_to(&j));
+    ok_has(&o, &["otherMobile=1;2"]);
     let j = tmp.path().join("x.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "clear",
-            "agrees@example.com",
-            "--other-mobile-in-ad",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
-    ok(&o);
+    let clear = ["clear", AGREES, "--other-mobile-in-ad"];
+    ok(&dirsync(&clear, &dir, &apply_to(&j)));
     let snap = load_dir(&dir).unwrap().snapshot;
     assert!(snap.on_prem[1].other_mobile.is_empty());
     assert_eq!(snap.on_prem[1].mobile.as_deref(), Some("8035551212"));
 
-    let o = idrift(
-        &[
-            "dirsync",
-            "clear",
-            "agrees@example.com",
-            "--snapshot",
-            s(&dir),
-        ],
-        false,
-    );
+    let o = dirsync(&["clear", AGREES], &dir, &[]);
     assert_eq!(o.code, ExitCode::from(2));
 }
 
 #[test]
 fn disable_explains_what_it_re_enables_and_needs_confirmation() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("snap");
-    let mut snap = story();
-    if let Some(t) = snap.tenant_sync.as_mut() {
-        t.features.bypass_dir_sync_overrides_enabled = true;
-    }
-    write_dir(&dir, &snap, Parts::BOTH).unwrap();
-    let o = idrift(
-        &["dirsync", "bypass", "disable", "--snapshot", s(&dir)],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("creates a DirSyncOverride"), "{}", o.out);
-    assert!(
-        o.out.contains("Start-ADSyncSyncCycle -PolicyType Initial"),
-        "{}",
-        o.out
-    );
-    let o = idrift(
+    let (tmp, dir) = temp_story(|snap| {
+        if let Some(t) = snap.tenant_sync.as_mut() {
+            t.features.bypass_dir_sync_overrides_enabled = true;
+        }
+    });
+    let disable = ["bypass", "disable"];
+    let o = dirsync(&disable, &dir, &[]);
+    ok_has(
+        &o,
         &[
-            "dirsync",
-            "bypass",
-            "disable",
-            "--snapshot",
-            s(&dir),
-            "--apply",
+            "creates a DirSyncOverride",
+            "Start-ADSyncSyncCycle -PolicyType Initial",
         ],
-        false,
     );
+    let o = dirsync(&disable, &dir, &["--apply"]);
     assert_eq!(o.code, ExitCode::from(2));
     let j = tmp.path().join("d.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "disable",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
-    ok(&o);
-    let o = idrift(
-        &["dirsync", "bypass", "status", "--snapshot", s(&dir)],
-        false,
-    );
-    assert!(o.out.contains("disabled"), "{}", o.out);
+    ok(&dirsync(&disable, &dir, &apply_to(&j)));
+    let o = dirsync(&["bypass", "status"], &dir, &[]);
+    has(&o.out, "disabled");
 }
 
 #[test]
 fn enable_with_accept_overwrite_journals_the_preview_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let j = tmp.path().join("e.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "bypass",
-            "enable",
-            "--accept-overwrite",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
+    let enable = ["bypass", "enable", "--accept-overwrite"];
+    let o = dirsync(&enable, &dir, &apply_to(&j));
     ok(&o);
-    assert!(
-        o.err
-            .contains("--accept-overwrite: the next sync would overwrite"),
-        "{}",
-        o.err
-    );
+    has(&o.err, "--accept-overwrite: the next sync would overwrite");
     let log = idrift_app::journal::read(&j).unwrap();
     assert_eq!(
         log.notes()[0].data["Users"][0]["MobileInEntra"],
@@ -665,47 +364,25 @@ fn enable_with_accept_overwrite_journals_the_preview_first() {
 fn the_demo_is_read_only() {
     let tmp = tempfile::tempdir().unwrap();
     let j = tmp.path().join("demo.jsonl");
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--demo",
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&j),
-        ],
-        false,
-    );
+    let mut argv = vec!["dirsync", "persist", "--demo"];
+    argv.extend(apply_to(&j));
+    let o = idrift(&argv, false);
     assert_eq!(o.code, ExitCode::from(1), "{}\n{}", o.out, o.err);
-    assert!(o.out.contains("not a file this run can write"), "{}", o.out);
+    has(&o.out, "not a file this run can write");
 }
 
 #[test]
 fn skipped_users_are_left_out_of_the_plan() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
-    let o = idrift(
-        &[
-            "dirsync",
-            "persist",
-            "--snapshot",
-            s(&dir),
-            "--skip",
-            "TestMobile@example.com",
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(o.out.contains("Nothing to write."), "{}", o.out);
+    let (_tmp, dir) = temp_story(|_| {});
+    let o = dirsync(&["persist"], &dir, &["--skip", "TestMobile@example.com"]);
+    ok_has(&o, &["Nothing to write."]);
 }
 
 /// `--entra-sync FILE` beside `--ad FILE --entra FILE` is the tenant sync object for every bypass
 /// subcommand (status, enable and disable ignored it, failing with "no tenant sync object").
 #[test]
 fn every_bypass_subcommand_honours_entra_sync_with_single_files() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let ad = dir.join("ad.ldif");
     let entra = dir.join("entra-users.json");
     let sync = dir.join("entra-sync.json");
@@ -725,148 +402,73 @@ fn every_bypass_subcommand_honours_entra_sync_with_single_files() {
         idrift(&argv, false)
     };
     let o = files("status", &[]);
-    ok(&o);
-    assert!(o.out.contains("disabled"), "{}", o.out);
+    ok_has(&o, &["disabled"]);
     ok(&files("preview", &[]));
     let j = tmp.path().join("enable.jsonl");
-    let o = files(
-        "enable",
-        &["--apply", "--yes", "--accept-overwrite", "--journal", s(&j)],
-    );
-    ok(&o);
+    let mut enable = vec!["--accept-overwrite"];
+    enable.extend(apply_to(&j));
+    ok(&files("enable", &enable));
     let o = files("status", &[]);
-    assert!(o.out.contains("enabled"), "{}", o.out);
+    has(&o.out, "enabled");
     let after = idrift_app::snapshot::load_tenant_sync_file(&sync)
         .unwrap()
         .unwrap();
     assert!(after.features.bypass_dir_sync_overrides_enabled);
     let j = tmp.path().join("disable.jsonl");
-    ok(&files("disable", &["--apply", "--yes", "--journal", s(&j)]));
+    ok(&files("disable", &apply_to(&j)));
     let o = files("status", &[]);
-    assert!(o.out.contains("disabled"), "{}", o.out);
+    has(&o.out, "disabled");
 }
 
 #[test]
 fn an_unknown_user_is_failed_input_exit_1_not_usage() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (_tmp, dir) = temp_story(|_| {});
     for side in ["ad", "entra"] {
-        let o = idrift(
-            &[
-                "dirsync",
-                "get",
-                "nobody@example.com",
-                "--from",
-                side,
-                "--snapshot",
-                s(&dir),
-            ],
-            false,
-        );
+        let o = dirsync(&["get", "nobody@example.com", "--from", side], &dir, &[]);
         assert_eq!(o.code, ExitCode::from(1), "{side}: {}", o.err);
-        assert!(o.err.contains("nobody@example.com"), "{}", o.err);
+        has(&o.err, "nobody@example.com");
     }
-    let o = idrift(
-        &[
-            "dirsync",
-            "set",
-            "nobody@example.com",
-            "--mobile-in-ad",
-            "1",
-            "--snapshot",
-            s(&dir),
-        ],
-        false,
-    );
+    let set = ["set", "nobody@example.com", "--mobile-in-ad", "1"];
+    let o = dirsync(&set, &dir, &[]);
     assert_eq!(o.code, ExitCode::from(1), "{}", o.err);
 }
 
 #[test]
 fn quiet_without_yes_refuses_instead_of_asking_unseen() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let journal = tmp.path().join("q.jsonl");
     // Standard input is a terminal, so without --quiet the prompt would be asked.
-    let o = idrift(
-        &[
-            "--quiet",
-            "dirsync",
-            "bypass",
-            "enable",
-            "--accept-overwrite",
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--journal",
-            s(&journal),
-        ],
-        true,
-    );
+    let enable = ["bypass", "enable", "--accept-overwrite"];
+    let then = ["--apply", "--journal", s(&journal)];
+    let o = dirsync_with(&["--quiet"], true, &enable, &dir, &then);
     assert_eq!(o.code, ExitCode::from(2), "{}", o.err);
-    assert!(
-        o.err.contains("--quiet hides the prompt") && o.err.contains("--yes"),
-        "{}",
-        o.err
-    );
+    has(&o.err, "--quiet hides the prompt");
+    has(&o.err, "--yes");
     assert!(!journal.exists());
 }
 
 #[test]
 fn compare_fail_on_drift_exits_3_only_when_there_is_drift() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let csv = tmp.path().join("c.csv");
-    let base = [
-        "dirsync",
-        "compare",
-        "--snapshot",
-        s(&dir),
-        "--out",
-        s(&csv),
-    ];
-    let o = idrift(&base, false);
-    ok(&o);
-    let mut args = base.to_vec();
-    args.extend(["--fail-on", "drift"]);
-    let o = idrift(&args, false);
+    let out = ["--out", s(&csv)];
+    let fail_on_drift = ["--out", s(&csv), "--fail-on", "drift"];
+    ok(&dirsync(&["compare"], &dir, &out));
+    let o = dirsync(&["compare"], &dir, &fail_on_drift);
     assert_eq!(o.code, ExitCode::from(3), "{}", o.err);
     // Once AD agrees with Entra ID, nothing is alerted on.
-    let agreed = tmp.path().join("agreed");
-    let mut snap = story();
-    snap.on_prem[0].mobile = Some("1234567890".to_owned());
-    write_dir(&agreed, &snap, Parts::BOTH).unwrap();
-    let o = idrift(
-        &[
-            "dirsync",
-            "compare",
-            "--snapshot",
-            s(&agreed),
-            "--out",
-            s(&csv),
-            "--fail-on",
-            "drift",
-        ],
-        false,
-    );
-    ok(&o);
+    let agreed = story_dir(tmp.path(), "agreed", |snap| {
+        snap.on_prem[0].mobile = Some("1234567890".to_owned());
+    });
+    ok(&dirsync(&["compare"], &agreed, &fail_on_drift));
 }
 
 #[test]
 fn a_dry_run_as_json_is_the_plan_and_an_apply_as_json_is_the_outcome() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let journal = tmp.path().join("p.jsonl");
-    let base = [
-        "dirsync",
-        "persist",
-        "--snapshot",
-        s(&dir),
-        "--journal",
-        s(&journal),
-        "--format",
-        "json",
-    ];
-    let o = idrift(&base, false);
+    let mut then = vec!["--journal", s(&journal), "--format", "json"];
+    let o = dirsync(&["persist"], &dir, &then);
     ok(&o);
     let v: serde_json::Value = serde_json::from_str(&o.out).expect("stdout is one JSON document");
     assert_eq!(v["Command"], "dirsync persist");
@@ -875,34 +477,20 @@ fn a_dry_run_as_json_is_the_plan_and_an_apply_as_json_is_the_outcome() {
     assert!(v["Outcome"].is_null());
     let planned = v["Planned"].as_array().unwrap();
     assert_eq!(planned.len(), 1, "{}", o.out);
-    assert_eq!(planned[0]["Target"], "testmobile@example.com");
+    assert_eq!(planned[0]["Target"], TESTMOBILE);
     assert!(!journal.exists());
 
-    let mut apply = base.to_vec();
-    apply.extend(["--apply", "--yes"]);
-    let o = idrift(&apply, false);
+    then.extend(["--apply", "--yes"]);
+    let o = dirsync(&["persist"], &dir, &then);
     ok(&o);
     let v: serde_json::Value = serde_json::from_str(&o.out).expect("stdout is one JSON document");
     assert_eq!(v["DryRun"], false);
     assert_eq!(v["Outcome"]["Ops"][0]["Status"], "Applied", "{}", o.out);
     assert_eq!(v["Outcome"]["Writes"], 1);
-    assert_eq!(
-        ad_mobile(&dir, "testmobile@example.com").as_deref(),
-        Some("1234567890")
-    );
+    assert_ad_mobile(&dir, TESTMOBILE, "1234567890");
 
     // Undo as CSV: one row per write, values in words.
-    let o = idrift(
-        &[
-            "undo",
-            s(&journal),
-            "--snapshot",
-            s(&dir),
-            "--format",
-            "csv",
-        ],
-        false,
-    );
+    let o = undo(&[&journal], &dir, &["--format", "csv"]);
     ok(&o);
     let mut lines = o.out.lines();
     assert_eq!(
@@ -910,50 +498,35 @@ fn a_dry_run_as_json_is_the_plan_and_an_apply_as_json_is_the_outcome() {
         Some("Seq,Target,Attribute,Before,After,Outcome,Note")
     );
     let row = lines.next().unwrap();
-    assert!(row.contains("testmobile@example.com"), "{}", o.out);
+    assert!(row.contains(TESTMOBILE), "{}", o.out);
     assert!(lines.next().is_none(), "{}", o.out);
 }
 
 #[test]
 fn every_write_and_view_accepts_each_format() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
-    let cases: Vec<Vec<&str>> = vec![
-        vec!["dirsync", "get", "testmobile@example.com", "--from", "ad"],
-        vec![
-            "dirsync",
-            "get",
-            "testmobile@example.com",
-            "--from",
-            "entra",
-        ],
-        vec![
-            "dirsync",
-            "set",
-            "testmobile@example.com",
-            "--mobile-in-ad",
-            "5",
-        ],
-        vec!["dirsync", "clear", "agrees@example.com", "--mobile-in-ad"],
-        vec!["dirsync", "persist"],
-        vec!["dirsync", "bypass", "status"],
-        vec!["dirsync", "bypass", "preview"],
-        vec!["dirsync", "bypass", "enable", "--accept-overwrite"],
-        vec!["dirsync", "bypass", "disable"],
+    let (_tmp, dir) = temp_story(|_| {});
+    let cases: [&[&str]; 9] = [
+        &["get", TESTMOBILE, "--from", "ad"],
+        &["get", TESTMOBILE, "--from", "entra"],
+        &["set", TESTMOBILE, "--mobile-in-ad", "5"],
+        &["clear", AGREES, "--mobile-in-ad"],
+        &["persist"],
+        &["bypass", "status"],
+        &["bypass", "preview"],
+        &["bypass", "enable", "--accept-overwrite"],
+        &["bypass", "disable"],
     ];
-    for case in &cases {
+    for case in cases {
         for format in ["json", "csv"] {
-            let mut args = case.clone();
-            args.extend(["--snapshot", s(&dir), "--format", format]);
-            let o = idrift(&args, false);
+            let o = dirsync(case, &dir, &["--format", format]);
             ok(&o);
             if format == "json" {
                 let parsed: Result<serde_json::Value, _> = serde_json::from_str(&o.out);
-                assert!(parsed.is_ok(), "{args:?}: {}", o.out);
+                assert!(parsed.is_ok(), "{case:?} {format}: {}", o.out);
             } else {
                 assert!(
                     o.out.lines().count() >= 1 && !o.out.contains("Dry run"),
-                    "{args:?}: {}",
+                    "{case:?} {format}: {}",
                     o.out
                 );
             }
@@ -963,35 +536,18 @@ fn every_write_and_view_accepts_each_format() {
 
 #[test]
 fn escape_sequences_in_directory_values_never_reach_the_terminal_raw() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("hostile");
-    let mut snap = story();
-    snap.cloud[0].mobile_phone = Some("\u{1b}]0;pwned\u{7}\u{1b}[2J".to_owned());
-    write_dir(&dir, &snap, Parts::BOTH).unwrap();
+    let (tmp, dir) = temp_story(|snap| {
+        snap.cloud[0].mobile_phone = Some("\u{1b}]0;pwned\u{7}\u{1b}[2J".to_owned());
+    });
     let csv = tmp.path().join("c.csv");
-    let runs: Vec<Vec<&str>> = vec![
-        vec![
-            "dirsync",
-            "compare",
-            "--snapshot",
-            s(&dir),
-            "--out",
-            s(&csv),
-        ],
-        vec![
-            "dirsync",
-            "get",
-            "testmobile@example.com",
-            "--from",
-            "entra",
-            "--snapshot",
-            s(&dir),
-        ],
-        vec!["dirsync", "bypass", "preview", "--snapshot", s(&dir)],
-        vec!["dirsync", "persist", "--snapshot", s(&dir)],
+    let runs: [(&[&str], &[&str]); 4] = [
+        (&["compare"], &["--out", s(&csv)]),
+        (&["get", TESTMOBILE, "--from", "entra"], &[]),
+        (&["bypass", "preview"], &[]),
+        (&["persist"], &[]),
     ];
-    for args in &runs {
-        let o = idrift(args, false);
+    for (args, then) in runs {
+        let o = dirsync(args, &dir, then);
         ok(&o);
         assert!(
             !o.out.contains('\u{1b}') && !o.err.contains('\u{1b}'),
@@ -1004,58 +560,18 @@ fn escape_sequences_in_directory_values_never_reach_the_terminal_raw() {
 
 #[test]
 fn undo_of_several_journals_is_one_run_that_restores_every_byte() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = snapshot_dir(tmp.path());
+    let (tmp, dir) = temp_story(|_| {});
     let before = std::fs::read(dir.join("ad.ldif")).unwrap();
     let (j1, j2) = (tmp.path().join("1.jsonl"), tmp.path().join("2.jsonl"));
-    for (upn, value, j) in [
-        ("testmobile@example.com", "111", &j1),
-        ("agrees@example.com", "222", &j2),
-    ] {
-        let o = idrift(
-            &[
-                "dirsync",
-                "set",
-                upn,
-                "--mobile-in-ad",
-                value,
-                "--snapshot",
-                s(&dir),
-                "--apply",
-                "--yes",
-                "--journal",
-                s(j),
-            ],
-            false,
-        );
+    for (upn, value, j) in [(TESTMOBILE, "111", &j1), (AGREES, "222", &j2)] {
+        let o = dirsync(&["set", upn, "--mobile-in-ad", value], &dir, &apply_to(j));
         ok(&o);
     }
-    assert_eq!(
-        ad_mobile(&dir, "agrees@example.com").as_deref(),
-        Some("222")
-    );
+    assert_ad_mobile(&dir, AGREES, "222");
 
     let u = tmp.path().join("u.jsonl");
-    let o = idrift(
-        &[
-            "undo",
-            s(&j1),
-            s(&j2),
-            "--snapshot",
-            s(&dir),
-            "--apply",
-            "--yes",
-            "--journal",
-            s(&u),
-        ],
-        false,
-    );
-    ok(&o);
-    assert!(
-        o.out.contains("1.jsonl, ") && o.out.contains("2 write(s) to restore"),
-        "{}",
-        o.out
-    );
+    let o = undo(&[&j1, &j2], &dir, &apply_to(&u));
+    ok_has(&o, &["1.jsonl, ", "2 write(s) to restore"]);
     assert_eq!(
         std::fs::read(dir.join("ad.ldif")).unwrap(),
         before,
