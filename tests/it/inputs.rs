@@ -730,7 +730,18 @@ fn objects_entra_connect_never_syncs_are_counted_apart() {
             "Total": 4
         })
     );
-    let r = idrift(&["dirsync", "compare", "--ad", &ad, "--entra", &entra]);
+    // The table view writes its CSV: into the test's folder, not the current directory.
+    let out_dir = dir.path().to_str().unwrap();
+    let r = idrift(&[
+        "dirsync",
+        "compare",
+        "--ad",
+        &ad,
+        "--entra",
+        &entra,
+        "--out-dir",
+        out_dir,
+    ]);
     assert!(
         r.stdout.contains("Users: 2 in AD")
             && r.stdout

@@ -25,17 +25,30 @@ struct Texts {
     /// Where each text ends in `text` (an absent one ends where the one before it does).
     ends: [u32; TEXTS],
     present: u8,
+    /// Bit `i` set: text `i` equals text `i - 1` and is not stored again (a UPN that is also the primary
+    /// SMTP address, as most are).
+    same_as_before: u8,
 }
 
 impl Texts {
     /// The texts, in order. `None` when they do not fit the 4 GiB the offsets address.
     fn new(values: [Option<&str>; TEXTS]) -> Option<Texts> {
-        let mut text = String::with_capacity(values.iter().flatten().map(|v| v.len()).sum());
+        let repeats = |i: usize| i > 0 && values[i].is_some() && values[i - 1] == values[i];
+        let len = (0..TEXTS)
+            .filter(|&i| !repeats(i))
+            .filter_map(|i| values[i].map(str::len))
+            .sum();
+        let mut text = String::with_capacity(len);
         let mut ends = [0u32; TEXTS];
         let mut present = 0u8;
+        let mut same_as_before = 0u8;
         for (i, v) in values.iter().enumerate() {
             if let Some(v) = v {
-                text.push_str(v);
+                if repeats(i) {
+                    same_as_before |= 1 << i;
+                } else {
+                    text.push_str(v);
+                }
                 present |= 1 << i;
             }
             ends[i] = u32::try_from(text.len()).ok()?;
@@ -44,12 +57,16 @@ impl Texts {
             text: text.into_boxed_str(),
             ends,
             present,
+            same_as_before,
         })
     }
 
     fn get(&self, i: usize) -> Option<&str> {
         if self.present & (1 << i) == 0 {
             return None;
+        }
+        if self.same_as_before & (1 << i) != 0 {
+            return self.get(i.checked_sub(1)?);
         }
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.text.get(start..self.ends[i] as usize)

@@ -119,3 +119,38 @@ fn the_lean_comparison_gives_the_full_comparisons_report() {
     assert_eq!(full.summary.matching.soft_match_candidates, 1);
     assert_eq!(full.summary.matching.ambiguous_cloud, 2);
 }
+
+#[test]
+fn a_text_equal_to_the_one_before_is_stored_once_and_read_back() {
+    // The UPN is the primary SMTP address: stored once.
+    let mut u = ad(4);
+    u.proxy_addresses = vec!["SMTP:user4@contoso.com".to_owned()];
+    let lean = LeanAd::new(u.clone()).expect("fits");
+    assert_eq!(AdKeys::upn(&lean), Some("user4@contoso.com"));
+    assert_eq!(AdKeys::primary_smtp(&lean), Some("user4@contoso.com"));
+    assert_eq!(AdPhones::mobile(&lean), u.mobile.as_deref());
+    assert_eq!(
+        lean.texts.text.len(),
+        u.distinguished_name.len()
+            + "user4@contoso.com".len()
+            + u.mobile.as_deref().map_or(0, str::len)
+    );
+    // Equal in another case is another text.
+    u.proxy_addresses = vec!["SMTP:User4@Contoso.com".to_owned()];
+    let lean = LeanAd::new(u).expect("fits");
+    assert_eq!(AdKeys::primary_smtp(&lean), Some("User4@Contoso.com"));
+    assert_eq!(AdKeys::upn(&lean), Some("user4@contoso.com"));
+    // An absent text before an equal one is no repeat.
+    let c = LeanCloud::new(CloudUser {
+        id: "x".to_owned(),
+        user_principal_name: None,
+        mail: Some("x@contoso.com".to_owned()),
+        on_premises_immutable_id: Some("x@contoso.com".to_owned()),
+        ..CloudUser::default()
+    })
+    .expect("fits");
+    assert_eq!(CloudKeys::upn(&c), None);
+    assert_eq!(CloudKeys::primary_smtp(&c), Some("x@contoso.com"));
+    assert_eq!(c.immutable_id(), Some("x@contoso.com"));
+    assert_eq!(c.id(), "x");
+}
