@@ -1,3 +1,6 @@
+//! The lean users against the full ones they come from: every accessor, the default-scope category, the
+//! once-stored repeated text, and the comparison's report, equal for both.
+
 use super::*;
 use crate::dirsync::compare_dirsync;
 use crate::matching::Anchor;
