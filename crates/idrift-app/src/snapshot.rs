@@ -226,7 +226,10 @@ pub(crate) fn read_ad<A: KeepAd>(
             kept.push(&mut users, A::keep(u));
         }) {
             Ok(warnings) => streamed = Some(warnings),
-            Err(idrift_ldap::ldif::ReadError::NotUtf8 { .. }) => users.clear(),
+            Err(idrift_ldap::ldif::ReadError::NotUtf8 { .. }) => {
+                users.clear();
+                kept = Keeper::default();
+            }
             Err(idrift_ldap::ldif::ReadError::Ldif(e)) => return Err(parse_err(&e)),
         }
     }
@@ -332,6 +335,7 @@ fn read_entra<C: KeepCloud>(
             return Ok((users, read));
         }
         users.clear();
+        kept = Keeper::default();
     }
     let text = read_decoded(path)?;
     users.reserve(text.text().len() / 450);
@@ -345,7 +349,8 @@ fn read_entra<C: KeepCloud>(
     Ok((users, read))
 }
 
-/// Keeps the users a reader hands over, and remembers whether one could not be kept.
+/// Keeps the users a reader hands over, and remembers whether one could not be kept (a lean user holds
+/// at most 4 GiB of text).
 #[derive(Default)]
 struct Keeper {
     refused: bool,
@@ -369,6 +374,54 @@ impl Keeper {
         }
         Ok(())
     }
+}
+
+/// Keeps each user of `users` as `keep` makes it (users read elsewhere: live, the demo); refused, naming
+/// `source`, as a reader refuses, when one cannot be kept.
+pub(crate) fn keep_all<U, K>(
+    source: &Path,
+    users: Vec<U>,
+    keep: fn(U) -> Option<K>,
+) -> Result<Vec<K>, AppError> {
+    let mut kept = Keeper::default();
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        kept.push(&mut out, keep(u));
+    }
+    kept.check(source)?;
+    Ok(out)
+}
+
+/// `snapshot` with its users kept as `A` and `C` (see [`keep_all`]); everything else is moved over as it is.
+///
+/// # Errors
+/// [`AppError::Parse`] naming `source` when a user cannot be kept so.
+pub(crate) fn keep_snapshot<A: KeepAd, C: KeepCloud>(
+    source: &Path,
+    snapshot: Snapshot,
+) -> Result<Snapshot<A, C>, AppError> {
+    let Snapshot {
+        on_prem,
+        cloud,
+        tenant_sync,
+        exo_recipients,
+        exo_users,
+        domains,
+        not_synced_by_default,
+        anchor,
+        anchor_attribute,
+    } = snapshot;
+    Ok(Snapshot {
+        on_prem: keep_all(source, on_prem, A::keep)?,
+        cloud: keep_all(source, cloud, C::keep)?,
+        tenant_sync,
+        exo_recipients,
+        exo_users,
+        domains,
+        not_synced_by_default,
+        anchor,
+        anchor_attribute,
+    })
 }
 
 /// What a source may lack and still be read: by default an export whose last Graph page still carries

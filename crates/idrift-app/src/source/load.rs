@@ -250,18 +250,13 @@ fn merge_live<A: KeepAd, C: KeepCloud>(
     let (had_ad, had_cloud) = (data.on_prem.is_some(), data.cloud.is_some());
     data.merge_into(&mut read);
     profile.project(&mut read);
-    let services = |side| {
-        Path::new(if side {
-            "Active Directory"
-        } else {
-            "Microsoft Graph"
-        })
-    };
     if had_ad {
-        loaded.snapshot.on_prem = keep_all(services(true), read.on_prem, A::keep)?;
+        let source = Path::new("Active Directory");
+        loaded.snapshot.on_prem = snapshot::keep_all(source, read.on_prem, A::keep)?;
     }
     if had_cloud {
-        loaded.snapshot.cloud = keep_all(services(false), read.cloud, C::keep)?;
+        let source = Path::new("Microsoft Graph");
+        loaded.snapshot.cloud = snapshot::keep_all(source, read.cloud, C::keep)?;
         loaded.snapshot.tenant_sync = read.tenant_sync;
     }
     if read.exo_recipients.is_some() {
@@ -280,20 +275,8 @@ fn load_files<A: KeepAd, C: KeepCloud>(f: FileParts) -> Result<FilesRead<A, C>, 
     let mut loaded = match (&f.base, &f.ad, &f.entra) {
         (Some(Base::Demo), _, _) => {
             let demo = crate::demo::load()?;
-            let s = demo.snapshot;
-            let demo_file = Path::new("the demo snapshot");
             Loaded {
-                snapshot: Snapshot {
-                    on_prem: keep_all(demo_file, s.on_prem, A::keep)?,
-                    cloud: keep_all(demo_file, s.cloud, C::keep)?,
-                    tenant_sync: s.tenant_sync,
-                    exo_recipients: s.exo_recipients,
-                    exo_users: s.exo_users,
-                    domains: s.domains,
-                    not_synced_by_default: s.not_synced_by_default,
-                    anchor: s.anchor,
-                    anchor_attribute: s.anchor_attribute,
-                },
+                snapshot: snapshot::keep_snapshot(Path::new("the demo snapshot"), demo.snapshot)?,
                 warnings: demo.warnings,
                 custom_anchor_suspected: demo.custom_anchor_suspected,
             }
@@ -337,23 +320,4 @@ fn load_files<A: KeepAd, C: KeepCloud>(f: FileParts) -> Result<FilesRead<A, C>, 
         .map(snapshot::load_exo_file)
         .transpose()?;
     Ok((loaded, exo_users))
-}
-
-/// Keeps each user of `users` as `keep` makes it; refused, naming `source`, when one cannot be kept.
-fn keep_all<U, K>(
-    source: &Path,
-    users: Vec<U>,
-    keep: fn(U) -> Option<K>,
-) -> Result<Vec<K>, AppError> {
-    users
-        .into_iter()
-        .map(|u| {
-            keep(u).ok_or_else(|| {
-                AppError::parse(
-                    source,
-                    "a user's values together exceed 4 GiB, more than the comparison holds for one user",
-                )
-            })
-        })
-        .collect()
 }

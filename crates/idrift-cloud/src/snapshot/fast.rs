@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use idrift_core::model::{AssignedLicense, CloudUser};
 
 use super::de::{Item as _, Key, ListKeep, keep_value, truncated_by_depth};
-use super::users::{LeanUser, UserField};
+use super::users::{LeanUser, UserField, lean_keeps};
 
 /// The most nesting skipped inside a value (serde_json's limit is 128 for the whole document).
 const MAX_DEPTH: usize = 64;
@@ -76,7 +76,6 @@ fn user(data: &[u8], pos: usize, full: bool) -> Scan<(CloudUser, usize)> {
 
 /// Reads the value of property `f` as [`CloudUser`] (`full`) or [`LeanUser`] reads it.
 fn field(c: &mut Cursor<'_>, u: &mut CloudUser, f: UserField, full: bool) -> Scan<()> {
-    let lean_keeps = |when_lean: ListKeep| if full { ListKeep::All } else { when_lean };
     match f {
         UserField::Id => u.id = c.opt_string()?.unwrap_or_default(),
         UserField::Upn => u.user_principal_name = c.opt_string()?,
@@ -89,9 +88,11 @@ fn field(c: &mut Cursor<'_>, u: &mut CloudUser, f: UserField, full: bool) -> Sca
         UserField::SyncEnabled => u.on_premises_sync_enabled = c.opt_bool()?,
         UserField::Mobile => u.mobile_phone = c.opt_string()?,
         UserField::AltMobile => u.alternate_mobile_phones = Some(c.list(ListKeep::All)?),
-        UserField::BusinessPhones => u.business_phones = c.list(lean_keeps(ListKeep::Nothing))?,
+        UserField::BusinessPhones => {
+            u.business_phones = c.list(lean_keeps(!full, ListKeep::Nothing))?
+        }
         UserField::ProxyAddresses => {
-            u.proxy_addresses = c.list(lean_keeps(ListKeep::PrimarySmtp))?;
+            u.proxy_addresses = c.list(lean_keeps(!full, ListKeep::PrimarySmtp))?;
         }
         UserField::Licenses => u.assigned_licenses = c.licenses(full)?,
         UserField::OnPremErrors => {

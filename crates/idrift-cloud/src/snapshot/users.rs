@@ -239,7 +239,7 @@ impl Item for CloudUser {
 }
 
 /// What a string list keeps: `when_lean` when the user is read lean, else all of it.
-fn lean_keeps(lean: bool, when_lean: ListKeep) -> ListKeep {
+pub(super) fn lean_keeps(lean: bool, when_lean: ListKeep) -> ListKeep {
     if lean { when_lean } else { ListKeep::All }
 }
 
